@@ -1,0 +1,1 @@
+"""Optimisation and analysis for mine2magnet: build the MILP, solve, verify, report. No Qt."""

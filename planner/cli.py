@@ -1,0 +1,107 @@
+"""The ``mine2magnet`` command line: gui, validate, solve, scenarios, risk.
+
+Exit codes: 0 success (a plan was found, even with unmet demand), 1 solve infeasible or failed,
+2 bad input (unreadable/invalid project, unknown scenario, bad option). Bad input never prints
+a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from models import ProjectFileError, load_project
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own exit code is 2 too; keep the message short
+        self.print_usage(sys.stderr)
+        print(f"mine2magnet: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT)
+
+
+def _load(path: str):
+    try:
+        return load_project(path)
+    except ProjectFileError as e:
+        for p in e.problems:
+            print(f"{e.path}: {p}", file=sys.stderr)
+        raise SystemExit(EXIT_BAD_INPUT) from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Exit 0 when valid; exit 2 with one line per problem otherwise. Warnings go to stderr."""
+    project = _load(args.project)
+    from models.validation import validate_project
+
+    warnings = [p for p in validate_project(project) if p.severity == "warning"]
+    for w in warnings:
+        print(f"{args.project}: warning: {w}", file=sys.stderr)
+    print(f"{args.project}: valid ({len(project.facilities)} facilities, {len(project.routes)} routes, "
+          f"{len(project.markets)} markets, {len(project.demands)} demands, {len(project.platforms)} platforms, "
+          f"{len(project.scenarios)} scenarios)")
+    return EXIT_OK
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    try:
+        from ui.app import run_app
+    except ImportError as e:  # Qt missing or broken
+        print(f"mine2magnet: cannot start the desktop app: {e}", file=sys.stderr)
+        return EXIT_FAILED
+    return run_app(args.project)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="mine2magnet", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("gui", help="open the desktop app")
+    p.add_argument("project", nargs="?", help="project file to open")
+    p.set_defaults(func=cmd_gui)
+
+    p = sub.add_parser("validate", help="check a project file")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_validate)
+
+    for register in _EXTRA_COMMANDS:
+        register(sub)
+    return parser
+
+
+def _register_optional_commands() -> list:
+    """Subcommands implemented in other planner modules (solve, scenarios, risk)."""
+    out = []
+    for module_name in ("planner.cli_solve", "planner.cli_scenarios", "planner.cli_risk"):
+        try:
+            module = __import__(module_name, fromlist=["register"])
+        except ModuleNotFoundError as e:
+            if e.name == module_name:
+                continue
+            raise
+        out.append(module.register)
+    return out
+
+
+_EXTRA_COMMANDS = _register_optional_commands()
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    known = {"gui", "validate", "solve", "scenarios", "risk", "-h", "--help"}
+    if not argv or (argv[0] not in known and not argv[0].startswith("-")):
+        argv = ["gui", *argv]  # `mine2magnet [PROJECT]` opens the app
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("mine2magnet: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

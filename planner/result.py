@@ -1,0 +1,213 @@
+"""The plan a solve returns: small dataclasses with a stable JSON form (DESIGN.md section 5).
+
+Units: tonnes (t), t/yr, millions of US dollars (musd), US dollars per tonne (usd_per_t).
+Costs in ``cost_breakdown_musd`` and ``total_cost_musd`` are discounted to the base year and
+exclude the unmet-demand penalty; ``objective`` includes it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Status(str, Enum):
+    """Honest termination status of a solve."""
+
+    OPTIMAL = "optimal"
+    TIME_LIMIT_FEASIBLE = "time_limit_feasible"  # stopped by the time limit with a verified plan
+    TIME_LIMIT = "time_limit"  # stopped by the time limit without a feasible plan
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    CANCELLED = "cancelled"
+    ERROR = "error"
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (Status.OPTIMAL, Status.TIME_LIMIT_FEASIBLE)
+
+
+@dataclass
+class Investment:
+    facility: str
+    option: str
+    decided_year: int
+    online_year: int
+    added_tpy: float
+    capex_musd: float  # undiscounted, committed in decided_year
+
+
+@dataclass
+class Production:
+    facility: str
+    year: int
+    material: str
+    tonnes: float
+
+
+@dataclass
+class Flow:
+    """Material moved in a year. ``from_id``/``to_id`` are facility, market or demand ids."""
+
+    from_id: str
+    to_id: str
+    material: str
+    year: int
+    klass: str  # "clean" or "covered"
+    tonnes: float
+    source: str | None = None  # source mine for concentrate / carbonate
+
+
+@dataclass
+class DemandRow:
+    demand_id: str
+    product: str
+    segment: str
+    year: int
+    demand: float
+    delivered: float
+    delivered_clean: float
+    unmet: float
+
+
+@dataclass
+class MarginalCost:
+    product: str
+    segment: str
+    year: int
+    usd_per_t: float
+
+
+@dataclass
+class Bottleneck:
+    """A binding capacity: one more t/yr there would save ``shadow_usd_per_t`` (discounted)."""
+
+    facility: str
+    year: int
+    shadow_usd_per_t: float
+
+
+@dataclass
+class ComplianceRow:
+    product: str
+    year: int
+    clean_share: float  # clean delivered / total delivered across segments
+    defense_covered_origin: bool  # any defense tonne of covered origin delivered
+
+
+@dataclass
+class CapacityRow:
+    facility: str
+    year: int
+    capacity_tpy: float  # existing + online additions (with ramp-up)
+    activity_t: float  # units of activity used
+
+
+@dataclass
+class CostRow:
+    year: int
+    capex_musd: float
+    opex_musd: float
+    transport_musd: float
+    purchases_musd: float  # all undiscounted (money of that year)
+
+
+@dataclass
+class Check:
+    """One post-solve verification: a plan with a failed check is never shown."""
+
+    name: str
+    passed: bool
+    max_violation: float
+    detail: str = ""
+
+
+@dataclass
+class PlanResult:
+    status: Status
+    message: str  # plain-language explanation of the status
+    solver: str
+    scenario: str = "base"
+    objective: float | None = None  # $M, discounted, incl. penalty
+    total_cost_musd: float | None = None  # discounted, excl. penalty
+    cost_breakdown_musd: dict[str, float] = field(default_factory=dict)  # capex, opex, transport, purchases
+    investments: list[Investment] = field(default_factory=list)
+    production: list[Production] = field(default_factory=list)
+    flows: list[Flow] = field(default_factory=list)
+    demand: list[DemandRow] = field(default_factory=list)
+    marginal_costs: list[MarginalCost] = field(default_factory=list)
+    bottlenecks: list[Bottleneck] = field(default_factory=list)
+    compliance: list[ComplianceRow] = field(default_factory=list)
+    capacity: list[CapacityRow] = field(default_factory=list)
+    costs_by_year: list[CostRow] = field(default_factory=list)
+    checks: list[Check] = field(default_factory=list)
+    limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
+    solve_seconds: float = 0.0
+    build_seconds: float = 0.0
+    n_variables: int = 0
+    n_constraints: int = 0
+    log: str = ""
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status.has_plan
+
+    def unmet_total(self) -> float:
+        return sum(r.unmet for r in self.demand)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result JSON (stable keys in DESIGN.md order, then extras)."""
+        d = asdict(self)
+        d["status"] = self.status.value
+        d.pop("log")
+        for f in d["flows"]:
+            f["from"] = f.pop("from_id")
+            f["to"] = f.pop("to_id")
+            f["class"] = f.pop("klass")
+        d["demand"] = [{"demand_id": r.pop("demand_id"), **r} for r in d["demand"]]
+        order = [
+            "status", "message", "solver", "scenario", "objective", "total_cost_musd", "cost_breakdown_musd",
+            "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
+            "capacity", "costs_by_year", "checks", "limiting", "solve_seconds", "build_seconds",
+            "n_variables", "n_constraints",
+        ]
+        return {k: d[k] for k in order}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "PlanResult":
+        """Inverse of ``to_dict`` (used by the risk runner and tests)."""
+        d = dict(d)
+        flows = []
+        for f in d.get("flows", []):
+            f = dict(f)
+            f["from_id"], f["to_id"], f["klass"] = f.pop("from"), f.pop("to"), f.pop("class")
+            flows.append(Flow(**f))
+        return cls(
+            status=Status(d["status"]),
+            message=d.get("message", ""),
+            solver=d.get("solver", ""),
+            scenario=d.get("scenario", "base"),
+            objective=d.get("objective"),
+            total_cost_musd=d.get("total_cost_musd"),
+            cost_breakdown_musd=dict(d.get("cost_breakdown_musd", {})),
+            investments=[Investment(**x) for x in d.get("investments", [])],
+            production=[Production(**x) for x in d.get("production", [])],
+            flows=flows,
+            demand=[DemandRow(**x) for x in d.get("demand", [])],
+            marginal_costs=[MarginalCost(**x) for x in d.get("marginal_costs", [])],
+            bottlenecks=[Bottleneck(**x) for x in d.get("bottlenecks", [])],
+            compliance=[ComplianceRow(**x) for x in d.get("compliance", [])],
+            capacity=[CapacityRow(**x) for x in d.get("capacity", [])],
+            costs_by_year=[CostRow(**x) for x in d.get("costs_by_year", [])],
+            checks=[Check(**x) for x in d.get("checks", [])],
+            limiting=list(d.get("limiting", [])),
+            solve_seconds=d.get("solve_seconds", 0.0),
+            build_seconds=d.get("build_seconds", 0.0),
+            n_variables=d.get("n_variables", 0),
+            n_constraints=d.get("n_constraints", 0),
+        )

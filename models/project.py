@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .countries import COUNTRIES
 from .vocab import (
@@ -51,6 +51,22 @@ class _Model(BaseModel):
         use_enum_values=False,
         ser_json_inf_nan="null",
     )
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Validated assignment that keeps the old value when validation fails.
+
+        Pydantic stores the new value before running model-level (``mode="after"``)
+        validators, so a refused cross-field edit (closure_year before online_year)
+        would otherwise stay stored; this puts the old value back before re-raising.
+        """
+        missing = object()
+        old = self.__dict__.get(name, missing)
+        try:
+            super().__setattr__(name, value)
+        except ValidationError:
+            if old is not missing and name in type(self).model_fields:
+                self.__dict__[name] = old
+            raise
 
 
 def _check_country(value: str) -> str:

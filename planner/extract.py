@@ -1,0 +1,218 @@
+"""Turn a verified point (and duals) into the plan rows of a PlanResult, by variable key."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from models.schedules import ramp_share
+from models.vocab import Stage
+
+from .build import MUSD, ModelIndex
+from .lp import LinearProgram
+from .network import CLEAN, COVERED, Network
+from .result import (
+    Bottleneck,
+    CapacityRow,
+    ComplianceRow,
+    CostRow,
+    DemandRow,
+    Flow,
+    Investment,
+    MarginalCost,
+    PlanResult,
+    Production,
+)
+
+EPS = 1e-6  # tonnes / $M below this are reported as zero
+
+
+def _r(v: float, nd: int = 6) -> float:
+    return round(float(v), nd) + 0.0
+
+
+def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Network, x: np.ndarray, duals: np.ndarray | None) -> None:
+    """Populate every plan table of ``result`` from the point ``x``."""
+    s = net.project.settings
+    values = {key: float(x[j]) for j, key in enumerate(lp.var_keys) if abs(x[j]) > EPS}
+    processes = {p.id: p for p in net.processes}
+    route_by_id = {r.id: (r, cost) for r, _, cost in net.route_commodities}
+    market_by_id = {m.id: m for m in net.markets}
+    demand_by_id = {d.id: d for d in net.demands}
+
+    # --- investments
+    option_of = {o.id: (f, o) for f, o in net.options}
+    capex_by_year: dict[int, float] = defaultdict(float)
+    capex_disc = 0.0
+    for (oid, y), (per_tpy, fixed) in sorted(idx.option_capex.items()):
+        add = values.get(("add", oid, y), 0.0)
+        built = values.get(("build", oid, y), 0.0)
+        if add <= EPS and built <= 0.5:
+            continue
+        f, o = option_of[oid]
+        capex = per_tpy * add + fixed * round(built)
+        capex_by_year[y] += capex
+        capex_disc += net.discount[y] * capex * (1.0 - idx.option_salvage[(oid, y)])
+        result.investments.append(Investment(f.id, oid, y, y + o.lead_time_years, _r(add), _r(capex)))
+
+    # --- production and activity by facility
+    prod: dict[tuple[str, int, str], float] = defaultdict(float)
+    activity: dict[tuple[str, int], float] = defaultdict(float)
+    opex_by_year: dict[int, float] = defaultdict(float)
+    opex_disc = 0.0
+    for key, v in values.items():
+        if key[0] != "act":
+            continue
+        p = processes[key[1]]
+        y = key[2]
+        activity[(p.facility, y)] += v
+        for (mat, _src), coef in p.outputs.items():
+            prod[(p.facility, y, mat)] += coef * v
+        cost = net.facilities[p.facility].variable_opex_usd_per_t * v * MUSD
+        opex_by_year[y] += cost
+        opex_disc += net.discount[y] * cost
+    for (fid, y, mat), t in sorted(prod.items()):
+        result.production.append(Production(fid, y, mat, _r(t)))
+    for y, musd in idx.existing_fixed_opex_by_year.items():
+        opex_by_year[y] += musd
+        opex_disc += net.discount[y] * musd
+    for inv in result.investments:
+        o = option_of[inv.option][1]
+        if o.fixed_opex_musd_per_yr > 0:
+            for y in net.years:
+                if y >= inv.online_year:
+                    opex_by_year[y] += o.fixed_opex_musd_per_yr
+                    opex_disc += net.discount[y] * o.fixed_opex_musd_per_yr
+
+    # --- capacity rows (existing + online additions with ramp-up)
+    for fid in net.facilities:
+        for y in net.years:
+            cap = net.existing_capacity[(fid, y)]
+            for inv in result.investments:
+                if inv.facility == fid:
+                    o = option_of[inv.option][1]
+                    cap += inv.added_tpy * ramp_share(o.ramp_up_shares, y - inv.online_year)
+            if cap > EPS or activity.get((fid, y), 0.0) > EPS:
+                result.capacity.append(CapacityRow(fid, y, _r(cap), _r(activity.get((fid, y), 0.0))))
+
+    # --- flows, purchases, deliveries
+    transport_by_year: dict[int, float] = defaultdict(float)
+    purchases_by_year: dict[int, float] = defaultdict(float)
+    transport_disc = purchases_disc = 0.0
+    delivered: dict[tuple[str, int], float] = defaultdict(float)
+    delivered_clean: dict[tuple[str, int], float] = defaultdict(float)
+    for key, v in sorted(values.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        kind = key[0]
+        if kind == "flow":
+            _, rid, src, y, k = key
+            r, cost = route_by_id[rid]
+            result.flows.append(Flow(r.from_id, r.to_id, r.material.value, y, k, _r(v), src or None))
+            transport_by_year[y] += cost * v * MUSD
+            transport_disc += net.discount[y] * cost * v * MUSD
+        elif kind in ("buy", "buyd"):
+            _, mid, dest, y = key
+            m = market_by_id[mid]
+            k = COVERED if net.market_covered[mid] else CLEAN
+            result.flows.append(Flow(mid, dest, m.material.value, y, k, _r(v)))
+            purchases_by_year[y] += m.price_usd_per_t * v * MUSD
+            purchases_disc += net.discount[y] * m.price_usd_per_t * v * MUSD
+            if kind == "buyd":
+                delivered[(dest, y)] += v
+                if k == CLEAN:
+                    delivered_clean[(dest, y)] += v
+        elif kind == "del":
+            _, fid, did, y, k = key
+            result.flows.append(Flow(fid, did, demand_by_id[did].product, y, k, _r(v)))
+            delivered[(did, y)] += v
+            if k == CLEAN:
+                delivered_clean[(did, y)] += v
+
+    # --- demand rows and compliance
+    comp_total: dict[tuple[str, int], float] = defaultdict(float)
+    comp_clean: dict[tuple[str, int], float] = defaultdict(float)
+    defense_covered: dict[tuple[str, int], bool] = defaultdict(bool)
+    for d in net.demands:
+        for y, t in sorted(d.tonnes_by_year.items()):
+            dv, dc = delivered[(d.id, y)], delivered_clean[(d.id, y)]
+            unmet = values.get(("unmet", d.id, y), 0.0)
+            result.demand.append(DemandRow(d.id, d.product, d.segment, y, _r(t), _r(dv), _r(dc), _r(unmet)))
+            comp_total[(d.product, y)] += dv
+            comp_clean[(d.product, y)] += dc
+            if d.segment == "defense" and dv - dc > EPS:
+                defense_covered[(d.product, y)] = True
+    for (product, y), total in sorted(comp_total.items()):
+        share = comp_clean[(product, y)] / total if total > EPS else 0.0
+        result.compliance.append(ComplianceRow(product, y, _r(share), defense_covered[(product, y)]))
+
+    # --- costs
+    for y in net.years:
+        result.costs_by_year.append(
+            CostRow(y, _r(capex_by_year[y]), _r(opex_by_year[y]), _r(transport_by_year[y]), _r(purchases_by_year[y]))
+        )
+    result.cost_breakdown_musd = {
+        "capex": _r(capex_disc),
+        "opex": _r(opex_disc),
+        "transport": _r(transport_disc),
+        "purchases": _r(purchases_disc),
+    }
+    result.total_cost_musd = _r(sum(result.cost_breakdown_musd.values()))
+
+    # --- duals: marginal costs and bottlenecks
+    if duals is not None:
+        fill_duals(result, lp, net, duals)
+    result.limiting = explain_unmet(result, net)
+
+
+def fill_duals(result: PlanResult, lp: LinearProgram, net: Network, duals: np.ndarray) -> None:
+    """Marginal cost of one more tonne per product-segment-year (demand-row duals, undiscounted
+    $/t = dual x 1e6 / d_y) and shadow prices of binding capacities (bottlenecks)."""
+    best: dict[tuple[str, str, int], float] = {}
+    for d in net.demands:
+        for y in d.tonnes_by_year:
+            i = lp.row("demand", d.id, y)
+            usd = abs(float(duals[i])) / MUSD / net.discount[y]
+            key = (d.product, d.segment, y)
+            best[key] = max(best.get(key, 0.0), usd)
+    for (product, segment, y), usd in sorted(best.items()):
+        result.marginal_costs.append(MarginalCost(product, segment, y, _r(usd, 2)))
+    for fid in net.processes_of:
+        for y in net.years:
+            if lp.has_row("capacity", fid, y):
+                pi = abs(float(duals[lp.row("capacity", fid, y)]))
+                usd = pi / MUSD / net.discount[y]
+                if usd > 1e-3:
+                    result.bottlenecks.append(Bottleneck(fid, y, _r(usd, 2)))
+    result.bottlenecks.sort(key=lambda b: (-b.shadow_usd_per_t, b.year, b.facility))
+
+
+def explain_unmet(result: PlanResult, net: Network) -> list[str]:
+    """Plain-language reasons for unmet demand: which stages bind in which years."""
+    unmet: dict[tuple[str, int], float] = defaultdict(float)
+    for r in result.demand:
+        if r.unmet > EPS:
+            unmet[(r.product, r.year)] += r.unmet
+    if not unmet:
+        return []
+    binding: dict[int, list[str]] = defaultdict(list)
+    for b in result.bottlenecks:
+        f = net.facilities[b.facility]
+        binding[b.year].append(f"{f.name} ({f.stage.value})")
+    lines = []
+    for (product, y), t in sorted(unmet.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        where = binding.get(y)
+        if where:
+            lines.append(f"{y}: {t:,.1f} t {product} unmet; binding capacity at {', '.join(sorted(set(where))[:5])}")
+        else:
+            stages = {net.facilities[fid].stage for fid in net.producers_of.get(product, [])}
+            if not stages:
+                lines.append(f"{y}: {t:,.1f} t {product} unmet; no facility in the chain makes {product}")
+            else:
+                lines.append(
+                    f"{y}: {t:,.1f} t {product} unmet; no compliant capacity or supply is available in time "
+                    "(capacity not yet online, lead times, or no route from an upstream stage)"
+                )
+    return lines
+
+
+__all__ = ["fill_plan", "fill_duals", "explain_unmet", "Stage"]

@@ -66,6 +66,25 @@ def available_solvers() -> list[str]:
 
 
 # ------------------------------------------------------------------------------- HiGHS
+def _new_highs():
+    """A highspy.Highs instance; its one-time copyright banner is kept off our stdout."""
+    import sys
+
+    import highspy
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        h = highspy.Highs()
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    return h
+
+
 def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState, algorithm: str = "auto") -> RawSolution:
     """Solve with highspy. ``algorithm``: "auto" (HiGHS default), "ipm" (interior point) or "simplex"."""
     import highspy
@@ -91,7 +110,7 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
     model.a_matrix_.value_ = a["val"][order]
     if lp.is_mip:
         model.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in a["int"]]
-    h = highspy.Highs()
+    h = _new_highs()
     h.setOptionValue("output_flag", True)
     h.setOptionValue("log_to_console", False)
     h.setOptionValue("time_limit", float(time_limit_s))

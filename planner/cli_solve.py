@@ -1,0 +1,145 @@
+"""``mine2magnet solve PROJECT [--scenario NAME] [--solver cbc|highs] [--time-limit S] [--json OUT] [--xlsx OUT]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+
+from models.io import atomic_write_bytes
+
+from .result import PlanResult, Status
+from .solve import SolveOptions, solve_project
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def add_solver_arguments(p: argparse.ArgumentParser) -> None:
+    """Options shared by solve, scenarios and risk."""
+    p.add_argument("--solver", choices=["auto", "cbc", "highs"], default="auto", help="default: auto (HiGHS if installed, else CBC)")
+    p.add_argument("--time-limit", type=float, metavar="S", help="seconds per solve (default: the project's setting)")
+    p.add_argument("--relax", action="store_true", help="solve the LP relaxation (no yes/no build decisions)")
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.rjust(w) if c[:1].isdigit() or c[:1] == "-" else c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    return "\n".join(out)
+
+
+def format_summary(result: PlanResult) -> str:
+    """A planner-readable text summary of a result."""
+    lines = [f"Status: {result.status.value} ({result.solver}, scenario {result.scenario}) - {result.message}"]
+    lines.append(
+        f"Model: {result.n_variables:,} variables, {result.n_constraints:,} constraints; "
+        f"build {result.build_seconds:.2f} s, solve {result.solve_seconds:.2f} s"
+    )
+    if not result.has_plan:
+        for c in result.checks:
+            if not c.passed:
+                lines.append(f"  check failed: {c.name}: {c.max_violation:.3g} {c.detail}")
+        return "\n".join(lines)
+    b = result.cost_breakdown_musd
+    lines.append("")
+    lines.append(
+        f"Total discounted cost: ${result.total_cost_musd:,.1f}M  (capex {b['capex']:,.1f}, opex {b['opex']:,.1f}, "
+        f"transport {b['transport']:,.1f}, purchases {b['purchases']:,.1f})"
+    )
+    lines.append("")
+    lines.append("Investments:")
+    if result.investments:
+        rows = [
+            [i.facility, i.option, str(i.decided_year), str(i.online_year), f"{i.added_tpy:,.0f}", f"{i.capex_musd:,.1f}"]
+            for i in sorted(result.investments, key=lambda i: (i.decided_year, i.facility))
+        ]
+        lines.append(_table(["facility", "option", "decided", "online", "added t/yr", "capex $M"], rows))
+    else:
+        lines.append("  none")
+    unmet: dict[tuple[str, str, int], float] = defaultdict(float)
+    demand: dict[tuple[str, str, int], float] = defaultdict(float)
+    for r in result.demand:
+        unmet[(r.product, r.segment, r.year)] += r.unmet
+        demand[(r.product, r.segment, r.year)] += r.demand
+    lines.append("")
+    lines.append("Demand met (t):")
+    rows = [
+        [p, s, str(y), f"{demand[(p, s, y)]:,.1f}", f"{demand[(p, s, y)] - u:,.1f}", f"{u:,.1f}"]
+        for (p, s, y), u in sorted(unmet.items())
+    ]
+    lines.append(_table(["product", "segment", "year", "demand", "delivered", "unmet"], rows))
+    if result.limiting:
+        lines.append("")
+        lines.append("What limits supply:")
+        lines += [f"  {x}" for x in result.limiting]
+    if result.marginal_costs:
+        lines.append("")
+        lines.append("Marginal cost of one more tonne ($/t, money of that year):")
+        rows = [[m.product, m.segment, str(m.year), f"{m.usd_per_t:,.0f}"] for m in result.marginal_costs]
+        lines.append(_table(["product", "segment", "year", "$/t"], rows))
+    if result.bottlenecks:
+        lines.append("")
+        lines.append("Binding capacities (value of one more t/yr, $/t):")
+        rows = [[b.facility, str(b.year), f"{b.shadow_usd_per_t:,.0f}"] for b in result.bottlenecks[:10]]
+        lines.append(_table(["facility", "year", "$/t"], rows))
+    return "\n".join(lines)
+
+
+def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:
+    """--json and --xlsx; returns EXIT_FAILED (with a message) if a file cannot be written."""
+    if getattr(args, "json", None):
+        try:
+            atomic_write_bytes(args.json, result.to_json().encode("utf-8"), keep_backup=False)
+            print(f"wrote {args.json}")
+        except OSError as e:
+            print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_FAILED
+    if getattr(args, "xlsx", None):
+        from .report_xlsx import ReportWriteError, write_plan_workbook
+
+        try:
+            write_plan_workbook(args.xlsx, project, result)
+            print(f"wrote {args.xlsx}")
+        except ReportWriteError as e:
+            print(f"mine2magnet: {e}", file=sys.stderr)
+            return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    from .cli import _load
+
+    project = _load(args.project)
+    if args.scenario:
+        try:
+            project.scenario(args.scenario)
+        except KeyError:
+            if args.scenario != "base":
+                known = ", ".join(s.id for s in project.scenarios) or "none"
+                print(f"mine2magnet: unknown scenario {args.scenario!r} (known: {known})", file=sys.stderr)
+                return EXIT_BAD_INPUT
+    if args.time_limit is not None and args.time_limit <= 0:
+        print("mine2magnet: --time-limit must be > 0", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
+    result = solve_project(project, options)
+    print(format_summary(result))
+    if result.status is Status.ERROR and "problem(s)" in result.message:
+        return EXIT_BAD_INPUT
+    if not result.has_plan:
+        if args.json:
+            write_outputs(argparse.Namespace(json=args.json, xlsx=None), project, result)
+        return EXIT_FAILED
+    code = write_outputs(args, project, result)
+    return code
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("solve", help="solve a project and print the plan")
+    p.add_argument("project")
+    p.add_argument("--scenario", metavar="NAME", help="scenario id or name (default: base)")
+    add_solver_arguments(p)
+    p.add_argument("--json", metavar="OUT", help="write the result JSON here")
+    p.add_argument("--xlsx", metavar="OUT", help="write the Excel plan workbook here")
+    p.set_defaults(func=cmd_solve)

@@ -1,0 +1,100 @@
+"""Run a solve in a child process that can be killed: the caller stays responsive and Cancel
+stops any solver (CBC or HiGHS) within a fraction of a second.
+
+The parent sends the project as plain JSON data, relays the child's progress and log messages
+to the caller's :class:`SolveState` callbacks (on the calling thread), and polls the cancel flag
+every 50 ms; on cancel it kills the child and its CBC grandchild.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import queue
+import traceback
+from typing import Any
+
+from models import Project
+
+from .progress import SolveState
+from .result import PlanResult, Status
+from .solve import SolveOptions, solve_project
+
+POLL_SECONDS = 0.05
+
+
+def _child(project_data: dict[str, Any], options: SolveOptions, out: "mp.Queue[tuple]") -> None:
+    """Child-process entry: solve and send ("progress"|"log"|"result"|"error", payload) messages."""
+    try:
+        project = Project.model_validate(project_data)
+        state = SolveState(
+            on_progress=lambda f, m: out.put(("progress", (f, m))),
+            on_log=lambda line: out.put(("log", line)),
+        )
+        result = solve_project(project, options, state)
+        out.put(("result", (result.to_dict(), result.log)))
+    except BaseException:  # report, never hang the parent
+        out.put(("error", traceback.format_exc()))
+
+
+def _kill_tree(proc: mp.process.BaseProcess) -> None:
+    import psutil
+
+    try:
+        parent = psutil.Process(proc.pid)
+        for child in parent.children(recursive=True):
+            child.kill()
+        parent.kill()
+    except psutil.Error:
+        pass
+    proc.join(timeout=2)
+
+
+def solve_in_subprocess(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
+    """Same contract as :func:`planner.solve.solve_project`, run in a killable child process."""
+    options = options or SolveOptions()
+    state = state or SolveState()
+    ctx = mp.get_context("spawn")
+    out: "mp.Queue[tuple]" = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(project.model_dump(mode="json"), options, out), daemon=True)
+    state.progress(0.0, "starting the solver process")
+    proc.start()
+    scenario = options.scenario or "base"
+    try:
+        while True:
+            if state.cancel_requested:
+                _kill_tree(proc)
+                return PlanResult(Status.CANCELLED, "The solve was cancelled.", options.solver, scenario)
+            try:
+                kind, payload = out.get(timeout=POLL_SECONDS)
+            except queue.Empty:
+                if not proc.is_alive():
+                    # drain anything sent just before exit
+                    try:
+                        kind, payload = out.get(timeout=0.5)
+                    except queue.Empty:
+                        return PlanResult(
+                            Status.ERROR,
+                            f"The solver process stopped unexpectedly (exit code {proc.exitcode}).",
+                            options.solver,
+                            scenario,
+                        )
+                else:
+                    continue
+            if kind == "progress":
+                state.progress(*payload)
+            elif kind == "log":
+                state.log(payload)
+            elif kind == "result":
+                data, log = payload
+                result = PlanResult.from_dict(data)
+                result.log = log
+                return result
+            elif kind == "error":
+                return PlanResult(Status.ERROR, f"The solver process failed:\n{payload}", options.solver, scenario)
+    finally:
+        if proc.is_alive():
+            _kill_tree(proc)
+        else:
+            proc.join(timeout=1)
+        out.close()
+        out.join_thread()

@@ -1,0 +1,88 @@
+"""``mine2magnet scenarios PROJECT [--json OUT] [--xlsx OUT] [--solver ...] [--time-limit S]``.
+
+Solves the base project and every scenario and prints them side by side. Exit codes (DESIGN.md
+section 5): 0 when every scenario has a plan (even with unmet demand, which the table shows),
+1 when any scenario is infeasible or failed or an output file cannot be written, 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from models.io import atomic_write_bytes
+
+from .cli_solve import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments
+from .progress import SolveState
+from .scenario_compare import compare, comparison_table, solve_scenarios
+from .solve import SolveOptions, resolve_solver
+
+
+def _progress_printer():
+    last = {"msg": ""}
+
+    def on_progress(fraction: float, message: str) -> None:
+        head = message.split(":", 1)[0]
+        if head != last["msg"] and head.endswith(")"):
+            last["msg"] = head
+            print(f"  solving {head} ...", file=sys.stderr, flush=True)
+
+    return on_progress
+
+
+def cmd_scenarios(args: argparse.Namespace) -> int:
+    from .cli import _load
+
+    project = _load(args.project)
+    if args.time_limit is not None and args.time_limit <= 0:
+        print("mine2magnet: --time-limit must be > 0", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        resolve_solver(args.solver)
+    except ValueError as e:
+        print(f"mine2magnet: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    options = SolveOptions(solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
+    results = solve_scenarios(project, options, SolveState(on_progress=_progress_printer()))
+    cmp = compare(results, year=project.settings.compliance_start_year)
+    names = {s.id: (s.name or s.id) for s in project.scenarios}
+    print(f"{project.name}: base and {len(results) - 1} scenario(s); costs discounted to {project.settings.base_year}")
+    print("\n".join(comparison_table(cmp, names)))
+    code = EXIT_OK if all(r.has_plan for r in results.values()) else EXIT_FAILED
+    if all(r.status.value == "error" and "problem(s)" in r.message for r in results.values()):
+        code = EXIT_BAD_INPUT  # the project (or every scenario of it) does not validate
+    if args.json:
+        data = {
+            "project": project.name,
+            "comparison": cmp.to_dict(),
+            "results": {sid: r.to_dict() for sid, r in results.items()},
+        }
+        try:
+            atomic_write_bytes(args.json, (json.dumps(data, indent=2, allow_nan=False) + "\n").encode("utf-8"), keep_backup=False)
+            print(f"wrote {args.json}")
+        except OSError as e:
+            print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
+            code = max(code, EXIT_FAILED)
+    if args.xlsx:
+        try:
+            from .report_xlsx import ReportWriteError, write_scenarios_workbook
+        except ImportError as e:
+            print(f"mine2magnet: cannot write {args.xlsx}: the Excel scenario report is not available ({e})", file=sys.stderr)
+            return max(code, EXIT_FAILED)
+        try:
+            write_scenarios_workbook(args.xlsx, project, results)
+            print(f"wrote {args.xlsx}")
+        except (ReportWriteError, OSError) as e:
+            print(f"mine2magnet: {e}", file=sys.stderr)
+            code = max(code, EXIT_FAILED)
+    return code
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("scenarios", help="solve the base project and every scenario, side by side")
+    p.add_argument("project")
+    add_solver_arguments(p)
+    p.add_argument("--json", metavar="OUT", help="write the comparison and every result as JSON here")
+    p.add_argument("--xlsx", metavar="OUT", help="write the Excel scenario workbook here")
+    p.set_defaults(func=cmd_scenarios)

@@ -1,0 +1,207 @@
+"""Aggregate Monte Carlo samples into the answer an analyst wants.
+
+"How likely are we to have compliant magnets in 2027, and which projects matter most?"
+
+All probabilities are shares of the samples that produced a plan (``n_ok``); failed samples
+(infeasible, time limit without plan, solver error, cancelled) are counted and listed apart and
+never enter a probability or a percentile.
+
+* P(met)[product][year]: share of samples whose defense demand for that product and year was fully
+  served (clean material from the compliance year on), shortfall <= 1e-6 x max(1, demand) t.
+* Cost P10/P50/P90: percentiles (linear interpolation) of total_cost_musd (discounted $M, without
+  the unmet-demand penalty).
+* Investment frequency: share of samples building the option (any added t/yr > 0).
+* Bottleneck frequency: share of samples in which a facility's capacity was binding in a year with
+  unmet demand.
+* Drivers: for each facility whose delay varies across samples,
+  impact = P(all defense demand met in the target year | on time) - P(... | delayed),
+  and cost delta = mean cost when delayed - mean cost when on time ($M).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+
+from .risk_worker import MET_TOL, SampleSummary
+
+
+@dataclass
+class InvestmentFrequency:
+    facility: str
+    option: str
+    share: float  # of samples with a plan
+    count: int
+    mean_added_tpy: float  # over the samples that build it
+    median_decided_year: float
+
+
+@dataclass
+class BottleneckFrequency:
+    facility: str
+    share: float  # of samples with a plan
+    count: int
+
+
+@dataclass
+class Driver:
+    """How much a facility's delay moves the chance of meeting the target year's defense demand."""
+
+    facility: str
+    n_on_time: int
+    n_delayed: int
+    p_met_on_time: float
+    p_met_delayed: float
+    impact: float  # p_met_on_time - p_met_delayed
+    cost_delta_musd: float | None  # mean cost delayed - mean cost on time
+
+
+@dataclass
+class FailedSample:
+    index: int
+    status: str
+    message: str
+
+
+@dataclass
+class RiskReport:
+    project: str
+    n_requested: int
+    seed: int
+    target_year: int  # the compliance start year (2027)
+    workers: int | None = None
+    scheduler: str | None = None
+    cancelled: bool = False
+    n_completed: int = 0
+    n_ok: int = 0
+    p_met: dict[str, dict[int, float]] = field(default_factory=dict)
+    p_met_all: dict[int, float] = field(default_factory=dict)  # every defense product met that year
+    mean_shortfall_t: dict[str, dict[int, float]] = field(default_factory=dict)
+    cost_musd: dict[str, float] = field(default_factory=dict)  # p10, p50, p90, mean, min, max
+    investments: list[InvestmentFrequency] = field(default_factory=list)
+    bottlenecks: list[BottleneckFrequency] = field(default_factory=list)
+    drivers: list[Driver] = field(default_factory=list)
+    failures: list[FailedSample] = field(default_factory=list)
+    samples: list[SampleSummary] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def n_failed(self) -> int:
+        return len(self.failures)
+
+    def costs(self) -> list[float]:
+        """Total cost ($M) of every sample with a plan, in sample order."""
+        return [s.total_cost_musd for s in self.samples if s.ok and s.total_cost_musd is not None]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["n_failed"] = self.n_failed
+        d["p_met"] = {p: {str(y): v for y, v in by.items()} for p, by in self.p_met.items()}
+        d["p_met_all"] = {str(y): v for y, v in self.p_met_all.items()}
+        d["mean_shortfall_t"] = {p: {str(y): v for y, v in by.items()} for p, by in self.mean_shortfall_t.items()}
+        d["samples"] = [s.to_dict() for s in self.samples]
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
+
+
+def _met(s: SampleSummary, product: str, year: int) -> bool:
+    demand = s.defense_demand_t.get(product, {}).get(year, 0.0)
+    return s.defense_shortfall_t.get(product, {}).get(year, 0.0) <= MET_TOL * max(1.0, demand)
+
+
+def _met_all(s: SampleSummary, year: int) -> bool:
+    return all(_met(s, p, year) for p in s.defense_demand_t if year in s.defense_demand_t[p])
+
+
+def aggregate(
+    summaries: Iterable[SampleSummary],
+    *,
+    project: str,
+    n_requested: int,
+    seed: int,
+    target_year: int,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    cancelled: bool = False,
+    seconds: float = 0.0,
+) -> RiskReport:
+    """Build the report from per-sample summaries (taken in sample-index order)."""
+    samples = sorted(summaries, key=lambda s: s.index)
+    ok = [s for s in samples if s.ok]
+    rep = RiskReport(
+        project=project, n_requested=n_requested, seed=seed, target_year=target_year, workers=workers,
+        scheduler=scheduler, cancelled=cancelled, n_completed=len(samples), n_ok=len(ok), samples=samples,
+        seconds=seconds,
+    )
+    rep.failures = [FailedSample(s.index, s.status, s.message) for s in samples if not s.ok]
+    if not ok:
+        return rep
+    n = len(ok)
+
+    products = sorted({p for s in ok for p in s.defense_demand_t})
+    years = sorted({y for s in ok for p in s.defense_demand_t for y in s.defense_demand_t[p]})
+    for p in products:
+        p_years = sorted({y for s in ok for y in s.defense_demand_t.get(p, {})})
+        rep.p_met[p] = {y: sum(_met(s, p, y) for s in ok) / n for y in p_years}
+        rep.mean_shortfall_t[p] = {y: sum(s.defense_shortfall_t.get(p, {}).get(y, 0.0) for s in ok) / n for y in p_years}
+    rep.p_met_all = {y: sum(_met_all(s, y) for s in ok) / n for y in years}
+
+    costs = np.array([s.total_cost_musd for s in ok if s.total_cost_musd is not None], dtype=float)
+    if costs.size:
+        p10, p50, p90 = np.percentile(costs, [10, 50, 90])
+        rep.cost_musd = {
+            "p10": float(p10), "p50": float(p50), "p90": float(p90), "mean": float(costs.mean()),
+            "min": float(costs.min()), "max": float(costs.max()),
+        }
+
+    builds: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for s in ok:
+        for facility, option, decided, added in s.investments:
+            builds.setdefault((facility, option), []).append((int(decided), float(added)))
+    rep.investments = sorted(
+        (
+            InvestmentFrequency(
+                facility=f, option=o, share=len(v) / n, count=len(v),
+                mean_added_tpy=sum(a for _, a in v) / len(v),
+                median_decided_year=float(statistics.median(y for y, _ in v)),
+            )
+            for (f, o), v in builds.items()
+        ),
+        key=lambda r: (-r.share, r.facility, r.option),
+    )
+
+    counts: dict[str, int] = {}
+    for s in ok:
+        for f in s.bottlenecks:
+            counts[f] = counts.get(f, 0) + 1
+    rep.bottlenecks = sorted(
+        (BottleneckFrequency(f, c / n, c) for f, c in counts.items()), key=lambda r: (-r.share, r.facility)
+    )
+
+    rep.drivers = _drivers(ok, target_year)
+    return rep
+
+
+def _drivers(ok: list[SampleSummary], year: int) -> list[Driver]:
+    """Facilities ranked by how much their delay lowers P(all defense demand met in ``year``)."""
+    facilities = sorted({f for s in ok for f in s.delays})
+    out = []
+    for f in facilities:
+        on_time = [s for s in ok if s.delays.get(f, 0) == 0]
+        delayed = [s for s in ok if s.delays.get(f, 0) > 0]
+        if not on_time or not delayed:
+            continue
+        p_on = sum(_met_all(s, year) for s in on_time) / len(on_time)
+        p_del = sum(_met_all(s, year) for s in delayed) / len(delayed)
+        c_on = [s.total_cost_musd for s in on_time if s.total_cost_musd is not None]
+        c_del = [s.total_cost_musd for s in delayed if s.total_cost_musd is not None]
+        cost_delta = (sum(c_del) / len(c_del) - sum(c_on) / len(c_on)) if c_on and c_del else None
+        out.append(Driver(f, len(on_time), len(delayed), p_on, p_del, p_on - p_del, cost_delta))
+    out.sort(key=lambda d: (-d.impact, -(d.cost_delta_musd or 0.0), d.facility))
+    return out

@@ -1,0 +1,103 @@
+"""Monte Carlo draws: commissioning delays and capex overruns, and applying them to a project.
+
+Sample ``i`` of a run with seed ``s`` draws from ``numpy.random.default_rng([s, i])`` only, so a
+sample's draws depend on (s, i) alone, never on the number of workers, the scheduler or the order
+in which samples finish.
+
+Draw order inside a sample (fixed, so files and reports stay reproducible): facilities in project
+order; for each facility first its delay (when it gets one), then its overrun (when it gets one).
+
+* Delay (whole years) for every facility that is not operating, from
+  ``settings.risk.delay_years[facility.status]`` (a discrete distribution). Operating facilities
+  with expansion options also draw from ``delay_years["operating"]`` (default: always 0), which
+  then only delays their options. A status without a distribution draws nothing (delay 0).
+* Overrun factor for every facility with expansion options, from the triangular distribution
+  ``settings.risk.capex_overrun[facility.status]`` (low, mode, high); a degenerate distribution
+  (low == high) gives exactly ``low``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from models.project import Facility, Project
+from models.vocab import Status
+
+
+@dataclass
+class SampleDraw:
+    """What one Monte Carlo sample drew: delay (years) and capex overrun factor per facility id."""
+
+    index: int
+    delays: dict[str, int] = field(default_factory=dict)
+    overruns: dict[str, float] = field(default_factory=dict)
+
+
+def sample_rng(seed: int, index: int) -> np.random.Generator:
+    """The generator of sample ``index``: ``default_rng([seed, index])`` (independent streams)."""
+    return np.random.default_rng([int(seed), int(index)])
+
+
+def _gets_delay(f: Facility) -> bool:
+    return f.status is not Status.OPERATING or bool(f.options)
+
+
+def draw_sample(project: Project, seed: int, index: int) -> SampleDraw:
+    """Draw sample ``index``'s delays and overruns from ``project.settings.risk``."""
+    if seed < 0 or index < 0:
+        raise ValueError("seed and sample index must be >= 0")
+    rng = sample_rng(seed, index)
+    risk = project.settings.risk
+    draw = SampleDraw(index=index)
+    for f in project.facilities:
+        if _gets_delay(f):
+            dist = risk.delay_years.get(f.status)
+            if dist is not None:
+                p = np.asarray(dist.probabilities, dtype=float)
+                k = int(rng.choice(len(dist.years), p=p / p.sum()))
+                draw.delays[f.id] = int(dist.years[k])
+        if f.options:
+            tri = risk.capex_overrun.get(f.status)
+            if tri is not None:
+                if tri.high - tri.low <= 0:
+                    draw.overruns[f.id] = float(tri.low)
+                else:
+                    draw.overruns[f.id] = float(rng.triangular(tri.low, tri.mode, tri.high))
+    return draw
+
+
+def apply_draw(project: Project, draw: SampleDraw) -> Project:
+    """A deep copy of ``project`` with the draw's delays and overruns applied.
+
+    Delay d for facility f (same rules as the scenario ``DelayOverride``):
+      * not operating and online_year >= start_year: online_year += d;
+      * not operating and online_year None: online_year = start_year + d;
+      * a facility pushed to or past its closure_year never runs: capacity_tpy = 0;
+      * every option: earliest_decision_year = (earliest_decision_year or start_year) + d.
+    Overrun factor x: every option's capex_musd_per_tpy and fixed_capex_musd are multiplied by x.
+    """
+    p = project.model_copy(deep=True)
+    start = p.settings.start_year
+    for f in p.facilities:
+        d = draw.delays.get(f.id, 0)
+        if d and f.status is not Status.OPERATING:
+            if f.online_year is not None and f.online_year >= start:
+                new_online = f.online_year + d
+            elif f.online_year is None:
+                new_online = start + d
+            else:
+                new_online = f.online_year  # came online before the horizon: nothing to delay
+            if f.closure_year is not None and new_online >= f.closure_year:
+                f.capacity_tpy = 0.0
+            elif new_online != f.online_year:
+                f.online_year = new_online
+        x = draw.overruns.get(f.id)
+        for opt in f.options:
+            if d:
+                opt.earliest_decision_year = (opt.earliest_decision_year or start) + d
+            if x is not None and x != 1.0:
+                opt.capex_musd_per_tpy = opt.capex_musd_per_tpy * x
+                opt.fixed_capex_musd = opt.fixed_capex_musd * x
+    return p

@@ -1,0 +1,162 @@
+"""The per-sample work of a Monte Carlo run, runnable in this process, a worker process or on Dask.
+
+A worker receives the project as JSON text once (process pool initializer, or a Dask-scattered
+string parsed once per worker process and cached), then only (index) per sample, and returns a
+compact :class:`SampleSummary` -- a few hundred numbers instead of a whole PlanResult.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import traceback
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from models.io import parse_project_text
+from models.project import Project
+from models.vocab import Segment
+
+from .result import PlanResult, Status
+from .risk_sampling import apply_draw, draw_sample
+
+#: Relative tolerance when deciding that a demand was met: shortfall <= MET_TOL x max(1, demand).
+MET_TOL = 1e-6
+
+
+@dataclass
+class SampleSummary:
+    """What the aggregation needs from one solved sample (all tonnes in t, costs in $M).
+
+    ``defense_shortfall_t[product][year]`` = defense demand - defense tonnes delivered clean
+    (years >= compliance year) or - defense tonnes delivered (earlier years), >= 0.
+    ``investments`` = [facility, option, first decided year, total added t/yr].
+    ``bottlenecks`` = facility ids binding in a year with unmet demand (sorted, unique).
+    """
+
+    index: int
+    status: str
+    message: str = ""
+    total_cost_musd: float | None = None
+    objective: float | None = None
+    capex_musd: float | None = None
+    defense_demand_t: dict[str, dict[int, float]] = field(default_factory=dict)
+    defense_shortfall_t: dict[str, dict[int, float]] = field(default_factory=dict)
+    unmet_total_t: float = 0.0
+    investments: list[list[Any]] = field(default_factory=list)
+    bottlenecks: list[str] = field(default_factory=list)
+    delays: dict[str, int] = field(default_factory=dict)
+    overruns: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return Status(self.status).has_plan
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for key in ("defense_demand_t", "defense_shortfall_t"):
+            d[key] = {p: {str(y): v for y, v in by_year.items()} for p, by_year in d[key].items()}
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "SampleSummary":
+        d = {k: v for k, v in d.items() if k in {f.name for f in fields(cls)}}
+        for key in ("defense_demand_t", "defense_shortfall_t"):
+            d[key] = {p: {int(y): float(v) for y, v in by_year.items()} for p, by_year in d.get(key, {}).items()}
+        return cls(**d)
+
+
+def summarise(index: int, result: PlanResult, compliance_year: int) -> SampleSummary:
+    """Reduce a PlanResult to a SampleSummary (no plan -> status and message only)."""
+    s = SampleSummary(index=index, status=result.status.value, message=result.message)
+    if not result.has_plan:
+        return s
+    s.total_cost_musd = result.total_cost_musd
+    s.objective = result.objective
+    s.capex_musd = result.cost_breakdown_musd.get("capex")
+    unmet_years: set[int] = set()
+    for r in result.demand:
+        if r.unmet > MET_TOL * max(1.0, r.demand):
+            unmet_years.add(r.year)
+        s.unmet_total_t += r.unmet
+        if r.segment != Segment.DEFENSE.value:
+            continue
+        served = r.delivered_clean if r.year >= compliance_year else r.delivered
+        short = max(0.0, r.demand - served)
+        dem = s.defense_demand_t.setdefault(r.product, {})
+        dem[r.year] = dem.get(r.year, 0.0) + r.demand
+        sh = s.defense_shortfall_t.setdefault(r.product, {})
+        sh[r.year] = sh.get(r.year, 0.0) + short
+    builds: dict[tuple[str, str], list[Any]] = {}
+    for inv in result.investments:
+        if inv.added_tpy <= 0:
+            continue
+        key = (inv.facility, inv.option)
+        if key in builds:
+            builds[key][2] = min(builds[key][2], inv.decided_year)
+            builds[key][3] += inv.added_tpy
+        else:
+            builds[key] = [inv.facility, inv.option, inv.decided_year, inv.added_tpy]
+    s.investments = sorted(builds.values())
+    s.bottlenecks = sorted({b.facility for b in result.bottlenecks if b.year in unmet_years})
+    return s
+
+
+def solve_sample(project: Project, options: Any, seed: int, index: int, state: Any = None) -> SampleSummary:
+    """Draw sample ``index``, apply it, solve in this process and summarise.
+
+    Never raises for a failed solve: an exception becomes a sample with status "error".
+    """
+    from .solve import solve_project  # imported here: the sampling pieces work without a solver
+
+    t0 = time.perf_counter()
+    draw = draw_sample(project, seed, index)
+    try:
+        sampled = apply_draw(project, draw)
+        result = solve_project(sampled, options, state)
+        summary = summarise(index, result, project.settings.compliance_start_year)
+    except Exception as e:  # a broken sample is reported, never dropped and never fatal to the run
+        last = traceback.extract_tb(e.__traceback__)[-1:] if e.__traceback__ else []
+        where = f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
+        summary = SampleSummary(index=index, status=Status.ERROR.value, message=f"{type(e).__name__}: {e}{where}")
+    summary.delays = dict(draw.delays)
+    summary.overruns = dict(draw.overruns)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+# ----------------------------------------------------------------------- worker-process state
+_worker: dict[str, Any] = {}
+_cache_lock = threading.Lock()
+_project_cache: dict[str, Project] = {}
+
+
+def init_worker(project_json: str, options: Any, seed: int) -> None:
+    """Process-pool initializer: parse the project once per worker process."""
+    _worker["project"] = parse_project_text(project_json, "<risk project>")
+    _worker["options"] = options
+    _worker["seed"] = int(seed)
+
+
+def pool_sample(index: int) -> dict[str, Any]:
+    """Process-pool task: one sample of the project given to :func:`init_worker`."""
+    return solve_sample(_worker["project"], _worker["options"], _worker["seed"], index).to_dict()
+
+
+def _cached_project(project_json: str) -> Project:
+    key = hashlib.sha256(project_json.encode("utf-8")).hexdigest()
+    with _cache_lock:
+        project = _project_cache.get(key)
+        if project is None:
+            project = parse_project_text(project_json, "<risk project>")
+            if len(_project_cache) >= 4:
+                _project_cache.pop(next(iter(_project_cache)))
+            _project_cache[key] = project
+    return project
+
+
+def dask_sample(index: int, project_json: str, options: Any, seed: int) -> dict[str, Any]:
+    """Dask task: one sample; the project text is parsed once per worker process and cached."""
+    return solve_sample(_cached_project(project_json), options, int(seed), index).to_dict()

@@ -1,0 +1,266 @@
+"""Solve the base project and every scenario, and compare the plans side by side.
+
+``solve_scenarios`` returns ``{"base": result, "<scenario id>": result, ...}`` (base first, then the
+project's scenarios in file order). A scenario stored with id "base" *is* the base (see
+``models.scenarios.apply_scenario``) and is solved once, under "base".
+
+``compare`` reduces the results to what a reader compares: total and capex cost ($M, discounted,
+without the unmet penalty), objective (with it), unmet tonnes by product and year (all segments),
+the clean share of deliveries in the compliance year per product, status -- and the investments that
+differ: an option built in one scenario and not in another, or built with a first decision year that
+differs, or a total size that differs by more than ``max(size_abs_tol_tpy, size_rel_tol x larger)``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Callable
+
+from models.project import Project
+from models.scenarios import BASE_SCENARIO_ID
+
+from .progress import SolveState
+from .result import PlanResult
+
+Solver = Callable[..., PlanResult]  # solve_project or solve_in_subprocess
+
+
+def scenario_ids(project: Project) -> list[str]:
+    """``["base", <scenario ids in file order, except a stored "base">]``."""
+    return [BASE_SCENARIO_ID] + [s.id for s in project.scenarios if s.id != BASE_SCENARIO_ID]
+
+
+def solve_scenarios(
+    project: Project,
+    options: Any = None,
+    state: SolveState | None = None,
+    *,
+    solve: Solver | None = None,
+) -> dict[str, PlanResult]:
+    """Solve base + every scenario, one after another; results keyed by scenario id, base first.
+
+    ``options`` (a ``planner.solve.SolveOptions``) applies to every solve; its ``scenario`` is
+    replaced per run. ``solve`` defaults to ``planner.solve.solve_project`` (in-process); the GUI
+    passes ``planner.runner.solve_in_subprocess`` so Cancel stops a running solve at once.
+    On cancel the scenarios solved so far are returned (the interrupted one is left out).
+    """
+    from .solve import SolveOptions, solve_project
+
+    options = options or SolveOptions()
+    solve = solve or solve_project
+    state = state or SolveState()
+    ids = scenario_ids(project)
+    has_stored_base = any(s.id == BASE_SCENARIO_ID for s in project.scenarios)
+    results: dict[str, PlanResult] = {}
+    for k, sid in enumerate(ids):
+        if state.cancel_requested:
+            break
+        label = "base" if sid == BASE_SCENARIO_ID else sid
+
+        def sub_progress(fraction: float, message: str, k=k, label=label) -> None:
+            state.progress((k + fraction) / len(ids), f"{label} ({k + 1}/{len(ids)}): {message}")
+
+        sub = SolveState(on_progress=sub_progress, on_log=state.log)
+        state.cancel_hooks.append(sub.request_cancel)
+        try:
+            scenario = sid if (sid != BASE_SCENARIO_ID or has_stored_base) else None
+            result = solve(project, replace(options, scenario=scenario), sub)
+        finally:
+            state.cancel_hooks.remove(sub.request_cancel)
+        if state.cancel_requested and not result.has_plan:
+            break
+        result.scenario = sid
+        results[sid] = result
+    if not state.cancel_requested:
+        state.progress(1.0, f"{len(results)} scenario(s) solved")
+    return results
+
+
+@dataclass
+class ScenarioSummary:
+    """One scenario's headline figures (costs in $M discounted to the base year, tonnes in t)."""
+
+    scenario: str
+    status: str
+    message: str
+    has_plan: bool
+    total_cost_musd: float | None
+    capex_musd: float | None
+    objective: float | None
+    unmet_t: dict[str, dict[int, float]] = field(default_factory=dict)  # product -> year -> t (all segments)
+    unmet_total_t: float = 0.0
+    compliant_share: dict[str, float] = field(default_factory=dict)  # product -> clean share in compliance year
+    defense_covered_origin: dict[str, bool] = field(default_factory=dict)  # product -> any covered defense tonne
+
+
+@dataclass
+class InvestmentCell:
+    """An option's build in one scenario: first decision year, online year, total size and capex."""
+
+    decided_year: int
+    online_year: int
+    added_tpy: float
+    capex_musd: float
+
+
+@dataclass
+class InvestmentDiff:
+    facility: str
+    option: str
+    by_scenario: dict[str, InvestmentCell | None]  # None: not built in that scenario
+    reason: str  # "built in some scenarios only", "decision year differs", "size differs"
+
+
+@dataclass
+class ScenarioComparison:
+    year: int  # the compliance year used for compliant_share
+    scenarios: list[ScenarioSummary]
+    investment_diffs: list[InvestmentDiff]
+    common_investments: list[tuple[str, str]]  # built identically (within tolerance) everywhere
+
+    @property
+    def ids(self) -> list[str]:
+        return [s.scenario for s in self.scenarios]
+
+    def summary(self, scenario: str) -> ScenarioSummary:
+        for s in self.scenarios:
+            if s.scenario == scenario:
+                return s
+        raise KeyError(scenario)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for s in d["scenarios"]:
+            s["unmet_t"] = {p: {str(y): v for y, v in by.items()} for p, by in s["unmet_t"].items()}
+        d["common_investments"] = [list(x) for x in self.common_investments]
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
+
+
+def _investment_cells(result: PlanResult) -> dict[tuple[str, str], InvestmentCell]:
+    """Builds per option: first decision/online year, summed size and capex (an option may be built in steps)."""
+    out: dict[tuple[str, str], InvestmentCell] = {}
+    for inv in result.investments:
+        if inv.added_tpy <= 0 and inv.capex_musd <= 0:
+            continue
+        key = (inv.facility, inv.option)
+        c = out.get(key)
+        if c is None:
+            out[key] = InvestmentCell(inv.decided_year, inv.online_year, inv.added_tpy, inv.capex_musd)
+        else:
+            c.decided_year = min(c.decided_year, inv.decided_year)
+            c.online_year = min(c.online_year, inv.online_year)
+            c.added_tpy += inv.added_tpy
+            c.capex_musd += inv.capex_musd
+    return out
+
+
+def _summarise(sid: str, r: PlanResult, year: int) -> ScenarioSummary:
+    s = ScenarioSummary(
+        scenario=sid, status=r.status.value, message=r.message, has_plan=r.has_plan,
+        total_cost_musd=r.total_cost_musd if r.has_plan else None,
+        capex_musd=r.cost_breakdown_musd.get("capex") if r.has_plan else None,
+        objective=r.objective if r.has_plan else None,
+    )
+    if not r.has_plan:
+        return s
+    for row in r.demand:
+        by = s.unmet_t.setdefault(row.product, {})
+        by[row.year] = by.get(row.year, 0.0) + row.unmet
+        s.unmet_total_t += row.unmet
+    for c in r.compliance:
+        if c.year == year:
+            s.compliant_share[c.product] = c.clean_share
+            s.defense_covered_origin[c.product] = c.defense_covered_origin
+    return s
+
+
+def compare(
+    results: dict[str, PlanResult],
+    *,
+    year: int = 2027,
+    size_abs_tol_tpy: float = 0.5,
+    size_rel_tol: float = 0.01,
+) -> ScenarioComparison:
+    """Compare solved scenarios (see the module docstring for what counts as a difference).
+
+    Scenarios without a plan are summarised (status, message) but take no part in the
+    investment comparison: there is nothing to compare.
+    """
+    summaries = [_summarise(sid, r, year) for sid, r in results.items()]
+    cells = {sid: _investment_cells(r) for sid, r in results.items() if r.has_plan}
+    keys = sorted({k for c in cells.values() for k in c})
+    diffs: list[InvestmentDiff] = []
+    common: list[tuple[str, str]] = []
+    for key in keys:
+        by = {sid: c.get(key) for sid, c in cells.items()}
+        built = [c for c in by.values() if c is not None]
+        reason = ""
+        if len(built) < len(by):
+            reason = "built in some scenarios only"
+        elif len({c.decided_year for c in built}) > 1:
+            reason = "decision year differs"
+        else:
+            lo, hi = min(c.added_tpy for c in built), max(c.added_tpy for c in built)
+            if hi - lo > max(size_abs_tol_tpy, size_rel_tol * hi):
+                reason = "size differs"
+        if reason:
+            diffs.append(InvestmentDiff(key[0], key[1], by, reason))
+        else:
+            common.append(key)
+    return ScenarioComparison(year=year, scenarios=summaries, investment_diffs=diffs, common_investments=common)
+
+
+def _fmt(v: float | None, spec: str = ",.1f") -> str:
+    return "-" if v is None else format(v, spec)
+
+
+def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = None) -> list[str]:
+    """A readable side-by-side text table (one column per scenario)."""
+    names = names or {}
+    ids = cmp.ids
+    rows: list[tuple[str, list[str]]] = [
+        ("status", [s.status for s in cmp.scenarios]),
+        ("total cost, $M (disc.)", [_fmt(s.total_cost_musd) for s in cmp.scenarios]),
+        ("  of which capex, $M", [_fmt(s.capex_musd) for s in cmp.scenarios]),
+        ("objective incl. penalty, $M", [_fmt(s.objective) for s in cmp.scenarios]),
+        ("unmet demand, t (all years)", [_fmt(s.unmet_total_t) if s.has_plan else "-" for s in cmp.scenarios]),
+    ]
+    products = sorted({p for s in cmp.scenarios for p in s.compliant_share} | {p for s in cmp.scenarios for p in s.unmet_t})
+    for p in products:
+        rows.append((f"{p}: clean share {cmp.year}", [
+            f"{s.compliant_share[p]:.1%}" if p in s.compliant_share else "-" for s in cmp.scenarios
+        ]))
+        years = sorted({y for s in cmp.scenarios for y, t in s.unmet_t.get(p, {}).items() if t > 1e-6})
+        for y in years:
+            rows.append((f"{p}: unmet {y}, t", [
+                _fmt(s.unmet_t.get(p, {}).get(y)) if s.has_plan else "-" for s in cmp.scenarios
+            ]))
+    if cmp.investment_diffs:
+        rows.append(("investments that differ:", ["" for _ in ids]))
+        for d in cmp.investment_diffs:
+            cells = []
+            for sid in ids:
+                if sid not in d.by_scenario:
+                    cells.append("-")
+                else:
+                    c = d.by_scenario[sid]
+                    cells.append("not built" if c is None else f"{c.added_tpy:,.0f} t/yr @{c.decided_year}")
+            rows.append((f"  {d.facility}/{d.option}", cells))
+    headers = [names.get(sid, sid) for sid in ids]
+    label_w = max(len(r[0]) for r in rows)
+    widths = [max(len(h), *(len(r[1][k]) for r in rows)) for k, h in enumerate(headers)]
+    out = [" " * label_w + "  " + "  ".join(h.rjust(w) for h, w in zip(headers, widths))]
+    out.append("-" * len(out[0]))
+    for label, cells in rows:
+        out.append(label.ljust(label_w) + "  " + "  ".join(c.rjust(w) for c, w in zip(cells, widths)))
+    if cmp.common_investments:
+        out.append("")
+        out.append("Built the same way in every scenario: " + ", ".join(f"{f}/{o}" for f, o in cmp.common_investments))
+    for s in cmp.scenarios:
+        if not s.has_plan:
+            out.append(f"{names.get(s.scenario, s.scenario)}: {s.message}")
+    return out

@@ -1,0 +1,239 @@
+"""The plan sheets of the workbook: charts, investments, supply, capacity, flows, costs, duals.
+
+Each ``add_*`` function appends one worksheet to the workbook and fills it through
+:class:`planner.report_cells.SheetWriter` (the only cell writer). Table sheets share one layout:
+a note in row 1, the bold frozen header with autofilter in row 2, data from row 3.
+Units are in the headers: t (tonnes), t/yr, $M (millions of US dollars), $/t.
+"""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl import Workbook
+
+from .report_cells import Col, SheetWriter
+from .report_charts import CHART_ROWS, COLOURS, column_chart
+from .report_context import ReportContext
+from .report_data import (
+    STAGE_UNITS,
+    capacity_basis,
+    capacity_by_stage,
+    material_label,
+    stage_label,
+    supply_by_product,
+    supply_by_segment,
+)
+
+HEADER_ROW = 2
+
+
+def _table_sheet(wb: Workbook, title: str, note: str) -> SheetWriter:
+    ws = wb.create_sheet(title)
+    w = SheetWriter(ws)
+    w.note(1, note)
+    return w
+
+
+def add_charts(wb: Workbook, ctx: ReportContext) -> None:
+    """'Charts': supply vs demand per product, capex by year, capacity build-out per stage.
+
+    Each chart sits to the right of the small table it plots (columns A-E), one section under the
+    other. Supply charts stack clean / other-origin / unmet t per year (all segments); the capex
+    chart shows capex committed per decision year ($M, undiscounted); each build-out chart stacks
+    the stage's existing capacity and the capacity the plan adds (t/yr in the stage's unit).
+    """
+    r = ctx.result
+    w = SheetWriter(wb.create_sheet("Charts"))
+    w.title(1, "Charts")
+    w.note(2, "Each chart plots the table to its left. Supply covers all segments; defense demand must be clean "
+              f"from {ctx.settings.compliance_start_year}. Capacity units differ by stage (see each chart).")
+    row = 4
+    anchor_col = "G"
+
+    for product, rows in supply_by_product(r).items():
+        label = material_label(product)
+        w.section(row, f"{label}: supply vs demand (t)")
+        cols = [Col("Year", "year"), Col("Delivered clean (t)", "t"), Col("Delivered other origin (t)", "t"),
+                Col("Unmet (t)", "t", highlight_positive=True), Col("Demand (t)", "t")]
+        top = row + 1
+        last = w.table(top, 1, cols, [(s.year, s.clean, s.other, s.unmet, s.demand) for s in rows],
+                       filter_and_freeze=False)
+        column_chart(w.ws, title=f"{label}: supply vs demand", y_title="t", header_row=top, first_row=top + 1,
+                     last_row=last, category_col=1, anchor=f"{anchor_col}{row}", stacked=True,
+                     series=[(2, COLOURS["clean"]), (3, COLOURS["other"]), (4, COLOURS["unmet"])])
+        row = max(last, row + CHART_ROWS) + 2
+
+    w.section(row, "Capex committed by decision year ($M, undiscounted)")
+    top = row + 1
+    costs = sorted(r.costs_by_year, key=lambda c: c.year)
+    last = w.table(top, 1, [Col("Year", "year"), Col("Capex ($M)", "musd")],
+                   [(c.year, c.capex_musd) for c in costs], filter_and_freeze=False)
+    if costs:
+        column_chart(w.ws, title="Capex by year ($M, undiscounted)", y_title="$M", header_row=top,
+                     first_row=top + 1, last_row=last, category_col=1, anchor=f"{anchor_col}{row}",
+                     stacked=False, series=[(2, COLOURS["capex"])])
+    row = max(last, row + CHART_ROWS) + 2
+
+    for stage, rows in capacity_by_stage(r, ctx.scenario_project).items():
+        unit = STAGE_UNITS.get(stage, "t/yr")
+        w.section(row, f"{stage_label(stage)}: capacity build-out ({unit})")
+        top = row + 1
+        cols = [Col("Year", "year"), Col(f"Existing ({unit})", "tpy"), Col(f"Added by plan ({unit})", "tpy")]
+        last = w.table(top, 1, cols, [(b.year, b.existing_tpy, b.added_tpy) for b in rows], filter_and_freeze=False)
+        column_chart(w.ws, title=f"{stage_label(stage)} capacity ({unit})", y_title=unit, header_row=top,
+                     first_row=top + 1, last_row=last, category_col=1, anchor=f"{anchor_col}{row}", stacked=True,
+                     series=[(2, COLOURS["existing"]), (3, COLOURS["added"])])
+        row = max(last, row + CHART_ROWS) + 2
+    for col in range(2, 6):
+        w.set_width(col, 14)
+    w.set_width(1, 10)
+    w.finish()
+
+
+def add_investments(wb: Workbook, ctx: ReportContext) -> None:
+    """'Investments': one row per build decision; totals row sums capex ($M, undiscounted)."""
+    w = _table_sheet(wb, "Investments", "Capacity the plan decides to build. Capex is undiscounted, committed in the "
+                                        "decision year; capacity is in each stage's unit (see 'Capacity unit').")
+    cols = [Col("Facility"), Col("Facility id"), Col("Operator"), Col("Country"), Col("Stage"), Col("Option"),
+            Col("Option id"), Col("Decided (year)", "year"), Col("Online (year)", "year"),
+            Col("Capacity added (t/yr)", "tpy"), Col("Capacity unit", max_width=34), Col("Capex ($M)", "musd")]
+    rows = []
+    for i in sorted(ctx.result.investments, key=lambda i: (i.decided_year, i.facility, i.option)):
+        name, operator, country, stage = ctx.lookup.facility_fields(i.facility)
+        rows.append((name, i.facility, operator, country, stage_label(stage), ctx.lookup.option_name(i.facility, i.option),
+                     i.option, i.decided_year, i.online_year, i.added_tpy, capacity_basis(stage), i.capex_musd))
+    total_capex = math.fsum(i.capex_musd for i in ctx.result.investments)
+    totals = ["Total", "", "", "", "", f"{len(rows)} investment(s)", "", None, None, None, "", total_capex]
+    w.table(HEADER_ROW, 1, cols, rows, totals=totals)
+    w.finish()
+
+
+def add_supply(wb: Workbook, ctx: ReportContext) -> None:
+    """'Supply vs demand': per product, segment and year: demand, clean, other origin, unmet (t)."""
+    w = _table_sheet(wb, "Supply vs demand", "Summed over demands and platforms. Clean = no covered-country "
+                                             "processing; defense demand must be clean from "
+                                             f"{ctx.settings.compliance_start_year}. Unmet > 0 is highlighted.")
+    cols = [Col("Product"), Col("Segment"), Col("Year", "year"), Col("Demand (t)", "t"), Col("Delivered clean (t)", "t"),
+            Col("Delivered other origin (t)", "t"), Col("Unmet (t)", "t", highlight_positive=True),
+            Col("Demand met (%)", "share"), Col("Clean share of delivered (%)", "share")]
+    rows = [(material_label(s.product), s.segment, s.year, s.demand, s.clean, s.other, s.unmet, s.met_share,
+             s.clean_share) for s in supply_by_segment(ctx.result)]
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
+def add_demand_detail(wb: Workbook, ctx: ReportContext) -> None:
+    """'Demand detail': the result's demand rows, one per demand id and year (t)."""
+    w = _table_sheet(wb, "Demand detail", "One row per demand (platform demand ids read platform:<id>:<product>) "
+                                          "and year. Unmet > 0 is highlighted.")
+    cols = [Col("Demand id", max_width=40), Col("Name"), Col("Product"), Col("Segment"), Col("Year", "year"),
+            Col("Demand (t)", "t"), Col("Delivered (t)", "t"), Col("Delivered clean (t)", "t"),
+            Col("Unmet (t)", "t", highlight_positive=True)]
+    rows = [(d.demand_id, ctx.lookup.name(d.demand_id), material_label(d.product), d.segment, d.year, d.demand,
+             d.delivered, d.delivered_clean, d.unmet)
+            for d in sorted(ctx.result.demand, key=lambda d: (d.product, d.segment, d.demand_id, d.year))]
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
+def add_capacity(wb: Workbook, ctx: ReportContext) -> None:
+    """'Capacity': capacity (existing + plan additions, t/yr) and activity (t) per facility and year."""
+    w = _table_sheet(wb, "Capacity", "Capacity and use per facility and year, in the stage's activity unit "
+                                     "(see 'Capacity unit'). Utilisation = activity / capacity.")
+    cols = [Col("Facility"), Col("Facility id"), Col("Stage"), Col("Country"), Col("Year", "year"),
+            Col("Capacity (t/yr)", "tpy"), Col("Activity (t)", "t"), Col("Utilisation (%)", "share"),
+            Col("Capacity unit", max_width=34)]
+    rows = []
+    for c in sorted(ctx.result.capacity, key=lambda c: (ctx.lookup.stage(c.facility), c.facility, c.year)):
+        name, _op, country, stage = ctx.lookup.facility_fields(c.facility)
+        util = c.activity_t / c.capacity_tpy if c.capacity_tpy > 0 else None
+        rows.append((name, c.facility, stage_label(stage), country, c.year, c.capacity_tpy, c.activity_t, util,
+                     capacity_basis(stage)))
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
+def add_production(wb: Workbook, ctx: ReportContext) -> None:
+    """'Production': tonnes of each material each facility produces each year."""
+    w = _table_sheet(wb, "Production", "Output per facility, material and year (t; concentrate and carbonate in t TREO).")
+    cols = [Col("Facility"), Col("Facility id"), Col("Stage"), Col("Year", "year"), Col("Material"),
+            Col("Production (t)", "t")]
+    rows = []
+    for p in sorted(ctx.result.production, key=lambda p: (p.facility, p.year, p.material)):
+        name, _op, _c, stage = ctx.lookup.facility_fields(p.facility)
+        rows.append((name, p.facility, stage_label(stage), p.year, material_label(p.material), p.tonnes))
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
+def add_flows(wb: Workbook, ctx: ReportContext) -> None:
+    """'Flows': material moved per route, year and compliance class (t)."""
+    w = _table_sheet(wb, "Flows", "Material moved between facilities, markets and demands (t). Class 'covered' = "
+                                  "touched a covered country or Chinese technology. Source = mine of origin.")
+    cols = [Col("From id"), Col("From"), Col("To id", max_width=40), Col("To"), Col("Material"), Col("Year", "year"),
+            Col("Class"), Col("Tonnes (t)", "t"), Col("Source mine")]
+    rows = [(f.from_id, ctx.lookup.name(f.from_id), f.to_id, ctx.lookup.name(f.to_id), material_label(f.material),
+             f.year, f.klass, f.tonnes, f.source or "")
+            for f in sorted(ctx.result.flows, key=lambda f: (f.year, f.material, f.from_id, f.to_id, f.klass))]
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
+def add_costs(wb: Workbook, ctx: ReportContext) -> None:
+    """'Costs': undiscounted spending per year and category ($M), discount factor, totals row."""
+    s = ctx.settings
+    w = _table_sheet(wb, "Costs", "Money of each year ($M, undiscounted). The Summary's totals are discounted "
+                                  f"to {s.base_year} at {s.discount_rate:.1%}/yr and net of end-of-horizon salvage, "
+                                  "so they differ from these sums.")
+    cols = [Col("Year", "year"), Col("Capex ($M)", "musd"), Col("Opex ($M)", "musd"), Col("Transport ($M)", "musd"),
+            Col("Purchases ($M)", "musd"), Col("Total ($M)", "musd"), Col("Discount factor", "factor")]
+    costs = sorted(ctx.result.costs_by_year, key=lambda c: c.year)
+    rows = []
+    for c in costs:
+        total = math.fsum((c.capex_musd, c.opex_musd, c.transport_musd, c.purchases_musd))
+        rows.append((c.year, c.capex_musd, c.opex_musd, c.transport_musd, c.purchases_musd, total,
+                     1.0 / (1.0 + s.discount_rate) ** (c.year - s.base_year)))
+    totals = ["Total", *(math.fsum(row[k] for row in rows) for k in range(1, 6)), None]
+    w.table(HEADER_ROW, 1, cols, rows, totals=totals)
+    w.finish()
+
+
+def add_marginal_costs(wb: Workbook, ctx: ReportContext) -> None:
+    """'Marginal costs': cost of one more tonne of each product per segment and year ($/t)."""
+    w = _table_sheet(wb, "Marginal costs", "What one more tonne delivered would cost in that year ($/t), from the "
+                                           "solver's duals with build decisions fixed.")
+    cols = [Col("Product"), Col("Segment"), Col("Year", "year"), Col("Marginal cost ($/t)", "usd_per_t")]
+    rows = [(material_label(m.product), m.segment, m.year, m.usd_per_t)
+            for m in sorted(ctx.result.marginal_costs, key=lambda m: (m.product, m.segment, m.year))]
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
+def add_bottlenecks(wb: Workbook, ctx: ReportContext) -> None:
+    """'Bottlenecks': binding capacities and the saving from one more t/yr there ($/t, discounted)."""
+    w = _table_sheet(wb, "Bottlenecks", "Capacities the plan uses to the limit. Value = discounted cost saved by one "
+                                        "more t/yr of capacity in that year ($ per t/yr). Largest first.")
+    cols = [Col("Facility"), Col("Facility id"), Col("Stage"), Col("Year", "year"),
+            Col("Value of 1 t/yr more ($/t)", "usd_per_t"), Col("Capacity unit", max_width=34)]
+    rows = []
+    for b in sorted(ctx.result.bottlenecks, key=lambda b: (-abs(b.shadow_usd_per_t), b.facility, b.year)):
+        name, _op, _c, stage = ctx.lookup.facility_fields(b.facility)
+        rows.append((name, b.facility, stage_label(stage), b.year, b.shadow_usd_per_t, capacity_basis(stage)))
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
+#: (sheet title, adder, what the sheet holds) in workbook order, after Summary.
+PLAN_SHEETS = (
+    ("Charts", add_charts, "Supply vs demand per product, capex by year, capacity build-out per stage."),
+    ("Investments", add_investments, "What to build, where, when, how much, at what capex."),
+    ("Supply vs demand", add_supply, "Demand, clean and other-origin deliveries, unmet t per product, segment, year."),
+    ("Demand detail", add_demand_detail, "The same per demand and platform."),
+    ("Capacity", add_capacity, "Capacity and activity per facility and year."),
+    ("Production", add_production, "Output per facility, material and year."),
+    ("Flows", add_flows, "Material moved per route, year and compliance class."),
+    ("Costs", add_costs, "Spending per year and category (undiscounted)."),
+    ("Marginal costs", add_marginal_costs, "Cost of one more tonne per product, segment, year."),
+    ("Bottlenecks", add_bottlenecks, "Binding capacities and what one more t/yr is worth."),
+)

@@ -1,0 +1,174 @@
+"""Capacity build-out timeline (Gantt style), one row per facility, painted with QPainter.
+
+Each facility row shows its existing capacity as a grey bar over the years it has any (darker
+where it is nearer its peak), each investment as a coloured bar from its online year to the end
+of the horizon, with a thin line from the decision year to the online year (the lead time) and a
+label "+added t/yr · $capex M". The planned total capacity (existing + online additions, from
+``result.capacity``) is written at the right end of the row for the last year.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from models.project import Project
+from planner.result import PlanResult
+from ui.results.summary import BuildoutRow, buildout_rows
+
+EXISTING = QColor(150, 160, 172)
+INVEST = QColor(38, 120, 178)
+LEAD = QColor(38, 120, 178)
+GRID = QColor(228, 230, 234)
+
+
+class BuildoutTimeline(QWidget):
+    """Gantt-style chart of existing capacity and investments per facility."""
+
+    ROW_H = 24
+    SUB_H = 20
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+        self.rows: list[BuildoutRow] = []
+        self.years: list[int] = []
+        self.empty_text = "No result to show."
+        self._hits: list[tuple[QRectF, str]] = []
+        f = QFont(self.font())
+        f.setPointSizeF(max(8.0, f.pointSizeF() * 0.95))
+        self._font = f
+        self._bold = QFont(f)
+        self._bold.setBold(True)
+
+    def set_result(self, project: Project | None, result: PlanResult | None) -> None:
+        if project is None or result is None or not result.has_plan:
+            self.rows, self.years = [], []
+            self.empty_text = "No plan to show." if result is not None else "No result to show."
+        else:
+            self.rows = buildout_rows(project, result)
+            self.years = project.settings.years
+            self.empty_text = "No facility has capacity in the horizon."
+        self.updateGeometry()
+        self.update()
+
+    def _content_height(self) -> int:
+        return 40 + sum(self.ROW_H + self.SUB_H * len(r.investments) for r in self.rows) + 10
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(1000, max(200, self._content_height()))
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return QSize(600, max(160, self._content_height()))
+
+    def _label_width(self) -> int:
+        fm = QFontMetrics(self._font)
+        widest = max((fm.horizontalAdvance(r.name) for r in self.rows), default=100)
+        return int(min(max(160, widest + 16), self.width() * 0.3))
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.fillRect(self.rect(), QColor("white"))
+        self._hits = []
+        if not self.rows:
+            p.setPen(QColor(110, 110, 110))
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            return
+        fm = QFontMetrics(self._font)
+        label_w = self._label_width()
+        right_w = fm.horizontalAdvance("99,999 t/yr") + 16
+        x0 = label_w
+        x1 = self.width() - right_w
+        n = len(self.years)
+        col_w = (x1 - x0) / max(1, n)
+
+        def x_of(year: float) -> float:
+            return x0 + (year - self.years[0]) * col_w
+
+        # year axis and grid
+        p.setFont(self._bold)
+        p.setPen(QColor(80, 80, 80))
+        top = 30
+        for i, y in enumerate(self.years):
+            r = QRectF(x_of(y), 6, col_w, 20)
+            p.drawText(r, Qt.AlignmentFlag.AlignCenter, str(y))
+        p.drawText(QRectF(x1 + 8, 6, right_w, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                   f"{self.years[-1]} cap.")
+        p.setPen(QPen(GRID, 1))
+        bottom = self._content_height() - 10
+        for i in range(n + 1):
+            x = x0 + i * col_w
+            p.drawLine(QPointF(x, top), QPointF(x, bottom))
+
+        p.setFont(self._font)
+        y = top
+        last = self.years[-1]
+        for idx, row in enumerate(self.rows):
+            h = self.ROW_H + self.SUB_H * len(row.investments)
+            if idx % 2 == 1:
+                p.fillRect(QRectF(0, y, self.width(), h), QColor(247, 248, 250))
+            # facility name + stage
+            p.setPen(QColor(25, 25, 25))
+            name = fm.elidedText(row.name, Qt.TextElideMode.ElideRight, label_w - 12)
+            p.drawText(QRectF(6, y, label_w - 10, self.ROW_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+            self._hits.append((QRectF(0, y, label_w, self.ROW_H), f"{row.name} ({row.stage})"))
+            # existing capacity
+            peak = max(row.existing_tpy.values(), default=0.0)
+            for yr, cap in row.existing_tpy.items():
+                if cap <= 0:
+                    continue
+                c = QColor(EXISTING)
+                c.setAlpha(int(90 + 165 * cap / peak))
+                rect = QRectF(x_of(yr) + 0.5, y + 6, col_w - 1, self.ROW_H - 12)
+                p.fillRect(rect, c)
+                self._hits.append((rect, f"{row.name}: existing capacity {cap:,.0f} t/yr in {yr}"))
+            # investments
+            for j, inv in enumerate(row.investments):
+                sy = y + self.ROW_H + j * self.SUB_H
+                mid = sy + self.SUB_H / 2
+                p.setPen(QPen(LEAD, 1.5, Qt.PenStyle.DashLine))
+                if inv.online_year > inv.decided_year:
+                    p.drawLine(QPointF(x_of(inv.decided_year) + col_w / 2, mid), QPointF(x_of(inv.online_year), mid))
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(LEAD)
+                d = QPointF(x_of(inv.decided_year) + col_w / 2, mid)
+                p.drawEllipse(d, 3.5, 3.5)
+                end_year = min(last + 1, max(inv.online_year, self.years[0]) + 99)
+                bar = QRectF(x_of(inv.online_year), sy + 3, x_of(end_year) - x_of(inv.online_year), self.SUB_H - 6)
+                if inv.online_year <= last:
+                    p.fillRect(bar, INVEST)
+                text = f"+{inv.added_tpy:,.0f} t/yr · ${inv.capex_musd:,.0f} M"
+                tw = fm.horizontalAdvance(text) + 8
+                p.setPen(QColor("white") if bar.width() >= tw and inv.online_year <= last else QColor(20, 60, 100))
+                if bar.width() >= tw and inv.online_year <= last:
+                    p.drawText(bar.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+                else:  # not enough room inside: write it left of the decision dot
+                    tr = QRectF(d.x() - 8 - tw, sy, tw, self.SUB_H)
+                    if tr.left() < x0:
+                        tr = QRectF(x0 + 2, sy, tw, self.SUB_H)
+                    p.drawText(tr, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
+                p.setPen(QColor(90, 90, 90))
+                p.drawText(QRectF(16, sy, label_w - 20, self.SUB_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                           fm.elidedText(f"↳ {inv.option}", Qt.TextElideMode.ElideRight, label_w - 24))
+                self._hits.append((
+                    QRectF(x_of(inv.decided_year), sy, x_of(last + 1) - x_of(inv.decided_year), self.SUB_H),
+                    f"{row.name} — {inv.option}: decided {inv.decided_year}, online {inv.online_year}, "
+                    f"+{inv.added_tpy:,.0f} t/yr, capex ${inv.capex_musd:,.1f} M (undiscounted)",
+                ))
+            total = row.capacity_tpy.get(last, row.existing_tpy.get(last, 0.0))
+            p.setPen(QColor(40, 40, 40))
+            p.drawText(QRectF(x1 + 8, y, right_w - 8, self.ROW_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                       f"{total:,.0f} t/yr")
+            y += h
+        p.end()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        pos = event.position()
+        for rect, text in reversed(self._hits):
+            if rect.contains(pos):
+                QToolTip.showText(event.globalPosition().toPoint(), text, self)
+                return
+        QToolTip.hideText()

@@ -1,0 +1,195 @@
+"""QtCharts charts of a plan: supply vs demand, cost by year, marginal cost.
+
+Each ``*_chart`` function returns a new QChart built from the figures in ``ui.results.summary``;
+the dashboard swaps it into a ``QChartView``. Bars use a category axis of years; lines drawn
+over bars use x = the category index (0, 1, ...), which QtCharts places at the bar centres.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QLogValueAxis,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+
+from ui.results.summary import SupplyYear, material_label
+
+SUPPLY_COLOURS = {"Clean": QColor(42, 157, 143), "Other origin": QColor(233, 196, 106), "Unmet": QColor(209, 73, 91)}
+COST_COLOURS = {"Capex": QColor(38, 70, 83), "Opex": QColor(42, 157, 143), "Transport": QColor(233, 196, 106),
+                "Purchases": QColor(231, 111, 81)}
+LINE_COLOURS = [QColor(38, 120, 178), QColor(209, 73, 91), QColor(42, 157, 143), QColor(141, 106, 159),
+                QColor(233, 150, 50), QColor(90, 90, 90)]
+
+
+def _base_chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    f = QFont(chart.titleFont())
+    f.setBold(True)
+    f.setPointSizeF(max(9.0, f.pointSizeF()))
+    chart.setTitleFont(f)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(0)
+    chart.layout().setContentsMargins(0, 0, 0, 0)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    return chart
+
+
+def _nice_max(v: float) -> float:
+    """Round up to 1, 2, 2.5 or 5 x 10^n so axis ticks fall on round numbers."""
+    if v <= 0:
+        return 1.0
+    e = 10 ** math.floor(math.log10(v))
+    for m in (1, 2, 2.5, 5, 10):
+        if v <= m * e * 1.0000001:
+            return m * e
+    return 10 * e
+
+
+def _value_axis(title: str, top: float, fmt: str = "%.0f") -> QValueAxis:
+    axis = QValueAxis()
+    axis.setRange(0, _nice_max(top * 1.05))
+    axis.setTickCount(6)
+    axis.setLabelFormat(fmt)
+    axis.setTitleText(title)
+    return axis
+
+
+def _year_axis(years: list[int]) -> QBarCategoryAxis:
+    axis = QBarCategoryAxis()
+    step = 1 if len(years) <= 16 else 2
+    axis.append([str(y) if i % step == 0 else " " * (i + 1) for i, y in enumerate(years)])
+    return axis
+
+
+def supply_chart(product: str, rows: list[SupplyYear]) -> QChart:
+    """Stacked bars per year: clean, other-origin and unmet tonnes; a line for total demand."""
+    chart = _base_chart(f"{material_label(product)}: supply vs demand (t)")
+    years = [r.year for r in rows]
+    series = QStackedBarSeries()
+    for name, values in (
+        ("Clean", [r.clean_t for r in rows]),
+        ("Other origin", [r.other_t for r in rows]),
+        ("Unmet", [r.unmet_t for r in rows]),
+    ):
+        s = QBarSet(name)
+        s.append(values)
+        s.setColor(SUPPLY_COLOURS[name])
+        s.setBorderColor(SUPPLY_COLOURS[name].darker(115))
+        series.append(s)
+    series.setBarWidth(0.7)
+    chart.addSeries(series)
+    demand = QLineSeries()
+    demand.setName("Demand")
+    for i, r in enumerate(rows):
+        demand.append(QPointF(i, r.demand_t))
+    demand.setPen(QPen(QColor(30, 30, 30), 2.0, Qt.PenStyle.DashLine))
+    demand.setPointsVisible(True)
+    chart.addSeries(demand)
+    x = _year_axis(years)
+    top = max([r.clean_t + r.other_t + r.unmet_t for r in rows] + [r.demand_t for r in rows] + [1.0])
+    y = _value_axis("t", top)
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+    for s in (series, demand):
+        s.attachAxis(x)
+        s.attachAxis(y)
+    return chart
+
+
+def cost_chart(rows: list[tuple[int, dict[str, float]]]) -> QChart:
+    """Stacked bars per year: capex, opex, transport, purchases ($M of that year, undiscounted)."""
+    chart = _base_chart("Cost by year ($M, undiscounted)")
+    years = [y for y, _ in rows]
+    series = QStackedBarSeries()
+    for name, colour in COST_COLOURS.items():
+        s = QBarSet(name)
+        s.append([parts.get(name, 0.0) for _, parts in rows])
+        s.setColor(colour)
+        s.setBorderColor(colour.darker(115))
+        series.append(s)
+    series.setBarWidth(0.7)
+    chart.addSeries(series)
+    x = _year_axis(years)
+    pos_top = max([sum(max(0.0, v) for v in parts.values()) for _, parts in rows] + [1.0])
+    neg_bottom = min([sum(min(0.0, v) for v in parts.values()) for _, parts in rows] + [0.0])
+    y = _value_axis("$M", pos_top, "%.0f")
+    if neg_bottom < 0:
+        y.setMin(-_nice_max(-neg_bottom * 1.05))
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(x)
+    series.attachAxis(y)
+    return chart
+
+
+def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], years: list[int]) -> QChart:
+    """One line per (product, segment): marginal cost of one more tonne ($/t, discounted duals).
+
+    A logarithmic axis is used when all values are positive and span more than 50x (unmet demand
+    prices at the penalty, which would flatten every other line).
+    """
+    chart = _base_chart("Marginal cost of one more tonne ($/t)")
+    values = [v for pts in series_data.values() for _, v in pts]
+    use_log = bool(values) and min(values) > 0 and max(values) / min(values) > 50
+    x = QValueAxis()
+    x.setLabelFormat("%d")
+    if years:
+        x.setRange(years[0] - 0.5, years[-1] + 0.5)
+        x.setTickType(QValueAxis.TickType.TicksDynamic)
+        x.setTickAnchor(years[0])
+        x.setTickInterval(1 if len(years) <= 16 else 2)
+    if use_log:
+        y = QLogValueAxis()
+        y.setBase(10)
+        y.setLabelFormat("%.3g")
+        y.setRange(10 ** math.floor(math.log10(min(values))), 10 ** math.ceil(math.log10(max(values))))
+        y.setTitleText("$/t (log scale)")
+    else:
+        top = max(values + [1.0])
+        bottom = min(values + [0.0])
+        y = _value_axis("$/t", top, "%.0f")
+        if bottom < 0:
+            y.setMin(-_nice_max(-bottom * 1.05))
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+    for i, ((product, segment), pts) in enumerate(series_data.items()):
+        s = QLineSeries()
+        s.setName(f"{material_label(product)} ({segment})")
+        for year, v in pts:
+            if use_log and v <= 0:
+                continue
+            s.append(QPointF(year, v))
+        s.setPen(QPen(LINE_COLOURS[i % len(LINE_COLOURS)], 2.0))
+        s.setPointsVisible(True)
+        chart.addSeries(s)
+        s.attachAxis(x)
+        s.attachAxis(y)
+    return chart
+
+
+def message_chart(title: str) -> QChart:
+    """An empty chart that only carries a title (e.g. 'No cost data')."""
+    chart = _base_chart(title)
+    chart.legend().hide()
+    return chart
+
+
+def make_chart_view() -> QChartView:
+    view = QChartView()
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setBackgroundBrush(QColor("white"))
+    view.setFrameShape(QChartView.Shape.NoFrame)
+    view.setMinimumHeight(240)
+    return view

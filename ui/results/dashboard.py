@@ -1,0 +1,452 @@
+"""The results dashboard: KPI cards, charts, build-out timeline, Sankey of flows, investments.
+
+``ResultsDashboard.set_result(project, result)`` shows a PlanResult solved from ``project``
+(the project gives names and existing capacity; the result's scenario is re-applied for the
+latter). A result without a plan (infeasible, time limit without plan, cancelled, error) shows
+its status message and nothing else, so no stale chart survives a failed solve.
+
+Signal ``year_changed(int)``: the user picked another year for the material flows; the main
+window can pass it to ``ChainView.show_flows(result, year)``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.project import Project
+from planner.result import PlanResult, Status
+from ui.results import charts
+from ui.results.buildout import BuildoutTimeline
+from ui.results.export import ExportError, export_json, export_xlsx
+from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
+from ui.results.kpi_cards import KpiCard, cost_cards_text, product_card_text
+from ui.results.sankey import SankeyWidget
+from ui.results.summary import (
+    Kpis,
+    compute_kpis,
+    costs_by_year,
+    kpi_year,
+    marginal_cost_series,
+    material_label,
+    supply_vs_demand,
+)
+
+STATUS_WORDS = {
+    Status.OPTIMAL: "Optimal",
+    Status.TIME_LIMIT_FEASIBLE: "Time limit reached — best plan found",
+    Status.TIME_LIMIT: "Time limit reached — no plan",
+    Status.INFEASIBLE: "No plan exists (infeasible)",
+    Status.UNBOUNDED: "Unbounded",
+    Status.CANCELLED: "Cancelled",
+    Status.ERROR: "Solve failed",
+}
+
+
+class _Card(QFrame):
+    """A white framed panel with a header row (title text + optional widgets) and a body."""
+
+    def __init__(self, body: QWidget, header_widgets: list[QWidget] | None = None, title: str = "") -> None:
+        super().__init__()
+        self.setObjectName("chartCard")
+        self.setStyleSheet("QFrame#chartCard { background: white; border: 1px solid #d9dde3; border-radius: 6px; }")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(6, 6, 6, 6)
+        lay.setSpacing(4)
+        if header_widgets or title:
+            row = QHBoxLayout()
+            if title:
+                t = QLabel(title)
+                t.setStyleSheet("font-weight: 600; border: none;")
+                row.addWidget(t)
+            row.addStretch(1)
+            for w in header_widgets or []:
+                row.addWidget(w)
+            lay.addLayout(row)
+        lay.addWidget(body, 1)
+
+
+class ResultsDashboard(QWidget):
+    """KPIs, charts, build-out, Sankey and investments of one PlanResult; export to Excel / JSON."""
+
+    year_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.result: PlanResult | None = None
+        self.kpis: Kpis | None = None
+        self._build_ui()
+        self.set_result(None, None)
+
+    # ------------------------------------------------------------------ layout
+    def _build_ui(self) -> None:
+        self.title_label = QLabel()
+        self.title_label.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.subtitle_label = QLabel()
+        self.subtitle_label.setStyleSheet("color: #5b6570;")
+        self.export_xlsx_button = QPushButton("Export to Excel…")
+        self.export_xlsx_button.clicked.connect(self._export_xlsx_clicked)
+        self.export_json_button = QPushButton("Export JSON…")
+        self.export_json_button.clicked.connect(self._export_json_clicked)
+        self.export_status = QLabel()
+        self.export_status.setStyleSheet("color: #5b6570;")
+        head = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title_label)
+        titles.addWidget(self.subtitle_label)
+        head.addLayout(titles, 1)
+        head.addWidget(self.export_status)
+        head.addWidget(self.export_xlsx_button)
+        head.addWidget(self.export_json_button)
+
+        # page 0: message only (no result / no plan)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("resultMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.message_label.setStyleSheet("font-size: 11pt; color: #3a434d; padding: 24px;")
+        msg_page = QWidget()
+        mp = QVBoxLayout(msg_page)
+        mp.addStretch(1)
+        mp.addWidget(self.message_label)
+        mp.addStretch(2)
+
+        # page 1: the plan
+        self.banner = QLabel()
+        self.banner.setObjectName("resultBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "QLabel#resultBanner { background: #fff4ce; color: #5c4400; border: 1px solid #e0c060;"
+            " border-radius: 4px; padding: 4px 8px; }"
+        )
+        self.cards = [KpiCard("") for _ in range(4)]
+        self.total_card, self.capex_card, self.ndfeb_card, self.smco_card = self.cards
+        cards_row = QHBoxLayout()
+        cards_row.setSpacing(8)
+        for c in self.cards:
+            cards_row.addWidget(c)
+
+        self.product_combo = QComboBox()
+        self.product_combo.currentIndexChanged.connect(self._refresh_supply_chart)
+        self.supply_view = charts.make_chart_view()
+        self.cost_view = charts.make_chart_view()
+        self.marginal_view = charts.make_chart_view()
+        self.investments_model = InvestmentsTableModel(self)
+        proxy = QSortFilterProxyModel(self)
+        proxy.setSourceModel(self.investments_model)
+        proxy.setSortRole(SORT_ROLE)
+        self.investments_proxy = proxy
+        self.investments_table = QTableView()
+        self.investments_table.setModel(proxy)
+        self.investments_table.setSortingEnabled(True)
+        self.investments_table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+        self.investments_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.investments_table.setAlternatingRowColors(True)
+        self.investments_table.verticalHeader().hide()
+        self.investments_table.setWordWrap(False)
+        self.investments_table.setFrameShape(QFrame.Shape.NoFrame)
+        hh = self.investments_table.horizontalHeader()
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.investments_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        hh.setHighlightSections(False)
+        self.investments_empty = QLabel("No new capacity is built in this plan.")
+        self.investments_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.investments_empty.setStyleSheet("color: #5b6570; border: none;")
+        self.investments_stack = QStackedWidget()
+        self.investments_stack.addWidget(self.investments_table)
+        self.investments_stack.addWidget(self.investments_empty)
+
+        overview = QWidget()
+        grid = QGridLayout(overview)
+        grid.setContentsMargins(0, 6, 0, 0)
+        grid.setSpacing(8)
+        product_label = QLabel("Product")
+        product_label.setStyleSheet("border: none;")
+        grid.addWidget(_Card(self.supply_view, [product_label, self.product_combo]), 0, 0)
+        grid.addWidget(_Card(self.cost_view), 0, 1)
+        grid.addWidget(_Card(self.marginal_view), 1, 0)
+        grid.addWidget(_Card(self.investments_stack, title="Investments"), 1, 1)
+        grid.setRowStretch(0, 1)
+        grid.setRowStretch(1, 1)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+
+        self.buildout = BuildoutTimeline()
+        buildout_scroll = QScrollArea()
+        buildout_scroll.setWidgetResizable(True)
+        buildout_scroll.setWidget(self.buildout)
+        buildout_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        legend = QLabel(
+            "<span style='color:#96a0ac'>■</span> existing capacity (darker = nearer full)    "
+            "<span style='color:#2678b2'>●</span> decision  <span style='color:#2678b2'>– – –</span> lead time  "
+            "<span style='color:#2678b2'>■</span> new capacity online, to the end of the horizon"
+        )
+        legend.setStyleSheet("color: #3a434d;")
+        buildout_page = QWidget()
+        bl = QVBoxLayout(buildout_page)
+        bl.setContentsMargins(0, 6, 0, 0)
+        bl.addWidget(legend)
+        bl.addWidget(buildout_scroll, 1)
+
+        self.sankey = SankeyWidget()
+        self.flow_year_combo = QComboBox()
+        self.flow_year_combo.currentIndexChanged.connect(self._flow_year_picked)
+        sankey_scroll = QScrollArea()
+        sankey_scroll.setWidgetResizable(True)
+        sankey_scroll.setWidget(self.sankey)
+        sankey_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        flows_head = QHBoxLayout()
+        flows_head.addWidget(QLabel("Year"))
+        flows_head.addWidget(self.flow_year_combo)
+        flows_head.addSpacing(16)
+        flows_legend = QLabel(
+            "Band width ∝ tonnes.  <span style='color:#2a9d8f'>■</span> clean   "
+            "<span style='color:#d1495b'>■</span> covered origin   "
+            "<span style='color:#d1495b'>▨</span> unmet demand"
+        )
+        flows_head.addWidget(flows_legend)
+        flows_head.addStretch(1)
+        flows_page = QWidget()
+        fl = QVBoxLayout(flows_page)
+        fl.setContentsMargins(0, 6, 0, 0)
+        fl.addLayout(flows_head)
+        fl.addWidget(sankey_scroll, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(overview, "Overview")
+        self.tabs.addTab(buildout_page, "Capacity build-out")
+        self.tabs.addTab(flows_page, "Material flows")
+
+        plan_page = QWidget()
+        pl = QVBoxLayout(plan_page)
+        pl.setContentsMargins(0, 0, 0, 0)
+        pl.addWidget(self.banner)
+        pl.addLayout(cards_row)
+        pl.addWidget(self.tabs, 1)
+
+        self.pages = QStackedWidget()
+        self.pages.addWidget(msg_page)
+        self.pages.addWidget(plan_page)
+
+        root = QVBoxLayout(self)
+        root.addLayout(head)
+        root.addWidget(self.pages, 1)
+
+    # ------------------------------------------------------------------ content
+    @property
+    def shows_plan(self) -> bool:
+        return self.pages.currentIndex() == 1
+
+    def set_result(self, project: Project | None, result: PlanResult | None) -> None:
+        """Show ``result`` (solved from ``project``); None clears the dashboard."""
+        self.project, self.result = project, result
+        self.export_status.clear()
+        self.export_json_button.setEnabled(result is not None)
+        self.export_xlsx_button.setEnabled(result is not None and result.has_plan and project is not None)
+        if result is None or project is None:
+            self.title_label.setText("Results")
+            self.subtitle_label.setText("")
+            self.message_label.setText("No result yet. Press Solve to plan the chain.")
+            self._clear_plan_widgets()
+            self.pages.setCurrentIndex(0)
+            return
+        self.title_label.setText(f"Plan — {self._scenario_label(project, result)}")
+        self.subtitle_label.setText(
+            f"{STATUS_WORDS[result.status]} · solver {result.solver or '—'} · "
+            f"{result.n_variables:,} variables, {result.n_constraints:,} constraints · "
+            f"built in {result.build_seconds:.1f} s, solved in {result.solve_seconds:.1f} s"
+        )
+        if not result.has_plan:
+            text = f"<b>{STATUS_WORDS[result.status]}.</b><br>{_html(result.message)}"
+            if result.limiting:
+                text += "<br><br>" + "<br>".join(_html(x) for x in result.limiting)
+            self.message_label.setText(text)
+            self._clear_plan_widgets()
+            self.pages.setCurrentIndex(0)
+            return
+        self._show_plan(project, result)
+        self.pages.setCurrentIndex(1)
+
+    @staticmethod
+    def _scenario_label(project: Project, result: PlanResult) -> str:
+        if not result.scenario or result.scenario == "base":
+            return "base project"
+        try:
+            sc = project.scenario(result.scenario)
+            return f"scenario {sc.name or sc.id}"
+        except KeyError:
+            return f"scenario {result.scenario}"
+
+    def _clear_plan_widgets(self) -> None:
+        """Drop every chart and table so nothing from an earlier plan stays visible."""
+        self.kpis = None
+        for c in self.cards:
+            c.set("", "—")
+        self.product_combo.blockSignals(True)
+        self.product_combo.clear()
+        self.product_combo.blockSignals(False)
+        self._supply = {}
+        for view in (self.supply_view, self.cost_view, self.marginal_view):
+            self._set_chart(view, charts.message_chart(""))
+        self.investments_model.set_investments(None, [])
+        self.buildout.set_result(None, self.result)
+        self.flow_year_combo.blockSignals(True)
+        self.flow_year_combo.clear()
+        self.flow_year_combo.blockSignals(False)
+        self.sankey.set_flows(None, self.result, None)
+        self.banner.hide()
+
+    def _set_chart(self, view, chart) -> None:
+        old = view.chart()
+        view.setChart(chart)
+        if old is not None and old is not chart:
+            old.deleteLater()
+
+    def _show_plan(self, project: Project, result: PlanResult) -> None:
+        notes = []
+        if result.status is Status.TIME_LIMIT_FEASIBLE and result.message:
+            notes.append(result.message)
+        notes += result.limiting
+        failed = [c for c in result.checks if not c.passed]
+        notes += [f"Check failed: {c.name} ({c.detail or c.max_violation})" for c in failed]
+        self.banner.setText("<br>".join(_html(n) for n in notes))
+        self.banner.setVisible(bool(notes))
+
+        self.kpis = compute_kpis(project, result)
+        for card, text in zip((self.total_card, self.capex_card), cost_cards_text(self.kpis)):
+            card.set(*text)
+        for card, pk in zip((self.ndfeb_card, self.smco_card), self.kpis.products):
+            card.set(*product_card_text(pk))
+
+        years = project.settings.years
+        self._supply = supply_vs_demand(result)
+        keep = self.product_combo.currentData()
+        self.product_combo.blockSignals(True)
+        self.product_combo.clear()
+        for product in self._supply:
+            self.product_combo.addItem(material_label(product), product)
+        idx = self.product_combo.findData(keep)
+        self.product_combo.setCurrentIndex(idx if idx >= 0 else 0)
+        self.product_combo.blockSignals(False)
+        self._refresh_supply_chart()
+
+        cost_rows = costs_by_year(result)
+        self._set_chart(self.cost_view, charts.cost_chart(cost_rows) if cost_rows else charts.message_chart("No cost by year in this result"))
+        mc = marginal_cost_series(result)
+        self._set_chart(self.marginal_view, charts.marginal_chart(mc, years) if mc else charts.message_chart("No marginal costs (duals) in this result"))
+
+        self.investments_model.set_investments(project, result.investments)
+        self.investments_stack.setCurrentIndex(0 if result.investments else 1)
+        self.investments_table.resizeColumnsToContents()
+
+        self.buildout.set_result(project, result)
+
+        flow_years = sorted({f.year for f in result.flows} | {d.year for d in result.demand}) or years
+        current = self.flow_year
+        self.flow_year_combo.blockSignals(True)
+        self.flow_year_combo.clear()
+        for y in flow_years:
+            self.flow_year_combo.addItem(str(y), y)
+        want = current if current in flow_years else kpi_year(project)
+        idx = self.flow_year_combo.findData(want)
+        self.flow_year_combo.setCurrentIndex(idx if idx >= 0 else 0)
+        self.flow_year_combo.blockSignals(False)
+        self.sankey.set_flows(project, result, self.flow_year)
+
+    @Slot()
+    def _refresh_supply_chart(self) -> None:
+        product = self.product_combo.currentData()
+        rows = self._supply.get(product) if product else None
+        self._set_chart(self.supply_view, charts.supply_chart(product, rows) if rows else charts.message_chart("No demand in this result"))
+
+    # ------------------------------------------------------------------ flows year
+    @property
+    def flow_year(self) -> int | None:
+        y = self.flow_year_combo.currentData()
+        return int(y) if y is not None else None
+
+    def set_flow_year(self, year: int) -> None:
+        """Show the flows of ``year`` (emits ``year_changed`` when it changes)."""
+        idx = self.flow_year_combo.findData(year)
+        if idx < 0:
+            raise ValueError(f"{year} is not a year of this plan")
+        self.flow_year_combo.setCurrentIndex(idx)
+
+    @Slot(int)
+    def _flow_year_picked(self, _index: int) -> None:
+        year = self.flow_year
+        if year is None or self.result is None:
+            return
+        self.sankey.set_flows(self.project, self.result, year)
+        self.year_changed.emit(year)
+
+    # ------------------------------------------------------------------ export
+    def export_json_to(self, path: str) -> None:
+        """Write the shown result as JSON (atomic). Raises ExportError."""
+        if self.result is None:
+            raise ExportError("There is no result to export yet.")
+        export_json(path, self.result)
+
+    def export_xlsx_to(self, path: str) -> None:
+        """Write the plan workbook. Raises ExportError."""
+        if self.result is None or self.project is None or not self.result.has_plan:
+            raise ExportError("There is no plan to export: solve the project first.")
+        export_xlsx(path, self.project, self.result)
+
+    def _ask_path(self, caption: str, suggested: str, filters: str) -> str:
+        path, _ = QFileDialog.getSaveFileName(self, caption, suggested, filters)
+        return path
+
+    def _suggested_name(self, ext: str) -> str:
+        base = (self.project.name if self.project else "plan") or "plan"
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in base).strip("_") or "plan"
+        scen = self.result.scenario if self.result and self.result.scenario else "base"
+        return f"{safe}_{scen}_plan.{ext}"
+
+    def _export(self, kind: str) -> None:
+        if kind == "json":
+            path = self._ask_path("Export plan as JSON", self._suggested_name("json"), "JSON (*.json)")
+        else:
+            path = self._ask_path("Export plan to Excel", self._suggested_name("xlsx"), "Excel workbook (*.xlsx)")
+        if not path:
+            return
+        try:
+            (self.export_json_to if kind == "json" else self.export_xlsx_to)(path)
+        except ExportError as e:
+            self.export_status.setText("Export failed")
+            QMessageBox.warning(self, "Export failed", str(e))
+            return
+        self.export_status.setText(f"Saved {path}")
+
+    @Slot()
+    def _export_json_clicked(self) -> None:
+        self._export("json")
+
+    @Slot()
+    def _export_xlsx_clicked(self) -> None:
+        self._export("xlsx")
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

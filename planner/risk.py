@@ -200,11 +200,35 @@ def _run_pool(project, n, seed, n_workers, options, state, progress) -> list[Sam
 
 
 # ---------------------------------------------------------------------------------- dask
+def _probe(scheduler: str, timeout_s: float = 5.0) -> None:
+    """Fail fast (RiskRunError) when a tcp:// scheduler address is malformed or nothing listens there.
+
+    (A ``distributed.Client`` that cannot connect waits its whole timeout and then hangs again while
+    being garbage-collected.)
+    """
+    import socket
+
+    from distributed.comm import parse_address, parse_host_port
+
+    try:
+        protocol, loc = parse_address(scheduler)
+        if protocol not in ("tcp", "tls"):
+            return
+        host, port = parse_host_port(loc)
+    except (ValueError, TypeError) as e:
+        raise RiskRunError(f"bad Dask scheduler address {scheduler!r}: {e} (expected tcp://HOST:PORT)") from None
+    try:
+        socket.create_connection((host, port), timeout=timeout_s).close()
+    except OSError as e:
+        raise RiskRunError(f"cannot connect to the Dask scheduler at {scheduler}: {e.strerror or e}") from None
+
+
 def _connect(scheduler: str) -> Any:
     try:
         from distributed import Client
     except ImportError as e:
         raise RiskRunError(f"--scheduler needs dask distributed: {e}") from None
+    _probe(scheduler)
     try:
         return Client(scheduler, timeout="15s", set_as_default=False)
     except (OSError, TimeoutError, ValueError, TypeError) as e:
@@ -224,7 +248,7 @@ def _run_dask(project, n, seed, scheduler, options, state, progress) -> list[Sam
             dask_sample, range(n), project_json=project_future, options=options, seed=seed, pure=False,
         )
         index_of = {f.key: i for i, f in enumerate(futures)}
-        ac = as_completed(futures)
+        ac = as_completed(futures, loop=client.loop)
         while not ac.is_empty() and not state.cancel_requested:
             batch = ac.next_batch(block=False)
             if not batch:

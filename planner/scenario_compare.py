@@ -219,7 +219,7 @@ def _fmt(v: float | None, spec: str = ",.1f") -> str:
 
 
 def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = None) -> list[str]:
-    """A readable side-by-side text table (one column per scenario)."""
+    """A readable side-by-side text table (one column per scenario id; ``names`` adds a legend)."""
     names = names or {}
     ids = cmp.ids
     rows: list[tuple[str, list[str]]] = [
@@ -250,7 +250,7 @@ def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = Non
                     c = d.by_scenario[sid]
                     cells.append("not built" if c is None else f"{c.added_tpy:,.0f} t/yr @{c.decided_year}")
             rows.append((f"  {d.facility}/{d.option}", cells))
-    headers = [names.get(sid, sid) for sid in ids]
+    headers = list(ids)
     label_w = max(len(r[0]) for r in rows)
     widths = [max(len(h), *(len(r[1][k]) for r in rows)) for k, h in enumerate(headers)]
     out = [" " * label_w + "  " + "  ".join(h.rjust(w) for h, w in zip(headers, widths))]
@@ -260,7 +260,10 @@ def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = Non
     if cmp.common_investments:
         out.append("")
         out.append("Built the same way in every scenario: " + ", ".join(f"{f}/{o}" for f, o in cmp.common_investments))
+    legend = [f"  {sid}: {names[sid]}" for sid in ids if names.get(sid) and names[sid] != sid]
+    if legend:
+        out += ["", "Scenarios:", *legend]
     for s in cmp.scenarios:
         if not s.has_plan:
-            out.append(f"{names.get(s.scenario, s.scenario)}: {s.message}")
+            out.append(f"{s.scenario}: {s.message}")
     return out

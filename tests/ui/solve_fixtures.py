@@ -48,27 +48,27 @@ def _chain(prefix: str, project_years: list[int], big: bool = False) -> tuple[li
         id=f"{prefix}mine", name=f"{prefix.upper()}Mount Weld (mine)", country="AU", lat=-28.86, lon=122.55,
         stage=Stage.MINE, capacity_tpy=12_000, assay={Element.NDPR: 0.25, Element.DY: 0.01, Element.TB: 0.002, Element.SM: 0.01},
         variable_opex_usd_per_t=1_500,
-        options=[ExpansionOption(id="expand", name="Mine expansion", max_add_tpy=8_000, capex_musd_per_tpy=0.02,
+        options=[ExpansionOption(id=f"{prefix}mine_x", name="Mine expansion", max_add_tpy=8_000, capex_musd_per_tpy=0.02,
                                  fixed_capex_musd=40 if big else 0, lead_time_years=2)],
     )
     sep = Facility(
         id=f"{prefix}sep", name=f"{prefix.upper()}Seadrift separation", country="US", lat=28.4, lon=-96.7,
         stage=Stage.SEPARATION, capacity_tpy=0, online_year=None, variable_opex_usd_per_t=3_000,
         element_recovery={Element.NDPR: 0.95, Element.DY: 0.9, Element.TB: 0.9, Element.SM: 0.9},
-        options=[ExpansionOption(id="build", name="Separation plant", max_add_tpy=10_000, capex_musd_per_tpy=0.05,
+        options=[ExpansionOption(id=f"{prefix}sep_build", name="Separation plant", max_add_tpy=10_000, capex_musd_per_tpy=0.05,
                                  fixed_capex_musd=60 if big else 0, min_add_tpy=2_000 if big else 0, lead_time_years=1)],
     )
     metal = Facility(
         id=f"{prefix}metal", name=f"{prefix.upper()}Metal plant", country="US", lat=32.7, lon=-97.3, stage=Stage.METAL,
         capacity_tpy=300, element_recovery={Element.NDPR: 0.97, Element.DY: 0.95, Element.TB: 0.95, Element.SM: 0.95},
         variable_opex_usd_per_t=5_000,
-        options=[ExpansionOption(id="expand", name="Metal line", max_add_tpy=3_000, capex_musd_per_tpy=0.04,
+        options=[ExpansionOption(id=f"{prefix}metal_x", name="Metal line", max_add_tpy=3_000, capex_musd_per_tpy=0.04,
                                  fixed_capex_musd=15 if big else 0, lead_time_years=1)],
     )
     ndfeb = Facility(
         id=f"{prefix}ndfeb", name=f"{prefix.upper()}NdFeB magnet plant", country="US", lat=32.7, lon=-97.3,
         stage=Stage.MAGNET_NDFEB, capacity_tpy=1_000, variable_opex_usd_per_t=20_000,
-        options=[ExpansionOption(id="expand", name="Magnet line", max_add_tpy=5_000, capex_musd_per_tpy=0.1,
+        options=[ExpansionOption(id=f"{prefix}ndfeb_x", name="Magnet line", max_add_tpy=5_000, capex_musd_per_tpy=0.1,
                                  fixed_capex_musd=20 if big else 0, min_add_tpy=500 if big else 0, lead_time_years=2)],
     ).with_default_recipe()
     smco = Facility(
@@ -179,9 +179,9 @@ def hand_result() -> PlanResult:
         total_cost_musd=987.6,
         cost_breakdown_musd={"capex": 150.25, "opex": 600.0, "transport": 37.35, "purchases": 200.0},
         investments=[
-            Investment("sep", "build", 2026, 2027, 8_000, 400.0),
-            Investment("ndfeb", "expand", 2026, 2028, 1_500, 150.0),
-            Investment("mine", "expand", 2027, 2029, 4_000, 80.0),
+            Investment("sep", "sep_build", 2026, 2027, 8_000, 400.0),
+            Investment("ndfeb", "ndfeb_x", 2026, 2028, 1_500, 150.0),
+            Investment("mine", "mine_x", 2027, 2029, 4_000, 80.0),
         ],
         production=[Production("ndfeb", 2027, "ndfeb_magnet", 1_960)],
         flows=flows,

@@ -54,8 +54,14 @@ class BuildoutTimeline(QWidget):
         self.updateGeometry()
         self.update()
 
+    GROUP_H = 22
+
+    def _groups(self) -> int:
+        return sum(1 for i, r in enumerate(self.rows) if i == 0 or r.stage != self.rows[i - 1].stage)
+
     def _content_height(self) -> int:
-        return 40 + sum(self.ROW_H + self.SUB_H * len(r.investments) for r in self.rows) + 10
+        rows = sum(self.ROW_H + self.SUB_H * len(r.investments) for r in self.rows)
+        return 40 + rows + self.GROUP_H * self._groups() + 10
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(1000, max(200, self._content_height()))
@@ -107,6 +113,13 @@ class BuildoutTimeline(QWidget):
         y = top
         last = self.years[-1]
         for idx, row in enumerate(self.rows):
+            if idx == 0 or row.stage != self.rows[idx - 1].stage:  # stage group header
+                p.fillRect(QRectF(0, y, self.width(), self.GROUP_H), QColor(236, 239, 243))
+                p.setFont(self._bold)
+                p.setPen(QColor(70, 80, 92))
+                p.drawText(QRectF(6, y, label_w, self.GROUP_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, row.stage)
+                p.setFont(self._font)
+                y += self.GROUP_H
             h = self.ROW_H + self.SUB_H * len(row.investments)
             if idx % 2 == 1:
                 p.fillRect(QRectF(0, y, self.width(), h), QColor(247, 248, 250))

@@ -21,7 +21,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QMouseEvent, QPai
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from models.project import Project
-from models.vocab import Stage
+from models.vocab import RECIPE_STAGES, Stage
 from planner.result import PlanResult
 from ui.results.summary import display_names, material_label
 
@@ -96,6 +96,31 @@ class SankeyLink:
     materials: dict[str, float] = field(default_factory=dict)
 
 
+def facility_column(f) -> int:
+    """Column of a facility: its stage's, except that recipe facilities (recycling, magnet-to-magnet,
+    scrap collection) sit in the column of what they make."""
+    if f.stage in RECIPE_STAGES and f.recipe_outputs:
+        return max(MARKET_COLUMN.get(m.value, STAGE_COLUMN.get(f.stage, 2)) for m in f.recipe_outputs)
+    return STAGE_COLUMN.get(f.stage, 2)
+
+
+def _push_sources_left(nodes: dict[str, SankeyNode], links: list[SankeyLink]) -> None:
+    """Make every band run left to right: a source in the same column as (or right of) its target
+    moves one column left of it (or the target one right when the source is in column 0)."""
+    for _ in range(len(COLUMNS)):
+        moved = False
+        for l in links:
+            src, dst = nodes[l.source], nodes[l.target]
+            if src.column >= dst.column:
+                if dst.column > 0:
+                    src.column = dst.column - 1
+                else:
+                    dst.column = min(src.column + 1, DEMAND_COLUMN)
+                moved = True
+        if not moved:
+            return
+
+
 def sankey_data(project: Project, result: PlanResult, year: int) -> tuple[list[SankeyNode], list[SankeyLink]]:
     """Nodes and links of ``year``: flows summed by (from, to, class); zero flows dropped."""
     covered_countries = set(project.settings.covered_countries)
@@ -123,7 +148,7 @@ def sankey_data(project: Project, result: PlanResult, year: int) -> tuple[list[S
             return n
         if node_id in facilities:
             fac = facilities[node_id]
-            n = SankeyNode(node_id, names[node_id], STAGE_COLUMN.get(fac.stage, 2), "facility",
+            n = SankeyNode(node_id, names[node_id], facility_column(fac), "facility",
                            covered=fac.country in covered_countries or fac.chinese_technology)
         elif node_id in markets:
             m = markets[node_id]
@@ -138,6 +163,7 @@ def sankey_data(project: Project, result: PlanResult, year: int) -> tuple[list[S
     for link in links:
         node(link.source).outflow += link.tonnes
         node(link.target).inflow += link.tonnes
+    _push_sources_left(nodes, links)
     for r in result.demand:
         if r.year == year and (r.demand_id in nodes or r.demand > 1e-9):
             n = node(r.demand_id)

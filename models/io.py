@@ -68,8 +68,13 @@ def _depth(obj: Any, limit: int) -> int:
     return deepest
 
 
-def parse_project_text(text: str, where: str = "<text>") -> Project:
-    """Parse and validate project JSON text; raises ProjectFileError with every problem."""
+def parse_project_text(text: str, where: str = "<text>", check_consistency: bool = True) -> Project:
+    """Parse and validate project JSON text; raises ProjectFileError with every problem.
+
+    ``check_consistency=False`` skips the cross-object checks (``validate_project``) so an
+    editor can open a work-in-progress file (a route to a deleted facility) and show its
+    problems; field-level schema errors are always fatal.
+    """
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys)
     except json.JSONDecodeError as e:
@@ -90,14 +95,17 @@ def parse_project_text(text: str, where: str = "<text>") -> Project:
         project = Project.model_validate(data)
     except ValidationError as e:
         raise ProjectFileError(where, problems_from_validation_error(e)) from None
-    errors = [p for p in validate_project(project) if p.severity == "error"]
+    errors = [p for p in validate_project(project) if p.severity == "error"] if check_consistency else []
     if errors:
         raise ProjectFileError(where, errors)
     return project
 
 
-def load_project(path: str | os.PathLike[str]) -> Project:
-    """Read a project file. Raises ProjectFileError (never anything else for bad content)."""
+def load_project(path: str | os.PathLike[str], check_consistency: bool = True) -> Project:
+    """Read a project file. Raises ProjectFileError (never anything else for bad content).
+
+    ``check_consistency``: see ``parse_project_text``.
+    """
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -118,7 +126,7 @@ def load_project(path: str | os.PathLike[str]) -> Project:
         raise ProjectFileError(path, [Problem(f"byte {e.start}", "not UTF-8 text")]) from None
     if not text.strip():
         raise ProjectFileError(path, [Problem("", "file is empty")])
-    return parse_project_text(text, str(path))
+    return parse_project_text(text, str(path), check_consistency)
 
 
 def _sort_year_keys(obj: Any) -> Any:

@@ -80,7 +80,7 @@ class Document(QObject):
         self._result_revision: int | None = None
         self._current_facility: Facility | None = None
         self.undo_stack = QUndoStack(self)
-        self.undo_stack.cleanChanged.connect(lambda clean: self.modified_changed.emit(not clean))
+        self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
     # ----------------------------------------------------------------- state
     @property
@@ -245,6 +245,9 @@ class Document(QObject):
                 if where is not None and old in where.ids:
                     ids = [new if i == old else i for i in where.ids]
                     self.undo_stack.push(SetFieldCommand(self, where, "ids", list(where.ids), ids, "Rename in scenario"))
+
+    def _on_clean_changed(self, clean: bool) -> None:
+        self.modified_changed.emit(not clean)
 
     # ------------------------------------------- called by commands only
     def _field_changed(self, obj: BaseModel, field: str) -> None:

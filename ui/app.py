@@ -1,0 +1,71 @@
+"""Start the desktop app: ``run_app(project_path)`` (``mine2magnet gui [PROJECT]``)."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QStyleFactory
+
+from . import dialogs
+
+ORGANIZATION = "mine2magnet"
+APPLICATION = "mine2magnet"
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    """The running QApplication, or a new one named for QSettings / QStandardPaths."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else [sys.argv[0]])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setApplicationDisplayName("mine2magnet")
+    if "fusion" in [k.lower() for k in QStyleFactory.keys()]:
+        app.setStyle("Fusion")  # the same look on every platform (and offscreen)
+    return app  # type: ignore[return-value]
+
+
+def _install_excepthook(window: object) -> None:
+    """Unexpected errors in event handlers become a dialog (and stderr), not a silent traceback."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        detail = "".join(traceback.format_exception(kind, value, tb))
+        print(detail, file=sys.stderr)
+        try:
+            box = dialogs.error_box(window, "Unexpected error",  # type: ignore[arg-type]
+                                    f"Something went wrong: {value}",
+                                    "Your project is autosaved while it has unsaved changes. "
+                                    "Please report this with the details.")
+            box.setDetailedText(detail)
+            dialogs.exec_dialog(box)
+        except Exception:  # never recurse from the hook
+            previous(kind, value, tb)
+
+    sys.excepthook = hook
+
+
+def run_app(project_path: str | None) -> int:
+    """Open the main window (with ``project_path`` if given) and run the event loop.
+
+    A broken project file shows a dialog listing its located problems; the app then starts
+    with an empty project. An autosave left by a crash is offered for recovery.
+    Returns the exit code of the event loop.
+    """
+    app = ensure_application()
+    from .main_window import MainWindow
+
+    window = MainWindow()
+    _install_excepthook(window)
+    window.show()
+
+    def start() -> None:
+        if project_path:
+            window.open_path(project_path, ask=False)
+        window.offer_recovery()
+
+    QTimer.singleShot(0, start)
+    return app.exec()

@@ -1,0 +1,635 @@
+"""The chain view: facilities as nodes in stage columns, routes as arrows.
+
+Columns (left to right): mines, cracking, separation / recycling, metal / cobalt, magnets
+(``models.vocab.STAGE_ORDER``). Nodes are filled with their country's colour (legend at the
+bottom), their outline shows the status (operating solid, committed thin, construction
+dash-dot, planned dashed, concept dotted and faded) and a red badge marks covered output
+(a covered country or Chinese process technology). Selecting a node selects the facility
+everywhere (``Document.current_facility``). The context menu adds, connects and deletes
+facilities; all changes are undoable.
+
+``show_flows(result, year)`` sets arrow widths by the tonnes moved in ``year`` and marks
+facilities with new investments in the plan.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import math
+import zlib
+from collections import defaultdict
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QMenu,
+    QStyleOptionGraphicsItem,
+    QWidget,
+)
+
+from models.project import ExpansionOption, Facility, Route
+from models.vocab import Material, Stage, Status
+
+from .connect_dialog import ConnectDialog
+from .document import Document, unique_id
+from .fields import country_label, fmt_number, label_of
+
+COLUMNS: tuple[tuple[str, tuple[Stage, ...]], ...] = (
+    ("Mines", (Stage.MINE,)),
+    ("Cracking", (Stage.CRACKING,)),
+    ("Separation / recycling", (Stage.SEPARATION, Stage.RECYCLING)),
+    ("Metal / cobalt", (Stage.METAL, Stage.COBALT)),
+    ("Magnets", (Stage.MAGNET_NDFEB, Stage.MAGNET_SMCO)),
+)
+COLUMN_OF = {stage: c for c, (_title, stages) in enumerate(COLUMNS) for stage in stages}
+
+NODE_W, NODE_H = 214.0, 58.0
+COL_GAP, ROW_GAP = 282.0, 74.0
+TOP = 40.0
+
+COUNTRY_COLOURS = {
+    "US": "#2f6db5", "AU": "#d99a00", "CA": "#00897b", "JP": "#8e44ad", "KR": "#5c6bc0",
+    "GB": "#34495e", "DE": "#7f8c8d", "FR": "#2980b9", "EE": "#27ae60", "VN": "#d35400",
+    "MY": "#6d4c41", "BR": "#2e7d32", "CN": "#8b1a1a", "RU": "#5d4037", "IN": "#ef6c00",
+    "GL": "#00838f", "SE": "#1565c0", "NO": "#ad1457", "ZA": "#558b2f", "TZ": "#9e9d24",
+}
+STATUS_PEN = {
+    Status.OPERATING: (Qt.PenStyle.SolidLine, 2.2),
+    Status.COMMITTED: (Qt.PenStyle.SolidLine, 1.2),
+    Status.CONSTRUCTION: (Qt.PenStyle.DashDotLine, 1.8),
+    Status.PLANNED: (Qt.PenStyle.DashLine, 1.8),
+    Status.CONCEPT: (Qt.PenStyle.DotLine, 1.8),
+}
+MATERIAL_COLOURS = {
+    Material.CONCENTRATE: "#8d6e63", Material.MIXED_CARBONATE: "#a1887f",
+    Material.NDPR_OXIDE: "#ef6c00", Material.DY_OXIDE: "#f9a825", Material.TB_OXIDE: "#c0ca33",
+    Material.SM_OXIDE: "#fb8c00", Material.NDPR_METAL: "#1565c0", Material.DY_METAL: "#0277bd",
+    Material.TB_METAL: "#00838f", Material.SM_METAL: "#3949ab", Material.COBALT: "#00897b",
+    Material.NDFEB_SCRAP: "#757575", Material.NDFEB_MAGNET: "#6a1b9a", Material.SMCO_MAGNET: "#ad1457",
+}
+INVEST_COLOUR = QColor("#1b9e4b")
+
+
+def country_colour(code: str) -> QColor:
+    """Fixed colours for common countries; a stable hash-derived hue for the others."""
+    if code in COUNTRY_COLOURS:
+        return QColor(COUNTRY_COLOURS[code])
+    hue = (zlib.crc32(code.encode()) % 360) / 360.0
+    r, g, b = colorsys.hsv_to_rgb(hue, 0.55, 0.75)
+    return QColor(int(r * 255), int(g * 255), int(b * 255))
+
+
+def is_covered(f: Facility, covered_countries: list[str]) -> bool:
+    """Output of this facility is 'covered' (10 U.S.C. 4872): covered country or Chinese tech."""
+    return f.country in covered_countries or f.chinese_technology
+
+
+class FacilityNode(QGraphicsRectItem):
+    """One facility: rounded box, country stripe, name, facts line, status outline, badges."""
+
+    def __init__(self, facility: Facility, covered: bool):
+        super().__init__(0, 0, NODE_W, NODE_H)
+        self.facility = facility
+        self.covered = covered
+        self.investment: str = ""  # "+1,000 t/yr 2029" when the plan invests here
+        self.invest_online = False
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(2)
+        self._hover = False
+        f = facility
+        lines = [f"<b>{_esc(f.name or f.id)}</b> ({_esc(f.id)})",
+                 f"{label_of(f.stage)}, {label_of(f.status)}, {country_label(f.country)}",
+                 f"capacity {fmt_number(f.capacity_tpy)} t/yr"
+                 + (f", online {f.online_year}" if f.online_year else "")]
+        if f.options:
+            lines.append(f"{len(f.options)} expansion option(s)")
+        if covered:
+            lines.append("<span style='color:#b00020'><b>covered output</b>: "
+                         + ("covered country" if not f.chinese_technology else "Chinese process technology")
+                         + "</span>")
+        self._base_tooltip = "<br>".join(lines)
+        self.setToolTip(self._base_tooltip)
+
+    def set_investment(self, text: str, online: bool) -> None:
+        self.investment, self.invest_online = text, online
+        self.setToolTip(self._base_tooltip + (f"<br><span style='color:#1b7a3d'><b>Plan invests:</b> {text}</span>"
+                                              if text else ""))
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-8, -10, NODE_W + 18, NODE_H + 30)
+
+    def hoverEnterEvent(self, event: Any) -> None:
+        self._hover = True
+        self.update()
+
+    def hoverLeaveEvent(self, event: Any) -> None:
+        self._hover = False
+        self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        f = self.facility
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = country_colour(f.country)
+        faded = f.status is Status.CONCEPT
+        rect = QRectF(0, 0, NODE_W, NODE_H)
+        if self.investment:
+            glow = QPen(INVEST_COLOUR, 5 if self.invest_online else 3,
+                        Qt.PenStyle.SolidLine if self.invest_online else Qt.PenStyle.DashLine)
+            painter.setPen(glow)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 9, 9)
+        fill = QColor(colour)
+        fill.setAlphaF(0.10 if faded else 0.18)
+        painter.setBrush(QBrush(QColor("white")))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawRoundedRect(rect, 7, 7)
+        painter.setBrush(QBrush(fill))
+        style, width = STATUS_PEN.get(f.status, (Qt.PenStyle.SolidLine, 1.5))
+        outline = QColor("#1f1f1f") if not faded else QColor("#777777")
+        if self.isSelected():
+            outline, width = QColor("#0a58ca"), width + 1.6
+        elif self._hover:
+            outline = QColor("#0a58ca")
+        pen = QPen(outline, width, style)
+        painter.setPen(pen)
+        painter.drawRoundedRect(rect, 7, 7)
+        # country stripe
+        stripe = QPainterPath()
+        stripe.addRoundedRect(QRectF(1, 1, 9, NODE_H - 2), 5, 5)
+        painter.fillPath(stripe, QBrush(colour))
+        # text
+        name_font = QFont()
+        name_font.setPointSizeF(9.5)
+        name_font.setBold(True)
+        painter.setFont(name_font)
+        painter.setPen(QColor("#111111") if not faded else QColor("#555555"))
+        fm = QFontMetrics(name_font)
+        text_w = NODE_W - 24 - (22 if self.covered else 0)
+        painter.drawText(QRectF(16, 5, text_w, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         fm.elidedText(f.name or f.id, Qt.TextElideMode.ElideRight, int(text_w)))
+        small = QFont()
+        small.setPointSizeF(8.0)
+        painter.setFont(small)
+        painter.setPen(QColor("#333333") if not faded else QColor("#666666"))
+        sfm = QFontMetrics(small)
+        line2 = f"{f.country} \u00b7 {label_of(f.status)} \u00b7 {fmt_number(f.capacity_tpy)} t/yr"
+        painter.drawText(QRectF(16, 25, NODE_W - 22, 14), Qt.AlignmentFlag.AlignLeft,
+                         sfm.elidedText(line2, Qt.TextElideMode.ElideRight, int(NODE_W - 22)))
+        extra = label_of(f.stage) if f.stage in (Stage.RECYCLING, Stage.COBALT, Stage.MAGNET_SMCO,
+                                                 Stage.MAGNET_NDFEB) else ""
+        if f.options:
+            extra = (extra + " \u00b7 " if extra else "") + f"{len(f.options)} option(s)"
+        if f.online_year:
+            extra = (extra + " \u00b7 " if extra else "") + f"online {f.online_year}"
+        painter.drawText(QRectF(16, 39, NODE_W - 22, 14), Qt.AlignmentFlag.AlignLeft,
+                         sfm.elidedText(extra, Qt.TextElideMode.ElideRight, int(NODE_W - 22)))
+        if self.covered:
+            painter.setPen(QPen(QColor("white"), 1.5))
+            painter.setBrush(QBrush(QColor("#d32f2f")))
+            painter.drawEllipse(QRectF(NODE_W - 26, 5, 20, 20))
+            bold = QFont(small)
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.drawText(QRectF(NODE_W - 26, 5, 20, 20), Qt.AlignmentFlag.AlignCenter,
+                             "CT" if f.chinese_technology and f.country not in ("CN", "RU", "KP", "IR") else "!")
+        if self.investment:
+            painter.setPen(INVEST_COLOUR.darker(130))
+            bold = QFont(small)
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.drawText(QRectF(0, NODE_H + 4, NODE_W, 14), Qt.AlignmentFlag.AlignLeft, self.investment)
+
+    def port_out(self) -> QPointF:
+        return self.scenePos() + QPointF(NODE_W, NODE_H / 2)
+
+    def port_in(self) -> QPointF:
+        return self.scenePos() + QPointF(0, NODE_H / 2)
+
+
+class RouteEdge(QGraphicsPathItem):
+    """A route as an arrow; width follows flow tonnes once ``set_tonnes`` is called."""
+
+    def __init__(self, route: Route, src: FacilityNode, dst: FacilityNode, lane: int = 0):
+        super().__init__()
+        self.route, self.src, self.dst = route, src, dst
+        self.tonnes: float | None = None
+        self.setZValue(1)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.colour = QColor(MATERIAL_COLOURS.get(route.material, "#555555"))
+        self._lane = lane
+        self.width = 1.6
+        self._build_path()
+        self._update_pen()
+        self._tip()
+
+    def _build_path(self) -> None:
+        a, b = self.src.port_out(), self.dst.port_in()
+        off = self._lane * 5.0
+        a += QPointF(0, off)
+        b += QPointF(-10, off)  # leave room for the head
+        path = QPainterPath(a)
+        if b.x() > a.x() + 20:
+            dx = (b.x() - a.x()) * 0.5
+            path.cubicTo(a + QPointF(dx, 0), b - QPointF(dx, 0), b)
+        else:  # backwards or same column: loop below the nodes
+            drop = NODE_H * 0.9 + abs(self._lane) * 6
+            c1 = a + QPointF(60, drop)
+            c2 = b + QPointF(-60, drop)
+            path.cubicTo(c1, c2, b)
+        self.setPath(path)
+        self._end, self._angle = b, path.angleAtPercent(1.0)
+
+    def _tip(self) -> None:
+        r = self.route
+        tip = f"route {r.id}: {label_of(r.material)}<br>{r.from_id} \u2192 {r.to_id}"
+        if r.transport_usd_per_t is not None:
+            tip += f"<br>transport {fmt_number(r.transport_usd_per_t)} $/t"
+        if r.capacity_tpy is not None:
+            tip += f"<br>capacity {fmt_number(r.capacity_tpy)} t/yr"
+        if self.tonnes is not None:
+            tip += f"<br><b>flow {fmt_number(round(self.tonnes, 1))} t</b>"
+        self.setToolTip(tip)
+
+    def _update_pen(self) -> None:
+        colour = QColor(self.colour)
+        if self.tonnes is not None and self.tonnes <= 1e-9:
+            colour.setAlphaF(0.25)
+        pen = QPen(colour, self.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        if self.isSelected():
+            pen.setColor(QColor("#0a58ca"))
+        self.setPen(pen)
+
+    def set_tonnes(self, tonnes: float | None, max_tonnes: float) -> None:
+        """Width 1.6 px without flows; with flows 1 + 11 * sqrt(t / max t) px (0 t: faint)."""
+        self.tonnes = tonnes
+        if tonnes is None:
+            self.width = 1.6
+        elif tonnes <= 1e-9 or max_tonnes <= 0:
+            self.width = 1.0
+        else:
+            self.width = 1.0 + 11.0 * math.sqrt(tonnes / max_tonnes)
+        self._update_pen()
+        self._tip()
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return super().boundingRect().adjusted(-14, -14, 14, 14)
+
+    def shape(self) -> QPainterPath:
+        from PySide6.QtGui import QPainterPathStroker
+
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(8.0, self.width + 4))
+        return stroker.createStroke(self.path())
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        self._update_pen()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(self.pen())
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
+        # arrow head
+        size = 7.0 + self.width
+        ang = math.radians(-self._angle)
+        tip = self._end + QPointF(10 * math.cos(ang), 10 * math.sin(ang))
+        left = tip - QPointF(size * math.cos(ang - 0.45), size * math.sin(ang - 0.45))
+        right = tip - QPointF(size * math.cos(ang + 0.45), size * math.sin(ang + 0.45))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.pen().color())
+        painter.drawPolygon(QPolygonF([tip, left, right]))
+        if self.tonnes is not None and self.tonnes > 1e-9:
+            font = QFont()
+            font.setPointSizeF(7.5)
+            painter.setFont(font)
+            painter.setPen(self.colour.darker(150))
+            mid = self.path().pointAtPercent(0.5)
+            painter.drawText(mid + QPointF(4, -4), f"{fmt_number(round(self.tonnes))} t")
+
+
+class ChainView(QGraphicsView):
+    """Stage-column drawing of the project's facilities and routes."""
+
+    facility_activated = Signal(object)  # double-click on a node
+    message = Signal(str)
+
+    def __init__(self, doc: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setBackgroundBrush(QBrush(QColor("#fbfbfa")))
+        self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.nodes: dict[str, FacilityNode] = {}
+        self.edges: list[RouteEdge] = []
+        self._result: Any = None
+        self._year: int | None = None
+        self._fitted = False
+        self._syncing = False
+        self._rebuild_timer = QTimer(self)
+        self._rebuild_timer.setSingleShot(True)
+        self._rebuild_timer.setInterval(0)
+        self._rebuild_timer.timeout.connect(self.rebuild)
+        self.scene().selectionChanged.connect(self._scene_selection_changed)
+        doc.project_replaced.connect(self._project_replaced)
+        doc.items_inserted.connect(self._list_changed)
+        doc.items_removed.connect(self._list_changed)
+        doc.field_changed.connect(self._field_changed)
+        doc.current_facility_changed.connect(self._select_facility)
+        self.rebuild()
+
+    # ------------------------------------------------------------ building
+    def schedule_rebuild(self) -> None:
+        self._rebuild_timer.start()
+
+    def _project_replaced(self) -> None:
+        self._fitted = False
+        self._result = None
+        self.rebuild()
+
+    def _list_changed(self, owner: Any, attr: str, _index: int) -> None:
+        if attr in ("facilities", "routes", "options"):
+            self.schedule_rebuild()
+
+    def _field_changed(self, obj: Any, attr: str) -> None:
+        if isinstance(obj, (Facility, Route)) or attr == "covered_countries":
+            self.schedule_rebuild()
+
+    def rebuild(self) -> None:
+        """Redraw every node and arrow from the project (keeps the selection and the flows)."""
+        self._rebuild_timer.stop()
+        scene = self.scene()
+        self._syncing = True
+        try:
+            scene.clear()
+            self.nodes.clear()
+            self.edges.clear()
+            project = self.doc.project
+            covered = project.settings.covered_countries
+            columns: dict[int, list[Facility]] = defaultdict(list)
+            for f in project.facilities:
+                columns[COLUMN_OF.get(f.stage, 0)].append(f)
+            stage_rank = {s: i for i, s in enumerate(Stage)}
+            tallest = 0
+            for c, (title, _stages) in enumerate(COLUMNS):
+                x = c * COL_GAP
+                head = QGraphicsSimpleTextItem(title)
+                font = QFont()
+                font.setPointSizeF(11)
+                font.setBold(True)
+                head.setFont(font)
+                head.setBrush(QBrush(QColor("#444444")))
+                head.setPos(x, 0)
+                scene.addItem(head)
+                facs = sorted(columns.get(c, []),
+                              key=lambda f: (stage_rank[f.stage], f.country, (f.name or f.id).lower()))
+                for r, f in enumerate(facs):
+                    if f.id in self.nodes:  # duplicate id: the validation panel reports it
+                        continue
+                    node = FacilityNode(f, is_covered(f, covered))
+                    node.setPos(x, TOP + r * ROW_GAP)
+                    scene.addItem(node)
+                    self.nodes[f.id] = node
+                tallest = max(tallest, len(facs))
+            lanes: dict[tuple[str, str], int] = defaultdict(int)
+            for route in project.routes:
+                src, dst = self.nodes.get(route.from_id), self.nodes.get(route.to_id)
+                if src is None or dst is None or src is dst:
+                    continue
+                key = (route.from_id, route.to_id)
+                n = lanes[key]
+                lanes[key] += 1
+                lane = (n + 1) // 2 * (1 if n % 2 else -1)
+                edge = RouteEdge(route, src, dst, lane)
+                scene.addItem(edge)
+                self.edges.append(edge)
+            self._add_legend(TOP + max(tallest, 1) * ROW_GAP + 20)
+            current = self.doc.current_facility
+            if current is not None and current.id in self.nodes and self.nodes[current.id].facility is current:
+                self.nodes[current.id].setSelected(True)
+        finally:
+            self._syncing = False
+        if self._result is not None and self._year is not None:
+            self.show_flows(self._result, self._year)
+        rect = scene.itemsBoundingRect().adjusted(-30, -20, 30, 30)
+        scene.setSceneRect(rect)
+        if not self._fitted and self.isVisible():
+            self.fit()
+
+    def _add_legend(self, y: float) -> None:
+        scene = self.scene()
+        project = self.doc.project
+        small = QFont()
+        small.setPointSizeF(9.5)
+        bold = QFont(small)
+        bold.setBold(True)
+        x = 0.0
+
+        def text(s: str, px: float, py: float, font: QFont = small, colour: str = "#333333") -> float:
+            item = QGraphicsSimpleTextItem(s)
+            item.setFont(font)
+            item.setBrush(QBrush(QColor(colour)))
+            item.setPos(px, py)
+            scene.addItem(item)
+            return item.boundingRect().width()
+
+        countries = sorted({f.country for f in project.facilities})
+        x += text("Countries:", x, y, bold) + 10
+        for code in countries:
+            swatch = QGraphicsRectItem(x, y + 2, 12, 12)
+            swatch.setBrush(QBrush(country_colour(code)))
+            swatch.setPen(QPen(Qt.PenStyle.NoPen))
+            scene.addItem(swatch)
+            x += 16 + text(country_label(code), x + 16, y) + 14
+        y2 = y + 24
+        x = text("Status:", 0, y2, bold) + 10
+        for status in Status:
+            style, width = STATUS_PEN[status]
+            line = QGraphicsPathItem()
+            path = QPainterPath(QPointF(x, y2 + 8))
+            path.lineTo(x + 26, y2 + 8)
+            line.setPath(path)
+            line.setPen(QPen(QColor("#222222"), width, style))
+            scene.addItem(line)
+            x += 32 + text(label_of(status), x + 32, y2) + 16
+        badge = QGraphicsRectItem(x + 8, y2 + 1, 14, 14)
+        badge.setBrush(QBrush(QColor("#d32f2f")))
+        badge.setPen(QPen(Qt.PenStyle.NoPen))
+        scene.addItem(badge)
+        x += 28 + text("covered output (covered country or Chinese technology)", x + 28, y2) + 16
+        glow = QGraphicsRectItem(x + 8, y2 + 1, 14, 14)
+        glow.setPen(QPen(INVEST_COLOUR, 3))
+        scene.addItem(glow)
+        text("new investment in the plan", x + 28, y2)
+
+    def fit(self) -> None:
+        """Zoom to show the whole chain (never magnify beyond 100 %)."""
+        rect = self.scene().sceneRect()
+        if rect.isEmpty():
+            return
+        self.resetTransform()
+        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.transform().m11() > 1.0:
+            self.resetTransform()
+        self._fitted = True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            QTimer.singleShot(0, self.fit)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self._fitted:
+            self.fit()
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
+            self.scale(factor, factor)
+            self._fitted = False
+            return
+        super().wheelEvent(event)
+
+    # ------------------------------------------------------------ selection
+    def _scene_selection_changed(self) -> None:
+        if self._syncing:
+            return
+        selected = [i for i in self.scene().selectedItems() if isinstance(i, FacilityNode)]
+        if selected:
+            self.doc.set_current_facility(selected[0].facility)
+
+    def _select_facility(self, facility: Facility | None) -> None:
+        self._syncing = True
+        try:
+            for node in self.nodes.values():
+                node.setSelected(node.facility is facility)
+            if facility is not None and facility.id in self.nodes:
+                self.ensureVisible(self.nodes[facility.id], 40, 40)
+        finally:
+            self._syncing = False
+
+    def mouseDoubleClickEvent(self, event: Any) -> None:
+        item = self.itemAt(event.position().toPoint())
+        if isinstance(item, FacilityNode):
+            self.doc.set_current_facility(item.facility)
+            self.facility_activated.emit(item.facility)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    # ---------------------------------------------------------------- flows
+    def show_flows(self, result: Any, year: int) -> None:
+        """Arrow widths by tonnes moved in ``year``; mark facilities the plan invests in.
+
+        Width = 1 + 11 * sqrt(t / t_max) px, t = tonnes of the route's material from its source
+        to its target in ``year`` (all classes and source mines summed), t_max = the largest such
+        flow that year. ``result=None`` (or a result without a plan) clears the flows.
+        Facilities with an investment get a green outline: solid when online by ``year``,
+        dashed when it comes online later; the label gives added t/yr and the online year.
+        """
+        self._result, self._year = result, year
+        has_plan = result is not None and getattr(result, "has_plan", False)
+        tonnes: dict[tuple[str, str, str], float] = defaultdict(float)
+        if has_plan:
+            for fl in result.flows:
+                if fl.year == year:
+                    tonnes[(fl.from_id, fl.to_id, str(getattr(fl.material, "value", fl.material)))] += fl.tonnes
+        biggest = max(tonnes.values(), default=0.0)
+        for edge in self.edges:
+            r = edge.route
+            t = tonnes.get((r.from_id, r.to_id, r.material.value), 0.0) if has_plan else None
+            edge.set_tonnes(t, biggest)
+        invest: dict[str, list[Any]] = defaultdict(list)
+        if has_plan:
+            for inv in result.investments:
+                invest[inv.facility].append(inv)
+        for fid, node in self.nodes.items():
+            items = invest.get(fid, [])
+            if not items:
+                node.set_investment("", False)
+                continue
+            added = sum(i.added_tpy for i in items)
+            first = min(i.online_year for i in items)
+            node.set_investment(f"+{fmt_number(round(added))} t/yr from {first}", first <= year)
+
+    def invested_facilities(self) -> set[str]:
+        return {fid for fid, node in self.nodes.items() if node.investment}
+
+    # ---------------------------------------------------------- context menu
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        item = self.itemAt(event.pos())
+        menu = QMenu(self)
+        if isinstance(item, FacilityNode):
+            f = item.facility
+            self.doc.set_current_facility(f)
+            menu.addAction(f"Connect {f.name or f.id} to...", lambda: self.connect_from(f))
+            menu.addAction("Add expansion option", lambda: self.add_option(f))
+            menu.addSeparator()
+            menu.addAction(f"Delete {f.name or f.id} and its routes", lambda: self.doc.remove_facility(f))
+        elif isinstance(item, RouteEdge):
+            r = item.route
+            menu.addAction(f"Delete route {r.id}", lambda: self.delete_route(r))
+        else:
+            x = self.mapToScene(event.pos()).x()
+            column = max(0, min(len(COLUMNS) - 1, int((x + COL_GAP * 0.25) // COL_GAP)))
+            add = menu.addMenu("Add facility")
+            for stage in Stage:
+                act: QAction = add.addAction(label_of(stage), lambda s=stage: self.add_facility(s))
+                if COLUMN_OF[stage] == column:
+                    add.setDefaultAction(act)
+            menu.addSeparator()
+            menu.addAction("Fit to window", self.fit)
+        menu.exec(event.globalPos())
+
+    def add_facility(self, stage: Stage) -> Facility:
+        fid = unique_id(f"new-{stage.value}", self.doc.taken_ids("facilities"))
+        f = Facility(id=fid, name=f"New {label_of(stage)}", stage=stage, country="US",
+                     status=Status.PLANNED).with_default_recipe()
+        self.doc.add_facility(f)
+        self.doc.set_current_facility(f)
+        return f
+
+    def add_option(self, f: Facility) -> None:
+        oid = unique_id(f"{f.id}-expansion", self.doc.taken_ids("options"))
+        self.doc.insert_item(f, "options", ExpansionOption(id=oid, name="Expansion", max_add_tpy=1000.0),
+                             text=f"Add expansion option to {f.id}")
+
+    def delete_route(self, route: Route) -> None:
+        index = next(i for i, r in enumerate(self.doc.project.routes) if r is route)
+        self.doc.remove_item(self.doc.project, "routes", index, f"Delete route {route.id}")
+
+    def connect_from(self, source: Facility) -> Route | None:
+        """Ask for a target and a material (source produces, target consumes); add the route."""
+        dialog = ConnectDialog(self.doc, source, self)
+        if dialog.exec() != ConnectDialog.DialogCode.Accepted:
+            return None
+        route = dialog.route()
+        if route is not None:
+            self.doc.insert_item(self.doc.project, "routes", route, text=f"Connect {route.from_id} to {route.to_id}")
+        return route
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

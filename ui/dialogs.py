@@ -1,0 +1,75 @@
+"""Message boxes used by the main window, built in one place so tests can intercept them.
+
+Every box goes through ``exec_dialog`` (tests replace it to answer without a click).
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Sequence
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from models.validation import Problem
+
+MAX_LISTED = 15
+
+
+def exec_dialog(box: QMessageBox) -> int:
+    """Show a modal box and return the clicked standard button (replaced in tests)."""
+    return box.exec()
+
+
+def problems_box(parent: QWidget | None, title: str, headline: str, problems: Sequence[Problem]) -> QMessageBox:
+    """A warning box listing located problems (the first 15; all of them under 'Show Details')."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(title)
+    box.setText(headline)
+    lines = [f"<li><code>{escape(p.location)}</code>: {escape(p.message)}</li>" if p.location
+             else f"<li>{escape(p.message)}</li>" for p in problems[:MAX_LISTED]]
+    more = f"<p>... and {len(problems) - MAX_LISTED} more (see details).</p>" if len(problems) > MAX_LISTED else ""
+    box.setInformativeText(f"<ul style='margin-left:-20px'>{''.join(lines)}</ul>{more}")
+    box.setDetailedText("\n".join(str(p) for p in problems))
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    return box
+
+
+def error_box(parent: QWidget | None, title: str, text: str, detail: str = "") -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if detail:
+        box.setInformativeText(detail)
+    box.setStandardButtons(QMessageBox.StandardButton.Ok)
+    return box
+
+
+def unsaved_box(parent: QWidget | None, name: str) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Unsaved changes")
+    box.setText(f"Save the changes to {name} before closing it?")
+    box.setInformativeText("Your changes will be lost if you don't save them.")
+    box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                           | QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    return box
+
+
+def recovery_box(parent: QWidget | None, original: str | None, when: str, count: int) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("Recover unsaved work")
+    name = escape(original) if original else "an unsaved new project"
+    box.setText("mine2magnet did not close normally last time.")
+    extra = f" ({count - 1} older autosave(s) will be kept)" if count > 1 else ""
+    box.setInformativeText(f"Unsaved changes to <b>{name}</b> were autosaved at {escape(when)}{extra}.<br>"
+                           "Recover them? (Discard deletes the autosave.)")
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard
+                           | QMessageBox.StandardButton.Ignore)
+    box.button(QMessageBox.StandardButton.Yes).setText("Recover")
+    box.button(QMessageBox.StandardButton.Ignore).setText("Later")
+    box.setDefaultButton(QMessageBox.StandardButton.Yes)
+    return box

@@ -1,0 +1,662 @@
+"""The main window: chain view and tables in tabs, inspector, validation, solve and results.
+
+File handling: New / Open / Save / Save As / Recent files (QSettings). The title shows the
+file name and a modified mark (``[*]``) driven by the undo stack's clean state. Closing with
+unsaved changes asks first. While modified, the project is autosaved every N seconds
+(preference) to a recovery file, offered again at the next start after a crash
+(:mod:`ui.recovery`).
+
+Slots for the solve panel (``ui.solve_panel.SolvePanel``, a dock on the right) and the results
+dashboard (``ui.results.dashboard.ResultsDashboard``, a tab) are filled when those modules
+exist; a module that is not there yet leaves a note, any other import error surfaces.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.io import ProjectFileError, load_project, save_project
+from models.project import Project
+from models.validation import validate_project
+
+from . import dialogs, recovery
+from .chain_view import ChainView
+from .connect_dialog import ConnectDialog
+from .document import Document
+from .inspector import Inspector
+from .locations import target_of
+from .settings_panel import SettingsPanel
+from .table_views import FacilitiesTab, ListEditor, ScenariosTab, demand_editor, markets_editor, platforms_editor, routes_editor
+from .validation_panel import ValidationPanel
+
+FILE_FILTER = "mine2magnet projects (*.m2m.json *.json);;All files (*)"
+
+
+def optional_class(module_name: str, class_name: str) -> type | None:
+    """Import ``module_name.class_name`` if the module exists yet; None when it does not.
+
+    Only a missing module (or its missing package) is tolerated; an error inside an existing
+    module (a syntax error, a missing dependency of it) is raised.
+    """
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        parts = module_name.split(".")
+        missing = {".".join(parts[: i + 1]) for i in range(len(parts))}
+        if e.name in missing:
+            return None
+        raise
+    return getattr(module, class_name)
+
+
+class ChainPanel(QWidget):
+    """The chain view with a small bar: flows of the last plan for a chosen year, fit."""
+
+    def __init__(self, doc: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self.view = ChainView(doc)
+        self.year_combo = QComboBox()
+        self.year_combo.setToolTip("Arrow widths show the plan's flows in this year")
+        self.year_combo.currentIndexChanged.connect(self._year_changed)
+        self.flow_note = QLabel()
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setToolTip("Zoom to show the whole chain (Ctrl+wheel zooms)")
+        self.fit_button.clicked.connect(self.view.fit)
+        hint = QLabel("<span style='color:#666'>Right-click to add, connect or delete facilities; "
+                      "double-click a node to edit it.</span>")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(8, 4, 8, 0)
+        bar.addWidget(hint)
+        bar.addStretch(1)
+        bar.addWidget(self.flow_note)
+        bar.addWidget(QLabel("Flows in"))
+        bar.addWidget(self.year_combo)
+        bar.addWidget(self.fit_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+        doc.result_changed.connect(self._result_changed)
+        doc.inputs_changed.connect(lambda _rev: self._update_note())
+        doc.project_replaced.connect(self._fill_years)
+        self._fill_years()
+
+    def _fill_years(self) -> None:
+        s = self.doc.project.settings
+        self.year_combo.blockSignals(True)
+        self.year_combo.clear()
+        for y in s.years:
+            self.year_combo.addItem(str(y), y)
+        default = max(s.start_year, min(s.end_year, s.compliance_start_year + 3))
+        self.year_combo.setCurrentIndex(max(0, self.year_combo.findData(default)))
+        self.year_combo.blockSignals(False)
+        self._result_changed(self.doc.result)
+
+    def year(self) -> int | None:
+        return self.year_combo.currentData()
+
+    def set_year(self, year: int) -> None:
+        """Show the flows of ``year`` (e.g. picked in the results dashboard)."""
+        i = self.year_combo.findData(int(year))
+        if i >= 0:
+            self.year_combo.setCurrentIndex(i)
+
+    def _year_changed(self, _i: int) -> None:
+        if self.doc.result is not None and self.year() is not None:
+            self.view.show_flows(self.doc.result, self.year())
+
+    def _result_changed(self, result: Any) -> None:
+        has_plan = result is not None and getattr(result, "has_plan", False)
+        self.year_combo.setEnabled(has_plan)
+        if self.year() is not None:
+            self.view.show_flows(result if has_plan else None, self.year())
+        self._update_note()
+
+    def _update_note(self) -> None:
+        r = self.doc.result
+        if r is None or not getattr(r, "has_plan", False):
+            self.flow_note.setText("<span style='color:#666'>solve to see flows</span>")
+        elif self.doc.result_is_stale:
+            self.flow_note.setText("<span style='color:#9a6700'><b>plan out of date</b></span>")
+        else:
+            self.flow_note.setText("")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, project: Project | None = None, path: str | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = Document(project, path, self)
+        self.autosaver = recovery.Autosaver()
+        self._autosaved_revision = -1
+        self.resize(1400, 900)
+        self.setMinimumSize(900, 600)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+
+        # central tabs
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.chain_panel = ChainPanel(self.doc)
+        self.chain_view: ChainView = self.chain_panel.view
+        self.facilities_tab = FacilitiesTab(self.doc)
+        self.routes_editor = routes_editor(self.doc, self._new_route)
+        self.markets_editor = markets_editor(self.doc)
+        self.demand_editor = demand_editor(self.doc)
+        self.platforms_editor = platforms_editor(self.doc)
+        self.scenarios_tab = ScenariosTab(self.doc)
+        self.settings_panel = SettingsPanel(self.doc)
+        self.tabs.addTab(self.chain_panel, "Chain")
+        self.tabs.addTab(self.facilities_tab, "Facilities")
+        self.tabs.addTab(self.routes_editor, "Routes")
+        self.tabs.addTab(self.markets_editor, "Markets")
+        self.tabs.addTab(self.demand_editor, "Demand")
+        self.tabs.addTab(self.platforms_editor, "Platforms")
+        self.tabs.addTab(self.scenarios_tab, "Scenarios")
+        self.tabs.addTab(self.settings_panel, "Settings")
+        self.setCentralWidget(self.tabs)
+        self.list_editors: dict[str, ListEditor] = {
+            "facilities": self.facilities_tab.facilities,
+            "routes": self.routes_editor,
+            "markets": self.markets_editor,
+            "demands": self.demand_editor,
+            "platforms": self.platforms_editor,
+            "scenarios": self.scenarios_tab.table,
+        }
+        self._tab_of = {
+            "facilities": self.facilities_tab, "routes": self.routes_editor, "markets": self.markets_editor,
+            "demands": self.demand_editor, "platforms": self.platforms_editor, "scenarios": self.scenarios_tab,
+        }
+
+        # docks
+        self.inspector = Inspector(self.doc)
+        self.inspector_dock = self._dock("Inspector", self.inspector, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.validation = ValidationPanel(self.doc)
+        self.validation_dock = self._dock("Validation", self.validation, Qt.DockWidgetArea.BottomDockWidgetArea)
+
+        # ---- slot for the solve panel and the results dashboard (built in ui/solve_panel.py and
+        # ---- ui/results/dashboard.py by the results work; filled when the modules exist)
+        self.solve_panel: QWidget | None = None
+        self.results_dashboard: QWidget | None = None
+        self.solve_dock: QDockWidget | None = None
+        self._install_solve_and_results()
+
+        for w in (self.facilities_tab, self.routes_editor, self.markets_editor, self.demand_editor,
+                  self.platforms_editor, self.scenarios_tab, self.settings_panel, self.chain_view):
+            w.message.connect(self.show_message)
+        self.inspector.message.connect(self.show_message)
+        self.doc.edit_rejected.connect(lambda m: self.show_message(f"Refused: {m}"))
+        self.validation.location_activated.connect(self.reveal_location)
+        self.validation.problems_changed.connect(self._problems_changed)
+        self.chain_view.facility_activated.connect(self._focus_inspector)
+
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self.counts = QLabel()
+        self.problem_count = QLabel()
+        self.statusBar().addPermanentWidget(self.problem_count)
+        self.statusBar().addPermanentWidget(self.counts)
+
+        self.doc.modified_changed.connect(self.setWindowModified)
+        self.doc.path_changed.connect(lambda _p: self._update_title())
+        self.doc.project_replaced.connect(self._update_title)
+        self.doc.inputs_changed.connect(lambda _r: self._update_counts())
+        self._update_title()
+        self._update_counts()
+        self._problems_changed(self.validation.problems)
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.timeout.connect(self.autosave_now)
+        self.autosave_timer.start(recovery.autosave_seconds() * 1000)
+        self._restore_geometry()
+
+    # --------------------------------------------------------------- layout
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title.replace(" ", "") + "Dock")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _install_solve_and_results(self) -> None:
+        panel_cls = optional_class("ui.solve_panel", "SolvePanel")
+        dashboard_cls = optional_class("ui.results.dashboard", "ResultsDashboard")
+        if panel_cls is not None:
+            self.solve_panel = panel_cls(self.doc, self)
+            self.solve_dock = self._dock("Solve", self.solve_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+            self.splitDockWidget(self.inspector_dock, self.solve_dock, Qt.Orientation.Vertical)
+            self.resizeDocks([self.inspector_dock, self.solve_dock], [560, 300], Qt.Orientation.Vertical)
+            result_ready = getattr(self.solve_panel, "result_ready", None)
+            if result_ready is not None:
+                result_ready.connect(self._result_ready)
+        if dashboard_cls is not None:
+            self.results_dashboard = self._make_dashboard(dashboard_cls)
+            self.tabs.addTab(self.results_dashboard, "Results")
+        else:
+            note = QLabel("The results dashboard is not installed in this build.")
+            note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.results_dashboard = None
+            self.tabs.addTab(note, "Results")
+        self.resizeDocks([self.inspector_dock], [390], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.validation_dock], [150], Qt.Orientation.Vertical)
+
+    def _make_dashboard(self, cls: type) -> QWidget:
+        """ResultsDashboard(document, parent), or ResultsDashboard(parent) fed by ``set_result``.
+
+        With the second form the window passes each stored result on (doc.result_changed ->
+        ``set_result(project, result)``); either way the dashboard's ``year_changed`` moves the
+        chain view's flow year.
+        """
+        params = list(inspect.signature(cls).parameters)
+        takes_document = bool(params) and params[0] in ("document", "doc")
+        dashboard = cls(self.doc, self) if takes_document else cls(self)
+        if not takes_document and hasattr(dashboard, "set_result"):
+            self.doc.result_changed.connect(lambda r: dashboard.set_result(self.doc.project, r))
+            self.doc.project_replaced.connect(lambda: dashboard.set_result(self.doc.project, None))
+            if self.doc.result is not None:
+                dashboard.set_result(self.doc.project, self.doc.result)
+        year_changed = getattr(dashboard, "year_changed", None)
+        if year_changed is not None:
+            year_changed.connect(self.chain_panel.set_year)
+        return dashboard
+
+    def _result_ready(self, result: Any) -> None:
+        """The solve panel stores the result in the document itself; here: a status line."""
+        status = getattr(getattr(result, "status", None), "value", "")
+        self.show_message(f"Solve finished: {status}. {getattr(result, 'message', '')}")
+
+    # -------------------------------------------------------------- actions
+    def _action(self, text: str, slot: Callable, shortcut: Any = None, tip: str = "") -> QAction:
+        act = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, (list, tuple)):
+                act.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                act.setShortcut(QKeySequence(shortcut))
+        if tip:
+            act.setStatusTip(tip)
+            act.setToolTip(tip)
+        act.triggered.connect(lambda _checked=False: slot())
+        return act
+
+    def _build_actions(self) -> None:
+        K = QKeySequence.StandardKey
+        self.act_new = self._action("&New", self.new_project, K.New, "Start a new, empty project")
+        self.act_open = self._action("&Open...", self.open_dialog, K.Open, "Open a project file")
+        self.act_save = self._action("&Save", self.save, K.Save, "Save the project")
+        self.act_save_as = self._action("Save &As...", self.save_as, K.SaveAs, "Save the project under a new name")
+        self.act_quit = self._action("&Quit", self.close, K.Quit, "Close mine2magnet")
+        self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
+        self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_prefs = self._action("&Preferences...", self.preferences, None, "Autosave interval and recent files")
+        self.act_add_facility = self._action("Add &facility", self.add_facility, "Ctrl+Shift+F",
+                                             "Add a facility (right-click the chain view for a stage)")
+        self.act_connect = self._action("&Connect...", self.connect_selected, "Ctrl+Shift+C",
+                                        "Add a route from the selected facility")
+        self.act_delete_facility = self._action("&Delete facility", self.delete_selected_facility, None,
+                                                "Delete the selected facility and its routes")
+        self.act_validate = self._action("&Validate now", self.validation.refresh, "F7", "Re-run every check")
+        self.act_fit = self._action("&Fit chain", self.chain_view.fit, "Ctrl+0", "Zoom to show the whole chain")
+
+    def _build_menus(self) -> None:
+        mb = self.menuBar()
+        m = mb.addMenu("&File")
+        m.addActions([self.act_new, self.act_open])
+        self.recent_menu = m.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
+        m.addSeparator()
+        m.addActions([self.act_save, self.act_save_as])
+        m.addSeparator()
+        m.addAction(self.act_quit)
+        m = mb.addMenu("&Edit")
+        m.addActions([self.act_undo, self.act_redo])
+        m.addSeparator()
+        m.addAction(self.act_prefs)
+        m = mb.addMenu("&Chain")
+        m.addActions([self.act_add_facility, self.act_connect, self.act_delete_facility])
+        m.addSeparator()
+        m.addActions([self.act_validate, self.act_fit])
+        m = mb.addMenu("&View")
+        for dock in (self.inspector_dock, self.validation_dock, self.solve_dock):
+            if dock is not None:
+                m.addAction(dock.toggleViewAction())
+        m = mb.addMenu("&Help")
+        m.addAction(self._action("&About mine2magnet", self.about, None, ""))
+
+    def _build_toolbar(self) -> None:
+        tb = self.addToolBar("Main")
+        tb.setObjectName("MainToolBar")
+        tb.setMovable(False)
+        tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        tb.addActions([self.act_new, self.act_open, self.act_save])
+        tb.addSeparator()
+        tb.addActions([self.act_undo, self.act_redo])
+        tb.addSeparator()
+        tb.addActions([self.act_add_facility, self.act_connect, self.act_delete_facility])
+        tb.addSeparator()
+        tb.addAction(self.act_validate)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = recovery.recent_files()
+        for i, path in enumerate(files):
+            act = self.recent_menu.addAction(f"&{i + 1} {Path(path).name}   ({Path(path).parent})")
+            act.setData(path)
+            act.triggered.connect(lambda _c=False, p=path: self.open_recent(p))
+        if not files:
+            self.recent_menu.addAction("(no recent files)").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear list", recovery.clear_recent_files)
+
+    # ------------------------------------------------------------ status
+    def show_message(self, text: str, ms: int = 8000) -> None:
+        self.statusBar().showMessage(text, ms)
+
+    def _update_title(self) -> None:
+        path = self.doc.path
+        name = Path(path).name if path else "Untitled"
+        self.setWindowTitle(f"{name}[*] - {self.doc.project.name} - mine2magnet")
+        self.setWindowModified(self.doc.is_modified())
+
+    def _update_counts(self) -> None:
+        p = self.doc.project
+        self.counts.setText(f"{len(p.facilities)} facilities \u00b7 {len(p.routes)} routes \u00b7 "
+                            f"{len(p.markets)} markets \u00b7 {len(p.demands)} demands \u00b7 "
+                            f"{len(p.scenarios)} scenarios")
+
+    def _problems_changed(self, problems: list) -> None:
+        n_err = sum(1 for p in problems if p.severity == "error")
+        n_warn = len(problems) - n_err
+        if n_err:
+            self.problem_count.setText(f"<span style='color:#b00020'><b>{n_err} error(s)</b></span>, {n_warn} warning(s)")
+        else:
+            self.problem_count.setText(f"<span style='color:#1b7a3d'>valid</span>, {n_warn} warning(s)")
+        for name, editor in self.list_editors.items():
+            editor.model.set_problems(self.validation.problem_cells(name))
+
+    # -------------------------------------------------------------- files
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current project (saved, discarded or unmodified)."""
+        if not self.doc.is_modified():
+            return True
+        name = Path(self.doc.path).name if self.doc.path else "the untitled project"
+        answer = dialogs.exec_dialog(dialogs.unsaved_box(self, name))
+        if answer == QMessageBox.StandardButton.Save:
+            return self.save()
+        return answer == QMessageBox.StandardButton.Discard
+
+    def new_project(self) -> None:
+        if not self.maybe_save():
+            return
+        self.autosaver.discard()
+        self.doc.set_project(Project(), None)
+        self.show_message("New project")
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        start = str(Path(self.doc.path).parent) if self.doc.path else str(Path.cwd())
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", start, FILE_FILTER)
+        if path:
+            self.open_path(path, ask=False)
+
+    def open_recent(self, path: str) -> None:
+        self.open_path(path)
+
+    def open_path(self, path: str, ask: bool = True) -> bool:
+        """Open a project file; a broken file shows its located problems and changes nothing."""
+        if ask and not self.maybe_save():
+            return False
+        try:
+            project = load_project(path, check_consistency=False)
+        except ProjectFileError as e:
+            dialogs.exec_dialog(dialogs.problems_box(
+                self, "Cannot open project",
+                f"<b>{Path(path).name}</b> cannot be opened: {len(e.problems)} problem(s) were found.",
+                e.problems))
+            self.show_message(f"Could not open {path}")
+            return False
+        self.autosaver.discard()
+        self.doc.set_project(project, str(Path(path).resolve()))
+        self._autosaved_revision = self.doc.revision
+        recovery.add_recent_file(path)
+        errors = [p for p in validate_project(project) if p.severity == "error"]
+        if errors:
+            self.validation_dock.show()
+            self.show_message(f"Opened {Path(path).name}: {len(errors)} problem(s) to fix, see Validation", 15000)
+        else:
+            self.show_message(f"Opened {Path(path).name}")
+        return True
+
+    def save(self) -> bool:
+        if not self.doc.path:
+            return self.save_as()
+        return self.save_to(self.doc.path)
+
+    def save_as(self) -> bool:
+        default = self.doc.path or str(Path.cwd() / (self._safe_name(self.doc.project.name) + ".m2m.json"))
+        path, _ = QFileDialog.getSaveFileName(self, "Save project as", default, FILE_FILTER)
+        if not path:
+            return False
+        if not path.endswith(".json"):
+            path += ".m2m.json"
+        return self.save_to(path)
+
+    @staticmethod
+    def _safe_name(name: str) -> str:
+        keep = "".join(c if c.isalnum() or c in "-_ " else "_" for c in name).strip()
+        return (keep or "project").replace(" ", "_")
+
+    def save_to(self, path: str) -> bool:
+        """Save atomically (models.io); on failure the old file is intact and a message says why."""
+        try:
+            save_project(self.doc.project, path)
+        except OSError as e:
+            dialogs.exec_dialog(dialogs.error_box(self, "Cannot save project", f"The project was not saved.",
+                                                  str(e.strerror or e)))
+            return False
+        self.doc.mark_saved(str(Path(path).resolve()))
+        self.autosaver.discard()
+        self._autosaved_revision = self.doc.revision
+        recovery.add_recent_file(path)
+        errors = [p for p in self.validation.problems if p.severity == "error"]
+        note = f" (with {len(errors)} error(s) to fix before solving)" if errors else ""
+        self.show_message(f"Saved {Path(path).name}{note}")
+        return True
+
+    # ----------------------------------------------------------- autosave
+    def autosave_now(self) -> Path | None:
+        """Write the recovery file if there are unsaved changes not yet autosaved."""
+        if not self.doc.is_modified() or self.doc.revision == self._autosaved_revision:
+            return None
+        try:
+            rf = self.autosaver.write(self.doc.project, self.doc.path)
+        except OSError as e:
+            self.show_message(f"Autosave failed: {e}")
+            return None
+        self._autosaved_revision = self.doc.revision
+        return rf.path
+
+    def offer_recovery(self) -> bool:
+        """Offer the newest autosave left by a crashed session. True when it was recovered."""
+        pending = recovery.pending_recoveries()
+        if not pending:
+            return False
+        rf = pending[0]
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(rf.saved_at))
+        answer = dialogs.exec_dialog(dialogs.recovery_box(self, rf.original, when, len(pending)))
+        if answer == QMessageBox.StandardButton.Discard:
+            rf.discard()
+            return False
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            project = rf.load()
+        except (ProjectFileError, OSError) as e:
+            problems = getattr(e, "problems", [])
+            dialogs.exec_dialog(dialogs.problems_box(self, "Cannot recover", "The autosave is unreadable.", problems)
+                                if problems else dialogs.error_box(self, "Cannot recover", str(e)))
+            return False
+        self.doc.set_project(project, rf.original, modified=True)
+        rf.discard()
+        self.autosave_now()  # keep it safe under this process's name
+        self.show_message("Recovered unsaved changes: save them to keep them", 15000)
+        return True
+
+    def preferences(self) -> None:
+        seconds, ok = QInputDialog.getInt(self, "Preferences", "Autosave unsaved changes every (seconds):",
+                                          recovery.autosave_seconds(), 5, 3600, 5)
+        if ok:
+            recovery.set_autosave_seconds(seconds)
+            self.autosave_timer.start(seconds * 1000)
+
+    # -------------------------------------------------------- chain edits
+    def add_facility(self) -> None:
+        f = self.chain_view.add_facility(self._stage_for_new())
+        self._focus_inspector(f)
+
+    def _stage_for_new(self) -> Any:
+        from models.vocab import Stage
+
+        current = self.doc.current_facility
+        return current.stage if current is not None else Stage.MINE
+
+    def connect_selected(self) -> None:
+        if self.doc.current_facility is None:
+            self._new_route_dialog(None)
+        else:
+            self.chain_view.connect_from(self.doc.current_facility)
+
+    def _new_route(self) -> None:
+        """Routes tab 'Add': choose the ends and the material in the connect dialog."""
+        self._new_route_dialog(self.doc.current_facility)
+        return None
+
+    def _new_route_dialog(self, source: Any) -> None:
+        dialog = ConnectDialog(self.doc, source, self)
+        if dialog.exec() == ConnectDialog.DialogCode.Accepted and dialog.route() is not None:
+            r = dialog.route()
+            self.doc.insert_item(self.doc.project, "routes", r, text=f"Connect {r.from_id} to {r.to_id}")
+
+    def delete_selected_facility(self) -> None:
+        f = self.doc.current_facility
+        if f is None:
+            self.show_message("Select a facility first")
+            return
+        self.doc.remove_facility(f)
+        self.show_message(f"Deleted {f.id} and its routes (Undo brings them back)")
+
+    def _focus_inspector(self, _facility: Any = None) -> None:
+        self.inspector_dock.show()
+        self.inspector_dock.raise_()
+
+    # ---------------------------------------------------------- navigation
+    def reveal_location(self, location: str) -> None:
+        """Select what a problem location points at: a table cell, a node, a settings field."""
+        t = target_of(location)
+        project = self.doc.project
+        if t.list_name is None:
+            self.tabs.setCurrentWidget(self.settings_panel)
+            if t.field:
+                self.settings_panel.focus_field(t.field)
+            return
+        items = getattr(project, t.list_name, None)
+        if not isinstance(items, list) or t.row is None or not 0 <= t.row < len(items):
+            self.show_message(f"{location}: not found (the project changed since the check)")
+            return
+        editor = self.list_editors.get(t.list_name)
+        if t.list_name == "facilities":
+            facility = items[t.row]
+            self.doc.set_current_facility(facility)
+            if t.sub_list == "options" and t.sub_row is not None:
+                self.tabs.setCurrentWidget(self.facilities_tab)
+                opts = self.facilities_tab.options
+                opts.select_cell(t.sub_row, max(0, opts.model.column_of(t.field or "id")))
+                return
+            column = editor.model.column_of(t.field) if t.field else 0
+            if column < 0:  # a field only the inspector shows (assay, recipes): chain + inspector
+                self.tabs.setCurrentWidget(self.chain_panel)
+                self._focus_inspector()
+                w = self.inspector.form.editors.get(t.field or "")
+                if w is not None:
+                    w.setFocus()
+                return
+            self.tabs.setCurrentWidget(self.facilities_tab)
+            editor.select_cell(t.row, column)
+            return
+        if editor is None:
+            return
+        self.tabs.setCurrentWidget(self._tab_of[t.list_name])
+        column = editor.model.column_of(t.field, t.year) if t.field else 0
+        editor.select_cell(t.row, max(column, 0))
+        if t.list_name == "scenarios":
+            self.scenarios_tab.overrides.set_scenario(items[t.row])
+
+    def about(self) -> None:
+        QMessageBox.about(self, "About mine2magnet",
+                          "<b>mine2magnet</b><br>Plan a China-free rare-earth mine-to-magnet supply chain "
+                          "(10 U.S.C. 4872 / DFARS 252.225-7052 from 1 January 2027).")
+
+    # ---------------------------------------------------------- lifecycle
+    def _restore_geometry(self) -> None:
+        s = recovery.app_settings()
+        geometry = s.value("window/geometry")
+        state = s.value("window/state")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray) and not state.isEmpty():
+            self.restoreState(state)
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if not getattr(self, "_docks_sized", False):
+            self._docks_sized = True
+            if self.solve_dock is not None and recovery.app_settings().value("window/state") is None:
+                self.resizeDocks([self.inspector_dock, self.solve_dock], [540, 320], Qt.Orientation.Vertical)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self.shutdown()
+        s = recovery.app_settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+        event.accept()
+
+    def shutdown(self) -> None:
+        """Stop timers and background work; remove this session's autosave (a clean exit)."""
+        self.autosave_timer.stop()
+        self.validation.stop()
+        stop = getattr(self.solve_panel, "shutdown", None)
+        if callable(stop):
+            stop()  # cancels a running solve and waits for its thread
+        self.autosaver.discard()

@@ -1,0 +1,261 @@
+"""Scenario overrides: a readable one-line summary of each, and a small editor per kind.
+
+Kinds (models.project): delay (shift online years of matching facilities), market_cap
+(multiply import caps), demand (multiply demand), capex (multiply option capex), settings
+(replace budget caps, de-minimis share, compliance year, discount rate).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.project import FacilityFilter, Override, Scenario
+
+from .document import Document, validation_message
+from .fields import fmt_number, label_of, parse_float, parse_int, parse_list
+
+KIND_TITLES = {
+    "delay": "Delay facilities",
+    "market_cap": "Cap import markets",
+    "demand": "Scale demand",
+    "capex": "Scale capex",
+    "settings": "Change settings",
+}
+_OVERRIDE_ADAPTER: TypeAdapter = TypeAdapter(Override)
+
+
+def _filter_text(w: FacilityFilter) -> str:
+    parts = []
+    if w.ids:
+        parts.append("ids " + ", ".join(w.ids))
+    if w.statuses:
+        parts.append("status " + "/".join(label_of(s) for s in w.statuses))
+    if w.stages:
+        parts.append("stage " + "/".join(label_of(s) for s in w.stages))
+    if w.countries:
+        parts.append("in " + "/".join(w.countries))
+    return " and ".join(parts) or "all facilities"
+
+
+def override_summary(o: Any) -> str:
+    """One readable line, e.g. 'delay +2 yr: status planned/concept'."""
+    if o.kind == "delay":
+        return f"delay {o.years:+d} yr: {_filter_text(o.where)}"
+    if o.kind == "market_cap":
+        what = "/".join(label_of(m) for m in o.materials) or "all materials"
+        where = "/".join(o.origin_countries) or "all origins"
+        return f"import caps x {fmt_number(o.factor)}: {what} from {where}"
+    if o.kind == "demand":
+        seg = label_of(o.segment) if o.segment else "all segments"
+        prods = "/".join(label_of(m) for m in o.products) or "all products"
+        return f"demand x {fmt_number(o.factor)}: {seg}, {prods}"
+    if o.kind == "capex":
+        return f"capex x {fmt_number(o.factor)}: {_filter_text(o.where)}"
+    if o.kind == "settings":
+        fields = ("budget_musd_per_year", "budget_total_musd", "de_minimis_share", "compliance_start_year",
+                  "discount_rate")
+        parts = [f"{f} = {fmt_number(getattr(o, f))}" for f in fields if getattr(o, f) is not None]
+        return "settings: " + (", ".join(parts) or "no change")
+    return o.kind
+
+
+def overrides_summary(overrides: list) -> str:
+    return "; ".join(override_summary(o) for o in overrides) or "(base case: no overrides)"
+
+
+class OverrideDialog(QDialog):
+    """Create or edit one override. ``override()`` returns the validated object after OK."""
+
+    # per kind: (field key, label, parser, hint)
+    _FILTER = [
+        ("where.ids", "Facility ids", parse_list, "comma-separated; empty = any"),
+        ("where.statuses", "Statuses", parse_list, "e.g. planned, concept; empty = any"),
+        ("where.stages", "Stages", parse_list, "e.g. separation, metal; empty = any"),
+        ("where.countries", "Countries", parse_list, "ISO codes, e.g. AU, CA; empty = any"),
+    ]
+    FIELDS: dict[str, list] = {
+        "delay": [("years", "Delay (years)", parse_int, "e.g. 2 (negative = earlier)"), *_FILTER],
+        "market_cap": [
+            ("factor", "Cap factor", parse_float, "0 cuts the markets off; 0.5 halves their caps"),
+            ("origin_countries", "Origin countries", parse_list, "e.g. CN; empty = any"),
+            ("materials", "Materials", parse_list, "e.g. ndpr_oxide, ndfeb_magnet; empty = any"),
+        ],
+        "demand": [
+            ("factor", "Demand factor", parse_float, "e.g. 2 doubles demand"),
+            ("segment", "Segment", lambda t: (str(t).strip() or None), "defense, commercial or empty = both"),
+            ("products", "Products", parse_list, "e.g. ndfeb_magnet; empty = all"),
+        ],
+        "capex": [("factor", "Capex factor", parse_float, "e.g. 1.3 = +30 %"), *_FILTER],
+        "settings": [
+            ("budget_musd_per_year", "Budget ($M/yr)", lambda t: parse_float(t, True), "empty = unchanged"),
+            ("budget_total_musd", "Budget total ($M)", lambda t: parse_float(t, True), "empty = unchanged"),
+            ("de_minimis_share", "De-minimis share (0-1)", lambda t: parse_float(t, True), "empty = unchanged"),
+            ("compliance_start_year", "Compliance start year", lambda t: parse_int(t, True), "empty = unchanged"),
+            ("discount_rate", "Discount rate (0-1)", lambda t: parse_float(t, True), "empty = unchanged"),
+        ],
+    }
+
+    def __init__(self, kind: str, existing: Any = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.kind = kind
+        self._result: Any = None
+        self.setWindowTitle(KIND_TITLES.get(kind, kind))
+        self.setMinimumWidth(460)
+        form = QFormLayout()
+        self.edits: dict[str, QLineEdit] = {}
+        for key, label, _parse, hint in self.FIELDS[kind]:
+            edit = QLineEdit(self._initial(existing, key))
+            edit.setPlaceholderText(hint)
+            edit.setToolTip(hint)
+            self.edits[key] = edit
+            form.addRow(label, edit)
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(buttons)
+
+    @staticmethod
+    def _initial(existing: Any, key: str) -> str:
+        if existing is None:
+            return ""
+        obj = existing
+        for part in key.split("."):
+            obj = getattr(obj, part)
+        if obj is None:
+            return ""
+        if isinstance(obj, list):
+            return ", ".join(str(getattr(x, "value", x)) for x in obj)
+        return str(getattr(obj, "value", obj))
+
+    def build(self) -> Any:
+        """Parse the form into a validated override; raises ValueError with a message."""
+        data: dict[str, Any] = {"kind": self.kind}
+        for key, label, parse, _hint in self.FIELDS[self.kind]:
+            try:
+                value = parse(self.edits[key].text())
+            except ValueError as e:
+                raise ValueError(f"{label}: {e}") from None
+            if value is None and self.kind != "demand":
+                continue
+            if key.startswith("where."):
+                data.setdefault("where", {})[key.split(".", 1)[1]] = value
+            else:
+                data[key] = value
+        try:
+            return _OVERRIDE_ADAPTER.validate_python(data)
+        except ValidationError as e:
+            raise ValueError(validation_message(e)) from None
+
+    def accept(self) -> None:
+        try:
+            self._result = self.build()
+        except ValueError as e:
+            self.error.setText(str(e))
+            return
+        super().accept()
+
+    def override(self) -> Any:
+        return self._result
+
+
+class ScenarioOverridesPanel(QWidget):
+    """The overrides of the selected scenario: list, add (by kind), edit, remove (all undoable)."""
+
+    def __init__(self, doc: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self.scenario: Scenario | None = None
+        self.title = QLabel("Select a scenario to edit its overrides.")
+        self.list = QListWidget()
+        self.list.itemDoubleClicked.connect(lambda _item: self.edit_selected())
+        add = QPushButton("Add override")
+        menu = QMenu(add)
+        for kind, title in KIND_TITLES.items():
+            menu.addAction(title, lambda k=kind: self.add_override(k))
+        add.setMenu(menu)
+        self.add_button = add
+        self.edit_button = QPushButton("Edit...")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.clicked.connect(self.remove_selected)
+        buttons = QHBoxLayout()
+        for b in (add, self.edit_button, self.remove_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
+        for sig in (doc.items_inserted, doc.items_removed):
+            sig.connect(lambda owner, attr, i: self.refresh() if owner is self.scenario else None)
+        doc.field_changed.connect(lambda obj, attr: self.refresh())
+        doc.project_replaced.connect(lambda: self.set_scenario(None))
+        self.set_scenario(None)
+
+    def set_scenario(self, scenario: Scenario | None) -> None:
+        self.scenario = scenario
+        self.refresh()
+
+    def refresh(self) -> None:
+        s = self.scenario
+        if s is not None and s not in self.doc.project.scenarios:
+            s = self.scenario = None
+        row = self.list.currentRow()
+        self.list.clear()
+        for b in (self.add_button, self.edit_button, self.remove_button):
+            b.setEnabled(s is not None)
+        if s is None:
+            self.title.setText("Select a scenario to edit its overrides.")
+            return
+        self.title.setText(f"Overrides of scenario <b>{s.name or s.id}</b> (applied in this order):")
+        for o in s.overrides:
+            item = QListWidgetItem(override_summary(o))
+            item.setData(Qt.ItemDataRole.UserRole, o)
+            self.list.addItem(item)
+        if 0 <= row < self.list.count():
+            self.list.setCurrentRow(row)
+
+    def add_override(self, kind: str) -> None:
+        if self.scenario is None:
+            return
+        dialog = OverrideDialog(kind, None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.doc.insert_item(self.scenario, "overrides", dialog.override(), text=f"Add {kind} override")
+
+    def edit_selected(self) -> None:
+        row = self.list.currentRow()
+        if self.scenario is None or row < 0:
+            return
+        old = self.scenario.overrides[row]
+        dialog = OverrideDialog(old.kind, old, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.doc.replace_item(self.scenario, "overrides", row, dialog.override(), f"Edit {old.kind} override")
+
+    def remove_selected(self) -> None:
+        row = self.list.currentRow()
+        if self.scenario is not None and row >= 0:
+            self.doc.remove_item(self.scenario, "overrides", row, "Remove override")

@@ -44,15 +44,15 @@ def problems_from_validation_error(err: ValidationError, prefix: str = "") -> li
     """Translate pydantic errors into located, plain-language problems."""
     problems = []
     for e in err.errors():
-        loc = [p for p in e["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
+        loc = _strip_union_tags(e["loc"])
         location = format_loc(([prefix] if prefix else []) + loc)
         msg = e["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         if e["type"] == "greater_than_equal":
-            msg = f"must be >= {e['ctx']['ge']}"
+            msg = f"must be >= {_plain_number(e['ctx']['ge'])}"
         elif e["type"] == "less_than_equal":
-            msg = f"must be <= {e['ctx']['le']}"
+            msg = f"must be <= {_plain_number(e['ctx']['le'])}"
         elif e["type"] == "extra_forbidden":
             msg = "unknown field"
         elif e["type"] == "missing":
@@ -64,6 +64,30 @@ def problems_from_validation_error(err: ValidationError, prefix: str = "") -> li
 
 
 _UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings"}
+
+
+def _strip_union_tags(loc: Iterable[object]) -> list[object]:
+    """Drop pydantic's discriminator tag after ``overrides[i]`` (``overrides.3.delay.years``).
+
+    Only there: ``settings`` is also a top-level field name and must stay in the location.
+    """
+    parts = list(loc)
+    out: list[object] = []
+    for i, part in enumerate(parts):
+        is_tag = (
+            isinstance(part, str) and part in _UNION_TAGS and i >= 2
+            and isinstance(parts[i - 1], int) and parts[i - 2] == "overrides"
+        )
+        if not is_tag:
+            out.append(part)
+    return out
+
+
+def _plain_number(value: object) -> object:
+    """0.0 -> 0 so messages read ``must be >= 0``; other values unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _duplicates(ids: list[str]) -> set[str]:

@@ -3,9 +3,9 @@
 ``synthetic_project(n_facilities, n_years, seed)`` spreads facilities over the stages in fixed
 proportions (mines 20 %, cracking 10 %, separation 15 %, metal 15 %, NdFeB magnets 15 %, SmCo
 magnets 5 %, cobalt 5 %, recycling 15 %), links each facility to ``routes_per_facility``
-random consumers of the next stage, gives about a third of the facilities an expansion option
-(half of them with a fixed cost, i.e. a binary build decision), adds China-origin markets for
-oxide, metal and magnets, and defense plus commercial magnet demand growing 5 %/yr.
+random consumers of the next stage, gives 80 % of the facilities an expansion option
+(a fifth of them with a fixed cost, i.e. a binary build decision), adds capped China-origin markets
+for oxide, metal and magnets, and defense plus commercial magnet demand growing 5 %/yr.
 The same seed always gives the same project.
 """
 
@@ -30,7 +30,7 @@ _COUNTRIES = ["US", "AU", "CA", "GB", "FR", "DE", "JP", "KR", "EE", "MY"]
 
 
 def synthetic_project(n_facilities: int, n_years: int, seed: int = 0, routes_per_facility: int = 3,
-                      option_share: float = 0.33, binary_share: float = 0.5) -> Project:
+                      option_share: float = 0.8, binary_share: float = 0.2) -> Project:
     """A valid project with ``n_facilities`` facilities over ``n_years`` years (from 2026)."""
     rng = random.Random(seed)
     p = Project(name=f"synthetic {n_facilities} x {n_years} (seed {seed})")
@@ -97,7 +97,8 @@ def synthetic_project(n_facilities: int, n_years: int, seed: int = 0, routes_per
     for mat, price in [(Material.NDPR_OXIDE, 70_000), (Material.NDPR_METAL, 85_000), (Material.DY_METAL, 400_000),
                        (Material.TB_METAL, 1_500_000), (Material.SM_METAL, 30_000), (Material.NDFEB_MAGNET, 60_000),
                        (Material.SMCO_MAGNET, 120_000)]:
-        p.markets.append(Market(id=f"cn_{mat.value}", material=mat, origin_country="CN", price_usd_per_t=price, cap_tpy=5_000))
+        p.markets.append(Market(id=f"cn_{mat.value}", material=mat, origin_country="CN", price_usd_per_t=price,
+                                cap_tpy=round(50 * max(1.0, n_facilities / 40))))
     p.markets.append(Market(id="world_cobalt", material=Material.COBALT, origin_country="AU", price_usd_per_t=33_000))
     p.markets.append(Market(id="us_scrap", material=Material.NDFEB_SCRAP, origin_country="US", price_usd_per_t=15_000, cap_tpy=2_000))
     scale = max(1.0, n_facilities / 40)

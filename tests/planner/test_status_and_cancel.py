@@ -118,7 +118,9 @@ def test_cancel_stops_a_subprocess_solve_within_a_second(large, solver):
 
 
 def test_cancel_stops_an_in_process_highs_solve(large):
-    """highspy's cancelSolve is registered as a cancel hook while HiGHS runs."""
+    """highspy's cancelSolve is registered as a cancel hook while HiGHS runs. HiGHS polls the
+    interrupt between phases (presolve is not interruptible), so in-process cancel is prompt but
+    not bounded by 1 s on a loaded machine; the GUI uses the killable subprocess (tested above)."""
     state = SolveState(on_progress=lambda f, m: started.set() if m.startswith("solving") else None)
     started = threading.Event()
     out = {}
@@ -130,12 +132,12 @@ def test_cancel_stops_an_in_process_highs_solve(large):
     th = threading.Thread(target=run)
     th.start()
     assert started.wait(60)
-    time.sleep(1.0)
+    time.sleep(0.3)  # HiGHS is running now
     t_cancel = time.perf_counter()
     state.request_cancel()
     th.join(30)
     assert out["r"].status is Status.CANCELLED
-    assert out["t"] - t_cancel < 1.0
+    assert out["t"] - t_cancel < 3.0
 
 
 def test_subprocess_result_equals_in_process_result():

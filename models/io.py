@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -39,8 +40,30 @@ class ProjectFileError(Exception):
         super().__init__(f"{self.path}: {len(problems)} problem(s)\n{lines}{more}")
 
 
+class _NonFiniteNumber(ValueError):
+    """NaN / Infinity / -Infinity in a project file (JSON allows none of them)."""
+
+
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed (numbers must be finite)")
+    raise _NonFiniteNumber(f"{name} is not allowed (numbers must be finite)")
+
+
+_NON_FINITE_OUTSIDE_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|(-?Infinity|NaN)')
+
+
+def _locate_non_finite(text: str) -> str:
+    """'line L column C' of the first NaN/Infinity token outside a JSON string ('' if none)."""
+    for match in _NON_FINITE_OUTSIDE_STRINGS.finditer(text):
+        if match.group(1):
+            start = match.start(1)
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            return f"line {line} column {column}"
+    return ""
+
+
+def _size_text(n_bytes: int) -> str:
+    return f"{n_bytes / 2**20:.0f} MiB" if n_bytes >= 2**20 else f"{n_bytes:,} bytes"
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -81,6 +104,8 @@ def parse_project_text(text: str, where: str = "<text>", check_consistency: bool
         raise ProjectFileError(where, [Problem(f"line {e.lineno} column {e.colno}", f"not valid JSON: {e.msg}")]) from None
     except RecursionError:
         raise ProjectFileError(where, [Problem("", f"nesting deeper than {MAX_NESTING} levels")]) from None
+    except _NonFiniteNumber as e:
+        raise ProjectFileError(where, [Problem(_locate_non_finite(text), f"not valid JSON: {e}")]) from None
     except ValueError as e:
         raise ProjectFileError(where, [Problem("", f"not valid JSON: {e}")]) from None
     if _depth(data, MAX_NESTING) > MAX_NESTING:
@@ -110,7 +135,7 @@ def load_project(path: str | os.PathLike[str], check_consistency: bool = True) -
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ProjectFileError(path, [Problem("", f"file is {size / 1e6:.0f} MB; the limit is {MAX_FILE_BYTES // 2**20} MiB")])
+            raise ProjectFileError(path, [Problem("", f"file is {_size_text(size)}; the limit is {_size_text(MAX_FILE_BYTES)}")])
         raw = path.read_bytes()
     except ProjectFileError:
         raise

@@ -56,7 +56,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mine2magnet", description=__doc__.splitlines()[0])
+    parser = _Parser(prog="mine2magnet", description="Plan a China-free rare-earth mine-to-magnet supply chain.")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
     p = sub.add_parser("gui", help="open the desktop app")
@@ -67,26 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.set_defaults(func=cmd_validate)
 
-    for register in _EXTRA_COMMANDS:
-        register(sub)
+    from . import cli_risk, cli_scenarios, cli_solve
+
+    for module in (cli_solve, cli_scenarios, cli_risk):
+        module.register(sub)
     return parser
-
-
-def _register_optional_commands() -> list:
-    """Subcommands implemented in other planner modules (solve, scenarios, risk)."""
-    out = []
-    for module_name in ("planner.cli_solve", "planner.cli_scenarios", "planner.cli_risk"):
-        try:
-            module = __import__(module_name, fromlist=["register"])
-        except ModuleNotFoundError as e:
-            if e.name == module_name:
-                continue
-            raise
-        out.append(module.register)
-    return out
-
-
-_EXTRA_COMMANDS = _register_optional_commands()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -24,6 +24,7 @@ with 16 significant digits (``"%.16g"``).
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
@@ -146,6 +147,11 @@ def _display_len(value: Any, fmt: str) -> int:
     return len(f"{value:,.1f}")
 
 
+def _wrapped_lines(text: str, width: int) -> int:
+    """Lines ``text`` takes when wrapped at ``width`` characters (each paragraph at least one)."""
+    return sum(max(1, len(textwrap.wrap(part, max(width - 2, 4)))) for part in text.split("\n"))
+
+
 def is_web_link(url: str) -> bool:
     """Only http(s) URLs become clickable links (never file:, javascript:, or UNC paths)."""
     try:
@@ -162,6 +168,8 @@ class SheetWriter:
         self.ws = ws
         self._widths: dict[int, float] = {}
         self._fixed_widths: dict[int, float] = {}
+        self._min_widths: dict[int, float] = {}
+        self._header_rows: list[tuple[int, int, list[str]]] = []  # (row, left column, titles)
 
     # -- cells ---------------------------------------------------------------------------
     def put(
@@ -224,9 +232,20 @@ class SheetWriter:
         """Fix a column's width (characters), overriding the measured width."""
         self._fixed_widths[col] = width
 
+    def row_height(self, row: int, lines: int) -> None:
+        """Make a row tall enough for ``lines`` lines of text."""
+        self.ws.row_dimensions[row].height = 15.0 * lines + 2
+
+    def min_width(self, col: int, width: float) -> None:
+        """Make a column at least ``width`` characters wide."""
+        self._min_widths[col] = width
+
     # -- tables --------------------------------------------------------------------------
     def header(self, row: int, left: int, cols: Sequence[Col]) -> None:
-        """Bold white-on-blue wrapped headers; each header widens its column up to 28 characters."""
+        """Bold white-on-blue wrapped headers; each header widens its column up to 28 characters.
+
+        The row is made tall enough for the wrapped titles when the sheet is finished."""
+        self._header_rows.append((row, left, [c.title for c in cols]))
         for j, c in enumerate(cols):
             cell = self.put(row, left + j, c.title, font=HEADER_FONT, fill=HEADER_FILL, measure=False)
             cell.alignment = Alignment(wrap_text=True, vertical="center")
@@ -258,13 +277,18 @@ class SheetWriter:
         r = top
         for item in rows:
             r += 1
+            lines = 1
             for j, (c, v) in enumerate(zip(cols, item)):
                 link = None
                 if links and j in links:
                     target = item[links[j]]
                     link = target if isinstance(target, str) else None
-                self.put(r, left + j, v, c.fmt, max_width=c.max_width, link=link,
-                         wrap=c.fmt == "text" and isinstance(v, str) and len(v) > c.max_width)
+                wrap = c.fmt == "text" and isinstance(v, str) and (len(v) > c.max_width or "\n" in v)
+                self.put(r, left + j, v, c.fmt, max_width=c.max_width, link=link, wrap=wrap)
+                if wrap:
+                    lines = max(lines, _wrapped_lines(v, int(c.max_width)))
+            if lines > 1:  # wrapped text: make the row tall enough (at most 8 lines)
+                self.ws.row_dimensions[r].height = 15.0 * min(lines, 8)
         last_data = r
         if r == top:  # no data rows: say so under the header
             r += 1
@@ -305,7 +329,7 @@ class SheetWriter:
             cell = self.put(r, 2, value, fmt, measure=not long_text, wrap=long_text, **(style[0] if style else {}))
             if isinstance(value, str) or value is None:
                 cell.alignment = Alignment(horizontal="left", vertical="top", wrap_text=long_text)
-            if long_text and span > 1:
+            if isinstance(value, str) and span > 1:
                 self.ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=1 + span)
                 chars_per_line = max(20, 14 * span)
                 lines = sum(max(1, math.ceil(len(part) / chars_per_line)) for part in str(value).split("\n"))
@@ -316,8 +340,19 @@ class SheetWriter:
     # -- layout --------------------------------------------------------------------------
     def finish(self, *, landscape: bool = True) -> None:
         """Apply column widths and print setup (landscape, fit all columns on one page width)."""
-        for col, width in {**self._widths, **self._fixed_widths}.items():
+        widths = dict(self._widths)
+        for col, width in self._min_widths.items():
+            widths[col] = max(widths.get(col, 0.0), width)
+        widths.update(self._fixed_widths)
+        for col, width in widths.items():
             self.ws.column_dimensions[get_column_letter(col)].width = max(width, 6.0)
+        for row, left, titles in self._header_rows:
+            lines = 1
+            for j, title in enumerate(titles):
+                usable = max(int(widths.get(left + j, 8.43)) - 1, 4)
+                lines = max(lines, len(textwrap.wrap(title, usable)) or 1)
+            if lines > 1:
+                self.ws.row_dimensions[row].height = 15.0 * lines + 2
         ps = self.ws.page_setup
         ps.orientation = "landscape" if landscape else "portrait"
         ps.paperSize = self.ws.PAPERSIZE_LETTER

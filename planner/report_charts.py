@@ -59,6 +59,7 @@ def column_chart(
     chart.x_axis.delete = False
     chart.y_axis.delete = False
     chart.y_axis.number_format = "#,##0"
+    chart.y_axis.scaling.min = 0
     chart.legend.position = "b"
     chart.visible_cells_only = False
     chart.width = CHART_WIDTH_CM

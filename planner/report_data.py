@@ -9,9 +9,7 @@ Everything here is plain arithmetic on the result rows, so tests can check it by
   tonnes delivered to it; share met compliantly = clean to defense / defense demand;
 * capacity build-out: per stage and year, existing capacity = min(capacity, existing schedule of
   the facility, see models.schedules.existing_capacity_tpy), added by the plan = capacity - existing
-  (t/yr in each stage's activity unit);
-* investment differences between scenarios: an option differs when its set of
-  (decided year, t/yr added) builds is not the same in every scenario.
+  (t/yr in each stage's activity unit).
 """
 
 from __future__ import annotations
@@ -299,47 +297,6 @@ def capacity_by_stage(result: PlanResult, project: Project) -> dict[str, list[Bu
 def top_investments(result: PlanResult, n: int = 5) -> list[Investment]:
     """The ``n`` investments with the largest capex (ties: earlier decision first)."""
     return sorted(result.investments, key=lambda i: (-i.capex_musd, i.decided_year, i.facility, i.option))[:n]
-
-
-@dataclass(frozen=True)
-class InvestmentComparison:
-    """One option across scenarios: per scenario its builds [(decided year, t/yr added)]."""
-
-    facility: str
-    option: str
-    builds: dict[str, tuple[tuple[int, float], ...]]  # scenario -> sorted builds ('' tuple: not built)
-    differs: bool
-
-
-def compare_investments(results: dict[str, PlanResult], rel_tol: float = 1e-6) -> list[InvestmentComparison]:
-    """Every option built in any scenario with a plan; differing ones first, then by facility.
-
-    Two scenarios agree on an option when they build it in the same decision years with the same
-    t/yr (within ``rel_tol``, relative, or 1e-6 t/yr absolute). Scenarios without a plan are left out
-    of the comparison (their builds are unknown, not "none").
-    """
-    planned = {name: r for name, r in results.items() if r.has_plan}
-    keys = sorted({(i.facility, i.option) for r in planned.values() for i in r.investments})
-    out = []
-    for fac, opt in keys:
-        builds: dict[str, tuple[tuple[int, float], ...]] = {}
-        for name, r in planned.items():
-            per_year: dict[int, list[float]] = defaultdict(list)
-            for i in r.investments:
-                if i.facility == fac and i.option == opt:
-                    per_year[i.decided_year].append(i.added_tpy)
-            builds[name] = tuple((y, math.fsum(v)) for y, v in sorted(per_year.items()))
-        values = list(builds.values())
-        differs = any(not _same_builds(values[0], v, rel_tol) for v in values[1:])
-        out.append(InvestmentComparison(fac, opt, builds, differs))
-    out.sort(key=lambda c: (not c.differs, c.facility, c.option))
-    return out
-
-
-def _same_builds(a: tuple[tuple[int, float], ...], b: tuple[tuple[int, float], ...], rel_tol: float) -> bool:
-    if len(a) != len(b):
-        return False
-    return all(ya == yb and math.isclose(ta, tb, rel_tol=rel_tol, abs_tol=1e-6) for (ya, ta), (yb, tb) in zip(a, b))
 
 
 def horizon_years(result: PlanResult) -> list[int]:

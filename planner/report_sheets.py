@@ -201,8 +201,9 @@ def add_costs(wb: Workbook, ctx: ReportContext) -> None:
 
 def add_marginal_costs(wb: Workbook, ctx: ReportContext) -> None:
     """'Marginal costs': cost of one more tonne of each product per segment and year ($/t)."""
-    w = _table_sheet(wb, "Marginal costs", "What one more tonne delivered would cost in that year ($/t), from the "
-                                           "solver's duals with build decisions fixed.")
+    w = _table_sheet(wb, "Marginal costs", "What one more tonne delivered would cost in that year ($/t, money of that "
+                                           "year), from the solver's duals with build decisions fixed. Values near the "
+                                           "unmet penalty mean the demand cannot be met at any cost.")
     cols = [Col("Product"), Col("Segment"), Col("Year", "year"), Col("Marginal cost ($/t)", "usd_per_t")]
     rows = [(material_label(m.product), m.segment, m.year, m.usd_per_t)
             for m in sorted(ctx.result.marginal_costs, key=lambda m: (m.product, m.segment, m.year))]
@@ -211,9 +212,9 @@ def add_marginal_costs(wb: Workbook, ctx: ReportContext) -> None:
 
 
 def add_bottlenecks(wb: Workbook, ctx: ReportContext) -> None:
-    """'Bottlenecks': binding capacities and the saving from one more t/yr there ($/t, discounted)."""
-    w = _table_sheet(wb, "Bottlenecks", "Capacities the plan uses to the limit. Value = discounted cost saved by one "
-                                        "more t/yr of capacity in that year ($ per t/yr). Largest first.")
+    """'Bottlenecks': binding capacities and the saving from one more t/yr there ($ per t/yr, money of that year)."""
+    w = _table_sheet(wb, "Bottlenecks", "Capacities the plan uses to the limit. Value = cost saved by one more t/yr of "
+                                        "capacity in that year ($ per t/yr, money of that year). Largest first.")
     cols = [Col("Facility"), Col("Facility id"), Col("Stage"), Col("Year", "year"),
             Col("Value of 1 t/yr more ($/t)", "usd_per_t"), Col("Capacity unit", max_width=34)]
     rows = []

@@ -174,6 +174,6 @@ def _guide(w: SheetWriter, row: int, guide: Sequence[tuple[str, str]]) -> int:
 
 
 def _widths(w: SheetWriter) -> None:
-    w.set_width(1, 44)
+    w.set_width(1, 52)
     for col in range(2, 9):
-        w.set_width(col, 15)
+        w.min_width(col, 15)

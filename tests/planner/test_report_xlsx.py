@@ -552,23 +552,38 @@ def test_comparison_sheet_in_plan_workbook(tmp_path, project):
     assert [ws.cell(row=r, column=k).value for k in (2, 3, 4)] == [50.0, 80.0, None]
     r = find_row(ws, "Capex committed, undiscounted ($M)")
     assert [ws.cell(row=r, column=k).value for k in (2, 3)] == [xl(25.0), xl(10.0)]
-    r = find_row(ws, "NdFeB magnet: clean share of deliveries in compliance year (%)")
+    r = find_row(ws, "NdFeB magnet: clean share of deliveries 2027 (%)")
     assert ws.cell(row=r, column=2).value == xl(151 / 201)
-    r = find_row(ws, "NdFeB magnet: defense demand met compliantly in compliance year (%)")
+    r = find_row(ws, "NdFeB magnet: defense demand met compliantly 2027 (%)")
     assert [ws.cell(row=r, column=k).value for k in (2, 3)] == [xl(151 / 201), xl(121 / 201)]
     r = find_row(ws, "Status")
     assert ws.cell(row=r, column=4).value == "No plan: the constraints cannot all be met"
-    # unmet by product-year
-    top = find_row(ws, "Product")
-    unmet = {row["Year"]: (row["base (t)"], row["tight (t)"], row["strict (t)"]) for row in table(ws, top)}
-    assert unmet[2027] == (50.0, 80.0, None) and unmet[2026] == (0.0, 0.0, None)
-    # investments: both options differ (size of exp1; exp-a built only in base)
-    top = find_row(ws, "Facility")
-    inv = table(ws, top)
-    assert [(i["Facility"], i["Option"], i["Differs"], i["base: added (t/yr)"], i["tight: added (t/yr)"],
-             i["tight: decided (year)"]) for i in inv] == [
-        ("US Magnets", "Line 2", "yes", 150.0, 100.0, 2026), ("=1+1", "Phase 2", "yes", 200.0, None, None)]
-    assert "strict: added (t/yr)" not in inv[0]
+    assert ws.cell(row=find_row(ws, "Scenario name"), column=3).value == "Tight budget"
+    # unmet by product-year: only rows where a scenario falls short
+    unmet = table(ws, find_row(ws, "Product and year"))
+    assert [(u["Product and year"], u["base (t)"], u["tight (t)"], u["strict (t)"]) for u in unmet] == [
+        ("NdFeB magnet 2027", 50.0, 80.0, None)]
+    # investments: both options differ (size of exp1; exp-a built only in base); one column per scenario
+    inv = table(ws, find_row(ws, "Facility: option"))
+    assert [(i["Facility: option"], i["base"], i["tight"], i["strict"], i["Differs"], i["Why"]) for i in inv] == [
+        ("US Magnets: Line 2", "150.0 t/yr, decided 2026", "100.0 t/yr, decided 2026", "(no plan)", "yes",
+         "size differs"),
+        ("=1+1: Phase 2", "200.0 t/yr, decided 2027", "not built", "(no plan)", "yes",
+         "built in some scenarios only")]
+    for row in ws.iter_rows():
+        for c in row:
+            assert c.data_type != "f"
+
+
+def test_comparison_lists_identical_investments_as_not_differing(tmp_path, project):
+    results = {"base": make_result("base"), "tight": make_result("tight")}
+    path = tmp_path / "same.xlsx"
+    write_plan_workbook(path, project, results["base"], scenario_results=results)
+    ws = load_workbook(path)["Scenario comparison"]
+    inv = table(ws, find_row(ws, "Facility: option"))
+    assert [(i["Facility: option"], i["Differs"], i["Why"], i["base"] == i["tight"]) for i in inv] == [
+        ("US Magnets: Line 2", "no", None, True), ("=1+1: Phase 2", "no", None, True)]
+    assert find_row(ws, "Unmet demand by product and year (t), where any scenario falls short")
 
 
 def test_scenarios_workbook_comparison_first(tmp_path, project):

@@ -878,9 +878,58 @@ def scenarios() -> list[Scenario]:
     ]
 
 
+#: Funding as reported (facilities.csv "funding" column, abridged), appended to facility notes.
+FUNDING = {
+    "mp_mine": "DoD $400M convertible preferred + warrants (Jul 2025, ~15 % stake).",
+    "mp_sep": "DoD price protection: $110/kg NdPr floor for 10 years from Q4 2025 ($51M PPA income Q4 2025); "
+              "DoD $150M loan for heavy RE separation; DPA Title III $35M (2022).",
+    "mt_weld": "JARE (Sojitz/JOGMEC) A$200M (2023); MMI grant A$20M.",
+    "kalgoorlie": "Lynas-funded.",
+    "lamp": "Self-funded heavy circuit (~$25M); JARE rights to up to 65 % of Mt Weld DyTb.",
+    "eneabba_ref": "A$1.65B non-recourse loan (Critical Minerals Facility via EFA); A$150M overrun facility; "
+                   "Iluka A$214M equity.",
+    "nolans_mine": "A$840M debt (EFA + NAIF); NRFC A$200M convertible notes; EFA up to US$100M equity (Oct 2025); "
+                   "MMI A$30M grant; Euler Hermes US$600M provisional guarantee.",
+    "dubbo_mine": "EDC LoI up to A$400M; EFA A$200M letter of support; US EXIM LoI US$600M.",
+    "yangibana": "NAIF loan A$140-220M; EFA letter of support up to A$100M.",
+    "browns_range": "Iluka offtake + equity/convertible note; US EXIM letters reported (unverified).",
+    "strange_lake": "EDC C$110M bridge loan + CIB C$55M (Jun 2025); NRCan CMIF up to C$10M; Cerberus US$50M.",
+    "ksm_kmp": "~US$60M invested; A$55M raised 2025 for Phase 2.",
+    "white_mesa": "Feed from Chemours monazite; MOU with Vulcan Elements (Aug 2025).",
+    "ucore_lsmc": "DoD DPA Title III $22.4M; Louisiana ~$15M incentives.",
+    "aclara_la": "Louisiana $46.4M incentives; alloy JV to supply VAC Sumter.",
+    "src_sep": "Saskatchewan C$71M; federal ~C$30M.",
+    "reelement_nob": "DoD ~$2M award.",
+    "reelement_marion": "DoW Office of Strategic Capital $80M direct loan (Nov 2025) + warrants.",
+    "mp_ind_mag": "DOE 48C tax credit $58.5M; offtakes GM, Apple ($500M).",
+    "mp_10x": "DoD 10-year offtake of 100 % of output, >= $140M/yr EBITDA guarantee; $1.0B JPMorgan/Goldman "
+              "financing; ~$200M state/local incentives.",
+    "usar_stillwater": "Commerce CHIPS LOI (non-binding) $277M + $1.3B loan; $1.5B PIPE; $7M local incentives.",
+    "vulcan_benson": "$1.4B: OSC $620M loan, CHIPS $50M equity, $550M private; NC up to $25.2M + local $95M.",
+    "vulcan_durham": "$65M Series A (Aug 2025).",
+    "noveon_mag": "DoD >$35M; $75M Series B; Nidec offtake 1,000 t over 5 years.",
+    "evac_sumter": "DoD $94.1M; DOE 48C $111.8M; South Carolina $15M; GM supply agreement.",
+    "neo_narva": "EU Just Transition Fund EUR18.75M; Bosch contract.",
+    "lcm": "DLA samarium awards (per USAR); Solvay Sm supply agreement (2025).",
+    "cyclic_kingston": "NRCan C$4.9M; Solvay offtake (2024).",
+    "mp_recycling": "Apple $500M multiyear commitment.",
+    "permag_eec": "Solvay samarium supply agreement (2025).",
+}
+
+
+def with_funding(facilities: list[Facility]) -> list[Facility]:
+    """Append the reported funding to each facility's notes (text only; not a model input)."""
+    for f in facilities:
+        if f.id in FUNDING:
+            f.notes = (f.notes + " " if f.notes else "") + "Funding: " + FUNDING[f.id]
+    return facilities
+
+
 def build() -> Project:
     """The whole project, in a fixed order (deterministic output)."""
-    facilities = mines() + processors() + metal_plants() + magnet_plants() + recyclers_and_cobalt()
+    facilities = with_funding(mines() + processors() + metal_plants() + magnet_plants() + recyclers_and_cobalt())
+    unknown = set(FUNDING) - {f.id for f in facilities}
+    assert not unknown, f"FUNDING names unknown facilities: {unknown}"
     settings = Settings(
         start_year=2026, end_year=2035, base_year=2026, discount_rate=0.08, compliance_start_year=2027,
         covered_countries=["CN", "RU", "KP", "IR"],

@@ -1,0 +1,89 @@
+"""The risk panel runs run_risk off the GUI thread, shows progress, cancels, leaves nothing running."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from types import SimpleNamespace
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from tests.planner.risk_fixtures import teaching_project
+from ui.risk_panel import RiskPanel, active_tasks, histogram_bins
+
+
+@pytest.fixture
+def panel(qtbot):
+    doc = SimpleNamespace(project=teaching_project())
+    w = RiskPanel(doc)
+    qtbot.addWidget(w)
+    w.time_spin.setValue(30)
+    yield w
+    w.cancel()
+    w.wait()
+    assert active_tasks() == []
+
+
+def test_run_four_samples_reaches_100_percent_and_fills_the_results(qtbot, panel):
+    panel.n_spin.setValue(4)
+    panel.seed_spin.setValue(9)
+    panel.workers_spin.setValue(1)
+    with qtbot.waitSignal(panel.report_ready, timeout=120_000) as blocker:
+        panel.run_button.click()
+        assert panel.is_running() and not panel.run_button.isEnabled() and panel.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=10_000)
+    report = blocker.args[0]
+    assert report.n_completed == 4 and report.n_ok == 4 and not report.cancelled
+    assert panel.progress_bar.value() == panel.progress_bar.maximum()
+    assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
+    # the cards and tables show the report's figures
+    p = report.p_met_all[2027]
+    assert panel.card_met.value.text() == f"{100 * p:.0f} %"
+    assert panel.card_failed.value.text() == "4 / 4"
+    assert panel.investments_table.rowCount() == len(report.investments) >= 1
+    assert panel.investments_table.item(0, 1).text() == report.investments[0].option
+    assert panel.drivers_table.rowCount() == len(report.drivers)
+    assert panel.cost_view.chart().series()[0].barSets()[0].sum() == 4  # every sample in the histogram
+    assert active_tasks() == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_cancel_stops_the_run_and_leaves_no_thread_or_process(qtbot, panel, workers):
+    panel.n_spin.setValue(2000)
+    panel.workers_spin.setValue(workers)
+    with qtbot.waitSignal(panel.report_ready, timeout=60_000) as blocker:
+        panel.run_button.click()
+        qtbot.wait(400)
+        panel.cancel_button.click()
+        assert not panel.cancel_button.isEnabled()
+    report = blocker.args[0]
+    assert report.cancelled and report.n_completed < 2000
+    assert "Cancelled" in panel.status_label.text()
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=10_000)
+    assert panel.run_button.isEnabled()
+    assert active_tasks() == []
+    assert multiprocessing.active_children() == []
+
+
+def test_an_exception_in_the_run_is_shown_and_the_panel_recovers(qtbot):
+    def broken(*args):
+        raise RuntimeError("no solver here")
+
+    w = RiskPanel(SimpleNamespace(project=teaching_project()), run_fn=broken)
+    qtbot.addWidget(w)
+    w.run_button.click()
+    qtbot.waitUntil(lambda: not w.is_running(), timeout=10_000)
+    assert "no solver here" in w.status_label.text() and w.run_button.isEnabled()
+    assert active_tasks() == []
+
+
+def test_histogram_bins_have_round_widths_and_count_everything():
+    edges, counts = histogram_bins([10.0, 11.0, 12.5, 19.9, 20.0] * 5)
+    assert sum(counts) == 25 and len(edges) == len(counts) + 1
+    widths = {round(b - a, 9) for a, b in zip(edges, edges[1:])}
+    assert len(widths) == 1 and widths.pop() in (1.0, 2.0, 2.5, 5.0)
+    assert edges[0] <= 10.0 and edges[-1] > 20.0
+    edges, counts = histogram_bins([7.0, 7.0])
+    assert counts == [2] and edges[0] < 7.0 < edges[1]

@@ -1,0 +1,581 @@
+"""Monte Carlo risk panel: "how likely are compliant magnets in 2027, and which projects matter?".
+
+``RiskPanel(document)`` -- ``document`` is anything with a ``.project`` (a ``models.Project``);
+the project is deep-copied when Run is pressed, so edits during a run do not affect it.
+
+The run itself is ``planner.risk.run_risk`` on a QThread (:class:`BackgroundTask`); its
+``SolveState`` callbacks only emit signals, which Qt queues to the GUI thread. Cancel calls
+``state.request_cancel()``: run_risk stops submitting samples, terminates its worker processes and
+returns the samples finished so far (shown, marked "cancelled").
+
+Shown after a run: headline cards (P(met) in the compliance year, cost P10/P50/P90, failed
+samples), a histogram of total cost, P(defense demand met) by year per product, and tables of
+the projects that drive compliance, investment frequencies, bottlenecks and failed samples.
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+from typing import Any, Callable
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QLineSeries,
+    QScatterSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, QObject, QPointF, Qt, QThread, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSpinBox,
+    QDoubleSpinBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.progress import SolveState
+
+GOOD, WARN, BAD, NEUTRAL, MUTED = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733", "#5b6570"
+BAR_COLOUR = QColor(38, 120, 178)
+LINE_COLOURS = [QColor(38, 120, 178), QColor(209, 73, 91), QColor(42, 157, 143), QColor(141, 106, 159),
+                QColor(233, 150, 50), QColor(90, 90, 90)]
+PRODUCT_LABELS = {"ndfeb_magnet": "NdFeB magnets", "smco_magnet": "SmCo magnets"}
+
+
+def product_label(p: str) -> str:
+    return PRODUCT_LABELS.get(p, p.replace("_", " "))
+
+
+# ---------------------------------------------------------------------------- background task
+_ACTIVE: set["BackgroundTask"] = set()
+
+
+def active_tasks() -> list["BackgroundTask"]:
+    """Background tasks whose thread has not finished (tests assert this is empty)."""
+    return [t for t in _ACTIVE if not t.is_finished()]
+
+
+class _TaskWorker(QObject):
+    progress = Signal(float, str)
+    finished = Signal(object)  # the task's return value
+    failed = Signal(str)  # an unexpected exception, with its traceback
+
+    def __init__(self, fn: Callable[[SolveState], Any]) -> None:
+        super().__init__()
+        self._fn = fn
+        self.state = SolveState(on_progress=lambda f, m: self.progress.emit(float(f), str(m)))
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            out = self._fn(self.state)
+        except Exception as exc:
+            self.failed.emit(f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc()}")
+            return
+        self.finished.emit(out)
+
+
+class BackgroundTask(QObject):
+    """Runs ``fn(state)`` on its own QThread; every signal arrives in the GUI thread (queued).
+
+    Signals: ``progress(fraction, message)``, ``result_ready(object)``, ``failed(str)``,
+    ``thread_finished()`` once the thread has stopped.
+    """
+
+    progress = Signal(float, str)
+    result_ready = Signal(object)
+    failed = Signal(str)
+    thread_finished = Signal()
+
+    def __init__(self, fn: Callable[[SolveState], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread = QThread()
+        self._worker = _TaskWorker(fn)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.progress.connect(self.progress, Qt.ConnectionType.QueuedConnection)
+        self._worker.finished.connect(self.result_ready, Qt.ConnectionType.QueuedConnection)
+        self._worker.failed.connect(self.failed, Qt.ConnectionType.QueuedConnection)
+        self._worker.finished.connect(self._thread.quit)
+        self._worker.failed.connect(self._thread.quit)
+        self._thread.finished.connect(self._on_thread_finished)
+
+    def start(self) -> None:
+        _ACTIVE.add(self)
+        self._thread.start()
+
+    def cancel(self) -> None:
+        """Ask the task to stop (thread-safe, returns at once)."""
+        self._worker.state.request_cancel()
+
+    def is_finished(self) -> bool:
+        return self._thread.isFinished() or not self._thread.isRunning()
+
+    def wait(self, ms: int = 30_000) -> bool:
+        """Block until the thread has stopped (used on close and in tests)."""
+        return self._thread.wait(ms)
+
+    def _on_thread_finished(self) -> None:
+        _ACTIVE.discard(self)
+        self.thread_finished.emit()
+
+
+# ---------------------------------------------------------------------------------- widgets
+class Card(QFrame):
+    """A small title, one large figure and a line of detail."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setStyleSheet("QFrame#card { background: #ffffff; border: 1px solid #d9dde3; border-radius: 6px; }"
+                           " QLabel { border: none; background: transparent; }")
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.title = QLabel(title)
+        self.title.setStyleSheet(f"color: {MUTED}; font-size: 9pt;")
+        self.value = QLabel("—")
+        self.detail = QLabel("")
+        self.detail.setStyleSheet(f"color: {MUTED}; font-size: 9pt;")
+        self.detail.setWordWrap(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 8, 12, 8)
+        lay.setSpacing(2)
+        for w in (self.title, self.value, self.detail):
+            lay.addWidget(w)
+        self.set(title, "—")
+
+    def set(self, title: str, value: str, detail: str = "", colour: str = NEUTRAL) -> None:
+        self.title.setText(title)
+        self.value.setText(value)
+        self.value.setStyleSheet(f"color: {colour}; font-size: 17pt; font-weight: 600;")
+        self.detail.setText(detail)
+
+
+def _base_chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    f = QFont(chart.titleFont())
+    f.setBold(True)
+    chart.setTitleFont(f)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.setBackgroundRoundness(0)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    return chart
+
+
+def _nice_step(span: float, target_bins: int) -> float:
+    """A round bin width (1, 2, 2.5 or 5 x 10^k) giving about ``target_bins`` bins over ``span``."""
+    raw = span / max(1, target_bins)
+    e = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if raw <= m * e:
+            return m * e
+    return 10 * e
+
+
+def histogram_bins(values: list[float], target_bins: int | None = None) -> tuple[list[float], list[int]]:
+    """Edges (len k + 1) and counts (len k) of a histogram with round bin widths.
+
+    About sqrt(n) bins (5..20); all values equal -> one bin of width max(1 % of the value, 0.1).
+    """
+    if not values:
+        return [], []
+    lo, hi = min(values), max(values)
+    k = target_bins or max(5, min(20, round(math.sqrt(len(values)))))
+    if hi - lo <= 1e-9 * max(1.0, abs(hi)):
+        w = max(0.01 * abs(lo), 0.1)
+        return [lo - w / 2, lo + w / 2], [len(values)]
+    step = _nice_step(hi - lo, k)
+    start = math.floor(lo / step) * step
+    n_bins = max(1, math.ceil((hi - start) / step + 1e-9))
+    if start + n_bins * step <= hi:
+        n_bins += 1
+    edges = [start + i * step for i in range(n_bins + 1)]
+    counts = [0] * n_bins
+    for v in values:
+        counts[min(n_bins - 1, int((v - start) // step))] += 1
+    return edges, counts
+
+
+def _fmt_money(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
+
+
+def cost_histogram_chart(costs: list[float], percentiles: dict[str, float]) -> QChart:
+    """Bars: number of samples per total-cost bin ($M, discounted); title carries P10/P50/P90."""
+    if not costs:
+        chart = _base_chart("Total cost: no sample with a plan")
+        chart.legend().hide()
+        return chart
+    p = percentiles
+    chart = _base_chart(f"Total cost, $M discounted   (P10 {_fmt_money(p['p10'])} · P50 {_fmt_money(p['p50'])}"
+                        f" · P90 {_fmt_money(p['p90'])})")
+    edges, counts = histogram_bins(costs)
+    bars = QBarSet("samples")
+    bars.append([float(c) for c in counts])
+    bars.setColor(BAR_COLOUR)
+    bars.setBorderColor(BAR_COLOUR.darker(120))
+    series = QBarSeries()
+    series.append(bars)
+    series.setBarWidth(0.92)
+    chart.addSeries(series)
+    x = QBarCategoryAxis()
+    step = max(1, math.ceil(len(counts) / 8))
+    x.append([(_fmt_money((edges[i] + edges[i + 1]) / 2) if i % step == 0 else " " * (i + 1)) for i in range(len(counts))])
+    x.setTitleText("total cost ($M, bin centre)")
+    y = QValueAxis()
+    tick = max(1, _nice_step(max(counts), 5))
+    top = math.ceil(max(counts) * 1.08 / tick) * tick
+    y.setRange(0, max(tick, top))
+    y.setTickType(QValueAxis.TickType.TicksDynamic)
+    y.setTickAnchor(0)
+    y.setTickInterval(tick)
+    y.setLabelFormat("%d")
+    y.setTitleText("samples")
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+    series.attachAxis(x)
+    series.attachAxis(y)
+    chart.legend().hide()
+    return chart
+
+
+def p_met_chart(p_met: dict[str, dict[int, float]], p_met_all: dict[int, float], target_year: int) -> QChart:
+    """P(defense demand fully met with compliant supply) by year: one line per product (+ all)."""
+    chart = _base_chart("Chance that defense demand is fully met (compliant supply)")
+    years = sorted(p_met_all)
+    if not years:
+        chart.legend().hide()
+        return chart
+    x = QValueAxis()
+    x.setRange(years[0] - 0.5, years[-1] + 0.5)
+    x.setTickType(QValueAxis.TickType.TicksDynamic)
+    x.setTickAnchor(years[0])
+    x.setTickInterval(1 if len(years) <= 12 else 2)
+    x.setLabelFormat("%d")
+    y = QValueAxis()
+    y.setRange(0, 105)
+    y.setTickType(QValueAxis.TickType.TicksDynamic)
+    y.setTickAnchor(0)
+    y.setTickInterval(20)
+    y.setLabelFormat("%d %%")
+    chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
+    lines: list[tuple[str, dict[int, float], QPen]] = []
+    for i, (prod, by) in enumerate(sorted(p_met.items())):
+        lines.append((product_label(prod), by, QPen(LINE_COLOURS[i % len(LINE_COLOURS)], 2.2)))
+    if len(p_met) > 1:
+        pen = QPen(QColor(30, 30, 30), 1.6, Qt.PenStyle.DashLine)
+        lines.append(("All products", p_met_all, pen))
+    for name, by, pen in lines:
+        s = QLineSeries()
+        s.setName(name)
+        for year in sorted(by):
+            s.append(QPointF(year, 100 * by[year]))
+        s.setPen(pen)
+        s.setPointsVisible(True)
+        chart.addSeries(s)
+        s.attachAxis(x)
+        s.attachAxis(y)
+    if target_year in p_met_all:  # a marker on the compliance year
+        m = QScatterSeries()
+        m.setName(f"{target_year}: {100 * p_met_all[target_year]:.0f} %")
+        m.append(QPointF(target_year, 100 * p_met_all[target_year]))
+        m.setMarkerSize(13)
+        m.setColor(QColor(209, 73, 91))
+        m.setBorderColor(QColor(120, 20, 30))
+        chart.addSeries(m)
+        m.attachAxis(x)
+        m.attachAxis(y)
+    return chart
+
+
+def _chart_view() -> QChartView:
+    view = QChartView()
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setBackgroundBrush(QColor("white"))
+    view.setFrameShape(QFrame.Shape.NoFrame)
+    view.setMinimumHeight(250)
+    return view
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setAlternatingRowColors(True)
+    h = t.horizontalHeader()
+    h.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    h.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names left, figures packed on the right
+    h.setStretchLastSection(False)
+    return t
+
+
+def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            item = QTableWidgetItem(str(v))
+            if c > 0 and str(v)[:1] in "0123456789+-−":
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            table.setItem(r, c, item)
+
+
+def _pct(v: float) -> str:
+    return f"{100 * v:.0f} %"
+
+
+# ------------------------------------------------------------------------------------ panel
+class RiskPanel(QWidget):
+    """Monte Carlo controls, progress, cancel and the results (see module docstring).
+
+    ``run_fn(project, n, seed, workers, time_limit_s, state) -> RiskReport`` may be replaced
+    (tests); by default it calls ``planner.risk.run_risk``.
+    """
+
+    report_ready = Signal(object)  # RiskReport
+
+    def __init__(self, document: Any, parent: QWidget | None = None, run_fn: Callable | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._run_fn = run_fn or _default_run
+        self._task: BackgroundTask | None = None
+        self.report = None
+
+        from planner.risk import default_workers
+
+        self.n_spin = QSpinBox()
+        self.n_spin.setRange(1, 1_000_000)
+        self.n_spin.setValue(200)
+        self.n_spin.setToolTip("Number of Monte Carlo samples (each is one full solve)")
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2_147_483_647)
+        self.seed_spin.setToolTip("Same seed, same answer -- whatever the number of workers")
+        self.workers_spin = QSpinBox()
+        self.workers_spin.setRange(1, max(64, default_workers()))
+        self.workers_spin.setValue(default_workers())
+        self.workers_spin.setToolTip("Worker processes (1 = run in this process)")
+        self.time_spin = QDoubleSpinBox()
+        self.time_spin.setRange(1, 86_400)
+        self.time_spin.setDecimals(0)
+        self.time_spin.setSuffix(" s")
+        self.time_spin.setValue(float(getattr(getattr(document.project, "settings", None), "time_limit_s", 120)))
+        self.time_spin.setToolTip("Time limit per sample solve")
+        self.run_button = QPushButton("Run risk analysis")
+        self.run_button.setDefault(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.progress_bar.setValue(0)
+        self.progress_bar.setFormat("%p %")
+        self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status "
+                                   "(Settings → risk) and re-optimises the whole chain.")
+        self.status_label.setStyleSheet(f"color: {MUTED};")
+        self.status_label.setWordWrap(True)
+
+        form = QHBoxLayout()
+        for label, w in (("Samples", self.n_spin), ("Seed", self.seed_spin), ("Workers", self.workers_spin),
+                         ("Time limit / sample", self.time_spin)):
+            box = QFormLayout()
+            box.setContentsMargins(0, 0, 0, 0)
+            box.addRow(label, w)
+            form.addLayout(box)
+        form.addStretch(1)
+        form.addWidget(self.run_button)
+        form.addWidget(self.cancel_button)
+
+        self.card_met = Card("Defense demand met in 2027")
+        self.card_cost = Card("Total cost P50")
+        self.card_driver = Card("Project that matters most")
+        self.card_failed = Card("Samples")
+        cards = QHBoxLayout()
+        for c in (self.card_met, self.card_cost, self.card_driver, self.card_failed):
+            cards.addWidget(c)
+
+        self.cost_view = _chart_view()
+        self.cost_view.setChart(cost_histogram_chart([], {}))
+        self.met_view = _chart_view()
+        self.met_view.setChart(p_met_chart({}, {}, 2027))
+        charts = QSplitter(Qt.Orientation.Horizontal)
+        charts.addWidget(self.cost_view)
+        charts.addWidget(self.met_view)
+        charts.setChildrenCollapsible(False)
+
+        self.drivers_table = _table(["Facility", "P(met) on time", "P(met) delayed", "Impact", "Delayed in",
+                                     "Cost change when delayed ($M)"])
+        self.investments_table = _table(["Facility", "Option", "Chosen in", "Mean size (t/yr)", "Median decision year"])
+        self.bottlenecks_table = _table(["Facility", "Limits supply in", "Samples"])
+        self.failures_table = _table(["Sample", "Status", "Message"])
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.drivers_table, "Projects that drive 2027")
+        self.tabs.addTab(self.investments_table, "Investment frequency")
+        self.tabs.addTab(self.bottlenecks_table, "Bottlenecks")
+        self.tabs.addTab(self.failures_table, "Failed samples")
+
+        body = QSplitter(Qt.Orientation.Vertical)
+        body.addWidget(charts)
+        body.addWidget(self.tabs)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
+        body.setChildrenCollapsible(False)
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.progress_bar)
+        lay.addWidget(self.status_label)
+        lay.addLayout(cards)
+        lay.addWidget(body, 1)
+
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+
+    # ------------------------------------------------------------------ run / cancel
+    def is_running(self) -> bool:
+        return self._task is not None
+
+    def start(self) -> None:
+        """Run on a background thread with the current N, seed, workers and time limit."""
+        if self._task is not None:
+            return
+        project = self.document.project.model_copy(deep=True)
+        n, seed, workers = self.n_spin.value(), self.seed_spin.value(), self.workers_spin.value()
+        time_limit = self.time_spin.value()
+        run_fn = self._run_fn
+        self._task = BackgroundTask(lambda state: run_fn(project, n, seed, workers, time_limit, state), self)
+        self._task.progress.connect(self._on_progress)
+        self._task.result_ready.connect(self._on_report)
+        self._task.failed.connect(self._on_failed)
+        self._task.thread_finished.connect(self._on_thread_finished)
+        self.progress_bar.setValue(0)
+        self.status_label.setText(f"Starting {n} samples on {workers} worker(s)…")
+        self.run_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self._task.start()
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.status_label.setText("Cancelling: stopping the worker processes…")
+
+    def wait(self, ms: int = 30_000) -> bool:
+        return self._task.wait(ms) if self._task is not None else True
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.cancel()
+        self.wait()
+        super().closeEvent(event)
+
+    def _on_progress(self, fraction: float, message: str) -> None:
+        self.progress_bar.setValue(round(1000 * fraction))
+        if self.cancel_button.isEnabled():
+            self.status_label.setText(message)
+
+    def _on_failed(self, text: str) -> None:
+        self.status_label.setText("The risk run failed: " + text.splitlines()[0])
+        self.status_label.setToolTip(text)
+
+    def _on_thread_finished(self) -> None:
+        self._task = None
+        self.run_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+
+    def _on_report(self, report: Any) -> None:
+        self.show_report(report)
+        self.report_ready.emit(report)
+
+    # --------------------------------------------------------------------- results
+    def _name(self, facility_id: str) -> str:
+        """'Name (id)' for a facility of the document's project, else the id."""
+        try:
+            name = self.document.project.facility(facility_id).name
+        except (KeyError, AttributeError):
+            return facility_id
+        return f"{name} ({facility_id})" if name and name != facility_id else facility_id
+
+    def show_report(self, report: Any) -> None:
+        """Fill cards, charts and tables from a ``planner.risk_report.RiskReport``."""
+        self.report = report
+        y = report.target_year
+        if report.cancelled:
+            self.status_label.setText(f"Cancelled after {report.n_completed} of {report.n_requested} samples; "
+                                      "the figures below use the finished samples only.")
+        else:
+            rate = report.n_completed / max(report.seconds, 1e-9)
+            self.status_label.setText(f"{report.n_completed} samples in {report.seconds:.1f} s ({rate:.1f}/s), "
+                                      f"seed {report.seed}.")
+        p = report.p_met_all.get(y)
+        if p is None:
+            self.card_met.set(f"Defense demand met in {y}", "—", "no sample with a plan" if not report.n_ok else
+                              f"no defense demand in {y}")
+        else:
+            colour = GOOD if p >= 0.9 else WARN if p >= 0.5 else BAD
+            per = " · ".join(f"{product_label(k)} {_pct(v[y])}" for k, v in sorted(report.p_met.items()) if y in v)
+            self.card_met.set(f"Defense demand met in {y}", _pct(p), per, colour)
+        c = report.cost_musd
+        if c:
+            self.card_cost.set("Total cost P50 (discounted)", f"${_fmt_money(c['p50'])} M",
+                               f"P10 ${_fmt_money(c['p10'])} M · P90 ${_fmt_money(c['p90'])} M")
+        else:
+            self.card_cost.set("Total cost P50 (discounted)", "—")
+        if report.drivers and report.drivers[0].impact > 0:
+            d = report.drivers[0]
+            self.card_driver.set(f"Project that matters most for {y}", self._name(d.facility),
+                                 f"P(met) {_pct(d.p_met_on_time)} on time vs {_pct(d.p_met_delayed)} delayed", NEUTRAL)
+        else:
+            costly = [d for d in report.drivers if (d.cost_delta_musd or 0) > 0]
+            if costly:
+                d = max(costly, key=lambda d: d.cost_delta_musd)
+                self.card_driver.set("Costliest project to delay", self._name(d.facility),
+                                     f"+${_fmt_money(d.cost_delta_musd)} M when late; no delay changed {y} compliance")
+            else:
+                self.card_driver.set(f"Project that matters most for {y}", "—", "no delay changed the outcome")
+        failed_colour = BAD if report.n_failed else GOOD
+        self.card_failed.set("Samples with a plan", f"{report.n_ok} / {report.n_completed}",
+                             f"{report.n_failed} failed" + (" · cancelled" if report.cancelled else ""), failed_colour)
+
+        self.cost_view.setChart(cost_histogram_chart(report.costs(), report.cost_musd))
+        self.met_view.setChart(p_met_chart(report.p_met, report.p_met_all, y))
+
+        self.tabs.setTabText(0, f"Projects that drive {y}")
+        _fill(self.drivers_table, [
+            [self._name(d.facility), _pct(d.p_met_on_time), _pct(d.p_met_delayed), f"{100 * d.impact:+.0f} pts",
+             f"{d.n_delayed} samples", "—" if d.cost_delta_musd is None else f"{d.cost_delta_musd:+,.1f}"]
+            for d in report.drivers
+        ])
+        _fill(self.investments_table, [
+            [self._name(i.facility), i.option, _pct(i.share), f"{i.mean_added_tpy:,.0f}", f"{i.median_decided_year:.0f}"]
+            for i in report.investments
+        ])
+        _fill(self.bottlenecks_table, [[self._name(b.facility), _pct(b.share), str(b.count)] for b in report.bottlenecks])
+        _fill(self.failures_table, [[str(f.index), f.status, f.message] for f in report.failures])
+        self.tabs.setTabText(3, f"Failed samples ({report.n_failed})")
+
+
+def _default_run(project, n, seed, workers, time_limit_s, state):
+    from planner.risk import run_risk
+    from planner.solve import SolveOptions
+
+    return run_risk(project, n, seed=seed, workers=workers, options=SolveOptions(time_limit_s=time_limit_s), state=state)

@@ -287,8 +287,11 @@ class SheetWriter:
                 self.put(r, left + j, v, c.fmt, max_width=c.max_width, link=link, wrap=wrap)
                 if wrap:
                     lines = max(lines, _wrapped_lines(v, int(c.max_width)))
-            if lines > 1:  # wrapped text: make the row tall enough (at most 8 lines)
+            if lines > 1:  # wrapped text: make the row tall enough (at most 8 lines), align it at the top
                 self.ws.row_dimensions[r].height = 15.0 * min(lines, 8)
+                for j in range(len(cols)):
+                    cell = self.ws.cell(row=r, column=left + j)
+                    cell.alignment = Alignment(wrap_text=cell.alignment.wrap_text, vertical="top")
         last_data = r
         if r == top:  # no data rows: say so under the header
             r += 1
@@ -356,6 +359,7 @@ class SheetWriter:
         ps = self.ws.page_setup
         ps.orientation = "landscape" if landscape else "portrait"
         ps.paperSize = self.ws.PAPERSIZE_LETTER
-        ps.fitToWidth = 1
+        # fit the columns on one page width, or on several when a sheet is very wide (>200 characters)
+        ps.fitToWidth = max(1, math.ceil(sum(widths.values()) / 200.0))
         ps.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

@@ -1,0 +1,167 @@
+"""End to end: solve the sample projects, write the workbook, read it back, compare with the result.
+
+Numbers are compared exactly after openpyxl's 16-significant-digit float writing (see ``xl``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart
+
+from models import DemandOverride, Scenario, load_project
+from planner.report_data import capacity_by_stage, supply_by_product
+from planner.report_xlsx import sheet_names, write_plan_workbook, write_scenarios_workbook
+from planner.scenario_compare import solve_scenarios
+from planner.solve import SolveOptions, solve_project
+
+from .test_report_xlsx import find_row, table, xl
+
+SAMPLES = Path(__file__).resolve().parents[2] / "sample_projects"
+TEACHING = SAMPLES / "teaching_chain.m2m.json"
+REAL = SAMPLES / "us_allied_mine_to_magnet.m2m.json"
+
+
+def _load(path: Path):
+    if not path.exists():
+        pytest.skip(f"{path.name} is not in sample_projects/ yet")
+    return load_project(path)
+
+
+@pytest.fixture(scope="module")
+def teaching():
+    project = _load(TEACHING)
+    result = solve_project(project, SolveOptions())
+    assert result.has_plan, result.message
+    return project, result
+
+
+@pytest.fixture(scope="module")
+def teaching_book(teaching, tmp_path_factory):
+    project, result = teaching
+    path = tmp_path_factory.mktemp("xlsx") / "teaching.xlsx"
+    write_plan_workbook(path, project, result)
+    return path, load_workbook(path)
+
+
+def test_teaching_chain_summary_equals_result(teaching, teaching_book):
+    _project, result = teaching
+    _path, wb = teaching_book
+    assert wb.sheetnames == list(sheet_names(result))
+    ws = wb["Summary"]
+    value = lambda label: ws.cell(row=find_row(ws, label), column=2).value  # noqa: E731
+    assert value("Total cost ($M)") == xl(result.total_cost_musd)
+    assert value("Total cost ($M)") == pytest.approx(84.8471, abs=1e-6)  # docs/teaching_chain.md
+    for label, key in (("Capex, net of end-of-horizon salvage ($M)", "capex"), ("Opex, fixed and variable ($M)", "opex"),
+                       ("Transport ($M)", "transport"), ("Purchases from markets ($M)", "purchases")):
+        assert value(label) == xl(result.cost_breakdown_musd[key])
+    assert value("Objective incl. unmet-demand penalty ($M)") == xl(result.objective)
+    assert value("Total unmet demand (t)") == xl(result.unmet_total())
+    assert value("Solver status") == "Optimal plan found"
+
+
+def test_teaching_chain_tables_equal_result(teaching, teaching_book):
+    _project, result = teaching
+    _path, wb = teaching_book
+    inv = table(wb["Investments"])[:-1]
+    assert sorted((r["Facility id"], r["Option id"], r["Decided (year)"], r["Online (year)"], r["Capacity added (t/yr)"],
+                   r["Capex ($M)"]) for r in inv) == sorted(
+        (i.facility, i.option, i.decided_year, i.online_year, xl(i.added_tpy), xl(i.capex_musd)) for i in result.investments)
+    assert table(wb["Investments"])[-1]["Capex ($M)"] == xl(math.fsum(i.capex_musd for i in result.investments))
+
+    cap = {(r["Facility id"], r["Year"]): (r["Capacity (t/yr)"], r["Activity (t)"]) for r in table(wb["Capacity"])}
+    assert cap == {(c.facility, c.year): (xl(c.capacity_tpy), xl(c.activity_t)) for c in result.capacity}
+
+    prod = Counter((r["Facility id"], r["Year"], r["Production (t)"]) for r in table(wb["Production"]))
+    assert prod == Counter((p.facility, p.year, xl(p.tonnes)) for p in result.production)
+
+    flows = Counter((r["From id"], r["To id"], r["Year"], r["Class"], r["Tonnes (t)"], r["Source mine"] or None)
+                    for r in table(wb["Flows"]))
+    assert flows == Counter((f.from_id, f.to_id, f.year, f.klass, xl(f.tonnes), f.source or None) for f in result.flows)
+
+    detail = Counter((r["Demand id"], r["Year"], r["Demand (t)"], r["Delivered (t)"], r["Delivered clean (t)"], r["Unmet (t)"])
+                     for r in table(wb["Demand detail"]))
+    assert detail == Counter((d.demand_id, d.year, xl(d.demand), xl(d.delivered), xl(d.delivered_clean), xl(d.unmet))
+                             for d in result.demand)
+
+    costs = table(wb["Costs"])[:-1]
+    assert [(r["Year"], r["Capex ($M)"], r["Opex ($M)"], r["Transport ($M)"], r["Purchases ($M)"]) for r in costs] == [
+        (c.year, xl(c.capex_musd), xl(c.opex_musd), xl(c.transport_musd), xl(c.purchases_musd))
+        for c in sorted(result.costs_by_year, key=lambda c: c.year)]
+
+    mc = Counter((r["Segment"], r["Year"], r["Marginal cost ($/t)"]) for r in table(wb["Marginal costs"]))
+    assert mc == Counter((m.segment, m.year, xl(m.usd_per_t)) for m in result.marginal_costs)
+    bn = Counter((r["Facility id"], r["Year"], r["Value of 1 t/yr more ($/t)"]) for r in table(wb["Bottlenecks"]))
+    assert bn == Counter((b.facility, b.year, xl(b.shadow_usd_per_t)) for b in result.bottlenecks)
+
+
+def test_teaching_chain_supply_sheet_with_pandas(teaching, teaching_book):
+    _project, result = teaching
+    path, _wb = teaching_book
+    df = pd.read_excel(path, sheet_name="Supply vs demand", header=1)
+    assert df["Demand (t)"].sum() == pytest.approx(sum(d.demand for d in result.demand), rel=1e-12)
+    assert df["Unmet (t)"].sum() == pytest.approx(result.unmet_total(), abs=1e-9)
+    clean_plus_other = df["Delivered clean (t)"] + df["Delivered other origin (t)"]
+    assert clean_plus_other.sum() == pytest.approx(sum(d.delivered for d in result.demand), rel=1e-12)
+    flows = pd.read_excel(path, sheet_name="Flows", header=1)
+    assert flows["Tonnes (t)"].sum() == pytest.approx(sum(f.tonnes for f in result.flows), rel=1e-12)
+
+
+def test_teaching_chain_charts(teaching, teaching_book):
+    project, result = teaching
+    _path, wb = teaching_book
+    charts = wb["Charts"]._charts
+    n_products = len(supply_by_product(result))
+    n_stages = len(capacity_by_stage(result, project))
+    assert len(charts) == n_products + 1 + n_stages
+    assert all(isinstance(c, BarChart) for c in charts)
+    assert [c.grouping for c in charts] == ["stacked"] * n_products + ["clustered"] + ["stacked"] * n_stages
+
+
+def test_no_formulas_anywhere(teaching_book):
+    _path, wb = teaching_book
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", f"{ws.title}!{c.coordinate}"
+
+
+def test_teaching_chain_scenarios_workbook(teaching, tmp_path):
+    project, _ = teaching
+    project = project.model_copy(deep=True)
+    project.scenarios = [Scenario(id="double", name="Demand x2", overrides=[DemandOverride(factor=2.0)])]
+    results = solve_scenarios(project, SolveOptions())
+    assert set(results) == {"base", "double"}
+    path = tmp_path / "scenarios.xlsx"
+    write_scenarios_workbook(path, project, results)
+    wb = load_workbook(path)
+    assert wb.sheetnames[:2] == ["Scenario comparison", "Summary"]
+    ws = wb["Scenario comparison"]
+    r = find_row(ws, "Total cost ($M)")
+    assert [ws.cell(row=r, column=k).value for k in (2, 3)] == [xl(results["base"].total_cost_musd),
+                                                               xl(results["double"].total_cost_musd)]
+    r = find_row(ws, "Unmet demand, all years (t)")
+    assert [ws.cell(row=r, column=k).value for k in (2, 3)] == [xl(results["base"].unmet_total()),
+                                                               xl(results["double"].unmet_total())]
+
+
+def test_real_chain_workbook(tmp_path):
+    project = _load(REAL)
+    result = solve_project(project, SolveOptions())
+    assert result.has_plan, result.message
+    path = tmp_path / "real.xlsx"
+    write_plan_workbook(path, project, result)
+    wb = load_workbook(path)
+    ws = wb["Summary"]
+    assert ws.cell(row=find_row(ws, "Total cost ($M)"), column=2).value == xl(result.total_cost_musd)
+    assert len(table(wb["Flows"])) == len(result.flows)
+    assert len(table(wb["Capacity"])) == len(result.capacity)
+    n_sources = len(project.sources) + sum(len(f.sources) + sum(len(o.sources) for o in f.options) for f in project.facilities) \
+        + sum(len(m.sources) for m in project.markets) + sum(len(d.sources) for d in project.demands) \
+        + sum(len(p.sources) for p in project.platforms)
+    assert len(table(wb["Sources"])) == n_sources

@@ -920,18 +920,37 @@ FUNDING = {
 }
 
 
+#: Reported project capex in US$M (information only; the optimizer uses the options' capex). An
+#: integrated project's total sits on one facility only, so a sum over facilities does not double count.
+CAPEX_REPORTED_MUSD = {
+    "mp_10x": 1250.0,  # ">$1.25B" (10X magnets + metal)
+    "vulcan_benson": 918.1,  # state figure (magnets + metallization)
+    "nolans_mine": round(1590 * AUD_USD, 1),  # integrated mine + refinery
+    "dubbo_mine": round(1678 * AUD_USD, 1),  # integrated mine + refinery
+    "browns_range": round(592 * AUD_USD, 1),
+    "strange_lake": round(1800 * CAD_USD, 1),  # mine + Sept-Iles refinery, C$1.6-2.0B midpoint
+    "aclara_la": 277.0,
+    "lynas_hre": round(180 * AUD_USD, 1),
+    "js_link_kuantan": round(600 * MYR_USD, 1),
+    "neo_narva": round(100 * EUR_USD, 1),  # Phase 1 (EUR81.25M Neo + EUR18.75M JTF)
+    "ksm_kmp": 60.0,
+}
+
+
 def with_funding(facilities: list[Facility]) -> list[Facility]:
-    """Append the reported funding to each facility's notes (text only; not a model input)."""
+    """Append the reported funding to notes and set reported capex (text/information, not model inputs)."""
     for f in facilities:
         if f.id in FUNDING:
             f.notes = (f.notes + " " if f.notes else "") + "Funding: " + FUNDING[f.id]
+        if f.id in CAPEX_REPORTED_MUSD:
+            f.capex_musd_reported = CAPEX_REPORTED_MUSD[f.id]
     return facilities
 
 
 def build() -> Project:
     """The whole project, in a fixed order (deterministic output)."""
     facilities = with_funding(mines() + processors() + metal_plants() + magnet_plants() + recyclers_and_cobalt())
-    unknown = set(FUNDING) - {f.id for f in facilities}
+    unknown = (set(FUNDING) | set(CAPEX_REPORTED_MUSD)) - {f.id for f in facilities}
     assert not unknown, f"FUNDING names unknown facilities: {unknown}"
     settings = Settings(
         start_year=2026, end_year=2035, base_year=2026, discount_rate=0.08, compliance_start_year=2027,

@@ -1,0 +1,56 @@
+"""ScenarioCompareView: solves every scenario off the GUI thread and shows the comparison table."""
+
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from planner.solve import solve_project
+from tests.planner.risk_fixtures import teaching_project
+from ui.risk_panel import active_tasks
+from ui.scenario_compare_view import ScenarioCompareView
+
+
+def _cell(view, row_label, col):
+    t = view.table
+    for r in range(t.rowCount()):
+        if t.verticalHeaderItem(r).text().strip() == row_label:
+            return t.item(r, col).text()
+    raise KeyError(row_label)
+
+
+def test_solve_all_scenarios_and_show_the_table(qtbot):
+    view = ScenarioCompareView(SimpleNamespace(project=teaching_project()), solve_fn=solve_project)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.comparison_ready, timeout=120_000) as blocker:
+        view.run_button.click()
+    results, cmp = blocker.args[0]
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=10_000)
+    assert list(results) == ["base", "china_cut", "sep_late", "demand_x2", "capex_up"]
+    t = view.table
+    assert t.columnCount() == 5
+    assert [t.horizontalHeaderItem(k).text() for k in range(5)] == [
+        "Base", "No Chinese supply", "Separation 2 years late", "Defense demand x2", "Capex +30 %"]
+    assert _cell(view, "Total cost ($M)", 0) == f"{results['base'].total_cost_musd:,.1f}"
+    assert _cell(view, "NdFeB magnets: unmet 2028 (t)", 2) == "75.0"
+    assert _cell(view, "metal_us / metal_x", 0) == "not built"
+    assert _cell(view, "metal_us / metal_x", 3).endswith("· 2026")
+    assert _cell(view, "magnet_us / magnet_x", 2) == "50 t/yr · 2027"
+    assert view.progress_bar.value() == view.progress_bar.maximum()
+    assert active_tasks() == []
+
+
+def test_cancel_while_solving_in_child_processes(qtbot):
+    view = ScenarioCompareView(SimpleNamespace(project=teaching_project()))  # default: killable subprocess solves
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.comparison_ready, timeout=60_000) as blocker:
+        view.run_button.click()
+        qtbot.wait(300)
+        view.cancel_button.click()
+    results, cmp = blocker.args[0]
+    assert len(results) < 5
+    assert "Cancelled" in view.status_label.text()
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=10_000)
+    assert view.run_button.isEnabled() and active_tasks() == []

@@ -136,10 +136,10 @@ class Lookup:
         return ""
 
     def facility_fields(self, facility_id: str) -> tuple[str, str, str, str]:
-        """(name, operator, country, stage) of a facility, blanks when unknown."""
+        """(name, operator, country, stage) of a facility; an unknown id gives (id, "", "", "unknown")."""
         f = self.facilities.get(facility_id)
         if f is None:
-            return ("", "", "", "")
+            return (facility_id, "", "", UNKNOWN_STAGE)
         return (f.name, f.operator, f.country, f.stage.value)
 
     def stage(self, facility_id: str) -> str:

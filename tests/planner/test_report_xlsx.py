@@ -606,3 +606,36 @@ def test_scenario_result_uses_scenario_settings(tmp_path, project):
     ws = load_workbook(path)["Summary"]
     assert ws.cell(row=find_row(ws, "Scenario"), column=2).value == "tight: Tight budget. Half the budget"
     assert ws.cell(row=find_row(ws, "Capex budget per decision year ($M)"), column=2).value == 125.0
+
+
+# ---------------------------------------------------------------------------- edge cases
+def test_plan_with_no_rows_and_unknown_ids(tmp_path, project):
+    """An optimal result with empty tables, an unknown scenario and a facility missing from the project."""
+    empty = PlanResult(status=Status.OPTIMAL, message="Nothing to do.", solver="cbc", scenario="gone",
+                       objective=0.0, total_cost_musd=0.0, cost_breakdown_musd={},
+                       capacity=[CapacityRow("ghost", 2026, 10.0, 5.0)],
+                       investments=[Investment("ghost", "opt", 2026, 2027, 1.0, 2.0)])
+    path = tmp_path / "empty.xlsx"
+    write_plan_workbook(path, project, empty)
+    wb = load_workbook(path)
+    assert wb.sheetnames == list(sheet_names(empty))
+    assert table(wb["Flows"])[0]["From id"] == "(none)"
+    inv = table(wb["Investments"])
+    assert (inv[0]["Facility"], inv[0]["Facility id"], inv[0]["Stage"], inv[0]["Option"]) == ("ghost", "ghost", "unknown", "opt")
+    ws = wb["Summary"]
+    assert ws.cell(row=find_row(ws, "Capex, net of end-of-horizon salvage ($M)"), column=2).value is None
+    note = ws.cell(row=find_row(ws, "Note"), column=2).value
+    assert "'gone' is not in the project" in note
+    charts = wb["Charts"]._charts
+    assert len(charts) == 1  # only the build-out of the unknown facility's stage; no demand, no costs
+    assert [c.value for c in wb["Charts"]["A"] if isinstance(c.value, str) and "build-out" in c.value] == [
+        "unknown: capacity build-out (t/yr)"]
+
+
+def test_non_finite_numbers_are_written_as_text(tmp_path, project, result):
+    result.demand[0] = DemandRow("def-ndfeb", "ndfeb_magnet", "defense", 2026, 100.0, float("nan"), 40.0, 0.0)
+    path = tmp_path / "nan.xlsx"
+    write_plan_workbook(path, project, result)
+    detail = table(load_workbook(path)["Demand detail"])
+    row = next(r for r in detail if r["Demand id"] == "def-ndfeb" and r["Year"] == 2026)
+    assert row["Delivered (t)"] == "n/a"

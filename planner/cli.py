@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from typing import Callable
 
 from models import ProjectFileError, load_project
 
@@ -47,12 +47,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    try:
-        from ui.app import run_app
-    except ImportError as e:  # Qt missing or broken
-        print(f"mine2magnet: cannot start the desktop app: {e}", file=sys.stderr)
+    """Start the desktop app through the runner the ``mine2magnet`` entry point (ui.cli) passes in;
+    planner never imports Qt itself."""
+    if args.gui is None:
+        print("mine2magnet: the desktop app is started with the `mine2magnet` command (ui.cli)", file=sys.stderr)
         return EXIT_FAILED
-    return run_app(args.project)
+    return int(args.gui(args.project))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,13 +74,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, gui: Callable[[str | None], int] | None = None) -> int:
+    """Run the command line. ``gui`` starts the desktop app (given by ui.cli; absent here)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     known = {"gui", "validate", "solve", "scenarios", "risk", "-h", "--help"}
     if not argv or (argv[0] not in known and not argv[0].startswith("-")):
         argv = ["gui", *argv]  # `mine2magnet [PROJECT]` opens the app
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.gui = gui
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:

@@ -51,7 +51,8 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         if add <= EPS and built <= 0.5:
             continue
         f, o = option_of[oid]
-        capex = per_tpy * add + fixed * round(built)
+        built = round(built) if abs(built - round(built)) < 1e-6 else built  # fractional only when relaxed
+        capex = per_tpy * add + fixed * built
         capex_by_year[y] += capex
         capex_disc += net.discount[y] * capex * (1.0 - idx.option_salvage[(oid, y)])
         result.investments.append(Investment(f.id, oid, y, y + o.lead_time_years, _r(add), _r(capex)))
@@ -77,13 +78,14 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
     for y, musd in idx.existing_fixed_opex_by_year.items():
         opex_by_year[y] += musd
         opex_disc += net.discount[y] * musd
-    for inv in result.investments:
-        o = option_of[inv.option][1]
-        if o.fixed_opex_musd_per_yr > 0:
+    for (oid, y_dec), _ in idx.option_capex.items():
+        built = values.get(("build", oid, y_dec), 0.0)  # fixed opex follows the (possibly relaxed) build
+        o = option_of[oid][1]
+        if built > EPS and o.fixed_opex_musd_per_yr > 0:
             for y in net.years:
-                if y >= inv.online_year:
-                    opex_by_year[y] += o.fixed_opex_musd_per_yr
-                    opex_disc += net.discount[y] * o.fixed_opex_musd_per_yr
+                if y >= y_dec + o.lead_time_years:
+                    opex_by_year[y] += o.fixed_opex_musd_per_yr * built
+                    opex_disc += net.discount[y] * o.fixed_opex_musd_per_yr * built
 
     # --- capacity rows (existing + online additions with ramp-up)
     for fid in net.facilities:

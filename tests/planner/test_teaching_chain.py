@@ -74,3 +74,12 @@ def test_marginal_cost_of_commercial_magnets_is_the_china_price(result):
     # 2027-2029: at least the clean variable cost of $46,157/t (section 7)
     for y in (2027, 2028, 2029):
         assert mc[("defense", y)] >= 46157 - 1e-3
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_lp_relaxation_equals_hand_calculation_and_costs_add_up(solver):
+    """docs/teaching_chain.md: relaxed objective $83,680,433.33; the breakdown must add up to it."""
+    r = solve_project(teaching(), SolveOptions(solver=solver, relax_integers=True))
+    assert r.objective == pytest.approx(83.68043333, abs=1e-6)
+    assert r.total_cost_musd == pytest.approx(r.objective, abs=1e-6)
+    assert sum(r.cost_breakdown_musd.values()) == pytest.approx(r.total_cost_musd, abs=1e-6)

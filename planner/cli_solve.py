@@ -91,19 +91,19 @@ def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:
     if getattr(args, "json", None):
         try:
             atomic_write_bytes(args.json, result.to_json().encode("utf-8"), keep_backup=False)
-            print(f"wrote {args.json}")
         except OSError as e:
             print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
             return EXIT_FAILED
+        print(f"wrote {args.json}")
     if getattr(args, "xlsx", None):
         from .report_xlsx import ReportWriteError, write_plan_workbook
 
         try:
             write_plan_workbook(args.xlsx, project, result)
-            print(f"wrote {args.xlsx}")
         except ReportWriteError as e:
             print(f"mine2magnet: {e}", file=sys.stderr)
             return EXIT_FAILED
+        print(f"wrote {args.xlsx}")
     return EXIT_OK
 
 

@@ -164,8 +164,10 @@ def is_web_link(url: str) -> bool:
 class SheetWriter:
     """Writes one worksheet. ``put`` is the only method in the reports that sets a cell's value."""
 
-    def __init__(self, ws: Worksheet):
+    def __init__(self, ws: Worksheet, header_cap: int = 28):
+        """``header_cap``: a header widens its column to at most this many characters, then wraps."""
         self.ws = ws
+        self.header_cap = header_cap
         self._widths: dict[int, float] = {}
         self._fixed_widths: dict[int, float] = {}
         self._min_widths: dict[int, float] = {}
@@ -242,7 +244,7 @@ class SheetWriter:
 
     # -- tables --------------------------------------------------------------------------
     def header(self, row: int, left: int, cols: Sequence[Col]) -> None:
-        """Bold white-on-blue wrapped headers; each header widens its column up to 28 characters.
+        """Bold white-on-blue wrapped headers; each header widens its column up to ``header_cap`` characters.
 
         The row is made tall enough for the wrapped titles when the sheet is finished."""
         self._header_rows.append((row, left, [c.title for c in cols]))
@@ -250,7 +252,7 @@ class SheetWriter:
             cell = self.put(row, left + j, c.title, font=HEADER_FONT, fill=HEADER_FILL, measure=False)
             cell.alignment = Alignment(wrap_text=True, vertical="center")
             longest_word = max((len(w) for w in c.title.split()), default=0)
-            want = max(min(len(c.title), 28), longest_word, c.min_width) + 2
+            want = max(min(len(c.title), self.header_cap), longest_word, c.min_width) + 2
             if want > self._widths.get(left + j, 0.0):
                 self._widths[left + j] = want
 
@@ -327,7 +329,7 @@ class SheetWriter:
         r = top - 1
         for label, value, fmt, *style in pairs:
             r += 1
-            self.put(r, 1, label, font=Font(bold=True))
+            self.put(r, 1, label, font=Font(bold=True)).alignment = Alignment(vertical="top")
             long_text = isinstance(value, str) and len(value) > 18
             cell = self.put(r, 2, value, fmt, measure=not long_text, wrap=long_text, **(style[0] if style else {}))
             if isinstance(value, str) or value is None:
@@ -359,7 +361,7 @@ class SheetWriter:
         ps = self.ws.page_setup
         ps.orientation = "landscape" if landscape else "portrait"
         ps.paperSize = self.ws.PAPERSIZE_LETTER
-        # fit the columns on one page width, or on several when a sheet is very wide (>200 characters)
-        ps.fitToWidth = max(1, math.ceil(sum(widths.values()) / 200.0))
+        # fit the columns on one page width, or on several when a sheet is very wide (>300 characters)
+        ps.fitToWidth = max(1, math.ceil(sum(widths.values()) / 300.0))
         ps.fitToHeight = 0
         self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

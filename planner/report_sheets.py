@@ -39,7 +39,8 @@ def add_charts(wb: Workbook, ctx: ReportContext) -> None:
     """'Charts': supply vs demand per product, capex by year, capacity build-out per stage.
 
     Each chart sits to the right of the small table it plots (columns A-E), one section under the
-    other. Supply charts stack clean / other-origin / unmet t per year (all segments); the capex
+    other. Supply charts stack clean / other-origin / unmet t per year, for all segments and, when a
+    product also has commercial demand, for defense alone (which must be clean); the capex
     chart shows capex committed per decision year ($M, undiscounted); each build-out chart stacks
     the stage's existing capacity and the capacity the plan adds (t/yr in the stage's unit).
     """
@@ -51,18 +52,25 @@ def add_charts(wb: Workbook, ctx: ReportContext) -> None:
     row = 4
     anchor_col = "G"
 
+    by_segment = supply_by_segment(r)
     for product, rows in supply_by_product(r).items():
         label = material_label(product)
-        w.section(row, f"{label}: supply vs demand (t)")
-        cols = [Col("Year", "year"), Col("Delivered clean (t)", "t"), Col("Delivered other origin (t)", "t"),
-                Col("Unmet (t)", "t", highlight_positive=True), Col("Demand (t)", "t")]
-        top = row + 1
-        last = w.table(top, 1, cols, [(s.year, s.clean, s.other, s.unmet, s.demand) for s in rows],
-                       filter_and_freeze=False)
-        column_chart(w.ws, title=f"{label}: supply vs demand", y_title="t", header_row=top, first_row=top + 1,
-                     last_row=last, category_col=1, anchor=f"{anchor_col}{row}", stacked=True,
-                     series=[(2, COLOURS["clean"]), (3, COLOURS["other"]), (4, COLOURS["unmet"])])
-        row = max(last, row + CHART_ROWS) + 2
+        segments = {s.segment for s in by_segment if s.product == product}
+        blocks = [(f"{label}: supply vs demand", "", rows)]
+        if "defense" in segments and len(segments) > 1:  # the compliant segment on its own as well
+            blocks.append((f"{label}, defense only: supply vs demand", "defense",
+                           [s for s in by_segment if s.product == product and s.segment == "defense"]))
+        for title, _segment, block in blocks:
+            w.section(row, f"{title} (t)")
+            cols = [Col("Year", "year"), Col("Delivered clean (t)", "t"), Col("Delivered other origin (t)", "t"),
+                    Col("Unmet (t)", "t", highlight_positive=True), Col("Demand (t)", "t")]
+            top = row + 1
+            last = w.table(top, 1, cols, [(s.year, s.clean, s.other, s.unmet, s.demand) for s in block],
+                           filter_and_freeze=False)
+            column_chart(w.ws, title=title, y_title="t", header_row=top, first_row=top + 1,
+                         last_row=last, category_col=1, anchor=f"{anchor_col}{row}", stacked=True,
+                         series=[(2, COLOURS["clean"]), (3, COLOURS["other"]), (4, COLOURS["unmet"])])
+            row = max(last, row + CHART_ROWS) + 2
 
     w.section(row, "Capex committed by decision year ($M, undiscounted)")
     top = row + 1

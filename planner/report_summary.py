@@ -43,6 +43,13 @@ def _scenario_text(ctx: ReportContext) -> str:
     return f"{text}. {s.description}" if s.description else text
 
 
+def _solver_text(r) -> str:
+    text = f"{r.solver or 'unknown'}; {r.solve_seconds:.1f} s"
+    if r.n_variables or r.n_constraints:
+        text += f"; {r.n_variables:,} variables, {r.n_constraints:,} constraints"
+    return text
+
+
 def assumptions(ctx: ReportContext) -> list[tuple[str, Any, str]]:
     """(label, value, format) of the key assumptions, from the scenario's settings."""
     s = ctx.settings
@@ -69,7 +76,7 @@ def add_summary(wb: Workbook, ctx: ReportContext, guide: Sequence[tuple[str, str
     """Fill the 'Summary' sheet (created first by the caller's workbook)."""
     r = ctx.result
     ws = wb.create_sheet("Summary", 0)
-    w = SheetWriter(ws)
+    w = SheetWriter(ws, header_cap=14)
     w.title(1, f"Rare-earth mine-to-magnet plan: {ctx.project.name}")
     w.note(2, "Tonnes are metric (t). $M = millions of US dollars. Clean = no mining, refining, separation, "
               "melting or magnet making in a covered country and no Chinese process technology.")
@@ -81,8 +88,7 @@ def add_summary(wb: Workbook, ctx: ReportContext, guide: Sequence[tuple[str, str
          {"fill": GOOD_FILL, "font": Font(bold=True)} if r.has_plan else {"fill": WARN_FILL, "font": WARN_FONT}),
         ("What it means", r.message or "(no message)", "text"),
         ("Solved at", ctx.solved_at, "text"),
-        ("Solver; solve time (s); model size", f"{r.solver or 'unknown'}; {r.solve_seconds:.1f} s; "
-                                               f"{r.n_variables:,} variables, {r.n_constraints:,} constraints", "text"),
+        ("Solver; solve time (s); model size", _solver_text(r), "text"),
     ], span=SPAN)
 
     if not r.has_plan:
@@ -176,4 +182,4 @@ def _guide(w: SheetWriter, row: int, guide: Sequence[tuple[str, str]]) -> int:
 def _widths(w: SheetWriter) -> None:
     w.set_width(1, 52)
     for col in range(2, 9):
-        w.min_width(col, 15)
+        w.min_width(col, 13)

@@ -341,12 +341,15 @@ def _bar_charts(ws):
 def test_native_charts(book, result):
     ws = book["Charts"]
     charts = _bar_charts(ws)
-    assert len(charts) == len(ws._charts) == 1 + 1 + 2  # NdFeB supply, capex, separation + magnet build-out
+    # NdFeB supply (all segments, defense only), capex, separation + magnet build-out
+    assert len(charts) == len(ws._charts) == 2 + 1 + 2
     titles = [" ".join(r.t for p in c.title.tx.rich.p for r in (p.r or [])) for c in charts]
-    assert titles == ["NdFeB magnet: supply vs demand", "Capex by year ($M, undiscounted)",
+    assert titles == ["NdFeB magnet: supply vs demand", "NdFeB magnet, defense only: supply vs demand",
+                      "Capex by year ($M, undiscounted)",
                       "Separation capacity (t TREO feed/yr)", "NdFeB magnet making capacity (t magnet/yr)"]
-    supply, capex, sep, mag = charts
+    supply, defense, capex, sep, mag = charts
     assert supply.grouping == "stacked" and supply.overlap == 100 and len(supply.series) == 3
+    assert defense.grouping == "stacked" and len(defense.series) == 3
     assert capex.grouping == "clustered" and len(capex.series) == 1
     assert sep.grouping == "stacked" and len(sep.series) == 2 and mag.grouping == "stacked"
     assert supply.x_axis.delete is False and supply.y_axis.delete is False
@@ -358,6 +361,11 @@ def test_chart_data_equals_result(book, result):
     rows = table(ws, top)[:3]
     assert [(r["Year"], r["Delivered clean (t)"], r["Delivered other origin (t)"], r["Unmet (t)"], r["Demand (t)"])
             for r in rows] == [(2026, 40.0, 60.0, 0.0, 100.0), (2027, 151.0, 50.0, 50.0, 251.0),
+                               (2028, 300.0, 0.0, 0.0, 300.0)]
+    top = find_row(ws, "NdFeB magnet, defense only: supply vs demand (t)") + 1
+    rows = table(ws, top)[:3]
+    assert [(r["Year"], r["Delivered clean (t)"], r["Delivered other origin (t)"], r["Unmet (t)"], r["Demand (t)"])
+            for r in rows] == [(2026, 40.0, 60.0, 0.0, 100.0), (2027, 151.0, 0.0, 50.0, 201.0),
                                (2028, 300.0, 0.0, 0.0, 300.0)]
     top = find_row(ws, "NdFeB magnet making: capacity build-out (t magnet/yr)") + 1
     rows = table(ws, top)[:3]

@@ -197,14 +197,14 @@ def explain_unmet(result: PlanResult, net: Network) -> list[str]:
     if not unmet:
         return []
     binding: dict[int, list[str]] = defaultdict(list)
-    for b in result.bottlenecks:
+    for b in result.bottlenecks:  # sorted by shadow price, largest first
         f = net.facilities[b.facility]
-        binding[b.year].append(f"{f.name} ({f.stage.value})")
+        binding[b.year].append(f"{f.stage.value}: {f.name} (${b.shadow_usd_per_t:,.0f}/t per extra t/yr)")
     lines = []
     for (product, y), t in sorted(unmet.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         where = binding.get(y)
         if where:
-            lines.append(f"{y}: {t:,.1f} t {product} unmet; binding capacity at {', '.join(sorted(set(where))[:5])}")
+            lines.append(f"{y}: {t:,.1f} t {product} unmet; most valuable extra capacity: {'; '.join(where[:3])}")
         else:
             stages = {net.facilities[fid].stage for fid in net.producers_of.get(product, [])}
             if not stages:

@@ -199,7 +199,7 @@ def explain_unmet(result: PlanResult, net: Network) -> list[str]:
     binding: dict[int, list[str]] = defaultdict(list)
     for b in result.bottlenecks:  # sorted by shadow price, largest first
         f = net.facilities[b.facility]
-        binding[b.year].append(f"{f.stage.value}: {f.name} (${b.shadow_usd_per_t:,.0f}/t per extra t/yr)")
+        binding[b.year].append(f"{f.stage.value}: {f.name} (worth ${b.shadow_usd_per_t:,.0f} per extra t)")
     lines = []
     for (product, y), t in sorted(unmet.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         where = binding.get(y)

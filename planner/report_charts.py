@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Sequence
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.text import RichText, Text
+from openpyxl.chart.title import Title
+from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.worksheet.worksheet import Worksheet
 
 #: Series colours: clean supply green, other-origin supply grey, unmet red, capacity blues.
@@ -26,6 +29,17 @@ CHART_WIDTH_CM = 17.0
 CHART_HEIGHT_CM = 7.5
 #: Rows a chart of CHART_HEIGHT_CM covers at the default row height (15 pt = 0.529 cm), rounded up.
 CHART_ROWS = 15
+
+
+#: Chart title size in hundredths of a point (12 pt: one line over a 17 cm chart for most titles).
+TITLE_SIZE = 1200
+
+
+def _title(text: str) -> Title:
+    """A bold 12 pt title that does not overlap the plot."""
+    props = CharacterProperties(sz=TITLE_SIZE, b=True)
+    para = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
+    return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
 
 
 def column_chart(
@@ -52,7 +66,7 @@ def column_chart(
     if stacked:
         chart.overlap = 100
     chart.gapWidth = 60
-    chart.title = title
+    chart.title = _title(title)
     chart.y_axis.title = y_title
     chart.x_axis.title = "Year"
     # openpyxl >= 3.1 marks axes as deleted by default; Excel then draws no axes at all.

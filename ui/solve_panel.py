@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.result import PlanResult, Status
+from planner.solve import SolveOptions
 from ui.solve_worker import BackgroundSolve, SolveFunction
 
 #: Solver choices shown to the user: (label, value passed to SolveOptions.solver).
@@ -307,8 +308,6 @@ class SolvePanel(QWidget):
     # ------------------------------------------------------------------ solving
     def solve_options(self) -> object:
         """SolveOptions from the current choices."""
-        from planner.solve import SolveOptions
-
         return SolveOptions(
             scenario=self.scenario_combo.currentData(),
             solver=self.solver_combo.currentData() or "auto",
@@ -322,10 +321,11 @@ class SolvePanel(QWidget):
             return
         options = self.solve_options()
         solve = BackgroundSolve(self.document.project, options, self._solve_fn, parent=self)
-        solve.progress.connect(self._on_progress)
-        solve.log_lines.connect(self._on_log_lines)
-        solve.result_ready.connect(self._on_result)
-        solve.thread_finished.connect(self._on_thread_finished)
+        # each slot is told which solve spoke: a cancelled solve's late messages are ignored
+        solve.progress.connect(lambda f, m, s=solve: self._on_progress(s, f, m))
+        solve.log_lines.connect(lambda lines, s=solve: self._on_log_lines(s, lines))
+        solve.result_ready.connect(lambda r, s=solve: self._on_result(s, r))
+        solve.thread_finished.connect(lambda s=solve: self._on_thread_finished(s))
         self._solve = solve
         self._solve_revision = self._revision()
         self.log_view.clear()
@@ -350,10 +350,6 @@ class SolvePanel(QWidget):
         self._solve = None
         if not solve.is_finished():
             self._retired.append(solve)
-        try:
-            solve.result_ready.disconnect(self._on_result)
-        except (RuntimeError, TypeError):
-            pass
         self._phase, self._phase_detail = "Idle", ""
         self.phase_label.setText("Cancelled")
         self.log_view.appendPlainText("Cancelled by the user; stopping the solver.")
@@ -365,9 +361,8 @@ class SolvePanel(QWidget):
         self._set_running(False)
         self._update_stale_mark()
 
-    @Slot(float, str)
-    def _on_progress(self, fraction: float, message: str) -> None:
-        if self.sender() is not self._solve:
+    def _on_progress(self, solve: BackgroundSolve, fraction: float, message: str) -> None:
+        if solve is not self._solve:
             return
         self._phase = phase_of(message) or self._phase
         self._phase_detail = message
@@ -381,15 +376,12 @@ class SolvePanel(QWidget):
         detail = f" — {self._phase_detail}" if self._phase_detail and self._phase_detail.lower() not in self._phase.lower() else ""
         self.phase_label.setText(f"{self._phase}…{detail}  ({elapsed:.0f} s)")
 
-    @Slot(list)
-    def _on_log_lines(self, lines: list[str]) -> None:
-        if self.sender() is not self._solve:
+    def _on_log_lines(self, solve: BackgroundSolve, lines: list[str]) -> None:
+        if solve is not self._solve:
             return
         self.log_view.appendPlainText("\n".join(lines))
 
-    @Slot(object)
-    def _on_result(self, result: PlanResult) -> None:
-        solve = self.sender()
+    def _on_result(self, solve: BackgroundSolve, result: PlanResult) -> None:
         if solve is not self._solve:
             return
         self._solve = None
@@ -411,9 +403,7 @@ class SolvePanel(QWidget):
         self._update_stale_mark()
         self.result_ready.emit(result)
 
-    @Slot()
-    def _on_thread_finished(self) -> None:
-        solve = self.sender()
+    def _on_thread_finished(self, solve: BackgroundSolve) -> None:
         if solve in self._retired:
             self._retired.remove(solve)
             solve.deleteLater()

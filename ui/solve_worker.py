@@ -26,6 +26,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from models import Project
 from planner.progress import SolveState
+from planner.runner import solve_in_subprocess  # imported up front: a first Solve click stays instant
 from planner.result import PlanResult, Status
 
 #: ``solve_fn(project, options, state) -> PlanResult``; blocks the calling (worker) thread.
@@ -41,8 +42,6 @@ def active_solves() -> list["BackgroundSolve"]:
 
 def default_solve_function() -> SolveFunction:
     """The production solve: build + solve in a killable child process."""
-    from planner.runner import solve_in_subprocess
-
     return solve_in_subprocess
 
 

@@ -177,7 +177,7 @@ def hand_result() -> PlanResult:
         scenario="base",
         objective=1_234.5,
         total_cost_musd=987.6,
-        cost_breakdown_musd={"capex": 150.25, "opex": 600.0, "transport": 37.35, "purchases": 200.0},
+        cost_breakdown_musd={"capex": 150.26, "opex": 600.0, "transport": 37.35, "purchases": 200.0},
         investments=[
             Investment("sep", "sep_build", 2026, 2027, 8_000, 400.0),
             Investment("ndfeb", "ndfeb_x", 2026, 2028, 1_500, 150.0),

@@ -11,7 +11,10 @@ window can pass it to ``ChainView.show_flows(result, year)``.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal, Slot
+from functools import partial
+from typing import Iterator
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -93,6 +96,8 @@ class ResultsDashboard(QWidget):
         self.project: Project | None = None
         self.result: PlanResult | None = None
         self.kpis: Kpis | None = None
+        self._fill_steps: Iterator[None] | None = None
+        self._fill_generation = 0
         self._build_ui()
         self.set_result(None, None)
 
@@ -166,7 +171,7 @@ class ResultsDashboard(QWidget):
         self.investments_table.setWordWrap(False)
         self.investments_table.setFrameShape(QFrame.Shape.NoFrame)
         hh = self.investments_table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized once per result, not on every change
         hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.investments_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         hh.setHighlightSections(False)
@@ -261,6 +266,7 @@ class ResultsDashboard(QWidget):
     def set_result(self, project: Project | None, result: PlanResult | None) -> None:
         """Show ``result`` (solved from ``project``); None clears the dashboard."""
         self.project, self.result = project, result
+        self._fill_steps = None  # drop any unfinished fill of an earlier result
         self.export_status.clear()
         self.export_json_button.setEnabled(result is not None)
         self.export_xlsx_button.setEnabled(result is not None and result.has_plan and project is not None)
@@ -285,8 +291,9 @@ class ResultsDashboard(QWidget):
             self._clear_plan_widgets()
             self.pages.setCurrentIndex(0)
             return
-        self._show_plan(project, result)
-        self.pages.setCurrentIndex(1)
+        self._fill_generation += 1
+        self._fill_steps = self._plan_steps(project, result)
+        self._run_fill_step(self._fill_generation)  # header, KPIs and the page switch happen now
 
     @staticmethod
     def _scenario_label(project: Project, result: PlanResult) -> str:
@@ -323,7 +330,41 @@ class ResultsDashboard(QWidget):
         if old is not None and old is not chart:
             old.deleteLater()
 
-    def _show_plan(self, project: Project, result: PlanResult) -> None:
+    # A plan is drawn in steps, one per event-loop turn, so a big result never freezes the window
+    # for the sum of all charts: the first step (synchronous) clears every old chart, fills the
+    # banner and KPI cards and shows the plan page; each chart, the table, the build-out and the
+    # Sankey follow in their own turn. finish_pending() runs the rest at once (tests, scripts).
+    @property
+    def is_filling(self) -> bool:
+        """True while some charts of the current plan are still being drawn."""
+        return self._fill_steps is not None
+
+    def finish_pending(self) -> None:
+        """Draw everything still pending for the current plan, now."""
+        while self._fill_steps is not None:
+            self._advance_fill()
+
+    def _advance_fill(self) -> bool:
+        """Run one step; False when there is nothing left."""
+        if self._fill_steps is None:
+            return False
+        try:
+            next(self._fill_steps)
+        except StopIteration:
+            self._fill_steps = None
+            return False
+        return True
+
+    def _run_fill_step(self, generation: int) -> None:
+        if generation != self._fill_generation:
+            return
+        if self._advance_fill():
+            QTimer.singleShot(0, self, partial(self._run_fill_step, generation))
+
+    def _plan_steps(self, project: Project, result: PlanResult) -> Iterator[None]:
+        keep_product = self.product_combo.currentData()
+        keep_year = self.flow_year
+        self._clear_plan_widgets()
         notes = []
         if result.status is Status.TIME_LIMIT_FEASIBLE and result.message:
             notes.append(result.message)
@@ -338,37 +379,40 @@ class ResultsDashboard(QWidget):
             card.set(*text)
         for card, pk in zip((self.ndfeb_card, self.smco_card), self.kpis.products):
             card.set(*product_card_text(pk))
+        self.pages.setCurrentIndex(1)
+        yield
 
         years = project.settings.years
         self._supply = supply_vs_demand(result)
-        keep = self.product_combo.currentData()
         self.product_combo.blockSignals(True)
-        self.product_combo.clear()
         for product in self._supply:
             self.product_combo.addItem(material_label(product), product)
-        idx = self.product_combo.findData(keep)
+        idx = self.product_combo.findData(keep_product)
         self.product_combo.setCurrentIndex(idx if idx >= 0 else 0)
         self.product_combo.blockSignals(False)
         self._refresh_supply_chart()
+        yield
 
         cost_rows = costs_by_year(result)
         self._set_chart(self.cost_view, charts.cost_chart(cost_rows) if cost_rows else charts.message_chart("No cost by year in this result"))
+        yield
         mc = marginal_cost_series(result)
         self._set_chart(self.marginal_view, charts.marginal_chart(mc, years) if mc else charts.message_chart("No marginal costs (duals) in this result"))
+        yield
 
         self.investments_model.set_investments(project, result.investments)
         self.investments_stack.setCurrentIndex(0 if result.investments else 1)
         self.investments_table.resizeColumnsToContents()
+        yield
 
         self.buildout.set_result(project, result)
+        yield
 
         flow_years = sorted({f.year for f in result.flows} | {d.year for d in result.demand}) or years
-        current = self.flow_year
         self.flow_year_combo.blockSignals(True)
-        self.flow_year_combo.clear()
         for y in flow_years:
             self.flow_year_combo.addItem(str(y), y)
-        want = current if current in flow_years else kpi_year(project)
+        want = keep_year if keep_year in flow_years else kpi_year(project)
         idx = self.flow_year_combo.findData(want)
         self.flow_year_combo.setCurrentIndex(idx if idx >= 0 else 0)
         self.flow_year_combo.blockSignals(False)

@@ -39,6 +39,7 @@ def export_xlsx(path: str | os.PathLike[str], project: Project, result: PlanResu
     try:
         write_plan_workbook(path, project, result)
     except ReportWriteError as e:
-        raise ExportError(f"The Excel workbook could not be written to {path}: {e}") from e
+        reason = getattr(e, "reason", None) or str(e)
+        raise ExportError(f"The Excel workbook could not be written to {path}: {reason}") from e
     except OSError as e:
         raise ExportError(f"Cannot write {path}: {e.strerror or e}") from e

@@ -22,6 +22,7 @@ class KpiCard(QFrame):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.title_label = QLabel(title)
         self.title_label.setStyleSheet("color: #5b6570; font-size: 9pt;")
+        self.colour = NEUTRAL
         self.value_label = QLabel("—")
         self.value_label.setStyleSheet(f"color: {NEUTRAL}; font-size: 17pt; font-weight: 600;")
         self.detail_label = QLabel("")
@@ -37,7 +38,9 @@ class KpiCard(QFrame):
     def set(self, title: str, value: str, detail: str = "", colour: str = NEUTRAL) -> None:
         self.title_label.setText(title)
         self.value_label.setText(value)
-        self.value_label.setStyleSheet(f"color: {colour}; font-size: 17pt; font-weight: 600;")
+        if colour != self.colour:  # re-polishing a style sheet is slow: only when it changes
+            self.colour = colour
+            self.value_label.setStyleSheet(f"color: {colour}; font-size: 17pt; font-weight: 600;")
         self.detail_label.setText(detail)
         self.setToolTip(f"{title}: {value}")
 

@@ -1,0 +1,244 @@
+"""ResultsDashboard on a hand-built PlanResult: every figure below is worked out by hand from
+``tests/ui/solve_fixtures.hand_result()``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCharts import QLineSeries, QLogValueAxis, QStackedBarSeries
+from PySide6.QtCore import Qt
+
+from planner.result import PlanResult, Status
+from tests.ui.solve_fixtures import hand_result, small_project
+from ui.results.dashboard import ResultsDashboard
+from ui.results.export import ExportError
+from ui.results.investments_model import SORT_ROLE
+from ui.results.sankey import layout_sankey, sankey_data
+from ui.results.summary import buildout_rows, compute_kpis, supply_vs_demand
+
+
+@pytest.fixture
+def dash(qtbot):
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    d.resize(1400, 900)
+    d.set_result(small_project(), hand_result())
+    assert d.is_filling and d.kpis is not None  # KPIs at once, charts in later event-loop turns
+    d.finish_pending()
+    return d
+
+
+def _bars(view) -> dict[str, list[float]]:
+    series = [s for s in view.chart().series() if isinstance(s, QStackedBarSeries)]
+    assert len(series) == 1
+    return {b.label(): [b.at(i) for i in range(b.count())] for b in series[0].barSets()}
+
+
+def test_kpi_cards(dash):
+    assert dash.shows_plan
+    assert dash.total_card.value_label.text() == "$987.6 M"
+    assert dash.capex_card.value_label.text() == "$150.3 M"
+    # NdFeB 2027: delivered clean 700 + 1200 + 60 = 1960 of 2260 delivered -> 86.7 %; nothing unmet
+    assert dash.ndfeb_card.title_label.text() == "NdFeB magnets · 2027"
+    assert dash.ndfeb_card.value_label.text() == "86.7 % compliant"
+    assert "Unmet 0.0 t of 2,260.0 t demand" in dash.ndfeb_card.detail_label.text()
+    # SmCo 2027: 40 of 60 t delivered, all clean
+    assert dash.smco_card.value_label.text() == "100.0 % compliant"
+    assert "Unmet 20.0 t of 60.0 t demand" in dash.smco_card.detail_label.text()
+    k = compute_kpis(small_project(), hand_result())
+    assert k.products[0].clean_share == pytest.approx(1960 / 2260)
+
+
+def test_supply_chart_stacks_clean_other_unmet_with_a_demand_line(dash):
+    assert dash.product_combo.currentData() == "ndfeb_magnet"
+    bars = _bars(dash.supply_view)
+    # 2026: defense 600 - 50 unmet, commercial 1200 clean + 300 other, platform 60
+    assert bars["Clean"][0] == pytest.approx(550 + 1200 + 60)
+    assert bars["Other origin"][0] == pytest.approx(300)
+    assert bars["Unmet"][0] == pytest.approx(50)
+    assert bars["Clean"][1] == pytest.approx(700 + 1200 + 60)
+    line = [s for s in dash.supply_view.chart().series() if isinstance(s, QLineSeries)][0]
+    assert [p.y() for p in line.points()][:2] == [2160, 2260]
+    dash.product_combo.setCurrentIndex(dash.product_combo.findData("smco_magnet"))
+    bars = _bars(dash.supply_view)
+    assert bars["Clean"][:3] == [40, 40, 60] and bars["Unmet"][:3] == [20, 20, 0]
+
+
+def test_cost_and_marginal_charts(dash):
+    bars = _bars(dash.cost_view)
+    assert bars["Capex"] == [120, 40, 0, 0, 0, 0, 0]
+    assert bars["Opex"][:2] == [30, 31] and bars["Transport"][0] == 2.5 and bars["Purchases"][0] == 18
+    lines = [s for s in dash.marginal_view.chart().series() if isinstance(s, QLineSeries)]
+    names = sorted(s.name() for s in lines)
+    assert names == ["NdFeB magnets (commercial)", "NdFeB magnets (defense)", "SmCo magnets (defense)"]
+    defense = next(s for s in lines if s.name() == "NdFeB magnets (defense)")
+    assert [(p.x(), p.y()) for p in defense.points()][:2] == [(2026, 95_000), (2027, 93_000)]
+    # 60k..140k spans less than 50x: a linear axis
+    assert not any(isinstance(a, QLogValueAxis) for a in dash.marginal_view.chart().axes())
+
+
+def test_investments_table(dash):
+    model = dash.investments_model
+    assert model.rowCount() == 3
+    assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())] == [
+        "Facility", "Option", "Decided", "Online", "Added (t/yr)", "Capex ($M)"]
+    first = [model.data(model.index(0, c)) for c in range(model.columnCount())]
+    assert first == ["Seadrift separation", "Separation plant", "2026", "2027", "8,000", "400.0"]
+    proxy = dash.investments_proxy
+    proxy.sort(5, Qt.SortOrder.DescendingOrder)
+    assert [proxy.data(proxy.index(r, 5), SORT_ROLE) for r in range(3)] == [400.0, 150.0, 80.0]
+
+
+def test_buildout_rows(dash):
+    rows = {r.facility: r for r in buildout_rows(small_project(), hand_result())}
+    assert rows["sep"].investments[0].option == "Separation plant"
+    assert rows["sep"].existing_tpy[2027] == 0
+    assert rows["ndfeb"].existing_tpy[2027] == 1000
+    assert rows["ndfeb"].capacity_tpy[2028] == 2500
+    assert dash.buildout.rows and dash.buildout.sizeHint().height() > 100
+
+
+def test_sankey_links_and_band_widths_are_proportional_to_tonnes():
+    nodes, links = sankey_data(small_project(), hand_result(), 2027)
+    by = {(l.source, l.target, l.klass): l for l in links}
+    assert by[("metal", "ndfeb", "clean")].tonnes == pytest.approx(745)  # 700 NdPr + 45 Dy metal
+    assert by[("metal", "ndfeb", "clean")].materials == {"ndpr_metal": 700, "dy_metal": 45}
+    assert by[("cn_magnets", "com_ndfeb", "covered")].tonnes == 300
+    node = {n.id: n for n in nodes}
+    assert node["com_ndfeb"].inflow == 1500 and node["com_ndfeb"].column == 5
+    assert node["def_smco"].demand_t == 60 and node["def_smco"].unmet_t == 20
+    assert node["cn_magnets"].covered and node["cn_magnets"].column == 4
+    assert node["mine"].column == 0 and node["ndfeb"].column == 4
+
+    lay = layout_sankey(nodes, links, 1300, 700, label_h=16)
+    k = lay.scale_px_per_t
+    assert k > 0
+    for g in lay.links:
+        assert g.thickness == pytest.approx(k * g.link.tonnes)
+        assert g.x0 < g.x1  # every band runs left to right
+    # node heights: k x max(in, out, demand), and labels of one column never overlap
+    for box in lay.boxes.values():
+        assert box.rect.height() == pytest.approx(max(k * box.node.size, 2.0))
+    for c, _x in lay.columns:
+        rects = sorted((b.label_rect for b in lay.boxes.values() if b.node.column == c), key=lambda r: r.top())
+        for a, b in zip(rects, rects[1:]):
+            assert a.bottom() <= b.top() + 1e-6
+    # the whole diagram fits the height
+    assert max(b.rect.bottom() for b in lay.boxes.values()) <= 700
+
+
+def test_sankey_year_change_emits_year_changed(dash, qtbot):
+    assert dash.flow_year == 2027
+    assert {n.id for n in dash.sankey.nodes} >= {"mine", "sep", "metal", "ndfeb", "def_ndfeb"}
+    with qtbot.waitSignal(dash.year_changed, timeout=1000) as blocker:
+        dash.set_flow_year(2030)
+    assert blocker.args == [2030]
+    assert {l.source for l in dash.sankey.links} == {"mine", "ndfeb"}
+    dash.tabs.setCurrentIndex(2)
+    dash.show()
+    qtbot.waitExposed(dash)
+    assert not dash.sankey.grab().isNull()
+    with pytest.raises(ValueError):
+        dash.set_flow_year(1999)
+
+
+def test_a_result_without_plan_shows_its_message_and_no_stale_charts(dash):
+    failed = PlanResult(Status.INFEASIBLE, "No plan can meet defense demand: the budget cap is too low.", "cbc")
+    dash.set_result(small_project(), failed)
+    assert not dash.shows_plan
+    assert "budget cap is too low" in dash.message_label.text()
+    assert "No plan exists" in dash.message_label.text()
+    for view in (dash.supply_view, dash.cost_view, dash.marginal_view):
+        assert view.chart().series() == []
+    assert dash.investments_model.rowCount() == 0
+    assert dash.sankey.nodes == [] and dash.sankey.links == []
+    assert dash.buildout.rows == []
+    assert dash.flow_year_combo.count() == 0
+    assert not dash.export_xlsx_button.isEnabled()
+    assert dash.export_json_button.isEnabled()
+    assert dash.kpis is None and dash.total_card.value_label.text() == "—"
+
+
+def test_no_result(qtbot):
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    assert not d.shows_plan and "No result yet" in d.message_label.text()
+    assert not d.export_json_button.isEnabled() and not d.export_xlsx_button.isEnabled()
+    with pytest.raises(ExportError):
+        d.export_json_to("unused.json")
+
+
+def test_export_json_equals_to_dict(dash, tmp_path):
+    out = tmp_path / "plan.json"
+    dash.export_json_to(str(out))
+    assert json.loads(out.read_text(encoding="utf-8")) == hand_result().to_dict()
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_export_json_to_a_missing_folder_says_where(dash, tmp_path):
+    with pytest.raises(ExportError, match="Cannot write .*nowhere"):
+        dash.export_json_to(str(tmp_path / "nowhere" / "plan.json"))
+
+
+def test_excel_export_calls_the_report_writer(dash, tmp_path, monkeypatch):
+    import planner.report_xlsx as report_xlsx
+
+    calls = []
+    monkeypatch.setattr(report_xlsx, "write_plan_workbook", lambda path, project, result: calls.append((path, project, result)))
+    out = str(tmp_path / "plan.xlsx")
+    dash._ask_path = lambda *a: out
+    dash.export_xlsx_button.click()
+    assert calls and calls[0][0] == out and calls[0][2] is dash.result and calls[0][1] is dash.project
+    assert dash.export_status.text() == f"Saved {out}"
+
+
+def test_excel_export_failure_is_reported_clearly(dash, tmp_path, monkeypatch):
+    import planner.report_xlsx as report_xlsx
+    from PySide6.QtWidgets import QMessageBox
+
+    def fail(path, project, result):
+        raise report_xlsx.ReportWriteError(path, "the file is open in another program")
+
+    monkeypatch.setattr(report_xlsx, "write_plan_workbook", fail)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text: shown.append((title, text))))
+    out = str(tmp_path / "plan.xlsx")
+    dash._ask_path = lambda *a: out
+    dash.export_xlsx_button.click()
+    assert shown and shown[0][0] == "Export failed"
+    assert "open in another program" in shown[0][1] and out in shown[0][1]
+    assert dash.export_status.text() == "Export failed"
+
+
+def test_real_excel_export_writes_a_workbook(dash, tmp_path):
+    out = tmp_path / "plan.xlsx"
+    try:
+        dash.export_xlsx_to(str(out))
+    except ExportError as e:  # the report writer may reject a hand-built result; it must say why
+        assert str(e)
+    else:
+        assert out.read_bytes()[:2] == b"PK"
+
+
+def test_supply_summary_all_segments():
+    s = supply_vs_demand(hand_result())
+    assert list(s) == ["ndfeb_magnet", "smco_magnet"]
+    y2027 = s["ndfeb_magnet"][1]
+    assert (y2027.year, y2027.clean_t, y2027.other_t, y2027.unmet_t, y2027.demand_t) == (2027, 1960, 300, 0, 2260)
+
+
+def test_a_plan_is_drawn_in_event_loop_turns_and_a_newer_result_wins(qtbot):
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    d.set_result(small_project(), hand_result())
+    assert d.shows_plan and d.total_card.value_label.text() == "$987.6 M"
+    assert d.cost_view.chart().series() == []  # not drawn yet: no old chart either
+    qtbot.waitUntil(lambda: not d.is_filling, timeout=2_000)
+    assert len(_bars(d.cost_view)["Capex"]) == 7 and d.sankey.nodes
+    # a second result replaces the first before it is fully drawn: only the second is shown
+    d.set_result(small_project(), hand_result())
+    d.set_result(small_project(), PlanResult(Status.CANCELLED, "The solve was cancelled.", "cbc"))
+    qtbot.wait(50)
+    assert not d.is_filling and not d.shows_plan
+    assert d.cost_view.chart().series() == [] and d.sankey.nodes == []

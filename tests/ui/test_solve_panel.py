@@ -1,0 +1,272 @@
+"""SolvePanel with the real solver (child process): figures, cancel, responsiveness, staleness."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+
+from models import load_project
+from planner.result import Status
+from planner.solve import SolveOptions, solve_project
+from tests.ui.solve_fixtures import large_project, small_project
+from ui.results.dashboard import ResultsDashboard
+from ui.results.kpi_cards import cost_cards_text, product_card_text
+from ui.results.summary import compute_kpis
+from ui.solve_panel import SolvePanel, phase_of, status_summary
+from ui.solve_worker import active_solves
+
+TEACHING = Path(__file__).resolve().parents[2] / "sample_projects" / "teaching_chain.m2m.json"
+
+
+class StubDocument(QObject):
+    """The smallest document the panel supports with staleness: project, revision, inputs_changed."""
+
+    inputs_changed = Signal(int)
+
+    def __init__(self, project):
+        super().__init__()
+        self.project = project
+        self.revision = 0
+        self.stored = []
+
+    def touch(self):
+        self.revision += 1
+        self.inputs_changed.emit(self.revision)
+
+    def set_result(self, result, revision):
+        self.stored.append((result, revision))
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left():
+    panels = []
+    yield panels
+    for p in panels:
+        assert p.shutdown(10_000)
+        for s in p.all_solves():
+            assert s.thread.isFinished()
+    left = active_solves()
+    for s in left:
+        s.shutdown(10_000)
+    assert not left, f"{len(left)} solve thread(s) still running after the test"
+
+
+def _panel(qtbot, panels, document) -> SolvePanel:
+    panel = SolvePanel(document)
+    qtbot.addWidget(panel)
+    panels.append(panel)
+    return panel
+
+
+def _teaching_project():
+    return load_project(TEACHING) if TEACHING.exists() else small_project()
+
+
+def _is_idle(panel: SolvePanel) -> bool:
+    return panel.solve_button.isEnabled() and not panel.cancel_button.isEnabled() and not panel.is_running
+
+
+def test_phase_words():
+    assert phase_of("building the model") == "Building the model"
+    assert phase_of("solving the MILP (1,234 variables) with cbc") == "Solving"
+    assert phase_of("fixing build decisions and re-solving the LP for marginal costs") == "Solving"
+    assert phase_of("verifying the plan") == "Verifying the plan"
+    assert phase_of("extracting the plan") == "Extracting results"
+    assert phase_of("done") is None
+
+
+def test_panel_solve_gives_the_planners_figures(qtbot, no_thread_left):
+    project = _teaching_project()
+    doc = StubDocument(project)
+    panel = _panel(qtbot, no_thread_left, doc)
+    assert panel.time_limit_spin.value() == project.settings.time_limit_s
+    with qtbot.waitSignal(panel.result_ready, timeout=120_000) as blocker:
+        qtbot.mouseClick(panel.solve_button, Qt.MouseButton.LeftButton)
+        assert panel.is_running and not panel.solve_button.isEnabled() and panel.cancel_button.isEnabled()
+    result = blocker.args[0]
+    assert result.status is Status.OPTIMAL, result.message
+    assert _is_idle(panel)
+    assert "Optimal plan found" in panel.status_label.text()
+    assert panel.log_view.toPlainText().strip(), "the solver log should have streamed into the view"
+    assert doc.stored == [(result, 0)]
+
+    options = panel.solve_options()
+    direct = solve_project(project, SolveOptions(solver=options.solver, time_limit_s=options.time_limit_s))
+    assert direct.status is Status.OPTIMAL
+    assert result.total_cost_musd == pytest.approx(direct.total_cost_musd, rel=1e-6)
+
+    dash = ResultsDashboard()
+    qtbot.addWidget(dash)
+    dash.set_result(project, result)
+    want = compute_kpis(project, direct)
+    got = dash.kpis
+    assert got.total_cost_musd == pytest.approx(want.total_cost_musd, rel=1e-6)
+    assert got.capex_musd == pytest.approx(want.capex_musd, rel=1e-6, abs=1e-6)
+    for g, w in zip(got.products, want.products):
+        assert g.product == w.product and g.year == w.year == 2027
+        assert g.unmet_t == pytest.approx(w.unmet_t, abs=1e-6)
+        assert g.demand_t == pytest.approx(w.demand_t, abs=1e-6)
+        assert (g.clean_share is None) == (w.clean_share is None)
+        if w.clean_share is not None:
+            assert g.clean_share == pytest.approx(w.clean_share, abs=1e-9)
+    # and the cards show exactly those figures
+    assert dash.total_card.value_label.text() == cost_cards_text(want)[0][1]
+    assert dash.capex_card.value_label.text() == cost_cards_text(want)[1][1]
+    assert dash.ndfeb_card.value_label.text() == product_card_text(want.products[0])[1]
+    assert dash.smco_card.value_label.text() == product_card_text(want.products[1])[1]
+    assert dash.total_card.value_label.text() == f"${direct.total_cost_musd:,.1f} M"
+
+
+def test_cancel_returns_to_idle_within_a_second(qtbot, no_thread_left):
+    project = large_project(60, 2045)  # CBC needs > 40 s on this MILP (measured)
+    panel = _panel(qtbot, no_thread_left, StubDocument(project))
+    panel.solver_combo.setCurrentIndex(panel.solver_combo.findData("cbc"))
+    panel.time_limit_spin.setValue(600)
+    qtbot.mouseClick(panel.solve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.phase_label.text().startswith("Solving"), timeout=60_000)
+    qtbot.wait(1_000)  # the solver is really busy now
+    solve = panel.current_solve
+    assert solve is not None and not solve.is_finished()
+
+    t0 = time.monotonic()
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: _is_idle(panel), timeout=1_000)
+    idle_after = time.monotonic() - t0
+    print(f"\nUI idle {idle_after * 1000:.0f} ms after Cancel")
+    assert idle_after < 1.0
+    assert "cancelled" in panel.status_label.text().lower()
+    assert "Cancelled" in panel.phase_label.text()
+    # the worker thread winds down behind the idle UI: the child process is killed, thread joined
+    qtbot.waitUntil(solve.is_finished, timeout=5_000)
+    stopped_after = time.monotonic() - t0
+    print(f"worker thread finished {stopped_after * 1000:.0f} ms after Cancel")
+    assert solve.result is not None and solve.result.status is Status.CANCELLED
+    assert panel.last_result is None  # a cancelled solve never replaces the shown result
+
+
+def test_event_loop_never_stalls_during_a_solve(qtbot, no_thread_left):
+    project = large_project(60, 2045)  # 162k variables: ~12 s with HiGHS and a 6 s limit (measured)
+    panel = _panel(qtbot, no_thread_left, StubDocument(project))
+    dash = ResultsDashboard()  # wired as the main window does: the result is drawn on arrival
+    qtbot.addWidget(dash)
+    dash.resize(1400, 900)
+    dash.show()
+    panel.result_ready.connect(lambda r: dash.set_result(project, r))
+    panel.show()
+    solver = "highs" if panel.solver_combo.findData("highs") >= 0 else "cbc"
+    panel.solver_combo.setCurrentIndex(panel.solver_combo.findData(solver))
+    panel.time_limit_spin.setValue(6)
+    ticks: list[float] = []
+    timer = QTimer()
+    timer.setInterval(10)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start()
+    qtbot.wait(100)
+    with qtbot.waitSignal(panel.result_ready, timeout=180_000) as blocker:
+        qtbot.mouseClick(panel.solve_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)  # let the dashboard paint the result
+    timer.stop()
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    worst = max(gaps)
+    span = ticks[-1] - ticks[0]
+    print(f"\nlongest event-loop stall during the solve: {worst * 1000:.1f} ms "
+          f"({len(ticks)} ticks over {span:.1f} s; result {blocker.args[0].status.value})")
+    assert span > 5.0, "the solve should have kept the loop busy for several seconds"
+    assert worst < 0.200
+
+
+def test_out_of_date_mark_after_an_input_change(qtbot, no_thread_left):
+    doc = StubDocument(small_project())
+    panel = _panel(qtbot, no_thread_left, doc)
+    panel.show()
+    assert not panel.stale_label.isVisible()
+    with qtbot.waitSignal(panel.result_ready, timeout=120_000):
+        panel.start_solve()
+    assert not panel.is_out_of_date and not panel.stale_label.isVisible()
+    doc.project.demands[0].tonnes_by_year = {2027: 1.0}
+    doc.touch()
+    assert panel.is_out_of_date and panel.stale_label.isVisible()
+    assert "Out of date" in panel.stale_label.text()
+    # solving again clears it
+    with qtbot.waitSignal(panel.result_ready, timeout=120_000):
+        panel.start_solve()
+    assert not panel.stale_label.isVisible()
+
+
+def test_an_edit_during_the_solve_marks_the_new_result_out_of_date(qtbot, no_thread_left):
+    doc = StubDocument(small_project())
+    panel = _panel(qtbot, no_thread_left, doc)
+    panel.show()
+    with qtbot.waitSignal(panel.result_ready, timeout=120_000):
+        panel.start_solve()
+        doc.touch()  # edited while the solver runs on its copy
+    assert panel.stale_label.isVisible()
+
+
+def test_works_with_a_bare_document_and_lists_scenarios(qtbot, no_thread_left):
+    project = small_project()
+    doc = SimpleNamespace(project=project)  # no signals, no revision
+    panel = _panel(qtbot, no_thread_left, doc)
+    panel.show()
+    labels = [panel.scenario_combo.itemText(i) for i in range(panel.scenario_combo.count())]
+    assert labels == ["Base project", "Defense demand x2 (demand_x2)"]
+    panel.scenario_combo.setCurrentIndex(1)
+    with qtbot.waitSignal(panel.result_ready, timeout=120_000) as blocker:
+        panel.start_solve()
+    assert blocker.args[0].scenario == "demand_x2"
+    assert blocker.args[0].has_plan
+    panel.mark_inputs_changed()
+    assert panel.stale_label.isVisible()
+
+
+def test_status_summary_is_plain_words():
+    from planner.result import PlanResult
+
+    r = PlanResult(Status.INFEASIBLE, "Demand cannot be met within the budget.", "cbc", build_seconds=0.5, solve_seconds=1.0)
+    assert status_summary(r) == "No plan exists in 1.5 s. Demand cannot be met within the budget."
+
+
+def test_export_json_writes_the_result(qtbot, tmp_path, no_thread_left):
+    doc = StubDocument(small_project())
+    panel = _panel(qtbot, no_thread_left, doc)
+    dash = ResultsDashboard()
+    qtbot.addWidget(dash)
+    panel.result_ready.connect(lambda r: dash.set_result(doc.project, r))
+    with qtbot.waitSignal(panel.result_ready, timeout=120_000) as blocker:
+        panel.start_solve()
+    result = blocker.args[0]
+    out = tmp_path / "plan.json"
+    dash._ask_path = lambda *a: str(out)
+    qtbot.mouseClick(dash.export_json_button, Qt.MouseButton.LeftButton)
+    assert json.loads(out.read_text(encoding="utf-8")) == result.to_dict()
+    assert "Saved" in dash.export_status.text()
+
+
+def test_with_the_real_document_results_are_stored_and_marked_stale(qtbot, no_thread_left):
+    from ui.document import Document
+
+    doc = Document(small_project())
+    panel = _panel(qtbot, no_thread_left, doc)
+    panel.show()
+    stored = []
+    doc.result_changed.connect(stored.append)
+    with qtbot.waitSignal(panel.result_ready, timeout=120_000) as blocker:
+        panel.start_solve()
+    result = blocker.args[0]
+    assert stored == [result] and doc.result is result and not doc.result_is_stale
+    assert not panel.stale_label.isVisible()
+    assert doc.set_field(doc.project.facilities[0], "capacity_tpy", 5_000.0) is None
+    assert doc.result_is_stale and panel.stale_label.isVisible()
+    # a new scenario appears in the list without losing the current choice
+    from models import Scenario
+
+    doc.insert_item(doc.project, "scenarios", Scenario(id="no_china", name="No China"))
+    assert panel.scenario_combo.findData("no_china") >= 0
+    # File > Open: a new project clears the panel's result and mark
+    doc.set_project(small_project())
+    assert panel.last_result is None and not panel.stale_label.isVisible()

@@ -297,9 +297,3 @@ def capacity_by_stage(result: PlanResult, project: Project) -> dict[str, list[Bu
 def top_investments(result: PlanResult, n: int = 5) -> list[Investment]:
     """The ``n`` investments with the largest capex (ties: earlier decision first)."""
     return sorted(result.investments, key=lambda i: (-i.capex_musd, i.decided_year, i.facility, i.option))[:n]
-
-
-def horizon_years(result: PlanResult) -> list[int]:
-    """Every year that appears in the result's demand, capacity or cost rows, ascending."""
-    years = {r.year for r in result.demand} | {c.year for c in result.capacity} | {c.year for c in result.costs_by_year}
-    return sorted(years)

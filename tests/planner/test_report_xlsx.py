@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import errno
 import math
-import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path

@@ -45,6 +45,7 @@ SOLVER_CHOICES = (
 
 #: Ordered phases of a solve and the words in a progress message that announce each.
 PHASES = (
+    ("Starting", ("start",)),
     ("Building the model", ("build", "prepar", "scenario", "validat")),
     ("Solving", ("solv", "cbc", "highs", "optimi", "fixing", "dual", "resolv")),
     ("Verifying the plan", ("verif", "check")),
@@ -93,27 +94,24 @@ def phase_of(message: str) -> str | None:
 
 
 def status_summary(result: PlanResult) -> str:
-    """One plain sentence (or two) saying how the solve ended, for the status line."""
-    head = {
-        Status.OPTIMAL: "Optimal plan found",
-        Status.TIME_LIMIT_FEASIBLE: "Time limit reached; showing the best verified plan found",
-        Status.TIME_LIMIT: "Time limit reached without a plan",
-        Status.INFEASIBLE: "No plan exists",
-        Status.UNBOUNDED: "The model is unbounded",
-        Status.CANCELLED: "Solve cancelled",
-        Status.ERROR: "The solve failed",
+    """How the solve ended, in plain words: the planner's message (or a stock sentence when it
+    has none), then for a plan the total cost, then the time taken."""
+    stock = {
+        Status.OPTIMAL: "Optimal plan found.",
+        Status.TIME_LIMIT_FEASIBLE: "Time limit reached; showing the best verified plan found.",
+        Status.TIME_LIMIT: "Time limit reached without a plan.",
+        Status.INFEASIBLE: "No plan exists.",
+        Status.UNBOUNDED: "The model is unbounded.",
+        Status.CANCELLED: "Solve cancelled.",
+        Status.ERROR: "The solve failed.",
     }[result.status]
-    parts = [head]
-    if result.solve_seconds or result.build_seconds:
-        parts[0] += f" in {result.build_seconds + result.solve_seconds:.1f} s"
-    text = parts[0] + "."
+    text = result.message.strip() or stock
+    if not text.endswith((".", "!", "?")):
+        text += "."
     if result.has_plan and result.total_cost_musd is not None:
         text += f" Total cost ${result.total_cost_musd:,.1f} M (discounted)."
-        unmet = result.unmet_total()
-        if unmet > 1e-6:
-            text += f" Unmet demand {unmet:,.1f} t over the horizon."
-    if result.message:
-        text += " " + result.message.strip()
+    if result.solve_seconds or result.build_seconds:
+        text += f" Build and solve took {result.build_seconds + result.solve_seconds:.1f} s."
     return text
 
 
@@ -176,6 +174,9 @@ class SolvePanel(QWidget):
         self.progress_bar.setMaximumHeight(10)
         self.phase_label = QLabel("Idle")
         self.phase_label.setObjectName("phaseLabel")
+        self.phase_detail_label = QLabel("")
+        self.phase_detail_label.setWordWrap(True)
+        self.phase_detail_label.setStyleSheet("color: #5b6570;")
 
         self.status_label = QLabel("Not solved yet. Choose a scenario and press Solve.")
         self.status_label.setWordWrap(True)
@@ -203,6 +204,7 @@ class SolvePanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.phase_label)
+        layout.addWidget(self.phase_detail_label)
         layout.addWidget(self.status_label)
         layout.addWidget(self.stale_label)
         layout.addWidget(QLabel("Solver log"))
@@ -333,7 +335,7 @@ class SolvePanel(QWidget):
         self.log_view.appendPlainText(
             f"Solving {scenario!s} with {self.solver_combo.currentText()}, time limit {self.time_limit_spin.value():.0f} s"
         )
-        self._phase, self._phase_detail = "Building the model", "starting"
+        self._phase, self._phase_detail = "Starting", ""
         self.status_label.setText(f"Solving {scenario}…")
         self.status_label.setStyleSheet("")
         self._set_running(True)
@@ -352,6 +354,7 @@ class SolvePanel(QWidget):
             self._retired.append(solve)
         self._phase, self._phase_detail = "Idle", ""
         self.phase_label.setText("Cancelled")
+        self.phase_detail_label.clear()
         self.log_view.appendPlainText("Cancelled by the user; stopping the solver.")
         self.status_label.setText(
             "Solve cancelled: the solver was stopped and no new plan was produced."
@@ -373,13 +376,18 @@ class SolvePanel(QWidget):
         if self._solve is None or self._solve.started_at is None:
             return
         elapsed = time.monotonic() - self._solve.started_at
-        detail = f" — {self._phase_detail}" if self._phase_detail and self._phase_detail.lower() not in self._phase.lower() else ""
-        self.phase_label.setText(f"{self._phase}…{detail}  ({elapsed:.0f} s)")
+        self.phase_label.setText(f"<b>{self._phase}…</b>  {elapsed:.0f} s")
+        detail = self._phase_detail
+        self.phase_detail_label.setText(detail[:1].upper() + detail[1:] if detail else "")
 
     def _on_log_lines(self, solve: BackgroundSolve, lines: list[str]) -> None:
         if solve is not self._solve:
             return
+        bar = self.log_view.verticalScrollBar()
+        follow = bar.value() >= bar.maximum() - 2  # keep following the tail unless the user scrolled up
         self.log_view.appendPlainText("\n".join(lines))
+        if follow:
+            bar.setValue(bar.maximum())
 
     def _on_result(self, solve: BackgroundSolve, result: PlanResult) -> None:
         if solve is not self._solve:
@@ -388,7 +396,9 @@ class SolvePanel(QWidget):
         if not solve.is_finished():
             self._retired.append(solve)
         self._set_running(False)
-        self.phase_label.setText("Done" if result.status is not Status.CANCELLED else "Cancelled")
+        elapsed = time.monotonic() - solve.started_at if solve.started_at is not None else 0.0
+        self.phase_label.setText(f"Finished after {elapsed:.1f} s" if result.status is not Status.CANCELLED else "Cancelled")
+        self.phase_detail_label.clear()
         colour = _STATUS_COLOURS.get(result.status, "")
         self.status_label.setStyleSheet(f"color: {colour};" if colour else "")
         self.status_label.setText(status_summary(result))

@@ -77,6 +77,7 @@ def test_phase_words():
     assert phase_of("fixing build decisions and re-solving the LP for marginal costs") == "Solving"
     assert phase_of("verifying the plan") == "Verifying the plan"
     assert phase_of("extracting the plan") == "Extracting results"
+    assert phase_of("starting the solver process") == "Starting"
     assert phase_of("done") is None
 
 
@@ -91,7 +92,9 @@ def test_panel_solve_gives_the_planners_figures(qtbot, no_thread_left):
     result = blocker.args[0]
     assert result.status is Status.OPTIMAL, result.message
     assert _is_idle(panel)
-    assert "Optimal plan found" in panel.status_label.text()
+    assert panel.status_label.text().startswith(result.message.strip())
+    assert f"${result.total_cost_musd:,.1f} M" in panel.status_label.text()
+    assert panel.phase_label.text().startswith("Finished after")
     assert panel.log_view.toPlainText().strip(), "the solver log should have streamed into the view"
     assert doc.stored == [(result, 0)]
 
@@ -128,7 +131,7 @@ def test_cancel_returns_to_idle_within_a_second(qtbot, no_thread_left):
     panel.solver_combo.setCurrentIndex(panel.solver_combo.findData("cbc"))
     panel.time_limit_spin.setValue(600)
     qtbot.mouseClick(panel.solve_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: panel.phase_label.text().startswith("Solving"), timeout=60_000)
+    qtbot.waitUntil(lambda: "Solving" in panel.phase_label.text(), timeout=60_000)
     qtbot.wait(1_000)  # the solver is really busy now
     solve = panel.current_solve
     assert solve is not None and not solve.is_finished()
@@ -228,7 +231,9 @@ def test_status_summary_is_plain_words():
     from planner.result import PlanResult
 
     r = PlanResult(Status.INFEASIBLE, "Demand cannot be met within the budget.", "cbc", build_seconds=0.5, solve_seconds=1.0)
-    assert status_summary(r) == "No plan exists in 1.5 s. Demand cannot be met within the budget."
+    assert status_summary(r) == "Demand cannot be met within the budget. Build and solve took 1.5 s."
+    ok = PlanResult(Status.OPTIMAL, "", "cbc", total_cost_musd=1234.56)
+    assert status_summary(ok) == "Optimal plan found. Total cost $1,234.6 M (discounted)."
 
 
 def test_export_json_writes_the_result(qtbot, tmp_path, no_thread_left):

@@ -82,7 +82,8 @@ class MarginalCost:
 
 @dataclass
 class Bottleneck:
-    """A binding capacity: one more t/yr there would save ``shadow_usd_per_t`` (discounted)."""
+    """A binding capacity: one more t of capacity there in ``year`` would save ``shadow_usd_per_t``
+    (money of that year: the dual divided by the discount factor)."""
 
     facility: str
     year: int

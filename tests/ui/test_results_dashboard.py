@@ -39,15 +39,23 @@ def test_kpi_cards(dash):
     assert dash.shows_plan
     assert dash.total_card.value_label.text() == "$987.6 M"
     assert dash.capex_card.value_label.text() == "$150.3 M"
-    # NdFeB 2027: delivered clean 700 + 1200 + 60 = 1960 of 2260 delivered -> 86.7 %; nothing unmet
-    assert dash.ndfeb_card.title_label.text() == "NdFeB magnets · 2027"
-    assert dash.ndfeb_card.value_label.text() == "86.7 % compliant"
-    assert "Unmet 0.0 t of 2,260.0 t demand" in dash.ndfeb_card.detail_label.text()
-    # SmCo 2027: 40 of 60 t delivered, all clean
-    assert dash.smco_card.value_label.text() == "100.0 % compliant"
+    # NdFeB 2027: defense 700 + platform 60 all clean; all segments 700 + 1200 + 60 = 1960 clean
+    # of 2260 delivered -> 86.7 %; nothing unmet
+    assert dash.ndfeb_card.title_label.text() == "NdFeB magnets · 2027 · defense compliant share"
+    assert dash.ndfeb_card.value_label.text() == "100.0 %"
+    assert dash.ndfeb_card.detail_label.text() == "All segments 86.7 % clean<br>Unmet 0.0 t of 2,260 t demand"
+    # unmet over the horizon: 50 t NdFeB in 2026 + 20 t SmCo in 2026 and 2027 = 90 t
+    assert "Unmet over the horizon: 90.0 t" in dash.total_card.detail_label.text()
+    # 3 investments committing 400 + 150 + 80 = $630 M (undiscounted)
+    assert "3 investments · $630.0 M undiscounted" in dash.capex_card.detail_label.text()
+    # SmCo 2027: 40 of 60 t delivered, all clean, 20 t unmet (shown in red)
+    assert dash.smco_card.value_label.text() == "100.0 %"
     assert "Unmet 20.0 t of 60.0 t demand" in dash.smco_card.detail_label.text()
+    assert "#b3261e" in dash.smco_card.detail_label.text()
     k = compute_kpis(small_project(), hand_result())
     assert k.products[0].clean_share == pytest.approx(1960 / 2260)
+    assert k.products[0].defense_clean_share == 1.0 and k.products[0].defense_demand_t == 760
+    assert (k.products[1].defense_demand_t, k.products[1].defense_unmet_t) == (60, 20)
 
 
 def test_supply_chart_stacks_clean_other_unmet_with_a_demand_line(dash):
@@ -60,9 +68,16 @@ def test_supply_chart_stacks_clean_other_unmet_with_a_demand_line(dash):
     assert bars["Clean"][1] == pytest.approx(700 + 1200 + 60)
     line = [s for s in dash.supply_view.chart().series() if isinstance(s, QLineSeries)][0]
     assert [p.y() for p in line.points()][:2] == [2160, 2260]
+    dash.segment_combo.setCurrentIndex(dash.segment_combo.findData("defense"))
+    bars = _bars(dash.supply_view)  # defense only: 550 + 60 platform clean, 50 unmet in 2026
+    assert (bars["Clean"][0], bars["Other origin"][0], bars["Unmet"][0]) == (610, 0, 50)
+    assert "defense supply" in dash.supply_view.chart().title()
     dash.product_combo.setCurrentIndex(dash.product_combo.findData("smco_magnet"))
     bars = _bars(dash.supply_view)
     assert bars["Clean"][:3] == [40, 40, 60] and bars["Unmet"][:3] == [20, 20, 0]
+    dash.segment_combo.setCurrentIndex(dash.segment_combo.findData("commercial"))
+    assert dash.supply_view.chart().series() == []  # no commercial SmCo demand
+    assert "No commercial demand" in dash.supply_view.chart().title()
 
 
 def test_cost_and_marginal_charts(dash):
@@ -73,7 +88,10 @@ def test_cost_and_marginal_charts(dash):
     names = sorted(s.name() for s in lines)
     assert names == ["NdFeB magnets (commercial)", "NdFeB magnets (defense)", "SmCo magnets (defense)"]
     defense = next(s for s in lines if s.name() == "NdFeB magnets (defense)")
-    assert [(p.x(), p.y()) for p in defense.points()][:2] == [(2026, 95_000), (2027, 93_000)]
+    # x = index of the year on the category axis 2026..2032
+    assert [(p.x(), p.y()) for p in defense.points()][:2] == [(0, 95_000), (1, 93_000)]
+    axis = next(a for a in dash.marginal_view.chart().axes(Qt.Orientation.Horizontal))
+    assert axis.categories()[:2] == ["2026", "2027"]
     # 60k..140k spans less than 50x: a linear axis
     assert not any(isinstance(a, QLogValueAxis) for a in dash.marginal_view.chart().axes())
 

@@ -117,6 +117,9 @@ def test_panel_solve_gives_the_planners_figures(qtbot, no_thread_left):
         assert (g.clean_share is None) == (w.clean_share is None)
         if w.clean_share is not None:
             assert g.clean_share == pytest.approx(w.clean_share, abs=1e-9)
+        assert g.defense_unmet_t == pytest.approx(w.defense_unmet_t, abs=1e-6)
+        if w.defense_clean_share is not None:
+            assert g.defense_clean_share == pytest.approx(w.defense_clean_share, abs=1e-9)
     # and the cards show exactly those figures
     assert dash.total_card.value_label.text() == cost_cards_text(want)[0][1]
     assert dash.capex_card.value_label.text() == cost_cards_text(want)[1][1]

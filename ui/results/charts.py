@@ -19,7 +19,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
 from ui.results.summary import SupplyYear, material_label
@@ -43,6 +43,8 @@ def _base_chart(title: str) -> QChart:
     chart.setBackgroundRoundness(0)
     chart.layout().setContentsMargins(0, 0, 0, 0)
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    chart.setLocale(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    chart.setLocalizeNumbers(True)  # axis labels with thousands separators: 20,000
     return chart
 
 
@@ -73,9 +75,10 @@ def _year_axis(years: list[int]) -> QBarCategoryAxis:
     return axis
 
 
-def supply_chart(product: str, rows: list[SupplyYear]) -> QChart:
+def supply_chart(product: str, rows: list[SupplyYear], segment: str | None = None) -> QChart:
     """Stacked bars per year: clean, other-origin and unmet tonnes; a line for total demand."""
-    chart = _base_chart(f"{material_label(product)}: supply vs demand (t)")
+    scope = f"{segment} " if segment else ""
+    chart = _base_chart(f"{material_label(product)}: {scope}supply vs demand (t)")
     years = [r.year for r in rows]
     series = QStackedBarSeries()
     for name, values in (
@@ -143,13 +146,8 @@ def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], 
     chart = _base_chart("Marginal cost of one more tonne ($/t)")
     values = [v for pts in series_data.values() for _, v in pts]
     use_log = bool(values) and min(values) > 0 and max(values) / min(values) > 50
-    x = QValueAxis()
-    x.setLabelFormat("%d")
-    if years:
-        x.setRange(years[0] - 0.5, years[-1] + 0.5)
-        x.setTickType(QValueAxis.TickType.TicksDynamic)
-        x.setTickAnchor(years[0])
-        x.setTickInterval(1 if len(years) <= 16 else 2)
+    x = _year_axis(years)  # points sit at x = index of their year (category centres)
+    index = {y: i for i, y in enumerate(years)}
     if use_log:
         y = QLogValueAxis()
         y.setBase(10)
@@ -168,10 +166,12 @@ def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], 
         s = QLineSeries()
         s.setName(f"{material_label(product)} ({segment})")
         for year, v in pts:
-            if use_log and v <= 0:
+            if (use_log and v <= 0) or year not in index:
                 continue
-            s.append(QPointF(year, v))
-        s.setPen(QPen(LINE_COLOURS[i % len(LINE_COLOURS)], 2.0))
+            s.append(QPointF(index[year], v))
+        # commercial dashed, so it stays visible where it coincides with the defense line
+        style = Qt.PenStyle.DashLine if segment == "commercial" else Qt.PenStyle.SolidLine
+        s.setPen(QPen(LINE_COLOURS[i % len(LINE_COLOURS)], 2.0, style))
         s.setPointsVisible(True)
         chart.addSeries(s)
         s.attachAxis(x)

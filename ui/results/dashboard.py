@@ -149,10 +149,14 @@ class ResultsDashboard(QWidget):
         cards_row = QHBoxLayout()
         cards_row.setSpacing(8)
         for c in self.cards:
-            cards_row.addWidget(c)
+            cards_row.addWidget(c, 1)
 
         self.product_combo = QComboBox()
         self.product_combo.currentIndexChanged.connect(self._refresh_supply_chart)
+        self.segment_combo = QComboBox()
+        for label, value in (("All segments", None), ("Defense", "defense"), ("Commercial", "commercial")):
+            self.segment_combo.addItem(label, value)
+        self.segment_combo.currentIndexChanged.connect(self._segment_picked)
         self.supply_view = charts.make_chart_view()
         self.cost_view = charts.make_chart_view()
         self.marginal_view = charts.make_chart_view()
@@ -188,7 +192,7 @@ class ResultsDashboard(QWidget):
         grid.setSpacing(8)
         product_label = QLabel("Product")
         product_label.setStyleSheet("border: none;")
-        grid.addWidget(_Card(self.supply_view, [product_label, self.product_combo]), 0, 0)
+        grid.addWidget(_Card(self.supply_view, [product_label, self.product_combo, self.segment_combo]), 0, 0)
         grid.addWidget(_Card(self.cost_view), 0, 1)
         grid.addWidget(_Card(self.marginal_view), 1, 0)
         grid.addWidget(_Card(self.investments_stack, title="Investments"), 1, 1)
@@ -227,7 +231,7 @@ class ResultsDashboard(QWidget):
         flows_head.addSpacing(16)
         flows_legend = QLabel(
             "Band width ∝ tonnes.  <span style='color:#2a9d8f'>■</span> clean   "
-            "<span style='color:#d1495b'>■</span> covered origin   "
+            "<span style='color:#d1495b'>■</span> covered class (not usable for defense)   "
             "<span style='color:#d1495b'>▨</span> unmet demand"
         )
         flows_head.addWidget(flows_legend)
@@ -383,7 +387,7 @@ class ResultsDashboard(QWidget):
         yield
 
         years = project.settings.years
-        self._supply = supply_vs_demand(result)
+        self._supply = supply_vs_demand(result, self.segment_combo.currentData())
         self.product_combo.blockSignals(True)
         for product in self._supply:
             self.product_combo.addItem(material_label(product), product)
@@ -419,10 +423,21 @@ class ResultsDashboard(QWidget):
         self.sankey.set_flows(project, result, self.flow_year)
 
     @Slot()
+    def _segment_picked(self) -> None:
+        if self.result is not None and self.result.has_plan and self._fill_steps is None:
+            self._supply = supply_vs_demand(self.result, self.segment_combo.currentData())
+            self._refresh_supply_chart()
+
+    @Slot()
     def _refresh_supply_chart(self) -> None:
         product = self.product_combo.currentData()
+        segment = self.segment_combo.currentData()
         rows = self._supply.get(product) if product else None
-        self._set_chart(self.supply_view, charts.supply_chart(product, rows) if rows else charts.message_chart("No demand in this result"))
+        if rows:
+            chart = charts.supply_chart(product, rows, segment)
+        else:
+            chart = charts.message_chart(f"No {segment or ''} demand for this product".replace("  ", " "))
+        self._set_chart(self.supply_view, chart)
 
     # ------------------------------------------------------------------ flows year
     @property

@@ -19,7 +19,9 @@ class KpiCard(QFrame):
             "QFrame#kpiCard { background: #ffffff; border: 1px solid #d9dde3; border-radius: 6px; }"
             " QLabel { border: none; background: transparent; }"
         )
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        # equal widths in a row whatever the text: the layout shares space by stretch only
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(180)
         self.title_label = QLabel(title)
         self.title_label.setStyleSheet("color: #5b6570; font-size: 9pt;")
         self.colour = NEUTRAL
@@ -34,6 +36,7 @@ class KpiCard(QFrame):
         lay.addWidget(self.title_label)
         lay.addWidget(self.value_label)
         lay.addWidget(self.detail_label)
+        lay.addStretch(1)
 
     def set(self, title: str, value: str, detail: str = "", colour: str = NEUTRAL) -> None:
         self.title_label.setText(title)
@@ -49,32 +52,52 @@ def format_musd(v: float | None) -> str:
     return "—" if v is None else f"${v:,.1f} M"
 
 
+def format_t(v: float) -> str:
+    """Tonnes: whole tonnes from 100 t, one decimal below."""
+    return f"{v:,.0f} t" if abs(v) >= 100 else f"{v:,.1f} t"
+
+
 def format_share(v: float | None) -> str:
     return "—" if v is None else f"{100 * v:.1f} %"
 
 
 def product_card_text(k: ProductKpi) -> tuple[str, str, str, str]:
-    """(title, value, detail, colour) of a product card: compliant share and unmet t in the KPI year."""
-    title = f"{material_label(k.product)} · {k.year}"
+    """(title, value, detail, colour) of a product card in the KPI year.
+
+    Value: the compliant (clean) share of defense deliveries — what 10 U.S.C. 4872 is about;
+    detail: the clean share of all deliveries (ComplianceRow) and unmet t of total demand.
+    """
     if k.demand_t <= 1e-9:
-        return title, "no demand", f"No {material_label(k.product)} demand in {k.year}.", NEUTRAL
-    value = f"{format_share(k.clean_share)} compliant"
-    detail = f"Unmet {k.unmet_t:,.1f} t of {k.demand_t:,.1f} t demand"
-    if k.unmet_t > 1e-6:
-        detail = f"<span style='color:{BAD}; font-weight:600'>{detail}</span>"
+        return f"{material_label(k.product)} · {k.year}", "no demand", f"No {material_label(k.product)} demand in {k.year}.", NEUTRAL
+    if k.defense_demand_t > 1e-9:
+        title = f"{material_label(k.product)} · {k.year} · defense compliant share"
+        share = k.defense_clean_share
+    else:
+        title = f"{material_label(k.product)} · {k.year} · compliant share"
+        share = k.clean_share
+    value = format_share(share)
+    lines = [f"All segments {format_share(k.clean_share)} clean"]
+    unmet = f"Unmet {format_t(k.unmet_t)} of {format_t(k.demand_t)} demand"
+    lines.append(f"<span style='color:{BAD}; font-weight:600'>{unmet}</span>" if k.unmet_t > 1e-6 else unmet)
     if k.defense_covered_origin:
-        detail += f"<br><span style='color:{BAD}; font-weight:600'>Covered origin in defense supply</span>"
+        lines.append(f"<span style='color:{BAD}; font-weight:600'>Covered origin in defense supply</span>")
     colour = GOOD
-    if k.defense_covered_origin or k.clean_share is None:
+    if k.defense_covered_origin or share is None:
         colour = BAD
-    elif k.clean_share < 1 - 1e-6:
+    elif share < 1 - 1e-6:
         colour = WARN
-    return title, value, detail, colour
+    return title, value, "<br>".join(lines), colour
 
 
 def cost_cards_text(k: Kpis) -> list[tuple[str, str, str, str]]:
     """(title, value, detail, colour) for the total cost and capex cards."""
+    unmet = f"Unmet over the horizon: {format_t(k.unmet_total_t)}"
+    if k.unmet_total_t > 1e-6:
+        unmet = f"<span style='color:{BAD}; font-weight:600'>{unmet}</span>"
+    plural = "s" if k.n_investments != 1 else ""
     return [
-        ("Total cost (discounted)", format_musd(k.total_cost_musd), "Excl. the unmet-demand penalty", NEUTRAL),
-        ("Capex (discounted)", format_musd(k.capex_musd), "Net of end-of-horizon salvage", NEUTRAL),
+        ("Total cost (discounted)", format_musd(k.total_cost_musd), f"Excl. the unmet-demand penalty<br>{unmet}", NEUTRAL),
+        ("Capex (discounted)", format_musd(k.capex_musd),
+         f"Net of end-of-horizon salvage<br>{k.n_investments} investment{plural} · "
+         f"${k.capex_committed_musd:,.1f} M undiscounted", NEUTRAL),
     ]

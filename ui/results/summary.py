@@ -65,8 +65,11 @@ class ProductKpi:
     year: int
     demand_t: float
     unmet_t: float
-    clean_share: float | None  # clean delivered / delivered; None when nothing was delivered
+    clean_share: float | None  # all segments: ComplianceRow.clean_share; None when nothing was delivered
     defense_covered_origin: bool
+    defense_demand_t: float = 0.0
+    defense_unmet_t: float = 0.0
+    defense_clean_share: float | None = None  # defense delivered clean / defense delivered
 
 
 @dataclass
@@ -76,6 +79,8 @@ class Kpis:
     kpi_year: int
     products: list[ProductKpi] = field(default_factory=list)
     unmet_total_t: float = 0.0
+    n_investments: int = 0
+    capex_committed_musd: float = 0.0  # sum of Investment.capex_musd (undiscounted)
 
 
 def kpi_year(project: Project) -> int:
@@ -86,14 +91,24 @@ def kpi_year(project: Project) -> int:
 
 def compute_kpis(project: Project, result: PlanResult) -> Kpis:
     """Total cost and capex ($M, discounted) and per magnet product in the KPI year:
-    demand t, unmet t (sum of demand rows), clean share (ComplianceRow.clean_share)."""
+    demand t and unmet t (sums of demand rows), clean share of all deliveries
+    (ComplianceRow.clean_share) and of defense deliveries (sum delivered_clean / sum delivered)."""
     year = kpi_year(project)
     demand: dict[str, float] = defaultdict(float)
     unmet: dict[str, float] = defaultdict(float)
+    d_demand: dict[str, float] = defaultdict(float)
+    d_unmet: dict[str, float] = defaultdict(float)
+    d_delivered: dict[str, float] = defaultdict(float)
+    d_clean: dict[str, float] = defaultdict(float)
     for r in result.demand:
         if r.year == year:
             demand[r.product] += r.demand
             unmet[r.product] += r.unmet
+            if r.segment == "defense":
+                d_demand[r.product] += r.demand
+                d_unmet[r.product] += r.unmet
+                d_delivered[r.product] += r.delivered
+                d_clean[r.product] += r.delivered_clean
     compliance = {(c.product, c.year): c for c in result.compliance}
     products = []
     for p in KPI_PRODUCTS:
@@ -108,6 +123,9 @@ def compute_kpis(project: Project, result: PlanResult) -> Kpis:
                 unmet_t=unmet[p],
                 clean_share=share,
                 defense_covered_origin=bool(c.defense_covered_origin) if c else False,
+                defense_demand_t=d_demand[p],
+                defense_unmet_t=d_unmet[p],
+                defense_clean_share=d_clean[p] / d_delivered[p] if d_delivered[p] > 1e-9 else None,
             )
         )
     return Kpis(
@@ -116,6 +134,8 @@ def compute_kpis(project: Project, result: PlanResult) -> Kpis:
         kpi_year=year,
         products=products,
         unmet_total_t=result.unmet_total(),
+        n_investments=len(result.investments),
+        capex_committed_musd=sum(i.capex_musd for i in result.investments),
     )
 
 
@@ -129,10 +149,13 @@ class SupplyYear:
     demand_t: float
 
 
-def supply_vs_demand(result: PlanResult) -> dict[str, list[SupplyYear]]:
-    """Per product, per year: delivered clean / other / unmet and total demand (t), all segments."""
+def supply_vs_demand(result: PlanResult, segment: str | None = None) -> dict[str, list[SupplyYear]]:
+    """Per product, per year: delivered clean / other / unmet and total demand (t), summed over
+    all segments or only ``segment`` ("defense" / "commercial")."""
     acc: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0.0, 0.0, 0.0]))
     for r in result.demand:
+        if segment is not None and r.segment != segment:
+            continue
         a = acc[r.product][r.year]
         a[0] += r.delivered_clean
         a[1] += r.delivered - r.delivered_clean

@@ -303,7 +303,7 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
             for d in report.drivers[:top]:
                 cost = f", cost {d.cost_delta_musd:+,.1f} $M" if d.cost_delta_musd is not None else ""
                 lines.append(f"  {d.facility:<28} {d.p_met_on_time:6.1%} vs {d.p_met_delayed:6.1%}"
-                             f"  (impact {d.impact:+.1%}, delayed in {d.n_delayed} samples{cost})")
+                             f"  (impact {d.impact:+.1%} ± {d.impact_se:.1%}, delayed in {d.n_delayed} samples{cost})")
         if report.bottlenecks:
             lines.append("")
             lines.append("Facilities that most often limit supply in years with unmet demand:")

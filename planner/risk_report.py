@@ -14,13 +14,17 @@ never enter a probability or a percentile.
 * Bottleneck frequency: share of samples in which a facility's capacity was binding in a year with
   unmet demand.
 * Drivers: for each facility whose delay varies across samples,
-  impact = P(all defense demand met in the target year | on time) - P(... | delayed),
-  and cost delta = mean cost when delayed - mean cost when on time ($M).
+  impact = P(all defense demand met in the target year | on time) - P(... | delayed), with its
+  standard error sqrt(p1 (1 - p1) / n1 + p2 (1 - p2) / n2), and cost delta = mean cost when
+  delayed - mean cost when on time ($M). Delays are drawn independently per facility, so each
+  impact is an unbiased marginal estimate -- but with few samples several facilities can share
+  the same delayed samples by chance; read the standard error.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import statistics
 from dataclasses import asdict, dataclass, field
 from typing import Any, Iterable
@@ -58,6 +62,7 @@ class Driver:
     p_met_delayed: float
     impact: float  # p_met_on_time - p_met_delayed
     cost_delta_musd: float | None  # mean cost delayed - mean cost on time
+    impact_se: float = 0.0  # standard error: sqrt(p1 (1 - p1) / n1 + p2 (1 - p2) / n2)
 
 
 @dataclass
@@ -202,6 +207,7 @@ def _drivers(ok: list[SampleSummary], year: int) -> list[Driver]:
         c_on = [s.total_cost_musd for s in on_time if s.total_cost_musd is not None]
         c_del = [s.total_cost_musd for s in delayed if s.total_cost_musd is not None]
         cost_delta = (sum(c_del) / len(c_del) - sum(c_on) / len(c_on)) if c_on and c_del else None
-        out.append(Driver(f, len(on_time), len(delayed), p_on, p_del, p_on - p_del, cost_delta))
+        se = math.sqrt(p_on * (1 - p_on) / len(on_time) + p_del * (1 - p_del) / len(delayed))
+        out.append(Driver(f, len(on_time), len(delayed), p_on, p_del, p_on - p_del, cost_delta, se))
     out.sort(key=lambda d: (-d.impact, -(d.cost_delta_musd or 0.0), d.facility))
     return out

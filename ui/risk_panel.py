@@ -33,6 +33,7 @@ from PySide6.QtCore import QMargins, QObject, QPointF, Qt, QThread, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -140,21 +141,46 @@ class BackgroundTask(QObject):
 
 
 # ---------------------------------------------------------------------------------- widgets
+class ElidedLabel(QLabel):
+    """A one-line label that shortens its text with "…" instead of widening its parent."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt name)
+        self._full = text
+        self.setToolTip(text if text else "")
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(10, self.width() - 2)
+        super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
+
+
 class Card(QFrame):
-    """A small title, one large figure and a line of detail."""
+    """A small title, one large figure and a line of detail; equal widths in a row."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("card")
         self.setStyleSheet("QFrame#card { background: #ffffff; border: 1px solid #d9dde3; border-radius: 6px; }"
                            " QLabel { border: none; background: transparent; }")
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.title = QLabel(title)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.title = ElidedLabel(title)
         self.title.setStyleSheet(f"color: {MUTED}; font-size: 9pt;")
-        self.value = QLabel("—")
-        self.detail = QLabel("")
+        self.value = ElidedLabel("—")
+        self.detail = ElidedLabel("")
         self.detail.setStyleSheet(f"color: {MUTED}; font-size: 9pt;")
-        self.detail.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 8, 12, 8)
         lay.setSpacing(2)
@@ -164,8 +190,9 @@ class Card(QFrame):
 
     def set(self, title: str, value: str, detail: str = "", colour: str = NEUTRAL) -> None:
         self.title.setText(title)
+        size = "17pt" if len(value) <= 22 else "13pt"
+        self.value.setStyleSheet(f"color: {colour}; font-size: {size}; font-weight: 600;")
         self.value.setText(value)
-        self.value.setStyleSheet(f"color: {colour}; font-size: 17pt; font-weight: 600;")
         self.detail.setText(detail)
 
 
@@ -350,7 +377,7 @@ def _pct(v: float) -> str:
 class RiskPanel(QWidget):
     """Monte Carlo controls, progress, cancel and the results (see module docstring).
 
-    ``run_fn(project, n, seed, workers, time_limit_s, state) -> RiskReport`` may be replaced
+    ``run_fn(project, n, seed, workers, options, state) -> RiskReport`` may be replaced
     (tests); by default it calls ``planner.risk.run_risk``.
     """
 
@@ -382,6 +409,14 @@ class RiskPanel(QWidget):
         self.time_spin.setSuffix(" s")
         self.time_spin.setValue(float(getattr(getattr(document.project, "settings", None), "time_limit_s", 120)))
         self.time_spin.setToolTip("Time limit per sample solve")
+        self.scenario_combo = QComboBox()
+        self.scenario_combo.setToolTip("Sample delays and overruns around the base project or a scenario")
+        self.scenario_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.refresh_scenarios()
+        for sig in ("project_replaced", "inputs_changed"):
+            signal = getattr(document, sig, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(self.refresh_scenarios)
         self.run_button = QPushButton("Run risk analysis")
         self.run_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel")
@@ -396,8 +431,8 @@ class RiskPanel(QWidget):
         self.status_label.setWordWrap(True)
 
         form = QHBoxLayout()
-        for label, w in (("Samples", self.n_spin), ("Seed", self.seed_spin), ("Workers", self.workers_spin),
-                         ("Time limit / sample", self.time_spin)):
+        for label, w in (("Around", self.scenario_combo), ("Samples", self.n_spin), ("Seed", self.seed_spin),
+                         ("Workers", self.workers_spin), ("Time limit / sample", self.time_spin)):
             box = QFormLayout()
             box.setContentsMargins(0, 0, 0, 0)
             box.addRow(label, w)
@@ -412,7 +447,7 @@ class RiskPanel(QWidget):
         self.card_failed = Card("Samples")
         cards = QHBoxLayout()
         for c in (self.card_met, self.card_cost, self.card_driver, self.card_failed):
-            cards.addWidget(c)
+            cards.addWidget(c, 1)
 
         self.cost_view = _chart_view()
         self.cost_view.setChart(cost_histogram_chart([], {}))
@@ -452,6 +487,19 @@ class RiskPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
 
     # ------------------------------------------------------------------ run / cancel
+    def refresh_scenarios(self, *_: Any) -> None:
+        """List "Base project" and the document's scenarios, keeping the current choice if it still exists."""
+        current = self.scenario_combo.currentData()
+        self.scenario_combo.blockSignals(True)
+        self.scenario_combo.clear()
+        self.scenario_combo.addItem("Base project", None)
+        for sc in getattr(self.document.project, "scenarios", []):
+            if sc.id != "base":
+                self.scenario_combo.addItem(sc.name or sc.id, sc.id)
+        k = self.scenario_combo.findData(current)
+        self.scenario_combo.setCurrentIndex(max(0, k))
+        self.scenario_combo.blockSignals(False)
+
     def is_running(self) -> bool:
         return self._task is not None
 
@@ -461,9 +509,11 @@ class RiskPanel(QWidget):
             return
         project = self.document.project.model_copy(deep=True)
         n, seed, workers = self.n_spin.value(), self.seed_spin.value(), self.workers_spin.value()
-        time_limit = self.time_spin.value()
+        from planner.solve import SolveOptions
+
+        options = SolveOptions(scenario=self.scenario_combo.currentData(), time_limit_s=self.time_spin.value())
         run_fn = self._run_fn
-        self._task = BackgroundTask(lambda state: run_fn(project, n, seed, workers, time_limit, state), self)
+        self._task = BackgroundTask(lambda state: run_fn(project, n, seed, workers, options, state), self)
         self._task.progress.connect(self._on_progress)
         self._task.result_ready.connect(self._on_report)
         self._task.failed.connect(self._on_failed)
@@ -507,6 +557,12 @@ class RiskPanel(QWidget):
         self.report_ready.emit(report)
 
     # --------------------------------------------------------------------- results
+    def _short_name(self, facility_id: str) -> str:
+        try:
+            return self.document.project.facility(facility_id).name or facility_id
+        except (KeyError, AttributeError):
+            return facility_id
+
     def _name(self, facility_id: str) -> str:
         """'Name (id)' for a facility of the document's project, else the id."""
         try:
@@ -519,13 +575,14 @@ class RiskPanel(QWidget):
         """Fill cards, charts and tables from a ``planner.risk_report.RiskReport``."""
         self.report = report
         y = report.target_year
+        around = self.scenario_combo.currentText() if self.scenario_combo.currentData() else "base project"
         if report.cancelled:
             self.status_label.setText(f"Cancelled after {report.n_completed} of {report.n_requested} samples; "
                                       "the figures below use the finished samples only.")
         else:
             rate = report.n_completed / max(report.seconds, 1e-9)
             self.status_label.setText(f"{report.n_completed} samples in {report.seconds:.1f} s ({rate:.1f}/s), "
-                                      f"seed {report.seed}.")
+                                      f"seed {report.seed}, around the {around}.")
         p = report.p_met_all.get(y)
         if p is None:
             self.card_met.set(f"Defense demand met in {y}", "—", "no sample with a plan" if not report.n_ok else
@@ -542,13 +599,13 @@ class RiskPanel(QWidget):
             self.card_cost.set("Total cost P50 (discounted)", "—")
         if report.drivers and report.drivers[0].impact > 0:
             d = report.drivers[0]
-            self.card_driver.set(f"Project that matters most for {y}", self._name(d.facility),
+            self.card_driver.set(f"Project that matters most for {y}", self._short_name(d.facility),
                                  f"P(met) {_pct(d.p_met_on_time)} on time vs {_pct(d.p_met_delayed)} delayed", NEUTRAL)
         else:
             costly = [d for d in report.drivers if (d.cost_delta_musd or 0) > 0]
             if costly:
                 d = max(costly, key=lambda d: d.cost_delta_musd)
-                self.card_driver.set("Costliest project to delay", self._name(d.facility),
+                self.card_driver.set("Costliest project to delay", self._short_name(d.facility),
                                      f"+${_fmt_money(d.cost_delta_musd)} M when late; no delay changed {y} compliance")
             else:
                 self.card_driver.set(f"Project that matters most for {y}", "—", "no delay changed the outcome")
@@ -561,7 +618,7 @@ class RiskPanel(QWidget):
 
         self.tabs.setTabText(0, f"Projects that drive {y}")
         _fill(self.drivers_table, [
-            [self._name(d.facility), _pct(d.p_met_on_time), _pct(d.p_met_delayed), f"{100 * d.impact:+.0f} pts",
+            [self._name(d.facility), _pct(d.p_met_on_time), _pct(d.p_met_delayed), f"{100 * d.impact:+.0f} ± {100 * d.impact_se:.0f} pts",
              f"{d.n_delayed} samples", "—" if d.cost_delta_musd is None else f"{d.cost_delta_musd:+,.1f}"]
             for d in report.drivers
         ])
@@ -574,8 +631,7 @@ class RiskPanel(QWidget):
         self.tabs.setTabText(3, f"Failed samples ({report.n_failed})")
 
 
-def _default_run(project, n, seed, workers, time_limit_s, state):
+def _default_run(project, n, seed, workers, options, state):
     from planner.risk import run_risk
-    from planner.solve import SolveOptions
 
-    return run_risk(project, n, seed=seed, workers=workers, options=SolveOptions(time_limit_s=time_limit_s), state=state)
+    return run_risk(project, n, seed=seed, workers=workers, options=options, state=state)

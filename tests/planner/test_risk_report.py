@@ -53,6 +53,7 @@ def test_probabilities_percentiles_frequencies_and_drivers():
     assert [(b.facility, b.count, b.share) for b in rep.bottlenecks] == [("sep", 2, 0.2), ("mag", 1, 0.1)]
     (d,) = rep.drivers
     assert (d.n_on_time, d.n_delayed, d.p_met_on_time, d.p_met_delayed) == (8, 2, 1.0, 0.0)
+    assert d.impact_se == 0.0  # both shares are 0 or 1
     assert d.cost_delta_musd == pytest.approx((2 + 4) / 2 - (1 + 3 + 5 + 6 + 7 + 8 + 9 + 10) / 8)
     data = json.loads(rep.to_json())
     assert data["p_met"]["ndfeb_magnet"]["2027"] == 0.8 and data["n_failed"] == 1
@@ -89,3 +90,15 @@ def test_summarise_uses_clean_deliveries_from_the_compliance_year_and_bottleneck
     assert SampleSummary.from_dict(json.loads(json.dumps(s.to_dict()))) == s
     failed = summarise(5, PlanResult(Status.INFEASIBLE, "no plan", "highs"), 2027)
     assert not failed.ok and failed.status == "infeasible" and failed.total_cost_musd is None
+
+
+def test_driver_standard_error():
+    samples = [
+        _sample(0, 1.0, delays={"f": 0}),
+        _sample(1, 1.0, short2027=50.0, delays={"f": 0}),
+        _sample(2, 1.0, short2027=50.0, delays={"f": 1}),
+        _sample(3, 1.0, short2027=50.0, delays={"f": 2}),
+    ]
+    (d,) = aggregate(samples, project="p", n_requested=4, seed=0, target_year=2027).drivers
+    assert (d.p_met_on_time, d.p_met_delayed, d.impact) == (0.5, 0.0, 0.5)
+    assert d.impact_se == pytest.approx((0.5 * 0.5 / 2) ** 0.5)  # sqrt(p(1-p)/n) of the on-time group

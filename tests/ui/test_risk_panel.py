@@ -40,13 +40,27 @@ def test_run_four_samples_reaches_100_percent_and_fills_the_results(qtbot, panel
     assert panel.run_button.isEnabled() and not panel.cancel_button.isEnabled()
     # the cards and tables show the report's figures
     p = report.p_met_all[2027]
-    assert panel.card_met.value.text() == f"{100 * p:.0f} %"
-    assert panel.card_failed.value.text() == "4 / 4"
+    assert panel.card_met.value.full_text() == f"{100 * p:.0f} %"
+    assert panel.card_failed.value.full_text() == "4 / 4"
     assert panel.investments_table.rowCount() == len(report.investments) >= 1
     assert panel.investments_table.item(0, 1).text() == report.investments[0].option
     assert panel.drivers_table.rowCount() == len(report.drivers)
     assert panel.cost_view.chart().series()[0].barSets()[0].sum() == 4  # every sample in the histogram
     assert active_tasks() == []
+
+
+def test_sampling_around_a_scenario(qtbot, panel):
+    assert [panel.scenario_combo.itemData(k) for k in range(panel.scenario_combo.count())] == [
+        None, "china_cut", "sep_late", "demand_x2", "capex_up"]
+    panel.scenario_combo.setCurrentIndex(panel.scenario_combo.findData("demand_x2"))
+    panel.n_spin.setValue(2)
+    panel.workers_spin.setValue(1)
+    with qtbot.waitSignal(panel.report_ready, timeout=120_000) as blocker:
+        panel.run_button.click()
+    report = blocker.args[0]
+    assert all(s.defense_demand_t["ndfeb_magnet"][2027] == 300.0 for s in report.samples)  # demand x 2
+    assert "Defense demand x2" in panel.status_label.text()
+    qtbot.waitUntil(lambda: not panel.is_running(), timeout=10_000)
 
 
 @pytest.mark.parametrize("workers", [1, 2])

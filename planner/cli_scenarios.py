@@ -73,7 +73,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         try:
             write_scenarios_workbook(args.xlsx, project, results)
             print(f"wrote {args.xlsx}")
-        except (ReportWriteError, OSError) as e:
+        except (ReportWriteError, OSError, ValueError) as e:
             print(f"mine2magnet: {e}", file=sys.stderr)
             code = max(code, EXIT_FAILED)
     return code

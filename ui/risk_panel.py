@@ -310,7 +310,10 @@ def p_met_chart(p_met: dict[str, dict[int, float]], p_met_all: dict[int, float],
     lines: list[tuple[str, dict[int, float], QPen]] = []
     for i, (prod, by) in enumerate(sorted(p_met.items())):
         lines.append((product_label(prod), by, QPen(LINE_COLOURS[i % len(LINE_COLOURS)], 2.2)))
-    if len(p_met) > 1:
+    same_as_a_product = any(
+        set(by) == set(p_met_all) and all(abs(by[y] - p_met_all[y]) < 1e-12 for y in by) for by in p_met.values()
+    )
+    if len(p_met) > 1 and not same_as_a_product:  # an identical line would only hide the product's
         pen = QPen(QColor(30, 30, 30), 1.6, Qt.PenStyle.DashLine)
         lines.append(("All products", p_met_all, pen))
     for name, by, pen in lines:
@@ -325,11 +328,12 @@ def p_met_chart(p_met: dict[str, dict[int, float]], p_met_all: dict[int, float],
         s.attachAxis(y)
     if target_year in p_met_all:  # a marker on the compliance year
         m = QScatterSeries()
-        m.setName(f"{target_year}: {100 * p_met_all[target_year]:.0f} %")
+        m.setName(f"{target_year} (all products): {100 * p_met_all[target_year]:.0f} %")
         m.append(QPointF(target_year, 100 * p_met_all[target_year]))
-        m.setMarkerSize(13)
-        m.setColor(QColor(209, 73, 91))
-        m.setBorderColor(QColor(120, 20, 30))
+        m.setMarkerSize(14)
+        m.setColor(QColor(255, 255, 255, 0))
+        m.setBorderColor(QColor(29, 39, 51))
+        m.setPen(QPen(QColor(29, 39, 51), 2.0))
         chart.addSeries(m)
         m.attachAxis(x)
         m.attachAxis(y)

@@ -155,7 +155,16 @@ def test_cli_scenarios_xlsx(tmp_path, capsys):
     except ImportError:
         has_writer = False
     if has_writer:
-        assert code == 0 and out.exists() and out.stat().st_size > 0
+        import openpyxl
+
+        assert code == 0
+        ws = openpyxl.load_workbook(out)["Scenario comparison"]
+        rows = list(ws.iter_rows(values_only=True))
+        header = next(r for r in rows if r and r[0] == "Figure")
+        assert list(header[1:6]) == ["base", "china_cut", "sep_late", "demand_x2", "capex_up"]
+        cost = next(r for r in rows if r and r[0] == "Total cost ($M)")
+        assert all(isinstance(v, float) for v in cost[1:6])  # numbers, not text
+        assert cost[1] < cost[4]  # base is cheaper than doubled defense demand
     else:
         assert code == 1 and "not available" in capsys.readouterr().err and not out.exists()
 

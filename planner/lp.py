@@ -12,6 +12,7 @@ and duals are written back by name and tests look variables and rows up by key.
 from __future__ import annotations
 
 import math
+from itertools import repeat
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable
 
@@ -111,10 +112,11 @@ class LinearProgram:
         self.row_family.append(family)
         self.row_lo.append(lo)
         self.row_hi.append(hi)
-        for c, v in items:
-            self.coo_row.append(i)
-            self.coo_col.append(c)
-            self.coo_val.append(v)
+        if items:
+            cols, vals = zip(*items)
+            self.coo_row.extend(repeat(i, len(cols)))
+            self.coo_col.extend(cols)
+            self.coo_val.extend(vals)
         return i
 
     def row(self, family: str, *key: Hashable) -> int:

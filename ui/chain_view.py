@@ -324,7 +324,7 @@ class RouteEdge(QGraphicsPathItem):
             painter.setFont(font)
             painter.setPen(self.colour.darker(150))
             mid = self.path().pointAtPercent(0.5)
-            painter.drawText(mid + QPointF(4, -4), f"{fmt_number(round(self.tonnes))} t")
+            painter.drawText(mid + QPointF(4, -4), f"{fmt_number(float(round(self.tonnes)))} t")
 
 
 class ChainView(QGraphicsView):
@@ -572,7 +572,7 @@ class ChainView(QGraphicsView):
                 continue
             added = sum(i.added_tpy for i in items)
             first = min(i.online_year for i in items)
-            node.set_investment(f"+{fmt_number(round(added))} t/yr from {first}", first <= year)
+            node.set_investment(f"+{fmt_number(float(round(added)))} t/yr from {first}", first <= year)
 
     def invested_facilities(self) -> set[str]:
         return {fid for fid, node in self.nodes.items() if node.investment}

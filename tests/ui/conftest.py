@@ -31,6 +31,20 @@ def isolated_app_paths(tmp_path, monkeypatch, qapp):
 
 
 @pytest.fixture(autouse=True)
+def no_blocking_dialogs(monkeypatch):
+    """A message box a test did not expect answers Cancel instead of waiting for a click."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from ui import dialogs
+
+    def answer(box):
+        box.deleteLater()
+        return QMessageBox.StandardButton.Cancel
+
+    monkeypatch.setattr(dialogs, "exec_dialog", answer)
+
+
+@pytest.fixture(autouse=True)
 def no_thread_left_behind():
     before = {t.ident for t in threading.enumerate()}
     yield

@@ -1,0 +1,154 @@
+"""Chain view: nodes and arrows match the project, selection, add/connect/delete, flows."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.vocab import Element, Stage
+from planner.result import Flow, Investment, PlanResult, Status
+from tests.ui.demo_project import demo_project
+from ui.chain_view import ChainView, FacilityNode, RouteEdge, country_colour
+from ui.connect_dialog import ConnectDialog
+from ui.document import Document
+from ui.inspector import Inspector
+
+
+@pytest.fixture
+def doc(qapp):
+    return Document(demo_project())
+
+
+@pytest.fixture
+def view(qtbot, doc):
+    v = ChainView(doc)
+    qtbot.addWidget(v)
+    v.resize(1000, 700)
+    return v
+
+
+def test_one_node_per_facility_and_one_arrow_per_route(view, doc):
+    assert len(view.nodes) == len(doc.project.facilities) == 25
+    assert len(view.edges) == len(doc.project.routes) == 26
+    assert len([i for i in view.scene().items() if isinstance(i, FacilityNode)]) == 25
+    # stage columns: mines left of cracking left of separation ... left of magnets
+    x = {fid: n.scenePos().x() for fid, n in view.nodes.items()}
+    assert x["mp-mine"] < x["kalgoorlie"] < x["lynas-lamp"] == x["cyclic-kingston"] < x["kmp"] == x["sherritt"]
+    assert x["kmp"] < x["noveon"] == x["electron-energy"]
+    # no two nodes overlap
+    rects = [n.sceneBoundingRect().adjusted(8, 10, -10, -20) for n in view.nodes.values()]
+    assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1:])
+
+
+def test_compliance_badge_and_country_colours(view, doc):
+    assert view.nodes["shenghe-ref"].covered is True  # facility in China
+    assert view.nodes["lynas-lamp"].covered is False
+    doc.set_field(doc.project.facility("noveon"), "chinese_technology", True)
+    view.rebuild()
+    assert view.nodes["noveon"].covered is True
+    assert country_colour("US") != country_colour("AU")
+    assert country_colour("ZZ").name() == country_colour("ZZ").name()  # stable fallback
+
+
+def test_add_and_delete_facility_from_the_view_updates_nodes(view, doc, qtbot):
+    f = view.add_facility(Stage.METAL)
+    qtbot.waitUntil(lambda: len(view.nodes) == 26, timeout=2000)
+    assert f.id in view.nodes and doc.current_facility is f
+    assert f.element_recovery  # a metal plant starts with default recoveries
+    doc.remove_facility(doc.project.facility("kmp"))
+    qtbot.waitUntil(lambda: len(view.nodes) == 25, timeout=2000)
+    assert "kmp" not in view.nodes and len(view.edges) == 26 - 8
+    doc.undo_stack.undo()
+    qtbot.waitUntil(lambda: len(view.edges) == 26, timeout=2000)
+    assert "kmp" in view.nodes
+
+
+def test_selecting_a_node_selects_the_facility_and_the_inspector_edits_it(view, doc, qtbot):
+    inspector = Inspector(doc)
+    qtbot.addWidget(inspector)
+    view.nodes["mt-weld"].setSelected(True)
+    mt_weld = doc.project.facility("mt-weld")
+    assert doc.current_facility is mt_weld
+    assert "Mt Weld mine" in inspector.header.text()
+    spec = next(s for s in inspector.form.specs if s.attr == "capacity_tpy")
+    assert inspector.form.commit(spec, "13000") is True
+    assert mt_weld.capacity_tpy == 13000
+    assert inspector.form.commit(spec, "-3") is False
+    assert mt_weld.capacity_tpy == 13000 and not inspector.form.error.isHidden()
+    assert "must be >= 0" in inspector.form.error.text()
+    assay = next(s for s in inspector.form.specs if s.attr == "assay")
+    assert inspector.form.commit(assay, "ndpr: 0.3, dy: 0.01")
+    assert mt_weld.assay == {Element.NDPR: 0.3, Element.DY: 0.01}
+    assert not inspector.form.commit(assay, "ndpr: 0.9, dy: 0.2")  # shares add up to more than 1
+    assert mt_weld.assay == {Element.NDPR: 0.3, Element.DY: 0.01}
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert mt_weld.capacity_tpy == 12000
+    # selection from elsewhere selects the node
+    doc.set_current_facility(doc.project.facility("noveon"))
+    assert view.nodes["noveon"].isSelected() and not view.nodes["mt-weld"].isSelected()
+
+
+def test_connect_offers_only_materials_the_source_makes_and_the_target_uses(view, doc):
+    mine = doc.project.facility("mp-mine")
+    dialog = ConnectDialog(doc, mine)
+    targets = {dialog.target_combo.itemData(i) for i in range(dialog.target_combo.count())}
+    # concentrate goes to cracking plants and concentrate-fed separators, not carbonate-fed ones
+    assert targets == {"kalgoorlie", "mp-separation", "eneabba-refinery", "white-mesa", "silmet", "shenghe-ref"}
+    dialog.set_target("silmet")
+    assert [dialog.material_combo.itemData(i) for i in range(dialog.material_combo.count())] == ["concentrate"]
+    route = dialog.build_route()
+    assert (route.from_id, route.to_id, route.material.value) == ("mp-mine", "silmet", "concentrate")
+    doc.insert_item(doc.project, "routes", route)
+    view.rebuild()
+    assert len(view.edges) == 27
+
+    lcm = ConnectDialog(doc, doc.project.facility("lcm"))
+    lcm.set_target("electron-energy")
+    assert [lcm.material_combo.itemData(i) for i in range(lcm.material_combo.count())] == ["sm_metal"]
+    dialog.deleteLater()
+    lcm.deleteLater()
+
+
+def _edge(view: ChainView, src: str, dst: str) -> RouteEdge:
+    return next(e for e in view.edges if e.route.from_id == src and e.route.to_id == dst)
+
+
+def test_show_flows_sets_arrow_widths_and_marks_investments(view):
+    result = PlanResult(
+        status=Status.OPTIMAL, message="ok", solver="test",
+        flows=[
+            Flow("kmp", "noveon", "ndpr_metal", 2030, "clean", 300.0),
+            Flow("kmp", "noveon", "ndpr_metal", 2030, "covered", 100.0),  # classes add up: 400 t
+            Flow("kmp", "evac-sumter", "ndpr_metal", 2030, "clean", 100.0),
+            Flow("kmp", "evac-sumter", "ndpr_metal", 2031, "clean", 900.0),  # other year: ignored
+            Flow("cn-ndfeb", "dod-ndfeb", "ndfeb_magnet", 2030, "covered", 50.0),  # not a route
+        ],
+        investments=[Investment("mp-magnets", "mp-10x", 2027, 2029, 7000.0, 840.0),
+                     Investment("vulcan-benson", "vulcan-build", 2029, 2031, 5000.0, 700.0)],
+    )
+    view.show_flows(result, 2030)
+    # width = 1 + 11 * sqrt(t / t_max), t_max = 400 t
+    assert _edge(view, "kmp", "noveon").width == pytest.approx(12.0)
+    assert _edge(view, "kmp", "evac-sumter").width == pytest.approx(1 + 11 * 0.5)
+    assert _edge(view, "kmp", "noveon").tonnes == pytest.approx(400.0)
+    assert _edge(view, "mp-mine", "mp-separation").width == pytest.approx(1.0)  # no flow that year
+    assert view.invested_facilities() == {"mp-magnets", "vulcan-benson"}
+    assert view.nodes["mp-magnets"].investment == "+7,000 t/yr from 2029"
+    assert view.nodes["mp-magnets"].invest_online and not view.nodes["vulcan-benson"].invest_online
+    assert "400 t" in _edge(view, "kmp", "noveon").toolTip()
+
+    view.show_flows(result, 2031)
+    assert _edge(view, "kmp", "evac-sumter").width == pytest.approx(12.0)
+    assert _edge(view, "kmp", "noveon").width == pytest.approx(1.0)
+    assert view.nodes["vulcan-benson"].invest_online
+
+    view.rebuild()  # a redraw keeps the flows
+    assert _edge(view, "kmp", "evac-sumter").width == pytest.approx(12.0)
+
+    view.show_flows(None, 2030)
+    assert all(e.width == pytest.approx(1.6) and e.tonnes is None for e in view.edges)
+    assert view.invested_facilities() == set()
+
+    failed = PlanResult(status=Status.INFEASIBLE, message="no plan", solver="test")
+    view.show_flows(failed, 2030)
+    assert view.invested_facilities() == set()

@@ -142,6 +142,13 @@ class FieldSpec:
     to_field: Callable[[Any, Any], Any] | None = None
     parse_as: str = "opt_float"  # kind used to parse a custom field's text
     extra: dict = field(default_factory=dict)
+    #: grey text shown when the value is None, e.g. "unlimited" or "auto: 512" (a str or obj -> str)
+    placeholder: "str | Callable[[Any], str]" = ""
+
+    def placeholder_for(self, obj: Any) -> str:
+        if self.value(obj) is not None or not self.placeholder:
+            return ""
+        return self.placeholder(obj) if callable(self.placeholder) else self.placeholder
 
     # ------------------------------------------------------------ values
     def value(self, obj: Any) -> Any:

@@ -70,6 +70,8 @@ class BoundForm(QWidget):
             return w
         w = QLineEdit()
         w.setReadOnly(spec.readonly)
+        if isinstance(spec.placeholder, str) and spec.placeholder:
+            w.setPlaceholderText(spec.placeholder)
         w.editingFinished.connect(lambda s=spec, e=w: self.commit(s, e.text()) if e.isModified() else None)
         return w
 
@@ -118,11 +120,23 @@ class BoundForm(QWidget):
                     if i >= 0:
                         w.setCurrentIndex(i)
                 elif isinstance(w, QLineEdit):
-                    w.setText(spec.edit_text(obj) if spec.kind in ("float", "opt_float") else spec.display(obj))
+                    w.setText(self._text_for(spec, obj))
                     w.setCursorPosition(0)
                     w.setModified(False)
         finally:
             self._loading = False
+
+    @staticmethod
+    def _text_for(spec: FieldSpec, obj: Any) -> str:
+        """Readable text (5,000,000) unless rounding would change the value; then the exact one."""
+        text = spec.display(obj)
+        if spec.kind in ("float", "opt_float"):
+            try:
+                if spec.parse(text) != spec.value(obj):
+                    return spec.edit_text(obj)
+            except ValueError:
+                return spec.edit_text(obj)
+        return text
 
     def _on_field_changed(self, obj: Any, _attr: str) -> None:
         if obj is self.target():

@@ -32,8 +32,10 @@ def settings_specs() -> list[FieldSpec]:
                   tooltip="largest covered share of a clean activity's inputs, by mass"),
         FieldSpec("unmet_penalty_usd_per_t", "Unmet-demand penalty ($/t)", "float",
                   tooltip="cost per tonne of demand not delivered (in the objective only)"),
-        FieldSpec("budget_musd_per_year", "Capex budget per year ($M)", "opt_float", tooltip="empty: no cap"),
-        FieldSpec("budget_total_musd", "Capex budget in total ($M)", "opt_float", tooltip="empty: no cap"),
+        FieldSpec("budget_musd_per_year", "Capex budget per year ($M)", "opt_float", tooltip="empty: no cap",
+                  placeholder="no cap"),
+        FieldSpec("budget_total_musd", "Capex budget in total ($M)", "opt_float", tooltip="empty: no cap",
+                  placeholder="no cap"),
         FieldSpec("asset_life_years", "Asset life (years)", "int", tooltip="for the end-of-horizon salvage credit"),
         FieldSpec("transport_usd_per_t_km", "Transport rate ($/t-km)", "float",
                   tooltip="default route cost = great-circle km x this rate"),
@@ -59,7 +61,8 @@ class SettingsPanel(QWidget):
         col_layout.addWidget(project_box)
         col_layout.addWidget(settings_box)
         col_layout.addStretch(1)
-        column.setMaximumWidth(720)
+        column.setMinimumWidth(560)
+        column.setMaximumWidth(760)
         inner = QWidget()
         row = QHBoxLayout(inner)
         row.addWidget(column)

@@ -15,15 +15,17 @@ from typing import Any, Callable
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
+from models.geo import great_circle_km
 from models.project import Project
 from models.vocab import DEMAND_PRODUCTS, MARKET_MATERIALS, Material, Segment, Stage, Status
 
 from .document import Document
-from .fields import FieldSpec, year_column
+from .fields import FieldSpec, fmt_number, year_column
 
 Index = QModelIndex | QPersistentModelIndex
 PROBLEM_BRUSH = QBrush(QColor("#fde2e1"))
 WARNING_BRUSH = QBrush(QColor("#fff4d6"))
+PLACEHOLDER_BRUSH = QBrush(QColor("#8a8a8a"))
 
 
 class ListTableModel(QAbstractTableModel):
@@ -122,7 +124,11 @@ class ListTableModel(QAbstractTableModel):
         spec = self.columns[index.column()]
         obj = self.item(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
-            return "" if spec.kind == "bool" else spec.display(obj)
+            if spec.kind == "bool":
+                return ""
+            return spec.display(obj) or spec.placeholder_for(obj)
+        if role == Qt.ItemDataRole.ForegroundRole and spec.placeholder_for(obj):
+            return PLACEHOLDER_BRUSH
         if role == Qt.ItemDataRole.EditRole:
             return spec.edit_text(obj)
         if role == Qt.ItemDataRole.CheckStateRole and spec.kind == "bool":
@@ -211,14 +217,16 @@ def facility_columns(project: Project) -> list[FieldSpec]:
     return [
         FieldSpec("id", "Id", tooltip="unique id: letters, digits, _ . -", width=150),
         FieldSpec("name", "Name", width=230),
-        FieldSpec("operator", "Operator", width=130),
-        FieldSpec("country", "Country", "country", width=130),
+        FieldSpec("operator", "Operator", width=170),
+        FieldSpec("country", "Country", "country", width=165),
         FieldSpec("stage", "Stage", "enum", STAGES, width=110),
         FieldSpec("status", "Status", "enum", STATUSES, width=100),
         FieldSpec("capacity_tpy", "Capacity\n(t/yr)", "float",
                   tooltip="existing nameplate capacity in the stage's activity unit (t/yr)", width=90),
-        FieldSpec("online_year", "Online\nyear", "opt_int", tooltip="first year of output; empty = already online"),
-        FieldSpec("closure_year", "Closure\nyear", "opt_int", tooltip="first year without output; empty = never"),
+        FieldSpec("online_year", "Online\nyear", "opt_int", tooltip="first year of output; empty = already online",
+                  placeholder="online"),
+        FieldSpec("closure_year", "Closure\nyear", "opt_int", tooltip="first year without output; empty = never",
+                  placeholder="never"),
         FieldSpec("variable_opex_usd_per_t", "Var. opex\n($/t)", "float", tooltip="variable operating cost per t of activity"),
         FieldSpec("fixed_opex_musd_per_yr", "Fixed opex\n($M/yr)", "float"),
         FieldSpec("chinese_technology", "Chinese\ntech", "bool",
@@ -239,21 +247,30 @@ def option_columns(project: Project) -> list[FieldSpec]:
         FieldSpec("fixed_capex_musd", "Fixed capex\n($M)", "float", tooltip="paid once if built (yes/no decision)"),
         FieldSpec("fixed_opex_musd_per_yr", "Fixed opex\n($M/yr)", "float"),
         FieldSpec("lead_time_years", "Lead time\n(yr)", "int", tooltip="years from decision to first output"),
-        FieldSpec("earliest_decision_year", "Earliest\ndecision", "opt_int"),
+        FieldSpec("earliest_decision_year", "Earliest\ndecision", "opt_int", placeholder="any year"),
         FieldSpec("ramp_up_shares", "Ramp-up shares\n(0-1 per year)", "float_list", width=130,
                   tooltip="share of the added capacity in its 1st, 2nd, ... year online; e.g. 0.3, 0.7"),
     ]
 
 
 def route_columns(project: Project) -> list[FieldSpec]:
+    def auto_cost(route: Any) -> str:
+        ends = {f.id: f for f in project.facilities}
+        a, b = ends.get(route.from_id), ends.get(route.to_id)
+        if a is None or b is None or None in (a.lat, a.lon, b.lat, b.lon):
+            return "needs a cost"
+        km = great_circle_km(a.lat, a.lon, b.lat, b.lon)
+        return f"auto: {fmt_number(float(round(km * project.settings.transport_usd_per_t_km)))}"
+
     return [
-        FieldSpec("id", "Id", width=170),
+        FieldSpec("id", "Id", width=210),
         FieldSpec("from_id", "From facility", "ref", width=170),
         FieldSpec("to_id", "To facility", "ref", width=170),
         FieldSpec("material", "Material", "enum", list(Material), width=120),
-        FieldSpec("transport_usd_per_t", "Transport\n($/t)", "opt_float",
+        FieldSpec("transport_usd_per_t", "Transport\n($/t)", "opt_float", width=100, placeholder=auto_cost,
                   tooltip="empty: great-circle distance x settings transport rate ($/t-km)"),
-        FieldSpec("capacity_tpy", "Capacity\n(t/yr)", "opt_float", tooltip="empty: unlimited"),
+        FieldSpec("capacity_tpy", "Capacity\n(t/yr)", "opt_float", tooltip="empty: unlimited",
+                  placeholder="unlimited"),
     ]
 
 
@@ -262,11 +279,12 @@ def market_columns(project: Project) -> list[FieldSpec]:
         FieldSpec("id", "Id", width=150),
         FieldSpec("name", "Name", width=220),
         FieldSpec("material", "Material", "enum", sorted(MARKET_MATERIALS, key=list(Material).index), width=120),
-        FieldSpec("origin_country", "Origin", "country", width=130),
+        FieldSpec("origin_country", "Origin", "country", width=165),
         FieldSpec("price_usd_per_t", "Price\n($/t)", "float", tooltip="landed price per tonne"),
-        FieldSpec("cap_tpy", "Cap\n(t/yr)", "opt_float", tooltip="volume cap per year; empty: unlimited"),
-        FieldSpec("first_year", "First\nyear", "opt_int"),
-        FieldSpec("last_year", "Last\nyear", "opt_int"),
+        FieldSpec("cap_tpy", "Cap\n(t/yr)", "opt_float", tooltip="volume cap per year; empty: unlimited",
+                  placeholder="unlimited"),
+        FieldSpec("first_year", "First\nyear", "opt_int", placeholder="any"),
+        FieldSpec("last_year", "Last\nyear", "opt_int", placeholder="any"),
     ]
 
 

@@ -147,7 +147,7 @@ def test_settings_form_refuses_bad_values(qtbot):
     assert form.commit(budget, "1,500") and doc.project.settings.budget_musd_per_year == 1500
     assert form.commit(budget, "") and doc.project.settings.budget_musd_per_year is None
     doc.undo_stack.undo()
-    assert form.editors["budget_musd_per_year"].text() == "1500"
+    assert form.editors["budget_musd_per_year"].text() == "1,500"
 
 
 def test_scenario_overrides_summary_dialog_and_undo(qtbot):

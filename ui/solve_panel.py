@@ -155,19 +155,19 @@ class SolvePanel(QWidget):
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow("Scenario", self.scenario_combo)
-        form.addRow("Solver", self.solver_combo)
-        form.addRow("Time limit", self.time_limit_spin)
-
         self.solve_button = QPushButton("Solve")
         self.solve_button.setDefault(True)
         self.solve_button.clicked.connect(self.start_solve)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.clicked.connect(self.cancel_solve)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.solve_button)
-        buttons.addWidget(self.cancel_button)
-        buttons.addStretch(1)
+        limit_row = QHBoxLayout()  # time limit, Solve and Cancel share a row to leave room for the log
+        limit_row.addWidget(self.time_limit_spin)
+        limit_row.addStretch(1)
+        limit_row.addWidget(self.solve_button)
+        limit_row.addWidget(self.cancel_button)
+        form.addRow("Scenario", self.scenario_combo)
+        form.addRow("Solver", self.solver_combo)
+        form.addRow("Time limit", limit_row)
 
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(False)
@@ -201,7 +201,6 @@ class SolvePanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addLayout(buttons)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.phase_label)
         layout.addWidget(self.phase_detail_label)
@@ -305,6 +304,7 @@ class SolvePanel(QWidget):
             self._tick.stop()
             self.progress_bar.setRange(0, 1)
             self.progress_bar.setValue(0)
+        self.progress_bar.setVisible(running)
         self.running_changed.emit(running)
 
     # ------------------------------------------------------------------ solving

@@ -41,7 +41,7 @@ def test_kpi_cards(dash):
     assert dash.capex_card.value_label.text() == "$150.3 M"
     # NdFeB 2027: defense 700 + platform 60 all clean; all segments 700 + 1200 + 60 = 1960 clean
     # of 2260 delivered -> 86.7 %; nothing unmet
-    assert dash.ndfeb_card.title_label.text() == "NdFeB magnets · 2027 · defense compliant share"
+    assert dash.ndfeb_card.title_label.text() == "NdFeB 2027 · defense compliant"
     assert dash.ndfeb_card.value_label.text() == "100.0 %"
     assert dash.ndfeb_card.detail_label.text() == "All segments 86.7 % clean<br>Unmet 0.0 t of 2,260 t demand"
     # unmet over the horizon: 50 t NdFeB in 2026 + 20 t SmCo in 2026 and 2027 = 90 t
@@ -86,8 +86,8 @@ def test_cost_and_marginal_charts(dash):
     assert bars["Opex"][:2] == [30, 31] and bars["Transport"][0] == 2.5 and bars["Purchases"][0] == 18
     lines = [s for s in dash.marginal_view.chart().series() if isinstance(s, QLineSeries)]
     names = sorted(s.name() for s in lines)
-    assert names == ["NdFeB magnets (commercial)", "NdFeB magnets (defense)", "SmCo magnets (defense)"]
-    defense = next(s for s in lines if s.name() == "NdFeB magnets (defense)")
+    assert names == ["NdFeB commercial", "NdFeB defense", "SmCo defense"]
+    defense = next(s for s in lines if s.name() == "NdFeB defense")
     # x = index of the year on the category axis 2026..2032
     assert [(p.x(), p.y()) for p in defense.points()][:2] == [(0, 95_000), (1, 93_000)]
     axis = next(a for a in dash.marginal_view.chart().axes(Qt.Orientation.Horizontal))
@@ -100,7 +100,7 @@ def test_investments_table(dash):
     model = dash.investments_model
     assert model.rowCount() == 3
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())] == [
-        "Facility", "Option", "Decided", "Online", "Added (t/yr)", "Capex ($M)"]
+        "Facility", "Option", "Decided", "Online", "+ t/yr", "Capex $M"]
     first = [model.data(model.index(0, c)) for c in range(model.columnCount())]
     assert first == ["Seadrift separation", "Separation plant", "2026", "2027", "8,000", "400.0"]
     proxy = dash.investments_proxy
@@ -260,3 +260,31 @@ def test_a_plan_is_drawn_in_event_loop_turns_and_a_newer_result_wins(qtbot):
     qtbot.wait(50)
     assert not d.is_filling and not d.shows_plan
     assert d.cost_view.chart().series() == [] and d.sankey.nodes == []
+
+
+def test_follows_a_document_and_marks_its_result_out_of_date(qtbot):
+    from ui.document import Document
+
+    doc = Document(small_project())
+    d = ResultsDashboard(doc)
+    qtbot.addWidget(d)
+    assert d.document is doc and not d.shows_plan
+    doc.set_result(hand_result())
+    d.finish_pending()
+    assert d.shows_plan and d.total_card.value_label.text() == "$987.6 M"
+    assert not d.is_stale_shown
+    assert doc.set_field(doc.project.facilities[0], "capacity_tpy", 5_000.0) is None
+    assert d.is_stale_shown and "Out of date" in d.stale_banner.text()
+    doc.set_result(hand_result())  # solved again
+    assert not d.is_stale_shown
+    doc.set_project(small_project())  # File > Open
+    assert not d.shows_plan and d.result is None and not d.is_stale_shown
+
+
+def test_parent_as_first_argument_still_works(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    host = QWidget()
+    qtbot.addWidget(host)
+    d = ResultsDashboard(host)
+    assert d.parent() is host and d.document is None

@@ -22,7 +22,7 @@ from PySide6.QtCharts import (
 from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
-from ui.results.summary import SupplyYear, material_label
+from ui.results.summary import SupplyYear, material_label, short_label
 
 SUPPLY_COLOURS = {"Clean": QColor(42, 157, 143), "Other origin": QColor(233, 196, 106), "Unmet": QColor(209, 73, 91)}
 COST_COLOURS = {"Capex": QColor(38, 70, 83), "Opex": QColor(42, 157, 143), "Transport": QColor(233, 196, 106),
@@ -164,7 +164,7 @@ def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], 
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     for i, ((product, segment), pts) in enumerate(series_data.items()):
         s = QLineSeries()
-        s.setName(f"{material_label(product)} ({segment})")
+        s.setName(f"{short_label(product)} {segment}")
         for year, v in pts:
             if (use_log and v <= 0) or year not in index:
                 continue

@@ -1,6 +1,11 @@
 """The results dashboard: KPI cards, charts, build-out timeline, Sankey of flows, investments.
 
-``ResultsDashboard.set_result(project, result)`` shows a PlanResult solved from ``project``
+``ResultsDashboard(document=None, parent=None)``. Standalone, call ``set_result(project, result)``.
+Given a document (``ui.document.Document`` or anything with ``project``, ``result``,
+``result_is_stale`` and the signals ``result_changed`` / ``project_replaced`` /
+``inputs_changed``), it follows the document's result and shows an "out of date" banner.
+
+``set_result(project, result)`` shows a PlanResult solved from ``project``
 (the project gives names and existing capacity; the result's scenario is re-applied for the
 latter). A result without a plan (infeasible, time limit without plan, cancelled, error) shows
 its status message and nothing else, so no stale chart survives a failed solve.
@@ -12,7 +17,7 @@ window can pass it to ``ChainView.show_flows(result, year)``.
 from __future__ import annotations
 
 from functools import partial
-from typing import Iterator
+from typing import Any, Iterator
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
@@ -91,8 +96,11 @@ class ResultsDashboard(QWidget):
 
     year_changed = Signal(int)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, document: Any = None, parent: QWidget | None = None) -> None:
+        if isinstance(document, QWidget) and parent is None:  # ResultsDashboard(parent) still works
+            document, parent = None, document
         super().__init__(parent)
+        self.document = document
         self.project: Project | None = None
         self.result: PlanResult | None = None
         self.kpis: Kpis | None = None
@@ -100,6 +108,45 @@ class ResultsDashboard(QWidget):
         self._fill_generation = 0
         self._build_ui()
         self.set_result(None, None)
+        if document is not None:
+            self._follow(document)
+
+    # ------------------------------------------------------------------ document
+    def _follow(self, doc: Any) -> None:
+        """Show ``doc.result`` and follow it: result_changed -> set_result(doc.project, result);
+        project_replaced -> clear; inputs_changed -> the out-of-date banner (doc.result_is_stale)."""
+        # bound methods (not lambdas): Qt drops the connections when this widget is destroyed
+        for name, slot in (
+            ("result_changed", self._doc_result_changed),
+            ("project_replaced", self._doc_project_replaced),
+            ("inputs_changed", self._doc_inputs_changed),
+        ):
+            signal = getattr(doc, name, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(slot)
+        if getattr(doc, "result", None) is not None:
+            self.set_result(doc.project, doc.result)
+            self.set_stale(bool(getattr(doc, "result_is_stale", False)))
+
+    @Slot(object)
+    def _doc_result_changed(self, result: Any) -> None:
+        self.set_result(self.document.project, result)
+
+    @Slot()
+    def _doc_project_replaced(self) -> None:
+        self.set_result(self.document.project, None)
+
+    @Slot()
+    def _doc_inputs_changed(self, *_args: object) -> None:
+        self.set_stale(bool(getattr(self.document, "result_is_stale", True)))
+
+    def set_stale(self, stale: bool) -> None:
+        """Show or hide the "out of date" banner (the inputs changed after this result was solved)."""
+        self.stale_banner.setVisible(bool(stale) and self.result is not None)
+
+    @property
+    def is_stale_shown(self) -> bool:
+        return not self.stale_banner.isHidden()
 
     # ------------------------------------------------------------------ layout
     def _build_ui(self) -> None:
@@ -176,7 +223,8 @@ class ResultsDashboard(QWidget):
         self.investments_table.setFrameShape(QFrame.Shape.NoFrame)
         hh = self.investments_table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized once per result, not on every change
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names share what the figures leave
+        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.investments_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         hh.setHighlightSections(False)
         self.investments_empty = QLabel("No new capacity is built in this plan.")
@@ -258,8 +306,19 @@ class ResultsDashboard(QWidget):
         self.pages.addWidget(msg_page)
         self.pages.addWidget(plan_page)
 
+        self.stale_banner = QLabel(
+            "Out of date: the inputs changed after this plan was solved. Solve again to update it."
+        )
+        self.stale_banner.setObjectName("staleBanner")
+        self.stale_banner.setStyleSheet(
+            "QLabel#staleBanner { background: #fff4ce; color: #5c4400; border: 1px solid #e0c060;"
+            " border-radius: 4px; padding: 4px 8px; font-weight: 600; }"
+        )
+        self.stale_banner.hide()
+
         root = QVBoxLayout(self)
         root.addLayout(head)
+        root.addWidget(self.stale_banner)
         root.addWidget(self.pages, 1)
 
     # ------------------------------------------------------------------ content
@@ -271,6 +330,7 @@ class ResultsDashboard(QWidget):
         """Show ``result`` (solved from ``project``); None clears the dashboard."""
         self.project, self.result = project, result
         self._fill_steps = None  # drop any unfinished fill of an earlier result
+        self.stale_banner.hide()  # a newly set result is current until told otherwise
         self.export_status.clear()
         self.export_json_button.setEnabled(result is not None)
         self.export_xlsx_button.setEnabled(result is not None and result.has_plan and project is not None)

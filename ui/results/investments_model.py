@@ -18,8 +18,8 @@ COLUMNS = (
     ("Option", "Expansion option built"),
     ("Decided", "Year the investment is decided (capex committed)"),
     ("Online", "First year of output (decision year + lead time)"),
-    ("Added (t/yr)", "Capacity added, in the stage's activity unit per year"),
-    ("Capex ($M)", "Capital cost committed in the decision year, undiscounted, $ million"),
+    ("+ t/yr", "Capacity added, in the stage's activity unit per year"),
+    ("Capex $M", "Capital cost committed in the decision year, undiscounted, $ million"),
 )
 NUMERIC = {2, 3, 4, 5}
 SORT_ROLE = Qt.ItemDataRole.UserRole

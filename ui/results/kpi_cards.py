@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from ui.results.summary import Kpis, ProductKpi, material_label
+from ui.results.summary import Kpis, ProductKpi, material_label, short_label
 
 GOOD, WARN, BAD, NEUTRAL = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733"
 
@@ -24,6 +24,7 @@ class KpiCard(QFrame):
         self.setMinimumWidth(180)
         self.title_label = QLabel(title)
         self.title_label.setStyleSheet("color: #5b6570; font-size: 9pt;")
+        self.title_label.setWordWrap(True)
         self.colour = NEUTRAL
         self.value_label = QLabel("—")
         self.value_label.setStyleSheet(f"color: {NEUTRAL}; font-size: 17pt; font-weight: 600;")
@@ -68,12 +69,12 @@ def product_card_text(k: ProductKpi) -> tuple[str, str, str, str]:
     detail: the clean share of all deliveries (ComplianceRow) and unmet t of total demand.
     """
     if k.demand_t <= 1e-9:
-        return f"{material_label(k.product)} · {k.year}", "no demand", f"No {material_label(k.product)} demand in {k.year}.", NEUTRAL
+        return f"{short_label(k.product)} {k.year}", "no demand", f"No {material_label(k.product)} demand in {k.year}.", NEUTRAL
     if k.defense_demand_t > 1e-9:
-        title = f"{material_label(k.product)} · {k.year} · defense compliant share"
+        title = f"{short_label(k.product)} {k.year} · defense compliant"
         share = k.defense_clean_share
     else:
-        title = f"{material_label(k.product)} · {k.year} · compliant share"
+        title = f"{short_label(k.product)} {k.year} · compliant"
         share = k.clean_share
     value = format_share(share)
     lines = [f"All segments {format_share(k.clean_share)} clean"]

@@ -52,6 +52,11 @@ def material_label(material: str) -> str:
     return MATERIAL_LABELS.get(material, material.replace("_", " "))
 
 
+def short_label(material: str) -> str:
+    """Compact name for legends and card titles: "NdFeB", "SmCo", else the full label."""
+    return {"ndfeb_magnet": "NdFeB", "smco_magnet": "SmCo"}.get(material, material_label(material))
+
+
 def product_order(products: set[str] | list[str]) -> list[str]:
     """NdFeB, SmCo first, then other products alphabetically."""
     first = [p for p in KPI_PRODUCTS if p in products]

@@ -60,6 +60,10 @@ def test_render_1400x900(qtbot, solved):
     for card in d.cards:
         for label in (card.title_label, card.value_label, card.detail_label):
             assert _lines_fit(label), f"clipped KPI text: {label.text()!r}"
+    # combo boxes filled after the first show still fit their text
+    for combo in (d.product_combo, d.segment_combo, d.flow_year_combo):
+        fm = QFontMetrics(combo.font())
+        assert combo.width() >= fm.horizontalAdvance(combo.currentText()) + 16, combo.currentText()
     # charts drawn
     for view in (d.supply_view, d.cost_view, d.marginal_view):
         assert view.chart().series(), view.chart().title()

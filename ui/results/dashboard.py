@@ -204,6 +204,8 @@ class ResultsDashboard(QWidget):
         for label, value in (("All segments", None), ("Defense", "defense"), ("Commercial", "commercial")):
             self.segment_combo.addItem(label, value)
         self.segment_combo.currentIndexChanged.connect(self._segment_picked)
+        for combo in (self.product_combo, self.segment_combo):  # filled after the first show
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.supply_view = charts.make_chart_view()
         self.cost_view = charts.make_chart_view()
         self.marginal_view = charts.make_chart_view()
@@ -269,6 +271,7 @@ class ResultsDashboard(QWidget):
         self.sankey = SankeyWidget()
         self.flow_year_combo = QComboBox()
         self.flow_year_combo.currentIndexChanged.connect(self._flow_year_picked)
+        self.flow_year_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         sankey_scroll = QScrollArea()
         sankey_scroll.setWidgetResizable(True)
         sankey_scroll.setWidget(self.sankey)

@@ -63,8 +63,33 @@ COLUMNS: tuple[tuple[str, tuple[Stage, ...]], ...] = (
 COLUMN_OF = {stage: c for c, (_title, stages) in enumerate(COLUMNS) for stage in stages}
 
 NODE_W, NODE_H = 214.0, 58.0
-COL_GAP, ROW_GAP = 282.0, 74.0
+ROW_GAP = 74.0  # node pitch within a column
+SUB_GAP = NODE_W + 26.0  # pitch of the sub-columns of one tall stage column
+COL_SPACE = 70.0  # extra room between stage columns for the arrows
+COL_GAP = NODE_W + COL_SPACE  # pitch of stage columns that fit in one sub-column
 TOP = 40.0
+LEGEND_H = 70.0
+DEFAULT_VIEW = (1000, 650)
+
+
+def rows_per_column(counts: list[int], view_w: float, view_h: float) -> int:
+    """Most nodes stacked in one sub-column, chosen so the whole chain fits the view largest.
+
+    A stage column with n facilities is drawn as ceil(n / cap) sub-columns of at most ``cap``
+    nodes. Scene width = sub-columns x SUB_GAP + gaps between stage columns; height =
+    cap x ROW_GAP + title and legend. Returns the cap with the largest fit scale
+    min(view_w / width, view_h / height) (ties: the taller layout, fewer sub-columns).
+    """
+    tallest = max(counts, default=1) or 1
+    best_scale, best_cap = -1.0, tallest
+    for cap in range(tallest, min(tallest, 4) - 1, -1):
+        subs = [max(1, math.ceil(n / cap)) for n in counts]
+        width = sum(subs) * SUB_GAP + (len(counts) - 1) * COL_SPACE
+        height = TOP + cap * ROW_GAP + LEGEND_H
+        scale = min(view_w / width, view_h / height)
+        if scale > best_scale + 1e-9:
+            best_scale, best_cap = scale, cap
+    return best_cap
 
 COUNTRY_COLOURS = {
     "US": "#2f6db5", "AU": "#d99a00", "CA": "#00897b", "JP": "#8e44ad", "KR": "#5c6bc0",
@@ -87,6 +112,8 @@ MATERIAL_COLOURS = {
     Material.NDFEB_SCRAP: "#757575", Material.NDFEB_MAGNET: "#6a1b9a", Material.SMCO_MAGNET: "#ad1457",
 }
 INVEST_COLOUR = QColor("#1b9e4b")
+#: arrows at least this wide (px, i.e. flows of >= ~10 % of the year's largest) carry a tonnes label
+LABEL_MIN_WIDTH = 1.0 + 11.0 * math.sqrt(0.10)
 
 
 def country_colour(code: str) -> QColor:
@@ -137,7 +164,7 @@ class FacilityNode(QGraphicsRectItem):
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-8, -10, NODE_W + 18, NODE_H + 30)
+        return QRectF(-8, -8, NODE_W + 16, NODE_H + 16)
 
     def hoverEnterEvent(self, event: Any) -> None:
         self._hover = True
@@ -202,6 +229,12 @@ class FacilityNode(QGraphicsRectItem):
             extra = (extra + " \u00b7 " if extra else "") + f"{len(f.options)} option(s)"
         if f.online_year:
             extra = (extra + " \u00b7 " if extra else "") + f"online {f.online_year}"
+        if self.investment:  # the plan's new capacity replaces the third line
+            bold = QFont(small)
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.setPen(INVEST_COLOUR.darker(140))
+            extra = self.investment
         painter.drawText(QRectF(16, 39, NODE_W - 22, 14), Qt.AlignmentFlag.AlignLeft,
                          sfm.elidedText(extra, Qt.TextElideMode.ElideRight, int(NODE_W - 22)))
         if self.covered:
@@ -213,12 +246,6 @@ class FacilityNode(QGraphicsRectItem):
             painter.setFont(bold)
             painter.drawText(QRectF(NODE_W - 26, 5, 20, 20), Qt.AlignmentFlag.AlignCenter,
                              "CT" if f.chinese_technology and f.country not in ("CN", "RU", "KP", "IR") else "!")
-        if self.investment:
-            painter.setPen(INVEST_COLOUR.darker(130))
-            bold = QFont(small)
-            bold.setBold(True)
-            painter.setFont(bold)
-            painter.drawText(QRectF(0, NODE_H + 4, NODE_W, 14), Qt.AlignmentFlag.AlignLeft, self.investment)
 
     def port_out(self) -> QPointF:
         return self.scenePos() + QPointF(NODE_W, NODE_H / 2)
@@ -238,6 +265,8 @@ class RouteEdge(QGraphicsPathItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.colour = QColor(MATERIAL_COLOURS.get(route.material, "#555555"))
         self._lane = lane
+        self.emphasis = 0  # 1 = a route of the selected facility, -1 = faded, 0 = normal
+        self._many = False
         self.width = 1.6
         self._build_path()
         self._update_pen()
@@ -271,11 +300,25 @@ class RouteEdge(QGraphicsPathItem):
             tip += f"<br><b>flow {fmt_number(round(self.tonnes, 1))} t</b>"
         self.setToolTip(tip)
 
+    def set_emphasis(self, emphasis: int, many: bool = False) -> None:
+        if (emphasis, many) != (self.emphasis, self._many):
+            self.emphasis, self._many = emphasis, many
+            self.setZValue(1.5 if emphasis > 0 else 1)
+            self._update_pen()
+            self.update()
+
     def _update_pen(self) -> None:
         colour = QColor(self.colour)
+        alpha = 0.45 if self._many else 0.9
         if self.tonnes is not None and self.tonnes <= 1e-9:
-            colour.setAlphaF(0.25)
-        pen = QPen(colour, self.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+            alpha = 0.2
+        if self.emphasis > 0:
+            alpha = 1.0
+        elif self.emphasis < 0:
+            alpha = min(alpha, 0.12)
+        colour.setAlphaF(alpha)
+        width = self.width + (1.4 if self.emphasis > 0 else 0.0)
+        pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         if self.isSelected():
             pen.setColor(QColor("#0a58ca"))
         self.setPen(pen)
@@ -318,7 +361,7 @@ class RouteEdge(QGraphicsPathItem):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self.pen().color())
         painter.drawPolygon(QPolygonF([tip, left, right]))
-        if self.tonnes is not None and self.tonnes > 1e-9:
+        if self.tonnes is not None and self.tonnes > 1e-9 and self.width >= LABEL_MIN_WIDTH:
             font = QFont()
             font.setPointSizeF(7.5)
             painter.setFont(font)
@@ -348,6 +391,8 @@ class ChainView(QGraphicsView):
         self._year: int | None = None
         self._fitted = False
         self._syncing = False
+        self._cap = 0
+        self._column_x: list[float] = []  # left edge of each stage column (scene x)
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(0)
@@ -392,9 +437,11 @@ class ChainView(QGraphicsView):
             for f in project.facilities:
                 columns[COLUMN_OF.get(f.stage, 0)].append(f)
             stage_rank = {s: i for i, s in enumerate(Stage)}
-            tallest = 0
+            counts = [len(columns.get(c, [])) for c in range(len(COLUMNS))]
+            self._cap = cap = rows_per_column(counts, *self._view_size())
+            self._column_x = []
+            x = 0.0
             for c, (title, _stages) in enumerate(COLUMNS):
-                x = c * COL_GAP
                 head = QGraphicsSimpleTextItem(title)
                 font = QFont()
                 font.setPointSizeF(11)
@@ -409,10 +456,13 @@ class ChainView(QGraphicsView):
                     if f.id in self.nodes:  # duplicate id: the validation panel reports it
                         continue
                     node = FacilityNode(f, is_covered(f, covered))
-                    node.setPos(x, TOP + r * ROW_GAP)
+                    node.setPos(x + (r // cap) * SUB_GAP, TOP + (r % cap) * ROW_GAP)
                     scene.addItem(node)
                     self.nodes[f.id] = node
-                tallest = max(tallest, len(facs))
+                subs = max(1, math.ceil(len(facs) / cap))
+                self._column_x.append(x)
+                x += subs * SUB_GAP + COL_SPACE
+            tallest = min(cap, max(counts, default=1))
             lanes: dict[tuple[str, str], int] = defaultdict(int)
             for route in project.routes:
                 src, dst = self.nodes.get(route.from_id), self.nodes.get(route.to_id)
@@ -425,10 +475,11 @@ class ChainView(QGraphicsView):
                 edge = RouteEdge(route, src, dst, lane)
                 scene.addItem(edge)
                 self.edges.append(edge)
-            self._add_legend(TOP + max(tallest, 1) * ROW_GAP + 20)
+            self._add_legend(TOP + max(tallest, 1) * ROW_GAP + 20, max(x - COL_SPACE, 900.0))
             current = self.doc.current_facility
             if current is not None and current.id in self.nodes and self.nodes[current.id].facility is current:
                 self.nodes[current.id].setSelected(True)
+            self._emphasize(current)
         finally:
             self._syncing = False
         if self._result is not None and self._year is not None:
@@ -438,7 +489,7 @@ class ChainView(QGraphicsView):
         if not self._fitted and self.isVisible():
             self.fit()
 
-    def _add_legend(self, y: float) -> None:
+    def _add_legend(self, y: float, max_width: float = 900.0) -> None:
         scene = self.scene()
         project = self.doc.project
         small = QFont()
@@ -458,6 +509,9 @@ class ChainView(QGraphicsView):
         countries = sorted({f.country for f in project.facilities})
         x += text("Countries:", x, y, bold) + 10
         for code in countries:
+            label_w = QFontMetrics(small).horizontalAdvance(country_label(code))
+            if x + 16 + label_w > max_width:
+                x, y = 80.0, y + 20
             swatch = QGraphicsRectItem(x, y + 2, 12, 12)
             swatch.setBrush(QBrush(country_colour(code)))
             swatch.setPen(QPen(Qt.PenStyle.NoPen))
@@ -500,9 +554,21 @@ class ChainView(QGraphicsView):
         if not self._fitted:
             QTimer.singleShot(0, self.fit)
 
+    def _view_size(self) -> tuple[float, float]:
+        vp = self.viewport().size()
+        if vp.width() < 300 or vp.height() < 200:
+            return DEFAULT_VIEW
+        return float(vp.width()), float(vp.height())
+
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
-        if self._fitted:
+        counts = [0] * len(COLUMNS)
+        for f in self.doc.project.facilities:
+            counts[COLUMN_OF.get(f.stage, 0)] += 1
+        if rows_per_column(counts, *self._view_size()) != self._cap:
+            self._fitted = False
+            self.schedule_rebuild()
+        elif self._fitted:
             self.fit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:
@@ -521,6 +587,18 @@ class ChainView(QGraphicsView):
         if selected:
             self.doc.set_current_facility(selected[0].facility)
 
+    def _emphasize(self, facility: Facility | None) -> None:
+        """Routes of the selected facility stand out; the others fade (all normal without one)."""
+        many = len(self.edges) > 120
+        fid = facility.id if facility is not None else None
+        for edge in self.edges:
+            if fid is None:
+                edge.set_emphasis(0, many)
+            elif fid in (edge.route.from_id, edge.route.to_id):
+                edge.set_emphasis(1, many)
+            else:
+                edge.set_emphasis(-1, many)
+
     def _select_facility(self, facility: Facility | None) -> None:
         self._syncing = True
         try:
@@ -528,6 +606,7 @@ class ChainView(QGraphicsView):
                 node.setSelected(node.facility is facility)
             if facility is not None and facility.id in self.nodes:
                 self.ensureVisible(self.nodes[facility.id], 40, 40)
+            self._emphasize(facility)
         finally:
             self._syncing = False
 
@@ -593,7 +672,7 @@ class ChainView(QGraphicsView):
             menu.addAction(f"Delete route {r.id}", lambda: self.delete_route(r))
         else:
             x = self.mapToScene(event.pos()).x()
-            column = max(0, min(len(COLUMNS) - 1, int((x + COL_GAP * 0.25) // COL_GAP)))
+            column = self.column_at(x)
             add = menu.addMenu("Add facility")
             for stage in Stage:
                 act: QAction = add.addAction(label_of(stage), lambda s=stage: self.add_facility(s))
@@ -602,6 +681,14 @@ class ChainView(QGraphicsView):
             menu.addSeparator()
             menu.addAction("Fit to window", self.fit)
         menu.exec(event.globalPos())
+
+    def column_at(self, x: float) -> int:
+        """Index of the stage column under scene x (for 'Add facility' in the context menu)."""
+        column = 0
+        for c, left in enumerate(self._column_x):
+            if x >= left - COL_SPACE / 2:
+                column = c
+        return column
 
     def add_facility(self, stage: Stage) -> Facility:
         fid = unique_id(f"new-{stage.value}", self.doc.taken_ids("facilities"))

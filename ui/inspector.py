@@ -107,6 +107,7 @@ class Inspector(QWidget):
     def refresh(self, *_: Any) -> None:
         f: Facility | None = self.doc.current_facility
         self.form.reload()
+        self.form.setVisible(f is not None)
         if f is None:
             self.header.setText("<span style='color:#666'>Select a facility in the chain view or the "
                                 "Facilities table to see and edit it here.</span>")

@@ -38,6 +38,7 @@ def _comparable(report) -> dict:
         d.pop(key)
     for s in d["samples"]:
         s.pop("seconds")
+        s.pop("cpu_seconds")
     return d
 
 

@@ -426,6 +426,9 @@ class SolvePanel(QWidget):
         ok = True
         for solve in list(self._retired):
             ok = solve.shutdown(timeout_ms) and ok
+            if solve.is_finished():
+                self._retired.remove(solve)
+                solve.deleteLater()
         return ok
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)

@@ -37,7 +37,14 @@ _ACTIVE: set["BackgroundSolve"] = set()
 
 def active_solves() -> list["BackgroundSolve"]:
     """Background solves whose worker thread has not finished yet."""
-    return [s for s in _ACTIVE if not s.is_finished()]
+    alive = []
+    for s in list(_ACTIVE):
+        try:
+            if not s.is_finished():
+                alive.append(s)
+        except RuntimeError:  # its Qt object is already deleted, so its thread had finished
+            _ACTIVE.discard(s)
+    return alive
 
 
 def default_solve_function() -> SolveFunction:
@@ -173,6 +180,8 @@ class BackgroundSolve(QObject):
             self.cancel()
         ok = self.wait(timeout_ms)
         self._drain_log()
+        if ok:
+            _ACTIVE.discard(self)
         return ok
 
     @Slot()

@@ -288,3 +288,85 @@ def test_parent_as_first_argument_still_works(qtbot):
     qtbot.addWidget(host)
     d = ResultsDashboard(host)
     assert d.parent() is host and d.document is None
+
+
+def test_banner_shows_three_notes_and_keeps_the_rest_in_its_tooltip(qtbot):
+    r = hand_result()
+    r.status = Status.TIME_LIMIT_FEASIBLE
+    r.message = "Stopped at the time limit (60 s) with a verified plan that may not be optimal."
+    r.limiting = [f"{2026 + i}: 10 t unmet; most valuable extra capacity: ndfeb" for i in range(5)]
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    d.set_result(small_project(), r)
+    d.finish_pending()
+    assert d.shows_plan and not d.banner.isHidden()
+    text = d.banner.text()
+    assert "Stopped at the time limit" in text and "2026: 10 t unmet" in text and "2027: 10 t unmet" in text
+    assert "2028:" not in text and "… and 3 more" in text
+    assert "2030: 10 t unmet" in d.banner.toolTip()
+    assert "Time limit reached" in d.subtitle_label.text()
+
+
+def test_optimal_plan_without_notes_has_no_banner(dash):
+    assert dash.banner.isHidden()
+
+
+def test_marginal_costs_spanning_orders_of_magnitude_use_a_log_axis(qtbot):
+    from planner.result import MarginalCost
+
+    r = hand_result()
+    r.marginal_costs = [MarginalCost("ndfeb_magnet", "defense", 2026, 5_000_000.0),
+                        MarginalCost("ndfeb_magnet", "defense", 2027, 60_000.0)]
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    d.set_result(small_project(), r)
+    d.finish_pending()
+    axes = d.marginal_view.chart().axes(Qt.Orientation.Vertical)
+    assert isinstance(axes[0], QLogValueAxis) and axes[0].min() <= 60_000 and axes[0].max() >= 5_000_000
+
+
+def test_scenario_result_is_titled_and_uses_the_scenario_for_existing_capacity(qtbot):
+    from models import DelayOverride, Scenario
+
+    project = small_project()
+    project.scenarios.append(Scenario(id="late", name="Magnet plant two years late",
+                                      overrides=[DelayOverride(years=2)]))
+    project.facilities[3].online_year = 2027  # NdFeB plant comes online in 2027 in the base case
+    r = hand_result()
+    r.scenario = "late"
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    d.set_result(project, r)
+    d.finish_pending()
+    assert d.title_label.text() == "Plan — scenario Magnet plant two years late"
+    rows = {row.facility: row for row in d.buildout.rows}
+    assert rows["ndfeb"].existing_tpy[2028] == 0 and rows["ndfeb"].existing_tpy[2029] == 1000
+
+
+def test_kpi_card_with_defense_demand_and_nothing_delivered(qtbot):
+    r = hand_result()
+    for row in r.demand:
+        if row.product == "ndfeb_magnet" and row.year == 2027:
+            row.unmet, row.delivered, row.delivered_clean = row.demand, 0.0, 0.0
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    d.set_result(small_project(), r)
+    assert d.ndfeb_card.value_label.text() == "none delivered"
+    assert "Unmet 2,260 t of 2,260 t demand" in d.ndfeb_card.detail_label.text()
+
+
+def test_sankey_for_a_year_without_flows_says_so(dash):
+    dash.set_flow_year(2028)
+    assert dash.sankey.nodes  # demand nodes still listed (all unmet here)
+    assert dash.sankey.links == []
+    from ui.results.sankey import SankeyWidget
+
+    w = SankeyWidget()
+    w.set_flows(small_project(), PlanResult(Status.OPTIMAL, "", "cbc"), 2027)
+    assert w.empty_text == "No material flows in 2027." and w.nodes == []
+
+
+def test_natural_order_of_facility_names():
+    from ui.results.summary import natural_key
+
+    assert sorted(["Mine 10", "Mine 2", "mine 1"], key=natural_key) == ["mine 1", "Mine 2", "Mine 10"]

@@ -112,7 +112,13 @@ class BuildoutTimeline(QWidget):
         p.setFont(self._font)
         y = top
         last = self.years[-1]
+        visible_top, visible_bottom = event.rect().top() - 2, event.rect().bottom() + 2
         for idx, row in enumerate(self.rows):
+            row_h = self.ROW_H + self.SUB_H * len(row.investments)
+            group_h = self.GROUP_H if idx == 0 or row.stage != self.rows[idx - 1].stage else 0
+            if y + group_h + row_h < visible_top or y > visible_bottom:  # off screen: skip the drawing
+                y += group_h + row_h
+                continue
             if idx == 0 or row.stage != self.rows[idx - 1].stage:  # stage group header
                 p.fillRect(QRectF(0, y, self.width(), self.GROUP_H), QColor(236, 239, 243))
                 p.setFont(self._bold)

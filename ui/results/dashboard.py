@@ -57,6 +57,9 @@ from ui.results.summary import (
     supply_vs_demand,
 )
 
+#: At most this many notes (time limit, limiting factors, failed checks) in the banner; the rest in its tooltip.
+BANNER_LINES = 3
+
 STATUS_WORDS = {
     Status.OPTIMAL: "Optimal",
     Status.TIME_LIMIT_FEASIBLE: "Time limit reached — best plan found",
@@ -229,6 +232,7 @@ class ResultsDashboard(QWidget):
         hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.investments_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         hh.setHighlightSections(False)
+        hh.setResizeContentsPrecision(50)  # size columns from the first 50 rows, not every row
         self.investments_empty = QLabel("No new capacity is built in this plan.")
         self.investments_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.investments_empty.setStyleSheet("color: #5b6570; border: none;")
@@ -438,7 +442,11 @@ class ResultsDashboard(QWidget):
         notes += result.limiting
         failed = [c for c in result.checks if not c.passed]
         notes += [f"Check failed: {c.name} ({c.detail or c.max_violation})" for c in failed]
-        self.banner.setText("<br>".join(_html(n) for n in notes))
+        shown = notes[:BANNER_LINES]
+        if len(notes) > BANNER_LINES:
+            shown.append(f"… and {len(notes) - BANNER_LINES} more (hover here to read them all)")
+        self.banner.setText("<br>".join(_html(n) for n in shown))
+        self.banner.setToolTip("\n".join(notes) if len(notes) > BANNER_LINES else "")
         self.banner.setVisible(bool(notes))
 
         self.kpis = compute_kpis(project, result)

@@ -76,7 +76,7 @@ def product_card_text(k: ProductKpi) -> tuple[str, str, str, str]:
     else:
         title = f"{short_label(k.product)} {k.year} · compliant"
         share = k.clean_share
-    value = format_share(share)
+    value = format_share(share) if share is not None else "none delivered"
     lines = [f"All segments {format_share(k.clean_share)} clean"]
     unmet = f"Unmet {format_t(k.unmet_t)} of {format_t(k.demand_t)} demand"
     lines.append(f"<span style='color:{BAD}; font-weight:600'>{unmet}</span>" if k.unmet_t > 1e-6 else unmet)

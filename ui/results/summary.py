@@ -7,6 +7,7 @@ the numbers on screen are the planner's numbers, summed, never recomputed from a
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -55,6 +56,11 @@ def material_label(material: str) -> str:
 def short_label(material: str) -> str:
     """Compact name for legends and card titles: "NdFeB", "SmCo", else the full label."""
     return {"ndfeb_magnet": "NdFeB", "smco_magnet": "SmCo"}.get(material, material_label(material))
+
+
+def natural_key(text: str) -> list:
+    """Sort key that orders "Mine 2" before "Mine 10" (digit runs compare as numbers)."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text.lower())]
 
 
 def product_order(products: set[str] | list[str]) -> list[str]:
@@ -235,7 +241,7 @@ def buildout_rows(project: Project, result: PlanResult) -> list[BuildoutRow]:
         inv[i.facility].append(BuildoutInvestment(name, i.decided_year, i.online_year, i.added_tpy, i.capex_musd))
     stage_rank = {s: k for k, s in enumerate(STAGE_ORDER)}
     rows = []
-    for f in sorted(p.facilities, key=lambda f: (stage_rank.get(f.stage, 99), f.name.lower())):
+    for f in sorted(p.facilities, key=lambda f: (stage_rank.get(f.stage, 99), natural_key(f.name or f.id))):
         existing = {y: existing_capacity_tpy(f, y) for y in years}
         if not inv.get(f.id) and not any(v > 0 for v in existing.values()):
             continue

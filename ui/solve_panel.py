@@ -15,9 +15,10 @@ keeps the previous result on screen), ``running_changed(bool)``.
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
@@ -115,6 +116,17 @@ def status_summary(result: PlanResult) -> str:
     return text
 
 
+def _cancel_all(solves: list[BackgroundSolve], *_args: object) -> None:
+    """The panel is gone: cancel its solves and cut the connections that would call into it."""
+    for solve in list(solves):
+        try:
+            solve.cancel()
+            for signal in (solve.progress, solve.log_lines, solve.result_ready):
+                signal.disconnect()
+        except (RuntimeError, TypeError):  # already deleted / nothing connected
+            pass
+
+
 class SolvePanel(QWidget):
     """Scenario / solver / time limit, Solve and Cancel, progress, solver log, status."""
 
@@ -127,6 +139,12 @@ class SolvePanel(QWidget):
         self._solve_fn = solve_fn
         self._solve: BackgroundSolve | None = None  # the solve the UI follows
         self._retired: list[BackgroundSolve] = []  # cancelled solves still shutting down
+        self._owned: list[BackgroundSolve] = []  # every solve of this panel whose thread still runs
+        # deleted without close(), or the app quits: cancel whatever still runs (threads end < 1 s)
+        self.destroyed.connect(partial(_cancel_all, self._owned))
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
         self._solve_revision: int | None = None
         self.last_result: PlanResult | None = None
         self.result_revision: int | None = None
@@ -281,12 +299,18 @@ class SolvePanel(QWidget):
 
     @Slot()
     def _on_project_replaced(self) -> None:
+        was_solving = self._solve is not None
+        if was_solving:  # its result would belong to the project that was closed
+            self.cancel_solve()
         self.refresh_scenarios()
         self._load_defaults()
         self.last_result = None
         self.result_revision = None
-        self.status_label.setText("Not solved yet. Choose a scenario and press Solve.")
-        self.status_label.setStyleSheet("")
+        if was_solving:
+            self.status_label.setText("Solve cancelled: another project was opened. Press Solve to plan it.")
+        else:
+            self.status_label.setText("Not solved yet. Choose a scenario and press Solve.")
+            self.status_label.setStyleSheet("")
         self._update_stale_mark()
 
     def _update_stale_mark(self) -> None:
@@ -322,7 +346,11 @@ class SolvePanel(QWidget):
         if self._solve is not None:
             return
         options = self.solve_options()
-        solve = BackgroundSolve(self.document.project, options, self._solve_fn, parent=self)
+        # no Qt parent: a running solve must outlive this widget if it is deleted (the QThread would
+        # abort the app); solve_worker keeps it alive until its thread ends, _stop_all cancels it
+        solve = BackgroundSolve(self.document.project, options, self._solve_fn)
+        self._owned.append(solve)
+        solve.thread_finished.connect(lambda s=solve, owned=self._owned: s in owned and owned.remove(s))
         # each slot is told which solve spoke: a cancelled solve's late messages are ignored
         solve.progress.connect(lambda f, m, s=solve: self._on_progress(s, f, m))
         solve.log_lines.connect(lambda lines, s=solve: self._on_log_lines(s, lines))

@@ -325,3 +325,31 @@ def test_closing_the_panel_stops_a_running_solve(qtbot, no_thread_left):
     panel.close()
     assert solve.is_finished() and time.monotonic() - t0 < 3.0
     assert panel.all_solves() == []
+
+
+def test_opening_another_project_cancels_the_running_solve(qtbot, no_thread_left):
+    from ui.document import Document
+
+    doc = Document(large_project(60, 2045))
+    panel = _panel(qtbot, no_thread_left, doc)
+    panel.solver_combo.setCurrentIndex(panel.solver_combo.findData("cbc"))
+    panel.start_solve()
+    qtbot.waitUntil(lambda: "Solving" in panel.phase_label.text(), timeout=60_000)
+    solve = panel.current_solve
+    doc.set_project(small_project())
+    assert _is_idle(panel) and "cancelled" in panel.status_label.text().lower()
+    qtbot.waitUntil(solve.is_finished, timeout=5_000)
+    qtbot.wait(50)
+    assert doc.result is None  # the old project's plan never lands on the new project
+
+
+def test_deleting_a_panel_mid_solve_cancels_it_and_the_thread_ends(qtbot):
+    panel = SolvePanel(StubDocument(large_project(60, 2045)))
+    panel.solver_combo.setCurrentIndex(panel.solver_combo.findData("cbc"))
+    panel.start_solve()
+    qtbot.waitUntil(lambda: "Solving" in panel.phase_label.text(), timeout=60_000)
+    solve = panel.current_solve
+    panel.deleteLater()
+    qtbot.wait(50)
+    assert solve.cancel_requested
+    qtbot.waitUntil(solve.is_finished, timeout=5_000)

@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
     QFontMetrics,
+    QKeySequence,
     QPainter,
     QPainterPath,
     QPen,
@@ -398,6 +399,11 @@ class ChainView(QGraphicsView):
         self._rebuild_timer.setInterval(0)
         self._rebuild_timer.timeout.connect(self.rebuild)
         self.scene().selectionChanged.connect(self._scene_selection_changed)
+        delete_action = QAction("Delete facility", self)
+        delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_action.triggered.connect(self.delete_selected)
+        self.addAction(delete_action)
         doc.project_replaced.connect(self._project_replaced)
         doc.items_inserted.connect(self._list_changed)
         doc.items_removed.connect(self._list_changed)
@@ -702,6 +708,14 @@ class ChainView(QGraphicsView):
         oid = unique_id(f"{f.id}-expansion", self.doc.taken_ids("options"))
         self.doc.insert_item(f, "options", ExpansionOption(id=oid, name="Expansion", max_add_tpy=1000.0),
                              text=f"Add expansion option to {f.id}")
+
+    def delete_selected(self) -> None:
+        """Delete the selected facility (and its routes) or the selected route."""
+        edges = [i for i in self.scene().selectedItems() if isinstance(i, RouteEdge)]
+        if edges:
+            self.delete_route(edges[0].route)
+        elif self.doc.current_facility is not None:
+            self.doc.remove_facility(self.doc.current_facility)
 
     def delete_route(self, route: Route) -> None:
         index = next(i for i, r in enumerate(self.doc.project.routes) if r is route)

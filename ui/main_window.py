@@ -282,6 +282,10 @@ class MainWindow(QMainWindow):
         year_changed = getattr(dashboard, "year_changed", None)
         if year_changed is not None:
             year_changed.connect(self.chain_panel.set_year)
+        set_flow_year = getattr(dashboard, "set_flow_year", None)
+        if callable(set_flow_year):
+            self.chain_panel.year_combo.currentIndexChanged.connect(
+                lambda _i: set_flow_year(self.chain_panel.year()) if self.chain_panel.year() else None)
         return dashboard
 
     def _result_ready(self, result: Any) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -71,8 +71,12 @@ class ListEditor(QWidget):
         self.add_button.setEnabled(make_item is not None)
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Delete the selected rows (Del)")
-        self.delete_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_button.clicked.connect(self.delete_selected)
+        delete_action = QAction("Delete rows", self.view)
+        delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        delete_action.triggered.connect(self.delete_selected)
+        self.view.addAction(delete_action)
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)

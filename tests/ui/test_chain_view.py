@@ -152,3 +152,20 @@ def test_show_flows_sets_arrow_widths_and_marks_investments(view):
     failed = PlanResult(status=Status.INFEASIBLE, message="no plan", solver="test")
     view.show_flows(failed, 2030)
     assert view.invested_facilities() == set()
+
+
+def test_delete_key_action_removes_the_selected_facility_or_route(view, doc, qtbot):
+    actions = [a for a in view.actions() if a.text() == "Delete facility"]
+    assert actions and actions[0].shortcut().toString() == "Del"
+    view.nodes["lcm"].setSelected(True)
+    actions[0].trigger()
+    assert "lcm" not in {f.id for f in doc.project.facilities}
+    assert not [r for r in doc.project.routes if "lcm" in (r.from_id, r.to_id)]
+    doc.undo_stack.undo()
+    view.rebuild()
+    edge = next(e for e in view.edges if e.route.to_id == "electron-energy" and e.route.from_id == "sherritt")
+    view.scene().clearSelection()
+    edge.setSelected(True)
+    view.delete_selected()
+    assert edge.route not in doc.project.routes
+    assert doc.project.facility("sherritt") in doc.project.facilities

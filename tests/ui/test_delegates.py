@@ -69,3 +69,33 @@ def test_route_end_picker_lists_facility_ids_and_numbers_use_a_line_edit(qtbot):
     assert doc.project.routes[0].transport_usd_per_t == 42.5 and model.data(cost) == "42.5"
     edit.deleteLater()
     combo.deleteLater()
+
+
+def test_add_and_delete_rows_of_every_list_are_undoable(qtbot):
+    from ui.main_window import MainWindow
+
+    w = MainWindow(demo_project(), None)
+    qtbot.addWidget(w, before_close_func=lambda win: win.doc.undo_stack.setClean())
+    p = w.doc.project
+    for name in ("markets", "demands", "platforms", "scenarios", "facilities"):
+        editor = w.list_editors[name]
+        items = getattr(p, name)
+        before = list(items)
+        editor.add_row()
+        assert len(items) == len(before) + 1
+        new = items[-1]
+        assert new.id not in {x.id for x in before}
+        editor.select_cell(0, 0)
+        editor.delete_selected()
+        assert items[0] is before[1] if len(before) > 1 else items == [new]
+        w.doc.undo_stack.undo()
+        w.doc.undo_stack.undo()
+        assert items == before
+    # expansion options of the selected facility
+    w.doc.set_current_facility(p.facility("kmp"))
+    opts = w.facilities_tab.options
+    assert opts.model.rowCount() == 1
+    opts.add_row()
+    assert [o.id for o in p.facility("kmp").options] == ["kmp-phase2", "kmp-expansion"]
+    w.doc.undo_stack.undo()
+    assert len(p.facility("kmp").options) == 1

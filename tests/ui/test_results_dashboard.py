@@ -370,3 +370,29 @@ def test_natural_order_of_facility_names():
     from ui.results.summary import natural_key
 
     assert sorted(["Mine 10", "Mine 2", "mine 1"], key=natural_key) == ["mine 1", "Mine 2", "Mine 10"]
+
+
+def test_activating_an_investment_or_a_sankey_node_selects_the_facility(qtbot):
+    from ui.document import Document
+
+    doc = Document(small_project())
+    d = ResultsDashboard(doc)
+    qtbot.addWidget(d)
+    d.resize(1400, 900)
+    doc.set_result(hand_result())
+    d.finish_pending()
+    seen = []
+    d.facility_activated.connect(seen.append)
+    proxy = d.investments_proxy
+    proxy.sort(5, Qt.SortOrder.DescendingOrder)  # the $400 M separation plant first
+    d.investments_table.activated.emit(proxy.index(0, 0))
+    assert seen == ["sep"] and doc.current_facility is doc.project.facility("sep")
+    d.tabs.setCurrentIndex(2)
+    d.show()
+    qtbot.waitExposed(d)
+    box = d.sankey.current_layout().boxes["metal"]
+    qtbot.mouseClick(d.sankey, Qt.MouseButton.LeftButton, pos=box.rect.center().toPoint())
+    assert seen == ["sep", "metal"] and doc.current_facility.id == "metal"
+    demand_box = d.sankey.current_layout().boxes["def_ndfeb"]  # a demand is not a facility
+    qtbot.mouseClick(d.sankey, Qt.MouseButton.LeftButton, pos=demand_box.rect.center().toPoint())
+    assert seen == ["sep", "metal"]

@@ -98,6 +98,7 @@ class ResultsDashboard(QWidget):
     """KPIs, charts, build-out, Sankey and investments of one PlanResult; export to Excel / JSON."""
 
     year_changed = Signal(int)
+    facility_activated = Signal(str)  # facility id: double-clicked investment or clicked Sankey node
 
     def __init__(self, document: Any = None, parent: QWidget | None = None) -> None:
         if isinstance(document, QWidget) and parent is None:  # ResultsDashboard(parent) still works
@@ -273,6 +274,8 @@ class ResultsDashboard(QWidget):
         bl.addWidget(buildout_scroll, 1)
 
         self.sankey = SankeyWidget()
+        self.sankey.node_clicked.connect(self._node_clicked)
+        self.investments_table.activated.connect(self._investment_activated)
         self.flow_year_combo = QComboBox()
         self.flow_year_combo.currentIndexChanged.connect(self._flow_year_picked)
         self.flow_year_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -509,6 +512,29 @@ class ResultsDashboard(QWidget):
         else:
             chart = charts.message_chart(f"No {segment or ''} demand for this product".replace("  ", " "))
         self._set_chart(self.supply_view, chart)
+
+    # ------------------------------------------------------------------ selection
+    def _activate_facility(self, facility_id: str) -> None:
+        """Emit ``facility_activated`` and, with a document, make it the current facility."""
+        if self.project is None or facility_id not in {f.id for f in self.project.facilities}:
+            return
+        self.facility_activated.emit(facility_id)
+        doc = self.document
+        select = getattr(doc, "set_current_facility", None)
+        if callable(select):
+            try:
+                select(doc.project.facility(facility_id))
+            except KeyError:  # the plan names a facility deleted since
+                pass
+
+    @Slot(str)
+    def _node_clicked(self, node_id: str) -> None:
+        self._activate_facility(node_id)
+
+    @Slot(object)
+    def _investment_activated(self, index) -> None:
+        source = self.investments_proxy.mapToSource(index)
+        self._activate_facility(self.investments_model.investment(source.row()).facility)
 
     # ------------------------------------------------------------------ flows year
     @property

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -335,7 +335,12 @@ def band_path(g: LinkGeom) -> QPainterPath:
 
 # ----------------------------------------------------------------------------- widget
 class SankeyWidget(QWidget):
-    """Paints ``sankey_data`` for one year; hover a band or node for its tonnes."""
+    """Paints ``sankey_data`` for one year; hover a band or node for its tonnes.
+
+    ``node_clicked(id)``: a node (or its label) was clicked.
+    """
+
+    node_clicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -467,18 +472,32 @@ class SankeyWidget(QWidget):
                 return g
         return None
 
+    def node_at(self, pos: QPointF) -> SankeyNode | None:
+        """The node whose box or label is at ``pos`` (widget coordinates)."""
+        if self._layout is None:
+            return None
+        for box in self._layout.boxes.values():
+            if box.rect.adjusted(-2, -1, 2, 1).contains(pos) or box.label_rect.contains(pos):
+                return box.node
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        node = self.node_at(event.position())
+        if node is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.node_clicked.emit(node.id)
+        super().mousePressEvent(event)
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if self._layout is None:
             return
         pos = event.position()
-        for box in self._layout.boxes.values():
-            if box.rect.adjusted(-2, 0, 2, 0).contains(pos) or box.label_rect.contains(pos):
-                n = box.node
-                lines = [n.label, f"in {format_tonnes(n.inflow)}, out {format_tonnes(n.outflow)}"]
-                if n.kind == "demand":
-                    lines.append(f"demand {format_tonnes(n.demand_t)}, unmet {format_tonnes(n.unmet_t)}")
-                QToolTip.showText(event.globalPosition().toPoint(), "\n".join(lines), self)
-                return
+        n = self.node_at(pos)
+        if n is not None:
+            lines = [n.label, f"in {format_tonnes(n.inflow)}, out {format_tonnes(n.outflow)}"]
+            if n.kind == "demand":
+                lines.append(f"demand {format_tonnes(n.demand_t)}, unmet {format_tonnes(n.unmet_t)}")
+            QToolTip.showText(event.globalPosition().toPoint(), "\n".join(lines), self)
+            return
         g = self.link_at(pos)
         if g is None:
             QToolTip.hideText()

@@ -5,11 +5,15 @@ from __future__ import annotations
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
 from . import dialogs
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
 
 ORGANIZATION = "mine2magnet"
 APPLICATION = "mine2magnet"
@@ -48,14 +52,10 @@ def _install_excepthook(window: object) -> None:
     sys.excepthook = hook
 
 
-def run_app(project_path: str | None) -> int:
-    """Open the main window (with ``project_path`` if given) and run the event loop.
-
-    A broken project file shows a dialog listing its located problems; the app then starts
-    with an empty project. An autosave left by a crash is offered for recovery.
-    Returns the exit code of the event loop.
-    """
-    app = ensure_application()
+def start_app(project_path: str | None) -> "MainWindow":
+    """Create and show the main window; once the event loop runs, open ``project_path`` and
+    offer any crash autosave. (``run_app`` = this + the event loop; tests call this.)"""
+    ensure_application()
     from .main_window import MainWindow
 
     window = MainWindow()
@@ -68,4 +68,16 @@ def run_app(project_path: str | None) -> int:
         window.offer_recovery()
 
     QTimer.singleShot(0, start)
+    return window
+
+
+def run_app(project_path: str | None) -> int:
+    """Open the main window (with ``project_path`` if given) and run the event loop.
+
+    A broken project file shows a dialog listing its located problems; the app then starts
+    with an empty project. An autosave left by a crash is offered for recovery.
+    Returns the exit code of the event loop.
+    """
+    app = ensure_application()
+    window = start_app(project_path)  # noqa: F841 (kept alive until the loop ends)
     return app.exec()

@@ -80,13 +80,16 @@ def run_risk(
         from .solve import SolveOptions
 
         options = SolveOptions()
-    if getattr(options, "scenario", None):
+    scenario = getattr(options, "scenario", None)
+    if scenario is None and any(s.id == "base" for s in project.scenarios):
+        scenario = "base"  # a stored "base" scenario is the base (as in solve_scenarios)
+    if scenario:
         from dataclasses import replace
 
         from models.scenarios import apply_scenario
 
         try:
-            project = apply_scenario(project, options.scenario)
+            project = apply_scenario(project, scenario)
         except KeyError as e:
             raise RiskRunError(str(e.args[0]) if e.args else str(e)) from None
         options = replace(options, scenario=None)

@@ -63,13 +63,41 @@ def test_same_answer_with_two_worker_processes(project, serial_report):
     assert _comparable(pooled) == _comparable(serial_report)
 
 
-@pytest.mark.timeout(240)
-def test_same_answer_on_a_dask_local_cluster(project, serial_report):
+@pytest.fixture(scope="module")
+def dask_cluster():
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
-        rep = run_risk(project, 6, seed=42, scheduler=cluster.scheduler_address, options=OPTIONS)
-    assert rep.scheduler is not None and rep.n_ok == 6
+        yield cluster
+
+
+@pytest.mark.timeout(240)
+def test_same_answer_on_a_dask_local_cluster(project, serial_report, dask_cluster):
+    rep = run_risk(project, 6, seed=42, scheduler=dask_cluster.scheduler_address, options=OPTIONS)
+    assert rep.scheduler == dask_cluster.scheduler_address and rep.n_ok == 6
     assert _comparable(rep) == _comparable(serial_report)
+
+
+@pytest.mark.timeout(240)
+def test_cancel_on_a_dask_cluster_returns_promptly(project, dask_cluster):
+    state = SolveState()
+    done = []
+    state._on_progress = lambda f, m: (done.append(f), f >= 0.01 and state.request_cancel())
+    t0 = time.perf_counter()
+    rep = run_risk(project, 300, seed=1, scheduler=dask_cluster.scheduler_address, options=OPTIONS, state=state)
+    assert rep.cancelled and 0 < rep.n_completed < 300
+    assert time.perf_counter() - t0 < 30
+    # the cluster is usable again at once: the cancelled tasks were released
+    again = run_risk(project, 2, seed=1, scheduler=dask_cluster.scheduler_address, options=OPTIONS)
+    assert again.n_ok == 2 and not again.cancelled
+
+
+def test_a_stored_base_scenario_is_the_base():
+    from models import DemandOverride, Scenario
+
+    p = teaching_project()
+    p.scenarios.append(Scenario(id="base", name="Base case", overrides=[DemandOverride(segment="defense", factor=0.5)]))
+    rep = run_risk(p, 1, seed=0, workers=1, options=OPTIONS)
+    assert rep.samples[0].defense_demand_t["ndfeb_magnet"][2027] == 75.0
 
 
 def test_a_different_seed_draws_differently(project, serial_report):
@@ -132,6 +160,7 @@ def test_progress_reaches_one_and_cancel_stops_the_pool_promptly():
     rep = run_risk(p, 4, seed=0, workers=2, options=OPTIONS, state=state)
     assert seen[0] == 0.0 and seen[-1] == 1.0 and seen == sorted(seen)
 
+    before = set(multiprocessing.active_children())  # e.g. a module-scoped Dask cluster's workers
     state = SolveState()
     stopper = threading.Timer(0.3, state.request_cancel)  # workers are still starting up (spawn)
     stopper.start()
@@ -141,7 +170,7 @@ def test_progress_reaches_one_and_cancel_stops_the_pool_promptly():
     stopper.join()
     assert rep.cancelled and rep.n_completed < 400
     assert elapsed < 10
-    assert multiprocessing.active_children() == []
+    assert set(multiprocessing.active_children()) <= before  # the pool's processes are gone
 
 
 def test_bad_arguments_are_refused(project):

@@ -101,16 +101,23 @@ class ChainPanel(QWidget):
         doc.result_changed.connect(self._result_changed)
         doc.inputs_changed.connect(lambda _rev: self._update_note())
         doc.project_replaced.connect(self._fill_years)
+        doc.field_changed.connect(self._field_changed)
         self._fill_years()
+
+    def _field_changed(self, obj: Any, attr: str) -> None:
+        if obj is self.doc.project.settings and attr in ("start_year", "end_year"):
+            self._fill_years()
 
     def _fill_years(self) -> None:
         s = self.doc.project.settings
+        keep = self.year()
         self.year_combo.blockSignals(True)
         self.year_combo.clear()
         for y in s.years:
             self.year_combo.addItem(str(y), y)
         default = max(s.start_year, min(s.end_year, s.compliance_start_year + 3))
-        self.year_combo.setCurrentIndex(max(0, self.year_combo.findData(default)))
+        i = self.year_combo.findData(keep) if keep is not None else -1
+        self.year_combo.setCurrentIndex(i if i >= 0 else max(0, self.year_combo.findData(default)))
         self.year_combo.blockSignals(False)
         self._result_changed(self.doc.result)
 

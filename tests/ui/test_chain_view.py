@@ -169,3 +169,25 @@ def test_delete_key_action_removes_the_selected_facility_or_route(view, doc, qtb
     view.delete_selected()
     assert edge.route not in doc.project.routes
     assert doc.project.facility("sherritt") in doc.project.facilities
+
+
+def test_chain_panel_year_follows_the_horizon_and_the_result(qtbot):
+    from ui.main_window import ChainPanel
+
+    doc = Document(demo_project())
+    panel = ChainPanel(doc)
+    qtbot.addWidget(panel)
+    years = [panel.year_combo.itemData(i) for i in range(panel.year_combo.count())]
+    assert years == list(range(2026, 2036)) and panel.year() == 2030
+    assert not panel.year_combo.isEnabled()  # no plan yet
+    doc.set_field(doc.project.settings, "end_year", 2040)
+    assert panel.year_combo.itemData(panel.year_combo.count() - 1) == 2040 and panel.year() == 2030
+    result = PlanResult(status=Status.OPTIMAL, message="ok", solver="test",
+                        flows=[Flow("kmp", "noveon", "ndpr_metal", 2031, "clean", 10.0)])
+    doc.set_result(result)
+    assert panel.year_combo.isEnabled()
+    panel.set_year(2031)
+    assert _edge(panel.view, "kmp", "noveon").width == pytest.approx(12.0)
+    assert "out of date" not in panel.flow_note.text()
+    doc.set_field(doc.project.facilities[0], "capacity_tpy", 1.0)
+    assert "out of date" in panel.flow_note.text()

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -77,9 +78,16 @@ class ListEditor(QWidget):
         delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         delete_action.triggered.connect(self.delete_selected)
         self.view.addAction(delete_action)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("Filter rows...")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setMaximumWidth(220)
+        self.filter_edit.setToolTip("Show only rows whose text contains this (any column)")
+        self.filter_edit.textChanged.connect(self.apply_filter)
         top = QHBoxLayout()
         top.addWidget(self.title)
         top.addStretch(1)
+        top.addWidget(self.filter_edit)
         top.addWidget(self.add_button)
         top.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
@@ -88,7 +96,21 @@ class ListEditor(QWidget):
         layout.addWidget(self.view)
         model.edit_rejected.connect(self._rejected)
         model.modelReset.connect(self.fit_columns)
+        for sig in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.dataChanged):
+            sig.connect(lambda *_: self.apply_filter())
         self.fit_columns()
+
+    def apply_filter(self, *_: Any) -> None:
+        """Hide rows whose shown text (any column) does not contain the filter (case-insensitive)."""
+        query = self.filter_edit.text().strip().lower()
+        model = self.model
+        for row in range(model.rowCount()):
+            if not query:
+                hidden = False
+            else:
+                texts = (str(model.data(model.index(row, c)) or "") for c in range(model.columnCount()))
+                hidden = not any(query in t.lower() for t in texts)
+            self.view.setRowHidden(row, hidden)
 
     def fit_columns(self) -> None:
         header = self.view.horizontalHeader()
@@ -113,6 +135,8 @@ class ListEditor(QWidget):
         if not 0 <= row < self.model.rowCount():
             return
         column = max(0, min(column, self.model.columnCount() - 1))
+        if self.view.isRowHidden(row):
+            self.filter_edit.clear()  # show what the caller wants to see
         index = self.model.index(row, column)
         self.view.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
         self.view.scrollTo(index)

@@ -99,3 +99,13 @@ def test_add_and_delete_rows_of_every_list_are_undoable(qtbot):
     assert [o.id for o in p.facility("kmp").options] == ["kmp-phase2", "kmp-expansion"]
     w.doc.undo_stack.undo()
     assert len(p.facility("kmp").options) == 1
+
+
+def test_filter_hides_rows_and_selecting_a_hidden_row_clears_it(qtbot):
+    doc, ed = _editor(qtbot, "facilities", facility_columns)
+    ed.filter_edit.setText("lynas")
+    shown = [r for r in range(ed.model.rowCount()) if not ed.view.isRowHidden(r)]
+    assert [doc.project.facilities[r].id for r in shown] == ["mt-weld", "kalgoorlie", "lynas-lamp", "lynas-seadrift"]
+    ed.select_cell(0, 0)  # mp-mine is hidden by the filter
+    assert ed.filter_edit.text() == "" and not ed.view.isRowHidden(0)
+    assert ed.view.currentIndex().row() == 0

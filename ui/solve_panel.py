@@ -170,6 +170,7 @@ class SolvePanel(QWidget):
         self.time_limit_spin.setDecimals(0)
         self.time_limit_spin.setSuffix(" s")
         self.time_limit_spin.setToolTip("Stop the solver after this many seconds and keep the best verified plan")
+        self.time_limit_spin.valueChanged.connect(self._time_limit_edited)
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -234,8 +235,12 @@ class SolvePanel(QWidget):
         self._phase_detail = ""
 
     def _load_defaults(self) -> None:
+        """Time limit from the project's settings (until the user sets one here)."""
         project = self.document.project
+        self.time_limit_spin.blockSignals(True)
         self.time_limit_spin.setValue(float(project.settings.time_limit_s))
+        self.time_limit_spin.blockSignals(False)
+        self._time_limit_from_project = True
 
     def _connect_document(self) -> None:
         for name, slot in (
@@ -291,11 +296,17 @@ class SolvePanel(QWidget):
     def mark_inputs_changed(self, *_args: object) -> None:
         """Inputs changed: the scenario list may differ and a shown result may be out of date."""
         self._local_revision += 1
+        if self._time_limit_from_project and not self.is_running:
+            self._load_defaults()  # follow an edit of settings.time_limit_s
         if self.scenario_combo.count() != len(self.document.project.scenarios) + 1 or any(
             self.scenario_combo.itemData(i + 1) != sc.id for i, sc in enumerate(self.document.project.scenarios)
         ):
             self.refresh_scenarios()
         self._update_stale_mark()
+
+    @Slot()
+    def _time_limit_edited(self) -> None:
+        self._time_limit_from_project = False  # the user's choice now wins over the project setting
 
     @Slot()
     def _on_project_replaced(self) -> None:

@@ -371,3 +371,17 @@ def test_deleting_a_panel_mid_solve_cancels_it_and_the_thread_ends(qtbot):
     qtbot.wait(50)
     assert solve.cancel_requested
     qtbot.waitUntil(solve.is_finished, timeout=5_000)
+
+
+def test_time_limit_follows_the_project_until_the_user_sets_one(qtbot, no_thread_left):
+    doc = StubDocument(small_project())
+    panel = _panel(qtbot, no_thread_left, doc)
+    assert panel.time_limit_spin.value() == 60
+    doc.project.settings.time_limit_s = 90
+    doc.touch()
+    assert panel.time_limit_spin.value() == 90
+    panel.time_limit_spin.setValue(15)  # the user's choice
+    doc.project.settings.time_limit_s = 300
+    doc.touch()
+    assert panel.time_limit_spin.value() == 15
+    assert panel.solve_options().time_limit_s == 15

@@ -358,7 +358,7 @@ class SolvePanel(QWidget):
             return
         options = self.solve_options()
         # no Qt parent: a running solve must outlive this widget if it is deleted (the QThread would
-        # abort the app); solve_worker keeps it alive until its thread ends, _stop_all cancels it
+        # abort the app); solve_worker keeps it alive until its thread ends, _cancel_all cancels it
         solve = BackgroundSolve(self.document.project, options, self._solve_fn)
         self._owned.append(solve)
         solve.thread_finished.connect(lambda s=solve, owned=self._owned: s in owned and owned.remove(s))
@@ -378,8 +378,8 @@ class SolvePanel(QWidget):
         self.status_label.setText(f"Solving {scenario}…")
         self.status_label.setStyleSheet("")
         self._set_running(True)
-        self._update_elapsed()
         solve.start()
+        self._update_elapsed()
 
     @Slot()
     def cancel_solve(self) -> None:
@@ -396,7 +396,7 @@ class SolvePanel(QWidget):
         self.phase_detail_label.clear()
         self.log_view.appendPlainText("Cancelled by the user; stopping the solver.")
         self.status_label.setText(
-            "Solve cancelled: the solver was stopped and no new plan was produced."
+            "Solve cancelled: no new plan was produced."
             + (" The previous result is still shown." if self.last_result is not None else "")
         )
         self.status_label.setStyleSheet(f"color: {_STATUS_COLOURS[Status.CANCELLED]};")

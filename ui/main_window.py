@@ -268,6 +268,15 @@ class MainWindow(QMainWindow):
             note.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.results_dashboard = None
             self.tabs.addTab(note, "Results")
+        # scenario comparison and Monte Carlo risk (ui/scenario_compare_view.py, ui/risk_panel.py)
+        self.analysis_panels: list[QWidget] = []
+        for module, name, title in (("ui.scenario_compare_view", "ScenarioCompareView", "Compare scenarios"),
+                                    ("ui.risk_panel", "RiskPanel", "Risk")):
+            cls = optional_class(module, name)
+            if cls is not None:
+                panel = cls(self.doc, self)
+                self.tabs.addTab(panel, title)
+                self.analysis_panels.append(panel)
         self.resizeDocks([self.inspector_dock], [390], Qt.Orientation.Horizontal)
         self.resizeDocks([self.validation_dock], [150], Qt.Orientation.Vertical)
 
@@ -670,4 +679,9 @@ class MainWindow(QMainWindow):
         stop = getattr(self.solve_panel, "shutdown", None)
         if callable(stop):
             stop()  # cancels a running solve and waits for its thread
+        for panel in self.analysis_panels:  # cancel a running comparison / risk run, join its thread
+            running = getattr(panel, "is_running", None)
+            if callable(running) and running():
+                panel.cancel()
+                panel.wait(30_000)
         self.autosaver.discard()

@@ -243,3 +243,11 @@ def test_optional_class_surfaces_errors_inside_existing_modules(tmp_path, monkey
     (pkg / "syntax.py").write_text("def broken(:\n")
     with pytest.raises(SyntaxError):
         optional_class("brokenpkg.syntax", "Panel")
+
+
+def test_analysis_panels_are_tabs_when_installed(window):
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    expected = [t for m, c, t in (("ui.scenario_compare_view", "ScenarioCompareView", "Compare scenarios"),
+                                  ("ui.risk_panel", "RiskPanel", "Risk")) if optional_class(m, c) is not None]
+    assert titles[-len(expected):] == expected if expected else True
+    assert titles[:8] == ["Chain", "Facilities", "Routes", "Markets", "Demand", "Platforms", "Scenarios", "Settings"]

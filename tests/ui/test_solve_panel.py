@@ -179,8 +179,10 @@ def _measure_stall(qtbot, panels) -> tuple[float, str]:
     timer.start()
     qtbot.wait(100)
     clicked = time.perf_counter()
+    phases: list[tuple[float, str]] = []
     with qtbot.waitSignal(panel.result_ready, timeout=180_000) as blocker:
         qtbot.mouseClick(panel.solve_button, Qt.MouseButton.LeftButton)
+        panel.current_solve.progress.connect(lambda f, m: phases.append((time.perf_counter(), m)))
     arrived = time.perf_counter()
     qtbot.wait(300)  # let the dashboard draw the result
     timer.stop()
@@ -188,7 +190,9 @@ def _measure_stall(qtbot, panels) -> tuple[float, str]:
     worst, at, cpu = max(gaps)
     span = ticks[-1][0] - ticks[0][0]
     assert span > 5.0, "the solve should have kept the loop busy for several seconds"
-    where = (f"{at - clicked:+.2f} s from the click, {at - arrived:+.2f} s from the result, GUI thread busy "
+    phase = next((m for t, m in reversed(phases) if t <= at), "starting")
+    where = (f"{at - clicked:+.2f} s from the click, {at - arrived:+.2f} s from the result, while "
+             f"'{phase[:40]}', GUI thread busy "
              f"{cpu * 1000:.0f} ms of it; {len(ticks)} ticks over {span:.1f} s; "
              f"result {blocker.args[0].status.value}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return worst, where

@@ -396,3 +396,15 @@ def test_activating_an_investment_or_a_sankey_node_selects_the_facility(qtbot):
     demand_box = d.sankey.current_layout().boxes["def_ndfeb"]  # a demand is not a facility
     qtbot.mouseClick(d.sankey, Qt.MouseButton.LeftButton, pos=demand_box.rect.center().toPoint())
     assert seen == ["sep", "metal"]
+
+
+def test_a_result_solved_from_older_inputs_arrives_marked_out_of_date(qtbot):
+    from ui.document import Document
+
+    doc = Document(small_project())
+    d = ResultsDashboard(doc)
+    qtbot.addWidget(d)
+    solved_at = doc.revision
+    assert doc.set_field(doc.project.facilities[0], "capacity_tpy", 5_000.0) is None  # edited meanwhile
+    doc.set_result(hand_result(), solved_at)
+    assert d.shows_plan and d.is_stale_shown

@@ -135,6 +135,8 @@ class ResultsDashboard(QWidget):
     @Slot(object)
     def _doc_result_changed(self, result: Any) -> None:
         self.set_result(self.document.project, result)
+        # a result solved from inputs edited during the solve is out of date on arrival
+        self.set_stale(bool(getattr(self.document, "result_is_stale", False)))
 
     @Slot()
     def _doc_project_replaced(self) -> None:

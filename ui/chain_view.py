@@ -138,13 +138,19 @@ class FacilityNode(QGraphicsRectItem):
         super().__init__(0, 0, NODE_W, NODE_H)
         self.facility = facility
         self.covered = covered
-        self.investment: str = ""  # "+1,000 t/yr 2029" when the plan invests here
+        self.investment: str = ""  # "+1,000 t/yr from 2029" when the plan invests here
         self.invest_online = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
         self._hover = False
-        f = facility
+        self._base_tooltip = ""
+        self.refresh(covered)
+
+    def refresh(self, covered: bool) -> None:
+        """Re-read the facility (capacity, status, flags...) after an edit; repaint."""
+        self.covered = covered
+        f = self.facility
         lines = [f"<b>{_esc(f.name or f.id)}</b> ({_esc(f.id)})",
                  f"{label_of(f.stage)}, {label_of(f.status)}, {country_label(f.country)}",
                  f"capacity {fmt_number(f.capacity_tpy)} t/yr"
@@ -156,7 +162,9 @@ class FacilityNode(QGraphicsRectItem):
                          + ("covered country" if not f.chinese_technology else "Chinese process technology")
                          + "</span>")
         self._base_tooltip = "<br>".join(lines)
-        self.setToolTip(self._base_tooltip)
+        self.setToolTip(self._base_tooltip + (f"<br><span style='color:#1b7a3d'><b>Plan invests:</b> "
+                                              f"{self.investment}</span>" if self.investment else ""))
+        self.update()
 
     def set_investment(self, text: str, online: bool) -> None:
         self.investment, self.invest_online = text, online
@@ -324,6 +332,11 @@ class RouteEdge(QGraphicsPathItem):
             pen.setColor(QColor("#0a58ca"))
         self.setPen(pen)
 
+    def refresh(self) -> None:
+        """Re-read the route's cost and capacity (tooltip) after an edit."""
+        self._tip()
+        self.update()
+
     def set_tonnes(self, tonnes: float | None, max_tonnes: float) -> None:
         """Width 1.6 px without flows; with flows 1 + 11 * sqrt(t / max t) px (0 t: faint)."""
         self.tonnes = tonnes
@@ -421,12 +434,37 @@ class ChainView(QGraphicsView):
         self.rebuild()
 
     def _list_changed(self, owner: Any, attr: str, _index: int) -> None:
-        if attr in ("facilities", "routes", "options"):
+        if attr in ("facilities", "routes"):
             self.schedule_rebuild()
+        elif attr == "options" and isinstance(owner, Facility):
+            self._refresh_node(owner)
+
+    #: facility fields that move nodes (column, order) or re-join arrows: these redraw everything
+    LAYOUT_FIELDS = frozenset({"id", "stage", "country", "name"})
 
     def _field_changed(self, obj: Any, attr: str) -> None:
-        if isinstance(obj, (Facility, Route)) or attr == "covered_countries":
+        """Redraw all only when the layout changes; otherwise refresh the one node or arrow."""
+        if isinstance(obj, Facility):
+            if attr in self.LAYOUT_FIELDS:
+                self.schedule_rebuild()
+            else:
+                self._refresh_node(obj)
+        elif isinstance(obj, Route):
+            if attr in ("from_id", "to_id", "material"):
+                self.schedule_rebuild()
+            else:
+                for edge in self.edges:
+                    if edge.route is obj:
+                        edge.refresh()
+        elif attr == "covered_countries":
             self.schedule_rebuild()
+
+    def _refresh_node(self, facility: Facility) -> None:
+        node = self.nodes.get(facility.id)
+        if node is None or node.facility is not facility:
+            self.schedule_rebuild()
+            return
+        node.refresh(is_covered(facility, self.doc.project.settings.covered_countries))
 
     def rebuild(self) -> None:
         """Redraw every node and arrow from the project (keeps the selection and the flows)."""

@@ -42,9 +42,12 @@ def test_one_node_per_facility_and_one_arrow_per_route(view, doc):
 def test_compliance_badge_and_country_colours(view, doc):
     assert view.nodes["shenghe-ref"].covered is True  # facility in China
     assert view.nodes["lynas-lamp"].covered is False
+    node = view.nodes["noveon"]
     doc.set_field(doc.project.facility("noveon"), "chinese_technology", True)
-    view.rebuild()
-    assert view.nodes["noveon"].covered is True
+    assert view.nodes["noveon"] is node and node.covered is True  # refreshed in place, no redraw
+    assert "Chinese process technology" in node.toolTip()
+    doc.set_field(doc.project.facility("noveon"), "capacity_tpy", 2500.0)
+    assert view.nodes["noveon"] is node and "capacity 2,500 t/yr" in node.toolTip()
     assert country_colour("US") != country_colour("AU")
     assert country_colour("ZZ").name() == country_colour("ZZ").name()  # stable fallback
 
@@ -191,3 +194,10 @@ def test_chain_panel_year_follows_the_horizon_and_the_result(qtbot):
     assert "out of date" not in panel.flow_note.text()
     doc.set_field(doc.project.facilities[0], "capacity_tpy", 1.0)
     assert "out of date" in panel.flow_note.text()
+
+
+def test_layout_fields_redraw_the_chain(view, doc, qtbot):
+    node = view.nodes["noveon"]
+    doc.set_field(doc.project.facility("noveon"), "stage", Stage.MAGNET_SMCO)
+    qtbot.waitUntil(lambda: view.nodes["noveon"] is not node, timeout=2000)
+    assert view.nodes["noveon"].facility.stage is Stage.MAGNET_SMCO

@@ -101,3 +101,17 @@ def test_histogram_bins_have_round_widths_and_count_everything():
     assert edges[0] <= 10.0 and edges[-1] > 20.0
     edges, counts = histogram_bins([7.0, 7.0])
     assert counts == [2] and edges[0] < 7.0 < edges[1]
+
+
+def test_a_report_without_any_plan_is_shown_honestly(qtbot, panel):
+    from planner.risk_report import aggregate
+    from planner.risk_worker import SampleSummary
+
+    failed = [SampleSummary(index=i, status="time_limit", message="The time limit ran out") for i in range(3)]
+    panel.show_report(aggregate(failed, project="p", n_requested=3, seed=0, target_year=2027))
+    assert panel.card_met.value.full_text() == "—"
+    assert panel.card_failed.value.full_text() == "0 / 3"
+    assert panel.failures_table.rowCount() == 3
+    assert panel.failures_table.item(2, 2).text() == "The time limit ran out"
+    assert panel.tabs.tabText(3) == "Failed samples (3)"
+    assert "no sample" in panel.cost_view.chart().title()

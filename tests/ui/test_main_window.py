@@ -251,3 +251,15 @@ def test_analysis_panels_are_tabs_when_installed(window):
                                   ("ui.risk_panel", "RiskPanel", "Risk")) if optional_class(m, c) is not None]
     assert titles[-len(expected):] == expected if expected else True
     assert titles[:8] == ["Chain", "Facilities", "Routes", "Markets", "Demand", "Platforms", "Scenarios", "Settings"]
+
+
+def test_failed_save_says_why_and_keeps_the_document_modified(window, monkeypatch, tmp_path, project_file):
+    model = window.facilities_tab.facilities.model
+    model.setData(model.index(0, model.column_of("capacity_tpy")), "1")
+    before = project_file.read_bytes()
+    rec = install_dialogs(monkeypatch)
+    target = tmp_path / "no_such_folder" / "x.m2m.json"
+    assert window.save_to(str(target)) is False
+    assert rec.boxes[0]["title"] == "Cannot save project" and rec.boxes[0]["info"]
+    assert window.isWindowModified() and window.doc.path == str(project_file.resolve())
+    assert project_file.read_bytes() == before

@@ -158,12 +158,28 @@ def _run_serial(project, n, seed, options, state, progress) -> list[SampleSummar
 
 
 # ---------------------------------------------------------------------------- process pool
+def _kill_descendants(pid: int) -> None:
+    """Kill the children of a worker process (a CBC solver it started), which outlive a terminate()."""
+    try:
+        import psutil
+
+        children = psutil.Process(pid).children(recursive=True)
+    except Exception:  # psutil missing or the process already gone
+        return
+    for child in children:
+        try:
+            child.kill()
+        except Exception:
+            pass
+
+
 def _terminate_pool(executor: ProcessPoolExecutor) -> None:
-    """Stop a pool now: cancel queued tasks and terminate its worker processes."""
+    """Stop a pool now: cancel queued tasks, kill solver children, terminate the worker processes."""
     processes = list(getattr(executor, "_processes", {}).values())  # Python < 3.14 has no public API
     executor.shutdown(wait=False, cancel_futures=True)
     for p in processes:
         if p.is_alive():
+            _kill_descendants(p.pid)
             p.terminate()
     for p in processes:
         p.join(timeout=5)

@@ -232,3 +232,56 @@ def test_cli_risk_exits_1_when_a_sample_fails(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(planner.solve, "solve_project", broken)
     assert _cli(["risk", str(TEACHING), "-n", "2", "--workers", "1"]) == 1
     assert "sample 0: error: RuntimeError: boom" in capsys.readouterr().out
+
+
+@pytest.mark.timeout(180)
+def test_cancel_with_cbc_in_worker_processes_leaves_no_solver_running():
+    """Cancel while CBC (a grandchild process) is solving: the pool kills it with its worker."""
+    psutil = pytest.importorskip("psutil")
+    from planner.backends import available_solvers
+
+    real = ROOT / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"
+    if "cbc" not in available_solvers() or not real.exists():
+        pytest.skip("needs CBC and the real sample project")
+    p = load_project(real)
+    me = psutil.Process()
+
+    def cbc_children():
+        out = []
+        for c in me.children(recursive=True):
+            try:
+                if "cbc" in " ".join(c.cmdline()).lower():
+                    out.append(c)
+            except psutil.Error:
+                pass
+        return out
+
+    state = SolveState()
+    seen = threading.Event()
+    solvers: list = []
+
+    def watch():
+        deadline = time.time() + 120
+        while time.time() < deadline and not state.cancel_requested:
+            found = cbc_children()
+            if found:
+                solvers.extend(found)
+                seen.set()
+                state.request_cancel()
+                return
+            time.sleep(0.05)
+        state.request_cancel()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    t0 = time.perf_counter()
+    rep = run_risk(p, 50, seed=0, workers=2, options=SolveOptions(solver="cbc", time_limit_s=120), state=state)
+    elapsed = time.perf_counter() - t0
+    watcher.join()
+    assert seen.is_set(), "CBC never started"
+    assert rep.cancelled
+    time.sleep(0.3)
+    # an orphaned CBC would no longer be our child: check the very processes seen running
+    assert [c.pid for c in solvers if c.is_running() and c.status() != psutil.STATUS_ZOMBIE] == []
+    assert cbc_children() == []
+    assert elapsed < 120

@@ -266,16 +266,31 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
     tail = threading.Thread(target=_tail, args=(log_path, stop, state, log), daemon=True)
     tail.start()
     state.cancel_hooks.append(_kill_cbc_children)
+    overran = threading.Event()
+
+    def watchdog() -> None:  # CBC can overrun -sec (e.g. in presolve); stop it after a grace period
+        overran.set()
+        _kill_cbc_children()
+
+    timer = threading.Timer(time_limit_s + max(10.0, 0.25 * time_limit_s), watchdog)
+    timer.daemon = True
     t1 = time.perf_counter()
     try:
         if state.cancel_requested:
             return RawSolution(RawStatus.CANCELLED, handoff_seconds=build_seconds, message="cancelled before solving")
+        timer.start()
         try:
             prob.solve(solver)
         except pulp.PulpSolverError as e:
-            status = RawStatus.CANCELLED if state.cancel_requested else RawStatus.ERROR
+            if state.cancel_requested:
+                status = RawStatus.CANCELLED
+            elif overran.is_set():
+                status = RawStatus.NO_SOLUTION
+            else:
+                status = RawStatus.ERROR
             return RawSolution(status, seconds=time.perf_counter() - t1, handoff_seconds=build_seconds, message=str(e), log=log)
     finally:
+        timer.cancel()
         seconds = time.perf_counter() - t1
         state.cancel_hooks.remove(_kill_cbc_children)
         stop.set()

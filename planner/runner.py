@@ -9,7 +9,9 @@ every 50 ms; on cancel it kills the child and its CBC grandchild.
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import queue
+import time
 import traceback
 from typing import Any
 
@@ -20,11 +22,20 @@ from .result import PlanResult, Status
 from .solve import SolveOptions, solve_project
 
 POLL_SECONDS = 0.05
+NICE_INCREMENT = 5
+
+
+def hard_limit_seconds(time_limit_s: float) -> float:
+    """Wall-clock budget for the whole child (build, solve, duals, extraction): solvers overrun
+    their own limits (CBC in presolve, PuLP's MPS writing), so the runner stops them here."""
+    return time_limit_s + max(20.0, 0.5 * time_limit_s)
 
 
 def _child(project_data: dict[str, Any], options: SolveOptions, out: "mp.Queue[tuple]") -> None:
     """Child-process entry: solve and send ("progress"|"log"|"result"|"error", payload) messages."""
     try:
+        if hasattr(os, "nice"):
+            os.nice(NICE_INCREMENT)  # the solver yields the CPU to the GUI on small machines
         project = Project.model_validate(project_data)
         state = SolveState(
             on_progress=lambda f, m: out.put(("progress", (f, m))),
@@ -59,11 +70,22 @@ def solve_in_subprocess(project: Project, options: SolveOptions | None = None, s
     state.progress(0.0, "starting the solver process")
     proc.start()
     scenario = options.scenario or "base"
+    limit = options.time_limit_s if options.time_limit_s is not None else project.settings.time_limit_s
+    deadline = time.monotonic() + hard_limit_seconds(limit)
     try:
         while True:
             if state.cancel_requested:
                 _kill_tree(proc)
                 return PlanResult(Status.CANCELLED, "The solve was cancelled.", options.solver, scenario)
+            if time.monotonic() > deadline:
+                _kill_tree(proc)
+                return PlanResult(
+                    Status.TIME_LIMIT,
+                    f"The solver overran its time limit of {limit:g} s and was stopped after "
+                    f"{hard_limit_seconds(limit):g} s without a plan; raise the time limit.",
+                    options.solver,
+                    scenario,
+                )
             try:
                 kind, payload = out.get(timeout=POLL_SECONDS)
             except queue.Empty:

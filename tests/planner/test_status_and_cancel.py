@@ -166,3 +166,17 @@ def test_result_json_has_the_stable_keys():
     assert set(d["investments"][0]) == {"facility", "option", "decided_year", "online_year", "added_tpy", "capex_musd"}
     assert {"from", "to", "material", "year", "class", "tonnes"} <= set(d["flows"][0])
     assert {"demand_id", "product", "segment", "year", "demand", "delivered", "unmet"} <= set(d["demand"][0])
+
+
+def test_runner_stops_a_solver_that_overruns_its_time_limit(large, monkeypatch):
+    """Solvers overrun their own limits; the runner kills the child at its wall-clock budget."""
+    import planner.runner as runner
+
+    monkeypatch.setattr(runner, "hard_limit_seconds", lambda limit: 3.0)
+    t0 = time.perf_counter()
+    r = solve_in_subprocess(large, SolveOptions(solver="cbc", time_limit_s=300))
+    assert r.status is Status.TIME_LIMIT
+    assert "overran its time limit of 300 s" in r.message
+    assert time.perf_counter() - t0 < 5.0
+    time.sleep(0.2)
+    assert _children_named("cbc") == []

@@ -117,6 +117,11 @@ INVEST_COLOUR = QColor("#1b9e4b")
 LABEL_MIN_WIDTH = 1.0 + 11.0 * math.sqrt(0.10)
 
 
+def exec_menu(menu: QMenu, pos: Any) -> None:
+    """Show a context menu (a module function so tests can answer it without a click)."""
+    menu.exec(pos)
+
+
 def country_colour(code: str) -> QColor:
     """Fixed colours for common countries; a stable hash-derived hue for the others."""
     if code in COUNTRY_COLOURS:
@@ -724,7 +729,7 @@ class ChainView(QGraphicsView):
                     add.setDefaultAction(act)
             menu.addSeparator()
             menu.addAction("Fit to window", self.fit)
-        menu.exec(event.globalPos())
+        exec_menu(menu, event.globalPos())
 
     def column_at(self, x: float) -> int:
         """Index of the stage column under scene x (for 'Add facility' in the context menu)."""

@@ -201,3 +201,54 @@ def test_layout_fields_redraw_the_chain(view, doc, qtbot):
     doc.set_field(doc.project.facility("noveon"), "stage", Stage.MAGNET_SMCO)
     qtbot.waitUntil(lambda: view.nodes["noveon"] is not node, timeout=2000)
     assert view.nodes["noveon"].facility.stage is Stage.MAGNET_SMCO
+
+
+def _menu_actions(menu) -> dict:
+    out = {}
+    for a in menu.actions():
+        if a.menu() is not None:
+            out.update({f"{a.text()}/{k}": v for k, v in _menu_actions(a.menu()).items()})
+        elif a.text():
+            out[a.text()] = a
+    return out
+
+
+def test_context_menus_add_delete_and_connect(view, doc, qtbot, monkeypatch):
+    from PySide6.QtCore import QPoint
+    from PySide6.QtGui import QContextMenuEvent
+
+    shown = []
+    import ui.chain_view as chain_module
+
+    monkeypatch.setattr(chain_module, "exec_menu", lambda menu, pos: shown.append(_menu_actions(menu)))
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit()
+
+    def right_click(scene_point):
+        pos = view.mapFromScene(scene_point)
+        view.contextMenuEvent(QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, view.mapToGlobal(pos)))
+        return shown[-1]
+
+    # on empty canvas: add a facility of any stage
+    empty = right_click(view.nodes["mp-mine"].scenePos() + QPoint(0, 900))
+    empty["Add facility/cracking"].trigger()
+    added = doc.project.facilities[-1]
+    assert added.stage is Stage.CRACKING and doc.current_facility is added
+    qtbot.waitUntil(lambda: added.id in view.nodes, timeout=2000)
+
+    # on a node: connect (dialog answered) and delete
+    monkeypatch.setattr(ConnectDialog, "exec", lambda self: (self.set_target(added.id),
+                                                             ConnectDialog.DialogCode.Accepted)[1])
+    monkeypatch.setattr(ConnectDialog, "route", lambda self: self.build_route())
+    node_menu = right_click(view.nodes["mt-weld"].sceneBoundingRect().center())
+    assert set(node_menu) >= {"Connect Mt Weld mine to...", "Add expansion option",
+                              "Delete Mt Weld mine and its routes"}
+    node_menu["Connect Mt Weld mine to..."].trigger()
+    new_route = doc.project.routes[-1]
+    assert (new_route.from_id, new_route.to_id, new_route.material.value) == ("mt-weld", added.id, "concentrate")
+    node_menu["Add expansion option"].trigger()
+    assert [o.id for o in doc.project.facility("mt-weld").options][-1] == "mt-weld-expansion"
+    node_menu["Delete Mt Weld mine and its routes"].trigger()
+    assert "mt-weld" not in {f.id for f in doc.project.facilities}
+    assert not [r for r in doc.project.routes if "mt-weld" in (r.from_id, r.to_id)]

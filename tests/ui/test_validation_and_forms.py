@@ -192,3 +192,37 @@ def test_scenario_overrides_summary_dialog_and_undo(qtbot):
     doc.undo_stack.undo()
     assert len(scenario.overrides) == 1 and scenario.overrides[0].years == 2
     assert panel.list.count() == 1
+
+
+def test_scenario_panel_add_and_edit_through_the_dialog(qtbot, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    doc = Document(demo_project())
+    panel = ScenarioOverridesPanel(doc)
+    qtbot.addWidget(panel)
+    scenario = doc.project.scenarios[2]  # capex +30 %
+    panel.set_scenario(scenario)
+    answers = {"factor": "2"}
+
+    def fake_exec(dialog):
+        for key, text in answers.items():
+            dialog.edits[key].setText(text)
+        dialog.accept()
+        return QDialog.DialogCode.Accepted if dialog.override() is not None else QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(OverrideDialog, "exec", fake_exec)
+    panel.add_override("demand")
+    assert [o.kind for o in scenario.overrides] == ["capex", "demand"]
+    assert scenario.overrides[1].factor == 2.0 and panel.list.count() == 2
+    panel.list.setCurrentRow(0)
+    answers = {"factor": "1.5", "where.countries": "US"}
+    panel.edit_selected()
+    assert scenario.overrides[0].factor == 1.5 and scenario.overrides[0].where.countries == ["US"]
+    assert panel.list.item(0).text() == "capex x 1.5: in US"
+    answers = {"factor": "-1"}  # refused: the dialog stays open with the message, nothing changes
+    panel.edit_selected()
+    assert scenario.overrides[0].factor == 1.5
+    doc.undo_stack.undo()
+    assert scenario.overrides[0].factor == 1.3
+    doc.undo_stack.undo()
+    assert [o.kind for o in scenario.overrides] == ["capex"]

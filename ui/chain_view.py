@@ -50,7 +50,7 @@ from PySide6.QtWidgets import (
 from models.project import ExpansionOption, Facility, Route
 from models.vocab import Material, Stage, Status
 
-from .connect_dialog import ConnectDialog
+from .connect_dialog import ConnectDialog, connectable_materials
 from .document import Document, unique_id
 from .fields import country_label, fmt_number, label_of
 
@@ -251,6 +251,10 @@ class FacilityNode(QGraphicsRectItem):
             extra = self.investment
         painter.drawText(QRectF(16, 39, NODE_W - 22, 14), Qt.AlignmentFlag.AlignLeft,
                          sfm.elidedText(extra, Qt.TextElideMode.ElideRight, int(NODE_W - 22)))
+        if self._hover and not faded:  # the connect port
+            painter.setPen(QPen(QColor("#0a58ca"), 1.5))
+            painter.setBrush(QBrush(QColor("white")))
+            painter.drawEllipse(QPointF(NODE_W, NODE_H / 2), self.PORT_R, self.PORT_R)
         if self.covered:
             painter.setPen(QPen(QColor("white"), 1.5))
             painter.setBrush(QBrush(QColor("#d32f2f")))
@@ -260,6 +264,13 @@ class FacilityNode(QGraphicsRectItem):
             painter.setFont(bold)
             painter.drawText(QRectF(NODE_W - 26, 5, 20, 20), Qt.AlignmentFlag.AlignCenter,
                              "CT" if f.chinese_technology and f.country not in ("CN", "RU", "KP", "IR") else "!")
+
+    PORT_R = 6.0
+
+    def in_port(self, scene_point: QPointF) -> bool:
+        """True on the round port at the middle of the right edge (drag from it to connect)."""
+        local = self.mapFromScene(scene_point)
+        return (local - QPointF(NODE_W, NODE_H / 2)).manhattanLength() <= self.PORT_R * 2
 
     def port_out(self) -> QPointF:
         return self.scenePos() + QPointF(NODE_W, NODE_H / 2)
@@ -411,6 +422,8 @@ class ChainView(QGraphicsView):
         self._fitted = False
         self._syncing = False
         self._cap = 0
+        self._drag_source: FacilityNode | None = None
+        self._drag_line: QGraphicsPathItem | None = None
         self._column_x: list[float] = []  # left edge of each stage column (scene x)
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
@@ -658,6 +671,75 @@ class ChainView(QGraphicsView):
             self._emphasize(facility)
         finally:
             self._syncing = False
+
+    # ------------------------------------------------------- drag to connect
+    def _node_at(self, view_pos: Any) -> FacilityNode | None:
+        for item in self.items(view_pos):
+            if isinstance(item, FacilityNode):
+                return item
+        return None
+
+    def mousePressEvent(self, event: Any) -> None:
+        """Shift+drag from a node (or drag from its right-hand port) to another node connects them."""
+        pos = event.position().toPoint()
+        node = self._node_at(pos) if event.button() == Qt.MouseButton.LeftButton else None
+        if node is not None and (event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+                                 or node.in_port(self.mapToScene(pos))):
+            self._drag_source = node
+            self._drag_line = QGraphicsPathItem()
+            self._drag_line.setPen(QPen(QColor("#0a58ca"), 2, Qt.PenStyle.DashLine))
+            self._drag_line.setZValue(5)
+            self.scene().addItem(self._drag_line)
+            self.setDragMode(QGraphicsView.DragMode.NoDrag)
+            self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: Any) -> None:
+        if self._drag_source is not None and self._drag_line is not None:
+            path = QPainterPath(self._drag_source.port_out())
+            path.lineTo(self.mapToScene(event.position().toPoint()))
+            self._drag_line.setPath(path)
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: Any) -> None:
+        if self._drag_source is not None:
+            source = self._drag_source
+            self._drag_source = None
+            if self._drag_line is not None:
+                self.scene().removeItem(self._drag_line)
+                self._drag_line = None
+            self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+            self.viewport().unsetCursor()
+            target = self._node_at(event.position().toPoint())
+            if target is not None and target is not source:
+                self.connect_between(source.facility, target.facility)
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def connect_between(self, source: Facility, target: Facility) -> Route | None:
+        """Add a route source -> target: at once when one material fits, else ask which one."""
+        materials = connectable_materials(source, target)
+        if not materials:
+            self.message.emit(f"Cannot connect: {target.name or target.id} uses nothing that "
+                              f"{source.name or source.id} makes")
+            return None
+        if len(materials) > 1:
+            dialog = ConnectDialog(self.doc, source, self)
+            dialog.set_target(target.id)
+            if dialog.exec() != ConnectDialog.DialogCode.Accepted or dialog.route() is None:
+                return None
+            route = dialog.route()
+        else:
+            rid = unique_id(f"{source.id}-to-{target.id}"[:50], self.doc.taken_ids("routes"))
+            route = Route(id=rid, from_id=source.id, to_id=target.id, material=materials[0])
+        self.doc.insert_item(self.doc.project, "routes", route, text=f"Connect {route.from_id} to {route.to_id}")
+        self.message.emit(f"Connected {route.from_id} to {route.to_id} ({label_of(route.material)})")
+        return route
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
         item = self.itemAt(event.position().toPoint())

@@ -84,8 +84,8 @@ class ChainPanel(QWidget):
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Zoom to show the whole chain (Ctrl+wheel zooms)")
         self.fit_button.clicked.connect(self.view.fit)
-        hint = QLabel("<span style='color:#666'>Right-click to add, connect or delete facilities; "
-                      "double-click a node to edit it.</span>")
+        hint = QLabel("<span style='color:#666'>Right-click to add or delete; Shift+drag from one node to "
+                      "another to connect them; double-click to edit.</span>")
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 4, 8, 0)
         bar.addWidget(hint)

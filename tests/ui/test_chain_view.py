@@ -252,3 +252,31 @@ def test_context_menus_add_delete_and_connect(view, doc, qtbot, monkeypatch):
     node_menu["Delete Mt Weld mine and its routes"].trigger()
     assert "mt-weld" not in {f.id for f in doc.project.facilities}
     assert not [r for r in doc.project.routes if "mt-weld" in (r.from_id, r.to_id)]
+
+
+def test_shift_drag_from_node_to_node_connects_them(view, doc, qtbot):
+    from PySide6.QtCore import Qt as QtNS
+
+    view.show()
+    qtbot.waitExposed(view)
+    view.fit()
+
+    def at(fid):
+        return view.mapFromScene(view.nodes[fid].sceneBoundingRect().center())
+
+    n_routes = len(doc.project.routes)
+    shift = QtNS.KeyboardModifier.ShiftModifier
+    qtbot.mousePress(view.viewport(), QtNS.MouseButton.LeftButton, shift, at("strange-lake"))
+    qtbot.mouseMove(view.viewport(), at("silmet"))
+    qtbot.mouseRelease(view.viewport(), QtNS.MouseButton.LeftButton, shift, at("silmet"))
+    assert len(doc.project.routes) == n_routes + 1
+    r = doc.project.routes[-1]
+    assert (r.from_id, r.to_id, r.material.value) == ("strange-lake", "silmet", "concentrate")
+    # nothing to carry between two mines: refused with a message, no route
+    messages = []
+    view.message.connect(messages.append)
+    qtbot.mousePress(view.viewport(), QtNS.MouseButton.LeftButton, shift, at("mt-weld"))
+    qtbot.mouseRelease(view.viewport(), QtNS.MouseButton.LeftButton, shift, at("nolans"))
+    assert len(doc.project.routes) == n_routes + 1
+    assert messages and "Cannot connect" in messages[-1]
+    assert view.dragMode() == view.DragMode.ScrollHandDrag

@@ -500,7 +500,7 @@ class MainWindow(QMainWindow):
         try:
             save_project(self.doc.project, path)
         except OSError as e:
-            dialogs.exec_dialog(dialogs.error_box(self, "Cannot save project", f"The project was not saved.",
+            dialogs.exec_dialog(dialogs.error_box(self, "Cannot save project", "The project was not saved.",
                                                   str(e.strerror or e)))
             return False
         self.doc.mark_saved(str(Path(path).resolve()))

@@ -1,0 +1,64 @@
+"""Render the main window to a PNG (the README screenshot); not a test.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.render_main_window \\
+        sample_projects/us_allied_mine_to_magnet.m2m.json docs/screenshot_main.png --select ksm_kmp
+
+Opens the project at 1400 x 900, solves it through the Solve panel (so the chain view shows the
+plan's flows), selects a facility for the inspector and saves ``window.grab()``. Window layout
+preferences go to a temporary QSettings folder, so the user's own layout is not used or changed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project")
+    parser.add_argument("png")
+    parser.add_argument("--select", help="facility id to select")
+    parser.add_argument("--tab", type=int, default=0, help="index of the central tab to show")
+    parser.add_argument("--no-solve", action="store_true")
+    args = parser.parse_args(argv)
+
+    home = tempfile.mkdtemp(prefix="m2m-render-")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
+    os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
+    from ui.app import ensure_application
+
+    app = ensure_application()
+    from ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    if not window.open_path(args.project, ask=False):
+        return 2
+    app.processEvents()
+    if not args.no_solve and window.solve_panel is not None:
+        window.solve_panel.start_solve()
+        started = time.monotonic()
+        while window.solve_panel.is_running and time.monotonic() - started < 300:
+            app.processEvents()
+            time.sleep(0.02)
+    if args.select:
+        window.doc.set_current_facility(window.doc.project.facility(args.select))
+    window.tabs.setCurrentIndex(args.tab)
+    for _ in range(10):
+        app.processEvents()
+    window.chain_view.fit()
+    app.processEvents()
+    ok = window.grab().save(args.png)
+    window.doc.undo_stack.setClean()
+    window.close()
+    print(f"{args.png}: {'saved' if ok else 'NOT saved'}")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

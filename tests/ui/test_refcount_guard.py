@@ -48,3 +48,26 @@ def test_guard_only_acts_when_references_are_lost():
         expected.add("False")
     if sys.version_info < (3, 12):
         assert guard.install() == expected
+
+
+def test_command_line_works_without_qt(tmp_path):
+    """With PySide6 unimportable, `mine2magnet validate` (ui.cli) still runs; gui says why it cannot."""
+    from models.io import save_project
+    from tests.ui.demo_project import demo_project
+
+    path = tmp_path / "demo.m2m.json"
+    save_project(demo_project(), path)
+    script = textwrap.dedent("""
+        import sys
+        sys.modules["PySide6"] = None  # any `import PySide6...` now raises ImportError
+        from ui.cli import main
+        code = main(["validate", sys.argv[1]])
+        print("validate exit", code)
+        print("gui exit", main(["gui", sys.argv[1]]))
+    """)
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, env=env,
+                          timeout=120, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "validate exit 0" in done.stdout and "gui exit 1" in done.stdout
+    assert "cannot start the desktop app" in done.stderr

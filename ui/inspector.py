@@ -17,7 +17,7 @@ from models.validation import consumable, producible
 from models.vocab import CAPACITY_BASIS, RECIPE_STAGES, Stage
 
 from .document import Document
-from .fields import FieldSpec, country_label, label_of
+from .fields import FieldSpec, country_label, fmt_number, label_of
 from .forms import BoundForm
 from .table_models import STAGES, STATUSES
 
@@ -96,9 +96,16 @@ class Inspector(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         doc.current_facility_changed.connect(self.refresh)
-        doc.field_changed.connect(lambda obj, attr: self.refresh() if obj is doc.current_facility else None)
+        doc.field_changed.connect(self._field_changed)
         doc.project_replaced.connect(self.refresh)
+        for sig in (doc.items_inserted, doc.items_removed):
+            sig.connect(lambda owner, attr, _i: self.refresh() if owner is doc.current_facility else None)
         self.refresh()
+
+    def _field_changed(self, obj: Any, _attr: str) -> None:
+        f = self.doc.current_facility
+        if f is not None and (obj is f or any(obj is o for o in f.options)):
+            self.refresh()
 
     @property
     def message(self) -> Any:
@@ -124,6 +131,13 @@ class Inspector(QWidget):
             flags.append("<span style='color:#b00020'><b>Chinese process technology</b></span>")
         compliance = " and ".join(flags) + ": output is covered" if flags else \
             "<span style='color:#1b7a3d'>compliant origin</span>"
+        if f.options:
+            opts = "; ".join(f"{_esc(o.name or o.id)}: up to {fmt_number(o.max_add_tpy)} t/yr, "
+                             f"{o.lead_time_years} yr lead time" for o in f.options[:3])
+            more = f"; and {len(f.options) - 3} more" if len(f.options) > 3 else ""
+            options = f"<div style='color:#555'>Expansion options: {opts}{more} (Facilities tab)</div>"
+        else:
+            options = "<div style='color:#555'>No expansion options (add them in the Facilities tab)</div>"
         makes = ", ".join(sorted(label_of(m) for m in producible(f))) or "nothing"
         uses = ", ".join(sorted(label_of(m) for m in consumable(f))) or "nothing"
         self.header.setText(
@@ -131,7 +145,7 @@ class Inspector(QWidget):
             f"<div>{label_of(f.stage)} &middot; {label_of(f.status)} &middot; {country_label(f.country)}</div>"
             f"<div style='color:#555'>Capacity unit: {CAPACITY_BASIS[f.stage]}</div>"
             f"<div style='color:#555'>Uses: {uses}<br>Makes: {makes}</div>"
-            f"<div>{compliance}</div>"
+            f"{options}<div>{compliance}</div>"
         )
 
 

@@ -72,6 +72,7 @@ def test_selecting_a_node_selects_the_facility_and_the_inspector_edits_it(view, 
     mt_weld = doc.project.facility("mt-weld")
     assert doc.current_facility is mt_weld
     assert "Mt Weld mine" in inspector.header.text()
+    assert "Stage 2 concentrator: up to 6,000 t/yr, 3 yr lead time" in inspector.header.text()
     spec = next(s for s in inspector.form.specs if s.attr == "capacity_tpy")
     assert inspector.form.commit(spec, "13000") is True
     assert mt_weld.capacity_tpy == 13000

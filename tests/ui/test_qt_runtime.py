@@ -1,4 +1,10 @@
-"""The PySide6 reference-count guard keeps a long session alive (see ui/_pyside_refcount_guard.py)."""
+"""The Qt runtime the app is pinned to, and the command line without Qt.
+
+PySide6 6.12.0 on CPython 3.11 drops a reference to None on every void Qt call and to True on
+every Signal.emit(), so a session aborts with "Fatal Python error: none_dealloc" after a few
+thousand calls; pyproject.toml pins PySide6 below 6.12. This test fails if a release with that
+bug is installed again.
+"""
 
 from __future__ import annotations
 
@@ -15,39 +21,26 @@ SCRIPT = textwrap.dedent("""
     from PySide6.QtCore import QObject, Signal
     from PySide6.QtWidgets import QApplication, QGraphicsRectItem
     app = QApplication([])
-    if sys.argv[1] == "guarded":
-        import ui  # installs the guard
     class D(QObject):
         s = Signal()
     d, item = D(), QGraphicsRectItem(0, 0, 1, 1)
-    for _ in range(int(sys.argv[2])):
+    none_before, true_before = sys.getrefcount(None), sys.getrefcount(True)
+    for _ in range(int(sys.argv[1])):
         item.setZValue(1.0)   # a void Qt call
         d.s.emit()
+    print("lost", none_before - sys.getrefcount(None), true_before - sys.getrefcount(True))
     print("survived")
 """)
 
 
-def _run(mode: str, calls: int) -> subprocess.CompletedProcess:
+def test_many_qt_calls_and_emits_keep_reference_counts():
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
-    return subprocess.run([sys.executable, "-c", SCRIPT, mode, str(calls)], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", SCRIPT, "300000"], capture_output=True, text=True,
                           env=env, timeout=120, cwd=ROOT)
-
-
-def test_many_qt_calls_and_emits_survive_with_the_guard():
-    done = _run("guarded", 300_000)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "survived" in done.stdout
-
-
-def test_guard_only_acts_when_references_are_lost():
-    from ui import _pyside_refcount_guard as guard
-
-    losses = guard.measure()
-    expected = {name for name, lost in losses.items() if lost >= 0.5}
-    if "True" in expected:
-        expected.add("False")
-    if sys.version_info < (3, 12):
-        assert guard.install() == expected
+    lost_none, lost_true = (int(v) for v in done.stdout.split("lost", 1)[1].split()[:2])
+    assert abs(lost_none) < 1000 and abs(lost_true) < 1000  # not one per call
 
 
 def test_command_line_works_without_qt(tmp_path):

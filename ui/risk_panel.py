@@ -421,6 +421,7 @@ class RiskPanel(QWidget):
             signal = getattr(document, sig, None)
             if signal is not None and hasattr(signal, "connect"):
                 signal.connect(self.refresh_scenarios)
+                signal.connect(self._mark_stale)
         self.run_button = QPushButton("Run risk analysis")
         self.run_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel")
@@ -506,6 +507,11 @@ class RiskPanel(QWidget):
 
     def is_running(self) -> bool:
         return self._task is not None
+
+    def _mark_stale(self, *_: Any) -> None:
+        """The project changed: figures on screen describe the project as it was when Run was pressed."""
+        if self.report is not None and not self.is_running():
+            self.status_label.setText("The project has changed since this run: run again for current figures.")
 
     def start(self) -> None:
         """Run on a background thread with the current N, seed, workers and time limit."""

@@ -115,6 +115,15 @@ class ScenarioCompareView(QWidget):
 
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
+        for sig in ("project_replaced", "inputs_changed"):
+            signal = getattr(document, sig, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(self._mark_stale)
+
+    def _mark_stale(self, *_: Any) -> None:
+        """The project changed since the comparison was solved."""
+        if self.comparison is not None and not self.is_running():
+            self.status_label.setText("The project has changed since this comparison: solve again for current figures.")
 
     # ------------------------------------------------------------------ run / cancel
     def is_running(self) -> bool:

@@ -54,3 +54,25 @@ def test_cancel_while_solving_in_child_processes(qtbot):
     assert "Cancelled" in view.status_label.text()
     qtbot.waitUntil(lambda: not view.is_running(), timeout=10_000)
     assert view.run_button.isEnabled() and active_tasks() == []
+
+
+def test_panels_in_the_main_window_api_and_stale_notice(qtbot):
+    """Constructed as the main window does: cls(document, parent); edits mark results as stale."""
+    from models import Project
+    from ui.document import Document
+    from ui.risk_panel import RiskPanel
+
+    doc = Document(teaching_project())
+    view = ScenarioCompareView(doc, None, solve_fn=solve_project)
+    risk = RiskPanel(doc, None)
+    qtbot.addWidget(view)
+    qtbot.addWidget(risk)
+    assert risk.scenario_combo.count() == 5
+    with qtbot.waitSignal(view.comparison_ready, timeout=120_000):
+        view.start()
+    qtbot.waitUntil(lambda: not view.is_running(), timeout=10_000)
+    doc.set_field(doc.project.facilities[0], "capacity_tpy", 900.0)
+    assert "changed" in view.status_label.text()
+    doc.set_project(Project(name="empty"))
+    assert risk.scenario_combo.count() == 1  # only "Base project" is left
+    assert not view.is_running() and not risk.is_running()

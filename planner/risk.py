@@ -327,7 +327,8 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
             lines.append("")
             lines.append("Facilities that most often limit supply in years with unmet demand:")
             for b in report.bottlenecks[:top]:
-                lines.append(f"  {b.facility:<28} {b.share:6.1%} of samples")
+                lines.append(f"  {b.facility:<28} {b.share:6.1%} of samples"
+                             f"  (one more t/yr worth {b.mean_shadow_usd_per_t:,.0f} $/t)")
         if report.investments:
             lines.append("")
             lines.append("Investments chosen (share of samples):")

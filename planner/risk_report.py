@@ -12,7 +12,8 @@ never enter a probability or a percentile.
   the unmet-demand penalty).
 * Investment frequency: share of samples building the option (any added t/yr > 0).
 * Bottleneck frequency: share of samples in which a facility's capacity was binding in a year with
-  unmet demand.
+  unmet demand, and the mean of its highest shadow price there ($/t of capacity: what one more t/yr
+  would have saved); ties in frequency are ranked by that value.
 * Drivers: for each facility whose delay varies across samples,
   impact = P(all defense demand met in the target year | on time) - P(... | delayed), with its
   standard error sqrt(p1 (1 - p1) / n1 + p2 (1 - p2) / n2), and cost delta = mean cost when
@@ -49,6 +50,7 @@ class BottleneckFrequency:
     facility: str
     share: float  # of samples with a plan
     count: int
+    mean_shadow_usd_per_t: float = 0.0  # mean over those samples of its highest shadow price in an unmet year
 
 
 @dataclass
@@ -181,12 +183,13 @@ def aggregate(
         key=lambda r: (-r.share, r.facility, r.option),
     )
 
-    counts: dict[str, int] = {}
+    shadows: dict[str, list[float]] = {}
     for s in ok:
-        for f in s.bottlenecks:
-            counts[f] = counts.get(f, 0) + 1
+        for facility, shadow in s.bottlenecks:
+            shadows.setdefault(facility, []).append(float(shadow))
     rep.bottlenecks = sorted(
-        (BottleneckFrequency(f, c / n, c) for f, c in counts.items()), key=lambda r: (-r.share, r.facility)
+        (BottleneckFrequency(f, len(v) / n, len(v), sum(v) / len(v)) for f, v in shadows.items()),
+        key=lambda r: (-r.share, -r.mean_shadow_usd_per_t, r.facility),
     )
 
     rep.drivers = _drivers(ok, target_year)

@@ -32,7 +32,8 @@ class SampleSummary:
     ``defense_shortfall_t[product][year]`` = defense demand - defense tonnes delivered clean
     (years >= compliance year) or - defense tonnes delivered (earlier years), >= 0.
     ``investments`` = [facility, option, first decided year, total added t/yr].
-    ``bottlenecks`` = facility ids binding in a year with unmet demand (sorted, unique).
+    ``bottlenecks`` = [facility, highest shadow price ($/t of capacity, money of that year)] for
+    every facility whose capacity binds in a year with unmet demand (sorted by facility).
     """
 
     index: int
@@ -45,7 +46,7 @@ class SampleSummary:
     defense_shortfall_t: dict[str, dict[int, float]] = field(default_factory=dict)
     unmet_total_t: float = 0.0
     investments: list[list[Any]] = field(default_factory=list)
-    bottlenecks: list[str] = field(default_factory=list)
+    bottlenecks: list[list[Any]] = field(default_factory=list)
     delays: dict[str, int] = field(default_factory=dict)
     overruns: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0  # wall time of this sample (draw, apply, solve, summarise)
@@ -101,7 +102,11 @@ def summarise(index: int, result: PlanResult, compliance_year: int) -> SampleSum
         else:
             builds[key] = [inv.facility, inv.option, inv.decided_year, inv.added_tpy]
     s.investments = sorted(builds.values())
-    s.bottlenecks = sorted({b.facility for b in result.bottlenecks if b.year in unmet_years})
+    worst: dict[str, float] = {}
+    for b in result.bottlenecks:
+        if b.year in unmet_years:
+            worst[b.facility] = max(worst.get(b.facility, 0.0), float(b.shadow_usd_per_t))
+    s.bottlenecks = [[f, v] for f, v in sorted(worst.items())]
     return s
 
 

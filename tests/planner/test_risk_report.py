@@ -23,9 +23,9 @@ def _sample(i, cost, short2027=0.0, short2028=0.0, delays=None, inv=(), bn=(), s
 def test_probabilities_percentiles_frequencies_and_drivers():
     samples = [
         _sample(0, 1.0, delays={"sep": 0}, inv=[("mag", "x", 2026, 50.0)]),
-        _sample(1, 2.0, short2027=40.0, delays={"sep": 2}, inv=[("mag", "x", 2027, 70.0)], bn=["sep"]),
+        _sample(1, 2.0, short2027=40.0, delays={"sep": 2}, inv=[("mag", "x", 2027, 70.0)], bn=[["sep", 100.0]]),
         _sample(2, 3.0, delays={"sep": 0}),
-        _sample(3, 4.0, short2027=5.0, short2028=1.0, delays={"sep": 1}, bn=["sep", "mag"]),
+        _sample(3, 4.0, short2027=5.0, short2028=1.0, delays={"sep": 1}, bn=[["mag", 50.0], ["sep", 300.0]]),
         _sample(4, 5.0, delays={"sep": 0}, inv=[("mag", "x", 2028, 30.0)]),
         _sample(5, 6.0, delays={"sep": 0}),
         _sample(6, 7.0, delays={"sep": 0}),
@@ -50,7 +50,8 @@ def test_probabilities_percentiles_frequencies_and_drivers():
     (inv,) = rep.investments
     assert (inv.facility, inv.option, inv.count, inv.share) == ("mag", "x", 3, 0.3)
     assert inv.mean_added_tpy == pytest.approx(50.0) and inv.median_decided_year == 2027
-    assert [(b.facility, b.count, b.share) for b in rep.bottlenecks] == [("sep", 2, 0.2), ("mag", 1, 0.1)]
+    assert [(b.facility, b.count, b.share, b.mean_shadow_usd_per_t) for b in rep.bottlenecks] == [
+        ("sep", 2, 0.2, 200.0), ("mag", 1, 0.1, 50.0)]
     (d,) = rep.drivers
     assert (d.n_on_time, d.n_delayed, d.p_met_on_time, d.p_met_delayed) == (8, 2, 1.0, 0.0)
     assert d.impact_se == 0.0  # both shares are 0 or 1
@@ -80,13 +81,14 @@ def test_summarise_uses_clean_deliveries_from_the_compliance_year_and_bottleneck
         DemandRow("d", "ndfeb_magnet", "defense", 2028, 50, 50, 50, 0),
     ]
     r.investments = [Investment("m", "x", 2027, 2029, 20, 1), Investment("m", "x", 2026, 2028, 30, 2)]
-    r.bottlenecks = [Bottleneck("a", 2027, 5.0), Bottleneck("b", 2028, 3.0)]
+    r.bottlenecks = [Bottleneck("a", 2027, 5.0), Bottleneck("b", 2028, 3.0), Bottleneck("a", 2026, 9.0)]
+    r.demand.append(DemandRow("c", "ndfeb_magnet", "commercial", 2026, 10, 9, 0, 1))
     s = summarise(4, r, compliance_year=2027)
     assert s.defense_shortfall_t["ndfeb_magnet"] == {2026: 0.0, 2027: 20.0, 2028: 0.0}
     assert s.defense_demand_t["ndfeb_magnet"] == {2026: 50, 2027: 50, 2028: 50}
     assert s.investments == [["m", "x", 2026, 50]]
-    assert s.bottlenecks == ["a"]  # 2027 has unmet demand, 2028 does not
-    assert (s.total_cost_musd, s.capex_musd, s.unmet_total_t) == (12.0, 4.0, 10)
+    assert s.bottlenecks == [["a", 9.0]]  # 2026 and 2027 have unmet demand, 2028 not; highest price kept
+    assert (s.total_cost_musd, s.capex_musd, s.unmet_total_t) == (12.0, 4.0, 11)
     assert SampleSummary.from_dict(json.loads(json.dumps(s.to_dict()))) == s
     failed = summarise(5, PlanResult(Status.INFEASIBLE, "no plan", "highs"), 2027)
     assert not failed.ok and failed.status == "infeasible" and failed.total_cost_musd is None

@@ -285,3 +285,14 @@ def test_cancel_with_cbc_in_worker_processes_leaves_no_solver_running():
     assert [c.pid for c in solvers if c.is_running() and c.status() != psutil.STATUS_ZOMBIE] == []
     assert cbc_children() == []
     assert elapsed < 120
+
+
+@pytest.mark.timeout(240)
+def test_cli_risk_on_a_dask_scheduler(dask_cluster, tmp_path, capsys):
+    out = tmp_path / "r.json"
+    code = _cli(["risk", str(TEACHING), "-n", "3", "--seed", "42", "--scheduler", dask_cluster.scheduler_address,
+                 "--json", str(out)])
+    assert code == 0
+    assert f"scheduler {dask_cluster.scheduler_address}" in capsys.readouterr().out
+    data = json.loads(out.read_text())
+    assert data["scheduler"] == dask_cluster.scheduler_address and data["n_ok"] == 3

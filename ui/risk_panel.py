@@ -288,7 +288,7 @@ def cost_histogram_chart(costs: list[float], percentiles: dict[str, float]) -> Q
 
 def p_met_chart(p_met: dict[str, dict[int, float]], p_met_all: dict[int, float], target_year: int) -> QChart:
     """P(defense demand fully met with compliant supply) by year: one line per product (+ all)."""
-    chart = _base_chart("Chance that defense demand is fully met (compliant supply)")
+    chart = _base_chart("Chance that defense demand is fully met")
     years = sorted(p_met_all)
     if not years:
         chart.legend().hide()
@@ -299,6 +299,7 @@ def p_met_chart(p_met: dict[str, dict[int, float]], p_met_all: dict[int, float],
     x.setTickAnchor(years[0])
     x.setTickInterval(1 if len(years) <= 12 else 2)
     x.setLabelFormat("%d")
+    x.setTitleText(f"year (compliant supply required from {target_year}; any origin before)")
     y = QValueAxis()
     y.setRange(0, 105)
     y.setTickType(QValueAxis.TickType.TicksDynamic)

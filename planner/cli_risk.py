@@ -15,10 +15,10 @@ import sys
 
 from models.io import atomic_write_bytes
 
-from .cli_solve import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments
+from .cli_solve import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments
 from .progress import SolveState
 from .risk import RiskRunError, run_risk, summary_lines
-from .solve import SolveOptions, resolve_solver
+from .solve import SolveOptions
 
 
 def _progress_printer(n: int):
@@ -42,21 +42,9 @@ def cmd_risk(args: argparse.Namespace) -> int:
         if value is not None and value < lo:
             print(f"mine2magnet: {name} must be >= {lo} (got {value})", file=sys.stderr)
             return EXIT_BAD_INPUT
-    if args.time_limit is not None and args.time_limit <= 0:
-        print("mine2magnet: --time-limit must be > 0", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        resolve_solver(args.solver)
-    except ValueError as e:
-        print(f"mine2magnet: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.scenario and args.scenario != "base":
-        try:
-            project.scenario(args.scenario)
-        except KeyError:
-            known = ", ".join(s.id for s in project.scenarios) or "none"
-            print(f"mine2magnet: unknown scenario {args.scenario!r} (known: {known})", file=sys.stderr)
-            return EXIT_BAD_INPUT
+    bad = check_solver_arguments(args, project)
+    if bad is not None:
+        return bad
     options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
     state = SolveState(on_progress=_progress_printer(args.n))
     try:

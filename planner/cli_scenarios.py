@@ -13,10 +13,10 @@ import sys
 
 from models.io import atomic_write_bytes
 
-from .cli_solve import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments
+from .cli_solve import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments
 from .progress import SolveState
 from .scenario_compare import compare, comparison_table, solve_scenarios
-from .solve import SolveOptions, resolve_solver
+from .solve import SolveOptions
 
 
 def _progress_printer():
@@ -35,14 +35,9 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     from .cli import _load
 
     project = _load(args.project)
-    if args.time_limit is not None and args.time_limit <= 0:
-        print("mine2magnet: --time-limit must be > 0", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        resolve_solver(args.solver)
-    except ValueError as e:
-        print(f"mine2magnet: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    bad = check_solver_arguments(args, project)
+    if bad is not None:
+        return bad
     options = SolveOptions(solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
     results = solve_scenarios(project, options, SolveState(on_progress=_progress_printer()))
     cmp = compare(results, year=project.settings.compliance_start_year)

@@ -9,7 +9,7 @@ from collections import defaultdict
 from models.io import atomic_write_bytes
 
 from .result import PlanResult, Status
-from .solve import SolveOptions, solve_project
+from .solve import SolveOptions, resolve_solver, solve_project
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -107,21 +107,39 @@ def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:
     return EXIT_OK
 
 
+def check_solver_arguments(args: argparse.Namespace, project) -> int | None:
+    """Shared checks of --time-limit, --solver and --scenario (when the command has one).
+
+    Prints the problem and returns EXIT_BAD_INPUT, or returns None when all is well.
+    """
+    problem = None
+    if args.time_limit is not None and args.time_limit <= 0:
+        problem = "--time-limit must be > 0"
+    else:
+        try:
+            resolve_solver(args.solver)
+        except ValueError as e:
+            problem = str(e)
+    scenario = getattr(args, "scenario", None)
+    if problem is None and scenario and scenario != "base":
+        try:
+            project.scenario(scenario)
+        except KeyError:
+            known = ", ".join(s.id for s in project.scenarios) or "none"
+            problem = f"unknown scenario {scenario!r} (known: {known})"
+    if problem is None:
+        return None
+    print(f"mine2magnet: {problem}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
     from .cli import _load
 
     project = _load(args.project)
-    if args.scenario:
-        try:
-            project.scenario(args.scenario)
-        except KeyError:
-            if args.scenario != "base":
-                known = ", ".join(s.id for s in project.scenarios) or "none"
-                print(f"mine2magnet: unknown scenario {args.scenario!r} (known: {known})", file=sys.stderr)
-                return EXIT_BAD_INPUT
-    if args.time_limit is not None and args.time_limit <= 0:
-        print("mine2magnet: --time-limit must be > 0", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    bad = check_solver_arguments(args, project)
+    if bad is not None:
+        return bad
     options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
     result = solve_project(project, options)
     print(format_summary(result))

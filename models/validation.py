@@ -14,7 +14,7 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from .project import Project
-from .vocab import RECIPE_STAGES, SOURCED_MATERIALS, Material, Stage
+from .vocab import RECIPE_STAGES, Material, Stage
 
 
 @dataclass(frozen=True)
@@ -239,15 +239,6 @@ def check_scenarios(p: Project) -> list[Problem]:
     return problems
 
 
-def check_sourced_material_routes(p: Project) -> list[Problem]:
-    """Markets and demands never carry source-tracked materials (enforced by the schema too)."""
-    problems = []
-    for i, m in enumerate(p.markets):
-        if m.material in SOURCED_MATERIALS:
-            problems.append(Problem(f"markets[{i}].material", "markets cannot sell source-tracked material"))
-    return problems
-
-
 CHECKS = (
     check_unique_ids,
     check_routes,
@@ -255,7 +246,6 @@ CHECKS = (
     check_years,
     check_missing_transport,
     check_scenarios,
-    check_sourced_material_routes,
 )
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from models.vocab import Segment
 
-from .lp import INF, LinearProgram
+from .lp import LinearProgram
 from .network import CLEAN, COVERED, Commodity, Network, market_years
 
 MUSD = 1e-6  # $ -> $M
@@ -380,4 +380,4 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     return lp, idx
 
 
-__all__ = ["BuildOptions", "ModelIndex", "create_model", "INF"]
+__all__ = ["BuildOptions", "ModelIndex", "create_model"]

@@ -7,7 +7,6 @@ from collections import defaultdict
 import numpy as np
 
 from models.schedules import ramp_share
-from models.vocab import Stage
 
 from .build import MUSD, ModelIndex
 from .lp import LinearProgram
@@ -34,7 +33,6 @@ def _r(v: float, nd: int = 6) -> float:
 
 def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Network, x: np.ndarray, duals: np.ndarray | None) -> None:
     """Populate every plan table of ``result`` from the point ``x``."""
-    s = net.project.settings
     values = {key: float(x[j]) for j, key in enumerate(lp.var_keys) if abs(x[j]) > EPS}
     processes = {p.id: p for p in net.processes}
     route_by_id = {r.id: (r, cost) for r, _, cost in net.route_commodities}
@@ -217,4 +215,4 @@ def explain_unmet(result: PlanResult, net: Network) -> list[str]:
     return lines
 
 
-__all__ = ["fill_plan", "fill_duals", "explain_unmet", "Stage"]
+__all__ = ["fill_plan", "fill_duals", "explain_unmet"]

@@ -25,7 +25,6 @@ from models.vocab import (
     METAL_OF,
     OXIDE_OF,
     RECIPE_STAGES,
-    SOURCED_MATERIALS,
     STOICHIOMETRIC_METAL_PER_OXIDE,
     Material,
     Segment,
@@ -268,6 +267,6 @@ def market_years(m: Market, years: list[int]) -> list[int]:
 
 
 __all__ = [
-    "CLEAN", "COVERED", "Commodity", "DemandSpec", "Network", "Process", "SOURCED_MATERIALS",
+    "CLEAN", "COVERED", "Commodity", "DemandSpec", "Network", "Process",
     "build_network", "build_processes", "demand_specs", "discount_factors", "market_years", "route_cost_usd_per_t",
 ]

@@ -18,7 +18,7 @@ import numpy as np
 from models import Project, apply_scenario
 from models.validation import errors, validate_project
 
-from .backends import RawSolution, RawStatus, available_solvers, solve_lp
+from .backends import RawStatus, available_solvers, solve_lp
 from .build import BuildOptions, create_model
 from .extract import fill_plan
 from .lp import LinearProgram
@@ -169,4 +169,4 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     return result
 
 
-__all__ = ["SolveOptions", "resolve_solver", "solve_project", "RawSolution"]
+__all__ = ["SolveOptions", "resolve_solver", "solve_project"]

@@ -175,8 +175,12 @@ def _kill_descendants(pid: int) -> None:
 
 def _terminate_pool(executor: ProcessPoolExecutor) -> None:
     """Stop a pool now: cancel queued tasks, kill solver children, terminate the worker processes."""
-    processes = list(getattr(executor, "_processes", {}).values())  # Python < 3.14 has no public API
+    def workers() -> list:
+        return list((getattr(executor, "_processes", None) or {}).values())  # Python < 3.14: no public API
+
+    processes = workers()
     executor.shutdown(wait=False, cancel_futures=True)
+    processes += [p for p in workers() if p not in processes]  # one spawned while we looked
     for p in processes:
         if p.is_alive():
             _kill_descendants(p.pid)

@@ -213,9 +213,10 @@ def define_mass_balance_constraints(lp: LinearProgram, net: Network, idx: ModelI
     where inflow_k sums route flows of class k and market purchases of markets of class k.
     """
     rows: dict[tuple, dict[int, float]] = {}
+    setdefault = rows.setdefault
 
     def term(f: str, c: Commodity, y: int, k: str, j: int, coef: float) -> None:
-        row = rows.setdefault((f, c[0], c[1], y, k), {})
+        row = setdefault((f, c[0], c[1], y, k), {})
         row[j] = row.get(j, 0.0) + coef
 
     for p in net.processes:
@@ -259,8 +260,7 @@ def define_mass_balance_constraints(lp: LinearProgram, net: Network, idx: ModelI
             _, fid, mat, src, y = key
             term(fid, (mat, src), y, CLEAN, j, -1.0)
             term(fid, (mat, src), y, COVERED, j, 1.0)
-    for key, terms in rows.items():
-        lp.add_row("balance", key, terms, lo=0.0, hi=0.0)
+    lp.add_rows("balance", rows.items(), lo=0.0, hi=0.0)
     idx.balance_terms = rows
 
 

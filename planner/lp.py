@@ -102,6 +102,31 @@ class LinearProgram:
             return None
         return self._add_row_raw(family, key, items, lo, hi)
 
+    def add_rows(self, family: str, rows: Iterable[tuple[tuple, dict[int, float]]], lo: float, hi: float) -> None:
+        """Bulk form of :meth:`add_row` for many rows with the same bounds (the balance rows):
+        ``lo <= sum terms <= hi`` per (key, terms); zero coefficients dropped, empty rows skipped
+        when 0 satisfies them."""
+        index, keys, fams, los, his = self._row_index, self.row_keys, self.row_family, self.row_lo, self.row_hi
+        coo_row, coo_col, coo_val = self.coo_row, self.coo_col, self.coo_val
+        feasible_at_zero = lo <= 1e-9 and hi >= -1e-9
+        for key, terms in rows:
+            if 0.0 in terms.values():
+                terms = {c: v for c, v in terms.items() if v != 0.0}
+            if not terms and feasible_at_zero:
+                continue
+            full_key = (family, *key)
+            if full_key in index:
+                raise KeyError(f"duplicate row {full_key}")
+            i = len(keys)
+            index[full_key] = i
+            keys.append(full_key)
+            fams.append(family)
+            los.append(lo)
+            his.append(hi)
+            coo_row.extend(repeat(i, len(terms)))
+            coo_col.extend(terms.keys())
+            coo_val.extend(terms.values())
+
     def _add_row_raw(self, family: str, key: tuple, items: list[tuple[int, float]], lo: float, hi: float) -> int:
         full_key = (family, *key)
         if full_key in self._row_index:

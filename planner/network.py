@@ -180,11 +180,13 @@ def build_processes(project: Project) -> list[Process]:
     return processes
 
 
-def route_cost_usd_per_t(project: Project, r: Route) -> float:
+def route_cost_usd_per_t(project: Project, r: Route, facilities: dict[str, Facility] | None = None) -> float:
     """Route cost if set, else great-circle km x settings.transport_usd_per_t_km."""
     if r.transport_usd_per_t is not None:
         return r.transport_usd_per_t
-    a, b = project.facility(r.from_id), project.facility(r.to_id)
+    if facilities is None:
+        facilities = {f.id: f for f in project.facilities}
+    a, b = facilities[r.from_id], facilities[r.to_id]
     if None in (a.lat, a.lon, b.lat, b.lon):
         raise ValueError(f"route {r.id}: no transport cost and no coordinates")
     return great_circle_km(a.lat, a.lon, b.lat, b.lon) * project.settings.transport_usd_per_t_km
@@ -230,7 +232,7 @@ def build_network(project: Project) -> Network:
         usable = inputs_of.get(r.to_id, set())
         carried = [c for c in shipped if c in usable]
         if carried:
-            route_commodities.append((r, carried, route_cost_usd_per_t(project, r)))
+            route_commodities.append((r, carried, route_cost_usd_per_t(project, r, facilities)))
 
     consumers_of: dict[str, list[str]] = {}
     producers_of: dict[str, list[str]] = {}

@@ -16,7 +16,6 @@ the projects that drive compliance, investment frequencies, bottlenecks and fail
 from __future__ import annotations
 
 import math
-import traceback
 from typing import Any, Callable
 
 from PySide6.QtCharts import (
@@ -29,7 +28,7 @@ from PySide6.QtCharts import (
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QObject, QPointF, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,7 +51,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.progress import SolveState
+from .background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
 
 GOOD, WARN, BAD, NEUTRAL, MUTED = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733", "#5b6570"
 BAR_COLOUR = QColor(38, 120, 178)
@@ -63,80 +62,6 @@ PRODUCT_LABELS = {"ndfeb_magnet": "NdFeB magnets", "smco_magnet": "SmCo magnets"
 
 def product_label(p: str) -> str:
     return PRODUCT_LABELS.get(p, p.replace("_", " "))
-
-
-# ---------------------------------------------------------------------------- background task
-_ACTIVE: set["BackgroundTask"] = set()
-
-
-def active_tasks() -> list["BackgroundTask"]:
-    """Background tasks whose thread has not finished (tests assert this is empty)."""
-    return [t for t in _ACTIVE if not t.is_finished()]
-
-
-class _TaskWorker(QObject):
-    progress = Signal(float, str)
-    finished = Signal(object)  # the task's return value
-    failed = Signal(str)  # an unexpected exception, with its traceback
-
-    def __init__(self, fn: Callable[[SolveState], Any]) -> None:
-        super().__init__()
-        self._fn = fn
-        self.state = SolveState(on_progress=lambda f, m: self.progress.emit(float(f), str(m)))
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            out = self._fn(self.state)
-        except Exception as exc:
-            self.failed.emit(f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc()}")
-            return
-        self.finished.emit(out)
-
-
-class BackgroundTask(QObject):
-    """Runs ``fn(state)`` on its own QThread; every signal arrives in the GUI thread (queued).
-
-    Signals: ``progress(fraction, message)``, ``result_ready(object)``, ``failed(str)``,
-    ``thread_finished()`` once the thread has stopped.
-    """
-
-    progress = Signal(float, str)
-    result_ready = Signal(object)
-    failed = Signal(str)
-    thread_finished = Signal()
-
-    def __init__(self, fn: Callable[[SolveState], Any], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._thread = QThread()
-        self._worker = _TaskWorker(fn)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progress.connect(self.progress, Qt.ConnectionType.QueuedConnection)
-        self._worker.finished.connect(self.result_ready, Qt.ConnectionType.QueuedConnection)
-        self._worker.failed.connect(self.failed, Qt.ConnectionType.QueuedConnection)
-        self._worker.finished.connect(self._thread.quit)
-        self._worker.failed.connect(self._thread.quit)
-        self._thread.finished.connect(self._on_thread_finished)
-
-    def start(self) -> None:
-        _ACTIVE.add(self)
-        self._thread.start()
-
-    def cancel(self) -> None:
-        """Ask the task to stop (thread-safe, returns at once)."""
-        self._worker.state.request_cancel()
-
-    def is_finished(self) -> bool:
-        return self._thread.isFinished() or not self._thread.isRunning()
-
-    def wait(self, ms: int = 30_000) -> bool:
-        """Block until the thread has stopped (used on close and in tests)."""
-        return self._thread.wait(ms)
-
-    def _on_thread_finished(self) -> None:
-        _ACTIVE.discard(self)
-        self.thread_finished.emit()
 
 
 # ---------------------------------------------------------------------------------- widgets
@@ -378,12 +303,14 @@ def _pct(v: float) -> str:
 
 
 # ------------------------------------------------------------------------------------ panel
-class RiskPanel(QWidget):
+class RiskPanel(TaskPanelMixin, QWidget):
     """Monte Carlo controls, progress, cancel and the results (see module docstring).
 
     ``run_fn(project, n, seed, workers, options, state) -> RiskReport`` may be replaced
     (tests); by default it calls ``planner.risk.run_risk``.
     """
+
+    CANCELLING_TEXT = "Cancelling: stopping the worker processes…"
 
     report_ready = Signal(object)  # RiskReport
 
@@ -505,9 +432,6 @@ class RiskPanel(QWidget):
         self.scenario_combo.setCurrentIndex(max(0, k))
         self.scenario_combo.blockSignals(False)
 
-    def is_running(self) -> bool:
-        return self._task is not None
-
     def _mark_stale(self, *_: Any) -> None:
         """The project changed: figures on screen describe the project as it was when Run was pressed."""
         if self.report is not None and not self.is_running():
@@ -523,44 +447,12 @@ class RiskPanel(QWidget):
 
         options = SolveOptions(scenario=self.scenario_combo.currentData(), time_limit_s=self.time_spin.value())
         run_fn = self._run_fn
-        self._task = BackgroundTask(lambda state: run_fn(project, n, seed, workers, options, state), self)
-        self._task.progress.connect(self._on_progress)
-        self._task.result_ready.connect(self._on_report)
-        self._task.failed.connect(self._on_failed)
-        self._task.thread_finished.connect(self._on_thread_finished)
-        self.progress_bar.setValue(0)
-        self.status_label.setText(f"Starting {n} samples on {workers} worker(s)…")
-        self.run_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self._task.start()
-
-    def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status_label.setText("Cancelling: stopping the worker processes…")
-
-    def wait(self, ms: int = 30_000) -> bool:
-        return self._task.wait(ms) if self._task is not None else True
-
-    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        self.cancel()
-        self.wait()
-        super().closeEvent(event)
-
-    def _on_progress(self, fraction: float, message: str) -> None:
-        self.progress_bar.setValue(round(1000 * fraction))
-        if self.cancel_button.isEnabled():
-            self.status_label.setText(message)
+        self._launch(lambda state: run_fn(project, n, seed, workers, options, state), self._on_report,
+                     self._on_failed, f"Starting {n} samples on {workers} worker(s)…")
 
     def _on_failed(self, text: str) -> None:
         self.status_label.setText("The risk run failed: " + text.splitlines()[0])
         self.status_label.setToolTip(text)
-
-    def _on_thread_finished(self) -> None:
-        self._task = None
-        self.run_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
 
     def _on_report(self, report: Any) -> None:
         self.show_report(report)

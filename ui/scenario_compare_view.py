@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .risk_panel import MUTED, BackgroundTask, product_label
+from .background import BackgroundTask, TaskPanelMixin
+from .risk_panel import MUTED, product_label
 
 DIFF_TINT = QColor(255, 244, 214)
 BAD_TEXT = QColor(179, 38, 30)
@@ -54,7 +55,7 @@ def _money(v: float | None) -> str:
     return "—" if v is None else f"{v:,.1f}"
 
 
-class ScenarioCompareView(QWidget):
+class ScenarioCompareView(TaskPanelMixin, QWidget):
     """Run all scenarios and compare them (see module docstring).
 
     ``solve_fn(project, options, state) -> PlanResult`` defaults to the killable
@@ -126,9 +127,6 @@ class ScenarioCompareView(QWidget):
             self.status_label.setText("The project has changed since this comparison: solve again for current figures.")
 
     # ------------------------------------------------------------------ run / cancel
-    def is_running(self) -> bool:
-        return self._task is not None
-
     def start(self, options: Any = None) -> None:
         if self._task is not None:
             return
@@ -149,40 +147,8 @@ class ScenarioCompareView(QWidget):
             return results, compare(results, year=year), state.cancel_requested
 
         self._names = {s.id: (s.name or s.id) for s in project.scenarios}
-        self._task = BackgroundTask(work, self)
-        self._task.progress.connect(self._on_progress)
-        self._task.result_ready.connect(self._on_done)
-        self._task.failed.connect(lambda text: self.status_label.setText("Failed: " + text.splitlines()[0]))
-        self._task.thread_finished.connect(self._on_thread_finished)
-        self.progress_bar.setValue(0)
-        self.run_button.setEnabled(False)
-        self.cancel_button.setEnabled(True)
-        self.status_label.setText(f"Solving base and {len(project.scenarios)} scenario(s)…")
-        self._task.start()
-
-    def cancel(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            self.cancel_button.setEnabled(False)
-            self.status_label.setText("Cancelling…")
-
-    def wait(self, ms: int = 30_000) -> bool:
-        return self._task.wait(ms) if self._task is not None else True
-
-    def closeEvent(self, event) -> None:  # noqa: N802
-        self.cancel()
-        self.wait()
-        super().closeEvent(event)
-
-    def _on_progress(self, fraction: float, message: str) -> None:
-        self.progress_bar.setValue(round(1000 * fraction))
-        if self.cancel_button.isEnabled():
-            self.status_label.setText(message)
-
-    def _on_thread_finished(self) -> None:
-        self._task = None
-        self.run_button.setEnabled(True)
-        self.cancel_button.setEnabled(False)
+        self._launch(work, self._on_done, lambda text: self.status_label.setText("Failed: " + text.splitlines()[0]),
+                     f"Solving base and {len(project.scenarios)} scenario(s)…")
 
     def _on_done(self, payload: tuple) -> None:
         results, cmp, cancelled = payload

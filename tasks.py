@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+"""Set everything up and run the app or the tests, with nothing but Python 3.11.
+
+    python3.11 tasks.py run [PROJECT]   # venv + packages, then the desktop app on the real sample chain
+    python3.11 tasks.py test [ARGS]     # venv + packages, then the whole test suite and the layer check
+
+The virtual environment lives in ``.venv`` and is (re)installed when pyproject.toml changes.
+On Linux, Qt needs a few system libraries (EGL, GL, xkbcommon, fontconfig, D-Bus); when one is
+missing and this runs as root with apt-get, they are installed, otherwise the command to install
+them is printed.
+"""
+
+from __future__ import annotations
+
+import ctypes.util
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+STAMP = VENV / ".installed"
+SAMPLE = ROOT / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"
+QT_LIBS = {"EGL": "libegl1", "GL": "libgl1", "xkbcommon": "libxkbcommon0", "fontconfig": "libfontconfig1",
+           "dbus-1": "libdbus-1-3", "glib-2.0": "libglib2.0-0", "X11": "libx11-6"}
+
+
+def run(cmd: list[str], **kw) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    subprocess.run([str(c) for c in cmd], check=True, cwd=ROOT, **kw)
+
+
+def setup() -> None:
+    """Create .venv and install the project with its test extra (only when pyproject changed)."""
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(f"mine2magnet needs Python 3.11 (this is {sys.version.split()[0]}): run it with python3.11")
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if PY.exists() and STAMP.exists() and STAMP.read_text() == digest:
+        return
+    if not PY.exists():
+        run([sys.executable, "-m", "venv", VENV])
+    run([PY, "-m", "pip", "install", "--quiet", "--upgrade", "pip"])
+    run([PY, "-m", "pip", "install", "--quiet", "-e", ".[test]"])
+    STAMP.write_text(digest)
+
+
+def ensure_qt_system_libraries() -> None:
+    """Linux only: install Qt's runtime libraries with apt-get when missing (as root)."""
+    if not sys.platform.startswith("linux"):
+        return
+    missing = sorted({pkg for lib, pkg in QT_LIBS.items() if ctypes.util.find_library(lib) is None})
+    if not missing:
+        return
+    apt = shutil.which("apt-get")
+    if apt and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        run([apt, "update", "-qq"], env=env)
+        run([apt, "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
+    else:
+        print(f"Qt needs these system packages: sudo apt-get install {' '.join(missing)}", file=sys.stderr)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("run", "test", "setup"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    command, rest = argv[0], argv[1:]
+    setup()
+    ensure_qt_system_libraries()
+    if command == "setup":
+        return 0
+    if command == "run":
+        return subprocess.call([str(BIN / "mine2magnet"), "gui", *(rest or [str(SAMPLE)])], cwd=ROOT)
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    code = subprocess.call([str(PY), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)
+    lint = subprocess.call([str(BIN / "lint-imports")], cwd=ROOT)
+    return code or lint
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -19,6 +19,7 @@ from models.vocab import CAPACITY_BASIS, RECIPE_STAGES, Stage
 from .document import Document
 from .fields import FieldSpec, country_label, fmt_number, label_of
 from .forms import BoundForm
+from .sources_editor import SourcesEditor
 from .table_models import STAGES, STATUSES
 
 
@@ -84,8 +85,10 @@ class Inspector(QWidget):
         inner = QWidget()
         inner_layout = QVBoxLayout(inner)
         inner_layout.setContentsMargins(8, 8, 8, 8)
+        self.sources = SourcesEditor(doc, lambda: doc.current_facility)
         inner_layout.addWidget(self.header)
         inner_layout.addWidget(self.form)
+        inner_layout.addWidget(self.sources)
         inner_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -115,6 +118,8 @@ class Inspector(QWidget):
         f: Facility | None = self.doc.current_facility
         self.form.reload()
         self.form.setVisible(f is not None)
+        self.sources.reload()
+        self.sources.setVisible(f is not None)
         if f is None:
             self.header.setText("<span style='color:#666'>Select a facility in the chain view or the "
                                 "Facilities table to see and edit it here.</span>")

@@ -411,6 +411,10 @@ class Settings(_Model):
     budget_total_musd: NonNeg | None = None  # capex committed over the horizon
     asset_life_years: Annotated[int, Field(ge=1, le=100)] = 20  # for end-of-horizon salvage credit
     transport_usd_per_t_km: NonNeg = 0.05
+    # None: nothing is carried between years; a value lets facilities keep year-end stock of
+    # their outputs (oxide, metal, magnets: e.g. a clean stockpile built before the compliance
+    # year) at this holding cost per tonne and year
+    stock_holding_usd_per_t_yr: NonNeg | None = None
     time_limit_s: Annotated[float, Field(gt=0, le=86_400)] = 120.0
     mip_gap: Annotated[float, Field(ge=0, le=1)] = 1e-4
     risk: RiskSettings = Field(default_factory=RiskSettings)

@@ -135,6 +135,27 @@ def define_balance_slack_variables(lp: LinearProgram, net: Network) -> None:
                             lp.add_var(("dm", p.id, mat, src, y))
 
 
+def define_stock_variables(lp: LinearProgram, net: Network) -> None:
+    """stock[f,c,y,k]: year-end stock of output c (not source-tracked) kept at f, when
+    settings.stock_holding_usd_per_t_yr is set; cost d_y x holding x 1e-6 ($M per t and year).
+    Stock is zero before the horizon; stock left after the last year is simply paid for."""
+    holding = net.project.settings.stock_holding_usd_per_t_yr
+    if holding is None:
+        return
+    for fid, procs in net.processes_of.items():
+        kept: dict[Commodity, list[str]] = {}
+        for p in procs:
+            for c in p.outputs:
+                if c[1] == "":
+                    for k in net.activity_classes(p):
+                        if k not in kept.setdefault(c, []):
+                            kept[c].append(k)
+        for (mat, src), classes in sorted(kept.items()):
+            for y in net.years:
+                for k in classes:
+                    lp.add_var(("stock", fid, mat, src, y, k), cost=net.discount[y] * holding * MUSD)
+
+
 def _salvage_share(net: Network, online_year: int) -> float:
     """Straight-line share of an asset's life left after the horizon: max(0, L - n_in) / L."""
     life = net.project.settings.asset_life_years
@@ -208,8 +229,9 @@ def define_option_limit_constraints(lp: LinearProgram, net: Network) -> None:
 def define_mass_balance_constraints(lp: LinearProgram, net: Network, idx: ModelIndex) -> None:
     """For each facility f, commodity c, year y, class k:
 
-    sum_p out(p,c) act[p,y,k] + inflow_k + [k=covered] down - [k=clean] down
+    sum_p out(p,c) act[p,y,k] + inflow_k + [k=covered] down - [k=clean] down + stock[y-1]
       = sum_p in(p,c) act[p,y,k] - [k=clean] dm + [k=covered] dm + outflow_k + deliveries_k + surplus_k
+        + stock[y]
     where inflow_k sums route flows of class k and market purchases of markets of class k.
     """
     rows: dict[tuple, dict[int, float]] = {}
@@ -260,6 +282,11 @@ def define_mass_balance_constraints(lp: LinearProgram, net: Network, idx: ModelI
             _, fid, mat, src, y = key
             term(fid, (mat, src), y, CLEAN, j, -1.0)
             term(fid, (mat, src), y, COVERED, j, 1.0)
+        elif key[0] == "stock":
+            _, fid, mat, src, y, k = key
+            term(fid, (mat, src), y, k, j, -1.0)
+            if y + 1 <= net.years[-1]:
+                term(fid, (mat, src), y + 1, k, j, 1.0)
     lp.add_rows("balance", rows.items(), lo=0.0, hi=0.0)
     idx.balance_terms = rows
 
@@ -367,6 +394,7 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_market_variables(lp, net)
     define_delivery_variables(lp, net)
     define_balance_slack_variables(lp, net)
+    define_stock_variables(lp, net)
     define_option_variables(lp, net, idx, options.relax_integers)
 
     define_capacity_constraints(lp, net)

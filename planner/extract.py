@@ -22,6 +22,7 @@ from .result import (
     MarginalCost,
     PlanResult,
     Production,
+    StockRow,
 )
 
 EPS = 1e-6  # tonnes / $M below this are reported as zero
@@ -84,6 +85,15 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
                 if y >= y_dec + o.lead_time_years:
                     opex_by_year[y] += o.fixed_opex_musd_per_yr * built
                     opex_disc += net.discount[y] * o.fixed_opex_musd_per_yr * built
+
+    # --- stocks (year-end) and their holding cost, counted as opex
+    holding = net.project.settings.stock_holding_usd_per_t_yr or 0.0
+    for key, v in sorted(values.items(), key=lambda kv: tuple(map(str, kv[0]))):
+        if key[0] == "stock":
+            _, fid, mat, _src, y, k = key
+            result.stocks.append(StockRow(fid, y, mat, k, _r(v)))
+            opex_by_year[y] += holding * v * MUSD
+            opex_disc += net.discount[y] * holding * v * MUSD
 
     # --- capacity rows (existing + online additions with ramp-up)
     for fid in net.facilities:

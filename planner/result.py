@@ -107,6 +107,17 @@ class CapacityRow:
 
 
 @dataclass
+class StockRow:
+    """Year-end stock a facility keeps of one of its outputs (only when stocks are allowed)."""
+
+    facility: str
+    year: int
+    material: str
+    klass: str
+    tonnes: float
+
+
+@dataclass
 class CostRow:
     year: int
     capex_musd: float
@@ -143,6 +154,7 @@ class PlanResult:
     compliance: list[ComplianceRow] = field(default_factory=list)
     capacity: list[CapacityRow] = field(default_factory=list)
     costs_by_year: list[CostRow] = field(default_factory=list)
+    stocks: list[StockRow] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
     solve_seconds: float = 0.0
@@ -171,7 +183,7 @@ class PlanResult:
         order = [
             "status", "message", "solver", "scenario", "objective", "total_cost_musd", "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "checks", "limiting", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "checks", "limiting", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         return {k: d[k] for k in order}
@@ -205,6 +217,7 @@ class PlanResult:
             compliance=[ComplianceRow(**x) for x in d.get("compliance", [])],
             capacity=[CapacityRow(**x) for x in d.get("capacity", [])],
             costs_by_year=[CostRow(**x) for x in d.get("costs_by_year", [])],
+            stocks=[StockRow(**x) for x in d.get("stocks", [])],
             checks=[Check(**x) for x in d.get("checks", [])],
             limiting=list(d.get("limiting", [])),
             solve_seconds=d.get("solve_seconds", 0.0),

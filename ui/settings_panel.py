@@ -39,6 +39,10 @@ def settings_specs() -> list[FieldSpec]:
         FieldSpec("asset_life_years", "Asset life (years)", "int", tooltip="for the end-of-horizon salvage credit"),
         FieldSpec("transport_usd_per_t_km", "Transport rate ($/t-km)", "float",
                   tooltip="default route cost = great-circle km x this rate"),
+        FieldSpec("stock_holding_usd_per_t_yr", "Stock holding cost ($/t/yr)", "opt_float",
+                  tooltip="empty: nothing is carried between years; a value lets facilities keep year-end "
+                          "stock of their outputs (e.g. a clean stockpile before the compliance year)",
+                  placeholder="no stocks"),
         FieldSpec("time_limit_s", "Solver time limit (s)", "float"),
         FieldSpec("mip_gap", "MIP gap (0-1)", "float", tooltip="relative optimality gap at which the solver stops"),
     ]

@@ -214,3 +214,29 @@ def test_relaxation_is_never_more_expensive(solver):
     milp = solve(p, solver=solver)
     lp = solve(p, solver=solver, relax_integers=True)
     assert lp.objective <= milp.objective + 1e-6
+
+
+def _stock_chain(holding):
+    """Magnet plant 100 t/yr from 2026; defense wants 50 t in 2026 and 150 t in 2027."""
+    p = mini_chain(magnet_capacity=100)
+    p.demands[0].tonnes_by_year = {2026: 50.0, 2027: 150.0, 2028: 100.0, 2029: 100.0}
+    p.settings.stock_holding_usd_per_t_yr = holding
+    return p
+
+
+def test_without_stocks_a_short_year_stays_short():
+    r = solve(_stock_chain(None))
+    assert unmet(r, "defense", 2027) == pytest.approx(50)
+    assert r.stocks == []
+
+
+def test_stocks_carry_clean_magnets_into_the_compliance_year():
+    """Produce 100 in 2026, deliver 50, keep 50 (holding $1,000/t): 2027 is fully met."""
+    r = solve(_stock_chain(1000.0))
+    assert unmet(r, "defense", 2027) == pytest.approx(0, abs=1e-6)
+    stocks = {(s.facility, s.year, s.material, s.klass): s.tonnes for s in r.stocks}
+    assert stocks == {("mag", 2026, "ndfeb_magnet", "clean"): pytest.approx(50)}
+    by_year = {c.year: c for c in r.costs_by_year}
+    # 2026 opex: 100 t magnets x $25,000 + 50 t x $1,000 holding (no other opex in the mini chain)
+    assert by_year[2026].opex_musd == pytest.approx(2.5 + 0.05)
+    assert r.total_cost_musd == pytest.approx(r.objective, abs=1e-6)

@@ -188,6 +188,21 @@ def add_flows(wb: Workbook, ctx: ReportContext) -> None:
     w.finish()
 
 
+def add_stocks(wb: Workbook, ctx: ReportContext) -> None:
+    """'Stocks': year-end stock kept per facility and material (t), when the project allows stocks."""
+    holding = ctx.settings.stock_holding_usd_per_t_yr
+    note = ("Year-end stock each facility keeps (t), carried into the next year at "
+            f"${holding:,.0f} per t and year (in opex)." if holding is not None else
+            "Stocks are not allowed in this project (settings: stock holding cost empty).")
+    w = _table_sheet(wb, "Stocks", note)
+    cols = [Col("Facility"), Col("Facility id"), Col("Year", "year"), Col("Material"), Col("Class"),
+            Col("Year-end stock (t)", "t")]
+    rows = [(ctx.lookup.name(s.facility), s.facility, s.year, material_label(s.material), s.klass, s.tonnes)
+            for s in sorted(ctx.result.stocks, key=lambda s: (s.facility, s.material, s.year, s.klass))]
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
 def add_costs(wb: Workbook, ctx: ReportContext) -> None:
     """'Costs': undiscounted spending per year and category ($M), discount factor, totals row."""
     s = ctx.settings
@@ -242,6 +257,7 @@ PLAN_SHEETS = (
     ("Capacity", add_capacity, "Capacity and activity per facility and year."),
     ("Production", add_production, "Output per facility, material and year."),
     ("Flows", add_flows, "Material moved per route, year and compliance class."),
+    ("Stocks", add_stocks, "Year-end stock per facility and material (when stocks are allowed)."),
     ("Costs", add_costs, "Spending per year and category (undiscounted)."),
     ("Marginal costs", add_marginal_costs, "Cost of one more tonne per product, segment, year."),
     ("Bottlenecks", add_bottlenecks, "Binding capacities and what one more t/yr is worth."),

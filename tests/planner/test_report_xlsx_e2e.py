@@ -167,3 +167,23 @@ def test_real_chain_workbook(tmp_path):
         + sum(len(m.sources) for m in project.markets) + sum(len(d.sources) for d in project.demands) \
         + sum(len(p.sources) for p in project.platforms)
     assert len(table(wb["Sources"])) == n_sources
+
+
+def test_stocks_sheet_lists_the_year_end_stock(tmp_path):
+    """A stockpile carried into 2027 appears on the Stocks sheet with its tonnes."""
+    from planner.solve import SolveOptions, solve_project
+    from planner.report_xlsx import write_plan_workbook
+    from tests.planner.helpers import mini_chain
+
+    p = mini_chain(magnet_capacity=100)
+    p.demands[0].tonnes_by_year = {2026: 50.0, 2027: 150.0, 2028: 100.0, 2029: 100.0}
+    p.settings.stock_holding_usd_per_t_yr = 1000.0
+    r = solve_project(p, SolveOptions(solver="highs"))
+    out = tmp_path / "stocks.xlsx"
+    write_plan_workbook(out, p, r)
+    import openpyxl
+
+    ws = openpyxl.load_workbook(out)["Stocks"]
+    rows = [[c.value for c in row] for row in ws.iter_rows() if any(c.value == "mag" for c in row)]
+    assert len(rows) == 1
+    assert 2026 in rows[0] and 50.0 in rows[0] and "clean" in rows[0]

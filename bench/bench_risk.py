@@ -32,10 +32,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from models import load_project  # noqa: E402
-from planner import risk  # noqa: E402
+from planner.analysis import risk
 from planner.progress import SolveState  # noqa: E402
-from planner.risk import default_workers, run_risk  # noqa: E402
-from planner.solve import SolveOptions  # noqa: E402
+from planner.analysis.risk import default_workers, run_risk  # noqa: E402
+from planner.pipeline.solve import SolveOptions  # noqa: E402
 
 DEFAULT_PROJECT = Path(__file__).resolve().parents[1] / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"
 

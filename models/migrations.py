@@ -6,6 +6,10 @@ Version 1 (the first public format) differs from version 2 in three ways:
   the first year with output, and turn intermediate steps into ramp-up shares.
 - ``demands[*].tonnes`` was a list ``[{"year": y, "t": x}]``; version 2 uses ``tonnes_by_year``.
 - ``settings.deminimis`` was renamed ``settings.de_minimis_share``.
+
+Version 3 adds optional sections and fields (demand priorities, finite stocks, qualification lags,
+platform content basis, contracts and policy levers); every one has a default that reproduces the
+version-2 meaning, so a version-2 file migrates by taking the defaults.
 """
 
 from __future__ import annotations
@@ -47,7 +51,13 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 only adds optional fields whose defaults keep the version-2 meaning."""
+    data["schema_version"] = 3
+    return data
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def migrate(data: dict[str, Any]) -> dict[str, Any]:

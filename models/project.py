@@ -31,7 +31,7 @@ from .vocab import (
     default_recipe,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
 _ID_RE = re.compile(ID_PATTERN)

@@ -1,6 +1,6 @@
 """The ``mine2magnet`` console entry point: the planner's command line plus the desktop app.
 
-It lives in ``ui`` because only ``ui`` may import Qt; ``planner.cli`` handles every other
+It lives in ``ui`` because only ``ui`` may import Qt; ``planner.cli.main`` handles every other
 subcommand and calls back here for ``mine2magnet [gui] [PROJECT]``.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from planner.cli import main as planner_main
+from planner.cli.main import main as planner_main
 
 
 def run_gui(project_path: str | None) -> int:

@@ -1,7 +1,8 @@
 """Undo commands: every edit of a project is one of these small QUndoCommands.
 
-A command changes the domain objects (pydantic models) in place and tells the
-:class:`ui.document.Document` so views refresh. Compound edits (delete a facility
+A command changes the domain objects (pydantic models) in place and tells its document (any
+object with the :class:`EditTarget` hooks; in the app, :class:`ui.document.Document`) so views
+refresh. Commands never import the document: the dependency goes one way, document -> commands. Compound edits (delete a facility
 and its routes) are QUndoStack macros of these commands.
 
 Values are validated *before* a command is pushed (see ``Document.set_field``), so
@@ -10,13 +11,20 @@ Values are validated *before* a command is pushed (see ``Document.set_field``), 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ValidationError
 from PySide6.QtGui import QUndoCommand
 
-if TYPE_CHECKING:
-    from .document import Document
+
+class EditTarget(Protocol):
+    """What a command needs of the document it edits: three change hooks."""
+
+    def _field_changed(self, obj: BaseModel, field: str) -> None: ...
+
+    def _insert(self, owner: BaseModel, attr: str, index: int, item: BaseModel) -> None: ...
+
+    def _remove(self, owner: BaseModel, attr: str, index: int) -> None: ...
 
 
 def assign(obj: BaseModel, field: str, value: Any) -> None:
@@ -34,7 +42,7 @@ def assign(obj: BaseModel, field: str, value: Any) -> None:
 class SetFieldCommand(QUndoCommand):
     """Set one field of one domain object (facility, route, settings, ...)."""
 
-    def __init__(self, doc: "Document", obj: BaseModel, field: str, old: Any, new: Any, text: str):
+    def __init__(self, doc: EditTarget, obj: BaseModel, field: str, old: Any, new: Any, text: str):
         super().__init__(text)
         self._doc, self._obj, self._field, self._old, self._new = doc, obj, field, old, new
 
@@ -50,7 +58,7 @@ class SetFieldCommand(QUndoCommand):
 class InsertItemCommand(QUndoCommand):
     """Insert ``item`` into the list ``owner.attr`` at ``index`` (e.g. project.facilities)."""
 
-    def __init__(self, doc: "Document", owner: BaseModel, attr: str, index: int, item: BaseModel, text: str):
+    def __init__(self, doc: EditTarget, owner: BaseModel, attr: str, index: int, item: BaseModel, text: str):
         super().__init__(text)
         self._doc, self._owner, self._attr, self._index, self._item = doc, owner, attr, index, item
 
@@ -64,7 +72,7 @@ class InsertItemCommand(QUndoCommand):
 class RemoveItemCommand(QUndoCommand):
     """Remove the item at ``index`` of ``owner.attr``; undo puts the same object back there."""
 
-    def __init__(self, doc: "Document", owner: BaseModel, attr: str, index: int, text: str):
+    def __init__(self, doc: EditTarget, owner: BaseModel, attr: str, index: int, text: str):
         super().__init__(text)
         self._doc, self._owner, self._attr, self._index = doc, owner, attr, index
         self._item = getattr(owner, attr)[index]

@@ -3,7 +3,7 @@
 ``RiskPanel(document)`` -- ``document`` is anything with a ``.project`` (a ``models.Project``);
 the project is deep-copied when Run is pressed, so edits during a run do not affect it.
 
-The run itself is ``planner.risk.run_risk`` on a QThread (:class:`BackgroundTask`); its
+The run itself is ``planner.analysis.risk.run_risk`` on a QThread (:class:`BackgroundTask`); its
 ``SolveState`` callbacks only emit signals, which Qt queues to the GUI thread. Cancel calls
 ``state.request_cancel()``: run_risk stops submitting samples, terminates its worker processes and
 returns the samples finished so far (shown, marked "cancelled").
@@ -307,7 +307,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
     """Monte Carlo controls, progress, cancel and the results (see module docstring).
 
     ``run_fn(project, n, seed, workers, options, state) -> RiskReport`` may be replaced
-    (tests); by default it calls ``planner.risk.run_risk``.
+    (tests); by default it calls ``planner.analysis.risk.run_risk``.
     """
 
     CANCELLING_TEXT = "Cancelling: stopping the worker processes…"
@@ -321,7 +321,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self._task: BackgroundTask | None = None
         self.report = None
 
-        from planner.risk import default_workers
+        from planner.analysis.risk import default_workers
 
         self.n_spin = QSpinBox()
         self.n_spin.setRange(1, 1_000_000)
@@ -443,7 +443,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
             return
         project = self.document.project.model_copy(deep=True)
         n, seed, workers = self.n_spin.value(), self.seed_spin.value(), self.workers_spin.value()
-        from planner.solve import SolveOptions
+        from planner.pipeline.solve import SolveOptions
 
         options = SolveOptions(scenario=self.scenario_combo.currentData(), time_limit_s=self.time_spin.value())
         run_fn = self._run_fn
@@ -474,7 +474,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         return f"{name} ({facility_id})" if name and name != facility_id else facility_id
 
     def show_report(self, report: Any) -> None:
-        """Fill cards, charts and tables from a ``planner.risk_report.RiskReport``."""
+        """Fill cards, charts and tables from a ``planner.analysis.risk_report.RiskReport``."""
         self.report = report
         y = report.target_year
         around = self.scenario_combo.currentText() if self.scenario_combo.currentData() else "base project"
@@ -535,6 +535,6 @@ class RiskPanel(TaskPanelMixin, QWidget):
 
 
 def _default_run(project, n, seed, workers, options, state):
-    from planner.risk import run_risk
+    from planner.analysis.risk import run_risk
 
     return run_risk(project, n, seed=seed, workers=workers, options=options, state=state)

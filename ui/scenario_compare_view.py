@@ -1,8 +1,8 @@
 """Scenario comparison: solve the base and every scenario off the GUI thread, show them side by side.
 
 ``ScenarioCompareView(document)`` -- ``document`` is anything with a ``.project``. Run deep-copies
-the project and calls ``planner.scenario_compare.solve_scenarios`` on a background thread with
-``planner.runner.solve_in_subprocess`` (each solve in a child process that Cancel kills at once),
+the project and calls ``planner.analysis.scenarios.solve_scenarios`` on a background thread with
+``planner.pipeline.runner.solve_in_subprocess`` (each solve in a child process that Cancel kills at once),
 then ``compare`` fills a table: one column per scenario; rows for status, costs (discounted $M,
 and the change against base), unmet demand, the clean share in the compliance year, and every
 investment that differs between scenarios. Cells that differ from base are tinted.
@@ -59,7 +59,7 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
     """Run all scenarios and compare them (see module docstring).
 
     ``solve_fn(project, options, state) -> PlanResult`` defaults to the killable
-    ``planner.runner.solve_in_subprocess``; tests may pass ``planner.solve.solve_project``.
+    ``planner.pipeline.runner.solve_in_subprocess``; tests may pass ``planner.pipeline.solve.solve_project``.
     """
 
     comparison_ready = Signal(object)  # (results dict, ScenarioComparison)
@@ -130,14 +130,15 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
     def start(self, options: Any = None) -> None:
         if self._task is not None:
             return
-        from planner.scenario_compare import compare, solve_scenarios
-        from planner.solve import SolveOptions
+        from planner.analysis.comparison import compare
+        from planner.analysis.scenarios import solve_scenarios
+        from planner.pipeline.solve import SolveOptions
 
         project = self.document.project.model_copy(deep=True)
         options = options if options is not None and not isinstance(options, bool) else SolveOptions()
         solve_fn = self._solve_fn
         if solve_fn is None:
-            from planner.runner import solve_in_subprocess
+            from planner.pipeline.runner import solve_in_subprocess
 
             solve_fn = solve_in_subprocess
         year = project.settings.compliance_start_year

@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.result import PlanResult, Status
-from planner.solve import SolveOptions
+from planner.pipeline.solve import SolveOptions
 from ui.solve_worker import BackgroundSolve, SolveFunction
 
 #: Solver choices shown to the user: (label, value passed to SolveOptions.solver).

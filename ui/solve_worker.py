@@ -1,7 +1,7 @@
 """Run a solve off the GUI thread and relay what it reports through queued Qt signals.
 
 ``BackgroundSolve`` (lives in the GUI thread) owns one ``QThread`` and one ``SolveWorker``
-(moved to that thread). The worker calls ``planner.runner.solve_in_subprocess`` on a deep copy
+(moved to that thread). The worker calls ``planner.pipeline.runner.solve_in_subprocess`` on a deep copy
 of the project, so later edits in the GUI cannot change what is being solved, and the solver
 itself runs in a child process that Cancel can kill.
 
@@ -26,7 +26,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from models import Project
 from planner.progress import SolveState
-from planner.runner import solve_in_subprocess  # imported up front: a first Solve click stays instant
+from planner.pipeline.runner import solve_in_subprocess  # imported up front: a first Solve click stays instant
 from planner.result import PlanResult, Status
 
 #: ``solve_fn(project, options, state) -> PlanResult``; blocks the calling (worker) thread.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from planner import cli
+from planner.cli import main as cli
 
 from .conftest import ROOT, SAMPLE_PATHS, write_json
 
@@ -17,7 +17,7 @@ PYTHON = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
 
 
 def run_main(argv: list[str]) -> int:
-    """planner.cli.main either returns an exit code or raises SystemExit (bad input)."""
+    """planner.cli.main.main either returns an exit code or raises SystemExit (bad input)."""
     try:
         return cli.main(argv)
     except SystemExit as e:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -72,11 +73,11 @@ def test_v1_deminimis_renamed(migrated):
 
 def test_migrated_project_saves_as_current_version(migrated, tmp_path):
     project, path = migrated
-    assert project.schema_version == SCHEMA_VERSION == 2
+    assert project.schema_version == SCHEMA_VERSION == 3
     out = tmp_path / "new.m2m.json"
     save_project(project, out)
     data = json.loads(out.read_text())
-    assert data["schema_version"] == 2
+    assert data["schema_version"] == 3
     assert "capacity_schedule" not in data["facilities"][0]
     assert data["settings"]["de_minimis_share"] == 0.05
     assert load_project(out) == project
@@ -93,3 +94,13 @@ def test_invalid_schema_versions(tmp_path, bad):
         load_project(path)
     (problem,) = info.value.problems
     assert problem.location == "schema_version"
+
+
+def test_version_2_file_migrates_to_3_unchanged(tmp_path):
+    """Version 3 only adds optional fields: a version-2 file loads with the same content."""
+    sample = Path(__file__).resolve().parents[2] / "sample_projects" / "teaching_chain.m2m.json"
+    data = json.loads(sample.read_text())
+    data["schema_version"] = 2
+    old = tmp_path / "v2.m2m.json"
+    old.write_text(json.dumps(data))
+    assert load_project(old) == load_project(sample)

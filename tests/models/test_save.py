@@ -101,7 +101,7 @@ def test_saved_file_is_stable_utf8_json(tmp_path):
     save_project(project, path)
     text = path.read_bytes().decode("utf-8")
     assert "Mine Ñandú ≥ 1" in text  # not \\u-escaped: human-diffable
-    assert text.startswith('{\n  "schema_version": 2,')
+    assert text.startswith('{\n  "schema_version": 3,')
     assert text.endswith("}\n")
 
 

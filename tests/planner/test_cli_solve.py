@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from planner.cli import main
+from planner.cli.main import main
 
 from .helpers import ROOT, TEACHING
 
@@ -61,7 +61,7 @@ def test_bad_option_exits_2(capsys):
 
 def test_time_limit_without_a_plan_exits_1(tmp_path):
     from models import save_project
-    from planner.synthetic import synthetic_project
+    from planner.model.synthetic import synthetic_project
 
     path = tmp_path / "big.m2m.json"
     save_project(synthetic_project(1000, 10, seed=3), path)

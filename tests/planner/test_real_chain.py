@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from planner.result import Status
-from planner.solve import SolveOptions, solve_project
+from planner.pipeline.solve import SolveOptions, solve_project
 
 from .helpers import REAL
 

@@ -29,8 +29,8 @@ from models.project import (
     SettingsOverride,
     Source,
 )
-from planner import report_xlsx
-from planner.report_xlsx import ReportWriteError, sheet_names, write_plan_workbook, write_scenarios_workbook
+from planner.reports import xlsx as report_xlsx
+from planner.reports.xlsx import ReportWriteError, sheet_names, write_plan_workbook, write_scenarios_workbook
 from planner.result import (
     Bottleneck,
     CapacityRow,

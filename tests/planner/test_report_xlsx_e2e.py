@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
 from models import DemandOverride, Scenario, load_project
-from planner.report_data import capacity_by_stage, supply_by_product
-from planner.report_xlsx import sheet_names, write_plan_workbook, write_scenarios_workbook
-from planner.scenario_compare import solve_scenarios
-from planner.solve import SolveOptions, solve_project
+from planner.reports.data import capacity_by_stage, supply_by_product
+from planner.reports.xlsx import sheet_names, write_plan_workbook, write_scenarios_workbook
+from planner.analysis.scenarios import solve_scenarios
+from planner.pipeline.solve import SolveOptions, solve_project
 
 from .test_report_xlsx import find_row, table, xl
 
@@ -171,8 +171,8 @@ def test_real_chain_workbook(tmp_path):
 
 def test_stocks_sheet_lists_the_year_end_stock(tmp_path):
     """A stockpile carried into 2027 appears on the Stocks sheet with its tonnes."""
-    from planner.solve import SolveOptions, solve_project
-    from planner.report_xlsx import write_plan_workbook
+    from planner.pipeline.solve import SolveOptions, solve_project
+    from planner.reports.xlsx import write_plan_workbook
     from tests.planner.helpers import mini_chain
 
     p = mini_chain(magnet_capacity=100)

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-import planner.solve
+import planner.pipeline.solve
 from models import load_project
 from models.project import DelayDistribution, OverrunDistribution
 from models.vocab import Status as FacilityStatus
 from planner.progress import SolveState
 from planner.result import PlanResult, Status
-from planner.risk import RiskRunError, run_risk
-from planner.solve import SolveOptions, solve_project
+from planner.analysis.risk import RiskRunError, run_risk
+from planner.pipeline.solve import SolveOptions, solve_project
 
 from .risk_fixtures import teaching_project
 
@@ -125,7 +125,7 @@ def test_a_sample_without_delays_or_overruns_reproduces_the_deterministic_plan()
 def test_failing_samples_are_counted_and_listed(monkeypatch):
     p = teaching_project()
     calls = {"n": 0}
-    real = planner.solve.solve_project
+    real = planner.pipeline.solve.solve_project
 
     def flaky(project, options=None, state=None):
         calls["n"] += 1
@@ -135,7 +135,7 @@ def test_failing_samples_are_counted_and_listed(monkeypatch):
             return PlanResult(Status.TIME_LIMIT, "The time limit ran out before the solver found any plan", "highs")
         return real(project, options, state)
 
-    monkeypatch.setattr(planner.solve, "solve_project", flaky)
+    monkeypatch.setattr(planner.pipeline.solve, "solve_project", flaky)
     rep = run_risk(p, 5, seed=1, workers=1, options=OPTIONS)
     assert rep.n_completed == 5 and rep.n_ok == 3 and rep.n_failed == 2
     assert [(f.index, f.status) for f in rep.failures] == [(1, "error"), (3, "time_limit")]
@@ -195,7 +195,7 @@ def test_a_scenario_is_applied_before_sampling():
 
 # ------------------------------------------------------------------------------------ CLI
 def _cli(argv):
-    from planner.cli import main
+    from planner.cli.main import main
 
     try:
         return main(argv)
@@ -232,7 +232,7 @@ def test_cli_risk_exits_1_when_a_sample_fails(tmp_path, capsys, monkeypatch):
     def broken(project, options=None, state=None):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(planner.solve, "solve_project", broken)
+    monkeypatch.setattr(planner.pipeline.solve, "solve_project", broken)
     assert _cli(["risk", str(TEACHING), "-n", "2", "--workers", "1"]) == 1
     assert "sample 0: error: RuntimeError: boom" in capsys.readouterr().out
 
@@ -241,7 +241,7 @@ def test_cli_risk_exits_1_when_a_sample_fails(tmp_path, capsys, monkeypatch):
 def test_cancel_with_cbc_in_worker_processes_leaves_no_solver_running():
     """Cancel while CBC (a grandchild process) is solving: the pool kills it with its worker."""
     psutil = pytest.importorskip("psutil")
-    from planner.backends import available_solvers
+    from planner.solvers.backends import available_solvers
 
     real = ROOT / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"
     if "cbc" not in available_solvers() or not real.exists():

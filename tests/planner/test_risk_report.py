@@ -7,8 +7,8 @@ import json
 import pytest
 
 from planner.result import Bottleneck, DemandRow, Investment, PlanResult, Status
-from planner.risk_report import aggregate
-from planner.risk_worker import SampleSummary, summarise
+from planner.analysis.risk_report import aggregate
+from planner.analysis.risk_worker import SampleSummary, summarise
 
 
 def _sample(i, cost, short2027=0.0, short2028=0.0, delays=None, inv=(), bn=(), status="optimal"):

@@ -9,8 +9,9 @@ import pytest
 from models import save_project
 from planner.progress import SolveState
 from planner.result import Investment, PlanResult, Status
-from planner.scenario_compare import compare, comparison_table, solve_scenarios
-from planner.solve import SolveOptions
+from planner.analysis.comparison import compare, comparison_table
+from planner.analysis.scenarios import solve_scenarios
+from planner.pipeline.solve import SolveOptions
 
 from .risk_fixtures import teaching_project
 
@@ -122,7 +123,7 @@ def test_cancel_returns_what_was_solved():
 
 # ------------------------------------------------------------------------------------ CLI
 def _cli(argv):
-    from planner.cli import main
+    from planner.cli.main import main
 
     try:
         return main(argv)
@@ -150,7 +151,7 @@ def test_cli_scenarios_xlsx(tmp_path, capsys):
     out = tmp_path / "s.xlsx"
     code = _cli(["scenarios", str(src), "--xlsx", str(out)])
     try:
-        import planner.report_xlsx as rx  # written by another helper
+        import planner.reports.xlsx as rx  # written by another helper
         has_writer = hasattr(rx, "write_scenarios_workbook")
     except ImportError:
         has_writer = False

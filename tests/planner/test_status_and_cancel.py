@@ -7,16 +7,16 @@ import numpy as np
 import psutil
 import pytest
 
-from planner import backends
-from planner.backends import RawSolution, RawStatus
-from planner.build import create_model
-from planner.network import build_network
+from planner.solvers import backends
+from planner.solvers.backends import RawSolution, RawStatus
+from planner.model.build import create_model
+from planner.model.network import build_network
 from planner.progress import SolveState
 from planner.result import Status
-from planner.runner import solve_in_subprocess
-from planner.solve import SolveOptions, solve_project
-from planner.synthetic import synthetic_project
-from planner.verify import verify_point
+from planner.pipeline.runner import solve_in_subprocess
+from planner.pipeline.solve import SolveOptions, solve_project
+from planner.model.synthetic import synthetic_project
+from planner.pipeline.verify import verify_point
 
 from .helpers import teaching
 
@@ -50,7 +50,7 @@ def test_a_point_that_violates_constraints_is_never_shown(monkeypatch):
         x[j] += 1e5
         return RawSolution(RawStatus.FEASIBLE, x, None, raw.objective, raw.seconds)
 
-    import planner.solve as solve_mod
+    import planner.pipeline.solve as solve_mod
     monkeypatch.setattr(solve_mod, "solve_lp", corrupt)
     r = solve_project(teaching(), SolveOptions(solver="cbc"))
     assert r.status is Status.ERROR
@@ -170,7 +170,7 @@ def test_result_json_has_the_stable_keys():
 
 def test_runner_stops_a_solver_that_overruns_its_time_limit(large, monkeypatch):
     """Solvers overrun their own limits; the runner kills the child at its wall-clock budget."""
-    import planner.runner as runner
+    import planner.pipeline.runner as runner
 
     monkeypatch.setattr(runner, "hard_limit_seconds", lambda limit: 3.0)
     t0 = time.perf_counter()

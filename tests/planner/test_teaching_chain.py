@@ -3,7 +3,7 @@
 import pytest
 
 from planner.result import Status
-from planner.solve import SolveOptions, solve_project
+from planner.pipeline.solve import SolveOptions, solve_project
 
 from .helpers import flow, teaching
 

@@ -200,7 +200,7 @@ def test_export_json_to_a_missing_folder_says_where(dash, tmp_path):
 
 
 def test_excel_export_calls_the_report_writer(dash, tmp_path, monkeypatch):
-    import planner.report_xlsx as report_xlsx
+    import planner.reports.xlsx as report_xlsx
 
     calls = []
     monkeypatch.setattr(report_xlsx, "write_plan_workbook", lambda path, project, result: calls.append((path, project, result)))
@@ -212,7 +212,7 @@ def test_excel_export_calls_the_report_writer(dash, tmp_path, monkeypatch):
 
 
 def test_excel_export_failure_is_reported_clearly(dash, tmp_path, monkeypatch):
-    import planner.report_xlsx as report_xlsx
+    import planner.reports.xlsx as report_xlsx
     from PySide6.QtWidgets import QMessageBox
 
     def fail(path, project, result):

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtGui import QFontMetrics
 
 from models import load_project
-from planner.solve import SolveOptions, solve_project
+from planner.pipeline.solve import SolveOptions, solve_project
 from tests.ui.solve_fixtures import small_project
 from ui.results.dashboard import ResultsDashboard
 

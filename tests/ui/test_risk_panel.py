@@ -104,8 +104,8 @@ def test_histogram_bins_have_round_widths_and_count_everything():
 
 
 def test_a_report_without_any_plan_is_shown_honestly(qtbot, panel):
-    from planner.risk_report import aggregate
-    from planner.risk_worker import SampleSummary
+    from planner.analysis.risk_report import aggregate
+    from planner.analysis.risk_worker import SampleSummary
 
     failed = [SampleSummary(index=i, status="time_limit", message="The time limit ran out") for i in range(3)]
     panel.show_report(aggregate(failed, project="p", n_requested=3, seed=0, target_year=2027))

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from planner.solve import solve_project
+from planner.pipeline.solve import solve_project
 from tests.planner.risk_fixtures import teaching_project
 from ui.risk_panel import active_tasks
 from ui.scenario_compare_view import ScenarioCompareView

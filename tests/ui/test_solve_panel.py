@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from models import load_project
 from planner.result import Status
-from planner.solve import SolveOptions, solve_project
+from planner.pipeline.solve import SolveOptions, solve_project
 from tests.ui.solve_fixtures import large_project, small_project
 from ui.results.dashboard import ResultsDashboard
 from ui.results.kpi_cards import cost_cards_text, product_card_text

@@ -31,9 +31,9 @@ def export_json(path: str | os.PathLike[str], result: PlanResult) -> None:
 
 
 def export_xlsx(path: str | os.PathLike[str], project: Project, result: PlanResult) -> None:
-    """Write the plan workbook with ``planner.report_xlsx.write_plan_workbook``."""
+    """Write the plan workbook with ``planner.reports.xlsx.write_plan_workbook``."""
     try:
-        from planner.report_xlsx import ReportWriteError, write_plan_workbook
+        from planner.reports.xlsx import ReportWriteError, write_plan_workbook
     except ImportError as e:
         raise ExportError(f"Excel export is not available in this installation ({e}).") from e
     try:

@@ -20,8 +20,8 @@ from enum import Enum
 
 import numpy as np
 
-from .lp import INF, LinearProgram
-from .progress import SolveState
+from planner.model.lp import INF, LinearProgram
+from planner.progress import SolveState
 
 
 class RawStatus(str, Enum):

@@ -18,8 +18,8 @@ from models.io import parse_project_text
 from models.project import Project
 from models.vocab import Segment
 
-from .result import PlanResult, Status
-from .risk_sampling import apply_draw, draw_sample
+from planner.result import PlanResult, Status
+from planner.analysis.risk_sampling import apply_draw, draw_sample
 
 #: Relative tolerance when deciding that a demand was met: shortfall <= MET_TOL x max(1, demand).
 MET_TOL = 1e-6
@@ -115,7 +115,7 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
 
     Never raises for a failed solve: an exception becomes a sample with status "error".
     """
-    from .solve import solve_project  # imported here: the sampling pieces work without a solver
+    from planner.pipeline.solve import solve_project  # imported here: the sampling pieces work without a solver
 
     t0, c0 = time.perf_counter(), time.process_time()
     draw = draw_sample(project, seed, index)
@@ -156,7 +156,7 @@ def limit_solver_threads() -> None:
         import highspy
 
         try:
-            from .backends import _new_highs  # keeps HiGHS's one-time banner off stdout
+            from planner.solvers.backends import _new_highs  # keeps HiGHS's one-time banner off stdout
         except ImportError:
             _new_highs = highspy.Highs
         h = _new_highs()

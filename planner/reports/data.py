@@ -23,7 +23,7 @@ from models.scenarios import apply_scenario
 from models.schedules import existing_capacity_tpy
 from models.vocab import CAPACITY_BASIS, STAGE_ORDER, Material, Stage
 
-from .result import Investment, PlanResult, Status
+from planner.result import Investment, PlanResult, Status
 
 MATERIAL_LABELS = {
     Material.CONCENTRATE.value: "Concentrate (t TREO)",

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from models.project import Project
 
-from .report_data import Lookup, scenario_project
-from .result import PlanResult
+from planner.reports.data import Lookup, scenario_project
+from planner.result import PlanResult
 
 
 @dataclass

@@ -8,17 +8,10 @@ from collections import defaultdict
 
 from models.io import atomic_write_bytes
 
-from .result import PlanResult, Status
-from .solve import SolveOptions, resolve_solver, solve_project
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
+from planner.result import PlanResult, Status
+from planner.pipeline.solve import SolveOptions, solve_project
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-def add_solver_arguments(p: argparse.ArgumentParser) -> None:
-    """Options shared by solve, scenarios and risk."""
-    p.add_argument("--solver", choices=["auto", "cbc", "highs"], default="auto", help="default: auto (HiGHS if installed, else CBC)")
-    p.add_argument("--time-limit", type=float, metavar="S", help="seconds per solve (default: the project's setting)")
-    p.add_argument("--relax", action="store_true", help="solve the LP relaxation (no yes/no build decisions)")
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> str:
@@ -96,7 +89,7 @@ def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:
             return EXIT_FAILED
         print(f"wrote {args.json}")
     if getattr(args, "xlsx", None):
-        from .report_xlsx import ReportWriteError, write_plan_workbook
+        from planner.reports.xlsx import ReportWriteError, write_plan_workbook
 
         try:
             write_plan_workbook(args.xlsx, project, result)
@@ -107,36 +100,9 @@ def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:
     return EXIT_OK
 
 
-def check_solver_arguments(args: argparse.Namespace, project) -> int | None:
-    """Shared checks of --time-limit, --solver and --scenario (when the command has one).
-
-    Prints the problem and returns EXIT_BAD_INPUT, or returns None when all is well.
-    """
-    problem = None
-    if args.time_limit is not None and args.time_limit <= 0:
-        problem = "--time-limit must be > 0"
-    else:
-        try:
-            resolve_solver(args.solver)
-        except ValueError as e:
-            problem = str(e)
-    scenario = getattr(args, "scenario", None)
-    if problem is None and scenario and scenario != "base":
-        try:
-            project.scenario(scenario)
-        except KeyError:
-            known = ", ".join(s.id for s in project.scenarios) or "none"
-            problem = f"unknown scenario {scenario!r} (known: {known})"
-    if problem is None:
-        return None
-    print(f"mine2magnet: {problem}", file=sys.stderr)
-    return EXIT_BAD_INPUT
-
-
 def cmd_solve(args: argparse.Namespace) -> int:
-    from .cli import _load
 
-    project = _load(args.project)
+    project = load_or_exit(args.project)
     bad = check_solver_arguments(args, project)
     if bad is not None:
         return bad

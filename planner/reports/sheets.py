@@ -1,7 +1,7 @@
 """The plan sheets of the workbook: charts, investments, supply, capacity, flows, costs, duals.
 
 Each ``add_*`` function appends one worksheet to the workbook and fills it through
-:class:`planner.report_cells.SheetWriter` (the only cell writer). Table sheets share one layout:
+:class:`planner.reports.cells.SheetWriter` (the only cell writer). Table sheets share one layout:
 a note in row 1, the bold frozen header with autofilter in row 2, data from row 3.
 Units are in the headers: t (tonnes), t/yr, $M (millions of US dollars), $/t.
 """
@@ -12,10 +12,10 @@ import math
 
 from openpyxl import Workbook
 
-from .report_cells import Col, SheetWriter
-from .report_charts import CHART_ROWS, COLOURS, column_chart
-from .report_context import ReportContext
-from .report_data import (
+from planner.reports.cells import Col, SheetWriter
+from planner.reports.charts import CHART_ROWS, COLOURS, column_chart
+from planner.reports.context import ReportContext
+from planner.reports.data import (
     STAGE_UNITS,
     capacity_basis,
     capacity_by_stage,

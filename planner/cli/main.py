@@ -11,30 +11,14 @@ import argparse
 import sys
 from typing import Callable
 
-from models import ProjectFileError, load_project
-
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own exit code is 2 too; keep the message short
-        self.print_usage(sys.stderr)
-        print(f"mine2magnet: error: {message}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT)
-
-
-def _load(path: str):
-    try:
-        return load_project(path)
-    except ProjectFileError as e:
-        for p in e.problems:
-            print(f"{e.path}: {p}", file=sys.stderr)
-        raise SystemExit(EXIT_BAD_INPUT) from None
-
+from planner.cli import risk as cli_risk
+from planner.cli import scenarios as cli_scenarios
+from planner.cli import solve as cli_solve
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Parser, load_or_exit
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Exit 0 when valid; exit 2 with one line per problem otherwise. Warnings go to stderr."""
-    project = _load(args.project)
+    project = load_or_exit(args.project)
     from models.validation import validate_project
 
     warnings = [p for p in validate_project(project) if p.severity == "warning"]
@@ -56,8 +40,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="mine2magnet", description="Plan a China-free rare-earth mine-to-magnet supply chain.")
-    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    parser = Parser(prog="mine2magnet", description="Plan a China-free rare-earth mine-to-magnet supply chain.")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     p = sub.add_parser("gui", help="open the desktop app")
     p.add_argument("project", nargs="?", help="project file to open")
@@ -66,8 +50,6 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check a project file")
     p.add_argument("project")
     p.set_defaults(func=cmd_validate)
-
-    from . import cli_risk, cli_scenarios, cli_solve
 
     for module in (cli_solve, cli_scenarios, cli_risk):
         module.register(sub)

@@ -4,7 +4,7 @@ Three tables: key figures (status, discounted costs $M, unmet t, and per product
 share of deliveries and the share of defense demand met with clean supply in the base project's
 compliance year); unmet demand per product and year (t); investments that differ between
 scenarios (an option built in one scenario and not another, or in a different first year or size,
-as decided by :func:`planner.scenario_compare.compare`, so the sheet agrees with
+as decided by :func:`planner.analysis.scenarios.compare`, so the sheet agrees with
 ``mine2magnet scenarios``), then those that agree. Scenarios without a plan show their status and blanks, never zeros.
 """
 
@@ -18,16 +18,16 @@ from openpyxl.styles import Font
 
 from models.project import Project
 
-from .report_cells import NOTE_FONT, UNMET_HIGHLIGHT_T, WARN_FILL, Col, SheetWriter
-from .report_data import (
+from planner.reports.cells import NOTE_FONT, UNMET_HIGHLIGHT_T, WARN_FILL, Col, SheetWriter
+from planner.reports.data import (
     STATUS_LABELS,
     Lookup,
     compliance_share,
     compliant_supply,
     material_label,
 )
-from .result import PlanResult
-from .scenario_compare import compare
+from planner.result import PlanResult
+from planner.analysis.comparison import compare
 
 
 def _scenario_name(project: Project, sid: str) -> str:

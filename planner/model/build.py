@@ -1,6 +1,6 @@
 """Build the capacity-expansion MILP as a recipe of named constraint families.
 
-Sets: years y, compliance classes k in {clean, covered}, processes p (see planner.network),
+Sets: years y, compliance classes k in {clean, covered}, processes p (see planner.model.network),
 routes r, markets m, demands d, expansion options o.
 
 Variables (all >= 0, tonnes or t/yr unless stated):
@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 
 from models.vocab import Segment
 
-from .lp import LinearProgram
-from .network import CLEAN, COVERED, Commodity, Network, market_years
+from planner.model.lp import LinearProgram
+from planner.model.network import CLEAN, COVERED, Commodity, Network, market_years
 
 MUSD = 1e-6  # $ -> $M
 

@@ -2,7 +2,7 @@
 
 ``solve_project`` never raises for a bad model or a solver failure: it returns a PlanResult
 whose status and message say what happened. A plan is attached only when every verification
-check passes (see planner.verify); a failed check turns the result into an error.
+check passes (see planner.pipeline.verify); a failed check turns the result into an error.
 
 For a MILP, duals come from the LP obtained by fixing the binary build decisions at their
 optimal values and re-solving (DESIGN.md section 4).
@@ -18,14 +18,14 @@ import numpy as np
 from models import Project, apply_scenario
 from models.validation import errors, validate_project
 
-from .backends import RawStatus, available_solvers, solve_lp
-from .build import BuildOptions, create_model
-from .extract import fill_plan
-from .lp import LinearProgram
-from .network import build_network
-from .progress import SolveState
-from .result import PlanResult, Status
-from .verify import verify_point
+from planner.solvers.backends import RawStatus, available_solvers, solve_lp
+from planner.model.build import BuildOptions, create_model
+from planner.pipeline.extract import fill_plan
+from planner.model.lp import LinearProgram
+from planner.model.network import build_network
+from planner.progress import SolveState
+from planner.result import PlanResult, Status
+from planner.pipeline.verify import verify_point
 
 DEFAULT_SOLVER_ORDER = ("highs", "cbc")
 

@@ -17,9 +17,9 @@ from typing import Any
 
 from models import Project
 
-from .progress import SolveState
-from .result import PlanResult, Status
-from .solve import SolveOptions, solve_project
+from planner.progress import SolveState
+from planner.result import PlanResult, Status
+from planner.pipeline.solve import SolveOptions, solve_project
 
 POLL_SECONDS = 0.05
 NICE_INCREMENT = 5
@@ -61,7 +61,7 @@ def _kill_tree(proc: mp.process.BaseProcess) -> None:
 
 
 def solve_in_subprocess(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
-    """Same contract as :func:`planner.solve.solve_project`, run in a killable child process."""
+    """Same contract as :func:`planner.pipeline.solve.solve_project`, run in a killable child process."""
     options = options or SolveOptions()
     state = state or SolveState()
     ctx = mp.get_context("spawn")

@@ -1,8 +1,8 @@
 """Monte Carlo risk: how likely is compliant demand met, what does it cost, which projects matter.
 
 ``run_risk(project, n, seed=...)`` draws ``n`` samples of commissioning delays and capex overruns
-(see :mod:`planner.risk_sampling`), solves each sampled project with
-:func:`planner.solve.solve_project` and aggregates the answers (:mod:`planner.risk_report`).
+(see :mod:`planner.analysis.risk_sampling`), solves each sampled project with
+:func:`planner.pipeline.solve.solve_project` and aggregates the answers (:mod:`planner.analysis.risk_report`).
 
 Where the samples run:
 * ``workers == 1`` (and no scheduler): in this process, one after another;
@@ -32,10 +32,10 @@ from typing import Any
 from models.io import project_to_json
 from models.project import Project
 
-from .progress import SolveState
-from .result import Status
-from .risk_report import RiskReport, aggregate
-from .risk_worker import SampleSummary, dask_sample, init_worker, pool_sample, solve_sample
+from planner.progress import SolveState
+from planner.result import Status
+from planner.analysis.risk_report import RiskReport, aggregate
+from planner.analysis.risk_worker import SampleSummary, dask_sample, init_worker, pool_sample, solve_sample
 
 __all__ = ["RiskRunError", "RiskReport", "run_risk", "default_workers"]
 
@@ -66,7 +66,7 @@ def run_risk(
 ) -> RiskReport:
     """Run ``n`` Monte Carlo samples and return the aggregated :class:`RiskReport`.
 
-    ``options`` is a :class:`planner.solve.SolveOptions` (solver, time limit per sample, ...;
+    ``options`` is a :class:`planner.pipeline.solve.SolveOptions` (solver, time limit per sample, ...;
     its ``scenario`` is applied to the project before sampling). Failed samples are counted and
     listed in the report, never dropped.
     """
@@ -77,7 +77,7 @@ def run_risk(
     if workers is not None and workers < 1:
         raise RiskRunError(f"workers must be >= 1 (got {workers})")
     if options is None:
-        from .solve import SolveOptions
+        from planner.pipeline.solve import SolveOptions
 
         options = SolveOptions()
     scenario = getattr(options, "scenario", None)

@@ -1,6 +1,6 @@
 """Native Excel column charts for the plan workbook (openpyxl.chart).
 
-Charts read their numbers from cells written by :class:`planner.report_cells.SheetWriter`; this
+Charts read their numbers from cells written by :class:`planner.reports.cells.SheetWriter`; this
 module only adds chart objects, it writes no cells. Charts plot hidden cells too
 (``visible_cells_only = False``), so filtering a sheet never changes a chart.
 """

@@ -12,7 +12,7 @@ The workbook is self-contained (readable without the app):
 * Inputs - Facilities / Options / Routes / Markets / Demand / Platforms / Scenarios, and Sources -
   the project's data with every figure's source (URL, what it supports, confidence).
 
-Safety: every cell is written by :class:`planner.report_cells.SheetWriter` (text is always
+Safety: every cell is written by :class:`planner.reports.cells.SheetWriter` (text is always
 literal, never a formula). The file is written atomically: the workbook is saved to memory,
 then to a temporary file in the target folder, fsynced and renamed over the target
 (models.io.atomic_write_bytes). A target that cannot be written raises :class:`ReportWriteError`
@@ -33,12 +33,12 @@ from openpyxl import Workbook
 from models.io import atomic_write_bytes
 from models.project import Project
 
-from .report_compare import add_comparison
-from .report_context import ReportContext
-from .report_inputs import INPUT_SHEETS
-from .report_sheets import PLAN_SHEETS
-from .report_summary import add_summary
-from .result import PlanResult
+from planner.reports.compare import add_comparison
+from planner.reports.context import ReportContext
+from planner.reports.inputs import INPUT_SHEETS
+from planner.reports.sheets import PLAN_SHEETS
+from planner.reports.summary import add_summary
+from planner.result import PlanResult
 
 __all__ = ["ReportWriteError", "build_plan_workbook", "write_plan_workbook", "write_scenarios_workbook"]
 

@@ -15,9 +15,9 @@ from typing import Any, Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from .report_cells import GOOD_FILL, NOTE_FONT, WARN_FILL, WARN_FONT, Col, SheetWriter
-from .report_context import ReportContext
-from .report_data import (
+from planner.reports.cells import GOOD_FILL, NOTE_FONT, WARN_FILL, WARN_FONT, Col, SheetWriter
+from planner.reports.context import ReportContext
+from planner.reports.data import (
     STATUS_LABELS,
     compliant_supply,
     material_label,

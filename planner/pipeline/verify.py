@@ -18,9 +18,9 @@ from collections import defaultdict
 
 import numpy as np
 
-from .lp import LinearProgram
-from .network import CLEAN, COVERED, Network
-from .result import Check
+from planner.model.lp import LinearProgram
+from planner.model.network import CLEAN, COVERED, Network
+from planner.result import Check
 
 TOLERANCE = 1e-6
 

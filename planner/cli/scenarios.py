@@ -13,10 +13,11 @@ import sys
 
 from models.io import atomic_write_bytes
 
-from .cli_solve import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments
-from .progress import SolveState
-from .scenario_compare import compare, comparison_table, solve_scenarios
-from .solve import SolveOptions
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
+from planner.progress import SolveState
+from planner.analysis.comparison import compare, comparison_table
+from planner.analysis.scenarios import solve_scenarios
+from planner.pipeline.solve import SolveOptions
 
 
 def _progress_printer():
@@ -32,9 +33,8 @@ def _progress_printer():
 
 
 def cmd_scenarios(args: argparse.Namespace) -> int:
-    from .cli import _load
 
-    project = _load(args.project)
+    project = load_or_exit(args.project)
     bad = check_solver_arguments(args, project)
     if bad is not None:
         return bad
@@ -61,7 +61,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
             code = max(code, EXIT_FAILED)
     if args.xlsx:
         try:
-            from .report_xlsx import ReportWriteError, write_scenarios_workbook
+            from planner.reports.xlsx import ReportWriteError, write_scenarios_workbook
         except ImportError as e:
             print(f"mine2magnet: cannot write {args.xlsx}: the Excel scenario report is not available ({e})", file=sys.stderr)
             return max(code, EXIT_FAILED)

@@ -15,8 +15,8 @@ from models.project import Project, Source
 from models.schedules import platform_demand_t
 from models.vocab import Element
 
-from .report_cells import Col, SheetWriter
-from .report_data import capacity_basis, material_label, stage_label
+from planner.reports.cells import Col, SheetWriter
+from planner.reports.data import capacity_basis, material_label, stage_label
 
 HEADER_ROW = 2
 

@@ -32,7 +32,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from .risk_worker import MET_TOL, SampleSummary
+from planner.analysis.risk_worker import MET_TOL, SampleSummary
 
 
 @dataclass

@@ -8,10 +8,10 @@ import numpy as np
 
 from models.schedules import ramp_share
 
-from .build import MUSD, ModelIndex
-from .lp import LinearProgram
-from .network import CLEAN, COVERED, Network
-from .result import (
+from planner.model.build import MUSD, ModelIndex
+from planner.model.lp import LinearProgram
+from planner.model.network import CLEAN, COVERED, Network
+from planner.result import (
     Bottleneck,
     CapacityRow,
     ComplianceRow,

@@ -15,10 +15,10 @@ import sys
 
 from models.io import atomic_write_bytes
 
-from .cli_solve import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments
-from .progress import SolveState
-from .risk import RiskRunError, run_risk, summary_lines
-from .solve import SolveOptions
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
+from planner.progress import SolveState
+from planner.analysis.risk import RiskRunError, run_risk, summary_lines
+from planner.pipeline.solve import SolveOptions
 
 
 def _progress_printer(n: int):
@@ -35,9 +35,8 @@ def _progress_printer(n: int):
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
-    from .cli import _load
 
-    project = _load(args.project)
+    project = load_or_exit(args.project)
     for name, value, lo in (("-n", args.n, 1), ("--workers", args.workers, 1), ("--seed", args.seed, 0)):
         if value is not None and value < lo:
             print(f"mine2magnet: {name} must be >= {lo} (got {value})", file=sys.stderr)

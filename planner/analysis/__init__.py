@@ -1,0 +1,1 @@
+"""Analyses that run many solves: scenario comparison and Monte Carlo delay risk."""

@@ -65,6 +65,25 @@ def ensure_qt_system_libraries() -> None:
         print(f"Qt needs these system packages: sudo apt-get install {' '.join(missing)}", file=sys.stderr)
 
 
+def ensure_glpk_for_tests() -> None:
+    """Linux, root, apt-get: install GLPK's glpsol (Debian glpk-utils) so the tests drive a third
+    solver through PuLP. Optional: without it those tests skip, so a failure here only warns."""
+    if shutil.which("glpsol") or not sys.platform.startswith("linux"):
+        return
+    apt = shutil.which("apt-get")
+    if not (apt and os.geteuid() == 0):
+        return
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    try:
+        run([apt, "install", "-y", "-qq", "--no-install-recommends", "glpk-utils"], env=env)
+    except subprocess.CalledProcessError:
+        try:
+            run([apt, "update", "-qq"], env=env)
+            run([apt, "install", "-y", "-qq", "--no-install-recommends", "glpk-utils"], env=env)
+        except subprocess.CalledProcessError:
+            print("note: glpk-utils could not be installed; the GLPK solver tests will skip", file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in ("run", "test", "setup"):
         print(__doc__, file=sys.stderr)
@@ -76,6 +95,7 @@ def main(argv: list[str]) -> int:
         return 0
     if command == "run":
         return subprocess.call([str(BIN / "mine2magnet"), "gui", *(rest or [str(SAMPLE)])], cwd=ROOT)
+    ensure_glpk_for_tests()
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     code = subprocess.call([str(PY), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)

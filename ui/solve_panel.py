@@ -44,6 +44,16 @@ SOLVER_CHOICES = (
     ("HiGHS", "highs"),
 )
 
+def other_pulp_solvers() -> list[str]:
+    """Solvers PuLP finds on this machine besides the CBC and HiGHS driven natively (GLPK, SCIP,
+    Gurobi, ...): offered in the solver box with the same status honesty."""
+    try:
+        from planner.solvers.pulp_bridge import available_pulp_solvers
+    except ImportError:
+        return []
+    return [n for n in available_pulp_solvers() if n not in ("PULP_CBC_CMD", "COIN_CMD", "HiGHS", "HiGHS_CMD")]
+
+
 #: Ordered phases of a solve and the words in a progress message that announce each.
 PHASES = (
     ("Starting", ("start",)),
@@ -165,6 +175,8 @@ class SolvePanel(QWidget):
             if value == "highs" and not highs_available():
                 continue
             self.solver_combo.addItem(label, value)
+        for name in other_pulp_solvers():
+            self.solver_combo.addItem(f"{name} (through PuLP)", name)
         self.time_limit_spin = QDoubleSpinBox()
         self.time_limit_spin.setRange(1, 86_400)
         self.time_limit_spin.setDecimals(0)

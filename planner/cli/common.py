@@ -30,7 +30,9 @@ def load_or_exit(path: str):
 
 def add_solver_arguments(p: argparse.ArgumentParser) -> None:
     """Options shared by solve, scenarios and risk."""
-    p.add_argument("--solver", choices=["auto", "cbc", "highs"], default="auto", help="default: auto (HiGHS if installed, else CBC)")
+    p.add_argument("--solver", default="auto", metavar="NAME",
+                   help="auto (default: HiGHS if installed, else CBC), highs, cbc, or any solver PuLP finds here "
+                        "(e.g. GLPK_CMD or glpk, SCIP_CMD, GUROBI, CPLEX_CMD); `mine2magnet solvers` lists them")
     p.add_argument("--time-limit", type=float, metavar="S", help="seconds per solve (default: the project's setting)")
     p.add_argument("--relax", action="store_true", help="solve the LP relaxation (no yes/no build decisions)")
 

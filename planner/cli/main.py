@@ -14,6 +14,7 @@ from typing import Callable
 from planner.cli import risk as cli_risk
 from planner.cli import scenarios as cli_scenarios
 from planner.cli import solve as cli_solve
+from planner.cli import solvers as cli_solvers
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Parser, load_or_exit
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -39,8 +40,28 @@ def cmd_gui(args: argparse.Namespace) -> int:
     return int(args.gui(args.project))
 
 
+def version() -> str:
+    """The installed package's version (pyproject.toml), or "unknown" when run from a bare tree."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as dist_version
+
+    try:
+        return dist_version("mine2magnet")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def subcommands(parser: argparse.ArgumentParser) -> list[str]:
+    """The subcommand names the parser knows (gui, validate, solve, ...)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="mine2magnet", description="Plan a China-free rare-earth mine-to-magnet supply chain.")
+    parser.add_argument("--version", action="version", version=f"mine2magnet {version()}")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     p = sub.add_parser("gui", help="open the desktop app")
@@ -51,7 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.set_defaults(func=cmd_validate)
 
-    for module in (cli_solve, cli_scenarios, cli_risk):
+    for module in (cli_solve, cli_scenarios, cli_risk, cli_solvers):
         module.register(sub)
     return parser
 
@@ -59,10 +80,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, gui: Callable[[str | None], int] | None = None) -> int:
     """Run the command line. ``gui`` starts the desktop app (given by ui.cli; absent here)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    known = {"gui", "validate", "solve", "scenarios", "risk", "-h", "--help"}
+    parser = build_parser()
+    known = set(subcommands(parser))
     if not argv or (argv[0] not in known and not argv[0].startswith("-")):
         argv = ["gui", *argv]  # `mine2magnet [PROJECT]` opens the app
-    parser = build_parser()
     args = parser.parse_args(argv)
     args.gui = gui
     try:

@@ -100,6 +100,27 @@ def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:
     return EXIT_OK
 
 
+def write_model_files(args: argparse.Namespace, project) -> int | None:
+    """--write-mps / --write-lp: the exact model about to be solved, with readable names.
+    Returns an exit code when writing failed, None when all went well (or nothing was asked)."""
+    targets = [(path, fmt) for path, fmt in ((args.write_mps, "mps"), (args.write_lp, "lp")) if path]
+    if not targets:
+        return None
+    from planner.pipeline.open_model import ModelBuildError, write_model_file
+
+    for path, fmt in targets:
+        try:
+            write_model_file(project, path, fmt, scenario=args.scenario, relax_integers=args.relax)
+        except ModelBuildError as e:
+            print(f"mine2magnet: cannot write the model: {e}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except OSError as e:
+            print(f"mine2magnet: cannot write {path}: {e.strerror or e}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"wrote {path} ({fmt.upper()})")
+    return None
+
+
 def cmd_solve(args: argparse.Namespace) -> int:
 
     project = load_or_exit(args.project)
@@ -107,6 +128,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
     if bad is not None:
         return bad
     options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
+    written = write_model_files(args, project)
+    if written is not None:
+        return written
     result = solve_project(project, options)
     print(format_summary(result))
     if result.status is Status.ERROR and "problem(s)" in result.message:
@@ -126,4 +150,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the result JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the Excel plan workbook here")
+    p.add_argument("--write-mps", metavar="FILE", help="write the model that is solved as MPS (readable names)")
+    p.add_argument("--write-lp", metavar="FILE", help="write the model that is solved as CPLEX-LP (readable names)")
     p.set_defaults(func=cmd_solve)

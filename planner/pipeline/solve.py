@@ -18,7 +18,7 @@ import numpy as np
 from models import Project, apply_scenario
 from models.validation import errors, validate_project
 
-from planner.solvers.backends import RawStatus, available_solvers, solve_lp
+from planner.solvers.backends import RawStatus, resolve_solver_name, solve_lp
 from planner.model.build import BuildOptions, create_model
 from planner.pipeline.extract import fill_plan
 from planner.model.lp import LinearProgram
@@ -33,7 +33,7 @@ DEFAULT_SOLVER_ORDER = ("highs", "cbc")
 @dataclass
 class SolveOptions:
     scenario: str | None = None  # scenario id or name; None = base project
-    solver: str = "auto"  # "cbc" | "highs" | "auto"
+    solver: str = "auto"  # "auto" | "highs" | "cbc" | any available PuLP solver (e.g. "GLPK_CMD")
     time_limit_s: float | None = None  # None -> project.settings.time_limit_s
     mip_gap: float | None = None  # None -> project.settings.mip_gap
     relax_integers: bool = False
@@ -41,19 +41,9 @@ class SolveOptions:
 
 
 def resolve_solver(name: str) -> str:
-    """Map "auto" to the preferred installed solver; raise ValueError for an unavailable one."""
-    installed = available_solvers()
-    if name == "auto":
-        for s in DEFAULT_SOLVER_ORDER:
-            if s in installed:
-                return s
-        raise ValueError("no solver is installed: install highspy, or PuLP with its bundled CBC")
-    base = name.split("-", 1)[0]
-    if base not in ("cbc", "highs"):
-        raise ValueError(f"unknown solver {name!r} (use cbc, highs or auto)")
-    if base not in installed:
-        raise ValueError(f"solver {name!r} is not available here (installed: {', '.join(installed) or 'none'})")
-    return name
+    """Map "auto" to the preferred installed solver; raise ValueError for an unknown or unavailable
+    one (see :func:`planner.solvers.backends.resolve_solver_name`)."""
+    return resolve_solver_name(name, DEFAULT_SOLVER_ORDER)
 
 
 _MESSAGES = {
@@ -162,6 +152,8 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
                    "(raise the time limit for a better one).")
     result = PlanResult(status, message, objective=round(lp.objective_value(raw.x), 6), checks=checks, **base)
     fill_plan(result, lp, idx, net, raw.x, duals)
+    if options.compute_duals and duals is None and raw.status is RawStatus.OPTIMAL:
+        result.message += f" No marginal costs: {solver} returned no duals."
     unmet = result.unmet_total()
     if unmet > 1e-6:
         result.message += f" Demand is not fully met: {unmet:,.1f} t unmet in total."

@@ -15,35 +15,18 @@ import os
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
-from enum import Enum
-
 import numpy as np
 
-from planner.model.lp import INF, LinearProgram
+from planner.model.lp import LinearProgram
 from planner.progress import SolveState
-
-
-class RawStatus(str, Enum):
-    OPTIMAL = "optimal"
-    FEASIBLE = "feasible"  # stopped early (time limit) with a solution
-    NO_SOLUTION = "no_solution"  # stopped early without a solution
-    INFEASIBLE = "infeasible"
-    UNBOUNDED = "unbounded"
-    CANCELLED = "cancelled"
-    ERROR = "error"
-
-
-@dataclass
-class RawSolution:
-    status: RawStatus
-    x: np.ndarray | None = None
-    row_duals: np.ndarray | None = None  # d objective / d row bound (minimisation)
-    objective: float | None = None
-    seconds: float = 0.0
-    handoff_seconds: float = 0.0  # time spent passing the model to the solver
-    message: str = ""
-    log: list[str] = field(default_factory=list)
+from planner.solvers.pulp_bridge import (
+    available_pulp_solvers,
+    match_pulp_solver,
+    pulp_solver_names,
+    solve_with_pulp,
+    to_pulp_problem,
+)
+from planner.solvers.raw import RawSolution, RawStatus
 
 
 def available_solvers() -> list[str]:
@@ -217,38 +200,8 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
     import pulp
 
     t0 = time.perf_counter()
-    prob = pulp.LpProblem("mine2magnet", pulp.LpMinimize)
-    xs = []
-    for j in range(lp.n_vars):
-        lb, ub = lp.var_lb[j], lp.var_ub[j]
-        xs.append(
-            prob.add_variable(
-                f"x{j}",
-                lowBound=None if lb == -INF else lb,
-                upBound=None if ub == INF else ub,
-                cat=pulp.LpInteger if lp.var_int[j] else pulp.LpContinuous,
-            )
-        )
-    obj_terms = [(xs[j], c) for j, c in enumerate(lp.var_cost) if c != 0.0]
-    prob.setObjective(pulp.LpAffineExpression(obj_terms, constant=lp.constant))
-    # rows: group COO entries by row (coefficients are already merged per row in LinearProgram)
-    by_row: list[list] = [[] for _ in range(lp.n_rows)]
-    for i, j, v in zip(lp.coo_row, lp.coo_col, lp.coo_val):
-        by_row[i].append((xs[j], v))
-    constraints = []
-    for i, terms in enumerate(by_row):
-        lo, hi = lp.row_lo[i], lp.row_hi[i]
-        expr = pulp.LpAffineExpression(terms)
-        if lo == hi:
-            constraints.append((pulp.LpConstraint(expr, pulp.LpConstraintEQ, f"r{i}", lo), i, "eq"))
-        else:
-            if hi != INF:
-                constraints.append((pulp.LpConstraint(expr, pulp.LpConstraintLE, f"r{i}", hi), i, "le"))
-            if lo != -INF:
-                name = f"r{i}" if hi == INF else f"r{i}_lo"
-                constraints.append((pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintGE, name, lo), i, "ge"))
-    for c, _, _ in constraints:
-        prob.addConstraint(c)
+    model = to_pulp_problem(lp, readable=False)
+    prob, xs, constraints = model.problem, model.variables, model.constraints
     build_seconds = time.perf_counter() - t0
 
     fd, log_path = tempfile.mkstemp(prefix="m2m_cbc_", suffix=".log")
@@ -330,10 +283,58 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
 
 
 def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float, state: SolveState) -> RawSolution:
-    """Dispatch to a backend by name ("highs", "highs-ipm", "highs-simplex", "cbc")."""
-    if solver.startswith("highs"):
+    """Dispatch to a backend by name: "highs", "highs-ipm", "highs-simplex" and "cbc" natively,
+    any other name to the PuLP solver of that name (see :func:`solver_catalogue`)."""
+    if solver.startswith("highs-") or solver == "highs":
         algorithm = solver.split("-", 1)[1] if "-" in solver else "auto"
         return solve_highs(lp, time_limit_s, mip_gap, state, algorithm)
     if solver == "cbc":
         return solve_cbc(lp, time_limit_s, mip_gap, state)
-    raise ValueError(f"unknown solver {solver!r} (use cbc or highs)")
+    pulp_name = match_pulp_solver(solver, available_pulp_solvers())
+    if pulp_name is None:
+        raise ValueError(f"unknown or unavailable solver {solver!r} (available: {', '.join(n for n, _, ok in solver_catalogue() if ok)})")
+    return solve_with_pulp(lp, pulp_name, time_limit_s, mip_gap, state)
+
+
+def solver_catalogue() -> list[tuple[str, str, bool]]:
+    """Every solver name ``--solver`` understands: (name, how it is driven, available here).
+
+    "highs" and "cbc" are driven natively (HiGHS from whole arrays; CBC with a streamed log);
+    every other name is a PuLP interface (PuLP's own name; GLPK_CMD may also be given as glpk)."""
+    native = set(available_solvers())
+    rows = [("highs", "native: whole arrays to highspy", "highs" in native),
+            ("cbc", "native: PuLP's bundled CBC", "cbc" in native)]
+    try:
+        ok = set(available_pulp_solvers())
+        rows += [(n, "through PuLP", n in ok) for n in pulp_solver_names()]
+    except ImportError:  # PuLP missing: only HiGHS remains
+        pass
+    return rows
+
+
+def resolve_solver_name(name: str, preferred: tuple[str, ...] = ("highs", "cbc")) -> str:
+    """The solver to run for ``name``: "auto" -> the first installed of ``preferred``; "highs",
+    "highs-ipm", "highs-simplex", "cbc" as given; any other name -> PuLP's name of an available
+    PuLP solver. ValueError (saying what is available) for an unknown or unavailable one."""
+    installed = available_solvers()
+    if name == "auto":
+        for s in preferred:
+            if s in installed:
+                return s
+        raise ValueError("no solver is installed: install highspy, or PuLP with its bundled CBC")
+    available = [n for n, _, ok in solver_catalogue() if ok]
+    if name in ("cbc", "highs", "highs-ipm", "highs-simplex"):
+        base = name.split("-", 1)[0]
+        if base not in installed:
+            raise ValueError(f"solver {name!r} is not available here (available: {', '.join(available) or 'none'})")
+        return name
+    try:
+        every = pulp_solver_names()
+    except ImportError:
+        every = []
+    pulp_name = match_pulp_solver(name, available_pulp_solvers()) if every else None
+    if pulp_name is not None:
+        return pulp_name
+    known = match_pulp_solver(name, every) if every else None
+    what = f"solver {name!r} is not available here" if known else f"unknown solver {name!r}"
+    raise ValueError(f"{what} (available: {', '.join(['auto', *available])}; `mine2magnet solvers` lists them)")

@@ -328,6 +328,7 @@ def test_highs_is_offered_only_when_it_imports(qtbot, no_thread_left, monkeypatc
     import ui.solve_panel as sp
 
     monkeypatch.setattr(sp, "highs_available", lambda: False)
+    monkeypatch.setattr(sp, "other_pulp_solvers", lambda: [])
     panel = _panel(qtbot, no_thread_left, SimpleNamespace(project=small_project()))
     values = [panel.solver_combo.itemData(i) for i in range(panel.solver_combo.count())]
     assert values == ["auto", "cbc"]
@@ -389,3 +390,12 @@ def test_time_limit_follows_the_project_until_the_user_sets_one(qtbot, no_thread
     doc.touch()
     assert panel.time_limit_spin.value() == 15
     assert panel.solve_options().time_limit_s == 15
+
+
+def test_other_pulp_solvers_found_here_are_offered_by_their_pulp_name(qtbot, no_thread_left, monkeypatch):
+    import ui.solve_panel as sp
+
+    monkeypatch.setattr(sp, "other_pulp_solvers", lambda: ["GLPK_CMD"])
+    panel = _panel(qtbot, no_thread_left, SimpleNamespace(project=small_project()))
+    i = panel.solver_combo.findData("GLPK_CMD")
+    assert i >= 0 and panel.solver_combo.itemText(i) == "GLPK_CMD (through PuLP)"

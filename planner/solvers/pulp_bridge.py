@@ -3,8 +3,8 @@
 One conversion serves three purposes:
 
 - **Inspect.** :func:`to_pulp_problem` gives an analyst a ``pulp.LpProblem`` whose variables and
-  constraints are named after their key tuples (``act.mp_mountain_pass._.2027.clean``,
-  ``capacity.mp_mountain_pass.2027``): the first dot-separated part is the variable kind or the
+  constraints are named after their key tuples (``act.mp_mine.2027.clean``,
+  ``capacity.mp_mine.2027``): the first dot-separated part is the variable kind or the
   constraint family, the rest is the key.
 - **Export.** :func:`write_model` writes it as MPS or CPLEX-LP, atomically, so the exact model
   mine2magnet solves can be taken to any other tool.

@@ -21,6 +21,7 @@ from planner.model.lp import LinearProgram
 from planner.progress import SolveState
 from planner.solvers.pulp_bridge import (
     available_pulp_solvers,
+    honest_status,
     match_pulp_solver,
     pulp_solver_names,
     solve_with_pulp,
@@ -255,18 +256,7 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
     if state.cancel_requested:
         return RawSolution(RawStatus.CANCELLED, seconds=seconds, handoff_seconds=build_seconds, log=log)
     sol_status = prob.sol_status
-    if sol_status == pulp.LpSolutionOptimal:
-        status = RawStatus.OPTIMAL
-    elif sol_status == pulp.LpSolutionIntegerFeasible:
-        status = RawStatus.FEASIBLE
-    elif sol_status == pulp.LpSolutionInfeasible:
-        status = RawStatus.INFEASIBLE
-    elif sol_status == pulp.LpSolutionUnbounded:
-        status = RawStatus.UNBOUNDED
-    elif sol_status == pulp.LpSolutionNoSolutionFound and seconds >= 0.9 * time_limit_s:
-        status = RawStatus.NO_SOLUTION
-    else:
-        status = RawStatus.ERROR
+    status = honest_status(prob, seconds, time_limit_s)
     x = None
     duals = None
     if status in (RawStatus.OPTIMAL, RawStatus.FEASIBLE):

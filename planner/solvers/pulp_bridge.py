@@ -32,6 +32,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from models.io import atomic_write_bytes
+
 from planner.model.lp import INF, LinearProgram
 from planner.progress import SolveState
 from planner.solvers.raw import RawSolution, RawStatus
@@ -140,34 +142,20 @@ def to_pulp_problem(lp: LinearProgram, name: str = "mine2magnet", readable: bool
 def write_model(lp: LinearProgram, path: str | os.PathLike, fmt: str | None = None) -> Path:
     """Write ``lp`` as MPS (``fmt="mps"``) or CPLEX-LP (``"lp"``; default: from the suffix), with
     readable names and the objective constant as the fixed column ``objective_constant``,
-    atomically (temporary file in the same folder, then rename; an existing file keeps its mode)."""
+    atomically (``models.io.atomic_write_bytes``: temporary file, fsync, rename)."""
     path = Path(path)
     fmt = (fmt or path.suffix.lstrip(".")).lower()
     if fmt not in ("mps", "lp"):
         raise ValueError(f"{path}: the model format must be mps or lp (from --write-mps / --write-lp or the suffix)")
     model = to_pulp_problem(lp, constant_column=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    os.close(fd)
-    try:
+    with tempfile.TemporaryDirectory(prefix="m2m_model_") as folder:
+        tmp = os.path.join(folder, f"model.{fmt}")
         if fmt == "mps":
             model.problem.writeMPS(tmp)
         else:
             model.problem.writeLP(tmp, writeSOS=False)
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+        data = Path(tmp).read_bytes()
+    atomic_write_bytes(path, data, keep_backup=False)
     return path
 
 
@@ -342,7 +330,7 @@ def honest_status(problem, seconds: float, time_limit_s: float):
         return RawStatus.INFEASIBLE
     if sol == pulp.LpSolutionUnbounded:
         return RawStatus.UNBOUNDED
-    if sol == pulp.LpSolutionNoSolutionFound and used_limit:
+    if sol == pulp.LpSolutionNoSolutionFound and seconds >= 0.9 * time_limit_s:
         return RawStatus.NO_SOLUTION
     if problem.status == pulp.LpStatusOptimal and sol is None:
         return RawStatus.FEASIBLE if used_limit else RawStatus.OPTIMAL

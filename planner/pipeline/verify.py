@@ -9,7 +9,11 @@ own feasibility claims (PuLP calls time-limited points "Optimal"):
   ``max(lo - a, a - hi, 0) / (1 + |bound| + sum_j |a_ij x_j|)`` (solvers print points to a finite
   number of digits, so feasibility is judged relative to the row's magnitude);
 - compliance from the variable keys: no covered-class tonne reaches defense demand from the
-  compliance year, no clean activity at a covered facility, no clean purchase from a covered market.
+  compliance year, no clean activity at a covered facility, no clean purchase from a covered market;
+- priority: no tonne of a product goes to a lower-priority demand in a year in which a
+  higher-priority demand of that product is unmet and could have taken that very tonne (the same
+  delivery variable exists for it: swapping costs nothing and breaks no other row); the held
+  shortfall of each lexicographic stage is a row (family ``objective_hold``) checked above.
 """
 
 from __future__ import annotations
@@ -88,6 +92,50 @@ def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     return Check("compliance", worst <= TOLERANCE, worst, detail)
 
 
-def verify_point(lp: LinearProgram, x: np.ndarray, net: Network) -> list[Check]:
-    """All checks; a plan is shown only if every one passes."""
-    return [check_bounds(lp, x), *check_rows(lp, x), check_compliance(lp, x, net)]
+def check_priority(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
+    """For each product-year and each pair of demands hi, lo with priority(hi) < priority(lo):
+    violation = min(unmet[hi,y], sum of deliveries to lo on variables (del f,lo,y,k / buyd m,lo,y)
+    whose counterpart for hi exists), scaled by 1 + demand[hi,y]. Reported in (scaled) tonnes."""
+    by_product_year: dict[tuple[str, int], list] = defaultdict(list)
+    for d in net.demands:
+        for y in d.tonnes_by_year:
+            by_product_year[(d.product, y)].append(d)
+    producers = net.producers_of
+    worst, detail = 0.0, ""
+
+    def value(key: tuple) -> float:
+        return float(x[lp.var(key)]) if lp.has_var(key) else 0.0
+
+    for (product, y), demands in by_product_year.items():
+        if len({d.priority for d in demands}) < 2:
+            continue
+        for hi in demands:
+            short = value(("unmet", hi.id, y))
+            if short <= TOLERANCE:
+                continue
+            for lo in demands:
+                if lo.priority <= hi.priority:
+                    continue
+                movable = 0.0
+                for fid in producers.get(product, []):
+                    for k in (CLEAN, COVERED):
+                        if lp.has_var(("del", fid, hi.id, y, k)):
+                            movable += value(("del", fid, lo.id, y, k))
+                for m in net.markets:
+                    if lp.has_var(("buyd", m.id, hi.id, y)):
+                        movable += value(("buyd", m.id, lo.id, y))
+                v = min(short, movable) / (1.0 + hi.tonnes_by_year[y])
+                if v > worst:
+                    worst = v
+                    detail = (f"{y} {product}: {short:.6g} t of {hi.id} (priority {hi.priority}) unmet while "
+                              f"{movable:.6g} t it could take went to {lo.id} (priority {lo.priority})")
+    return Check("priority", worst <= TOLERANCE, worst, detail)
+
+
+def verify_point(lp: LinearProgram, x: np.ndarray, net: Network, priority: bool = True) -> list[Check]:
+    """All checks; a plan is shown only if every one passes. ``priority=False`` when the plan was
+    solved without priority stages (cost + penalty only), which claims no priority order."""
+    checks = [check_bounds(lp, x), *check_rows(lp, x), check_compliance(lp, x, net)]
+    if priority:
+        checks.append(check_priority(lp, x, net))
+    return checks

@@ -108,3 +108,21 @@ def test_lexicographic_api_holds_earlier_stages(solver):
     assert lex.stages[0].value == pytest.approx(0.0, abs=1e-9)
     assert lex.x[jx] == pytest.approx(1.0) and lex.x[jy] <= 1e-6 + 1e-9
     assert lex.program.has_row("objective_hold", "y") and not lp.has_row("objective_hold", "y")
+
+
+def test_outputs_say_whose_demand_is_unmet():
+    """Short chain (defense 0 t unmet, commercial 50 t): JSON, CLI summary and scenario comparison
+    give the two figures separately."""
+    from planner.analysis.comparison import compare, comparison_table
+    from planner.cli.solve import format_summary
+
+    r = solve_project(short_chain(False), SolveOptions(solver=SOLVERS[0]))
+    assert r.to_dict()["unmet_by_segment_t"] == pytest.approx({"defense": 0.0, "commercial": 50.0}, abs=2e-6)
+    text = format_summary(r)
+    assert "Unmet demand over the horizon: defense 0.0 t, commercial 50.0 t" in text
+    assert "(defense 0.0 t, commercial 50.0 t)" in r.message
+    cmp = compare({"base": r})
+    assert cmp.scenarios[0].unmet_by_segment_t == pytest.approx({"defense": 0.0, "commercial": 50.0}, abs=2e-6)
+    lines = comparison_table(cmp)
+    assert any(line.startswith("  of which defense, t") and line.rstrip().endswith("0.0") for line in lines)
+    assert any(line.startswith("  of which commercial, t") and line.rstrip().endswith("50.0") for line in lines)

@@ -193,7 +193,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
 
     state.progress(0.8, "verifying the plan")
     program = lex.program if lex is not None else lp
-    checks = verify_point(program, raw.x, net, priority=lex is not None)
+    checks = verify_point(program, raw.x, net, lexicographic=lex is not None)
     failed = [c for c in checks if not c.passed]
     if failed:
         worst = max(failed, key=lambda c: c.max_violation)

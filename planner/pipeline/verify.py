@@ -13,7 +13,8 @@ own feasibility claims (PuLP calls time-limited points "Optimal"):
 - priority: no tonne of a product goes to a lower-priority demand in a year in which a
   higher-priority demand of that product is unmet and could have taken that very tonne (the same
   delivery variable exists for it: swapping costs nothing and breaks no other row); the held
-  shortfall of each lexicographic stage is a row (family ``objective_hold``) checked above.
+  shortfall of each lexicographic stage is a row (family ``objective_hold``) checked above;
+- labels: an allied facility's activity is labelled covered only when covered material reaches it.
 """
 
 from __future__ import annotations
@@ -132,10 +133,42 @@ def check_priority(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     return Check("priority", worst <= TOLERANCE, worst, detail)
 
 
-def verify_point(lp: LinearProgram, x: np.ndarray, net: Network, priority: bool = True) -> list[Check]:
-    """All checks; a plan is shown only if every one passes. ``priority=False`` when the plan was
-    solved without priority stages (cost + penalty only), which claims no priority order."""
+def check_labels(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
+    """Covered labels mean covered origin: at a facility that is not covered itself, covered-class
+    activity in year y (sum_p act[p,y,covered]) needs covered material arriving there: covered-class
+    route flows in, purchases from covered-origin markets, or its covered stock from y-1. Applied at
+    every facility-year, this puts a covered source upstream of every covered tonne. Violation = the
+    covered activity at a facility-year with no covered input (activity units)."""
+    covered_act: dict[tuple[str, int], float] = defaultdict(float)
+    covered_in: dict[tuple[str, int], float] = defaultdict(float)
+    route_to = {r.id: r.to_id for r, _, _ in net.route_commodities}
+    for j, key in enumerate(lp.var_keys):
+        v = float(x[j])
+        if v <= TOLERANCE:
+            continue
+        kind = key[0]
+        if kind == "act" and key[3] == COVERED:
+            fid = key[1].split("|", 1)[0]
+            if not net.covered[fid]:
+                covered_act[(fid, key[2])] += v
+        elif kind == "flow" and key[4] == COVERED:
+            covered_in[(route_to[key[1]], key[3])] += v
+        elif kind == "buy" and net.market_covered[key[1]]:
+            covered_in[(key[2], key[3])] += v
+        elif kind == "stock" and key[5] == COVERED:
+            covered_in[(key[1], key[4] + 1)] += v
+    worst, detail = 0.0, ""
+    for (fid, y), a in sorted(covered_act.items()):
+        if covered_in.get((fid, y), 0.0) <= TOLERANCE and a > worst:
+            worst, detail = a, f"{fid} {y}: {a:.6g} units of activity labelled covered with no covered input"
+    return Check("covered_labels", worst <= TOLERANCE, worst, detail)
+
+
+def verify_point(lp: LinearProgram, x: np.ndarray, net: Network, lexicographic: bool = True) -> list[Check]:
+    """All checks; a plan is shown only if every one passes. ``lexicographic=False`` when the plan
+    was solved without the priority and label stages (cost + penalty only), which then claims
+    neither a priority order nor origin-true labels."""
     checks = [check_bounds(lp, x), *check_rows(lp, x), check_compliance(lp, x, net)]
-    if priority:
-        checks.append(check_priority(lp, x, net))
+    if lexicographic:
+        checks += [check_priority(lp, x, net), check_labels(lp, x, net)]
     return checks

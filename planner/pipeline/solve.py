@@ -95,30 +95,36 @@ def priority_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
 
 
 def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
-    """Last stage, with cost held and investment decisions (add, build) fixed: minimise
-    2 x sum act[p,y,covered] at facilities that are not covered + 1 x every other activity.
-
-    At the optimum a clean facility's activity is labelled covered only when covered material
-    (from a covered facility or market upstream) is in its input: labelling a batch of clean-only
-    inputs clean instead lowers the objective and changes no cost. The weight-1 terms pick, among
-    the cost-optimal plans, one without free surplus production. The stage is skipped when the
-    cost-stage plan labels nothing covered at an allied facility. None when no such variable exists.
+    """Last stage: minimise sum act[p,y,covered] at facilities that are not covered themselves,
+    changing classes only: every quantity (activity, flow, delivery, surplus and stock summed over
+    the two classes; purchases, unmet, investments) stays at the cost stage's value, so cost and
+    plan are unchanged. At the optimum an allied facility's activity is labelled covered only when
+    covered material (from a covered facility or market upstream) is in its input: labelling a
+    batch of clean-only inputs clean instead lowers the objective. Skipped when the cost-stage plan
+    labels nothing covered at an allied facility; None when no such variable exists.
     """
     labels = {j: 1.0 for j, key in enumerate(lp.var_keys)
               if key[0] == "act" and key[3] == COVERED and not net.covered[key[1].split("|", 1)[0]]}
     if not labels:
         return None
-    terms = {j: (2.0 if j in labels else 1.0) for j, key in enumerate(lp.var_keys) if key[0] == "act"}
-    decisions = [j for j, key in enumerate(lp.var_keys) if key[0] in ("add", "build")]
-    return Objective(LABEL_STAGE, terms, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, skip_if_zero=labels,
-                     fix_columns=decisions)
+    groups: dict[tuple, list[int]] = {}
+    fixed = []
+    for j, key in enumerate(lp.var_keys):
+        kind = key[0]
+        if kind in ("act", "flow", "del", "surplus", "stock"):
+            k_at = {"act": 3, "flow": 4, "del": 4, "surplus": 5, "stock": 5}[kind]
+            groups.setdefault(key[:k_at] + key[k_at + 1:], []).append(j)
+        elif kind in ("add", "build", "buy", "buyd", "unmet"):
+            fixed.append(j)
+    return Objective(LABEL_STAGE, labels, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, skip_if_zero=labels,
+                     fix_columns=fixed, fix_sums=list(groups.values()))
 
 
 def stage_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
     """The full lexicographic order: shortfall by priority, cost (incl. the unmet penalty, which
     then only decides which year or demand of one level carries a held shortfall), labels."""
     objectives = priority_objectives(lp, net)
-    objectives.append(Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9, abs_tol=1e-6,
+    objectives.append(Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-7, abs_tol=1e-6,
                                 constant=lp.constant))
     label = label_objective(lp, net)
     if label is not None:

@@ -412,3 +412,27 @@ def test_a_result_solved_from_older_inputs_arrives_marked_out_of_date(qtbot):
     assert doc.set_field(doc.project.facilities[0], "capacity_tpy", 5_000.0) is None  # edited meanwhile
     doc.set_result(hand_result(), solved_at)
     assert d.shows_plan and d.is_stale_shown
+
+
+def test_unmet_product_years_are_named_not_plotted_at_the_penalty(qtbot):
+    """2026 NdFeB defense is unmet (dual = the $5M penalty, flagged no_supply): it is left out of
+    the chart, whose axis stays linear on the real costs ($60,000 and $58,000), and the title says
+    "unmet, no compliant supply reachable: NdFeB defense 2026"."""
+    from planner.result import MarginalCost
+
+    r = hand_result()
+    r.marginal_costs = [MarginalCost("ndfeb_magnet", "defense", 2026, None, True),
+                        MarginalCost("ndfeb_magnet", "defense", 2027, 60_000.0),
+                        MarginalCost("ndfeb_magnet", "defense", 2028, 58_000.0)]
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    d.resize(1400, 900)
+    d.set_result(small_project(), r)
+    d.finish_pending()
+    chart = d.marginal_view.chart()
+    assert "unmet, no compliant supply reachable: NdFeB defense 2026" in chart.title()
+    axis = chart.axes(Qt.Orientation.Vertical)[0]
+    assert not isinstance(axis, QLogValueAxis) and axis.max() < 1_000_000
+    line = [s for s in chart.series() if isinstance(s, QLineSeries)][0]
+    assert [p.y() for p in line.points()] == [60_000.0, 58_000.0]
+    d.marginal_view.grab().save("/tmp/i9a_marginal.png")

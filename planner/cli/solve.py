@@ -40,6 +40,9 @@ def format_summary(result: PlanResult) -> str:
         f"Total discounted cost: ${result.total_cost_musd:,.1f}M  (capex {b['capex']:,.1f}, opex {b['opex']:,.1f}, "
         f"transport {b['transport']:,.1f}, purchases {b['purchases']:,.1f})"
     )
+    seg = result.unmet_by_segment()
+    lines.append(f"Unmet demand over the horizon: defense {seg['defense']:,.1f} t, commercial {seg['commercial']:,.1f} t "
+                 "(defense is served first: priority 1 before commercial 2)")
     lines.append("")
     lines.append("Investments:")
     if result.investments:
@@ -69,12 +72,18 @@ def format_summary(result: PlanResult) -> str:
     if result.marginal_costs:
         lines.append("")
         lines.append("Marginal cost of one more tonne ($/t, money of that year):")
-        rows = [[m.product, m.segment, str(m.year), f"{m.usd_per_t:,.0f}"] for m in result.marginal_costs]
+        rows = [[m.product, m.segment, str(m.year),
+                 "unmet: no compliant supply reachable" if m.no_supply else f"{m.usd_per_t:,.0f}"]
+                for m in result.marginal_costs]
         lines.append(_table(["product", "segment", "year", "$/t"], rows))
+        if any(m.no_supply for m in result.marginal_costs):
+            lines.append("  (where demand is unmet the dual is the unmet penalty, a setting, not a price)")
     if result.bottlenecks:
         lines.append("")
         lines.append("Binding capacities (value of one more t/yr, $/t):")
-        rows = [[b.facility, str(b.year), f"{b.shadow_usd_per_t:,.0f}"] for b in result.bottlenecks[:10]]
+        ordered = sorted(result.bottlenecks, key=lambda b: (b.penalty_bound, -b.shadow_usd_per_t, b.year, b.facility))
+        rows = [[b.facility, str(b.year), "limits unmet supply" if b.penalty_bound else f"{b.shadow_usd_per_t:,.0f}"]
+                for b in ordered[:10]]
         lines.append(_table(["facility", "year", "$/t"], rows))
     return "\n".join(lines)
 

@@ -90,6 +90,7 @@ class Kpis:
     kpi_year: int
     products: list[ProductKpi] = field(default_factory=list)
     unmet_total_t: float = 0.0
+    defense_unmet_total_t: float = 0.0
     n_investments: int = 0
     capex_committed_musd: float = 0.0  # sum of Investment.capex_musd (undiscounted)
 
@@ -145,6 +146,7 @@ def compute_kpis(project: Project, result: PlanResult) -> Kpis:
         kpi_year=year,
         products=products,
         unmet_total_t=result.unmet_total(),
+        defense_unmet_total_t=result.unmet_by_segment()["defense"],
         n_investments=len(result.investments),
         capex_committed_musd=sum(i.capex_musd for i in result.investments),
     )
@@ -189,12 +191,22 @@ def costs_by_year(result: PlanResult) -> list[tuple[int, dict[str, float]]]:
 
 
 def marginal_cost_series(result: PlanResult) -> dict[tuple[str, str], list[tuple[int, float]]]:
-    """(product, segment) -> [(year, $/t)] sorted by year."""
+    """(product, segment) -> [(year, $/t)] sorted by year; product-years whose dual is set by the
+    unmet penalty (MarginalCost.no_supply) are left out, so the chart stays on the scale of real
+    costs (see :func:`unpriced_marginals`)."""
     out: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     for m in result.marginal_costs:
+        if m.no_supply or m.usd_per_t is None:
+            continue
         out[(m.product, m.segment)].append((m.year, m.usd_per_t))
     order = {p: i for i, p in enumerate(product_order({p for p, _ in out}))}
     return {k: sorted(v) for k, v in sorted(out.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))}
+
+
+def unpriced_marginals(result: PlanResult) -> list[str]:
+    """"NdFeB defense 2026"-style labels of the product-segment-years with unmet demand (no
+    compliant supply reachable: their dual is the penalty, not a price)."""
+    return [f"{short_label(m.product)} {m.segment} {m.year}" for m in result.marginal_costs if m.no_supply]
 
 
 # ----------------------------------------------------------------------------- build-out

@@ -101,6 +101,8 @@ class ExpansionOption(_Model):
     lead_time_years: Annotated[int, Field(ge=0, le=30)] = 2
     earliest_decision_year: Year | None = None
     ramp_up_shares: list[Share] = Field(default_factory=list, max_length=20)
+    # years from first output until defense buyers accept this capacity's output; None: the facility's lag
+    qualification_years: Annotated[int, Field(ge=0, le=20)] | None = None
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
 
@@ -150,6 +152,15 @@ class Facility(_Model):
     variable_opex_usd_per_t: NonNeg = 0.0
     fixed_opex_musd_per_yr: NonNeg = 0.0
     chinese_technology: bool = False
+    # finite stock (stockpile or tailings; mines only), in the activity unit (t TREO): None = an
+    # ordinary mine whose capacity renews every year. remaining[y] = remaining[y-1] - draw[y] >= 0,
+    # remaining[start-1] = stock_initial_t, draw[y] <= stock_max_draw_tpy (None: capacity only)
+    stock_initial_t: NonNeg | None = None
+    stock_max_draw_tpy: NonNeg | None = None
+    stock_holding_usd_per_t_yr: NonNeg = 0.0  # charged on the tonnes remaining at each year-end
+    # years from online_year until defense buyers accept the output (supplier qualification);
+    # None: settings.qualification_years_by_stage (0 when the stage is not listed)
+    qualification_years: Annotated[int, Field(ge=0, le=20)] | None = None
     capex_musd_reported: NonNeg | None = None  # information only (what the project cost)
     ownership_notes: Text = ""
     options: list[ExpansionOption] = Field(default_factory=list, max_length=50)
@@ -175,7 +186,16 @@ class Facility(_Model):
         for material in list(self.recipe_inputs) + list(self.recipe_outputs):
             if material in SOURCED_MATERIALS:
                 raise ValueError(f"recipes cannot use source-tracked material {material.value}")
+        has_stock_fields = self.stock_max_draw_tpy is not None or self.stock_holding_usd_per_t_yr > 0
+        if (self.stock_initial_t is not None or has_stock_fields) and self.stage is not Stage.MINE:
+            raise ValueError("a finite stock (stock_initial_t) is only meaningful for mines (stockpiles, tailings)")
+        if has_stock_fields and self.stock_initial_t is None:
+            raise ValueError("stock_max_draw_tpy / stock_holding_usd_per_t_yr need stock_initial_t")
         return self
+
+    @property
+    def is_finite_stock(self) -> bool:
+        return self.stock_initial_t is not None
 
     def with_default_recipe(self) -> "Facility":
         """Fill an empty recipe with the stage default (see ``vocab.default_recipe``)."""
@@ -415,6 +435,10 @@ class Settings(_Model):
     # their outputs (oxide, metal, magnets: e.g. a clean stockpile built before the compliance
     # year) at this holding cost per tonne and year
     stock_holding_usd_per_t_yr: NonNeg | None = None
+    # supplier qualification: years from a facility's first output until its output may serve
+    # defense demand, by stage (a facility's qualification_years overrides); empty = no lag
+    qualification_years_by_stage: dict[Stage, Annotated[int, Field(ge=0, le=20)]] = Field(default_factory=dict)
+    qualification_note: Text = ""  # where the lags come from (source, or "assumed")
     time_limit_s: Annotated[float, Field(gt=0, le=86_400)] = 120.0
     mip_gap: Annotated[float, Field(ge=0, le=1)] = 1e-4
     risk: RiskSettings = Field(default_factory=RiskSettings)

@@ -118,6 +118,16 @@ class StockRow:
 
 
 @dataclass
+class FiniteStockRow:
+    """A finite stock (stockpile, tailings) in one year: t drawn and t left at year-end."""
+
+    facility: str
+    year: int
+    drawn_t: float
+    remaining_t: float
+
+
+@dataclass
 class CostRow:
     year: int
     capex_musd: float
@@ -155,6 +165,7 @@ class PlanResult:
     capacity: list[CapacityRow] = field(default_factory=list)
     costs_by_year: list[CostRow] = field(default_factory=list)
     stocks: list[StockRow] = field(default_factory=list)
+    stock_remaining: list[FiniteStockRow] = field(default_factory=list)  # finite stocks by year
     checks: list[Check] = field(default_factory=list)
     limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
     solve_seconds: float = 0.0
@@ -183,7 +194,7 @@ class PlanResult:
         order = [
             "status", "message", "solver", "scenario", "objective", "total_cost_musd", "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "stocks", "checks", "limiting", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "stock_remaining", "checks", "limiting", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         return {k: d[k] for k in order}
@@ -218,6 +229,7 @@ class PlanResult:
             capacity=[CapacityRow(**x) for x in d.get("capacity", [])],
             costs_by_year=[CostRow(**x) for x in d.get("costs_by_year", [])],
             stocks=[StockRow(**x) for x in d.get("stocks", [])],
+            stock_remaining=[FiniteStockRow(**x) for x in d.get("stock_remaining", [])],
             checks=[Check(**x) for x in d.get("checks", [])],
             limiting=list(d.get("limiting", [])),
             solve_seconds=d.get("solve_seconds", 0.0),

@@ -22,6 +22,20 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def finite_stock_lines(result: PlanResult) -> list[str]:
+    """One line per finite stock: drawn over the horizon and what is left in the last year."""
+    by_fac: dict[str, list] = defaultdict(list)
+    for r in result.stock_remaining:
+        by_fac[r.facility].append(r)
+    out = []
+    for fid, rows in sorted(by_fac.items()):
+        rows.sort(key=lambda r: r.year)
+        drawn = sum(r.drawn_t for r in rows)
+        out.append(f"{fid}: drew {drawn:,.0f} t in {rows[0].year}-{rows[-1].year}, "
+                   f"{rows[-1].remaining_t:,.0f} t left at the end of {rows[-1].year}")
+    return out
+
+
 def format_summary(result: PlanResult) -> str:
     """A planner-readable text summary of a result."""
     lines = [f"Status: {result.status.value} ({result.solver}, scenario {result.scenario}) - {result.message}"]
@@ -62,6 +76,10 @@ def format_summary(result: PlanResult) -> str:
         for (p, s, y), u in sorted(unmet.items())
     ]
     lines.append(_table(["product", "segment", "year", "demand", "delivered", "unmet"], rows))
+    if result.stock_remaining:
+        lines.append("")
+        lines.append("Finite stocks (t TREO):")
+        lines += [f"  {line}" for line in finite_stock_lines(result)]
     if result.limiting:
         lines.append("")
         lines.append("What limits supply:")

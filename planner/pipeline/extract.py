@@ -11,12 +11,14 @@ from models.schedules import ramp_share
 from planner.model.build import MUSD, ModelIndex
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
+from planner.model.stocks import finite_stock_facilities
 from planner.result import (
     Bottleneck,
     CapacityRow,
     ComplianceRow,
     CostRow,
     DemandRow,
+    FiniteStockRow,
     Flow,
     Investment,
     MarginalCost,
@@ -94,6 +96,16 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
             result.stocks.append(StockRow(fid, y, mat, k, _r(v)))
             opex_by_year[y] += holding * v * MUSD
             opex_disc += net.discount[y] * holding * v * MUSD
+
+    # --- finite stocks: draw = activity, remaining at year-end; holding cost counted as opex
+    for fid in finite_stock_facilities(net):
+        f = net.facilities[fid]
+        for y in net.years:
+            rem = values.get(("rem", fid, y), 0.0)
+            result.stock_remaining.append(FiniteStockRow(fid, y, _r(activity.get((fid, y), 0.0)), _r(rem)))
+            cost = f.stock_holding_usd_per_t_yr * rem * MUSD
+            opex_by_year[y] += cost
+            opex_disc += net.discount[y] * cost
 
     # --- capacity rows (existing + online additions with ramp-up)
     for fid in net.facilities:

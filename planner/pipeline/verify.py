@@ -20,6 +20,7 @@ import numpy as np
 
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
+from planner.pipeline.verify_supply import check_finite_stocks
 from planner.result import Check
 
 TOLERANCE = 1e-6
@@ -90,4 +91,7 @@ def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
 
 def verify_point(lp: LinearProgram, x: np.ndarray, net: Network) -> list[Check]:
     """All checks; a plan is shown only if every one passes."""
-    return [check_bounds(lp, x), *check_rows(lp, x), check_compliance(lp, x, net)]
+    checks = [check_bounds(lp, x), *check_rows(lp, x), check_compliance(lp, x, net)]
+    if any(f.stock_initial_t is not None for f in net.facilities.values()):
+        checks.append(check_finite_stocks(lp, x, net))
+    return checks

@@ -203,6 +203,23 @@ def add_stocks(wb: Workbook, ctx: ReportContext) -> None:
     w.finish()
 
 
+def add_finite_stocks(wb: Workbook, ctx: ReportContext) -> None:
+    """'Finite stocks': per stockpile/tailings mine and year, t drawn and t left at year-end
+    (remaining[y] = remaining[y-1] - drawn[y], starting from the initial stock)."""
+    w = _table_sheet(wb, "Finite stocks", "Stockpiles and tailings that deplete (t TREO): drawn in each year and left "
+                                          "at year-end. Remaining = previous remaining - drawn; never below 0.")
+    cols = [Col("Facility"), Col("Facility id"), Col("Initial stock (t)", "t"), Col("Max draw (t/yr)", "t"),
+            Col("Year", "year"), Col("Drawn (t)", "t"), Col("Remaining at year-end (t)", "t")]
+    facilities = {f.id: f for f in ctx.scenario_project.facilities}
+    rows = []
+    for s in sorted(ctx.result.stock_remaining, key=lambda s: (s.facility, s.year)):
+        f = facilities.get(s.facility)
+        rows.append((ctx.lookup.name(s.facility), s.facility, f.stock_initial_t if f else None,
+                     f.stock_max_draw_tpy if f else None, s.year, s.drawn_t, s.remaining_t))
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
 def add_costs(wb: Workbook, ctx: ReportContext) -> None:
     """'Costs': undiscounted spending per year and category ($M), discount factor, totals row."""
     s = ctx.settings
@@ -258,6 +275,7 @@ PLAN_SHEETS = (
     ("Production", add_production, "Output per facility, material and year."),
     ("Flows", add_flows, "Material moved per route, year and compliance class."),
     ("Stocks", add_stocks, "Year-end stock per facility and material (when stocks are allowed)."),
+    ("Finite stocks", add_finite_stocks, "Stockpiles and tailings: t drawn and t left per year."),
     ("Costs", add_costs, "Spending per year and category (undiscounted)."),
     ("Marginal costs", add_marginal_costs, "Cost of one more tonne per product, segment, year."),
     ("Bottlenecks", add_bottlenecks, "Binding capacities and what one more t/yr is worth."),

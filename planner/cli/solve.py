@@ -58,10 +58,12 @@ def format_summary(result: PlanResult) -> str:
     lines.append("Investments:")
     if result.investments:
         rows = [
-            [i.facility, i.option, str(i.decided_year), str(i.online_year), f"{i.added_tpy:,.0f}", f"{i.capex_musd:,.1f}"]
+            [i.facility, i.option, str(i.decided_year), str(i.online_year),
+             str(i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year),
+             f"{i.added_tpy:,.0f}", f"{i.capex_musd:,.1f}"]
             for i in sorted(result.investments, key=lambda i: (i.decided_year, i.facility))
         ]
-        lines.append(_table(["facility", "option", "decided", "online", "added t/yr", "capex $M"], rows))
+        lines.append(_table(["facility", "option", "decided", "online", "defense from", "added t/yr", "capex $M"], rows))
     else:
         lines.append("  none")
     unmet: dict[tuple[str, str, int], float] = defaultdict(float)
@@ -76,6 +78,13 @@ def format_summary(result: PlanResult) -> str:
         for (p, s, y), u in sorted(unmet.items())
     ]
     lines.append(_table(["product", "segment", "year", "demand", "delivered", "unmet"], rows))
+    if result.qualification:
+        lines.append("")
+        lines.append("Defense qualification (years from first output until defense may buy):")
+        for q in result.qualification:
+            since = f"existing capacity qualified from {q.qualified_from}" if q.qualified_from else "no existing capacity"
+            first = f"first defense delivery {q.first_defense_year}" if q.first_defense_year else "no defense delivery"
+            lines.append(f"  {q.facility} ({q.product}): lag {q.lag_years} yr, {since}; {first}")
     if result.stock_remaining:
         lines.append("")
         lines.append("Finite stocks (t TREO):")

@@ -29,6 +29,7 @@ from models.vocab import Segment
 
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Commodity, Network, market_years
+from planner.model.qualification import define_qualification_constraints
 from planner.model.stocks import define_finite_stock_constraints, define_finite_stock_variables
 
 MUSD = 1e-6  # $ -> $M
@@ -408,6 +409,7 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_budget_constraints(lp, net, idx)
     define_route_and_market_caps(lp, net)
     define_finite_stock_constraints(lp, net)
+    define_qualification_constraints(lp, net)
     define_fixed_costs(lp, net, idx)
     return lp, idx
 

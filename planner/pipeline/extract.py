@@ -6,11 +6,12 @@ from collections import defaultdict
 
 import numpy as np
 
-from models.schedules import ramp_share
+from models.schedules import qualification_lag, qualified_from_year, ramp_share
 
 from planner.model.build import MUSD, ModelIndex
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
+from planner.model.qualification import defense_suppliers
 from planner.model.stocks import finite_stock_facilities
 from planner.result import (
     Bottleneck,
@@ -24,6 +25,7 @@ from planner.result import (
     MarginalCost,
     PlanResult,
     Production,
+    QualificationRow,
     StockRow,
 )
 
@@ -56,7 +58,9 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         capex = per_tpy * add + fixed * built
         capex_by_year[y] += capex
         capex_disc += net.discount[y] * capex * (1.0 - idx.option_salvage[(oid, y)])
-        result.investments.append(Investment(f.id, oid, y, y + o.lead_time_years, _r(add), _r(capex)))
+        lag = qualification_lag(f, net.project.settings, o)
+        result.investments.append(Investment(f.id, oid, y, y + o.lead_time_years, _r(add), _r(capex),
+                                             y + o.lead_time_years + lag))
 
     # --- production and activity by facility
     prod: dict[tuple[str, int, str], float] = defaultdict(float)
@@ -167,6 +171,17 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         share = comp_clean[(product, y)] / total if total > EPS else 0.0
         result.compliance.append(ComplianceRow(product, y, _r(share), defense_covered[(product, y)]))
 
+    # --- supplier qualification: who supplies defense after a lag, and from when
+    s = net.project.settings
+    for (fid, product), demand_ids in sorted(defense_suppliers(net).items()):
+        f = net.facilities[fid]
+        lag = qualification_lag(f, s)
+        if not lag and not any(qualification_lag(f, s, o) for o in f.options):
+            continue
+        years = [y for (src, did, y), _ in _defense_deliveries(values, fid, demand_ids)]
+        result.qualification.append(QualificationRow(fid, product, lag, qualified_from_year(f, s),
+                                                     min(years) if years else None))
+
     # --- costs
     for y in net.years:
         result.costs_by_year.append(
@@ -184,6 +199,13 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
     if duals is not None:
         fill_duals(result, lp, net, duals)
     result.limiting = explain_unmet(result, net)
+
+
+def _defense_deliveries(values: dict, fid: str, demand_ids: list[str]) -> list[tuple[tuple[str, str, int], float]]:
+    """((facility, demand, year), t) of deliveries from ``fid`` to the given demands above EPS."""
+    wanted = set(demand_ids)
+    return [((key[1], key[2], key[3]), v) for key, v in values.items()
+            if key[0] == "del" and key[1] == fid and key[2] in wanted and v > EPS]
 
 
 def fill_duals(result: PlanResult, lp: LinearProgram, net: Network, duals: np.ndarray) -> None:

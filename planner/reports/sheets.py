@@ -105,14 +105,16 @@ def add_investments(wb: Workbook, ctx: ReportContext) -> None:
                                         "decision year; capacity is in each stage's unit (see 'Capacity unit').")
     cols = [Col("Facility"), Col("Facility id"), Col("Operator"), Col("Country"), Col("Stage"), Col("Option"),
             Col("Option id"), Col("Decided (year)", "year"), Col("Online (year)", "year"),
-            Col("Capacity added (t/yr)", "tpy"), Col("Capacity unit", max_width=34), Col("Capex ($M)", "musd")]
+            Col("Defense-qualified from (year)", "year"), Col("Capacity added (t/yr)", "tpy"), Col("Capacity unit", max_width=34), Col("Capex ($M)", "musd")]
     rows = []
     for i in sorted(ctx.result.investments, key=lambda i: (i.decided_year, i.facility, i.option)):
         name, operator, country, stage = ctx.lookup.facility_fields(i.facility)
         rows.append((name, i.facility, operator, country, stage_label(stage), ctx.lookup.option_name(i.facility, i.option),
-                     i.option, i.decided_year, i.online_year, i.added_tpy, capacity_basis(stage), i.capex_musd))
+                     i.option, i.decided_year, i.online_year,
+                     i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year,
+                     i.added_tpy, capacity_basis(stage), i.capex_musd))
     total_capex = math.fsum(i.capex_musd for i in ctx.result.investments)
-    totals = ["Total", "", "", "", "", f"{len(rows)} investment(s)", "", None, None, None, "", total_capex]
+    totals = ["Total", "", "", "", "", f"{len(rows)} investment(s)", "", None, None, None, None, "", total_capex]
     w.table(HEADER_ROW, 1, cols, rows, totals=totals)
     w.finish()
 

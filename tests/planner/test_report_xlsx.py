@@ -232,8 +232,10 @@ def test_investments_rows_and_totals(book, result):
     assert total["Facility"] == "Total"
     assert total["Capex ($M)"] == xl(math.fsum(i.capex_musd for i in result.investments))
     ws = book["Investments"]
-    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:L4"
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:M4"
     assert all(c.font.b for c in ws[2])
+    # no qualification lag recorded on these investments: defense may buy from the online year
+    assert [r["Defense-qualified from (year)"] for r in data] == [2028, 2028]
 
 
 def test_capacity_production_flows_equal_result(book, result):

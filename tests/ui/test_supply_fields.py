@@ -50,3 +50,19 @@ def test_stock_rows_hidden_for_a_magnet_plant_and_refused_there(qtbot):
     assert inspector.form.commit(_spec(inspector, "stock_initial_t"), "100") is False
     assert f.stock_initial_t is None
     assert "only meaningful for mines" in inspector.form.error.text()
+
+
+def test_settings_take_qualification_lags_by_stage(qtbot):
+    from ui.settings_panel import SettingsPanel
+
+    doc, _ = _doc()
+    panel = SettingsPanel(doc)
+    qtbot.addWidget(panel)
+    form = panel.settings_form
+    spec = next(s for s in form.specs if s.attr == "qualification_years_by_stage")
+    assert form.commit(spec, "magnet_ndfeb: 2, magnet_smco: 2") is True
+    assert {k.value: v for k, v in doc.project.settings.qualification_years_by_stage.items()} == \
+        {"magnet_ndfeb": 2, "magnet_smco": 2}
+    assert form.commit(spec, "magnet_ndfeb: -1") is False
+    doc.undo_stack.undo()
+    assert doc.project.settings.qualification_years_by_stage == {}

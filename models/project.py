@@ -269,14 +269,42 @@ class Demand(_Model):
         return v
 
 
+#: t rare earth per t magnet (sample_projects/reference/domain_report.md 1a): sintered NdFeB
+#: Nd 29-32.5 wt% + Dy 0.6-1.2 wt%, midpoints 30.75 + 0.9 = 31.65 %; Sm2Co17 Sm 23-28, typ. ~25 %.
+NDFEB_RE_SHARE = 0.3165
+SMCO_RE_SHARE = 0.25
+
+ContentBasis = Literal["magnet", "rare_earth"]
+PositiveShare = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+
+
 class Platform(_Model):
-    """A defense platform: units built per year x magnet content per unit -> defense demand (t)."""
+    """A defense platform: units built per year x magnet content per unit -> defense demand (t).
+
+    Each kg figure states its basis: ``magnet`` (kg of magnet, used as is) or ``rare_earth``
+    (kg of rare-earth content, e.g. CRS R41744's 417 kg per F-35), converted to magnet mass as
+    magnet kg = RE kg / RE share (t rare earth per t magnet: ndfeb_re_share, smco_re_share).
+    """
 
     id: Id
     name: ShortText = ""
     units_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
     ndfeb_kg_per_unit: NonNeg = 0.0
     smco_kg_per_unit: NonNeg = 0.0
+    ndfeb_kg_basis: ContentBasis = "magnet"
+    smco_kg_basis: ContentBasis = "magnet"
+    ndfeb_re_share: PositiveShare = NDFEB_RE_SHARE
+    smco_re_share: PositiveShare = SMCO_RE_SHARE
+
+    @property
+    def ndfeb_magnet_kg_per_unit(self) -> float:
+        """kg of NdFeB magnet per unit (converted from RE content when that is the basis)."""
+        return self.ndfeb_kg_per_unit / self.ndfeb_re_share if self.ndfeb_kg_basis == "rare_earth" else self.ndfeb_kg_per_unit
+
+    @property
+    def smco_magnet_kg_per_unit(self) -> float:
+        """kg of SmCo magnet per unit (converted from RE content when that is the basis)."""
+        return self.smco_kg_per_unit / self.smco_re_share if self.smco_kg_basis == "rare_earth" else self.smco_kg_per_unit
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
 

@@ -37,15 +37,15 @@ def existing_capacity_tpy(facility: Facility, year: int) -> float:
 def platform_demand_t(project: Project) -> dict[tuple[Material, int], float]:
     """Defense magnet demand from platform build schedules, t by (product, year).
 
-    t = units built x kg per unit / 1000.
+    t = units built x magnet kg per unit / 1000 (rare-earth kg converted: kg / RE share).
     """
     out: dict[tuple[Material, int], float] = defaultdict(float)
     for p in project.platforms:
         for year, units in p.units_by_year.items():
             if p.ndfeb_kg_per_unit:
-                out[(Material.NDFEB_MAGNET, year)] += units * p.ndfeb_kg_per_unit / 1000.0
+                out[(Material.NDFEB_MAGNET, year)] += units * p.ndfeb_magnet_kg_per_unit / 1000.0
             if p.smco_kg_per_unit:
-                out[(Material.SMCO_MAGNET, year)] += units * p.smco_kg_per_unit / 1000.0
+                out[(Material.SMCO_MAGNET, year)] += units * p.smco_magnet_kg_per_unit / 1000.0
     return dict(out)
 
 

@@ -193,13 +193,15 @@ def route_cost_usd_per_t(project: Project, r: Route, facilities: dict[str, Facil
 
 
 def demand_specs(project: Project) -> list[DemandSpec]:
-    """Explicit demands plus one defense demand per platform and magnet product."""
+    """Explicit demands plus one defense demand per platform and magnet product:
+    t = units x magnet kg per unit / 1000 (kg stated as rare-earth content are converted first)."""
     specs = [
         DemandSpec(d.id, d.product.value, d.segment.value, {y: t for y, t in d.tonnes_by_year.items() if t > 0})
         for d in project.demands
     ]
     for pl in project.platforms:
-        for product, kg in ((Material.NDFEB_MAGNET, pl.ndfeb_kg_per_unit), (Material.SMCO_MAGNET, pl.smco_kg_per_unit)):
+        for product, kg in ((Material.NDFEB_MAGNET, pl.ndfeb_magnet_kg_per_unit),
+                             (Material.SMCO_MAGNET, pl.smco_magnet_kg_per_unit)):
             if kg > 0:
                 tonnes = {y: u * kg / 1000.0 for y, u in pl.units_by_year.items() if u > 0}
                 if tonnes:

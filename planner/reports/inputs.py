@@ -131,12 +131,18 @@ def add_demands(wb: Workbook, project: Project) -> None:
 
 
 def add_platforms(wb: Workbook, project: Project) -> None:
-    w = _sheet(wb, "Inputs - Platforms", "Defense platforms: units built per year and magnet content per unit; "
-                                         "magnet t = units x kg per unit / 1000.")
+    w = _sheet(wb, "Inputs - Platforms", "Defense platforms: units built per year and magnet content per unit. A "
+                                         "figure stated as rare-earth content is converted: magnet kg = RE kg / RE "
+                                         "share; magnet t = units x magnet kg per unit / 1000.")
     cols = [Col("Platform id"), Col("Name"), Col("Year", "year"), Col("Units built", "general"),
-            Col("NdFeB per unit (kg)", "kg"), Col("SmCo per unit (kg)", "kg"), Col("NdFeB (t)", "t"), Col("SmCo (t)", "t")]
-    rows = [(p.id, p.name, y, u, p.ndfeb_kg_per_unit, p.smco_kg_per_unit, u * p.ndfeb_kg_per_unit / 1000.0,
-             u * p.smco_kg_per_unit / 1000.0)
+            Col("NdFeB per unit (kg, as stated)", "kg"), Col("NdFeB figure is"), Col("NdFeB RE share (t RE per t magnet)", "share"),
+            Col("NdFeB magnet per unit (kg)", "kg"),
+            Col("SmCo per unit (kg, as stated)", "kg"), Col("SmCo figure is"), Col("SmCo RE share (t RE per t magnet)", "share"),
+            Col("SmCo magnet per unit (kg)", "kg"), Col("NdFeB magnet (t)", "t"), Col("SmCo magnet (t)", "t")]
+    basis = {"magnet": "magnet mass", "rare_earth": "rare-earth content"}
+    rows = [(p.id, p.name, y, u, p.ndfeb_kg_per_unit, basis[p.ndfeb_kg_basis], p.ndfeb_re_share, p.ndfeb_magnet_kg_per_unit,
+             p.smco_kg_per_unit, basis[p.smco_kg_basis], p.smco_re_share, p.smco_magnet_kg_per_unit,
+             u * p.ndfeb_magnet_kg_per_unit / 1000.0, u * p.smco_magnet_kg_per_unit / 1000.0)
             for p in project.platforms for y, u in sorted(p.units_by_year.items())]
     w.table(HEADER_ROW, 1, cols, rows)
     w.finish()

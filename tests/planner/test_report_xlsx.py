@@ -319,7 +319,7 @@ def test_inputs_document_sources(book, project):
     dem = table(book["Inputs - Demand"])
     assert ("(all platforms)", 2027, 1.0) in [(r["Demand id"], r["Year"], r["Demand (t)"]) for r in dem]
     assert sum(1 for r in dem if r["Demand id"] == "def-ndfeb") == 3
-    assert table(book["Inputs - Platforms"])[0]["NdFeB (t)"] == 1.0
+    assert table(book["Inputs - Platforms"])[0]["NdFeB magnet (t)"] == 1.0
     assert table(book["Inputs - Markets"])[0]["Covered origin"] == "yes"
     assert "budget_musd_per_year=125.0" in table(book["Inputs - Scenarios"])[0]["Overrides"]
 

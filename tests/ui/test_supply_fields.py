@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from models.project import Facility
 from ui.document import Document
 from ui.inspector import Inspector
@@ -66,3 +68,23 @@ def test_settings_take_qualification_lags_by_stage(qtbot):
     assert form.commit(spec, "magnet_ndfeb: -1") is False
     doc.undo_stack.undo()
     assert doc.project.settings.qualification_years_by_stage == {}
+
+
+def test_platform_table_shows_the_content_conversion_and_edits_undo(qapp):
+    """F-35: 417 kg stated; switching the basis to rare_earth shows 417 / 0.3165 = 1,317.5 kg of
+    magnet per unit; undo brings back 417 kg of magnet."""
+    from models.project import Platform
+    from ui.table_models import ListTableModel, platform_columns
+
+    doc = Document()
+    doc.project.platforms.append(Platform(id="f35", name="F-35", ndfeb_kg_per_unit=417.0, units_by_year={2027: 150}))
+    model = ListTableModel(doc, "platforms", platform_columns)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+    basis_col = headers.index("NdFeB kg\nare")
+    magnet_col = headers.index("NdFeB magnet\n(kg/unit)")
+    assert model.data(model.index(0, magnet_col)) == "417"
+    assert model.setData(model.index(0, basis_col), "rare_earth") is True
+    assert model.data(model.index(0, magnet_col)) == "1,317.5"
+    assert model.setData(model.index(0, magnet_col), "5") is False  # derived, read-only
+    doc.undo_stack.undo()
+    assert doc.project.platforms[0].ndfeb_kg_basis == "magnet"

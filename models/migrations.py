@@ -14,6 +14,7 @@ version-2 meaning, so a version-2 file migrates by taking the defaults. Issue 9 
 None / 0: no finite stock), ``facilities[*].qualification_years`` and
 ``facilities[*].options[*].qualification_years`` (None: the stage default),
 ``settings.qualification_years_by_stage`` (empty: no lag) and ``settings.qualification_note``,
+``facilities[*].element_online_year`` (empty: every element from the plant's start),
 ``platforms[*].ndfeb_kg_basis`` / ``smco_kg_basis`` ("magnet": the kg are magnet mass, as in v2) with
 ``ndfeb_re_share`` / ``smco_re_share`` (t rare earth per t magnet, used for "rare_earth" kg).
 """

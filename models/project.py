@@ -146,6 +146,9 @@ class Facility(_Model):
     # separation: which feed it takes; element recoveries (only listed elements are produced)
     separation_feed: Literal["concentrate", "mixed_carbonate"] = "concentrate"
     element_recovery: dict[Element, Share] = Field(default_factory=dict)
+    # separation: elements whose circuit starts later (e.g. a heavy rare-earth circuit): produced
+    # only from that year; elements not listed are produced whenever the plant runs
+    element_online_year: dict[Element, Year] = Field(default_factory=dict)
     # recipe stages (magnets, recycling, cobalt): t input / t output per t of activity
     recipe_inputs: dict[Material, NonNeg] = Field(default_factory=dict)
     recipe_outputs: dict[Material, NonNeg] = Field(default_factory=dict)
@@ -176,6 +179,8 @@ class Facility(_Model):
     def _stage_consistency(self) -> "Facility":
         if self.assay and self.stage is not Stage.MINE:
             raise ValueError("assay is only meaningful for mines")
+        if self.element_online_year and self.stage is not Stage.SEPARATION:
+            raise ValueError("element_online_year is only meaningful for separation plants")
         if self.assay and sum(self.assay.values()) > 1.0 + 1e-9:
             raise ValueError("assay shares must add up to at most 1")
         if self.closure_year is not None and self.online_year is not None:

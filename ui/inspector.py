@@ -55,6 +55,9 @@ def facility_specs() -> list[FieldSpec]:
         FieldSpec("separation_feed", "Separation feed", "enum", ["concentrate", "mixed_carbonate"]),
         FieldSpec("element_recovery", "Element recovery (0-1)", "mapping",
                   tooltip="elements produced and their recovery, e.g. ndpr: 0.95, dy: 0.9"),
+        FieldSpec("element_online_year", "Circuit start (year by element)", "mapping",
+                  tooltip="separation: elements whose circuit starts later, e.g. dy: 2027, tb: 2027 (a heavy "
+                          "rare-earth circuit); other elements whenever the plant runs"),
         FieldSpec("recipe_inputs", "Recipe inputs (t per t)", "mapping",
                   tooltip="t of each input per t of activity, e.g. ndpr_metal: 0.365, dy_metal: 0.0235"),
         FieldSpec("recipe_outputs", "Recipe outputs (t per t)", "mapping",
@@ -84,6 +87,7 @@ _STAGE_ROWS = {
     "treo_recovery": lambda s: s is Stage.CRACKING,
     "separation_feed": lambda s: s is Stage.SEPARATION,
     "element_recovery": lambda s: s in (Stage.SEPARATION, Stage.METAL),
+    "element_online_year": lambda s: s is Stage.SEPARATION,
     "recipe_inputs": lambda s: s in RECIPE_STAGES,
     "recipe_outputs": lambda s: s in RECIPE_STAGES,
 }

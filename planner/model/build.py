@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from models.vocab import Segment
 
-from planner.model.lp import LinearProgram
+from planner.model.lp import INF, LinearProgram
 from planner.model.network import CLEAN, COVERED, Commodity, Network, market_years
 from planner.model.qualification import define_qualification_constraints
 from planner.model.stocks import define_finite_stock_constraints, define_finite_stock_variables
@@ -52,12 +52,14 @@ class ModelIndex:
 
 # ----------------------------------------------------------------------------- variables
 def define_activity_variables(lp: LinearProgram, net: Network) -> None:
-    """act[p,y,k] with cost d_y x variable_opex_usd_per_t x 1e-6 ($M per unit of activity)."""
+    """act[p,y,k] with cost d_y x variable_opex_usd_per_t x 1e-6 ($M per unit of activity);
+    upper bound 0 in years the process does not run (Process.runs_in)."""
     for p in net.processes:
         f = net.facilities[p.facility]
         for y in net.years:
+            ub = INF if p.runs_in(y) else 0.0  # a process of a circuit not yet running
             for k in net.activity_classes(p):
-                lp.add_var(("act", p.id, y, k), cost=net.discount[y] * f.variable_opex_usd_per_t * MUSD)
+                lp.add_var(("act", p.id, y, k), ub=ub, cost=net.discount[y] * f.variable_opex_usd_per_t * MUSD)
 
 
 def define_route_variables(lp: LinearProgram, net: Network) -> None:

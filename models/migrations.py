@@ -9,7 +9,14 @@ Version 1 (the first public format) differs from version 2 in three ways:
 
 Version 3 adds optional sections and fields (demand priorities, finite stocks, qualification lags,
 platform content basis, contracts and policy levers); every one has a default that reproduces the
-version-2 meaning, so a version-2 file migrates by taking the defaults.
+version-2 meaning, so a version-2 file migrates by taking the defaults. Issue 9 (parts 5-8) adds:
+``facilities[*].stock_initial_t`` / ``stock_max_draw_tpy`` / ``stock_holding_usd_per_t_yr`` (None /
+None / 0: no finite stock), ``facilities[*].qualification_years`` and
+``facilities[*].options[*].qualification_years`` (None: the stage default),
+``settings.qualification_years_by_stage`` (empty: no lag) and ``settings.qualification_note``,
+``facilities[*].element_online_year`` (empty: every element from the plant's start),
+``platforms[*].ndfeb_kg_basis`` / ``smco_kg_basis`` ("magnet": the kg are magnet mass, as in v2) with
+``ndfeb_re_share`` / ``smco_re_share`` (t rare earth per t magnet, used for "rare_earth" kg).
 """
 
 from __future__ import annotations

@@ -101,6 +101,8 @@ class ExpansionOption(_Model):
     lead_time_years: Annotated[int, Field(ge=0, le=30)] = 2
     earliest_decision_year: Year | None = None
     ramp_up_shares: list[Share] = Field(default_factory=list, max_length=20)
+    # years from first output until defense buyers accept this capacity's output; None: the facility's lag
+    qualification_years: Annotated[int, Field(ge=0, le=20)] | None = None
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
 
@@ -144,12 +146,24 @@ class Facility(_Model):
     # separation: which feed it takes; element recoveries (only listed elements are produced)
     separation_feed: Literal["concentrate", "mixed_carbonate"] = "concentrate"
     element_recovery: dict[Element, Share] = Field(default_factory=dict)
+    # separation: elements whose circuit starts later (e.g. a heavy rare-earth circuit): produced
+    # only from that year; elements not listed are produced whenever the plant runs
+    element_online_year: dict[Element, Year] = Field(default_factory=dict)
     # recipe stages (magnets, recycling, cobalt): t input / t output per t of activity
     recipe_inputs: dict[Material, NonNeg] = Field(default_factory=dict)
     recipe_outputs: dict[Material, NonNeg] = Field(default_factory=dict)
     variable_opex_usd_per_t: NonNeg = 0.0
     fixed_opex_musd_per_yr: NonNeg = 0.0
     chinese_technology: bool = False
+    # finite stock (stockpile or tailings; mines only), in the activity unit (t TREO): None = an
+    # ordinary mine whose capacity renews every year. remaining[y] = remaining[y-1] - draw[y] >= 0,
+    # remaining[start-1] = stock_initial_t, draw[y] <= stock_max_draw_tpy (None: capacity only)
+    stock_initial_t: NonNeg | None = None
+    stock_max_draw_tpy: NonNeg | None = None
+    stock_holding_usd_per_t_yr: NonNeg = 0.0  # charged on the tonnes remaining at each year-end
+    # years from online_year until defense buyers accept the output (supplier qualification);
+    # None: settings.qualification_years_by_stage (0 when the stage is not listed)
+    qualification_years: Annotated[int, Field(ge=0, le=20)] | None = None
     capex_musd_reported: NonNeg | None = None  # information only (what the project cost)
     ownership_notes: Text = ""
     options: list[ExpansionOption] = Field(default_factory=list, max_length=50)
@@ -165,6 +179,8 @@ class Facility(_Model):
     def _stage_consistency(self) -> "Facility":
         if self.assay and self.stage is not Stage.MINE:
             raise ValueError("assay is only meaningful for mines")
+        if self.element_online_year and self.stage is not Stage.SEPARATION:
+            raise ValueError("element_online_year is only meaningful for separation plants")
         if self.assay and sum(self.assay.values()) > 1.0 + 1e-9:
             raise ValueError("assay shares must add up to at most 1")
         if self.closure_year is not None and self.online_year is not None:
@@ -175,7 +191,16 @@ class Facility(_Model):
         for material in list(self.recipe_inputs) + list(self.recipe_outputs):
             if material in SOURCED_MATERIALS:
                 raise ValueError(f"recipes cannot use source-tracked material {material.value}")
+        has_stock_fields = self.stock_max_draw_tpy is not None or self.stock_holding_usd_per_t_yr > 0
+        if (self.stock_initial_t is not None or has_stock_fields) and self.stage is not Stage.MINE:
+            raise ValueError("a finite stock (stock_initial_t) is only meaningful for mines (stockpiles, tailings)")
+        if has_stock_fields and self.stock_initial_t is None:
+            raise ValueError("stock_max_draw_tpy / stock_holding_usd_per_t_yr need stock_initial_t")
         return self
+
+    @property
+    def is_finite_stock(self) -> bool:
+        return self.stock_initial_t is not None
 
     def with_default_recipe(self) -> "Facility":
         """Fill an empty recipe with the stage default (see ``vocab.default_recipe``)."""
@@ -265,14 +290,42 @@ class Demand(_Model):
         return self.priority if self.priority is not None else DEFAULT_PRIORITY[self.segment]
 
 
+#: t rare earth per t magnet (sample_projects/reference/domain_report.md 1a): sintered NdFeB
+#: Nd 29-32.5 wt% + Dy 0.6-1.2 wt%, midpoints 30.75 + 0.9 = 31.65 %; Sm2Co17 Sm 23-28, typ. ~25 %.
+NDFEB_RE_SHARE = 0.3165
+SMCO_RE_SHARE = 0.25
+
+ContentBasis = Literal["magnet", "rare_earth"]
+PositiveShare = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
+
+
 class Platform(_Model):
-    """A defense platform: units built per year x magnet content per unit -> defense demand (t)."""
+    """A defense platform: units built per year x magnet content per unit -> defense demand (t).
+
+    Each kg figure states its basis: ``magnet`` (kg of magnet, used as is) or ``rare_earth``
+    (kg of rare-earth content, e.g. CRS R41744's 417 kg per F-35), converted to magnet mass as
+    magnet kg = RE kg / RE share (t rare earth per t magnet: ndfeb_re_share, smco_re_share).
+    """
 
     id: Id
     name: ShortText = ""
     units_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
     ndfeb_kg_per_unit: NonNeg = 0.0
     smco_kg_per_unit: NonNeg = 0.0
+    ndfeb_kg_basis: ContentBasis = "magnet"
+    smco_kg_basis: ContentBasis = "magnet"
+    ndfeb_re_share: PositiveShare = NDFEB_RE_SHARE
+    smco_re_share: PositiveShare = SMCO_RE_SHARE
+
+    @property
+    def ndfeb_magnet_kg_per_unit(self) -> float:
+        """kg of NdFeB magnet per unit (converted from RE content when that is the basis)."""
+        return self.ndfeb_kg_per_unit / self.ndfeb_re_share if self.ndfeb_kg_basis == "rare_earth" else self.ndfeb_kg_per_unit
+
+    @property
+    def smco_magnet_kg_per_unit(self) -> float:
+        """kg of SmCo magnet per unit (converted from RE content when that is the basis)."""
+        return self.smco_kg_per_unit / self.smco_re_share if self.smco_kg_basis == "rare_earth" else self.smco_kg_per_unit
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
 
@@ -431,6 +484,10 @@ class Settings(_Model):
     # their outputs (oxide, metal, magnets: e.g. a clean stockpile built before the compliance
     # year) at this holding cost per tonne and year
     stock_holding_usd_per_t_yr: NonNeg | None = None
+    # supplier qualification: years from a facility's first output until its output may serve
+    # defense demand, by stage (a facility's qualification_years overrides); empty = no lag
+    qualification_years_by_stage: dict[Stage, Annotated[int, Field(ge=0, le=20)]] = Field(default_factory=dict)
+    qualification_note: Text = ""  # where the lags come from (source, or "assumed")
     time_limit_s: Annotated[float, Field(gt=0, le=86_400)] = 120.0
     mip_gap: Annotated[float, Field(ge=0, le=1)] = 1e-4
     risk: RiskSettings = Field(default_factory=RiskSettings)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .project import Facility, Project
+from .project import ExpansionOption, Facility, Project, Settings
 from .vocab import Material, Segment
 
 
@@ -37,15 +37,15 @@ def existing_capacity_tpy(facility: Facility, year: int) -> float:
 def platform_demand_t(project: Project) -> dict[tuple[Material, int], float]:
     """Defense magnet demand from platform build schedules, t by (product, year).
 
-    t = units built x kg per unit / 1000.
+    t = units built x magnet kg per unit / 1000 (rare-earth kg converted: kg / RE share).
     """
     out: dict[tuple[Material, int], float] = defaultdict(float)
     for p in project.platforms:
         for year, units in p.units_by_year.items():
             if p.ndfeb_kg_per_unit:
-                out[(Material.NDFEB_MAGNET, year)] += units * p.ndfeb_kg_per_unit / 1000.0
+                out[(Material.NDFEB_MAGNET, year)] += units * p.ndfeb_magnet_kg_per_unit / 1000.0
             if p.smco_kg_per_unit:
-                out[(Material.SMCO_MAGNET, year)] += units * p.smco_kg_per_unit / 1000.0
+                out[(Material.SMCO_MAGNET, year)] += units * p.smco_magnet_kg_per_unit / 1000.0
     return dict(out)
 
 
@@ -58,3 +58,30 @@ def total_demand_t(project: Project) -> dict[tuple[Material, Segment, int], floa
     for (product, year), t in platform_demand_t(project).items():
         out[(product, Segment.DEFENSE, year)] += t
     return dict(out)
+
+
+def qualification_lag(facility: Facility, settings: Settings, option: ExpansionOption | None = None) -> int:
+    """Years from first output until defense buyers accept the output (supplier qualification).
+
+    An option's own ``qualification_years`` if set, else the facility's, else
+    ``settings.qualification_years_by_stage[stage]``, else 0.
+    """
+    if option is not None and option.qualification_years is not None:
+        return option.qualification_years
+    if facility.qualification_years is not None:
+        return facility.qualification_years
+    return settings.qualification_years_by_stage.get(facility.stage, 0)
+
+
+def qualified_from_year(facility: Facility, settings: Settings) -> int | None:
+    """First year the facility's existing capacity may serve defense: online_year + lag.
+
+    A facility without online_year (online before the horizon) is taken as qualified already;
+    None when it has no existing capacity (only expansion options, each qualified from its
+    online year + lag).
+    """
+    if facility.capacity_tpy <= 0:
+        return None
+    if facility.online_year is None:
+        return settings.start_year
+    return facility.online_year + qualification_lag(facility, settings)

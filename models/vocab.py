@@ -91,7 +91,7 @@ METAL_OF = {
     Element.SM: Material.SM_METAL,
 }
 
-#: kg metal per kg oxide from atomic weights (shared/reference/domain_report.md 1b):
+#: kg metal per kg oxide from atomic weights (sample_projects/reference/domain_report.md 1b):
 #: Nd2O3 0.857, 75:25 NdPr oxide ~0.850, Dy2O3 0.871, Tb4O7 0.850, Sm2O3 0.862.
 STOICHIOMETRIC_METAL_PER_OXIDE = {
     Element.NDPR: 0.850,

@@ -37,6 +37,7 @@ class Investment:
     online_year: int
     added_tpy: float
     capex_musd: float  # undiscounted, committed in decided_year
+    defense_qualified_year: int | None = None  # online_year + qualification lag (defense may buy from then)
 
 
 @dataclass
@@ -129,6 +130,27 @@ class StockRow:
 
 
 @dataclass
+class FiniteStockRow:
+    """A finite stock (stockpile, tailings) in one year: t drawn and t left at year-end."""
+
+    facility: str
+    year: int
+    drawn_t: float
+    remaining_t: float
+
+
+@dataclass
+class QualificationRow:
+    """A facility that supplies defense demand after a qualification lag (lag > 0 only)."""
+
+    facility: str
+    product: str
+    lag_years: int
+    qualified_from: int | None  # existing capacity qualified from this year (None: no existing capacity)
+    first_defense_year: int | None  # first year the plan delivers this product to defense from it
+
+
+@dataclass
 class CostRow:
     year: int
     capex_musd: float
@@ -166,6 +188,8 @@ class PlanResult:
     capacity: list[CapacityRow] = field(default_factory=list)
     costs_by_year: list[CostRow] = field(default_factory=list)
     stocks: list[StockRow] = field(default_factory=list)
+    stock_remaining: list[FiniteStockRow] = field(default_factory=list)  # finite stocks by year
+    qualification: list[QualificationRow] = field(default_factory=list)  # defense suppliers with a lag
     checks: list[Check] = field(default_factory=list)
     limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
     solve_seconds: float = 0.0
@@ -203,7 +227,7 @@ class PlanResult:
         order = [
             "status", "message", "solver", "scenario", "objective", "total_cost_musd", "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "stocks", "checks", "limiting", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "checks", "limiting", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         out = {k: d[k] for k in order}
@@ -240,6 +264,8 @@ class PlanResult:
             capacity=[CapacityRow(**x) for x in d.get("capacity", [])],
             costs_by_year=[CostRow(**x) for x in d.get("costs_by_year", [])],
             stocks=[StockRow(**x) for x in d.get("stocks", [])],
+            stock_remaining=[FiniteStockRow(**x) for x in d.get("stock_remaining", [])],
+            qualification=[QualificationRow(**x) for x in d.get("qualification", [])],
             checks=[Check(**x) for x in d.get("checks", [])],
             limiting=list(d.get("limiting", [])),
             solve_seconds=d.get("solve_seconds", 0.0),

@@ -4,8 +4,9 @@ Run from the repository root (deterministic: the same code always writes the sam
 
     .venv/bin/python sample_projects/build_real_chain.py
 
-Where the figures come from: ``shared/reference/facilities.csv`` and ``domain_report.md``
-(public web pages, 2024 - early 2026). Every facility carries a ``sources`` list: the URL(s)
+Where the figures come from: ``sample_projects/reference/facilities.csv`` and
+``sample_projects/reference/domain_report.md`` (copies kept in the repository of the sourced
+reference data: public web pages, 2024 - early 2026). Every facility carries a ``sources`` list: the URL(s)
 from the CSV, what each supports, and a confidence of high / medium / low, or ``derived`` when
 the figure is our own arithmetic or assumption (the arithmetic is in the ``supports`` text).
 
@@ -57,7 +58,9 @@ from models.validation import consumable, producible  # noqa: E402
 from models.vocab import Element, Material, Stage, Status  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "us_allied_mine_to_magnet.m2m.json"
-REPORT = "shared/reference/domain_report.md"
+REFERENCE = Path(__file__).resolve().parent / "reference"
+REPORT = "sample_projects/reference/domain_report.md"
+FACILITIES_CSV = "sample_projects/reference/facilities.csv"
 
 # Exchange rates (USD per unit of foreign currency), round early-2026 figures, our assumption.
 AUD_USD = 0.65
@@ -176,13 +179,18 @@ def mines() -> list[Facility]:
         fac("eneabba_stock", "Eneabba stockpile & concentrator (Phases 1-2)", "Iluka Resources", "AU",
             "Western Australia (Eneabba)", -29.82, 115.27, S.MINE, ST.OPERATING, 17_500,
             [src("https://www.iluka.com/operations-resource-development/resource-development/eneabba",
-                 "~1 Mt stockpile of ~90 % monazite concentrate, operating since 2020", "medium"),
-             derived("rate 17,500 t TREO/yr = the refinery's 2022 design feed; 1 Mt x ~60 % TREO = ~540 kt TREO "
-                     "stock, ~30 years at that rate"),
-             derived("assay NdPr 31 %: 5,500 t NdPr / 17.5 kt TREO refinery plan (report 1c, UNCERTAIN, mixed feed); "
-                     "Sm 2 %, Dy 1.5 %, Tb 0.3 % by analogy with Donald monazite (129 t Sm, 92 t Dy, 16 t Tb "
-                     "in ~6,100 t TREO)")],
-            assay={E.NDPR: 0.31, E.SM: 0.02, E.DY: 0.015, E.TB: 0.003}),
+                 "~1 Mt stockpile of high-grade RE concentrate (~90 % monazite; a stock, not an annual rate); "
+                 "operating since 2020", "medium"),
+             derived("finite stock 540,000 t TREO = 1,000,000 t concentrate x 90 % monazite x 60 % TREO in monazite "
+                     "(report 1c: monazite ~60 % REO); drawn at most 17,500 t TREO/yr = the refinery's 2022 design "
+                     "feed (also the capacity), so at most 175,000 t in 2026-2035 and >= 365,000 t left"),
+             derived("assay = the refinery plan's feed (the stockpile's own assay is not in the reference, report "
+                     "gap 4): NdPr 33.1 % = 5,500 t / (17,500 t x 0.95 recovery); Dy + Tb 4.76 % = 750 t / (17,500 t "
+                     "x 0.90 recovery), split 85:15 like Donald's 92 Dy : 16 Tb -> Dy 4.05 %, Tb 0.71 %; Sm 2 % by "
+                     "analogy with Donald monazite (129 t Sm in ~6,100 t TREO). The plan is for mixed feed (with "
+                     "Browns Range xenotime), so these heavy shares are an upper bound for the stockpile (low)")],
+            assay={E.NDPR: 0.331, E.SM: 0.02, E.DY: 0.0405, E.TB: 0.0071},
+            stock_initial_t=540_000.0, stock_max_draw_tpy=17_500.0),
         fac("yangibana", "Yangibana mine + beneficiation", "Wyloo (60 %) / Hastings (40 %)", "AU",
             "Western Australia (Gascoyne)", -23.93, 116.13, S.MINE, ST.CONSTRUCTION, 9_990,
             [src("https://hastingstechmetals.com/rare-earths/yangibana/",
@@ -300,15 +308,19 @@ def processors() -> list[Facility]:
              src("https://www.adamasintel.com/mountain-pass-visit-october-2022/",
                  "design 'upwards of 6,000' t NdPr oxide (conflicts with ~20,000 t TREO feed in the same source)", "low"),
              src("https://www.stocktitan.net/sec-filings/MP/10-q-mp-materials-corp-de-quarterly-earnings-report-16dafd0f3557.html",
-                 "heavy circuit: $150M DoD loan, ~200 t/yr Dy+Tb nameplate, commissioning mid-2026", "medium")],
+                 "heavy circuit: $150M DoD loan ('Samarium Project Loan'), ~200 t/yr Dy+Tb nameplate, under "
+                 "construction, commissioning mid-2026, Dy/Tb output late 2026", "medium"),
+             derived("heavy circuit (Dy, Tb, Sm) produces from 2027: the first full year after its late-2026 first "
+                     "output; before that the plant makes NdPr only")],
             separation_feed="concentrate",
             element_recovery={E.NDPR: 0.90, E.DY: 0.80, E.TB: 0.80, E.SM: 0.80},
+            element_online_year={E.DY: 2027, E.TB: 2027, E.SM: 2027},
             options=[debottleneck("mp_sep_to_design", "Ramp separations to 6,000 t NdPr design", 14_150, 0.02, 1,
                                   "14,150 t feed = (6,000 - 4,000) t NdPr / (0.157 x 0.90); $20,000 per t/yr "
                                   "(brownfield, well below Eneabba's ~$65,000 greenfield)")],
-            notes="The heavy rare earth circuit (Dy/Tb/Sm from the SEG+ stream, nameplate ~200 t Dy+Tb) is "
-                  "folded into this facility's Dy/Tb/Sm recoveries: in the model one tonne of feed yields all its "
-                  "elements at once. Derived recoveries: NdPr 90 %, heavies 80 %. DoD $110/kg NdPr price floor "
+            notes="The heavy rare earth circuit (Dy/Tb/Sm from the SEG+ stream, nameplate ~200 t Dy+Tb; under "
+                  "construction) is folded into this facility's Dy/Tb/Sm recoveries from 2027 (element_online_year): "
+                  "in the model one tonne of feed then yields all its elements at once. Derived recoveries: NdPr 90 %, heavies 80 %. DoD $110/kg NdPr price floor "
                   "(10 years from Q4 2025) is not modelled as a cost."),
         fac("lamp", "Lynas Malaysia Advanced Materials Plant (LAMP)", "Lynas Rare Earths", "MY", "Pahang (Gebeng, Kuantan)",
             3.97, 103.38, S.SEPARATION, ST.OPERATING, 44_200,
@@ -337,9 +349,14 @@ def processors() -> list[Facility]:
             [src("https://engineeringnews.co.za/print-version/energy-fuels-achieves-commercial-production-of-separated-rare-earths-at-white-mesa-2024-06-11",
                  "850-1,000 t/yr NdPr from up to ~10,000 t monazite; commercial since 2024", "medium"),
              derived("6,000 t TREO feed = 10,000 t monazite x 60 % TREO; check 6,000 x 0.20 x 0.85 = 1,020 t NdPr"),
-             src("https://miningthemarket.com/?p=700", "heavy circuit goal 48 t Dy + 14 t Tb, commercial Q4 2026", "low")],
+             src("https://miningthemarket.com/?p=700", "heavy circuit goal 48 t Dy + 14 t Tb, commercial Q4 2026", "low"),
+             src("https://crweworld.com/article/news-provided-by-pr-newswire/3700873/energy-fuels-successfully-produces-first-kilogram-of-999-purity-dysprosium-oxide-at-its-white-mesa-mill-in-utah-on-track-to-commence-terbium-production-in-q4-2025",
+                 "heavy circuit is a pilot (first kg Dy Aug 2025, ~29 kg by Dec 2025); Sm, Gd planned", "medium"),
+             derived("Dy, Tb and Sm from 2027: the first full year after the Q4 2026 commercial target (Sm has no "
+                     "stated date; assumed with the heavy circuit)")],
             separation_feed="concentrate",
             element_recovery={E.NDPR: 0.85, E.DY: 0.80, E.TB: 0.80, E.SM: 0.80},
+            element_online_year={E.DY: 2027, E.TB: 2027, E.SM: 2027},
             capex_musd_reported=16.0,
             options=[build_option(
                 "white_mesa_phase2", "White Mesa Phase 2", 30_000, 410.0, 3, [0.3, 0.6, 0.9],
@@ -401,12 +418,14 @@ def processors() -> list[Facility]:
              derived("250 t TREO feed ~ 200+ t products / 0.95 (rounded)")],
             separation_feed="concentrate", element_recovery={E.NDPR: 0.95, E.DY: 0.95, E.TB: 0.95, E.SM: 0.95}),
         fac("reelement_marion", "ReElement Marion Supersite (Phase 1)", "ReElement Technologies", "US", "Indiana (Marion)",
-            40.56, -85.66, S.SEPARATION, ST.CONSTRUCTION, 3_000,
+            40.56, -85.66, S.SEPARATION, ST.CONSTRUCTION, 3_000 / 0.95,
             [src("https://stocktitan.net/news/AREC/re-element-technologies-provides-update-on-significant-expansion-of-q53cs8z6cqsa.html",
                  "2,500-3,500 t/yr refined products Phase 1; under construction", "medium"),
              src("https://www.prnewswire.com/news-releases/vulcan-elements-forges-1-4-billion-partnership-with-the-united-states-government-and-reelement-technologies-to-expand-100-vertically-integrated-domestic-magnet-supply-chain-302602878.html",
                  "$80M OSC loan", "high"),
-             derived("3,000 t TREO feed (midpoint); online 2027 (not stated), ramp 30 % / 70 %")],
+             derived("3,160 t TREO feed = 3,000 t refined products (midpoint of 2,500-3,500 t/yr) / 0.95 recovery"),
+             derived("online 2027 ASSUMED: the reference gives no start year (under construction, >60 % of Phase 1 "
+                     "equipment ordered/installing Sep 2025); ramp 30 % / 70 % assumed")],
             online=2027, ramp=[0.3, 0.7], separation_feed="concentrate",
             element_recovery={E.NDPR: 0.95, E.DY: 0.95, E.TB: 0.95, E.SM: 0.95}),
         fac("torngat_sep", "Torngat separation plant (Sept-Iles)", "Torngat Metals", "CA", "Quebec (Sept-Iles)",
@@ -443,6 +462,24 @@ def processors() -> list[Facility]:
                 f"A$180M x {AUD_USD} = US${180 * AUD_USD:.0f}M. Modelled as 5,000 t TREO/yr of heavy-rich "
                 "third-party concentrate (e.g. xenotime), recovering all elements (derived).",
                 [derived("capacity read as t TREO of heavy-rich feed")])]),
+        fac("round_top", "Round Top processing plant (third-party feed)", "USA Rare Earth (80 %) / Texas Mineral Resources",
+            "US", "Texas (Hudspeth Co.)", 31.28, -105.48, S.SEPARATION, ST.PLANNED, 0,
+            [src("https://secure.northernminer.com/news/usa-rare-earth-advances-commercial-output-plans/1003885545",
+                 "processing 8,000 t/yr third-party MREC/HREE/concentrates; DFS early 2027; commercial 2028 (late)",
+                 "medium"),
+             src("https://www.executivegov.com/articles/commerce-usa-rare-earth-chips-loi",
+                 "Commerce CHIPS LOI shared with Stillwater; capex part of the $3,300M TX+OK estimate", "medium")],
+            separation_feed="mixed_carbonate", element_recovery=dict(REC_LIGHT_HEAVY),
+            options=[ExpansionOption(
+                id="round_top_build", name="Round Top processing plant", max_add_tpy=8_000,
+                capex_musd_per_tpy=0.045, lead_time_years=2, earliest_decision_year=2027, ramp_up_shares=[0.5],
+                sources=[derived("8,000 t TREO feed/yr read as the stated 8,000 t/yr of MREC/HREE feed (t TREO "
+                                 "assumed); capex not separable from the $3,300M TX+OK estimate: $45,000 per t/yr "
+                                 "assumed = Aclara's $277M / 6,140 t; decision after the early-2027 DFS + 2 years "
+                                 "-> first output 2029 (company: 2028, late)")],
+                notes="Continuous option at a derived cost (no disclosed plant capex).")],
+            notes="The Round Top mine itself (40,000 t/day ore, HREE-rich) is not modelled: no TREO grade or "
+                  "assay in the reference. The plant takes third-party mixed carbonate (MREC)."),
         fac("saudi_jv", "Maaden - MP Materials - DoW rare earth refinery JV", "Maaden (>=51 %) / MP + DoW (49 %)", "SA",
             "site not stated (Ras Al-Khair assumed)", 27.48, 49.26, S.SEPARATION, ST.CONCEPT, 0,
             [src("https://www.nsenergybusiness.com/news/mp-materials-us-dow-announce-rare-earth-refinery-jv-in-saudi-arabia/",
@@ -497,6 +534,20 @@ def metal_plants() -> list[Facility]:
             options=[debottleneck("lcm_to_6_cells", "LCM to 6 electrolysis cells", 220, 0.05, 1,
                                   "220 t = 4 more cells x 55 t; $50,000 per t/yr")],
             notes="Acquisition by USA Rare Earth (~$220M incl. shares) is in capex_musd_reported for information."),
+        fac("asm_us_metals", "ASM American Metals Plant (proposed)", "Australian Strategic Materials", "US",
+            "site not disclosed (contiguous-US centre assumed)", 39.83, -98.58, S.METAL, ST.PLANNED, 0,
+            [src("https://www.middle.news/articles/2025/04/30/asm-advances-korean-plant-ramp-up-and-us-expansion-amid-dubbo-funding-boost",
+                 "proposed US metals plant, up to 4,000 t/yr metal/alloy; seeking government incentives; no "
+                 "start year", "medium")],
+            element_recovery={E.NDPR: 0.97, E.DY: 0.95, E.TB: 0.95},
+            options=[ExpansionOption(
+                id="asm_us_metals_build", name="American Metals Plant", max_add_tpy=1_320,
+                capex_musd_per_tpy=0.05, lead_time_years=2, earliest_decision_year=2026, ramp_up_shares=[0.3, 0.7],
+                sources=[derived("1,320 t RE metal = 4,000 t alloy x ~33 % RE content (as the Korean Metals Plant); "
+                                 "capex not disclosed: $50,000 per t/yr assumed (KSM ~$60M for ~1,190 t); lead "
+                                 "time 2 years and ramp 30 % / 70 % assumed")],
+                notes="Continuous option at a derived cost; site not disclosed, placed at the contiguous-US "
+                      "centre (39.83 N, 98.58 W) for transport distances (assumed).")]),
         fac("vulcan_metal", "Vulcan Elements Benson metallization", "Vulcan Elements", "US", "North Carolina (Benson)",
             35.38, -78.55, S.METAL, ST.PLANNED, 0,
             [src("https://www.manufacturingdive.com/news/vulcan-elements-benson-north-carolina-magnet-facility-defense-rare-earth/806075",
@@ -816,8 +867,9 @@ def demands() -> list[Demand]:
         Demand(id="def_ndfeb_other", name="US defense NdFeB (other than modelled platforms)",
                product=Material.NDFEB_MAGNET, segment=Segment.DEFENSE,
                tonnes_by_year={y: round(300.0 * 1.03 ** (y - 2026), 1) for y in YEARS},
-               sources=[adamas, derived("300 t/yr magnets in 2026, +3 %/yr: with the ~76 t/yr of platform "
-                                        "demand, ~375 t magnets ~ 125 t magnet REs (33 %), inside Adamas' range")]),
+               sources=[adamas, derived("300 t/yr magnets in 2026, +3 %/yr: with the ~239 t/yr of platform NdFeB "
+                                        "(197.6 F-35 + 14.9 DDG-51 + 26.4 SSN-774, RE content / 0.3165), ~539 t "
+                                        "magnets x 0.3165 = ~171 t magnet REs, inside Adamas' tens-to-hundreds")]),
         Demand(id="def_smco", name="US defense SmCo (other than F-35)", product=Material.SMCO_MAGNET,
                segment=Segment.DEFENSE, tonnes_by_year={y: 100.0 for y in YEARS},
                sources=[src("https://rareearthexchanges.com/?p=124324", "DLA FY2025 plan: 60 t SmCo alloy", "medium"),
@@ -836,26 +888,28 @@ def demands() -> list[Demand]:
 
 
 def platforms() -> list[Platform]:
-    """Defense platforms: build rates are our assumptions; magnet content from CRS R41744 and Lockheed."""
+    """Defense platforms: build rates are our assumptions; RE content from CRS R41744 (converted to
+    magnet mass, see content_note) and SmCo magnet mass from Lockheed."""
     crs = src("https://www.hitpages.com/doc/4512783609626624/9/",
               "CRS R41744: F-35 ~920 lb (417 kg), DDG-51 ~5,200 lb (2,359 kg), SSN-774 ~9,200 lb (4,173 kg) of REEs",
               "medium")
-    content_note = ("The CRS figure is rare-earth material per unit; we treat it as kg of NdFeB magnet per unit "
-                    "(assumption: most RE content sits in NdFeB magnets; this understates magnet mass ~3x if the "
-                    "figure is RE content only, and overstates it where the figure includes SmCo or other REs).")
+    content_note = ("The CRS figure is rare-earth content per unit (ndfeb_kg_basis = rare_earth), converted to "
+                    "NdFeB magnet mass at 0.3165 t RE per t magnet (report 1a: Nd 29-32.5 % + Dy 0.6-1.2 %, "
+                    "midpoints 30.75 + 0.9 = 31.65 %). All of it is assumed to sit in NdFeB magnets (derived; "
+                    "overstates NdFeB where part is SmCo or other REs).")
     return [
         Platform(id="f35", name="F-35 Lightning II", units_by_year={y: 150.0 for y in YEARS},
-                 ndfeb_kg_per_unit=417.0, smco_kg_per_unit=22.0,
+                 ndfeb_kg_per_unit=417.0, ndfeb_kg_basis="rare_earth", smco_kg_per_unit=22.0,
                  sources=[crs, src("https://www.nzherald.co.nz/world/chinas-chokehold-on-an-obscure-mineral-threatens-the-wests-militaries/UOOHX6SN4VDNTNQ4TBZDZOQBIE",
                                    "~50 lb (22 kg) of samarium magnets per F-35 (Lockheed via NYT)", "medium"),
                           derived("150 aircraft/yr: assumed production rate (Lockheed's recent annual deliveries)")],
                  notes=content_note),
         Platform(id="ddg51", name="DDG-51 Arleigh Burke destroyer", units_by_year={y: 2.0 for y in YEARS},
-                 ndfeb_kg_per_unit=2359.0,
+                 ndfeb_kg_per_unit=2359.0, ndfeb_kg_basis="rare_earth",
                  sources=[crs, derived("2 ships/yr: assumed (multiyear procurement buys ~2 per year)")],
                  notes=content_note),
         Platform(id="ssn774", name="SSN-774 Virginia-class submarine", units_by_year={y: 2.0 for y in YEARS},
-                 ndfeb_kg_per_unit=4173.0,
+                 ndfeb_kg_per_unit=4173.0, ndfeb_kg_basis="rare_earth",
                  sources=[crs, derived("2 boats/yr: assumed (Navy's two-per-year procurement goal)")],
                  notes=content_note),
     ]
@@ -879,6 +933,14 @@ def scenarios() -> list[Scenario]:
                  description="All expansion options cost 30 % more.",
                  overrides=[CapexOverride(factor=1.3)]),
     ]
+
+
+QUALIFICATION_NOTE = (
+    "Defense qualification: magnet plants serve defense demand 2 years after first output (ASSUMED: the "
+    "reference gives no qualification times; suppliers are typically qualified over one to two years or "
+    "more, we take the upper end). Plants online before 2026 are taken as qualified; upstream stages carry "
+    "no lag in the model (the magnet plant's qualification stands for its supply chain)."
+)
 
 
 #: Funding as reported (facilities.csv "funding" column, abridged), appended to facility notes.
@@ -955,6 +1017,8 @@ def build() -> Project:
     settings = Settings(
         start_year=2026, end_year=2035, base_year=2026, discount_rate=0.08, compliance_start_year=2027,
         covered_countries=["CN", "RU", "KP", "IR"],
+        qualification_years_by_stage={S.MAGNET_NDFEB: 2, S.MAGNET_SMCO: 2},
+        qualification_note=QUALIFICATION_NOTE,
     )
     return Project(
         name="US + allied mine-to-magnet chain (real facilities, 2026-2035)",
@@ -962,7 +1026,7 @@ def build() -> Project:
             "Real mines, refineries, metal, magnet, recycling and cobalt plants in the US, Australia, Canada and "
             "allied countries, with China as priced import markets, US defense demand (explicit + F-35, DDG-51, "
             "Virginia-class platforms) and US commercial NdFeB demand. Built by sample_projects/build_real_chain.py "
-            "from shared/reference (sources on every facility)."
+            "from sample_projects/reference (sources on every facility)."
         ),
         settings=settings,
         facilities=facilities,
@@ -975,18 +1039,45 @@ def build() -> Project:
             f"Exchange rates: {AUD_USD} USD/AUD, {CAD_USD} USD/CAD, {EUR_USD} USD/EUR, {MYR_USD} USD/MYR. "
             + OPEX_NOTE
             + " Not modelled: Lynas Seadrift (likely shelved, report caution 3), Vital Metals Saskatoon (in "
-            "receivership), Idaho Cobalt (mothballed), Round Top and ASM's US metals plant (too early), "
-            "POSCO-ReElement complex (no capacity disclosed). Heavy-RE circuits that run on a light plant's "
-            "SEG stream are folded into that plant's Dy/Tb/Sm recoveries. No facility is flagged "
-            "chinese_technology: no source states Chinese process technology at any of them."
+            "receivership), Idaho Cobalt (mothballed), the Round Top mine (no grade or assay; its processing "
+            "plant is modelled), POSCO-ReElement complex (no capacity disclosed). Heavy-RE circuits that run on a "
+            "light plant's SEG stream are folded into that plant's Dy/Tb/Sm recoveries from the circuit's start "
+            "year (element_online_year). The Eneabba stockpile is a finite stock (540,000 t TREO), not a mine "
+            "with a renewing rate. " + QUALIFICATION_NOTE + " No facility is flagged "
+            "chinese_technology: no source states Chinese process technology at any of them. All sources "
+            "point at sample_projects/reference/ (facilities.csv, domain_report.md), copies of the sourced "
+            "reference data kept in the repository."
         ),
-        sources=[src("shared/reference/facilities.csv", "facility dataset (58 rows)", "medium"),
+        sources=[src(FACILITIES_CSV, "facility dataset (58 rows)", "medium"),
                  src(REPORT, "deal details, compositions, yields, demand, regulation, prices", "medium")],
     )
 
 
+def untraced_sources(project: Project) -> list[str]:
+    """Sources whose URL is neither a reference file in the repository nor cited in one of them.
+
+    Every web address a figure cites must appear in sample_projects/reference/facilities.csv or
+    domain_report.md, so each figure traces to a file in the repository."""
+    text = "".join((REFERENCE / name).read_text(encoding="utf-8") for name in ("facilities.csv", "domain_report.md"))
+    local = {REPORT, FACILITIES_CSV}
+    objects = [*project.facilities, *(o for f in project.facilities for o in f.options), *project.markets,
+               *project.demands, *project.platforms, project]
+    bad = []
+    for obj in objects:
+        for source in obj.sources:
+            url = source.url
+            if url in local:
+                continue
+            if not url or url not in text:
+                bad.append(f"{getattr(obj, 'id', 'project')}: {url or '(no url)'} ({source.supports[:60]})")
+    return bad
+
+
 def main() -> None:
     project = build()
+    bad = untraced_sources(project)
+    if bad:
+        raise SystemExit("sources not found in sample_projects/reference:\n  " + "\n  ".join(bad))
     save_project(project, OUT)
     backup = OUT.with_name(OUT.name + ".bak")
     if backup.exists():

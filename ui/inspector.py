@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from models.project import Facility
+from models.schedules import qualification_lag
 from models.validation import consumable, producible
 from models.vocab import CAPACITY_BASIS, RECIPE_STAGES, Stage
 
@@ -41,10 +42,22 @@ def facility_specs() -> list[FieldSpec]:
                   tooltip="share of capacity in the 1st, 2nd, ... year online, e.g. 0.3, 0.6, 0.9"),
         FieldSpec("assay", "Assay (share of TREO)", "mapping",
                   tooltip="mines: share of TREO per element, e.g. ndpr: 0.19, dy: 0.002, tb: 0.0005"),
+        FieldSpec("stock_initial_t", "Finite stock (t TREO)", "opt_float",
+                  tooltip="a stockpile or tailings: total t at the start of the horizon, depleted by each year's "
+                          "draw; empty = an ordinary mine whose capacity renews every year",
+                  placeholder="not a finite stock"),
+        FieldSpec("stock_max_draw_tpy", "Max draw (t/yr)", "opt_float",
+                  tooltip="most t drawn from the stock in a year (the capacity also applies)",
+                  placeholder="capacity only"),
+        FieldSpec("stock_holding_usd_per_t_yr", "Stock holding ($/t/yr)", "float",
+                  tooltip="cost per t left in the stock at each year-end"),
         FieldSpec("treo_recovery", "TREO recovery (0-1)", "float", tooltip="cracking: t TREO out per t TREO fed"),
         FieldSpec("separation_feed", "Separation feed", "enum", ["concentrate", "mixed_carbonate"]),
         FieldSpec("element_recovery", "Element recovery (0-1)", "mapping",
                   tooltip="elements produced and their recovery, e.g. ndpr: 0.95, dy: 0.9"),
+        FieldSpec("element_online_year", "Circuit start (year by element)", "mapping",
+                  tooltip="separation: elements whose circuit starts later, e.g. dy: 2027, tb: 2027 (a heavy "
+                          "rare-earth circuit); other elements whenever the plant runs"),
         FieldSpec("recipe_inputs", "Recipe inputs (t per t)", "mapping",
                   tooltip="t of each input per t of activity, e.g. ndpr_metal: 0.365, dy_metal: 0.0235"),
         FieldSpec("recipe_outputs", "Recipe outputs (t per t)", "mapping",
@@ -55,6 +68,10 @@ def facility_specs() -> list[FieldSpec]:
                   placeholder="not reported"),
         FieldSpec("chinese_technology", "Chinese technology", "bool",
                   tooltip="built with Chinese process technology: output counts as covered"),
+        FieldSpec("qualification_years", "Qualification (years)", "opt_int",
+                  tooltip="years from first output until defense buyers accept the output (supplier "
+                          "qualification); empty = the project's default for the stage (Settings)",
+                  placeholder="stage default"),
         FieldSpec("lat", "Latitude (deg)", "opt_float"),
         FieldSpec("lon", "Longitude (deg)", "opt_float"),
         FieldSpec("ownership_notes", "Ownership notes"),
@@ -64,9 +81,13 @@ def facility_specs() -> list[FieldSpec]:
 
 _STAGE_ROWS = {
     "assay": lambda s: s is Stage.MINE,
+    "stock_initial_t": lambda s: s is Stage.MINE,
+    "stock_max_draw_tpy": lambda s: s is Stage.MINE,
+    "stock_holding_usd_per_t_yr": lambda s: s is Stage.MINE,
     "treo_recovery": lambda s: s is Stage.CRACKING,
     "separation_feed": lambda s: s is Stage.SEPARATION,
     "element_recovery": lambda s: s in (Stage.SEPARATION, Stage.METAL),
+    "element_online_year": lambda s: s is Stage.SEPARATION,
     "recipe_inputs": lambda s: s in RECIPE_STAGES,
     "recipe_outputs": lambda s: s in RECIPE_STAGES,
 }
@@ -145,12 +166,21 @@ class Inspector(QWidget):
             options = "<div style='color:#555'>No expansion options (add them in the Facilities tab)</div>"
         makes = ", ".join(sorted(label_of(m) for m in producible(f))) or "nothing"
         uses = ", ".join(sorted(label_of(m) for m in consumable(f))) or "nothing"
+        supply = ""
+        if f.stock_initial_t is not None:
+            cap = (f"at most {fmt_number(f.stock_max_draw_tpy)} t/yr" if f.stock_max_draw_tpy is not None
+                   else "at most the capacity per year")
+            supply += (f"<div style='color:#555'>Finite stock: {fmt_number(f.stock_initial_t)} t at the start, "
+                       f"drawn {cap}; it does not renew</div>")
+        lag = qualification_lag(f, self.doc.project.settings)
+        if lag:
+            supply += f"<div style='color:#555'>Defense qualification: {lag} yr after first output</div>"
         self.header.setText(
             f"<div style='font-size:13pt'><b>{_esc(f.name or f.id)}</b></div>"
             f"<div>{label_of(f.stage)} &middot; {label_of(f.status)} &middot; {country_label(f.country)}</div>"
             f"<div style='color:#555'>Capacity unit: {CAPACITY_BASIS[f.stage]}</div>"
             f"<div style='color:#555'>Uses: {uses}<br>Makes: {makes}</div>"
-            f"{options}<div>{compliance}</div>"
+            f"{options}{supply}<div>{compliance}</div>"
         )
 
 

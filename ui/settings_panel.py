@@ -43,6 +43,11 @@ def settings_specs() -> list[FieldSpec]:
                   tooltip="empty: nothing is carried between years; a value lets facilities keep year-end "
                           "stock of their outputs (e.g. a clean stockpile before the compliance year)",
                   placeholder="no stocks"),
+        FieldSpec("qualification_years_by_stage", "Defense qualification (years by stage)", "mapping",
+                  tooltip="years from a plant's first output until defense buyers accept it, by stage, e.g. "
+                          "magnet_ndfeb: 2, magnet_smco: 2; a facility's own value overrides; empty = no lag"),
+        FieldSpec("qualification_note", "Qualification source",
+                  tooltip="where the lags come from (a source, or 'assumed' with the reasoning)"),
         FieldSpec("time_limit_s", "Solver time limit (s)", "float"),
         FieldSpec("mip_gap", "MIP gap (0-1)", "float", tooltip="relative optimality gap at which the solver stops"),
     ]

@@ -231,6 +231,12 @@ def facility_columns(project: Project) -> list[FieldSpec]:
         FieldSpec("fixed_opex_musd_per_yr", "Fixed opex\n($M/yr)", "float"),
         FieldSpec("chinese_technology", "Chinese\ntech", "bool",
                   tooltip="built with Chinese process technology: its output counts as covered"),
+        FieldSpec("stock_initial_t", "Finite stock\n(t)", "opt_float", placeholder="-",
+                  tooltip="mines only: a stockpile/tailings of this many t, depleted by each year's draw"),
+        FieldSpec("stock_max_draw_tpy", "Max draw\n(t/yr)", "opt_float", placeholder="-",
+                  tooltip="finite stocks: most t drawn per year (the capacity also applies)"),
+        FieldSpec("qualification_years", "Qualif.\n(yr)", "opt_int", placeholder="default",
+                  tooltip="years from first output until defense buyers accept the output; empty = stage default"),
         FieldSpec("region", "Region", width=140),
         FieldSpec("lat", "Lat\n(deg)", "opt_float"),
         FieldSpec("lon", "Lon\n(deg)", "opt_float"),
@@ -302,8 +308,21 @@ def platform_columns(project: Project) -> list[FieldSpec]:
     cols = [
         FieldSpec("id", "Id", width=130),
         FieldSpec("name", "Name", width=180),
-        FieldSpec("ndfeb_kg_per_unit", "NdFeB\n(kg/unit)", "float"),
-        FieldSpec("smco_kg_per_unit", "SmCo\n(kg/unit)", "float"),
+        FieldSpec("ndfeb_kg_per_unit", "NdFeB\n(kg/unit)", "float", tooltip="as the source states it (see basis)"),
+        FieldSpec("ndfeb_kg_basis", "NdFeB kg\nare", "enum", ["magnet", "rare_earth"], width=95,
+                  tooltip="magnet: kg of magnet; rare_earth: kg of rare-earth content (e.g. CRS's 417 kg per F-35), "
+                          "converted with the RE share"),
+        FieldSpec("ndfeb_re_share", "NdFeB RE share\n(t RE/t magnet)", "float",
+                  tooltip="rare earths per t of NdFeB magnet (default 0.3165: Nd 29-32.5 % + Dy 0.6-1.2 %, midpoints)"),
+        FieldSpec("ndfeb_kg_per_unit", "NdFeB magnet\n(kg/unit)", "custom", readonly=True,
+                  get=lambda p: p.ndfeb_magnet_kg_per_unit, parse_as="opt_float",
+                  tooltip="magnet kg per unit used as demand = stated kg, or RE kg / RE share"),
+        FieldSpec("smco_kg_per_unit", "SmCo\n(kg/unit)", "float", tooltip="as the source states it (see basis)"),
+        FieldSpec("smco_kg_basis", "SmCo kg\nare", "enum", ["magnet", "rare_earth"], width=95),
+        FieldSpec("smco_re_share", "SmCo RE share\n(t RE/t magnet)", "float",
+                  tooltip="rare earths per t of SmCo magnet (default 0.25: Sm2Co17 ~25 % Sm)"),
+        FieldSpec("smco_kg_per_unit", "SmCo magnet\n(kg/unit)", "custom", readonly=True,
+                  get=lambda p: p.smco_magnet_kg_per_unit, parse_as="opt_float"),
     ]
     return cols + [year_column("units_by_year", y, "units") for y in project.settings.years]
 

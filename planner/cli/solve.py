@@ -22,6 +22,20 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out)
 
 
+def finite_stock_lines(result: PlanResult) -> list[str]:
+    """One line per finite stock: drawn over the horizon and what is left in the last year."""
+    by_fac: dict[str, list] = defaultdict(list)
+    for r in result.stock_remaining:
+        by_fac[r.facility].append(r)
+    out = []
+    for fid, rows in sorted(by_fac.items()):
+        rows.sort(key=lambda r: r.year)
+        drawn = sum(r.drawn_t for r in rows)
+        out.append(f"{fid}: drew {drawn:,.0f} t in {rows[0].year}-{rows[-1].year}, "
+                   f"{rows[-1].remaining_t:,.0f} t left at the end of {rows[-1].year}")
+    return out
+
+
 def format_summary(result: PlanResult) -> str:
     """A planner-readable text summary of a result."""
     lines = [f"Status: {result.status.value} ({result.solver}, scenario {result.scenario}) - {result.message}"]
@@ -47,10 +61,12 @@ def format_summary(result: PlanResult) -> str:
     lines.append("Investments:")
     if result.investments:
         rows = [
-            [i.facility, i.option, str(i.decided_year), str(i.online_year), f"{i.added_tpy:,.0f}", f"{i.capex_musd:,.1f}"]
+            [i.facility, i.option, str(i.decided_year), str(i.online_year),
+             str(i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year),
+             f"{i.added_tpy:,.0f}", f"{i.capex_musd:,.1f}"]
             for i in sorted(result.investments, key=lambda i: (i.decided_year, i.facility))
         ]
-        lines.append(_table(["facility", "option", "decided", "online", "added t/yr", "capex $M"], rows))
+        lines.append(_table(["facility", "option", "decided", "online", "defense from", "added t/yr", "capex $M"], rows))
     else:
         lines.append("  none")
     unmet: dict[tuple[str, str, int], float] = defaultdict(float)
@@ -65,6 +81,17 @@ def format_summary(result: PlanResult) -> str:
         for (p, s, y), u in sorted(unmet.items())
     ]
     lines.append(_table(["product", "segment", "year", "demand", "delivered", "unmet"], rows))
+    if result.qualification:
+        lines.append("")
+        lines.append("Defense qualification (years from first output until defense may buy):")
+        for q in result.qualification:
+            since = f"existing capacity qualified from {q.qualified_from}" if q.qualified_from else "no existing capacity"
+            first = f"first defense delivery {q.first_defense_year}" if q.first_defense_year else "no defense delivery"
+            lines.append(f"  {q.facility} ({q.product}): lag {q.lag_years} yr, {since}; {first}")
+    if result.stock_remaining:
+        lines.append("")
+        lines.append("Finite stocks (t TREO):")
+        lines += [f"  {line}" for line in finite_stock_lines(result)]
     if result.limiting:
         lines.append("")
         lines.append("What limits supply:")

@@ -15,6 +15,7 @@ Variables (all >= 0, tonnes or t/yr unless stated):
   dm[p,c,y]             covered input used by a clean activity (only when de_minimis_share > 0)
   add[o,y]              t/yr capacity decided in year y, online from y + lead time
   build[o,y]            1 if option o is built in year y (binary; only for fixed cost / minimum size)
+  rem[f,y]              t left in a finite stock at year-end (planner.model.stocks)
 
 Objective ($M, discounted, d_y = 1/(1+r)^(y-base_year)) is set as variable costs when the
 variables are created; the constant holds the fixed opex of existing capacity.
@@ -26,8 +27,10 @@ from dataclasses import dataclass, field
 
 from models.vocab import Segment
 
-from planner.model.lp import LinearProgram
+from planner.model.lp import INF, LinearProgram
 from planner.model.network import CLEAN, COVERED, Commodity, Network, market_years
+from planner.model.qualification import define_qualification_constraints
+from planner.model.stocks import define_finite_stock_constraints, define_finite_stock_variables
 
 MUSD = 1e-6  # $ -> $M
 
@@ -49,12 +52,14 @@ class ModelIndex:
 
 # ----------------------------------------------------------------------------- variables
 def define_activity_variables(lp: LinearProgram, net: Network) -> None:
-    """act[p,y,k] with cost d_y x variable_opex_usd_per_t x 1e-6 ($M per unit of activity)."""
+    """act[p,y,k] with cost d_y x variable_opex_usd_per_t x 1e-6 ($M per unit of activity);
+    upper bound 0 in years the process does not run (Process.runs_in)."""
     for p in net.processes:
         f = net.facilities[p.facility]
         for y in net.years:
+            ub = INF if p.runs_in(y) else 0.0  # a process of a circuit not yet running
             for k in net.activity_classes(p):
-                lp.add_var(("act", p.id, y, k), cost=net.discount[y] * f.variable_opex_usd_per_t * MUSD)
+                lp.add_var(("act", p.id, y, k), ub=ub, cost=net.discount[y] * f.variable_opex_usd_per_t * MUSD)
 
 
 def define_route_variables(lp: LinearProgram, net: Network) -> None:
@@ -396,6 +401,7 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_balance_slack_variables(lp, net)
     define_stock_variables(lp, net)
     define_option_variables(lp, net, idx, options.relax_integers)
+    define_finite_stock_variables(lp, net)
 
     define_capacity_constraints(lp, net)
     define_option_limit_constraints(lp, net)
@@ -404,6 +410,8 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_demand_constraints(lp, net)
     define_budget_constraints(lp, net, idx)
     define_route_and_market_caps(lp, net)
+    define_finite_stock_constraints(lp, net)
+    define_qualification_constraints(lp, net)
     define_fixed_costs(lp, net, idx)
     return lp, idx
 

@@ -8,6 +8,7 @@ A *process* is one way a facility turns inputs into outputs, per unit of activit
 - mine m:           -> (concentrate, m) x 1                                  [t TREO]
 - cracking, per source m:   (concentrate, m) x 1 -> (mixed_carbonate, m) x treo_recovery
 - separation, per source m: (feed, m) x 1 -> (oxide_e, "") x assay(m, e) x recovery(e)
+                            (an element with an element_online_year only from that year)
 - metal, per element e:     (oxide_e, "") x 1 / (stoich(e) x recovery(e)) -> (metal_e, "") x 1
 - magnets, recycling, cobalt: the facility's recipe (t per t of activity).
 
@@ -42,6 +43,11 @@ class Process:
     tag: str  # source mine id, element, or "" for single-process facilities
     inputs: dict[Commodity, float]
     outputs: dict[Commodity, float]
+    first_year: int | None = None  # runs only in first_year..last_year (None: no limit); see
+    last_year: int | None = None  # Facility.element_online_year (a circuit that starts later)
+
+    def runs_in(self, year: int) -> bool:
+        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
 
 
 @dataclass
@@ -150,15 +156,24 @@ def build_processes(project: Project) -> list[Process]:
                 )
         elif f.stage is Stage.SEPARATION:
             feed = Material(f.separation_feed).value
+            # a circuit that starts later (element_online_year) splits the years into phases, each
+            # with its own process producing the elements online by then: "f|m" until the first
+            # start, "f|m@Y" from year Y
+            starts = sorted(set(f.element_online_year.values()))
+            phases = [(None, starts[0] - 1 if starts else None)] + [
+                (y, starts[i + 1] - 1 if i + 1 < len(starts) else None) for i, y in enumerate(starts)]
             for m in sorted(sources.get(f.id, ())):
                 assay = facilities[m].assay
-                outputs = {
-                    (OXIDE_OF[e].value, ""): assay.get(e, 0.0) * rec
-                    for e, rec in f.element_recovery.items()
-                    if assay.get(e, 0.0) * rec > 0
-                }
-                if outputs:
-                    processes.append(Process(f"{f.id}|{m}", f.id, m, {(feed, m): 1.0}, outputs))
+                for first, last in phases:
+                    outputs = {
+                        (OXIDE_OF[e].value, ""): assay.get(e, 0.0) * rec
+                        for e, rec in f.element_recovery.items()
+                        if assay.get(e, 0.0) * rec > 0
+                        and (e not in f.element_online_year or (first is not None and f.element_online_year[e] <= first))
+                    }
+                    if outputs:
+                        pid = f"{f.id}|{m}" if first is None else f"{f.id}|{m}@{first}"
+                        processes.append(Process(pid, f.id, m, {(feed, m): 1.0}, outputs, first, last))
         elif f.stage is Stage.METAL:
             for e, rec in f.element_recovery.items():
                 if rec <= 0:
@@ -194,14 +209,16 @@ def route_cost_usd_per_t(project: Project, r: Route, facilities: dict[str, Facil
 
 
 def demand_specs(project: Project) -> list[DemandSpec]:
-    """Explicit demands plus one defense demand per platform and magnet product."""
+    """Explicit demands plus one defense demand per platform and magnet product:
+    t = units x magnet kg per unit / 1000 (kg stated as rare-earth content are converted first)."""
     specs = [
         DemandSpec(d.id, d.product.value, d.segment.value, {y: t for y, t in d.tonnes_by_year.items() if t > 0},
                    d.effective_priority)
         for d in project.demands
     ]
     for pl in project.platforms:
-        for product, kg in ((Material.NDFEB_MAGNET, pl.ndfeb_kg_per_unit), (Material.SMCO_MAGNET, pl.smco_kg_per_unit)):
+        for product, kg in ((Material.NDFEB_MAGNET, pl.ndfeb_magnet_kg_per_unit),
+                             (Material.SMCO_MAGNET, pl.smco_magnet_kg_per_unit)):
             if kg > 0:
                 tonnes = {y: u * kg / 1000.0 for y, u in pl.units_by_year.items() if u > 0}
                 if tonnes:

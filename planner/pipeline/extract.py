@@ -6,22 +6,26 @@ from collections import defaultdict
 
 import numpy as np
 
-from models.schedules import ramp_share
+from models.schedules import qualification_lag, qualified_from_year, ramp_share
 
 from planner.model.build import MUSD, ModelIndex
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
+from planner.model.qualification import defense_suppliers
+from planner.model.stocks import finite_stock_facilities
 from planner.result import (
     Bottleneck,
     CapacityRow,
     ComplianceRow,
     CostRow,
     DemandRow,
+    FiniteStockRow,
     Flow,
     Investment,
     MarginalCost,
     PlanResult,
     Production,
+    QualificationRow,
     StockRow,
 )
 
@@ -54,7 +58,9 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         capex = per_tpy * add + fixed * built
         capex_by_year[y] += capex
         capex_disc += net.discount[y] * capex * (1.0 - idx.option_salvage[(oid, y)])
-        result.investments.append(Investment(f.id, oid, y, y + o.lead_time_years, _r(add), _r(capex)))
+        lag = qualification_lag(f, net.project.settings, o)
+        result.investments.append(Investment(f.id, oid, y, y + o.lead_time_years, _r(add), _r(capex),
+                                             y + o.lead_time_years + lag))
 
     # --- production and activity by facility
     prod: dict[tuple[str, int, str], float] = defaultdict(float)
@@ -94,6 +100,16 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
             result.stocks.append(StockRow(fid, y, mat, k, _r(v)))
             opex_by_year[y] += holding * v * MUSD
             opex_disc += net.discount[y] * holding * v * MUSD
+
+    # --- finite stocks: draw = activity, remaining at year-end; holding cost counted as opex
+    for fid in finite_stock_facilities(net):
+        f = net.facilities[fid]
+        for y in net.years:
+            rem = values.get(("rem", fid, y), 0.0)
+            result.stock_remaining.append(FiniteStockRow(fid, y, _r(activity.get((fid, y), 0.0)), _r(rem)))
+            cost = f.stock_holding_usd_per_t_yr * rem * MUSD
+            opex_by_year[y] += cost
+            opex_disc += net.discount[y] * cost
 
     # --- capacity rows (existing + online additions with ramp-up)
     for fid in net.facilities:
@@ -155,6 +171,17 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         share = comp_clean[(product, y)] / total if total > EPS else 0.0
         result.compliance.append(ComplianceRow(product, y, _r(share), defense_covered[(product, y)]))
 
+    # --- supplier qualification: who supplies defense after a lag, and from when
+    s = net.project.settings
+    for (fid, product), demand_ids in sorted(defense_suppliers(net).items()):
+        f = net.facilities[fid]
+        lag = qualification_lag(f, s)
+        if not lag and not any(qualification_lag(f, s, o) for o in f.options):
+            continue
+        years = [y for (src, did, y), _ in _defense_deliveries(values, fid, demand_ids)]
+        result.qualification.append(QualificationRow(fid, product, lag, qualified_from_year(f, s),
+                                                     min(years) if years else None))
+
     # --- costs
     for y in net.years:
         result.costs_by_year.append(
@@ -204,6 +231,13 @@ def _short_product_years(result: PlanResult) -> dict[tuple[str, int], dict[str, 
             seg = short.setdefault((r.product, r.year), {})
             seg[r.segment] = seg.get(r.segment, 0.0) + r.unmet
     return short
+
+
+def _defense_deliveries(values: dict, fid: str, demand_ids: list[str]) -> list[tuple[tuple[str, str, int], float]]:
+    """((facility, demand, year), t) of deliveries from ``fid`` to the given demands above EPS."""
+    wanted = set(demand_ids)
+    return [((key[1], key[2], key[3]), v) for key, v in values.items()
+            if key[0] == "del" and key[1] == fid and key[2] in wanted and v > EPS]
 
 
 def fill_duals(result: PlanResult, lp: LinearProgram, net: Network, duals: np.ndarray) -> None:

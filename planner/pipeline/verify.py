@@ -25,6 +25,7 @@ import numpy as np
 
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
+from planner.pipeline.verify_supply import check_finite_stocks, check_qualification
 from planner.result import Check
 
 TOLERANCE = 1e-6
@@ -171,4 +172,7 @@ def verify_point(lp: LinearProgram, x: np.ndarray, net: Network, lexicographic: 
     checks = [check_bounds(lp, x), *check_rows(lp, x), check_compliance(lp, x, net)]
     if lexicographic:
         checks += [check_priority(lp, x, net), check_labels(lp, x, net)]
+    if any(f.stock_initial_t is not None for f in net.facilities.values()):
+        checks.append(check_finite_stocks(lp, x, net))
+    checks.append(check_qualification(lp, x, net))
     return checks

@@ -12,7 +12,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from models.project import Project, Source
-from models.schedules import platform_demand_t
+from models.schedules import platform_demand_t, qualification_lag, qualified_from_year
 from models.vocab import Element
 
 from planner.reports.cells import Col, SheetWriter
@@ -46,6 +46,8 @@ def add_facilities(wb: Workbook, project: Project) -> None:
     cols = [Col("Id"), Col("Name"), Col("Operator"), Col("Country"), Col("Region"), Col("Stage"), Col("Status"),
             Col("Capacity (t/yr)", "tpy"), Col("Capacity unit", max_width=34), Col("Online (year)", "year"),
             Col("Closure (year)", "year"), Col("Ramp-up shares"), Col("Chinese technology"),
+            Col("Finite stock (t)", "t"), Col("Max draw (t/yr)", "tpy"), Col("Stock holding ($/t/yr)", "usd_per_t"),
+            Col("Qualification lag (years)", "int"), Col("Defense-qualified from (year)", "year"),
             Col("Variable opex ($/t)", "usd_per_t"), Col("Fixed opex ($M/yr)", "musd"),
             Col("Reported capex ($M)", "musd"), Col("Assay NdPr (% TREO)", "share"), Col("Assay Dy (% TREO)", "share"),
             Col("Assay Tb (% TREO)", "share"), Col("Assay Sm (% TREO)", "share"), Col("TREO recovery (%)", "share"),
@@ -58,7 +60,10 @@ def add_facilities(wb: Workbook, project: Project) -> None:
         rows.append((
             f.id, f.name, f.operator, f.country, f.region, stage_label(f.stage.value), f.status.value, f.capacity_tpy,
             capacity_basis(f.stage.value), f.online_year, f.closure_year, _shares(f.ramp_up_shares),
-            f.chinese_technology, f.variable_opex_usd_per_t, f.fixed_opex_musd_per_yr, f.capex_musd_reported,
+            f.chinese_technology, f.stock_initial_t, f.stock_max_draw_tpy,
+            f.stock_holding_usd_per_t_yr if f.stock_initial_t is not None else None,
+            qualification_lag(f, project.settings), qualified_from_year(f, project.settings),
+            f.variable_opex_usd_per_t, f.fixed_opex_musd_per_yr, f.capex_musd_reported,
             *((f.assay.get(e, 0.0) if is_mine else None) for e in (Element.NDPR, Element.DY, Element.TB, Element.SM)),
             f.treo_recovery if f.stage.value == "cracking" else None,
             f.separation_feed if f.stage.value == "separation" else "",
@@ -126,12 +131,18 @@ def add_demands(wb: Workbook, project: Project) -> None:
 
 
 def add_platforms(wb: Workbook, project: Project) -> None:
-    w = _sheet(wb, "Inputs - Platforms", "Defense platforms: units built per year and magnet content per unit; "
-                                         "magnet t = units x kg per unit / 1000.")
+    w = _sheet(wb, "Inputs - Platforms", "Defense platforms: units built per year and magnet content per unit. A "
+                                         "figure stated as rare-earth content is converted: magnet kg = RE kg / RE "
+                                         "share; magnet t = units x magnet kg per unit / 1000.")
     cols = [Col("Platform id"), Col("Name"), Col("Year", "year"), Col("Units built", "general"),
-            Col("NdFeB per unit (kg)", "kg"), Col("SmCo per unit (kg)", "kg"), Col("NdFeB (t)", "t"), Col("SmCo (t)", "t")]
-    rows = [(p.id, p.name, y, u, p.ndfeb_kg_per_unit, p.smco_kg_per_unit, u * p.ndfeb_kg_per_unit / 1000.0,
-             u * p.smco_kg_per_unit / 1000.0)
+            Col("NdFeB per unit (kg, as stated)", "kg"), Col("NdFeB figure is"), Col("NdFeB RE share (t RE per t magnet)", "share"),
+            Col("NdFeB magnet per unit (kg)", "kg"),
+            Col("SmCo per unit (kg, as stated)", "kg"), Col("SmCo figure is"), Col("SmCo RE share (t RE per t magnet)", "share"),
+            Col("SmCo magnet per unit (kg)", "kg"), Col("NdFeB magnet (t)", "t"), Col("SmCo magnet (t)", "t")]
+    basis = {"magnet": "magnet mass", "rare_earth": "rare-earth content"}
+    rows = [(p.id, p.name, y, u, p.ndfeb_kg_per_unit, basis[p.ndfeb_kg_basis], p.ndfeb_re_share, p.ndfeb_magnet_kg_per_unit,
+             p.smco_kg_per_unit, basis[p.smco_kg_basis], p.smco_re_share, p.smco_magnet_kg_per_unit,
+             u * p.ndfeb_magnet_kg_per_unit / 1000.0, u * p.smco_magnet_kg_per_unit / 1000.0)
             for p in project.platforms for y, u in sorted(p.units_by_year.items())]
     w.table(HEADER_ROW, 1, cols, rows)
     w.finish()

@@ -105,14 +105,16 @@ def add_investments(wb: Workbook, ctx: ReportContext) -> None:
                                         "decision year; capacity is in each stage's unit (see 'Capacity unit').")
     cols = [Col("Facility"), Col("Facility id"), Col("Operator"), Col("Country"), Col("Stage"), Col("Option"),
             Col("Option id"), Col("Decided (year)", "year"), Col("Online (year)", "year"),
-            Col("Capacity added (t/yr)", "tpy"), Col("Capacity unit", max_width=34), Col("Capex ($M)", "musd")]
+            Col("Defense-qualified from (year)", "year"), Col("Capacity added (t/yr)", "tpy"), Col("Capacity unit", max_width=34), Col("Capex ($M)", "musd")]
     rows = []
     for i in sorted(ctx.result.investments, key=lambda i: (i.decided_year, i.facility, i.option)):
         name, operator, country, stage = ctx.lookup.facility_fields(i.facility)
         rows.append((name, i.facility, operator, country, stage_label(stage), ctx.lookup.option_name(i.facility, i.option),
-                     i.option, i.decided_year, i.online_year, i.added_tpy, capacity_basis(stage), i.capex_musd))
+                     i.option, i.decided_year, i.online_year,
+                     i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year,
+                     i.added_tpy, capacity_basis(stage), i.capex_musd))
     total_capex = math.fsum(i.capex_musd for i in ctx.result.investments)
-    totals = ["Total", "", "", "", "", f"{len(rows)} investment(s)", "", None, None, None, "", total_capex]
+    totals = ["Total", "", "", "", "", f"{len(rows)} investment(s)", "", None, None, None, None, "", total_capex]
     w.table(HEADER_ROW, 1, cols, rows, totals=totals)
     w.finish()
 
@@ -203,6 +205,23 @@ def add_stocks(wb: Workbook, ctx: ReportContext) -> None:
     w.finish()
 
 
+def add_finite_stocks(wb: Workbook, ctx: ReportContext) -> None:
+    """'Finite stocks': per stockpile/tailings mine and year, t drawn and t left at year-end
+    (remaining[y] = remaining[y-1] - drawn[y], starting from the initial stock)."""
+    w = _table_sheet(wb, "Finite stocks", "Stockpiles and tailings that deplete (t TREO): drawn in each year and left "
+                                          "at year-end. Remaining = previous remaining - drawn; never below 0.")
+    cols = [Col("Facility"), Col("Facility id"), Col("Initial stock (t)", "t"), Col("Max draw (t/yr)", "t"),
+            Col("Year", "year"), Col("Drawn (t)", "t"), Col("Remaining at year-end (t)", "t")]
+    facilities = {f.id: f for f in ctx.scenario_project.facilities}
+    rows = []
+    for s in sorted(ctx.result.stock_remaining, key=lambda s: (s.facility, s.year)):
+        f = facilities.get(s.facility)
+        rows.append((ctx.lookup.name(s.facility), s.facility, f.stock_initial_t if f else None,
+                     f.stock_max_draw_tpy if f else None, s.year, s.drawn_t, s.remaining_t))
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
 def add_costs(wb: Workbook, ctx: ReportContext) -> None:
     """'Costs': undiscounted spending per year and category ($M), discount factor, totals row."""
     s = ctx.settings
@@ -264,6 +283,7 @@ PLAN_SHEETS = (
     ("Production", add_production, "Output per facility, material and year."),
     ("Flows", add_flows, "Material moved per route, year and compliance class."),
     ("Stocks", add_stocks, "Year-end stock per facility and material (when stocks are allowed)."),
+    ("Finite stocks", add_finite_stocks, "Stockpiles and tailings: t drawn and t left per year."),
     ("Costs", add_costs, "Spending per year and category (undiscounted)."),
     ("Marginal costs", add_marginal_costs, "Cost of one more tonne per product, segment, year."),
     ("Bottlenecks", add_bottlenecks, "Binding capacities and what one more t/yr is worth."),

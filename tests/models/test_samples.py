@@ -136,7 +136,7 @@ def test_routes_follow_materials_and_feeds(real):
     assert len(keys) == len(real.routes)
     # carbonate goes only to separation plants that take carbonate
     carbonate_takers = {r.to_id for r in real.routes if r.material is Material.MIXED_CARBONATE}
-    assert carbonate_takers == {"lamp", "ucore_lsmc", "silmet"}
+    assert carbonate_takers == {"lamp", "ucore_lsmc", "silmet", "round_top"}
     assert ("mt_weld", "kalgoorlie", Material.CONCENTRATE) in keys
     assert ("kalgoorlie", "lamp", Material.MIXED_CARBONATE) in keys
     assert ("mp_sep", "mp_metal", Material.NDPR_OXIDE) in keys
@@ -176,7 +176,8 @@ def test_markets_china_caps_and_clean_cobalt(real):
 def test_demand_and_platforms(real):
     demand = total_demand_t(real)
     # 2026 defense NdFeB: explicit 300 t + F-35 150 x 417 kg + DDG 2 x 2,359 kg + SSN 2 x 4,173 kg
-    platform_t = (150 * 417 + 2 * 2359 + 2 * 4173) / 1000
+    # of rare earths (CRS), as magnets at 0.3165 t RE per t magnet
+    platform_t = (150 * 417 + 2 * 2359 + 2 * 4173) / 1000 / 0.3165
     assert demand[(Material.NDFEB_MAGNET, Segment.DEFENSE, 2026)] == pytest.approx(300 + platform_t)
     assert demand[(Material.SMCO_MAGNET, Segment.DEFENSE, 2026)] == pytest.approx(100 + 150 * 22 / 1000)
     assert demand[(Material.NDFEB_MAGNET, Segment.COMMERCIAL, 2026)] == pytest.approx(round(7000 * 2 ** 0.2))

@@ -164,7 +164,7 @@ def find_row(ws, label: str, col: int = 1) -> int:
 # ---------------------------------------------------------------------------- sheet set
 def test_sheet_set_and_order(book, result):
     expected = ["Summary", "Charts", "Investments", "Supply vs demand", "Demand detail", "Capacity", "Production",
-                "Flows", "Stocks", "Costs", "Marginal costs", "Bottlenecks", "Inputs - Facilities", "Inputs - Options",
+                "Flows", "Stocks", "Finite stocks", "Costs", "Marginal costs", "Bottlenecks", "Inputs - Facilities", "Inputs - Options",
                 "Inputs - Routes", "Inputs - Markets", "Inputs - Demand", "Inputs - Platforms", "Inputs - Scenarios",
                 "Sources"]
     assert book.sheetnames == expected
@@ -234,8 +234,10 @@ def test_investments_rows_and_totals(book, result):
     assert total["Facility"] == "Total"
     assert total["Capex ($M)"] == xl(math.fsum(i.capex_musd for i in result.investments))
     ws = book["Investments"]
-    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:L4"
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:M4"
     assert all(c.font.b for c in ws[2])
+    # no qualification lag recorded on these investments: defense may buy from the online year
+    assert [r["Defense-qualified from (year)"] for r in data] == [2028, 2028]
 
 
 def test_capacity_production_flows_equal_result(book, result):
@@ -319,7 +321,7 @@ def test_inputs_document_sources(book, project):
     dem = table(book["Inputs - Demand"])
     assert ("(all platforms)", 2027, 1.0) in [(r["Demand id"], r["Year"], r["Demand (t)"]) for r in dem]
     assert sum(1 for r in dem if r["Demand id"] == "def-ndfeb") == 3
-    assert table(book["Inputs - Platforms"])[0]["NdFeB (t)"] == 1.0
+    assert table(book["Inputs - Platforms"])[0]["NdFeB magnet (t)"] == 1.0
     assert table(book["Inputs - Markets"])[0]["Covered origin"] == "yes"
     assert "budget_musd_per_year=125.0" in table(book["Inputs - Scenarios"])[0]["Overrides"]
 

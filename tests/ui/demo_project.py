@@ -1,6 +1,6 @@
 """A realistic-looking project for the UI tests and screenshots (not a data source).
 
-Names, countries, statuses and rough capacities follow shared/reference/facilities.csv;
+Names, countries, statuses and rough capacities follow sample_projects/reference/facilities.csv;
 costs, assays and demand are round illustrative numbers. The sample projects in
 sample_projects/ carry the sourced figures.
 """

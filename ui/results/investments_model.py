@@ -20,8 +20,9 @@ COLUMNS = (
     ("Online", "First year of output (decision year + lead time)"),
     ("+ t/yr", "Capacity added, in the stage's activity unit per year"),
     ("Capex $M", "Capital cost committed in the decision year, undiscounted, $ million"),
+    ("Defense from", "First year defense buyers may take this capacity's output (online year + qualification lag)"),
 )
-NUMERIC = {2, 3, 4, 5}
+NUMERIC = {2, 3, 4, 5, 6}
 SORT_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -64,6 +65,7 @@ class InvestmentsTableModel(QAbstractTableModel):
             inv.online_year,
             inv.added_tpy,
             inv.capex_musd,
+            inv.defense_qualified_year if inv.defense_qualified_year is not None else inv.online_year,
         )[col]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -57,10 +57,37 @@ def problems_from_validation_error(err: ValidationError, prefix: str = "") -> li
             msg = "unknown field"
         elif e["type"] == "missing":
             msg = "required field is missing"
+        elif e["type"] in _TYPE_WORDS:
+            msg = f"must be {_TYPE_WORDS[e['type']]}, not {describe_value(e.get('input'))}"
         elif e["type"] == "string_pattern_mismatch":
             msg = "must be an id of letters, digits, '_', '.' or '-' (max 64, not starting with a symbol)"
         problems.append(Problem(location, msg))
     return problems
+
+
+_TYPE_WORDS = {
+    "float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
+    "int_parsing": "a whole number", "int_from_float": "a whole number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "string_type": "text", "list_type": "a list",
+    "dict_type": "an object", "model_type": "an object", "model_attributes_type": "an object",
+}
+
+
+def describe_value(value: object) -> str:
+    """A JSON value in a planner's words: null, true, the text '1000', the number 5, a list."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    return type(value).__name__
 
 
 _UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings"}

@@ -19,7 +19,6 @@ import os
 import re
 import socket
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -393,23 +392,105 @@ def _enum_value(obj: Any) -> Any:
     raise TypeError(f"cannot serialise {type(obj).__name__}")
 
 
+STALE_TEMP_SECONDS = 3600  # a temp file of another (or unknown) process older than this is a leftover
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def _remove_stale_temps(folder: Path, target: Path) -> None:
+    """Delete temp files that interrupted saves of ``target`` left behind.
+
+    Our temp names carry host and pid (``.<name>.<host>-<pid>.<random>.tmp``): one from this host
+    whose process is gone is removed at once; any other (another host, an older naming) only when
+    older than STALE_TEMP_SECONDS, so a save running elsewhere at the same moment is never disturbed.
+    """
+    prefix = _temp_prefix(target)
+    host = socket.gethostname().replace(".", "_")
+    now = time.time()
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith(prefix) and n.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        path = folder / name
+        middle = name[len(prefix):-len(".tmp")]
+        owner = middle.rsplit(".", 1)[0] if "." in middle else ""
+        dead = False
+        if owner.startswith(host + "-") and os.name == "posix":
+            try:
+                pid = int(owner[len(host) + 1:])
+                if pid != os.getpid():
+                    os.kill(pid, 0)
+            except ProcessLookupError:
+                dead = True
+            except (ValueError, OSError):
+                pass
+        try:
+            st = os.lstat(path)
+            if stat.S_ISREG(st.st_mode) and (dead or now - st.st_mtime > STALE_TEMP_SECONDS):
+                os.unlink(path)
+        except OSError:
+            pass
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, keep_backup: bool = True) -> None:
     """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename.
 
-    When ``keep_backup`` and the target exists, it is first copied to ``<path>.bak``
-    (itself atomically). On any failure the target is untouched and the temp file removed.
+    - A symlink is followed: the file it points to is replaced (the link stays a link).
+    - An existing file keeps its permission bits; a new file gets 0o666 minus the umask.
+    - When ``keep_backup`` and the target exists, it is first copied to ``<path>.bak``
+      (itself atomically, with the target's permission bits).
+    - Temp files left by interrupted saves of the same file are removed first.
+    - A target (or ``.bak``) that is a folder, device or pipe is refused with a clear OSError.
+    On any failure the target is untouched and the temp file removed.
     """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    if keep_backup and path.exists():
-        _write_replace(folder, path.with_name(path.name + ".bak"), path.read_bytes())
-    _write_replace(folder, path, data)
+    path = Path(os.path.realpath(path))
+    folder = path.parent
+    _remove_stale_temps(folder, path)
+    mode = None
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        st = None
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "a folder exists at that path")
+        if not stat.S_ISREG(st.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a device, pipe or socket)")
+        mode = stat.S_IMODE(st.st_mode)
+    if keep_backup and st is not None:
+        bak = path.with_name(path.name + ".bak")
+        if os.path.isdir(bak):
+            raise IsADirectoryError(
+                errno.EISDIR,
+                f"{bak} is a folder, so the previous version cannot be kept as a backup; rename or remove that folder",
+            )
+        _write_replace(folder, bak, path.read_bytes(), mode)
+    _write_replace(folder, path, data, mode)
 
 
-def _write_replace(folder: Path, target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+def _write_replace(folder: Path, target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write a temp file next to ``target`` (``mode`` bits, or 0o666 minus the umask), then rename."""
+    host = socket.gethostname().replace(".", "_")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _attempt in range(100):
+        tmp = folder / f"{_temp_prefix(target)}{host}-{os.getpid()}.{os.urandom(4).hex()}.tmp"
+        try:
+            fd = os.open(tmp, flags, 0o666)  # the kernel applies the umask (and default ACLs)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise FileExistsError(errno.EEXIST, f"cannot create a temporary file in {folder}")
     try:
         with os.fdopen(fd, "wb") as fh:
+            if mode is not None:
+                if hasattr(os, "fchmod"):
+                    os.fchmod(fh.fileno(), mode)
+                else:
+                    os.chmod(tmp, mode)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())

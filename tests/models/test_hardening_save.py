@@ -50,7 +50,7 @@ def test_bak_that_is_a_folder_gives_a_clear_message(tmp_path, project):
     (tmp_path / "plan.m2m.json.bak").mkdir()
     with pytest.raises(OSError) as info:
         save_project(project, path)
-    assert str(info.value) == (
+    assert info.value.strerror == (
         f"cannot save {path}: {path}.bak is a folder, so the previous version cannot be kept "
         "as a backup; rename or remove that folder"
     )

@@ -4,6 +4,7 @@ exiting with its located problems, and the solver options (checked in one place)
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from models import ProjectFileError, load_project
@@ -28,10 +29,43 @@ def load_or_exit(path: str):
         raise SystemExit(EXIT_BAD_INPUT) from None
 
 
+MAX_TIME_LIMIT_S = 86_400  # as models.project.Settings.time_limit_s
+
+
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 20 else text[:12] + "...")
+
+
+def seconds_option(text: str) -> float:
+    """argparse type of --time-limit: a finite number of seconds in (0, 86400]; nan/inf refused."""
+    try:
+        value = float(text) if len(text) <= 40 else math.nan
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_TIME_LIMIT_S):
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0 and <= {MAX_TIME_LIMIT_S} (got {_shown(text)})")
+    return value
+
+
+def whole_number_option(lo: int, hi: int):
+    """argparse type: a whole number in [lo, hi] (no 1e3, no nan, no 5000-digit numbers)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text) if len(text.strip()) <= 25 else None
+        except ValueError:
+            value = None
+        if value is None or not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"must be a whole number from {lo} to {hi} (got {_shown(text)})")
+        return value
+
+    return parse
+
+
 def add_solver_arguments(p: argparse.ArgumentParser) -> None:
     """Options shared by solve, scenarios and risk."""
     p.add_argument("--solver", choices=["auto", "cbc", "highs"], default="auto", help="default: auto (HiGHS if installed, else CBC)")
-    p.add_argument("--time-limit", type=float, metavar="S", help="seconds per solve (default: the project's setting)")
+    p.add_argument("--time-limit", type=seconds_option, metavar="S", help="seconds per solve (default: the project's setting)")
     p.add_argument("--relax", action="store_true", help="solve the LP relaxation (no yes/no build decisions)")
 
 

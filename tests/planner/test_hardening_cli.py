@@ -48,7 +48,7 @@ def no_solving(monkeypatch):
 BAD_OPTIONS = [
     (["--time-limit", "nan"], "--time-limit: must be a finite number of seconds > 0 and <= 86400 (got 'nan')"),
     (["--time-limit", "inf"], "--time-limit: must be a finite number of seconds > 0 and <= 86400 (got 'inf')"),
-    (["--time-limit", "-Infinity"], "--time-limit: must be a finite number of seconds > 0 and <= 86400 (got '-Infinity')"),
+    (["--time-limit=-Infinity"], "--time-limit: must be a finite number of seconds > 0 and <= 86400 (got '-Infinity')"),
     (["--time-limit", "0"], "--time-limit: must be a finite number of seconds > 0 and <= 86400 (got '0')"),
     (["--time-limit", "-3"], "--time-limit: must be a finite number of seconds > 0 and <= 86400 (got '-3')"),
     (["--time-limit", "1e9"], "--time-limit: must be a finite number of seconds > 0 and <= 86400 (got '1e9')"),

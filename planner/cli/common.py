@@ -4,13 +4,67 @@ exiting with its located problems, and the solver options (checked in one place)
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+import os
 import sys
 
 from models import ProjectFileError, load_project
 from planner.pipeline.solve import resolve_solver
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class PipeSafeStream:
+    """A text stream that survives its reader going away (``solve ... | head``).
+
+    The first BrokenPipeError points the file descriptor at the null device and drops all further
+    output, so the command still writes its --json/--xlsx files and returns its own exit code.
+    """
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.broken = False
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._silence()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._silence()
+
+    def _silence(self) -> None:
+        self.broken = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def pipe_safe_output():
+    """stdout and stderr as PipeSafeStream while a command runs (restored afterwards)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = PipeSafeStream(sys.stdout), PipeSafeStream(sys.stderr)
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            stream.flush()
+        sys.stdout, sys.stderr = saved
 
 
 class Parser(argparse.ArgumentParser):

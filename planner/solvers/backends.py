@@ -213,10 +213,18 @@ def _tail(path: str, stop: threading.Event, state: SolveState, sink: list[str]) 
 
 
 def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState) -> RawSolution:
-    """Solve with PuLP's bundled CBC."""
+    """Solve with PuLP's bundled CBC within a wall-clock limit of ``time_limit_s`` for the whole
+    call: building the PuLP problem and PuLP's MPS hand-off count against it.
+
+    CBC's own ``-sec`` gets what is left after the build, minus a reserve for writing the MPS file
+    and reading the solution (about the build time again, at most a quarter of what is left); CBC
+    can overrun ``-sec`` (presolve, root LP), so a watchdog kills it shortly after the deadline
+    (grace: 5 % of the limit, between 0.5 s and 5 s) and the solve reports no solution.
+    """
     import pulp
 
     t0 = time.perf_counter()
+    deadline = t0 + float(time_limit_s)
     prob = pulp.LpProblem("mine2magnet", pulp.LpMinimize)
     xs = []
     for j in range(lp.n_vars):
@@ -250,13 +258,16 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
     for c, _, _ in constraints:
         prob.addConstraint(c)
     build_seconds = time.perf_counter() - t0
+    remaining = deadline - time.perf_counter()
+    cbc_limit = max(0.1, remaining - min(build_seconds, 0.25 * max(remaining, 0.0)))
+    grace = min(5.0, max(0.5, 0.05 * float(time_limit_s)))
 
     fd, log_path = tempfile.mkstemp(prefix="m2m_cbc_", suffix=".log")
     os.close(fd)
     solver = pulp.COIN_CMD(
         path=pulp.PULP_CBC_CMD.pulp_cbc_path,
         msg=False,
-        timeLimit=float(time_limit_s),
+        timeLimit=float(cbc_limit),
         gapRel=float(mip_gap),
         logPath=log_path,
         timeMode="elapsed",
@@ -272,7 +283,7 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
         overran.set()
         _kill_cbc_children()
 
-    timer = threading.Timer(time_limit_s + max(10.0, 0.25 * time_limit_s), watchdog)
+    timer = threading.Timer(max(0.0, remaining) + grace, watchdog)
     timer.daemon = True
     t1 = time.perf_counter()
     try:
@@ -310,7 +321,7 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
         status = RawStatus.INFEASIBLE
     elif sol_status == pulp.LpSolutionUnbounded:
         status = RawStatus.UNBOUNDED
-    elif sol_status == pulp.LpSolutionNoSolutionFound and seconds >= 0.9 * time_limit_s:
+    elif sol_status == pulp.LpSolutionNoSolutionFound and (seconds >= 0.9 * cbc_limit or overran.is_set()):
         status = RawStatus.NO_SOLUTION
     else:
         status = RawStatus.ERROR
@@ -329,8 +340,24 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
     )
 
 
+def _solve_empty(lp: LinearProgram) -> RawSolution:
+    """The trivial answer for a model with no variables: every row is the constant 0."""
+    bad = [i for i in range(lp.n_rows) if not lp.row_lo[i] <= 0.0 <= lp.row_hi[i]]
+    if bad:
+        return RawSolution(RawStatus.INFEASIBLE, message=f"empty model with {len(bad)} unsatisfiable row(s)")
+    return RawSolution(RawStatus.OPTIMAL, np.zeros(0), np.zeros(lp.n_rows), float(lp.constant), message="empty model")
+
+
 def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float, state: SolveState) -> RawSolution:
-    """Dispatch to a backend by name ("highs", "highs-ipm", "highs-simplex", "cbc")."""
+    """Dispatch to a backend by name ("highs", "highs-ipm", "highs-simplex", "cbc").
+
+    A model without variables is answered here for every solver alike (HiGHS calls it "Empty"
+    and CBC "Optimal"): optimal with objective = the constant, unless a row's bounds exclude 0.
+    """
+    if solver.split("-", 1)[0] not in ("highs", "cbc"):
+        raise ValueError(f"unknown solver {solver!r} (use cbc or highs)")
+    if lp.n_vars == 0:
+        return _solve_empty(lp)
     if solver.startswith("highs"):
         algorithm = solver.split("-", 1)[1] if "-" in solver else "auto"
         return solve_highs(lp, time_limit_s, mip_gap, state, algorithm)

@@ -143,6 +143,10 @@ def _scan(text: str):
         yield start, path(stack), "literal", token
 
 
+_MAYBE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _line_col(text: str, offset: int) -> str:
     line = text.count("\n", 0, offset) + 1
     return f"line {line} column {offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
@@ -243,6 +247,11 @@ def parse_project_text(text: str, where: str = "<text>", check_consistency: bool
         raise ProjectFileError(where, [Problem("", f"not valid JSON: {e}")]) from None
     if _depth(data, MAX_NESTING) > MAX_NESTING:
         raise ProjectFileError(where, [Problem("", f"nesting deeper than {MAX_NESTING} levels")])
+    if _MAYBE_SURROGATE.search(text):
+        for offset, at, kind, value in _scan(text):
+            if kind != "literal" and _SURROGATE.search(value):
+                message = "text contains an unpaired \\uD800-\\uDFFF escape (half of a UTF-16 character)"
+                raise ProjectFileError(where, [Problem(_line_col(text, offset), f"{at}: {message}" if at else message)])
     if not isinstance(data, dict):
         raise ProjectFileError(where, [Problem("", "the top level must be a JSON object")])
     try:

@@ -7,6 +7,8 @@ Field-level rules (ranges, country codes, enums) are enforced by the schema in
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
@@ -35,9 +37,14 @@ def format_loc(loc: Iterable[object]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _PLAIN_KEY.match(str(part)) or part == "[key]":
             out += ("." if out else "") + str(part)
+        else:  # a key with spaces, dots or nothing at all: quoted, so the location stays readable
+            out += f"[{json.dumps(str(part), ensure_ascii=False)}]"
     return out
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
 
 
 def problems_from_validation_error(err: ValidationError, prefix: str = "") -> list[Problem]:

@@ -496,8 +496,8 @@ def test_read_only_folder_simulated(tmp_path, monkeypatch, project, result):
 
     real_open = os.open
 
-    def denied(file, flags, *a, **k):  # creating the temp file fails; reading still works
-        if flags & os.O_CREAT:
+    def denied(file, flags, *a, **k):  # creating a file in the target folder fails; reading still works
+        if flags & os.O_CREAT and str(file).startswith(str(tmp_path)):
             raise PermissionError(errno.EACCES, "Permission denied")
         return real_open(file, flags, *a, **k)
 

@@ -164,7 +164,9 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
     version = data.get("schema_version")
     if version is None:
         raise ValueError("missing schema_version: is this a mine2magnet project file?")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValueError(f"must be a whole number such as {SCHEMA_VERSION}, not {_describe(version)}")
+    if version < 1:
         raise ValueError(f"invalid schema_version {version!r}")
     if version > SCHEMA_VERSION:
         raise ValueError(

@@ -40,8 +40,13 @@ def format_loc(loc: Iterable[object]) -> str:
         elif _PLAIN_KEY.match(str(part)) or part == "[key]":
             out += ("." if out else "") + str(part)
         else:  # a key with spaces, dots or nothing at all: quoted, so the location stays readable
-            out += f"[{json.dumps(str(part), ensure_ascii=False)}]"
+            out += f"[{_quoted(str(part))}]"
     return out
+
+
+def _quoted(text: str) -> str:
+    """Double-quoted like JSON, with every non-printable character escaped (one line, no tricks)."""
+    return '"' + "".join(c if c.isprintable() and c not in '"\\' else json.dumps(c)[1:-1] for c in text) + '"'
 
 
 _PLAIN_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")

@@ -164,8 +164,9 @@ def test_class9_model_building_counts_against_the_time_limit(monkeypatch):
 
 
 def test_class9_cbc_counts_its_own_hand_off_and_stops_at_the_limit(monkeypatch):
-    """Building the PuLP problem takes 1.5 s of a 3 s limit: CBC gets at most what is left and
-    the watchdog fires soon after the deadline, not 10 s later."""
+    """Building the PuLP problem takes 1.5 s of a 4 s limit: CBC gets what is left minus as much
+    again for writing the MPS file (<= 4 - 1.5 - 1.5 = 1 s) and the watchdog fires soon after the
+    deadline (<= 2.5 s + 1 s grace), not 10 s later."""
     import threading
 
     import pulp
@@ -198,7 +199,36 @@ def test_class9_cbc_counts_its_own_hand_off_and_stops_at_the_limit(monkeypatch):
     monkeypatch.setattr(pulp.LpProblem, "addConstraint", slow_add)
     monkeypatch.setattr(pulp, "COIN_CMD", recording_cmd)
     monkeypatch.setattr(backends.threading, "Timer", recording_timer)
-    raw = backends.solve_cbc(lp, 3.0, 1e-4, SolveState())
+    raw = backends.solve_cbc(lp, 4.0, 1e-4, SolveState())
     assert raw.status is RawStatus.OPTIMAL
-    assert seen["cbc_limit"] <= 3.0 - 1.5
-    assert seen["watchdog"] <= 3.0 - 1.5 + 1.0
+    assert seen["cbc_limit"] <= 4.0 - 1.5 - 1.5
+    assert seen["watchdog"] <= 4.0 - 1.5 + 1.0
+
+
+def test_class9_cbc_is_not_started_when_building_used_up_the_limit(monkeypatch):
+    """Building takes 1.5 s of a 1 s limit: CBC never starts; the answer is 'no solution'."""
+    import pulp
+
+    from planner.model.build import BuildOptions, create_model
+    from planner.model.network import build_network
+    from planner.progress import SolveState
+    from planner.solvers import backends
+
+    lp, _ = create_model(build_network(load_project(TEACHING)), BuildOptions())
+    real_add = pulp.LpProblem.addConstraint
+    started = []
+
+    def slow_add(self, *args, **kwargs):
+        if not started:
+            started.append("build")
+            time.sleep(1.5)
+        return real_add(self, *args, **kwargs)
+
+    def no_cbc(*args, **kwargs):
+        raise AssertionError("CBC was started after the deadline")
+
+    monkeypatch.setattr(pulp.LpProblem, "addConstraint", slow_add)
+    monkeypatch.setattr(pulp, "COIN_CMD", no_cbc)
+    raw = backends.solve_cbc(lp, 1.0, 1e-4, SolveState())
+    assert raw.status is RawStatus.NO_SOLUTION
+    assert "before CBC could start" in raw.message

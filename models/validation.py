@@ -57,7 +57,11 @@ def problems_from_validation_error(err: ValidationError, prefix: str = "") -> li
     problems = []
     for e in err.errors():
         loc = _strip_union_tags(e["loc"])
-        location = format_loc(([prefix] if prefix else []) + loc)
+        inner = format_loc(loc)
+        if prefix:  # an already formatted path such as "facilities[0]"
+            location = f"{prefix}{inner}" if inner.startswith("[") or not inner else f"{prefix}.{inner}"
+        else:
+            location = inner
         msg = e["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]

@@ -1,7 +1,7 @@
 """Property-based fuzz test of the input contract (issue 13): exit 0 or a located error with exit 2,
 never a traceback, never a hang (SIGALRM per case).
 
-CI runs a bounded, derandomised number of examples (M2M_FUZZ_EXAMPLES, default 40 per strategy);
+CI runs a bounded, derandomised number of examples (M2M_FUZZ_EXAMPLES, default 150 per strategy);
 ``python bench/fuzz_inputs.py`` runs thousands with fresh random seeds.
 """
 
@@ -21,7 +21,7 @@ from .fuzz_contract import (
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="per-case timeout uses SIGALRM")
 
-EXAMPLES = int(os.environ.get("M2M_FUZZ_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("M2M_FUZZ_EXAMPLES", "150"))
 LONG = os.environ.get("M2M_FUZZ_LONG") == "1"
 FUZZ = settings(
     max_examples=EXAMPLES,

@@ -367,6 +367,8 @@ def load_project(path: str | os.PathLike[str], check_consistency: bool = True) -
         raise ProjectFileError(path, [Problem("", "is a folder, not a project file")]) from None
     except OSError as e:
         raise ProjectFileError(path, [Problem("", f"cannot read: {e.strerror or e}")]) from None
+    except ValueError:  # a NUL character in the name
+        raise ProjectFileError(path, [Problem("", "cannot read: the file name contains a NUL character")]) from None
     text = decode_project_bytes(raw, str(path))
     if not text.strip():
         raise ProjectFileError(path, [Problem("", "file is empty")])

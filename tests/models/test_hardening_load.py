@@ -89,6 +89,10 @@ def test_class2_empty_path_says_so():
     assert problems_of("") == ["no file name given"]
 
 
+def test_class2_name_with_a_nul_character():
+    assert problems_of("plan\x00.m2m.json") == ["cannot read: the file name contains a NUL character"]
+
+
 def test_class2_dev_zero_is_refused_without_reading_it():
     assert problems_of("/dev/zero") == ["is not a regular file (a device, pipe or socket); choose a project file"]
 

@@ -90,9 +90,10 @@ def check_validate(path: Path, seconds: int = 20) -> int:
     return code
 
 
-def check_solve(path: Path, seconds: int = 60) -> int:
+def check_solve(path: Path, seconds: int = 60, command: tuple[str, ...] = ("solve",)) -> int:
+    """``solve`` (or ``scenarios`` / ``risk -n 2 --workers 1``): exit 0, 1 or 2, no traceback."""
     with time_limit(seconds):
-        code, _out, err = run_cli(["solve", str(path), "--solver", "highs", "--time-limit", "10"])
+        code, _out, err = run_cli([*command, str(path), "--solver", "highs", "--time-limit", "10"])
     assert code in (0, 1, 2), f"exit {code}: {err}"
     assert "Traceback" not in err
     return code
@@ -133,13 +134,20 @@ _TEACHING_PATHS = _paths(TEACHING_DOC)
 json_scalars = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30)
 json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=25)
 
-mutated_documents = st.builds(
-    mutate,
-    st.just(TEACHING_DOC),
-    st.sampled_from(_TEACHING_PATHS),
-    st.sampled_from(["replace", "replace", "delete", "add"]),
-    st.sampled_from(NASTY) | json_scalars,
-)
+@st.composite
+def _mutated_documents(draw):
+    """The teaching chain with one to three fields replaced, deleted or added."""
+    doc = TEACHING_DOC
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _paths(doc) if doc is not TEACHING_DOC else _TEACHING_PATHS
+        if not paths:
+            break
+        doc = mutate(doc, draw(st.sampled_from(paths)), draw(st.sampled_from(["replace", "replace", "delete", "add"])),
+                     draw(st.sampled_from(NASTY) | json_scalars))
+    return doc
+
+
+mutated_documents = _mutated_documents()
 
 random_documents = st.one_of(
     json_values,

@@ -94,3 +94,15 @@ def test_mutated_documents_solve_or_refuse(doc):
         check_solve(path)
     finally:
         _cleanup(path)
+
+
+@settings(FUZZ, max_examples=max(3, EXAMPLES // 15))
+@given(mutated_documents)
+def test_mutated_documents_scenarios_and_risk(doc):
+    """``scenarios`` and a two-sample serial ``risk`` keep the same contract."""
+    path = _write(json.dumps(doc).encode("utf-8"))
+    try:
+        check_solve(path, command=("scenarios",))
+        check_solve(path, command=("risk", "-n", "2", "--workers", "1"))
+    finally:
+        _cleanup(path)

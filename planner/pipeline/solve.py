@@ -169,7 +169,8 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
 
     state.progress(0.92, "extracting the plan")
     if raw.status is RawStatus.OPTIMAL and lp.n_vars == 0:
-        status, message = Status.OPTIMAL, "Nothing to plan: the project has no facilities, markets, demands or platforms."
+        status = Status.OPTIMAL
+        message = "Nothing to plan: the project leaves the model nothing to decide (no demand to meet, nothing to produce or buy)."
     elif raw.status is RawStatus.OPTIMAL:
         status, message = Status.OPTIMAL, "Optimal plan found and verified."
     else:

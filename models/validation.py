@@ -37,7 +37,7 @@ def format_loc(loc: Iterable[object]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        elif _PLAIN_KEY.match(str(part)) or part == "[key]":
+        elif _PLAIN_KEY.fullmatch(str(part)) or part == "[key]":
             out += ("." if out else "") + str(part)
         else:  # a key with spaces, dots or nothing at all: quoted, so the location stays readable
             out += f"[{_quoted(str(part))}]"

@@ -233,3 +233,12 @@ def test_class6_bad_utf8_names_line_and_column(tmp_path):
     path = tmp_path / "latin1.m2m.json"
     path.write_bytes(b'{"schema_version": 3,\n "name": "Caf\xe9"}')
     assert problems_of(path) == ["line 2 column 14: not UTF-8 text (byte 35); save the file as UTF-8"]
+
+
+@pytest.mark.parametrize("key,shown", [("", '[""]'), ("0\n", '["0\\n"]'), ("a b", '["a b"]'), ("\x85", '["\\u0085"]')])
+def test_class6_odd_field_names_are_quoted_in_locations(tmp_path, key, shown):
+    """Found by the fuzz test: a field name that is empty, has a space or a line break still gets
+    a readable one-line location."""
+    path = tmp_path / "odd.m2m.json"
+    path.write_text(json.dumps({"schema_version": 3, key: 1}))
+    assert problems_of(path) == [f"{shown}: unknown field"]

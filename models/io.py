@@ -44,6 +44,9 @@ class ProjectFileError(Exception):
         super().__init__(f"{self.path}: {len(problems)} problem(s)\n{lines}{more}")
 
 
+#: more JSON values than any project the schema allows (20k facilities, 200k routes, ... is about
+#: 5 million); counted before parsing (an upper bound: commas and brackets), so memory stays bounded
+MAX_JSON_VALUES = 6_000_000
 MAX_INT_DIGITS = 300  # longer integers are refused before Python's own 4300-digit guard trips
 
 
@@ -212,10 +215,9 @@ def _depth(obj: Any, limit: int) -> int:
         if d > limit:
             return d
         deepest = max(deepest, d)
-        if isinstance(node, dict):
-            stack.extend((v, d + 1) for v in node.values())
-        elif isinstance(node, list):
-            stack.extend((v, d + 1) for v in node)
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        # only containers go on the stack: a list of millions of numbers costs no extra memory
+        stack.extend((v, d + 1) for v in children if isinstance(v, (dict, list)))
     return deepest
 
 
@@ -229,6 +231,10 @@ def parse_project_text(text: str, where: str = "<text>", check_consistency: bool
     editor can open a work-in-progress file (a route to a deleted facility) and show its
     problems; field-level schema errors are always fatal.
     """
+    n_values = text.count(",") + text.count("[") + text.count("{")
+    if n_values > MAX_JSON_VALUES:
+        raise ProjectFileError(where, [Problem("", f"the file holds about {n_values:,} values (numbers, texts, lists, "
+                                                   f"objects); the limit is {MAX_JSON_VALUES:,}")])
     try:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys,
                           parse_int=_parse_int, parse_float=_parse_float)

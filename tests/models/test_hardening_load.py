@@ -138,6 +138,14 @@ def test_class2_read_is_bounded_whatever_stat_says(tmp_path, monkeypatch):
     assert problems_of(path) == ["file is larger than the limit of 1,000 bytes"]
 
 
+def test_class2_value_count_is_bounded_before_parsing(tmp_path, monkeypatch):
+    """Memory: a 64 MiB list of zeros would be 32 million values; the count is checked first."""
+    monkeypatch.setattr(io, "MAX_JSON_VALUES", 1000)
+    path = tmp_path / "many.m2m.json"
+    path.write_text('{"schema_version": 3, "notes": [' + ",".join(["0"] * 2000) + "]}")
+    assert problems_of(path) == ["the file holds about 2,002 values (numbers, texts, lists, objects); the limit is 1,000"]  # 2001 commas, { and [
+
+
 # ----------------------------------------------------------------- class 5: strict types
 @pytest.mark.parametrize(
     "value,expected",

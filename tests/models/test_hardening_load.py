@@ -143,7 +143,7 @@ def test_class2_value_count_is_bounded_before_parsing(tmp_path, monkeypatch):
     monkeypatch.setattr(io, "MAX_JSON_VALUES", 1000)
     path = tmp_path / "many.m2m.json"
     path.write_text('{"schema_version": 3, "notes": [' + ",".join(["0"] * 2000) + "]}")
-    assert problems_of(path) == ["the file holds about 2,002 values (numbers, texts, lists, objects); the limit is 1,000"]  # 2001 commas, { and [
+    assert problems_of(path) == ["the file holds about 2,002 values (numbers, texts, lists, objects); the limit is 1,000"]  # 2000 commas, one { and one [
 
 
 # ----------------------------------------------------------------- class 5: strict types

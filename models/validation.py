@@ -7,6 +7,8 @@ Field-level rules (ranges, country codes, enums) are enforced by the schema in
 
 from __future__ import annotations
 
+import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable
@@ -35,9 +37,19 @@ def format_loc(loc: Iterable[object]) -> str:
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
-        else:
+        elif _PLAIN_KEY.fullmatch(str(part)) or part == "[key]":
             out += ("." if out else "") + str(part)
+        else:  # a key with spaces, dots or nothing at all: quoted, so the location stays readable
+            out += f"[{_quoted(str(part))}]"
     return out
+
+
+def _quoted(text: str) -> str:
+    """Double-quoted like JSON, with every non-printable character escaped (one line, no tricks)."""
+    return '"' + "".join(c if c.isprintable() and c not in '"\\' else json.dumps(c)[1:-1] for c in text) + '"'
+
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_\-]*$")
 
 
 def problems_from_validation_error(err: ValidationError, prefix: str = "") -> list[Problem]:
@@ -45,7 +57,11 @@ def problems_from_validation_error(err: ValidationError, prefix: str = "") -> li
     problems = []
     for e in err.errors():
         loc = _strip_union_tags(e["loc"])
-        location = format_loc(([prefix] if prefix else []) + loc)
+        inner = format_loc(loc)
+        if prefix:  # an already formatted path such as "facilities[0]"
+            location = f"{prefix}{inner}" if inner.startswith("[") or not inner else f"{prefix}.{inner}"
+        else:
+            location = inner
         msg = e["msg"]
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
@@ -57,10 +73,37 @@ def problems_from_validation_error(err: ValidationError, prefix: str = "") -> li
             msg = "unknown field"
         elif e["type"] == "missing":
             msg = "required field is missing"
+        elif e["type"] in _TYPE_WORDS:
+            msg = f"must be {_TYPE_WORDS[e['type']]}, not {describe_value(e.get('input'))}"
         elif e["type"] == "string_pattern_mismatch":
             msg = "must be an id of letters, digits, '_', '.' or '-' (max 64, not starting with a symbol)"
         problems.append(Problem(location, msg))
     return problems
+
+
+_TYPE_WORDS = {
+    "float_type": "a number", "float_parsing": "a number", "int_type": "a whole number",
+    "int_parsing": "a whole number", "int_from_float": "a whole number", "bool_type": "true or false",
+    "bool_parsing": "true or false", "string_type": "text", "list_type": "a list",
+    "dict_type": "an object", "model_type": "an object", "model_attributes_type": "an object",
+}
+
+
+def describe_value(value: object) -> str:
+    """A JSON value in a planner's words: null, true, the text '1000', the number 5, a list."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f"the text {value[:40]!r}"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    return type(value).__name__
 
 
 _UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings"}

@@ -15,7 +15,7 @@ from planner.cli import risk as cli_risk
 from planner.cli import scenarios as cli_scenarios
 from planner.cli import solve as cli_solve
 from planner.cli import solvers as cli_solvers
-from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Parser, load_or_exit
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Parser, load_or_exit, pipe_safe_output
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Exit 0 when valid; exit 2 with one line per problem otherwise. Warnings go to stderr."""
@@ -87,7 +87,8 @@ def main(argv: list[str] | None = None, gui: Callable[[str | None], int] | None 
     args = parser.parse_args(argv)
     args.gui = gui
     try:
-        return int(args.func(args) or 0)
+        with pipe_safe_output():  # a closed stdout (`| head`) never stops the output files being written
+            return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("mine2magnet: interrupted", file=sys.stderr)
         return 130

@@ -15,7 +15,9 @@ import sys
 
 from models.io import atomic_write_bytes
 
-from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
+from planner.cli.common import (
+    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit, whole_number_option,
+)
 from planner.progress import SolveState
 from planner.analysis.risk import RiskRunError, run_risk, summary_lines
 from planner.pipeline.solve import SolveOptions
@@ -73,10 +75,10 @@ def cmd_risk(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("risk", help="Monte Carlo over commissioning delays and capex overruns")
     p.add_argument("project")
-    p.add_argument("-n", type=int, required=True, metavar="N", help="number of samples")
-    p.add_argument("--workers", type=int, metavar="K", help="worker processes (default: all cores)")
+    p.add_argument("-n", type=whole_number_option(1, 1_000_000), required=True, metavar="N", help="number of samples")
+    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K", help="worker processes (default: all cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S", help="random seed (default 0)")
     p.add_argument("--scenario", metavar="NAME", help="sample around this scenario instead of the base")
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the full risk report (every sample) as JSON here")

@@ -155,8 +155,12 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
         return PlanResult(Status.CANCELLED, _MESSAGES[RawStatus.CANCELLED], build_seconds=build_seconds, **base)
 
     kind = "MILP" if lp.is_mip else "LP"
+    remaining = deadline - time.perf_counter()  # the limit is for the whole solve, build included
+    if remaining <= 0:
+        return PlanResult(Status.TIME_LIMIT, f"The time limit ({time_limit:g} s) ran out while building the model; "
+                          "raise the time limit.", build_seconds=build_seconds, **base)
     state.progress(0.1, f"solving the {kind} ({lp.n_vars:,} variables, {lp.n_rows:,} constraints) with {solver}")
-    raw = first = solve_lp(lp, solver, time_limit, gap, state)
+    raw = first = solve_lp(lp, solver, remaining, gap, state)
     solve_seconds = raw.seconds
     build_seconds += raw.handoff_seconds
     logs = list(raw.log)
@@ -193,6 +197,16 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     failed = [c for c in checks if not c.passed]
     if failed:
         worst = max(failed, key=lambda c: c.max_violation)
+        detail = (f"{', '.join(c.name for c in failed)}; worst violation {worst.max_violation:.3g}: {worst.detail}")
+        if raw.status is RawStatus.FEASIBLE and not lp.is_mip:
+            # an LP stopped by the limit returns its last iterate, which need not be feasible
+            return PlanResult(
+                Status.TIME_LIMIT,
+                f"The time limit ({time_limit:g} s) ran out before the solver reached a plan that passes "
+                f"verification ({detail}). No plan is shown; raise the time limit.",
+                checks=checks,
+                **base,
+            )
         what = "stopped at the time limit and its point" if raw.status is RawStatus.FEASIBLE else "returned a point that"
         return PlanResult(
             Status.ERROR,
@@ -214,12 +228,15 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
             duals = cost_raw.row_duals
         else:
             state.progress(0.85, "fixing build decisions and re-solving the LP for marginal costs")
-            remaining = max(1.0, deadline - time.perf_counter())
-            fixed = solve_lp(fix_integers(cost_program, cost_raw.x), solver, remaining, gap, state)
-            duals = fixed.row_duals if fixed.status is RawStatus.OPTIMAL else None
+            remaining = deadline - time.perf_counter()  # no marginal costs when the limit is used up
+            fixed = solve_lp(fix_integers(cost_program, cost_raw.x), solver, remaining, gap, state) if remaining > 0.05 else None
+            duals = fixed.row_duals if fixed is not None and fixed.status is RawStatus.OPTIMAL else None
 
     state.progress(0.92, "extracting the plan")
-    if raw.status is RawStatus.OPTIMAL:
+    if raw.status is RawStatus.OPTIMAL and lp.n_vars == 0:
+        status = Status.OPTIMAL
+        message = "Nothing to plan: the project leaves the model nothing to decide (no demand to meet, nothing to produce or buy)."
+    elif raw.status is RawStatus.OPTIMAL:
         status, message = Status.OPTIMAL, "Optimal plan found and verified."
     else:
         status = Status.TIME_LIMIT_FEASIBLE

@@ -88,8 +88,12 @@ class PulpModel:
 CONSTANT_COLUMN = "objective_constant"
 
 
+class BuildDeadline(TimeoutError):
+    """The wall-clock deadline passed while the PuLP problem was being built."""
+
+
 def to_pulp_problem(lp: LinearProgram, name: str = "mine2magnet", readable: bool = True,
-                    constant_column: bool = False) -> PulpModel:
+                    constant_column: bool = False, deadline: float | None = None) -> PulpModel:
     """Build a ``pulp.LpProblem`` equal to ``lp`` (from tuple lists: coefficients are already merged
     per row in LinearProgram, which PuLP's ``LpAffineExpression`` needs). ``readable=False`` uses
     short names ``x{j}``/``r{i}`` (faster to write, for solving only).
@@ -97,14 +101,22 @@ def to_pulp_problem(lp: LinearProgram, name: str = "mine2magnet", readable: bool
     PuLP's MPS and LP writers drop the objective's constant term (the salvage credit and other
     fixed amounts, $M). With ``constant_column`` the constant becomes the cost of one extra column
     ``objective_constant`` fixed at 1, which every reader honours; ``variables`` stays one per LP
-    column (the extra column is not in it)."""
+    column (the extra column is not in it).
+
+    ``deadline`` (a ``time.perf_counter()`` value): BuildDeadline is raised when it passes while
+    building (checked every 4,096 columns and rows), so a time limit covers the hand-off too."""
     import pulp
 
     var_names = readable_names(lp.var_keys) if readable else [f"x{j}" for j in range(lp.n_vars)]
     row_names = readable_names(lp.row_keys) if readable else [f"r{i}" for i in range(lp.n_rows)]
     prob = pulp.LpProblem(name, pulp.LpMinimize)
     xs = []
+    def check_time(i: int) -> None:
+        if deadline is not None and i % 4096 == 4095 and time.perf_counter() > deadline:
+            raise BuildDeadline("the time limit ran out while building the PuLP problem")
+
     for j in range(lp.n_vars):
+        check_time(j)
         lb, ub = lp.var_lb[j], lp.var_ub[j]
         xs.append(
             prob.add_variable(
@@ -125,6 +137,7 @@ def to_pulp_problem(lp: LinearProgram, name: str = "mine2magnet", readable: bool
         by_row[i].append((xs[j], v))
     constraints: list[tuple[object, int, str]] = []
     for i, terms in enumerate(by_row):
+        check_time(i)
         lo, hi, rname = lp.row_lo[i], lp.row_hi[i], row_names[i]
         if lo == hi:
             constraints.append((pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintEQ, rname, lo), i, "eq"))
@@ -246,8 +259,12 @@ def solve_with_pulp(lp: LinearProgram, solver_name: str, time_limit_s: float, mi
     import pulp
 
     t0 = time.perf_counter()
-    model = to_pulp_problem(lp, readable=readable)
+    try:
+        model = to_pulp_problem(lp, readable=readable, deadline=t0 + float(time_limit_s))
+    except BuildDeadline as e:
+        return RawSolution(RawStatus.NO_SOLUTION, handoff_seconds=time.perf_counter() - t0, message=str(e))
     handoff = time.perf_counter() - t0
+    time_limit_s = max(1.0, float(time_limit_s) - handoff)  # the limit covers the hand-off too
     if solver_factory is not None:
         solver = solver_factory()
     else:

@@ -78,7 +78,7 @@ def test_validate_broken_subprocess(broken):
     "content, expected",
     [
         (b"", "file is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\xff", "byte 0: not UTF-8 text"),
+        (b"\x89PNG\r\n\x1a\n\x00\xff", "line 1 column 1: not UTF-8 text (byte 0)"),
         (b'{"schema_version": 2, "name": ', "not valid JSON"),
     ],
     ids=["empty", "binary", "truncated"],

@@ -7,6 +7,7 @@ compared exactly with ``xl(expected) = float("%.16g" % expected)``.
 from __future__ import annotations
 
 import errno
+import os
 import math
 import re
 from datetime import datetime, timezone
@@ -497,10 +498,14 @@ def test_read_only_folder_simulated(tmp_path, monkeypatch, project, result):
     """A read-only folder: creating the temp file fails with EACCES (simulated: tests may run as root)."""
     path, before = _previous(tmp_path)
 
-    def denied(*a, **k):
-        raise PermissionError(errno.EACCES, "Permission denied")
+    real_open = os.open
 
-    monkeypatch.setattr("tempfile.mkstemp", denied)
+    def denied(file, flags, *a, **k):  # creating a file in the target folder fails; reading still works
+        if flags & os.O_CREAT and str(file).startswith(str(tmp_path)):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(file, flags, *a, **k)
+
+    monkeypatch.setattr("os.open", denied)
     with pytest.raises(ReportWriteError, match="permission denied") as err:
         write_plan_workbook(path, project, result)
     monkeypatch.undo()

@@ -1,0 +1,187 @@
+"""The input contract shared by the fuzz test (tests/models/test_fuzz_inputs.py) and the long run
+(bench/fuzz_inputs.py): whatever bytes a project file holds, ``validate`` exits 0, or exits 2 with
+one located problem per line; ``solve`` exits 0, 1 or 2; never a traceback, never a hang.
+
+Strategies generate project documents: the teaching chain (and a version-1 file) mutated field by
+field with nasty values, raw bytes of a valid file mutated, and random JSON.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import io
+import json
+import re
+import signal
+from pathlib import Path
+
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[2]
+TEACHING_DOC = json.loads((ROOT / "sample_projects" / "teaching_chain.m2m.json").read_text(encoding="utf-8"))
+
+#: values a careless edit or another tool puts into a field
+NASTY = [
+    "1000", "", "x" * 400, "NaN", "2027", "true", "\u202e", "a\u0000b", "=1+1", "CN", "mine",
+    True, False, None, 0, -1, -0.0, 0.5, 1.5, 2027, 1e308, -1e308, 1e-320, 10**30, 2**63, -(2**63),
+    [], [1, 2], ["x"], [{}], {}, {"a": 1}, {"year": 2027},
+]
+
+#: problems that concern the whole file rather than a field (still in the user's terms)
+WHOLE_FILE = (
+    "file is empty", "the top level must be a JSON object", "nesting deeper than", "file is larger than",
+    "file is ", "the file is UTF-", "no file name given",
+)
+
+_SEGMENT = r'(?:[A-Za-z0-9_][\w\-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\]|\.\[key\])'
+_LOCATED = re.compile(rf"^(line \d+ column \d+|byte \d+|{_SEGMENT}(?:\.?{_SEGMENT})*): \S")
+
+
+class Hang(Exception):
+    """The per-case time limit ran out."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: int):
+    """Raise Hang in the main thread after ``seconds`` (POSIX SIGALRM)."""
+
+    def on_alarm(signum, frame):
+        raise Hang(f"no answer within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def run_cli(argv: list[str]) -> tuple[int, str, str]:
+    """planner.cli.main in-process: (exit code, stdout, stderr); any exception propagates (= a traceback)."""
+    from planner.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as e:
+            code = int(e.code)
+    return code, out.getvalue(), err.getvalue()
+
+
+def check_validate(path: Path, seconds: int = 20) -> int:
+    """Assert the contract for ``validate path``; returns the exit code."""
+    with time_limit(seconds):
+        code, _out, err = run_cli(["validate", str(path)])
+    assert code in (0, 2), f"exit {code}: {err}"
+    assert "Traceback" not in err
+    if code == 2:
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        assert lines, "exit 2 without a message"
+        for line in lines:
+            assert line.startswith(f"{path}: "), line
+            problem = line[len(f"{path}: "):]
+            if problem.startswith("warning: "):
+                continue
+            assert _LOCATED.match(problem) or problem.startswith(WHOLE_FILE), f"problem without a location: {problem!r}"
+            assert "set_int_max_str_digits" not in problem and not problem.endswith(" at"), problem
+    return code
+
+
+def check_solve(path: Path, seconds: int = 60, command: tuple[str, ...] = ("solve",)) -> int:
+    """``solve`` (or ``scenarios`` / ``risk -n 2 --workers 1``): exit 0, 1 or 2, no traceback."""
+    with time_limit(seconds):
+        code, _out, err = run_cli([*command, str(path), "--solver", "highs", "--time-limit", "10"])
+    assert code in (0, 1, 2), f"exit {code}: {err}"
+    assert "Traceback" not in err
+    return code
+
+
+# --------------------------------------------------------------------------- strategies
+def _paths(node, prefix=()):
+    """Every (path) to a value inside a JSON document."""
+    out = [prefix] if prefix else []
+    if isinstance(node, dict):
+        for k, v in node.items():
+            out += _paths(v, prefix + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            out += _paths(v, prefix + (i,))
+    return out
+
+
+def mutate(doc: dict, path: tuple, action: str, value) -> dict:
+    doc = copy.deepcopy(doc)
+    node = doc
+    for part in path[:-1]:
+        node = node[part]
+    last = path[-1]
+    if action == "replace":
+        node[last] = value
+    elif action == "delete":
+        del node[last]
+    elif isinstance(node, dict):
+        node[f"unknown_{last}"] = value
+    else:
+        node.append(value)
+    return doc
+
+
+_TEACHING_PATHS = _paths(TEACHING_DOC)
+
+json_scalars = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30)
+json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=25)
+
+@st.composite
+def _mutated_documents(draw):
+    """The teaching chain with one to three fields replaced, deleted or added."""
+    doc = TEACHING_DOC
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _paths(doc) if doc is not TEACHING_DOC else _TEACHING_PATHS
+        if not paths:
+            break
+        doc = mutate(doc, draw(st.sampled_from(paths)), draw(st.sampled_from(["replace", "replace", "delete", "add"])),
+                     draw(st.sampled_from(NASTY) | json_scalars))
+    return doc
+
+
+mutated_documents = _mutated_documents()
+
+random_documents = st.one_of(
+    json_values,
+    st.dictionaries(
+        st.sampled_from(["schema_version", "name", "settings", "facilities", "routes", "markets", "demands",
+                         "platforms", "scenarios", "notes"]) | st.text(max_size=10),
+        json_values,
+        max_size=6,
+    ).map(lambda d: {"schema_version": 3, **d}),
+)
+
+
+def _v1_doc():
+    from .test_migration import V1_DOCUMENT
+
+    return V1_DOCUMENT
+
+
+@st.composite
+def mutated_v1_documents(draw):
+    doc = _v1_doc()
+    path = draw(st.sampled_from(_paths(doc)))
+    return mutate(doc, path, draw(st.sampled_from(["replace", "delete", "add"])), draw(st.sampled_from(NASTY) | json_scalars))
+
+
+@st.composite
+def mutated_bytes(draw):
+    """The teaching file's bytes with a slice replaced (truncation, garbage, an encoding change)."""
+    raw = json.dumps(TEACHING_DOC, indent=1).encode("utf-8")
+    kind = draw(st.sampled_from(["splice", "truncate", "encode"]))
+    if kind == "truncate":
+        return raw[: draw(st.integers(0, len(raw)))]
+    if kind == "encode":
+        return json.dumps(TEACHING_DOC).encode(draw(st.sampled_from(["utf-16-le", "utf-16-be", "utf-32-le", "utf-16", "latin-1", "utf-8-sig"])))
+    at = draw(st.integers(0, len(raw)))
+    length = draw(st.integers(0, 8))
+    return raw[:at] + draw(st.binary(max_size=8) | st.sampled_from([b"\xff", b"\x00", b",", b"}", b"\"", b"\\u", b"NaN", b"9" * 5000])) + raw[at + length:]

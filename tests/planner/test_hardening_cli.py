@@ -133,7 +133,10 @@ def test_class9_time_limited_point_that_fails_verification_is_time_limit(monkeyp
     def stopped_early(lp, solver, time_limit_s, mip_gap, state):
         return RawSolution(RawStatus.FEASIBLE, x=np.full(lp.n_vars, 1e6), seconds=time_limit_s, message="time limit")
 
+    import planner.pipeline.lexicographic as lexicographic
+
     monkeypatch.setattr(pipeline_solve, "solve_lp", stopped_early)
+    monkeypatch.setattr(lexicographic, "solve_lp", stopped_early)  # the priority stages stop early too
     result = solve_project(project, SolveOptions(relax_integers=True, time_limit_s=5))
     assert result.status is Status.TIME_LIMIT
     assert result.message.startswith("The time limit (5 s) ran out before the solver reached a plan that passes verification")

@@ -46,6 +46,7 @@ from .connect_dialog import ConnectDialog
 from .document import Document
 from .inspector import Inspector
 from .locations import target_of
+from .map_view import MapPanel, MapView
 from .settings_panel import SettingsPanel
 from .table_views import FacilitiesTab, ListEditor, ScenariosTab, demand_editor, markets_editor, platforms_editor, routes_editor
 from .validation_panel import ValidationPanel
@@ -115,7 +116,7 @@ class ChainPanel(QWidget):
         self.year_combo.clear()
         for y in s.years:
             self.year_combo.addItem(str(y), y)
-        default = max(s.start_year, min(s.end_year, s.compliance_start_year + 3))
+        default = max(s.start_year, min(s.end_year, s.compliance_start_year))  # the KPI year, as the results
         i = self.year_combo.findData(keep) if keep is not None else -1
         self.year_combo.setCurrentIndex(i if i >= 0 else max(0, self.year_combo.findData(default)))
         self.year_combo.blockSignals(False)
@@ -166,6 +167,11 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.chain_panel = ChainPanel(self.doc)
         self.chain_view: ChainView = self.chain_panel.view
+        self.map_panel = MapPanel(self.doc)
+        self.map_view: MapView = self.map_panel.view
+        # one flow year for the chain and the map
+        self.chain_panel.year_combo.currentIndexChanged.connect(lambda _i: self.map_panel.set_year(self.chain_panel.year()))
+        self.map_panel.year_combo.currentIndexChanged.connect(lambda _i: self.chain_panel.set_year(self.map_panel.year()))
         self.facilities_tab = FacilitiesTab(self.doc)
         self.routes_editor = routes_editor(self.doc, self._new_route)
         self.markets_editor = markets_editor(self.doc)
@@ -174,6 +180,7 @@ class MainWindow(QMainWindow):
         self.scenarios_tab = ScenariosTab(self.doc)
         self.settings_panel = SettingsPanel(self.doc)
         self.tabs.addTab(self.chain_panel, "Chain")
+        self.tabs.addTab(self.map_panel, "Map")
         self.tabs.addTab(self.facilities_tab, "Facilities")
         self.tabs.addTab(self.routes_editor, "Routes")
         self.tabs.addTab(self.markets_editor, "Markets")
@@ -209,13 +216,14 @@ class MainWindow(QMainWindow):
         self._install_solve_and_results()
 
         for w in (self.facilities_tab, self.routes_editor, self.markets_editor, self.demand_editor,
-                  self.platforms_editor, self.scenarios_tab, self.settings_panel, self.chain_view):
+                  self.platforms_editor, self.scenarios_tab, self.settings_panel, self.chain_view, self.map_view):
             w.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
         self.doc.edit_rejected.connect(lambda m: self.show_message(f"Refused: {m}"))
         self.validation.location_activated.connect(self.reveal_location)
         self.validation.problems_changed.connect(self._problems_changed)
         self.chain_view.facility_activated.connect(self._focus_inspector)
+        self.map_view.facility_activated.connect(self._focus_inspector)
 
         self._build_actions()
         self._build_menus()
@@ -299,9 +307,20 @@ class MainWindow(QMainWindow):
         if year_changed is not None:
             year_changed.connect(self.chain_panel.set_year)
         set_flow_year = getattr(dashboard, "set_flow_year", None)
+        combo = getattr(dashboard, "flow_year_combo", None)
         if callable(set_flow_year):
-            self.chain_panel.year_combo.currentIndexChanged.connect(
-                lambda _i: set_flow_year(self.chain_panel.year()) if self.chain_panel.year() else None)
+            def push(_i: int) -> None:  # only years the dashboard's plan has (none before a solve)
+                y = self.chain_panel.year()
+                if y is not None and (combo is None or combo.findData(y) >= 0) and getattr(dashboard, "flow_year", y) != y:
+                    set_flow_year(y)
+            self.chain_panel.year_combo.currentIndexChanged.connect(push)
+        if combo is not None:
+            # a new plan: the chain and the map show the year the dashboard opens on (the KPI year)
+            def follow(_r: Any) -> None:
+                y = getattr(dashboard, "flow_year", None)
+                if y is not None:
+                    self.chain_panel.set_year(y)
+            self.doc.result_changed.connect(follow)
         return dashboard
 
     def _result_ready(self, result: Any) -> None:
@@ -342,7 +361,8 @@ class MainWindow(QMainWindow):
         self.act_delete_facility = self._action("&Delete facility", self.delete_selected_facility, None,
                                                 "Delete the selected facility and its routes")
         self.act_validate = self._action("&Validate now", self.validation.refresh, "F7", "Re-run every check")
-        self.act_fit = self._action("&Fit chain", self.chain_view.fit, "Ctrl+0", "Zoom to show the whole chain")
+        self.act_fit = self._action("&Fit to window", self._fit_current, "Ctrl+0",
+                                    "Zoom to show the whole chain (or all facilities on the map)")
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -562,6 +582,8 @@ class MainWindow(QMainWindow):
     def add_facility(self) -> None:
         f = self.chain_view.add_facility(self._stage_for_new())
         self._focus_inspector(f)
+        if self.tabs.currentWidget() is self.map_panel:  # on the map: the next click places it
+            self.map_view.start_placing(f)
 
     def _stage_for_new(self) -> Any:
         from models.vocab import Stage
@@ -593,6 +615,9 @@ class MainWindow(QMainWindow):
             return
         self.doc.remove_facility(f)
         self.show_message(f"Deleted {f.id} and its routes (Undo brings them back)")
+
+    def _fit_current(self) -> None:
+        (self.map_view if self.tabs.currentWidget() is self.map_panel else self.chain_view).fit()
 
     def _focus_inspector(self, _facility: Any = None) -> None:
         self.inspector_dock.show()

@@ -182,10 +182,11 @@ def test_chain_panel_year_follows_the_horizon_and_the_result(qtbot):
     panel = ChainPanel(doc)
     qtbot.addWidget(panel)
     years = [panel.year_combo.itemData(i) for i in range(panel.year_combo.count())]
-    assert years == list(range(2026, 2036)) and panel.year() == 2030
+    # opens on the compliance year 2027, the year the results dashboard opens on
+    assert years == list(range(2026, 2036)) and panel.year() == 2027
     assert not panel.year_combo.isEnabled()  # no plan yet
     doc.set_field(doc.project.settings, "end_year", 2040)
-    assert panel.year_combo.itemData(panel.year_combo.count() - 1) == 2040 and panel.year() == 2030
+    assert panel.year_combo.itemData(panel.year_combo.count() - 1) == 2040 and panel.year() == 2027
     result = PlanResult(status=Status.OPTIMAL, message="ok", solver="test",
                         flows=[Flow("kmp", "noveon", "ndpr_metal", 2031, "clean", 10.0)])
     doc.set_result(result)

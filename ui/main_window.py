@@ -19,10 +19,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -240,6 +245,13 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_counts()
         self._problems_changed(self.validation.problems)
+
+        # Ctrl+Z / Ctrl+Shift+Z undo the project from anywhere, also from a text field
+        self._undo_filter_installed = False
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+            self._undo_filter_installed = True
 
         self.autosave_timer = QTimer(self)
         self.autosave_timer.timeout.connect(self.autosave_now)
@@ -670,6 +682,32 @@ class MainWindow(QMainWindow):
                           "<b>mine2magnet</b><br>Plan a China-free rare-earth mine-to-magnet supply chain "
                           "(10 U.S.C. 4872 / DFARS 252.225-7052 from 1 January 2027).")
 
+    # ------------------------------------------------------- undo anywhere
+    _TEXT_EDITORS = (QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """Text fields of this window do not swallow Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y.
+
+        Qt asks the focused widget first (ShortcutOverride) and a line edit claims the undo keys
+        for its own text. Here the claim is refused, so the window's Undo / Redo act on the project
+        from anywhere. Only typing not yet committed (the field still being edited) is undone by
+        the field itself first.
+        """
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and isinstance(obj, self._TEXT_EDITORS) and isinstance(obj, QWidget) and self.isAncestorOf(obj):
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            redo = event.matches(QKeySequence.StandardKey.Redo) or (
+                event.key() in (Qt.Key.Key_Z, Qt.Key.Key_Y)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if undo or redo:
+                line = obj if isinstance(obj, QLineEdit) else getattr(obj, "lineEdit", lambda: None)()
+                typing = isinstance(line, QLineEdit) and line.isModified() and not line.isReadOnly()
+                if undo and typing and line.isUndoAvailable():
+                    return False  # the field first reverts what was typed and not committed
+                event.ignore()
+                return True
+        return super().eventFilter(obj, event)
+
     # ---------------------------------------------------------- lifecycle
     def _restore_geometry(self) -> None:
         s = recovery.app_settings()
@@ -700,6 +738,11 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop timers and background work; remove this session's autosave (a clean exit)."""
         self.autosave_timer.stop()
+        if self._undo_filter_installed:
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self)
+            self._undo_filter_installed = False
         self.validation.stop()
         stop = getattr(self.solve_panel, "shutdown", None)
         if callable(stop):

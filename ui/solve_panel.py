@@ -264,7 +264,12 @@ class SolvePanel(QWidget):
     @property
     def is_out_of_date(self) -> bool:
         """True when a result is shown and the inputs changed after it was solved."""
-        return self.last_result is not None and self._revision() != self.result_revision
+        if self.last_result is None:
+            return False
+        stale = getattr(self.document, "result_is_stale", None)  # by content: undo back = current
+        if isinstance(stale, bool) and getattr(self.document, "result", None) is self.last_result:
+            return stale
+        return self._revision() != self.result_revision
 
     @property
     def current_solve(self) -> BackgroundSolve | None:
@@ -369,6 +374,9 @@ class SolvePanel(QWidget):
         solve.thread_finished.connect(lambda s=solve: self._on_thread_finished(s))
         self._solve = solve
         self._solve_revision = self._revision()
+        digest = getattr(self.document, "input_digest", None)
+        if callable(digest):
+            digest()  # remembers the solved inputs' digest for this revision
         self.log_view.clear()
         scenario = self.scenario_combo.currentText()
         self.log_view.appendPlainText(

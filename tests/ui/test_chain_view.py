@@ -77,10 +77,14 @@ def test_selecting_a_node_selects_the_facility_and_the_inspector_edits_it(view, 
     assert inspector.form.commit(spec, "13000") is True
     assert mt_weld.capacity_tpy == 13000
     assert inspector.form.commit(spec, "-3") is False
-    assert mt_weld.capacity_tpy == 13000 and not inspector.form.error.isHidden()
-    assert "must be >= 0" in inspector.form.error.text()
+    # refused in plain words right under the field, and the stored value is kept
+    assert mt_weld.capacity_tpy == 13000
+    assert inspector.form.error_text("capacity_tpy") == \
+        "Capacity (t/yr) cannot be negative. -3 was not stored; it stays 13,000."
+    assert inspector.form.editors["capacity_tpy"].text() == "13,000"
     assay = next(s for s in inspector.form.specs if s.attr == "assay")
     assert inspector.form.commit(assay, "ndpr: 0.3, dy: 0.01")
+    assert inspector.form.error_text("capacity_tpy") == ""  # a stored edit clears the refusal
     assert mt_weld.assay == {Element.NDPR: 0.3, Element.DY: 0.01}
     assert not inspector.form.commit(assay, "ndpr: 0.9, dy: 0.2")  # shares add up to more than 1
     assert mt_weld.assay == {Element.NDPR: 0.3, Element.DY: 0.01}

@@ -194,3 +194,4 @@ def test_main_window_has_map_tab_sharing_selection_and_year(qtbot, monkeypatch):
     assert w.chain_panel.year() == 2029
     close_window(w)
 
+

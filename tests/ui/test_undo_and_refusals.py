@@ -75,3 +75,20 @@ def test_undo_back_to_the_solved_inputs_clears_the_out_of_date_mark(qtbot, doc):
     assert doc.result_is_stale
     doc.set_field(kmp, "capacity_tpy", 1300.0)  # typed back by hand: the same inputs
     assert not doc.result_is_stale
+
+
+def test_names_not_ids(doc):
+    from ui.names import base_scenario_name, investment_name, investment_text, scenario_name
+    from ui.validation_panel import ValidationPanel, _field_words
+
+    p = doc.project
+    assert investment_text(3068.4, 2026) == "3,068 t/yr \u00b7 online 2026"
+    assert base_scenario_name(p) == "Base case" == scenario_name(p, None) == scenario_name(p, "base")
+    assert scenario_name(p, "delays") == "Projects 2 years late"
+    opt = p.facility("mt-weld").options[0]
+    assert investment_name(p, "mt-weld", opt.id) == f"Mt Weld mine: {opt.name}"
+    assert _field_words("options[0].max_add_tpy") == "option 1, max add (t/yr)"
+    panel = ValidationPanel(doc)
+    assert panel._where("facilities[1].capacity_tpy") == "Mt Weld mine (facility): capacity (t/yr)"
+    assert panel._where("settings.end_year") == "Settings: end year"
+    panel.deleteLater()

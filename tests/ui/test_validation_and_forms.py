@@ -54,7 +54,10 @@ def test_panel_refreshes_debounced_after_a_change(qtbot):
     locations = [p.location for p in panel.problems]
     assert locations == ["routes[4].to_id", "routes[5].to_id"]
     assert panel.tree.topLevelItemCount() == 2
-    assert panel.tree.topLevelItem(0).text(1) == f"routes[4] ({doc.project.routes[4].id}).to_id"
+    # where, in words: the route's ends by name (an unknown end by its id), then the field; the raw location in the tooltip
+    src = doc.project.facility(doc.project.routes[4].from_id).name
+    assert panel.tree.topLevelItem(0).text(1) == f"{src} \u2192 no-such-plant (route): to id"
+    assert panel.tree.topLevelItem(0).toolTip(1) == "routes[4].to_id"
     assert "2 error(s)" in panel.summary.text()
     doc.undo_stack.undo()
     doc.undo_stack.undo()

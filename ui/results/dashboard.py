@@ -374,7 +374,9 @@ class ResultsDashboard(QWidget):
     @staticmethod
     def _scenario_label(project: Project, result: PlanResult) -> str:
         if not result.scenario or result.scenario == "base":
-            return "base project"
+            from ..names import base_scenario_name
+
+            return base_scenario_name(project)
         try:
             sc = project.scenario(result.scenario)
             return f"scenario {sc.name or sc.id}"

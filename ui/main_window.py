@@ -90,12 +90,32 @@ class ChainPanel(QWidget):
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Zoom to show the whole chain (Ctrl+wheel zooms)")
         self.fit_button.clicked.connect(self.view.fit)
-        hint = QLabel("<span style='color:#666'>Right-click to add or delete; Shift+drag from one node to "
-                      "another to connect them; double-click to edit.</span>")
+        hint = QLabel("<span style='color:#666'>Drag a node to move it; Shift+drag to another to connect; "
+                      "right-click to add or delete.</span>")
+        hint.setToolTip("Right-click to add or delete; Shift+drag from one node to another (or drag from its "
+                        "right-hand port) to connect them; double-click to edit; Ctrl+wheel zooms.")
+        from models.vocab import Material, Stage
+
+        from .fields import label_of
+
+        self.material_combo = QComboBox()
+        self.material_combo.setToolTip("Show the routes of one material only")
+        self.material_combo.addItem("All materials", None)
+        for m in Material:
+            self.material_combo.addItem(label_of(m), m.value)
+        self.stage_combo = QComboBox()
+        self.stage_combo.setToolTip("Highlight one stage and the routes from and to it")
+        self.stage_combo.addItem("All stages", None)
+        for st in Stage:
+            self.stage_combo.addItem(label_of(st), st)
+        for combo in (self.material_combo, self.stage_combo):
+            combo.currentIndexChanged.connect(
+                lambda _i: self.view.set_filter(self.material_combo.currentData(), self.stage_combo.currentData()))
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 4, 8, 0)
-        bar.addWidget(hint)
-        bar.addStretch(1)
+        bar.addWidget(hint, 1)
+        bar.addWidget(self.material_combo)
+        bar.addWidget(self.stage_combo)
         bar.addWidget(self.flow_note)
         bar.addWidget(QLabel("Flows in"))
         bar.addWidget(self.year_combo)

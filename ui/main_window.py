@@ -764,6 +764,9 @@ class MainWindow(QMainWindow):
                 app.removeEventFilter(self)
             self._undo_filter_installed = False
         self.validation.stop()
+        wait_export = getattr(self.results_dashboard, "wait_export", None)
+        if callable(wait_export):
+            wait_export()  # let a workbook being written finish (never a half-written file)
         stop = getattr(self.solve_panel, "shutdown", None)
         if callable(stop):
             stop()  # cancels a running solve and waits for its thread

@@ -394,8 +394,12 @@ class RouteEdge(QGraphicsPathItem):
         stroker.setWidth(max(8.0, self.width + 4))
         return stroker.createStroke(self.path())
 
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._update_pen()  # blue when selected (the pen is not rebuilt on every paint)
+        return super().itemChange(change, value)
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        self._update_pen()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self.pen())
         painter.setBrush(Qt.BrushStyle.NoBrush)

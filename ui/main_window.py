@@ -248,6 +248,9 @@ class MainWindow(QMainWindow):
         self.validation.location_activated.connect(self.reveal_location)
         self.validation.problems_changed.connect(self._problems_changed)
         self.chain_view.facility_activated.connect(self._focus_inspector)
+        self._inspector_auto_hidden = False
+        self.tabs.currentChanged.connect(lambda _i: self._adapt_docks())
+        self.doc.current_facility_changed.connect(lambda _f: self._adapt_docks())
         self.map_view.facility_activated.connect(self._focus_inspector)
 
         self._build_actions()
@@ -647,6 +650,20 @@ class MainWindow(QMainWindow):
             return
         self.doc.remove_facility(f)
         self.show_message(f"Deleted {f.id} and its routes (Undo brings them back)")
+
+    def _adapt_docks(self) -> None:
+        """On the results, comparison and risk tabs an empty inspector steps aside (the solve
+        panel and its log get the right column); it comes back on the editing tabs or when a
+        facility is selected. A dock the user closed stays closed."""
+        analysis = [self.results_dashboard, *self.analysis_panels]
+        on_analysis = any(self.tabs.currentWidget() is w for w in analysis if w is not None)
+        idle = self.doc.current_facility is None
+        if on_analysis and idle and self.inspector_dock.isVisible() and not self.inspector_dock.isFloating():
+            self.inspector_dock.hide()
+            self._inspector_auto_hidden = True
+        elif self._inspector_auto_hidden and (not on_analysis or not idle):
+            self.inspector_dock.show()
+            self._inspector_auto_hidden = False
 
     def _fit_current(self) -> None:
         (self.map_view if self.tabs.currentWidget() is self.map_panel else self.chain_view).fit()

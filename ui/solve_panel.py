@@ -217,6 +217,7 @@ class SolvePanel(QWidget):
         self.log_view.setMaximumBlockCount(LOG_MAX_LINES)
         self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.log_view.setMinimumHeight(110)  # room for several lines of the solver log
         self.log_view.setPlaceholderText("The solver log appears here while a solve runs.")
 
         layout = QVBoxLayout(self)

@@ -195,3 +195,29 @@ def test_main_window_has_map_tab_sharing_selection_and_year(qtbot, monkeypatch):
     close_window(w)
 
 
+
+
+def test_empty_inspector_steps_aside_on_results_tabs(qtbot):
+    from tests.ui.helpers import close_window
+    from ui.main_window import MainWindow
+
+    w = MainWindow(demo_project())
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.inspector_dock.isVisible()
+    w.tabs.setCurrentWidget(w.results_dashboard)
+    assert not w.inspector_dock.isVisible()  # nothing selected: the solve panel gets the column
+    w.doc.set_current_facility(w.doc.project.facility("kmp"))
+    assert w.inspector_dock.isVisible()  # a selection brings it back
+    w.doc.set_current_facility(None)
+    w.tabs.setCurrentWidget(w.chain_panel)
+    w.tabs.setCurrentWidget(w.analysis_panels[0])
+    assert not w.inspector_dock.isVisible()
+    w.tabs.setCurrentWidget(w.facilities_tab)
+    assert w.inspector_dock.isVisible()
+    w.inspector_dock.close()  # closed by the user: stays closed
+    w.tabs.setCurrentWidget(w.results_dashboard)
+    w.tabs.setCurrentWidget(w.chain_panel)
+    assert not w.inspector_dock.isVisible()
+    close_window(w)

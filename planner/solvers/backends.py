@@ -185,6 +185,26 @@ def _kill_cbc_children() -> None:
             pass
 
 
+def line_buffered_cbc(cbc_path: str, folder: str) -> str | None:
+    """A tiny wrapper script that runs CBC with a line-buffered stdout (``stdbuf -oL``).
+
+    PuLP sends CBC's output to the log file; writing to a file, CBC's C stdio buffers it in
+    4 KiB blocks, so the log would arrive in one lump at the end. ``stdbuf`` (coreutils) makes
+    it line buffered and the log streams while CBC runs. None where ``stdbuf`` or a POSIX shell
+    is missing (Windows, macOS without coreutils): then the log arrives as before.
+    """
+    import shutil
+
+    stdbuf = shutil.which("stdbuf")
+    if os.name != "posix" or stdbuf is None or not os.path.exists("/bin/sh"):
+        return None
+    path = os.path.join(folder, "cbc")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f'#!/bin/sh\nexec "{stdbuf}" -oL -eL "{cbc_path}" "$@"\n')
+    os.chmod(path, 0o755)
+    return path
+
+
 def _tail(path: str, stop: threading.Event, state: SolveState, sink: list[str]) -> None:
     """Forward new lines of the CBC log file to the state until ``stop`` is set."""
     pos = 0
@@ -253,8 +273,10 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
 
     fd, log_path = tempfile.mkstemp(prefix="m2m_cbc_", suffix=".log")
     os.close(fd)
+    wrapper_dir = tempfile.mkdtemp(prefix="m2m_cbc_")
+    cbc_path = line_buffered_cbc(pulp.PULP_CBC_CMD.pulp_cbc_path, wrapper_dir) or pulp.PULP_CBC_CMD.pulp_cbc_path
     solver = pulp.COIN_CMD(
-        path=pulp.PULP_CBC_CMD.pulp_cbc_path,
+        path=cbc_path,
         msg=False,
         timeLimit=float(time_limit_s),
         gapRel=float(mip_gap),
@@ -295,6 +317,9 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
         state.cancel_hooks.remove(_kill_cbc_children)
         stop.set()
         tail.join()
+        import shutil
+
+        shutil.rmtree(wrapper_dir, ignore_errors=True)
         try:
             os.unlink(log_path)
         except OSError:

@@ -179,7 +179,8 @@ def _kill_cbc_children() -> None:
 
     for child in psutil.Process(os.getpid()).children(recursive=True):
         try:
-            if "cbc" in child.name().lower():
+            # also the line-buffering wrapper (sh / stdbuf) in the instant before it becomes cbc
+            if "cbc" in child.name().lower() or any("cbc" in part.lower() for part in child.cmdline()[:3]):
                 child.kill()
         except psutil.Error:
             pass

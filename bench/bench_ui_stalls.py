@@ -1,6 +1,7 @@
 """Benchmark (not a test): the longest event-loop stall of the desktop app during a planner's steps.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui_stalls.py [PROJECT] [--risk-n 8] [--workers 1]
+        [--skip-analysis]
 
 A QTimer fires every 5 ms on the GUI thread; the gap between two ticks minus 5 ms is how long the
 event loop could not run (the window was frozen). For each step: opening the sample, solving it,
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("project", nargs="?", default=str(SAMPLE))
     parser.add_argument("--risk-n", type=int, default=8, help="Monte Carlo samples in the risk step")
     parser.add_argument("--workers", type=int, default=1, help="risk workers")
+    parser.add_argument("--skip-analysis", action="store_true", help="skip the (long) comparison and risk steps")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -135,15 +137,17 @@ def main(argv: list[str] | None = None) -> int:
     window.tabs.setCurrentWidget(window.map_panel)
     step("show the map with the year's flows", lambda: None, lambda: True)
 
-    compare = next(p for p in window.analysis_panels if type(p).__name__ == "ScenarioCompareView")
-    window.tabs.setCurrentWidget(compare)
-    step("compare all scenarios", lambda: compare.start(), lambda: not compare.is_running())
+    if not args.skip_analysis:
+        compare = next(p for p in window.analysis_panels if type(p).__name__ == "ScenarioCompareView")
+        window.tabs.setCurrentWidget(compare)
+        step("compare all scenarios", lambda: compare.start(), lambda: not compare.is_running())
 
-    risk = next(p for p in window.analysis_panels if type(p).__name__ == "RiskPanel")
-    window.tabs.setCurrentWidget(risk)
-    risk.n_spin.setValue(args.risk_n)
-    risk.workers_spin.setValue(args.workers)
-    step(f"risk, {args.risk_n} samples, {args.workers} worker(s)", lambda: risk.start(), lambda: not risk.is_running())
+        risk = next(p for p in window.analysis_panels if type(p).__name__ == "RiskPanel")
+        window.tabs.setCurrentWidget(risk)
+        risk.n_spin.setValue(args.risk_n)
+        risk.workers_spin.setValue(args.workers)
+        step(f"risk, {args.risk_n} samples, {args.workers} worker(s)", lambda: risk.start(),
+             lambda: not risk.is_running())
 
     out = Path(home) / "plan.xlsx"
     dash = window.results_dashboard

@@ -269,11 +269,14 @@ class MainWindow(QMainWindow):
         self._update_counts()
         self._problems_changed(self.validation.problems)
 
-        # Ctrl+Z / Ctrl+Shift+Z undo the project from anywhere, also from a text field
+        # Ctrl+Z / Ctrl+Shift+Z undo the project from anywhere, also from a text field: the text
+        # field that has the focus gets this window as event filter (only that one, so Python
+        # does not see every event of the application)
         self._undo_filter_installed = False
+        self._filtered_editor: QWidget | None = None
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
             self._undo_filter_installed = True
 
         self.autosave_timer = QTimer(self)
@@ -722,6 +725,17 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------- undo anywhere
     _TEXT_EDITORS = (QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit)
 
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._filtered_editor is not None:
+            try:
+                self._filtered_editor.removeEventFilter(self)
+            except RuntimeError:  # already deleted
+                pass
+            self._filtered_editor = None
+        if isinstance(new, self._TEXT_EDITORS) and self.isAncestorOf(new):
+            new.installEventFilter(self)
+            self._filtered_editor = new
+
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         """Text fields of this window do not swallow Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y.
 
@@ -777,8 +791,9 @@ class MainWindow(QMainWindow):
         self.autosave_timer.stop()
         if self._undo_filter_installed:
             app = QApplication.instance()
-            if app is not None:
-                app.removeEventFilter(self)
+            if isinstance(app, QApplication):
+                app.focusChanged.disconnect(self._focus_changed)
+            self._focus_changed(None, None)
             self._undo_filter_installed = False
         self.validation.stop()
         wait_export = getattr(self.results_dashboard, "wait_export", None)

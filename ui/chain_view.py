@@ -148,7 +148,6 @@ class FacilityNode(QGraphicsRectItem):
         self.invest_online = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
         self._hover = False
@@ -156,11 +155,11 @@ class FacilityNode(QGraphicsRectItem):
         self.edges: list[RouteEdge] = []  # arrows from or to this node (re-drawn when it moves)
         self.refresh(covered)
 
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
-            for edge in self.edges:
-                edge.reroute()
-        return super().itemChange(change, value)
+    def reroute_edges(self) -> None:
+        """Arrows follow the node after it moved (no itemChange override: that would call
+        Python for every change of every node)."""
+        for edge in self.edges:
+            edge.reroute()
 
     def refresh(self, covered: bool) -> None:
         """Re-read the facility (capacity, status, flags...) after an edit; repaint."""
@@ -662,7 +661,8 @@ class ChainView(QGraphicsView):
         scene.addItem(glow)
         text("new investment in the plan", x + 28, y2)
         # materials: the arrow colours (only those the routes carry)
-        used = [m for m in Material if any(r.material is m for r in project.routes)]
+        present = {r.material for r in project.routes}
+        used = [m for m in Material if m in present]
         y3 = y2 + 24
         x = text("Materials:", 0, y3, bold) + 10
         for m in used:
@@ -685,6 +685,7 @@ class ChainView(QGraphicsView):
             want = QPointF(*layout[fid]) if fid in layout else self._auto_pos.get(fid)
             if want is not None and node.pos() != want:
                 node.setPos(want)
+                node.reroute_edges()
         self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-30, -20, 30, 30))
 
     def set_filter(self, material: str | None = None, stage: Stage | None = None) -> None:
@@ -826,6 +827,12 @@ class ChainView(QGraphicsView):
             event.accept()
             return
         super().mouseMoveEvent(event)
+        if self._press_pos:  # dragging nodes: their arrows follow
+            for fid, p in self._press_pos.items():
+                node = self.nodes.get(fid)
+                if node is not None and node.pos() != getattr(node, "_drawn_at", p):
+                    node._drawn_at = QPointF(node.pos())
+                    node.reroute_edges()
 
     def mouseReleaseEvent(self, event: Any) -> None:
         if self._drag_source is None and self._press_pos:

@@ -43,7 +43,6 @@ from PySide6.QtWidgets import (
 
 from models.io import ProjectFileError, load_project, save_project
 from models.project import Project
-from models.validation import validate_project
 
 from . import dialogs, recovery
 from .chain_view import ChainView
@@ -526,7 +525,8 @@ class MainWindow(QMainWindow):
         self.doc.set_project(project, str(Path(path).resolve()))
         self._autosaved_revision = self.doc.revision
         recovery.add_recent_file(path)
-        errors = [p for p in validate_project(project) if p.severity == "error"]
+        self.validation.refresh()  # once, now (not again after the debounce): the count below
+        errors = [p for p in self.validation.problems if p.severity == "error"]
         if errors:
             self.validation_dock.show()
             self.show_message(f"Opened {Path(path).name}: {len(errors)} problem(s) to fix, see Validation", 15000)

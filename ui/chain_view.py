@@ -330,14 +330,18 @@ class RouteEdge(QGraphicsPathItem):
 
     def _tip(self) -> None:
         r = self.route
-        tip = f"route {r.id}: {label_of(r.material)}<br>{r.from_id} \u2192 {r.to_id}"
+        a, b = self.src.facility, self.dst.facility
+        tip = (f"<b>{_esc(a.name or a.id)} \u2192 {_esc(b.name or b.id)}</b><br>{label_of(r.material)}"
+               f"<br><span style='color:#777'>route {_esc(r.id)}</span>")
         if r.transport_usd_per_t is not None:
             tip += f"<br>transport {fmt_number(r.transport_usd_per_t)} $/t"
         if r.capacity_tpy is not None:
             tip += f"<br>capacity {fmt_number(r.capacity_tpy)} t/yr"
-        if self.tonnes is not None:
+        if self.tonnes is not None and self.tonnes > 1e-9:
             tip += f"<br><b>flow {fmt_number(round(self.tonnes, 1))} t</b>"
-        self.setToolTip(tip)
+        if tip != getattr(self, "_tip_text", None):  # setToolTip is not free: 387 arrows per year change
+            self._tip_text = tip
+            self.setToolTip(tip)
 
     def set_emphasis(self, emphasis: int, many: bool = False) -> None:
         if (emphasis, many) != (self.emphasis, self._many):
@@ -358,6 +362,10 @@ class RouteEdge(QGraphicsPathItem):
             alpha = min(alpha, 0.12)
         colour.setAlphaF(alpha)
         width = self.width + (1.4 if self.emphasis > 0 else 0.0)
+        key = (colour.rgba(), width, self.isSelected())
+        if key == getattr(self, "_pen_key", None):
+            return  # unchanged: setPen would re-measure the item for nothing
+        self._pen_key = key
         pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         if self.isSelected():
             pen.setColor(QColor("#0a58ca"))
@@ -378,7 +386,9 @@ class RouteEdge(QGraphicsPathItem):
         else:
             self.width = 1.0 + 11.0 * math.sqrt(tonnes / max_tonnes)
         # routes with flow this year are drawn above unused ones (which are faint)
-        self.setZValue((1.5 if self.emphasis > 0 else 1.0) + (0.3 if tonnes is not None and tonnes > 1e-9 else 0.0))
+        z = (1.5 if self.emphasis > 0 else 1.0) + (0.3 if tonnes is not None and tonnes > 1e-9 else 0.0)
+        if z != self.zValue():
+            self.setZValue(z)
         self._update_pen()
         self._tip()
         self.update()

@@ -85,7 +85,7 @@ def unproject(point: QPointF) -> tuple[float, float]:
     return lat, lon
 
 
-def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, steps: int = 48) -> list[tuple[float, float]]:
+def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, steps: int = 0) -> list[tuple[float, float]]:
     """Points (lat, lon) along the great circle from 1 to 2 (spherical linear interpolation).
 
     p(t) = [sin((1-t) w) a + sin(t w) b] / sin(w), a, b unit vectors, w the angle between them.
@@ -99,6 +99,7 @@ def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, steps: int 
     w = math.acos(dot)
     if w < 1e-9:
         return [(lat1, lon1), (lat2, lon2)]
+    steps = steps or max(4, min(48, int(math.degrees(w) / 3)))  # about one point per 3 degrees
     out = []
     for k in range(steps + 1):
         t = k / steps

@@ -206,7 +206,7 @@ class Document(QObject):
         old = getattr(obj, field)
         if new == old and type(new) is type(old):
             return None
-        label = text or f"Set {field}"
+        label = text or f"Edit {field.replace('_', ' ')}"
         if isinstance(obj, Facility) and field == "id" and obj in self._project.facilities:
             with self.macro(f"Rename facility {old} to {new}"):
                 self.undo_stack.push(SetFieldCommand(self, obj, field, old, new, label))

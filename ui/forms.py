@@ -165,9 +165,24 @@ class BoundForm(QWidget):
             self.message.emit(f"Refused: {text}")
             self.reload()
             self.editors[spec.attr].setFocus()
+            self._reveal(spec.attr)
             return False
         self.clear_errors()
         return True
+
+    def _reveal(self, attr: str) -> None:
+        """Scroll the enclosing scroll area (the inspector's) so the field and its message show."""
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QScrollArea
+
+        w = self.parentWidget()
+        while w is not None and not isinstance(w, QScrollArea):
+            w = w.parentWidget()
+        if w is not None:
+            area, row = w, self.rows[attr]
+            area.ensureWidgetVisible(row, 10, 30)
+            # again after the layout grew; bound to the area, so nothing runs once it is gone
+            QTimer.singleShot(0, area, lambda: area.ensureWidgetVisible(row, 10, 30))
 
     def clear_errors(self) -> None:
         """Hide every inline refusal (after a stored edit or another target)."""

@@ -35,6 +35,7 @@ def test_ctrl_z_in_an_inspector_field_undoes_the_project(qtbot):
 
     w = MainWindow(demo_project())
     qtbot.addWidget(w)
+    w.resize(1200, 800)  # the capacity row starts below the inspector's visible part
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()
@@ -57,6 +58,9 @@ def test_ctrl_z_in_an_inspector_field_undoes_the_project(qtbot):
     qtbot.keyClick(edit, Qt.Key.Key_Return)
     assert kmp.capacity_tpy == 2500
     assert w.inspector.form.error_text("capacity_tpy").startswith("Capacity (t/yr) cannot be negative")
+    # and it is on screen: the inspector scrolled to the field and its message
+    inline = w.inspector.form.field_errors["capacity_tpy"]
+    qtbot.waitUntil(lambda: not inline.visibleRegion().isEmpty())
     close_window(w)
 
 

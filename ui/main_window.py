@@ -89,8 +89,7 @@ class ChainPanel(QWidget):
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Zoom to show the whole chain (Ctrl+wheel zooms)")
         self.fit_button.clicked.connect(self.view.fit)
-        hint = QLabel("<span style='color:#666'>Drag a node to move it; Shift+drag to another to connect; "
-                      "right-click to add or delete.</span>")
+        hint = QLabel("<span style='color:#666'>Drag: move \u00b7 Shift+drag: connect \u00b7 right-click: more</span>")
         hint.setToolTip("Right-click to add or delete; Shift+drag from one node to another (or drag from its "
                         "right-hand port) to connect them; double-click to edit; Ctrl+wheel zooms.")
         from models.vocab import Material, Stage

@@ -284,6 +284,7 @@ class MapView(QGraphicsView):
 
     facility_activated = Signal(object)  # double-click on a marker
     placing_changed = Signal(object)  # the facility waiting for a click, or None
+    flows_drawn = Signal()  # the arcs were (re)drawn
     message = Signal(str)
 
     def __init__(self, doc: Document, parent: QWidget | None = None):
@@ -411,6 +412,7 @@ class MapView(QGraphicsView):
         self.arcs.clear()
         result, year = self._result, self._year
         if result is None or not getattr(result, "has_plan", False) or year is None:
+            self.flows_drawn.emit()
             return
         by_id = {f.id: f for f in self.doc.project.facilities}
         pairs: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
@@ -429,6 +431,7 @@ class MapView(QGraphicsView):
             arc = FlowArc(by_id[a], by_id[b], by_material, biggest)
             scene.addItem(arc)
             self.arcs.append(arc)
+        self.flows_drawn.emit()
 
     def flow_tonnes(self) -> dict[tuple[str, str], float]:
         """Drawn arcs as {(from id, to id): tonnes}."""
@@ -654,6 +657,7 @@ class MapPanel(QWidget):
         self.year_combo.currentIndexChanged.connect(lambda _i: self._update_flows())
         self.material_combo.currentIndexChanged.connect(lambda _i: self._update_flows())
         self.view.placing_changed.connect(self._placing_changed)
+        self.view.flows_drawn.connect(self._update_note)
         doc.result_changed.connect(lambda _r: self._update_flows())
         doc.project_replaced.connect(self._fill_years)
         doc.current_facility_changed.connect(lambda _f: self._update_note())

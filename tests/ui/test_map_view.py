@@ -221,3 +221,15 @@ def test_empty_inspector_steps_aside_on_results_tabs(qtbot):
     w.tabs.setCurrentWidget(w.chain_panel)
     assert not w.inspector_dock.isVisible()
     close_window(w)
+
+
+def test_a_facility_losing_its_coordinates_drops_its_marker_and_arcs(qtbot, panel, doc):
+    doc.set_result(_result())
+    panel.set_year(2030)
+    assert "2 flows, 500 t" in panel.note.text()
+    doc.set_field(doc.project.facility("lynas-lamp"), "lat", None)
+    qtbot.waitUntil(lambda: "lynas-lamp" not in panel.view.markers)
+    assert panel.view.flow_tonnes() == pytest.approx({("kmp", "noveon"): 400.0})
+    assert "1 facility without coordinates" in panel.note.text() and "plan out of date" in panel.note.text()
+    doc.undo_stack.undo()  # back to the solved inputs: current again, both arcs
+    qtbot.waitUntil(lambda: "2 flows, 500 t" in panel.note.text())

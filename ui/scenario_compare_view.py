@@ -160,7 +160,9 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         if cancelled:
             self.status_label.setText(f"Cancelled: {len(results)} scenario(s) solved before the stop are shown.")
         elif failed:
-            self.status_label.setText(f"{len(results)} scenario(s) solved; no plan for: {', '.join(failed)}.")
+            project = getattr(self, "_project", None) or self.document.project
+            self.status_label.setText(f"{len(results)} scenario(s) solved; no plan for: "
+                                      f"{', '.join(scenario_name(project, f) for f in failed)}.")
         else:
             self.status_label.setText(f"{len(results)} scenario(s) solved. Costs are discounted $M without the "
                                       "unmet-demand penalty; tinted cells differ from base.")

@@ -5,8 +5,8 @@
     python3.11 tasks.py test [ARGS]     # venv + packages, then the whole test suite and the layer check
 
 The virtual environment lives in ``.venv`` and is (re)installed when pyproject.toml changes.
-On Linux, Qt needs a few system libraries (EGL, GL, xkbcommon, fontconfig, D-Bus); when one is
-missing and this runs as root with apt-get, they are installed, otherwise the command to install
+On Linux, Qt needs a few system libraries (EGL, GL, xkbcommon, fontconfig, D-Bus and the xcb
+libraries of its X11 plugin: xcb-cursor, xcb-icccm, xcb-keysyms, ...); when one is missing and this runs as root with apt-get, they are installed, otherwise the command to install
 them is printed.
 """
 
@@ -27,7 +27,12 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 STAMP = VENV / ".installed"
 SAMPLE = ROOT / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"
 QT_LIBS = {"EGL": "libegl1", "GL": "libgl1", "xkbcommon": "libxkbcommon0", "fontconfig": "libfontconfig1",
-           "dbus-1": "libdbus-1-3", "glib-2.0": "libglib2.0-0", "X11": "libx11-6"}
+           "dbus-1": "libdbus-1-3", "glib-2.0": "libglib2.0-0", "X11": "libx11-6",
+           # what Qt 6's xcb platform plugin loads (it aborts at start when one is missing)
+           "xcb-cursor": "libxcb-cursor0", "xcb-icccm": "libxcb-icccm4", "xcb-keysyms": "libxcb-keysyms1",
+           "xcb-image": "libxcb-image0", "xcb-render-util": "libxcb-render-util0", "xcb-randr": "libxcb-randr0",
+           "xcb-shape": "libxcb-shape0", "xcb-xkb": "libxcb-xkb1", "xkbcommon-x11": "libxkbcommon-x11-0",
+           "xcb-xfixes": "libxcb-xfixes0", "xcb-sync": "libxcb-sync1", "xcb-shm": "libxcb-shm0"}
 
 
 def run(cmd: list[str], **kw) -> None:

@@ -397,6 +397,8 @@ def project_to_json(project: Project) -> str:
     """Serialise with stable key order (schema order), 2-space indent, UTF-8, trailing newline."""
     data = project.model_dump(mode="python")
     data["schema_version"] = SCHEMA_VERSION
+    if not data.get("chain_layout"):
+        data.pop("chain_layout", None)  # optional; files without dragged nodes stay as they were
     data = _sort_year_keys(data)
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_enum_value)
     return text + "\n"

@@ -158,7 +158,10 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
-    """Version 3 only adds optional fields whose defaults keep the version-2 meaning."""
+    """Version 3 only adds optional fields whose defaults keep the version-2 meaning.
+
+    - ``chain_layout``: positions of facilities dragged in the desktop chain view (empty = automatic).
+    """
     data["schema_version"] = 3
     return data
 

@@ -525,6 +525,9 @@ class Project(_Model):
     scenarios: list[Scenario] = Field(default_factory=list, max_length=1_000)
     notes: Text = ""
     sources: list[Source] = Field(default_factory=list)
+    #: where the planner dragged facilities in the desktop chain view: facility id -> (x, y) in
+    #: the view's scene units; empty = automatic stage-column layout (not written when empty)
+    chain_layout: dict[str, tuple[float, float]] = Field(default_factory=dict, max_length=20_000)
 
     def facility(self, facility_id: str) -> Facility:
         for f in self.facilities:

@@ -105,12 +105,13 @@ STATUS_PEN = {
     Status.PLANNED: (Qt.PenStyle.DashLine, 1.8),
     Status.CONCEPT: (Qt.PenStyle.DotLine, 1.8),
 }
+#: one clearly different colour per material (Tableau-style hues; oxides warm, metals cool)
 MATERIAL_COLOURS = {
-    Material.CONCENTRATE: "#8d6e63", Material.MIXED_CARBONATE: "#a1887f",
-    Material.NDPR_OXIDE: "#ef6c00", Material.DY_OXIDE: "#f9a825", Material.TB_OXIDE: "#c0ca33",
-    Material.SM_OXIDE: "#fb8c00", Material.NDPR_METAL: "#1565c0", Material.DY_METAL: "#0277bd",
-    Material.TB_METAL: "#00838f", Material.SM_METAL: "#3949ab", Material.COBALT: "#00897b",
-    Material.NDFEB_SCRAP: "#757575", Material.NDFEB_MAGNET: "#6a1b9a", Material.SMCO_MAGNET: "#ad1457",
+    Material.CONCENTRATE: "#8c564b", Material.MIXED_CARBONATE: "#c49a6c",
+    Material.NDPR_OXIDE: "#ff7f0e", Material.DY_OXIDE: "#bcbd22", Material.TB_OXIDE: "#17becf",
+    Material.SM_OXIDE: "#e377c2", Material.NDPR_METAL: "#1f77b4", Material.DY_METAL: "#2ca02c",
+    Material.TB_METAL: "#9467bd", Material.SM_METAL: "#d62728", Material.COBALT: "#393b79",
+    Material.NDFEB_SCRAP: "#7f7f7f", Material.NDFEB_MAGNET: "#111111", Material.SMCO_MAGNET: "#ad1457",
 }
 INVEST_COLOUR = QColor("#1b9e4b")
 #: arrows at least this wide (px, i.e. flows of >= ~10 % of the year's largest) carry a tonnes label
@@ -146,11 +147,19 @@ class FacilityNode(QGraphicsRectItem):
         self.investment: str = ""  # "+1,000 t/yr from 2029" when the plan invests here
         self.invest_online = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
         self._hover = False
         self._base_tooltip = ""
+        self.edges: list[RouteEdge] = []  # arrows from or to this node (re-drawn when it moves)
         self.refresh(covered)
+
+    def reroute_edges(self) -> None:
+        """Arrows follow the node after it moved (no itemChange override: that would call
+        Python for every change of every node)."""
+        for edge in self.edges:
+            edge.reroute()
 
     def refresh(self, covered: bool) -> None:
         """Re-read the facility (capacity, status, flags...) after an edit; repaint."""
@@ -314,21 +323,31 @@ class RouteEdge(QGraphicsPathItem):
         self.setPath(path)
         self._end, self._angle = b, path.angleAtPercent(1.0)
 
+    def reroute(self) -> None:
+        """Follow the ends after a node moved."""
+        self.prepareGeometryChange()
+        self._build_path()
+
     def _tip(self) -> None:
         r = self.route
-        tip = f"route {r.id}: {label_of(r.material)}<br>{r.from_id} \u2192 {r.to_id}"
+        a, b = self.src.facility, self.dst.facility
+        tip = (f"<b>{_esc(a.name or a.id)} \u2192 {_esc(b.name or b.id)}</b><br>{label_of(r.material)}"
+               f"<br><span style='color:#777'>route {_esc(r.id)}</span>")
         if r.transport_usd_per_t is not None:
             tip += f"<br>transport {fmt_number(r.transport_usd_per_t)} $/t"
         if r.capacity_tpy is not None:
             tip += f"<br>capacity {fmt_number(r.capacity_tpy)} t/yr"
-        if self.tonnes is not None:
+        if self.tonnes is not None and self.tonnes > 1e-9:
             tip += f"<br><b>flow {fmt_number(round(self.tonnes, 1))} t</b>"
-        self.setToolTip(tip)
+        if tip != getattr(self, "_tip_text", None):  # setToolTip is not free: 387 arrows per year change
+            self._tip_text = tip
+            self.setToolTip(tip)
 
     def set_emphasis(self, emphasis: int, many: bool = False) -> None:
         if (emphasis, many) != (self.emphasis, self._many):
             self.emphasis, self._many = emphasis, many
-            self.setZValue(1.5 if emphasis > 0 else 1)
+            flows = self.tonnes is not None and self.tonnes > 1e-9
+            self.setZValue((1.5 if emphasis > 0 else 1.0) + (0.3 if flows else 0.0))
             self._update_pen()
             self.update()
 
@@ -343,6 +362,10 @@ class RouteEdge(QGraphicsPathItem):
             alpha = min(alpha, 0.12)
         colour.setAlphaF(alpha)
         width = self.width + (1.4 if self.emphasis > 0 else 0.0)
+        key = (colour.rgba(), width, self.isSelected())
+        if key == getattr(self, "_pen_key", None):
+            return  # unchanged: setPen would re-measure the item for nothing
+        self._pen_key = key
         pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
         if self.isSelected():
             pen.setColor(QColor("#0a58ca"))
@@ -362,6 +385,10 @@ class RouteEdge(QGraphicsPathItem):
             self.width = 1.0
         else:
             self.width = 1.0 + 11.0 * math.sqrt(tonnes / max_tonnes)
+        # routes with flow this year are drawn above unused ones (which are faint)
+        z = (1.5 if self.emphasis > 0 else 1.0) + (0.3 if tonnes is not None and tonnes > 1e-9 else 0.0)
+        if z != self.zValue():
+            self.setZValue(z)
         self._update_pen()
         self._tip()
         self.update()
@@ -376,8 +403,12 @@ class RouteEdge(QGraphicsPathItem):
         stroker.setWidth(max(8.0, self.width + 4))
         return stroker.createStroke(self.path())
 
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
+        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
+            self._update_pen()  # blue when selected (the pen is not rebuilt on every paint)
+        return super().itemChange(change, value)
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        self._update_pen()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self.pen())
         painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -393,11 +424,19 @@ class RouteEdge(QGraphicsPathItem):
         painter.drawPolygon(QPolygonF([tip, left, right]))
         if self.tonnes is not None and self.tonnes > 1e-9 and self.width >= LABEL_MIN_WIDTH:
             font = QFont()
-            font.setPointSizeF(7.5)
+            font.setPointSizeF(8.5)
+            font.setBold(True)
             painter.setFont(font)
-            painter.setPen(self.colour.darker(150))
+            text = f"{fmt_number(float(round(self.tonnes)))} t"
+            fm = QFontMetrics(font)
             mid = self.path().pointAtPercent(0.5)
-            painter.drawText(mid + QPointF(4, -4), f"{fmt_number(float(round(self.tonnes)))} t")
+            box = QRectF(mid.x() - fm.horizontalAdvance(text) / 2 - 3, mid.y() - fm.height() / 2 - 1,
+                         fm.horizontalAdvance(text) + 6, fm.height() + 2)
+            painter.setPen(QPen(self.colour, 1))
+            painter.setBrush(QBrush(QColor(255, 255, 255, 235)))
+            painter.drawRoundedRect(box, 3, 3)  # a white plate keeps the label readable over arrows
+            painter.setPen(QColor("#1a1a1a"))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
 
 class ChainView(QGraphicsView):
@@ -425,6 +464,10 @@ class ChainView(QGraphicsView):
         self._drag_source: FacilityNode | None = None
         self._drag_line: QGraphicsPathItem | None = None
         self._column_x: list[float] = []  # left edge of each stage column (scene x)
+        self._auto_pos: dict[str, QPointF] = {}  # where each node sits without a dragged position
+        self._press_pos: dict[str, QPointF] = {}
+        self._material_filter: str | None = None
+        self._stage_filter: Stage | None = None
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(0)
@@ -448,6 +491,7 @@ class ChainView(QGraphicsView):
 
     def _project_replaced(self) -> None:
         self._fitted = False
+        self._auto_pos.clear()  # a new project is laid out afresh
         self._result = None
         self.rebuild()
 
@@ -464,6 +508,8 @@ class ChainView(QGraphicsView):
         """Redraw all only when the layout changes; otherwise refresh the one node or arrow."""
         if isinstance(obj, Facility):
             if attr in self.LAYOUT_FIELDS:
+                if attr == "stage":  # to its new column: forget where it sat
+                    self._auto_pos.pop(obj.id, None)
                 self.schedule_rebuild()
             else:
                 self._refresh_node(obj)
@@ -476,6 +522,8 @@ class ChainView(QGraphicsView):
                         edge.refresh()
         elif attr == "covered_countries":
             self.schedule_rebuild()
+        elif obj is self.doc.project and attr == "chain_layout":
+            self._apply_layout()
 
     def _refresh_node(self, facility: Facility) -> None:
         node = self.nodes.get(facility.id)
@@ -500,7 +548,12 @@ class ChainView(QGraphicsView):
                 columns[COLUMN_OF.get(f.stage, 0)].append(f)
             stage_rank = {s: i for i, s in enumerate(Stage)}
             counts = [len(columns.get(c, [])) for c in range(len(COLUMNS))]
-            self._cap = cap = rows_per_column(counts, *self._view_size())
+            cap = rows_per_column(counts, *self._view_size())
+            if cap != self._cap:
+                self._auto_pos.clear()  # another fit of columns: lay out afresh
+            self._cap = cap
+            keep = dict(self._auto_pos)  # nodes already on screen stay where they are
+            new_nodes: list[tuple[FacilityNode, int]] = []
             self._column_x = []
             x = 0.0
             for c, (title, _stages) in enumerate(COLUMNS):
@@ -518,13 +571,28 @@ class ChainView(QGraphicsView):
                     if f.id in self.nodes:  # duplicate id: the validation panel reports it
                         continue
                     node = FacilityNode(f, is_covered(f, covered))
-                    node.setPos(x + (r // cap) * SUB_GAP, TOP + (r % cap) * ROW_GAP)
+                    if keep and f.id not in keep:
+                        new_nodes.append((node, c))  # placed below its column, the others stay
+                    node.setPos(keep.get(f.id, QPointF(x + (r // cap) * SUB_GAP, TOP + (r % cap) * ROW_GAP)))
                     scene.addItem(node)
                     self.nodes[f.id] = node
                 subs = max(1, math.ceil(len(facs) / cap))
                 self._column_x.append(x)
                 x += subs * SUB_GAP + COL_SPACE
             tallest = min(cap, max(counts, default=1))
+            for node, c in new_nodes:
+                left = self._column_x[c]
+                right = left + (self._column_x[c + 1] - COL_SPACE if c + 1 < len(self._column_x) else left + NODE_W)
+                below = [n.pos().y() for n in self.nodes.values()
+                         if n is not node and n.facility.id in keep and left - 1 <= n.pos().x() < right]
+                node.setPos(left, (max(below) + ROW_GAP) if below else TOP)
+            self._auto_pos = {fid: QPointF(n.pos()) for fid, n in self.nodes.items()}
+            layout = project.chain_layout
+            for fid, node in self.nodes.items():
+                if fid in layout:
+                    node.setPos(*layout[fid])
+            tallest = max(tallest, int(max(((n.pos().y() - TOP) / ROW_GAP + 1 for n in self.nodes.values()),
+                                           default=1)))
             lanes: dict[tuple[str, str], int] = defaultdict(int)
             for route in project.routes:
                 src, dst = self.nodes.get(route.from_id), self.nodes.get(route.to_id)
@@ -537,6 +605,8 @@ class ChainView(QGraphicsView):
                 edge = RouteEdge(route, src, dst, lane)
                 scene.addItem(edge)
                 self.edges.append(edge)
+                src.edges.append(edge)
+                dst.edges.append(edge)
             self._add_legend(TOP + max(tallest, 1) * ROW_GAP + 20, max(x - COL_SPACE, 900.0))
             current = self.doc.current_facility
             if current is not None and current.id in self.nodes and self.nodes[current.id].facility is current:
@@ -546,6 +616,7 @@ class ChainView(QGraphicsView):
             self._syncing = False
         if self._result is not None and self._year is not None:
             self.show_flows(self._result, self._year)
+        self._apply_filter()
         rect = scene.itemsBoundingRect().adjusted(-30, -20, 30, 30)
         scene.setSceneRect(rect)
         if not self._fitted and self.isVisible():
@@ -599,6 +670,52 @@ class ChainView(QGraphicsView):
         glow.setPen(QPen(INVEST_COLOUR, 3))
         scene.addItem(glow)
         text("new investment in the plan", x + 28, y2)
+        # materials: the arrow colours (only those the routes carry)
+        present = {r.material for r in project.routes}
+        used = [m for m in Material if m in present]
+        y3 = y2 + 24
+        x = text("Materials:", 0, y3, bold) + 10
+        for m in used:
+            label_w = QFontMetrics(small).horizontalAdvance(label_of(m))
+            if x + 32 + label_w > max_width:
+                x, y3 = 80.0, y3 + 20
+            line = QGraphicsPathItem()
+            path = QPainterPath(QPointF(x, y3 + 8))
+            path.lineTo(x + 24, y3 + 8)
+            line.setPath(path)
+            line.setPen(QPen(QColor(MATERIAL_COLOURS[m]), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            scene.addItem(line)
+            x += 30 + text(label_of(m), x + 30, y3) + 14
+
+    # ------------------------------------------------------ layout and filters
+    def _apply_layout(self) -> None:
+        """Put every node where ``project.chain_layout`` says, else where the layout put it."""
+        layout = self.doc.project.chain_layout
+        for fid, node in self.nodes.items():
+            want = QPointF(*layout[fid]) if fid in layout else self._auto_pos.get(fid)
+            if want is not None and node.pos() != want:
+                node.setPos(want)
+                node.reroute_edges()
+        self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-30, -20, 30, 30))
+
+    def set_filter(self, material: str | None = None, stage: Stage | None = None) -> None:
+        """Show only routes of ``material``; with ``stage``, only that stage's facilities stand out
+        (others faded) and only routes from or to them are drawn. None = all."""
+        self._material_filter, self._stage_filter = material, stage
+        self._apply_filter()
+
+    def _apply_filter(self) -> None:
+        material, stage = self._material_filter, self._stage_filter
+        for node in self.nodes.values():
+            node.setOpacity(1.0 if stage is None or node.facility.stage is stage else 0.3)
+        for edge in self.edges:
+            ok = material is None or edge.route.material.value == material
+            if ok and stage is not None:
+                ok = stage in (edge.src.facility.stage, edge.dst.facility.stage)
+            edge.setVisible(ok)
+
+    def visible_routes(self) -> list[Route]:
+        return [e.route for e in self.edges if e.isVisible()]
 
     def fit(self) -> None:
         """Zoom to show the whole chain (never magnify beyond 100 %)."""
@@ -694,7 +811,23 @@ class ChainView(QGraphicsView):
             self.viewport().setCursor(Qt.CursorShape.CrossCursor)
             event.accept()
             return
+        self._press_pos = {fid: QPointF(n.pos()) for fid, n in self.nodes.items()} if node is not None else {}
         super().mousePressEvent(event)
+
+    def _commit_moves(self) -> None:
+        """Nodes dragged since the press keep their place: one undoable 'Move' in chain_layout."""
+        before, self._press_pos = self._press_pos, {}
+        moved = [fid for fid, p in before.items() if fid in self.nodes and self.nodes[fid].pos() != p]
+        if not moved:
+            return
+        layout = dict(self.doc.project.chain_layout)
+        for fid in moved:
+            p = self.nodes[fid].pos()
+            layout[fid] = (round(p.x(), 1), round(p.y(), 1))
+        f = self.nodes[moved[0]].facility
+        name = f.name or f.id if len(moved) == 1 else f"{len(moved)} facilities"
+        self.doc.set_field(self.doc.project, "chain_layout", layout, text=f"Move {name}")
+        self._apply_layout()
 
     def mouseMoveEvent(self, event: Any) -> None:
         if self._drag_source is not None and self._drag_line is not None:
@@ -704,8 +837,18 @@ class ChainView(QGraphicsView):
             event.accept()
             return
         super().mouseMoveEvent(event)
+        if self._press_pos:  # dragging nodes: their arrows follow
+            for fid, p in self._press_pos.items():
+                node = self.nodes.get(fid)
+                if node is not None and node.pos() != getattr(node, "_drawn_at", p):
+                    node._drawn_at = QPointF(node.pos())
+                    node.reroute_edges()
 
     def mouseReleaseEvent(self, event: Any) -> None:
+        if self._drag_source is None and self._press_pos:
+            super().mouseReleaseEvent(event)
+            self._commit_moves()
+            return
         if self._drag_source is not None:
             source = self._drag_source
             self._drag_source = None
@@ -811,7 +954,15 @@ class ChainView(QGraphicsView):
                     add.setDefaultAction(act)
             menu.addSeparator()
             menu.addAction("Fit to window", self.fit)
+            if self.doc.project.chain_layout:
+                menu.addAction("Arrange automatically (forget dragged places)", self.arrange_automatically)
         exec_menu(menu, event.globalPos())
+
+    def arrange_automatically(self) -> None:
+        """Back to the stage-column layout (undoable)."""
+        self.doc.set_field(self.doc.project, "chain_layout", {}, text="Arrange the chain automatically")
+        self._auto_pos.clear()
+        self.rebuild()
 
     def column_at(self, x: float) -> int:
         """Index of the stage column under scene x (for 'Add facility' in the context menu)."""

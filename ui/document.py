@@ -23,6 +23,7 @@ Signals (for table models, the chain view, the solve and results panels):
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 from typing import Any, Iterator
 
@@ -78,6 +79,8 @@ class Document(QObject):
         self._revision = 0
         self._result: Any = None
         self._result_revision: int | None = None
+        self._result_digest: str | None = None
+        self._digests: dict[int, str] = {}  # revision -> digest of the inputs (computed on demand)
         self._current_facility: Facility | None = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
@@ -111,7 +114,8 @@ class Document(QObject):
         if modified:
             self.undo_stack.resetClean()
         self.set_path(path)
-        self._result, self._result_revision = None, None
+        self._result, self._result_revision, self._result_digest = None, None, None
+        self._digests.clear()
         self.project_replaced.emit()
         self.result_changed.emit(None)
         self._touch()
@@ -137,13 +141,40 @@ class Document(QObject):
 
     @property
     def result_is_stale(self) -> bool:
-        """True when inputs changed after the stored result was solved."""
-        return self._result is not None and self._result_revision != self._revision
+        """True when the inputs differ from those the stored result was solved from.
+
+        Compared by content (``input_digest``), so undoing back to the solved inputs (or typing
+        the old value back) makes the result current again; without a digest of the solved
+        inputs, any change after the solve makes it stale.
+        """
+        if self._result is None or self._result_revision == self._revision:
+            return False
+        if self._result_digest is None:
+            return True
+        return self.input_digest() != self._result_digest
+
+    def input_digest(self) -> str:
+        """SHA-1 of the project's JSON at the current revision (cached; about 1 ms on the sample)."""
+        d = self._digests.get(self._revision)
+        if d is None:
+            d = hashlib.sha1(self._project.model_dump_json().encode("utf-8")).hexdigest()
+            if len(self._digests) > 64:
+                self._digests.clear()
+            self._digests[self._revision] = d
+        return d
 
     def set_result(self, result: Any, revision: int | None = None) -> None:
-        """Store a PlanResult solved from inputs at ``revision`` (default: the current one)."""
+        """Store a PlanResult solved from inputs at ``revision`` (default: the current one).
+
+        A solve should call ``input_digest()`` when it starts, so that a result arriving after
+        further edits can still be recognised as current once those edits are undone.
+        """
         self._result = result
         self._result_revision = self._revision if revision is None else revision
+        if self._result_revision == self._revision:
+            self._result_digest = self.input_digest()
+        else:
+            self._result_digest = self._digests.get(self._result_revision)
         self.result_changed.emit(result)
 
     # ------------------------------------------------------------- selection
@@ -175,7 +206,7 @@ class Document(QObject):
         old = getattr(obj, field)
         if new == old and type(new) is type(old):
             return None
-        label = text or f"Set {field}"
+        label = text or f"Edit {field.replace('_', ' ')}"
         if isinstance(obj, Facility) and field == "id" and obj in self._project.facilities:
             with self.macro(f"Rename facility {old} to {new}"):
                 self.undo_stack.push(SetFieldCommand(self, obj, field, old, new, label))

@@ -66,9 +66,22 @@ def enum_value(v: Any) -> Any:
     return v.value if isinstance(v, Enum) else v
 
 
+#: vocabulary whose words alone would misspell chemistry ("ndpr oxide") or read backwards
+_LABELS = {
+    "ndpr_oxide": "NdPr oxide", "dy_oxide": "Dy oxide", "tb_oxide": "Tb oxide", "sm_oxide": "Sm oxide",
+    "ndpr_metal": "NdPr metal", "dy_metal": "Dy metal", "tb_metal": "Tb metal", "sm_metal": "Sm metal",
+    "ndfeb_scrap": "NdFeB scrap", "ndfeb_magnet": "NdFeB magnets", "smco_magnet": "SmCo magnets",
+    "magnet_ndfeb": "NdFeB magnets", "magnet_smco": "SmCo magnets",
+}
+
+
 def label_of(v: Any) -> str:
-    """'magnet_ndfeb' -> 'magnet ndfeb' (vocabulary shown as words)."""
-    return "" if v is None else str(enum_value(v)).replace("_", " ")
+    """Vocabulary shown as words: 'mixed_carbonate' -> 'mixed carbonate', 'ndpr_metal' -> 'NdPr metal',
+    'magnet_ndfeb' -> 'NdFeB magnets'."""
+    if v is None:
+        return ""
+    value = str(enum_value(v))
+    return _LABELS.get(value, value.replace("_", " "))
 
 
 def country_label(code: str) -> str:
@@ -202,7 +215,7 @@ class FieldSpec:
             if not s and k == "opt_enum":
                 return None
             for c in self.choices:
-                if s in (str(enum_value(c)), label_of(c)):
+                if s.lower() in (str(enum_value(c)).lower(), label_of(c).lower(), str(enum_value(c)).replace("_", " ")):
                     return c
             raise ValueError(f"{s!r} is not one of: {', '.join(label_of(c) for c in self.choices)}")
         if k == "country":

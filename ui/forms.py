@@ -1,12 +1,15 @@
 """A form bound to one domain object: one editor per FieldSpec, every commit an undo command.
 
 Text fields commit when editing finishes (Enter or focus out), pickers and check boxes at
-once. A refused value shows its message under the form (and in ``message``), and the editor
-goes back to the stored value: nothing invalid is ever stored.
+once. A refused value is explained in plain words right under its field ("Capacity (t/yr)
+cannot be negative: -3 was not stored, it stays 13,000"), the field is outlined red, and the
+editor goes back to the stored value: nothing invalid is ever stored. The same text goes to
+``message`` (the status bar) and ``error`` (the last refusal).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from PySide6.QtCore import Signal
@@ -14,7 +17,46 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEd
 
 from .delegates import choice_combo, country_combo
 from .document import Document
-from .fields import FieldSpec, enum_value
+from .fields import FieldSpec, enum_value, fmt_number
+
+_PYDANTIC_PLAIN = (
+    (re.compile(r"^Input should be a valid (number|integer)\b.*", re.I),
+     lambda m: "must be a number" if m.group(1).lower() == "number" else "must be a whole number"),
+    (re.compile(r"^Input should be (.*)$", re.I), lambda m: f"must be {m.group(1)}"),
+    (re.compile(r"^String should have at most (\d+) characters?$", re.I), lambda m: f"is too long (at most {m.group(1)} characters)"),
+    (re.compile(r"^String should have at least (\d+) characters?$", re.I), lambda m: f"must have at least {m.group(1)} character(s)"),
+)
+
+
+def plain_refusal(message: str, field_label: str, labels: dict[str, str] | None = None) -> str:
+    """A refused edit in plain words: ``capacity_tpy: must be >= 0`` -> ``Capacity (t/yr) cannot be
+    negative``; field names inside the message (``end_year must be >= start_year``) become their
+    labels (``End year must be at least Start year``)."""
+    labels = labels or {}
+    out = []
+    for part in [p.strip() for p in message.split("; ") if p.strip()]:
+        loc, sep, rest = part.partition(": ")
+        if sep and " " not in loc:  # a location prefix such as capacity_tpy or facilities[3].lat
+            part = rest
+        for rx, fn in _PYDANTIC_PLAIN:
+            m = rx.match(part)
+            if m:
+                part = fn(m)
+                break
+        part = re.sub(r"must be >= 0(?![.\d])", "cannot be negative", part)
+        part = re.sub(r">=\s*", "at least ", part)
+        part = re.sub(r"<=\s*", "at most ", part)
+        part = re.sub(r"(?<![<>])>\s*", "more than ", part)
+        part = re.sub(r"(?<![<>])<\s*", "less than ", part)
+        for attr, label in sorted(labels.items(), key=lambda kv: -len(kv[0])):
+            part = re.sub(rf"\b{re.escape(attr)}\b", label, part)
+        if any(part.startswith(lab) for lab in [field_label, *labels.values()]):
+            out.append(part)  # already names its field(s)
+        elif re.match(r"^(must|cannot|is|are|should|has|needs)\b", part):
+            out.append(f"{field_label} {part}")
+        else:
+            out.append(f"{field_label}: {part}" if part else field_label)
+    return "; ".join(out) or message
 
 
 class BoundForm(QWidget):
@@ -30,6 +72,9 @@ class BoundForm(QWidget):
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self._loading = False
+        self.rows: dict[str, QWidget] = {}  # the form row of each field: editor + inline refusal
+        self.field_errors: dict[str, QLabel] = {}
+        self.labels = {s.attr: s.header.splitlines()[0] for s in specs}
         for spec in specs:
             w = self._make_editor(spec)
             w.setMinimumWidth(120)
@@ -39,7 +84,19 @@ class BoundForm(QWidget):
             label = QLabel(spec.header.replace("\n", " "))
             if spec.tooltip:
                 label.setToolTip(spec.tooltip)
-            self.form.addRow(label, w)
+            row = QWidget()
+            row_layout = QVBoxLayout(row)
+            row_layout.setContentsMargins(0, 0, 0, 0)
+            row_layout.setSpacing(2)
+            row_layout.addWidget(w)
+            inline = QLabel()
+            inline.setWordWrap(True)
+            inline.setStyleSheet("color: #b00020;")
+            inline.hide()
+            row_layout.addWidget(inline)
+            self.rows[spec.attr] = row
+            self.field_errors[spec.attr] = inline
+            self.form.addRow(label, row)
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b00020;")
@@ -85,20 +142,60 @@ class BoundForm(QWidget):
         obj = self.target()
         if self._loading or obj is None or spec.readonly:
             return False
+        label = self.labels[spec.attr]
         try:
             value = spec.new_field_value(obj, raw)
         except ValueError as e:
-            message = f"{spec.header.splitlines()[0]}: {e}"
+            message = f"{label}: {e}"
+            plain = message
         else:
-            message = self.doc.set_field(obj, spec.attr, value, f"Edit {spec.header.splitlines()[0]}")
+            message = self.doc.set_field(obj, spec.attr, value, f"Edit {label}")
+            plain = plain_refusal(message, label, self.labels) if message else ""
         if message:
-            self.error.setText(f"Refused: {message}")
-            self.error.show()
-            self.message.emit(f"Refused: {message}")
+            typed = raw if isinstance(raw, str) else fmt_number(raw) if isinstance(raw, (int, float)) else str(raw)
+            kept = self._text_for(spec, obj) or "empty"
+            text = f"{plain}. {typed.strip() or 'An empty value'} was not stored; it stays {kept}."
+            self.clear_errors()
+            inline = self.field_errors[spec.attr]
+            inline.setText(text)
+            inline.setToolTip(f"Refused: {message}")
+            inline.show()
+            self.editors[spec.attr].setStyleSheet("border: 1.5px solid #b00020;")
+            self.error.setText(text)
+            self.message.emit(f"Refused: {text}")
             self.reload()
+            self.editors[spec.attr].setFocus()
+            self._reveal(spec.attr)
             return False
-        self.error.hide()
+        self.clear_errors()
         return True
+
+    def _reveal(self, attr: str) -> None:
+        """Scroll the enclosing scroll area (the inspector's) so the field and its message show."""
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QScrollArea
+
+        w = self.parentWidget()
+        while w is not None and not isinstance(w, QScrollArea):
+            w = w.parentWidget()
+        if w is not None:
+            area, row = w, self.rows[attr]
+            area.ensureWidgetVisible(row, 10, 30)
+            # again after the layout grew; bound to the area, so nothing runs once it is gone
+            QTimer.singleShot(0, area, lambda: area.ensureWidgetVisible(row, 10, 30))
+
+    def clear_errors(self) -> None:
+        """Hide every inline refusal (after a stored edit or another target)."""
+        self.error.clear()
+        for attr, inline in self.field_errors.items():
+            if not inline.isHidden():
+                inline.hide()
+                self.editors[attr].setStyleSheet("")
+
+    def error_text(self, attr: str) -> str:
+        """The inline refusal shown under ``attr`` ('' when none)."""
+        inline = self.field_errors[attr]
+        return "" if inline.isHidden() else inline.text()
 
     def reload(self) -> None:
         """Show the target's stored values (after load, undo, another view's edit)."""

@@ -99,6 +99,7 @@ class Inspector(QWidget):
     def __init__(self, doc: Document, parent: QWidget | None = None):
         super().__init__(parent)
         self.doc = doc
+        self._shown: Facility | None = None
         self.header = QLabel()
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.RichText)
@@ -137,6 +138,9 @@ class Inspector(QWidget):
 
     def refresh(self, *_: Any) -> None:
         f: Facility | None = self.doc.current_facility
+        if f is not self._shown:  # another facility: an old refusal no longer applies
+            self.form.clear_errors()
+            self._shown = f
         self.form.reload()
         self.form.setVisible(f is not None)
         self.sources.reload()
@@ -145,10 +149,10 @@ class Inspector(QWidget):
             self.header.setText("<span style='color:#666'>Select a facility in the chain view or the "
                                 "Facilities table to see and edit it here.</span>")
             for attr in _STAGE_ROWS:
-                self.form.form.setRowVisible(self.form.editors[attr], False)
+                self.form.form.setRowVisible(self.form.rows[attr], False)
             return
         for attr, applies in _STAGE_ROWS.items():
-            self.form.form.setRowVisible(self.form.editors[attr], applies(f.stage))
+            self.form.form.setRowVisible(self.form.rows[attr], applies(f.stage))
         covered = f.country in self.doc.project.settings.covered_countries
         flags = []
         if covered:
@@ -177,7 +181,7 @@ class Inspector(QWidget):
             supply += f"<div style='color:#555'>Defense qualification: {lag} yr after first output</div>"
         self.header.setText(
             f"<div style='font-size:13pt'><b>{_esc(f.name or f.id)}</b></div>"
-            f"<div>{label_of(f.stage)} &middot; {label_of(f.status)} &middot; {country_label(f.country)}</div>"
+            f"<div>{label_of(f.stage)} \u00b7 {label_of(f.status)} \u00b7 {country_label(f.country)}</div>"
             f"<div style='color:#555'>Capacity unit: {CAPACITY_BASIS[f.stage]}</div>"
             f"<div style='color:#555'>Uses: {uses}<br>Makes: {makes}</div>"
             f"{options}{supply}<div>{compliance}</div>"

@@ -19,10 +19,15 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QByteArray, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
     QComboBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -38,7 +43,6 @@ from PySide6.QtWidgets import (
 
 from models.io import ProjectFileError, load_project, save_project
 from models.project import Project
-from models.validation import validate_project
 
 from . import dialogs, recovery
 from .chain_view import ChainView
@@ -46,6 +50,7 @@ from .connect_dialog import ConnectDialog
 from .document import Document
 from .inspector import Inspector
 from .locations import target_of
+from .map_view import MapPanel, MapView
 from .settings_panel import SettingsPanel
 from .table_views import FacilitiesTab, ListEditor, ScenariosTab, demand_editor, markets_editor, platforms_editor, routes_editor
 from .validation_panel import ValidationPanel
@@ -84,12 +89,31 @@ class ChainPanel(QWidget):
         self.fit_button = QPushButton("Fit")
         self.fit_button.setToolTip("Zoom to show the whole chain (Ctrl+wheel zooms)")
         self.fit_button.clicked.connect(self.view.fit)
-        hint = QLabel("<span style='color:#666'>Right-click to add or delete; Shift+drag from one node to "
-                      "another to connect them; double-click to edit.</span>")
+        hint = QLabel("<span style='color:#666'>Drag: move \u00b7 Shift+drag: connect \u00b7 right-click: more</span>")
+        hint.setToolTip("Right-click to add or delete; Shift+drag from one node to another (or drag from its "
+                        "right-hand port) to connect them; double-click to edit; Ctrl+wheel zooms.")
+        from models.vocab import Material, Stage
+
+        from .fields import label_of
+
+        self.material_combo = QComboBox()
+        self.material_combo.setToolTip("Show the routes of one material only")
+        self.material_combo.addItem("All materials", None)
+        for m in Material:
+            self.material_combo.addItem(label_of(m), m.value)
+        self.stage_combo = QComboBox()
+        self.stage_combo.setToolTip("Highlight one stage and the routes from and to it")
+        self.stage_combo.addItem("All stages", None)
+        for st in Stage:
+            self.stage_combo.addItem(label_of(st), st)
+        for combo in (self.material_combo, self.stage_combo):
+            combo.currentIndexChanged.connect(
+                lambda _i: self.view.set_filter(self.material_combo.currentData(), self.stage_combo.currentData()))
         bar = QHBoxLayout()
         bar.setContentsMargins(8, 4, 8, 0)
-        bar.addWidget(hint)
-        bar.addStretch(1)
+        bar.addWidget(hint, 1)
+        bar.addWidget(self.material_combo)
+        bar.addWidget(self.stage_combo)
         bar.addWidget(self.flow_note)
         bar.addWidget(QLabel("Flows in"))
         bar.addWidget(self.year_combo)
@@ -115,7 +139,7 @@ class ChainPanel(QWidget):
         self.year_combo.clear()
         for y in s.years:
             self.year_combo.addItem(str(y), y)
-        default = max(s.start_year, min(s.end_year, s.compliance_start_year + 3))
+        default = max(s.start_year, min(s.end_year, s.compliance_start_year))  # the KPI year, as the results
         i = self.year_combo.findData(keep) if keep is not None else -1
         self.year_combo.setCurrentIndex(i if i >= 0 else max(0, self.year_combo.findData(default)))
         self.year_combo.blockSignals(False)
@@ -166,6 +190,11 @@ class MainWindow(QMainWindow):
         self.tabs.setDocumentMode(True)
         self.chain_panel = ChainPanel(self.doc)
         self.chain_view: ChainView = self.chain_panel.view
+        self.map_panel = MapPanel(self.doc)
+        self.map_view: MapView = self.map_panel.view
+        # one flow year for the chain and the map
+        self.chain_panel.year_combo.currentIndexChanged.connect(lambda _i: self.map_panel.set_year(self.chain_panel.year()))
+        self.map_panel.year_combo.currentIndexChanged.connect(lambda _i: self.chain_panel.set_year(self.map_panel.year()))
         self.facilities_tab = FacilitiesTab(self.doc)
         self.routes_editor = routes_editor(self.doc, self._new_route)
         self.markets_editor = markets_editor(self.doc)
@@ -174,6 +203,7 @@ class MainWindow(QMainWindow):
         self.scenarios_tab = ScenariosTab(self.doc)
         self.settings_panel = SettingsPanel(self.doc)
         self.tabs.addTab(self.chain_panel, "Chain")
+        self.tabs.addTab(self.map_panel, "Map")
         self.tabs.addTab(self.facilities_tab, "Facilities")
         self.tabs.addTab(self.routes_editor, "Routes")
         self.tabs.addTab(self.markets_editor, "Markets")
@@ -209,13 +239,17 @@ class MainWindow(QMainWindow):
         self._install_solve_and_results()
 
         for w in (self.facilities_tab, self.routes_editor, self.markets_editor, self.demand_editor,
-                  self.platforms_editor, self.scenarios_tab, self.settings_panel, self.chain_view):
+                  self.platforms_editor, self.scenarios_tab, self.settings_panel, self.chain_view, self.map_view):
             w.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
         self.doc.edit_rejected.connect(lambda m: self.show_message(f"Refused: {m}"))
         self.validation.location_activated.connect(self.reveal_location)
         self.validation.problems_changed.connect(self._problems_changed)
         self.chain_view.facility_activated.connect(self._focus_inspector)
+        self._inspector_auto_hidden = False
+        self.tabs.currentChanged.connect(lambda _i: self._adapt_docks())
+        self.doc.current_facility_changed.connect(lambda _f: self._adapt_docks())
+        self.map_view.facility_activated.connect(self._focus_inspector)
 
         self._build_actions()
         self._build_menus()
@@ -232,6 +266,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_counts()
         self._problems_changed(self.validation.problems)
+
+        # Ctrl+Z / Ctrl+Shift+Z undo the project from anywhere, also from a text field: the text
+        # field that has the focus gets this window as event filter (only that one, so Python
+        # does not see every event of the application)
+        self._undo_filter_installed = False
+        self._filtered_editor: QWidget | None = None
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+            self._undo_filter_installed = True
 
         self.autosave_timer = QTimer(self)
         self.autosave_timer.timeout.connect(self.autosave_now)
@@ -299,9 +343,20 @@ class MainWindow(QMainWindow):
         if year_changed is not None:
             year_changed.connect(self.chain_panel.set_year)
         set_flow_year = getattr(dashboard, "set_flow_year", None)
+        combo = getattr(dashboard, "flow_year_combo", None)
         if callable(set_flow_year):
-            self.chain_panel.year_combo.currentIndexChanged.connect(
-                lambda _i: set_flow_year(self.chain_panel.year()) if self.chain_panel.year() else None)
+            def push(_i: int) -> None:  # only years the dashboard's plan has (none before a solve)
+                y = self.chain_panel.year()
+                if y is not None and (combo is None or combo.findData(y) >= 0) and getattr(dashboard, "flow_year", y) != y:
+                    set_flow_year(y)
+            self.chain_panel.year_combo.currentIndexChanged.connect(push)
+        if combo is not None:
+            # a new plan: the chain and the map show the year the dashboard opens on (the KPI year)
+            def follow(_r: Any) -> None:
+                y = getattr(dashboard, "flow_year", None)
+                if y is not None:
+                    self.chain_panel.set_year(y)
+            self.doc.result_changed.connect(follow)
         return dashboard
 
     def _result_ready(self, result: Any) -> None:
@@ -342,7 +397,8 @@ class MainWindow(QMainWindow):
         self.act_delete_facility = self._action("&Delete facility", self.delete_selected_facility, None,
                                                 "Delete the selected facility and its routes")
         self.act_validate = self._action("&Validate now", self.validation.refresh, "F7", "Re-run every check")
-        self.act_fit = self._action("&Fit chain", self.chain_view.fit, "Ctrl+0", "Zoom to show the whole chain")
+        self.act_fit = self._action("&Fit to window", self._fit_current, "Ctrl+0",
+                                    "Zoom to show the whole chain (or all facilities on the map)")
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -468,7 +524,8 @@ class MainWindow(QMainWindow):
         self.doc.set_project(project, str(Path(path).resolve()))
         self._autosaved_revision = self.doc.revision
         recovery.add_recent_file(path)
-        errors = [p for p in validate_project(project) if p.severity == "error"]
+        self.validation.refresh()  # once, now (not again after the debounce): the count below
+        errors = [p for p in self.validation.problems if p.severity == "error"]
         if errors:
             self.validation_dock.show()
             self.show_message(f"Opened {Path(path).name}: {len(errors)} problem(s) to fix, see Validation", 15000)
@@ -562,6 +619,8 @@ class MainWindow(QMainWindow):
     def add_facility(self) -> None:
         f = self.chain_view.add_facility(self._stage_for_new())
         self._focus_inspector(f)
+        if self.tabs.currentWidget() is self.map_panel:  # on the map: the next click places it
+            self.map_view.start_placing(f)
 
     def _stage_for_new(self) -> Any:
         from models.vocab import Stage
@@ -593,6 +652,23 @@ class MainWindow(QMainWindow):
             return
         self.doc.remove_facility(f)
         self.show_message(f"Deleted {f.id} and its routes (Undo brings them back)")
+
+    def _adapt_docks(self) -> None:
+        """On the results, comparison and risk tabs an empty inspector steps aside (the solve
+        panel and its log get the right column); it comes back on the editing tabs or when a
+        facility is selected. A dock the user closed stays closed."""
+        analysis = [self.results_dashboard, *self.analysis_panels]
+        on_analysis = any(self.tabs.currentWidget() is w for w in analysis if w is not None)
+        idle = self.doc.current_facility is None
+        if on_analysis and idle and self.inspector_dock.isVisible() and not self.inspector_dock.isFloating():
+            self.inspector_dock.hide()
+            self._inspector_auto_hidden = True
+        elif self._inspector_auto_hidden and (not on_analysis or not idle):
+            self.inspector_dock.show()
+            self._inspector_auto_hidden = False
+
+    def _fit_current(self) -> None:
+        (self.map_view if self.tabs.currentWidget() is self.map_panel else self.chain_view).fit()
 
     def _focus_inspector(self, _facility: Any = None) -> None:
         self.inspector_dock.show()
@@ -645,6 +721,43 @@ class MainWindow(QMainWindow):
                           "<b>mine2magnet</b><br>Plan a China-free rare-earth mine-to-magnet supply chain "
                           "(10 U.S.C. 4872 / DFARS 252.225-7052 from 1 January 2027).")
 
+    # ------------------------------------------------------- undo anywhere
+    _TEXT_EDITORS = (QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit)
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if self._filtered_editor is not None:
+            try:
+                self._filtered_editor.removeEventFilter(self)
+            except RuntimeError:  # already deleted
+                pass
+            self._filtered_editor = None
+        if isinstance(new, self._TEXT_EDITORS) and self.isAncestorOf(new):
+            new.installEventFilter(self)
+            self._filtered_editor = new
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        """Text fields of this window do not swallow Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y.
+
+        Qt asks the focused widget first (ShortcutOverride) and a line edit claims the undo keys
+        for its own text. Here the claim is refused, so the window's Undo / Redo act on the project
+        from anywhere. Only typing not yet committed (the field still being edited) is undone by
+        the field itself first.
+        """
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
+                and isinstance(obj, self._TEXT_EDITORS) and isinstance(obj, QWidget) and self.isAncestorOf(obj):
+            undo = event.matches(QKeySequence.StandardKey.Undo)
+            redo = event.matches(QKeySequence.StandardKey.Redo) or (
+                event.key() in (Qt.Key.Key_Z, Qt.Key.Key_Y)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+            if undo or redo:
+                line = obj if isinstance(obj, QLineEdit) else getattr(obj, "lineEdit", lambda: None)()
+                typing = isinstance(line, QLineEdit) and line.isModified() and not line.isReadOnly()
+                if undo and typing and line.isUndoAvailable():
+                    return False  # the field first reverts what was typed and not committed
+                event.ignore()
+                return True
+        return super().eventFilter(obj, event)
+
     # ---------------------------------------------------------- lifecycle
     def _restore_geometry(self) -> None:
         s = recovery.app_settings()
@@ -675,7 +788,16 @@ class MainWindow(QMainWindow):
     def shutdown(self) -> None:
         """Stop timers and background work; remove this session's autosave (a clean exit)."""
         self.autosave_timer.stop()
+        if self._undo_filter_installed:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                app.focusChanged.disconnect(self._focus_changed)
+            self._focus_changed(None, None)
+            self._undo_filter_installed = False
         self.validation.stop()
+        wait_export = getattr(self.results_dashboard, "wait_export", None)
+        if callable(wait_export):
+            wait_export()  # let a workbook being written finish (never a half-written file)
         stop = getattr(self.solve_panel, "shutdown", None)
         if callable(stop):
             stop()  # cancels a running solve and waits for its thread

@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
 )
 
 from .background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
+from .names import base_scenario_name, option_name
 
 GOOD, WARN, BAD, NEUTRAL, MUTED = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733", "#5b6570"
 BAR_COLOUR = QColor(38, 120, 178)
@@ -292,7 +293,12 @@ def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, v in enumerate(row):
+            tip = None
+            if isinstance(v, tuple):  # (text, tooltip): a name with its id in the tooltip
+                v, tip = v
             item = QTableWidgetItem(str(v))
+            if tip:
+                item.setToolTip(tip)
             if c > 0 and str(v)[:1] in "0123456789+-−":
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
@@ -420,11 +426,11 @@ class RiskPanel(TaskPanelMixin, QWidget):
 
     # ------------------------------------------------------------------ run / cancel
     def refresh_scenarios(self, *_: Any) -> None:
-        """List "Base project" and the document's scenarios, keeping the current choice if it still exists."""
+        """List the base case and the document's scenarios, keeping the current choice if it still exists."""
         current = self.scenario_combo.currentData()
         self.scenario_combo.blockSignals(True)
         self.scenario_combo.clear()
-        self.scenario_combo.addItem("Base project", None)
+        self.scenario_combo.addItem(base_scenario_name(self.document.project), None)
         for sc in getattr(self.document.project, "scenarios", []):
             if sc.id != "base":
                 self.scenario_combo.addItem(sc.name or sc.id, sc.id)
@@ -465,19 +471,18 @@ class RiskPanel(TaskPanelMixin, QWidget):
         except (KeyError, AttributeError):
             return facility_id
 
-    def _name(self, facility_id: str) -> str:
-        """'Name (id)' for a facility of the document's project, else the id."""
-        try:
-            name = self.document.project.facility(facility_id).name
-        except (KeyError, AttributeError):
-            return facility_id
-        return f"{name} ({facility_id})" if name and name != facility_id else facility_id
+    def _name(self, facility_id: str) -> tuple[str, str]:
+        """(facility name, tooltip with its id) for a table cell."""
+        return self._short_name(facility_id), f"facility id: {facility_id}"
+
+    def _option(self, facility_id: str, option_id: str) -> tuple[str, str]:
+        return option_name(self.document.project, facility_id, option_id), f"option id: {option_id}"
 
     def show_report(self, report: Any) -> None:
         """Fill cards, charts and tables from a ``planner.analysis.risk_report.RiskReport``."""
         self.report = report
         y = report.target_year
-        around = self.scenario_combo.currentText() if self.scenario_combo.currentData() else "base project"
+        around = self.scenario_combo.currentText()
         if report.cancelled:
             self.status_label.setText(f"Cancelled after {report.n_completed} of {report.n_requested} samples; "
                                       "the figures below use the finished samples only.")
@@ -525,7 +530,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
             for d in report.drivers
         ])
         _fill(self.investments_table, [
-            [self._name(i.facility), i.option, _pct(i.share), f"{i.mean_added_tpy:,.0f}", f"{i.median_decided_year:.0f}"]
+            [self._name(i.facility), self._option(i.facility, i.option), _pct(i.share), f"{i.mean_added_tpy:,.0f}", f"{i.median_decided_year:.0f}"]
             for i in report.investments
         ])
         _fill(self.bottlenecks_table, [[self._name(b.facility), _pct(b.share), str(b.count),

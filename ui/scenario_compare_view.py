@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from .background import BackgroundTask, TaskPanelMixin
+from .names import investment_name, investment_text, scenario_name
 from .risk_panel import MUTED, product_label
 
 DIFF_TINT = QColor(255, 244, 214)
@@ -147,7 +148,7 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
             results = solve_scenarios(project, options, state, solve=solve_fn)
             return results, compare(results, year=year), state.cancel_requested
 
-        self._names = {s.id: (s.name or s.id) for s in project.scenarios}
+        self._project = project
         self._launch(work, self._on_done, lambda text: self.status_label.setText("Failed: " + text.splitlines()[0]),
                      f"Solving base and {len(project.scenarios)} scenario(s)…")
 
@@ -159,7 +160,9 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         if cancelled:
             self.status_label.setText(f"Cancelled: {len(results)} scenario(s) solved before the stop are shown.")
         elif failed:
-            self.status_label.setText(f"{len(results)} scenario(s) solved; no plan for: {', '.join(failed)}.")
+            project = getattr(self, "_project", None) or self.document.project
+            self.status_label.setText(f"{len(results)} scenario(s) solved; no plan for: "
+                                      f"{', '.join(scenario_name(project, f) for f in failed)}.")
         else:
             self.status_label.setText(f"{len(results)} scenario(s) solved. Costs are discounted $M without the "
                                       "unmet-demand penalty; tinted cells differ from base.")
@@ -168,10 +171,11 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
     # --------------------------------------------------------------------- table
     def show_comparison(self, cmp: Any) -> None:
         """Fill the table (and the cost chart) from a ``ScenarioComparison``."""
-        names = getattr(self, "_names", {})
+        project = getattr(self, "_project", None) or self.document.project
         ids = cmp.ids
         base = cmp.scenarios[0] if cmp.scenarios else None
         rows: list[tuple[str, list[tuple[str, bool, QColor | None]]]] = []  # label, cells (text, differs, colour)
+        tips: dict[int, str] = {}  # row -> tooltip of its label (ids)
 
         def add(label: str, values: list[Any], fmt: Callable[[Any], str], bad: Callable[[Any], bool] = lambda v: False,
                 compare_to_base: bool = True) -> None:
@@ -215,15 +219,17 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
                     cells.append(("—", False, MUTED_TEXT))
                     continue
                 c = d.by_scenario[sid]
-                text = "not built" if c is None else f"{c.added_tpy:,.0f} t/yr · {c.decided_year}"
+                text = "not built" if c is None else investment_text(c.added_tpy, c.online_year)
                 base_cell = d.by_scenario.get(ids[0], "missing")
                 base_text = "not built" if base_cell is None else (
-                    "—" if base_cell == "missing" else f"{base_cell.added_tpy:,.0f} t/yr · {base_cell.decided_year}")
+                    "—" if base_cell == "missing" else investment_text(base_cell.added_tpy, base_cell.online_year))
                 cells.append((text, k > 0 and text != base_text, MUTED_TEXT if c is None else None))
-            rows.append((f"  {d.facility} / {d.option}", cells))
+            rows.append((f"  {investment_name(project, d.facility, d.option)}", cells))
+            tips[len(rows) - 1] = f"facility id: {d.facility}, option id: {d.option}"
         if cmp.common_investments:
             rows.append((f"Built alike everywhere ({len(cmp.common_investments)})",
-                         [(", ".join(f"{f}/{o}" for f, o in cmp.common_investments) if k == 0 else "", False, MUTED_TEXT)
+                         [("; ".join(investment_name(project, f, o) for f, o in cmp.common_investments) if k == 0 else "",
+                           False, MUTED_TEXT)
                           for k in range(len(ids))]))
 
         t = self.table
@@ -231,13 +237,14 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         t.setColumnCount(len(ids))
         t.setRowCount(len(rows))
         for k, sid in enumerate(ids):
-            item = QTableWidgetItem(names.get(sid, "Base" if sid == "base" else sid))
+            item = QTableWidgetItem(scenario_name(project, sid))
             item.setToolTip(f"scenario id: {sid}")
             t.setHorizontalHeaderItem(k, item)
         bold = QFont(t.font())
         bold.setBold(True)
         for r, (label, cells) in enumerate(rows):
             head = QTableWidgetItem(label)
+            head.setToolTip(tips.get(r, label))
             if r == section_row or label.startswith("Built alike"):
                 head.setFont(bold)
             t.setVerticalHeaderItem(r, head)
@@ -269,7 +276,7 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
             chart.setTitle("Total cost by scenario: not solved yet")
             return chart
         chart.setTitle("Total cost by scenario ($M, discounted, without the unmet penalty)")
-        names = getattr(self, "_names", {})
+        project = getattr(self, "_project", None) or self.document.project
         scen = [s for s in cmp.scenarios if s.total_cost_musd is not None][::-1]  # base on top
         bars = QBarSet("total cost")
         bars.append([s.total_cost_musd for s in scen])
@@ -285,7 +292,7 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         series.setBarWidth(0.6)
         chart.addSeries(series)
         y = QBarCategoryAxis()
-        y.append([names.get(s.scenario, "Base" if s.scenario == "base" else s.scenario) for s in scen])
+        y.append([scenario_name(project, s.scenario) for s in scen])
         x = QValueAxis()
         step = _nice_step(top * 1.15 / 5)
         x.setRange(0, step * math.ceil(top * 1.15 / step))

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from planner.result import PlanResult, Status
 from planner.pipeline.solve import SolveOptions
+from ui.names import BASE_ID, base_scenario_name
 from ui.solve_worker import BackgroundSolve, SolveFunction
 
 #: Solver choices shown to the user: (label, value passed to SolveOptions.solver).
@@ -228,6 +229,7 @@ class SolvePanel(QWidget):
         self.log_view.setMaximumBlockCount(LOG_MAX_LINES)
         self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.log_view.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.log_view.setMinimumHeight(110)  # room for several lines of the solver log
         self.log_view.setPlaceholderText("The solver log appears here while a solve runs.")
 
         layout = QVBoxLayout(self)
@@ -276,7 +278,12 @@ class SolvePanel(QWidget):
     @property
     def is_out_of_date(self) -> bool:
         """True when a result is shown and the inputs changed after it was solved."""
-        return self.last_result is not None and self._revision() != self.result_revision
+        if self.last_result is None:
+            return False
+        stale = getattr(self.document, "result_is_stale", None)  # by content: undo back = current
+        if isinstance(stale, bool) and getattr(self.document, "result", None) is self.last_result:
+            return stale
+        return self._revision() != self.result_revision
 
     @property
     def current_solve(self) -> BackgroundSolve | None:
@@ -292,12 +299,16 @@ class SolvePanel(QWidget):
         keep = self.scenario_combo.currentData()
         self.scenario_combo.blockSignals(True)
         self.scenario_combo.clear()
-        self.scenario_combo.addItem("Base project", None)
-        for sc in self.document.project.scenarios:
-            label = sc.name or sc.id
-            if sc.name and sc.name != sc.id:
-                label = f"{sc.name} ({sc.id})"
-            self.scenario_combo.addItem(label, sc.id)
+        project = self.document.project
+        base = next((sc for sc in project.scenarios if sc.id == BASE_ID), None)
+        # one entry, one name for the base case (the project's "base" scenario when it has one)
+        self.scenario_combo.addItem(base_scenario_name(project), BASE_ID if base is not None and base.overrides else None)
+        if base is not None and base.description:
+            self.scenario_combo.setItemData(0, base.description, Qt.ItemDataRole.ToolTipRole)
+        for sc in project.scenarios:
+            if sc.id == BASE_ID:
+                continue
+            self.scenario_combo.addItem(sc.name or sc.id, sc.id)
             if sc.description:
                 self.scenario_combo.setItemData(self.scenario_combo.count() - 1, sc.description, Qt.ItemDataRole.ToolTipRole)
         index = self.scenario_combo.findData(keep) if keep is not None else 0
@@ -310,9 +321,12 @@ class SolvePanel(QWidget):
         self._local_revision += 1
         if self._time_limit_from_project and not self.is_running:
             self._load_defaults()  # follow an edit of settings.time_limit_s
-        if self.scenario_combo.count() != len(self.document.project.scenarios) + 1 or any(
-            self.scenario_combo.itemData(i + 1) != sc.id for i, sc in enumerate(self.document.project.scenarios)
-        ):
+        listed = [self.scenario_combo.itemData(i) for i in range(1, self.scenario_combo.count())]
+        texts = [self.scenario_combo.itemText(i) for i in range(self.scenario_combo.count())]
+        project = self.document.project
+        if listed != [sc.id for sc in project.scenarios if sc.id != BASE_ID] or texts != [
+            base_scenario_name(project), *[sc.name or sc.id for sc in project.scenarios if sc.id != BASE_ID]
+        ]:
             self.refresh_scenarios()
         self._update_stale_mark()
 
@@ -381,6 +395,9 @@ class SolvePanel(QWidget):
         solve.thread_finished.connect(lambda s=solve: self._on_thread_finished(s))
         self._solve = solve
         self._solve_revision = self._revision()
+        digest = getattr(self.document, "input_digest", None)
+        if callable(digest):
+            digest()  # remembers the solved inputs' digest for this revision
         self.log_view.clear()
         scenario = self.scenario_combo.currentText()
         self.log_view.appendPlainText(

@@ -38,7 +38,7 @@ class ValidationPanel(QWidget):
         header = self.tree.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(1, 300)
+        header.resizeSection(1, 460)  # "Where" names the object in words: give it room (tooltip: raw location)
         header.setStretchLastSection(True)
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
@@ -81,23 +81,41 @@ class ValidationPanel(QWidget):
         else:
             text = f"<b style='color:#b00020'>{n_err} error(s)</b>" if n_err else "no errors"
             text += f", {n_warn} warning(s)" if n_warn else ""
-            self.summary.setText(text + (" &middot; errors block solving" if n_err else "")
-                                 + " &middot; click a problem to go there")
+            self.summary.setText(text + (" \u00b7 errors block solving" if n_err else "")
+                                 + " \u00b7 click a problem to go there")
         self.problems_changed.emit(self.problems)
 
+    _KIND = {"facilities": "facility", "routes": "route", "markets": "market", "demands": "demand",
+             "platforms": "platform", "scenarios": "scenario"}
+
     def _where(self, location: str) -> str:
-        """'facilities[3].capacity_tpy' -> 'facilities[3] (lynas-kalgoorlie).capacity_tpy'."""
+        """Where a problem is, in words: 'facilities[3].capacity_tpy' -> 'Mt Weld mine: capacity (t/yr)'.
+
+        The object's name (its id when unnamed) and the field in words; the raw location is
+        the cell's tooltip.
+        """
         from .locations import parse_location
 
         steps = parse_location(location)
         if steps and steps[0].index is not None:
             items = getattr(self.doc.project, steps[0].name, None)
             if isinstance(items, list) and 0 <= steps[0].index < len(items):
-                obj_id = getattr(items[steps[0].index], "id", None)
-                if obj_id:
+                obj = items[steps[0].index]
+                name = getattr(obj, "name", "") or getattr(obj, "id", "")
+                if steps[0].name == "routes":  # routes have no name: their ends say what they are
+                    from .names import facility_name
+
+                    name = (f"{facility_name(self.doc.project, obj.from_id)} \u2192 "
+                            f"{facility_name(self.doc.project, obj.to_id)}")
+                if name:
                     head = f"{steps[0].name}[{steps[0].index}]"
-                    return location.replace(head, f"{head} ({obj_id})", 1)
-        return location
+                    rest = location[len(head):].lstrip(".")
+                    kind = self._KIND.get(steps[0].name, steps[0].name)
+                    where = f"{name} ({kind})"
+                    return f"{where}: {_field_words(rest)}" if rest else where
+        if steps and steps[0].name == "settings":
+            return f"Settings: {_field_words(location[len('settings'):].lstrip('.'))}"
+        return _field_words(location)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         location = item.data(0, Qt.ItemDataRole.UserRole)
@@ -127,3 +145,29 @@ class ValidationPanel(QWidget):
     def closeEvent(self, event: Any) -> None:
         self._timer.stop()
         super().closeEvent(event)
+
+
+_UNITS = (("_musd_per_tpy", " ($M per t/yr)"), ("_musd_per_yr", " ($M/yr)"), ("_usd_per_t_yr", " ($/t/yr)"),
+          ("_usd_per_t_km", " ($/t-km)"), ("_usd_per_t", " ($/t)"), ("_musd", " ($M)"), ("_tpy", " (t/yr)"),
+          ("_t", " (t)"), ("_s", " (s)"))
+
+
+def _field_words(path: str) -> str:
+    """'capacity_tpy' -> 'capacity (t/yr)'; 'options[0].max_add_tpy' -> 'option 1, max add (t/yr)'."""
+    import re
+
+    parts = []
+    for step in path.split("."):
+        m = re.fullmatch(r"([A-Za-z_]+)\[(\d+)\]", step)
+        if m:
+            noun = m.group(1)
+            noun = noun[:-3] + "y" if noun.endswith("ies") else noun[:-1] if noun.endswith("s") else noun
+            parts.append(f"{noun.replace('_', ' ')} {int(m.group(2)) + 1}")
+            continue
+        unit = ""
+        for suffix, words in _UNITS:
+            if step.endswith(suffix):
+                step, unit = step[: -len(suffix)], words
+                break
+        parts.append(step.replace("_", " ") + unit)
+    return ", ".join(p for p in parts if p.strip())

@@ -77,11 +77,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _looks_like_a_file(arg: str) -> bool:
+    """An existing path, or a name with a folder or an extension (``plan.m2m.json``): a project
+    file to open. A bare word such as ``sovle`` is a mistyped command instead."""
+    import os
+
+    return os.path.exists(arg) or os.sep in arg or "/" in arg or "." in arg
+
+
 def main(argv: list[str] | None = None, gui: Callable[[str | None], int] | None = None) -> int:
     """Run the command line. ``gui`` starts the desktop app (given by ui.cli; absent here)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     known = set(subcommands(parser))
+    if argv and argv[0] not in known and not argv[0].startswith("-") and not _looks_like_a_file(argv[0]):
+        import difflib
+
+        close = difflib.get_close_matches(argv[0], sorted(known), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        print(f"mine2magnet: unknown command '{argv[0]}'{hint}. Commands: {', '.join(sorted(known))}; "
+              "or give a project file to open it in the app. See mine2magnet --help.", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if not argv or (argv[0] not in known and not argv[0].startswith("-")):
         argv = ["gui", *argv]  # `mine2magnet [PROJECT]` opens the app
     args = parser.parse_args(argv)

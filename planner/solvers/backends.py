@@ -171,10 +171,31 @@ def _kill_cbc_children() -> None:
 
     for child in psutil.Process(os.getpid()).children(recursive=True):
         try:
-            if "cbc" in child.name().lower():
+            # also the line-buffering wrapper (sh / stdbuf) in the instant before it becomes cbc
+            if "cbc" in child.name().lower() or any("cbc" in part.lower() for part in child.cmdline()[:3]):
                 child.kill()
         except psutil.Error:
             pass
+
+
+def line_buffered_cbc(cbc_path: str, folder: str) -> str | None:
+    """A tiny wrapper script that runs CBC with a line-buffered stdout (``stdbuf -oL``).
+
+    PuLP sends CBC's output to the log file; writing to a file, CBC's C stdio buffers it in
+    4 KiB blocks, so the log would arrive in one lump at the end. ``stdbuf`` (coreutils) makes
+    it line buffered and the log streams while CBC runs. None where ``stdbuf`` or a POSIX shell
+    is missing (Windows, macOS without coreutils): then the log arrives as before.
+    """
+    import shutil
+
+    stdbuf = shutil.which("stdbuf")
+    if os.name != "posix" or stdbuf is None or not os.path.exists("/bin/sh"):
+        return None
+    path = os.path.join(folder, "cbc")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(f'#!/bin/sh\nexec "{stdbuf}" -oL -eL "{cbc_path}" "$@"\n')
+    os.chmod(path, 0o755)
+    return path
 
 
 def _tail(path: str, stop: threading.Event, state: SolveState, sink: list[str]) -> None:
@@ -238,8 +259,10 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
 
     fd, log_path = tempfile.mkstemp(prefix="m2m_cbc_", suffix=".log")
     os.close(fd)
+    wrapper_dir = tempfile.mkdtemp(prefix="m2m_cbc_")
+    cbc_path = line_buffered_cbc(pulp.PULP_CBC_CMD.pulp_cbc_path, wrapper_dir) or pulp.PULP_CBC_CMD.pulp_cbc_path
     solver = pulp.COIN_CMD(
-        path=pulp.PULP_CBC_CMD.pulp_cbc_path,
+        path=cbc_path,
         msg=False,
         timeLimit=float(cbc_limit),
         gapRel=float(mip_gap),
@@ -282,6 +305,9 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
         state.cancel_hooks.remove(_kill_cbc_children)
         stop.set()
         tail.join()
+        import shutil
+
+        shutil.rmtree(wrapper_dir, ignore_errors=True)
         try:
             os.unlink(log_path)
         except OSError:

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("project")
     parser.add_argument("png")
     parser.add_argument("--select", help="facility id to select")
-    parser.add_argument("--tab", type=int, default=0, help="index of the central tab to show")
+    parser.add_argument("--tab", default="0", help="index or title of the central tab to show (e.g. Map)")
     parser.add_argument("--no-solve", action="store_true")
     args = parser.parse_args(argv)
 
@@ -48,10 +48,14 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.02)
     if args.select:
         window.doc.set_current_facility(window.doc.project.facility(args.select))
-    window.tabs.setCurrentIndex(args.tab)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    window.tabs.setCurrentIndex(int(args.tab) if args.tab.isdigit() else titles.index(args.tab))
     for _ in range(10):
         app.processEvents()
     window.chain_view.fit()
+    window.map_view.fit()
+    for _ in range(5):
+        app.processEvents()
     app.processEvents()
     ok = window.grab().save(args.png)
     window.doc.undo_stack.setClean()

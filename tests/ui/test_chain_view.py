@@ -77,10 +77,14 @@ def test_selecting_a_node_selects_the_facility_and_the_inspector_edits_it(view, 
     assert inspector.form.commit(spec, "13000") is True
     assert mt_weld.capacity_tpy == 13000
     assert inspector.form.commit(spec, "-3") is False
-    assert mt_weld.capacity_tpy == 13000 and not inspector.form.error.isHidden()
-    assert "must be >= 0" in inspector.form.error.text()
+    # refused in plain words right under the field, and the stored value is kept
+    assert mt_weld.capacity_tpy == 13000
+    assert inspector.form.error_text("capacity_tpy") == \
+        "Capacity (t/yr) cannot be negative. -3 was not stored; it stays 13,000."
+    assert inspector.form.editors["capacity_tpy"].text() == "13,000"
     assay = next(s for s in inspector.form.specs if s.attr == "assay")
     assert inspector.form.commit(assay, "ndpr: 0.3, dy: 0.01")
+    assert inspector.form.error_text("capacity_tpy") == ""  # a stored edit clears the refusal
     assert mt_weld.assay == {Element.NDPR: 0.3, Element.DY: 0.01}
     assert not inspector.form.commit(assay, "ndpr: 0.9, dy: 0.2")  # shares add up to more than 1
     assert mt_weld.assay == {Element.NDPR: 0.3, Element.DY: 0.01}
@@ -182,10 +186,11 @@ def test_chain_panel_year_follows_the_horizon_and_the_result(qtbot):
     panel = ChainPanel(doc)
     qtbot.addWidget(panel)
     years = [panel.year_combo.itemData(i) for i in range(panel.year_combo.count())]
-    assert years == list(range(2026, 2036)) and panel.year() == 2030
+    # opens on the compliance year 2027, the year the results dashboard opens on
+    assert years == list(range(2026, 2036)) and panel.year() == 2027
     assert not panel.year_combo.isEnabled()  # no plan yet
     doc.set_field(doc.project.settings, "end_year", 2040)
-    assert panel.year_combo.itemData(panel.year_combo.count() - 1) == 2040 and panel.year() == 2030
+    assert panel.year_combo.itemData(panel.year_combo.count() - 1) == 2040 and panel.year() == 2027
     result = PlanResult(status=Status.OPTIMAL, message="ok", solver="test",
                         flows=[Flow("kmp", "noveon", "ndpr_metal", 2031, "clean", 10.0)])
     doc.set_result(result)
@@ -281,3 +286,62 @@ def test_shift_drag_from_node_to_node_connects_them(view, doc, qtbot):
     assert len(doc.project.routes) == n_routes + 1
     assert messages and "Cannot connect" in messages[-1]
     assert view.dragMode() == view.DragMode.ScrollHandDrag
+
+
+def test_drag_a_node_keeps_its_place_undoably_and_adding_a_node_moves_no_other(qtbot, view, doc):
+    from PySide6.QtCore import QPoint, QPointF, Qt
+
+    view.show()
+    qtbot.waitExposed(view)
+    node = view.nodes["noveon"]
+    start = QPointF(node.pos())
+    before = {fid: QPointF(n.pos()) for fid, n in view.nodes.items()}
+    grab = view.mapFromScene(node.scenePos() + QPointF(60, 30))
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=grab)
+    for k in range(1, 6):
+        qtbot.mouseMove(view.viewport(), grab + QPoint(0, 20 * k))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=grab + QPoint(0, 100))
+    moved = view.nodes["noveon"].pos()
+    assert moved.y() > start.y() + 50 and doc.project.chain_layout["noveon"] == (round(moved.x(), 1), round(moved.y(), 1))
+    edge = next(e for e in view.edges if e.route.to_id == "noveon")
+    assert edge.path().pointAtPercent(1.0).y() == pytest.approx(moved.y() + 58 / 2, abs=1)  # the arrow follows
+    view.rebuild()  # kept across redraws (and saved with the project)
+    assert view.nodes["noveon"].pos() == moved
+    doc.undo_stack.undo()
+    assert "noveon" not in doc.project.chain_layout and view.nodes["noveon"].pos() == start
+    # a new facility goes below its column; no other node moves
+    f = view.add_facility(Stage.METAL)
+    view.rebuild()
+    assert {fid: view.nodes[fid].pos() for fid in before} == before
+    col = [n.pos().y() for fid, n in view.nodes.items() if n.facility.stage in (Stage.METAL, Stage.COBALT) and fid != f.id]
+    assert view.nodes[f.id].pos().y() > max(col)
+
+
+def test_filter_by_material_and_stage_and_flows_on_top(view, doc):
+    view.set_filter(material="ndpr_metal")
+    shown = view.visible_routes()
+    assert shown and all(r.material.value == "ndpr_metal" for r in shown)
+    assert len(shown) == sum(1 for r in doc.project.routes if r.material.value == "ndpr_metal")
+    view.set_filter(stage=Stage.MINE)
+    assert all(Stage.MINE in (doc.project.facility(r.from_id).stage, doc.project.facility(r.to_id).stage)
+               for r in view.visible_routes())
+    assert view.nodes["mp-mine"].opacity() == 1.0 and view.nodes["noveon"].opacity() < 0.5
+    view.set_filter()
+    assert len(view.visible_routes()) == len(doc.project.routes)
+    result = PlanResult(status=Status.OPTIMAL, message="ok", solver="test",
+                        flows=[Flow("kmp", "noveon", "ndpr_metal", 2030, "clean", 300.0)])
+    view.show_flows(result, 2030)
+    used, unused = _edge(view, "kmp", "noveon"), _edge(view, "kmp", "evac-sumter")
+    assert used.zValue() > unused.zValue() and unused.pen().color().alphaF() <= 0.25
+
+
+def test_material_colours_are_distinct():
+    from PySide6.QtGui import QColor
+
+    from ui.chain_view import MATERIAL_COLOURS
+
+    cols = [QColor(c) for c in MATERIAL_COLOURS.values()]
+    # every pair differs by at least 60 in one RGB channel sum (no two near-identical oranges)
+    for i, a in enumerate(cols):
+        for b in cols[i + 1:]:
+            assert abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) >= 60

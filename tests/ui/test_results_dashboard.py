@@ -203,7 +203,7 @@ def test_export_json_to_a_missing_folder_says_where(dash, tmp_path):
         dash.export_json_to(str(tmp_path / "nowhere" / "plan.json"))
 
 
-def test_excel_export_calls_the_report_writer(dash, tmp_path, monkeypatch):
+def test_excel_export_calls_the_report_writer(qtbot, dash, tmp_path, monkeypatch):
     import planner.reports.xlsx as report_xlsx
 
     calls = []
@@ -211,11 +211,15 @@ def test_excel_export_calls_the_report_writer(dash, tmp_path, monkeypatch):
     out = str(tmp_path / "plan.xlsx")
     dash._ask_path = lambda *a: out
     dash.export_xlsx_button.click()
-    assert calls and calls[0][0] == out and calls[0][2] is dash.result and calls[0][1] is dash.project
-    assert dash.export_status.text() == f"Saved {out}"
+    # written on a worker thread: the button waits, the status says so, then "Saved"
+    assert dash.is_exporting and not dash.export_xlsx_button.isEnabled()
+    qtbot.waitUntil(lambda: not dash.is_exporting, timeout=30_000)
+    assert calls and calls[0][0] == out and calls[0][2] is dash.result
+    assert calls[0][1] == dash.project and calls[0][1] is not dash.project  # a copy: later edits do not leak in
+    assert dash.export_status.text() == f"Saved {out}" and dash.export_xlsx_button.isEnabled()
 
 
-def test_excel_export_failure_is_reported_clearly(dash, tmp_path, monkeypatch):
+def test_excel_export_failure_is_reported_clearly(qtbot, dash, tmp_path, monkeypatch):
     import planner.reports.xlsx as report_xlsx
     from PySide6.QtWidgets import QMessageBox
 
@@ -228,6 +232,7 @@ def test_excel_export_failure_is_reported_clearly(dash, tmp_path, monkeypatch):
     out = str(tmp_path / "plan.xlsx")
     dash._ask_path = lambda *a: out
     dash.export_xlsx_button.click()
+    qtbot.waitUntil(lambda: not dash.is_exporting, timeout=30_000)
     assert shown and shown[0][0] == "Export failed"
     assert "open in another program" in shown[0][1] and out in shown[0][1]
     assert dash.export_status.text() == "Export failed"

@@ -32,12 +32,13 @@ def test_solve_all_scenarios_and_show_the_table(qtbot):
     t = view.table
     assert t.columnCount() == 5
     assert [t.horizontalHeaderItem(k).text() for k in range(5)] == [
-        "Base", "No Chinese supply", "Separation 2 years late", "Defense demand x2", "Capex +30 %"]
+        "Base case", "No Chinese supply", "Separation 2 years late", "Defense demand x2", "Capex +30 %"]
     assert _cell(view, "Total cost ($M)", 0) == f"{results['base'].total_cost_musd:,.1f}"
     assert _cell(view, "NdFeB magnets: unmet 2028 (t)", 2) == "75.0"
-    assert _cell(view, "metal_us / metal_x", 0) == "not built"
-    assert _cell(view, "metal_us / metal_x", 3).endswith("· 2026")
-    assert _cell(view, "magnet_us / magnet_x", 2) == "50 t/yr · 2027"
+    # names, not ids (unnamed options keep their id); the year is the online year: decided + 2 yr lead time
+    assert _cell(view, "Metal US: metal_x", 0) == "not built"
+    assert _cell(view, "Metal US: metal_x", 3).endswith("· online 2028")  # decided 2026
+    assert _cell(view, "Magnet US: magnet_x", 2) == "50 t/yr · online 2029"  # decided 2027
     assert view.progress_bar.value() == view.progress_bar.maximum()
     assert active_tasks() == []
 
@@ -74,5 +75,5 @@ def test_panels_in_the_main_window_api_and_stale_notice(qtbot):
     doc.set_field(doc.project.facilities[0], "capacity_tpy", 900.0)
     assert "changed" in view.status_label.text()
     doc.set_project(Project(name="empty"))
-    assert risk.scenario_combo.count() == 1  # only "Base project" is left
+    assert risk.scenario_combo.count() == 1  # only the base case is left
     assert not view.is_running() and not risk.is_running()

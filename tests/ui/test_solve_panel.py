@@ -246,7 +246,7 @@ def test_works_with_a_bare_document_and_lists_scenarios(qtbot, no_thread_left):
     panel = _panel(qtbot, no_thread_left, doc)
     panel.show()
     labels = [panel.scenario_combo.itemText(i) for i in range(panel.scenario_combo.count())]
-    assert labels == ["Base project", "Defense demand x2 (demand_x2)"]
+    assert labels == ["Base case", "Defense demand x2"]  # names only; one name for the base case
     panel.scenario_combo.setCurrentIndex(1)
     with qtbot.waitSignal(panel.result_ready, timeout=120_000) as blocker:
         panel.start_solve()

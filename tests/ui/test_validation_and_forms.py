@@ -54,7 +54,10 @@ def test_panel_refreshes_debounced_after_a_change(qtbot):
     locations = [p.location for p in panel.problems]
     assert locations == ["routes[4].to_id", "routes[5].to_id"]
     assert panel.tree.topLevelItemCount() == 2
-    assert panel.tree.topLevelItem(0).text(1) == f"routes[4] ({doc.project.routes[4].id}).to_id"
+    # where, in words: the route's ends by name (an unknown end by its id), then the field; the raw location in the tooltip
+    src = doc.project.facility(doc.project.routes[4].from_id).name
+    assert panel.tree.topLevelItem(0).text(1) == f"{src} \u2192 no-such-plant (route): to id"
+    assert panel.tree.topLevelItem(0).toolTip(1) == "routes[4].to_id"
     assert "2 error(s)" in panel.summary.text()
     doc.undo_stack.undo()
     doc.undo_stack.undo()
@@ -137,7 +140,7 @@ def test_settings_form_refuses_bad_values(qtbot):
     end = next(s for s in form.specs if s.attr == "end_year")
     assert form.commit(end, "2020") is False  # before the start year
     assert doc.project.settings.end_year == 2035 and doc.undo_stack.count() == 0
-    assert "end_year must be >= start_year" in form.error.text()
+    assert form.error_text("end_year") == "Last year must be at least First year. 2020 was not stored; it stays 2035."
     assert form.editors["end_year"].text() == "2035"  # editor shows the stored value again
     assert form.commit(end, "2040") is True and doc.project.settings.end_year == 2040
     covered = next(s for s in form.specs if s.attr == "covered_countries")

@@ -43,6 +43,7 @@ from models.project import Project
 from planner.result import PlanResult, Status
 from ui.results import charts
 from ui.results.buildout import BuildoutTimeline
+from ui.background import BackgroundTask
 from ui.results.export import ExportError, export_json, export_xlsx
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
 from ui.results.kpi_cards import KpiCard, cost_cards_text, product_card_text
@@ -167,6 +168,14 @@ class ResultsDashboard(QWidget):
         self.export_json_button.clicked.connect(self._export_json_clicked)
         self.export_status = QLabel()
         self.export_status.setStyleSheet("color: #5b6570;")
+        from PySide6.QtWidgets import QProgressBar
+
+        self.export_progress = QProgressBar()  # busy indicator while the workbook is written
+        self.export_progress.setRange(0, 0)
+        self.export_progress.setMaximumWidth(120)
+        self.export_progress.setTextVisible(False)
+        self.export_progress.hide()
+        self._export_task: BackgroundTask | None = None
         head = QHBoxLayout()
         titles = QVBoxLayout()
         titles.setSpacing(0)
@@ -174,6 +183,7 @@ class ResultsDashboard(QWidget):
         titles.addWidget(self.subtitle_label)
         head.addLayout(titles, 1)
         head.addWidget(self.export_status)
+        head.addWidget(self.export_progress)
         head.addWidget(self.export_xlsx_button)
         head.addWidget(self.export_json_button)
 
@@ -375,7 +385,9 @@ class ResultsDashboard(QWidget):
     @staticmethod
     def _scenario_label(project: Project, result: PlanResult) -> str:
         if not result.scenario or result.scenario == "base":
-            return "base project"
+            from ..names import base_scenario_name
+
+            return base_scenario_name(project)
         try:
             sc = project.scenario(result.scenario)
             return f"scenario {sc.name or sc.id}"
@@ -597,13 +609,70 @@ class ResultsDashboard(QWidget):
             path = self._ask_path("Export plan to Excel", self._suggested_name("xlsx"), "Excel workbook (*.xlsx)")
         if not path:
             return
+        if kind == "xlsx":
+            self.export_xlsx_in_background(path)
+            return
         try:
-            (self.export_json_to if kind == "json" else self.export_xlsx_to)(path)
+            self.export_json_to(path)
         except ExportError as e:
             self.export_status.setText("Export failed")
             QMessageBox.warning(self, "Export failed", str(e))
             return
         self.export_status.setText(f"Saved {path}")
+
+    # ------------------------------------------------------- export off the GUI thread
+    @property
+    def is_exporting(self) -> bool:
+        return self._export_task is not None
+
+    def export_xlsx_in_background(self, path: str) -> None:
+        """Write the workbook on a worker thread (the window stays responsive): busy cursor and
+        indicator meanwhile; then "Saved PATH" or a message box saying why it failed."""
+        if self._export_task is not None:
+            return
+        if self.result is None or self.project is None or not self.result.has_plan:
+            QMessageBox.warning(self, "Export failed", "There is no plan to export: solve the project first.")
+            return
+        project, result = self.project.model_copy(deep=True), self.result  # edits meanwhile do not leak in
+
+        def work(_state: Any) -> ExportError | None:
+            try:
+                export_xlsx(path, project, result)
+            except ExportError as e:
+                return e
+            return None
+
+        from PySide6.QtGui import QGuiApplication
+
+        task = BackgroundTask(work, self)
+        task.result_ready.connect(lambda err, p=path: self._export_done(p, err))
+        task.failed.connect(lambda text, p=path: self._export_done(p, ExportError(text.splitlines()[0])))
+        task.thread_finished.connect(self._export_thread_finished)
+        self._export_task = task
+        self.export_xlsx_button.setEnabled(False)
+        self.export_status.setText("Writing the workbook\u2026")
+        self.export_progress.show()
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+        task.start()
+
+    def _export_done(self, path: str, err: ExportError | None) -> None:
+        from PySide6.QtGui import QGuiApplication
+
+        QGuiApplication.restoreOverrideCursor()
+        self.export_progress.hide()
+        if err is not None:
+            self.export_status.setText("Export failed")
+            QMessageBox.warning(self, "Export failed", str(err))
+        else:
+            self.export_status.setText(f"Saved {path}")
+
+    def _export_thread_finished(self) -> None:
+        self._export_task = None
+        self.export_xlsx_button.setEnabled(self.result is not None and self.result.has_plan and self.project is not None)
+
+    def wait_export(self, ms: int = 60_000) -> bool:
+        """Block until a running export has finished (on close and in tests)."""
+        return self._export_task.wait(ms) if self._export_task is not None else True
 
     @Slot()
     def _export_json_clicked(self) -> None:

@@ -1,0 +1,167 @@
+"""Benchmark (not a test): the longest event-loop stall of the desktop app during a planner's steps.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui_stalls.py [PROJECT] [--risk-n 8] [--workers 1]
+        [--skip-analysis]
+
+A QTimer fires every 5 ms on the GUI thread; the gap between two ticks minus 5 ms is how long the
+event loop could not run (the window was frozen). For each step: opening the sample, solving it,
+comparing all scenarios, a small Monte Carlo risk run and the Excel export, the script prints the
+step's wall time, the longest stall and the 99th percentile of the gaps, and the number of stalls
+over 50 ms (the goal: none on a quiet machine). The main window is real (offscreen platform) and
+every step is started the way a click would start it; the steps run one after another.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SAMPLE = ROOT / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"
+TICK_MS = 5
+STALL_MS = 50.0
+
+
+class StallMeter:
+    """Ticks every TICK_MS on the GUI thread and records the gaps (ms) between ticks."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(TICK_MS)
+        self.timer.timeout.connect(self._tick)
+        self.gaps: list[float] = []
+        self._last = time.perf_counter()
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self._last) * 1000.0)
+        self._last = now
+
+    def start(self) -> None:
+        self.gaps = []
+        self._last = time.perf_counter()
+        self.timer.start()
+
+    def stop(self) -> list[float]:
+        self.timer.stop()
+        # the last stretch counts too (work that ended the step without a tick after it)
+        self.gaps.append((time.perf_counter() - self._last) * 1000.0)
+        return self.gaps
+
+
+def run_until(app, done, timeout_s: float) -> None:
+    """Let the event loop run (as app.exec would) until ``done()`` or the timeout."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    poll = QTimer()
+    poll.setInterval(20)
+    poll.timeout.connect(lambda: loop.quit() if done() else None)
+    QTimer.singleShot(int(timeout_s * 1000), loop.quit)
+    poll.start()
+    if not done():
+        loop.exec()
+    poll.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project", nargs="?", default=str(SAMPLE))
+    parser.add_argument("--risk-n", type=int, default=8, help="Monte Carlo samples in the risk step")
+    parser.add_argument("--workers", type=int, default=1, help="risk workers")
+    parser.add_argument("--skip-analysis", action="store_true", help="skip the (long) comparison and risk steps")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    home = tempfile.mkdtemp(prefix="m2m-bench-")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
+    os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
+    from ui.app import ensure_application
+
+    app = ensure_application()
+    from ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    meter = StallMeter()
+    rows = []
+
+    def step(name: str, start, done, timeout_s: float = 600) -> None:
+        meter.start()
+        t0 = time.perf_counter()
+        # started from the event loop, the way a click starts it
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, start)
+        run_until(app, lambda: meter.gaps and done(), timeout_s)
+        wall = time.perf_counter() - t0
+        gaps = sorted(g - TICK_MS for g in meter.stop())
+        worst = gaps[-1] if gaps else 0.0
+        p99 = gaps[min(len(gaps) - 1, int(0.99 * len(gaps)))] if gaps else 0.0
+        over = sum(1 for g in gaps if g > STALL_MS)
+        rows.append((name, wall, worst, p99, over))
+        print(f"{name:<34} {wall:8.2f} s   longest stall {worst:7.1f} ms   p99 {p99:6.1f} ms   "
+              f"stalls > {STALL_MS:.0f} ms: {over}", flush=True)
+
+    opened = {"ok": False}
+
+    def open_sample() -> None:
+        opened["ok"] = window.open_path(args.project, ask=False)
+
+    step("open the sample", open_sample, lambda: opened["ok"])
+
+    # let the validation run that opening schedules finish before the next step
+    run_until(app, lambda: not window.validation.pending, 30)
+
+    panel = window.solve_panel
+    solved = {"started": False}
+
+    def solve() -> None:
+        panel.start_solve()
+        solved["started"] = True
+
+    step("solve (base, automatic solver)", solve, lambda: solved["started"] and not panel.is_running)
+
+    window.tabs.setCurrentWidget(window.results_dashboard)
+    step("show the results tab", lambda: None, lambda: True)
+    window.tabs.setCurrentWidget(window.map_panel)
+    step("show the map with the year's flows", lambda: None, lambda: True)
+
+    if not args.skip_analysis:
+        compare = next(p for p in window.analysis_panels if type(p).__name__ == "ScenarioCompareView")
+        window.tabs.setCurrentWidget(compare)
+        step("compare all scenarios", lambda: compare.start(), lambda: not compare.is_running())
+
+        risk = next(p for p in window.analysis_panels if type(p).__name__ == "RiskPanel")
+        window.tabs.setCurrentWidget(risk)
+        risk.n_spin.setValue(args.risk_n)
+        risk.workers_spin.setValue(args.workers)
+        step(f"risk, {args.risk_n} samples, {args.workers} worker(s)", lambda: risk.start(),
+             lambda: not risk.is_running())
+
+    out = Path(home) / "plan.xlsx"
+    dash = window.results_dashboard
+    window.tabs.setCurrentWidget(dash)
+    step("export to Excel", lambda: dash.export_xlsx_in_background(str(out)), lambda: not dash.is_exporting)
+    print(f"workbook: {out.stat().st_size / 1024:.0f} KiB" if out.exists() else "workbook NOT written")
+
+    worst = max(r[2] for r in rows)
+    print(f"\nlongest stall over all steps: {worst:.1f} ms (goal: none over {STALL_MS:.0f} ms); "
+          f"cores: {os.cpu_count()}, load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    window.doc.undo_stack.setClean()
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,235 @@
+"""Map view: markers at their coordinates, shared selection, placing by click (undoable), flows."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from PySide6.QtCore import Qt
+
+from models.vocab import Stage
+from planner.result import Flow, PlanResult, Status
+from tests.ui.demo_project import demo_project
+from ui.document import Document
+from ui.inspector import Inspector
+from ui.map_view import BASEMAP, DEG, MapPanel, great_circle, load_basemap, project_point, unproject
+
+
+@pytest.fixture
+def doc(qapp):
+    return Document(demo_project())
+
+
+@pytest.fixture
+def panel(qtbot, doc):
+    p = MapPanel(doc)
+    qtbot.addWidget(p)
+    p.resize(1100, 700)
+    p.show()
+    qtbot.waitExposed(p)
+    p.view.fit()
+    return p
+
+
+def test_basemap_is_bundled_small_and_has_the_continents():
+    size = BASEMAP.stat().st_size
+    assert size < 1_000_000
+    data = json.loads(BASEMAP.read_text(encoding="utf-8"))
+    assert "Natural Earth" in data["source"] and "ublic domain" in data["licence"]
+    isos = {c["iso"] for c in data["countries"]}
+    assert {"USA", "AUS", "CAN", "MYS", "EST", "KOR", "GBR", "CHN"} <= isos
+    rings = load_basemap()
+    # every point is a real lon/lat
+    assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for ring in rings for lon, lat in ring)
+    # Australia's mainland ring spans roughly 113-154 E, 10-39 S
+    aus = max((r for c in data["countries"] if c["iso"] == "AUS" for r in c["rings"]), key=len)
+    lons, lats = aus[0::2], aus[1::2]
+    assert 112 < min(lons) < 115 and 152 < max(lons) < 155 and -40 < min(lats) < -37 and -12 < max(lats) < -10
+
+
+def test_projection_round_trip():
+    p = project_point(35.48, -115.53)
+    assert (p.x(), p.y()) == pytest.approx((-115.53 * DEG, -35.48 * DEG))
+    assert unproject(p) == pytest.approx((35.48, -115.53))
+
+
+def test_one_marker_per_placed_facility_at_its_coordinates(panel, doc):
+    view = panel.view
+    placed = [f for f in doc.project.facilities if f.lat is not None and f.lon is not None]
+    assert len(view.markers) == len(placed) > 20
+    for f in placed:
+        m = view.markers[f.id]
+        assert m.pos().x() == pytest.approx(f.lon * DEG) and m.pos().y() == pytest.approx(-f.lat * DEG)
+    # Mountain Pass is west of Noveon (Texas) and north of Mt Weld (Western Australia)
+    assert view.markers["mp-mine"].pos().x() < view.markers["noveon"].pos().x()
+    assert view.markers["mp-mine"].pos().y() < view.markers["mt-weld"].pos().y()
+    # the Independence metal line and magnet plant share a place: spread apart on screen
+    a, b = view.view_pos_of("mp-metal"), view.view_pos_of("mp-magnets")
+    assert (a - b).manhattanLength() >= 10
+    assert view.marker_at(a).facility.id == "mp-metal" and view.marker_at(b).facility.id == "mp-magnets"
+    # covered output is flagged
+    assert view.markers["shenghe-ref"].covered and not view.markers["noveon"].covered
+
+
+def test_click_selects_everywhere_and_selection_elsewhere_highlights_marker(qtbot, panel, doc):
+    view = panel.view
+    inspector = Inspector(doc)
+    qtbot.addWidget(inspector)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.view_pos_of("kmp"))
+    assert doc.current_facility.id == "kmp"
+    assert view.markers["kmp"].selected
+    assert "Korean Metals Plant" in inspector.header.text()
+    doc.set_current_facility(doc.project.facility("noveon"))  # e.g. a click in the chain view
+    assert view.markers["noveon"].selected and not view.markers["kmp"].selected
+
+
+def test_place_a_new_facility_by_click_and_undo(qtbot, panel, doc):
+    view = panel.view
+    new = view.add_facility_at(Stage.METAL, 0, 0)  # placed facility added from the context menu
+    qtbot.waitUntil(lambda: new.id in view.markers)
+    doc.undo_stack.undo()
+    qtbot.waitUntil(lambda: new.id not in view.markers)
+    # a facility without coordinates (e.g. added from the toolbar): Place on map, then click
+    from ui.chain_view import ChainView
+
+    chain = ChainView(doc)
+    qtbot.addWidget(chain)
+    f = chain.add_facility(Stage.SEPARATION)
+    assert f.lat is None and f.lon is None
+    qtbot.waitUntil(lambda: "has no coordinates" in panel.note.text())
+    assert f.id not in view.markers
+    depth = doc.undo_stack.count()
+    panel.place_button.click()
+    assert view.placing is f and "Click the map to place" in panel.note.text()
+    target = view.mapFromScene(project_point(45.0, -100.0))
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    lat, lon = unproject(view.mapToScene(target))
+    assert f.lat == pytest.approx(round(lat, 2)) and f.lon == pytest.approx(round(lon, 2))
+    assert abs(f.lat - 45.0) < 0.5 and abs(f.lon + 100.0) < 0.5
+    assert view.placing is None and not panel.place_button.isChecked()
+    assert doc.undo_stack.count() == depth + 1  # one undo step for lat and lon
+    qtbot.waitUntil(lambda: f.id in view.markers)
+    assert view.markers[f.id].pos().x() == pytest.approx(f.lon * DEG)
+    doc.undo_stack.undo()
+    assert f.lat is None and f.lon is None
+    qtbot.waitUntil(lambda: f.id not in view.markers)
+    doc.undo_stack.redo()
+    assert f.lat is not None
+    qtbot.waitUntil(lambda: f.id in view.markers)
+
+
+def test_place_existing_facility_moves_marker(qtbot, panel, doc):
+    kmp = doc.project.facility("kmp")
+    panel.view.place(kmp, 37.456, 126.705)  # Incheon instead of Ochang
+    assert (kmp.lat, kmp.lon) == (37.46, 126.7)
+    qtbot.waitUntil(lambda: panel.view.markers["kmp"].pos().x() == pytest.approx(126.7 * DEG))
+    doc.undo_stack.undo()
+    assert (kmp.lat, kmp.lon) == (36.64, 127.49)
+
+
+def _result() -> PlanResult:
+    return PlanResult(
+        status=Status.OPTIMAL, message="ok", solver="test",
+        flows=[
+            Flow("kmp", "noveon", "ndpr_metal", 2030, "clean", 300.0),
+            Flow("kmp", "noveon", "ndpr_metal", 2030, "covered", 100.0),  # classes add up: 400 t
+            Flow("kmp", "noveon", "dy_metal", 2030, "clean", 0.0),  # nothing moved: no arc part
+            Flow("lynas-lamp", "kmp", "ndpr_oxide", 2030, "clean", 100.0),
+            Flow("kmp", "evac-sumter", "ndpr_metal", 2031, "clean", 900.0),  # other year
+            Flow("cn-ndfeb", "dod-ndfeb", "ndfeb_magnet", 2030, "covered", 50.0),  # market to demand: no place
+        ],
+    )
+
+
+def test_year_flows_as_arcs_sized_by_tonnes_and_filtered_by_material(qtbot, panel, doc):
+    view = panel.view
+    doc.set_result(_result())
+    panel.set_year(2030)
+    assert view.flow_tonnes() == pytest.approx({("kmp", "noveon"): 400.0, ("lynas-lamp", "kmp"): 100.0})
+    widths = {(a.src.id, a.dst.id): a.width for a in view.arcs}
+    # width = 1 + 9 sqrt(t / t_max): 10 px for 400 t, 1 + 9 * 0.5 = 5.5 px for 100 t
+    assert widths[("kmp", "noveon")] == pytest.approx(10.0)
+    assert widths[("lynas-lamp", "kmp")] == pytest.approx(5.5)
+    assert "400 t" in next(a for a in view.arcs if a.dst.id == "noveon").toolTip()
+    assert "2 flows, 500 t" in panel.note.text()
+    panel.set_material("ndpr_oxide")
+    assert view.flow_tonnes() == pytest.approx({("lynas-lamp", "kmp"): 100.0})
+    panel.set_material(None)
+    panel.set_year(2031)
+    assert view.flow_tonnes() == pytest.approx({("kmp", "evac-sumter"): 900.0})
+    doc.set_result(None)
+    assert view.arcs == []
+
+
+def test_arc_follows_the_great_circle():
+    """Korea to Texas crosses the Pacific: the great circle bends north (over the Bering Sea area)
+    and crosses the antimeridian, so the drawn path is split there."""
+    pts = great_circle(36.64, 127.49, 29.88, -97.94)
+    assert pts[0] == pytest.approx((36.64, 127.49)) and pts[-1] == pytest.approx((29.88, -97.94), abs=1e-6)
+    assert max(lat for lat, _ in pts) > 50
+    # every step is the same angular distance (slerp)
+    def ang(p, q):
+        a = [math.cos(math.radians(p[0])) * math.cos(math.radians(p[1])),
+             math.cos(math.radians(p[0])) * math.sin(math.radians(p[1])), math.sin(math.radians(p[0]))]
+        b = [math.cos(math.radians(q[0])) * math.cos(math.radians(q[1])),
+             math.cos(math.radians(q[0])) * math.sin(math.radians(q[1])), math.sin(math.radians(q[0]))]
+        return math.acos(max(-1, min(1, sum(x * y for x, y in zip(a, b)))))
+    steps = [ang(pts[i], pts[i + 1]) for i in range(len(pts) - 1)]
+    assert max(steps) == pytest.approx(min(steps), rel=1e-6)
+
+
+def test_main_window_has_map_tab_sharing_selection_and_year(qtbot, monkeypatch):
+    from tests.ui.helpers import close_window
+    from ui.main_window import MainWindow
+
+    w = MainWindow(demo_project())
+    qtbot.addWidget(w)
+    assert w.tabs.tabText(w.tabs.indexOf(w.map_panel)) == "Map"
+    w.chain_view.nodes["lcm"].setSelected(True)
+    assert w.doc.current_facility.id == "lcm" and w.map_view.markers["lcm"].selected
+    w.chain_panel.set_year(2033)
+    assert w.map_panel.year() == 2033
+    w.map_panel.set_year(2029)
+    assert w.chain_panel.year() == 2029
+    close_window(w)
+
+
+
+
+def test_empty_inspector_steps_aside_on_results_tabs(qtbot):
+    from tests.ui.helpers import close_window
+    from ui.main_window import MainWindow
+
+    w = MainWindow(demo_project())
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.inspector_dock.isVisible()
+    w.tabs.setCurrentWidget(w.results_dashboard)
+    assert not w.inspector_dock.isVisible()  # nothing selected: the solve panel gets the column
+    w.doc.set_current_facility(w.doc.project.facility("kmp"))
+    assert w.inspector_dock.isVisible()  # a selection brings it back
+    w.doc.set_current_facility(None)
+    w.tabs.setCurrentWidget(w.chain_panel)
+    w.tabs.setCurrentWidget(w.analysis_panels[0])
+    assert not w.inspector_dock.isVisible()
+    w.tabs.setCurrentWidget(w.facilities_tab)
+    assert w.inspector_dock.isVisible()
+    w.inspector_dock.close()  # closed by the user: stays closed
+    w.tabs.setCurrentWidget(w.results_dashboard)
+    w.tabs.setCurrentWidget(w.chain_panel)
+    assert not w.inspector_dock.isVisible()
+    close_window(w)
+
+
+def test_a_facility_losing_its_coordinates_drops_its_marker_and_arcs(qtbot, panel, doc):
+    doc.set_result(_result())
+    panel.set_year(2030)
+    assert "2 flows, 500 t" in panel.note.text()
+    doc.set_field(doc.project.facility("lynas-lamp"), "lat", None)
+    qtbot.waitUntil(lambda: "lynas-lamp" not in panel.view.markers)
+    assert panel.view.flow_tonnes() == pytest.approx({("kmp", "noveon"): 400.0})
+    assert "1 facility without coordinates" in panel.note.text() and "plan out of date" in panel.note.text()
+    doc.undo_stack.undo()  # back to the solved inputs: current again, both arcs
+    qtbot.waitUntil(lambda: "2 flows, 500 t" in panel.note.text())

@@ -78,7 +78,7 @@ def test_verifier_refuses_a_covered_label_without_covered_input():
     x = np.zeros(lp.n_vars)
     x[lp.var(("act", "metal|ndpr", 2027, "covered"))] = 20.0
     check = check_labels(lp, x, net)
-    assert not check.passed and check.max_violation == pytest.approx(20.0)
+    assert not check.passed and check.max_violation == pytest.approx(20.0 / 21.0)  # scaled by 1 + activity
     assert "metal 2027" in check.detail
     # ... and passes once covered metal actually arrives (here: a covered-class flow into it)
     x[lp.var(("flow", "r_oxide", "", 2027, "covered"))] = 5.0

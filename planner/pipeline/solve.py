@@ -29,6 +29,7 @@ from planner.model.build import BuildOptions, create_model
 from planner.pipeline.extract import fill_plan
 from planner.model.lp import LinearProgram
 from planner.model.network import COVERED, Network, build_network
+from planner.pipeline.labels import trace_labels
 from planner.pipeline.lexicographic import Objective, fix_integers, solve_lexicographic
 from planner.progress import SolveState
 from planner.result import PlanResult, Status
@@ -101,7 +102,8 @@ def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
     plan are unchanged. At the optimum an allied facility's activity is labelled covered only when
     covered material (from a covered facility or market upstream) is in its input: labelling a
     batch of clean-only inputs clean instead lowers the objective. Skipped when the cost-stage plan
-    labels nothing covered at an allied facility; None when no such variable exists.
+    labels nothing covered at an allied facility; None when no such variable exists. Solved by
+    HiGHS when installed, whatever the plan's solver.
     """
     labels = {j: 1.0 for j, key in enumerate(lp.var_keys)
               if key[0] == "act" and key[3] == COVERED and not net.covered[key[1].split("|", 1)[0]]}
@@ -116,8 +118,11 @@ def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
             groups.setdefault(key[:k_at] + key[k_at + 1:], []).append(j)
         elif kind in ("add", "build", "buy", "buyd", "unmet"):
             fixed.append(j)
+    # a relabelling LP on fixed quantities: HiGHS when installed (CBC's points on it carry ~1e-6
+    # violations, or it calls it infeasible without presolve); the plan's quantities are the chosen solver's
+    label_solver = "highs" if "highs" in available_solvers() else None
     return Objective(LABEL_STAGE, labels, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, skip_if_zero=labels,
-                     fix_columns=fixed, fix_sums=list(groups.values()))
+                     fix_columns=fixed, fix_sums=list(groups.values()), solver=label_solver, optional=True)
 
 
 def stage_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
@@ -181,7 +186,11 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
         build_seconds += lex.handoff_seconds
         logs.extend(lex.log)
         if lex.x is not None:
-            raw = RawSolution(lex.status, lex.x, None, None, solve_seconds, 0.0, lex.message or raw.message)
+            # exact post-solve origin trace: relabels what the label stage left (or skipped)
+            x, n_relabelled = trace_labels(lp, lex.x, net)
+            if n_relabelled:
+                state.log(f"origin trace relabelled {n_relabelled} facility-year(s) clean")
+            raw = RawSolution(lex.status, x, None, None, solve_seconds, 0.0, lex.message or raw.message)
         else:
             raw = RawSolution(lex.status, None, message=lex.message)
     base.update(build_seconds=build_seconds, solve_seconds=solve_seconds, log="\n".join(logs))

@@ -45,10 +45,11 @@ def test_kpi_cards(dash):
     assert dash.ndfeb_card.value_label.text() == "100.0 %"
     # defense 700 + 60 = 760 t, commercial 1,500 t, both fully met: whose unmet is said
     assert dash.ndfeb_card.detail_label.text() == (
-        "of defense tonnes delivered · all segments 86.7 % clean<br>Defense unmet 0.0 t of 760 t<br>"
+        "of defense tonnes delivered<br>All segments 86.7 % clean<br>Defense unmet 0.0 t of 760 t<br>"
         "Commercial unmet 0.0 t of 1,500 t")
     # unmet over the horizon: 50 t NdFeB in 2026 + 20 t SmCo in 2026 and 2027 = 90 t, all defense
-    assert "Unmet over the horizon: defense 90.0 t, commercial 0.0 t" in dash.total_card.detail_label.text()
+    total = dash.total_card.detail_label.text()
+    assert "Defense unmet, all years: 90.0 t" in total and "Commercial unmet, all years: 0.0 t" in total
     # 3 investments committing 400 + 150 + 80 = $630 M (undiscounted)
     assert "3 investments · $630.0 M undiscounted" in dash.capex_card.detail_label.text()
     # SmCo 2027: 40 of 60 t delivered, all clean, 20 t unmet (shown in red)

@@ -417,8 +417,8 @@ def test_a_result_solved_from_older_inputs_arrives_marked_out_of_date(qtbot):
 
 def test_unmet_product_years_are_named_not_plotted_at_the_penalty(qtbot):
     """2026 NdFeB defense is unmet (dual = the $5M penalty, flagged no_supply): it is left out of
-    the chart, whose axis stays linear on the real costs ($60,000 and $58,000), and the title says
-    "unmet, no compliant supply reachable: NdFeB defense 2026"."""
+    the chart, whose axis stays linear on the real costs ($60,000 and $58,000), and the title names
+    it as not priced."""
     from planner.result import MarginalCost
 
     r = hand_result()
@@ -431,7 +431,7 @@ def test_unmet_product_years_are_named_not_plotted_at_the_penalty(qtbot):
     d.set_result(small_project(), r)
     d.finish_pending()
     chart = d.marginal_view.chart()
-    assert "unmet, no compliant supply reachable: NdFeB defense 2026" in chart.title()
+    assert "not priced (no compliant supply to spare): NdFeB defense 2026" in chart.title()
     axis = chart.axes(Qt.Orientation.Vertical)[0]
     assert not isinstance(axis, QLogValueAxis) and axis.max() < 1_000_000
     line = [s for s in chart.series() if isinstance(s, QLineSeries)][0]

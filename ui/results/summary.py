@@ -204,8 +204,8 @@ def marginal_cost_series(result: PlanResult) -> dict[tuple[str, str], list[tuple
 
 
 def unpriced_marginals(result: PlanResult) -> list[str]:
-    """"NdFeB defense 2026"-style labels of the product-segment-years with unmet demand (no
-    compliant supply reachable: their dual is the penalty, not a price)."""
+    """"NdFeB defense 2026"-style labels of the product-segment-years whose dual is the unmet
+    penalty (MarginalCost.no_supply: unmet, or no compliant supply to spare), not a price."""
     return [f"{short_label(m.product)} {m.segment} {m.year}" for m in result.marginal_costs if m.no_supply]
 
 

@@ -87,6 +87,7 @@ class MarginalCost:
     year: int
     usd_per_t: float | None
     no_supply: bool = False
+    note: str = ""  # the plain reading where no_supply (whose demand is short, or who would be displaced)
 
 
 @dataclass

@@ -100,11 +100,11 @@ def format_summary(result: PlanResult) -> str:
         lines.append("")
         lines.append("Marginal cost of one more tonne ($/t, money of that year):")
         rows = [[m.product, m.segment, str(m.year),
-                 "unmet: no compliant supply reachable" if m.no_supply else f"{m.usd_per_t:,.0f}"]
+                 (m.note or "unmet: no compliant supply reachable") if m.no_supply else f"{m.usd_per_t:,.0f}"]
                 for m in result.marginal_costs]
         lines.append(_table(["product", "segment", "year", "$/t"], rows))
         if any(m.no_supply for m in result.marginal_costs):
-            lines.append("  (where demand is unmet the dual is the unmet penalty, a setting, not a price)")
+            lines.append("  (there the dual is the unmet penalty, a setting, not a price)")
     if result.bottlenecks:
         lines.append("")
         lines.append("Binding capacities (value of one more t/yr, $/t):")

@@ -30,6 +30,8 @@ from planner.result import (
 )
 
 EPS = 1e-6  # tonnes / $M below this are reported as zero
+UNMET_NOTE = "unmet: no compliant supply reachable"
+DISPLACE_NOTE = "no spare compliant supply: one more t would leave a lower-priority buyer short"
 
 
 def _r(v: float, nd: int = 6) -> float:
@@ -257,8 +259,10 @@ def fill_duals(result: PlanResult, lp: LinearProgram, net: Network, duals: np.nd
             key = (d.product, d.segment, y)
             best[key] = max(best.get(key, 0.0), usd)
     for (product, segment, y), usd in sorted(best.items()):
-        if (product, segment, y) in short_segments or usd >= 0.5 * penalty:
-            result.marginal_costs.append(MarginalCost(product, segment, y, None, True))
+        if (product, segment, y) in short_segments:
+            result.marginal_costs.append(MarginalCost(product, segment, y, None, True, UNMET_NOTE))
+        elif usd >= 0.5 * penalty:
+            result.marginal_costs.append(MarginalCost(product, segment, y, None, True, DISPLACE_NOTE))
         else:
             result.marginal_costs.append(MarginalCost(product, segment, y, _r(usd, 2)))
     chain = supply_chain_of(net)

@@ -65,6 +65,9 @@ class Objective:
     # ``objective_fix`` in this stage's program only): e.g. clean + covered of one flow, so that a
     # labelling stage can change classes but not quantities
     fix_sums: list[list[int]] | None = None
+    solver: str | None = None  # this stage's solver when not the sequence's (e.g. HiGHS for a tie-break LP)
+    # a tie-break stage whose failure keeps the previous point (logged, status unchanged)
+    optional: bool = False
 
     def dense(self, n: int) -> np.ndarray:
         if isinstance(self.cost, np.ndarray):
@@ -142,6 +145,22 @@ def _hold(work: LinearProgram, obj: Objective, c: np.ndarray, value: float, tole
     return bound
 
 
+#: Bound violations up to this (absolute, x (1 + |bound|)) are solver noise and snapped to the
+#: bound (CBC returns e.g. -3e-6 for a flow in tightly held stages); larger ones are left for the
+#: verifier to refuse.
+SNAP_TOL = 1e-5
+
+
+def _snap_to_bounds(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
+    lb, ub = np.asarray(lp.var_lb), np.asarray(lp.var_ub)
+    x = np.array(x, dtype=float)
+    low = (x < lb) & (lb - x <= SNAP_TOL * (1.0 + np.abs(np.where(np.isinf(lb), 0.0, lb))))
+    high = (x > ub) & (x - ub <= SNAP_TOL * (1.0 + np.abs(np.where(np.isinf(ub), 0.0, ub))))
+    x[low] = lb[low]
+    x[high] = ub[high]
+    return x
+
+
 def _loosen(programs: list[LinearProgram], tolerances: dict[int, float]) -> None:
     for prog in programs:
         for i, tol in tolerances.items():
@@ -198,31 +217,51 @@ def solve_lexicographic(
                     program.add_row(FIX_FAMILY, (obj.name, g), {j: 1.0 for j in cols}, lo=total - tol, hi=total + tol)
             remaining = max(1.0, deadline - time.perf_counter())
             state.log(f"lexicographic stage {k + 1}/{len(objectives)}: minimise {obj.name}")
-            raw = solve_lp(program, solver, remaining, mip_gap, state)
+            presolve = not obj.fix_sums  # CBC's postsolve is sloppy (~1e-6) on such tightly fixed LPs
+            stage_solver = obj.solver or solver
+            # no MIP start from the previous point: it measured no faster here, and it steers a
+            # stage towards that point's arbitrary choices (e.g. free surplus output)
+            raw = solve_lp(program, stage_solver, remaining, mip_gap, state, presolve=presolve)
             result.seconds += raw.seconds
             result.handoff_seconds += raw.handoff_seconds
             result.log.extend(raw.log)
-            if raw.status is RawStatus.INFEASIBLE and tolerances and x is not None:
+            if raw.status is RawStatus.INFEASIBLE and (tolerances or obj.fix_sums) and x is not None:
                 state.log(f"stage {obj.name!r} infeasible within the solver's tolerances; "
                           f"retrying with the held values loosened by {RETRY_LOOSEN:g} tolerances")
                 _loosen([program, work], tolerances)
+                for i, fam in enumerate(program.row_family):  # and the quantities a stage keeps
+                    if fam == FIX_FAMILY:
+                        half = 0.5 * (program.row_hi[i] - program.row_lo[i])
+                        program.row_lo[i] -= RETRY_LOOSEN * half
+                        program.row_hi[i] += RETRY_LOOSEN * half
                 for st in result.stages:
                     if st.hold is not None:
                         st.hold += RETRY_LOOSEN * (st.hold - st.value)
                 tolerances = {}
-                raw = solve_lp(program, solver, max(1.0, deadline - time.perf_counter()), mip_gap, state)
+                raw = solve_lp(program, stage_solver, max(1.0, deadline - time.perf_counter()), mip_gap, state,
+                               presolve=presolve)
                 result.seconds += raw.seconds
                 result.handoff_seconds += raw.handoff_seconds
                 result.log.extend(raw.log)
+            if (raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None) and obj.optional \
+                    and x is not None and raw.status is not RawStatus.CANCELLED:
+                state.log(f"optional stage {obj.name!r} not solved ({raw.message}); keeping the previous point")
+                result.message = f"optional stage {obj.name!r} skipped: {raw.message}"
+                result.stages.append(StageResult(obj.name, None, None, False, raw, program))
+                continue
             if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
-                result.status = raw.status
+                if raw.status is RawStatus.NO_SOLUTION and x is not None:
+                    # out of time: the previous stage's point satisfies every hold so far
+                    result.status = RawStatus.FEASIBLE
+                else:
+                    result.status = raw.status
                 result.message = f"stage {obj.name!r}: {raw.message}"
                 result.stages.append(StageResult(obj.name, None, None, True, raw, program))
                 break
             if raw.status is RawStatus.FEASIBLE and result.status is RawStatus.OPTIMAL:
                 result.status = RawStatus.FEASIBLE
                 result.message = f"stage {obj.name!r} stopped early: {raw.message}"
-            x = raw.x
+            x = _snap_to_bounds(program, raw.x)
             value = float(c @ x + obj.constant)
         else:
             state.log(f"lexicographic stage {k + 1}/{len(objectives)}: {obj.name} = {value:.6g} (certified, not re-solved)")

@@ -250,7 +250,7 @@ def add_marginal_costs(wb: Workbook, ctx: ReportContext) -> None:
     cols = [Col("Product"), Col("Segment"), Col("Year", "year"), Col("Marginal cost ($/t)", "usd_per_t"),
             Col("Note", max_width=40)]
     rows = [(material_label(m.product), m.segment, m.year, m.usd_per_t,
-             "unmet: no compliant supply reachable" if m.no_supply else "")
+             (m.note or "unmet: no compliant supply reachable") if m.no_supply else "")
             for m in sorted(ctx.result.marginal_costs, key=lambda m: (m.product, m.segment, m.year))]
     w.table(HEADER_ROW, 1, cols, rows)
     w.finish()

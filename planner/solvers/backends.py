@@ -80,9 +80,11 @@ IPM_MIN_COLUMNS = 30_000
 IPM_NO_CROSSOVER_COLUMNS = 100_000
 
 
-def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState, algorithm: str = "auto") -> RawSolution:
+def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState, algorithm: str = "auto",
+                start: np.ndarray | None = None) -> RawSolution:
     """Solve with highspy. ``algorithm``: "auto" (MIP: HiGHS's branch and cut; LP: interior point
-    with crossover above IPM_MIN_COLUMNS columns, else dual simplex), "ipm" or "simplex"."""
+    with crossover above IPM_MIN_COLUMNS columns, else dual simplex), "ipm" or "simplex".
+    ``start``: a feasible point handed to a MIP solve as its first incumbent."""
     import highspy
 
     t0 = time.perf_counter()
@@ -129,6 +131,11 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
     except AttributeError:  # older highspy: no event-style callbacks; the log stays empty
         pass
     h.passModel(model)
+    if start is not None and lp.is_mip:
+        sol0 = highspy.HighsSolution()
+        sol0.col_value = [float(v) for v in start]
+        sol0.value_valid = True
+        h.setSolution(sol0)
     handoff = time.perf_counter() - t0
     h.HandleUserInterrupt = True
     hook = h.cancelSolve
@@ -225,7 +232,7 @@ def _tail(path: str, stop: threading.Event, state: SolveState, sink: list[str]) 
         stop.wait(0.1)
 
 
-def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState) -> RawSolution:
+def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState, presolve: bool = True) -> RawSolution:
     """Solve with PuLP's bundled CBC within a wall-clock limit of ``time_limit_s`` for the whole
     call: building the PuLP problem and PuLP's MPS hand-off count against it.
 
@@ -235,6 +242,9 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
     build itself hits the deadline) CBC is not started and the result is "no solution". CBC can
     overrun ``-sec`` (presolve, root LP), so from shortly after the deadline (grace: 5 % of the
     limit, between 0.5 s and 5 s) a watchdog keeps killing CBC until the call returns.
+
+    ``presolve=False`` turns CBC's presolve off (its postsolve can leave ~1e-6 violations on
+    tightly held, degenerate LPs).
     """
     import pulp
 
@@ -268,6 +278,7 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
         gapRel=float(mip_gap),
         logPath=log_path,
         timeMode="elapsed",
+        presolve=None if presolve else False,
     )
     stop = threading.Event()
     log: list[str] = []
@@ -341,9 +352,11 @@ def _solve_empty(lp: LinearProgram) -> RawSolution:
     return RawSolution(RawStatus.OPTIMAL, np.zeros(0), np.zeros(lp.n_rows), float(lp.constant), message="empty model")
 
 
-def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float, state: SolveState) -> RawSolution:
+def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float, state: SolveState,
+             presolve: bool = True, start: np.ndarray | None = None) -> RawSolution:
     """Dispatch to a backend by name: "highs", "highs-ipm", "highs-simplex" and "cbc" natively,
-    any other name to the PuLP solver of that name (see :func:`solver_catalogue`).
+    any other name to the PuLP solver of that name (see :func:`solver_catalogue`). ``presolve``
+    False turns CBC's presolve off (HiGHS keeps its own); ``start`` is a feasible MIP start (HiGHS).
 
     A model without variables is answered here for every solver alike (HiGHS calls it "Empty"
     and CBC "Optimal"): optimal with objective = the constant, unless a row's bounds exclude 0.
@@ -352,9 +365,9 @@ def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float
         return _solve_empty(lp)
     if solver.startswith("highs-") or solver == "highs":
         algorithm = solver.split("-", 1)[1] if "-" in solver else "auto"
-        return solve_highs(lp, time_limit_s, mip_gap, state, algorithm)
+        return solve_highs(lp, time_limit_s, mip_gap, state, algorithm, start)
     if solver == "cbc":
-        return solve_cbc(lp, time_limit_s, mip_gap, state)
+        return solve_cbc(lp, time_limit_s, mip_gap, state, presolve)
     pulp_name = match_pulp_solver(solver, available_pulp_solvers())
     if pulp_name is None:
         raise ValueError(f"unknown or unavailable solver {solver!r} (available: {', '.join(n for n, _, ok in solver_catalogue() if ok)})")

@@ -38,6 +38,11 @@ def test_penalty_set_duals_are_not_shown_as_prices(solver):
     mc = {(m.product, m.segment, m.year): m for m in r.marginal_costs}
     for key in (("ndfeb_magnet", "commercial", 2027), ("smco_magnet", "defense", 2027)):
         assert mc[key].no_supply and mc[key].usd_per_t is None
+        assert mc[key].note == "unmet: no compliant supply reachable"
+    # defense NdFeB is met, but one more defense tonne would come out of the commercial 100 t:
+    # its dual is the penalty too, and it says so
+    d = mc[("ndfeb_magnet", "defense", 2027)]
+    assert d.no_supply and d.usd_per_t is None and "lower-priority buyer short" in d.note
     assert all(m.usd_per_t is None or m.usd_per_t < 2_500_000 for m in r.marginal_costs)
     text = format_summary(r)
     assert "unmet: no compliant supply reachable" in text

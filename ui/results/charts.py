@@ -141,14 +141,14 @@ def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], 
                    unpriced: list[str] | None = None) -> QChart:
     """One line per (product, segment): marginal cost of one more tonne ($/t, discounted duals).
 
-    Product-years with unmet demand are not in ``series_data`` (their dual is the unmet penalty,
-    a setting): ``unpriced`` names them in the title as "unmet: no compliant supply reachable".
+    Product-years whose dual is set by the unmet penalty (a setting) are not in ``series_data``:
+    ``unpriced`` names them in the title ("not priced: no compliant supply to spare").
     A logarithmic axis is used when all values are positive and span more than 50x.
     """
     title = "Marginal cost of one more tonne ($/t)"
     if unpriced:
         shown = ", ".join(unpriced[:4]) + (f" and {len(unpriced) - 4} more" if len(unpriced) > 4 else "")
-        title += f"<br><span style='font-weight:normal; color:#b3261e'>unmet, no compliant supply reachable: {shown}</span>"
+        title += f"<br><span style='font-weight:normal; color:#b3261e'>not priced (no compliant supply to spare): {shown}</span>"
     chart = _base_chart(title)
     values = [v for pts in series_data.values() for _, v in pts]
     use_log = bool(values) and min(values) > 0 and max(values) / min(values) > 50

@@ -24,7 +24,7 @@ import numpy as np
 from models import Project, apply_scenario
 from models.validation import errors, validate_project
 
-from planner.solvers.backends import RawSolution, RawStatus, resolve_solver_name, solve_lp
+from planner.solvers.backends import RawSolution, RawStatus, available_solvers, resolve_solver_name, solve_lp
 from planner.model.build import BuildOptions, create_model
 from planner.pipeline.extract import fill_plan
 from planner.model.lp import LinearProgram

@@ -98,7 +98,10 @@ def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
 def check_priority(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     """For each product-year and each pair of demands hi, lo with priority(hi) < priority(lo):
     violation = min(unmet[hi,y], sum of deliveries to lo on variables (del f,lo,y,k / buyd m,lo,y)
-    whose counterpart for hi exists), scaled by 1 + demand[hi,y]. Reported in (scaled) tonnes."""
+    whose counterpart for hi exists), scaled by 1 + demand[hi,y]. Reported in (scaled) tonnes.
+    A plant's deliveries count as movable to a defense demand only up to its qualified output left
+    after its defense deliveries (the qualification row's slack): unqualified output may go to
+    commercial buyers while defense is short."""
     by_product_year: dict[tuple[str, int], list] = defaultdict(list)
     for d in net.demands:
         for y in d.tonnes_by_year:
@@ -108,6 +111,13 @@ def check_priority(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
 
     def value(key: tuple) -> float:
         return float(x[lp.var(key)]) if lp.has_var(key) else 0.0
+
+    activity: list[np.ndarray] = []
+
+    def qual_activity(fid: str, product: str, y: int) -> float:
+        if not activity:
+            activity.append(lp.row_activity(x))
+        return float(activity[0][lp.row("qualification", fid, product, y)])
 
     for (product, y), demands in by_product_year.items():
         if len({d.priority for d in demands}) < 2:
@@ -121,9 +131,14 @@ def check_priority(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
                     continue
                 movable = 0.0
                 for fid in producers.get(product, []):
+                    moved = 0.0
                     for k in (CLEAN, COVERED):
                         if lp.has_var(("del", fid, hi.id, y, k)):
-                            movable += value(("del", fid, lo.id, y, k))
+                            moved += value(("del", fid, lo.id, y, k))
+                    if moved > 0.0 and lp.has_row("qualification", fid, product, y) and hi.segment == "defense":
+                        # only qualified output may go to defense: what is left of it after defense deliveries
+                        moved = min(moved, max(0.0, lp.row_hi[lp.row("qualification", fid, product, y)] - qual_activity(fid, product, y)))
+                    movable += moved
                 for m in net.markets:
                     if lp.has_var(("buyd", m.id, hi.id, y)):
                         movable += value(("buyd", m.id, lo.id, y))

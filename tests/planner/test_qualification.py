@@ -49,8 +49,8 @@ def test_a_one_year_lag_moves_the_first_defense_tonne_one_year_later():
     r1 = solve(chain(1))
     assert first_defense_year(r1) == 2028
     assert unmet(r1, "defense", 2027) == pytest.approx(100)
-    assert flow(r1, "mag", "commercial", 2027) == pytest.approx(50)
-    assert flow(r1, "mag", "defense", 2028) == pytest.approx(100)
+    assert flow(r1, "mag", "commercial", 2027) == pytest.approx(50, abs=1e-3)  # lexicographic holds: within 1e-3 t
+    assert flow(r1, "mag", "defense", 2028) == pytest.approx(100, abs=1e-3)
     q = r1.qualification[0]
     assert (q.facility, q.product, q.lag_years, q.qualified_from, q.first_defense_year) == \
         ("mag", "ndfeb_magnet", 1, 2028, 2028)

@@ -13,6 +13,13 @@ from .project import (
     ExpansionOption,
     Facility,
     FacilityFilter,
+    GovStockpile,
+    Grant,
+    ImportLicence,
+    Levers,
+    Loan,
+    Offtake,
+    PriceFloor,
     Market,
     MarketCapOverride,
     Platform,
@@ -29,7 +36,8 @@ from .vocab import Element, Material, Segment, Stage, Status
 
 __all__ = [
     "SCHEMA_VERSION", "CapexOverride", "DelayOverride", "Demand", "DemandOverride", "Element",
-    "ExpansionOption", "Facility", "FacilityFilter", "Market", "MarketCapOverride", "Material",
+    "ExpansionOption", "Facility", "FacilityFilter", "GovStockpile", "Grant", "ImportLicence", "Levers", "Loan",
+    "Offtake", "PriceFloor", "Market", "MarketCapOverride", "Material",
     "Platform", "Problem", "Project", "ProjectFileError", "Route", "Scenario", "Segment", "Settings",
     "SettingsOverride", "Source", "Stage", "Status", "apply_scenario", "load_project",
     "parse_project_text", "project_to_json", "save_project", "validate_project",

@@ -10,6 +10,8 @@ Version 1 (the first public format) differs from version 2 in three ways:
 Version 3 adds optional sections and fields (demand priorities, finite stocks, qualification lags,
 platform content basis, contracts and policy levers); every one has a default that reproduces the
 version-2 meaning, so a version-2 file migrates by taking the defaults.
+- ``levers`` (offtakes, price_floors, grants, loans, import_licences, stockpiles, government
+  budget): every list empty and no government budget by default, which changes nothing.
 """
 
 from __future__ import annotations

@@ -118,6 +118,24 @@ class StockRow:
 
 
 @dataclass
+class LeverRow:
+    """One contract or lever in one year (undiscounted money of that year).
+
+    kind: offtake, offtake_shortfall, price_floor, grant, loan, stockpile_buy, stockpile_release,
+    stockpile_holding. ``cost_musd`` is what ``payer`` pays on this line: a transfer to industry
+    for every kind except stockpile_holding (a real cost); see README "Contracts and policy levers".
+    """
+
+    kind: str
+    lever_id: str
+    facility: str  # the producer, the option's facility, or the stockpile id
+    year: int
+    tonnes: float
+    cost_musd: float
+    payer: str  # "government" or "industry"
+
+
+@dataclass
 class CostRow:
     year: int
     capex_musd: float
@@ -144,7 +162,9 @@ class PlanResult:
     scenario: str = "base"
     objective: float | None = None  # $M, discounted, incl. penalty
     total_cost_musd: float | None = None  # discounted, excl. penalty
-    cost_breakdown_musd: dict[str, float] = field(default_factory=dict)  # capex, opex, transport, purchases
+    # capex, opex, transport, purchases (their sum is total_cost_musd), then who pays that total:
+    # government + industry = total (transfers between them leave the total unchanged)
+    cost_breakdown_musd: dict[str, float] = field(default_factory=dict)
     investments: list[Investment] = field(default_factory=list)
     production: list[Production] = field(default_factory=list)
     flows: list[Flow] = field(default_factory=list)
@@ -155,6 +175,7 @@ class PlanResult:
     capacity: list[CapacityRow] = field(default_factory=list)
     costs_by_year: list[CostRow] = field(default_factory=list)
     stocks: list[StockRow] = field(default_factory=list)
+    levers: list[LeverRow] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
     solve_seconds: float = 0.0
@@ -183,7 +204,7 @@ class PlanResult:
         order = [
             "status", "message", "solver", "scenario", "objective", "total_cost_musd", "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "stocks", "checks", "limiting", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "levers", "checks", "limiting", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         return {k: d[k] for k in order}
@@ -218,6 +239,7 @@ class PlanResult:
             capacity=[CapacityRow(**x) for x in d.get("capacity", [])],
             costs_by_year=[CostRow(**x) for x in d.get("costs_by_year", [])],
             stocks=[StockRow(**x) for x in d.get("stocks", [])],
+            levers=[LeverRow(**x) for x in d.get("levers", [])],
             checks=[Check(**x) for x in d.get("checks", [])],
             limiting=list(d.get("limiting", [])),
             solve_seconds=d.get("solve_seconds", 0.0),

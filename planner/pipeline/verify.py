@@ -8,6 +8,8 @@ own feasibility claims (PuLP calls time-limited points "Optimal"):
   budget, option limits, caps, de-minimis) as the largest scaled violation
   ``max(lo - a, a - hi, 0) / (1 + |bound| + sum_j |a_ij x_j|)`` (solvers print points to a finite
   number of digits, so feasibility is judged relative to the row's magnitude);
+- contracts and levers (planner.pipeline.verify_levers): offtake minima/maxima, licence caps,
+  stockpile levels, clean sources and defense-only releases, recomputed from keys and data;
 - compliance from the variable keys: no covered-class tonne reaches defense demand from the
   compliance year, no clean activity at a covered facility, no clean purchase from a covered market.
 """
@@ -20,6 +22,7 @@ import numpy as np
 
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
+from planner.pipeline.verify_levers import check_levers
 from planner.result import Check
 
 TOLERANCE = 1e-6
@@ -89,5 +92,8 @@ def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
 
 
 def verify_point(lp: LinearProgram, x: np.ndarray, net: Network) -> list[Check]:
-    """All checks; a plan is shown only if every one passes."""
-    return [check_bounds(lp, x), *check_rows(lp, x), check_compliance(lp, x, net)]
+    """All checks; a plan is shown only if every one passes (levers only when the project has any)."""
+    checks = [check_bounds(lp, x), *check_rows(lp, x), check_compliance(lp, x, net)]
+    if not net.project.levers.is_empty():
+        checks.append(check_levers(lp, x, net))
+    return checks

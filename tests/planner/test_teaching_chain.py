@@ -24,7 +24,8 @@ def test_total_cost_equals_hand_calculation(result):
     # docs/teaching_chain.md section 6: $84,847,100
     assert result.total_cost_musd == pytest.approx(84.8471, abs=1e-6)
     assert result.cost_breakdown_musd == pytest.approx(
-        {"capex": 7.0, "opex": 19.24, "transport": 0.1071, "purchases": 58.5}, abs=1e-6)
+        {"capex": 7.0, "opex": 19.24, "transport": 0.1071, "purchases": 58.5,
+         "government": 0.0, "industry": 84.8471}, abs=1e-6)  # no levers: industry pays everything
     assert result.objective == pytest.approx(84.8471, abs=1e-6)  # no unmet demand, no penalty
 
 

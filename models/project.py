@@ -461,6 +461,7 @@ class Offtake(_Model):
     segment: Segment | None = None
     buyer: Payer = "industry"
     min_tpy: NonNeg = 0.0
+    min_tpy_by_year: dict[Year, NonNeg] = Field(default_factory=dict)  # overrides min_tpy (ramp-up)
     max_tpy: NonNeg | None = None
     price_usd_per_t: NonNeg = 0.0
     first_year: Year | None = None
@@ -470,7 +471,7 @@ class Offtake(_Model):
 
     @model_validator(mode="after")
     def _bounds(self) -> "Offtake":
-        if self.max_tpy is not None and self.min_tpy > self.max_tpy:
+        if self.max_tpy is not None and max([self.min_tpy, *self.min_tpy_by_year.values()]) > self.max_tpy:
             raise ValueError("min_tpy must be <= max_tpy")
         if self.first_year is not None and self.last_year is not None and self.last_year < self.first_year:
             raise ValueError("last_year must be >= first_year")
@@ -478,6 +479,12 @@ class Offtake(_Model):
 
     def active(self, year: int) -> bool:
         return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+
+    def minimum(self, year: int) -> float:
+        """The take-or-pay minimum in ``year`` (0 outside the active years)."""
+        if not self.active(year):
+            return 0.0
+        return self.min_tpy_by_year.get(year, self.min_tpy)
 
 
 class PriceFloor(_Model):

@@ -40,6 +40,11 @@ def format_summary(result: PlanResult) -> str:
         f"Total discounted cost: ${result.total_cost_musd:,.1f}M  (capex {b['capex']:,.1f}, opex {b['opex']:,.1f}, "
         f"transport {b['transport']:,.1f}, purchases {b['purchases']:,.1f})"
     )
+    if "government" in b:
+        lines.append(f"Who pays (discounted): government ${b['government']:,.1f}M, industry ${b['industry']:,.1f}M")
+    if result.levers:
+        lines.append("")
+        lines += lever_summary_lines(result)
     lines.append("")
     lines.append("Investments:")
     if result.investments:
@@ -77,6 +82,20 @@ def format_summary(result: PlanResult) -> str:
         rows = [[b.facility, str(b.year), f"{b.shadow_usd_per_t:,.0f}"] for b in result.bottlenecks[:10]]
         lines.append(_table(["facility", "year", "$/t"], rows))
     return "\n".join(lines)
+
+
+def lever_summary_lines(result: PlanResult) -> list[str]:
+    """One line per contract or lever: kind, id, years, tonnes and $M (undiscounted sums), payer."""
+    groups: dict[tuple[str, str, str, str], list] = {}
+    for r in result.levers:
+        g = groups.setdefault((r.kind, r.lever_id, r.facility, r.payer), [r.year, r.year, 0.0, 0.0])
+        g[0], g[1] = min(g[0], r.year), max(g[1], r.year)
+        g[2] += r.tonnes
+        g[3] += r.cost_musd
+    rows = [[kind, lid, fac, f"{y0}-{y1}" if y1 > y0 else str(y0), f"{t:,.1f}", f"{c:,.1f}", payer]
+            for (kind, lid, fac, payer), (y0, y1, t, c) in sorted(groups.items())]
+    return ["Contracts and levers (sums over years; $M of each year, undiscounted):",
+            _table(["kind", "lever", "facility", "years", "tonnes", "$M", "payer"], rows)]
 
 
 def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:

@@ -34,9 +34,14 @@ def _active_years(net: Network, item) -> list[int]:
 
 
 # ----------------------------------------------------------------------------- variables
+STOCKPILE_HANDLING_USD_PER_T = 1.0  # tie-break: pass-through (buy and release in one year) is not free
+
+
 def define_stockpile_variables(lp: LinearProgram, net: Network, idx) -> None:
-    """sbuy[s,f,y] for clean producers f of the material; slevel[s,y] <= capacity_t with cost
-    d_y x holding_usd_per_t_yr x 1e-6; srel[s,d,y] for defense demands of the material."""
+    """sbuy[s,f,y] for clean producers f of the material, cost d_y x $1/t handling x 1e-6 (a
+    tie-break: the purchase price is a transfer, so without it buying and releasing in the same
+    year would be a free detour); slevel[s,y] <= capacity_t with cost d_y x holding_usd_per_t_yr
+    x 1e-6; srel[s,d,y] for defense demands of the material."""
     for s in net.project.levers.stockpiles:
         mat = s.material.value
         for fid in net.producers_of.get(mat, []):
@@ -44,7 +49,7 @@ def define_stockpile_variables(lp: LinearProgram, net: Network, idx) -> None:
                 continue
             for y in net.years:
                 ub = s.max_buy_tpy if s.max_buy_tpy is not None else float("inf")
-                j = lp.add_var(("sbuy", s.id, fid, y), ub=ub)
+                j = lp.add_var(("sbuy", s.id, fid, y), ub=ub, cost=net.discount[y] * STOCKPILE_HANDLING_USD_PER_T * MUSD)
                 idx.extra_balance_terms.append((fid, (mat, ""), y, CLEAN, j, -1.0))
         for y in net.years:
             lp.add_var(("slevel", s.id, y), ub=s.capacity_t, cost=net.discount[y] * s.holding_usd_per_t_yr * MUSD)
@@ -57,12 +62,12 @@ def define_stockpile_variables(lp: LinearProgram, net: Network, idx) -> None:
 
 
 def define_offtake_variables(lp: LinearProgram, net: Network) -> None:
-    """otshort[o,y] in active years with min_tpy > 0; cost d_y x unmet_penalty_usd_per_t x 1e-6."""
+    """otshort[o,y] in active years with a minimum > 0; cost d_y x unmet_penalty_usd_per_t x 1e-6."""
     pen = net.project.settings.unmet_penalty_usd_per_t
     for o in net.project.levers.offtakes:
-        if o.min_tpy <= 0:
-            continue
         for y in _active_years(net, o):
+            if o.minimum(y) <= 0:
+                continue
             lp.add_var(("otshort", o.id, y), cost=net.discount[y] * pen * MUSD)
 
 
@@ -136,14 +141,15 @@ def grant_terms(lp: LinearProgram, idx, g, y: int) -> dict[int, float]:
 
 # --------------------------------------------------------------------------- constraints
 def define_offtake_constraints(lp: LinearProgram, net: Network) -> None:
-    """Take-or-pay: taken[o,y] + otshort[o,y] >= min_tpy; taken[o,y] <= max_tpy (active years)."""
+    """Take-or-pay: taken[o,y] + otshort[o,y] >= minimum(o,y); taken[o,y] <= max_tpy (active years);
+    minimum(o,y) = min_tpy_by_year[y] if listed, else min_tpy."""
     for o in net.project.levers.offtakes:
         for y in _active_years(net, o):
             taken = offtake_taken_terms(lp, net, o, y)
-            if o.min_tpy > 0:
+            if o.minimum(y) > 0:
                 terms = dict(taken)
                 terms[lp.var(("otshort", o.id, y))] = 1.0
-                lp.add_row("offtake_min", (o.id, y), terms, lo=o.min_tpy)
+                lp.add_row("offtake_min", (o.id, y), terms, lo=o.minimum(y))
             if o.max_tpy is not None and taken:
                 lp.add_row("offtake_max", (o.id, y), taken, hi=o.max_tpy)
 

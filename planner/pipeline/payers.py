@@ -8,7 +8,7 @@ Transfers move money from one payer to another and leave the total unchanged:
   price_floor      government pays max(0, floor - benchmark[y]) x sold[y]
   grant            government pays share x capex(o,y) + amount x build[o,y]
   loan             government pays the subsidy P - PV(annuity) in the draw year
-  stockpile_buy    government pays purchase_price x bought tonnes
+  stockpile_buy    government pays purchase_price x bought tonnes (+ $1/t handling, a real cost)
 
 cost_breakdown_musd["government"] = sum over government lines of d_y x cost_musd (discounted like
 the other lines); cost_breakdown_musd["industry"] = total - government. An offtake an industry
@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from planner.model.build import MUSD, ModelIndex
-from planner.model.levers import offtake_taken_terms, sold_terms
+from planner.model.levers import STOCKPILE_HANDLING_USD_PER_T, offtake_taken_terms, sold_terms
 from planner.model.lp import LinearProgram
 from planner.model.network import Network
 from planner.result import LeverRow, PlanResult
@@ -90,8 +90,9 @@ def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[Leve
         for key, v in sorted(values.items(), key=lambda kv: tuple(map(str, kv[0]))):
             if key[1] != s.id or v <= EPS:
                 continue
-            if key[0] == "sbuy":
-                rows.append(LeverRow("stockpile_buy", s.id, key[2], key[3], _r(v), _r(s.purchase_price_usd_per_t * v * MUSD), "government"))
+            if key[0] == "sbuy":  # price (transfer) + handling (real cost, a tie-break)
+                usd = s.purchase_price_usd_per_t + STOCKPILE_HANDLING_USD_PER_T
+                rows.append(LeverRow("stockpile_buy", s.id, key[2], key[3], _r(v), _r(usd * v * MUSD), "government"))
             elif key[0] == "srel":
                 rows.append(LeverRow("stockpile_release", s.id, s.id, key[3], _r(v), 0.0, "government"))
             elif key[0] == "slevel":
@@ -106,13 +107,15 @@ def government_cost_musd(rows: list[LeverRow], net: Network) -> float:
 
 
 def fill_levers(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Network, x) -> None:
-    """Lever lines, government/industry split of the total, holding cost of stockpiles in opex."""
+    """Lever lines, government/industry split of the total; stockpile holding and handling in opex."""
     rows = lever_rows(lp, idx, net, x) if not net.project.levers.is_empty() else []
     result.levers = rows
     holding_by_year: dict[int, float] = defaultdict(float)
     for r in rows:
         if r.kind == "stockpile_holding":
             holding_by_year[r.year] += r.cost_musd
+        elif r.kind == "stockpile_buy":
+            holding_by_year[r.year] += STOCKPILE_HANDLING_USD_PER_T * r.tonnes * MUSD
     if holding_by_year:
         b = result.cost_breakdown_musd
         b["opex"] = _r(b["opex"] + sum(net.discount[y] * v for y, v in holding_by_year.items()))

@@ -54,7 +54,7 @@ def check_levers(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
             if not o.active(y):
                 continue
             t = taken[(o.id, y)] + val.get(("otshort", o.id, y), 0.0)
-            report(o.min_tpy - t, o.min_tpy, f"offtake {o.id} {y}: taken + shortfall {t:.6g} < min {o.min_tpy:g}")
+            report(o.minimum(y) - t, o.minimum(y), f"offtake {o.id} {y}: taken + shortfall {t:.6g} < min {o.minimum(y):g}")
             if o.max_tpy is not None:
                 report(taken[(o.id, y)] - o.max_tpy, o.max_tpy,
                        f"offtake {o.id} {y}: taken {taken[(o.id, y)]:.6g} > max {o.max_tpy:g}")

@@ -202,3 +202,24 @@ def test_bad_levers_get_located_messages():
     assert "levers.price_floors[0].material: 'mine' does not produce ndpr_oxide" in msgs
     assert "levers.grants[0].option_id: unknown option 'nope'" in msgs
     assert "levers.price_floors[0].benchmark_usd_per_t_by_year: give at least one benchmark year" in msgs
+
+
+def test_cli_summary_and_result_json_carry_the_levers():
+    """The 50 % grant of the $7M build: a 'Who pays' line and a grant line of $3.5M paid by government;
+    the JSON has a levers key with the same row, and round-trips."""
+    import json
+
+    from planner.cli.solve import format_summary
+
+    p = mini_chain(magnet_option=option(fixed_capex_musd=2.0))
+    p.levers.grants = [Grant(id="g", option_id="mag_x", share=0.5)]
+    r = solve(p)
+    text = format_summary(r)
+    assert "Who pays (discounted): government $3.5M" in text
+    line = [x for x in text.splitlines() if x.startswith("grant")][0]
+    assert line.split() == ["grant", "g", "mag", "2026", "100.0", "3.5", "government"]
+    d = json.loads(r.to_json())
+    assert d["levers"] == [{"kind": "grant", "lever_id": "g", "facility": "mag", "year": 2026, "tonnes": 100.0,
+                            "cost_musd": 3.5, "payer": "government"}]
+    assert d["cost_breakdown_musd"]["government"] == 3.5
+    assert PlanResult.from_dict(d).levers == r.levers

@@ -45,7 +45,7 @@ from ui.results import charts
 from ui.results.buildout import BuildoutTimeline
 from ui.results.export import ExportError, export_json, export_xlsx
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
-from ui.results.kpi_cards import KpiCard, cost_cards_text, product_card_text
+from ui.results.kpi_cards import KpiCard, cost_cards_text, government_card_text, product_card_text
 from ui.results.sankey import SankeyWidget
 from ui.results.summary import (
     Kpis,
@@ -197,8 +197,8 @@ class ResultsDashboard(QWidget):
             "QLabel#resultBanner { background: #fff4ce; color: #5c4400; border: 1px solid #e0c060;"
             " border-radius: 4px; padding: 4px 8px; }"
         )
-        self.cards = [KpiCard("") for _ in range(4)]
-        self.total_card, self.capex_card, self.ndfeb_card, self.smco_card = self.cards
+        self.cards = [KpiCard("") for _ in range(5)]
+        self.total_card, self.capex_card, self.ndfeb_card, self.smco_card, self.gov_card = self.cards
         cards_row = QHBoxLayout()
         cards_row.setSpacing(8)
         for c in self.cards:
@@ -459,6 +459,7 @@ class ResultsDashboard(QWidget):
             card.set(*text)
         for card, pk in zip((self.ndfeb_card, self.smco_card), self.kpis.products):
             card.set(*product_card_text(pk))
+        self.gov_card.set(*government_card_text(result))
         self.pages.setCurrentIndex(1)
         yield
 

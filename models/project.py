@@ -230,13 +230,24 @@ class Market(_Model):
         return v
 
 
+#: Default priority by segment (1 is served first): defense before commercial.
+DEFAULT_PRIORITY = {Segment.DEFENSE: 1, Segment.COMMERCIAL: 2}
+
+
 class Demand(_Model):
-    """Tonnes of a product wanted per year by a segment."""
+    """Tonnes of a product wanted per year by a segment.
+
+    ``priority`` (1 = served first, up to 9; None = by segment: defense 1, commercial 2): the
+    optimizer first minimises unmet tonnes of priority 1, then of priority 2 with that held, ...,
+    and only then cost (see planner.pipeline.lexicographic), so no cost saving can leave a
+    higher-priority tonne unmet that could have been served.
+    """
 
     id: Id
     name: ShortText = ""
     product: Material
     segment: Segment = Segment.DEFENSE
+    priority: Annotated[int, Field(ge=1, le=9)] | None = None
     tonnes_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
@@ -247,6 +258,11 @@ class Demand(_Model):
         if v not in DEMAND_PRODUCTS:
             raise ValueError(f"{v.value} cannot be demanded (it is an intermediate with a source assay)")
         return v
+
+    @property
+    def effective_priority(self) -> int:
+        """The priority the optimizer uses: the explicit one, else the segment default."""
+        return self.priority if self.priority is not None else DEFAULT_PRIORITY[self.segment]
 
 
 class Platform(_Model):

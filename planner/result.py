@@ -70,6 +70,7 @@ class DemandRow:
     delivered: float
     delivered_clean: float
     unmet: float
+    priority: int = 1  # 1 is served first (defense by default, commercial 2)
 
 
 @dataclass
@@ -191,6 +192,15 @@ class PlanResult:
     def unmet_total(self) -> float:
         return sum(r.unmet for r in self.demand)
 
+    def unmet_by_segment(self, year: int | None = None, product: str | None = None) -> dict[str, float]:
+        """Unmet tonnes per segment ("defense", "commercial"; both always present), optionally
+        for one year and/or product."""
+        out = {"defense": 0.0, "commercial": 0.0}
+        for r in self.demand:
+            if (year is None or r.year == year) and (product is None or r.product == product):
+                out[r.segment] = out.get(r.segment, 0.0) + r.unmet
+        return out
+
     def to_dict(self) -> dict[str, Any]:
         """The result JSON (stable keys in DESIGN.md order, then extras)."""
         d = asdict(self)
@@ -207,7 +217,9 @@ class PlanResult:
             "capacity", "costs_by_year", "stocks", "levers", "checks", "limiting", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
-        return {k: d[k] for k in order}
+        out = {k: d[k] for k in order}
+        out["unmet_by_segment_t"] = {k: round(v, 6) + 0.0 for k, v in self.unmet_by_segment().items()}
+        return out
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"

@@ -191,6 +191,9 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         add("  of which capex ($M)", [s.capex_musd for s in cmp.scenarios], _money)
         add("Unmet demand, all years (t)", [s.unmet_total_t if s.has_plan else None for s in cmp.scenarios],
             _money, lambda v: v > 1e-6)
+        for seg in ("defense", "commercial"):
+            add(f"  of which {seg} (t)", [s.unmet_by_segment_t.get(seg, 0.0) if s.has_plan else None for s in cmp.scenarios],
+                _money, lambda v: v > 1e-6)
         products = sorted({p for s in cmp.scenarios for p in s.compliant_share} | {p for s in cmp.scenarios for p in s.unmet_t})
         for p in products:
             add(f"{product_label(p)}: clean share {cmp.year}", [s.compliant_share.get(p) for s in cmp.scenarios],
@@ -199,6 +202,9 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
             for y in years:
                 add(f"{product_label(p)}: unmet {y} (t)",
                     [s.unmet_t.get(p, {}).get(y) if s.has_plan else None for s in cmp.scenarios], _money,
+                    lambda v: v > 1e-6)
+                add("  of which defense (t)",
+                    [s.defense_unmet_t.get(p, {}).get(y, 0.0) if s.has_plan else None for s in cmp.scenarios], _money,
                     lambda v: v > 1e-6)
         section_row = len(rows)
         rows.append((f"Investments that differ ({len(cmp.investment_diffs)})", [("", False, None)] * len(ids)))

@@ -1,7 +1,8 @@
 """Compare solved plans side by side (pure: no solver is imported here).
 
 ``compare`` reduces the results to what a reader compares: total and capex cost ($M, discounted,
-without the unmet penalty), objective (with it), unmet tonnes by product and year (all segments),
+without the unmet penalty), objective (with it), unmet tonnes by product and year (all segments, and
+of defense demand alone) and over the horizon per segment (defense, commercial),
 the clean share of deliveries in the compliance year per product, status -- and the investments that
 differ: an option built in one scenario and not in another, or built with a first decision year that
 differs, or a total size that differs by more than ``max(size_abs_tol_tpy, size_rel_tol x larger)``.
@@ -29,6 +30,8 @@ class ScenarioSummary:
     objective: float | None
     unmet_t: dict[str, dict[int, float]] = field(default_factory=dict)  # product -> year -> t (all segments)
     unmet_total_t: float = 0.0
+    defense_unmet_t: dict[str, dict[int, float]] = field(default_factory=dict)  # product -> year -> t (defense)
+    unmet_by_segment_t: dict[str, float] = field(default_factory=dict)  # segment -> t over the horizon
     compliant_share: dict[str, float] = field(default_factory=dict)  # product -> clean share in compliance year
     defense_covered_origin: dict[str, bool] = field(default_factory=dict)  # product -> any covered defense tonne
 
@@ -72,6 +75,7 @@ class ScenarioComparison:
         d = asdict(self)
         for s in d["scenarios"]:
             s["unmet_t"] = {p: {str(y): v for y, v in by.items()} for p, by in s["unmet_t"].items()}
+            s["defense_unmet_t"] = {p: {str(y): v for y, v in by.items()} for p, by in s["defense_unmet_t"].items()}
         d["common_investments"] = [list(x) for x in self.common_investments]
         return d
 
@@ -110,6 +114,10 @@ def _summarise(sid: str, r: PlanResult, year: int) -> ScenarioSummary:
         by = s.unmet_t.setdefault(row.product, {})
         by[row.year] = by.get(row.year, 0.0) + row.unmet
         s.unmet_total_t += row.unmet
+        if row.segment == "defense":
+            by = s.defense_unmet_t.setdefault(row.product, {})
+            by[row.year] = by.get(row.year, 0.0) + row.unmet
+    s.unmet_by_segment_t = r.unmet_by_segment()
     for c in r.compliance:
         if c.year == year:
             s.compliant_share[c.product] = c.clean_share
@@ -167,6 +175,9 @@ def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = Non
         ("  of which capex, $M", [_fmt(s.capex_musd) for s in cmp.scenarios]),
         ("objective incl. penalty, $M", [_fmt(s.objective) for s in cmp.scenarios]),
         ("unmet demand, t (all years)", [_fmt(s.unmet_total_t) if s.has_plan else "-" for s in cmp.scenarios]),
+        ("  of which defense, t", [_fmt(s.unmet_by_segment_t.get("defense")) if s.has_plan else "-" for s in cmp.scenarios]),
+        ("  of which commercial, t", [_fmt(s.unmet_by_segment_t.get("commercial")) if s.has_plan else "-"
+                                      for s in cmp.scenarios]),
     ]
     products = sorted({p for s in cmp.scenarios for p in s.compliant_share} | {p for s in cmp.scenarios for p in s.unmet_t})
     for p in products:
@@ -177,6 +188,9 @@ def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = Non
         for y in years:
             rows.append((f"{p}: unmet {y}, t", [
                 _fmt(s.unmet_t.get(p, {}).get(y)) if s.has_plan else "-" for s in cmp.scenarios
+            ]))
+            rows.append((f"  of which defense, t", [
+                _fmt(s.defense_unmet_t.get(p, {}).get(y, 0.0)) if s.has_plan else "-" for s in cmp.scenarios
             ]))
     if cmp.investment_diffs:
         rows.append(("investments that differ:", ["" for _ in ids]))

@@ -312,6 +312,10 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
             if y in by:
                 short = report.mean_shortfall_t.get(p, {}).get(y, 0.0)
                 lines.append(f"  {p:<24}{by[y]:6.1%}   (mean shortfall {short:,.1f} t)")
+        if report.mean_unmet_by_segment_t:
+            m = report.mean_unmet_by_segment_t
+            lines.append(f"  mean unmet over the horizon: defense {m.get('defense', 0.0):,.1f} t, "
+                         f"commercial {m.get('commercial', 0.0):,.1f} t")
         later = sorted(yy for yy in report.p_met_all if yy > y)
         if later:
             lines.append("  by year (all products):  " + "  ".join(f"{yy}: {report.p_met_all[yy]:.0%}" for yy in later))

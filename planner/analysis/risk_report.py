@@ -88,6 +88,7 @@ class RiskReport:
     p_met: dict[str, dict[int, float]] = field(default_factory=dict)
     p_met_all: dict[int, float] = field(default_factory=dict)  # every defense product met that year
     mean_shortfall_t: dict[str, dict[int, float]] = field(default_factory=dict)
+    mean_unmet_by_segment_t: dict[str, float] = field(default_factory=dict)  # segment -> mean t over the horizon
     cost_musd: dict[str, float] = field(default_factory=dict)  # p10, p50, p90, mean, min, max
     investments: list[InvestmentFrequency] = field(default_factory=list)
     bottlenecks: list[BottleneckFrequency] = field(default_factory=list)
@@ -158,6 +159,8 @@ def aggregate(
         rep.p_met[p] = {y: sum(_met(s, p, y) for s in ok) / n for y in p_years}
         rep.mean_shortfall_t[p] = {y: sum(s.defense_shortfall_t.get(p, {}).get(y, 0.0) for s in ok) / n for y in p_years}
     rep.p_met_all = {y: sum(_met_all(s, y) for s in ok) / n for y in years}
+    rep.mean_unmet_by_segment_t = {seg: sum(s.unmet_by_segment_t.get(seg, 0.0) for s in ok) / n
+                                   for seg in ("defense", "commercial")}
 
     costs = np.array([s.total_cost_musd for s in ok if s.total_cost_musd is not None], dtype=float)
     if costs.size:

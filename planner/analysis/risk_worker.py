@@ -45,6 +45,7 @@ class SampleSummary:
     defense_demand_t: dict[str, dict[int, float]] = field(default_factory=dict)
     defense_shortfall_t: dict[str, dict[int, float]] = field(default_factory=dict)
     unmet_total_t: float = 0.0
+    unmet_by_segment_t: dict[str, float] = field(default_factory=dict)  # segment -> t over the horizon
     investments: list[list[Any]] = field(default_factory=list)
     bottlenecks: list[list[Any]] = field(default_factory=list)
     delays: dict[str, int] = field(default_factory=dict)
@@ -83,6 +84,7 @@ def summarise(index: int, result: PlanResult, compliance_year: int) -> SampleSum
         if r.unmet > MET_TOL * max(1.0, r.demand):
             unmet_years.add(r.year)
         s.unmet_total_t += r.unmet
+        s.unmet_by_segment_t[r.segment] = s.unmet_by_segment_t.get(r.segment, 0.0) + r.unmet
         if r.segment != Segment.DEFENSE.value:
             continue
         served = r.delivered_clean if r.year >= compliance_year else r.delivered

@@ -40,6 +40,9 @@ def format_summary(result: PlanResult) -> str:
         f"Total discounted cost: ${result.total_cost_musd:,.1f}M  (capex {b['capex']:,.1f}, opex {b['opex']:,.1f}, "
         f"transport {b['transport']:,.1f}, purchases {b['purchases']:,.1f})"
     )
+    seg = result.unmet_by_segment()
+    lines.append(f"Unmet demand over the horizon: defense {seg['defense']:,.1f} t, commercial {seg['commercial']:,.1f} t "
+                 "(defense is served first: priority 1 before commercial 2)")
     if "government" in b:
         lines.append(f"Who pays (discounted): government ${b['government']:,.1f}M, industry ${b['industry']:,.1f}M")
     if result.levers:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.geo import great_circle_km
-from models.project import ExpansionOption, Facility, Market, Project, Route
+from models.project import DEFAULT_PRIORITY, ExpansionOption, Facility, Market, Project, Route
 from models.schedules import existing_capacity_tpy
 from models.vocab import (
     METAL_OF,
@@ -52,6 +52,7 @@ class DemandSpec:
     product: str
     segment: str
     tonnes_by_year: dict[int, float]
+    priority: int = 1  # 1 is served first (lexicographic shortfall stages)
 
 
 @dataclass
@@ -195,7 +196,8 @@ def route_cost_usd_per_t(project: Project, r: Route, facilities: dict[str, Facil
 def demand_specs(project: Project) -> list[DemandSpec]:
     """Explicit demands plus one defense demand per platform and magnet product."""
     specs = [
-        DemandSpec(d.id, d.product.value, d.segment.value, {y: t for y, t in d.tonnes_by_year.items() if t > 0})
+        DemandSpec(d.id, d.product.value, d.segment.value, {y: t for y, t in d.tonnes_by_year.items() if t > 0},
+                   d.effective_priority)
         for d in project.demands
     ]
     for pl in project.platforms:
@@ -203,7 +205,8 @@ def demand_specs(project: Project) -> list[DemandSpec]:
             if kg > 0:
                 tonnes = {y: u * kg / 1000.0 for y, u in pl.units_by_year.items() if u > 0}
                 if tonnes:
-                    specs.append(DemandSpec(f"platform:{pl.id}:{product.value}", product.value, Segment.DEFENSE.value, tonnes))
+                    specs.append(DemandSpec(f"platform:{pl.id}:{product.value}", product.value, Segment.DEFENSE.value, tonnes,
+                                            DEFAULT_PRIORITY[Segment.DEFENSE]))
     return specs
 
 

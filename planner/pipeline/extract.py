@@ -151,7 +151,7 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         for y, t in sorted(d.tonnes_by_year.items()):
             dv, dc = delivered[(d.id, y)], delivered_clean[(d.id, y)]
             unmet = values.get(("unmet", d.id, y), 0.0)
-            result.demand.append(DemandRow(d.id, d.product, d.segment, y, _r(t), _r(dv), _r(dc), _r(unmet)))
+            result.demand.append(DemandRow(d.id, d.product, d.segment, y, _r(t), _r(dv), _r(dc), _r(unmet), d.priority))
             comp_total[(d.product, y)] += dv
             comp_clean[(d.product, y)] += dc
             if d.segment == "defense" and dv - dc > EPS:

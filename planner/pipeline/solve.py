@@ -4,8 +4,14 @@
 whose status and message say what happened. A plan is attached only when every verification
 check passes (see planner.pipeline.verify); a failed check turns the result into an error.
 
-For a MILP, duals come from the LP obtained by fixing the binary build decisions at their
-optimal values and re-solving (DESIGN.md section 4).
+The solve is lexicographic (planner.pipeline.lexicographic): first the unmet tonnes of priority 1
+demand (defense by default) are minimised, then priority 2 (commercial) with that held, then cost
+(with the unmet penalty) with every shortfall held, then covered labels at allied facilities with
+cost held and build decisions fixed. A first solve of cost + penalty certifies the shortfall stages
+when it leaves nothing unmet (then the stages cost no extra solve).
+
+Duals (marginal costs, bottlenecks) come from the cost stage; for a MILP from the LP obtained by
+fixing the binary build decisions at their values and re-solving (DESIGN.md section 4).
 """
 
 from __future__ import annotations
@@ -18,16 +24,20 @@ import numpy as np
 from models import Project, apply_scenario
 from models.validation import errors, validate_project
 
-from planner.solvers.backends import RawStatus, available_solvers, solve_lp
+from planner.solvers.backends import RawSolution, RawStatus, available_solvers, solve_lp
 from planner.model.build import BuildOptions, create_model
 from planner.pipeline.extract import fill_plan
 from planner.model.lp import LinearProgram
-from planner.model.network import build_network
+from planner.model.network import COVERED, Network, build_network
+from planner.pipeline.lexicographic import Objective, fix_integers, solve_lexicographic
 from planner.progress import SolveState
 from planner.result import PlanResult, Status
 from planner.pipeline.verify import verify_point
 
 DEFAULT_SOLVER_ORDER = ("highs", "cbc")
+COST_STAGE = "cost"
+LABEL_STAGE = "covered_labels"
+SHORTFALL_ABS_TOL_T = 1e-6  # t: how much held shortfall a later stage may give back (1 g)
 
 
 @dataclass
@@ -38,6 +48,9 @@ class SolveOptions:
     mip_gap: float | None = None  # None -> project.settings.mip_gap
     relax_integers: bool = False
     compute_duals: bool = True
+    # shortfall by priority, then cost, then origin labels (planner.pipeline.lexicographic);
+    # False solves cost + penalty once (defense/commercial split then arbitrary: for benchmarks)
+    lexicographic: bool = True
 
 
 def resolve_solver(name: str) -> str:
@@ -64,19 +77,53 @@ _MESSAGES = {
 }
 
 
-def _fix_integers(lp: LinearProgram, x: np.ndarray) -> LinearProgram:
-    """Copy of ``lp`` with integer variables fixed at their rounded values (continuous)."""
-    fixed = LinearProgram(
-        var_keys=lp.var_keys, var_lb=list(lp.var_lb), var_ub=list(lp.var_ub), var_cost=lp.var_cost,
-        var_int=[False] * lp.n_vars, row_keys=lp.row_keys, row_family=lp.row_family, row_lo=lp.row_lo,
-        row_hi=lp.row_hi, coo_row=lp.coo_row, coo_col=lp.coo_col, coo_val=lp.coo_val, constant=lp.constant,
-        _var_index=lp._var_index, _row_index=lp._row_index,
-    )
-    for j, is_int in enumerate(lp.var_int):
-        if is_int:
-            v = float(round(x[j]))
-            fixed.var_lb[j] = fixed.var_ub[j] = v
-    return fixed
+def priority_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
+    """Stage objectives before cost: per priority level p (1 first), the unmet tonnes of its
+    demands, sum_{d: prio(d)=p, y} unmet[d,y] (undiscounted t; lower bound 0)."""
+    levels: dict[int, dict[int, float]] = {}
+    for d in net.demands:
+        for y in d.tonnes_by_year:
+            levels.setdefault(d.priority, {})[lp.var(("unmet", d.id, y))] = 1.0
+    segs: dict[int, set[str]] = {}
+    for d in net.demands:
+        segs.setdefault(d.priority, set()).add(d.segment)
+    return [
+        Objective(f"shortfall_p{p} ({'/'.join(sorted(segs[p]))})", terms, rel_tol=1e-9, abs_tol=SHORTFALL_ABS_TOL_T,
+                  lower_bound=0.0)
+        for p, terms in sorted(levels.items())
+    ]
+
+
+def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
+    """Last stage, with cost held and investment decisions (add, build) fixed: minimise
+    2 x sum act[p,y,covered] at facilities that are not covered + 1 x every other activity.
+
+    At the optimum a clean facility's activity is labelled covered only when covered material
+    (from a covered facility or market upstream) is in its input: labelling a batch of clean-only
+    inputs clean instead lowers the objective and changes no cost. The weight-1 terms pick, among
+    the cost-optimal plans, one without free surplus production. The stage is skipped when the
+    cost-stage plan labels nothing covered at an allied facility. None when no such variable exists.
+    """
+    labels = {j: 1.0 for j, key in enumerate(lp.var_keys)
+              if key[0] == "act" and key[3] == COVERED and not net.covered[key[1].split("|", 1)[0]]}
+    if not labels:
+        return None
+    terms = {j: (2.0 if j in labels else 1.0) for j, key in enumerate(lp.var_keys) if key[0] == "act"}
+    decisions = [j for j, key in enumerate(lp.var_keys) if key[0] in ("add", "build")]
+    return Objective(LABEL_STAGE, terms, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, skip_if_zero=labels,
+                     fix_columns=decisions)
+
+
+def stage_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
+    """The full lexicographic order: shortfall by priority, cost (incl. the unmet penalty, which
+    then only decides which year or demand of one level carries a held shortfall), labels."""
+    objectives = priority_objectives(lp, net)
+    objectives.append(Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9, abs_tol=1e-6,
+                                constant=lp.constant))
+    label = label_objective(lp, net)
+    if label is not None:
+        objectives.append(label)
+    return objectives
 
 
 def solve_project(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
@@ -113,11 +160,25 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
 
     kind = "MILP" if lp.is_mip else "LP"
     state.progress(0.1, f"solving the {kind} ({lp.n_vars:,} variables, {lp.n_rows:,} constraints) with {solver}")
-    raw = solve_lp(lp, solver, time_limit, gap, state)
+    raw = first = solve_lp(lp, solver, time_limit, gap, state)
     solve_seconds = raw.seconds
     build_seconds += raw.handoff_seconds
-    log = "\n".join(raw.log)
-    base.update(build_seconds=build_seconds, solve_seconds=solve_seconds, log=log)
+    logs = list(raw.log)
+    lex = None
+    if options.lexicographic and raw.status in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) and raw.x is not None:
+        objectives = stage_objectives(lp, net)
+        cost_k = [o.name for o in objectives].index(COST_STAGE)
+        state.progress(0.5, "lexicographic stages: shortfall by priority, then cost, then origin labels")
+        lex = solve_lexicographic(lp, objectives, solver, max(1.0, deadline - time.perf_counter()), gap, state,
+                                  initial=raw, initial_stage=cost_k)
+        solve_seconds += lex.seconds
+        build_seconds += lex.handoff_seconds
+        logs.extend(lex.log)
+        if lex.x is not None:
+            raw = RawSolution(lex.status, lex.x, None, None, solve_seconds, 0.0, lex.message or raw.message)
+        else:
+            raw = RawSolution(lex.status, None, message=lex.message)
+    base.update(build_seconds=build_seconds, solve_seconds=solve_seconds, log="\n".join(logs))
 
     if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
         if raw.status is RawStatus.CANCELLED or state.cancel_requested:
@@ -131,7 +192,8 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
         return PlanResult(status, message, **base)
 
     state.progress(0.8, "verifying the plan")
-    checks = verify_point(lp, raw.x, net)
+    program = lex.program if lex is not None else lp
+    checks = verify_point(program, raw.x, net, lexicographic=lex is not None)
     failed = [c for c in checks if not c.passed]
     if failed:
         worst = max(failed, key=lambda c: c.max_violation)
@@ -144,14 +206,21 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
             **base,
         )
 
-    duals = raw.row_duals
-    if options.compute_duals and lp.is_mip and raw.status is RawStatus.OPTIMAL:
-        state.progress(0.85, "fixing build decisions and re-solving the LP for marginal costs")
-        remaining = max(1.0, deadline - time.perf_counter())
-        fixed = solve_lp(_fix_integers(lp, raw.x), solver, remaining, gap, state)
-        duals = fixed.row_duals if fixed.status is RawStatus.OPTIMAL else None
-    if not options.compute_duals:
-        duals = None
+    duals = None
+    if options.compute_duals and raw.status is RawStatus.OPTIMAL:
+        # duals of the cost stage (the model with the shortfall holds, cost objective)
+        cost_program, cost_raw = lp, first
+        if lex is not None:
+            st = lex.stage(COST_STAGE)
+            if st.solved:
+                cost_program, cost_raw = st.program, st.raw
+        if not cost_program.is_mip:
+            duals = cost_raw.row_duals
+        else:
+            state.progress(0.85, "fixing build decisions and re-solving the LP for marginal costs")
+            remaining = max(1.0, deadline - time.perf_counter())
+            fixed = solve_lp(fix_integers(cost_program, cost_raw.x), solver, remaining, gap, state)
+            duals = fixed.row_duals if fixed.status is RawStatus.OPTIMAL else None
 
     state.progress(0.92, "extracting the plan")
     if raw.status is RawStatus.OPTIMAL:
@@ -164,7 +233,9 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     fill_plan(result, lp, idx, net, raw.x, duals)
     unmet = result.unmet_total()
     if unmet > 1e-6:
-        result.message += f" Demand is not fully met: {unmet:,.1f} t unmet in total."
+        seg = result.unmet_by_segment()
+        result.message += (f" Demand is not fully met: {unmet:,.1f} t unmet in total (defense {seg['defense']:,.1f} t, "
+                           f"commercial {seg['commercial']:,.1f} t).")
     state.progress(1.0, "done")
     return result
 

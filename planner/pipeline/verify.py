@@ -11,7 +11,12 @@ own feasibility claims (PuLP calls time-limited points "Optimal"):
 - contracts and levers (planner.pipeline.verify_levers): offtake minima/maxima, licence caps,
   stockpile levels, clean sources and defense-only releases, recomputed from keys and data;
 - compliance from the variable keys: no covered-class tonne reaches defense demand from the
-  compliance year, no clean activity at a covered facility, no clean purchase from a covered market.
+  compliance year, no clean activity at a covered facility, no clean purchase from a covered market;
+- priority: no tonne of a product goes to a lower-priority demand in a year in which a
+  higher-priority demand of that product is unmet and could have taken that very tonne (the same
+  delivery variable exists for it: swapping costs nothing and breaks no other row); the held
+  shortfall of each lexicographic stage is a row (family ``objective_hold``) checked above;
+- labels: an allied facility's activity is labelled covered only when covered material reaches it.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import numpy as np
 
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
-from planner.pipeline.verify_levers import check_levers
+from planner.pipeline.verify_levers import check_levers, licence_binds
 from planner.result import Check
 
 TOLERANCE = 1e-6
@@ -91,9 +96,85 @@ def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     return Check("compliance", worst <= TOLERANCE, worst, detail)
 
 
-def verify_point(lp: LinearProgram, x: np.ndarray, net: Network) -> list[Check]:
-    """All checks; a plan is shown only if every one passes (levers only when the project has any)."""
+def check_priority(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
+    """For each product-year and each pair of demands hi, lo with priority(hi) < priority(lo):
+    violation = min(unmet[hi,y], sum of deliveries to lo on variables (del f,lo,y,k / buyd m,lo,y)
+    whose counterpart for hi exists and is not held at an import-licence cap for hi's segment),
+    scaled by 1 + demand[hi,y]. Reported in (scaled) tonnes."""
+    by_product_year: dict[tuple[str, int], list] = defaultdict(list)
+    for d in net.demands:
+        for y in d.tonnes_by_year:
+            by_product_year[(d.product, y)].append(d)
+    producers = net.producers_of
+    worst, detail = 0.0, ""
+
+    def value(key: tuple) -> float:
+        return float(x[lp.var(key)]) if lp.has_var(key) else 0.0
+
+    for (product, y), demands in by_product_year.items():
+        if len({d.priority for d in demands}) < 2:
+            continue
+        for hi in demands:
+            short = value(("unmet", hi.id, y))
+            if short <= TOLERANCE:
+                continue
+            for lo in demands:
+                if lo.priority <= hi.priority:
+                    continue
+                movable = 0.0
+                for fid in producers.get(product, []):
+                    for k in (CLEAN, COVERED):
+                        if lp.has_var(("del", fid, hi.id, y, k)):
+                            movable += value(("del", fid, lo.id, y, k))
+                for m in net.markets:
+                    if lp.has_var(("buyd", m.id, hi.id, y)) and not licence_binds(lp, x, net, m, hi.segment, y):
+                        movable += value(("buyd", m.id, lo.id, y))
+                v = min(short, movable) / (1.0 + hi.tonnes_by_year[y])
+                if v > worst:
+                    worst = v
+                    detail = (f"{y} {product}: {short:.6g} t of {hi.id} (priority {hi.priority}) unmet while "
+                              f"{movable:.6g} t it could take went to {lo.id} (priority {lo.priority})")
+    return Check("priority", worst <= TOLERANCE, worst, detail)
+
+
+def check_labels(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
+    """Covered labels mean covered origin: at a facility that is not covered itself, covered-class
+    activity in year y (sum_p act[p,y,covered]) needs covered material arriving there: covered-class
+    route flows in, purchases from covered-origin markets, or its covered stock from y-1. Applied at
+    every facility-year, this puts a covered source upstream of every covered tonne. Violation = the
+    covered activity at a facility-year with no covered input (activity units)."""
+    covered_act: dict[tuple[str, int], float] = defaultdict(float)
+    covered_in: dict[tuple[str, int], float] = defaultdict(float)
+    route_to = {r.id: r.to_id for r, _, _ in net.route_commodities}
+    for j, key in enumerate(lp.var_keys):
+        v = float(x[j])
+        if v <= TOLERANCE:
+            continue
+        kind = key[0]
+        if kind == "act" and key[3] == COVERED:
+            fid = key[1].split("|", 1)[0]
+            if not net.covered[fid]:
+                covered_act[(fid, key[2])] += v
+        elif kind == "flow" and key[4] == COVERED:
+            covered_in[(route_to[key[1]], key[3])] += v
+        elif kind == "buy" and net.market_covered[key[1]]:
+            covered_in[(key[2], key[3])] += v
+        elif kind == "stock" and key[5] == COVERED:
+            covered_in[(key[1], key[4] + 1)] += v
+    worst, detail = 0.0, ""
+    for (fid, y), a in sorted(covered_act.items()):
+        if covered_in.get((fid, y), 0.0) <= TOLERANCE and a > worst:
+            worst, detail = a, f"{fid} {y}: {a:.6g} units of activity labelled covered with no covered input"
+    return Check("covered_labels", worst <= TOLERANCE, worst, detail)
+
+
+def verify_point(lp: LinearProgram, x: np.ndarray, net: Network, lexicographic: bool = True) -> list[Check]:
+    """All checks; a plan is shown only if every one passes. ``lexicographic=False`` when the plan
+    was solved without the priority and label stages (cost + penalty only), which then claims
+    neither a priority order nor origin-true labels."""
     checks = [check_bounds(lp, x), *check_rows(lp, x), check_compliance(lp, x, net)]
+    if lexicographic:
+        checks += [check_priority(lp, x, net), check_labels(lp, x, net)]
     if not net.project.levers.is_empty():
         checks.append(check_levers(lp, x, net))
     return checks

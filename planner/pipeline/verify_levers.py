@@ -98,4 +98,20 @@ def check_levers(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     return Check("levers", worst <= TOLERANCE_T, worst, detail if worst > TOLERANCE_T else "")
 
 
-__all__ = ["check_levers", "CLEAN"]
+def licence_binds(lp: LinearProgram, x: np.ndarray, net: Network, market, segment: str, year: int) -> bool:
+    """True when an import licence covering ``market`` for buyers of ``segment`` in ``year`` is used
+    up at the point (its row activity >= cap - 1e-6): no further tonne may move to that segment."""
+    for lic in net.project.levers.import_licences:
+        if (lic.segment.value != segment or lic.origin_country != market.origin_country or not lic.active(year)
+                or (lic.materials and market.material not in lic.materials)):
+            continue
+        if not lp.has_row("licence_cap", lic.id, year):
+            return True
+        i = lp.row("licence_cap", lic.id, year)
+        cols = [c for r, c in zip(lp.coo_row, lp.coo_col) if r == i]
+        if sum(float(x[c]) for c in cols) >= lic.cap_tpy - 1e-6:
+            return True
+    return False
+
+
+__all__ = ["check_levers", "licence_binds"]

@@ -71,6 +71,8 @@ def add_comparison(wb: Workbook, project: Project, results: dict[str, PlanResult
         ("Capex committed, undiscounted ($M)", "musd", per(lambda r: math.fsum(i.capex_musd for i in r.investments))),
         ("Investments (count)", "int", per(lambda r: len(r.investments))),
         ("Unmet demand, all years (t)", "t", per(lambda r: r.unmet_total())),
+        ("  of which defense (t)", "t", per(lambda r: r.unmet_by_segment()["defense"])),
+        ("  of which commercial (t)", "t", per(lambda r: r.unmet_by_segment()["commercial"])),
     ]
     for p in products:
         label = material_label(p)

@@ -131,7 +131,13 @@ def add_summary(wb: Workbook, ctx: ReportContext, guide: Sequence[tuple[str, str
     w.put(row + 1, 1, "Total unmet demand (t)", font=Font(bold=True))
     w.put(row + 1, 2, unmet_total, "t", font=WARN_FONT if unmet_total > 1e-6 else Font(bold=True),
                  fill=WARN_FILL if unmet_total > 1e-6 else GOOD_FILL)
-    row = w.table(row + 2, 1, [Col("Product"), Col("Unmet (t)", "t", highlight_positive=True),
+    seg = r.unmet_by_segment()
+    for k, (label, key) in enumerate((("  of which defense (t)", "defense"), ("  of which commercial (t)", "commercial"))):
+        w.put(row + 2 + k, 1, label)
+        w.put(row + 2 + k, 2, seg[key], "t", font=WARN_FONT if seg[key] > 1e-6 else None)
+    w.put(row + 4, 1, "Defense demand is served first (priority 1), then commercial (priority 2); "
+                      "see Supply vs demand for each segment.", measure=False)
+    row = w.table(row + 5, 1, [Col("Product"), Col("Unmet (t)", "t", highlight_positive=True),
                                Col("First year short", "year")],
                   [(material_label(p), t, y) for p, t, y in unmet_by_product(r)], filter_and_freeze=False)
     if r.limiting:

@@ -197,6 +197,8 @@ def test_summary_costs_equal_result(book, result):
     assert value("Purchases from markets ($M)") == xl(9.95)
     assert value("Objective incl. unmet-demand penalty ($M)") == xl(312.5)
     assert value("Total unmet demand (t)") == 50.0
+    assert value("  of which defense (t)") == 50.0  # the 50 t short are defense NdFeB in 2027
+    assert value("  of which commercial (t)") == 0.0
     assert value("Solved at") == "2026-11-29 09:15 UTC"
     assert value("Compliance start year (defense demand must be clean)") == 2027
     assert value("De-minimis covered share of a clean activity's inputs (%)") == 0.001

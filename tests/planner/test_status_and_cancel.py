@@ -50,8 +50,10 @@ def test_a_point_that_violates_constraints_is_never_shown(monkeypatch):
         x[j] += 1e5
         return RawSolution(RawStatus.FEASIBLE, x, None, raw.objective, raw.seconds)
 
+    import planner.pipeline.lexicographic as lex_mod
     import planner.pipeline.solve as solve_mod
     monkeypatch.setattr(solve_mod, "solve_lp", corrupt)
+    monkeypatch.setattr(lex_mod, "solve_lp", corrupt)  # every solve, incl. the lexicographic stages
     r = solve_project(teaching(), SolveOptions(solver="cbc"))
     assert r.status is Status.ERROR
     assert "fails verification" in r.message and "balance" in r.message

@@ -43,14 +43,17 @@ def test_kpi_cards(dash):
     # of 2260 delivered -> 86.7 %; nothing unmet
     assert dash.ndfeb_card.title_label.text() == "NdFeB 2027 · defense compliant"
     assert dash.ndfeb_card.value_label.text() == "100.0 %"
-    assert dash.ndfeb_card.detail_label.text() == "All segments 86.7 % clean<br>Unmet 0.0 t of 2,260 t demand"
-    # unmet over the horizon: 50 t NdFeB in 2026 + 20 t SmCo in 2026 and 2027 = 90 t
-    assert "Unmet over the horizon: 90.0 t" in dash.total_card.detail_label.text()
+    # defense 700 + 60 = 760 t, commercial 1,500 t, both fully met: whose unmet is said
+    assert dash.ndfeb_card.detail_label.text() == (
+        "of defense tonnes delivered · all segments 86.7 % clean<br>Defense unmet 0.0 t of 760 t<br>"
+        "Commercial unmet 0.0 t of 1,500 t")
+    # unmet over the horizon: 50 t NdFeB in 2026 + 20 t SmCo in 2026 and 2027 = 90 t, all defense
+    assert "Unmet over the horizon: defense 90.0 t, commercial 0.0 t" in dash.total_card.detail_label.text()
     # 3 investments committing 400 + 150 + 80 = $630 M (undiscounted)
     assert "3 investments · $630.0 M undiscounted" in dash.capex_card.detail_label.text()
     # SmCo 2027: 40 of 60 t delivered, all clean, 20 t unmet (shown in red)
     assert dash.smco_card.value_label.text() == "100.0 %"
-    assert "Unmet 20.0 t of 60.0 t demand" in dash.smco_card.detail_label.text()
+    assert "Defense unmet 20.0 t of 60.0 t" in dash.smco_card.detail_label.text()
     assert "#b3261e" in dash.smco_card.detail_label.text()
     k = compute_kpis(small_project(), hand_result())
     assert k.products[0].clean_share == pytest.approx(1960 / 2260)
@@ -352,7 +355,8 @@ def test_kpi_card_with_defense_demand_and_nothing_delivered(qtbot):
     qtbot.addWidget(d)
     d.set_result(small_project(), r)
     assert d.ndfeb_card.value_label.text() == "none delivered"
-    assert "Unmet 2,260 t of 2,260 t demand" in d.ndfeb_card.detail_label.text()
+    assert "Defense unmet 760 t of 760 t" in d.ndfeb_card.detail_label.text()
+    assert "Commercial unmet 1,500 t of 1,500 t" in d.ndfeb_card.detail_label.text()
 
 
 def test_sankey_for_a_year_without_flows_says_so(dash):

@@ -77,22 +77,28 @@ def product_card_text(k: ProductKpi) -> tuple[str, str, str, str]:
         title = f"{short_label(k.product)} {k.year} · compliant"
         share = k.clean_share
     value = format_share(share) if share is not None else "none delivered"
-    lines = [f"All segments {format_share(k.clean_share)} clean"]
-    unmet = f"Unmet {format_t(k.unmet_t)} of {format_t(k.demand_t)} demand"
-    lines.append(f"<span style='color:{BAD}; font-weight:600'>{unmet}</span>" if k.unmet_t > 1e-6 else unmet)
+    whose = "of defense tonnes delivered" if k.defense_demand_t > 1e-9 else "of tonnes delivered"
+    lines = [f"{whose} · all segments {format_share(k.clean_share)} clean"]
+    c_demand, c_unmet = k.demand_t - k.defense_demand_t, k.unmet_t - k.defense_unmet_t
+    for label, u, d in (("Defense", k.defense_unmet_t, k.defense_demand_t), ("Commercial", c_unmet, c_demand)):
+        if d <= 1e-9:
+            continue
+        text = f"{label} unmet {format_t(u)} of {format_t(d)}"
+        lines.append(f"<span style='color:{BAD}; font-weight:600'>{text}</span>" if u > 1e-6 else text)
     if k.defense_covered_origin:
         lines.append(f"<span style='color:{BAD}; font-weight:600'>Covered origin in defense supply</span>")
     colour = GOOD
     if k.defense_covered_origin or share is None:
         colour = BAD
-    elif share < 1 - 1e-6:
+    elif share < 1 - 1e-6 or k.defense_unmet_t > 1e-6:
         colour = WARN
     return title, value, "<br>".join(lines), colour
 
 
 def cost_cards_text(k: Kpis) -> list[tuple[str, str, str, str]]:
     """(title, value, detail, colour) for the total cost and capex cards."""
-    unmet = f"Unmet over the horizon: {format_t(k.unmet_total_t)}"
+    unmet = (f"Unmet over the horizon: defense {format_t(k.defense_unmet_total_t)}, "
+             f"commercial {format_t(k.unmet_total_t - k.defense_unmet_total_t)}")
     if k.unmet_total_t > 1e-6:
         unmet = f"<span style='color:{BAD}; font-weight:600'>{unmet}</span>"
     plural = "s" if k.n_investments != 1 else ""

@@ -90,6 +90,7 @@ class Kpis:
     kpi_year: int
     products: list[ProductKpi] = field(default_factory=list)
     unmet_total_t: float = 0.0
+    defense_unmet_total_t: float = 0.0
     n_investments: int = 0
     capex_committed_musd: float = 0.0  # sum of Investment.capex_musd (undiscounted)
 
@@ -145,6 +146,7 @@ def compute_kpis(project: Project, result: PlanResult) -> Kpis:
         kpi_year=year,
         products=products,
         unmet_total_t=result.unmet_total(),
+        defense_unmet_total_t=result.unmet_by_segment()["defense"],
         n_investments=len(result.investments),
         capex_committed_musd=sum(i.capex_musd for i in result.investments),
     )

@@ -1,0 +1,202 @@
+"""Lexicographic (pre-emptive) multi-objective solving on a LinearProgram, with any backend.
+
+Given objectives c_1, c_2, ..., c_K in priority order, stage k solves
+
+    v_k = min c_k'x   s.t.  the model's rows,  c_j'x <= v_j + tol_j  for every earlier stage j < k
+
+and then holds its own value for the later stages with the row ``objective_hold`` (key = the
+stage name):  c_k'x <= v_k + tol_k,  tol_k = max(rel_tol x |v_k|, abs_tol).  The tolerance keeps
+later stages feasible despite the solver's own feasibility tolerances; it is the only amount by
+which a later (cheaper) stage may give back an earlier objective, and the hold rows are checked
+by the independent verifier like every other row.
+
+Stages can be skipped, never guessed:
+
+- ``lower_bound``: a stage whose value at the current point already equals its known lower bound
+  (e.g. 0 t of shortfall) is optimal without solving;
+- ``initial`` + ``initial_stage``: a point that is optimal for stage k's objective on the model
+  *without* hold rows is optimal for stage k when every earlier stage was certified at that point
+  (adding rows the point satisfies cannot make a better point appear);
+- ``skip_if_zero``: a tie-break stage is skipped when the expression it exists to drive to zero
+  is zero already.
+
+``fix_integers`` solves a stage with the integer variables fixed at the previous point (an LP),
+``fix_columns`` with the listed columns fixed too: for tie-break stages that must not revisit
+investment decisions.
+
+HiGHS >= 1.8 also offers lexicographic objectives natively (``Highs.addLinearObjective`` with
+priorities and tolerances, present in the installed highspy 1.16); we solve stage by stage so that
+CBC and HiGHS apply exactly the same tolerances and every stage's point can be verified.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from planner.model.lp import LinearProgram
+from planner.progress import SolveState
+from planner.solvers.backends import RawSolution, RawStatus, solve_lp
+
+HOLD_FAMILY = "objective_hold"
+FIX_SLACK = 1e-6  # fix_columns keep a column within FIX_SLACK x (1 + |value|) of its previous value
+
+
+@dataclass
+class Objective:
+    """One stage: minimise ``cost`` (dict column -> coefficient, or a dense vector) + constant."""
+
+    name: str
+    cost: dict[int, float] | np.ndarray
+    rel_tol: float = 1e-6
+    abs_tol: float = 1e-6
+    lower_bound: float | None = None  # a value no point can beat (certifies a stage without solving)
+    fix_integers: bool = False  # solve with integers fixed at the previous stage's point
+    constant: float = 0.0
+    # skip the stage (keep the current point; its hold is its value there) when this non-negative
+    # expression is already 0 there: for tie-break stages that only matter when something is off
+    skip_if_zero: dict[int, float] | None = None
+    fix_columns: list[int] | None = None  # also fix these columns at the previous stage's point
+
+    def dense(self, n: int) -> np.ndarray:
+        if isinstance(self.cost, np.ndarray):
+            return np.asarray(self.cost, dtype=float)
+        c = np.zeros(n)
+        for j, v in self.cost.items():
+            c[j] += v
+        return c
+
+    def tolerance(self, value: float) -> float:
+        return max(self.rel_tol * abs(value), self.abs_tol)
+
+
+@dataclass
+class StageResult:
+    name: str
+    value: float | None  # c_k'x at the stage's point (+ constant)
+    hold: float | None  # the bound the later stages keep: value + tolerance
+    solved: bool  # False when certified without a solve
+    raw: RawSolution | None
+    program: LinearProgram  # the program this stage optimised (its objective and earlier holds)
+
+
+@dataclass
+class LexResult:
+    status: RawStatus  # OPTIMAL when every stage is; else the first non-optimal stage's status
+    x: np.ndarray | None  # the last stage's point (satisfies every hold row)
+    program: LinearProgram  # the final program: the model plus every hold row, last objective
+    stages: list[StageResult] = field(default_factory=list)
+    seconds: float = 0.0
+    handoff_seconds: float = 0.0
+    message: str = ""
+    log: list[str] = field(default_factory=list)
+
+    def stage(self, name: str) -> StageResult:
+        for s in self.stages:
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+
+def with_objective(lp: LinearProgram, cost: np.ndarray, constant: float = 0.0) -> LinearProgram:
+    """A copy of ``lp`` (rows and bounds copied, so rows can be added) with another objective."""
+    return LinearProgram(
+        var_keys=lp.var_keys, var_lb=list(lp.var_lb), var_ub=list(lp.var_ub), var_cost=[float(v) for v in cost],
+        var_int=list(lp.var_int), row_keys=list(lp.row_keys), row_family=list(lp.row_family),
+        row_lo=list(lp.row_lo), row_hi=list(lp.row_hi), coo_row=list(lp.coo_row), coo_col=list(lp.coo_col),
+        coo_val=list(lp.coo_val), constant=constant, _var_index=lp._var_index, _row_index=dict(lp._row_index),
+    )
+
+
+def fix_integers(lp: LinearProgram, x: np.ndarray) -> LinearProgram:
+    """Copy of ``lp`` with integer variables fixed at their rounded values in ``x`` (an LP)."""
+    fixed = with_objective(lp, np.asarray(lp.var_cost), lp.constant)
+    for j, is_int in enumerate(lp.var_int):
+        if is_int:
+            v = float(round(x[j]))
+            fixed.var_lb[j] = fixed.var_ub[j] = v
+            fixed.var_int[j] = False
+    return fixed
+
+
+def _hold(work: LinearProgram, obj: Objective, c: np.ndarray, value: float) -> float:
+    bound = value + obj.tolerance(value)
+    terms = {int(j): float(c[j]) for j in np.flatnonzero(c)}
+    work.add_row(HOLD_FAMILY, (obj.name,), terms, hi=bound - obj.constant)
+    return bound
+
+
+def solve_lexicographic(
+    lp: LinearProgram,
+    objectives: list[Objective],
+    solver: str,
+    time_limit_s: float,
+    mip_gap: float,
+    state: SolveState | None = None,
+    initial: RawSolution | None = None,
+    initial_stage: int | None = None,
+) -> LexResult:
+    """Solve ``objectives`` in order on ``lp`` (which is not modified); see the module docstring.
+
+    ``time_limit_s`` bounds the whole sequence; each stage gets what is left. A stage that stops
+    early with a point keeps going with the later stages (status FEASIBLE); a stage without a
+    point ends the sequence and returns the last point found (which satisfies every hold so far).
+    """
+    state = state or SolveState()
+    deadline = time.perf_counter() + time_limit_s
+    n = lp.n_vars
+    work = with_objective(lp, np.zeros(n))
+    result = LexResult(RawStatus.OPTIMAL, None, work)
+    x = initial.x if initial is not None and initial.x is not None else None
+    all_certified = x is not None and initial.status is RawStatus.OPTIMAL
+    for k, obj in enumerate(objectives):
+        c = obj.dense(n)
+        program = with_objective(work, c, obj.constant)
+        value = float(c @ x + obj.constant) if x is not None else None
+        certified = (
+            x is not None and obj.lower_bound is not None and value <= obj.lower_bound + obj.tolerance(obj.lower_bound)
+        ) or (all_certified and k == initial_stage)
+        if not certified and x is not None and obj.skip_if_zero is not None:
+            certified = sum(v * float(x[j]) for j, v in obj.skip_if_zero.items()) <= obj.abs_tol
+        raw = None
+        if not certified:
+            all_certified = False
+            if obj.fix_integers and x is not None and program.is_mip:
+                program = fix_integers(program, x)
+            if obj.fix_columns and x is not None:
+                program = with_objective(program, np.asarray(program.var_cost), program.constant)
+                for j in obj.fix_columns:  # within a hair: the previous point may sit a solver tolerance
+                    v = float(x[j])          # off rows that now hold rounded integers
+                    eps = FIX_SLACK * (1.0 + abs(v))
+                    program.var_lb[j] = max(program.var_lb[j], min(v - eps, program.var_ub[j]))
+                    program.var_ub[j] = min(program.var_ub[j], max(v + eps, program.var_lb[j]))
+            remaining = max(1.0, deadline - time.perf_counter())
+            state.log(f"lexicographic stage {k + 1}/{len(objectives)}: minimise {obj.name}")
+            raw = solve_lp(program, solver, remaining, mip_gap, state)
+            result.seconds += raw.seconds
+            result.handoff_seconds += raw.handoff_seconds
+            result.log.extend(raw.log)
+            if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
+                result.status = raw.status
+                result.message = f"stage {obj.name!r}: {raw.message}"
+                result.stages.append(StageResult(obj.name, None, None, True, raw, program))
+                break
+            if raw.status is RawStatus.FEASIBLE and result.status is RawStatus.OPTIMAL:
+                result.status = RawStatus.FEASIBLE
+                result.message = f"stage {obj.name!r} stopped early: {raw.message}"
+            x = raw.x
+            value = float(c @ x + obj.constant)
+        else:
+            state.log(f"lexicographic stage {k + 1}/{len(objectives)}: {obj.name} = {value:.6g} (certified, not re-solved)")
+        hold = _hold(work, obj, c, value) if k < len(objectives) - 1 else None
+        result.stages.append(StageResult(obj.name, value, hold, not certified, raw, program))
+    result.x = x
+    if objectives:
+        work.var_cost = [float(v) for v in objectives[-1].dense(n)]
+        work.constant = objectives[-1].constant
+    return result
+
+
+__all__ = ["HOLD_FAMILY", "LexResult", "Objective", "StageResult", "fix_integers", "solve_lexicographic", "with_objective"]

@@ -339,8 +339,17 @@ class SettingsOverride(_Model):
     discount_rate: Annotated[float, Field(ge=0, le=1)] | None = None
 
 
+class PolicyOverride(_Model):
+    """Switch policy-design mode on (or off) with a government budget ($M per year / in total)."""
+
+    kind: Literal["policy"] = "policy"
+    enabled: bool = True
+    government_budget_musd_per_year: NonNeg | None = None
+    government_budget_total_musd: NonNeg | None = None
+
+
 Override = Annotated[
-    Union[DelayOverride, MarketCapOverride, DemandOverride, CapexOverride, SettingsOverride],
+    Union[DelayOverride, MarketCapOverride, DemandOverride, CapexOverride, SettingsOverride, PolicyOverride],
     Field(discriminator="kind"),
 ]
 
@@ -653,6 +662,26 @@ class GovStockpile(_Model):
         return self
 
 
+class PolicyMode(_Model):
+    """Policy-design mode: the optimizer chooses which non-viable options the government funds.
+
+    Viability test per option o with an expected operating margin m_o ($/t of activity, listed in
+    option_margins_usd_per_t; options not listed are viable): industry's NPV per t/yr of capacity
+    = m_o x utilisation x AF - capex_musd_per_tpy x 1e6, AF = (1 - (1 + h)^-L) / h at the hurdle
+    rate h over L = settings.asset_life_years; for a yes/no option the fixed capex enters in full:
+    gap_o = max(0, fixed_capex + capex_per_tpy x max_add - m_o x utilisation x max_add x AF x 1e-6)
+    ($M per build), for a continuous option gap_o = max(0, capex_per_tpy - m_o x utilisation x AF x 1e-6)
+    ($M per t/yr). Building o in year y costs the government gap_o x build[o,y] (or x add[o,y]): a
+    grant of exactly the viability gap. Objective: shortfall by priority, then cost to government,
+    then total cost.
+    """
+
+    enabled: bool = False
+    hurdle_rate: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.10
+    utilisation: Share = 0.8
+    option_margins_usd_per_t: dict[Id, float] = Field(default_factory=dict)
+
+
 class Levers(_Model):
     """Contracts and policy levers; every list empty by default (the version-2 meaning).
 
@@ -669,11 +698,12 @@ class Levers(_Model):
     stockpiles: list[GovStockpile] = Field(default_factory=list, max_length=100)
     government_budget_musd_per_year: NonNeg | None = None
     government_budget_total_musd: NonNeg | None = None
+    policy: PolicyMode = Field(default_factory=PolicyMode)
 
     def is_empty(self) -> bool:
         return not (self.offtakes or self.price_floors or self.grants or self.loans or self.import_licences
                     or self.stockpiles or self.government_budget_musd_per_year is not None
-                    or self.government_budget_total_musd is not None)
+                    or self.government_budget_total_musd is not None or self.policy.enabled)
 
 
 class Project(_Model):

@@ -63,7 +63,7 @@ def problems_from_validation_error(err: ValidationError, prefix: str = "") -> li
     return problems
 
 
-_UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings"}
+_UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings", "policy"}
 
 
 def _strip_union_tags(loc: Iterable[object]) -> list[object]:
@@ -287,6 +287,9 @@ def check_levers(p: Project) -> list[Problem]:
             problems.append(Problem(f"levers.loans[{i}].facility_id", f"unknown facility {ln.facility_id!r}"))
         if ln.year is not None and not lo <= ln.year <= hi:
             problems.append(Problem(f"levers.loans[{i}].year", f"year outside the horizon {lo}-{hi}"))
+    for oid in lv.policy.option_margins_usd_per_t:
+        if oid not in options:
+            problems.append(Problem(f"levers.policy.option_margins_usd_per_t.{oid}", f"unknown option {oid!r}"))
     for i, s in enumerate(lv.stockpiles):
         if s.material in SOURCED_MATERIALS:
             problems.append(Problem(f"levers.stockpiles[{i}].material", "a stockpile holds materials without a source assay"))

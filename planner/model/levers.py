@@ -139,6 +139,45 @@ def grant_terms(lp: LinearProgram, idx, g, y: int) -> dict[int, float]:
     return terms
 
 
+def annuity_factor(rate: float, years: int) -> float:
+    """AF = (1 - (1 + h)^-L) / h: present value of 1 per year for L years at rate h."""
+    return (1.0 - (1.0 + rate) ** -years) / rate
+
+
+def policy_gaps(net: Network) -> dict[str, tuple[str, float]]:
+    """Viability gap of each non-viable option in policy mode: option -> ("build", $M per build)
+    for yes/no options, ("add", $M per t/yr) for continuous ones (see models.project.PolicyMode)."""
+    pol = net.project.levers.policy
+    if not pol.enabled:
+        return {}
+    af = annuity_factor(pol.hurdle_rate, net.project.settings.asset_life_years)
+    gaps: dict[str, tuple[str, float]] = {}
+    for _f, o in net.options:
+        margin = pol.option_margins_usd_per_t.get(o.id)
+        if margin is None:
+            continue  # no margin given: industry's own economics are taken to justify it
+        value_per_tpy = margin * pol.utilisation * af * MUSD  # $M of life-time margin per t/yr
+        if o.has_build_decision:
+            gap = o.fixed_capex_musd + o.capex_musd_per_tpy * o.max_add_tpy - value_per_tpy * o.max_add_tpy
+            if gap > 0:
+                gaps[o.id] = ("build", gap)
+        else:
+            gap = o.capex_musd_per_tpy - value_per_tpy
+            if gap > 0:
+                gaps[o.id] = ("add", gap)
+    return gaps
+
+
+def policy_grant_terms(lp: LinearProgram, net: Network, oid: str, y: int, gaps=None) -> dict[int, float]:
+    """policy_grant(o,y) = gap_o x build[o,y] (yes/no) or gap_o x add[o,y] (continuous), $M."""
+    gaps = policy_gaps(net) if gaps is None else gaps
+    if oid not in gaps:
+        return {}
+    kind, gap = gaps[oid]
+    key = (kind, oid, y)
+    return {lp.var(key): gap} if lp.has_var(key) else {}
+
+
 # --------------------------------------------------------------------------- constraints
 def define_offtake_constraints(lp: LinearProgram, net: Network) -> None:
     """Take-or-pay: taken[o,y] + otshort[o,y] >= minimum(o,y); taken[o,y] <= max_tpy (active years);
@@ -205,8 +244,17 @@ def define_stockpile_constraints(lp: LinearProgram, net: Network) -> None:
                 lp.add_row("stockpile_commit", (s.id, y), buys_by_year[y], lo=committed)
 
 
+def government_cost_objective(lp: LinearProgram, net: Network, idx) -> dict[int, float]:
+    """Policy mode's second objective: sum_y d_y x gov(y) ($M discounted), gov(y) as in the budget."""
+    total: dict[int, float] = {}
+    for y, terms in government_spend_terms(lp, net, idx).items():
+        for j, v in terms.items():
+            total[j] = total.get(j, 0.0) + net.discount[y] * v
+    return total
+
+
 def define_government_budget_constraints(lp: LinearProgram, net: Network, idx) -> None:
-    """gov(y) = sum_g grant(g,y) + sum_pf top_up(pf,y) x 1e-6 x sold(pf,y)
+    """gov(y) = sum_g grant(g,y) + [policy mode] sum_o policy_grant(o,y) + sum_pf top_up(pf,y) x 1e-6 x sold(pf,y)
     + sum_s (purchase_price x sum_f sbuy[s,f,y] + holding x slevel[s,y]) x 1e-6
     <= government_budget_musd_per_year;  sum_y gov(y) <= government_budget_total_musd."""
     lv = net.project.levers
@@ -237,6 +285,10 @@ def government_spend_terms(lp: LinearProgram, net: Network, idx) -> dict[int, di
     for g in lv.grants:
         for y in net.years:
             add(y, grant_terms(lp, idx, g, y), 1.0)
+    gaps = policy_gaps(net)
+    for oid in gaps:
+        for y in net.years:
+            add(y, policy_grant_terms(lp, net, oid, y, gaps), 1.0)
     for pf in lv.price_floors:
         for y in net.years:
             top = pf.top_up_usd_per_t(y)
@@ -260,6 +312,7 @@ def define_lever_constraints(lp: LinearProgram, net: Network, idx) -> None:
 
 
 __all__ = [
+    "annuity_factor", "government_cost_objective", "policy_gaps", "policy_grant_terms",
     "define_lever_constraints", "define_lever_variables", "government_spend_terms", "grant_terms",
     "offtake_taken_terms", "sold_terms",
 ]

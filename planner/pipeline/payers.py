@@ -9,6 +9,7 @@ Transfers move money from one payer to another and leave the total unchanged:
   grant            government pays share x capex(o,y) + amount x build[o,y]
   loan             government pays the subsidy P - PV(annuity) in the draw year
   stockpile_buy    government pays purchase_price x bought tonnes (+ $1/t handling, a real cost)
+  policy_grant     (policy mode) government pays the viability gap of a non-viable option it builds
 
 cost_breakdown_musd["government"] = sum over government lines of d_y x cost_musd (discounted like
 the other lines); cost_breakdown_musd["industry"] = total - government. An offtake an industry
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from planner.model.build import MUSD, ModelIndex
-from planner.model.levers import STOCKPILE_HANDLING_USD_PER_T, offtake_taken_terms, sold_terms
+from planner.model.levers import STOCKPILE_HANDLING_USD_PER_T, offtake_taken_terms, policy_gaps, sold_terms
 from planner.model.lp import LinearProgram
 from planner.model.network import Network
 from planner.result import LeverRow, PlanResult
@@ -74,6 +75,12 @@ def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[Leve
         built = values.get(("build", g.option_id, y), 0.0)
         amount = g.share * capex + g.amount_musd * round(built, 6)
         rows.append(LeverRow("grant", g.id, option_of[g.option_id][0].id, y, _r(add), _r(amount), "government"))
+    for oid, (kind, gap) in policy_gaps(net).items():
+        if oid not in capex_of:
+            continue
+        y, capex, add = capex_of[oid]
+        amount = gap * (round(values.get(("build", oid, y), 0.0), 6) if kind == "build" else add)
+        rows.append(LeverRow("policy_grant", oid, option_of[oid][0].id, y, _r(add), _r(amount), "government"))
     rate = net.project.settings.discount_rate
     for ln in lv.loans:
         if ln.option_id is not None:

@@ -223,3 +223,67 @@ def test_cli_summary_and_result_json_carry_the_levers():
                             "cost_musd": 3.5, "payer": "government"}]
     assert d["cost_breakdown_musd"]["government"] == 3.5
     assert PlanResult.from_dict(d).levers == r.levers
+
+
+# ------------------------------------------------------------------------------- policy mode
+AF_10_20 = (1 - 1.1 ** -20) / 0.1  # 8.513564: present value of 1/yr for 20 years at a 10 % hurdle
+
+
+def policy_chain(margin_usd_per_t: float, budget_total: float | None):
+    """The magnet plant does not exist; a yes/no option adds 100 t/yr for $5M (decided 2026, online
+    2027). Defense wants 100 t/yr; China is covered from 2027, so without the plant 300 t are unmet
+    in 2027-29. Viability at a 10 % hurdle over 20 years, full utilisation: industry's margin is
+    worth m x 100 t x 8.513564 x 1e-6 $M; gap = 5 - that."""
+    p = mini_chain(magnet_option=option(fixed_capex_musd=5.0, capex_musd_per_tpy=0.0, min_add_tpy=100,
+                                        max_add_tpy=100))
+    p.settings.asset_life_years = 20
+    pol = p.levers.policy
+    pol.enabled, pol.hurdle_rate, pol.utilisation = True, 0.10, 1.0
+    pol.option_margins_usd_per_t = {"mag_x": margin_usd_per_t}
+    p.levers.government_budget_total_musd = budget_total
+    return p
+
+
+def test_policy_mode_builds_a_non_viable_project_only_when_the_government_funds_the_gap():
+    """Margin $2,000/t: worth 2,000 x 100 x 8.513564 x 1e-6 = $1.70271M against $5M capex: gap $3.29729M.
+    A $3M government budget cannot fund it: not built, 300 t of defense demand unmet. A $4M budget:
+    built in 2026 with a policy grant of exactly $3.29729M (the government's whole cost, discount 0)."""
+    gap = 5.0 - 2000 * 100 * AF_10_20 * 1e-6
+    assert gap == pytest.approx(3.29729, abs=1e-5)
+    r = solve(policy_chain(2000, 3.0))
+    assert r.investments == []
+    assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(300)
+    r = solve(policy_chain(2000, 4.0))
+    assert [(i.option, i.decided_year) for i in r.investments] == [("mag_x", 2026)]
+    assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(0, abs=1e-6)
+    (row,) = [x for x in r.levers if x.kind == "policy_grant"]
+    assert row.cost_musd == pytest.approx(gap, abs=1e-6) and row.payer == "government"
+    assert r.cost_breakdown_musd["government"] == pytest.approx(gap, abs=1e-6)
+
+
+def test_policy_mode_leaves_a_viable_project_to_industry():
+    """Margin $10,000/t: worth $8.51M > $5M capex: viable, so industry builds it with no government
+    money even with a zero government budget."""
+    r = solve(policy_chain(10_000, 0.0))
+    assert [(i.option, i.decided_year) for i in r.investments] == [("mag_x", 2026)]
+    assert r.cost_breakdown_musd["government"] == pytest.approx(0.0, abs=1e-9)
+    assert not [x for x in r.levers if x.kind == "policy_grant"]
+
+
+def test_policy_mode_funds_the_gap_that_removes_the_most_defense_shortfall():
+    """A second plant's option adds 50 t/yr for $2M with no margin (gap $2M). With $3.5M the government
+    can fund one gap: mag_x ($3.297M) removes 300 t of shortfall (91 t per $M), mag2_x ($2M) only
+    150 t (75 t per $M). Defense shortfall comes first, so it funds mag_x."""
+    from models.project import Facility, Route
+
+    p = policy_chain(2000, 3.5)
+    p.facilities.append(Facility(id="mag2", name="Magnets 2", stage="magnet_ndfeb", country="US",
+                                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                                 variable_opex_usd_per_t=25000,
+                                 options=[option(id="mag2_x", fixed_capex_musd=2.0, capex_musd_per_tpy=0.0,
+                                                 min_add_tpy=50, max_add_tpy=50)]))
+    p.routes.append(Route(id="r_metal2", from_id="metal", to_id="mag2", material="ndpr_metal", transport_usd_per_t=0))
+    p.levers.policy.option_margins_usd_per_t["mag2_x"] = 0.0
+    r = solve(p)
+    assert [i.option for i in r.investments] == ["mag_x"]
+    assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(0, abs=1e-6)

@@ -23,6 +23,8 @@ from .project import (
     Market,
     MarketCapOverride,
     Platform,
+    PolicyMode,
+    PolicyOverride,
     Project,
     Route,
     Scenario,
@@ -37,7 +39,7 @@ from .vocab import Element, Material, Segment, Stage, Status
 __all__ = [
     "SCHEMA_VERSION", "CapexOverride", "DelayOverride", "Demand", "DemandOverride", "Element",
     "ExpansionOption", "Facility", "FacilityFilter", "GovStockpile", "Grant", "ImportLicence", "Levers", "Loan",
-    "Offtake", "PriceFloor", "Market", "MarketCapOverride", "Material",
+    "Offtake", "PolicyMode", "PolicyOverride", "PriceFloor", "Market", "MarketCapOverride", "Material",
     "Platform", "Problem", "Project", "ProjectFileError", "Route", "Scenario", "Segment", "Settings",
     "SettingsOverride", "Source", "Stage", "Status", "apply_scenario", "load_project",
     "parse_project_text", "project_to_json", "save_project", "validate_project",

@@ -51,6 +51,8 @@ from models import (  # noqa: E402
     MarketCapOverride,
     Offtake,
     Platform,
+    PolicyMode,
+    PolicyOverride,
     PriceFloor,
     Project,
     Route,
@@ -885,6 +887,11 @@ def scenarios() -> list[Scenario]:
         Scenario(id="capex_overrun", name="Capex +30 %",
                  description="All expansion options cost 30 % more.",
                  overrides=[CapexOverride(factor=1.3)]),
+        Scenario(id="policy", name="Policy design, $1B/yr",
+                 description="Policy mode: the optimizer funds the viability gap of non-viable greenfield magnet "
+                             "plants within a government budget of $1,000M per year; defense shortfall first, then "
+                             "cost to government, then total cost.",
+                 overrides=[PolicyOverride(enabled=True, government_budget_musd_per_year=1000.0)]),
     ]
 
 
@@ -976,7 +983,12 @@ DLA = "https://rareearthexchanges.com/?p=124324"
 MOFCOM_18 = "https://hklaw.com/en/insights/publications/2025/04/china-imposes-export-controls-on-medium-and-heavy-rare-earth-materials"
 MOFCOM_61 = "http://www.sscollege.cn/en/news/44800.html"
 LOAN_RATE = 0.045  # OSC/DoD loan rates are not disclosed: ~US Treasury 10-year yield (derived assumption)
-TENX_RAMP = {2028: 0.25, 2029: 0.5, 2030: 0.75}  # the mp_10x_build option's ramp-up (online 2028)
+TENX_RAMP = {2028: 0.25, 2029: 0.5, 2030: 0.75}
+# Policy mode's viability test for greenfield NdFeB plants (derived): a Western magnet sells at the
+# Chinese price ($54/kg, market cn_ndfeb_magnet) but costs $30/kg processing (STAGE_OPEX) + 0.365 t
+# NdPr metal x $86/kg (market cn_ndpr_metal) = $61.4/kg: margin -$7,390/t, so industry alone would
+# not build them; the government must fund their whole capex (the viability gap) in policy mode.
+WESTERN_MAGNET_MARGIN = 54_000.0 - (30_000.0 + 0.365 * 86_000.0)  # the mp_10x_build option's ramp-up (online 2028)
 
 
 def levers() -> Levers:
@@ -1056,6 +1068,11 @@ def levers() -> Levers:
                      src(MOFCOM_61, "No. 61: military end users face presumptive denial (suspended to Nov 2026 by "
                                     "No. 70, No. 18 stays)", "medium"),
                      derived("defense buyers get no licence (cap 0 t); commercial buyers stay licensed (no cap)")])],
+        policy=PolicyMode(
+            enabled=False, hurdle_rate=0.10, utilisation=0.8,
+            option_margins_usd_per_t={oid: WESTERN_MAGNET_MARGIN for oid in
+                                      ("mp_10x_build", "vulcan_benson_build", "js_link_build", "neo_narva_phase2")},
+        ),
         stockpiles=[GovStockpile(
             id="dla_smco", name="DLA SmCo stockpile (FY2025 Annual Materials Plan)", material=Material.SMCO_MAGNET,
             capacity_t=200.0, holding_usd_per_t_yr=500.0, purchase_price_usd_per_t=120_000.0,

@@ -245,11 +245,16 @@ def define_stockpile_constraints(lp: LinearProgram, net: Network) -> None:
 
 
 def government_cost_objective(lp: LinearProgram, net: Network, idx) -> dict[int, float]:
-    """Policy mode's second objective: sum_y d_y x gov(y) ($M discounted), gov(y) as in the budget."""
+    """Policy mode's second objective: sum_y d_y x gov(y) ($M discounted), gov(y) as in the budget,
+    + the penalised offtake shortfalls (d_y x unmet penalty x otshort): contracts stay binding, so
+    the government cannot save money by letting a take-or-pay commitment go short."""
     total: dict[int, float] = {}
     for y, terms in government_spend_terms(lp, net, idx).items():
         for j, v in terms.items():
             total[j] = total.get(j, 0.0) + net.discount[y] * v
+    for j, key in enumerate(lp.var_keys):
+        if key[0] == "otshort":
+            total[j] = total.get(j, 0.0) + lp.var_cost[j]
     return total
 
 

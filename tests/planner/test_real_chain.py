@@ -74,3 +74,24 @@ def test_price_floor_and_payers_in_the_real_plan(result):
     b = result.cost_breakdown_musd
     assert b["government"] + b["industry"] == pytest.approx(result.total_cost_musd, abs=1e-5)
     assert {x.kind for x in result.levers} >= {"price_floor", "offtake", "grant", "loan", "stockpile_buy"}
+
+
+def test_policy_scenario_stays_within_the_government_budget():
+    """Scenario 'policy': $1,000M per year of government money. Greenfield NdFeB plants are not
+    viable for industry (margin 54,000 - 30,000 - 0.365 x 86,000 = -$7,390/t), so building one costs
+    the government its whole gap; every year's government lever spend stays <= $1,000M, defense
+    demand is met, and government + industry = total."""
+    from collections import defaultdict
+
+    from models import load_project
+
+    r = solve_project(load_project(REAL), SolveOptions(solver="highs", scenario="policy", time_limit_s=600))
+    assert r.status is Status.OPTIMAL, r.message
+    spend: dict[int, float] = defaultdict(float)
+    for x in r.levers:
+        if x.payer == "government" and x.kind not in ("loan",):
+            spend[x.year] += x.cost_musd
+    assert spend and max(spend.values()) <= 1000.0 + 1e-6
+    assert r.unmet_by_segment()["defense"] == pytest.approx(0.0, abs=1e-6)
+    b = r.cost_breakdown_musd
+    assert b["government"] + b["industry"] == pytest.approx(r.total_cost_musd, abs=1e-5)

@@ -75,5 +75,5 @@ def test_cost_to_government_kpi_card(qtbot):
     qtbot.waitUntil(lambda: dash.shows_plan, timeout=5000)
     assert dash.gov_card.value_label.text() == "$3.5 M"
     assert f"Industry pays ${r.total_cost_musd - 3.5:,.1f} M" in dash.gov_card.detail_label.text()
-    assert "1 lever line(s): grant" in dash.gov_card.detail_label.text()
+    assert "1 lever lines, 1 kinds" in dash.gov_card.detail_label.text()
     dash.grab().save("/tmp/i10_dash.png")

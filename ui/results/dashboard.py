@@ -201,8 +201,15 @@ class ResultsDashboard(QWidget):
         self.total_card, self.capex_card, self.ndfeb_card, self.smco_card, self.gov_card = self.cards
         cards_row = QHBoxLayout()
         cards_row.setSpacing(8)
-        for c in self.cards:
+        for c in self.cards[:4]:
             cards_row.addWidget(c, 1)
+        # cost to government: a second row (shown when the result has contracts or levers), so the
+        # four cards above keep the width their lines need
+        gov_row = QHBoxLayout()
+        gov_row.setSpacing(8)
+        gov_row.addWidget(self.gov_card, 1)
+        gov_row.addStretch(3)
+        self.gov_card.hide()
 
         self.product_combo = QComboBox()
         self.product_combo.currentIndexChanged.connect(self._refresh_supply_chart)
@@ -312,6 +319,7 @@ class ResultsDashboard(QWidget):
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(self.banner)
         pl.addLayout(cards_row)
+        pl.addLayout(gov_row)
         pl.addWidget(self.tabs, 1)
 
         self.pages = QStackedWidget()
@@ -460,6 +468,7 @@ class ResultsDashboard(QWidget):
         for card, pk in zip((self.ndfeb_card, self.smco_card), self.kpis.products):
             card.set(*product_card_text(pk))
         self.gov_card.set(*government_card_text(result))
+        self.gov_card.setVisible(bool(result.levers) or bool(result.cost_breakdown_musd.get("government")))
         self.pages.setCurrentIndex(1)
         yield
 

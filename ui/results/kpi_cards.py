@@ -117,8 +117,7 @@ def government_card_text(result) -> tuple[str, str, str, str]:
     gov, ind = b.get("government"), b.get("industry")
     if gov is None:
         return "Cost to government", "—", "This result has no payer split.", NEUTRAL
-    kinds = sorted({x.kind for x in result.levers})
+    kinds = {x.kind for x in result.levers}
     detail = f"Industry pays {format_musd(ind)}<br>"
-    detail += (f"{len(result.levers)} lever line(s): {', '.join(k.replace('_', ' ') for k in kinds)}"
-               if kinds else "No contracts or levers in this project")
+    detail += f"{len(result.levers)} lever lines, {len(kinds)} kinds" if kinds else "No contracts or levers"
     return "Cost to government (discounted)", format_musd(gov), detail, NEUTRAL

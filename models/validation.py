@@ -14,7 +14,17 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from .project import Project
-from .vocab import DEMAND_PRODUCTS, RECIPE_STAGES, SOURCED_MATERIALS, Material, Stage
+from .vocab import (
+    DEMAND_PRODUCTS,
+    METAL_OF,
+    OXIDE_OF,
+    RECIPE_STAGES,
+    SOURCED_MATERIALS,
+    STOICHIOMETRIC_METAL_PER_OXIDE,
+    Element,
+    Material,
+    Stage,
+)
 
 
 @dataclass(frozen=True)
@@ -301,6 +311,137 @@ def check_levers(p: Project) -> list[Problem]:
     return problems
 
 
+# ----------------------------------------------------------------------------- physics
+#: t of each rare-earth element per t of material, from the stoichiometric factors (oxides: kg
+#: metal per kg oxide; metals: 1). Magnets and scrap are not listed here: see MAGNET_CONTENT_MAX.
+def element_content(material: Material) -> dict[Element, float]:
+    for e, m in OXIDE_OF.items():
+        if m is material:
+            return {e: STOICHIOMETRIC_METAL_PER_OXIDE[e]}
+    for e, m in METAL_OF.items():
+        if m is material:
+            return {e: 1.0}
+    return {}
+
+
+#: Upper bounds on what a magnet (or magnet scrap) fed to a recycler can hold, t per t (assumed:
+#: sintered NdFeB is ~29-33 % NdPr and up to ~10 % Dy or a few % Tb in high-coercivity grades, at
+#: most ~35 % rare earths in all; SmCo5 is 33.8 % Sm by stoichiometry, Sm2Co17 ~25 %).
+MAGNET_CONTENT_MAX: dict[Material, tuple[dict[Element, float], float]] = {
+    Material.NDFEB_SCRAP: ({Element.NDPR: 0.35, Element.DY: 0.12, Element.TB: 0.06}, 0.35),
+    Material.NDFEB_MAGNET: ({Element.NDPR: 0.35, Element.DY: 0.12, Element.TB: 0.06}, 0.35),
+    Material.SMCO_MAGNET: ({Element.SM: 0.37}, 0.37),
+}
+#: Least rare-earth content of NdFeB scrap made from rare-earth inputs (assumed: ~25 %; the
+#: Nd2Fe14B phase alone is 26.7 % Nd). Scrap made from nothing is a collection point (a source,
+#: like a mine); magnets as outputs are sinks.
+SCRAP_CONTENT_MIN = 0.25
+ELEMENT_TOL = 1e-9
+
+
+def _recipe_element_balance(f) -> list[tuple[str, float, float]]:
+    """(element or "rare earths in all", t out, t in) per t of activity of a recipe facility;
+    out > in means the recipe creates mass. Oxide and metal carry stoichiometric content;
+    magnet and scrap inputs count at their maximum content; magnet outputs are sinks; scrap
+    output counts at its minimum content when the recipe takes any rare-earth input."""
+    out_e: dict[Element, float] = {}
+    in_e: dict[Element, float] = {}
+    in_total = 0.0
+    for m, t in f.recipe_inputs.items():
+        per_e, total = MAGNET_CONTENT_MAX.get(m, (element_content(m), None))
+        for e, c in per_e.items():
+            in_e[e] = in_e.get(e, 0.0) + c * t
+        in_total += (total if total is not None else sum(per_e.values())) * t
+    out_total = 0.0
+    for m, t in f.recipe_outputs.items():
+        if m is Material.NDFEB_SCRAP:
+            out_total += SCRAP_CONTENT_MIN * t if in_total > 0 else 0.0
+            continue
+        for e, c in element_content(m).items():  # magnets: none (sinks)
+            out_e[e] = out_e.get(e, 0.0) + c * t
+            out_total += c * t
+    rows = [(e.value, out_e[e], in_e.get(e, 0.0)) for e in Element if out_e.get(e, 0.0) > 0]
+    if out_total > 0 and in_total > 0:
+        rows.append(("rare earths in all", out_total, in_total))
+    return rows
+
+
+def check_element_mass(p: Project) -> list[Problem]:
+    """Per rare-earth element, through the stoichiometric factors, no process yields more element
+    than it takes in: for a recipe (magnets, recycling, cobalt) sum_out t x content <= sum_in t x
+    content per t of activity, with magnet outputs as sinks and magnet or scrap inputs at their
+    maximum content. Separation (assay x recovery <= 1), cracking and metal making (recoveries
+    <= 1) conserve mass by their schema ranges, so no chain of processes, and no cycle of routes,
+    can create element mass (a recycler turning 1 t NdPr metal into 2 t, or metal -> oxide x 1.5,
+    is refused here)."""
+    problems = []
+    for i, f in enumerate(p.facilities):
+        if f.stage not in RECIPE_STAGES:
+            continue
+        for what, out_t, in_t in _recipe_element_balance(f):  # the first violation per facility
+            if out_t > in_t * (1 + ELEMENT_TOL) + ELEMENT_TOL:
+                problems.append(Problem(
+                    f"facilities[{i}].recipe_outputs",
+                    f"creates {what}: {out_t:.4g} t of element out per t of activity from {in_t:.4g} t in "
+                    "(through the stoichiometric factors); a process cannot make rare-earth mass",
+                ))
+                break
+    return problems
+
+
+#: Tonnages at or above this cannot be real (world rare-earth oxide output is ~3.5e5 t/yr).
+MAX_TONNES = 1e9
+MAX_USD_PER_T = 1e12
+#: An online year this many years after the horizon end is flagged (it never contributes).
+FAR_YEARS = 10
+
+
+def check_magnitudes(p: Project) -> list[Problem]:
+    """Numbers that cannot be real: tonnages >= 1e9 t (demand, capacities, caps, platform
+    demand), prices >= $1e12/t (errors); a compliance year outside the horizon, an online year or
+    earliest decision year far past it (warnings)."""
+    problems: list[Problem] = []
+
+    def big(loc: str, v: float | None, unit: str = "t") -> None:
+        if v is not None and v >= MAX_TONNES:
+            problems.append(Problem(loc, f"{v:.3g} {unit} cannot be real (at most {MAX_TONNES:.0e} {unit})"))
+
+    for i, d in enumerate(p.demands):
+        for y, t in d.tonnes_by_year.items():
+            big(f"demands[{i}].tonnes_by_year.{y}", t)
+    for i, pl in enumerate(p.platforms):
+        for y, u in pl.units_by_year.items():
+            big(f"platforms[{i}].units_by_year.{y}", u * max(pl.ndfeb_kg_per_unit, pl.smco_kg_per_unit) / 1000.0,
+                "t of magnet demand")
+    for i, f in enumerate(p.facilities):
+        big(f"facilities[{i}].capacity_tpy", f.capacity_tpy, "t/yr")
+        for j, o in enumerate(f.options):
+            big(f"facilities[{i}].options[{j}].max_add_tpy", o.max_add_tpy, "t/yr")
+        if f.variable_opex_usd_per_t >= MAX_USD_PER_T:
+            problems.append(Problem(f"facilities[{i}].variable_opex_usd_per_t", "cannot be real (at most $1e12/t)"))
+    for i, r in enumerate(p.routes):
+        big(f"routes[{i}].capacity_tpy", r.capacity_tpy, "t/yr")
+        if r.transport_usd_per_t is not None and r.transport_usd_per_t >= MAX_USD_PER_T:
+            problems.append(Problem(f"routes[{i}].transport_usd_per_t", "cannot be real (at most $1e12/t)"))
+    for i, m in enumerate(p.markets):
+        big(f"markets[{i}].cap_tpy", m.cap_tpy, "t/yr")
+        if m.price_usd_per_t >= MAX_USD_PER_T:
+            problems.append(Problem(f"markets[{i}].price_usd_per_t", "cannot be real (at most $1e12/t)"))
+    s = p.settings
+    if not s.start_year <= s.compliance_start_year <= s.end_year:
+        when = ("every year of the horizon must be compliant" if s.compliance_start_year < s.start_year
+                else "no year of the horizon is held to the compliance rule")
+        problems.append(Problem("settings.compliance_start_year",
+                                f"{s.compliance_start_year} is outside the horizon {s.start_year}-{s.end_year}: {when}",
+                                "warning"))
+    for i, f in enumerate(p.facilities):
+        if f.online_year is not None and f.online_year > s.end_year + FAR_YEARS:
+            problems.append(Problem(f"facilities[{i}].online_year",
+                                    f"{f.online_year} is more than {FAR_YEARS} years after the horizon end {s.end_year}: "
+                                    "the facility never contributes", "warning"))
+    return problems
+
+
 CHECKS = (
     check_unique_ids,
     check_routes,
@@ -308,6 +449,8 @@ CHECKS = (
     check_years,
     check_missing_transport,
     check_scenarios,
+    check_element_mass,
+    check_magnitudes,
     check_levers,
 )
 

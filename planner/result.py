@@ -75,10 +75,18 @@ class DemandRow:
 
 @dataclass
 class MarginalCost:
+    """Cost of one more tonne of a product for a segment in a year ($/t, money of that year).
+
+    ``no_supply``: demand of this product-segment-year is unmet (or the dual is at least half the
+    unmet penalty), so the dual is set by the penalty, a setting, not a price: ``usd_per_t`` is
+    None and the reading is "unmet: no compliant supply reachable"."""
+
     product: str
     segment: str
     year: int
-    usd_per_t: float
+    usd_per_t: float | None
+    no_supply: bool = False
+    note: str = ""  # the plain reading where no_supply (whose demand is short, or who would be displaced)
 
 
 @dataclass
@@ -89,6 +97,9 @@ class Bottleneck:
     facility: str
     year: int
     shadow_usd_per_t: float
+    # the facility feeds a product that is short in that year: the shadow price is then set by the
+    # unmet penalty (a setting), not by a real cost, and is shown as "limits unmet supply"
+    penalty_bound: bool = False
 
 
 @dataclass

@@ -393,7 +393,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.drivers_table = _table(["Facility", "P(met) on time", "P(met) delayed", "Impact", "Delayed in",
                                      "Cost change when delayed ($M)"])
         self.investments_table = _table(["Facility", "Option", "Chosen in", "Mean size (t/yr)", "Median decision year"])
-        self.bottlenecks_table = _table(["Facility", "Limits supply in", "Samples", "Value of 1 more t/yr ($/t)"])
+        self.bottlenecks_table = _table(["Facility", "Limits supply in", "Samples"])
         self.failures_table = _table(["Sample", "Status", "Message"])
         self.tabs = QTabWidget()
         self.tabs.addTab(self.drivers_table, "Projects that drive 2027")
@@ -528,8 +528,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
             [self._name(i.facility), i.option, _pct(i.share), f"{i.mean_added_tpy:,.0f}", f"{i.median_decided_year:.0f}"]
             for i in report.investments
         ])
-        _fill(self.bottlenecks_table, [[self._name(b.facility), _pct(b.share), str(b.count),
-                                          f"{b.mean_shadow_usd_per_t:,.0f}"] for b in report.bottlenecks])
+        # no $ column: in years with unmet demand the shadow price is the unmet penalty, not a price
+        _fill(self.bottlenecks_table, [[self._name(b.facility), _pct(b.share), str(b.count)] for b in report.bottlenecks])
         _fill(self.failures_table, [[str(f.index), f.status, f.message] for f in report.failures])
         self.tabs.setTabText(3, f"Failed samples ({report.n_failed})")
 

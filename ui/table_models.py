@@ -294,6 +294,8 @@ def demand_columns(project: Project) -> list[FieldSpec]:
         FieldSpec("name", "Name", width=200),
         FieldSpec("product", "Product", "enum", sorted(DEMAND_PRODUCTS, key=list(Material).index), width=110),
         FieldSpec("segment", "Segment", "enum", list(Segment), width=90),
+        FieldSpec("priority", "Priority", "opt_int", width=80, placeholder="by segment",
+                  tooltip="1 is served first (1-9); empty: by segment, defense 1, commercial 2"),
     ]
     return cols + [year_column("tonnes_by_year", y, "t") for y in project.settings.years]
 

@@ -333,10 +333,10 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
                              f"  (impact {d.impact:+.1%} ± {d.impact_se:.1%}, delayed in {d.n_delayed} samples{cost})")
         if report.bottlenecks:
             lines.append("")
-            lines.append("Facilities that most often limit supply in years with unmet demand:")
+            lines.append("Facilities that most often limit supply in years with unmet demand (capacity fully used; "
+                         "no $ value: there the shadow price is the unmet penalty, a setting):")
             for b in report.bottlenecks[:top]:
-                lines.append(f"  {b.facility:<28} {b.share:6.1%} of samples"
-                             f"  (one more t/yr worth {b.mean_shadow_usd_per_t:,.0f} $/t)")
+                lines.append(f"  {b.facility:<28} {b.share:6.1%} of samples")
         if report.investments:
             lines.append("")
             lines.append("Investments chosen (share of samples):")

@@ -33,7 +33,8 @@ class SampleSummary:
     (years >= compliance year) or - defense tonnes delivered (earlier years), >= 0.
     ``investments`` = [facility, option, first decided year, total added t/yr].
     ``bottlenecks`` = [facility, highest shadow price ($/t of capacity, money of that year)] for
-    every facility whose capacity binds in a year with unmet demand (sorted by facility).
+    every facility of a short product's supply chain whose capacity binds in a year with unmet
+    demand (Bottleneck.penalty_bound; sorted by facility).
     """
 
     index: int
@@ -105,8 +106,8 @@ def summarise(index: int, result: PlanResult, compliance_year: int) -> SampleSum
             builds[key] = [inv.facility, inv.option, inv.decided_year, inv.added_tpy]
     s.investments = sorted(builds.values())
     worst: dict[str, float] = {}
-    for b in result.bottlenecks:
-        if b.year in unmet_years:
+    for b in result.bottlenecks:  # capacities of the short product's own chain in a year with unmet demand
+        if b.year in unmet_years and b.penalty_bound:
             worst[b.facility] = max(worst.get(b.facility, 0.0), float(b.shadow_usd_per_t))
     s.bottlenecks = [[f, v] for f, v in sorted(worst.items())]
     return s

@@ -77,12 +77,18 @@ def format_summary(result: PlanResult) -> str:
     if result.marginal_costs:
         lines.append("")
         lines.append("Marginal cost of one more tonne ($/t, money of that year):")
-        rows = [[m.product, m.segment, str(m.year), f"{m.usd_per_t:,.0f}"] for m in result.marginal_costs]
+        rows = [[m.product, m.segment, str(m.year),
+                 (m.note or "unmet: no compliant supply reachable") if m.no_supply else f"{m.usd_per_t:,.0f}"]
+                for m in result.marginal_costs]
         lines.append(_table(["product", "segment", "year", "$/t"], rows))
+        if any(m.no_supply for m in result.marginal_costs):
+            lines.append("  (there the dual is the unmet penalty, a setting, not a price)")
     if result.bottlenecks:
         lines.append("")
         lines.append("Binding capacities (value of one more t/yr, $/t):")
-        rows = [[b.facility, str(b.year), f"{b.shadow_usd_per_t:,.0f}"] for b in result.bottlenecks[:10]]
+        ordered = sorted(result.bottlenecks, key=lambda b: (b.penalty_bound, -b.shadow_usd_per_t, b.year, b.facility))
+        rows = [[b.facility, str(b.year), "limits unmet supply" if b.penalty_bound else f"{b.shadow_usd_per_t:,.0f}"]
+                for b in ordered[:10]]
         lines.append(_table(["facility", "year", "$/t"], rows))
     return "\n".join(lines)
 

@@ -27,6 +27,8 @@ from planner.result import (
 )
 
 EPS = 1e-6  # tonnes / $M below this are reported as zero
+UNMET_NOTE = "unmet: no compliant supply reachable"
+DISPLACE_NOTE = "no spare compliant supply: one more t would leave a lower-priority buyer short"
 
 
 def _r(v: float, nd: int = 6) -> float:
@@ -180,9 +182,47 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
     result.limiting = explain_unmet(result, net)
 
 
+def supply_chain_of(net: Network) -> dict[str, dict[str, int]]:
+    """product -> {facility id: steps upstream} for every facility that can feed the product:
+    its makers (0 steps) and, through routes, the plants and mines upstream of them (1, 2, ...)."""
+    feeders: dict[str, set[str]] = defaultdict(set)
+    for r, _, _ in net.route_commodities:
+        feeders[r.to_id].add(r.from_id)
+    out: dict[str, dict[str, int]] = {}
+    for product, makers in net.producers_of.items():
+        depth = {f: 0 for f in makers}
+        frontier = list(makers)
+        while frontier:
+            nxt = []
+            for f in frontier:
+                for g in sorted(feeders.get(f, ())):
+                    if g not in depth:
+                        depth[g] = depth[f] + 1
+                        nxt.append(g)
+            frontier = nxt
+        out[product] = depth
+    return out
+
+
+def _short_product_years(result: PlanResult) -> dict[tuple[str, int], dict[str, float]]:
+    """(product, year) -> {segment: unmet t} where anything is unmet."""
+    short: dict[tuple[str, int], dict[str, float]] = {}
+    for r in result.demand:
+        if r.unmet > EPS:
+            seg = short.setdefault((r.product, r.year), {})
+            seg[r.segment] = seg.get(r.segment, 0.0) + r.unmet
+    return short
+
+
 def fill_duals(result: PlanResult, lp: LinearProgram, net: Network, duals: np.ndarray) -> None:
     """Marginal cost of one more tonne per product-segment-year (demand-row duals, undiscounted
-    $/t = dual x 1e6 / d_y) and shadow prices of binding capacities (bottlenecks)."""
+    $/t = dual x 1e6 / d_y) and shadow prices of binding capacities (bottlenecks).
+
+    Where demand is unmet the dual is set by the unmet penalty (a setting, not a price): such a
+    marginal cost is marked ``no_supply`` (usd_per_t None), and a bottleneck feeding a product that
+    is short that year is marked ``penalty_bound``. Needs result.demand filled first."""
+    penalty = net.project.settings.unmet_penalty_usd_per_t
+    short_segments = {(r.product, r.segment, r.year) for r in result.demand if r.unmet > EPS}
     best: dict[tuple[str, str, int], float] = {}
     for d in net.demands:
         for y in d.tonnes_by_year:
@@ -191,44 +231,57 @@ def fill_duals(result: PlanResult, lp: LinearProgram, net: Network, duals: np.nd
             key = (d.product, d.segment, y)
             best[key] = max(best.get(key, 0.0), usd)
     for (product, segment, y), usd in sorted(best.items()):
-        result.marginal_costs.append(MarginalCost(product, segment, y, _r(usd, 2)))
+        if (product, segment, y) in short_segments:
+            result.marginal_costs.append(MarginalCost(product, segment, y, None, True, UNMET_NOTE))
+        elif usd >= 0.5 * penalty:
+            result.marginal_costs.append(MarginalCost(product, segment, y, None, True, DISPLACE_NOTE))
+        else:
+            result.marginal_costs.append(MarginalCost(product, segment, y, _r(usd, 2)))
+    chain = supply_chain_of(net)
+    short_years: dict[int, set[str]] = defaultdict(set)
+    for product, y in _short_product_years(result):
+        short_years[y].add(product)
     for fid in net.processes_of:
         for y in net.years:
             if lp.has_row("capacity", fid, y):
                 pi = abs(float(duals[lp.row("capacity", fid, y)]))
                 usd = pi / MUSD / net.discount[y]
                 if usd > 1e-3:
-                    result.bottlenecks.append(Bottleneck(fid, y, _r(usd, 2)))
+                    bound = any(fid in chain.get(p, {}) for p in short_years.get(y, ()))
+                    result.bottlenecks.append(Bottleneck(fid, y, _r(usd, 2), bound))
     result.bottlenecks.sort(key=lambda b: (-b.shadow_usd_per_t, b.year, b.facility))
 
 
 def explain_unmet(result: PlanResult, net: Network) -> list[str]:
-    """Plain-language reasons for unmet demand: which stages bind in which years."""
-    unmet: dict[tuple[str, int], float] = defaultdict(float)
-    for r in result.demand:
-        if r.unmet > EPS:
-            unmet[(r.product, r.year)] += r.unmet
-    if not unmet:
+    """Plain-language reasons for unmet demand, per short product-year: whose demand is short and
+    which capacities of that product's own supply chain are fully used (its makers first, then
+    the plants upstream; no $ figure: where demand is unmet the shadow price is the penalty)."""
+    short = _short_product_years(result)
+    if not short:
         return []
-    binding: dict[int, list[str]] = defaultdict(list)
-    for b in result.bottlenecks:  # sorted by shadow price, largest first
-        f = net.facilities[b.facility]
-        binding[b.year].append(f"{f.stage.value}: {f.name} (worth ${b.shadow_usd_per_t:,.0f} per extra t)")
+    chain = supply_chain_of(net)
+    binding: dict[int, set[str]] = defaultdict(set)
+    for b in result.bottlenecks:
+        binding[b.year].add(b.facility)
     lines = []
-    for (product, y), t in sorted(unmet.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-        where = binding.get(y)
-        if where:
-            lines.append(f"{y}: {t:,.1f} t {product} unmet; most valuable extra capacity: {'; '.join(where[:3])}")
+    for (product, y), segs in sorted(short.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        t = sum(segs.values())
+        whose = ", ".join(f"{seg} {segs[seg]:,.1f} t" for seg in ("defense", "commercial") if seg in segs)
+        head = f"{y}: {t:,.1f} t {product} unmet ({whose})"
+        depth = chain.get(product, {})
+        used = sorted((f for f in binding.get(y, ()) if f in depth), key=lambda f: (depth[f], net.facilities[f].name))
+        if used:
+            names = "; ".join(f"{net.facilities[f].stage.value}: {net.facilities[f].name}" for f in used[:4])
+            more = f" and {len(used) - 4} more" if len(used) > 4 else ""
+            lines.append(f"{head}; at capacity in its supply chain: {names}{more}")
+        elif not depth:
+            lines.append(f"{head}; no facility in the chain makes {product}")
         else:
-            stages = {net.facilities[fid].stage for fid in net.producers_of.get(product, [])}
-            if not stages:
-                lines.append(f"{y}: {t:,.1f} t {product} unmet; no facility in the chain makes {product}")
-            else:
-                lines.append(
-                    f"{y}: {t:,.1f} t {product} unmet; no compliant capacity or supply is available in time "
-                    "(capacity not yet online, lead times, or no route from an upstream stage)"
-                )
+            lines.append(
+                f"{head}; no compliant capacity or supply is available in time "
+                "(capacity not yet online, lead times, or no route from an upstream stage)"
+            )
     return lines
 
 
-__all__ = ["fill_plan", "fill_duals", "explain_unmet"]
+__all__ = ["explain_unmet", "fill_duals", "fill_plan", "supply_chain_of"]

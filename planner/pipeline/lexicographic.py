@@ -21,8 +21,9 @@ Stages can be skipped, never guessed:
   is zero already.
 
 ``fix_integers`` solves a stage with the integer variables fixed at the previous point (an LP),
-``fix_columns`` with the listed columns fixed too: for tie-break stages that must not revisit
-investment decisions.
+``fix_columns`` with the listed columns fixed too, ``fix_sums`` with sums of column groups fixed
+(within 1e-7 relative): for tie-break stages that must not revisit investment decisions or
+quantities.
 
 HiGHS >= 1.8 also offers lexicographic objectives natively (``Highs.addLinearObjective`` with
 priorities and tolerances, present in the installed highspy 1.16); we solve stage by stage so that
@@ -41,7 +42,8 @@ from planner.progress import SolveState
 from planner.solvers.backends import RawSolution, RawStatus, solve_lp
 
 HOLD_FAMILY = "objective_hold"
-FIX_SLACK = 1e-6  # fix_columns keep a column within FIX_SLACK x (1 + |value|) of its previous value
+FIX_FAMILY = "objective_fix"
+FIX_SUM_REL_TOL = 1e-7
 
 
 @dataclass
@@ -59,6 +61,13 @@ class Objective:
     # expression is already 0 there: for tie-break stages that only matter when something is off
     skip_if_zero: dict[int, float] | None = None
     fix_columns: list[int] | None = None  # also fix these columns at the previous stage's point
+    # groups of columns whose sum is fixed at the previous point (within 1e-7 relative; rows of family
+    # ``objective_fix`` in this stage's program only): e.g. clean + covered of one flow, so that a
+    # labelling stage can change classes but not quantities
+    fix_sums: list[list[int]] | None = None
+    solver: str | None = None  # this stage's solver when not the sequence's (e.g. HiGHS for a tie-break LP)
+    # a tie-break stage whose failure keeps the previous point (logged, status unchanged)
+    optional: bool = False
 
     def dense(self, n: int) -> np.ndarray:
         if isinstance(self.cost, np.ndarray):
@@ -121,11 +130,42 @@ def fix_integers(lp: LinearProgram, x: np.ndarray) -> LinearProgram:
     return fixed
 
 
-def _hold(work: LinearProgram, obj: Objective, c: np.ndarray, value: float) -> float:
-    bound = value + obj.tolerance(value)
+#: A later stage that the solver calls infeasible (impossible in exact arithmetic: the previous
+#: point satisfies every hold) is retried once with every hold loosened by this many tolerances.
+RETRY_LOOSEN = 100.0
+
+
+def _hold(work: LinearProgram, obj: Objective, c: np.ndarray, value: float, tolerances: dict[int, float]) -> float:
+    tol = obj.tolerance(value)
+    bound = value + tol
     terms = {int(j): float(c[j]) for j in np.flatnonzero(c)}
-    work.add_row(HOLD_FAMILY, (obj.name,), terms, hi=bound - obj.constant)
+    i = work.add_row(HOLD_FAMILY, (obj.name,), terms, hi=bound - obj.constant)
+    if i is not None:
+        tolerances[i] = tol
     return bound
+
+
+#: Bound violations up to this (absolute, x (1 + |bound|)) are solver noise and snapped to the
+#: bound (CBC returns e.g. -3e-6 for a flow in tightly held stages); larger ones are left for the
+#: verifier to refuse.
+SNAP_TOL = 1e-5
+
+
+def _snap_to_bounds(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
+    lb, ub = np.asarray(lp.var_lb), np.asarray(lp.var_ub)
+    x = np.array(x, dtype=float)
+    low = (x < lb) & (lb - x <= SNAP_TOL * (1.0 + np.abs(np.where(np.isinf(lb), 0.0, lb))))
+    high = (x > ub) & (x - ub <= SNAP_TOL * (1.0 + np.abs(np.where(np.isinf(ub), 0.0, ub))))
+    x[low] = lb[low]
+    x[high] = ub[high]
+    return x
+
+
+def _loosen(programs: list[LinearProgram], tolerances: dict[int, float]) -> None:
+    for prog in programs:
+        for i, tol in tolerances.items():
+            if i < prog.n_rows:
+                prog.row_hi[i] += RETRY_LOOSEN * tol
 
 
 def solve_lexicographic(
@@ -151,6 +191,7 @@ def solve_lexicographic(
     result = LexResult(RawStatus.OPTIMAL, None, work)
     x = initial.x if initial is not None and initial.x is not None else None
     all_certified = x is not None and initial.status is RawStatus.OPTIMAL
+    tolerances: dict[int, float] = {}  # hold row -> its tolerance (for one loosened retry)
     for k, obj in enumerate(objectives):
         c = obj.dense(n)
         program = with_objective(work, c, obj.constant)
@@ -165,19 +206,47 @@ def solve_lexicographic(
             all_certified = False
             if obj.fix_integers and x is not None and program.is_mip:
                 program = fix_integers(program, x)
-            if obj.fix_columns and x is not None:
+            if (obj.fix_columns or obj.fix_sums) and x is not None:
                 program = with_objective(program, np.asarray(program.var_cost), program.constant)
-                for j in obj.fix_columns:  # within a hair: the previous point may sit a solver tolerance
-                    v = float(x[j])          # off rows that now hold rounded integers
-                    eps = FIX_SLACK * (1.0 + abs(v))
-                    program.var_lb[j] = max(program.var_lb[j], min(v - eps, program.var_ub[j]))
-                    program.var_ub[j] = min(program.var_ub[j], max(v + eps, program.var_lb[j]))
+                for j in obj.fix_columns or ():
+                    v = min(max(float(x[j]), program.var_lb[j]), program.var_ub[j])
+                    program.var_lb[j] = program.var_ub[j] = v
+                for g, cols in enumerate(obj.fix_sums or ()):
+                    total = float(sum(x[j] for j in cols))
+                    tol = FIX_SUM_REL_TOL * max(1.0, abs(total))
+                    program.add_row(FIX_FAMILY, (obj.name, g), {j: 1.0 for j in cols}, lo=total - tol, hi=total + tol)
             remaining = max(1.0, deadline - time.perf_counter())
             state.log(f"lexicographic stage {k + 1}/{len(objectives)}: minimise {obj.name}")
-            raw = solve_lp(program, solver, remaining, mip_gap, state)
+            presolve = not obj.fix_sums  # CBC's postsolve is sloppy (~1e-6) on such tightly fixed LPs
+            stage_solver = obj.solver or solver
+            raw = solve_lp(program, stage_solver, remaining, mip_gap, state, presolve=presolve)
             result.seconds += raw.seconds
             result.handoff_seconds += raw.handoff_seconds
             result.log.extend(raw.log)
+            if raw.status is RawStatus.INFEASIBLE and (tolerances or obj.fix_sums) and x is not None:
+                state.log(f"stage {obj.name!r} infeasible within the solver's tolerances; "
+                          f"retrying with the held values loosened by {RETRY_LOOSEN:g} tolerances")
+                _loosen([program, work], tolerances)
+                for i, fam in enumerate(program.row_family):  # and the quantities a stage keeps
+                    if fam == FIX_FAMILY:
+                        half = 0.5 * (program.row_hi[i] - program.row_lo[i])
+                        program.row_lo[i] -= RETRY_LOOSEN * half
+                        program.row_hi[i] += RETRY_LOOSEN * half
+                for st in result.stages:
+                    if st.hold is not None:
+                        st.hold += RETRY_LOOSEN * (st.hold - st.value)
+                tolerances = {}
+                raw = solve_lp(program, stage_solver, max(1.0, deadline - time.perf_counter()), mip_gap, state,
+                               presolve=presolve)
+                result.seconds += raw.seconds
+                result.handoff_seconds += raw.handoff_seconds
+                result.log.extend(raw.log)
+            if (raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None) and obj.optional \
+                    and x is not None and raw.status is not RawStatus.CANCELLED:
+                state.log(f"optional stage {obj.name!r} not solved ({raw.message}); keeping the previous point")
+                result.message = f"optional stage {obj.name!r} skipped: {raw.message}"
+                result.stages.append(StageResult(obj.name, None, None, False, raw, program))
+                continue
             if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
                 result.status = raw.status
                 result.message = f"stage {obj.name!r}: {raw.message}"
@@ -186,11 +255,11 @@ def solve_lexicographic(
             if raw.status is RawStatus.FEASIBLE and result.status is RawStatus.OPTIMAL:
                 result.status = RawStatus.FEASIBLE
                 result.message = f"stage {obj.name!r} stopped early: {raw.message}"
-            x = raw.x
+            x = _snap_to_bounds(program, raw.x)
             value = float(c @ x + obj.constant)
         else:
             state.log(f"lexicographic stage {k + 1}/{len(objectives)}: {obj.name} = {value:.6g} (certified, not re-solved)")
-        hold = _hold(work, obj, c, value) if k < len(objectives) - 1 else None
+        hold = _hold(work, obj, c, value, tolerances) if k < len(objectives) - 1 else None
         result.stages.append(StageResult(obj.name, value, hold, not certified, raw, program))
     result.x = x
     if objectives:

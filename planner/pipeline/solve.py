@@ -30,6 +30,7 @@ from planner.model.levers import government_cost_objective
 from planner.pipeline.extract import fill_plan
 from planner.model.lp import LinearProgram
 from planner.model.network import COVERED, Network, build_network
+from planner.pipeline.labels import trace_labels
 from planner.pipeline.lexicographic import Objective, fix_integers, solve_lexicographic
 from planner.progress import SolveState
 from planner.result import PlanResult, Status
@@ -97,23 +98,33 @@ def priority_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
 
 
 def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
-    """Last stage, with cost held and investment decisions (add, build) fixed: minimise
-    2 x sum act[p,y,covered] at facilities that are not covered + 1 x every other activity.
-
-    At the optimum a clean facility's activity is labelled covered only when covered material
-    (from a covered facility or market upstream) is in its input: labelling a batch of clean-only
-    inputs clean instead lowers the objective and changes no cost. The weight-1 terms pick, among
-    the cost-optimal plans, one without free surplus production. The stage is skipped when the
-    cost-stage plan labels nothing covered at an allied facility. None when no such variable exists.
+    """Last stage: minimise sum act[p,y,covered] at facilities that are not covered themselves,
+    changing classes only: every quantity (activity, flow, delivery, surplus and stock summed over
+    the two classes; purchases, unmet, investments) stays at the cost stage's value, so cost and
+    plan are unchanged. At the optimum an allied facility's activity is labelled covered only when
+    covered material (from a covered facility or market upstream) is in its input: labelling a
+    batch of clean-only inputs clean instead lowers the objective. Skipped when the cost-stage plan
+    labels nothing covered at an allied facility; None when no such variable exists. Solved by
+    HiGHS when installed, whatever the plan's solver.
     """
     labels = {j: 1.0 for j, key in enumerate(lp.var_keys)
               if key[0] == "act" and key[3] == COVERED and not net.covered[key[1].split("|", 1)[0]]}
     if not labels:
         return None
-    terms = {j: (2.0 if j in labels else 1.0) for j, key in enumerate(lp.var_keys) if key[0] == "act"}
-    decisions = [j for j, key in enumerate(lp.var_keys) if key[0] in ("add", "build")]
-    return Objective(LABEL_STAGE, terms, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, skip_if_zero=labels,
-                     fix_columns=decisions)
+    groups: dict[tuple, list[int]] = {}
+    fixed = []
+    for j, key in enumerate(lp.var_keys):
+        kind = key[0]
+        if kind in ("act", "flow", "del", "surplus", "stock"):
+            k_at = {"act": 3, "flow": 4, "del": 4, "surplus": 5, "stock": 5}[kind]
+            groups.setdefault(key[:k_at] + key[k_at + 1:], []).append(j)
+        elif kind in ("add", "build", "buy", "buyd", "unmet"):
+            fixed.append(j)
+    # a relabelling LP on fixed quantities: HiGHS when installed (CBC's points on it carry ~1e-6
+    # violations, or it calls it infeasible without presolve); the plan's quantities are the chosen solver's
+    label_solver = "highs" if "highs" in available_solvers() else None
+    return Objective(LABEL_STAGE, labels, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, skip_if_zero=labels,
+                     fix_columns=fixed, fix_sums=list(groups.values()), solver=label_solver, optional=True)
 
 
 def stage_objectives(lp: LinearProgram, net: Network, idx=None) -> list[Objective]:
@@ -125,7 +136,7 @@ def stage_objectives(lp: LinearProgram, net: Network, idx=None) -> list[Objectiv
     if idx is not None and net.project.levers.policy.enabled:
         gov = Objective(GOVERNMENT_STAGE, government_cost_objective(lp, net, idx), rel_tol=1e-7, abs_tol=1e-6)
         objectives.insert(1 if objectives else 0, gov)
-    objectives.append(Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9, abs_tol=1e-6,
+    objectives.append(Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-7, abs_tol=1e-6,
                                 constant=lp.constant))
     label = label_objective(lp, net)
     if label is not None:
@@ -182,7 +193,11 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
         build_seconds += lex.handoff_seconds
         logs.extend(lex.log)
         if lex.x is not None:
-            raw = RawSolution(lex.status, lex.x, None, None, solve_seconds, 0.0, lex.message or raw.message)
+            # exact post-solve origin trace: relabels what the label stage left (or skipped)
+            x, n_relabelled = trace_labels(lp, lex.x, net)
+            if n_relabelled:
+                state.log(f"origin trace relabelled {n_relabelled} facility-year(s) clean")
+            raw = RawSolution(lex.status, x, None, None, solve_seconds, 0.0, lex.message or raw.message)
         else:
             raw = RawSolution(lex.status, None, message=lex.message)
     base.update(build_seconds=build_seconds, solve_seconds=solve_seconds, log="\n".join(logs))

@@ -28,6 +28,7 @@ import numpy as np
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
 from planner.pipeline.verify_levers import check_levers, licence_binds
+from planner.pipeline.labels import REAL_INPUT_TOL
 from planner.result import Check
 
 TOLERANCE = 1e-6
@@ -139,21 +140,25 @@ def check_priority(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
 
 def check_labels(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     """Covered labels mean covered origin: at a facility that is not covered itself, covered-class
-    activity in year y (sum_p act[p,y,covered]) needs covered material arriving there: covered-class
-    route flows in, purchases from covered-origin markets, or its covered stock from y-1. Applied at
+    activity in year y (sum_p act[p,y,covered]) needs covered material arriving there (> 1e-9 t, as
+    in planner.pipeline.labels): covered-class route flows in, purchases from covered-origin
+    markets, or its covered stock from y-1. Applied at
     every facility-year, this puts a covered source upstream of every covered tonne. Violation = the
-    covered activity at a facility-year with no covered input (activity units)."""
+    covered activity at a facility-year with no covered input, scaled like the rows by
+    1 + the facility's total activity that year (solvers return points to a finite precision)."""
     covered_act: dict[tuple[str, int], float] = defaultdict(float)
+    total_act: dict[tuple[str, int], float] = defaultdict(float)
     covered_in: dict[tuple[str, int], float] = defaultdict(float)
     route_to = {r.id: r.to_id for r, _, _ in net.route_commodities}
     for j, key in enumerate(lp.var_keys):
         v = float(x[j])
-        if v <= TOLERANCE:
+        if v <= REAL_INPUT_TOL:
             continue
         kind = key[0]
-        if kind == "act" and key[3] == COVERED:
+        if kind == "act":
             fid = key[1].split("|", 1)[0]
-            if not net.covered[fid]:
+            total_act[(fid, key[2])] += v
+            if key[3] == COVERED and not net.covered[fid]:
                 covered_act[(fid, key[2])] += v
         elif kind == "flow" and key[4] == COVERED:
             covered_in[(route_to[key[1]], key[3])] += v
@@ -163,8 +168,9 @@ def check_labels(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
             covered_in[(key[1], key[4] + 1)] += v
     worst, detail = 0.0, ""
     for (fid, y), a in sorted(covered_act.items()):
-        if covered_in.get((fid, y), 0.0) <= TOLERANCE and a > worst:
-            worst, detail = a, f"{fid} {y}: {a:.6g} units of activity labelled covered with no covered input"
+        v = a / (1.0 + total_act[(fid, y)])
+        if covered_in.get((fid, y), 0.0) <= REAL_INPUT_TOL and v > worst:
+            worst, detail = v, f"{fid} {y}: {a:.6g} units of activity labelled covered with no covered input"
     return Check("covered_labels", worst <= TOLERANCE, worst, detail)
 
 

@@ -255,10 +255,13 @@ def add_levers(wb: Workbook, ctx: ReportContext) -> None:
 def add_marginal_costs(wb: Workbook, ctx: ReportContext) -> None:
     """'Marginal costs': cost of one more tonne of each product per segment and year ($/t)."""
     w = _table_sheet(wb, "Marginal costs", "What one more tonne delivered would cost in that year ($/t, money of that "
-                                           "year), from the solver's duals with build decisions fixed. Values near the "
-                                           "unmet penalty mean the demand cannot be met at any cost.")
-    cols = [Col("Product"), Col("Segment"), Col("Year", "year"), Col("Marginal cost ($/t)", "usd_per_t")]
-    rows = [(material_label(m.product), m.segment, m.year, m.usd_per_t)
+                                           "year), from the solver's duals with build decisions fixed. Where demand "
+                                           "is unmet the dual is the unmet penalty (a setting, not a price): no figure "
+                                           "is given there.")
+    cols = [Col("Product"), Col("Segment"), Col("Year", "year"), Col("Marginal cost ($/t)", "usd_per_t"),
+            Col("Note", max_width=40)]
+    rows = [(material_label(m.product), m.segment, m.year, m.usd_per_t,
+             (m.note or "unmet: no compliant supply reachable") if m.no_supply else "")
             for m in sorted(ctx.result.marginal_costs, key=lambda m: (m.product, m.segment, m.year))]
     w.table(HEADER_ROW, 1, cols, rows)
     w.finish()
@@ -267,13 +270,16 @@ def add_marginal_costs(wb: Workbook, ctx: ReportContext) -> None:
 def add_bottlenecks(wb: Workbook, ctx: ReportContext) -> None:
     """'Bottlenecks': binding capacities and the saving from one more t/yr there ($ per t/yr, money of that year)."""
     w = _table_sheet(wb, "Bottlenecks", "Capacities the plan uses to the limit. Value = cost saved by one more t/yr of "
-                                        "capacity in that year ($ per t/yr, money of that year). Largest first.")
+                                        "capacity in that year ($ per t/yr, money of that year). Real costs first, "
+                                        "largest first; capacities that limit a product short that year have no "
+                                        "figure (their shadow price is the unmet penalty, a setting).")
     cols = [Col("Facility"), Col("Facility id"), Col("Stage"), Col("Year", "year"),
-            Col("Value of 1 t/yr more ($/t)", "usd_per_t"), Col("Capacity unit", max_width=34)]
+            Col("Value of 1 t/yr more ($/t)", "usd_per_t"), Col("Capacity unit", max_width=34), Col("Note", max_width=40)]
     rows = []
-    for b in sorted(ctx.result.bottlenecks, key=lambda b: (-abs(b.shadow_usd_per_t), b.facility, b.year)):
+    for b in sorted(ctx.result.bottlenecks, key=lambda b: (b.penalty_bound, -abs(b.shadow_usd_per_t), b.facility, b.year)):
         name, _op, _c, stage = ctx.lookup.facility_fields(b.facility)
-        rows.append((name, b.facility, stage_label(stage), b.year, b.shadow_usd_per_t, capacity_basis(stage)))
+        rows.append((name, b.facility, stage_label(stage), b.year, None if b.penalty_bound else b.shadow_usd_per_t,
+                     capacity_basis(stage), "limits unmet supply (no compliant supply reachable)" if b.penalty_bound else ""))
     w.table(HEADER_ROW, 1, cols, rows)
     w.finish()
 

@@ -212,8 +212,9 @@ def _tail(path: str, stop: threading.Event, state: SolveState, sink: list[str]) 
         stop.wait(0.1)
 
 
-def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState) -> RawSolution:
-    """Solve with PuLP's bundled CBC."""
+def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState, presolve: bool = True) -> RawSolution:
+    """Solve with PuLP's bundled CBC (``presolve=False``: CBC's presolve off, whose postsolve can
+    leave ~1e-6 violations on tightly held, degenerate LPs)."""
     import pulp
 
     t0 = time.perf_counter()
@@ -260,6 +261,7 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
         gapRel=float(mip_gap),
         logPath=log_path,
         timeMode="elapsed",
+        presolve=None if presolve else False,
     )
     stop = threading.Event()
     log: list[str] = []
@@ -329,11 +331,13 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
     )
 
 
-def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float, state: SolveState) -> RawSolution:
-    """Dispatch to a backend by name ("highs", "highs-ipm", "highs-simplex", "cbc")."""
+def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float, state: SolveState,
+             presolve: bool = True) -> RawSolution:
+    """Dispatch to a backend by name ("highs", "highs-ipm", "highs-simplex", "cbc"); ``presolve``
+    False turns CBC's presolve off (HiGHS keeps its own)."""
     if solver.startswith("highs"):
         algorithm = solver.split("-", 1)[1] if "-" in solver else "auto"
         return solve_highs(lp, time_limit_s, mip_gap, state, algorithm)
     if solver == "cbc":
-        return solve_cbc(lp, time_limit_s, mip_gap, state)
+        return solve_cbc(lp, time_limit_s, mip_gap, state, presolve)
     raise ValueError(f"unknown solver {solver!r} (use cbc or highs)")

@@ -126,3 +126,33 @@ def test_outputs_say_whose_demand_is_unmet():
     lines = comparison_table(cmp)
     assert any(line.startswith("  of which defense, t") and line.rstrip().endswith("0.0") for line in lines)
     assert any(line.startswith("  of which commercial, t") and line.rstrip().endswith("50.0") for line in lines)
+
+
+def test_a_stage_the_solver_calls_infeasible_is_retried_with_looser_holds(monkeypatch):
+    """Stage 2 of the x/y program above reported infeasible once (as a solver may do when a hold
+    is tighter than its tolerances): the holds are loosened by 100 tolerances (y <= 1e-4) and the
+    stage re-solved; the answer is still x = 1."""
+    import planner.pipeline.lexicographic as lex_mod
+    from planner.solvers.backends import RawSolution, RawStatus
+
+    real = lex_mod.solve_lp
+    calls = []
+
+    def flaky(lp, solver, time_limit_s, mip_gap, state, presolve=True):
+        calls.append(lp.n_rows)
+        if len(calls) == 2:
+            return RawSolution(RawStatus.INFEASIBLE, message="infeasible (simulated)")
+        return real(lp, solver, time_limit_s, mip_gap, state, presolve)
+
+    monkeypatch.setattr(lex_mod, "solve_lp", flaky)
+    lp = LinearProgram()
+    jx = lp.add_var(("x",), ub=1.0)
+    jy = lp.add_var(("y",), ub=1.0)
+    lp.add_row("cover", (), {jx: 1.0, jy: 1.0}, lo=1.0)
+    lex = solve_lexicographic(lp, [Objective("y", {jy: 1.0}), Objective("neg", {jx: -1.0, jy: -2.0})],
+                              SOLVERS[0], 10.0, 0.0, SolveState())
+    assert len(calls) == 3 and lex.status is RawStatus.OPTIMAL
+    i = lex.program.row("objective_hold", "y")
+    assert lex.program.row_hi[i] == pytest.approx(101e-6)
+    assert lex.stages[0].hold == pytest.approx(101e-6)
+    assert lex.x[jx] == pytest.approx(1.0, abs=2e-4)

@@ -63,7 +63,8 @@ def test_contracts_run_the_mountain_pass_mine_in_2027(result):
     from the mine (the only mine with a route to mp_sep)."""
     mine = {c.year: c.activity_t for c in result.capacity if c.facility == "mp_mine"}
     assert mine[2027] >= 2599 / (0.157 * 0.9) - 1e-3
-    assert not [x for x in result.levers if x.kind == "offtake_shortfall"]
+    # no commitment goes short (the lexicographic label stage may give back < 0.01 t within the cost hold)
+    assert sum(x.tonnes for x in result.levers if x.kind == "offtake_shortfall") < 0.01
 
 
 def test_price_floor_and_payers_in_the_real_plan(result):

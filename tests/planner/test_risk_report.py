@@ -81,7 +81,10 @@ def test_summarise_uses_clean_deliveries_from_the_compliance_year_and_bottleneck
         DemandRow("d", "ndfeb_magnet", "defense", 2028, 50, 50, 50, 0),
     ]
     r.investments = [Investment("m", "x", 2027, 2029, 20, 1), Investment("m", "x", 2026, 2028, 30, 2)]
-    r.bottlenecks = [Bottleneck("a", 2027, 5.0), Bottleneck("b", 2028, 3.0), Bottleneck("a", 2026, 9.0)]
+    # penalty_bound: the facility feeds a product short that year (set by extract.fill_duals);
+    # "z" binds in 2027 but feeds nothing short, so it does not limit supply
+    r.bottlenecks = [Bottleneck("a", 2027, 5.0, True), Bottleneck("b", 2028, 3.0), Bottleneck("a", 2026, 9.0, True),
+                     Bottleneck("z", 2027, 7.0, False)]
     r.demand.append(DemandRow("c", "ndfeb_magnet", "commercial", 2026, 10, 9, 0, 1))
     s = summarise(4, r, compliance_year=2027)
     assert s.defense_shortfall_t["ndfeb_magnet"] == {2026: 0.0, 2027: 20.0, 2028: 0.0}
@@ -89,6 +92,7 @@ def test_summarise_uses_clean_deliveries_from_the_compliance_year_and_bottleneck
     assert s.investments == [["m", "x", 2026, 50]]
     assert s.bottlenecks == [["a", 9.0]]  # 2026 and 2027 have unmet demand, 2028 not; highest price kept
     assert (s.total_cost_musd, s.capex_musd, s.unmet_total_t) == (12.0, 4.0, 11)
+    assert s.unmet_by_segment_t == {"defense": 0, "commercial": 11}
     assert SampleSummary.from_dict(json.loads(json.dumps(s.to_dict()))) == s
     failed = summarise(5, PlanResult(Status.INFEASIBLE, "no plan", "highs"), 2027)
     assert not failed.ok and failed.status == "infeasible" and failed.total_cost_musd is None

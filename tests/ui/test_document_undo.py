@@ -190,3 +190,18 @@ def test_result_goes_out_of_date_when_inputs_change(qapp):
     assert doc.result_is_stale
     doc.set_result(object(), doc.revision)
     assert not doc.result_is_stale
+
+
+def test_demand_priority_is_editable_undoable_and_range_checked(qapp):
+    """Empty = by segment; 1-9 accepted; 0 refused with nothing stored; undo restores empty."""
+    doc = Document(demo_project())
+    model = ListTableModel(doc, "demands", demand_columns)
+    col = model.column_of("priority")
+    d = doc.project.demands[0]
+    assert d.priority is None and model.headerData(col, Qt.Orientation.Horizontal) == "Priority"
+    assert model.setData(model.index(0, col), "3")
+    assert d.priority == 3 and d.effective_priority == 3
+    assert not model.setData(model.index(0, col), "0")
+    assert d.priority == 3
+    doc.undo_stack.undo()
+    assert d.priority is None and d.effective_priority == (1 if d.segment.value == "defense" else 2)

@@ -45,10 +45,11 @@ def test_kpi_cards(dash):
     assert dash.ndfeb_card.value_label.text() == "100.0 %"
     # defense 700 + 60 = 760 t, commercial 1,500 t, both fully met: whose unmet is said
     assert dash.ndfeb_card.detail_label.text() == (
-        "of defense tonnes delivered · all segments 86.7 % clean<br>Defense unmet 0.0 t of 760 t<br>"
+        "of defense tonnes delivered<br>All segments 86.7 % clean<br>Defense unmet 0.0 t of 760 t<br>"
         "Commercial unmet 0.0 t of 1,500 t")
     # unmet over the horizon: 50 t NdFeB in 2026 + 20 t SmCo in 2026 and 2027 = 90 t, all defense
-    assert "Unmet over the horizon: defense 90.0 t, commercial 0.0 t" in dash.total_card.detail_label.text()
+    total = dash.total_card.detail_label.text()
+    assert "Defense unmet, all years: 90.0 t" in total and "Commercial unmet, all years: 0.0 t" in total
     # 3 investments committing 400 + 150 + 80 = $630 M (undiscounted)
     assert "3 investments · $630.0 M undiscounted" in dash.capex_card.detail_label.text()
     # SmCo 2027: 40 of 60 t delivered, all clean, 20 t unmet (shown in red)
@@ -412,3 +413,27 @@ def test_a_result_solved_from_older_inputs_arrives_marked_out_of_date(qtbot):
     assert doc.set_field(doc.project.facilities[0], "capacity_tpy", 5_000.0) is None  # edited meanwhile
     doc.set_result(hand_result(), solved_at)
     assert d.shows_plan and d.is_stale_shown
+
+
+def test_unmet_product_years_are_named_not_plotted_at_the_penalty(qtbot):
+    """2026 NdFeB defense is unmet (dual = the $5M penalty, flagged no_supply): it is left out of
+    the chart, whose axis stays linear on the real costs ($60,000 and $58,000), and the title names
+    it as not priced."""
+    from planner.result import MarginalCost
+
+    r = hand_result()
+    r.marginal_costs = [MarginalCost("ndfeb_magnet", "defense", 2026, None, True),
+                        MarginalCost("ndfeb_magnet", "defense", 2027, 60_000.0),
+                        MarginalCost("ndfeb_magnet", "defense", 2028, 58_000.0)]
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    d.resize(1400, 900)
+    d.set_result(small_project(), r)
+    d.finish_pending()
+    chart = d.marginal_view.chart()
+    assert "not priced (no compliant supply to spare): NdFeB defense 2026" in chart.title()
+    axis = chart.axes(Qt.Orientation.Vertical)[0]
+    assert not isinstance(axis, QLogValueAxis) and axis.max() < 1_000_000
+    line = [s for s in chart.series() if isinstance(s, QLineSeries)][0]
+    assert [p.y() for p in line.points()] == [60_000.0, 58_000.0]
+    d.marginal_view.grab().save("/tmp/i9a_marginal.png")

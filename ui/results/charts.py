@@ -137,13 +137,19 @@ def cost_chart(rows: list[tuple[int, dict[str, float]]]) -> QChart:
     return chart
 
 
-def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], years: list[int]) -> QChart:
+def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], years: list[int],
+                   unpriced: list[str] | None = None) -> QChart:
     """One line per (product, segment): marginal cost of one more tonne ($/t, discounted duals).
 
-    A logarithmic axis is used when all values are positive and span more than 50x (unmet demand
-    prices at the penalty, which would flatten every other line).
+    Product-years whose dual is set by the unmet penalty (a setting) are not in ``series_data``:
+    ``unpriced`` names them in the title ("not priced: no compliant supply to spare").
+    A logarithmic axis is used when all values are positive and span more than 50x.
     """
-    chart = _base_chart("Marginal cost of one more tonne ($/t)")
+    title = "Marginal cost of one more tonne ($/t)"
+    if unpriced:
+        shown = ", ".join(unpriced[:4]) + (f" and {len(unpriced) - 4} more" if len(unpriced) > 4 else "")
+        title += f"<br><span style='font-weight:normal; color:#b3261e'>not priced (no compliant supply to spare): {shown}</span>"
+    chart = _base_chart(title)
     values = [v for pts in series_data.values() for _, v in pts]
     use_log = bool(values) and min(values) > 0 and max(values) / min(values) > 50
     x = _year_axis(years)  # points sit at x = index of their year (category centres)

@@ -53,6 +53,7 @@ from ui.results.summary import (
     costs_by_year,
     kpi_year,
     marginal_cost_series,
+    unpriced_marginals,
     material_label,
     supply_vs_demand,
 )
@@ -487,7 +488,14 @@ class ResultsDashboard(QWidget):
         self._set_chart(self.cost_view, charts.cost_chart(cost_rows) if cost_rows else charts.message_chart("No cost by year in this result"))
         yield
         mc = marginal_cost_series(result)
-        self._set_chart(self.marginal_view, charts.marginal_chart(mc, years) if mc else charts.message_chart("No marginal costs (duals) in this result"))
+        unpriced = unpriced_marginals(result)
+        if mc:
+            chart = charts.marginal_chart(mc, years, unpriced)
+        elif unpriced:
+            chart = charts.message_chart("Marginal cost: every product-year is unmet (no compliant supply reachable)")
+        else:
+            chart = charts.message_chart("No marginal costs (duals) in this result")
+        self._set_chart(self.marginal_view, chart)
         yield
 
         self.investments_model.set_investments(project, result.investments)

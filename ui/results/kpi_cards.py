@@ -78,7 +78,7 @@ def product_card_text(k: ProductKpi) -> tuple[str, str, str, str]:
         share = k.clean_share
     value = format_share(share) if share is not None else "none delivered"
     whose = "of defense tonnes delivered" if k.defense_demand_t > 1e-9 else "of tonnes delivered"
-    lines = [f"{whose} · all segments {format_share(k.clean_share)} clean"]
+    lines = [whose, f"All segments {format_share(k.clean_share)} clean"]
     c_demand, c_unmet = k.demand_t - k.defense_demand_t, k.unmet_t - k.defense_unmet_t
     for label, u, d in (("Defense", k.defense_unmet_t, k.defense_demand_t), ("Commercial", c_unmet, c_demand)):
         if d <= 1e-9:
@@ -97,10 +97,11 @@ def product_card_text(k: ProductKpi) -> tuple[str, str, str, str]:
 
 def cost_cards_text(k: Kpis) -> list[tuple[str, str, str, str]]:
     """(title, value, detail, colour) for the total cost and capex cards."""
-    unmet = (f"Unmet over the horizon: defense {format_t(k.defense_unmet_total_t)}, "
-             f"commercial {format_t(k.unmet_total_t - k.defense_unmet_total_t)}")
-    if k.unmet_total_t > 1e-6:
-        unmet = f"<span style='color:{BAD}; font-weight:600'>{unmet}</span>"
+    parts = []
+    for label, u in (("Defense", k.defense_unmet_total_t), ("Commercial", k.unmet_total_t - k.defense_unmet_total_t)):
+        text = f"{label} unmet, all years: {format_t(u)}"
+        parts.append(f"<span style='color:{BAD}; font-weight:600'>{text}</span>" if u > 1e-6 else text)
+    unmet = "<br>".join(parts)
     plural = "s" if k.n_investments != 1 else ""
     return [
         ("Total cost (discounted)", format_musd(k.total_cost_musd), f"Excl. the unmet-demand penalty<br>{unmet}", NEUTRAL),

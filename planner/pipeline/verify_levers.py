@@ -107,11 +107,19 @@ def licence_binds(lp: LinearProgram, x: np.ndarray, net: Network, market, segmen
             continue
         if not lp.has_row("licence_cap", lic.id, year):
             return True
-        i = lp.row("licence_cap", lic.id, year)
-        cols = [c for r, c in zip(lp.coo_row, lp.coo_col) if r == i]
-        if sum(float(x[c]) for c in cols) >= lic.cap_tpy - 1e-6:
+        if _licence_use(lp, x)[lp.row("licence_cap", lic.id, year)] >= lic.cap_tpy - 1e-6:
             return True
     return False
+
+
+_USE_CACHE: list = []  # [(program, point, A x)]: the last one, held so identity checks stay valid
+
+
+def _licence_use(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
+    """Row activities A x, computed once per (program, point) while the verifier asks per market."""
+    if not (_USE_CACHE and _USE_CACHE[0][0] is lp and _USE_CACHE[0][1] is x):
+        _USE_CACHE[:] = [(lp, x, lp.row_activity(x))]
+    return _USE_CACHE[0][2]
 
 
 __all__ = ["check_levers", "licence_binds"]

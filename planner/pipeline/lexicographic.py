@@ -219,6 +219,8 @@ def solve_lexicographic(
             state.log(f"lexicographic stage {k + 1}/{len(objectives)}: minimise {obj.name}")
             presolve = not obj.fix_sums  # CBC's postsolve is sloppy (~1e-6) on such tightly fixed LPs
             stage_solver = obj.solver or solver
+            # no MIP start from the previous point: it measured no faster here, and it steers a
+            # stage towards that point's arbitrary choices (e.g. free surplus output)
             raw = solve_lp(program, stage_solver, remaining, mip_gap, state, presolve=presolve)
             result.seconds += raw.seconds
             result.handoff_seconds += raw.handoff_seconds
@@ -248,7 +250,11 @@ def solve_lexicographic(
                 result.stages.append(StageResult(obj.name, None, None, False, raw, program))
                 continue
             if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
-                result.status = raw.status
+                if raw.status is RawStatus.NO_SOLUTION and x is not None:
+                    # out of time: the previous stage's point satisfies every hold so far
+                    result.status = RawStatus.FEASIBLE
+                else:
+                    result.status = raw.status
                 result.message = f"stage {obj.name!r}: {raw.message}"
                 result.stages.append(StageResult(obj.name, None, None, True, raw, program))
                 break

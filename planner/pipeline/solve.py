@@ -7,8 +7,8 @@ check passes (see planner.pipeline.verify); a failed check turns the result into
 The solve is lexicographic (planner.pipeline.lexicographic): first the unmet tonnes of priority 1
 demand (defense by default) are minimised, then priority 2 (commercial) with that held, then cost
 (with the unmet penalty) with every shortfall held, then covered labels at allied facilities with
-cost held and build decisions fixed. A first solve of cost + penalty certifies the shortfall stages
-when it leaves nothing unmet (then the stages cost no extra solve).
+cost held and quantities fixed, then an exact origin trace (planner.pipeline.labels). A stage
+whose value at the previous stage's point is already 0 (no shortfall) is not re-solved.
 
 Duals (marginal costs, bottlenecks) come from the cost stage; for a MILP from the LP obtained by
 fixing the binary build decisions at their values and re-solving (DESIGN.md section 4).
@@ -40,6 +40,7 @@ DEFAULT_SOLVER_ORDER = ("highs", "cbc")
 COST_STAGE = "cost"
 GOVERNMENT_STAGE = "government_cost"  # policy mode only
 LABEL_STAGE = "covered_labels"
+PARSIMONY_STAGE = "least_activity"
 SHORTFALL_ABS_TOL_T = 1e-6  # t: how much held shortfall a later stage may give back (1 g)
 
 
@@ -136,12 +137,26 @@ def stage_objectives(lp: LinearProgram, net: Network, idx=None) -> list[Objectiv
     if idx is not None and net.project.levers.policy.enabled:
         gov = Objective(GOVERNMENT_STAGE, government_cost_objective(lp, net, idx), rel_tol=1e-7, abs_tol=1e-6)
         objectives.insert(1 if objectives else 0, gov)
-    objectives.append(Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-7, abs_tol=1e-6,
+    objectives.append(Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9, abs_tol=1e-6,
                                 constant=lp.constant))
+    surplus = {j: 1.0 for j, key in enumerate(lp.var_keys) if key[0] == "surplus"}
+    if surplus:
+        objectives.append(parsimony_objective(lp))
     label = label_objective(lp, net)
     if label is not None:
         objectives.append(label)
     return objectives
+
+
+def parsimony_objective(lp: LinearProgram) -> Objective:
+    """After cost, with cost held and investments fixed: minimise total activity (sum act, activity
+    units), so that among equal-cost plans the one without pointless output is shown (a zero-opex
+    plant would otherwise run at capacity into surplus). Optional; skipped when nothing is surplus."""
+    acts = {j: 1.0 for j, key in enumerate(lp.var_keys) if key[0] == "act"}
+    surplus = {j: 1.0 for j, key in enumerate(lp.var_keys) if key[0] == "surplus"}
+    decisions = [j for j, key in enumerate(lp.var_keys) if key[0] in ("add", "build")]
+    return Objective(PARSIMONY_STAGE, acts, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, fix_columns=decisions,
+                     skip_if_zero=surplus, optional=True)
 
 
 def solve_project(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
@@ -178,28 +193,26 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
 
     kind = "MILP" if lp.is_mip else "LP"
     state.progress(0.1, f"solving the {kind} ({lp.n_vars:,} variables, {lp.n_rows:,} constraints) with {solver}")
-    raw = first = solve_lp(lp, solver, time_limit, gap, state)
-    solve_seconds = raw.seconds
-    build_seconds += raw.handoff_seconds
-    logs = list(raw.log)
-    lex = None
-    if options.lexicographic and raw.status in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) and raw.x is not None:
+    lex = first = None
+    if options.lexicographic:
         objectives = stage_objectives(lp, net, idx)
-        cost_k = [o.name for o in objectives].index(COST_STAGE)
-        state.progress(0.5, "lexicographic stages: shortfall by priority, then cost, then origin labels")
-        lex = solve_lexicographic(lp, objectives, solver, max(1.0, deadline - time.perf_counter()), gap, state,
-                                  initial=raw, initial_stage=cost_k)
-        solve_seconds += lex.seconds
+        lex = solve_lexicographic(lp, objectives, solver, time_limit, gap, state)
+        solve_seconds = lex.seconds
         build_seconds += lex.handoff_seconds
-        logs.extend(lex.log)
+        logs = list(lex.log)
         if lex.x is not None:
             # exact post-solve origin trace: relabels what the label stage left (or skipped)
             x, n_relabelled = trace_labels(lp, lex.x, net)
             if n_relabelled:
                 state.log(f"origin trace relabelled {n_relabelled} facility-year(s) clean")
-            raw = RawSolution(lex.status, x, None, None, solve_seconds, 0.0, lex.message or raw.message)
+            raw = RawSolution(lex.status, x, None, None, solve_seconds, 0.0, lex.message)
         else:
             raw = RawSolution(lex.status, None, message=lex.message)
+    else:
+        raw = first = solve_lp(lp, solver, time_limit, gap, state)
+        solve_seconds = raw.seconds
+        build_seconds += raw.handoff_seconds
+        logs = list(raw.log)
     base.update(build_seconds=build_seconds, solve_seconds=solve_seconds, log="\n".join(logs))
 
     if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
@@ -234,9 +247,10 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
         cost_program, cost_raw = lp, first
         if lex is not None:
             st = lex.stage(COST_STAGE)
-            if st.solved:
-                cost_program, cost_raw = st.program, st.raw
-        if not cost_program.is_mip:
+            cost_program, cost_raw = st.program, st.raw
+        if cost_raw is None or cost_raw.x is None:
+            duals = None
+        elif not cost_program.is_mip:
             duals = cost_raw.row_duals
         else:
             state.progress(0.85, "fixing build decisions and re-solving the LP for marginal costs")

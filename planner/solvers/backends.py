@@ -90,9 +90,11 @@ def _new_highs():
 IPM_MIN_COLUMNS = 30_000
 
 
-def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState, algorithm: str = "auto") -> RawSolution:
+def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState, algorithm: str = "auto",
+                start: np.ndarray | None = None) -> RawSolution:
     """Solve with highspy. ``algorithm``: "auto" (MIP: HiGHS's branch and cut; LP: interior point
-    with crossover above IPM_MIN_COLUMNS columns, else dual simplex), "ipm" or "simplex"."""
+    with crossover above IPM_MIN_COLUMNS columns, else dual simplex), "ipm" or "simplex".
+    ``start``: a feasible point handed to a MIP solve as its first incumbent."""
     import highspy
 
     t0 = time.perf_counter()
@@ -137,6 +139,11 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
     except AttributeError:  # older highspy: no event-style callbacks; the log stays empty
         pass
     h.passModel(model)
+    if start is not None and lp.is_mip:
+        sol0 = highspy.HighsSolution()
+        sol0.col_value = [float(v) for v in start]
+        sol0.value_valid = True
+        h.setSolution(sol0)
     handoff = time.perf_counter() - t0
     h.HandleUserInterrupt = True
     hook = h.cancelSolve
@@ -332,12 +339,12 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
 
 
 def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float, state: SolveState,
-             presolve: bool = True) -> RawSolution:
+             presolve: bool = True, start: np.ndarray | None = None) -> RawSolution:
     """Dispatch to a backend by name ("highs", "highs-ipm", "highs-simplex", "cbc"); ``presolve``
-    False turns CBC's presolve off (HiGHS keeps its own)."""
+    False turns CBC's presolve off (HiGHS keeps its own); ``start`` is a feasible MIP start (HiGHS)."""
     if solver.startswith("highs"):
         algorithm = solver.split("-", 1)[1] if "-" in solver else "auto"
-        return solve_highs(lp, time_limit_s, mip_gap, state, algorithm)
+        return solve_highs(lp, time_limit_s, mip_gap, state, algorithm, start)
     if solver == "cbc":
         return solve_cbc(lp, time_limit_s, mip_gap, state, presolve)
     raise ValueError(f"unknown solver {solver!r} (use cbc or highs)")

@@ -138,7 +138,7 @@ def test_a_stage_the_solver_calls_infeasible_is_retried_with_looser_holds(monkey
     real = lex_mod.solve_lp
     calls = []
 
-    def flaky(lp, solver, time_limit_s, mip_gap, state, presolve=True):
+    def flaky(lp, solver, time_limit_s, mip_gap, state, presolve=True, start=None):
         calls.append(lp.n_rows)
         if len(calls) == 2:
             return RawSolution(RawStatus.INFEASIBLE, message="infeasible (simulated)")

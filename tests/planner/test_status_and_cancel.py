@@ -43,7 +43,7 @@ def test_a_point_that_violates_constraints_is_never_shown(monkeypatch):
     """PuLP calls time-limited points "Optimal"; a solver point that breaks a balance must be an error."""
     real = backends.solve_lp
 
-    def corrupt(lp, solver, time_limit_s, mip_gap, state, presolve=True):
+    def corrupt(lp, solver, time_limit_s, mip_gap, state, presolve=True, start=None):
         raw = real(lp, solver, time_limit_s, mip_gap, state)
         x = raw.x.copy()
         j = next(j for j, k in enumerate(lp.var_keys) if k[0] == "flow")

@@ -437,3 +437,13 @@ def test_unmet_product_years_are_named_not_plotted_at_the_penalty(qtbot):
     line = [s for s in chart.series() if isinstance(s, QLineSeries)][0]
     assert [p.y() for p in line.points()] == [60_000.0, 58_000.0]
     d.marginal_view.grab().save("/tmp/i9a_marginal.png")
+
+
+def test_unpriced_product_years_are_grouped_into_year_runs():
+    from planner.result import MarginalCost
+    from ui.results.summary import unpriced_marginals
+
+    r = hand_result()
+    r.marginal_costs = [MarginalCost("ndfeb_magnet", "commercial", y, None, True) for y in (2026, 2027, 2029)]
+    r.marginal_costs.append(MarginalCost("smco_magnet", "defense", 2027, None, True))
+    assert unpriced_marginals(r) == ["NdFeB commercial 2026-2027, 2029", "SmCo defense 2027"]

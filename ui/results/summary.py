@@ -206,7 +206,20 @@ def marginal_cost_series(result: PlanResult) -> dict[tuple[str, str], list[tuple
 def unpriced_marginals(result: PlanResult) -> list[str]:
     """"NdFeB defense 2026"-style labels of the product-segment-years whose dual is the unmet
     penalty (MarginalCost.no_supply: unmet, or no compliant supply to spare), not a price."""
-    return [f"{short_label(m.product)} {m.segment} {m.year}" for m in result.marginal_costs if m.no_supply]
+    years: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for m in result.marginal_costs:
+        if m.no_supply:
+            years[(m.product, m.segment)].append(m.year)
+    out = []
+    for (product, segment), ys in years.items():
+        ys = sorted(ys)
+        runs, start = [], ys[0]
+        for a, b in zip(ys, ys[1:] + [None]):
+            if b != a + 1:
+                runs.append(f"{start}" if start == a else f"{start}-{a}")
+                start = b
+        out.append(f"{short_label(product)} {segment} {', '.join(runs)}")
+    return out
 
 
 # ----------------------------------------------------------------------------- build-out

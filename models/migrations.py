@@ -17,6 +17,8 @@ None / 0: no finite stock), ``facilities[*].qualification_years`` and
 ``facilities[*].element_online_year`` (empty: every element from the plant's start),
 ``platforms[*].ndfeb_kg_basis`` / ``smco_kg_basis`` ("magnet": the kg are magnet mass, as in v2) with
 ``ndfeb_re_share`` / ``smco_re_share`` (t rare earth per t magnet, used for "rare_earth" kg).
+- ``levers`` (offtakes, price_floors, grants, loans, import_licences, stockpiles, government
+  budget): every list empty and no government budget by default, which changes nothing.
 """
 
 from __future__ import annotations

@@ -392,8 +392,17 @@ class SettingsOverride(_Model):
     discount_rate: Annotated[float, Field(ge=0, le=1)] | None = None
 
 
+class PolicyOverride(_Model):
+    """Switch policy-design mode on (or off) with a government budget ($M per year / in total)."""
+
+    kind: Literal["policy"] = "policy"
+    enabled: bool = True
+    government_budget_musd_per_year: NonNeg | None = None
+    government_budget_total_musd: NonNeg | None = None
+
+
 Override = Annotated[
-    Union[DelayOverride, MarketCapOverride, DemandOverride, CapexOverride, SettingsOverride],
+    Union[DelayOverride, MarketCapOverride, DemandOverride, CapexOverride, SettingsOverride, PolicyOverride],
     Field(discriminator="kind"),
 ]
 
@@ -510,6 +519,250 @@ class Settings(_Model):
         return list(range(self.start_year, self.end_year + 1))
 
 
+# ----------------------------------------------------------------------------------------------
+# Contracts and policy levers (schema v3, optional; an empty Levers section changes nothing).
+# Formulas and the payer of each line: README "Contracts and policy levers", docs/levers.md.
+# ----------------------------------------------------------------------------------------------
+Payer = Literal["government", "industry"]
+
+
+class Offtake(_Model):
+    """A take-or-pay volume commitment: a buyer takes ``material`` from ``facility_id`` each year.
+
+    taken[y] = deliveries of the material from the facility to demands of ``segment`` (any segment
+    when None) + (segment None only) route shipments of the material out of the facility
+    + sales into government stockpiles. The model enforces taken[y] >= min_tpy (a penalised
+    shortfall slack keeps an impossible commitment visible instead of infeasible) and
+    taken[y] <= max_tpy. The buyer pays price_usd_per_t x taken[y]: a transfer buyer -> producer.
+    """
+
+    id: Id
+    name: ShortText = ""
+    facility_id: Id
+    material: Material
+    segment: Segment | None = None
+    buyer: Payer = "industry"
+    min_tpy: NonNeg = 0.0
+    min_tpy_by_year: dict[Year, NonNeg] = Field(default_factory=dict)  # overrides min_tpy (ramp-up)
+    max_tpy: NonNeg | None = None
+    price_usd_per_t: NonNeg = 0.0
+    first_year: Year | None = None
+    last_year: Year | None = None
+    sources: list[Source] = Field(default_factory=list)
+    notes: Text = ""
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "Offtake":
+        if self.max_tpy is not None and max([self.min_tpy, *self.min_tpy_by_year.values()]) > self.max_tpy:
+            raise ValueError("min_tpy must be <= max_tpy")
+        if self.first_year is not None and self.last_year is not None and self.last_year < self.first_year:
+            raise ValueError("last_year must be >= first_year")
+        return self
+
+    def active(self, year: int) -> bool:
+        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+
+    def minimum(self, year: int) -> float:
+        """The take-or-pay minimum in ``year`` (0 outside the active years)."""
+        if not self.active(year):
+            return 0.0
+        return self.min_tpy_by_year.get(year, self.min_tpy)
+
+
+class PriceFloor(_Model):
+    """The government tops up the price of ``material`` sold by ``facility_id`` to a floor.
+
+    top_up[y] = max(0, floor_usd_per_t - benchmark_usd_per_t_by_year[y]) x sold[y], where
+    sold[y] = production of the material at the facility - its surplus (discarded) tonnes.
+    A transfer government -> producer: system cost is unchanged. Years without a benchmark
+    use the nearest earlier benchmark year (the first one before it).
+    """
+
+    id: Id
+    name: ShortText = ""
+    facility_id: Id
+    material: Material
+    floor_usd_per_t: NonNeg
+    benchmark_usd_per_t_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
+    first_year: Year | None = None
+    last_year: Year | None = None
+    sources: list[Source] = Field(default_factory=list)
+    notes: Text = ""
+
+    def active(self, year: int) -> bool:
+        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+
+    def benchmark(self, year: int) -> float | None:
+        earlier = [y for y in self.benchmark_usd_per_t_by_year if y <= year]
+        if earlier:
+            return self.benchmark_usd_per_t_by_year[max(earlier)]
+        if self.benchmark_usd_per_t_by_year:
+            return self.benchmark_usd_per_t_by_year[min(self.benchmark_usd_per_t_by_year)]
+        return None
+
+    def top_up_usd_per_t(self, year: int) -> float:
+        """max(0, floor - benchmark(y)) in active years, else 0."""
+        b = self.benchmark(year)
+        if not self.active(year) or b is None:
+            return 0.0
+        return max(0.0, self.floor_usd_per_t - b)
+
+
+class Grant(_Model):
+    """The government pays ``share`` of an option's capex plus a fixed ``amount_musd`` when built.
+
+    grant(o, y) = share x capex(o, y) + amount_musd x build[o, y]  ($M, in the decision year y).
+    A transfer government -> industry: the total capex is unchanged.
+    """
+
+    id: Id
+    name: ShortText = ""
+    option_id: Id
+    share: Share = 0.0
+    amount_musd: NonNeg = 0.0
+    sources: list[Source] = Field(default_factory=list)
+    notes: Text = ""
+
+
+class Loan(_Model):
+    """A government loan of up to ``amount_musd`` turns that part of capex into an annuity.
+
+    Principal P = min(amount, capex of the option built) for an option loan, or P = amount for a
+    loan to an existing facility (drawn in ``year``). Annuity A = P r / (1 - (1 + r)^-n) for
+    n = term_years at r = rate. Subsidy (government's cost, $M at the draw year)
+    = P - sum_{t=1..n} A / (1 + discount_rate)^t; industry's cost falls by the same amount.
+    """
+
+    id: Id
+    name: ShortText = ""
+    option_id: Id | None = None
+    facility_id: Id | None = None
+    amount_musd: NonNeg
+    rate: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = 0.0
+    term_years: Annotated[int, Field(ge=1, le=60)] = 10
+    year: Year | None = None  # draw year for a facility loan
+    sources: list[Source] = Field(default_factory=list)
+    notes: Text = ""
+
+    @model_validator(mode="after")
+    def _target(self) -> "Loan":
+        if (self.option_id is None) == (self.facility_id is None):
+            raise ValueError("a loan names exactly one of option_id or facility_id")
+        if self.facility_id is not None and self.year is None:
+            raise ValueError("a facility loan needs the year it is drawn")
+        return self
+
+    def annuity_musd(self, principal: float) -> float:
+        n, r = self.term_years, self.rate
+        return principal / n if r == 0 else principal * r / (1.0 - (1.0 + r) ** -n)
+
+    def subsidy_musd(self, principal: float, discount_rate: float) -> float:
+        """P - present value (at the draw year, discount_rate) of the n annuity payments."""
+        a = self.annuity_musd(principal)
+        return principal - sum(a / (1.0 + discount_rate) ** t for t in range(1, self.term_years + 1))
+
+
+class ImportLicence(_Model):
+    """An exporting country's licence cap: purchases from markets of ``origin_country`` (and of
+    ``materials``; all when empty) by buyers of ``segment`` <= cap_tpy in each active year.
+
+    Defense buyers = purchases delivered straight to defense demand; commercial buyers =
+    purchases delivered to commercial demand or to facilities (intermediates).
+    """
+
+    id: Id
+    name: ShortText = ""
+    origin_country: str = "CN"
+    materials: list[Material] = Field(default_factory=list)
+    segment: Segment
+    cap_tpy: NonNeg
+    first_year: Year | None = None
+    last_year: Year | None = None
+    sources: list[Source] = Field(default_factory=list)
+    notes: Text = ""
+
+    @field_validator("origin_country")
+    @classmethod
+    def _origin(cls, v: str) -> str:
+        return _check_country(v)
+
+    def active(self, year: int) -> bool:
+        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+
+
+class GovStockpile(_Model):
+    """A government stockpile of one material (e.g. DLA's SmCo alloy): buys clean tonnes from
+    producing facilities, holds them, releases them to defense demand of that material.
+
+    level[y] = level[y-1] + sum_f buy[f,y] - sum_d release[d,y], level[start-1] = initial_t,
+    0 <= level[y] <= capacity_t, sum_f buy[f,y] >= committed_t_by_year[y] (<= max_buy_tpy).
+    Holding costs holding_usd_per_t_yr x level[y] (a real cost, paid by the government);
+    purchases cost purchase_price_usd_per_t x buy (a transfer government -> producer).
+    """
+
+    id: Id
+    name: ShortText = ""
+    material: Material
+    capacity_t: NonNeg
+    initial_t: NonNeg = 0.0
+    holding_usd_per_t_yr: NonNeg = 0.0
+    purchase_price_usd_per_t: NonNeg = 0.0
+    committed_t_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
+    max_buy_tpy: NonNeg | None = None
+    sources: list[Source] = Field(default_factory=list)
+    notes: Text = ""
+
+    @model_validator(mode="after")
+    def _fits(self) -> "GovStockpile":
+        if self.initial_t > self.capacity_t:
+            raise ValueError("initial_t must be <= capacity_t")
+        return self
+
+
+class PolicyMode(_Model):
+    """Policy-design mode: the optimizer chooses which non-viable options the government funds.
+
+    Viability test per option o with an expected operating margin m_o ($/t of activity, listed in
+    option_margins_usd_per_t; options not listed are viable): industry's NPV per t/yr of capacity
+    = m_o x utilisation x AF - capex_musd_per_tpy x 1e6, AF = (1 - (1 + h)^-L) / h at the hurdle
+    rate h over L = settings.asset_life_years; for a yes/no option the fixed capex enters in full:
+    gap_o = max(0, fixed_capex + capex_per_tpy x max_add - m_o x utilisation x max_add x AF x 1e-6)
+    ($M per build), for a continuous option gap_o = max(0, capex_per_tpy - m_o x utilisation x AF x 1e-6)
+    ($M per t/yr). Building o in year y costs the government gap_o x build[o,y] (or x add[o,y]): a
+    grant of exactly the viability gap. Objective: shortfall by priority, then cost to government,
+    then total cost.
+    """
+
+    enabled: bool = False
+    hurdle_rate: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.10
+    utilisation: Share = 0.8
+    option_margins_usd_per_t: dict[Id, float] = Field(default_factory=dict)
+
+
+class Levers(_Model):
+    """Contracts and policy levers; every list empty by default (the version-2 meaning).
+
+    government_budget_*: caps the government's lever spend (grants, price-floor top-ups,
+    stockpile purchases and holding), undiscounted $M per year / over the horizon. The
+    settings.budget_* caps stay what they were: all capex committed, whoever pays it.
+    """
+
+    offtakes: list[Offtake] = Field(default_factory=list, max_length=1_000)
+    price_floors: list[PriceFloor] = Field(default_factory=list, max_length=1_000)
+    grants: list[Grant] = Field(default_factory=list, max_length=1_000)
+    loans: list[Loan] = Field(default_factory=list, max_length=1_000)
+    import_licences: list[ImportLicence] = Field(default_factory=list, max_length=1_000)
+    stockpiles: list[GovStockpile] = Field(default_factory=list, max_length=100)
+    government_budget_musd_per_year: NonNeg | None = None
+    government_budget_total_musd: NonNeg | None = None
+    policy: PolicyMode = Field(default_factory=PolicyMode)
+
+    def is_empty(self) -> bool:
+        return not (self.offtakes or self.price_floors or self.grants or self.loans or self.import_licences
+                    or self.stockpiles or self.government_budget_musd_per_year is not None
+                    or self.government_budget_total_musd is not None or self.policy.enabled)
+
+
 class Project(_Model):
     """A whole planning project: one JSON file."""
 
@@ -528,6 +781,7 @@ class Project(_Model):
     #: where the planner dragged facilities in the desktop chain view: facility id -> (x, y) in
     #: the view's scene units; empty = automatic stage-column layout (not written when empty)
     chain_layout: dict[str, tuple[float, float]] = Field(default_factory=dict, max_length=20_000)
+    levers: Levers = Field(default_factory=Levers)  # contracts and policy levers (optional)
 
     def facility(self, facility_id: str) -> Facility:
         for f in self.facilities:

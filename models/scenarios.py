@@ -12,6 +12,7 @@ from .project import (
     MarketCapOverride,
     Project,
     Scenario,
+    PolicyOverride,
     SettingsOverride,
 )
 from .vocab import Material, Segment
@@ -86,7 +87,17 @@ def _apply_settings(p: Project, o: SettingsOverride) -> None:
             setattr(p.settings, field, value)
 
 
+def _apply_policy(p: Project, o: PolicyOverride) -> None:
+    """Policy-design mode on/off and the government budget (levers.government_budget_*)."""
+    p.levers.policy.enabled = o.enabled
+    for field in ("government_budget_musd_per_year", "government_budget_total_musd"):
+        value = getattr(o, field)
+        if value is not None:
+            setattr(p.levers, field, value)
+
+
 _APPLY = {
+    "policy": _apply_policy,
     "delay": _apply_delay,
     "market_cap": _apply_market_cap,
     "demand": _apply_demand,

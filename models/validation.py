@@ -16,7 +16,17 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from .project import Project
-from .vocab import METAL_OF, OXIDE_OF, RECIPE_STAGES, STOICHIOMETRIC_METAL_PER_OXIDE, Element, Material, Stage
+from .vocab import (
+    DEMAND_PRODUCTS,
+    METAL_OF,
+    OXIDE_OF,
+    RECIPE_STAGES,
+    SOURCED_MATERIALS,
+    STOICHIOMETRIC_METAL_PER_OXIDE,
+    Element,
+    Material,
+    Stage,
+)
 
 
 @dataclass(frozen=True)
@@ -106,7 +116,7 @@ def describe_value(value: object) -> str:
     return type(value).__name__
 
 
-_UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings"}
+_UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings", "policy"}
 
 
 def _strip_union_tags(loc: Iterable[object]) -> list[object]:
@@ -282,6 +292,68 @@ def check_scenarios(p: Project) -> list[Problem]:
     return problems
 
 
+def check_levers(p: Project) -> list[Problem]:
+    """Contracts and levers name known facilities, options and producible materials; ids are
+    unique per kind; a fixed grant amount needs a yes/no build decision; years lie in the horizon."""
+    facilities = {f.id: f for f in p.facilities}
+    options = {o.id: o for f in p.facilities for o in f.options}
+    lv = p.levers
+    lo, hi = p.settings.start_year, p.settings.end_year
+    problems: list[Problem] = []
+    for attr in ("offtakes", "price_floors", "grants", "loans", "import_licences", "stockpiles"):
+        items = getattr(lv, attr)
+        dup = _duplicates([x.id for x in items])
+        for i, x in enumerate(items):
+            if x.id in dup:
+                problems.append(Problem(f"levers.{attr}[{i}].id", f"duplicate id {x.id!r}"))
+    for attr in ("offtakes", "price_floors"):
+        for i, x in enumerate(getattr(lv, attr)):
+            loc = f"levers.{attr}[{i}]"
+            f = facilities.get(x.facility_id)
+            if f is None:
+                problems.append(Problem(f"{loc}.facility_id", f"unknown facility {x.facility_id!r}"))
+            elif x.material not in producible(f):
+                problems.append(Problem(f"{loc}.material", f"{f.id!r} does not produce {x.material.value}"))
+            elif x.material in SOURCED_MATERIALS:
+                problems.append(Problem(f"{loc}.material", "contracts are on materials without a source assay"))
+    for i, o in enumerate(lv.offtakes):
+        if o.segment is not None and o.material not in DEMAND_PRODUCTS:
+            problems.append(Problem(f"levers.offtakes[{i}].segment", "a segment applies only to demand products"))
+    for i, pf in enumerate(lv.price_floors):
+        if not pf.benchmark_usd_per_t_by_year:
+            problems.append(Problem(f"levers.price_floors[{i}].benchmark_usd_per_t_by_year", "give at least one benchmark year"))
+    for i, g in enumerate(lv.grants):
+        o = options.get(g.option_id)
+        if o is None:
+            problems.append(Problem(f"levers.grants[{i}].option_id", f"unknown option {g.option_id!r}"))
+        elif g.amount_musd > 0 and not o.has_build_decision:
+            problems.append(Problem(f"levers.grants[{i}].amount_musd",
+                                    "a fixed amount needs an option with a yes/no build decision (fixed capex or minimum size)"))
+        elif g.amount_musd > o.fixed_capex_musd > 0:
+            problems.append(Problem(f"levers.grants[{i}].amount_musd", f"exceeds the option's fixed capex {o.fixed_capex_musd:g}"))
+        if g.share == 0 and g.amount_musd == 0:
+            problems.append(Problem(f"levers.grants[{i}]", "grant has neither a share nor an amount", "warning"))
+    for i, ln in enumerate(lv.loans):
+        if ln.option_id is not None and ln.option_id not in options:
+            problems.append(Problem(f"levers.loans[{i}].option_id", f"unknown option {ln.option_id!r}"))
+        if ln.facility_id is not None and ln.facility_id not in facilities:
+            problems.append(Problem(f"levers.loans[{i}].facility_id", f"unknown facility {ln.facility_id!r}"))
+        if ln.year is not None and not lo <= ln.year <= hi:
+            problems.append(Problem(f"levers.loans[{i}].year", f"year outside the horizon {lo}-{hi}"))
+    for oid in lv.policy.option_margins_usd_per_t:
+        if oid not in options:
+            problems.append(Problem(f"levers.policy.option_margins_usd_per_t.{oid}", f"unknown option {oid!r}"))
+    for i, s in enumerate(lv.stockpiles):
+        if s.material in SOURCED_MATERIALS:
+            problems.append(Problem(f"levers.stockpiles[{i}].material", "a stockpile holds materials without a source assay"))
+        for y in s.committed_t_by_year:
+            if not lo <= y <= hi:
+                problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year.{y}", f"year outside the horizon {lo}-{hi}"))
+        if s.max_buy_tpy is not None and any(t > s.max_buy_tpy for t in s.committed_t_by_year.values()):
+            problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year", "a committed purchase exceeds max_buy_tpy"))
+    return problems
+
+
 # ----------------------------------------------------------------------------- physics
 #: t of each rare-earth element per t of material, from the stoichiometric factors (oxides: kg
 #: metal per kg oxide; metals: 1). Magnets and scrap are not listed here: see MAGNET_CONTENT_MAX.
@@ -422,6 +494,7 @@ CHECKS = (
     check_scenarios,
     check_element_mass,
     check_magnitudes,
+    check_levers,
 )
 
 

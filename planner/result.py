@@ -152,6 +152,24 @@ class QualificationRow:
 
 
 @dataclass
+class LeverRow:
+    """One contract or lever in one year (undiscounted money of that year).
+
+    kind: offtake, offtake_shortfall, price_floor, grant, loan, stockpile_buy, stockpile_release,
+    stockpile_holding. ``cost_musd`` is what ``payer`` pays on this line: a transfer to industry
+    for every kind except stockpile_holding (a real cost); see README "Contracts and policy levers".
+    """
+
+    kind: str
+    lever_id: str
+    facility: str  # the producer, the option's facility, or the stockpile id
+    year: int
+    tonnes: float
+    cost_musd: float
+    payer: str  # "government" or "industry"
+
+
+@dataclass
 class CostRow:
     year: int
     capex_musd: float
@@ -178,7 +196,9 @@ class PlanResult:
     scenario: str = "base"
     objective: float | None = None  # $M, discounted, incl. penalty
     total_cost_musd: float | None = None  # discounted, excl. penalty
-    cost_breakdown_musd: dict[str, float] = field(default_factory=dict)  # capex, opex, transport, purchases
+    # capex, opex, transport, purchases (their sum is total_cost_musd), then who pays that total:
+    # government + industry = total (transfers between them leave the total unchanged)
+    cost_breakdown_musd: dict[str, float] = field(default_factory=dict)
     investments: list[Investment] = field(default_factory=list)
     production: list[Production] = field(default_factory=list)
     flows: list[Flow] = field(default_factory=list)
@@ -191,6 +211,7 @@ class PlanResult:
     stocks: list[StockRow] = field(default_factory=list)
     stock_remaining: list[FiniteStockRow] = field(default_factory=list)  # finite stocks by year
     qualification: list[QualificationRow] = field(default_factory=list)  # defense suppliers with a lag
+    levers: list[LeverRow] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
     solve_seconds: float = 0.0
@@ -228,7 +249,7 @@ class PlanResult:
         order = [
             "status", "message", "solver", "scenario", "objective", "total_cost_musd", "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "checks", "limiting", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "checks", "limiting", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         out = {k: d[k] for k in order}
@@ -267,6 +288,7 @@ class PlanResult:
             stocks=[StockRow(**x) for x in d.get("stocks", [])],
             stock_remaining=[FiniteStockRow(**x) for x in d.get("stock_remaining", [])],
             qualification=[QualificationRow(**x) for x in d.get("qualification", [])],
+            levers=[LeverRow(**x) for x in d.get("levers", [])],
             checks=[Check(**x) for x in d.get("checks", [])],
             limiting=list(d.get("limiting", [])),
             solve_seconds=d.get("solve_seconds", 0.0),

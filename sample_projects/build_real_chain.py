@@ -43,9 +43,18 @@ from models import (  # noqa: E402
     ExpansionOption,
     Facility,
     FacilityFilter,
+    GovStockpile,
+    Grant,
+    ImportLicence,
+    Levers,
+    Loan,
     Market,
     MarketCapOverride,
+    Offtake,
     Platform,
+    PolicyMode,
+    PolicyOverride,
+    PriceFloor,
     Project,
     Route,
     Scenario,
@@ -932,6 +941,11 @@ def scenarios() -> list[Scenario]:
         Scenario(id="capex_overrun", name="Capex +30 %",
                  description="All expansion options cost 30 % more.",
                  overrides=[CapexOverride(factor=1.3)]),
+        Scenario(id="policy", name="Policy design, $1B/yr",
+                 description="Policy mode: the optimizer funds the viability gap of non-viable greenfield magnet "
+                             "plants within a government budget of $1,000M per year; defense shortfall first, then "
+                             "cost to government, then total cost.",
+                 overrides=[PolicyOverride(enabled=True, government_budget_musd_per_year=1000.0)]),
     ]
 
 
@@ -1009,6 +1023,128 @@ def with_funding(facilities: list[Facility]) -> list[Facility]:
     return facilities
 
 
+# ----------------------------------------------------------------------------------------------
+# Contracts and policy levers (issue 10). Kept in one block so other edits merge cleanly.
+# Transfers (price floor, grants, loans, offtake payments) do not change the system-cost plan;
+# the volume commitments (offtakes, DLA purchases, China's licensing) do.
+# ----------------------------------------------------------------------------------------------
+MP_DEAL = ("https://www.projectblue.com/blue/news-analysis/1257/mp-materials-and-the-us-department-of-defence-"
+           "partner-to-expand-the-us-rare-earth-and-magnet-industry")
+MP_10Q = "https://www.stocktitan.net/sec-filings/MP/10-q-mp-materials-corp-de-quarterly-earnings-report-16dafd0f3557.html"
+MP_10X = "https://www.nsenergybusiness.com/news/mp-materials-dod-partner-to-build-us-rare-earth-magnet-supply-chain/"
+MP_FY25 = "https://investingnews.com/mp-materials-reports-fourth-quarter-and-full-year-2025-results/"
+APPLE = "https://www.nsenergybusiness.com/news/mp-materials-apple-sign-500m-deal-for-rare-earth-magnets/"
+VULCAN = ("https://www.prnewswire.com/news-releases/vulcan-elements-forges-1-4-billion-partnership-with-the-united-"
+          "states-government-and-reelement-technologies-to-expand-100-vertically-integrated-domestic-magnet-supply-"
+          "chain-302602878.html")
+TEXAS = ("https://www.einpresswire.com/article/895870555/governor-abbott-announces-mp-materials-rare-earth-magnet-"
+         "manufacturing-expansion-in-northlake")
+USAR = ("https://www.einpresswire.com/article/886608115/the-department-of-commerce-s-chips-program-announces-a-letter-"
+        "of-intent-with-usa-rare-earth-to-accelerate-its-domestic-and-vertically-integrated")
+DLA = "https://rareearthexchanges.com/?p=124324"
+MOFCOM_18 = "https://hklaw.com/en/insights/publications/2025/04/china-imposes-export-controls-on-medium-and-heavy-rare-earth-materials"
+MOFCOM_61 = "http://www.sscollege.cn/en/news/44800.html"
+LOAN_RATE = 0.045  # OSC/DoD loan rates are not disclosed: ~US Treasury 10-year yield (derived assumption)
+TENX_RAMP = {2028: 0.25, 2029: 0.5, 2030: 0.75}
+# Policy mode's viability test for greenfield NdFeB plants (derived): a Western magnet sells at the
+# Chinese price ($54/kg, market cn_ndfeb_magnet) but costs $30/kg processing (STAGE_OPEX) + 0.365 t
+# NdPr metal x $86/kg (market cn_ndpr_metal) = $61.4/kg: margin -$7,390/t, so industry alone would
+# not build them; the government must fund their whole capex (the viability gap) in policy mode.
+WESTERN_MAGNET_MARGIN = 54_000.0 - (30_000.0 + 0.365 * 86_000.0)  # the mp_10x_build option's ramp-up (online 2028)
+
+
+def levers() -> Levers:
+    """The real contracts and levers of 2025-26, each with its source (see domain_report.md section A2)."""
+    years = dict(first_year=2026, last_year=2035)
+    return Levers(
+        price_floors=[PriceFloor(
+            id="dod_mp_ndpr_floor", name="DoD price floor on MP's NdPr ($110/kg, 10 years)",
+            facility_id="mp_sep", material=Material.NDPR_OXIDE, floor_usd_per_t=110_000.0,
+            benchmark_usd_per_t_by_year={2026: 70_000.0}, **years,
+            sources=[src(MP_DEAL, "10-year $110/kg floor on MP's NdPr sold or stockpiled from Q4 2025; DoD pays the "
+                                  "difference to the benchmark", "high"),
+                     src("https://stock-market.news/?p=3478", "floor 'nearly double' the ~$60/kg Chinese benchmark", "medium"),
+                     derived("benchmark $70/kg flat = the model's China NdPr oxide price (market cn_ndpr_oxide); "
+                             "Q4 2025 PPA income $51M on ~1,000 t is ~$50/kg top-up, the same order")])],
+        offtakes=[
+            Offtake(id="mp_ppa_ndpr", name="MP NdPr output under the price-protection agreement",
+                    facility_id="mp_sep", material=Material.NDPR_OXIDE, buyer="industry", min_tpy=2_599.0,
+                    price_usd_per_t=70_000.0, first_year=2027, last_year=2035,
+                    sources=[src(MP_DEAL, "the floor covers NdPr 'sold or stockpiled', so all output earns $110/kg", "high"),
+                             src(MP_FY25, "FY2025: 2,599 t NdPr oxide; exit run-rate ~4,000 t/yr", "high"),
+                             derived("volume commitment: MP keeps separating at least its FY2025 output (2,599 t/yr), "
+                                     "shipped to US metal plants; its buyers pay the $70/kg benchmark and the DoD the "
+                                     "top-up to $110/kg (the price-floor line)")],
+                    notes="Our reading of the PPA as a volume commitment: a floor on every tonne sold or stockpiled "
+                          "makes the FY2025 output bankable, so the model may not idle Mountain Pass. From 2027: "
+                          "in 2026 the modelled US metal plants can take only ~2,000 t of MP's oxide."),
+            Offtake(id="dod_10x_offtake", name="DoD 10-year offtake of 100 % of 10X output",
+                    facility_id="mp_10x", material=Material.NDFEB_MAGNET, buyer="industry",
+                    min_tpy=9_000.0, min_tpy_by_year={y: 9_000.0 * share for y, share in TENX_RAMP.items()},
+                    price_usd_per_t=75_000.0, first_year=2028, last_year=2035,
+                    sources=[src(MP_10X, "DoD guarantees 100 % of 10X output is bought for 10 years (DoD or commercial "
+                                         "customers); commissioning from 2028", "high"),
+                             src(MP_10Q, ">= $140M annual EBITDA after ramp, cost-plus pricing", "high"),
+                             derived("minimum = the 10X option's output with its ramp-up (25/50/75 % in 2028-30, "
+                                     "then 9,000 t/yr); price $75/kg = ~$55/kg cost + $140M / 7,000 t margin")],
+                    notes="The DoD is buyer of last resort: it pays only for tonnes commercial customers do not take. "
+                          "In the plan the output goes to US demand, so the payment is booked to industry; put "
+                          "buyer = government to book it to the DoD."),
+            Offtake(id="apple_recycled", name="Apple recycled-magnet commitment ($500M)",
+                    facility_id="mp_ind_mag", material=Material.NDFEB_MAGNET, segment=Segment.COMMERCIAL,
+                    buyer="industry", min_tpy=1_000.0, min_tpy_by_year={2027: 500.0},
+                    price_usd_per_t=100_000.0, first_year=2027, last_year=2031,
+                    sources=[src(APPLE, "$500M multiyear commitment for magnets from 100 % recycled feed at "
+                                        "Independence; shipments from 2027", "high"),
+                             derived("500 t in 2027 then 1,000 t/yr to 2031 at $100/kg = $450M ~ $500M; the "
+                                     "recycled-feed condition is not enforced by the model (low)")]),
+        ],
+        grants=[
+            Grant(id="texas_10x", name="Texas Enterprise Fund + Semiconductor Innovation Fund grants to 10X",
+                  option_id="mp_10x_build", amount_musd=66.34,
+                  sources=[src(TEXAS, "TEF $12.88M + TSIF $53.46M = $66.34M", "high")]),
+            Grant(id="chips_usar", name="Commerce CHIPS direct funding to USA Rare Earth (LOI, non-binding)",
+                  option_id="usar_stillwater_to_10k", share=0.35,
+                  sources=[src(USAR, "$277M direct funding + $1.3B loan (15-year); LOI non-binding", "medium"),
+                           derived("share 0.35 = $277M / $792M (the option's 8,800 t/yr x $0.09M)")]),
+        ],
+        loans=[
+            Loan(id="osc_vulcan", name="OSC direct loan to Vulcan Elements", option_id="vulcan_benson_build",
+                 amount_musd=620.0, rate=LOAN_RATE, term_years=15,
+                 sources=[src(VULCAN, "$620M Office of Strategic Capital direct loan (Nov 2025)", "high"),
+                          derived("rate 4.5 % and 15-year term assumed (not disclosed)")]),
+            Loan(id="osc_reelement", name="OSC direct loan to ReElement (Marion)", facility_id="reelement_marion",
+                 amount_musd=80.0, rate=LOAN_RATE, term_years=15, year=2026,
+                 sources=[src(VULCAN, "$80M OSC direct loan to ReElement (Nov 2025)", "high"),
+                          derived("drawn 2026; rate 4.5 % and 15-year term assumed (not disclosed)")]),
+            Loan(id="dod_mp_heavy", name="DoD 'Samarium Project Loan' for heavy-RE separation at Mountain Pass",
+                 facility_id="mp_sep", amount_musd=150.0, rate=LOAN_RATE, term_years=10, year=2026,
+                 sources=[src(MP_10Q, "$150M DoD loan for heavy rare earth separation", "high"),
+                          derived("drawn 2026; rate 4.5 % and 10-year term assumed (not disclosed)")]),
+        ],
+        import_licences=[ImportLicence(
+            id="cn_defense_denied", name="China: licences presumptively denied to military end users",
+            origin_country="CN", segment=Segment.DEFENSE, cap_tpy=0.0, **years,
+            sources=[src(MOFCOM_18, "MOFCOM No. 18 (Apr 2025): licensing of Sm, Gd, Tb, Dy, Lu, Sc, Y incl. SmCo "
+                                    "magnets; in force", "high"),
+                     src(MOFCOM_61, "No. 61: military end users face presumptive denial (suspended to Nov 2026 by "
+                                    "No. 70, No. 18 stays)", "medium"),
+                     derived("defense buyers get no licence (cap 0 t); commercial buyers stay licensed (no cap)")])],
+        policy=PolicyMode(
+            enabled=False, hurdle_rate=0.10, utilisation=0.8,
+            option_margins_usd_per_t={oid: WESTERN_MAGNET_MARGIN for oid in
+                                      ("mp_10x_build", "vulcan_benson_build", "js_link_build", "neo_narva_phase2")},
+        ),
+        stockpiles=[GovStockpile(
+            id="dla_smco", name="DLA SmCo stockpile (FY2025 Annual Materials Plan)", material=Material.SMCO_MAGNET,
+            capacity_t=200.0, holding_usd_per_t_yr=500.0, purchase_price_usd_per_t=120_000.0,
+            committed_t_by_year={2026: 60.0},
+            sources=[src(DLA, "DLA FY2025 Annual Materials Plan includes 60 t of SmCo alloy", "medium"),
+                     derived("held as SmCo magnet tonnes (the model has no alloy stage); bought 2026; $120/kg clean "
+                             "price and $500/t/yr holding assumed; capacity 200 t assumed")])],
+    )
+
+
 def build() -> Project:
     """The whole project, in a fixed order (deterministic output)."""
     facilities = with_funding(mines() + processors() + metal_plants() + magnet_plants() + recyclers_and_cobalt())
@@ -1050,6 +1186,7 @@ def build() -> Project:
         ),
         sources=[src(FACILITIES_CSV, "facility dataset (58 rows)", "medium"),
                  src(REPORT, "deal details, compositions, yields, demand, regulation, prices", "medium")],
+        levers=levers(),
     )
 
 

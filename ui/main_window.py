@@ -52,6 +52,7 @@ from .inspector import Inspector
 from .locations import target_of
 from .map_view import MapPanel, MapView
 from .settings_panel import SettingsPanel
+from .levers_tab import LeversTab
 from .table_views import FacilitiesTab, ListEditor, ScenariosTab, demand_editor, markets_editor, platforms_editor, routes_editor
 from .validation_panel import ValidationPanel
 
@@ -201,6 +202,7 @@ class MainWindow(QMainWindow):
         self.demand_editor = demand_editor(self.doc)
         self.platforms_editor = platforms_editor(self.doc)
         self.scenarios_tab = ScenariosTab(self.doc)
+        self.levers_tab = LeversTab(self.doc)
         self.settings_panel = SettingsPanel(self.doc)
         self.tabs.addTab(self.chain_panel, "Chain")
         self.tabs.addTab(self.map_panel, "Map")
@@ -210,6 +212,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.demand_editor, "Demand")
         self.tabs.addTab(self.platforms_editor, "Platforms")
         self.tabs.addTab(self.scenarios_tab, "Scenarios")
+        self.tabs.addTab(self.levers_tab, "Contracts and levers")
         self.tabs.addTab(self.settings_panel, "Settings")
         self.setCentralWidget(self.tabs)
         self.list_editors: dict[str, ListEditor] = {
@@ -239,7 +242,7 @@ class MainWindow(QMainWindow):
         self._install_solve_and_results()
 
         for w in (self.facilities_tab, self.routes_editor, self.markets_editor, self.demand_editor,
-                  self.platforms_editor, self.scenarios_tab, self.settings_panel, self.chain_view, self.map_view):
+                  self.platforms_editor, self.scenarios_tab, self.levers_tab, self.settings_panel, self.chain_view, self.map_view):
             w.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
         self.doc.edit_rejected.connect(lambda m: self.show_message(f"Refused: {m}"))

@@ -37,6 +37,7 @@ KIND_TITLES = {
     "demand": "Scale demand",
     "capex": "Scale capex",
     "settings": "Change settings",
+    "policy": "Policy mode (government budget)",
 }
 _OVERRIDE_ADAPTER: TypeAdapter = TypeAdapter(Override)
 
@@ -73,6 +74,10 @@ def override_summary(o: Any) -> str:
                   "discount_rate")
         parts = [f"{f} = {fmt_number(getattr(o, f))}" for f in fields if getattr(o, f) is not None]
         return "settings: " + (", ".join(parts) or "no change")
+    if o.kind == "policy":
+        budget = [f"{fmt_number(v)} $M{unit}" for v, unit in ((o.government_budget_musd_per_year, "/yr"),
+                                                             (o.government_budget_total_musd, " in total")) if v is not None]
+        return ("policy mode on" if o.enabled else "policy mode off") + (": government budget " + ", ".join(budget) if budget else "")
     return o.kind
 
 
@@ -109,6 +114,14 @@ class OverrideDialog(QDialog):
             ("de_minimis_share", "De-minimis share (0-1)", lambda t: parse_float(t, True), "empty = unchanged"),
             ("compliance_start_year", "Compliance start year", lambda t: parse_int(t, True), "empty = unchanged"),
             ("discount_rate", "Discount rate (0-1)", lambda t: parse_float(t, True), "empty = unchanged"),
+        ],
+        "policy": [
+            ("enabled", "Policy mode on", lambda t: str(t).strip().lower() not in ("0", "no", "false", "off"),
+             "yes / no"),
+            ("government_budget_musd_per_year", "Government budget ($M/yr)", lambda t: parse_float(t, True),
+             "empty = unchanged"),
+            ("government_budget_total_musd", "Government budget total ($M)", lambda t: parse_float(t, True),
+             "empty = unchanged"),
         ],
     }
 

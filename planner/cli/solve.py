@@ -57,6 +57,11 @@ def format_summary(result: PlanResult) -> str:
     seg = result.unmet_by_segment()
     lines.append(f"Unmet demand over the horizon: defense {seg['defense']:,.1f} t, commercial {seg['commercial']:,.1f} t "
                  "(defense is served first: priority 1 before commercial 2)")
+    if "government" in b:
+        lines.append(f"Who pays (discounted): government ${b['government']:,.1f}M, industry ${b['industry']:,.1f}M")
+    if result.levers:
+        lines.append("")
+        lines += lever_summary_lines(result)
     lines.append("")
     lines.append("Investments:")
     if result.investments:
@@ -113,6 +118,20 @@ def format_summary(result: PlanResult) -> str:
                 for b in ordered[:10]]
         lines.append(_table(["facility", "year", "$/t"], rows))
     return "\n".join(lines)
+
+
+def lever_summary_lines(result: PlanResult) -> list[str]:
+    """One line per contract or lever: kind, id, years, tonnes and $M (undiscounted sums), payer."""
+    groups: dict[tuple[str, str, str, str], list] = {}
+    for r in result.levers:
+        g = groups.setdefault((r.kind, r.lever_id, r.facility, r.payer), [r.year, r.year, 0.0, 0.0])
+        g[0], g[1] = min(g[0], r.year), max(g[1], r.year)
+        g[2] += r.tonnes
+        g[3] += r.cost_musd
+    rows = [[kind, lid, fac, f"{y0}-{y1}" if y1 > y0 else str(y0), f"{t:,.1f}", f"{c:,.1f}", payer]
+            for (kind, lid, fac, payer), (y0, y1, t, c) in sorted(groups.items())]
+    return ["Contracts and levers (sums over years; $M of each year, undiscounted):",
+            _table(["kind", "lever", "facility", "years", "tonnes", "$M", "payer"], rows)]
 
 
 def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:

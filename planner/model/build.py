@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from models.vocab import Segment
 
+from planner.model.levers import define_lever_constraints, define_lever_variables
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import CLEAN, COVERED, Commodity, Network, market_years
 from planner.model.qualification import define_qualification_constraints
@@ -48,6 +49,10 @@ class ModelIndex:
     option_capex: dict[tuple[str, int], tuple[float, float]] = field(default_factory=dict)  # (per tpy, fixed) $M
     option_salvage: dict[tuple[str, int], float] = field(default_factory=dict)
     existing_fixed_opex_by_year: dict[int, float] = field(default_factory=dict)  # $M undiscounted
+    # terms other families add to the balance rows (facility, commodity, year, class, column, coef)
+    # and to the demand rows ((demand, year) -> {column: coef}); see planner.model.levers
+    extra_balance_terms: list = field(default_factory=list)
+    extra_demand_terms: dict = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- variables
@@ -292,6 +297,8 @@ def define_mass_balance_constraints(lp: LinearProgram, net: Network, idx: ModelI
             term(fid, (mat, src), y, k, j, -1.0)
             if y + 1 <= net.years[-1]:
                 term(fid, (mat, src), y + 1, k, j, 1.0)
+    for fid, c, y, k, j, coef in idx.extra_balance_terms:
+        term(fid, c, y, k, j, coef)
     lp.add_rows("balance", rows.items(), lo=0.0, hi=0.0)
     idx.balance_terms = rows
 
@@ -316,8 +323,9 @@ def define_compliance_constraints(lp: LinearProgram, net: Network) -> None:
                 lp.add_row("de_minimis", (p.id, mat, src, y), {jd: 1.0, ja: -share * v}, hi=0.0)
 
 
-def define_demand_constraints(lp: LinearProgram, net: Network) -> None:
-    """sum_{f,k} del[f,d,y,k] + sum_m buyd[m,d,y] + unmet[d,y] = demand[d,y]."""
+def define_demand_constraints(lp: LinearProgram, net: Network, idx: ModelIndex | None = None) -> None:
+    """sum_{f,k} del[f,d,y,k] + sum_m buyd[m,d,y] (+ stockpile releases) + unmet[d,y] = demand[d,y]."""
+    extra = idx.extra_demand_terms if idx is not None else {}
     for d in net.demands:
         for y, tonnes in d.tonnes_by_year.items():
             terms: dict[int, float] = {lp.var(("unmet", d.id, y)): 1.0}
@@ -330,6 +338,7 @@ def define_demand_constraints(lp: LinearProgram, net: Network) -> None:
                 key = ("buyd", m.id, d.id, y)
                 if lp.has_var(key):
                     terms[lp.var(key)] = 1.0
+            terms.update(extra.get((d.id, y), {}))
             lp.add_row("demand", (d.id, y), terms, lo=tonnes, hi=tonnes)
 
 
@@ -402,16 +411,18 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_stock_variables(lp, net)
     define_option_variables(lp, net, idx, options.relax_integers)
     define_finite_stock_variables(lp, net)
+    define_lever_variables(lp, net, idx)
 
     define_capacity_constraints(lp, net)
     define_option_limit_constraints(lp, net)
     define_mass_balance_constraints(lp, net, idx)
     define_compliance_constraints(lp, net)
-    define_demand_constraints(lp, net)
+    define_demand_constraints(lp, net, idx)
     define_budget_constraints(lp, net, idx)
     define_route_and_market_caps(lp, net)
     define_finite_stock_constraints(lp, net)
     define_qualification_constraints(lp, net)
+    define_lever_constraints(lp, net, idx)
     define_fixed_costs(lp, net, idx)
     return lp, idx
 

@@ -13,6 +13,7 @@ from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
 from planner.model.qualification import defense_suppliers
 from planner.model.stocks import finite_stock_facilities
+from planner.pipeline.payers import fill_levers
 from planner.result import (
     Bottleneck,
     CapacityRow,
@@ -155,6 +156,10 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
             delivered[(did, y)] += v
             if k == CLEAN:
                 delivered_clean[(did, y)] += v
+        elif kind == "srel":  # government stockpile release (clean; listed in result.levers)
+            _, _sid, did, y = key
+            delivered[(did, y)] += v
+            delivered_clean[(did, y)] += v
 
     # --- demand rows and compliance
     comp_total: dict[tuple[str, int], float] = defaultdict(float)
@@ -196,6 +201,7 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         "purchases": _r(purchases_disc),
     }
     result.total_cost_musd = _r(sum(result.cost_breakdown_musd.values()))
+    fill_levers(result, lp, idx, net, x)  # lever lines, payers (government + industry = total)
 
     # --- duals: marginal costs and bottlenecks
     if duals is not None:

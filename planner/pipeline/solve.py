@@ -26,6 +26,7 @@ from models.validation import errors, validate_project
 
 from planner.solvers.backends import RawSolution, RawStatus, available_solvers, resolve_solver_name, solve_lp
 from planner.model.build import BuildOptions, create_model
+from planner.model.levers import government_cost_objective
 from planner.pipeline.extract import fill_plan
 from planner.model.lp import LinearProgram
 from planner.model.network import COVERED, Network, build_network
@@ -37,6 +38,7 @@ from planner.pipeline.verify import verify_point
 
 DEFAULT_SOLVER_ORDER = ("highs", "cbc")
 COST_STAGE = "cost"
+GOVERNMENT_STAGE = "government_cost"  # policy mode only
 LABEL_STAGE = "covered_labels"
 PARSIMONY_STAGE = "least_activity"
 SHORTFALL_ABS_TOL_T = 1e-6  # t: how much held shortfall a later stage may give back (1 g)
@@ -116,10 +118,15 @@ def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
                      fix_columns=fixed, fix_sums=list(groups.values()), solver=label_solver, optional=True)
 
 
-def stage_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
+def stage_objectives(lp: LinearProgram, net: Network, idx=None) -> list[Objective]:
     """The full lexicographic order: shortfall by priority, cost (incl. the unmet penalty, which
-    then only decides which year or demand of one level carries a held shortfall), labels."""
+    then only decides which year or demand of one level carries a held shortfall), labels.
+    In policy mode (levers.policy.enabled) the cost to government comes right after the first
+    (defense) shortfall stage: planner.model.levers.government_cost_objective."""
     objectives = priority_objectives(lp, net)
+    if idx is not None and net.project.levers.policy.enabled:
+        gov = Objective(GOVERNMENT_STAGE, government_cost_objective(lp, net, idx), rel_tol=1e-7, abs_tol=1e-6)
+        objectives.insert(1 if objectives else 0, gov)
     objectives.append(Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9, abs_tol=1e-6,
                                 constant=lp.constant))
     surplus = {j: 1.0 for j, key in enumerate(lp.var_keys) if key[0] == "surplus"}
@@ -182,7 +189,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     state.progress(0.1, f"solving the {kind} ({lp.n_vars:,} variables, {lp.n_rows:,} constraints) with {solver}")
     lex = first = None
     if options.lexicographic:
-        objectives = stage_objectives(lp, net)
+        objectives = stage_objectives(lp, net, idx)
         lex = solve_lexicographic(lp, objectives, solver, remaining, gap, state)
         solve_seconds = lex.seconds
         build_seconds += lex.handoff_seconds

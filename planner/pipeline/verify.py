@@ -8,6 +8,8 @@ own feasibility claims (PuLP calls time-limited points "Optimal"):
   budget, option limits, caps, de-minimis) as the largest scaled violation
   ``max(lo - a, a - hi, 0) / (1 + |bound| + sum_j |a_ij x_j|)`` (solvers print points to a finite
   number of digits, so feasibility is judged relative to the row's magnitude);
+- contracts and levers (planner.pipeline.verify_levers): offtake minima/maxima, licence caps,
+  stockpile levels, clean sources and defense-only releases, recomputed from keys and data;
 - compliance from the variable keys: no covered-class tonne reaches defense demand from the
   compliance year, no clean activity at a covered facility, no clean purchase from a covered market;
 - priority: no tonne of a product goes to a lower-priority demand in a year in which a
@@ -26,6 +28,7 @@ import numpy as np
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
 from planner.pipeline.verify_supply import check_finite_stocks, check_qualification
+from planner.pipeline.verify_levers import check_levers, licence_binds
 from planner.pipeline.labels import REAL_INPUT_TOL
 from planner.result import Check
 
@@ -98,10 +101,10 @@ def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
 def check_priority(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     """For each product-year and each pair of demands hi, lo with priority(hi) < priority(lo):
     violation = min(unmet[hi,y], sum of deliveries to lo on variables (del f,lo,y,k / buyd m,lo,y)
-    whose counterpart for hi exists), scaled by 1 + demand[hi,y]. Reported in (scaled) tonnes.
-    A plant's deliveries count as movable to a defense demand only up to its qualified output left
-    after its defense deliveries (the qualification row's slack): unqualified output may go to
-    commercial buyers while defense is short."""
+    whose counterpart for hi exists and is not held at an import-licence cap for hi's segment),
+    scaled by 1 + demand[hi,y]. Reported in (scaled) tonnes. A plant's deliveries count as movable
+    to a defense demand only up to its qualified output left after its defense deliveries (the
+    qualification row's slack): unqualified output may go to commercial buyers while defense is short."""
     by_product_year: dict[tuple[str, int], list] = defaultdict(list)
     for d in net.demands:
         for y in d.tonnes_by_year:
@@ -140,7 +143,7 @@ def check_priority(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
                         moved = min(moved, max(0.0, lp.row_hi[lp.row("qualification", fid, product, y)] - qual_activity(fid, product, y)))
                     movable += moved
                 for m in net.markets:
-                    if lp.has_var(("buyd", m.id, hi.id, y)):
+                    if lp.has_var(("buyd", m.id, hi.id, y)) and not licence_binds(lp, x, net, m, hi.segment, y):
                         movable += value(("buyd", m.id, lo.id, y))
                 v = min(short, movable) / (1.0 + hi.tonnes_by_year[y])
                 if v > worst:
@@ -196,4 +199,6 @@ def verify_point(lp: LinearProgram, x: np.ndarray, net: Network, lexicographic: 
     if any(f.stock_initial_t is not None for f in net.facilities.values()):
         checks.append(check_finite_stocks(lp, x, net))
     checks.append(check_qualification(lp, x, net))
+    if not net.project.levers.is_empty():
+        checks.append(check_levers(lp, x, net))
     return checks

@@ -241,6 +241,36 @@ def add_costs(wb: Workbook, ctx: ReportContext) -> None:
     w.finish()
 
 
+LEVER_KINDS = {
+    "offtake": "Offtake (take-or-pay): buyer pays price x t taken",
+    "offtake_shortfall": "Offtake shortfall: t of the minimum the plan could not take",
+    "price_floor": "Price floor: government pays (floor - benchmark) x t sold",
+    "grant": "Grant: government pays share x capex (+ amount)",
+    "loan": "Loan: government's subsidy = principal - PV of the annuity",
+    "stockpile_buy": "Government stockpile purchase (price x t)",
+    "stockpile_release": "Government stockpile release to defense demand",
+    "stockpile_holding": "Government stockpile year-end level and holding cost",
+}
+
+
+def add_levers(wb: Workbook, ctx: ReportContext) -> None:
+    """'Levers': every contract and policy lever per year: tonnes, $M (undiscounted), who pays."""
+    b = ctx.result.cost_breakdown_musd
+    gov, ind = b.get("government"), b.get("industry")
+    split = (f" Discounted totals: government ${gov:,.1f}M, industry ${ind:,.1f}M (their sum is the total cost)."
+             if gov is not None and ind is not None else "")
+    w = _table_sheet(wb, "Levers", "Contracts and levers per year ($M of that year, undiscounted). Transfers move money "
+                                   "between payers and leave the total cost unchanged; stockpile holding is a real "
+                                   "cost." + split)
+    cols = [Col("Kind"), Col("What it means", max_width=50), Col("Lever id"), Col("Facility or stockpile"),
+            Col("Facility id"), Col("Year", "year"), Col("Tonnes (t)", "t"), Col("Cost ($M)", "musd"), Col("Payer")]
+    rows = [(x.kind, LEVER_KINDS.get(x.kind, ""), x.lever_id, ctx.lookup.name(x.facility), x.facility, x.year,
+             x.tonnes, x.cost_musd, x.payer)
+            for x in sorted(ctx.result.levers, key=lambda x: (x.kind, x.lever_id, x.year, x.facility))]
+    w.table(HEADER_ROW, 1, cols, rows)
+    w.finish()
+
+
 def add_marginal_costs(wb: Workbook, ctx: ReportContext) -> None:
     """'Marginal costs': cost of one more tonne of each product per segment and year ($/t)."""
     w = _table_sheet(wb, "Marginal costs", "What one more tonne delivered would cost in that year ($/t, money of that "
@@ -285,6 +315,7 @@ PLAN_SHEETS = (
     ("Stocks", add_stocks, "Year-end stock per facility and material (when stocks are allowed)."),
     ("Finite stocks", add_finite_stocks, "Stockpiles and tailings: t drawn and t left per year."),
     ("Costs", add_costs, "Spending per year and category (undiscounted)."),
+    ("Levers", add_levers, "Contracts and policy levers per year: tonnes, $M and who pays."),
     ("Marginal costs", add_marginal_costs, "Cost of one more tonne per product, segment, year."),
     ("Bottlenecks", add_bottlenecks, "Binding capacities and what one more t/yr is worth."),
 )

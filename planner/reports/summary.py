@@ -111,6 +111,8 @@ def add_summary(wb: Workbook, ctx: ReportContext, guide: Sequence[tuple[str, str
         ("Opex, fixed and variable ($M)", b.get("opex"), "musd"),
         ("Transport ($M)", b.get("transport"), "musd"),
         ("Purchases from markets ($M)", b.get("purchases"), "musd"),
+        ("Paid by government: levers and transfers ($M)", b.get("government"), "musd"),
+        ("Paid by industry: total minus government ($M)", b.get("industry"), "musd"),
         ("Objective incl. unmet-demand penalty ($M)", r.objective, "musd"),
     ])
 

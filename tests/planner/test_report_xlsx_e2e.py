@@ -187,3 +187,27 @@ def test_stocks_sheet_lists_the_year_end_stock(tmp_path):
     rows = [[c.value for c in row] for row in ws.iter_rows() if any(c.value == "mag" for c in row)]
     assert len(rows) == 1
     assert 2026 in rows[0] and 50.0 in rows[0] and "clean" in rows[0]
+
+
+def test_levers_sheet_lists_each_lever_line_with_its_payer(tmp_path):
+    """A 50 % grant on a $7M build: the Levers sheet has one grant row of $3.5M paid by government, and the
+    Summary splits the total into government $3.5M and industry (total - 3.5)."""
+    import openpyxl
+
+    from models.project import Grant
+    from tests.planner.helpers import mini_chain, option
+
+    p = mini_chain(magnet_option=option(fixed_capex_musd=2.0))
+    p.levers.grants = [Grant(id="g", option_id="mag_x", share=0.5)]
+    r = solve_project(p, SolveOptions(solver="highs"))
+    out = tmp_path / "levers.xlsx"
+    write_plan_workbook(out, p, r)
+    wb = openpyxl.load_workbook(out)
+    rows = [[c.value for c in row] for row in wb["Levers"].iter_rows(min_row=3)]
+    assert len(rows) == 1
+    assert rows[0][0] == "grant" and rows[0][2] == "g" and rows[0][5] == 2026
+    assert rows[0][7] == pytest.approx(3.5) and rows[0][8] == "government"
+    ws = wb["Summary"]
+    value = lambda label: ws.cell(row=find_row(ws, label), column=2).value  # noqa: E731
+    assert value("Paid by government: levers and transfers ($M)") == pytest.approx(3.5)
+    assert value("Paid by industry: total minus government ($M)") == pytest.approx(r.total_cost_musd - 3.5)

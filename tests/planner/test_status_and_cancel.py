@@ -164,10 +164,10 @@ def test_result_json_has_the_stable_keys():
     for key in ["status", "solver", "objective", "total_cost_musd", "cost_breakdown_musd", "investments", "production",
                 "flows", "demand", "marginal_costs", "compliance", "solve_seconds", "build_seconds"]:
         assert key in d
-    assert set(d["cost_breakdown_musd"]) == {"capex", "opex", "transport", "purchases"}
+    assert set(d["cost_breakdown_musd"]) == {"capex", "opex", "transport", "purchases", "government", "industry"}
     assert set(d["investments"][0]) == {"facility", "option", "decided_year", "online_year", "added_tpy", "capex_musd",
                                         "defense_qualified_year"}
-    assert d["stock_remaining"] == [] and d["qualification"] == []  # no finite stock, no qualification lag
+    assert d["stock_remaining"] == [] and d["qualification"] == [] and d["levers"] == []  # no finite stock, no qualification lag
     assert {"from", "to", "material", "year", "class", "tonnes"} <= set(d["flows"][0])
     assert {"demand_id", "product", "segment", "year", "demand", "delivered", "unmet"} <= set(d["demand"][0])
 

@@ -250,7 +250,8 @@ def test_analysis_panels_are_tabs_when_installed(window):
     expected = [t for m, c, t in (("ui.scenario_compare_view", "ScenarioCompareView", "Compare scenarios"),
                                   ("ui.risk_panel", "RiskPanel", "Risk")) if optional_class(m, c) is not None]
     assert titles[-len(expected):] == expected if expected else True
-    assert titles[:9] == ["Chain", "Map", "Facilities", "Routes", "Markets", "Demand", "Platforms", "Scenarios", "Settings"]
+    assert titles[:10] == ["Chain", "Map", "Facilities", "Routes", "Markets", "Demand", "Platforms", "Scenarios",
+                           "Contracts and levers", "Settings"]
 
 
 def test_failed_save_says_why_and_keeps_the_document_modified(window, monkeypatch, tmp_path, project_file):

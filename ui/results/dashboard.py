@@ -46,7 +46,7 @@ from ui.results.buildout import BuildoutTimeline
 from ui.background import BackgroundTask
 from ui.results.export import ExportError, export_json, export_xlsx
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
-from ui.results.kpi_cards import KpiCard, cost_cards_text, product_card_text
+from ui.results.kpi_cards import KpiCard, cost_cards_text, government_card_text, product_card_text
 from ui.results.sankey import SankeyWidget
 from ui.results.summary import (
     Kpis,
@@ -208,12 +208,19 @@ class ResultsDashboard(QWidget):
             "QLabel#resultBanner { background: #fff4ce; color: #5c4400; border: 1px solid #e0c060;"
             " border-radius: 4px; padding: 4px 8px; }"
         )
-        self.cards = [KpiCard("") for _ in range(4)]
-        self.total_card, self.capex_card, self.ndfeb_card, self.smco_card = self.cards
+        self.cards = [KpiCard("") for _ in range(5)]
+        self.total_card, self.capex_card, self.ndfeb_card, self.smco_card, self.gov_card = self.cards
         cards_row = QHBoxLayout()
         cards_row.setSpacing(8)
-        for c in self.cards:
+        for c in self.cards[:4]:
             cards_row.addWidget(c, 1)
+        # cost to government: a second row (shown when the result has contracts or levers), so the
+        # four cards above keep the width their lines need
+        gov_row = QHBoxLayout()
+        gov_row.setSpacing(8)
+        gov_row.addWidget(self.gov_card, 1)
+        gov_row.addStretch(3)
+        self.gov_card.hide()
 
         self.product_combo = QComboBox()
         self.product_combo.currentIndexChanged.connect(self._refresh_supply_chart)
@@ -323,6 +330,7 @@ class ResultsDashboard(QWidget):
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(self.banner)
         pl.addLayout(cards_row)
+        pl.addLayout(gov_row)
         pl.addWidget(self.tabs, 1)
 
         self.pages = QStackedWidget()
@@ -472,6 +480,8 @@ class ResultsDashboard(QWidget):
             card.set(*text)
         for card, pk in zip((self.ndfeb_card, self.smco_card), self.kpis.products):
             card.set(*product_card_text(pk))
+        self.gov_card.set(*government_card_text(result))
+        self.gov_card.setVisible(bool(result.levers) or bool(result.cost_breakdown_musd.get("government")))
         self.pages.setCurrentIndex(1)
         yield
 

@@ -109,3 +109,16 @@ def cost_cards_text(k: Kpis) -> list[tuple[str, str, str, str]]:
          f"Net of end-of-horizon salvage<br>{k.n_investments} investment{plural} · "
          f"${k.capex_committed_musd:,.1f} M undiscounted", NEUTRAL),
     ]
+
+
+def government_card_text(result) -> tuple[str, str, str, str]:
+    """(title, value, detail, colour) of the cost-to-government card: cost_breakdown_musd's
+    government figure (discounted), industry's share, and the number of lever lines."""
+    b = result.cost_breakdown_musd
+    gov, ind = b.get("government"), b.get("industry")
+    if gov is None:
+        return "Cost to government", "—", "This result has no payer split.", NEUTRAL
+    kinds = {x.kind for x in result.levers}
+    detail = f"Industry pays {format_musd(ind)}<br>"
+    detail += f"{len(result.levers)} lever lines, {len(kinds)} kinds" if kinds else "No contracts or levers"
+    return "Cost to government (discounted)", format_musd(gov), detail, NEUTRAL

@@ -1,0 +1,289 @@
+"""Contracts and levers on hand-solved micro chains (helpers.mini_chain: discount rate 0, no salvage).
+
+mini_chain: AU mine (1,000 t TREO, 25 % NdPr) -> US separation (80 % recovery) -> US metal (100 t)
+-> US magnet plant (0.34 t NdPr metal per t magnet, $25,000/t opex); China magnets at $45,000/t;
+defense demand 100 t/yr. 100 t of magnets need 34 t metal = 34 / 0.85 = 40 t NdPr oxide.
+"""
+
+import pytest
+
+from models.project import (
+    Demand,
+    GovStockpile,
+    Grant,
+    ImportLicence,
+    Loan,
+    Offtake,
+    PriceFloor,
+)
+from models.validation import errors, validate_project
+from planner.pipeline.solve import SolveOptions, solve_project
+from planner.result import PlanResult
+
+from .helpers import mini_chain, option, produced, unmet
+
+
+def solve(project, solver="highs") -> PlanResult:
+    r = solve_project(project, SolveOptions(solver=solver))
+    assert r.has_plan, r.message
+    assert all(c.passed for c in r.checks), [c for c in r.checks if not c.passed]
+    return r
+
+
+def lever_total(r: PlanResult, kind: str) -> float:
+    return sum(x.cost_musd for x in r.levers if x.kind == kind)
+
+
+def commercial_chain():
+    """Magnet plant 200 t/yr; 150 t/yr commercial demand only; China magnets at $20,000/t, cheaper
+    than the plant's $25,000/t opex (upstream stages cost nothing here)."""
+    p = mini_chain(magnet_capacity=200)
+    p.markets[0].price_usd_per_t = 20_000
+    p.demands = [Demand(id="com", product="ndfeb_magnet", segment="commercial",
+                        tonnes_by_year={y: 150.0 for y in range(2026, 2030)})]
+    return p
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_take_or_pay_offtake_keeps_a_plant_running_when_imports_are_cheaper(solver):
+    """Without the offtake the plant idles: 150 t x $20,000 = $3.0M/yr of imports, $12.0M over 4 years.
+    A take-or-pay minimum of 120 t/yr from the plant to commercial buyers makes it run 120 t/yr:
+    120 x $25,000 + 30 x $20,000 = $3.6M/yr, $14.4M in total. The buyer (industry) pays
+    120 t x $50,000 = $6.0M/yr to the producer: a transfer, so the government pays nothing."""
+    base = solve(commercial_chain(), solver)
+    assert produced(base, "mag", "ndfeb_magnet", 2027) == pytest.approx(0, abs=1e-6)
+    assert base.total_cost_musd == pytest.approx(12.0)
+    p = commercial_chain()
+    p.levers.offtakes = [Offtake(id="ot", facility_id="mag", material="ndfeb_magnet", segment="commercial",
+                                 min_tpy=120, max_tpy=180, price_usd_per_t=50_000)]
+    r = solve(p, solver)
+    for y in range(2026, 2030):
+        assert produced(r, "mag", "ndfeb_magnet", y) == pytest.approx(120)
+    assert r.total_cost_musd == pytest.approx(14.4)
+    rows = [x for x in r.levers if x.kind == "offtake"]
+    assert [(x.year, x.tonnes, x.cost_musd, x.payer) for x in rows] == [
+        (y, pytest.approx(120), pytest.approx(6.0), "industry") for y in range(2026, 2030)]
+    assert r.cost_breakdown_musd["government"] == pytest.approx(0.0)
+    assert r.cost_breakdown_musd["industry"] == pytest.approx(14.4)
+
+
+def test_offtake_beyond_capacity_is_a_reported_shortfall_not_an_infeasible_model():
+    """Minimum 250 t/yr from a 200 t/yr plant: it delivers 150 t (all the demand there is) and 100 t/yr
+    of the commitment is short, reported as offtake_shortfall lines."""
+    p = commercial_chain()
+    p.levers.offtakes = [Offtake(id="ot", facility_id="mag", material="ndfeb_magnet", min_tpy=250)]
+    r = solve(p)
+    short = [x for x in r.levers if x.kind == "offtake_shortfall"]
+    assert [x.tonnes for x in short] == [pytest.approx(100)] * 4
+
+
+def test_price_floor_government_pays_floor_minus_benchmark_times_tonnes():
+    """Floor $110,000/t on the separation plant's NdPr oxide; benchmark $70,000/t in 2026 (and 2027, the
+    nearest earlier year), $120,000/t from 2028. The chain makes 100 t magnets a year = 40 t oxide.
+    Government: 2026 and 2027: (110,000 - 70,000) x 40 t = $1.6M each; 2028-29: benchmark above the
+    floor, $0. Total $3.2M (discount rate 0). The plan and its total cost are those without the floor.
+    (Separation and metal get $100/t opex so that making oxide nobody uses is not a free tie.)"""
+    def chain():
+        p = mini_chain(magnet_capacity=200)
+        p.facilities[1].variable_opex_usd_per_t = p.facilities[2].variable_opex_usd_per_t = 100
+        return p
+
+    base = solve(chain())
+    p = chain()
+    p.levers.price_floors = [PriceFloor(id="pf", facility_id="sep", material="ndpr_oxide", floor_usd_per_t=110_000,
+                                        benchmark_usd_per_t_by_year={2026: 70_000, 2028: 120_000})]
+    r = solve(p)
+    rows = {x.year: x for x in r.levers if x.kind == "price_floor"}
+    assert rows[2026].tonnes == pytest.approx(40) and rows[2026].cost_musd == pytest.approx(1.6)
+    assert rows[2027].cost_musd == pytest.approx(1.6)
+    assert rows[2028].cost_musd == pytest.approx(0.0) and rows[2029].cost_musd == pytest.approx(0.0)
+    assert r.cost_breakdown_musd["government"] == pytest.approx(3.2)
+    assert r.total_cost_musd == pytest.approx(base.total_cost_musd)
+    assert r.cost_breakdown_musd["industry"] == pytest.approx(base.total_cost_musd - 3.2)
+
+
+def test_half_grant_moves_exactly_half_the_capex_to_government_and_keeps_the_total():
+    """Option: $2M fixed + $0.05M per t/yr, lead 1; the plan builds 100 t/yr in 2026 for $7M
+    (2 + 100 x 0.05). A 50 % grant: government pays $3.5M, industry's share of the total falls by
+    $3.5M, and the total cost (and the plan) is unchanged."""
+    base = solve(mini_chain(magnet_option=option(fixed_capex_musd=2.0)))
+    assert base.investments[0].capex_musd == pytest.approx(7.0)
+    p = mini_chain(magnet_option=option(fixed_capex_musd=2.0))
+    p.levers.grants = [Grant(id="g", option_id="mag_x", share=0.5)]
+    r = solve(p)
+    assert [(i.option, i.decided_year, i.added_tpy) for i in r.investments] == [("mag_x", 2026, pytest.approx(100))]
+    assert lever_total(r, "grant") == pytest.approx(3.5)
+    assert r.cost_breakdown_musd["government"] == pytest.approx(3.5)
+    assert r.total_cost_musd == pytest.approx(base.total_cost_musd)
+    assert r.cost_breakdown_musd["industry"] == pytest.approx(base.cost_breakdown_musd["industry"] - 3.5)
+    assert r.cost_breakdown_musd["government"] + r.cost_breakdown_musd["industry"] == pytest.approx(r.total_cost_musd)
+
+
+def test_loan_subsidy_is_principal_minus_present_value_of_the_annuity():
+    """A $10M loan at 0 % over 2 years to the $7M build: principal min(10, 7) = $7M, annuity $3.5M/yr.
+    With the project discount rate set to 10 %: PV = 3.5/1.1 + 3.5/1.21 = 3.1818 + 2.8926 = 6.0744,
+    subsidy 7 - 6.0744 = $0.9256M in 2026 (base year, d = 1)."""
+    p = mini_chain(magnet_option=option(fixed_capex_musd=2.0))
+    p.settings.discount_rate = 0.10
+    p.levers.loans = [Loan(id="l", option_id="mag_x", amount_musd=10, rate=0.0, term_years=2)]
+    r = solve(p)
+    (row,) = [x for x in r.levers if x.kind == "loan"]
+    assert row.year == 2026 and row.cost_musd == pytest.approx(7 - 3.5 / 1.1 - 3.5 / 1.21, abs=1e-6)
+    assert r.cost_breakdown_musd["government"] == pytest.approx(0.925620, abs=1e-6)
+
+
+def test_stockpile_bought_in_2026_is_released_in_2027_to_cover_a_shortfall():
+    """The magnet plant (100 t/yr) closes at the end of 2026; defense wants 100 t in 2027 only and China
+    is covered from 2027, so without a stockpile 100 t are unmet. A government stockpile buys 100 t in
+    2026 at $30,000/t ($3.0M transfer, + $1/t handling = $0.0001M) and holds them one year-end at
+    $1,000/t ($0.1M real cost), then releases them in 2027: nothing unmet; government pays $3.1001M."""
+    def chain():
+        p = mini_chain(years=(2026, 2027), magnet_capacity=100)
+        p.facilities[3].closure_year = 2027
+        p.demands[0].tonnes_by_year = {2027: 100.0}
+        return p
+
+    assert unmet(solve(chain()), "defense", 2027) == pytest.approx(100)
+    p = chain()
+    p.levers.stockpiles = [GovStockpile(id="dla", material="ndfeb_magnet", capacity_t=500,
+                                        holding_usd_per_t_yr=1_000, purchase_price_usd_per_t=30_000)]
+    r = solve(p)
+    assert unmet(r, "defense", 2027) == pytest.approx(0, abs=1e-6)
+    kinds = {(x.kind, x.year): x for x in r.levers}
+    assert kinds[("stockpile_buy", 2026)].tonnes == pytest.approx(100)
+    assert kinds[("stockpile_holding", 2026)].tonnes == pytest.approx(100)
+    assert kinds[("stockpile_release", 2027)].tonnes == pytest.approx(100)
+    assert r.cost_breakdown_musd["government"] == pytest.approx(3.1001)
+    assert r.objective == pytest.approx(r.total_cost_musd)  # holding and handling are in the total
+    row = [d for d in r.demand if d.year == 2027][0]
+    assert row.delivered == pytest.approx(100) and row.delivered_clean == pytest.approx(100)
+
+
+def test_committed_stockpile_purchase_is_honoured():
+    """DLA-style commitment: buy 60 t in 2026 although nothing needs it (it is released or held)."""
+    p = mini_chain(years=(2026, 2027), magnet_capacity=200)
+    p.levers.stockpiles = [GovStockpile(id="dla", material="ndfeb_magnet", capacity_t=500,
+                                        committed_t_by_year={2026: 60})]
+    r = solve(p)
+    assert sum(x.tonnes for x in r.levers if x.kind == "stockpile_buy" and x.year == 2026) == pytest.approx(60)
+
+
+def test_china_licenses_commercial_buyers_but_not_defense():
+    """In 2026 (before the compliance year) defense may still buy Chinese magnets; a licence cap of 0 t
+    for defense buyers leaves the 100 t unmet (the US plant has no capacity), while commercial
+    demand (licence cap 50 t) buys 50 t and leaves 30 t unmet."""
+    p = mini_chain(years=(2026, 2026), magnet_capacity=0)
+    p.demands.append(Demand(id="com", product="ndfeb_magnet", segment="commercial", tonnes_by_year={2026: 80.0}))
+    assert unmet(solve(p), "defense", 2026) == pytest.approx(0, abs=1e-6)
+    p.levers.import_licences = [
+        ImportLicence(id="cn_def", origin_country="CN", segment="defense", cap_tpy=0),
+        ImportLicence(id="cn_com", origin_country="CN", segment="commercial", cap_tpy=50),
+    ]
+    r = solve(p)
+    assert unmet(r, "defense", 2026) == pytest.approx(100)
+    assert unmet(r, "com", 2026) == pytest.approx(30)
+
+
+def test_projects_without_levers_have_no_lever_lines_and_industry_pays_all():
+    r = solve(mini_chain(magnet_capacity=200))
+    assert r.levers == []
+    assert r.cost_breakdown_musd["government"] == 0.0
+    assert r.cost_breakdown_musd["industry"] == pytest.approx(r.total_cost_musd)
+    assert not any(c.name == "levers" for c in r.checks)
+
+
+def test_bad_levers_get_located_messages():
+    p = mini_chain()
+    p.levers.offtakes = [Offtake(id="ot", facility_id="nowhere", material="ndfeb_magnet")]
+    p.levers.price_floors = [PriceFloor(id="pf", facility_id="mine", material="ndpr_oxide", floor_usd_per_t=1)]
+    p.levers.grants = [Grant(id="g", option_id="nope", share=0.5)]
+    msgs = {str(e) for e in errors(validate_project(p))}
+    assert "levers.offtakes[0].facility_id: unknown facility 'nowhere'" in msgs
+    assert "levers.price_floors[0].material: 'mine' does not produce ndpr_oxide" in msgs
+    assert "levers.grants[0].option_id: unknown option 'nope'" in msgs
+    assert "levers.price_floors[0].benchmark_usd_per_t_by_year: give at least one benchmark year" in msgs
+
+
+def test_cli_summary_and_result_json_carry_the_levers():
+    """The 50 % grant of the $7M build: a 'Who pays' line and a grant line of $3.5M paid by government;
+    the JSON has a levers key with the same row, and round-trips."""
+    import json
+
+    from planner.cli.solve import format_summary
+
+    p = mini_chain(magnet_option=option(fixed_capex_musd=2.0))
+    p.levers.grants = [Grant(id="g", option_id="mag_x", share=0.5)]
+    r = solve(p)
+    text = format_summary(r)
+    assert "Who pays (discounted): government $3.5M" in text
+    line = [x for x in text.splitlines() if x.startswith("grant")][0]
+    assert line.split() == ["grant", "g", "mag", "2026", "100.0", "3.5", "government"]
+    d = json.loads(r.to_json())
+    assert d["levers"] == [{"kind": "grant", "lever_id": "g", "facility": "mag", "year": 2026, "tonnes": 100.0,
+                            "cost_musd": 3.5, "payer": "government"}]
+    assert d["cost_breakdown_musd"]["government"] == 3.5
+    assert PlanResult.from_dict(d).levers == r.levers
+
+
+# ------------------------------------------------------------------------------- policy mode
+AF_10_20 = (1 - 1.1 ** -20) / 0.1  # 8.513564: present value of 1/yr for 20 years at a 10 % hurdle
+
+
+def policy_chain(margin_usd_per_t: float, budget_total: float | None):
+    """The magnet plant does not exist; a yes/no option adds 100 t/yr for $5M (decided 2026, online
+    2027). Defense wants 100 t/yr; China is covered from 2027, so without the plant 300 t are unmet
+    in 2027-29. Viability at a 10 % hurdle over 20 years, full utilisation: industry's margin is
+    worth m x 100 t x 8.513564 x 1e-6 $M; gap = 5 - that."""
+    p = mini_chain(magnet_option=option(fixed_capex_musd=5.0, capex_musd_per_tpy=0.0, min_add_tpy=100,
+                                        max_add_tpy=100))
+    p.settings.asset_life_years = 20
+    pol = p.levers.policy
+    pol.enabled, pol.hurdle_rate, pol.utilisation = True, 0.10, 1.0
+    pol.option_margins_usd_per_t = {"mag_x": margin_usd_per_t}
+    p.levers.government_budget_total_musd = budget_total
+    return p
+
+
+def test_policy_mode_builds_a_non_viable_project_only_when_the_government_funds_the_gap():
+    """Margin $2,000/t: worth 2,000 x 100 x 8.513564 x 1e-6 = $1.70271M against $5M capex: gap $3.29729M.
+    A $3M government budget cannot fund it: not built, 300 t of defense demand unmet. A $4M budget:
+    built in 2026 with a policy grant of exactly $3.29729M (the government's whole cost, discount 0)."""
+    gap = 5.0 - 2000 * 100 * AF_10_20 * 1e-6
+    assert gap == pytest.approx(3.29729, abs=1e-5)
+    r = solve(policy_chain(2000, 3.0))
+    assert r.investments == []
+    assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(300)
+    r = solve(policy_chain(2000, 4.0))
+    assert [(i.option, i.decided_year) for i in r.investments] == [("mag_x", 2026)]
+    assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(0, abs=1e-6)
+    (row,) = [x for x in r.levers if x.kind == "policy_grant"]
+    assert row.cost_musd == pytest.approx(gap, abs=1e-6) and row.payer == "government"
+    assert r.cost_breakdown_musd["government"] == pytest.approx(gap, abs=1e-6)
+
+
+def test_policy_mode_leaves_a_viable_project_to_industry():
+    """Margin $10,000/t: worth $8.51M > $5M capex: viable, so industry builds it with no government
+    money even with a zero government budget."""
+    r = solve(policy_chain(10_000, 0.0))
+    assert [(i.option, i.decided_year) for i in r.investments] == [("mag_x", 2026)]
+    assert r.cost_breakdown_musd["government"] == pytest.approx(0.0, abs=1e-9)
+    assert not [x for x in r.levers if x.kind == "policy_grant"]
+
+
+def test_policy_mode_funds_the_gap_that_removes_the_most_defense_shortfall():
+    """A second plant's option adds 50 t/yr for $2M with no margin (gap $2M). With $3.5M the government
+    can fund one gap: mag_x ($3.297M) removes 300 t of shortfall (91 t per $M), mag2_x ($2M) only
+    150 t (75 t per $M). Defense shortfall comes first, so it funds mag_x."""
+    from models.project import Facility, Route
+
+    p = policy_chain(2000, 3.5)
+    p.facilities.append(Facility(id="mag2", name="Magnets 2", stage="magnet_ndfeb", country="US",
+                                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                                 variable_opex_usd_per_t=25000,
+                                 options=[option(id="mag2_x", fixed_capex_musd=2.0, capex_musd_per_tpy=0.0,
+                                                 min_add_tpy=50, max_add_tpy=50)]))
+    p.routes.append(Route(id="r_metal2", from_id="metal", to_id="mag2", material="ndpr_metal", transport_usd_per_t=0))
+    p.levers.policy.option_margins_usd_per_t["mag2_x"] = 0.0
+    r = solve(p)
+    assert [i.option for i in r.investments] == ["mag_x"]
+    assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(0, abs=1e-6)

@@ -1,0 +1,160 @@
+"""The "Contracts and levers" tab: one table per kind of lever over ``project.levers``.
+
+Each table is a :class:`ui.table_models.ListTableModel` whose owner is ``project.levers``, so every
+edit, addition and deletion is an undo command like any other table's. By-year fields are typed
+as ``year: value`` lists (e.g. ``2026: 70000, 2028: 90000``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from models.project import GovStockpile, Grant, ImportLicence, Loan, Offtake, PriceFloor, Project
+from models.vocab import DEMAND_PRODUCTS, Material, Segment
+
+from .document import Document, unique_id
+from .fields import FieldSpec
+from .table_models import ListTableModel
+from .table_views import ListEditor
+
+PRODUCTS = sorted(DEMAND_PRODUCTS, key=list(Material).index)
+PAYERS = ["government", "industry"]
+
+
+def _years(attr: str, header: str, unit: str) -> FieldSpec:
+    return FieldSpec(attr, header, "mapping", width=170, tooltip=f"year: {unit}, e.g. 2026: 70000, 2028: 90000")
+
+
+def offtake_columns(project: Project) -> list[FieldSpec]:
+    return [
+        FieldSpec("id", "Id", width=140), FieldSpec("name", "Name", width=200),
+        FieldSpec("facility_id", "Facility", "ref", width=140),
+        FieldSpec("material", "Material", "enum", PRODUCTS, width=110),
+        FieldSpec("segment", "Buyer\nsegment", "opt_enum", list(Segment), placeholder="any",
+                  tooltip="deliveries to demand of this segment count; empty: any buyer, incl. route shipments"),
+        FieldSpec("buyer", "Payer", "enum", PAYERS, tooltip="who pays price x tonnes taken"),
+        FieldSpec("min_tpy", "Min\n(t/yr)", "float", tooltip="take-or-pay minimum the plan must take"),
+        _years("min_tpy_by_year", "Min by year\n(t)", "t (overrides Min)"),
+        FieldSpec("max_tpy", "Max\n(t/yr)", "opt_float", placeholder="unlimited"),
+        FieldSpec("price_usd_per_t", "Price\n($/t)", "float"),
+        FieldSpec("first_year", "First\nyear", "opt_int", placeholder="any"),
+        FieldSpec("last_year", "Last\nyear", "opt_int", placeholder="any"),
+    ]
+
+
+def price_floor_columns(project: Project) -> list[FieldSpec]:
+    return [
+        FieldSpec("id", "Id", width=150), FieldSpec("name", "Name", width=220),
+        FieldSpec("facility_id", "Facility", "ref", width=140),
+        FieldSpec("material", "Material", "enum", PRODUCTS, width=110),
+        FieldSpec("floor_usd_per_t", "Floor\n($/t)", "float"),
+        _years("benchmark_usd_per_t_by_year", "Benchmark by year\n($/t)", "$/t"),
+        FieldSpec("first_year", "First\nyear", "opt_int", placeholder="any"),
+        FieldSpec("last_year", "Last\nyear", "opt_int", placeholder="any"),
+    ]
+
+
+def grant_columns(project: Project) -> list[FieldSpec]:
+    return [
+        FieldSpec("id", "Id", width=150), FieldSpec("name", "Name", width=260),
+        FieldSpec("option_id", "Option", width=180, tooltip="expansion option id"),
+        FieldSpec("share", "Share of\ncapex (0-1)", "float"),
+        FieldSpec("amount_musd", "Amount\n($M)", "float", tooltip="paid when a yes/no option is built"),
+    ]
+
+
+def loan_columns(project: Project) -> list[FieldSpec]:
+    return [
+        FieldSpec("id", "Id", width=150), FieldSpec("name", "Name", width=260),
+        FieldSpec("option_id", "Option", width=160, placeholder="-", tooltip="the option it finances, or empty"),
+        FieldSpec("facility_id", "Facility", width=140, placeholder="-", tooltip="an existing facility, or empty"),
+        FieldSpec("amount_musd", "Amount\n($M)", "float"),
+        FieldSpec("rate", "Rate\n(0-1)", "float"),
+        FieldSpec("term_years", "Term\n(yr)", "int"),
+        FieldSpec("year", "Draw\nyear", "opt_int", placeholder="decision year"),
+    ]
+
+
+def licence_columns(project: Project) -> list[FieldSpec]:
+    return [
+        FieldSpec("id", "Id", width=150), FieldSpec("name", "Name", width=260),
+        FieldSpec("origin_country", "Exporter", "country", width=150),
+        FieldSpec("segment", "Buyer\nsegment", "enum", list(Segment)),
+        FieldSpec("cap_tpy", "Cap\n(t/yr)", "float"),
+        FieldSpec("first_year", "First\nyear", "opt_int", placeholder="any"),
+        FieldSpec("last_year", "Last\nyear", "opt_int", placeholder="any"),
+    ]
+
+
+def stockpile_columns(project: Project) -> list[FieldSpec]:
+    return [
+        FieldSpec("id", "Id", width=130), FieldSpec("name", "Name", width=220),
+        FieldSpec("material", "Material", "enum", PRODUCTS, width=110),
+        FieldSpec("capacity_t", "Capacity\n(t)", "float"),
+        FieldSpec("initial_t", "Initial\n(t)", "float"),
+        FieldSpec("holding_usd_per_t_yr", "Holding\n($/t/yr)", "float"),
+        FieldSpec("purchase_price_usd_per_t", "Purchase\n($/t)", "float"),
+        _years("committed_t_by_year", "Committed buys\n(t by year)", "t"),
+        FieldSpec("max_buy_tpy", "Max buy\n(t/yr)", "opt_float", placeholder="unlimited"),
+    ]
+
+
+class LeversTab(QWidget):
+    """One table per lever kind, in inner tabs; edits are undoable through the document."""
+
+    message = Signal(str)
+
+    def __init__(self, doc: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self.tabs = QTabWidget()
+        self.editors: dict[str, ListEditor] = {}
+        first_facility = lambda: doc.project.facilities[0].id if doc.project.facilities else "facility"  # noqa: E731
+        specs: list[tuple[str, str, Callable, Callable[[str], Any], str]] = [
+            ("offtakes", "Offtakes", offtake_columns,
+             lambda i: Offtake(id=i, name="New offtake", facility_id=first_facility(), material=Material.NDFEB_MAGNET),
+             "take-or-pay: the plan must take at least Min t/yr from the facility"),
+            ("price_floors", "Price floors", price_floor_columns,
+             lambda i: PriceFloor(id=i, name="New price floor", facility_id=first_facility(),
+                                  material=Material.NDPR_OXIDE, floor_usd_per_t=0.0),
+             "government pays (floor - benchmark) x tonnes sold"),
+            ("grants", "Grants", grant_columns, lambda i: Grant(id=i, name="New grant", option_id="option"),
+             "government pays share x capex (+ amount) of a built option"),
+            ("loans", "Loans", loan_columns,
+             lambda i: Loan(id=i, name="New loan", facility_id=first_facility(), amount_musd=0.0,
+                            year=doc.project.settings.start_year),
+             "part of capex becomes an annuity; the government's cost is the subsidy"),
+            ("import_licences", "Import licences", licence_columns,
+             lambda i: ImportLicence(id=i, name="New licence cap", segment=Segment.DEFENSE, cap_tpy=0.0),
+             "an exporter's licence cap per buyer segment and year"),
+            ("stockpiles", "Government stockpiles", stockpile_columns,
+             lambda i: GovStockpile(id=i, name="New stockpile", material=Material.SMCO_MAGNET, capacity_t=0.0),
+             "buy clean tonnes, hold them, release them to defense demand"),
+        ]
+        for attr, title, columns, make, hint in specs:
+            model = ListTableModel(doc, attr, columns, owner_for=lambda d: d.project.levers)
+            editor = ListEditor(doc, model, title, self._maker(attr, make), hint=hint)
+            editor.message.connect(self.message)
+            self.editors[attr] = editor
+            self.tabs.addTab(editor, title)
+        note = QLabel("Contracts and policy levers. Transfers (offtake payments, price-floor top-ups, grants, loan "
+                      "subsidies) do not change the least-cost plan; volume commitments, licence caps and budgets do. "
+                      "Results list each lever with its payer.")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(note)
+        layout.addWidget(self.tabs)
+
+    def _maker(self, attr: str, make: Callable[[str], Any]) -> Callable[[], Any]:
+        def new() -> Any:
+            taken = {x.id for x in getattr(self.doc.project.levers, attr)}
+            return make(unique_id(attr.rstrip("s"), taken))
+
+        return new
+
+
+__all__ = ["LeversTab"]

@@ -130,7 +130,7 @@ def test_class8_outputs_are_written_when_stdout_is_a_closed_pipe(tmp_path):
 def test_class9_time_limited_point_that_fails_verification_is_time_limit(monkeypatch):
     project = load_project(TEACHING)
 
-    def stopped_early(lp, solver, time_limit_s, mip_gap, state):
+    def stopped_early(lp, solver, time_limit_s, mip_gap, state, **_):
         return RawSolution(RawStatus.FEASIBLE, x=np.full(lp.n_vars, 1e6), seconds=time_limit_s, message="time limit")
 
     import planner.pipeline.lexicographic as lexicographic

@@ -38,6 +38,9 @@ class SolveOptions:
     mip_gap: float | None = None  # None -> project.settings.mip_gap
     relax_integers: bool = False
     compute_duals: bool = True
+    #: multiplies the unmet penalty of defense demands (1 = the project's objective; the Monte Carlo
+    #: and robust plans use DEFENSE_FIRST_WEIGHT so operations serve defense before commercial demand)
+    defense_weight: float = 1.0
 
 
 def resolve_solver(name: str) -> str:
@@ -79,6 +82,22 @@ def _fix_integers(lp: LinearProgram, x: np.ndarray) -> LinearProgram:
     return fixed
 
 
+#: Defense-first weighting of the unmet penalty used by risk evaluation and robust plans: a tonne of
+#: defense demand left unmet costs this many times the project's unmet penalty, so whenever supply is
+#: short the solver serves defense before commercial demand (a weighted stand-in for a lexicographic
+#: "defense shortfall first" objective; reported costs never include the penalty).
+DEFENSE_FIRST_WEIGHT = 10.0
+
+
+def apply_defense_weight(lp: LinearProgram, net, weight: float) -> list[int]:
+    """Multiply the cost of unmet[d,y] of every defense demand d by ``weight``; returns those columns."""
+    defense = {d.id for d in net.demands if d.segment == "defense"}
+    cols = [j for j, key in enumerate(lp.var_keys) if key[0] == "unmet" and key[1] in defense]
+    for j in cols:
+        lp.var_cost[j] *= weight
+    return cols
+
+
 def solve_project(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
     """Build, solve, verify and extract the plan for ``project`` under ``options.scenario``."""
     options = options or SolveOptions()
@@ -106,6 +125,8 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     t0 = time.perf_counter()
     net = build_network(scenario_project)
     lp, idx = create_model(net, BuildOptions(relax_integers=options.relax_integers))
+    if options.defense_weight != 1.0:
+        apply_defense_weight(lp, net, options.defense_weight)
     build_seconds = time.perf_counter() - t0
     base = dict(solver=solver, scenario=scenario_name, n_variables=lp.n_vars, n_constraints=lp.n_rows)
     if state.cancel_requested:
@@ -169,4 +190,4 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     return result
 
 
-__all__ = ["SolveOptions", "resolve_solver", "solve_project"]
+__all__ = ["DEFENSE_FIRST_WEIGHT", "SolveOptions", "apply_defense_weight", "resolve_solver", "solve_project"]

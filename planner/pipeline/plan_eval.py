@@ -277,7 +277,11 @@ class SampleModel:
                 self.base_lo[self.budget_rows] = -INF
                 self.base_hi[self.budget_rows] = INF
         self.start = start
-        self.highs = WarmHighs(lp, algorithm="simplex", threads=threads)
+        # MIP samples (recourse, foresight) can run long: those solves stay interruptible
+        self.highs = WarmHighs(lp, algorithm="simplex", threads=threads, interruptible=lp.is_mip)
+        # numpy copies of the matrix for the per-sample verification views (no list -> array per sample)
+        self._coo = (np.asarray(lp.coo_row, dtype=np.int64), np.asarray(lp.coo_col, dtype=np.int64),
+                     np.asarray(lp.coo_val, dtype=np.float64))
         # Solve the undelayed model once: every sample starts from this basis (LP) or point (MIP),
         # never from the previous sample's, so a sample's answer -- including degenerate duals --
         # does not depend on which samples this worker solved before (same report for any workers).
@@ -329,14 +333,15 @@ class SampleModel:
 
     def _views(self, lb, ub, cost, hi, constant, existing, coeffs, overruns):
         """LinearProgram / ModelIndex / Network views of this sample (for verification and extraction)."""
-        lp = copy.copy(self.lp)
-        lp.var_lb, lp.var_ub, lp.var_cost = lb.tolist(), ub.tolist(), cost.tolist()
-        lp.row_hi = hi.tolist()
-        lp.row_lo = self.base_lo.tolist()
+        lp = copy.copy(self.lp)  # numpy arrays where LinearProgram keeps lists: same values, no conversion
+        lp.var_lb, lp.var_ub, lp.var_cost = lb, ub, cost
+        lp.row_hi, lp.row_lo = hi, self.base_lo
         lp.constant = constant
+        lp.coo_row, lp.coo_col, lp.coo_val = self._coo
         if coeffs:
-            vals = list(self.lp.coo_val)
-            pos = {(i, j): k for k, (i, j) in enumerate(zip(self.lp.coo_row, self.lp.coo_col)) if i in set(self.budget_rows.tolist())}
+            vals = self._coo[2].copy()
+            budget = set(self.budget_rows.tolist())
+            pos = {(i, j): k for k, (i, j) in enumerate(zip(self.lp.coo_row, self.lp.coo_col)) if i in budget}
             for i, j, v in coeffs:
                 vals[pos[(i, j)]] = v
             lp.coo_val = vals

@@ -12,6 +12,7 @@ import sys
 from typing import Callable
 
 from planner.cli import risk as cli_risk
+from planner.cli import robust as cli_robust
 from planner.cli import scenarios as cli_scenarios
 from planner.cli import solve as cli_solve
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Parser, load_or_exit
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.set_defaults(func=cmd_validate)
 
-    for module in (cli_solve, cli_scenarios, cli_risk):
+    for module in (cli_solve, cli_scenarios, cli_risk, cli_robust):
         module.register(sub)
     return parser
 
@@ -59,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, gui: Callable[[str | None], int] | None = None) -> int:
     """Run the command line. ``gui`` starts the desktop app (given by ui.cli; absent here)."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    known = {"gui", "validate", "solve", "scenarios", "risk", "-h", "--help"}
+    known = {"gui", "validate", "solve", "scenarios", "risk", "robust", "-h", "--help"}
     if not argv or (argv[0] not in known and not argv[0].startswith("-")):
         argv = ["gui", *argv]  # `mine2magnet [PROJECT]` opens the app
     parser = build_parser()

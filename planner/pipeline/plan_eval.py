@@ -213,7 +213,9 @@ class SampleModel:
     """
 
     def __init__(self, project: Project, spec: EvalSpec, *, time_limit_s: float = 60.0, mip_gap: float = 1e-4,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, warm: bool = True) -> None:
+        """``warm=False``: the model and its per-sample data only, no solver (the robust plan stacks
+        sample copies of this model into one program)."""
         from planner.solvers.warm import WarmHighs
 
         t0 = time.perf_counter()
@@ -277,11 +279,14 @@ class SampleModel:
                 self.base_lo[self.budget_rows] = -INF
                 self.base_hi[self.budget_rows] = INF
         self.start = start
-        # MIP samples (recourse, foresight) can run long: those solves stay interruptible
-        self.highs = WarmHighs(lp, algorithm="simplex", threads=threads, interruptible=lp.is_mip)
         # numpy copies of the matrix for the per-sample verification views (no list -> array per sample)
         self._coo = (np.asarray(lp.coo_row, dtype=np.int64), np.asarray(lp.coo_col, dtype=np.int64),
                      np.asarray(lp.coo_val, dtype=np.float64))
+        if not warm:
+            self.build_seconds = time.perf_counter() - t0
+            return
+        # MIP samples (recourse, foresight) can run long: those solves stay interruptible
+        self.highs = WarmHighs(lp, algorithm="simplex", threads=threads, interruptible=lp.is_mip)
         # Solve the undelayed model once: every sample starts from this basis (LP) or point (MIP),
         # never from the previous sample's, so a sample's answer -- including degenerate duals --
         # does not depend on which samples this worker solved before (same report for any workers).
@@ -331,7 +336,7 @@ class SampleModel:
         coeffs = [(i, j, v * float(overruns.get(fid, 1.0))) for i, j, v, fid in self.budget_coeffs]
         return lb, ub, cost, hi, constant, existing, coeffs
 
-    def _views(self, lb, ub, cost, hi, constant, existing, coeffs, overruns):
+    def views(self, lb, ub, cost, hi, constant, existing, coeffs, overruns):
         """LinearProgram / ModelIndex / Network views of this sample (for verification and extraction)."""
         lp = copy.copy(self.lp)  # numpy arrays where LinearProgram keeps lists: same values, no conversion
         lp.var_lb, lp.var_ub, lp.var_cost = lb, ub, cost
@@ -384,7 +389,7 @@ class SampleModel:
         elif self.start_x is not None:
             h.set_start(self.start_x)
         raw = h.solve(self.time_limit_s, state, self.mip_gap)
-        lp, idx, net = self._views(lb, ub, cost, hi, constant, existing, coeffs, overruns)
+        lp, idx, net = self.views(lb, ub, cost, hi, constant, existing, coeffs, overruns)
         unmet = raw.x is not None and any(
             raw.x[j] > 1e-6 for j, key in self._unmet_cols())
         duals = raw.row_duals if (unmet and not h.is_mip) else None  # bottlenecks are read only when demand is unmet

@@ -84,6 +84,11 @@ def build_robust_workbook(rep: RobustReport) -> Workbook:
     for label, plan in (("deterministic", rep.deterministic_plan), ("robust", rep.robust_plan)):
         for o, y, t in plan:
             ps.append([label, _text(o), y, t])
+    for sheet in wb.worksheets:  # text is literal: never a formula ("=...") or an error code
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
     return wb
 
 

@@ -103,6 +103,9 @@ class ExpansionOption(_Model):
     ramp_up_shares: list[Share] = Field(default_factory=list, max_length=20)
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
+    #: decisions already committed: at least this many t/yr decided in that year (e.g. a robust plan
+    #: applied as a scenario via InvestOverride); empty = free (the version-2 meaning)
+    committed_tpy_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _min_le_max(self) -> "ExpansionOption":
@@ -323,8 +326,18 @@ class SettingsOverride(_Model):
     discount_rate: Annotated[float, Field(ge=0, le=1)] | None = None
 
 
+class InvestOverride(_Model):
+    """Commit an investment: option ``option_id`` adds at least ``added_tpy`` t/yr decided in ``year``
+    (how the Risk tab applies a robust plan as a scenario)."""
+
+    kind: Literal["invest"] = "invest"
+    option_id: Id
+    year: Year
+    added_tpy: NonNeg
+
+
 Override = Annotated[
-    Union[DelayOverride, MarketCapOverride, DemandOverride, CapexOverride, SettingsOverride],
+    Union[DelayOverride, MarketCapOverride, DemandOverride, CapexOverride, SettingsOverride, InvestOverride],
     Field(discriminator="kind"),
 ]
 

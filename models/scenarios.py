@@ -86,7 +86,17 @@ def _apply_settings(p: Project, o: SettingsOverride) -> None:
             setattr(p.settings, field, value)
 
 
+def _apply_invest(p: Project, o) -> None:
+    """The option's committed_tpy_by_year[year] := max(existing, added_tpy) (the model's lower bound)."""
+    for f in p.facilities:
+        for opt in f.options:
+            if opt.id == o.option_id:
+                opt.committed_tpy_by_year = {**opt.committed_tpy_by_year,
+                                             o.year: max(o.added_tpy, opt.committed_tpy_by_year.get(o.year, 0.0))}
+
+
 _APPLY = {
+    "invest": _apply_invest,
     "delay": _apply_delay,
     "market_cap": _apply_market_cap,
     "demand": _apply_demand,

@@ -98,14 +98,15 @@ def _first_decision_year(net: Network, o, delay: int) -> int:
 
 
 def decision_bounds(spec: EvalSpec, committed: dict, oid: str, y: int, delay: int, max_add: float,
-                    commit_year: int) -> tuple[float, float, float, float]:
-    """(add lb, add ub, build lb, build ub) for decision variable year y of option oid under a delay.
+                    commit_year: int) -> tuple[float, float, float, float] | None:
+    """(add lb, add ub, build lb, build ub) for decision variable year y of option oid under a delay;
+    None when the decision is free (the model's bounds apply).
 
     Fixed years hold the committed tonnes of nominal year y - delay (build = 1 when > 0).
     """
     free = spec.mode == "foresight" or (spec.later == "reoptimise" and y > commit_year + delay)
     if free:
-        return 0.0, max_add, 0.0, 1.0
+        return None  # the model's own bounds (0 or a scenario's committed t/yr .. max_add)
     t = committed.get((oid, y - delay), 0.0)
     t = min(t, max_add)
     b = 1.0 if t > 0 else 0.0
@@ -167,7 +168,10 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
     for f, o in net.options:
         d = delay_of.get(f.id, 0)
         for y in net.decision_years(o):
-            alb, aub, blb, bub = decision_bounds(spec, committed, o.id, y, d, o.max_add_tpy, commit_year)
+            b = decision_bounds(spec, committed, o.id, y, d, o.max_add_tpy, commit_year)
+            if b is None:
+                continue
+            alb, aub, blb, bub = b
             j = lp.var(("add", o.id, y))
             lp.var_lb[j], lp.var_ub[j] = alb, aub
             if lp.has_var(("build", o.id, y)):
@@ -310,7 +314,10 @@ class SampleModel:
                 if jb >= 0:
                     lb[jb] = ub[jb] = 0.0
             else:
-                alb, aub, blb, bub = decision_bounds(spec, self.committed, o.id, y, d, o.max_add_tpy, self.commit_year)
+                b = decision_bounds(spec, self.committed, o.id, y, d, o.max_add_tpy, self.commit_year)
+                if b is None:
+                    continue  # free: base bounds (already in lb / ub)
+                alb, aub, blb, bub = b
                 lb[ja], ub[ja] = alb, aub
                 if jb >= 0:
                     lb[jb], ub[jb] = blb, bub

@@ -14,7 +14,7 @@ import os
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from planner.analysis.robust import RobustReport
+from typing import Any
 from planner.reports.cells import safe_text
 from planner.reports.xlsx import ReportWriteError, _save
 
@@ -34,7 +34,8 @@ def _rows(ws, rows, bold_first=False):
                 c.font = Font(bold=True)
 
 
-def build_robust_workbook(rep: RobustReport) -> Workbook:
+def build_robust_workbook(rep: Any) -> Workbook:
+    """``rep``: a planner.analysis.robust.RobustReport (not imported: the workbook never reaches a solver)."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Robust vs deterministic"
@@ -92,6 +93,6 @@ def build_robust_workbook(rep: RobustReport) -> Workbook:
     return wb
 
 
-def write_robust_workbook(rep: RobustReport, path: str | os.PathLike[str]) -> None:
+def write_robust_workbook(rep: Any, path: str | os.PathLike[str]) -> None:
     """Write the workbook atomically; ReportWriteError says why it could not be written."""
     _save(build_robust_workbook(rep), path)

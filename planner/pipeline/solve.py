@@ -183,6 +183,13 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
                    "(raise the time limit for a better one).")
     result = PlanResult(status, message, objective=round(lp.objective_value(raw.x), 6), checks=checks, **base)
     fill_plan(result, lp, idx, net, raw.x, duals)
+    from planner.solvers.backends import IPM_NO_CROSSOVER_COLUMNS
+
+    if (solver in ("highs", "highs-ipm") and not lp.is_mip and lp.n_vars > IPM_NO_CROSSOVER_COLUMNS
+            and duals is not None):
+        result.message += (" Marginal costs and bottleneck values come from the interior point without crossover:"
+                           " where several capacities bind at once (a degenerate optimum) the value is spread over"
+                           " them, so read the bottleneck table as indicative.")
     unmet = result.unmet_total()
     if unmet > 1e-6:
         result.message += f" Demand is not fully met: {unmet:,.1f} t unmet in total."

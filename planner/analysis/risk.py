@@ -106,7 +106,7 @@ def run_risk(
         options = replace(options, scenario=None)
     state = state or SolveState()
     t0 = time.perf_counter()
-    spec, base_cost = None, None
+    spec, base_cost, plan_seconds = None, None, 0.0
     if mode not in ("plan", "foresight"):
         raise RiskRunError(f"unknown risk mode {mode!r} (use plan or foresight)")
     if mode == "plan":
@@ -135,6 +135,7 @@ def run_risk(
                 raise RiskRunError(f"no plan to evaluate: {base.message}")
             plan = plan_decisions(base)
             base_cost = base.total_cost_musd
+            plan_seconds = time.perf_counter() - t0
         known = {o.id for f in project.facilities for o in f.options}
         for i, row in enumerate(plan):
             if len(row) != 3 or row[0] not in known:
@@ -166,6 +167,7 @@ def run_risk(
         report.later = spec.later
         report.plan = [list(r) for r in spec.decisions]
         report.plan_cost_musd = base_cost
+        report.plan_seconds = plan_seconds
     if not cancelled:
         state.progress(1.0, f"{n}/{n} samples, {report.n_failed} failed")
     return report

@@ -102,6 +102,7 @@ class RiskReport:
     later: str | None = None  # plan mode: later decisions "plan" (follow the plan) or "reoptimise"
     plan: list[list[Any]] = field(default_factory=list)  # [option, decided year, added t/yr]
     plan_cost_musd: float | None = None  # deterministic cost of the evaluated plan (when solved here)
+    plan_seconds: float = 0.0  # part of ``seconds`` spent solving that plan before sampling
     #: value of information (when a perfect-foresight run on the same samples was made):
     #: {"p_met_all": {year: P(foresight) - P(plan)}, "mean_cost_musd": plan - foresight}
     value_of_information: dict[str, Any] = field(default_factory=dict)

@@ -93,8 +93,10 @@ def cmd_risk(args: argparse.Namespace) -> int:
         state.request_cancel()
         raise
     print("\n".join(summary_lines(report)))
-    print(f"\n{report.n_completed} samples in {report.seconds:.1f} s "
-          f"({report.n_completed / max(report.seconds, 1e-9):.2f} samples/s, "
+    sampling = report.seconds - report.plan_seconds
+    plan_note = f" after {report.plan_seconds:.1f} s solving the plan" if report.plan_seconds else ""
+    print(f"\n{report.n_completed} samples in {sampling:.1f} s{plan_note} "
+          f"({report.n_completed / max(sampling, 1e-9):.2f} samples/s, "
           + (f"scheduler {args.scheduler})" if args.scheduler else f"{report.workers} worker(s))"))
     code = EXIT_OK if (report.n_failed == 0 and not report.cancelled and report.n_ok > 0) else EXIT_FAILED
     if args.json:

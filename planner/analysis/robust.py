@@ -235,6 +235,14 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     return rep
 
 
+def mean_unmet_t(report: RiskReport | None) -> float | None:
+    """Mean over samples with a plan of the tonnes of demand left unmet (every segment and year)."""
+    if report is None:
+        return None
+    ok = [s.unmet_total_t for s in report.samples if s.ok]
+    return sum(ok) / len(ok) if ok else None
+
+
 def _fmt_plan(plan: list[list[Any]]) -> str:
     return ", ".join(f"{o} {y} {t:,.0f} t/yr" for o, y, t in plan) or "(nothing)"
 
@@ -278,6 +286,9 @@ def robust_lines(rep: RobustReport) -> list[str]:
         lines.append(f"  {'cost $M P90':<34}{d.cost_musd['p90']:>14,.1f}{r.cost_musd['p90']:>10,.1f}")
         lines.append(f"  {'cost $M mean':<34}{d.cost_musd['mean']:>14,.1f}{r.cost_musd['mean']:>10,.1f}"
                      f"   (robust {r.cost_musd['mean'] - d.cost_musd['mean']:+,.1f})")
+    ud, ur = mean_unmet_t(d), mean_unmet_t(r)
+    if ud is not None and ur is not None:
+        lines.append(f"  {'unmet demand, all segments (t, mean)':<34}{ud:>14,.1f}{ur:>10,.1f}")
     lines.append(f"  failed samples: deterministic {d.n_failed}, robust {r.n_failed}")
     lines.append("")
     if rep.hedge:

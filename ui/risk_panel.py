@@ -8,6 +8,14 @@ The run itself is ``planner.analysis.risk.run_risk`` on a QThread (:class:`Backg
 ``state.request_cancel()``: run_risk stops submitting samples, terminates its worker processes and
 returns the samples finished so far (shown, marked "cancelled").
 
+Mode: "Evaluate the optimal plan" (default: the scenario's optimal plan is committed and each sample
+re-solves operations under its delays) or "Perfect foresight" (each sample re-plans with hindsight);
+the status line names the mode of the figures shown. "Plan for this risk" runs
+``planner.analysis.robust.run_robust`` (the robust plan over "Futures" sampled futures, both plans
+evaluated on "Samples" fresh ones) on the same background machinery; the "Robust plan" tab shows both
+plans side by side and the hedge, and "Apply robust investments as a scenario" adds one undoable
+scenario of ``invest`` overrides.
+
 Shown after a run: headline cards (P(met) in the compliance year, cost P10/P50/P90, failed
 samples), a histogram of total cost, P(defense demand met) by year per product, and tables of
 the projects that drive compliance, investment frequencies, bottlenecks and failed samples.

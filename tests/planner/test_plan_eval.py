@@ -120,3 +120,26 @@ def test_reuse_and_rebuild_agree_when_later_decisions_are_reoptimised():
     for i in range(4):
         d = draw_sample(p, 5, i)
         _same(model.solve(d.delays, d.overruns), rebuild_and_solve(p, spec, d))
+
+
+def test_cli_risk_evaluates_a_plan_file_and_labels_the_mode(tmp_path, capsys):
+    """solve --json writes the plan; risk --plan evaluates it (here: the hedge committed -> 2027 always met)."""
+    from models.io import save_project
+    from planner.cli.main import main as cli_main
+
+    project = tmp_path / "two.m2m.json"
+    save_project(two_futures_project(), project)
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"investments": [{"facility": "mag2", "option": "hedge", "decided_year": 2026, '
+                    '"online_year": 2027, "added_tpy": 100.0, "capex_musd": 50.0}]}')
+    assert cli_main(["risk", str(project), "-n", "6", "--workers", "1", "--plan", str(plan)]) == 0
+    out = capsys.readouterr().out
+    assert "evaluating the committed plan (decisions up to 2026 fixed" in out
+    assert "Plan evaluated: hedge 2026 100 t/yr" in out
+    assert "ndfeb_magnet            100.0%" in out
+    assert cli_main(["risk", str(project), "-n", "2", "--workers", "1", "--foresight"]) == 0
+    assert "perfect foresight" in capsys.readouterr().out
+    (tmp_path / "bad.json").write_text('{"status": "optimal"}')
+    assert cli_main(["risk", str(project), "-n", "2", "--plan", str(tmp_path / "bad.json")]) == 2
+    assert "not a result JSON" in capsys.readouterr().err
+    assert cli_main(["risk", str(project), "-n", "2", "--plan", str(tmp_path / "missing.json")]) == 2

@@ -34,7 +34,7 @@ def project():
 def _comparable(report) -> dict:
     """The report without timings and executor details (which legitimately differ)."""
     d = report.to_dict()
-    for key in ("seconds", "workers", "scheduler"):
+    for key in ("seconds", "plan_seconds", "workers", "scheduler"):
         d.pop(key)
     for s in d["samples"]:
         s.pop("seconds")

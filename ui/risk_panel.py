@@ -619,6 +619,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
             _fill(self.hedge_table, [])
             self.apply_robust_button.setEnabled(False)
             return
+        if rep.robust_eval is not None:
+            self.show_report(rep.robust_eval)  # cards and charts: the robust plan on the fresh futures
         y = rep.target_year
         pts = rep.points_bought()
         self.status_label.setText(f"Robust plan over {rep.k} futures found in {rep.seconds:.0f} s; both plans evaluated "

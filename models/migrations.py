@@ -163,6 +163,8 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     """Version 3 only adds optional fields whose defaults keep the version-2 meaning.
 
     - ``chain_layout``: positions of facilities dragged in the desktop chain view (empty = automatic).
+    Risk (issue 11): ExpansionOption.committed_tpy_by_year (empty = free) and the scenario
+    override kind "invest" (commit an option's t/yr in a year).
     """
     data["schema_version"] = 3
     return data

@@ -105,6 +105,9 @@ class ExpansionOption(_Model):
     qualification_years: Annotated[int, Field(ge=0, le=20)] | None = None
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
+    #: decisions already committed: at least this many t/yr decided in that year (e.g. a robust plan
+    #: applied as a scenario via InvestOverride); empty = free (the version-2 meaning)
+    committed_tpy_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _min_le_max(self) -> "ExpansionOption":
@@ -401,8 +404,20 @@ class PolicyOverride(_Model):
     government_budget_total_musd: NonNeg | None = None
 
 
+
+class InvestOverride(_Model):
+    """Commit an investment: option ``option_id`` adds at least ``added_tpy`` t/yr decided in ``year``
+    (how the Risk tab applies a robust plan as a scenario)."""
+
+    kind: Literal["invest"] = "invest"
+    option_id: Id
+    year: Year
+    added_tpy: NonNeg
+
+
 Override = Annotated[
-    Union[DelayOverride, MarketCapOverride, DemandOverride, CapexOverride, SettingsOverride, PolicyOverride],
+    Union[DelayOverride, MarketCapOverride, DemandOverride, CapexOverride, SettingsOverride, PolicyOverride,
+          InvestOverride],
     Field(discriminator="kind"),
 ]
 

@@ -96,8 +96,20 @@ def _apply_policy(p: Project, o: PolicyOverride) -> None:
             setattr(p.levers, field, value)
 
 
+
+def _apply_invest(p: Project, o) -> None:
+    """The option's committed_tpy_by_year[year] := max(existing, added_tpy) (the model's lower bound)."""
+    for f in p.facilities:
+        for opt in f.options:
+            if opt.id == o.option_id:
+                opt.committed_tpy_by_year = {**opt.committed_tpy_by_year,
+                                             o.year: max(o.added_tpy, opt.committed_tpy_by_year.get(o.year, 0.0))}
+
+
+
 _APPLY = {
     "policy": _apply_policy,
+    "invest": _apply_invest,
     "delay": _apply_delay,
     "market_cap": _apply_market_cap,
     "demand": _apply_demand,

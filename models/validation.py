@@ -116,7 +116,7 @@ def describe_value(value: object) -> str:
     return type(value).__name__
 
 
-_UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings", "policy"}
+_UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings", "policy", "invest"}
 
 
 def _strip_union_tags(loc: Iterable[object]) -> list[object]:
@@ -280,8 +280,9 @@ def check_missing_transport(p: Project) -> list[Problem]:
 
 
 def check_scenarios(p: Project) -> list[Problem]:
-    """Scenario filters name known facilities."""
+    """Scenario filters name known facilities; invest overrides name known options."""
     ids = {f.id for f in p.facilities}
+    options = {o.id for f in p.facilities for o in f.options}
     problems = []
     for i, s in enumerate(p.scenarios):
         for j, o in enumerate(s.overrides):
@@ -289,6 +290,8 @@ def check_scenarios(p: Project) -> list[Problem]:
             for fid in where.ids if where else []:
                 if fid not in ids:
                     problems.append(Problem(f"scenarios[{i}].overrides[{j}].where.ids", f"unknown facility {fid!r}"))
+            if getattr(o, "kind", None) == "invest" and o.option_id not in options:
+                problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id", f"unknown expansion option {o.option_id!r}"))
     return problems
 
 

@@ -8,6 +8,14 @@ The run itself is ``planner.analysis.risk.run_risk`` on a QThread (:class:`Backg
 ``state.request_cancel()``: run_risk stops submitting samples, terminates its worker processes and
 returns the samples finished so far (shown, marked "cancelled").
 
+Mode: "Evaluate the optimal plan" (default: the scenario's optimal plan is committed and each sample
+re-solves operations under its delays) or "Perfect foresight" (each sample re-plans with hindsight);
+the status line names the mode of the figures shown. "Plan for this risk" runs
+``planner.analysis.robust.run_robust`` (the robust plan over "Futures" sampled futures, both plans
+evaluated on "Samples" fresh ones) on the same background machinery; the "Robust plan" tab shows both
+plans side by side and the hedge, and "Apply robust investments as a scenario" adds one undoable
+scenario of ``invest`` overrides.
+
 Shown after a run: headline cards (P(met) in the compliance year, cost P10/P50/P90, failed
 samples), a histogram of total cost, P(defense demand met) by year per product, and tables of
 the projects that drive compliance, investment frequencies, bottlenecks and failed samples.
@@ -320,10 +328,12 @@ class RiskPanel(TaskPanelMixin, QWidget):
 
     report_ready = Signal(object)  # RiskReport
 
-    def __init__(self, document: Any, parent: QWidget | None = None, run_fn: Callable | None = None) -> None:
+    def __init__(self, document: Any, parent: QWidget | None = None, run_fn: Callable | None = None,
+                 robust_fn: Callable | None = None) -> None:
         super().__init__(parent)
         self.document = document
         self._run_fn = run_fn or _default_run
+        self._robust_fn = robust_fn or _default_robust
         self._task: BackgroundTask | None = None
         self.report = None
 
@@ -355,6 +365,22 @@ class RiskPanel(TaskPanelMixin, QWidget):
             if signal is not None and hasattr(signal, "connect"):
                 signal.connect(self.refresh_scenarios)
                 signal.connect(self._mark_stale)
+        self.mode_combo = QComboBox()
+        self.mode_combo.addItem("Evaluate the optimal plan", "plan")
+        self.mode_combo.addItem("Perfect foresight (re-plan each sample)", "foresight")
+        self.mode_combo.setToolTip("Evaluate: the scenario's optimal plan is committed and each sample re-solves "
+                                   "operations under its delays.\nPerfect foresight: each sample re-plans every "
+                                   "investment knowing its delays (an optimistic bound).")
+        self.robust_k_spin = QSpinBox()
+        self.robust_k_spin.setRange(1, 500)
+        self.robust_k_spin.setValue(10)
+        self.robust_k_spin.setToolTip("Sampled futures the robust plan must hold up in (the program grows with this)")
+        self.robust_button = QPushButton("Plan for this risk")
+        self.robust_button.setToolTip("Find the robust investment plan over the sampled futures and compare it with "
+                                      "the optimal plan on fresh samples (the Samples setting)")
+        self.apply_robust_button = QPushButton("Apply robust investments as a scenario")
+        self.apply_robust_button.setEnabled(False)
+        self.robust_report = None
         self.run_button = QPushButton("Run risk analysis")
         self.run_button.setDefault(True)
         self.cancel_button = QPushButton("Cancel")
@@ -369,14 +395,16 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.status_label.setWordWrap(True)
 
         form = QHBoxLayout()
-        for label, w in (("Around", self.scenario_combo), ("Samples", self.n_spin), ("Seed", self.seed_spin),
-                         ("Workers", self.workers_spin), ("Time limit / sample", self.time_spin)):
+        for label, w in (("Around", self.scenario_combo), ("Mode", self.mode_combo), ("Samples", self.n_spin),
+                         ("Seed", self.seed_spin), ("Workers", self.workers_spin), ("Time limit / sample", self.time_spin),
+                         ("Futures", self.robust_k_spin)):
             box = QFormLayout()
             box.setContentsMargins(0, 0, 0, 0)
             box.addRow(label, w)
             form.addLayout(box)
         form.addStretch(1)
         form.addWidget(self.run_button)
+        form.addWidget(self.robust_button)
         form.addWidget(self.cancel_button)
 
         self.card_met = Card("Defense demand met in 2027")
@@ -406,6 +434,21 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.tabs.addTab(self.investments_table, "Investment frequency")
         self.tabs.addTab(self.bottlenecks_table, "Bottlenecks")
         self.tabs.addTab(self.failures_table, "Failed samples")
+        self.robust_table = _table(["Measure", "Optimal (deterministic) plan", "Robust plan", "Difference"])
+        self.hedge_table = _table(["Facility", "Option", "Change", "Deterministic (year: t/yr)", "Robust (year: t/yr)",
+                                   "Capex delta ($M)"])
+        self.robust_label = QLabel("Plan for this risk: the investments that hold up across sampled futures.")
+        self.robust_label.setWordWrap(True)
+        robust_page = QWidget()
+        rl = QVBoxLayout(robust_page)
+        rl.addWidget(self.robust_label)
+        rsplit = QSplitter(Qt.Orientation.Horizontal)
+        rsplit.addWidget(self.robust_table)
+        rsplit.addWidget(self.hedge_table)
+        rsplit.setChildrenCollapsible(False)
+        rl.addWidget(rsplit, 1)
+        rl.addWidget(self.apply_robust_button)
+        self.tabs.addTab(robust_page, "Robust plan")
 
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(charts)
@@ -422,6 +465,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
         lay.addWidget(body, 1)
 
         self.run_button.clicked.connect(self.start)
+        self.robust_button.clicked.connect(self.start_robust)
+        self.apply_robust_button.clicked.connect(self.apply_robust)
         self.cancel_button.clicked.connect(self.cancel)
 
     # ------------------------------------------------------------------ run / cancel
@@ -453,8 +498,35 @@ class RiskPanel(TaskPanelMixin, QWidget):
 
         options = SolveOptions(scenario=self.scenario_combo.currentData(), time_limit_s=self.time_spin.value())
         run_fn = self._run_fn
-        self._launch(lambda state: run_fn(project, n, seed, workers, options, state), self._on_report,
-                     self._on_failed, f"Starting {n} samples on {workers} worker(s)…")
+        mode = self.mode_combo.currentData()
+        if run_fn is _default_run:
+            fn = lambda state: _default_run(project, n, seed, workers, options, state, mode=mode)  # noqa: E731
+        else:
+            fn = lambda state: run_fn(project, n, seed, workers, options, state)  # noqa: E731
+        self.robust_button.setEnabled(False)
+        self._launch(fn, self._on_report, self._on_failed, f"Starting {n} samples on {workers} worker(s)…")
+
+    def start_robust(self) -> None:
+        """"Plan for this risk": the robust plan over K futures, evaluated with the optimal plan on N fresh ones."""
+        if self._task is not None:
+            return
+        project = self.document.project.model_copy(deep=True)
+        k, n, seed, workers = self.robust_k_spin.value(), self.n_spin.value(), self.seed_spin.value(), self.workers_spin.value()
+        from planner.pipeline.solve import SolveOptions
+
+        options = SolveOptions(scenario=self.scenario_combo.currentData(), time_limit_s=self.time_spin.value())
+        robust_fn = self._robust_fn
+
+        def fn(state):
+            return robust_fn(project, k, n_eval=n, seed=seed, workers=workers, options=options, state=state)
+
+        self.robust_button.setEnabled(False)
+        self._launch(fn, self.show_robust, self._on_failed,
+                     f"Planning over {k} futures, then evaluating both plans on {n} fresh ones…")
+
+    def _on_thread_finished(self) -> None:
+        super()._on_thread_finished()
+        self.robust_button.setEnabled(True)
 
     def _on_failed(self, text: str) -> None:
         self.status_label.setText("The risk run failed: " + text.splitlines()[0])
@@ -488,8 +560,9 @@ class RiskPanel(TaskPanelMixin, QWidget):
                                       "the figures below use the finished samples only.")
         else:
             rate = report.n_completed / max(report.seconds, 1e-9)
+            label = getattr(report, "mode_label", "")
             self.status_label.setText(f"{report.n_completed} samples in {report.seconds:.1f} s ({rate:.1f}/s), "
-                                      f"seed {report.seed}, around the {around}.")
+                                      f"seed {report.seed}, around the {around}" + (f"; {label}." if label else "."))
         p = report.p_met_all.get(y)
         if p is None:
             self.card_met.set(f"Defense demand met in {y}", "—", "no sample with a plan" if not report.n_ok else
@@ -539,7 +612,77 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.tabs.setTabText(3, f"Failed samples ({report.n_failed})")
 
 
-def _default_run(project, n, seed, workers, options, state):
+    # ----------------------------------------------------------------- robust plan
+    def show_robust(self, rep: Any) -> None:
+        """Fill the "Robust plan" tab: both plans side by side out of sample, and the hedge."""
+        self.robust_report = rep
+        self.tabs.setCurrentIndex(self.tabs.count() - 1)
+        if not rep.has_plan:
+            self.status_label.setText(f"No robust plan: {rep.message}")
+            self.robust_label.setText(f"No robust plan: {rep.message}")
+            _fill(self.robust_table, [])
+            _fill(self.hedge_table, [])
+            self.apply_robust_button.setEnabled(False)
+            return
+        if rep.robust_eval is not None:
+            self.show_report(rep.robust_eval)  # cards and charts: the robust plan on the fresh futures
+        y = rep.target_year
+        pts = rep.points_bought()
+        self.status_label.setText(f"Robust plan over {rep.k} futures found in {rep.seconds:.0f} s; both plans evaluated "
+                                  f"on the same {rep.n_eval} fresh futures (every decision committed).")
+        self.robust_label.setText(
+            f"Robust plan over {rep.k} sampled futures ({rep.saa_variables:,} variables). Hedge capex "
+            f"{rep.hedge_capex_musd:+,.1f} $M; it buys {100 * (pts or 0):+.1f} points of P(all defense met {y}).")
+        rows: list[list[Any]] = []
+        d, r = rep.deterministic_eval, rep.robust_eval
+        if d is not None and r is not None:
+            for p in sorted(set(d.p_met) | set(r.p_met)):
+                for yy in sorted(set(d.p_met.get(p, {})) & set(r.p_met.get(p, {})))[:4]:
+                    if yy < y:
+                        continue
+                    a, b = d.p_met[p][yy], r.p_met[p][yy]
+                    rows.append([f"P({product_label(p)} met) {yy}", _pct(a), _pct(b), f"{100 * (b - a):+.1f} pts"])
+            if d.cost_musd and r.cost_musd:
+                for key in ("p10", "p50", "p90", "mean"):
+                    rows.append([f"Cost {key.upper() if key != 'mean' else 'mean'} ($M)", f"{d.cost_musd[key]:,.1f}",
+                                 f"{r.cost_musd[key]:,.1f}", f"{r.cost_musd[key] - d.cost_musd[key]:+,.1f}"])
+        _fill(self.robust_table, rows)
+        fmt = lambda rows_: "; ".join(f"{yy}: {t:,.0f}" for yy, t in rows_) or "—"  # noqa: E731
+        _fill(self.hedge_table, [[self._name(h.facility), h.option, h.kind, fmt(h.deterministic), fmt(h.robust),
+                                  f"{h.capex_delta_musd:+,.1f}"] for h in rep.hedge])
+        self.apply_robust_button.setEnabled(bool(rep.robust_plan) and hasattr(self.document, "insert_item"))
+
+    def apply_robust(self) -> None:
+        """Add a scenario committing the robust plan's investments (one undoable edit)."""
+        rep = self.robust_report
+        if rep is None or not rep.robust_plan or not hasattr(self.document, "insert_item"):
+            return
+        from models.project import InvestOverride, Scenario
+
+        taken = {sc.id for sc in self.document.project.scenarios}
+        base_id = f"robust_{rep.scenario}"
+        sid, i = base_id, 2
+        while sid in taken:
+            sid, i = f"{base_id}_{i}", i + 1
+        overrides = []
+        base = next((sc for sc in self.document.project.scenarios if sc.id == rep.scenario), None)
+        if base is not None:
+            overrides.extend(o.model_copy(deep=True) for o in base.overrides)
+        overrides.extend(InvestOverride(option_id=o, year=int(yy), added_tpy=float(t)) for o, yy, t in rep.robust_plan)
+        sc = Scenario(id=sid, name=f"Robust plan ({rep.scenario}, {rep.k} futures)",
+                      description="Investments of the robust plan committed (Risk tab, Plan for this risk).",
+                      overrides=overrides)
+        self.document.insert_item(self.document.project, "scenarios", sc, text="Apply robust plan as a scenario")
+        self.status_label.setText(f"Added scenario {sid!r} committing the robust investments (Ctrl+Z undoes it).")
+
+
+def _default_run(project, n, seed, workers, options, state, mode="plan"):
     from planner.analysis.risk import run_risk
 
-    return run_risk(project, n, seed=seed, workers=workers, options=options, state=state)
+    return run_risk(project, n, seed=seed, workers=workers, options=options, state=state, mode=mode)
+
+
+def _default_robust(project, k, **kw):
+    from planner.analysis.robust import run_robust
+
+    return run_robust(project, k, **kw)

@@ -7,8 +7,9 @@
 Where the samples run:
 * ``workers == 1`` (and no scheduler): in this process, one after another;
 * otherwise a ``ProcessPoolExecutor`` (spawn context) with ``workers`` processes (default: every
-  core). Each worker parses the project JSON once (pool initializer); a task sends only the sample
-  index and returns a compact per-sample summary;
+  core). Each worker parses the project JSON once (pool initializer) and, evaluating a plan, builds
+  its model once; a task sends a group of CHUNK consecutive sample indices and returns compact
+  per-sample summaries;
 * ``scheduler="tcp://host:port"``: a Dask distributed cluster via ``distributed.Client`` (the
   project JSON is scattered once to every worker and parsed once per worker process). Workers must
   be able to import this package.
@@ -35,7 +36,7 @@ from models.project import Project
 from planner.progress import SolveState
 from planner.result import Status
 from planner.analysis.risk_report import RiskReport, aggregate
-from planner.analysis.risk_worker import SampleSummary, dask_sample, init_worker, pool_sample, solve_sample
+from planner.analysis.risk_worker import SampleSummary, chunks, dask_sample, init_worker, pool_sample, solve_sample
 
 __all__ = ["RiskRunError", "RiskReport", "run_risk", "default_workers"]
 
@@ -63,12 +64,22 @@ def run_risk(
     scheduler: str | None = None,
     options: Any = None,
     state: SolveState | None = None,
+    mode: str = "plan",
+    plan: list[list[Any]] | None = None,
+    commit_year: int | None = None,
+    later: str = "plan",
 ) -> RiskReport:
     """Run ``n`` Monte Carlo samples and return the aggregated :class:`RiskReport`.
 
     ``options`` is a :class:`planner.pipeline.solve.SolveOptions` (solver, time limit per sample, ...;
     its ``scenario`` is applied to the project before sampling). Failed samples are counted and
     listed in the report, never dropped.
+
+    ``mode="plan"`` (default) evaluates a committed plan (planner.pipeline.plan_eval): ``plan`` =
+    [[option id, decided year, added t/yr], ...] or, when None, the scenario's optimal plan (solved
+    here first); decisions up to ``commit_year`` (default: first year) are fixed, later ones follow
+    the plan (``later="plan"``) or are re-optimised per sample (``later="reoptimise"``).
+    ``mode="foresight"`` re-plans every sample with hindsight of its delays (perfect foresight).
     """
     if n < 1:
         raise RiskRunError(f"the number of samples must be >= 1 (got {n})")
@@ -95,18 +106,53 @@ def run_risk(
         options = replace(options, scenario=None)
     state = state or SolveState()
     t0 = time.perf_counter()
+    spec, base_cost, plan_seconds = None, None, 0.0
+    if mode not in ("plan", "foresight"):
+        raise RiskRunError(f"unknown risk mode {mode!r} (use plan or foresight)")
+    if mode == "plan":
+        from planner.pipeline.plan_eval import EvalSpec, plan_decisions
+
+        s = project.settings
+        if commit_year is not None and not (s.start_year <= commit_year <= s.end_year):
+            raise RiskRunError(f"the commit year must be within {s.start_year}-{s.end_year} (got {commit_year})")
+        if later not in ("plan", "reoptimise"):
+            raise RiskRunError(f"later decisions must follow the 'plan' or be 'reoptimise'd (got {later!r})")
+        if plan is None:
+            from planner.pipeline.solve import solve_project
+
+            state.progress(0.0, "solving the plan to evaluate")
+            sub = SolveState()  # the plan's own solve: cancellable, its progress is not the samples'
+            state.cancel_hooks.append(sub.request_cancel)
+            try:
+                base = solve_project(project, options, sub)
+            finally:
+                state.cancel_hooks.remove(sub.request_cancel)
+            if state.cancel_requested:
+                return aggregate([], project=project.name, n_requested=n, seed=seed,
+                                 target_year=project.settings.compliance_start_year, cancelled=True,
+                                 seconds=time.perf_counter() - t0)
+            if not base.has_plan:
+                raise RiskRunError(f"no plan to evaluate: {base.message}")
+            plan = plan_decisions(base)
+            base_cost = base.total_cost_musd
+            plan_seconds = time.perf_counter() - t0
+        known = {o.id for f in project.facilities for o in f.options}
+        for i, row in enumerate(plan):
+            if len(row) != 3 or row[0] not in known:
+                raise RiskRunError(f"plan[{i}]: {row!r} is not [known option id, decided year, added t/yr]")
+        spec = EvalSpec(mode="plan", decisions=[list(r) for r in plan], commit_year=commit_year, later=later)
     n_workers = min(workers or default_workers(), n)
     progress = _Progress(n, state)
     state.progress(0.0, f"0/{n} samples")
 
     if scheduler:
-        summaries = _run_dask(project, n, seed, scheduler, options, state, progress)
+        summaries = _run_dask(project, n, seed, scheduler, options, state, progress, spec)
         used_workers = None
     elif n_workers == 1:
-        summaries = _run_serial(project, n, seed, options, state, progress)
+        summaries = _run_serial(project, n, seed, options, state, progress, spec)
         used_workers = 1
     else:
-        summaries = _run_pool(project, n, seed, n_workers, options, state, progress)
+        summaries = _run_pool(project, n, seed, n_workers, options, state, progress, spec)
         used_workers = n_workers
 
     cancelled = state.cancel_requested and len(summaries) < n
@@ -115,6 +161,13 @@ def run_risk(
         target_year=project.settings.compliance_start_year, workers=used_workers, scheduler=scheduler,
         cancelled=cancelled, seconds=time.perf_counter() - t0,
     )
+    report.mode = mode
+    if spec is not None:
+        report.commit_year = spec.commit_year if spec.commit_year is not None else project.settings.start_year
+        report.later = spec.later
+        report.plan = [list(r) for r in spec.decisions]
+        report.plan_cost_musd = base_cost
+        report.plan_seconds = plan_seconds
     if not cancelled:
         state.progress(1.0, f"{n}/{n} samples, {report.n_failed} failed")
     return report
@@ -138,16 +191,25 @@ def _error_summary(index: int, exc: BaseException) -> SampleSummary:
 
 
 # ----------------------------------------------------------------------------- in-process
-def _run_serial(project, n, seed, options, state, progress) -> list[SampleSummary]:
-    """Samples one after another in this process; a running HiGHS solve is interrupted on cancel."""
+def _run_serial(project, n, seed, options, state, progress, spec=None) -> list[SampleSummary]:
+    """Samples one after another in this process; a running HiGHS solve is interrupted on cancel.
+    Plan evaluation builds its model once for the run (see risk_worker.sample_model)."""
+    from planner.analysis.risk_worker import sample_model
+
     out = []
+    model = None
+    if spec is not None:
+        try:
+            model = sample_model(project, options, spec)
+        except Exception as e:
+            return [_error_summary(i, e) for i in range(n)]
     for i in range(n):
         if state.cancel_requested:
             break
         sub = SolveState()
         state.cancel_hooks.append(sub.request_cancel)
         try:
-            s = solve_sample(project, options, seed, i, sub)
+            s = solve_sample(project, options, seed, i, sub, spec=spec, model=model)
         finally:
             state.cancel_hooks.remove(sub.request_cancel)
         if state.cancel_requested and s.status == Status.CANCELLED.value:
@@ -189,31 +251,33 @@ def _terminate_pool(executor: ProcessPoolExecutor) -> None:
         p.join(timeout=5)
 
 
-def _run_pool(project, n, seed, n_workers, options, state, progress) -> list[SampleSummary]:
+def _run_pool(project, n, seed, n_workers, options, state, progress, spec=None) -> list[SampleSummary]:
     """Samples on a process pool; at most 2 x workers tasks in flight so cancel stops submitting."""
     executor = ProcessPoolExecutor(
         max_workers=n_workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=init_worker,
-        initargs=(project_to_json(project), options, seed),
+        initargs=(project_to_json(project), options, seed, spec),
     )
     out: list[SampleSummary] = []
-    pending: dict[Future, int] = {}
-    next_index = 0
+    pending: dict[Future, tuple[int, int]] = {}
+    groups = chunks(n)
+    next_group = 0
     try:
-        while (next_index < n or pending) and not state.cancel_requested:
-            while next_index < n and len(pending) < 2 * n_workers:
-                pending[executor.submit(pool_sample, next_index)] = next_index
-                next_index += 1
+        while (next_group < len(groups) or pending) and not state.cancel_requested:
+            while next_group < len(groups) and len(pending) < 2 * n_workers:
+                pending[executor.submit(pool_sample, *groups[next_group])] = groups[next_group]
+                next_group += 1
             done, _ = futures_wait(list(pending), timeout=_POLL_S, return_when=FIRST_COMPLETED)
             for fut in done:
-                i = pending.pop(fut)
+                a, b = pending.pop(fut)
                 try:
-                    s = SampleSummary.from_dict(fut.result())
+                    got = [SampleSummary.from_dict(d) for d in fut.result()]
                 except Exception as e:  # worker died (BrokenProcessPool) or could not start
-                    s = _error_summary(i, e)
-                out.append(s)
-                progress.add(s)
+                    got = [_error_summary(i, e) for i in range(a, b)]
+                for s in got:
+                    out.append(s)
+                    progress.add(s)
     finally:
         if state.cancel_requested or pending:
             _terminate_pool(executor)
@@ -258,7 +322,7 @@ def _connect(scheduler: str) -> Any:
         raise RiskRunError(f"cannot connect to the Dask scheduler at {scheduler}: {e}") from None
 
 
-def _run_dask(project, n, seed, scheduler, options, state, progress) -> list[SampleSummary]:
+def _run_dask(project, n, seed, scheduler, options, state, progress, spec=None) -> list[SampleSummary]:
     """Samples on a Dask cluster: client.map over sample indices, collected with as_completed."""
     from distributed import as_completed
 
@@ -267,10 +331,11 @@ def _run_dask(project, n, seed, scheduler, options, state, progress) -> list[Sam
     futures: list = []
     try:
         [project_future] = client.scatter([project_to_json(project)], broadcast=True)
+        groups = chunks(n)
         futures = client.map(
-            dask_sample, range(n), project_json=project_future, options=options, seed=seed, pure=False,
+            dask_sample, groups, project_json=project_future, options=options, seed=seed, spec=spec, pure=False,
         )
-        index_of = {f.key: i for i, f in enumerate(futures)}
+        index_of = {f.key: g for g, f in zip(groups, futures)}
         ac = as_completed(futures, loop=client.loop)
         while not ac.is_empty() and not state.cancel_requested:
             batch = ac.next_batch(block=False)
@@ -278,14 +343,15 @@ def _run_dask(project, n, seed, scheduler, options, state, progress) -> list[Sam
                 time.sleep(_POLL_S / 2)
                 continue
             for fut in batch:
-                i = index_of[fut.key]
+                a, b = index_of[fut.key]
                 if fut.status == "finished":
-                    s = SampleSummary.from_dict(fut.result())
+                    got = [SampleSummary.from_dict(d) for d in fut.result()]
                 else:
                     exc = fut.exception() if fut.status == "error" else RuntimeError(f"task {fut.status}")
-                    s = _error_summary(i, exc)
-                out.append(s)
-                progress.add(s)
+                    got = [_error_summary(i, exc) for i in range(a, b)]
+                for s in got:
+                    out.append(s)
+                    progress.add(s)
     finally:
         if state.cancel_requested and futures:
             client.cancel(futures, force=True)
@@ -300,7 +366,12 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
         f"Monte Carlo risk for {report.project!r}: {report.n_completed}/{report.n_requested} samples "
         f"(seed {report.seed}), {report.n_ok} with a plan, {report.n_failed} failed"
         + (" -- CANCELLED" if report.cancelled else ""),
+        f"Mode: {report.mode_label}",
     ]
+    if report.mode == "plan" and report.plan:
+        cost = f" (deterministic cost {report.plan_cost_musd:,.1f} $M)" if report.plan_cost_musd is not None else ""
+        lines.append(f"Plan evaluated{cost}: " + ", ".join(f"{o} {y} {t:,.0f} t/yr" for o, y, t in report.plan[:12])
+                     + (f" ... and {len(report.plan) - 12} more" if len(report.plan) > 12 else ""))
     if report.n_ok == 0:
         lines.append("No sample produced a plan; nothing to aggregate.")
     else:
@@ -324,6 +395,15 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
             lines.append("")
             lines.append(f"Total cost (discounted, $M): P10 {c['p10']:,.1f}   P50 {c['p50']:,.1f}   P90 {c['p90']:,.1f}"
                          f"   (mean {c['mean']:,.1f})")
+        voi = report.value_of_information
+        if voi:
+            lines.append("")
+            lines.append("Value of information (perfect foresight minus this plan, same samples):")
+            pm = voi.get("p_met_all", {})
+            if pm:
+                lines.append("  P(all defense met) +  " + "  ".join(f"{yy}: {v:+.0%}" for yy, v in sorted(pm.items())))
+            if "mean_cost_musd" in voi:
+                lines.append(f"  mean cost saved by hindsight: {voi['mean_cost_musd']:,.1f} $M")
         if report.drivers:
             lines.append("")
             lines.append(f"Projects that drive {y} compliance (P(met) on time vs delayed; cost change excludes the unmet penalty):")

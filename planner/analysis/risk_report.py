@@ -96,6 +96,24 @@ class RiskReport:
     failures: list[FailedSample] = field(default_factory=list)
     samples: list[SampleSummary] = field(default_factory=list)
     seconds: float = 0.0
+    #: "plan": a committed plan evaluated per sample (here-and-now); "foresight": every sample
+    #: re-planned with hindsight of its delays (perfect foresight, wait-and-see)
+    mode: str = "foresight"
+    commit_year: int | None = None  # plan mode: decisions decided up to this year are fixed
+    later: str | None = None  # plan mode: later decisions "plan" (follow the plan) or "reoptimise"
+    plan: list[list[Any]] = field(default_factory=list)  # [option, decided year, added t/yr]
+    plan_cost_musd: float | None = None  # deterministic cost of the evaluated plan (when solved here)
+    plan_seconds: float = 0.0  # part of ``seconds`` spent solving that plan before sampling
+    #: value of information (when a perfect-foresight run on the same samples was made):
+    #: {"p_met_all": {year: P(foresight) - P(plan)}, "mean_cost_musd": plan - foresight}
+    value_of_information: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def mode_label(self) -> str:
+        if self.mode == "plan":
+            later = "later decisions follow the plan" if self.later == "plan" else "later decisions re-optimised per sample"
+            return f"evaluating the committed plan (decisions up to {self.commit_year} fixed, {later})"
+        return "perfect foresight (every sample re-planned with hindsight of its delays)"
 
     @property
     def n_failed(self) -> int:
@@ -112,6 +130,10 @@ class RiskReport:
         d["p_met_all"] = {str(y): v for y, v in self.p_met_all.items()}
         d["mean_shortfall_t"] = {p: {str(y): v for y, v in by.items()} for p, by in self.mean_shortfall_t.items()}
         d["samples"] = [s.to_dict() for s in self.samples]
+        d["mode_label"] = self.mode_label
+        voi = d.get("value_of_information") or {}
+        if "p_met_all" in voi:
+            voi["p_met_all"] = {str(y): v for y, v in voi["p_met_all"].items()}
         return d
 
     def to_json(self) -> str:
@@ -125,6 +147,16 @@ def _met(s: SampleSummary, product: str, year: int) -> bool:
 
 def _met_all(s: SampleSummary, year: int) -> bool:
     return all(_met(s, p, year) for p in s.defense_demand_t if year in s.defense_demand_t[p])
+
+
+def value_of_information(plan: RiskReport, foresight: RiskReport) -> dict[str, Any]:
+    """Perfect foresight minus plan evaluation on the same samples: the P(all defense met) points
+    hindsight adds per year, and the mean cost ($M, discounted, without penalty) it saves."""
+    out: dict[str, Any] = {"p_met_all": {y: foresight.p_met_all[y] - plan.p_met_all[y]
+                                         for y in plan.p_met_all if y in foresight.p_met_all}}
+    if plan.cost_musd and foresight.cost_musd:
+        out["mean_cost_musd"] = plan.cost_musd["mean"] - foresight.cost_musd["mean"]
+    return out
 
 
 def aggregate(

@@ -113,18 +113,65 @@ def summarise(index: int, result: PlanResult, compliance_year: int) -> SampleSum
     return s
 
 
-def solve_sample(project: Project, options: Any, seed: int, index: int, state: Any = None) -> SampleSummary:
-    """Draw sample ``index``, apply it, solve in this process and summarise.
+def _uses_warm_model(options: Any) -> bool:
+    from planner.pipeline.solve import resolve_solver
 
+    try:
+        return resolve_solver(getattr(options, "solver", "auto")).startswith("highs")
+    except ValueError:
+        return False
+
+
+def sample_model(project: Project, options: Any, spec: Any) -> Any:
+    """A SampleModel for plan evaluation with HiGHS (built once, reused per sample), else None."""
+    if spec is None or not _uses_warm_model(options):
+        return None
+    from planner.pipeline.plan_eval import SampleModel
+
+    time_limit = options.time_limit_s if options.time_limit_s is not None else project.settings.time_limit_s
+    gap = options.mip_gap if options.mip_gap is not None else project.settings.mip_gap
+    return SampleModel(project, spec, time_limit_s=time_limit, mip_gap=gap)
+
+
+#: Samples are solved in fixed groups of CHUNK consecutive indices [k CHUNK, (k+1) CHUNK): the first of
+#: a group re-solves from the undelayed model's basis, the others from the previous sample's. Group
+#: boundaries do not depend on the number of workers, so neither does any answer.
+CHUNK = 4
+
+
+def chunks(n: int) -> list[tuple[int, int]]:
+    """[(start, stop), ...] covering range(n) in groups of CHUNK."""
+    return [(a, min(n, a + CHUNK)) for a in range(0, n, CHUNK)]
+
+
+def solve_sample(project: Project, options: Any, seed: int, index: int, state: Any = None,
+                 spec: Any = None, model: Any = None) -> SampleSummary:
+    """Draw sample ``index``, solve it in this process and summarise.
+
+    ``spec`` None: perfect foresight (the sampled project is re-planned from scratch with
+    :func:`solve_project`, defense first). Otherwise the committed plan in ``spec``
+    (planner.pipeline.plan_eval.EvalSpec) is evaluated: on ``model`` (a SampleModel: in-place
+    changes and a warm re-solve) when given, else by rebuilding the sampled model.
     Never raises for a failed solve: an exception becomes a sample with status "error".
     """
-    from planner.pipeline.solve import solve_project  # imported here: the sampling pieces work without a solver
+    from dataclasses import replace
+
+    from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, resolve_solver, solve_project  # imported here: the sampling pieces work without a solver
 
     t0, c0 = time.perf_counter(), time.process_time()
     draw = draw_sample(project, seed, index)
     try:
-        sampled = apply_draw(project, draw)
-        result = solve_project(sampled, options, state)
+        if spec is None:
+            sampled = apply_draw(project, draw)
+            result = solve_project(sampled, replace(options, defense_weight=DEFENSE_FIRST_WEIGHT), state)
+        elif model is not None:
+            result = model.solve(draw.delays, draw.overruns, state, from_base=index % CHUNK == 0)
+        else:
+            from planner.pipeline.plan_eval import rebuild_and_solve
+
+            time_limit = options.time_limit_s if options.time_limit_s is not None else project.settings.time_limit_s
+            gap = options.mip_gap if options.mip_gap is not None else project.settings.mip_gap
+            result = rebuild_and_solve(project, spec, draw, resolve_solver(options.solver), time_limit, state, gap)
         summary = summarise(index, result, project.settings.compliance_start_year)
     except Exception as e:  # a broken sample is reported, never dropped and never fatal to the run
         last = traceback.extract_tb(e.__traceback__)[-1:] if e.__traceback__ else []
@@ -174,17 +221,40 @@ def limit_solver_threads() -> None:
         pass
 
 
-def init_worker(project_json: str, options: Any, seed: int) -> None:
-    """Process-pool initializer: parse the project once per worker process; one HiGHS thread."""
+def init_worker(project_json: str, options: Any, seed: int, spec: Any = None) -> None:
+    """Process-pool initializer: parse the project once per worker process; one HiGHS thread.
+    The plan-evaluation model is built on the first sample (so a failure is a sample error)."""
     limit_solver_threads()
     _worker["project"] = parse_project_text(project_json, "<risk project>")
     _worker["options"] = options
     _worker["seed"] = int(seed)
+    _worker["spec"] = spec
+    _worker.pop("model", None)
 
 
-def pool_sample(index: int) -> dict[str, Any]:
-    """Process-pool task: one sample of the project given to :func:`init_worker`."""
-    return solve_sample(_worker["project"], _worker["options"], _worker["seed"], index).to_dict()
+def _worker_model(cache: dict, key: Any, project: Project, options: Any, spec: Any) -> Any:
+    if key not in cache:
+        cache.clear()
+        cache[key] = sample_model(project, options, spec)
+    return cache[key]
+
+
+def solve_chunk(project: Project, options: Any, seed: int, start: int, stop: int, spec: Any, model: Any,
+                state: Any = None) -> list[SampleSummary]:
+    """Samples start .. stop - 1 in order (one CHUNK group), on one model."""
+    return [solve_sample(project, options, seed, i, state, spec=spec, model=model) for i in range(start, stop)]
+
+
+def pool_sample(start: int, stop: int | None = None) -> list[dict[str, Any]]:
+    """Process-pool task: samples start .. stop - 1 of the project given to :func:`init_worker`."""
+    stop = start + 1 if stop is None else stop
+    project, options, spec = _worker["project"], _worker["options"], _worker.get("spec")
+    try:
+        model = _worker_model(_worker.setdefault("models", {}), "pool", project, options, spec)
+    except Exception as e:  # cannot build the model: every sample says why
+        return [SampleSummary(index=i, status=Status.ERROR.value, message=f"{type(e).__name__}: {e}").to_dict()
+                for i in range(start, stop)]
+    return [s.to_dict() for s in solve_chunk(project, options, _worker["seed"], start, stop, spec, model)]
 
 
 def _cached_project(project_json: str) -> Project:
@@ -199,7 +269,21 @@ def _cached_project(project_json: str) -> Project:
     return project
 
 
-def dask_sample(index: int, project_json: str, options: Any, seed: int) -> dict[str, Any]:
-    """Dask task: one sample; the project text is parsed once per worker process and cached."""
+_dask_local = threading.local()  # a SampleModel per worker thread (a HiGHS object is not shared)
+
+
+def dask_sample(bounds: tuple[int, int], project_json: str, options: Any, seed: int, spec: Any = None) -> list[dict[str, Any]]:
+    """Dask task: one sample; the project text is parsed once per worker process and cached, and so
+    is the plan-evaluation model (one per worker process, keyed by project and spec)."""
     limit_solver_threads()
-    return solve_sample(_cached_project(project_json), options, int(seed), index).to_dict()
+    project = _cached_project(project_json)
+    key = (hashlib.sha256(project_json.encode("utf-8")).hexdigest(), repr(options), repr(spec))
+    if not hasattr(_dask_local, "models"):
+        _dask_local.models = {}
+    start, stop = (int(b) for b in bounds)
+    try:
+        model = _worker_model(_dask_local.models, key, project, options, spec)
+    except Exception as e:
+        return [SampleSummary(index=i, status=Status.ERROR.value, message=f"{type(e).__name__}: {e}").to_dict()
+                for i in range(start, stop)]
+    return [s.to_dict() for s in solve_chunk(project, options, int(seed), start, stop, spec, model)]

@@ -12,6 +12,7 @@ import sys
 from typing import Callable
 
 from planner.cli import risk as cli_risk
+from planner.cli import robust as cli_robust
 from planner.cli import scenarios as cli_scenarios
 from planner.cli import solve as cli_solve
 from planner.cli import solvers as cli_solvers
@@ -72,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.set_defaults(func=cmd_validate)
 
-    for module in (cli_solve, cli_scenarios, cli_risk, cli_solvers):
+    for module in (cli_solve, cli_scenarios, cli_risk, cli_robust, cli_solvers):
         module.register(sub)
     return parser
 

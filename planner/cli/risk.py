@@ -1,4 +1,5 @@
 """``mine2magnet risk PROJECT -n N [--workers K] [--scheduler ADDRESS] [--seed S] [--json OUT]
+[--plan RESULT_JSON] [--commit-year Y] [--reoptimise-later] [--foresight] [--value-of-information]
 [--scenario NAME] [--time-limit S] [--solver ...]``.
 
 Prints the probability that compliant defense demand is met in the compliance year (2027) and
@@ -36,6 +37,28 @@ def _progress_printer(n: int):
     return on_progress
 
 
+def _read_plan(path: str):
+    """[[option, decided year, added t/yr], ...] from a result JSON (``solve --json``), or an error text."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError) as e:
+        return f"cannot read the plan {path}: {getattr(e, 'strerror', None) or e}"
+    invs = data.get("investments") if isinstance(data, dict) else None
+    if not isinstance(invs, list):
+        return f"{path}: not a result JSON (no 'investments' list; write one with solve --json)"
+    out = []
+    for i, inv in enumerate(invs):
+        try:
+            if float(inv["added_tpy"]) > 0:
+                out.append([str(inv["option"]), int(inv["decided_year"]), float(inv["added_tpy"])])
+        except (KeyError, TypeError, ValueError):
+            return f"{path}: investments[{i}]: needs option, decided_year and added_tpy"
+    return out
+
+
 def cmd_risk(args: argparse.Namespace) -> int:
 
     project = load_or_exit(args.project)
@@ -47,10 +70,24 @@ def cmd_risk(args: argparse.Namespace) -> int:
     if bad is not None:
         return bad
     options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
+    plan = None
+    if args.plan:
+        plan = _read_plan(args.plan)
+        if isinstance(plan, str):
+            print(f"mine2magnet: {plan}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    mode = "foresight" if args.foresight else "plan"
     state = SolveState(on_progress=_progress_printer(args.n))
+    common = dict(seed=args.seed, workers=args.workers, scheduler=args.scheduler, options=options)
     try:
-        report = run_risk(project, args.n, seed=args.seed, workers=args.workers, scheduler=args.scheduler,
-                          options=options, state=state)
+        report = run_risk(project, args.n, state=state, mode=mode, plan=plan, commit_year=args.commit_year,
+                          later="reoptimise" if args.reoptimise_later else "plan", **common)
+        if args.value_of_information and mode == "plan" and not state.cancel_requested:
+            from planner.analysis.risk_report import value_of_information
+
+            print("  perfect-foresight pass on the same samples ...", file=sys.stderr, flush=True)
+            hindsight = run_risk(project, args.n, state=state, mode="foresight", **common)
+            report.value_of_information = value_of_information(report, hindsight)
     except RiskRunError as e:
         print(f"mine2magnet: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -58,8 +95,10 @@ def cmd_risk(args: argparse.Namespace) -> int:
         state.request_cancel()
         raise
     print("\n".join(summary_lines(report)))
-    print(f"\n{report.n_completed} samples in {report.seconds:.1f} s "
-          f"({report.n_completed / max(report.seconds, 1e-9):.2f} samples/s, "
+    sampling = report.seconds - report.plan_seconds
+    plan_note = f" after {report.plan_seconds:.1f} s solving the plan" if report.plan_seconds else ""
+    print(f"\n{report.n_completed} samples in {sampling:.1f} s{plan_note} "
+          f"({report.n_completed / max(sampling, 1e-9):.2f} samples/s, "
           + (f"scheduler {args.scheduler})" if args.scheduler else f"{report.workers} worker(s))"))
     code = EXIT_OK if (report.n_failed == 0 and not report.cancelled and report.n_ok > 0) else EXIT_FAILED
     if args.json:
@@ -80,6 +119,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S", help="random seed (default 0)")
     p.add_argument("--scenario", metavar="NAME", help="sample around this scenario instead of the base")
+    p.add_argument("--plan", metavar="RESULT_JSON", help="evaluate this plan (solve --json output) instead of the scenario's optimal plan")
+    p.add_argument("--commit-year", type=int, metavar="Y", help="decisions up to this year are committed (default: first year)")
+    p.add_argument("--reoptimise-later", action="store_true",
+                   help="re-decide investments after the commit year per sample (default: they follow the plan)")
+    p.add_argument("--foresight", action="store_true",
+                   help="PERFECT FORESIGHT: re-plan every sample with hindsight of its delays (the old behaviour)")
+    p.add_argument("--value-of-information", action="store_true",
+                   help="also run perfect foresight on the same samples and report the difference")
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the full risk report (every sample) as JSON here")
     p.set_defaults(func=cmd_risk)

@@ -176,6 +176,7 @@ def _salvage_share(net: Network, online_year: int) -> float:
 def define_option_variables(lp: LinearProgram, net: Network, idx: ModelIndex, relax: bool) -> None:
     """add[o,y] (t/yr) and, for options with a fixed cost or minimum size, build[o,y] (binary).
 
+    add[o,y] >= committed_tpy_by_year[y] (and build[o,y] = 1) for committed decisions.
     Cost of add: d_y x capex_musd_per_tpy x (1 - salvage); of build: d_y x fixed_capex_musd x
     (1 - salvage) + fixed_opex_musd_per_yr x sum_{t >= y + lead} d_t.
     """
@@ -185,11 +186,13 @@ def define_option_variables(lp: LinearProgram, net: Network, idx: ModelIndex, re
             keep = 1.0 - _salvage_share(net, online)
             idx.option_capex[(o.id, y)] = (o.capex_musd_per_tpy, o.fixed_capex_musd)
             idx.option_salvage[(o.id, y)] = 1.0 - keep
-            lp.add_var(("add", o.id, y), ub=o.max_add_tpy, cost=net.discount[y] * o.capex_musd_per_tpy * keep)
+            committed = min(o.committed_tpy_by_year.get(y, 0.0), o.max_add_tpy)  # lower bound (InvestOverride)
+            lp.add_var(("add", o.id, y), lb=committed, ub=o.max_add_tpy, cost=net.discount[y] * o.capex_musd_per_tpy * keep)
             if o.has_build_decision or o.fixed_opex_musd_per_yr > 0:
                 opex = o.fixed_opex_musd_per_yr * sum(net.discount[t] for t in net.years if t >= online)
                 lp.add_var(
                     ("build", o.id, y),
+                    lb=1.0 if committed > 0 else 0.0,
                     ub=1.0,
                     cost=net.discount[y] * o.fixed_capex_musd * keep + opex,
                     integer=not relax,

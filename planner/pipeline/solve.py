@@ -55,6 +55,9 @@ class SolveOptions:
     # shortfall by priority, then cost, then origin labels (planner.pipeline.lexicographic);
     # False solves cost + penalty once (defense/commercial split then arbitrary: for benchmarks)
     lexicographic: bool = True
+    #: multiplies the unmet penalty of defense demands (1 = the project's objective; the Monte Carlo
+    #: and robust plans use DEFENSE_FIRST_WEIGHT so operations serve defense before commercial demand)
+    defense_weight: float = 1.0
 
 
 def resolve_solver(name: str) -> str:
@@ -149,6 +152,22 @@ def parsimony_objective(lp: LinearProgram) -> Objective:
                      skip_if_zero=surplus, optional=True)
 
 
+#: Defense-first weighting of the unmet penalty used by risk evaluation and robust plans: a tonne of
+#: defense demand left unmet costs this many times the project's unmet penalty, so whenever supply is
+#: short the solver serves defense before commercial demand (a weighted stand-in for a lexicographic
+#: "defense shortfall first" objective; reported costs never include the penalty).
+DEFENSE_FIRST_WEIGHT = 10.0
+
+
+def apply_defense_weight(lp: LinearProgram, net, weight: float) -> list[int]:
+    """Multiply the cost of unmet[d,y] of every defense demand d by ``weight``; returns those columns."""
+    defense = {d.id for d in net.demands if d.segment == "defense"}
+    cols = [j for j, key in enumerate(lp.var_keys) if key[0] == "unmet" and key[1] in defense]
+    for j in cols:
+        lp.var_cost[j] *= weight
+    return cols
+
+
 def solve_project(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
     """Build, solve, verify and extract the plan for ``project`` under ``options.scenario``."""
     options = options or SolveOptions()
@@ -176,6 +195,8 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     t0 = time.perf_counter()
     net = build_network(scenario_project)
     lp, idx = create_model(net, BuildOptions(relax_integers=options.relax_integers))
+    if options.defense_weight != 1.0:
+        apply_defense_weight(lp, net, options.defense_weight)
     build_seconds = time.perf_counter() - t0
     base = dict(solver=solver, scenario=scenario_name, n_variables=lp.n_vars, n_constraints=lp.n_rows)
     if state.cancel_requested:
@@ -276,6 +297,13 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     fill_plan(result, lp, idx, net, raw.x, duals)
     if options.compute_duals and duals is None and raw.status is RawStatus.OPTIMAL:
         result.message += f" No marginal costs: {solver} returned no duals."
+    from planner.solvers.backends import IPM_NO_CROSSOVER_COLUMNS
+
+    if (solver in ("highs", "highs-ipm") and not lp.is_mip and lp.n_vars > IPM_NO_CROSSOVER_COLUMNS
+            and duals is not None):
+        result.message += (" Marginal costs and bottleneck values come from the interior point without crossover:"
+                           " where several capacities bind at once (a degenerate optimum) the value is spread over"
+                           " them, so read the bottleneck table as indicative.")
     unmet = result.unmet_total()
     if unmet > 1e-6:
         seg = result.unmet_by_segment()
@@ -285,4 +313,4 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     return result
 
 
-__all__ = ["SolveOptions", "resolve_solver", "solve_project"]
+__all__ = ["DEFENSE_FIRST_WEIGHT", "SolveOptions", "apply_defense_weight", "resolve_solver", "solve_project"]

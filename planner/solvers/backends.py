@@ -88,26 +88,7 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
     import highspy
 
     t0 = time.perf_counter()
-    a = lp.arrays()
-    n, m = lp.n_vars, lp.n_rows
-    order = np.argsort(a["col"], kind="stable")
-    counts = np.bincount(a["col"], minlength=n)
-    start = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
-    model = highspy.HighsLp()
-    model.num_col_ = n
-    model.num_row_ = m
-    model.col_cost_ = a["cost"]
-    model.col_lower_ = np.where(np.isinf(a["lb"]), -highspy.kHighsInf, a["lb"])
-    model.col_upper_ = np.where(np.isinf(a["ub"]), highspy.kHighsInf, a["ub"])
-    model.row_lower_ = np.where(np.isinf(a["lo"]), -highspy.kHighsInf, a["lo"])
-    model.row_upper_ = np.where(np.isinf(a["hi"]), highspy.kHighsInf, a["hi"])
-    model.offset_ = lp.constant
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = start
-    model.a_matrix_.index_ = a["row"][order].astype(np.int32)
-    model.a_matrix_.value_ = a["val"][order]
-    if lp.is_mip:
-        model.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in a["int"]]
+    model = highs_model(lp)
     h = _new_highs()
     h.setOptionValue("output_flag", True)
     h.setOptionValue("log_to_console", False)
@@ -148,6 +129,40 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
         seconds = time.perf_counter() - t1
     finally:
         state.cancel_hooks.remove(hook)
+    return highs_outcome(h, state, seconds, handoff, log)
+
+
+def highs_model(lp: LinearProgram):
+    """The LinearProgram as a highspy.HighsLp (column-wise matrix, infinite bounds as kHighsInf)."""
+    import highspy
+
+    a = lp.arrays()
+    n, m = lp.n_vars, lp.n_rows
+    order = np.argsort(a["col"], kind="stable")
+    counts = np.bincount(a["col"], minlength=n)
+    start = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
+    model = highspy.HighsLp()
+    model.num_col_ = n
+    model.num_row_ = m
+    model.col_cost_ = a["cost"]
+    model.col_lower_ = np.where(np.isinf(a["lb"]), -highspy.kHighsInf, a["lb"])
+    model.col_upper_ = np.where(np.isinf(a["ub"]), highspy.kHighsInf, a["ub"])
+    model.row_lower_ = np.where(np.isinf(a["lo"]), -highspy.kHighsInf, a["lo"])
+    model.row_upper_ = np.where(np.isinf(a["hi"]), highspy.kHighsInf, a["hi"])
+    model.offset_ = lp.constant
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = start
+    model.a_matrix_.index_ = a["row"][order].astype(np.int32)
+    model.a_matrix_.value_ = a["val"][order]
+    if lp.is_mip:
+        model.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in a["int"]]
+    return model
+
+
+def highs_outcome(h, state: SolveState, seconds: float, handoff: float, log: list[str]) -> RawSolution:
+    """Read status, point and duals back from a Highs object that has run (true status mapping)."""
+    import highspy
+
     ms = h.getModelStatus()
     S = highspy.HighsModelStatus
     info = h.getInfo()

@@ -72,3 +72,59 @@ def teaching_project() -> Project:
     ]
     return Project(name="Teaching chain (test)", settings=s, facilities=[mine, sep, metal, magnet], routes=routes,
                    markets=markets, demands=demands, scenarios=scenarios)
+
+
+def two_futures_project() -> Project:
+    """Hand-checked micro chain for plan evaluation and robust planning (two equiprobable futures).
+
+    mine (AU) -> sep (US) -> metal (US, 100 t/yr NdPr metal) -> two magnet plants:
+      * ``mag`` (construction, 100 t/yr, online 2027): delay 0 or 1 year with probability 1/2 each;
+      * ``mag2`` (operating, 0 t/yr) with the hedge option ``hedge``: up to 100 t/yr at 0.5 $M per t/yr
+        (100 t/yr = 50 $M), lead time 1 year (decided 2026 -> online 2027); operating: never delayed.
+    Defense NdFeB demand 100 t/yr 2026-2028 (a Chinese magnet market serves 2026 only: compliance 2027).
+    Discount rate 0, asset life 1 (no salvage), no overruns, penalty 5 $M/t.
+
+    Deterministic plan: build nothing (``mag`` on time covers 2027 and 2028).
+    Evaluating that plan: on time -> 2027 met; one year late -> 2027 short by 100 t (mag offline,
+    hedge not built). P(defense met 2027) = (1 + 0) / 2 = 0.5; 2028 always met.
+    Perfect foresight: the late future re-plans and builds the hedge in 2026 -> P(met 2027) = 1.0;
+    value of information = 0.5.
+    Robust plan over both futures: not hedging costs 0.5 x 100 t x 5 $M x DEFENSE_FIRST_WEIGHT (10)
+    = 2,500 $M expected penalty; hedging costs 50 $M -> build ``hedge`` 100 t/yr in 2026 (capex 50 $M);
+    P(met 2027) 0.5 -> 1.0: +50 points for 50 $M.
+    """
+    from models.project import DelayDistribution, OverrunDistribution
+    from models.vocab import Status as FStatus
+
+    p = Project(name="two futures")
+    s = p.settings
+    s.start_year, s.end_year, s.base_year = 2026, 2028, 2026
+    s.discount_rate, s.asset_life_years, s.time_limit_s = 0.0, 1, 30
+    s.risk.delay_years = {
+        FStatus.OPERATING: DelayDistribution(years=[0], probabilities=[1.0]),
+        FStatus.CONSTRUCTION: DelayDistribution(years=[0, 1], probabilities=[0.5, 0.5]),
+    }
+    s.risk.capex_overrun = {st: OverrunDistribution(low=1.0, mode=1.0, high=1.0) for st in FStatus}
+    p.facilities = [
+        Facility(id="mine", name="Mine", stage="mine", country="AU", capacity_tpy=1000, assay={"ndpr": 0.25}),
+        Facility(id="sep", name="Separation", stage="separation", country="US", capacity_tpy=1000,
+                 element_recovery={"ndpr": 0.8}),
+        Facility(id="metal", name="Metal", stage="metal", country="US", capacity_tpy=100, element_recovery={"ndpr": 1.0}),
+        Facility(id="mag", name="Magnets (under construction)", stage="magnet_ndfeb", country="US", status="construction",
+                 capacity_tpy=100, online_year=2027, recipe_inputs={"ndpr_metal": 0.34},
+                 recipe_outputs={"ndfeb_magnet": 1.0}, variable_opex_usd_per_t=25000),
+        Facility(id="mag2", name="Magnets (hedge site)", stage="magnet_ndfeb", country="US", capacity_tpy=0,
+                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0}, variable_opex_usd_per_t=25000,
+                 options=[ExpansionOption(id="hedge", max_add_tpy=100, capex_musd_per_tpy=0.5, lead_time_years=1,
+                                          earliest_decision_year=2026)]),
+    ]
+    p.routes = [
+        Route(id="r_conc", from_id="mine", to_id="sep", material="concentrate", transport_usd_per_t=0),
+        Route(id="r_oxide", from_id="sep", to_id="metal", material="ndpr_oxide", transport_usd_per_t=0),
+        Route(id="r_metal", from_id="metal", to_id="mag", material="ndpr_metal", transport_usd_per_t=0),
+        Route(id="r_metal2", from_id="metal", to_id="mag2", material="ndpr_metal", transport_usd_per_t=0),
+    ]
+    p.markets = [Market(id="cn_magnet", material="ndfeb_magnet", origin_country="CN", price_usd_per_t=45000, cap_tpy=1000)]
+    p.demands = [Demand(id="defense", product="ndfeb_magnet", segment="defense",
+                        tonnes_by_year={y: 100.0 for y in (2026, 2027, 2028)})]
+    return p

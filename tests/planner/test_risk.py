@@ -34,7 +34,7 @@ def project():
 def _comparable(report) -> dict:
     """The report without timings and executor details (which legitimately differ)."""
     d = report.to_dict()
-    for key in ("seconds", "workers", "scheduler"):
+    for key in ("seconds", "plan_seconds", "workers", "scheduler"):
         d.pop(key)
     for s in d["samples"]:
         s.pop("seconds")
@@ -83,7 +83,8 @@ def test_cancel_on_a_dask_cluster_returns_promptly(project, dask_cluster):
     done = []
     state._on_progress = lambda f, m: (done.append(f), f >= 0.01 and state.request_cancel())
     t0 = time.perf_counter()
-    rep = run_risk(project, 300, seed=1, scheduler=dask_cluster.scheduler_address, options=OPTIONS, state=state)
+    rep = run_risk(project, 300, seed=1, scheduler=dask_cluster.scheduler_address, options=OPTIONS, state=state,
+                   mode="foresight")
     assert rep.cancelled and 0 < rep.n_completed < 300
     assert time.perf_counter() - t0 < 30
     # the cluster is usable again at once: the cancelled tasks were released
@@ -136,7 +137,7 @@ def test_failing_samples_are_counted_and_listed(monkeypatch):
         return real(project, options, state)
 
     monkeypatch.setattr(planner.pipeline.solve, "solve_project", flaky)
-    rep = run_risk(p, 5, seed=1, workers=1, options=OPTIONS)
+    rep = run_risk(p, 5, seed=1, workers=1, options=OPTIONS, mode="foresight")
     assert rep.n_completed == 5 and rep.n_ok == 3 and rep.n_failed == 2
     assert [(f.index, f.status) for f in rep.failures] == [(1, "error"), (3, "time_limit")]
     assert "solver crashed" in rep.failures[0].message
@@ -146,7 +147,7 @@ def test_failing_samples_are_counted_and_listed(monkeypatch):
 
 def test_a_tiny_time_limit_in_worker_processes_is_reported_not_dropped():
     p = teaching_project()
-    rep = run_risk(p, 3, seed=1, workers=2, options=SolveOptions(time_limit_s=1e-6))
+    rep = run_risk(p, 3, seed=1, workers=2, options=SolveOptions(time_limit_s=1e-6), mode="foresight")
     assert rep.n_completed == 3
     assert rep.n_ok + rep.n_failed == 3
     for f in rep.failures:
@@ -165,7 +166,7 @@ def test_progress_reaches_one_and_cancel_stops_the_pool_promptly():
     stopper = threading.Timer(0.3, state.request_cancel)  # workers are still starting up (spawn)
     stopper.start()
     t0 = time.perf_counter()
-    rep = run_risk(p, 400, seed=0, workers=2, options=OPTIONS, state=state)
+    rep = run_risk(p, 400, seed=0, workers=2, options=OPTIONS, state=state, mode="foresight")
     elapsed = time.perf_counter() - t0
     stopper.join()
     assert rep.cancelled and rep.n_completed < 400
@@ -233,7 +234,7 @@ def test_cli_risk_exits_1_when_a_sample_fails(tmp_path, capsys, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(planner.pipeline.solve, "solve_project", broken)
-    assert _cli(["risk", str(TEACHING), "-n", "2", "--workers", "1"]) == 1
+    assert _cli(["risk", str(TEACHING), "-n", "2", "--workers", "1", "--foresight"]) == 1
     assert "sample 0: error: RuntimeError: boom" in capsys.readouterr().out
 
 
@@ -278,7 +279,8 @@ def test_cancel_with_cbc_in_worker_processes_leaves_no_solver_running():
     watcher = threading.Thread(target=watch)
     watcher.start()
     t0 = time.perf_counter()
-    rep = run_risk(p, 50, seed=0, workers=2, options=SolveOptions(solver="cbc", time_limit_s=120), state=state)
+    rep = run_risk(p, 50, seed=0, workers=2, options=SolveOptions(solver="cbc", time_limit_s=120), state=state,
+                   mode="foresight")
     elapsed = time.perf_counter() - t0
     watcher.join()
     assert seen.is_set(), "CBC never started"

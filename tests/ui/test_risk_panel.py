@@ -9,6 +9,7 @@ from types import SimpleNamespace
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from PySide6.QtCore import Qt
 
 from tests.planner.risk_fixtures import teaching_project
 from ui.risk_panel import RiskPanel, active_tasks, histogram_bins
@@ -115,3 +116,50 @@ def test_a_report_without_any_plan_is_shown_honestly(qtbot, panel):
     assert panel.failures_table.item(2, 2).text() == "The time limit ran out"
     assert panel.tabs.tabText(3) == "Failed samples (3)"
     assert "no sample" in panel.cost_view.chart().title()
+
+
+def test_plan_for_this_risk_shows_the_hedge_and_applies_it_as_an_undoable_scenario(qtbot):
+    """Two-futures micro chain (tests/planner/risk_fixtures.py): the robust plan builds the hedge
+    (mag2 +100 t/yr decided 2026, 50 $M); applying it adds one scenario; Ctrl+Z removes it."""
+    from tests.planner.risk_fixtures import two_futures_project
+    from ui.document import Document
+
+    doc = Document(two_futures_project())
+    w = RiskPanel(doc)
+    qtbot.addWidget(w)
+    w.n_spin.setValue(8)
+    w.workers_spin.setValue(1)
+    w.robust_k_spin.setValue(4)
+    w.seed_spin.setValue(5)
+    qtbot.mouseClick(w.robust_button, Qt.MouseButton.LeftButton)
+    assert not w.run_button.isEnabled() and not w.robust_button.isEnabled() and w.cancel_button.isEnabled()
+    qtbot.waitUntil(lambda: w.robust_report is not None and not w.is_running(), timeout=120_000)
+    assert w.robust_button.isEnabled() and w.run_button.isEnabled()
+    hedge = [[w.hedge_table.item(r, c).text() for c in range(w.hedge_table.columnCount())]
+             for r in range(w.hedge_table.rowCount())]
+    assert hedge == [["Magnets (hedge site) (mag2)", "hedge", "added", "—", "2026: 100", "+50.0"]]
+    measures = [w.robust_table.item(r, 0).text() for r in range(w.robust_table.rowCount())]
+    assert any("2027" in m for m in measures) and "Cost P50 ($M)" in measures
+    assert w.apply_robust_button.isEnabled()
+    n_before = len(doc.project.scenarios)
+    w.apply_robust()
+    sc = doc.project.scenarios[-1]
+    assert len(doc.project.scenarios) == n_before + 1 and sc.id == "robust_base"
+    assert [(o.kind, o.option_id, o.year, o.added_tpy) for o in sc.overrides] == [("invest", "hedge", 2026, 100.0)]
+    from planner.pipeline.solve import SolveOptions, solve_project
+
+    forced = solve_project(doc.project, SolveOptions(scenario=sc.id))
+    assert [(i.option, i.decided_year, i.added_tpy) for i in forced.investments] == [("hedge", 2026, 100.0)]
+    doc.undo_stack.undo()
+    assert len(doc.project.scenarios) == n_before
+    w.resize(1500, 800)
+    w.grab().save("/tmp/i11_risk_robust.png")
+
+
+def test_mode_choice_reaches_the_run_and_the_status_says_which(qtbot, panel):
+    panel.n_spin.setValue(2)
+    panel.workers_spin.setValue(1)
+    panel.mode_combo.setCurrentIndex(panel.mode_combo.findData("foresight"))
+    panel.start()
+    qtbot.waitUntil(lambda: panel.report is not None and not panel.is_running(), timeout=60_000)
+    assert panel.report.mode == "foresight" and "perfect foresight" in panel.status_label.text()

@@ -1,0 +1,305 @@
+"""Plan for delay risk: the robust (two-stage SAA) plan next to the deterministic plan.
+
+``run_robust(project, k, ...)``:
+
+1. the deterministic plan: the scenario's optimal plan (one future: everything on time, no overrun);
+2. the robust plan: :func:`planner.pipeline.saa.solve_saa` over K futures drawn with
+   ``default_rng([seed, i])``, i < K (investments shared, operations per future, defense shortfall
+   first; optional target P(defense met in Y) >= p by per-future indicators);
+3. both plans evaluated **out of sample** on the same ``n_eval`` fresh futures
+   (``default_rng([seed + 1, i])``, independent of the K planning futures) with
+   :func:`planner.analysis.risk.run_risk` in plan mode (every decision committed; operations re-solved
+   per future), on the local pool or a Dask cluster;
+4. the hedge: per option, what the robust plan builds more of or earlier than the deterministic plan,
+   its capex (undiscounted $M at the planned prices) and the points of P(defense met) it buys.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from models.project import Project
+
+from planner.analysis.risk import RiskRunError, run_risk
+from planner.analysis.risk_report import RiskReport
+from planner.analysis.risk_sampling import draw_sample
+from planner.progress import SolveState
+
+__all__ = ["HedgeItem", "RobustReport", "run_robust", "robust_lines"]
+
+
+@dataclass
+class HedgeItem:
+    facility: str
+    option: str
+    kind: str  # "added" (new or more t/yr), "brought forward" (earlier first decision), "less" (robust builds less)
+    deterministic: list[list[Any]]  # [[decided year, t/yr], ...]
+    robust: list[list[Any]]
+    capex_delta_musd: float  # robust - deterministic, undiscounted $M at the planned (not overrun) prices
+
+
+@dataclass
+class RobustReport:
+    project: str
+    scenario: str
+    k: int
+    seed: int
+    eval_seed: int
+    n_eval: int
+    target: float | None
+    target_year: int
+    status: str = "error"
+    message: str = ""
+    deterministic_plan: list[list[Any]] = field(default_factory=list)
+    robust_plan: list[list[Any]] = field(default_factory=list)
+    deterministic_cost_musd: float | None = None  # of the deterministic plan when everything is on time
+    saa_objective: float | None = None
+    saa_variables: int = 0
+    saa_constraints: int = 0
+    saa_build_seconds: float = 0.0
+    saa_solve_seconds: float = 0.0
+    in_sample_p_met: float | None = None
+    hedge: list[HedgeItem] = field(default_factory=list)
+    hedge_capex_musd: float = 0.0
+    deterministic_eval: RiskReport | None = None
+    robust_eval: RiskReport | None = None
+    seconds: float = 0.0
+
+    @property
+    def has_plan(self) -> bool:
+        return self.status in ("optimal", "time_limit_feasible")
+
+    def points_bought(self, product: str | None = None, year: int | None = None) -> float | None:
+        """P(defense met) robust - deterministic, out of sample (all products when product is None)."""
+        y = year or self.target_year
+        r, d = self.robust_eval, self.deterministic_eval
+        if r is None or d is None or not r.n_ok or not d.n_ok:
+            return None
+        if product is None:
+            return r.p_met_all.get(y, 0.0) - d.p_met_all.get(y, 0.0)
+        return r.p_met.get(product, {}).get(y, 0.0) - d.p_met.get(product, {}).get(y, 0.0)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for key in ("deterministic_eval", "robust_eval"):
+            rep = getattr(self, key)
+            if rep is not None:
+                full = rep.to_dict()
+                full.pop("samples", None)
+                d[key] = full
+        d["points_bought"] = {p: self.points_bought(p) for p in (self.robust_eval.p_met if self.robust_eval else {})}
+        d["points_bought"]["all"] = self.points_bought()
+        d["mean_unmet_t"] = {"deterministic": mean_unmet_t(self.deterministic_eval), "robust": mean_unmet_t(self.robust_eval)}
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
+
+
+def _capex(project: Project, plan: list[list[Any]]) -> dict[str, float]:
+    """Undiscounted capex $M per option: capex_musd_per_tpy x t/yr + fixed_capex_musd per build."""
+    opts = {o.id: o for f in project.facilities for o in f.options}
+    out: dict[str, float] = {}
+    for oid, _, t in plan:
+        o = opts[oid]
+        out[oid] = out.get(oid, 0.0) + o.capex_musd_per_tpy * t + (o.fixed_capex_musd if t > 0 else 0.0)
+    return out
+
+
+def hedge_items(project: Project, det: list[list[Any]], rob: list[list[Any]]) -> list[HedgeItem]:
+    """What the robust plan adds or brings forward, per option (and where it builds less)."""
+    fac = {o.id: f.id for f in project.facilities for o in f.options}
+    by_d: dict[str, list] = {}
+    by_r: dict[str, list] = {}
+    for oid, y, t in det:
+        by_d.setdefault(oid, []).append([int(y), float(t)])
+    for oid, y, t in rob:
+        by_r.setdefault(oid, []).append([int(y), float(t)])
+    cd, cr = _capex(project, det), _capex(project, rob)
+    items = []
+    for oid in sorted(set(by_d) | set(by_r)):
+        d, r = sorted(by_d.get(oid, [])), sorted(by_r.get(oid, []))
+        td, tr = sum(t for _, t in d), sum(t for _, t in r)
+        if td == 0 or tr > td + 1e-6:
+            kind = "added"
+        elif r and d and r[0][0] < d[0][0]:
+            kind = "brought forward"
+        elif tr < td - 1e-6:
+            kind = "less"
+        else:
+            # same total: earlier tonnes count as brought forward
+            cum = lambda rows, y: sum(t for yy, t in rows if yy <= y)  # noqa: E731
+            years = sorted({y for y, _ in d + r})
+            if any(cum(r, y) > cum(d, y) + 1e-6 for y in years):
+                kind = "brought forward"
+            elif any(cum(r, y) < cum(d, y) - 1e-6 for y in years):
+                kind = "later"
+            else:
+                continue
+        items.append(HedgeItem(fac[oid], oid, kind, d, r, round(cr.get(oid, 0.0) - cd.get(oid, 0.0), 6)))
+    return items
+
+
+def run_robust(project: Project, k: int, *, target: float | None = None, year: int | None = None, n_eval: int = 200,
+               seed: int = 0, workers: int | None = None, scheduler: str | None = None, options: Any = None,
+               state: SolveState | None = None) -> RobustReport:
+    """The robust plan over ``k`` sampled futures, and both plans evaluated on ``n_eval`` fresh futures.
+
+    ``options`` (SolveOptions): scenario, solver time limit (for the deterministic plan, the SAA
+    program and each evaluation sample). Raises RiskRunError for bad arguments."""
+    from dataclasses import replace
+
+    from models.scenarios import apply_scenario
+    from planner.pipeline.plan_eval import plan_decisions
+    from planner.pipeline.saa import solve_saa
+    from planner.pipeline.solve import SolveOptions, solve_project
+
+    if k < 1:
+        raise RiskRunError(f"the number of planning futures must be >= 1 (got {k})")
+    if n_eval < 1:
+        raise RiskRunError(f"the number of evaluation samples must be >= 1 (got {n_eval})")
+    if target is not None and not (0.0 <= target <= 1.0):
+        raise RiskRunError(f"the target probability must be within 0-1 (got {target})")
+    s = project.settings
+    y = year if year is not None else s.compliance_start_year
+    if not (s.start_year <= y <= s.end_year):
+        raise RiskRunError(f"the target year must be within {s.start_year}-{s.end_year} (got {y})")
+    if seed < 0:
+        raise RiskRunError(f"the seed must be >= 0 (got {seed})")
+    options = options or SolveOptions()
+    scenario = options.scenario
+    if scenario is None and any(sc.id == "base" for sc in project.scenarios):
+        scenario = "base"
+    if scenario:
+        try:
+            project = apply_scenario(project, scenario)
+        except KeyError as e:
+            raise RiskRunError(str(e.args[0]) if e.args else str(e)) from None
+    options = replace(options, scenario=None)
+    state = state or SolveState()
+    t0 = time.perf_counter()
+    rep = RobustReport(project=project.name, scenario=scenario or "base", k=k, seed=seed, eval_seed=seed + 1,
+                       n_eval=n_eval, target=target, target_year=y)
+    time_limit = options.time_limit_s if options.time_limit_s is not None else s.time_limit_s
+
+    state.progress(0.0, "solving the deterministic plan")
+    det = solve_project(project, options, SolveState(on_progress=None))
+    if not det.has_plan:
+        rep.message = f"no deterministic plan: {det.message}"
+        return rep
+    rep.deterministic_plan = plan_decisions(det)
+    rep.deterministic_cost_musd = det.total_cost_musd
+    if state.cancel_requested:
+        rep.status, rep.message = "cancelled", "cancelled"
+        return rep
+
+    state.progress(0.05, f"solving the robust plan over {k} futures")
+    draws = [draw_sample(project, seed, i) for i in range(k)]
+    sub = SolveState()
+    state.cancel_hooks.append(sub.request_cancel)
+    try:
+        saa = solve_saa(project, draws, target=target, target_year=y, time_limit_s=time_limit,
+                        mip_gap=options.mip_gap if options.mip_gap is not None else s.mip_gap, state=sub)
+    finally:
+        state.cancel_hooks.remove(sub.request_cancel)
+    rep.status, rep.message = saa.status, saa.message
+    rep.saa_objective, rep.saa_variables, rep.saa_constraints = saa.objective, saa.n_variables, saa.n_constraints
+    rep.saa_build_seconds, rep.saa_solve_seconds = saa.build_seconds, saa.solve_seconds
+    if not rep.has_plan:
+        rep.seconds = time.perf_counter() - t0
+        return rep
+    rep.robust_plan = saa.decisions
+    rep.in_sample_p_met = sum(saa.in_sample_met) / len(saa.in_sample_met) if saa.in_sample_met else None
+    rep.hedge = hedge_items(project, rep.deterministic_plan, rep.robust_plan)
+    rep.hedge_capex_musd = round(sum(h.capex_delta_musd for h in rep.hedge), 6)
+
+    for label, plan, attr, lo, hi in (("deterministic", rep.deterministic_plan, "deterministic_eval", 0.4, 0.7),
+                                      ("robust", rep.robust_plan, "robust_eval", 0.7, 1.0)):
+        if state.cancel_requested:
+            rep.message += " Cancelled during the out-of-sample evaluation."
+            break
+        ev_state = SolveState(on_progress=lambda f, m, lo=lo, hi=hi, label=label:
+                              state.progress(lo + (hi - lo) * f, f"evaluating the {label} plan: {m}"))
+        state.cancel_hooks.append(ev_state.request_cancel)
+        try:
+            report = run_risk(project, n_eval, seed=seed + 1, workers=workers, scheduler=scheduler,
+                              options=replace(options, time_limit_s=time_limit), state=ev_state, mode="plan", plan=plan)
+        finally:
+            state.cancel_hooks.remove(ev_state.request_cancel)
+        setattr(rep, attr, report)
+    rep.seconds = time.perf_counter() - t0
+    if not state.cancel_requested:
+        state.progress(1.0, "done")
+    return rep
+
+
+def mean_unmet_t(report: RiskReport | None) -> float | None:
+    """Mean over samples with a plan of the tonnes of demand left unmet (every segment and year)."""
+    if report is None:
+        return None
+    ok = [s.unmet_total_t for s in report.samples if s.ok]
+    return sum(ok) / len(ok) if ok else None
+
+
+def _fmt_plan(plan: list[list[Any]]) -> str:
+    return ", ".join(f"{o} {y} {t:,.0f} t/yr" for o, y, t in plan) or "(nothing)"
+
+
+def robust_lines(rep: RobustReport) -> list[str]:
+    """The readable comparison printed by ``mine2magnet robust``."""
+    y = rep.target_year
+    lines = [f"Robust plan for {rep.project!r}, scenario {rep.scenario}: {rep.k} planning futures (seed {rep.seed}), "
+             f"evaluated with the deterministic plan on {rep.n_eval} fresh futures (seed {rep.eval_seed})"]
+    if rep.target is not None:
+        lines.append(f"Target: P(all defense demand met in {y}) >= {rep.target:.0%} on the planning futures "
+                     "(per-future indicators)")
+    lines.append(f"SAA program: {rep.saa_variables:,} variables, {rep.saa_constraints:,} constraints; "
+                 f"built in {rep.saa_build_seconds:.1f} s, solved in {rep.saa_solve_seconds:.1f} s: {rep.status}")
+    if not rep.has_plan:
+        lines.append(f"No robust plan: {rep.message}")
+        return lines
+    lines.append("")
+    lines.append(f"Deterministic plan (cost {rep.deterministic_cost_musd:,.1f} $M if all on time): {_fmt_plan(rep.deterministic_plan)}")
+    lines.append(f"Robust plan: {_fmt_plan(rep.robust_plan)}")
+    d, r = rep.deterministic_eval, rep.robust_eval
+    if d is None or r is None:
+        lines.append("(out-of-sample evaluation not finished)")
+        return lines
+    lines.append("")
+    lines.append(f"Out of sample ({rep.n_eval} futures, every decision committed, operations re-solved):")
+    lines.append(f"  {'P(defense met)':<34}{'deterministic':>14}{'robust':>10}{'points':>9}")
+    years = sorted(yy for yy in r.p_met_all if yy >= y)[:4]
+    for p in sorted(set(d.p_met) | set(r.p_met)):
+        for yy in years:
+            pd_, pr_ = d.p_met.get(p, {}).get(yy), r.p_met.get(p, {}).get(yy)
+            if pd_ is None or pr_ is None:
+                continue
+            lines.append(f"  {p + ' ' + str(yy):<34}{pd_:>14.1%}{pr_:>10.1%}{(pr_ - pd_) * 100:>+9.1f}")
+    for yy in years:
+        lines.append(f"  {'all products ' + str(yy):<34}{d.p_met_all.get(yy, 0):>14.1%}{r.p_met_all.get(yy, 0):>10.1%}"
+                     f"{(r.p_met_all.get(yy, 0) - d.p_met_all.get(yy, 0)) * 100:>+9.1f}")
+    if d.cost_musd and r.cost_musd:
+        lines.append(f"  {'cost $M (discounted) P10':<34}{d.cost_musd['p10']:>14,.1f}{r.cost_musd['p10']:>10,.1f}")
+        lines.append(f"  {'cost $M P50':<34}{d.cost_musd['p50']:>14,.1f}{r.cost_musd['p50']:>10,.1f}")
+        lines.append(f"  {'cost $M P90':<34}{d.cost_musd['p90']:>14,.1f}{r.cost_musd['p90']:>10,.1f}")
+        lines.append(f"  {'cost $M mean':<34}{d.cost_musd['mean']:>14,.1f}{r.cost_musd['mean']:>10,.1f}"
+                     f"   (robust {r.cost_musd['mean'] - d.cost_musd['mean']:+,.1f})")
+    ud, ur = mean_unmet_t(d), mean_unmet_t(r)
+    if ud is not None and ur is not None:
+        lines.append(f"  {'unmet demand, all segments (t, mean)':<34}{ud:>14,.1f}{ur:>10,.1f}")
+    lines.append(f"  failed samples: deterministic {d.n_failed}, robust {r.n_failed}")
+    lines.append("")
+    if rep.hedge:
+        pts = rep.points_bought()
+        lines.append(f"The hedge (capex {rep.hedge_capex_musd:+,.1f} $M undiscounted at planned prices; buys "
+                     f"{(pts or 0) * 100:+.1f} points of P(all defense met {y})):")
+        for h in rep.hedge:
+            fmt = lambda rows: ", ".join(f"{yy} {t:,.0f}" for yy, t in rows) or "-"  # noqa: E731
+            lines.append(f"  {h.facility + ' / ' + h.option:<44} {h.kind:<16} deterministic [{fmt(h.deterministic)}]"
+                         f" -> robust [{fmt(h.robust)}] t/yr, capex {h.capex_delta_musd:+,.1f} $M")
+    else:
+        lines.append("The robust plan is the deterministic plan: no hedge is worth its cost on these futures.")
+    return lines

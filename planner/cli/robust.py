@@ -1,0 +1,97 @@
+"""``mine2magnet robust PROJECT -n K [--scenario S] [--target P] [--year Y] [--eval N] [--seed S]
+[--workers W] [--scheduler ADDRESS] [--json OUT] [--xlsx OUT] [--time-limit S]``.
+
+Plans against delay risk: the robust (two-stage SAA) investment plan over K sampled futures, and
+the deterministic plan, both evaluated out of sample on the same N fresh futures; prints P(defense
+met) side by side, cost P10/P50/P90 and the hedge. Exit codes: 0 a robust plan was found and
+evaluated; 1 no robust plan (infeasible target, time limit), failed evaluation samples, interrupted,
+or a failed write; 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from models.io import atomic_write_bytes
+
+from planner.analysis.risk import RiskRunError
+from planner.analysis.robust import robust_lines, run_robust
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
+from planner.pipeline.solve import SolveOptions
+from planner.progress import SolveState
+
+
+def cmd_robust(args: argparse.Namespace) -> int:
+    project = load_or_exit(args.project)
+    for name, value, lo in (("-n", args.n, 1), ("--eval", args.eval, 1), ("--workers", args.workers, 1), ("--seed", args.seed, 0)):
+        if value is not None and value < lo:
+            print(f"mine2magnet: {name} must be >= {lo} (got {value})", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    if args.target is not None and not (0.0 <= args.target <= 1.0):
+        print(f"mine2magnet: --target must be a probability within 0-1 (got {args.target})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.solver == "cbc":
+        print("mine2magnet: robust plans need HiGHS (--solver highs or auto)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    bad = check_solver_arguments(args, project)
+    if bad is not None:
+        return bad
+    last = {"msg": ""}
+
+    def on_progress(fraction: float, message: str) -> None:
+        head = message.split(":")[0]
+        if head != last["msg"] or fraction >= 1.0:
+            last["msg"] = head
+            print(f"  {message}", file=sys.stderr, flush=True)
+
+    state = SolveState(on_progress=on_progress)
+    options = SolveOptions(scenario=args.scenario, solver="highs", time_limit_s=args.time_limit)
+    try:
+        rep = run_robust(project, args.n, target=args.target, year=args.year, n_eval=args.eval, seed=args.seed,
+                         workers=args.workers, scheduler=args.scheduler, options=options, state=state)
+    except RiskRunError as e:
+        print(f"mine2magnet: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        state.request_cancel()
+        raise
+    print("\n".join(robust_lines(rep)))
+    print(f"\n{rep.seconds:.1f} s in total")
+    ok = rep.has_plan and rep.robust_eval is not None and rep.deterministic_eval is not None \
+        and rep.robust_eval.n_failed == 0 and rep.deterministic_eval.n_failed == 0
+    code = EXIT_OK if ok else EXIT_FAILED
+    if args.json:
+        try:
+            atomic_write_bytes(args.json, rep.to_json().encode("utf-8"), keep_backup=False)
+            print(f"wrote {args.json}")
+        except OSError as e:
+            print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
+            code = EXIT_FAILED
+    if args.xlsx:
+        from planner.reports.robust_xlsx import ReportWriteError, write_robust_workbook
+
+        try:
+            write_robust_workbook(rep, args.xlsx)
+            print(f"wrote {args.xlsx}")
+        except ReportWriteError as e:
+            print(f"mine2magnet: {e}", file=sys.stderr)
+            code = EXIT_FAILED
+    return code
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("robust", help="the robust investment plan against delay risk (two-stage SAA)")
+    p.add_argument("project")
+    p.add_argument("-n", type=int, required=True, metavar="K", help="sampled futures the plan must hold up in")
+    p.add_argument("--scenario", metavar="NAME", help="plan around this scenario instead of the base")
+    p.add_argument("--target", type=float, metavar="P", help="require P(all defense demand met in --year) >= P on the K futures")
+    p.add_argument("--year", type=int, metavar="Y", help="target year (default: the compliance start year)")
+    p.add_argument("--eval", type=int, default=200, metavar="N", help="fresh futures for the out-of-sample comparison (default 200)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="planning futures use seed S, evaluation S + 1")
+    p.add_argument("--workers", type=int, metavar="W", help="worker processes for the evaluation (default: all cores)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="evaluate on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    add_solver_arguments(p)
+    p.add_argument("--json", metavar="OUT", help="write the comparison as JSON here")
+    p.add_argument("--xlsx", metavar="OUT", help="write the comparison workbook here")
+    p.set_defaults(func=cmd_robust)

@@ -1,0 +1,412 @@
+"""Evaluate a committed investment plan under sampled delays and overruns (here-and-now decisions).
+
+Semantics (DESIGN.md section 6, "Risk semantics"):
+
+* A *plan* is a set of decisions ``(option, decided year) -> added t/yr`` (from the scenario's optimal
+  plan or a result JSON). Decisions taken in years ``<= commit_year`` (default: the first year) are
+  *committed*: they are fixed before the delays are known.
+* A commissioning delay of d years for a facility means (as in :func:`apply_draw`): a facility not
+  yet operating comes online d years later, and each of its options can be decided from its earliest
+  decision year + d. A committed decision (o, z) is honoured d years late: ``add[o, z + d]`` is fixed
+  at the committed tonnes (capex paid in z + d at the sampled overrun; capacity online at
+  z + d + lead time; a decision pushed past the last decision year of the horizon never arrives).
+* Later decisions (``z > commit_year``): with ``later="plan"`` they follow the plan in the same
+  way (the whole plan is fixed; each sample is an LP), with ``later="reoptimise"`` they are
+  re-decided per sample with knowledge of that sample's delays (recourse; a MILP when options carry
+  build decisions, started from the plan).
+* ``mode="foresight"``: every decision is re-optimised per sample (the perfect-foresight,
+  wait-and-see bound). P(met | foresight) - P(met | plan) is the value of information.
+* Operations are re-solved per sample with defense shortfall first (DEFENSE_FIRST_WEIGHT).
+* Budget rows: with every decision fixed they constrain nothing and are dropped (a committed plan's
+  overrun is paid, not refused); with recourse they keep the sampled capex coefficients.
+
+Two paths give the same numbers (tests check it on several samples):
+
+* :class:`SampleModel` (fast): the model is built once; each sample is applied as changes to column
+  bounds (decision years), row upper bounds (existing capacity), column costs (capex overrun), the
+  objective constant (fixed opex of facilities that came online) and, with budgets, a few matrix
+  coefficients, then HiGHS re-solves warm from the previous basis (:class:`WarmHighs`).
+* :func:`rebuild_and_solve` (reference, and the CBC path): apply the draw to a copy of the project,
+  rebuild network and model, fix decisions by key, solve from scratch.
+
+Both verify every point (planner.pipeline.verify) and reduce it with the same extraction.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable
+
+import numpy as np
+
+from models.project import Project
+from models.schedules import existing_capacity_tpy
+from models.vocab import Status as FacilityStatus
+
+from planner.model.build import BuildOptions, ModelIndex, create_model
+from planner.model.lp import INF, LinearProgram
+from planner.model.network import Network, build_network
+from planner.pipeline.extract import fill_plan
+from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, apply_defense_weight
+from planner.pipeline.verify import verify_point
+from planner.progress import SolveState
+from planner.result import PlanResult, Status
+from planner.solvers.backends import RawSolution, RawStatus, solve_lp
+
+MODES = ("plan", "foresight")
+LATER = ("plan", "reoptimise")
+
+
+@dataclass
+class EvalSpec:
+    """What a sample re-solves. ``decisions``: [[option id, decided year, added t/yr], ...]."""
+
+    mode: str = "plan"
+    decisions: list[list[Any]] = field(default_factory=list)
+    commit_year: int | None = None  # None: the first year of the horizon
+    later: str = "plan"
+    defense_weight: float = DEFENSE_FIRST_WEIGHT
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"unknown risk mode {self.mode!r} (use {' or '.join(MODES)})")
+        if self.later not in LATER:
+            raise ValueError(f"unknown treatment of later decisions {self.later!r} (use {' or '.join(LATER)})")
+
+    def committed(self) -> dict[tuple[str, int], float]:
+        out: dict[tuple[str, int], float] = {}
+        for oid, y, t in self.decisions:
+            out[(str(oid), int(y))] = out.get((str(oid), int(y)), 0.0) + float(t)
+        return out
+
+    @property
+    def is_lp(self) -> bool:
+        return self.mode == "plan" and self.later == "plan"
+
+
+def plan_decisions(result: PlanResult) -> list[list[Any]]:
+    """The plan's decisions [[option, decided year, added t/yr]] (only builds with t/yr > 0)."""
+    return [[inv.option, int(inv.decided_year), float(inv.added_tpy)] for inv in result.investments if inv.added_tpy > 0]
+
+
+def _first_decision_year(net: Network, o, delay: int) -> int:
+    """First decision year of option o after a delay (apply_draw shifts earliest_decision_year)."""
+    start = net.years[0]
+    return max(start, (o.earliest_decision_year or start) + delay)
+
+
+def decision_bounds(spec: EvalSpec, committed: dict, oid: str, y: int, delay: int, max_add: float,
+                    commit_year: int) -> tuple[float, float, float, float] | None:
+    """(add lb, add ub, build lb, build ub) for decision variable year y of option oid under a delay;
+    None when the decision is free (the model's bounds apply).
+
+    Fixed years hold the committed tonnes of nominal year y - delay (build = 1 when > 0).
+    """
+    free = spec.mode == "foresight" or (spec.later == "reoptimise" and y > commit_year + delay)
+    if free:
+        return None  # the model's own bounds (0 or a scenario's committed t/yr .. max_add)
+    t = committed.get((oid, y - delay), 0.0)
+    t = min(t, max_add)
+    b = 1.0 if t > 0 else 0.0
+    return t, t, b, b
+
+
+def _delayed_facility(f, d: int, start: int):
+    """The facility as :func:`apply_draw` leaves it after a delay d (not operating only)."""
+    if not d or f.status is FacilityStatus.OPERATING:
+        return f
+    if f.online_year is not None and f.online_year >= start:
+        new_online = f.online_year + d
+    elif f.online_year is None:
+        new_online = start + d
+    else:
+        return f
+    if f.closure_year is not None and new_online >= f.closure_year:
+        return f.model_copy(update={"capacity_tpy": 0.0})
+    return f.model_copy(update={"online_year": new_online})
+
+
+# ----------------------------------------------------------------------------- summaries
+def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolution, duals: np.ndarray | None,
+                 solver: str) -> PlanResult:
+    """Verify a sample's point and extract it as a PlanResult (no plan when a check fails)."""
+    if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
+        status = {
+            RawStatus.INFEASIBLE: Status.INFEASIBLE, RawStatus.UNBOUNDED: Status.UNBOUNDED,
+            RawStatus.NO_SOLUTION: Status.TIME_LIMIT, RawStatus.CANCELLED: Status.CANCELLED,
+        }.get(raw.status, Status.ERROR)
+        return PlanResult(status, f"sample not solved: {raw.message or raw.status.value}", solver)
+    checks = verify_point(lp, raw.x, net)
+    failed = [c for c in checks if not c.passed]
+    if failed:
+        return PlanResult(Status.ERROR, "the sample's point fails verification: "
+                          + "; ".join(f"{c.name} {c.max_violation:.3g} {c.detail}" for c in failed), solver, checks=checks)
+    status = Status.OPTIMAL if raw.status is RawStatus.OPTIMAL else Status.TIME_LIMIT_FEASIBLE
+    result = PlanResult(status, "", solver, objective=lp.objective_value(raw.x), checks=checks,
+                        solve_seconds=raw.seconds)
+    fill_plan(result, lp, idx, net, raw.x, duals)
+    return result
+
+
+# ----------------------------------------------------------------------------- rebuild path
+def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "highs", time_limit_s: float = 60.0,
+                      state: SolveState | None = None, mip_gap: float = 1e-4) -> PlanResult:
+    """Reference path: sampled project -> network -> model -> fix decisions by key -> solve -> verify.
+
+    ``draw`` has ``delays`` and ``overruns`` dicts (planner.analysis.risk_sampling.SampleDraw).
+    """
+    state = state or SolveState()
+    sampled = apply_delays_and_overruns(project, draw.delays, draw.overruns)
+    net = build_network(sampled)
+    lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
+    apply_defense_weight(lp, net, spec.defense_weight)
+    committed = spec.committed()
+    commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
+    delay_of = {f.id: int(draw.delays.get(f.id, 0)) for f in project.facilities}
+    for f, o in net.options:
+        d = delay_of.get(f.id, 0)
+        for y in net.decision_years(o):
+            b = decision_bounds(spec, committed, o.id, y, d, o.max_add_tpy, commit_year)
+            if b is None:
+                continue
+            alb, aub, blb, bub = b
+            j = lp.var(("add", o.id, y))
+            lp.var_lb[j], lp.var_ub[j] = alb, aub
+            if lp.has_var(("build", o.id, y)):
+                k = lp.var(("build", o.id, y))
+                lp.var_lb[k], lp.var_ub[k] = blb, bub
+    if spec.is_lp:
+        for i, fam in enumerate(lp.row_family):
+            if fam in ("budget_year", "budget_total"):
+                lp.row_lo[i], lp.row_hi[i] = -INF, INF
+    raw = solve_lp(lp, solver, time_limit_s, mip_gap, state)
+    duals = raw.row_duals
+    if lp.is_mip:
+        duals = None  # the report's bottleneck shadow prices come from LP samples only
+    return point_result(lp, idx, net, raw, duals, solver)
+
+
+def apply_delays_and_overruns(project: Project, delays: dict[str, int], overruns: dict[str, float]) -> Project:
+    """A copy of ``project`` with delays and overruns applied (same rules as risk_sampling.apply_draw)."""
+    p = project.model_copy(deep=True)
+    start = p.settings.start_year
+    for i, f in enumerate(p.facilities):
+        d = delays.get(f.id, 0)
+        g = _delayed_facility(f, d, start)
+        if g is not f:
+            p.facilities[i] = g
+            f = g
+        x = overruns.get(f.id)
+        for opt in f.options:
+            if d:
+                opt.earliest_decision_year = (opt.earliest_decision_year or start) + d
+            if x is not None and x != 1.0:
+                opt.capex_musd_per_tpy = opt.capex_musd_per_tpy * x
+                opt.fixed_capex_musd = opt.fixed_capex_musd * x
+    return p
+
+
+# ------------------------------------------------------------------------------ reuse path
+class SampleModel:
+    """The model of ``project`` built once; :meth:`solve` applies a draw in place and re-solves warm.
+
+    ``project`` must already have its scenario applied. Only HiGHS (the warm re-solve needs a live
+    solver object); other solvers use :func:`rebuild_and_solve`.
+    """
+
+    def __init__(self, project: Project, spec: EvalSpec, *, time_limit_s: float = 60.0, mip_gap: float = 1e-4,
+                 threads: int | None = None, warm: bool = True) -> None:
+        """``warm=False``: the model and its per-sample data only, no solver (the robust plan stacks
+        sample copies of this model into one program)."""
+        from planner.solvers.warm import WarmHighs
+
+        t0 = time.perf_counter()
+        self.project, self.spec = project, spec
+        self.time_limit_s, self.mip_gap = time_limit_s, mip_gap
+        net = build_network(project)
+        lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
+        apply_defense_weight(lp, net, spec.defense_weight)
+        self.net, self.lp, self.idx = net, lp, idx
+        self.committed = spec.committed()
+        self.commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
+        start = net.years[0]
+        self.base_lb = np.asarray(lp.var_lb, dtype=float)
+        self.base_ub = np.asarray(lp.var_ub, dtype=float)
+        self.base_cost = np.asarray(lp.var_cost, dtype=float)
+        self.base_lo = np.asarray(lp.row_lo, dtype=float)
+        self.base_hi = np.asarray(lp.row_hi, dtype=float)
+
+        # decision columns: (option, year, add col, build col or -1, capex part of the build cost)
+        self.decisions: list[tuple[Any, Any, int, int, int, float]] = []
+        for f, o in net.options:
+            for y in net.decision_years(o):
+                ja = lp.var(("add", o.id, y))
+                jb = lp.var(("build", o.id, y)) if lp.has_var(("build", o.id, y)) else -1
+                keep = 1.0 - idx.option_salvage[(o.id, y)]
+                build_capex = net.discount[y] * o.fixed_capex_musd * keep
+                self.decisions.append((f, o, y, ja, jb, build_capex))
+        self.dec_cols = np.array([c for *_, ja, jb, _ in self.decisions for c in (ja, jb) if c >= 0], dtype=np.int64)
+
+        # capacity rows of facilities a delay can move (not operating)
+        self.delayable = [f for f in project.facilities if f.status is not FacilityStatus.OPERATING]
+        self.cap_rows: list[tuple[Any, int, int]] = []  # (facility, year, row)
+        for f in self.delayable:
+            for y in net.years:
+                if lp.has_row("capacity", f.id, y):
+                    self.cap_rows.append((f, y, lp.row("capacity", f.id, y)))
+        self.cap_row_idx = np.array([i for *_, i in self.cap_rows], dtype=np.int64)
+        # objective constant without the fixed opex of delayable facilities (added back per sample)
+        self.const_fixed = lp.constant - sum(
+            net.discount[y] * f.fixed_opex_musd_per_yr
+            for f in self.delayable if f.fixed_opex_musd_per_yr > 0
+            for y in net.years if net.existing_capacity[(f.id, y)] > 0)
+        # budget rows and their coefficients
+        self.budget_rows = np.array([i for i, fam in enumerate(lp.row_family) if fam in ("budget_year", "budget_total")],
+                                    dtype=np.int64)
+        self.budget_coeffs: list[tuple[int, int, float, str]] = []  # row, col, base coefficient, facility
+        if self.budget_rows.size:
+            fac_of_col = {}
+            for f, o, y, ja, jb, _ in self.decisions:
+                fac_of_col[ja] = f.id
+                if jb >= 0:
+                    fac_of_col[jb] = f.id
+            rows = set(self.budget_rows.tolist())
+            for i, j, v in zip(lp.coo_row, lp.coo_col, lp.coo_val):
+                if i in rows:
+                    self.budget_coeffs.append((i, j, v, fac_of_col[j]))
+            if spec.is_lp:
+                lp.row_lo = list(lp.row_lo)
+                for i in self.budget_rows:
+                    lp.row_lo[i], lp.row_hi[i] = -INF, INF
+                self.base_lo[self.budget_rows] = -INF
+                self.base_hi[self.budget_rows] = INF
+        self.start = start
+        # numpy copies of the matrix for the per-sample verification views (no list -> array per sample)
+        self._coo = (np.asarray(lp.coo_row, dtype=np.int64), np.asarray(lp.coo_col, dtype=np.int64),
+                     np.asarray(lp.coo_val, dtype=np.float64))
+        if not warm:
+            self.build_seconds = time.perf_counter() - t0
+            return
+        # MIP samples (recourse, foresight) can run long: those solves stay interruptible
+        self.highs = WarmHighs(lp, algorithm="simplex", threads=threads, interruptible=lp.is_mip)
+        # Solve the undelayed model once: every sample starts from this basis (LP) or point (MIP),
+        # never from the previous sample's, so a sample's answer -- including degenerate duals --
+        # does not depend on which samples this worker solved before (same report for any workers).
+        self.base_raw = self.highs.solve(time_limit_s)
+        self.base_basis = self.highs.basis() if not self.highs.is_mip else None
+        self.start_x = self.base_raw.x if self.highs.is_mip else None
+        self.build_seconds = time.perf_counter() - t0
+
+    # ------------------------------------------------------------------ a sample's changes
+    def sample_data(self, delays: dict[str, int], overruns: dict[str, float]):
+        """(lb, ub, cost over dec_cols), (cap row hi), objective constant, budget coefficients."""
+        spec, net = self.spec, self.net
+        lb = self.base_lb.copy()
+        ub = self.base_ub.copy()
+        cost = self.base_cost.copy()
+        for f, o, y, ja, jb, build_capex in self.decisions:
+            d = int(delays.get(f.id, 0))
+            x = float(overruns.get(f.id, 1.0))
+            if y < _first_decision_year(net, o, d):
+                lb[ja] = ub[ja] = 0.0
+                if jb >= 0:
+                    lb[jb] = ub[jb] = 0.0
+            else:
+                b = decision_bounds(spec, self.committed, o.id, y, d, o.max_add_tpy, self.commit_year)
+                if b is None:
+                    continue  # free: base bounds (already in lb / ub)
+                alb, aub, blb, bub = b
+                lb[ja], ub[ja] = alb, aub
+                if jb >= 0:
+                    lb[jb], ub[jb] = blb, bub
+            if x != 1.0:
+                cost[ja] = self.base_cost[ja] * x
+                if jb >= 0:
+                    cost[jb] = self.base_cost[jb] + build_capex * (x - 1.0)
+        hi = self.base_hi.copy()
+        existing = dict(net.existing_capacity)
+        constant = self.const_fixed
+        moved: dict[str, Any] = {}
+        for f in self.delayable:
+            d = int(delays.get(f.id, 0))
+            g = _delayed_facility(f, d, self.start) if d else f
+            moved[f.id] = g
+            for y in net.years:
+                c = existing_capacity_tpy(g, y) if g is not f else net.existing_capacity[(f.id, y)]
+                existing[(f.id, y)] = c
+                if f.fixed_opex_musd_per_yr > 0 and c > 0:
+                    constant += net.discount[y] * f.fixed_opex_musd_per_yr
+        for f, y, i in self.cap_rows:
+            hi[i] = existing[(f.id, y)]
+        coeffs = [(i, j, v * float(overruns.get(fid, 1.0))) for i, j, v, fid in self.budget_coeffs]
+        return lb, ub, cost, hi, constant, existing, coeffs
+
+    def views(self, lb, ub, cost, hi, constant, existing, coeffs, overruns):
+        """LinearProgram / ModelIndex / Network views of this sample (for verification and extraction)."""
+        lp = copy.copy(self.lp)  # numpy arrays where LinearProgram keeps lists: same values, no conversion
+        lp.var_lb, lp.var_ub, lp.var_cost = lb, ub, cost
+        lp.row_hi, lp.row_lo = hi, self.base_lo
+        lp.constant = constant
+        lp.coo_row, lp.coo_col, lp.coo_val = self._coo
+        if coeffs:
+            vals = self._coo[2].copy()
+            budget = set(self.budget_rows.tolist())
+            pos = {(i, j): k for k, (i, j) in enumerate(zip(self.lp.coo_row, self.lp.coo_col)) if i in budget}
+            for i, j, v in coeffs:
+                vals[pos[(i, j)]] = v
+            lp.coo_val = vals
+        idx = copy.copy(self.idx)
+        fac_of = {o.id: f.id for f, o in self.net.options}
+        idx.option_capex = {k: (a * overruns.get(fac_of[k[0]], 1.0), b * overruns.get(fac_of[k[0]], 1.0))
+                            for k, (a, b) in self.idx.option_capex.items()}
+        fixed_by_year: dict[int, float] = {}
+        for f in self.net.facilities.values():
+            if f.fixed_opex_musd_per_yr <= 0:
+                continue
+            for y in self.net.years:
+                if existing[(f.id, y)] > 0:
+                    fixed_by_year[y] = fixed_by_year.get(y, 0.0) + f.fixed_opex_musd_per_yr
+        idx.existing_fixed_opex_by_year = fixed_by_year
+        net = replace(self.net, existing_capacity=existing)
+        return lp, idx, net
+
+    def solve(self, delays: dict[str, int], overruns: dict[str, float], state: SolveState | None = None,
+              from_base: bool = True) -> PlanResult:
+        """Apply one sample in place, re-solve warm, verify and extract.
+
+        ``from_base``: start from the undelayed model's basis (LP) or point (MIP); otherwise from
+        the basis left by the previous solve (faster: ~320 instead of ~1,600 simplex iterations on
+        the real sample, but then the answer can depend on that previous sample where the optimum is
+        degenerate -- callers chain samples in fixed groups, see risk_worker.CHUNK)."""
+        lb, ub, cost, hi, constant, existing, coeffs = self.sample_data(delays, overruns)
+        h = self.highs
+        cols = self.dec_cols
+        h.set_col_bounds(cols, lb[cols], ub[cols])
+        h.set_col_costs(cols, cost[cols])
+        h.set_row_bounds(self.cap_row_idx, self.base_lo[self.cap_row_idx], hi[self.cap_row_idx])
+        h.set_offset(constant)
+        if coeffs:
+            h.set_coeffs([c[0] for c in coeffs], [c[1] for c in coeffs], [c[2] for c in coeffs])
+        if not from_base:
+            pass
+        elif self.base_basis is not None:
+            h.set_basis(self.base_basis)
+        elif self.start_x is not None:
+            h.set_start(self.start_x)
+        raw = h.solve(self.time_limit_s, state, self.mip_gap)
+        lp, idx, net = self.views(lb, ub, cost, hi, constant, existing, coeffs, overruns)
+        unmet = raw.x is not None and any(
+            raw.x[j] > 1e-6 for j, key in self._unmet_cols())
+        duals = raw.row_duals if (unmet and not h.is_mip) else None  # bottlenecks are read only when demand is unmet
+        return point_result(lp, idx, net, raw, duals, "highs")
+
+    def _unmet_cols(self) -> Iterable[tuple[int, tuple]]:
+        if not hasattr(self, "_unmet"):
+            self._unmet = [(j, k) for j, k in enumerate(self.lp.var_keys) if k[0] == "unmet"]
+        return self._unmet
+
+
+__all__ = ["EvalSpec", "LATER", "MODES", "SampleModel", "apply_delays_and_overruns", "decision_bounds",
+           "plan_decisions", "point_result", "rebuild_and_solve"]

@@ -1,0 +1,214 @@
+"""The robust (two-stage stochastic) investment plan by sample average approximation.
+
+Given K sampled futures (delays and overruns drawn from ``settings.risk``), one program holds:
+
+* **first stage**, shared by every future: X[o,z] (t/yr of option o decided in nominal year z) and,
+  for options with a build decision, B[o,z] in {0, 1};
+* **second stage**, one copy of the whole model per future k (operations, deliveries, unmet,
+  stocks), with that future's capacities, decision-year bounds and capex costs exactly as plan
+  evaluation applies them (:class:`planner.pipeline.plan_eval.SampleModel`);
+* **linking** (the plan-evaluation semantics of a committed decision): in future k, where option
+  o's facility is d_k years late, ``add_k[o, z + d_k] = X[o,z]`` and ``build_k[o, z + d_k] = B[o,z]``;
+  a decision pushed past the last decision year never arrives in that future (and is not paid there).
+
+Objective: (1/K) sum_k cost_k, where cost_k is the model's discounted cost with the unmet penalty of
+defense demand multiplied by DEFENSE_FIRST_WEIGHT (defense shortfall first, as a weighted penalty).
+
+Optional target ``P(every defense demand met in year Y) >= p``: per-future indicators
+m_k in {0, 1} with ``unmet_k[d, Y] <= demand[d, Y] (1 - m_k)`` for every defense demand d and
+``sum_k m_k >= ceil(p K)`` (a chance constraint on the sample; a MILP).
+
+Each future's part of the optimal point is verified with the same checks as any plan
+(planner.pipeline.verify) before the plan is returned.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from models.project import Project
+
+from planner.model.lp import INF, LinearProgram
+from planner.pipeline.plan_eval import EvalSpec, SampleModel, _first_decision_year
+from planner.progress import SolveState
+from planner.solvers.backends import RawStatus, solve_lp
+
+
+@dataclass
+class SaaResult:
+    status: str  # "optimal", "time_limit_feasible", "infeasible", "time_limit", "error", "cancelled"
+    message: str = ""
+    decisions: list[list[Any]] = field(default_factory=list)  # [[option, nominal decided year, t/yr]]
+    objective: float | None = None  # $M, expected weighted cost over the K futures
+    n_variables: int = 0
+    n_constraints: int = 0
+    build_seconds: float = 0.0
+    solve_seconds: float = 0.0
+    in_sample_met: list[bool] = field(default_factory=list)  # per future: all defense demand met in year Y
+
+
+def solve_saa(project: Project, draws: list, *, target: float | None = None, target_year: int | None = None,
+              time_limit_s: float = 600.0, mip_gap: float = 1e-4, state: SolveState | None = None,
+              algorithm: str = "auto") -> SaaResult:
+    """Solve the SAA program over ``draws`` (SampleDraw objects: delays, overruns) for ``project``
+    (scenario already applied)."""
+    state = state or SolveState()
+    t0 = time.perf_counter()
+    base = SampleModel(project, EvalSpec(mode="foresight"), warm=False)
+    lp0, net = base.lp, base.net
+    n, m, K = lp0.n_vars, lp0.n_rows, len(draws)
+    year = target_year or project.settings.compliance_start_year
+
+    # first-stage columns: one per (option, nominal year) add, and build where the model has one
+    first: list[tuple] = []  # (key, lb, ub, integer)
+    first_index: dict[tuple, int] = {}
+    for f, o, y, ja, jb, _ in base.decisions:
+        first_index[("X", o.id, y)] = len(first)
+        first.append((("X", o.id, y), 0.0, float(o.max_add_tpy), False))
+        if jb >= 0:
+            first_index[("B", o.id, y)] = len(first)
+            first.append((("B", o.id, y), 0.0, 1.0, True))
+    n_first = len(first)
+    indicator = target is not None and target > 0
+    n_total = K * n + n_first + (K if indicator else 0)
+
+    lb = np.empty(n_total)
+    ub = np.empty(n_total)
+    cost = np.zeros(n_total)
+    integer = np.zeros(n_total, dtype=bool)
+    lo_parts, hi_parts = [], []
+    rows, cols, vals = [], [], []
+    r0, c0, v0 = (np.asarray(lp0.coo_row, dtype=np.int64), np.asarray(lp0.coo_col, dtype=np.int64),
+                  np.asarray(lp0.coo_val, dtype=np.float64))
+    link_rows: list[tuple[int, int, int]] = []  # (future col, first col) pairs as rows later
+    per_future = []
+    constant = 0.0
+    for k, draw in enumerate(draws):
+        if state.cancel_requested:
+            return SaaResult("cancelled", "cancelled while building")
+        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns)
+        if coeffs:
+            return SaaResult("error", "robust plans do not support budget constraints yet (settings.budget_*)")
+        off = k * n
+        lb[off:off + n], ub[off:off + n], cost[off:off + n] = s_lb, s_ub, s_cost / K
+        integer[off:off + n] = False  # build_k equals the shared binary B
+        constant += s_const / K
+        lo_parts.append(base.base_lo)
+        hi_parts.append(s_hi)
+        rows.append(r0 + k * m)
+        cols.append(c0 + off)
+        vals.append(v0)
+        for f, o, y, ja, jb, _ in base.decisions:
+            d = int(draw.delays.get(f.id, 0))
+            if y < _first_decision_year(net, o, d):
+                continue  # already fixed at 0 by the sample's bounds
+            z = y - d
+            if ("X", o.id, z) not in first_index:
+                s_lb[ja] = s_ub[ja] = 0.0  # no nominal decision maps here (cannot happen: z >= earliest)
+                lb[off + ja] = ub[off + ja] = 0.0
+                continue
+            link_rows.append((off + ja, K * n + first_index[("X", o.id, z)]))
+            if jb >= 0:
+                link_rows.append((off + jb, K * n + first_index[("B", o.id, z)]))
+        per_future.append((s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs, draw.overruns))
+    for i, (key, l, u, is_int) in enumerate(first):
+        lb[K * n + i], ub[K * n + i], integer[K * n + i] = l, u, is_int
+    # a first-stage decision that maps into no future at all is worthless: X = 0 there by cost 0;
+    # give first-stage columns a tiny cost so such idle decisions are not reported
+    cost[K * n:K * n + n_first] = 1e-9
+
+    n_rows = K * m
+    row_lo = np.concatenate(lo_parts) if lo_parts else np.zeros(0)
+    row_hi = np.concatenate(hi_parts) if hi_parts else np.zeros(0)
+    extra_r, extra_c, extra_v, extra_lo, extra_hi = [], [], [], [], []
+    for i, (jf, jx) in enumerate(link_rows):
+        extra_r += [n_rows + i, n_rows + i]
+        extra_c += [jf, jx]
+        extra_v += [1.0, -1.0]
+        extra_lo.append(0.0)
+        extra_hi.append(0.0)
+    n_rows += len(link_rows)
+    if indicator:
+        defense = {d.id: d for d in net.demands if d.segment == "defense"}
+        need = math.ceil(target * K - 1e-9)
+        for k in range(K):
+            jm = K * n + n_first + k
+            lb[jm], ub[jm], integer[jm] = 0.0, 1.0, True
+            for did, d in defense.items():
+                dem = d.tonnes_by_year.get(year)
+                if not dem:
+                    continue
+                ju = k * n + lp0.var(("unmet", did, year))
+                extra_r += [n_rows, n_rows]
+                extra_c += [ju, jm]
+                extra_v += [1.0, dem]
+                extra_lo.append(-INF)
+                extra_hi.append(dem)
+                n_rows += 1
+        extra_r += [n_rows] * K
+        extra_c += list(range(K * n + n_first, K * n + n_first + K))
+        extra_v += [1.0] * K
+        extra_lo.append(float(need))
+        extra_hi.append(INF)
+        n_rows += 1
+
+    lp = LinearProgram()
+    lp.var_keys = [("k", k, *key) for k in range(K) for key in lp0.var_keys] + [f[0] for f in first] \
+        + ([("m", k) for k in range(K)] if indicator else [])
+    lp.var_lb, lp.var_ub, lp.var_cost, lp.var_int = lb.tolist(), ub.tolist(), cost.tolist(), integer.tolist()
+    lp.row_keys = [("k", k, *key) for k in range(K) for key in lp0.row_keys] + [("link", i) for i in range(len(link_rows))] \
+        + [("target", i) for i in range(n_rows - K * m - len(link_rows))]
+    lp.row_family = list(lp0.row_family) * K + ["link"] * len(link_rows) + ["target"] * (n_rows - K * m - len(link_rows))
+    lp.row_lo = np.concatenate([row_lo, np.asarray(extra_lo, dtype=float)]).tolist()
+    lp.row_hi = np.concatenate([row_hi, np.asarray(extra_hi, dtype=float)]).tolist()
+    lp.coo_row = np.concatenate(rows + [np.asarray(extra_r, dtype=np.int64)]).tolist()
+    lp.coo_col = np.concatenate(cols + [np.asarray(extra_c, dtype=np.int64)]).tolist()
+    lp.coo_val = np.concatenate(vals + [np.asarray(extra_v, dtype=float)]).tolist()
+    lp.constant = constant
+    build_seconds = time.perf_counter() - t0
+    out = SaaResult("error", n_variables=lp.n_vars, n_constraints=lp.n_rows, build_seconds=build_seconds)
+
+    solver = "highs" if algorithm == "auto" else f"highs-{algorithm}"
+    raw = solve_lp(lp, solver, time_limit_s, mip_gap, state)
+    out.solve_seconds = raw.seconds
+    out.build_seconds += raw.handoff_seconds
+    if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
+        out.status = {RawStatus.INFEASIBLE: "infeasible", RawStatus.NO_SOLUTION: "time_limit",
+                      RawStatus.CANCELLED: "cancelled"}.get(raw.status, "error")
+        out.message = raw.message or raw.status.value
+        if raw.status is RawStatus.INFEASIBLE and indicator:
+            out.message = f"no plan meets the target P >= {target:.0%} in {year} on these {K} futures"
+        return out
+    x = raw.x
+    # verify every future's part with the ordinary checks
+    from planner.pipeline.verify import verify_point
+
+    defense_unmet_cols = [(lp0.var(("unmet", d.id, year)), d.tonnes_by_year[year]) for d in net.demands
+                          if d.segment == "defense" and year in d.tonnes_by_year]
+    for k, data in enumerate(per_future):
+        xk = x[k * n:(k + 1) * n]
+        lpk, idxk, netk = base.views(*data)
+        failed = [c for c in verify_point(lpk, xk, netk) if not c.passed]
+        if failed:
+            out.message = f"future {k} fails verification: " + "; ".join(f"{c.name} {c.detail}" for c in failed)
+            return out
+        out.in_sample_met.append(all(xk[j] <= 1e-6 * max(1.0, dem) for j, dem in defense_unmet_cols))
+    link_viol = max((abs(x[a] - x[b]) for a, b in link_rows), default=0.0)
+    if link_viol > 1e-6 * max(1.0, float(np.max(np.abs(x[K * n:K * n + n_first]), initial=0.0))):
+        out.message = f"first-stage decisions differ between futures by {link_viol:.3g}"
+        return out
+    for i, (key, *_rest) in enumerate(first):
+        if key[0] == "X" and x[K * n + i] > 1e-6:
+            out.decisions.append([key[1], int(key[2]), float(round(x[K * n + i], 6))])
+    out.objective = float(np.dot(cost, x) + constant)
+    out.status = "optimal" if raw.status is RawStatus.OPTIMAL else "time_limit_feasible"
+    out.message = "Robust plan found; every future's operations verified."
+    return out
+
+
+__all__ = ["SaaResult", "solve_saa"]

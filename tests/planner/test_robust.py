@@ -1,0 +1,95 @@
+"""Robust (two-stage SAA) plan: hand-checked hedge on the two-futures micro chain, CLI, workbook."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from models.io import save_project
+from planner.analysis.risk_sampling import SampleDraw
+from planner.analysis.robust import hedge_items, robust_lines, run_robust
+from planner.cli.main import main as cli_main
+from planner.pipeline.saa import solve_saa
+
+from .risk_fixtures import two_futures_project
+
+ON_TIME, LATE = SampleDraw(0, {"mag": 0}, {}), SampleDraw(1, {"mag": 1}, {})
+
+
+def test_saa_builds_the_hedge_the_hand_calculation_says():
+    """two_futures_project docstring: not hedging costs 0.5 x 100 t x 5 $M x 10 = 2,500 $M of expected
+    defense penalty, hedging 50 $M -> build hedge 100 t/yr in 2026. Expected cost: 9.5 (the on-time
+    operations: 4.5 $M of Chinese magnets in 2026 + 2 x 2.5 $M opex) + 50 = 59.5 $M in both futures."""
+    r = solve_saa(two_futures_project(), [ON_TIME, LATE])
+    assert r.status == "optimal"
+    assert r.decisions == [["hedge", 2026, 100.0]]
+    assert r.objective == pytest.approx(59.5, abs=1e-6)
+    assert r.in_sample_met == [True, True]
+
+
+def test_saa_with_only_on_time_futures_builds_nothing():
+    """Both futures on time: the hedge only costs (50 $M) -> the deterministic plan (9.5 $M)."""
+    r = solve_saa(two_futures_project(), [ON_TIME, ON_TIME])
+    assert r.decisions == [] and r.objective == pytest.approx(9.5, abs=1e-6)
+
+
+def test_a_cheap_penalty_makes_the_hedge_not_worth_it_unless_a_target_demands_it():
+    """Penalty 10 $/t: the late future's shortfall costs 0.5 x 100 x 10 x 10 $ = 0.005 $M < 50 $M -> no
+    hedge; with a target P(met 2027) >= 1 on the two futures the hedge must be built anyway."""
+    p = two_futures_project()
+    p.settings.unmet_penalty_usd_per_t = 10.0
+    assert solve_saa(p, [ON_TIME, LATE]).decisions == []
+    r = solve_saa(p, [ON_TIME, LATE], target=1.0, target_year=2027)
+    assert r.decisions == [["hedge", 2026, 100.0]] and r.in_sample_met == [True, True]
+    # target 0.5: the on-time future alone satisfies it -> no hedge
+    assert solve_saa(p, [ON_TIME, LATE], target=0.5, target_year=2027).decisions == []
+
+
+def test_run_robust_compares_both_plans_on_the_same_fresh_futures():
+    rep = run_robust(two_futures_project(), 6, n_eval=16, seed=2, workers=1)
+    assert rep.status == "optimal" and rep.deterministic_plan == [] and rep.robust_plan == [["hedge", 2026, 100.0]]
+    d, r = rep.deterministic_eval, rep.robust_eval
+    assert [s.delays for s in d.samples] == [s.delays for s in r.samples]  # same futures
+    late = sum(s.delays.get("mag", 0) == 1 for s in d.samples)
+    assert d.p_met["ndfeb_magnet"][2027] == pytest.approx(1 - late / 16)
+    assert r.p_met["ndfeb_magnet"][2027] == 1.0
+    assert rep.points_bought("ndfeb_magnet") == pytest.approx(late / 16)
+    assert r.cost_musd["p50"] == pytest.approx(59.5)
+    [h] = rep.hedge
+    assert (h.facility, h.option, h.kind, h.capex_delta_musd) == ("mag2", "hedge", "added", 50.0)
+    text = "\n".join(robust_lines(rep))
+    assert "mag2 / hedge" in text and "capex +50.0 $M" in text
+
+
+def test_hedge_items_report_options_brought_forward():
+    p = two_futures_project()
+    [h] = hedge_items(p, [["hedge", 2027, 100.0]], [["hedge", 2026, 100.0]])
+    assert h.kind == "brought forward" and h.capex_delta_musd == 0.0
+
+
+def test_cli_robust_prints_the_comparison_and_writes_json_and_xlsx(tmp_path, capsys):
+    path = tmp_path / "two.m2m.json"
+    save_project(two_futures_project(), path)
+    out_json, out_xlsx = tmp_path / "r.json", tmp_path / "r.xlsx"
+    code = cli_main(["robust", str(path), "-n", "4", "--eval", "8", "--workers", "1", "--seed", "5",
+                     "--json", str(out_json), "--xlsx", str(out_xlsx)])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "Robust plan: hedge 2026 100 t/yr" in out and "P(defense met)" in out
+    data = json.loads(out_json.read_text())
+    assert data["robust_plan"] == [["hedge", 2026, 100.0]] and data["hedge_capex_musd"] == 50.0
+    wb = load_workbook(out_xlsx)
+    assert wb.sheetnames == ["Robust vs deterministic", "Hedge", "Plans"]
+    rows = [[c.value for c in r] for r in wb["Hedge"].iter_rows(min_row=2)]
+    assert rows == [["mag2", "hedge", "added", None, "2026: 100", 50.0]]
+
+
+def test_cli_robust_bad_input_exits_2(tmp_path, capsys):
+    path = tmp_path / "two.m2m.json"
+    save_project(two_futures_project(), path)
+    assert cli_main(["robust", str(path), "-n", "0"]) == 2
+    assert cli_main(["robust", str(path), "-n", "2", "--target", "1.5"]) == 2
+    assert cli_main(["robust", str(path), "-n", "2", "--scenario", "nope"]) == 2
+    assert "Traceback" not in capsys.readouterr().err

@@ -50,7 +50,8 @@ from planner.model.lp import INF, LinearProgram
 from planner.model.network import Network, build_network
 from planner.pipeline.extract import fill_plan
 from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, apply_defense_weight
-from planner.pipeline.verify import verify_point
+from planner.pipeline.labels import trace_labels
+from planner.pipeline.verify import check_labels, verify_point
 from planner.progress import SolveState
 from planner.result import PlanResult, Status
 from planner.solvers.backends import RawSolution, RawStatus, solve_lp
@@ -138,7 +139,12 @@ def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolut
             RawStatus.NO_SOLUTION: Status.TIME_LIMIT, RawStatus.CANCELLED: Status.CANCELLED,
         }.get(raw.status, Status.ERROR)
         return PlanResult(status, f"sample not solved: {raw.message or raw.status.value}", solver)
-    checks = verify_point(lp, raw.x, net)
+    # Samples are solved once with defense-weighted penalties (not the lexicographic stages), so the
+    # verifier does not claim the priority order for them; labels are made origin-true by the exact
+    # post-solve trace and then checked like a plan's.
+    x, _ = trace_labels(lp, raw.x, net)
+    raw = replace(raw, x=x)
+    checks = verify_point(lp, x, net, lexicographic=False) + [check_labels(lp, x, net)]
     failed = [c for c in checks if not c.passed]
     if failed:
         return PlanResult(Status.ERROR, "the sample's point fails verification: "

@@ -137,7 +137,7 @@ def test_plan_for_this_risk_shows_the_hedge_and_applies_it_as_an_undoable_scenar
     assert w.robust_button.isEnabled() and w.run_button.isEnabled()
     hedge = [[w.hedge_table.item(r, c).text() for c in range(w.hedge_table.columnCount())]
              for r in range(w.hedge_table.rowCount())]
-    assert hedge == [["Magnets (hedge site) (mag2)", "hedge", "added", "—", "2026: 100", "+50.0"]]
+    assert hedge == [["Magnets (hedge site)", "hedge", "added", "—", "2026: 100", "+50.0"]]  # names; ids in tooltips
     measures = [w.robust_table.item(r, 0).text() for r in range(w.robust_table.rowCount())]
     assert any("2027" in m for m in measures) and "Cost P50 ($M)" in measures
     assert w.apply_robust_button.isEnabled()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import time
@@ -202,13 +203,21 @@ def test_event_loop_never_stalls_during_a_solve(qtbot, no_thread_left):
     # On an overloaded machine (other processes keep every core busy) the OS alone can hold the
     # GUI thread off the CPU for a while; only then is the measurement repeated (at most 3 runs),
     # and every run is printed. A real stall in our code fails every run.
+    # The objects hundreds of earlier tests left on the heap are not the app's: a full collection of
+    # them (triggered while the worker thread unpickles the result, holding the GIL) measured 400 ms
+    # with the GUI thread busy 4 ms. Freeze them out of the collector for the measurement.
+    gc.collect()
+    gc.freeze()
     runs = []
-    for _ in range(3):
-        worst, where = _measure_stall(qtbot, no_thread_left)
-        runs.append(worst)
-        print(f"\nlongest event-loop stall during the solve: {worst * 1000:.1f} ms ({where})")
-        if worst < 0.200 or os.getloadavg()[0] <= (os.cpu_count() or 1):
-            break
+    try:
+        for _ in range(3):
+            worst, where = _measure_stall(qtbot, no_thread_left)
+            runs.append(worst)
+            print(f"\nlongest event-loop stall during the solve: {worst * 1000:.1f} ms ({where})")
+            if worst < 0.200 or os.getloadavg()[0] <= (os.cpu_count() or 1):
+                break
+    finally:
+        gc.unfreeze()
     assert min(runs) < 0.200
 
 

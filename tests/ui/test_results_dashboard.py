@@ -453,3 +453,31 @@ def test_unpriced_product_years_are_grouped_into_year_runs():
     r.marginal_costs = [MarginalCost("ndfeb_magnet", "commercial", y, None, True) for y in (2026, 2027, 2029)]
     r.marginal_costs.append(MarginalCost("smco_magnet", "defense", 2027, None, True))
     assert unpriced_marginals(r) == ["NdFeB commercial 2026-2027, 2029", "SmCo defense 2027"]
+
+
+def test_stocks_and_levers_tab_lists_the_plans_finite_stocks_and_lever_lines(qtbot):
+    """A 300 t stockpile drawn 120 t in 2026 (180 t left) and a grant of $3.5M paid by government:
+    both appear as rows a planner reads (facility by name, id in the tooltip); a plan without them
+    says so and an empty result clears the rows."""
+    from planner.result import FiniteStockRow, LeverRow
+
+    project = small_project()
+    fid = project.facilities[0].id
+    result = hand_result()
+    result.stock_remaining = [FiniteStockRow(fid, 2026, 120.0, 180.0), FiniteStockRow(fid, 2027, 180.0, 0.0)]
+    result.levers = [LeverRow("grant", "half_grant", fid, 2026, 0.0, 3.5, "government")]
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    d.set_result(project, result)
+    d.finish_pending()
+    tab = d.stocks_levers
+    assert [d.tabs.tabText(i) for i in range(d.tabs.count())][-1] == "Stocks and levers"
+    rows = [[tab.stocks.item(r, c).text() for c in range(4)] for r in range(tab.stocks.rowCount())]
+    name = project.facilities[0].name
+    assert rows == [[name, "2026", "120.0", "180.0"], [name, "2027", "180.0", "0.0"]]
+    assert tab.stocks.item(0, 0).toolTip() == fid
+    assert [tab.levers.item(0, c).text() for c in range(7)] == ["grant", "half_grant", name, "2026", "0.0", "3.50", "government"]
+    d.set_result(project, hand_result())
+    d.finish_pending()
+    assert tab.stocks.rowCount() == 0 and tab.levers.rowCount() == 0
+    assert "none in this project" in tab.stocks_label.text()

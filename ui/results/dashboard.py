@@ -48,6 +48,7 @@ from ui.results.export import ExportError, export_json, export_xlsx
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
 from ui.results.kpi_cards import KpiCard, cost_cards_text, government_card_text, product_card_text
 from ui.results.sankey import SankeyWidget
+from ui.results.stocks_levers import StocksAndLevers
 from ui.results.summary import (
     Kpis,
     compute_kpis,
@@ -324,6 +325,8 @@ class ResultsDashboard(QWidget):
         self.tabs.addTab(overview, "Overview")
         self.tabs.addTab(buildout_page, "Capacity build-out")
         self.tabs.addTab(flows_page, "Material flows")
+        self.stocks_levers = StocksAndLevers()
+        self.tabs.addTab(self.stocks_levers, "Stocks and levers")
 
         plan_page = QWidget()
         pl = QVBoxLayout(plan_page)
@@ -414,6 +417,7 @@ class ResultsDashboard(QWidget):
         for view in (self.supply_view, self.cost_view, self.marginal_view):
             self._set_chart(view, charts.message_chart(""))
         self.investments_model.set_investments(None, [])
+        self.stocks_levers.set_result(None, None)
         self.buildout.set_result(None, self.result)
         self.flow_year_combo.blockSignals(True)
         self.flow_year_combo.clear()
@@ -484,6 +488,8 @@ class ResultsDashboard(QWidget):
         self.gov_card.setVisible(bool(result.levers) or bool(result.cost_breakdown_musd.get("government")))
         self.pages.setCurrentIndex(1)
         yield
+
+        self.stocks_levers.set_result(project, result)
 
         years = project.settings.years
         self._supply = supply_vs_demand(result, self.segment_combo.currentData())

@@ -1,0 +1,84 @@
+"""Results tab "Stocks and levers": finite stocks year by year and every contract or lever line.
+
+Two read-only tables filled from a PlanResult:
+- finite stocks (stockpiles, tailings): facility, year, t drawn in the year, t left at year-end;
+- contracts and levers: kind, lever, facility, year, t, $M of that year (undiscounted) and who pays.
+Facility names are shown, ids in tooltips (as everywhere in the results).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from models.project import Project
+from planner.result import PlanResult
+
+STOCK_HEADERS = ["Stock", "Year", "Drawn (t)", "Left at year-end (t)"]
+LEVER_HEADERS = ["Kind", "Lever", "Facility", "Year", "Tonnes", "$M (that year)", "Payer"]
+KIND_WORDS = {
+    "offtake": "offtake", "offtake_shortfall": "offtake shortfall", "price_floor": "price-floor top-up",
+    "grant": "grant", "loan": "loan subsidy", "stockpile_buy": "stockpile purchase",
+    "stockpile_release": "stockpile release", "stockpile_holding": "stockpile holding",
+}
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    """A read-only table whose column ``stretch`` (a name) takes the spare width."""
+    t = QTableWidget(0, len(headers))
+    t.setHorizontalHeaderLabels(headers)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setAlternatingRowColors(True)
+    t.verticalHeader().hide()
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return t
+
+
+def _item(text: str, tooltip: str = "", number: bool = False) -> QTableWidgetItem:
+    it = QTableWidgetItem(text)
+    if tooltip:
+        it.setToolTip(tooltip)
+    if number:
+        it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return it
+
+
+class StocksAndLevers(QWidget):
+    """The two tables, with a line that says when a plan has neither."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 6, 0, 0)
+        self.stocks_label = QLabel("<b>Finite stocks</b> (stockpiles and tailings drawn down over the horizon)")
+        self.stocks = _table(STOCK_HEADERS, stretch=0)
+        self.levers_label = QLabel("<b>Contracts and levers</b> (who pays what, per year)")
+        self.levers = _table(LEVER_HEADERS, stretch=2)
+        for w in (self.stocks_label, self.stocks, self.levers_label, self.levers):
+            lay.addWidget(w, 1 if isinstance(w, QTableWidget) else 0)
+
+    def set_result(self, project: Project | None, result: PlanResult | None) -> None:
+        names = {f.id: f.name for f in project.facilities} if project is not None else {}
+        rows = list(result.stock_remaining) if result is not None else []
+        self.stocks.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            self.stocks.setItem(i, 0, _item(names.get(r.facility, r.facility), r.facility))
+            self.stocks.setItem(i, 1, _item(str(r.year)))
+            self.stocks.setItem(i, 2, _item(f"{r.drawn_t:,.1f}", number=True))
+            self.stocks.setItem(i, 3, _item(f"{r.remaining_t:,.1f}", number=True))
+        self.stocks_label.setText("<b>Finite stocks</b> (stockpiles and tailings drawn down over the horizon)"
+                                  + ("" if rows else ": none in this project"))
+        levers = list(result.levers) if result is not None else []
+        self.levers.setRowCount(len(levers))
+        for i, r in enumerate(levers):
+            self.levers.setItem(i, 0, _item(KIND_WORDS.get(r.kind, r.kind), r.kind))
+            self.levers.setItem(i, 1, _item(r.lever_id))
+            self.levers.setItem(i, 2, _item(names.get(r.facility, r.facility), r.facility))
+            self.levers.setItem(i, 3, _item(str(r.year)))
+            self.levers.setItem(i, 4, _item(f"{r.tonnes:,.1f}", number=True))
+            self.levers.setItem(i, 5, _item(f"{r.cost_musd:,.2f}", number=True))
+            self.levers.setItem(i, 6, _item(r.payer))
+        self.levers_label.setText("<b>Contracts and levers</b> (who pays what, per year)"
+                                  + ("" if levers else ": none in this project"))

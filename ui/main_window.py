@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from models.io import ProjectFileError, load_project, save_project
 from models.project import Project
 
+from ui.year_combo import fill_year_combo
 from . import dialogs, recovery
 from .chain_view import ChainView
 from .connect_dialog import ConnectDialog
@@ -134,16 +135,7 @@ class ChainPanel(QWidget):
             self._fill_years()
 
     def _fill_years(self) -> None:
-        s = self.doc.project.settings
-        keep = self.year()
-        self.year_combo.blockSignals(True)
-        self.year_combo.clear()
-        for y in s.years:
-            self.year_combo.addItem(str(y), y)
-        default = max(s.start_year, min(s.end_year, s.compliance_start_year))  # the KPI year, as the results
-        i = self.year_combo.findData(keep) if keep is not None else -1
-        self.year_combo.setCurrentIndex(i if i >= 0 else max(0, self.year_combo.findData(default)))
-        self.year_combo.blockSignals(False)
+        fill_year_combo(self.year_combo, self.doc.project.settings, self.year())
         self._result_changed(self.doc.result)
 
     def year(self) -> int | None:

@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 from models.project import Facility
 from models.vocab import Material, Stage, Status
 
+from ui.year_combo import fill_year_combo
 from .chain_view import MATERIAL_COLOURS, country_colour, exec_menu, is_covered
 from .document import Document, unique_id
 from .fields import country_label, fmt_number, label_of
@@ -670,16 +671,7 @@ class MapPanel(QWidget):
             self._fill_years()
 
     def _fill_years(self) -> None:
-        s = self.doc.project.settings
-        keep = self.year()
-        self.year_combo.blockSignals(True)
-        self.year_combo.clear()
-        for y in s.years:
-            self.year_combo.addItem(str(y), y)
-        i = self.year_combo.findData(keep) if keep is not None else -1
-        default = self.year_combo.findData(max(s.start_year, min(s.end_year, s.compliance_start_year)))
-        self.year_combo.setCurrentIndex(i if i >= 0 else max(0, default))
-        self.year_combo.blockSignals(False)
+        fill_year_combo(self.year_combo, self.doc.project.settings, self.year())
         self._update_flows()
 
     def year(self) -> int | None:

@@ -481,3 +481,19 @@ def test_stocks_and_levers_tab_lists_the_plans_finite_stocks_and_lever_lines(qtb
     d.finish_pending()
     assert tab.stocks.rowCount() == 0 and tab.levers.rowCount() == 0
     assert "none in this project" in tab.stocks_label.text()
+
+
+def test_a_commercial_marginal_cost_line_equal_to_the_defense_line_stays_visible():
+    """NdFeB commercial and defense both at $54,000/t in 2026 and $44,000/t in 2027: the commercial
+    line is drawn last, dashed (the defense line shows through its gaps), and its legend entry says
+    it coincides; a line that differs keeps its plain name."""
+    from ui.results import charts
+
+    same = [(2026, 54_000.0), (2027, 44_000.0)]
+    chart = charts.marginal_chart({("ndfeb_magnet", "commercial"): same, ("ndfeb_magnet", "defense"): same,
+                                   ("smco_magnet", "defense"): [(2026, 60_000.0), (2027, 61_000.0)]}, [2026, 2027])
+    lines = [s for s in chart.series() if isinstance(s, QLineSeries)]
+    names = [s.name() for s in lines]
+    assert names[-1].endswith("commercial (= " + names[0] + ")")
+    assert lines[-1].pen().style() == Qt.PenStyle.DashLine and lines[0].pen().style() == Qt.PenStyle.SolidLine
+    assert "(=" not in names[1]

@@ -168,9 +168,18 @@ def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], 
             y.setMin(-_nice_max(-bottom * 1.05))
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
-    for i, ((product, segment), pts) in enumerate(series_data.items()):
+    coloured = list(enumerate(series_data.items()))
+    # commercial lines last, dashed, so a commercial line that coincides with the defense line is
+    # drawn on top and the defense line shows through its gaps; its legend says it coincides
+    coloured.sort(key=lambda e: e[1][0][1] == "commercial")
+    drawn: dict[str, dict[int, float]] = {}
+    for i, ((product, segment), pts) in coloured:
         s = QLineSeries()
-        s.setName(f"{short_label(product)} {segment}")
+        name = f"{short_label(product)} {segment}"
+        same = [other for other, prev in drawn.items() if prev and dict(pts).keys() == prev.keys()
+                and all(abs(v - prev[y]) <= 1e-3 * max(1.0, abs(v)) for y, v in pts)]
+        drawn[name] = dict(pts)
+        s.setName(f"{name} (= {same[0]})" if same else name)
         for year, v in pts:
             if (use_log and v <= 0) or year not in index:
                 continue

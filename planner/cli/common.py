@@ -101,6 +101,17 @@ def seconds_option(text: str) -> float:
     return value
 
 
+def probability_option(text: str) -> float:
+    """argparse type of a probability: a finite number in [0, 1] (nan refused)."""
+    try:
+        value = float(text) if len(text) <= 40 else math.nan
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0.0 <= value <= 1.0):
+        raise argparse.ArgumentTypeError(f"must be a probability from 0 to 1 (got {_shown(text)})")
+    return value
+
+
 def whole_number_option(lo: int, hi: int):
     """argparse type: a whole number in [lo, hi] (no 1e3, no nan, no 5000-digit numbers)."""
 

@@ -17,20 +17,22 @@ from models.io import atomic_write_bytes
 
 from planner.analysis.risk import RiskRunError
 from planner.analysis.robust import robust_lines, run_robust
-from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
+from planner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    add_solver_arguments,
+    check_solver_arguments,
+    load_or_exit,
+    probability_option,
+    whole_number_option,
+)
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 
 
 def cmd_robust(args: argparse.Namespace) -> int:
     project = load_or_exit(args.project)
-    for name, value, lo in (("-n", args.n, 1), ("--eval", args.eval, 1), ("--workers", args.workers, 1), ("--seed", args.seed, 0)):
-        if value is not None and value < lo:
-            print(f"mine2magnet: {name} must be >= {lo} (got {value})", file=sys.stderr)
-            return EXIT_BAD_INPUT
-    if args.target is not None and not (0.0 <= args.target <= 1.0):
-        print(f"mine2magnet: --target must be a probability within 0-1 (got {args.target})", file=sys.stderr)
-        return EXIT_BAD_INPUT
     if args.solver == "cbc":
         print("mine2magnet: robust plans need HiGHS (--solver highs or auto)", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -83,13 +85,13 @@ def cmd_robust(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("robust", help="the robust investment plan against delay risk (two-stage SAA)")
     p.add_argument("project")
-    p.add_argument("-n", type=int, required=True, metavar="K", help="sampled futures the plan must hold up in")
+    p.add_argument("-n", type=whole_number_option(1, 1_000), required=True, metavar="K", help="sampled futures the plan must hold up in")
     p.add_argument("--scenario", metavar="NAME", help="plan around this scenario instead of the base")
-    p.add_argument("--target", type=float, metavar="P", help="require P(all defense demand met in --year) >= P on the K futures")
-    p.add_argument("--year", type=int, metavar="Y", help="target year (default: the compliance start year)")
-    p.add_argument("--eval", type=int, default=200, metavar="N", help="fresh futures for the out-of-sample comparison (default 200)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="planning futures use seed S, evaluation S + 1")
-    p.add_argument("--workers", type=int, metavar="W", help="worker processes for the evaluation (default: all cores)")
+    p.add_argument("--target", type=probability_option, metavar="P", help="require P(all defense demand met in --year) >= P on the K futures")
+    p.add_argument("--year", type=whole_number_option(1900, 2200), metavar="Y", help="target year (default: the compliance start year)")
+    p.add_argument("--eval", type=whole_number_option(1, 1_000_000), default=200, metavar="N", help="fresh futures for the out-of-sample comparison (default 200)")
+    p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S", help="planning futures use seed S, evaluation S + 1")
+    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="W", help="worker processes for the evaluation (default: all cores)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="evaluate on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the comparison as JSON here")

@@ -55,6 +55,27 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def apply_run_scenario(project: Project, options: Any) -> tuple[Project, Any, str | None]:
+    """The project a Monte Carlo or robust run samples around: ``options.scenario`` applied (a
+    stored "base" scenario is the base, as in solve_scenarios), and the options with the scenario
+    cleared so samples do not apply it twice. Returns (project, options, scenario id or None);
+    RiskRunError for an unknown scenario."""
+    from dataclasses import replace
+
+    from models.scenarios import apply_scenario
+
+    scenario = getattr(options, "scenario", None)
+    if scenario is None and any(sc.id == "base" for sc in project.scenarios):
+        scenario = "base"
+    if not scenario:
+        return project, options, None
+    try:
+        project = apply_scenario(project, scenario)
+    except KeyError as e:
+        raise RiskRunError(str(e.args[0]) if e.args else str(e)) from None
+    return project, replace(options, scenario=None), scenario
+
+
 def run_risk(
     project: Project,
     n: int,
@@ -91,19 +112,7 @@ def run_risk(
         from planner.pipeline.solve import SolveOptions
 
         options = SolveOptions()
-    scenario = getattr(options, "scenario", None)
-    if scenario is None and any(s.id == "base" for s in project.scenarios):
-        scenario = "base"  # a stored "base" scenario is the base (as in solve_scenarios)
-    if scenario:
-        from dataclasses import replace
-
-        from models.scenarios import apply_scenario
-
-        try:
-            project = apply_scenario(project, scenario)
-        except KeyError as e:
-            raise RiskRunError(str(e.args[0]) if e.args else str(e)) from None
-        options = replace(options, scenario=None)
+    project, options, _ = apply_run_scenario(project, options)
     state = state or SolveState()
     t0 = time.perf_counter()
     spec, base_cost, plan_seconds = None, None, 0.0

@@ -23,7 +23,7 @@ from typing import Any
 
 from models.project import Project
 
-from planner.analysis.risk import RiskRunError, run_risk
+from planner.analysis.risk import RiskRunError, apply_run_scenario, run_risk
 from planner.analysis.risk_report import RiskReport
 from planner.analysis.risk_sampling import draw_sample
 from planner.progress import SolveState
@@ -152,7 +152,6 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     program and each evaluation sample). Raises RiskRunError for bad arguments."""
     from dataclasses import replace
 
-    from models.scenarios import apply_scenario
     from planner.pipeline.plan_eval import plan_decisions
     from planner.pipeline.saa import solve_saa
     from planner.pipeline.solve import SolveOptions, solve_project
@@ -170,15 +169,7 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     if seed < 0:
         raise RiskRunError(f"the seed must be >= 0 (got {seed})")
     options = options or SolveOptions()
-    scenario = options.scenario
-    if scenario is None and any(sc.id == "base" for sc in project.scenarios):
-        scenario = "base"
-    if scenario:
-        try:
-            project = apply_scenario(project, scenario)
-        except KeyError as e:
-            raise RiskRunError(str(e.args[0]) if e.args else str(e)) from None
-    options = replace(options, scenario=None)
+    project, options, scenario = apply_run_scenario(project, options)
     state = state or SolveState()
     t0 = time.perf_counter()
     rep = RobustReport(project=project.name, scenario=scenario or "base", k=k, seed=seed, eval_seed=seed + 1,

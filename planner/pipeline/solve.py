@@ -99,7 +99,10 @@ def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
     covered material (from a covered facility or market upstream) is in its input: labelling a
     batch of clean-only inputs clean instead lowers the objective. Skipped when the cost-stage plan
     labels nothing covered at an allied facility; None when no such variable exists. Solved by
-    HiGHS when installed, whatever the plan's solver.
+    HiGHS when installed, whatever the plan's solver. With every quantity fixed and costs
+    independent of class, the earlier stages' values cannot move, so the stage is solved without
+    their hold rows (``holds_implied``; its point is checked against them): 0.2 s instead of 2-15 s
+    on the real sample.
     """
     labels = {j: 1.0 for j, key in enumerate(lp.var_keys)
               if key[0] == "act" and key[3] == COVERED and not net.covered[key[1].split("|", 1)[0]]}
@@ -112,13 +115,14 @@ def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
         if kind in ("act", "flow", "del", "surplus", "stock"):
             k_at = {"act": 3, "flow": 4, "del": 4, "surplus": 5, "stock": 5}[kind]
             groups.setdefault(key[:k_at] + key[k_at + 1:], []).append(j)
-        elif kind in ("add", "build", "buy", "buyd", "unmet"):
-            fixed.append(j)
+        elif kind not in ("down", "dm"):  # every quantity without a class (investments, purchases,
+            fixed.append(j)  # unmet, stockpile and offtake variables...); relabels stay free
     # a relabelling LP on fixed quantities: HiGHS when installed (CBC's points on it carry ~1e-6
     # violations, or it calls it infeasible without presolve); the plan's quantities are the chosen solver's
     label_solver = "highs" if "highs" in available_solvers() else None
     return Objective(LABEL_STAGE, labels, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, skip_if_zero=labels,
-                     fix_columns=fixed, fix_sums=list(groups.values()), solver=label_solver, optional=True)
+                     fix_columns=fixed, fix_sums=list(groups.values()), solver=label_solver, optional=True,
+                     holds_implied=True)
 
 
 def stage_objectives(lp: LinearProgram, net: Network, idx=None) -> list[Objective]:

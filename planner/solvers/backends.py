@@ -80,6 +80,17 @@ IPM_MIN_COLUMNS = 30_000
 IPM_NO_CROSSOVER_COLUMNS = 100_000
 
 
+#: MILPs with at most this many integer columns run HiGHS without its sub-MIP improvement heuristics
+#: (RINS, RENS, root reduced cost). Each of them solves a smaller MIP at the root, nested up to six deep;
+#: on the real sample's cost stage (126 binaries) they took 27 of 33 s while the root LP, cuts and
+#: strong branching alone prove the same optimum: CPU seconds per cost-stage MILP (HiGHS 1.16, default
+#: -> without them) base 11.2 -> 2.3, china_cut 8.3 -> 3.2, demand_surge 18.9 -> 2.9, capex_overrun
+#: 9.1 -> 3.5; delays and policy unchanged (< 1 s). Larger MILPs (e.g. bench_scale --mip) keep them:
+#: there an incumbent from a heuristic can matter more than the bound.
+SUBMIP_HEURISTICS_MAX_INTEGERS = 5_000
+_SUBMIP_HEURISTICS = ("mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_heuristic_run_root_reduced_cost")
+
+
 def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState, algorithm: str = "auto",
                 start: np.ndarray | None = None) -> RawSolution:
     """Solve with highspy. ``algorithm``: "auto" (MIP: HiGHS's branch and cut; LP: interior point
@@ -94,6 +105,9 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
     h.setOptionValue("log_to_console", False)
     h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
+    if lp.is_mip and sum(lp.var_int) <= SUBMIP_HEURISTICS_MAX_INTEGERS:
+        for name in _SUBMIP_HEURISTICS:
+            h.setOptionValue(name, False)
     if algorithm == "auto" and not lp.is_mip:
         algorithm = "ipm" if lp.n_vars > IPM_MIN_COLUMNS else "simplex"
     if algorithm in ("ipm", "simplex") and not lp.is_mip:

@@ -156,3 +156,79 @@ def test_a_stage_the_solver_calls_infeasible_is_retried_with_looser_holds(monkey
     assert lex.program.row_hi[i] == pytest.approx(101e-6)
     assert lex.stages[0].hold == pytest.approx(101e-6)
     assert lex.x[jx] == pytest.approx(1.0, abs=2e-4)
+
+
+def test_solver_noise_is_snapped_to_bounds_unless_that_breaks_a_balance():
+    """Row x0 + 12 x1 = 1, x0, x1 >= 0. A point x0 = 1 + 1.2e-6, x1 = -1e-7 meets the row exactly and
+    its bounds to 1e-7 (HiGHS's tolerance). Snapping x1 to 0 would leave the row 1.2e-6 over
+    (scaled: 1.2e-6 / (1 + 1 + 1 + 1.0000012) = 3e-7 > 1e-7 now): the raw point is kept. A lone
+    x1 = -3e-6 (CBC noise) in the row x1 <= 5 is snapped to 0: that breaks nothing."""
+    from planner.pipeline.lexicographic import tidy_point, worst_violation
+
+    lp = LinearProgram()
+    j0 = lp.add_var(("x0",))
+    j1 = lp.add_var(("x1",))
+    lp.add_row("balance", (), {j0: 1.0, j1: 12.0}, lo=1.0, hi=1.0)
+    raw = np.array([1.0 + 1.2e-6, -1e-7])
+    assert worst_violation(lp, raw) == pytest.approx(1e-7)
+    assert worst_violation(lp, np.array([1.0 + 1.2e-6, 0.0])) == pytest.approx(1.2e-6 / 4.0000012)
+    assert list(tidy_point(lp, raw)) == list(raw)
+
+    lp2 = LinearProgram()
+    k = lp2.add_var(("flow",))
+    lp2.add_row("cap", (), {k: 1.0}, hi=5.0)
+    assert list(tidy_point(lp2, np.array([-3e-6]))) == [0.0]
+
+
+def _xy_program():
+    lp = LinearProgram()
+    jx = lp.add_var(("x",), ub=1.0)
+    jy = lp.add_var(("y",), ub=1.0)
+    lp.add_row("cover", (), {jx: 1.0, jy: 1.0}, lo=1.0)
+    return lp, jx, jy
+
+
+def test_a_stage_whose_fixed_columns_imply_the_holds_is_solved_without_them(monkeypatch):
+    """x + y >= 1, x, y in [0, 1]. Stage 1 min y -> 0 (hold y <= 1e-6). Stage 2 min -x with y fixed
+    at its stage-1 value: the fixed y implies the hold, so stage 2 is handed a program without
+    ``objective_hold`` rows; its point x = 1, y = 0 meets the hold and is kept (two solves)."""
+    import planner.pipeline.lexicographic as lex_mod
+
+    real = lex_mod.solve_lp
+    programs = []
+
+    def spy(lp, *args, **kwargs):
+        programs.append(lp)
+        return real(lp, *args, **kwargs)
+
+    monkeypatch.setattr(lex_mod, "solve_lp", spy)
+    lp, jx, jy = _xy_program()
+    lex = solve_lexicographic(lp, [Objective("y", {jy: 1.0}),
+                                   Objective("x", {jx: -1.0}, fix_columns=[jy], holds_implied=True)],
+                              SOLVERS[0], 10.0, 0.0, SolveState())
+    assert len(programs) == 2 and not programs[1].has_row("objective_hold", "y")
+    assert lex.x[jx] == pytest.approx(1.0) and lex.x[jy] == pytest.approx(0.0, abs=1e-9)
+
+
+def test_a_stage_that_misses_a_hold_without_the_rows_is_solved_again_with_them(monkeypatch):
+    """Same program, but stage 2 is min -y claiming ``holds_implied`` wrongly (y is not fixed):
+    without the hold row it returns y = 1, which misses the hold y <= 1e-6 by ~1/2 (scaled), so
+    the stage is solved again with the hold: y <= 1e-6, x = 1 (three solves; the log says why)."""
+    import planner.pipeline.lexicographic as lex_mod
+
+    real = lex_mod.solve_lp
+    programs = []
+
+    def spy(lp, *args, **kwargs):
+        programs.append(lp)
+        return real(lp, *args, **kwargs)
+
+    monkeypatch.setattr(lex_mod, "solve_lp", spy)
+    lp, jx, jy = _xy_program()
+    lines = []
+    state = SolveState(on_log=lines.append)
+    lex = solve_lexicographic(lp, [Objective("y", {jy: 1.0}), Objective("neg_y", {jy: -1.0}, holds_implied=True)],
+                              SOLVERS[0], 10.0, 0.0, state)
+    assert len(programs) == 3 and programs[2].has_row("objective_hold", "y")
+    assert lex.x[jy] <= 1e-6 + 1e-9 and lex.x[jx] == pytest.approx(1.0, abs=1e-6)
+    assert any("solving again with them" in line for line in lines)

@@ -180,6 +180,21 @@ def test_solver_noise_is_snapped_to_bounds_unless_that_breaks_a_balance():
     assert list(tidy_point(lp2, np.array([-3e-6]))) == [0.0]
 
 
+def _spy_on_solves(monkeypatch) -> list:
+    """Record every program the lexicographic loop hands to the solver (in order)."""
+    import planner.pipeline.lexicographic as lex_mod
+
+    real = lex_mod.solve_lp
+    programs = []
+
+    def spy(lp, *args, **kwargs):
+        programs.append(lp)
+        return real(lp, *args, **kwargs)
+
+    monkeypatch.setattr(lex_mod, "solve_lp", spy)
+    return programs
+
+
 def _xy_program():
     lp = LinearProgram()
     jx = lp.add_var(("x",), ub=1.0)
@@ -192,16 +207,7 @@ def test_a_stage_whose_fixed_columns_imply_the_holds_is_solved_without_them(monk
     """x + y >= 1, x, y in [0, 1]. Stage 1 min y -> 0 (hold y <= 1e-6). Stage 2 min -x with y fixed
     at its stage-1 value: the fixed y implies the hold, so stage 2 is handed a program without
     ``objective_hold`` rows; its point x = 1, y = 0 meets the hold and is kept (two solves)."""
-    import planner.pipeline.lexicographic as lex_mod
-
-    real = lex_mod.solve_lp
-    programs = []
-
-    def spy(lp, *args, **kwargs):
-        programs.append(lp)
-        return real(lp, *args, **kwargs)
-
-    monkeypatch.setattr(lex_mod, "solve_lp", spy)
+    programs = _spy_on_solves(monkeypatch)
     lp, jx, jy = _xy_program()
     lex = solve_lexicographic(lp, [Objective("y", {jy: 1.0}),
                                    Objective("x", {jx: -1.0}, fix_columns=[jy], holds_implied=True)],
@@ -214,16 +220,7 @@ def test_a_stage_that_misses_a_hold_without_the_rows_is_solved_again_with_them(m
     """Same program, but stage 2 is min -y claiming ``holds_implied`` wrongly (y is not fixed):
     without the hold row it returns y = 1, which misses the hold y <= 1e-6 by ~1/2 (scaled), so
     the stage is solved again with the hold: y <= 1e-6, x = 1 (three solves; the log says why)."""
-    import planner.pipeline.lexicographic as lex_mod
-
-    real = lex_mod.solve_lp
-    programs = []
-
-    def spy(lp, *args, **kwargs):
-        programs.append(lp)
-        return real(lp, *args, **kwargs)
-
-    monkeypatch.setattr(lex_mod, "solve_lp", spy)
+    programs = _spy_on_solves(monkeypatch)
     lp, jx, jy = _xy_program()
     lines = []
     state = SolveState(on_log=lines.append)

@@ -287,3 +287,153 @@ def test_policy_mode_funds_the_gap_that_removes_the_most_defense_shortfall():
     r = solve(p)
     assert [i.option for i in r.investments] == ["mag_x"]
     assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(0, abs=1e-6)
+
+
+# ------------------------------------------ policy mode: price-floor tonnage, guaranteed offtakes
+def operating_chain(margin: float | None = -10_000.0):
+    """mini_chain with an existing 200 t/yr magnet plant (opex $25,000/t), defense 100 t/yr and
+    commercial 80 t/yr; Chinese magnets $45,000/t (covered from 2027, so defense can buy them only
+    in 2026). Policy mode on; the plant's margin at the $45,000/t benchmark is ``margin`` $/t
+    (None = not listed: viable). Without policy mode the plant makes 180 t/yr for
+    180 x 25,000 x 4 = $18.0M."""
+    p = mini_chain(magnet_capacity=200)
+    p.demands.append(Demand(id="com", product="ndfeb_magnet", segment="commercial",
+                            tonnes_by_year={y: 80.0 for y in range(2026, 2030)}))
+    p.levers.policy.enabled = True
+    if margin is not None:
+        p.levers.policy.facility_margins_usd_per_t = {"mag": margin}
+    return p
+
+
+def floor_candidate(floor=60_000.0, **kw):
+    from models.project import CandidateFloor
+    return CandidateFloor(id="cf", facility_id="mag", material="ndfeb_magnet", floor_usd_per_t=floor,
+                          benchmark_usd_per_t_by_year={2026: 45_000.0}, max_tpy=500, **kw)
+
+
+def offtake_candidate(price=60_000.0, facility="mag", id="go", **kw):
+    from models.project import GuaranteedOfftake
+    return GuaranteedOfftake(id=id, facility_id=facility, material="ndfeb_magnet", segment="defense",
+                             price_usd_per_t=price, benchmark_usd_per_t_by_year={2026: 45_000.0}, **kw)
+
+
+def test_policy_non_viable_plant_runs_only_for_the_floor_tonnage_the_defense_need_requires():
+    """Margin -$10,000/t at the benchmark: the plant is not viable and may only make floor-covered
+    tonnes. Candidate floor $60,000/t vs benchmark $45,000/t: top-up $15,000/t >= $10,000/t loss.
+    2026: China may still serve defense, so no floor (defense shortfall 0 without it); 2027-29: the
+    floor covers exactly 100 t/yr (the defense need, not the 180 t the plant could sell; commercial
+    80 t/yr is bought from China). Government: 15,000 x 100 x 3 = $4.5M. Total cost: 2026 180 t x
+    45,000 = 8.1M; 2027-29 100 x 25,000 + 80 x 45,000 = 6.1M/yr -> 8.1 + 18.3 = $26.4M.
+    A floor of $50,000/t (top-up 5,000 < 10,000 loss) cannot make it run: 300 t unmet."""
+    base = operating_chain()
+    base.levers.policy.enabled = False
+    assert solve(base).total_cost_musd == pytest.approx(18.0)  # margins are ignored outside policy mode
+    p = operating_chain()
+    p.levers.policy.candidate_floors = [floor_candidate()]
+    r = solve(p)
+    assert [produced(r, "mag", "ndfeb_magnet", y) for y in range(2026, 2030)] == [
+        pytest.approx(0, abs=1e-6), pytest.approx(100), pytest.approx(100), pytest.approx(100)]
+    rows = [(x.kind, x.year, x.tonnes, x.cost_musd, x.payer) for x in r.levers if x.kind == "policy_floor"]
+    assert rows == [("policy_floor", y, pytest.approx(100), pytest.approx(1.5), "government") for y in (2027, 2028, 2029)]
+    assert r.cost_breakdown_musd["government"] == pytest.approx(4.5)
+    assert r.total_cost_musd == pytest.approx(26.4)
+    assert sum(unmet(r, "defense", y) for y in range(2026, 2030)) == pytest.approx(0, abs=1e-6)
+    p = operating_chain()
+    p.levers.policy.candidate_floors = [floor_candidate(floor=50_000.0)]
+    r = solve(p)
+    assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(300)
+    assert r.cost_breakdown_musd["government"] == pytest.approx(0.0)
+
+
+def test_policy_guaranteed_offtake_keeps_a_non_viable_plant_running_and_leaves_a_viable_one_to_industry():
+    """Candidate guaranteed offtake for defense at $60,000/t vs the $45,000/t benchmark ($15,000/t).
+    Non-viable plant (-$10,000/t): the government guarantees 100 t/yr in 2027-29 (what defense
+    takes), pays 15,000 x 300 = $4.5M; the plant makes 100 t/yr. Viable plant (margin not listed):
+    industry runs it for defense and commercial (180 t/yr, $18.0M) and the government signs
+    nothing: cost to government 0."""
+    p = operating_chain()
+    p.levers.policy.candidate_offtakes = [offtake_candidate()]
+    r = solve(p)
+    assert [produced(r, "mag", "ndfeb_magnet", y) for y in (2027, 2028, 2029)] == [pytest.approx(100)] * 3
+    rows = [(x.year, x.tonnes, x.cost_musd) for x in r.levers if x.kind == "policy_offtake"]
+    assert rows == [(y, pytest.approx(100), pytest.approx(1.5)) for y in (2027, 2028, 2029)]
+    assert r.cost_breakdown_musd["government"] == pytest.approx(4.5)
+    p = operating_chain(margin=None)
+    p.levers.policy.candidate_offtakes = [offtake_candidate()]
+    r = solve(p)
+    assert [produced(r, "mag", "ndfeb_magnet", y) for y in range(2026, 2030)] == [pytest.approx(180)] * 4
+    assert r.total_cost_musd == pytest.approx(18.0)
+    assert r.cost_breakdown_musd["government"] == pytest.approx(0.0, abs=1e-9)
+    assert not [x for x in r.levers if x.kind.startswith("policy_")]
+
+
+def test_policy_budget_funds_the_lever_that_removes_the_most_defense_shortfall_per_dollar():
+    """Two non-viable plants, government budget $0.6M/yr. Plant A (mag, 200 t/yr): candidate floor
+    at $15,000/t of support (66.7 t per $M). Plant B (mag2, 60 t/yr, margin -$4,000/t): guaranteed
+    defense offtake at $50,000/t = $5,000/t of support (200 t per $M). Defense shortfall first:
+    B's 60 t cost 60 x 5,000 = $0.3M, the remaining $0.3M buys 0.3M / 15,000 = 20 t from A:
+    80 t/yr met, 20 t/yr short in 2027-29 (60 t). Funding A first would meet only 0.6M / 15,000 = 40 t.
+    Government: $0.6M in each of 2027-29 = $1.8M."""
+    from models.project import Facility, Route
+
+    p = operating_chain()
+    p.demands = [d for d in p.demands if d.id == "defense"]
+    p.facilities.append(Facility(id="mag2", name="Magnets 2", stage="magnet_ndfeb", country="US", capacity_tpy=60,
+                                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                                 variable_opex_usd_per_t=25000))
+    p.routes.append(Route(id="r_metal2", from_id="metal", to_id="mag2", material="ndpr_metal", transport_usd_per_t=0))
+    p.levers.policy.facility_margins_usd_per_t["mag2"] = -4_000.0
+    p.levers.policy.candidate_floors = [floor_candidate()]
+    p.levers.policy.candidate_offtakes = [offtake_candidate(price=50_000.0, facility="mag2", id="go2")]
+    p.levers.government_budget_musd_per_year = 0.6
+    r = solve(p)
+    for y in (2027, 2028, 2029):
+        assert produced(r, "mag2", "ndfeb_magnet", y) == pytest.approx(60)
+        assert produced(r, "mag", "ndfeb_magnet", y) == pytest.approx(20)
+        assert unmet(r, "defense", y) == pytest.approx(20)
+    assert r.cost_breakdown_musd["government"] == pytest.approx(1.8)
+    assert {x.kind: x.cost_musd for x in r.levers if x.year == 2027} == {
+        "policy_floor": pytest.approx(0.3), "policy_offtake": pytest.approx(0.3)}
+
+
+def test_candidate_levers_change_nothing_without_policy_mode():
+    """Candidates and facility margins are inputs of policy mode only: with it off the model has the
+    same columns and rows as without them (teaching chain: $84.8471M, government 0)."""
+    from models.project import CandidateFloor
+    from planner.model.build import create_model
+    from planner.model.network import build_network
+
+    from .helpers import teaching
+
+    t = teaching()
+    lp0, _ = create_model(build_network(t))
+    fid = t.facilities[0].id
+    mat = next(iter(sorted(m.value for m in __import__("models.validation", fromlist=["producible"]).producible(t.facilities[-1]))))
+    t.levers.policy.facility_margins_usd_per_t = {fid: -1.0}
+    t.levers.policy.candidate_floors = [CandidateFloor(id="cf", facility_id=t.facilities[-1].id, material=mat,
+                                                       floor_usd_per_t=1e5, benchmark_usd_per_t_by_year={2026: 1.0})]
+    lp1, _ = create_model(build_network(t))
+    assert lp1.var_keys == lp0.var_keys and lp1.n_rows == lp0.n_rows
+    r = solve(t)
+    assert r.total_cost_musd == pytest.approx(84.8471, abs=1e-4)
+    assert r.cost_breakdown_musd["government"] == 0.0 and r.levers == []
+
+
+def test_bad_policy_candidates_get_located_messages():
+    from models.project import CandidateFloor, GuaranteedOfftake
+
+    p = operating_chain()
+    p.levers.policy.facility_margins_usd_per_t["ghost"] = -1.0
+    p.levers.policy.candidate_floors = [
+        CandidateFloor(id="a", facility_id="nowhere", material="ndfeb_magnet", floor_usd_per_t=1,
+                       benchmark_usd_per_t_by_year={2026: 0}),
+        CandidateFloor(id="b", facility_id="sep", material="ndpr_oxide", floor_usd_per_t=1)]
+    p.levers.policy.candidate_offtakes = [GuaranteedOfftake(id="c", facility_id="sep", material="ndpr_metal", price_usd_per_t=1,
+                                                            benchmark_usd_per_t_by_year={2026: 0})]
+    msgs = {str(e) for e in errors(validate_project(p))}
+    assert "levers.policy.facility_margins_usd_per_t.ghost: unknown facility 'ghost'" in msgs
+    assert "levers.policy.candidate_floors[0].facility_id: unknown facility 'nowhere'" in msgs
+    assert "levers.policy.candidate_floors[1].benchmark_usd_per_t_by_year: give at least one benchmark year" in msgs
+    assert "levers.policy.candidate_offtakes[0].material: 'sep' does not produce ndpr_metal" in msgs
+    with pytest.raises(ValueError, match="max_tpy"):
+        GuaranteedOfftake(id="d", facility_id="mag", material="ndfeb_magnet", price_usd_per_t=1, max_tpy=-5)

@@ -437,3 +437,29 @@ def test_bad_policy_candidates_get_located_messages():
     assert "levers.policy.candidate_offtakes[0].material: 'sep' does not produce ndpr_metal" in msgs
     with pytest.raises(ValueError, match="max_tpy"):
         GuaranteedOfftake(id="d", facility_id="mag", material="ndfeb_magnet", price_usd_per_t=1, max_tpy=-5)
+
+
+def test_verifier_catches_a_non_viable_plant_making_uncovered_tonnes():
+    """The policy plan of the floor test passes the lever check; raising the plant's 2027 activity by
+    10 t (110 t made, 100 t covered) or the floor tonnage above sold fails it, located."""
+    import numpy as np
+
+    from planner.model.build import create_model
+    from planner.model.network import build_network
+    from planner.pipeline.verify_levers import check_levers
+
+    p = operating_chain()
+    p.levers.policy.candidate_floors = [floor_candidate()]
+    net = build_network(p)
+    lp, _ = create_model(net)
+    x = np.zeros(lp.n_vars)
+    # the hand plan's lever part: 100 t made and covered in 2027 (nothing else needed for this check)
+    x[lp.var(("act", "mag|", 2027, "clean"))] = 100.0
+    x[lp.var(("pfq", "cf", 2027))] = 100.0
+    assert check_levers(lp, x, net).passed
+    x[lp.var(("act", "mag|", 2027, "clean"))] = 110.0
+    c = check_levers(lp, x, net)
+    assert not c.passed and "viability mag 2027: makes 110 t ndfeb_magnet > 100 t covered" in c.detail
+    x[lp.var(("act", "mag|", 2027, "clean"))] = 90.0
+    c = check_levers(lp, x, net)
+    assert not c.passed and "policy floor cf 2027: 100 t > sold 90" in c.detail

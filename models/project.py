@@ -549,6 +549,8 @@ class Offtake(_Model):
     + sales into government stockpiles. The model enforces taken[y] >= min_tpy (a penalised
     shortfall slack keeps an impossible commitment visible instead of infeasible) and
     taken[y] <= max_tpy. The buyer pays price_usd_per_t x taken[y]: a transfer buyer -> producer.
+    recycled_feed: the taken tonnes must come from recycled feed, traced by mass balance from
+    recycling facilities (planner/model/recycled.py): taken[y] <= yield x recycled input[y].
     """
 
     id: Id
@@ -563,6 +565,7 @@ class Offtake(_Model):
     price_usd_per_t: NonNeg = 0.0
     first_year: Year | None = None
     last_year: Year | None = None
+    recycled_feed: bool = False
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
 

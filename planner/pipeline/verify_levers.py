@@ -12,6 +12,7 @@ import numpy as np
 
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, Network
+from planner.model.recycled import key_input, recycled_offtakes, tracked_routes
 from planner.result import Check
 
 TOLERANCE_T = 1e-5
@@ -84,6 +85,8 @@ def check_levers(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
                 report(v, 0.0, f"stockpile {s.id} bought {v:.6g} t from covered facility {key[2]}")
     if lv.policy.enabled:
         _check_policy(val, net, report, demand_seg, route)
+    if any(o.recycled_feed for o in lv.offtakes):
+        _check_recycled(val, net, report, demand_seg, route)
     return Check("levers", worst <= TOLERANCE_T, worst, detail if worst > TOLERANCE_T else "")
 
 
@@ -154,6 +157,47 @@ def _check_policy(val: dict, net: Network, report, demand_seg: dict, route: dict
                 report(t - cover[(fid, y)], cover[(fid, y)],
                        f"viability {fid} {y}: makes {t:.6g} t {mat} > {cover[(fid, y)]:.6g} t covered by levers")
             report(other_act[(fid, mat or "", y)], 0.0, f"viability {fid} {y}: non-viable facility runs uncovered processes")
+
+
+def _check_recycled(val: dict, net: Network, report, demand_seg: dict, route: dict) -> None:
+    """Recycled-feed offtakes (planner.model.recycled), from the rflow / flow / del values: every
+    recycled part <= the route's flow; at an intermediate sender recycled out <= recycled feed in x
+    its conversion; taken by the facility's recycled-feed offtakes <= yield x recycled input."""
+    flow: dict[tuple[str, int], float] = defaultdict(float)
+    rpart: dict[tuple[str, int], float] = defaultdict(float)
+    for key, v in val.items():
+        if key[0] == "flow":
+            flow[(key[1], key[3])] += v
+        elif key[0] == "rflow":
+            rpart[(key[1], key[2])] += v
+    for (rid, y), v in rpart.items():
+        report(v - flow[(rid, y)], flow[(rid, y)], f"recycled part of route {rid} {y}: {v:.6g} t > flow {flow[(rid, y)]:.6g}")
+    tracked = tracked_routes(net)
+    out_of: dict[tuple[str, str], list] = defaultdict(list)
+    for (_fid, mat), routes in tracked.items():
+        for r in routes:
+            if r not in out_of[(r.from_id, mat)]:
+                out_of[(r.from_id, mat)].append(r)
+    for (sid, mat), routes in out_of.items():
+        if net.facilities[sid].stage.value == "recycling":
+            continue
+        k = key_input(net, sid, mat)
+        for y in net.years:
+            out = sum(rpart[(r.id, y)] for r in routes)
+            fed = sum(rpart[(r.id, y)] for r in tracked.get((sid, k[0]), [])) / k[1] if k else 0.0
+            report(out - fed, fed, f"recycled {mat} out of {sid} {y}: {out:.6g} t > {fed:.6g} t from recycled feed")
+    for o in recycled_offtakes(net):
+        k = key_input(net, o.facility_id, o.material.value)
+        seg = o.segment.value if o.segment is not None else None
+        taken = _taken(val, net, o.facility_id, o.material.value, seg, demand_seg, route)
+        for y in net.years:
+            if not o.active(y):
+                continue
+            same = [p for p in recycled_offtakes(net) if p.facility_id == o.facility_id and p.material == o.material and p.active(y)]
+            total = sum(_taken(val, net, p.facility_id, p.material.value, p.segment.value if p.segment else None,
+                               demand_seg, route)[y] for p in same) if len(same) > 1 else taken[y]
+            rec = sum(rpart[(r.id, y)] for r in tracked.get((o.facility_id, k[0]), [])) / k[1] if k else 0.0
+            report(total - rec, rec, f"offtake {o.id} {y}: {total:.6g} t taken > {rec:.6g} t made from recycled feed")
 
 
 def _taken(val: dict, net: Network, fid: str, mat: str, seg: str | None, demand_seg: dict, route: dict) -> dict[int, float]:

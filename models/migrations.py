@@ -167,7 +167,8 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     override kind "invest" (commit an option's t/yr in a year).
     Levers (issue 10): ``levers.policy.facility_margins_usd_per_t`` (empty = every facility viable),
     ``levers.policy.candidate_floors`` / ``candidate_offtakes`` (empty = no lever to choose), used only
-    in policy mode; ``Offtake.recycled_feed`` (False = any feed counts).
+    in policy mode; ``Offtake.recycled_feed`` (False = any feed counts); ``PolicyOverride.drop_lever_ids``
+    (empty = the scenario keeps every input contract).
     """
     data["schema_version"] = 3
     return data

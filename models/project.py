@@ -396,12 +396,17 @@ class SettingsOverride(_Model):
 
 
 class PolicyOverride(_Model):
-    """Switch policy-design mode on (or off) with a government budget ($M per year / in total)."""
+    """Switch policy-design mode on (or off) with a government budget ($M per year / in total).
+
+    drop_lever_ids: ids of input contracts (offtakes, price floors, grants, loans) the scenario
+    removes, so that the optimizer decides them instead (as candidate floors/offtakes); empty = keep all.
+    """
 
     kind: Literal["policy"] = "policy"
     enabled: bool = True
     government_budget_musd_per_year: NonNeg | None = None
     government_budget_total_musd: NonNeg | None = None
+    drop_lever_ids: list[Id] = Field(default_factory=list)
 
 
 

@@ -290,6 +290,13 @@ def check_scenarios(p: Project) -> list[Problem]:
             for fid in where.ids if where else []:
                 if fid not in ids:
                     problems.append(Problem(f"scenarios[{i}].overrides[{j}].where.ids", f"unknown facility {fid!r}"))
+            if getattr(o, "kind", None) == "policy":
+                known = {x.id for attr in ("offtakes", "price_floors", "grants", "loans") for x in getattr(p.levers, attr)}
+                for lid in o.drop_lever_ids:
+                    if lid not in known:
+                        problems.append(Problem(f"scenarios[{i}].overrides[{j}].drop_lever_ids",
+                                                f"unknown contract {lid!r} (offtake, price floor, grant or loan): "
+                                                "nothing to drop", "warning"))
             if getattr(o, "kind", None) == "invest" and o.option_id not in options:
                 problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id", f"unknown expansion option {o.option_id!r}"))
     return problems

@@ -30,7 +30,10 @@ from planner.model.network import CLEAN, COVERED, Network
 
 
 def recycled_offtakes(net: Network) -> list:
-    return [o for o in net.project.levers.offtakes if o.recycled_feed]
+    """Offtakes with recycled_feed whose facility is not itself a recycling facility (whose whole
+    output is recycled, so the condition holds by itself)."""
+    return [o for o in net.project.levers.offtakes
+            if o.recycled_feed and o.facility_id in net.facilities and net.facilities[o.facility_id].stage is not Stage.RECYCLING]
 
 
 def key_input(net: Network, fid: str, mat: str) -> tuple[str, float] | None:

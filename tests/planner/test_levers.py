@@ -525,3 +525,20 @@ def test_verifier_catches_recycled_offtake_tonnes_without_recycled_feed():
     c = check_levers(lp, x, net)
     assert not c.passed and "offtake apple 2027: 75 t taken > 65 t made from recycled feed" in c.detail
     assert r.has_plan
+
+
+def test_cli_summary_and_json_carry_the_chosen_floor_tonnage():
+    """The floor test's plan: one CLI line 'policy_floor cf mag 2027-2029 300.0 4.5 government'
+    (100 t x $15,000/t in each of 3 years) and JSON rows of kind policy_floor."""
+    import json
+
+    from planner.cli.solve import format_summary
+
+    p = operating_chain()
+    p.levers.policy.candidate_floors = [floor_candidate()]
+    r = solve(p)
+    line = [x for x in format_summary(r).splitlines() if x.startswith("policy_floor")][0]
+    assert line.split() == ["policy_floor", "cf", "mag", "2027-2029", "300.0", "4.5", "government"]
+    rows = [x for x in json.loads(r.to_json())["levers"] if x["kind"] == "policy_floor"]
+    assert [(x["year"], x["tonnes"], x["cost_musd"]) for x in rows] == [
+        (y, pytest.approx(100.0, abs=1e-4), pytest.approx(1.5, abs=1e-6)) for y in (2027, 2028, 2029)]

@@ -317,7 +317,8 @@ def offtake_candidate(price=60_000.0, facility="mag", id="go", **kw):
                              price_usd_per_t=price, benchmark_usd_per_t_by_year={2026: 45_000.0}, **kw)
 
 
-def test_policy_non_viable_plant_runs_only_for_the_floor_tonnage_the_defense_need_requires():
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_policy_non_viable_plant_runs_only_for_the_floor_tonnage_the_defense_need_requires(solver):
     """Margin -$10,000/t at the benchmark: the plant is not viable and may only make floor-covered
     tonnes. Candidate floor $60,000/t vs benchmark $45,000/t: top-up $15,000/t >= $10,000/t loss.
     2026: China may still serve defense, so no floor (defense shortfall 0 without it); 2027-29: the
@@ -327,12 +328,13 @@ def test_policy_non_viable_plant_runs_only_for_the_floor_tonnage_the_defense_nee
     A floor of $50,000/t (top-up 5,000 < 10,000 loss) cannot make it run: 300 t unmet."""
     base = operating_chain()
     base.levers.policy.enabled = False
-    assert solve(base).total_cost_musd == pytest.approx(18.0)  # margins are ignored outside policy mode
+    assert solve(base, solver).total_cost_musd == pytest.approx(18.0)  # margins are ignored outside policy mode
     p = operating_chain()
     p.levers.policy.candidate_floors = [floor_candidate()]
-    r = solve(p)
+    r = solve(p, solver)
+    # 2026: 0 within the government stage's $1 tolerance (~7e-5 t at $15,000/t; payers.POLICY_EPS_T)
     assert [produced(r, "mag", "ndfeb_magnet", y) for y in range(2026, 2030)] == [
-        pytest.approx(0, abs=1e-6), pytest.approx(100), pytest.approx(100), pytest.approx(100)]
+        pytest.approx(0, abs=1e-4), pytest.approx(100), pytest.approx(100), pytest.approx(100)]
     rows = [(x.kind, x.year, x.tonnes, x.cost_musd, x.payer) for x in r.levers if x.kind == "policy_floor"]
     assert rows == [("policy_floor", y, pytest.approx(100), pytest.approx(1.5), "government") for y in (2027, 2028, 2029)]
     assert r.cost_breakdown_musd["government"] == pytest.approx(4.5)
@@ -340,7 +342,7 @@ def test_policy_non_viable_plant_runs_only_for_the_floor_tonnage_the_defense_nee
     assert sum(unmet(r, "defense", y) for y in range(2026, 2030)) == pytest.approx(0, abs=1e-6)
     p = operating_chain()
     p.levers.policy.candidate_floors = [floor_candidate(floor=50_000.0)]
-    r = solve(p)
+    r = solve(p, solver)
     assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(300)
     assert r.cost_breakdown_musd["government"] == pytest.approx(0.0)
 
@@ -542,3 +544,20 @@ def test_cli_summary_and_json_carry_the_chosen_floor_tonnage():
     rows = [x for x in json.loads(r.to_json())["levers"] if x["kind"] == "policy_floor"]
     assert [(x["year"], x["tonnes"], x["cost_musd"]) for x in rows] == [
         (y, pytest.approx(100.0, abs=1e-4), pytest.approx(1.5, abs=1e-6)) for y in (2027, 2028, 2029)]
+
+
+def test_policy_scenario_dropping_an_unknown_contract_is_a_located_warning():
+    """drop_lever_ids names contracts the policy scenario removes; an unknown id is a warning (nothing
+    to drop), located at the override; a known one is removed from the scenario's project only."""
+    from models.project import PolicyOverride, Scenario
+    from models.scenarios import apply_scenario
+    from models.validation import validate_project
+
+    p = commercial_chain()
+    p.levers.offtakes = [Offtake(id="ot", facility_id="mag", material="ndfeb_magnet", min_tpy=10)]
+    p.scenarios = [Scenario(id="pol", name="Policy", overrides=[PolicyOverride(drop_lever_ids=["ot", "ghost"])])]
+    probs = [x for x in validate_project(p) if "drop_lever_ids" in x.location]
+    assert [(x.location, x.severity) for x in probs] == [("scenarios[0].overrides[0].drop_lever_ids", "warning")]
+    assert "'ghost'" in probs[0].message
+    q = apply_scenario(p, "pol")
+    assert q.levers.offtakes == [] and q.levers.policy.enabled and len(p.levers.offtakes) == 1

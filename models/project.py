@@ -812,7 +812,8 @@ class PolicyMode(_Model):
     e_f(y) = m_f + sum of the top-ups of input price floors on f active in y >= 0. A facility not
     viable in y produces only covered tonnes: production[f,c,y] <= sum_l q[l,y] over the candidate
     levers l on (f, c) with e_f(y) + support_l(y) >= 0; its processes that do not make c (and all
-    its processes when it has no candidate lever) do not run.
+    its processes when it has no candidate lever) do not run. An option on such a facility takes
+    max(0, option margin) in its gap below (losses in operation are paid per tonne, not twice).
 
     Viability test per option o with an expected operating margin m_o ($/t of activity, listed in
     option_margins_usd_per_t; options not listed are viable): industry's NPV per t/yr of capacity

@@ -146,16 +146,22 @@ def annuity_factor(rate: float, years: int) -> float:
 
 def policy_gaps(net: Network) -> dict[str, tuple[str, float]]:
     """Viability gap of each non-viable option in policy mode: option -> ("build", $M per build)
-    for yes/no options, ("add", $M per t/yr) for continuous ones (see models.project.PolicyMode)."""
+    for yes/no options, ("add", $M per t/yr) for continuous ones (see models.project.PolicyMode).
+    An option on a facility listed in facility_margins_usd_per_t uses max(0, margin): losses in
+    operation are then bought per tonne by candidate floors/offtakes, so the gap is capex only."""
     pol = net.project.levers.policy
     if not pol.enabled:
         return {}
     af = annuity_factor(pol.hurdle_rate, net.project.settings.asset_life_years)
     gaps: dict[str, tuple[str, float]] = {}
-    for _f, o in net.options:
+    for f, o in net.options:
         margin = pol.option_margins_usd_per_t.get(o.id)
         if margin is None:
             continue  # no margin given: industry's own economics are taken to justify it
+        if f.id in pol.facility_margins_usd_per_t:
+            # the facility's operation has its own viability test: its operating losses are paid per
+            # tonne through candidate floors/offtakes (planner.model.policy), not again in the capex gap
+            margin = max(0.0, margin)
         value_per_tpy = margin * pol.utilisation * af * MUSD  # $M of life-time margin per t/yr
         if o.has_build_decision:
             gap = o.fixed_capex_musd + o.capex_musd_per_tpy * o.max_add_tpy - value_per_tpy * o.max_add_tpy

@@ -561,3 +561,20 @@ def test_policy_scenario_dropping_an_unknown_contract_is_a_located_warning():
     assert "'ghost'" in probs[0].message
     q = apply_scenario(p, "pol")
     assert q.levers.offtakes == [] and q.levers.policy.enabled and len(p.levers.offtakes) == 1
+
+
+def test_policy_option_on_a_facility_with_an_operating_margin_has_a_capex_only_gap():
+    """policy_chain's $5M plant (100 t/yr, online 2027) with margin -$2,000/t both as option margin and
+    as the facility's operating margin, and a candidate floor $60,000/t vs $45,000/t. The operating
+    losses are bought per tonne by the floor, so the option's gap is its capex only: $5M (not
+    5 + 2,000 x 100 x 8.5136e-6 = $6.70M). Government: 5 + 3 years x 100 t x $15,000 = 5 + 4.5 = $9.5M;
+    no defense shortfall from 2027."""
+    p = policy_chain(-2000, None)
+    p.levers.policy.facility_margins_usd_per_t = {"mag": -2000.0}
+    p.levers.policy.candidate_floors = [floor_candidate()]
+    r = solve(p)
+    (grant,) = [x for x in r.levers if x.kind == "policy_grant"]
+    assert grant.cost_musd == pytest.approx(5.0, abs=1e-6)
+    assert [x.tonnes for x in r.levers if x.kind == "policy_floor"] == [pytest.approx(100, abs=1e-4)] * 3
+    assert r.cost_breakdown_musd["government"] == pytest.approx(9.5, abs=1e-5)
+    assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(0, abs=1e-6)

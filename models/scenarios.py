@@ -94,6 +94,10 @@ def _apply_policy(p: Project, o: PolicyOverride) -> None:
     drop = set(o.drop_lever_ids)
     for attr in ("offtakes", "price_floors", "grants", "loans"):
         setattr(p.levers, attr, [x for x in getattr(p.levers, attr) if x.id not in drop])
+    for sc in p.scenarios:  # the copy no longer holds them: its own scenarios have nothing left to drop
+        for ov in sc.overrides:
+            if getattr(ov, "kind", None) == "policy":
+                ov.drop_lever_ids = [i for i in ov.drop_lever_ids if i not in drop]
     for field in ("government_budget_musd_per_year", "government_budget_total_musd"):
         value = getattr(o, field)
         if value is not None:

@@ -20,6 +20,8 @@ from .project import (
     Loan,
     Offtake,
     PriceFloor,
+    CandidateFloor,
+    GuaranteedOfftake,
     Market,
     MarketCapOverride,
     Platform,
@@ -39,7 +41,7 @@ from .vocab import Element, Material, Segment, Stage, Status
 __all__ = [
     "SCHEMA_VERSION", "CapexOverride", "DelayOverride", "Demand", "DemandOverride", "Element",
     "ExpansionOption", "Facility", "FacilityFilter", "GovStockpile", "Grant", "ImportLicence", "Levers", "Loan",
-    "Offtake", "PolicyMode", "PolicyOverride", "PriceFloor", "Market", "MarketCapOverride", "Material",
+    "CandidateFloor", "GuaranteedOfftake", "Offtake", "PolicyMode", "PolicyOverride", "PriceFloor", "Market", "MarketCapOverride", "Material",
     "Platform", "Problem", "Project", "ProjectFileError", "Route", "Scenario", "Segment", "Settings",
     "SettingsOverride", "Source", "Stage", "Status", "apply_scenario", "load_project",
     "parse_project_text", "project_to_json", "save_project", "validate_project",

@@ -165,6 +165,10 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     - ``chain_layout``: positions of facilities dragged in the desktop chain view (empty = automatic).
     Risk (issue 11): ExpansionOption.committed_tpy_by_year (empty = free) and the scenario
     override kind "invest" (commit an option's t/yr in a year).
+    Levers (issue 10): ``levers.policy.facility_margins_usd_per_t`` (empty = every facility viable),
+    ``levers.policy.candidate_floors`` / ``candidate_offtakes`` (empty = no lever to choose), used only
+    in policy mode; ``Offtake.recycled_feed`` (False = any feed counts); ``PolicyOverride.drop_lever_ids``
+    (empty = the scenario keeps every input contract).
     """
     data["schema_version"] = 3
     return data

@@ -396,12 +396,17 @@ class SettingsOverride(_Model):
 
 
 class PolicyOverride(_Model):
-    """Switch policy-design mode on (or off) with a government budget ($M per year / in total)."""
+    """Switch policy-design mode on (or off) with a government budget ($M per year / in total).
+
+    drop_lever_ids: ids of input contracts (offtakes, price floors, grants, loans) the scenario
+    removes, so that the optimizer decides them instead (as candidate floors/offtakes); empty = keep all.
+    """
 
     kind: Literal["policy"] = "policy"
     enabled: bool = True
     government_budget_musd_per_year: NonNeg | None = None
     government_budget_total_musd: NonNeg | None = None
+    drop_lever_ids: list[Id] = Field(default_factory=list)
 
 
 
@@ -549,6 +554,8 @@ class Offtake(_Model):
     + sales into government stockpiles. The model enforces taken[y] >= min_tpy (a penalised
     shortfall slack keeps an impossible commitment visible instead of infeasible) and
     taken[y] <= max_tpy. The buyer pays price_usd_per_t x taken[y]: a transfer buyer -> producer.
+    recycled_feed: the taken tonnes must come from recycled feed, traced by mass balance from
+    recycling facilities (planner/model/recycled.py): taken[y] <= yield x recycled input[y].
     """
 
     id: Id
@@ -563,6 +570,7 @@ class Offtake(_Model):
     price_usd_per_t: NonNeg = 0.0
     first_year: Year | None = None
     last_year: Year | None = None
+    recycled_feed: bool = False
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
 
@@ -734,8 +742,78 @@ class GovStockpile(_Model):
         return self
 
 
+class CandidateFloor(PriceFloor):
+    """A price floor the optimizer may offer in policy mode (policy.candidate_floors).
+
+    It chooses the tonnage q[l,y] in [0, max_tpy] of the facility's ``material`` sold under the
+    floor in each active year (q <= sold[f,c,y] = production - surplus); the government pays
+    max(0, floor_usd_per_t - benchmark[y]) x q[l,y] (in its budget). Ignored outside policy mode.
+    """
+
+    max_tpy: NonNeg | None = None
+
+
+class GuaranteedOfftake(_Model):
+    """A guaranteed offtake the optimizer may sign in policy mode (policy.candidate_offtakes).
+
+    It chooses the tonnage q[l,y] in [0, max_tpy] the government guarantees to buy at
+    ``price_usd_per_t`` in each active year (first_year..last_year). The guaranteed tonnes must be
+    taken: q[l,y] <= taken[l,y] (deliveries of the material from the facility to demands of
+    ``segment``; any segment, route shipments and stockpile sales too when None, as for Offtake).
+    The government's net cost is max(0, price - benchmark[y]) x q[l,y]: it pays the price and
+    the tonnes are worth the benchmark to whoever uses them. Ignored outside policy mode.
+    """
+
+    id: Id
+    name: ShortText = ""
+    facility_id: Id
+    material: Material
+    segment: Segment | None = None
+    price_usd_per_t: NonNeg
+    benchmark_usd_per_t_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
+    max_tpy: NonNeg | None = None
+    first_year: Year | None = None
+    last_year: Year | None = None
+    sources: list[Source] = Field(default_factory=list)
+    notes: Text = ""
+
+    @model_validator(mode="after")
+    def _years(self) -> "GuaranteedOfftake":
+        if self.first_year is not None and self.last_year is not None and self.last_year < self.first_year:
+            raise ValueError("last_year must be >= first_year")
+        return self
+
+    def active(self, year: int) -> bool:
+        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+
+    def benchmark(self, year: int) -> float | None:
+        """The benchmark of the nearest earlier year given (the first one before it)."""
+        earlier = [y for y in self.benchmark_usd_per_t_by_year if y <= year]
+        if earlier:
+            return self.benchmark_usd_per_t_by_year[max(earlier)]
+        if self.benchmark_usd_per_t_by_year:
+            return self.benchmark_usd_per_t_by_year[min(self.benchmark_usd_per_t_by_year)]
+        return None
+
+    def top_up_usd_per_t(self, year: int) -> float:
+        """max(0, price - benchmark(y)) in active years, else 0: the government's net cost per t."""
+        b = self.benchmark(year)
+        if not self.active(year) or b is None:
+            return 0.0
+        return max(0.0, self.price_usd_per_t - b)
+
+
 class PolicyMode(_Model):
-    """Policy-design mode: the optimizer chooses which non-viable options the government funds.
+    """Policy-design mode: the optimizer chooses which non-viable options the government funds,
+    and the tonnage of candidate price floors and guaranteed offtakes (planner/model/policy.py).
+
+    Operation (facility_margins_usd_per_t, $/t of the facility's supported material at the
+    benchmark price, absent = viable): facility f with margin m_f is viable in year y when
+    e_f(y) = m_f + sum of the top-ups of input price floors on f active in y >= 0. A facility not
+    viable in y produces only covered tonnes: production[f,c,y] <= sum_l q[l,y] over the candidate
+    levers l on (f, c) with e_f(y) + support_l(y) >= 0; its processes that do not make c (and all
+    its processes when it has no candidate lever) do not run. An option on such a facility takes
+    max(0, option margin) in its gap below (losses in operation are paid per tonne, not twice).
 
     Viability test per option o with an expected operating margin m_o ($/t of activity, listed in
     option_margins_usd_per_t; options not listed are viable): industry's NPV per t/yr of capacity
@@ -752,6 +830,9 @@ class PolicyMode(_Model):
     hurdle_rate: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 0.10
     utilisation: Share = 0.8
     option_margins_usd_per_t: dict[Id, float] = Field(default_factory=dict)
+    facility_margins_usd_per_t: dict[Id, Annotated[float, Field(allow_inf_nan=False)]] = Field(default_factory=dict)
+    candidate_floors: list[CandidateFloor] = Field(default_factory=list, max_length=1_000)
+    candidate_offtakes: list[GuaranteedOfftake] = Field(default_factory=list, max_length=1_000)
 
 
 class Levers(_Model):

@@ -88,8 +88,16 @@ def _apply_settings(p: Project, o: SettingsOverride) -> None:
 
 
 def _apply_policy(p: Project, o: PolicyOverride) -> None:
-    """Policy-design mode on/off and the government budget (levers.government_budget_*)."""
+    """Policy-design mode on/off, the government budget (levers.government_budget_*), and the input
+    contracts named in drop_lever_ids removed (the optimizer decides them as candidates instead)."""
     p.levers.policy.enabled = o.enabled
+    drop = set(o.drop_lever_ids)
+    for attr in ("offtakes", "price_floors", "grants", "loans"):
+        setattr(p.levers, attr, [x for x in getattr(p.levers, attr) if x.id not in drop])
+    for sc in p.scenarios:  # the copy no longer holds them: its own scenarios have nothing left to drop
+        for ov in sc.overrides:
+            if getattr(ov, "kind", None) == "policy":
+                ov.drop_lever_ids = [i for i in ov.drop_lever_ids if i not in drop]
     for field in ("government_budget_musd_per_year", "government_budget_total_musd"):
         value = getattr(o, field)
         if value is not None:

@@ -290,8 +290,49 @@ def check_scenarios(p: Project) -> list[Problem]:
             for fid in where.ids if where else []:
                 if fid not in ids:
                     problems.append(Problem(f"scenarios[{i}].overrides[{j}].where.ids", f"unknown facility {fid!r}"))
+            if getattr(o, "kind", None) == "policy":
+                known = {x.id for attr in ("offtakes", "price_floors", "grants", "loans") for x in getattr(p.levers, attr)}
+                for lid in o.drop_lever_ids:
+                    if lid not in known:
+                        problems.append(Problem(f"scenarios[{i}].overrides[{j}].drop_lever_ids",
+                                                f"unknown contract {lid!r} (offtake, price floor, grant or loan): "
+                                                "nothing to drop", "warning"))
             if getattr(o, "kind", None) == "invest" and o.option_id not in options:
                 problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id", f"unknown expansion option {o.option_id!r}"))
+    return problems
+
+
+def _check_policy_candidates(p: Project) -> list[Problem]:
+    """Policy mode's candidate floors and offtakes and facility margins: known facilities, producible
+    unsourced materials, a benchmark, unique ids, one supported material per facility."""
+    facilities = {f.id: f for f in p.facilities}
+    pol = p.levers.policy
+    problems: list[Problem] = []
+    material_of: dict[str, str] = {}
+    for attr in ("candidate_floors", "candidate_offtakes"):
+        items = getattr(pol, attr)
+        dup = _duplicates([x.id for x in items])
+        for i, x in enumerate(items):
+            loc = f"levers.policy.{attr}[{i}]"
+            if x.id in dup:
+                problems.append(Problem(f"{loc}.id", f"duplicate id {x.id!r}"))
+            f = facilities.get(x.facility_id)
+            if f is None:
+                problems.append(Problem(f"{loc}.facility_id", f"unknown facility {x.facility_id!r}"))
+            elif x.material not in producible(f):
+                problems.append(Problem(f"{loc}.material", f"{f.id!r} does not produce {x.material.value}"))
+            elif x.material in SOURCED_MATERIALS:
+                problems.append(Problem(f"{loc}.material", "contracts are on materials without a source assay"))
+            elif material_of.setdefault(x.facility_id, x.material.value) != x.material.value:
+                problems.append(Problem(f"{loc}.material", f"the candidate levers on {x.facility_id!r} must all name one "
+                                                           f"material ({material_of[x.facility_id]})"))
+            if not x.benchmark_usd_per_t_by_year:
+                problems.append(Problem(f"{loc}.benchmark_usd_per_t_by_year", "give at least one benchmark year"))
+            if getattr(x, "segment", None) is not None and x.material not in DEMAND_PRODUCTS:
+                problems.append(Problem(f"{loc}.segment", "a segment applies only to demand products"))
+    for fid in pol.facility_margins_usd_per_t:
+        if fid not in facilities:
+            problems.append(Problem(f"levers.policy.facility_margins_usd_per_t.{fid}", f"unknown facility {fid!r}"))
     return problems
 
 
@@ -346,6 +387,7 @@ def check_levers(p: Project) -> list[Problem]:
     for oid in lv.policy.option_margins_usd_per_t:
         if oid not in options:
             problems.append(Problem(f"levers.policy.option_margins_usd_per_t.{oid}", f"unknown option {oid!r}"))
+    problems += _check_policy_candidates(p)
     for i, s in enumerate(lv.stockpiles):
         if s.material in SOURCED_MATERIALS:
             problems.append(Problem(f"levers.stockpiles[{i}].material", "a stockpile holds materials without a source assay"))

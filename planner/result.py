@@ -156,7 +156,7 @@ class LeverRow:
     """One contract or lever in one year (undiscounted money of that year).
 
     kind: offtake, offtake_shortfall, price_floor, grant, loan, stockpile_buy, stockpile_release,
-    stockpile_holding. ``cost_musd`` is what ``payer`` pays on this line: a transfer to industry
+    stockpile_holding, policy_grant, policy_floor, policy_offtake. ``cost_musd`` is what ``payer`` pays on this line: a transfer to industry
     for every kind except stockpile_holding (a real cost); see README "Contracts and policy levers".
     """
 

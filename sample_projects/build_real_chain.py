@@ -55,6 +55,8 @@ from models import (  # noqa: E402
     PolicyMode,
     PolicyOverride,
     PriceFloor,
+    CandidateFloor,
+    GuaranteedOfftake,
     Project,
     Route,
     Scenario,
@@ -943,9 +945,11 @@ def scenarios() -> list[Scenario]:
                  overrides=[CapexOverride(factor=1.3)]),
         Scenario(id="policy", name="Policy design, $1B/yr",
                  description="Policy mode: the optimizer funds the viability gap of non-viable greenfield magnet "
-                             "plants within a government budget of $1,000M per year; defense shortfall first, then "
-                             "cost to government, then total cost.",
-                 overrides=[PolicyOverride(enabled=True, government_budget_musd_per_year=1000.0)]),
+                             "plants and chooses the tonnage of the DoD NdPr floor and of the 10X offtake (dropped "
+                             "as inputs, offered as candidates) within a government budget of $1,000M per year; "
+                             "defense shortfall first, then cost to government, then total cost.",
+                 overrides=[PolicyOverride(enabled=True, government_budget_musd_per_year=1000.0,
+                                           drop_lever_ids=["dod_mp_ndpr_floor", "mp_ppa_ndpr", "dod_10x_offtake"])]),
     ]
 
 
@@ -1053,6 +1057,13 @@ TENX_RAMP = {2028: 0.25, 2029: 0.5, 2030: 0.75}
 WESTERN_MAGNET_MARGIN = 54_000.0 - (30_000.0 + 0.365 * 86_000.0)  # the mp_10x_build option's ramp-up (online 2028)
 
 
+# Policy mode's viability test for operating MP separation (derived from the model's own costs, no
+# source gives MP's unit cost): per t TREO the mine + separation cost $3,000 + $5,000 (STAGE_OPEX) and
+# yield 0.157 x 0.9 = 0.1413 t NdPr oxide, so NdPr costs 8,000 / 0.1413 = $56,617/t against the
+# $70,000/t benchmark (co-products ignored): margin +$13,383/t, viable without the floor.
+MP_SEP_MARGIN = round(70_000.0 - (3_000.0 + 5_000.0) / (0.157 * 0.9))
+
+
 def levers() -> Levers:
     """The real contracts and levers of 2025-26, each with its source (see domain_report.md section A2)."""
     years = dict(first_year=2026, last_year=2035)
@@ -1093,11 +1104,12 @@ def levers() -> Levers:
             Offtake(id="apple_recycled", name="Apple recycled-magnet commitment ($500M)",
                     facility_id="mp_ind_mag", material=Material.NDFEB_MAGNET, segment=Segment.COMMERCIAL,
                     buyer="industry", min_tpy=1_000.0, min_tpy_by_year={2027: 500.0},
-                    price_usd_per_t=100_000.0, first_year=2027, last_year=2031,
+                    price_usd_per_t=100_000.0, first_year=2027, last_year=2031, recycled_feed=True,
                     sources=[src(APPLE, "$500M multiyear commitment for magnets from 100 % recycled feed at "
                                         "Independence; shipments from 2027", "high"),
-                             derived("500 t in 2027 then 1,000 t/yr to 2031 at $100/kg = $450M ~ $500M; the "
-                                     "recycled-feed condition is not enforced by the model (low)")]),
+                             derived("500 t in 2027 then 1,000 t/yr to 2031 at $100/kg = $450M ~ $500M (low); "
+                                     "only magnets made from recycled feed count (traced by mass balance from "
+                                     "the recycling facilities)")]),
         ],
         grants=[
             Grant(id="texas_10x", name="Texas Enterprise Fund + Semiconductor Innovation Fund grants to 10X",
@@ -1134,6 +1146,21 @@ def levers() -> Levers:
             enabled=False, hurdle_rate=0.10, utilisation=0.8,
             option_margins_usd_per_t={oid: WESTERN_MAGNET_MARGIN for oid in
                                       ("mp_10x_build", "vulcan_benson_build", "js_link_build", "neo_narva_phase2")},
+            facility_margins_usd_per_t={"mp_sep": MP_SEP_MARGIN, "mp_10x": WESTERN_MAGNET_MARGIN},
+            candidate_floors=[CandidateFloor(
+                id="cand_mp_ndpr_floor", name="Candidate: DoD $110/kg floor on MP's NdPr (tonnage chosen)",
+                facility_id="mp_sep", material=Material.NDPR_OXIDE, floor_usd_per_t=110_000.0,
+                benchmark_usd_per_t_by_year={2026: 70_000.0}, **years,
+                sources=[src(MP_DEAL, "10-year $110/kg floor on MP's NdPr sold or stockpiled", "high"),
+                         derived("benchmark $70/kg = the model's China NdPr oxide price; as a decision the "
+                                 "policy scenario chooses how many tonnes the floor covers")])],
+            candidate_offtakes=[GuaranteedOfftake(
+                id="cand_dod_10x", name="Candidate: DoD guaranteed offtake of 10X magnets (tonnage chosen)",
+                facility_id="mp_10x", material=Material.NDFEB_MAGNET, price_usd_per_t=75_000.0,
+                benchmark_usd_per_t_by_year={2026: 54_000.0}, max_tpy=9_000.0, first_year=2028, last_year=2035,
+                sources=[src(MP_10X, "DoD guarantees 100 % of 10X output is bought for 10 years; from 2028", "high"),
+                         derived("price $75/kg as in the input offtake (cost + $140M EBITDA / 7,000 t); benchmark "
+                                 "$54/kg = the model's China NdFeB price; max 9,000 t/yr = the 10X option")])],
         ),
         stockpiles=[GovStockpile(
             id="dla_smco", name="DLA SmCo stockpile (FY2025 Annual Materials Plan)", material=Material.SMCO_MAGNET,

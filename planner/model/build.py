@@ -30,7 +30,9 @@ from models.vocab import Segment
 from planner.model.levers import define_lever_constraints, define_lever_variables
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import CLEAN, COVERED, Commodity, Network, market_years
+from planner.model.policy import define_policy_constraints, define_policy_variables
 from planner.model.qualification import define_qualification_constraints
+from planner.model.recycled import define_recycled_constraints, define_recycled_variables
 from planner.model.stocks import define_finite_stock_constraints, define_finite_stock_variables
 
 MUSD = 1e-6  # $ -> $M
@@ -415,6 +417,8 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_option_variables(lp, net, idx, options.relax_integers)
     define_finite_stock_variables(lp, net)
     define_lever_variables(lp, net, idx)
+    define_policy_variables(lp, net)
+    define_recycled_variables(lp, net)
 
     define_capacity_constraints(lp, net)
     define_option_limit_constraints(lp, net)
@@ -425,6 +429,8 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_route_and_market_caps(lp, net)
     define_finite_stock_constraints(lp, net)
     define_qualification_constraints(lp, net)
+    define_policy_constraints(lp, net)
+    define_recycled_constraints(lp, net)
     define_lever_constraints(lp, net, idx)
     define_fixed_costs(lp, net, idx)
     return lp, idx

@@ -146,16 +146,22 @@ def annuity_factor(rate: float, years: int) -> float:
 
 def policy_gaps(net: Network) -> dict[str, tuple[str, float]]:
     """Viability gap of each non-viable option in policy mode: option -> ("build", $M per build)
-    for yes/no options, ("add", $M per t/yr) for continuous ones (see models.project.PolicyMode)."""
+    for yes/no options, ("add", $M per t/yr) for continuous ones (see models.project.PolicyMode).
+    An option on a facility listed in facility_margins_usd_per_t uses max(0, margin): losses in
+    operation are then bought per tonne by candidate floors/offtakes, so the gap is capex only."""
     pol = net.project.levers.policy
     if not pol.enabled:
         return {}
     af = annuity_factor(pol.hurdle_rate, net.project.settings.asset_life_years)
     gaps: dict[str, tuple[str, float]] = {}
-    for _f, o in net.options:
+    for f, o in net.options:
         margin = pol.option_margins_usd_per_t.get(o.id)
         if margin is None:
             continue  # no margin given: industry's own economics are taken to justify it
+        if f.id in pol.facility_margins_usd_per_t:
+            # the facility's operation has its own viability test: its operating losses are paid per
+            # tonne through candidate floors/offtakes (planner.model.policy), not again in the capex gap
+            margin = max(0.0, margin)
         value_per_tpy = margin * pol.utilisation * af * MUSD  # $M of life-time margin per t/yr
         if o.has_build_decision:
             gap = o.fixed_capex_musd + o.capex_musd_per_tpy * o.max_add_tpy - value_per_tpy * o.max_add_tpy
@@ -260,6 +266,7 @@ def government_cost_objective(lp: LinearProgram, net: Network, idx) -> dict[int,
 
 def define_government_budget_constraints(lp: LinearProgram, net: Network, idx) -> None:
     """gov(y) = sum_g grant(g,y) + [policy mode] sum_o policy_grant(o,y) + sum_pf top_up(pf,y) x 1e-6 x sold(pf,y)
+    + [policy mode] sum_l s_l(y) x 1e-6 x q[l,y] (candidate floors and offtakes, candidate_spend_terms)
     + sum_s (purchase_price x sum_f sbuy[s,f,y] + holding x slevel[s,y]) x 1e-6
     <= government_budget_musd_per_year;  sum_y gov(y) <= government_budget_total_musd."""
     lv = net.project.levers
@@ -299,6 +306,8 @@ def government_spend_terms(lp: LinearProgram, net: Network, idx) -> dict[int, di
             top = pf.top_up_usd_per_t(y)
             if top > 0:
                 add(y, sold_terms(lp, net, pf.facility_id, pf.material.value, y), top * MUSD)
+    for y, terms in candidate_spend_terms(lp, net).items():
+        add(y, terms, 1.0)
     for s in lv.stockpiles:
         for key, j in lp._var_index.items():
             if key[0] == "sbuy" and key[1] == s.id and s.purchase_price_usd_per_t:
@@ -306,6 +315,23 @@ def government_spend_terms(lp: LinearProgram, net: Network, idx) -> dict[int, di
         if s.holding_usd_per_t_yr:
             for y in net.years:
                 add(y, {lp.var(("slevel", s.id, y)): 1.0}, s.holding_usd_per_t_yr * MUSD)
+    return by_year
+
+
+def candidate_spend_terms(lp: LinearProgram, net: Network) -> dict[int, dict[int, float]]:
+    """Policy mode: year -> {q column: s_l(y) x 1e-6}, the government's payment ($M) for the chosen
+    tonnage of candidate price floors (pfq, s = floor - benchmark) and guaranteed offtakes (goq,
+    s = price - benchmark); see planner.model.policy."""
+    by_year: dict[int, dict[int, float]] = {}
+    pol = net.project.levers.policy
+    if not pol.enabled:
+        return by_year
+    for kind, levers in (("pfq", pol.candidate_floors), ("goq", pol.candidate_offtakes)):
+        for c in levers:
+            for y in net.years:
+                key = (kind, c.id, y)
+                if lp.has_var(key):
+                    by_year.setdefault(y, {})[lp.var(key)] = c.top_up_usd_per_t(y) * MUSD
     return by_year
 
 
@@ -317,7 +343,7 @@ def define_lever_constraints(lp: LinearProgram, net: Network, idx) -> None:
 
 
 __all__ = [
-    "annuity_factor", "government_cost_objective", "policy_gaps", "policy_grant_terms",
+    "annuity_factor", "candidate_spend_terms", "government_cost_objective", "policy_gaps", "policy_grant_terms",
     "define_lever_constraints", "define_lever_variables", "government_spend_terms", "grant_terms",
     "offtake_taken_terms", "sold_terms",
 ]

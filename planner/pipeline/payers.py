@@ -10,6 +10,8 @@ Transfers move money from one payer to another and leave the total unchanged:
   loan             government pays the subsidy P - PV(annuity) in the draw year
   stockpile_buy    government pays purchase_price x bought tonnes (+ $1/t handling, a real cost)
   policy_grant     (policy mode) government pays the viability gap of a non-viable option it builds
+  policy_floor     (policy mode) government pays max(0, floor - benchmark[y]) x q[y], the chosen floor tonnage
+  policy_offtake   (policy mode) government pays max(0, price - benchmark[y]) x q[y], the chosen guaranteed tonnes
 
 cost_breakdown_musd["government"] = sum over government lines of d_y x cost_musd (discounted like
 the other lines); cost_breakdown_musd["industry"] = total - government. An offtake an industry
@@ -27,6 +29,9 @@ from planner.model.network import Network
 from planner.result import LeverRow, PlanResult
 
 EPS = 1e-6
+#: chosen floor/offtake tonnages below this are solver noise, not listed: the government-cost stage
+#: is held to $1 (abs_tol 1e-6 $M), which at $15,000/t of support lets ~7e-5 t through
+POLICY_EPS_T = 1e-4
 
 
 def _r(v: float, nd: int = 6) -> float:
@@ -81,6 +86,16 @@ def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[Leve
         y, capex, add = capex_of[oid]
         amount = gap * (round(values.get(("build", oid, y), 0.0), 6) if kind == "build" else add)
         rows.append(LeverRow("policy_grant", oid, option_of[oid][0].id, y, _r(add), _r(amount), "government"))
+    pol = lv.policy
+    if pol.enabled:  # candidate levers the optimizer chose (planner.model.policy)
+        for kind, var, items in (("policy_floor", "pfq", pol.candidate_floors), ("policy_offtake", "goq", pol.candidate_offtakes)):
+            for c in items:
+                for y in net.years:
+                    key = (var, c.id, y)
+                    q = float(x[lp.var(key)]) if lp.has_var(key) else 0.0
+                    if q > POLICY_EPS_T:
+                        rows.append(LeverRow(kind, c.id, c.facility_id, y, _r(q), _r(c.top_up_usd_per_t(y) * q * MUSD),
+                                             "government"))
     rate = net.project.settings.discount_rate
     for ln in lv.loans:
         if ln.option_id is not None:

@@ -1,6 +1,7 @@
 """Independent checks of contracts and levers, recomputed from variable keys and the project data
 (not from the model's rows): offtake minima and maxima, import-licence caps, stockpile levels and
-balances, and where stockpiled tonnes come from and go to. Measured in tonnes.
+balances, where stockpiled tonnes come from and go to, and in policy mode the chosen floor and
+offtake tonnage and the viability test of operating facilities. Measured in tonnes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import numpy as np
 
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, Network
+from planner.model.recycled import key_input, recycled_offtakes, tracked_routes
 from planner.result import Check
 
 TOLERANCE_T = 1e-5
@@ -34,30 +36,16 @@ def check_levers(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
             worst, detail = scaled, what
 
     # offtakes: taken from del / flow / sbuy keys
-    taken: dict[tuple[str, int], float] = defaultdict(float)
     for o in lv.offtakes:
         seg = o.segment.value if o.segment is not None else None
-        for key, v in val.items():
-            kind = key[0]
-            if kind == "del" and key[1] == o.facility_id:
-                product, segment = demand_seg[key[2]]
-                if product == o.material.value and (seg is None or segment == seg):
-                    taken[(o.id, key[3])] += v
-            elif kind == "flow" and seg is None:
-                r = route[key[1]]
-                if r.from_id == o.facility_id and r.material.value == o.material.value:
-                    taken[(o.id, key[3])] += v
-            elif kind == "sbuy" and key[2] == o.facility_id and seg in (None, "defense"):
-                if any(s.id == key[1] and s.material == o.material for s in lv.stockpiles):
-                    taken[(o.id, key[3])] += v
+        taken = _taken(val, net, o.facility_id, o.material.value, seg, demand_seg, route)
         for y in net.years:
             if not o.active(y):
                 continue
-            t = taken[(o.id, y)] + val.get(("otshort", o.id, y), 0.0)
+            t = taken[y] + val.get(("otshort", o.id, y), 0.0)
             report(o.minimum(y) - t, o.minimum(y), f"offtake {o.id} {y}: taken + shortfall {t:.6g} < min {o.minimum(y):g}")
             if o.max_tpy is not None:
-                report(taken[(o.id, y)] - o.max_tpy, o.max_tpy,
-                       f"offtake {o.id} {y}: taken {taken[(o.id, y)]:.6g} > max {o.max_tpy:g}")
+                report(taken[y] - o.max_tpy, o.max_tpy, f"offtake {o.id} {y}: taken {taken[y]:.6g} > max {o.max_tpy:g}")
 
     # import licences: purchases by origin, material and buyer segment
     for lic in lv.import_licences:
@@ -95,7 +83,141 @@ def check_levers(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
                 report(v, 0.0, f"stockpile {s.id} released {v:.6g} t to non-defense demand {key[2]}")
             if key[0] == "sbuy" and key[1] == s.id and v > TOLERANCE_T and net.covered[key[2]]:
                 report(v, 0.0, f"stockpile {s.id} bought {v:.6g} t from covered facility {key[2]}")
+    if lv.policy.enabled:
+        _check_policy(val, net, report, demand_seg, route)
+    if any(o.recycled_feed for o in lv.offtakes):
+        _check_recycled(val, net, report, demand_seg, route)
     return Check("levers", worst <= TOLERANCE_T, worst, detail if worst > TOLERANCE_T else "")
+
+
+def _check_policy(val: dict, net: Network, report, demand_seg: dict, route: dict) -> None:
+    """Policy mode (planner.model.policy), recomputed from act/surplus/del/flow/sbuy values and the
+    project: chosen tonnage q <= max_tpy, only where the lever restores viability (support > 0 and
+    margin + input floor top-ups + support >= 0); floor q <= sold = production - surplus; offtake
+    q <= taken by its segment; a facility with margin + input top-ups < 0 makes at most the covered
+    tonnes of its supported material and nothing else."""
+    pol = net.project.levers.policy
+    process = {p.id: p for p in net.processes}
+    made: dict[tuple[str, str, int], float] = defaultdict(float)  # (facility, material, year) -> t
+    other_act: dict[tuple[str, str, int], float] = defaultdict(float)  # (facility, material, year) -> act not making it
+    surplus: dict[tuple[str, str, int], float] = defaultdict(float)
+    supported = {}
+    for c in [*pol.candidate_floors, *pol.candidate_offtakes]:
+        supported.setdefault(c.facility_id, c.material.value)
+    for key, v in val.items():
+        if key[0] == "act":
+            p = process[key[1]]
+            for (mat, _src), coef in p.outputs.items():
+                made[(p.facility, mat, key[2])] += coef * v
+            mat = supported.get(p.facility)
+            if p.facility in pol.facility_margins_usd_per_t and (mat is None or p.outputs.get((mat, ""), 0.0) <= 0):
+                other_act[(p.facility, mat or "", key[2])] += v
+        elif key[0] == "surplus":
+            surplus[(key[1], key[2], key[4])] += v
+
+    def margin(fid: str, y: int) -> float | None:
+        m = pol.facility_margins_usd_per_t.get(fid)
+        if m is None:
+            return None
+        return m + sum(max(0.0, pf.floor_usd_per_t - pf.benchmark(y)) for pf in net.project.levers.price_floors
+                       if pf.facility_id == fid and pf.active(y) and pf.benchmark(y) is not None)
+
+    cover: dict[tuple[str, int], float] = defaultdict(float)
+    for kind, items in (("pfq", pol.candidate_floors), ("goq", pol.candidate_offtakes)):
+        for c in items:
+            mat, seg = c.material.value, getattr(c, "segment", None)
+            seg = seg.value if seg is not None else None
+            price = c.floor_usd_per_t if kind == "pfq" else c.price_usd_per_t
+            for y in net.years:
+                q = val.get((kind, c.id, y), 0.0)
+                b = c.benchmark(y)
+                support = max(0.0, price - b) if (c.active(y) and b is not None) else 0.0
+                e = margin(c.facility_id, y)
+                usable = support > 0 and (e is None or e + support >= 0)
+                if not usable:
+                    report(q, 0.0, f"policy lever {c.id} {y}: {q:.6g} t chosen where it does not restore viability")
+                    continue
+                cover[(c.facility_id, y)] += q
+                if c.max_tpy is not None:
+                    report(q - c.max_tpy, c.max_tpy, f"policy lever {c.id} {y}: {q:.6g} t > max {c.max_tpy:g}")
+                if kind == "pfq":
+                    sold = made[(c.facility_id, mat, y)] - surplus[(c.facility_id, mat, y)]
+                    report(q - sold, sold, f"policy floor {c.id} {y}: {q:.6g} t > sold {sold:.6g}")
+                else:
+                    taken = _taken(val, net, c.facility_id, mat, seg, demand_seg, route)[y]
+                    report(q - taken, taken, f"policy offtake {c.id} {y}: {q:.6g} t > taken {taken:.6g}")
+    for fid in pol.facility_margins_usd_per_t:
+        mat = supported.get(fid)
+        for y in net.years:
+            e = margin(fid, y)
+            if e is None or e >= 0:
+                continue
+            if mat is not None:
+                t = made[(fid, mat, y)]
+                report(t - cover[(fid, y)], cover[(fid, y)],
+                       f"viability {fid} {y}: makes {t:.6g} t {mat} > {cover[(fid, y)]:.6g} t covered by levers")
+            report(other_act[(fid, mat or "", y)], 0.0, f"viability {fid} {y}: non-viable facility runs uncovered processes")
+
+
+def _check_recycled(val: dict, net: Network, report, demand_seg: dict, route: dict) -> None:
+    """Recycled-feed offtakes (planner.model.recycled), from the rflow / flow / del values: every
+    recycled part <= the route's flow; at an intermediate sender recycled out <= recycled feed in x
+    its conversion; taken by the facility's recycled-feed offtakes <= yield x recycled input."""
+    flow: dict[tuple[str, int], float] = defaultdict(float)
+    rpart: dict[tuple[str, int], float] = defaultdict(float)
+    for key, v in val.items():
+        if key[0] == "flow":
+            flow[(key[1], key[3])] += v
+        elif key[0] == "rflow":
+            rpart[(key[1], key[2])] += v
+    for (rid, y), v in rpart.items():
+        report(v - flow[(rid, y)], flow[(rid, y)], f"recycled part of route {rid} {y}: {v:.6g} t > flow {flow[(rid, y)]:.6g}")
+    tracked = tracked_routes(net)
+    out_of: dict[tuple[str, str], list] = defaultdict(list)
+    for (_fid, mat), routes in tracked.items():
+        for r in routes:
+            if r not in out_of[(r.from_id, mat)]:
+                out_of[(r.from_id, mat)].append(r)
+    for (sid, mat), routes in out_of.items():
+        if net.facilities[sid].stage.value == "recycling":
+            continue
+        k = key_input(net, sid, mat)
+        for y in net.years:
+            out = sum(rpart[(r.id, y)] for r in routes)
+            fed = sum(rpart[(r.id, y)] for r in tracked.get((sid, k[0]), [])) / k[1] if k else 0.0
+            report(out - fed, fed, f"recycled {mat} out of {sid} {y}: {out:.6g} t > {fed:.6g} t from recycled feed")
+    for o in recycled_offtakes(net):
+        k = key_input(net, o.facility_id, o.material.value)
+        seg = o.segment.value if o.segment is not None else None
+        taken = _taken(val, net, o.facility_id, o.material.value, seg, demand_seg, route)
+        for y in net.years:
+            if not o.active(y):
+                continue
+            same = [p for p in recycled_offtakes(net) if p.facility_id == o.facility_id and p.material == o.material and p.active(y)]
+            total = sum(_taken(val, net, p.facility_id, p.material.value, p.segment.value if p.segment else None,
+                               demand_seg, route)[y] for p in same) if len(same) > 1 else taken[y]
+            rec = sum(rpart[(r.id, y)] for r in tracked.get((o.facility_id, k[0]), [])) / k[1] if k else 0.0
+            report(total - rec, rec, f"offtake {o.id} {y}: {total:.6g} t taken > {rec:.6g} t made from recycled feed")
+
+
+def _taken(val: dict, net: Network, fid: str, mat: str, seg: str | None, demand_seg: dict, route: dict) -> dict[int, float]:
+    """taken[y] of a contract on (fid, mat) for buyers of ``seg`` (None: any, + route shipments),
+    + stockpile sales of the material (segment None or defense), from del / flow / sbuy values."""
+    taken: dict[int, float] = defaultdict(float)
+    stock_mat = {s.id: s.material.value for s in net.project.levers.stockpiles}
+    for key, v in val.items():
+        kind = key[0]
+        if kind == "del" and key[1] == fid:
+            product, segment = demand_seg[key[2]]
+            if product == mat and (seg is None or segment == seg):
+                taken[key[3]] += v
+        elif kind == "flow" and seg is None:
+            r = route[key[1]]
+            if r.from_id == fid and r.material.value == mat:
+                taken[key[3]] += v
+        elif kind == "sbuy" and key[2] == fid and seg in (None, "defense") and stock_mat.get(key[1]) == mat:
+            taken[key[3]] += v
+    return taken
 
 
 def licence_binds(lp: LinearProgram, x: np.ndarray, net: Network, market, segment: str, year: int) -> bool:

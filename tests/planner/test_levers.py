@@ -287,3 +287,296 @@ def test_policy_mode_funds_the_gap_that_removes_the_most_defense_shortfall():
     r = solve(p)
     assert [i.option for i in r.investments] == ["mag_x"]
     assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(0, abs=1e-6)
+
+
+# ------------------------------------------ policy mode: price-floor tonnage, guaranteed offtakes
+def operating_chain(margin: float | None = -10_000.0):
+    """mini_chain with an existing 200 t/yr magnet plant (opex $25,000/t), defense 100 t/yr and
+    commercial 80 t/yr; Chinese magnets $45,000/t (covered from 2027, so defense can buy them only
+    in 2026). Policy mode on; the plant's margin at the $45,000/t benchmark is ``margin`` $/t
+    (None = not listed: viable). Without policy mode the plant makes 180 t/yr for
+    180 x 25,000 x 4 = $18.0M."""
+    p = mini_chain(magnet_capacity=200)
+    p.demands.append(Demand(id="com", product="ndfeb_magnet", segment="commercial",
+                            tonnes_by_year={y: 80.0 for y in range(2026, 2030)}))
+    p.levers.policy.enabled = True
+    if margin is not None:
+        p.levers.policy.facility_margins_usd_per_t = {"mag": margin}
+    return p
+
+
+def floor_candidate(floor=60_000.0, **kw):
+    from models.project import CandidateFloor
+    return CandidateFloor(id="cf", facility_id="mag", material="ndfeb_magnet", floor_usd_per_t=floor,
+                          benchmark_usd_per_t_by_year={2026: 45_000.0}, max_tpy=500, **kw)
+
+
+def offtake_candidate(price=60_000.0, facility="mag", id="go", **kw):
+    from models.project import GuaranteedOfftake
+    return GuaranteedOfftake(id=id, facility_id=facility, material="ndfeb_magnet", segment="defense",
+                             price_usd_per_t=price, benchmark_usd_per_t_by_year={2026: 45_000.0}, **kw)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_policy_non_viable_plant_runs_only_for_the_floor_tonnage_the_defense_need_requires(solver):
+    """Margin -$10,000/t at the benchmark: the plant is not viable and may only make floor-covered
+    tonnes. Candidate floor $60,000/t vs benchmark $45,000/t: top-up $15,000/t >= $10,000/t loss.
+    2026: China may still serve defense, so no floor (defense shortfall 0 without it); 2027-29: the
+    floor covers exactly 100 t/yr (the defense need, not the 180 t the plant could sell; commercial
+    80 t/yr is bought from China). Government: 15,000 x 100 x 3 = $4.5M. Total cost: 2026 180 t x
+    45,000 = 8.1M; 2027-29 100 x 25,000 + 80 x 45,000 = 6.1M/yr -> 8.1 + 18.3 = $26.4M.
+    A floor of $50,000/t (top-up 5,000 < 10,000 loss) cannot make it run: 300 t unmet."""
+    base = operating_chain()
+    base.levers.policy.enabled = False
+    assert solve(base, solver).total_cost_musd == pytest.approx(18.0)  # margins are ignored outside policy mode
+    p = operating_chain()
+    p.levers.policy.candidate_floors = [floor_candidate()]
+    r = solve(p, solver)
+    # 2026: 0 within the government stage's $1 tolerance (~7e-5 t at $15,000/t; payers.POLICY_EPS_T)
+    assert [produced(r, "mag", "ndfeb_magnet", y) for y in range(2026, 2030)] == [
+        pytest.approx(0, abs=1e-4), pytest.approx(100), pytest.approx(100), pytest.approx(100)]
+    rows = [(x.kind, x.year, x.tonnes, x.cost_musd, x.payer) for x in r.levers if x.kind == "policy_floor"]
+    assert rows == [("policy_floor", y, pytest.approx(100), pytest.approx(1.5), "government") for y in (2027, 2028, 2029)]
+    assert r.cost_breakdown_musd["government"] == pytest.approx(4.5)
+    assert r.total_cost_musd == pytest.approx(26.4)
+    assert sum(unmet(r, "defense", y) for y in range(2026, 2030)) == pytest.approx(0, abs=1e-6)
+    p = operating_chain()
+    p.levers.policy.candidate_floors = [floor_candidate(floor=50_000.0)]
+    r = solve(p, solver)
+    assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(300)
+    assert r.cost_breakdown_musd["government"] == pytest.approx(0.0)
+
+
+def test_policy_guaranteed_offtake_keeps_a_non_viable_plant_running_and_leaves_a_viable_one_to_industry():
+    """Candidate guaranteed offtake for defense at $60,000/t vs the $45,000/t benchmark ($15,000/t).
+    Non-viable plant (-$10,000/t): the government guarantees 100 t/yr in 2027-29 (what defense
+    takes), pays 15,000 x 300 = $4.5M; the plant makes 100 t/yr. Viable plant (margin not listed):
+    industry runs it for defense and commercial (180 t/yr, $18.0M) and the government signs
+    nothing: cost to government 0."""
+    p = operating_chain()
+    p.levers.policy.candidate_offtakes = [offtake_candidate()]
+    r = solve(p)
+    assert [produced(r, "mag", "ndfeb_magnet", y) for y in (2027, 2028, 2029)] == [pytest.approx(100)] * 3
+    rows = [(x.year, x.tonnes, x.cost_musd) for x in r.levers if x.kind == "policy_offtake"]
+    assert rows == [(y, pytest.approx(100), pytest.approx(1.5)) for y in (2027, 2028, 2029)]
+    assert r.cost_breakdown_musd["government"] == pytest.approx(4.5)
+    p = operating_chain(margin=None)
+    p.levers.policy.candidate_offtakes = [offtake_candidate()]
+    r = solve(p)
+    assert [produced(r, "mag", "ndfeb_magnet", y) for y in range(2026, 2030)] == [pytest.approx(180)] * 4
+    assert r.total_cost_musd == pytest.approx(18.0)
+    assert r.cost_breakdown_musd["government"] == pytest.approx(0.0, abs=1e-9)
+    assert not [x for x in r.levers if x.kind.startswith("policy_")]
+
+
+def test_policy_budget_funds_the_lever_that_removes_the_most_defense_shortfall_per_dollar():
+    """Two non-viable plants, government budget $0.6M/yr. Plant A (mag, 200 t/yr): candidate floor
+    at $15,000/t of support (66.7 t per $M). Plant B (mag2, 60 t/yr, margin -$4,000/t): guaranteed
+    defense offtake at $50,000/t = $5,000/t of support (200 t per $M). Defense shortfall first:
+    B's 60 t cost 60 x 5,000 = $0.3M, the remaining $0.3M buys 0.3M / 15,000 = 20 t from A:
+    80 t/yr met, 20 t/yr short in 2027-29 (60 t). Funding A first would meet only 0.6M / 15,000 = 40 t.
+    Government: $0.6M in each of 2027-29 = $1.8M."""
+    from models.project import Facility, Route
+
+    p = operating_chain()
+    p.demands = [d for d in p.demands if d.id == "defense"]
+    p.facilities.append(Facility(id="mag2", name="Magnets 2", stage="magnet_ndfeb", country="US", capacity_tpy=60,
+                                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                                 variable_opex_usd_per_t=25000))
+    p.routes.append(Route(id="r_metal2", from_id="metal", to_id="mag2", material="ndpr_metal", transport_usd_per_t=0))
+    p.levers.policy.facility_margins_usd_per_t["mag2"] = -4_000.0
+    p.levers.policy.candidate_floors = [floor_candidate()]
+    p.levers.policy.candidate_offtakes = [offtake_candidate(price=50_000.0, facility="mag2", id="go2")]
+    p.levers.government_budget_musd_per_year = 0.6
+    r = solve(p)
+    for y in (2027, 2028, 2029):
+        assert produced(r, "mag2", "ndfeb_magnet", y) == pytest.approx(60)
+        assert produced(r, "mag", "ndfeb_magnet", y) == pytest.approx(20)
+        assert unmet(r, "defense", y) == pytest.approx(20)
+    assert r.cost_breakdown_musd["government"] == pytest.approx(1.8)
+    assert {x.kind: x.cost_musd for x in r.levers if x.year == 2027} == {
+        "policy_floor": pytest.approx(0.3), "policy_offtake": pytest.approx(0.3)}
+
+
+def test_candidate_levers_change_nothing_without_policy_mode():
+    """Candidates and facility margins are inputs of policy mode only: with it off the model has the
+    same columns and rows as without them (teaching chain: $84.8471M, government 0)."""
+    from models.project import CandidateFloor
+    from planner.model.build import create_model
+    from planner.model.network import build_network
+
+    from .helpers import teaching
+
+    t = teaching()
+    lp0, _ = create_model(build_network(t))
+    fid = t.facilities[0].id
+    mat = next(iter(sorted(m.value for m in __import__("models.validation", fromlist=["producible"]).producible(t.facilities[-1]))))
+    t.levers.policy.facility_margins_usd_per_t = {fid: -1.0}
+    t.levers.policy.candidate_floors = [CandidateFloor(id="cf", facility_id=t.facilities[-1].id, material=mat,
+                                                       floor_usd_per_t=1e5, benchmark_usd_per_t_by_year={2026: 1.0})]
+    lp1, _ = create_model(build_network(t))
+    assert lp1.var_keys == lp0.var_keys and lp1.n_rows == lp0.n_rows
+    r = solve(t)
+    assert r.total_cost_musd == pytest.approx(84.8471, abs=1e-4)
+    assert r.cost_breakdown_musd["government"] == 0.0 and r.levers == []
+
+
+def test_bad_policy_candidates_get_located_messages():
+    from models.project import CandidateFloor, GuaranteedOfftake
+
+    p = operating_chain()
+    p.levers.policy.facility_margins_usd_per_t["ghost"] = -1.0
+    p.levers.policy.candidate_floors = [
+        CandidateFloor(id="a", facility_id="nowhere", material="ndfeb_magnet", floor_usd_per_t=1,
+                       benchmark_usd_per_t_by_year={2026: 0}),
+        CandidateFloor(id="b", facility_id="sep", material="ndpr_oxide", floor_usd_per_t=1)]
+    p.levers.policy.candidate_offtakes = [GuaranteedOfftake(id="c", facility_id="sep", material="ndpr_metal", price_usd_per_t=1,
+                                                            benchmark_usd_per_t_by_year={2026: 0})]
+    msgs = {str(e) for e in errors(validate_project(p))}
+    assert "levers.policy.facility_margins_usd_per_t.ghost: unknown facility 'ghost'" in msgs
+    assert "levers.policy.candidate_floors[0].facility_id: unknown facility 'nowhere'" in msgs
+    assert "levers.policy.candidate_floors[1].benchmark_usd_per_t_by_year: give at least one benchmark year" in msgs
+    assert "levers.policy.candidate_offtakes[0].material: 'sep' does not produce ndpr_metal" in msgs
+    with pytest.raises(ValueError, match="max_tpy"):
+        GuaranteedOfftake(id="d", facility_id="mag", material="ndfeb_magnet", price_usd_per_t=1, max_tpy=-5)
+
+
+def test_verifier_catches_a_non_viable_plant_making_uncovered_tonnes():
+    """The policy plan of the floor test passes the lever check; raising the plant's 2027 activity by
+    10 t (110 t made, 100 t covered) or the floor tonnage above sold fails it, located."""
+    import numpy as np
+
+    from planner.model.build import create_model
+    from planner.model.network import build_network
+    from planner.pipeline.verify_levers import check_levers
+
+    p = operating_chain()
+    p.levers.policy.candidate_floors = [floor_candidate()]
+    net = build_network(p)
+    lp, _ = create_model(net)
+    x = np.zeros(lp.n_vars)
+    # the hand plan's lever part: 100 t made and covered in 2027 (nothing else needed for this check)
+    x[lp.var(("act", "mag|", 2027, "clean"))] = 100.0
+    x[lp.var(("pfq", "cf", 2027))] = 100.0
+    assert check_levers(lp, x, net).passed
+    x[lp.var(("act", "mag|", 2027, "clean"))] = 110.0
+    c = check_levers(lp, x, net)
+    assert not c.passed and "viability mag 2027: makes 110 t ndfeb_magnet > 100 t covered" in c.detail
+    x[lp.var(("act", "mag|", 2027, "clean"))] = 90.0
+    c = check_levers(lp, x, net)
+    assert not c.passed and "policy floor cf 2027: 100 t > sold 90" in c.detail
+
+
+# ------------------------------------------------------------------ recycled-feed offtakes
+def recycled_chain(recycled_feed: bool):
+    """mini_chain plus a US recycler (100 t scrap/yr from a collector, 0.26 t NdPr oxide per t) that
+    ships oxide to the metal plant, which also gets the mine's oxide. Magnet plant 200 t/yr; defense
+    100 t/yr and commercial 100 t/yr. An Apple-style commercial offtake of 80 t/yr from the magnet plant."""
+    from models.project import Facility, Route
+
+    p = mini_chain(magnet_capacity=200)
+    p.facilities.append(Facility(id="col", name="Scrap collection", stage="recycling", country="US", capacity_tpy=1000,
+                                 recipe_inputs={}, recipe_outputs={"ndfeb_scrap": 1.0}))
+    p.facilities.append(Facility(id="rec", name="Recycler", stage="recycling", country="US", capacity_tpy=100,
+                                 recipe_inputs={"ndfeb_scrap": 1.0}, recipe_outputs={"ndpr_oxide": 0.26}))
+    p.routes.append(Route(id="r_scrap", from_id="col", to_id="rec", material="ndfeb_scrap", transport_usd_per_t=0))
+    p.routes.append(Route(id="r_rec", from_id="rec", to_id="metal", material="ndpr_oxide", transport_usd_per_t=0))
+    p.demands.append(Demand(id="com", product="ndfeb_magnet", segment="commercial",
+                            tonnes_by_year={y: 100.0 for y in range(2026, 2030)}))
+    p.levers.offtakes = [Offtake(id="apple", facility_id="mag", material="ndfeb_magnet", segment="commercial",
+                                 min_tpy=80, price_usd_per_t=100_000, recycled_feed=recycled_feed)]
+    return p
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_recycled_feed_offtake_counts_only_magnets_made_from_recycled_feed(solver):
+    """Recycled oxide: 100 t x 0.26 = 26 t/yr -> metal 26 x 0.85 = 22.1 t -> magnets 22.1 / 0.34 = 65 t/yr.
+    With the recycled-feed condition the 80 t/yr offtake can take only 65 t: 15 t/yr short (reported),
+    although the plant makes 200 t/yr from mined feed too. Without it the 80 t are taken in full."""
+    r = solve(recycled_chain(False), solver)
+    assert not [x for x in r.levers if x.kind == "offtake_shortfall"]
+    r = solve(recycled_chain(True), solver)
+    short = {x.year: x.tonnes for x in r.levers if x.kind == "offtake_shortfall"}
+    assert short == {y: pytest.approx(15.0, abs=1e-4) for y in range(2026, 2030)}
+    assert {x.year: x.tonnes for x in r.levers if x.kind == "offtake"} == {y: pytest.approx(65.0, abs=1e-4) for y in range(2026, 2030)}
+    assert produced(r, "rec", "ndpr_oxide", 2027) == pytest.approx(26.0)
+
+
+def test_verifier_catches_recycled_offtake_tonnes_without_recycled_feed():
+    """The recycled-feed plan passes; moving 10 t more magnets to commercial in 2027 as if recycled
+    (75 t taken, 65 t backed) fails the lever check, located."""
+    import numpy as np
+
+    from planner.model.build import create_model
+    from planner.model.network import build_network
+    from planner.pipeline.verify_levers import check_levers
+
+    p = recycled_chain(True)
+    r = solve(p)
+    net = build_network(p)
+    lp, _ = create_model(net)
+    x = np.zeros(lp.n_vars)
+    for key, v in [(("flow", "r_rec", "", 2027, "clean"), 26.0), (("rflow", "r_rec", 2027), 26.0),
+                   (("flow", "r_metal", "", 2027, "clean"), 50.0), (("rflow", "r_metal", 2027), 22.1),
+                   (("del", "mag", "com", 2027, "clean"), 65.0), (("otshort", "apple", 2027), 15.0)]:
+        x[lp.var(key)] = v
+    for y in (2026, 2028, 2029):
+        x[lp.var(("otshort", "apple", y))] = 80.0
+    assert check_levers(lp, x, net).passed, check_levers(lp, x, net).detail
+    x[lp.var(("del", "mag", "com", 2027, "clean"))] = 75.0
+    c = check_levers(lp, x, net)
+    assert not c.passed and "offtake apple 2027: 75 t taken > 65 t made from recycled feed" in c.detail
+    assert r.has_plan
+
+
+def test_cli_summary_and_json_carry_the_chosen_floor_tonnage():
+    """The floor test's plan: one CLI line 'policy_floor cf mag 2027-2029 300.0 4.5 government'
+    (100 t x $15,000/t in each of 3 years) and JSON rows of kind policy_floor."""
+    import json
+
+    from planner.cli.solve import format_summary
+
+    p = operating_chain()
+    p.levers.policy.candidate_floors = [floor_candidate()]
+    r = solve(p)
+    line = [x for x in format_summary(r).splitlines() if x.startswith("policy_floor")][0]
+    assert line.split() == ["policy_floor", "cf", "mag", "2027-2029", "300.0", "4.5", "government"]
+    rows = [x for x in json.loads(r.to_json())["levers"] if x["kind"] == "policy_floor"]
+    assert [(x["year"], x["tonnes"], x["cost_musd"]) for x in rows] == [
+        (y, pytest.approx(100.0, abs=1e-4), pytest.approx(1.5, abs=1e-6)) for y in (2027, 2028, 2029)]
+
+
+def test_policy_scenario_dropping_an_unknown_contract_is_a_located_warning():
+    """drop_lever_ids names contracts the policy scenario removes; an unknown id is a warning (nothing
+    to drop), located at the override; a known one is removed from the scenario's project only."""
+    from models.project import PolicyOverride, Scenario
+    from models.scenarios import apply_scenario
+    from models.validation import validate_project
+
+    p = commercial_chain()
+    p.levers.offtakes = [Offtake(id="ot", facility_id="mag", material="ndfeb_magnet", min_tpy=10)]
+    p.scenarios = [Scenario(id="pol", name="Policy", overrides=[PolicyOverride(drop_lever_ids=["ot", "ghost"])])]
+    probs = [x for x in validate_project(p) if "drop_lever_ids" in x.location]
+    assert [(x.location, x.severity) for x in probs] == [("scenarios[0].overrides[0].drop_lever_ids", "warning")]
+    assert "'ghost'" in probs[0].message
+    q = apply_scenario(p, "pol")
+    assert q.levers.offtakes == [] and q.levers.policy.enabled and len(p.levers.offtakes) == 1
+    # the applied copy is validated before solving: its scenarios have nothing left to drop
+    assert [x for x in validate_project(q) if "drop_lever_ids" in x.location] == []
+
+
+def test_policy_option_on_a_facility_with_an_operating_margin_has_a_capex_only_gap():
+    """policy_chain's $5M plant (100 t/yr, online 2027) with margin -$2,000/t both as option margin and
+    as the facility's operating margin, and a candidate floor $60,000/t vs $45,000/t. The operating
+    losses are bought per tonne by the floor, so the option's gap is its capex only: $5M (not
+    5 + 2,000 x 100 x 8.5136e-6 = $6.70M). Government: 5 + 3 years x 100 t x $15,000 = 5 + 4.5 = $9.5M;
+    no defense shortfall from 2027."""
+    p = policy_chain(-2000, None)
+    p.levers.policy.facility_margins_usd_per_t = {"mag": -2000.0}
+    p.levers.policy.candidate_floors = [floor_candidate()]
+    r = solve(p)
+    (grant,) = [x for x in r.levers if x.kind == "policy_grant"]
+    assert grant.cost_musd == pytest.approx(5.0, abs=1e-6)
+    assert [x.tonnes for x in r.levers if x.kind == "policy_floor"] == [pytest.approx(100, abs=1e-4)] * 3
+    assert r.cost_breakdown_musd["government"] == pytest.approx(9.5, abs=1e-5)
+    assert sum(unmet(r, "defense", y) for y in (2027, 2028, 2029)) == pytest.approx(0, abs=1e-6)

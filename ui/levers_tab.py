@@ -1,4 +1,5 @@
-"""The "Contracts and levers" tab: one table per kind of lever over ``project.levers``.
+"""The "Contracts and levers" tab: one table per kind of lever over ``project.levers``, and a
+"Policy design" page (policy mode, government budget, margins; :mod:`ui.policy_form`).
 
 Each table is a :class:`ui.table_models.ListTableModel` whose owner is ``project.levers``, so every
 edit, addition and deletion is an undo command like any other table's. By-year fields are typed
@@ -17,6 +18,7 @@ from models.vocab import DEMAND_PRODUCTS, Material, Segment
 
 from .document import Document, unique_id
 from .fields import FieldSpec
+from .policy_form import PolicyDesignPage
 from .table_models import ListTableModel
 from .table_views import ListEditor
 
@@ -140,6 +142,9 @@ class LeversTab(QWidget):
             editor.message.connect(self.message)
             self.editors[attr] = editor
             self.tabs.addTab(editor, title)
+        self.policy = PolicyDesignPage(doc)
+        self.policy.message.connect(self.message)
+        self.tabs.addTab(self.policy, "Policy design")
         note = QLabel("Contracts and policy levers. Transfers (offtake payments, price-floor top-ups, grants, loan "
                       "subsidies) do not change the least-cost plan; volume commitments, licence caps and budgets do. "
                       "Results list each lever with its payer.")

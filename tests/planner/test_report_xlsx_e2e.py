@@ -166,7 +166,15 @@ def test_real_chain_workbook(tmp_path):
     n_sources = len(project.sources) + sum(len(f.sources) + sum(len(o.sources) for o in f.options) for f in project.facilities) \
         + sum(len(m.sources) for m in project.markets) + sum(len(d.sources) for d in project.demands) \
         + sum(len(p.sources) for p in project.platforms)
-    assert len(table(wb["Sources"])) == n_sources
+    lv = project.levers
+    n_lever_sources = sum(len(x.sources) for x in [*lv.offtakes, *lv.price_floors, *lv.grants, *lv.loans,
+                                                   *lv.import_licences, *lv.stockpiles])
+    assert n_lever_sources >= 12  # every real contract in the sample is sourced
+    src = table(wb["Sources"])
+    assert len(src) == n_sources + n_lever_sources
+    floor = [r for r in src if r["Id"] == "dod_mp_ndpr_floor"]
+    assert floor and floor[0]["Object"] == "price floor" and floor[0]["Name"] == lv.price_floors[0].name
+    assert floor[0]["URL"] == lv.price_floors[0].sources[0].url
 
 
 def test_stocks_sheet_lists_the_year_end_stock(tmp_path):

@@ -8,7 +8,7 @@ label "+added t/yr · $capex M". The planned total capacity (existing + online a
 
 Contracts and levers (:mod:`ui.results.lever_marks`) are drawn in their own colours: an offtake or
 price floor as an outlined band over its active years under its producer (filled where the plan
-took / sold tonnes under it), a grant, policy grant or loan as a diamond at its year (on the
+took tonnes under the offtake / the government paid a top-up), a grant, policy grant or loan as a diamond at its year (on the
 investment it funds, else on the facility row), and a "Government stockpiles" group with each
 stockpile's year-end level, buys (up triangles) and releases (down triangles). Tooltips name them.
 """
@@ -248,7 +248,7 @@ class BuildoutTimeline(QWidget):
         p.fillRect(outline, light)
         for yr in b.years:
             cell = QRectF(x_of(yr) + 1, sy + 4, col_w - 2, self.SUB_H - 8)
-            if b.tonnes_by_year.get(yr, 0.0) > 0:
+            if b.filled(yr):
                 p.fillRect(cell, strong)
             self._hits.append((QRectF(x_of(yr), sy, col_w, self.SUB_H), b.tooltip(row.name, yr)))
         p.setPen(QPen(colour, 1.2))
@@ -316,6 +316,10 @@ class BuildoutTimeline(QWidget):
     def hit_texts(self) -> list[str]:
         """Every tooltip text of the last paint (tests read what a hover would show)."""
         return [t for _r, t in self._hits]
+
+    def hits(self) -> list[tuple[QRectF, str]]:
+        """(area, tooltip) of the last paint."""
+        return list(self._hits)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         pos = event.position()

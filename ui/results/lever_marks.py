@@ -37,6 +37,13 @@ class LeverBand:
     facility: str
     years: list[int]
     tonnes_by_year: dict[int, float] = field(default_factory=dict)  # taken (offtake) / sold (price floor)
+
+    def filled(self, year: int) -> bool:
+        """Drawn filled: tonnes taken under an offtake / a top-up paid under a price floor."""
+        if self.kind == "price_floor":
+            return self.cost_by_year.get(year, 0.0) > 0
+        return self.tonnes_by_year.get(year, 0.0) > 0
+
     cost_by_year: dict[int, float] = field(default_factory=dict)  # $M of that year (undiscounted)
     payer: str = "government"
     detail: str = ""  # e.g. "min 2,599 t/yr at $75,000/t" or "floor $110,000/t"
@@ -44,10 +51,17 @@ class LeverBand:
 
     def tooltip(self, facility_label: str, year: int) -> str:
         words = KIND_WORDS.get(self.kind, self.kind)
-        t = self.tonnes_by_year.get(year, 0.0)
-        what = "taken" if self.kind == "offtake" else "sold"
-        text = (f"{self.name} ({words}, id {self.lever_id}) at {facility_label}: {year}, {t:,.0f} t {what}, "
-                f"{self.payer} pays ${self.cost_by_year.get(year, 0.0):,.2f} M")
+        head = f"{self.name} ({words}, id {self.lever_id}) at {facility_label}: {year}, "
+        if self.kind == "price_floor" and year in self.tonnes_by_year and self.cost_by_year.get(year, 0.0) <= 0:
+            text = head + f"{self.tonnes_by_year[year]:,.0f} t sold, benchmark at or above the floor: no top-up"
+        elif year in self.tonnes_by_year:
+            what = "taken" if self.kind == "offtake" else "sold under the floor"
+            text = (head + f"{self.tonnes_by_year[year]:,.0f} t {what}, "
+                    f"{self.payer} pays ${self.cost_by_year.get(year, 0.0):,.2f} M")
+        elif self.kind == "offtake":
+            text = head + "nothing taken"
+        else:
+            text = head + "nothing sold: no top-up"
         if self.detail:
             text += f"; {self.detail}"
         short = self.shortfall_by_year.get(year, 0.0)

@@ -112,6 +112,13 @@ def test_dashboard_shows_the_lever_legend_only_with_levers(qtbot, solved):
     d.finish_pending()
     assert not d.buildout_lever_legend.isHidden()
     assert "offtake period" in d.buildout_lever_legend.text()
+    # the Stocks and levers table names each lever (id in the tooltip) and the stockpile of a release
+    t = d.stocks_levers.levers
+    rows = {(t.item(i, 0).text(), t.item(i, 1).text()): i for i in range(t.rowCount())}
+    g = rows[("grant", "Half the plant")]
+    assert t.item(g, 1).toolTip() == "g" and t.item(g, 2).text() == "Magnets"
+    rel = rows[("stockpile release", "DLA magnets")]
+    assert t.item(rel, 2).text() == "DLA magnets"
     d.set_result(small_project(), hand_result())
     d.finish_pending()
     assert d.buildout_lever_legend.isHidden()

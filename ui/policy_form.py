@@ -90,8 +90,8 @@ def policy_specs() -> list[FieldSpec]:
 def budget_specs() -> list[FieldSpec]:
     return [
         FieldSpec("government_budget_musd_per_year", "Government budget per year ($M)", "opt_float",
-                  placeholder="no cap", tooltip="caps grants, price-floor top-ups, stockpile buys and holding in "
-                                                "each year (undiscounted); empty: no cap"),
+                  placeholder="no cap", tooltip="caps grants (and policy grants), price-floor top-ups, stockpile "
+                                                "buys and holding in each year (undiscounted); empty: no cap"),
         FieldSpec("government_budget_total_musd", "Government budget in total ($M)", "opt_float",
                   placeholder="no cap", tooltip="the same over the whole horizon; empty: no cap"),
     ]
@@ -306,8 +306,9 @@ class PolicyDesignPage(QWidget):
         intro = QLabel(
             "In policy-design mode the optimizer decides which expansion options the government funds. An option is "
             "viable for industry when margin x utilisation x capacity x AF(hurdle rate, asset life) covers its capex; "
-            "the government pays exactly the gap of a non-viable option it builds, within its budget. The budget also "
-            "caps the contracts' government spend in the base plan. A scenario can switch the mode and the budget "
+            "the government pays exactly the gap of a non-viable option it builds, within its budget. The budget caps the "
+            "government's spend on grants, price-floor top-ups and stockpile buys and holding in every plan, policy "
+            "mode or not (loan subsidies are reported, not capped). A scenario can switch the mode and the budget "
             "(Scenarios tab, 'Policy mode').")
         intro.setWordWrap(True)
         intro.setStyleSheet("color: #3a434d;")

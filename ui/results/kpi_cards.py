@@ -88,6 +88,8 @@ class KpiGrid(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         for c in self.cards:
             c.installEventFilter(self)
+            # cards of a row take the row's height (text stays at the top: the card ends in a stretch)
+            c.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
         self.relayout()
 
     def shown_cards(self) -> list[KpiCard]:
@@ -207,8 +209,8 @@ def cost_cards_text(k: Kpis) -> list[tuple[str, str, str, str]]:
     return [
         ("Total cost (discounted)", format_musd(k.total_cost_musd), f"Excl. the unmet-demand penalty<br>{unmet}", NEUTRAL),
         ("Capex (discounted)", format_musd(k.capex_musd),
-         f"Net of end-of-horizon salvage<br>{k.n_investments} investment{plural} · "
-         f"${k.capex_committed_musd:,.1f} M undiscounted", NEUTRAL),
+         f"Net of end-of-horizon salvage<br>{k.n_investments} investment{plural},"
+         f"<br>${k.capex_committed_musd:,.1f} M undiscounted", NEUTRAL),  # short lines: 5 cards fit one row sooner
     ]
 
 

@@ -147,7 +147,22 @@ class MappingTable(QWidget):
         layout.addWidget(self.table)
         layout.addWidget(self.error)
         doc.field_changed.connect(self._on_field_changed)
+        # names shown follow renamed / added / deleted options (while shown; on show otherwise)
+        doc.items_inserted.connect(lambda *_: self._names_may_have_changed())
+        doc.items_removed.connect(lambda *_: self._names_may_have_changed())
+        self._stale_names = False
         self.reload()
+
+    def _names_may_have_changed(self) -> None:
+        if self.isVisible():
+            self.reload()
+        else:
+            self._stale_names = True
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        if self._stale_names:
+            self.reload()
+        super().showEvent(event)
 
     # ------------------------------------------------------------ values
     def target(self) -> Any:
@@ -246,6 +261,7 @@ class MappingTable(QWidget):
     # ------------------------------------------------------------ display
     def reload(self) -> None:
         obj = self.target()
+        self._stale_names = False
         self.setEnabled(obj is not None)
         self._loading = True
         try:
@@ -287,6 +303,8 @@ class MappingTable(QWidget):
     def _on_field_changed(self, obj: Any, attr: str) -> None:
         if obj is self.target() and attr == self.spec.attr:
             self.reload()
+        elif attr in ("name", "id") and obj is not self.target():
+            self._names_may_have_changed()
 
 
 class PolicyDesignPage(QWidget):

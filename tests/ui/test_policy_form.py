@@ -152,3 +152,16 @@ def test_render_policy_page(qapp):
     tab.show()
     qapp.processEvents()
     assert tab.grab().save("/tmp/r3_10b_policy_page.png")
+
+
+def test_margin_table_follows_a_renamed_option(qapp):
+    doc, tab, page = _page()
+    table = page.tables["option_margins_usd_per_t"]
+    f = next(f for f in doc.project.facilities for o in f.options if o.id == "mp_10x_build")
+    o = next(o for o in f.options if o.id == "mp_10x_build")
+    doc.set_field(o, "name", "Northlake phase 1")
+    tab.tabs.setCurrentWidget(page)
+    tab.show()
+    qapp.processEvents()
+    assert table.table.cellWidget(0, 0).currentText() == "10X magnet campus (Northlake): Northlake phase 1"
+    tab.hide()

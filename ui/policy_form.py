@@ -270,21 +270,30 @@ class MappingTable(QWidget):
             data = self.mapping()
             self.table.setRowCount(len(data))
             for row, (key, value) in enumerate(data.items()):
-                combo = QComboBox()
-                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                combo = self.table.cellWidget(row, 0)  # reused: reload may run inside its own signal
+                if not isinstance(combo, QComboBox):
+                    combo = QComboBox()
+                    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+                    combo.activated.connect(lambda _i, c=combo: self._combo_picked(c.property("key"), c.currentData()))
+                    self.table.setCellWidget(row, 0, combo)
+                combo.blockSignals(True)
+                combo.clear()
                 for cid, name in choices:
                     combo.addItem(name, cid)
                     combo.setItemData(combo.count() - 1, cid, Qt.ItemDataRole.ToolTipRole)
                 if key not in names:  # e.g. the option was deleted: say so rather than hide it
                     combo.addItem(f"{key} (unknown)", key)
                 combo.setCurrentIndex(combo.findData(key))
+                combo.setProperty("key", key)
                 combo.setToolTip(f"{names.get(key, key)} (id {key})")
-                combo.activated.connect(lambda _i, c=combo, k=key: self._combo_picked(k, c.currentData()))
-                self.table.setCellWidget(row, 0, combo)
-                item = QTableWidgetItem(fmt_number(value))
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                combo.blockSignals(False)
+                item = self.table.item(row, 1)  # updated in place: reload may run inside its itemChanged
+                if item is None:
+                    item = QTableWidgetItem()
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                    self.table.setItem(row, 1, item)
+                item.setText(fmt_number(value))
                 item.setToolTip(f"{self.spec.value_header} of {names.get(key, key)}")
-                self.table.setItem(row, 1, item)
             self.add_button.setEnabled(obj is not None)
         finally:
             self._loading = False

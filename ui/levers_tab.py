@@ -1,4 +1,5 @@
-"""The "Contracts and levers" tab: one table per kind of lever over ``project.levers``.
+"""The "Contracts and levers" tab: one table per kind of lever over ``project.levers``, and a
+"Policy design" page (policy mode, government budget, margins; :mod:`ui.policy_form`).
 
 Each table is a :class:`ui.table_models.ListTableModel` whose owner is ``project.levers``, so every
 edit, addition and deletion is an undo command like any other table's. By-year fields are typed
@@ -17,6 +18,8 @@ from models.vocab import DEMAND_PRODUCTS, Material, Segment
 
 from .document import Document, unique_id
 from .fields import FieldSpec
+from .locations import parse_location
+from .policy_form import PolicyDesignPage
 from .table_models import ListTableModel
 from .table_views import ListEditor
 
@@ -140,6 +143,9 @@ class LeversTab(QWidget):
             editor.message.connect(self.message)
             self.editors[attr] = editor
             self.tabs.addTab(editor, title)
+        self.policy = PolicyDesignPage(doc)
+        self.policy.message.connect(self.message)
+        self.tabs.addTab(self.policy, "Policy design")
         note = QLabel("Contracts and policy levers. Transfers (offtake payments, price-floor top-ups, grants, loan "
                       "subsidies) do not change the least-cost plan; volume commitments, licence caps and budgets do. "
                       "Results list each lever with its payer.")
@@ -148,6 +154,53 @@ class LeversTab(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(note)
         layout.addWidget(self.tabs)
+
+    # ------------------------------------------------- validation problems
+    @staticmethod
+    def problem_cells(problems: list, attr: str) -> dict[tuple[int, str], str]:
+        """{(row, field): severity} of the problems located at ``levers.<attr>[row].<field>``."""
+        out: dict[tuple[int, str], str] = {}
+        for p in problems:
+            steps = parse_location(p.location)
+            if len(steps) >= 2 and steps[0].name == "levers" and steps[1].name == attr and steps[1].index is not None:
+                key = (steps[1].index, steps[2].name if len(steps) > 2 else "")
+                if out.get(key) != "error":
+                    out[key] = p.severity
+        return out
+
+    def set_problems(self, problems: list) -> None:
+        """Tint the cells the validation panel's problems point at (as on the other tables)."""
+        for attr, editor in self.editors.items():
+            editor.model.set_problems(self.problem_cells(problems, attr))
+
+    def reveal(self, location: str) -> bool:
+        """Show what ``levers.offtakes[0].min_tpy`` (a table cell) or ``levers.policy.hurdle_rate`` /
+        ``levers.government_budget_total_musd`` / ``levers.policy.option_margins_usd_per_t.<id>`` (the
+        policy page) points at; False when the location is not in this tab or no longer exists."""
+        steps = parse_location(location)
+        if len(steps) < 2 or steps[0].name != "levers":
+            return False
+        head = steps[1]
+        editor = self.editors.get(head.name)
+        if editor is not None:
+            if head.index is None or not 0 <= head.index < editor.model.rowCount():
+                return False
+            self.tabs.setCurrentWidget(editor)
+            column = editor.model.column_of(steps[2].name) if len(steps) > 2 else 0
+            editor.select_cell(head.index, max(column, 0))
+            return True
+        self.tabs.setCurrentWidget(self.policy)
+        if head.name == "policy":
+            if len(steps) < 3:
+                return True
+            field = steps[2].name
+            table = self.policy.tables.get(field)
+            if table is not None and len(steps) > 3 and steps[3].name in table.keys():
+                self.policy.focus_field(field)
+                table.table.selectRow(table.keys().index(steps[3].name))
+                return True
+            return self.policy.focus_field(field)
+        return self.policy.focus_field(head.name)
 
     def _maker(self, attr: str, make: Callable[[str], Any]) -> Callable[[], Any]:
         def new() -> Any:

@@ -472,6 +472,7 @@ class MainWindow(QMainWindow):
             self.problem_count.setText(f"<span style='color:#1b7a3d'>valid</span>, {n_warn} warning(s)")
         for name, editor in self.list_editors.items():
             editor.model.set_problems(self.validation.problem_cells(name))
+        self.levers_tab.set_problems(problems)
 
     # -------------------------------------------------------------- files
     def maybe_save(self) -> bool:
@@ -672,6 +673,11 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------- navigation
     def reveal_location(self, location: str) -> None:
         """Select what a problem location points at: a table cell, a node, a settings field."""
+        if location.startswith("levers"):  # contracts and levers: their own tab
+            self.tabs.setCurrentWidget(self.levers_tab)
+            if not self.levers_tab.reveal(location):
+                self.show_message(f"{location}: not found (the project changed since the check)")
+            return
         t = target_of(location)
         project = self.doc.project
         if t.list_name is None:

@@ -113,6 +113,17 @@ class ValidationPanel(QWidget):
                     kind = self._KIND.get(steps[0].name, steps[0].name)
                     where = f"{name} ({kind})"
                     return f"{where}: {_field_words(rest)}" if rest else where
+        if len(steps) > 1 and steps[0].name == "levers":  # 'DoD price floor (price floor): floor ($/t)'
+            head = steps[1]
+            items = getattr(self.doc.project.levers, head.name, None)
+            if head.index is not None and isinstance(items, list) and 0 <= head.index < len(items):
+                obj = items[head.index]
+                prefix = f"levers.{head.name}[{head.index}]"
+                rest = location[len(prefix):].lstrip(".")
+                kind = _LEVER_KINDS.get(head.name, head.name)
+                where = f"{getattr(obj, 'name', '') or obj.id} ({kind})"
+                return f"{where}: {_field_words(rest)}" if rest else where
+            return f"Contracts and levers: {_field_words(location[len('levers'):].lstrip('.'))}"
         if steps and steps[0].name == "settings":
             return f"Settings: {_field_words(location[len('settings'):].lstrip('.'))}"
         return _field_words(location)
@@ -146,6 +157,9 @@ class ValidationPanel(QWidget):
         self._timer.stop()
         super().closeEvent(event)
 
+
+_LEVER_KINDS = {"offtakes": "offtake", "price_floors": "price floor", "grants": "grant", "loans": "loan",
+                "import_licences": "import licence", "stockpiles": "government stockpile"}
 
 _UNITS = (("_musd_per_tpy", " ($M per t/yr)"), ("_musd_per_yr", " ($M/yr)"), ("_usd_per_t_yr", " ($/t/yr)"),
           ("_usd_per_t_km", " ($/t-km)"), ("_usd_per_t", " ($/t)"), ("_musd", " ($M)"), ("_tpy", " (t/yr)"),

@@ -166,7 +166,14 @@ def _override_text(o: Any) -> str:
     return f"{o.kind}({detail})"
 
 
+#: project.levers lists and the words the Sources sheet uses for them (column "Object")
+LEVER_KINDS = (("offtakes", "offtake"), ("price_floors", "price floor"), ("grants", "grant"), ("loans", "loan"),
+               ("import_licences", "import licence"), ("stockpiles", "government stockpile"))
+
+
 def _source_rows(project: Project) -> list[tuple]:
+    """(object kind, id, name, URL, supports, confidence) of every source: the project, facilities,
+    options, markets, demands, platforms, then every contract and lever (offtake, price floor, ...)."""
     def rows_for(kind: str, obj_id: str, name: str, sources: list[Source]) -> list[tuple]:
         return [(kind, obj_id, name, s.url, s.supports, s.confidence) for s in sources]
 
@@ -181,6 +188,9 @@ def _source_rows(project: Project) -> list[tuple]:
         out += rows_for("demand", d.id, d.name, d.sources)
     for p in project.platforms:
         out += rows_for("platform", p.id, p.name, p.sources)
+    for attr, kind in LEVER_KINDS:
+        for x in getattr(project.levers, attr):
+            out += rows_for(kind, x.id, x.name or x.id, x.sources)
     return out
 
 

@@ -41,7 +41,9 @@ def add_charts(wb: Workbook, ctx: ReportContext) -> None:
     Each chart sits to the right of the small table it plots (columns A-E), one section under the
     other. Supply charts stack clean / other-origin / unmet t per year, for all segments and, when a
     product also has commercial demand, for defense alone (which must be clean); the capex
-    chart shows capex committed per decision year ($M, undiscounted); each build-out chart stacks
+    chart shows capex committed per decision year ($M, undiscounted); when the government pays for
+    contracts or levers, a chart stacks its spend per year by kind (grants, policy grants, loan
+    subsidies, price-floor top-ups, stockpile purchases and holding; $M, undiscounted); each build-out chart stacks
     the stage's existing capacity and the capacity the plan adds (t/yr in the stage's unit).
     """
     r = ctx.result
@@ -82,6 +84,17 @@ def add_charts(wb: Workbook, ctx: ReportContext) -> None:
                      first_row=top + 1, last_row=last, category_col=1, anchor=f"{anchor_col}{row}",
                      stacked=False, series=[(2, COLOURS["capex"])])
     row = max(last, row + CHART_ROWS) + 2
+
+    kinds, spend = government_spend_by_year(ctx)
+    if kinds:  # contracts and levers: what the government pays each year, by kind
+        w.section(row, "Government spend on contracts and levers by year ($M, undiscounted)")
+        top = row + 1
+        cols = [Col("Year", "year")] + [Col(GOV_SPEND_KINDS[k][0], "musd") for k in kinds]
+        last = w.table(top, 1, cols, spend, filter_and_freeze=False)
+        column_chart(w.ws, title="Government spend on levers ($M, undiscounted)", y_title="$M", header_row=top,
+                     first_row=top + 1, last_row=last, category_col=1, anchor=f"{anchor_col}{row}", stacked=True,
+                     series=[(2 + i, GOV_SPEND_KINDS[k][1]) for i, k in enumerate(kinds)])
+        row = max(last, row + CHART_ROWS) + 2
 
     for stage, rows in capacity_by_stage(r, ctx.scenario_project).items():
         unit = STAGE_UNITS.get(stage, "t/yr")
@@ -250,7 +263,47 @@ LEVER_KINDS = {
     "stockpile_buy": "Government stockpile purchase (price x t)",
     "stockpile_release": "Government stockpile release to defense demand",
     "stockpile_holding": "Government stockpile year-end level and holding cost",
+    "policy_grant": "Policy grant: government pays the viability gap of a built option",
 }
+
+#: the government's lever spend on the Charts sheet: kind -> (column header, colour)
+GOV_SPEND_KINDS = {
+    "grant": ("Grants ($M)", "7B3FA0"),
+    "policy_grant": ("Policy grants ($M)", "B07CC6"),
+    "loan": ("Loan subsidies ($M)", "008080"),
+    "price_floor": ("Price-floor top-ups ($M)", "C77C02"),
+    "stockpile_buy": ("Stockpile purchases ($M)", "2E8B57"),
+    "stockpile_holding": ("Stockpile holding ($M)", "8FBC8F"),
+}
+
+
+def lever_name(ctx: ReportContext, kind: str, lever_id: str) -> str:
+    """A lever line's name: the lever's own name (its id when unnamed); for a policy grant (whose id
+    is the option's) 'Viability gap of <facility>: <option>'."""
+    lv = ctx.project.levers
+    for x in [*lv.offtakes, *lv.price_floors, *lv.grants, *lv.loans, *lv.import_licences, *lv.stockpiles]:
+        if x.id == lever_id and kind != "policy_grant":
+            return x.name or x.id
+    if kind == "policy_grant":
+        for f in ctx.project.facilities:
+            for o in f.options:
+                if o.id == lever_id:
+                    return f"Viability gap of {f.name or f.id}: {o.name or o.id}"
+    return lever_id
+
+
+def government_spend_by_year(ctx: ReportContext) -> tuple[list[str], list[tuple]]:
+    """(kinds with any government money, rows (year, $M per kind...)): the government's lever lines
+    summed per year and kind ($M of that year, undiscounted). Empty when the government pays nothing."""
+    totals: dict[tuple[int, str], float] = {}
+    for x in ctx.result.levers:
+        if x.payer == "government" and x.kind in GOV_SPEND_KINDS and x.cost_musd:
+            totals[(x.year, x.kind)] = totals.get((x.year, x.kind), 0.0) + x.cost_musd
+    kinds = [k for k in GOV_SPEND_KINDS if any(kind == k for _y, kind in totals)]
+    if not kinds:
+        return [], []
+    years = ctx.scenario_project.settings.years
+    return kinds, [(y, *(totals.get((y, k), 0.0) for k in kinds)) for y in years]
 
 
 def add_levers(wb: Workbook, ctx: ReportContext) -> None:
@@ -263,9 +316,10 @@ def add_levers(wb: Workbook, ctx: ReportContext) -> None:
                                    "between payers and leave the total cost unchanged; stockpile holding is a real "
                                    "cost." + split)
     cols = [Col("Kind"), Col("What it means", max_width=50), Col("Lever id"), Col("Facility or stockpile"),
-            Col("Facility id"), Col("Year", "year"), Col("Tonnes (t)", "t"), Col("Cost ($M)", "musd"), Col("Payer")]
+            Col("Facility id"), Col("Year", "year"), Col("Tonnes (t)", "t"), Col("Cost ($M)", "musd"), Col("Payer"),
+            Col("Lever", max_width=50)]
     rows = [(x.kind, LEVER_KINDS.get(x.kind, ""), x.lever_id, ctx.lookup.name(x.facility), x.facility, x.year,
-             x.tonnes, x.cost_musd, x.payer)
+             x.tonnes, x.cost_musd, x.payer, lever_name(ctx, x.kind, x.lever_id))
             for x in sorted(ctx.result.levers, key=lambda x: (x.kind, x.lever_id, x.year, x.facility))]
     w.table(HEADER_ROW, 1, cols, rows)
     w.finish()

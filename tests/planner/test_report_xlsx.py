@@ -327,6 +327,37 @@ def test_inputs_document_sources(book, project):
     assert "budget_musd_per_year=125.0" in table(book["Inputs - Scenarios"])[0]["Overrides"]
 
 
+def test_sources_sheet_lists_every_sourced_lever(tmp_path, project, result):
+    """Each contract or lever with a source gets a row on Sources: its kind in words, id, name, URL,
+    what it supports and the confidence; a lever without sources adds no row."""
+    from models.project import GovStockpile, Grant, Offtake, PriceFloor
+
+    project.levers.offtakes = [Offtake(id="ot", name="DoD offtake", facility_id="mag-us", material="ndfeb_magnet",
+                                       sources=[Source(url="https://example.com/dod", supports="100 % of output",
+                                                       confidence="high")])]
+    project.levers.price_floors = [PriceFloor(id="pf", name="", facility_id="sep-us", material="ndpr_oxide",
+                                              floor_usd_per_t=110_000,
+                                              sources=[Source(url="https://example.com/floor", supports="$110/kg"),
+                                                       Source(url="", supports="benchmark: our assumption",
+                                                              confidence="derived")])]
+    project.levers.grants = [Grant(id="g-none", option_id="exp1", share=0.5)]  # no source: no row
+    project.levers.stockpiles = [GovStockpile(id="dla", name="DLA SmCo", material="smco_magnet", capacity_t=60,
+                                              sources=[Source(url="https://example.com/dla", supports="60 t",
+                                                              confidence="low")])]
+    path = tmp_path / "levers.xlsx"
+    write_plan_workbook(path, project, result, solved_at=SOLVED_AT)
+    src = table(load_workbook(path)["Sources"])
+    lever_rows = [(r["Object"], r["Id"], r["Name"], r["URL"], r["Supports"], r["Confidence"]) for r in src[2:]]
+    assert lever_rows == [
+        ("offtake", "ot", "DoD offtake", "https://example.com/dod", "100 % of output", "high"),
+        ("price floor", "pf", "pf", "https://example.com/floor", "$110/kg", "medium"),
+        ("price floor", "pf", "pf", None, "benchmark: our assumption", "derived"),
+        ("government stockpile", "dla", "DLA SmCo", "https://example.com/dla", "60 t", "low"),
+    ]
+    ws = load_workbook(path)["Sources"]
+    assert ws["D5"].hyperlink is not None and ws["D5"].hyperlink.target == "https://example.com/dod"
+
+
 def test_number_formats_and_widths(book):
     ws = book["Capacity"]
     hdr = {c.value: c.column_letter for c in ws[2]}

@@ -166,7 +166,15 @@ def test_real_chain_workbook(tmp_path):
     n_sources = len(project.sources) + sum(len(f.sources) + sum(len(o.sources) for o in f.options) for f in project.facilities) \
         + sum(len(m.sources) for m in project.markets) + sum(len(d.sources) for d in project.demands) \
         + sum(len(p.sources) for p in project.platforms)
-    assert len(table(wb["Sources"])) == n_sources
+    lv = project.levers
+    n_lever_sources = sum(len(x.sources) for x in [*lv.offtakes, *lv.price_floors, *lv.grants, *lv.loans,
+                                                   *lv.import_licences, *lv.stockpiles])
+    assert n_lever_sources >= 12  # every real contract in the sample is sourced
+    src = table(wb["Sources"])
+    assert len(src) == n_sources + n_lever_sources
+    floor = [r for r in src if r["Id"] == "dod_mp_ndpr_floor"]
+    assert floor and floor[0]["Object"] == "price floor" and floor[0]["Name"] == lv.price_floors[0].name
+    assert floor[0]["URL"] == lv.price_floors[0].sources[0].url
 
 
 def test_stocks_sheet_lists_the_year_end_stock(tmp_path):
@@ -198,7 +206,7 @@ def test_levers_sheet_lists_each_lever_line_with_its_payer(tmp_path):
     from tests.planner.helpers import mini_chain, option
 
     p = mini_chain(magnet_option=option(fixed_capex_musd=2.0))
-    p.levers.grants = [Grant(id="g", option_id="mag_x", share=0.5)]
+    p.levers.grants = [Grant(id="g", name="Half the plant", option_id="mag_x", share=0.5)]
     r = solve_project(p, SolveOptions(solver="highs"))
     out = tmp_path / "levers.xlsx"
     write_plan_workbook(out, p, r)
@@ -207,6 +215,15 @@ def test_levers_sheet_lists_each_lever_line_with_its_payer(tmp_path):
     assert len(rows) == 1
     assert rows[0][0] == "grant" and rows[0][2] == "g" and rows[0][5] == 2026
     assert rows[0][7] == pytest.approx(3.5) and rows[0][8] == "government"
+    assert rows[0][9] == "Half the plant"  # the lever's name (its id in column C)
+    # Charts: the government's lever spend per year by kind, plotted next to its table
+    ch = wb["Charts"]
+    sec = find_row(ch, "Government spend on contracts and levers by year ($M, undiscounted)")
+    assert [c.value for c in ch[sec + 1]][:2] == ["Year", "Grants ($M)"] and ch.cell(sec + 1, 3).value is None
+    spend = {ch.cell(sec + 2 + i, 1).value: ch.cell(sec + 2 + i, 2).value for i in range(4)}
+    assert spend == {2026: pytest.approx(3.5), 2027: 0.0, 2028: 0.0, 2029: 0.0}
+    titles = [c.title.tx.rich.p[0].r[0].t for c in ch._charts]
+    assert "Government spend on levers ($M, undiscounted)" in titles
     ws = wb["Summary"]
     value = lambda label: ws.cell(row=find_row(ws, label), column=2).value  # noqa: E731
     assert value("Paid by government: levers and transfers ($M)") == pytest.approx(3.5)

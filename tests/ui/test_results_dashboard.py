@@ -51,7 +51,7 @@ def test_kpi_cards(dash):
     total = dash.total_card.detail_label.text()
     assert "Defense unmet, all years: 90.0 t" in total and "Commercial unmet, all years: 0.0 t" in total
     # 3 investments committing 400 + 150 + 80 = $630 M (undiscounted)
-    assert "3 investments · $630.0 M undiscounted" in dash.capex_card.detail_label.text()
+    assert "3 investments,<br>$630.0 M undiscounted" in dash.capex_card.detail_label.text()
     # SmCo 2027: 40 of 60 t delivered, all clean, 20 t unmet (shown in red)
     assert dash.smco_card.value_label.text() == "100.0 %"
     assert "Defense unmet 20.0 t of 60.0 t" in dash.smco_card.detail_label.text()

@@ -229,3 +229,47 @@ def test_scenario_panel_add_and_edit_through_the_dialog(qtbot, monkeypatch):
     assert scenario.overrides[0].factor == 1.3
     doc.undo_stack.undo()
     assert [o.kind for o in scenario.overrides] == ["capex"]
+
+
+def test_clicking_a_lever_problem_selects_and_tints_its_cell(window, qtbot):
+    """An offtake from an unknown facility: the problem names the offtake, a click opens the
+    Contracts and levers tab on the offtakes table with the Facility cell selected and tinted; an
+    unknown option in the policy margins opens the policy page on that row."""
+    from models.project import Offtake
+    from ui.table_models import PROBLEM_BRUSH
+
+    doc = window.doc
+    lv = doc.project.levers
+    doc.insert_item(lv, "offtakes", Offtake(id="ot1", name="Magnet offtake", facility_id="mt-weld", material="ndfeb_magnet"))
+    doc.insert_item(lv, "offtakes", Offtake(id="ot2", name="Second offtake", facility_id="mt-weld", material="ndfeb_magnet"))
+    window.validation.refresh()
+    baseline = [p.location for p in window.validation.problems]
+    assert doc.set_field(lv.offtakes[1], "facility_id", "nowhere") is None
+    window.validation.refresh()
+    locs = [p.location for p in window.validation.problems]
+    (i,) = [k for k, loc in enumerate(locs) if loc == "levers.offtakes[1].facility_id"]
+    where = window.validation.tree.topLevelItem(i).text(1)
+    assert where == "Second offtake (offtake): facility id"
+    window.validation.select_problem(i)
+    editor = window.levers_tab.editors["offtakes"]
+    assert window.tabs.currentWidget() is window.levers_tab and window.levers_tab.tabs.currentWidget() is editor
+    col = editor.model.column_of("facility_id")
+    assert (editor.view.currentIndex().row(), editor.view.currentIndex().column()) == (1, col)
+    assert editor.model.data(editor.model.index(1, col), Qt.ItemDataRole.BackgroundRole) == PROBLEM_BRUSH
+    assert editor.model.data(editor.model.index(0, col), Qt.ItemDataRole.BackgroundRole) is None
+    # fixed: the tint goes
+    doc.set_field(lv.offtakes[1], "facility_id", "mt-weld")
+    window.validation.refresh()
+    assert [p.location for p in window.validation.problems] == baseline
+    assert editor.model.data(editor.model.index(1, col), Qt.ItemDataRole.BackgroundRole) is None
+    # a margin for an option that does not exist: the policy page, that row selected
+    doc.set_field(lv.policy, "option_margins_usd_per_t", {"gone": 5.0})
+    window.validation.refresh()
+    (j,) = [k for k, p in enumerate(window.validation.problems)
+            if p.location == "levers.policy.option_margins_usd_per_t.gone"]
+    window.validation.select_problem(j)
+    page = window.levers_tab.policy
+    assert window.levers_tab.tabs.currentWidget() is page
+    table = page.tables["option_margins_usd_per_t"]
+    assert [i.row() for i in table.table.selectionModel().selectedRows()] == [0]
+    assert table.table.cellWidget(0, 0).currentText() == "gone (unknown)"

@@ -5,22 +5,39 @@ where it is nearer its peak), each investment as a coloured bar from its online 
 of the horizon, with a thin line from the decision year to the online year (the lead time) and a
 label "+added t/yr · $capex M". The planned total capacity (existing + online additions, from
 ``result.capacity``) is written at the right end of the row for the last year.
+
+Contracts and levers (:mod:`ui.results.lever_marks`) are drawn in their own colours: an offtake or
+price floor as an outlined band over its active years under its producer (filled where the plan
+took tonnes under the offtake / the government paid a top-up), a grant, policy grant or loan as a diamond at its year (on the
+investment it funds, else on the facility row), and a "Government stockpiles" group with each
+stockpile's year-end level, buys (up triangles) and releases (down triangles). Tooltips name them.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from models.project import Project
 from planner.result import PlanResult
+from ui.results.lever_marks import LeverBand, LeverMarks, LeverPoint, lever_marks
 from ui.results.summary import BuildoutRow, buildout_rows
 
 EXISTING = QColor(150, 160, 172)
 INVEST = QColor(38, 120, 178)
 LEAD = QColor(38, 120, 178)
 GRID = QColor(228, 230, 234)
+#: contracts and levers (the dashboard's legend uses the same colours)
+OFFTAKE = QColor(46, 139, 87)
+FLOOR = QColor(199, 124, 2)
+GRANT = QColor(123, 63, 160)
+LOAN = QColor(0, 128, 128)
+BUY = QColor(46, 139, 87)
+RELEASE = QColor(179, 38, 30)
+STOCK = QColor(123, 63, 160)
+BAND_COLOURS = {"offtake": OFFTAKE, "price_floor": FLOOR}
+POINT_COLOURS = {"grant": GRANT, "policy_grant": GRANT, "loan": LOAN}
 
 
 class BuildoutTimeline(QWidget):
@@ -34,6 +51,8 @@ class BuildoutTimeline(QWidget):
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
         self.rows: list[BuildoutRow] = []
+        self.marks = LeverMarks()
+        self._project: Project | None = None
         self.years: list[int] = []
         self.empty_text = "No result to show."
         self._hits: list[tuple[QRectF, str]] = []
@@ -45,11 +64,13 @@ class BuildoutTimeline(QWidget):
 
     def set_result(self, project: Project | None, result: PlanResult | None) -> None:
         if project is None or result is None or not result.has_plan:
-            self.rows, self.years = [], []
+            self.rows, self.years, self.marks, self._project = [], [], LeverMarks(), None
             self.empty_text = "No plan to show." if result is not None else "No result to show."
         else:
             self.rows = buildout_rows(project, result)
             self.years = project.settings.years
+            self.marks = lever_marks(project, result)
+            self._project = project
             self.empty_text = "No facility has capacity in the horizon."
         self.updateGeometry()
         self.update()
@@ -59,9 +80,16 @@ class BuildoutTimeline(QWidget):
     def _groups(self) -> int:
         return sum(1 for i, r in enumerate(self.rows) if i == 0 or r.stage != self.rows[i - 1].stage)
 
+    def bands_of(self, row: BuildoutRow) -> list[LeverBand]:
+        return self.marks.bands.get(row.facility, [])
+
+    def _row_height(self, row: BuildoutRow) -> int:
+        return self.ROW_H + self.SUB_H * (len(row.investments) + len(self.bands_of(row)))
+
     def _content_height(self) -> int:
-        rows = sum(self.ROW_H + self.SUB_H * len(r.investments) for r in self.rows)
-        return 40 + rows + self.GROUP_H * self._groups() + 10
+        rows = sum(self._row_height(r) for r in self.rows)
+        stock = (self.GROUP_H + self.ROW_H * len(self.marks.stockpiles)) if self.marks.stockpiles else 0
+        return 40 + rows + self.GROUP_H * self._groups() + stock + 10
 
     def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(1000, max(200, self._content_height()))
@@ -114,7 +142,7 @@ class BuildoutTimeline(QWidget):
         last = self.years[-1]
         visible_top, visible_bottom = event.rect().top() - 2, event.rect().bottom() + 2
         for idx, row in enumerate(self.rows):
-            row_h = self.ROW_H + self.SUB_H * len(row.investments)
+            row_h = self._row_height(row)
             group_h = self.GROUP_H if idx == 0 or row.stage != self.rows[idx - 1].stage else 0
             if y + group_h + row_h < visible_top or y > visible_bottom:  # off screen: skip the drawing
                 y += group_h + row_h
@@ -126,7 +154,7 @@ class BuildoutTimeline(QWidget):
                 p.drawText(QRectF(6, y, label_w, self.GROUP_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, row.stage)
                 p.setFont(self._font)
                 y += self.GROUP_H
-            h = self.ROW_H + self.SUB_H * len(row.investments)
+            h = row_h
             if idx % 2 == 1:
                 p.fillRect(QRectF(0, y, self.width(), h), QColor(247, 248, 250))
             # facility name + stage
@@ -177,12 +205,121 @@ class BuildoutTimeline(QWidget):
                     f"{row.name} — {inv.option}: decided {inv.decided_year}, online {inv.online_year}, "
                     f"+{inv.added_tpy:,.0f} t/yr, capex ${inv.capex_musd:,.1f} M (undiscounted)",
                 ))
+            # contracts: one band per offtake / price floor under the investments
+            for j, b in enumerate(self.bands_of(row)):
+                sy = y + self.ROW_H + (len(row.investments) + j) * self.SUB_H
+                self._paint_band(p, fm, b, row, sy, x_of, col_w, label_w)
+            # grants, policy grants and loans: diamonds at their year
+            option_rows = {inv.option_id: y + self.ROW_H + j * self.SUB_H for j, inv in enumerate(row.investments)}
+            taken: dict[tuple[float, int], int] = {}
+            for pt in self.marks.points.get(row.facility, []):
+                sy = option_rows.get(pt.option, y) if pt.option else y
+                sub_h = self.SUB_H if pt.option in option_rows else self.ROW_H
+                k = taken.get((sy, pt.year), 0)
+                taken[(sy, pt.year)] = k + 1
+                centre = QPointF(x_of(pt.year) + col_w / 2 + 10 + 10 * k, sy + sub_h / 2)
+                self._paint_point(p, pt, row, centre)
             total = row.capacity_tpy.get(last, row.existing_tpy.get(last, 0.0))
             p.setPen(QColor(40, 40, 40))
             p.drawText(QRectF(x1 + 8, y, right_w - 8, self.ROW_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                        f"{total:,.0f} t/yr")
             y += h
+        if self.marks.stockpiles:
+            self._paint_stockpiles(p, fm, y, x_of, col_w, label_w)
         p.end()
+
+    # ------------------------------------------------------------ levers
+    def _facility_label(self, facility: str) -> str:
+        for r in self.rows:
+            if r.facility == facility:
+                return r.name
+        return facility
+
+    def _paint_band(self, p: QPainter, fm: QFontMetrics, b: LeverBand, row: BuildoutRow, sy: float, x_of,
+                    col_w: float, label_w: int) -> None:
+        """An outlined band over the active years; filled in years with tonnes under the contract."""
+        colour = BAND_COLOURS.get(b.kind, OFFTAKE)
+        light, strong = QColor(colour), QColor(colour)
+        light.setAlpha(35)
+        strong.setAlpha(150)
+        first, last_year = b.years[0], b.years[-1]
+        outline = QRectF(x_of(first) + 1, sy + 4, x_of(last_year + 1) - x_of(first) - 2, self.SUB_H - 8)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.fillRect(outline, light)
+        for yr in b.years:
+            cell = QRectF(x_of(yr) + 1, sy + 4, col_w - 2, self.SUB_H - 8)
+            if b.filled(yr):
+                p.fillRect(cell, strong)
+            self._hits.append((QRectF(x_of(yr), sy, col_w, self.SUB_H), b.tooltip(row.name, yr)))
+        p.setPen(QPen(colour, 1.2))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(outline)
+        p.setPen(QColor(colour).darker(140))
+        p.drawText(QRectF(16, sy, label_w - 20, self.SUB_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                   fm.elidedText(f"↳ {b.name}", Qt.TextElideMode.ElideRight, label_w - 24))
+        self._hits.append((QRectF(0, sy, label_w, self.SUB_H),
+                           f"{b.name} ({'offtake' if b.kind == 'offtake' else 'price floor'}, id {b.lever_id}) at "
+                           f"{row.name}, {first}-{last_year}; {b.detail}"))
+
+    def _paint_point(self, p: QPainter, pt: LeverPoint, row: BuildoutRow, centre: QPointF) -> None:
+        colour = POINT_COLOURS.get(pt.kind, GRANT)
+        r = 5.0
+        diamond = QPolygonF([QPointF(centre.x(), centre.y() - r), QPointF(centre.x() + r, centre.y()),
+                             QPointF(centre.x(), centre.y() + r), QPointF(centre.x() - r, centre.y())])
+        p.setPen(QPen(QColor("white"), 1))
+        p.setBrush(colour)
+        p.drawPolygon(diamond)
+        self._hits.append((QRectF(centre.x() - r - 1, centre.y() - r - 1, 2 * r + 2, 2 * r + 2), pt.tooltip(row.name)))
+
+    def _paint_stockpiles(self, p: QPainter, fm: QFontMetrics, y: float, x_of, col_w: float, label_w: int) -> None:
+        """Group 'Government stockpiles': level held at year-end (bar), buys (up) and releases (down)."""
+        p.fillRect(QRectF(0, y, self.width(), self.GROUP_H), QColor(236, 239, 243))
+        p.setFont(self._bold)
+        p.setPen(QColor(70, 80, 92))
+        p.drawText(QRectF(6, y, label_w, self.GROUP_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                   "Government stockpiles")
+        p.setFont(self._font)
+        y += self.GROUP_H
+        for s in self.marks.stockpiles:
+            p.setPen(QColor(25, 25, 25))
+            p.drawText(QRectF(6, y, label_w - 10, self.ROW_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                       fm.elidedText(s.name, Qt.TextElideMode.ElideRight, label_w - 12))
+            self._hits.append((QRectF(0, y, label_w, self.ROW_H),
+                               f"{s.name} (government stockpile of {s.material}, id {s.stockpile}), capacity {s.capacity_t:,.0f} t"))
+            peak = max([s.capacity_t, *s.level.values()]) or 1.0
+            for yr in self.years:
+                level, buy, rel = s.level.get(yr, 0.0), s.buys.get(yr, 0.0), s.releases.get(yr, 0.0)
+                cell = QRectF(x_of(yr), y, col_w, self.ROW_H)
+                if level > 0:
+                    c = QColor(STOCK)
+                    c.setAlpha(int(40 + 120 * min(1.0, level / peak)))
+                    p.fillRect(QRectF(x_of(yr) + 0.5, y + 6, col_w - 1, self.ROW_H - 12), c)
+                cx, cy = cell.center().x(), cell.center().y()
+                if buy > 0:
+                    self._triangle(p, QPointF(cx - 7, cy), up=True, colour=BUY)
+                if rel > 0:
+                    self._triangle(p, QPointF(cx + 7, cy), up=False, colour=RELEASE)
+                if level > 0 or buy > 0 or rel > 0:
+                    self._hits.append((cell, f"{s.name} in {yr}: bought {buy:,.1f} t, released {rel:,.1f} t to defense, "
+                                             f"{level:,.1f} t held at year-end"))
+            y += self.ROW_H
+
+    @staticmethod
+    def _triangle(p: QPainter, c: QPointF, up: bool, colour: QColor) -> None:
+        r = 5.5
+        pts = ([QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y() + r * 0.8), QPointF(c.x() - r, c.y() + r * 0.8)] if up
+               else [QPointF(c.x(), c.y() + r), QPointF(c.x() + r, c.y() - r * 0.8), QPointF(c.x() - r, c.y() - r * 0.8)])
+        p.setPen(QPen(QColor("white"), 1))
+        p.setBrush(colour)
+        p.drawPolygon(QPolygonF(pts))
+
+    def hit_texts(self) -> list[str]:
+        """Every tooltip text of the last paint (tests read what a hover would show)."""
+        return [t for _r, t in self._hits]
+
+    def hits(self) -> list[tuple[QRectF, str]]:
+        """(area, tooltip) of the last paint."""
+        return list(self._hits)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         pos = event.position()

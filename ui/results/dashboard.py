@@ -46,7 +46,7 @@ from ui.results.buildout import BuildoutTimeline
 from ui.background import BackgroundTask
 from ui.results.export import ExportError, export_json, export_xlsx
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
-from ui.results.kpi_cards import KpiCard, cost_cards_text, government_card_text, product_card_text
+from ui.results.kpi_cards import KpiCard, KpiGrid, cost_cards_text, government_card_text, product_card_text
 from ui.results.sankey import SankeyWidget
 from ui.results.stocks_levers import StocksAndLevers
 from ui.results.summary import (
@@ -211,17 +211,10 @@ class ResultsDashboard(QWidget):
         )
         self.cards = [KpiCard("") for _ in range(5)]
         self.total_card, self.capex_card, self.ndfeb_card, self.smco_card, self.gov_card = self.cards
-        cards_row = QHBoxLayout()
-        cards_row.setSpacing(8)
-        for c in self.cards[:4]:
-            cards_row.addWidget(c, 1)
-        # cost to government: a second row (shown when the result has contracts or levers), so the
-        # four cards above keep the width their lines need
-        gov_row = QHBoxLayout()
-        gov_row.setSpacing(8)
-        gov_row.addWidget(self.gov_card, 1)
-        gov_row.addStretch(3)
-        self.gov_card.hide()
+        # a grid that keeps every card's lines unwrapped and leaves no card alone on a row (5 cards:
+        # one row, or 3 + 2); the cost-to-government card is shown when the result has levers
+        self.kpi_grid = KpiGrid(self.cards)
+        self.kpi_grid.set_shown(self.gov_card, False)
 
         self.product_combo = QComboBox()
         self.product_combo.currentIndexChanged.connect(self._refresh_supply_chart)
@@ -288,10 +281,22 @@ class ResultsDashboard(QWidget):
             "<span style='color:#2678b2'>■</span> new capacity online, to the end of the horizon"
         )
         legend.setStyleSheet("color: #3a434d;")
+        # contracts and levers (colours of ui/results/buildout.py), shown when the plan has any
+        self.buildout_lever_legend = QLabel(
+            "<span style='color:#2e8b57'>▭</span> offtake period (filled: tonnes taken)    "
+            "<span style='color:#c77c02'>▭</span> price-floor period (filled: top-up paid)    "
+            "<span style='color:#7b3fa0'>◆</span> grant  <span style='color:#008080'>◆</span> loan    "
+            "<span style='color:#2e8b57'>▲</span> stockpile buy  <span style='color:#b3261e'>▼</span> release  "
+            "<span style='color:#7b3fa0'>■</span> held"
+        )
+        self.buildout_lever_legend.setStyleSheet("color: #3a434d;")
+        self.buildout_lever_legend.setToolTip("Hover a band, diamond or triangle for the lever's name and figures")
+        self.buildout_lever_legend.hide()
         buildout_page = QWidget()
         bl = QVBoxLayout(buildout_page)
         bl.setContentsMargins(0, 6, 0, 0)
         bl.addWidget(legend)
+        bl.addWidget(self.buildout_lever_legend)
         bl.addWidget(buildout_scroll, 1)
 
         self.sankey = SankeyWidget()
@@ -332,8 +337,7 @@ class ResultsDashboard(QWidget):
         pl = QVBoxLayout(plan_page)
         pl.setContentsMargins(0, 0, 0, 0)
         pl.addWidget(self.banner)
-        pl.addLayout(cards_row)
-        pl.addLayout(gov_row)
+        pl.addWidget(self.kpi_grid)
         pl.addWidget(self.tabs, 1)
 
         self.pages = QStackedWidget()
@@ -419,6 +423,7 @@ class ResultsDashboard(QWidget):
         self.investments_model.set_investments(None, [])
         self.stocks_levers.set_result(None, None)
         self.buildout.set_result(None, self.result)
+        self.buildout_lever_legend.hide()
         self.flow_year_combo.blockSignals(True)
         self.flow_year_combo.clear()
         self.flow_year_combo.blockSignals(False)
@@ -485,7 +490,8 @@ class ResultsDashboard(QWidget):
         for card, pk in zip((self.ndfeb_card, self.smco_card), self.kpis.products):
             card.set(*product_card_text(pk))
         self.gov_card.set(*government_card_text(result))
-        self.gov_card.setVisible(bool(result.levers) or bool(result.cost_breakdown_musd.get("government")))
+        self.kpi_grid.set_shown(self.gov_card, bool(result.levers) or bool(result.cost_breakdown_musd.get("government")))
+        self.kpi_grid.relayout()
         self.pages.setCurrentIndex(1)
         yield
 
@@ -522,6 +528,7 @@ class ResultsDashboard(QWidget):
         yield
 
         self.buildout.set_result(project, result)
+        self.buildout_lever_legend.setVisible(bool(self.buildout.marks))
         yield
 
         flow_years = sorted({f.year for f in result.flows} | {d.year for d in result.demand}) or years

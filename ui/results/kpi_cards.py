@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
+import re
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.results.summary import Kpis, ProductKpi, material_label, short_label
 
@@ -47,6 +51,105 @@ class KpiCard(QFrame):
             self.value_label.setStyleSheet(f"color: {colour}; font-size: 17pt; font-weight: 600;")
         self.detail_label.setText(detail)
         self.setToolTip(f"{title}: {value}")
+        self.updateGeometry()
+
+    def needed_width(self) -> int:
+        """Width (px) at which every line of the title, value and detail fits unwrapped."""
+        widest = 0
+        for label in (self.title_label, self.value_label, self.detail_label):
+            label.ensurePolished()  # the style sheet's font size applies from here
+            fm = QFontMetrics(label.font())
+            text = re.sub(r"<[^>]+>", "", label.text().replace("<br>", "\n"))
+            for line in text.split("\n"):
+                widest = max(widest, fm.horizontalAdvance(line))
+        m = self.layout().contentsMargins()
+        return widest + m.left() + m.right() + 2 * self.frameWidth() + 6
+
+
+class KpiGrid(QWidget):
+    """The KPI cards in a grid of equal columns that adapts to the width.
+
+    It uses as many columns as fit the widest card's text (``KpiCard.needed_width``), choosing only
+    counts that leave no card alone on a row (5 cards: one row of 5 or 3 + 2; 4 cards: 4 or 2 + 2).
+    Call ``set_shown`` to show or hide a card and ``relayout`` after the cards' texts change.
+    """
+
+    SPACING = 8
+
+    def __init__(self, cards: list[KpiCard], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.cards = list(cards)
+        self._shown = {id(c): True for c in self.cards}
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(self.SPACING)
+        self.columns = 0
+        self._placed: list[KpiCard] = []
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        for c in self.cards:
+            c.installEventFilter(self)
+            # cards of a row take the row's height (text stays at the top: the card ends in a stretch)
+            c.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
+        self.relayout()
+
+    def shown_cards(self) -> list[KpiCard]:
+        return [c for c in self.cards if self._shown[id(c)]]
+
+    def set_shown(self, card: KpiCard, shown: bool) -> None:
+        if self._shown[id(card)] != shown:
+            self._shown[id(card)] = shown
+            self.relayout(force=True)
+
+    @staticmethod
+    def column_choices(n: int) -> list[int]:
+        """Column counts (most first) that leave no card alone on a row: 5 -> [5, 3], 4 -> [4, 2]."""
+        if n <= 2:
+            return [max(n, 1)]
+        return [c for c in range(n, 1, -1) if n % c != 1]
+
+    def columns_for(self, width: int) -> int:
+        cards = self.shown_cards()
+        need = max((c.needed_width() for c in cards), default=0)
+        choices = self.column_choices(len(cards))
+        for c in choices:
+            if (width - self.SPACING * (c - 1)) / c >= need:
+                return c
+        return choices[-1]
+
+    def relayout(self, force: bool = False) -> None:
+        cards = self.shown_cards()
+        cols = self.columns_for(self.width() if self.width() > 0 else 1400)
+        if not force and cols == self.columns and cards == self._placed:
+            return
+        for c in self.cards:
+            self.grid.removeWidget(c)
+        for i in range(self.grid.columnCount()):
+            self.grid.setColumnStretch(i, 0)
+        for k, c in enumerate(cards):
+            self.grid.addWidget(c, k // cols, k % cols)
+            c.show()
+        for c in self.cards:
+            if not self._shown[id(c)]:
+                c.hide()
+        for i in range(cols):
+            self.grid.setColumnStretch(i, 1)
+        self.columns, self._placed = cols, cards
+        self.updateGeometry()
+
+    def rows(self) -> list[list[KpiCard]]:
+        """The cards row by row as placed (tests)."""
+        cols = max(1, self.columns)
+        cards = self._placed
+        return [cards[i:i + cols] for i in range(0, len(cards), cols)]
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.relayout()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.LayoutRequest and obj in self.cards:
+            self.relayout()
+        return False
 
 
 def format_musd(v: float | None) -> str:
@@ -106,8 +209,8 @@ def cost_cards_text(k: Kpis) -> list[tuple[str, str, str, str]]:
     return [
         ("Total cost (discounted)", format_musd(k.total_cost_musd), f"Excl. the unmet-demand penalty<br>{unmet}", NEUTRAL),
         ("Capex (discounted)", format_musd(k.capex_musd),
-         f"Net of end-of-horizon salvage<br>{k.n_investments} investment{plural} · "
-         f"${k.capex_committed_musd:,.1f} M undiscounted", NEUTRAL),
+         f"Net of end-of-horizon salvage<br>{k.n_investments} investment{plural},"
+         f"<br>${k.capex_committed_musd:,.1f} M undiscounted", NEUTRAL),  # short lines: 5 cards fit one row sooner
     ]
 
 

@@ -2,8 +2,8 @@
 
 Two read-only tables filled from a PlanResult:
 - finite stocks (stockpiles, tailings): facility, year, t drawn in the year, t left at year-end;
-- contracts and levers: kind, lever, facility, year, t, $M of that year (undiscounted) and who pays.
-Facility names are shown, ids in tooltips (as everywhere in the results).
+- contracts and levers: kind, lever (its name), facility, year, t, $M of that year (undiscounted) and who pays.
+Facility and lever names are shown, ids in tooltips (as everywhere in the results).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ KIND_WORDS = {
     "offtake": "offtake", "offtake_shortfall": "offtake shortfall", "price_floor": "price-floor top-up",
     "grant": "grant", "loan": "loan subsidy", "stockpile_buy": "stockpile purchase",
     "stockpile_release": "stockpile release", "stockpile_holding": "stockpile holding",
+    "policy_grant": "policy grant",
 }
 
 
@@ -71,10 +72,19 @@ class StocksAndLevers(QWidget):
         self.stocks_label.setText("<b>Finite stocks</b> (stockpiles and tailings drawn down over the horizon)"
                                   + ("" if rows else ": none in this project"))
         levers = list(result.levers) if result is not None else []
+        lever_names: dict[str, str] = {}
+        if project is not None:
+            lv = project.levers
+            for x in [*lv.offtakes, *lv.price_floors, *lv.grants, *lv.loans, *lv.import_licences, *lv.stockpiles]:
+                lever_names[x.id] = x.name or x.id
+            names.update({s.id: s.name or s.id for s in lv.stockpiles})  # a release's "facility" is the stockpile
+            options = {o.id: f"{f.name or f.id}: {o.name or o.id}" for f in project.facilities for o in f.options}
         self.levers.setRowCount(len(levers))
         for i, r in enumerate(levers):
             self.levers.setItem(i, 0, _item(KIND_WORDS.get(r.kind, r.kind), r.kind))
-            self.levers.setItem(i, 1, _item(r.lever_id))
+            name = (f"Viability gap of {options.get(r.lever_id, r.lever_id)}" if r.kind == "policy_grant"
+                    else lever_names.get(r.lever_id, r.lever_id)) if project is not None else r.lever_id
+            self.levers.setItem(i, 1, _item(name, r.lever_id))
             self.levers.setItem(i, 2, _item(names.get(r.facility, r.facility), r.facility))
             self.levers.setItem(i, 3, _item(str(r.year)))
             self.levers.setItem(i, 4, _item(f"{r.tonnes:,.1f}", number=True))

@@ -230,6 +230,7 @@ class BuildoutInvestment:
     online_year: int
     added_tpy: float
     capex_musd: float
+    option_id: str = ""  # the option's id (grants and loans on the timeline find their investment by it)
 
 
 @dataclass
@@ -263,7 +264,7 @@ def buildout_rows(project: Project, result: PlanResult) -> list[BuildoutRow]:
     inv: dict[str, list[BuildoutInvestment]] = defaultdict(list)
     for i in result.investments:
         name = option_names.get((i.facility, i.option), i.option)
-        inv[i.facility].append(BuildoutInvestment(name, i.decided_year, i.online_year, i.added_tpy, i.capex_musd))
+        inv[i.facility].append(BuildoutInvestment(name, i.decided_year, i.online_year, i.added_tpy, i.capex_musd, i.option))
     stage_rank = {s: k for k, s in enumerate(STAGE_ORDER)}
     rows = []
     for f in sorted(p.facilities, key=lambda f: (stage_rank.get(f.stage, 99), natural_key(f.name or f.id))):

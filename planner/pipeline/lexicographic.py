@@ -47,6 +47,9 @@ FIX_SUM_REL_TOL = 1e-7
 #: scaled violation (as planner.pipeline.verify measures it) up to which a point of a stage solved
 #: without its hold rows (Objective.holds_implied) counts as meeting them; the verifier's tolerance
 HOLD_CHECK_TOL = 1e-6
+#: share of each earlier hold's tolerance a ``tight_holds`` stage may add to the previous point's value
+#: of that hold (1e-3 x $1 on the cost hold: room for floating-point noise, none to buy a gain with)
+TIGHT_HOLD_SHARE = 1e-3
 
 
 @dataclass
@@ -77,6 +80,15 @@ class Objective:
     # is then checked against every hold; if one is missed by more than HOLD_CHECK_TOL the stage is
     # solved again with them
     holds_implied: bool = False
+    # a tie-break stage whose point improves on the previous point's value by less than this keeps
+    # the previous point: a gain that small comes from spending the earlier holds' tolerances (e.g.
+    # $1 of the cost hold to shift 1e-4 t), not from a real tie between plans
+    min_gain: float = 0.0
+    # solve with every earlier hold at its value at the previous point + TIGHT_HOLD_SHARE of its
+    # tolerance (a tie-break among plans of equal cost must not buy its gain with the holds' slack,
+    # e.g. the cost hold's $1); the previous point meets these rows; infeasible -> the stage is
+    # skipped (never loosened)
+    tight_holds: bool = False
 
     def dense(self, n: int) -> np.ndarray:
         if isinstance(self.cost, np.ndarray):
@@ -271,6 +283,11 @@ def solve_lexicographic(
                     total = float(sum(x[j] for j in cols))
                     tol = FIX_SUM_REL_TOL * max(1.0, abs(total))
                     program.add_row(FIX_FAMILY, (obj.name, g), {j: 1.0 for j in cols}, lo=total - tol, hi=total + tol)
+            if obj.tight_holds and tolerances and x is not None:
+                program = with_objective(program, np.asarray(program.var_cost), program.constant)
+                at_x = program.row_activity(np.asarray(x, dtype=float))
+                for i, tol in tolerances.items():
+                    program.row_hi[i] = min(program.row_hi[i], float(at_x[i]) + TIGHT_HOLD_SHARE * tol)
             remaining = max(1.0, deadline - time.perf_counter())
             state.log(f"lexicographic stage {k + 1}/{len(objectives)}: minimise {obj.name}")
             presolve = not obj.fix_sums  # CBC's postsolve is sloppy (~1e-6) on such tightly fixed LPs
@@ -297,7 +314,8 @@ def solve_lexicographic(
                 result.seconds += raw.seconds
                 result.handoff_seconds += raw.handoff_seconds
                 result.log.extend(raw.log)
-            if raw.status is RawStatus.INFEASIBLE and (tolerances or obj.fix_sums) and x is not None:
+            if raw.status is RawStatus.INFEASIBLE and (tolerances or obj.fix_sums) and x is not None \
+                    and not obj.tight_holds:  # a tight tie-break stage is skipped, never loosened
                 state.log(f"stage {obj.name!r} infeasible within the solver's tolerances; "
                           f"retrying with the held values loosened by {RETRY_LOOSEN:g} tolerances")
                 _loosen([program, work], tolerances)
@@ -333,8 +351,14 @@ def solve_lexicographic(
             if raw.status is RawStatus.FEASIBLE and result.status is RawStatus.OPTIMAL:
                 result.status = RawStatus.FEASIBLE
                 result.message = f"stage {obj.name!r} stopped early: {raw.message}"
+            previous = x
             x = tidy_point(program, raw.x)
             value = float(c @ x + obj.constant)
+            if obj.min_gain > 0 and previous is not None:
+                before = float(c @ previous + obj.constant)
+                if before - value < obj.min_gain:
+                    state.log(f"stage {obj.name!r} gains {before - value:.3g} < {obj.min_gain:g}: keeping the previous point")
+                    x, value = previous, before
         else:
             state.log(f"lexicographic stage {k + 1}/{len(objectives)}: {obj.name} = {value:.6g} (certified, not re-solved)")
         hold = _hold(work, obj, c, value, tolerances) if k < len(objectives) - 1 else None

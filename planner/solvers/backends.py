@@ -140,6 +140,16 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
             return RawSolution(RawStatus.CANCELLED, seconds=0.0, handoff_seconds=handoff, message="cancelled before solving")
         t1 = time.perf_counter()
         h.run()
+        if (not lp.is_mip and h.getModelStatus() == highspy.HighsModelStatus.kSolveError
+                and not state.cancel_requested):
+            # an ill-conditioned LP (e.g. a tie-break stage whose hold rows mix $5e-7 and $600
+            # coefficients) can end the dual simplex in "Solve error"; the primal simplex from
+            # scratch solved every such case seen (the real sample's clean-delivery stage: 0.5 s)
+            state.log("HiGHS: solve error; solving again with the primal simplex")
+            h.clearSolver()
+            h.setOptionValue("simplex_strategy", 4)
+            h.setOptionValue("time_limit", max(1.0, float(time_limit_s) - (time.perf_counter() - t1)))
+            h.run()
         seconds = time.perf_counter() - t1
     finally:
         state.cancel_hooks.remove(hook)

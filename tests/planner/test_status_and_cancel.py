@@ -184,3 +184,42 @@ def test_runner_stops_a_solver_that_overruns_its_time_limit(large, monkeypatch):
     assert time.perf_counter() - t0 < 5.0
     time.sleep(0.2)
     assert _children_named("cbc") == []
+
+
+def test_a_highs_solve_error_on_an_lp_is_retried_with_the_primal_simplex(monkeypatch):
+    """min x + y s.t. x + y >= 1 (x, y in [0, 1]): when HiGHS's first run ends in "Solve error"
+    (simulated: the first getModelStatus after run reports it), the LP is solved again with
+    simplex_strategy 4 and the answer (objective 1) is returned as optimal; the log says why."""
+    import highspy
+
+    from planner.model.lp import LinearProgram
+
+    real_new = backends._new_highs
+    runs = []
+
+    class FirstRunFails:
+        def __init__(self):
+            self._h = real_new()
+
+        def __getattr__(self, name):
+            return getattr(self._h, name)
+
+        def run(self):
+            runs.append(self._h.getOptionValue("simplex_strategy")[1])
+            return self._h.run()
+
+        def getModelStatus(self):
+            if len(runs) == 1:
+                return highspy.HighsModelStatus.kSolveError
+            return self._h.getModelStatus()
+
+    monkeypatch.setattr(backends, "_new_highs", FirstRunFails)
+    lp = LinearProgram()
+    jx = lp.add_var(("x",), ub=1.0, cost=1.0)
+    jy = lp.add_var(("y",), ub=1.0, cost=1.0)
+    lp.add_row("cover", (), {jx: 1.0, jy: 1.0}, lo=1.0)
+    lines = []
+    raw = backends.solve_lp(lp, "highs", 10.0, 0.0, SolveState(on_log=lines.append))
+    assert len(runs) == 2 and runs[1] == 4
+    assert raw.status is RawStatus.OPTIMAL and raw.objective == pytest.approx(1.0)
+    assert any("primal simplex" in line for line in lines)

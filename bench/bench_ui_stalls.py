@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--risk-n", type=int, default=8, help="Monte Carlo samples in the risk step")
     parser.add_argument("--workers", type=int, default=1, help="risk workers")
     parser.add_argument("--skip-analysis", action="store_true", help="skip the (long) comparison and risk steps")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile the GUI thread in each step (cProfile) and print its N costliest calls")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -97,6 +99,12 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
 
     def step(name: str, start, done, timeout_s: float = 600) -> None:
+        prof = None
+        if args.profile:
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
         meter.start()
         t0 = time.perf_counter()
         # started from the event loop, the way a click starts it
@@ -112,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((name, wall, worst, p99, over))
         print(f"{name:<34} {wall:8.2f} s   longest stall {worst:7.1f} ms   p99 {p99:6.1f} ms   "
               f"stalls > {STALL_MS:.0f} ms: {over}", flush=True)
+        if prof is not None:
+            import pstats
+
+            prof.disable()
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(args.profile)
 
     opened = {"ok": False}
 

@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
 
 from .background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
 from .names import base_scenario_name, option_name
+from .snapshot import ProjectSnapshot
 
 GOOD, WARN, BAD, NEUTRAL, MUTED = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733", "#5b6570"
 BAR_COLOUR = QColor(38, 120, 178)
@@ -492,7 +493,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         """Run on a background thread with the current N, seed, workers and time limit."""
         if self._task is not None:
             return
-        project = self.document.project.model_copy(deep=True)
+        snapshot = ProjectSnapshot(self.document.project)  # parsed back on the worker thread
         n, seed, workers = self.n_spin.value(), self.seed_spin.value(), self.workers_spin.value()
         from planner.pipeline.solve import SolveOptions
 
@@ -500,9 +501,9 @@ class RiskPanel(TaskPanelMixin, QWidget):
         run_fn = self._run_fn
         mode = self.mode_combo.currentData()
         if run_fn is _default_run:
-            fn = lambda state: _default_run(project, n, seed, workers, options, state, mode=mode)  # noqa: E731
+            fn = lambda state: _default_run(snapshot.project(), n, seed, workers, options, state, mode=mode)  # noqa: E731
         else:
-            fn = lambda state: run_fn(project, n, seed, workers, options, state)  # noqa: E731
+            fn = lambda state: run_fn(snapshot.project(), n, seed, workers, options, state)  # noqa: E731
         self.robust_button.setEnabled(False)
         self._launch(fn, self._on_report, self._on_failed, f"Starting {n} samples on {workers} worker(s)…")
 
@@ -510,7 +511,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         """"Plan for this risk": the robust plan over K futures, evaluated with the optimal plan on N fresh ones."""
         if self._task is not None:
             return
-        project = self.document.project.model_copy(deep=True)
+        snapshot = ProjectSnapshot(self.document.project)
         k, n, seed, workers = self.robust_k_spin.value(), self.n_spin.value(), self.seed_spin.value(), self.workers_spin.value()
         from planner.pipeline.solve import SolveOptions
 
@@ -518,7 +519,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         robust_fn = self._robust_fn
 
         def fn(state):
-            return robust_fn(project, k, n_eval=n, seed=seed, workers=workers, options=options, state=state)
+            return robust_fn(snapshot.project(), k, n_eval=n, seed=seed, workers=workers, options=options, state=state)
 
         self.robust_button.setEnabled(False)
         self._launch(fn, self.show_robust, self._on_failed,

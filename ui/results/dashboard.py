@@ -649,11 +649,13 @@ class ResultsDashboard(QWidget):
         if self.result is None or self.project is None or not self.result.has_plan:
             QMessageBox.warning(self, "Export failed", "There is no plan to export: solve the project first.")
             return
-        project, result = self.project.model_copy(deep=True), self.result  # edits meanwhile do not leak in
+        from ui.snapshot import ProjectSnapshot
+
+        snapshot, result = ProjectSnapshot(self.project), self.result  # edits meanwhile do not leak in
 
         def work(_state: Any) -> ExportError | None:
             try:
-                export_xlsx(path, project, result)
+                export_xlsx(path, snapshot.project(), result)
             except ExportError as e:
                 return e
             return None

@@ -20,7 +20,7 @@ import zlib
 from collections import defaultdict
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QMenu,
+    QStyle,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -150,6 +151,9 @@ class FacilityNode(QGraphicsRectItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
+        # painted once into a pixmap and re-used until update(): the text layout of 56 nodes was
+        # a third of every repaint of the chain
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._hover = False
         self._base_tooltip = ""
         self.edges: list[RouteEdge] = []  # arrows from or to this node (re-drawn when it moves)
@@ -302,9 +306,12 @@ class RouteEdge(QGraphicsPathItem):
         self.emphasis = 0  # 1 = a route of the selected facility, -1 = faded, 0 = normal
         self._many = False
         self.width = 1.6
+        self._tip_text: str | None = None  # built when a tooltip is asked for (see tip_text)
+        self._brect: QRectF | None = None
+        self._shape: QPainterPath | None = None
+        self.layered = False  # drawn by the view's shared route layer (see ChainView._sync_layers)
         self._build_path()
         self._update_pen()
-        self._tip()
 
     def _build_path(self) -> None:
         a, b = self.src.port_out(), self.dst.port_in()
@@ -321,6 +328,7 @@ class RouteEdge(QGraphicsPathItem):
             c2 = b + QPointF(-60, drop)
             path.cubicTo(c1, c2, b)
         self.setPath(path)
+        self._brect = self._shape = None
         self._end, self._angle = b, path.angleAtPercent(1.0)
 
     def reroute(self) -> None:
@@ -329,6 +337,16 @@ class RouteEdge(QGraphicsPathItem):
         self._build_path()
 
     def _tip(self) -> None:
+        """The tooltip is out of date; it is rebuilt when the pointer rests on the arrow (the
+        view's ToolTip event calls ``tip_text``): building 387 tooltips on every flow-year change
+        or rebuild cost about 30 ms on the GUI thread."""
+        self._tip_text = None
+
+    def tip_text(self) -> str:
+        """The arrow's tooltip (ends, material, id, cost, capacity and the year's flow); also set
+        as the item's toolTip."""
+        if self._tip_text is not None:
+            return self._tip_text
         r = self.route
         a, b = self.src.facility, self.dst.facility
         tip = (f"<b>{_esc(a.name or a.id)} \u2192 {_esc(b.name or b.id)}</b><br>{label_of(r.material)}"
@@ -339,9 +357,9 @@ class RouteEdge(QGraphicsPathItem):
             tip += f"<br>capacity {fmt_number(r.capacity_tpy)} t/yr"
         if self.tonnes is not None and self.tonnes > 1e-9:
             tip += f"<br><b>flow {fmt_number(round(self.tonnes, 1))} t</b>"
-        if tip != getattr(self, "_tip_text", None):  # setToolTip is not free: 387 arrows per year change
-            self._tip_text = tip
-            self.setToolTip(tip)
+        self._tip_text = tip
+        self.setToolTip(tip)
+        return tip
 
     def set_emphasis(self, emphasis: int, many: bool = False) -> None:
         if (emphasis, many) != (self.emphasis, self._many):
@@ -362,14 +380,12 @@ class RouteEdge(QGraphicsPathItem):
             alpha = min(alpha, 0.12)
         colour.setAlphaF(alpha)
         width = self.width + (1.4 if self.emphasis > 0 else 0.0)
-        key = (colour.rgba(), width, self.isSelected())
+        key = (colour.rgba(), width)
         if key == getattr(self, "_pen_key", None):
             return  # unchanged: setPen would re-measure the item for nothing
         self._pen_key = key
-        pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        if self.isSelected():
-            pen.setColor(QColor("#0a58ca"))
-        self.setPen(pen)
+        self.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        self._brect = self._shape = None
 
     def refresh(self) -> None:
         """Re-read the route's cost and capacity (tooltip) after an edit."""
@@ -393,36 +409,56 @@ class RouteEdge(QGraphicsPathItem):
         self._tip()
         self.update()
 
-    def boundingRect(self) -> QRectF:
-        return super().boundingRect().adjusted(-14, -14, 14, 14)
+    def has_label(self) -> bool:
+        return self.tonnes is not None and self.tonnes > 1e-9 and self.width >= LABEL_MIN_WIDTH
 
-    def shape(self) -> QPainterPath:
-        from PySide6.QtGui import QPainterPathStroker
+    def layer_key(self) -> tuple[int, float, float] | None:
+        """(pen colour, width, z) when this arrow may be drawn by a shared layer: not emphasised,
+        not selected and without a tonnage label; None when it paints itself."""
+        if self.emphasis > 0 or self.isSelected() or self.has_label():
+            return None
+        pen = self.pen()
+        return pen.color().rgba(), pen.widthF(), self.zValue()
 
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(8.0, self.width + 4))
-        return stroker.createStroke(self.path())
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self._update_pen()  # blue when selected (the pen is not rebuilt on every paint)
-        return super().itemChange(change, value)
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(self.pen())
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path())
-        # arrow head
+    def head_polygon(self) -> QPolygonF:
+        """The arrow head: a triangle of side 7 + width px pointing along the path's end."""
         size = 7.0 + self.width
         ang = math.radians(-self._angle)
         tip = self._end + QPointF(10 * math.cos(ang), 10 * math.sin(ang))
         left = tip - QPointF(size * math.cos(ang - 0.45), size * math.sin(ang - 0.45))
         right = tip - QPointF(size * math.cos(ang + 0.45), size * math.sin(ang + 0.45))
+        return QPolygonF([tip, left, right])
+
+    def boundingRect(self) -> QRectF:
+        # cached: Qt asks for it thousands of times while building and painting the scene
+        if self._brect is None:
+            self._brect = super().boundingRect().adjusted(-14, -14, 14, 14)
+        return self._brect
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            from PySide6.QtGui import QPainterPathStroker
+
+            stroker = QPainterPathStroker()
+            stroker.setWidth(max(8.0, self.width + 4))
+            self._shape = stroker.createStroke(self.path())
+        return self._shape
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        pen = self.pen()
+        if option.state & QStyle.StateFlag.State_Selected:
+            pen = QPen(pen)
+            pen.setColor(QColor("#0a58ca"))  # blue when selected (no itemChange override in Python)
+        # faint routes (unused this year, or faded) are drawn without antialiasing: most of the
+        # 387 arrows, and antialiased wide curves were most of the painting time
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, pen.color().alphaF() > 0.25)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.pen().color())
-        painter.drawPolygon(QPolygonF([tip, left, right]))
-        if self.tonnes is not None and self.tonnes > 1e-9 and self.width >= LABEL_MIN_WIDTH:
+        painter.setBrush(pen.color())
+        painter.drawPolygon(self.head_polygon())
+        if self.has_label():
             font = QFont()
             font.setPointSizeF(8.5)
             font.setBold(True)
@@ -468,6 +504,9 @@ class ChainView(QGraphicsView):
         self._press_pos: dict[str, QPointF] = {}
         self._material_filter: str | None = None
         self._stage_filter: Stage | None = None
+        self._layers: list[QGraphicsPathItem] = []  # shared route layers (see _sync_layers)
+        self._selected_edges: set[int] = set()
+        self._building = False
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(0)
@@ -537,7 +576,10 @@ class ChainView(QGraphicsView):
         self._rebuild_timer.stop()
         scene = self.scene()
         self._syncing = True
+        self._building = True
         try:
+            self._layers = []
+            self._selected_edges = set()
             scene.clear()
             self.nodes.clear()
             self.edges.clear()
@@ -614,9 +656,13 @@ class ChainView(QGraphicsView):
             self._emphasize(current)
         finally:
             self._syncing = False
-        if self._result is not None and self._year is not None:
-            self.show_flows(self._result, self._year)
-        self._apply_filter()
+        try:
+            if self._result is not None and self._year is not None:
+                self.show_flows(self._result, self._year)
+            self._apply_filter()
+        finally:
+            self._building = False
+        self._sync_layers()
         rect = scene.itemsBoundingRect().adjusted(-30, -20, 30, 30)
         scene.setSceneRect(rect)
         if not self._fitted and self.isVisible():
@@ -696,6 +742,7 @@ class ChainView(QGraphicsView):
             if want is not None and node.pos() != want:
                 node.setPos(want)
                 node.reroute_edges()
+        self._sync_layers()
         self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-30, -20, 30, 30))
 
     def set_filter(self, material: str | None = None, stage: Stage | None = None) -> None:
@@ -713,6 +760,54 @@ class ChainView(QGraphicsView):
             if ok and stage is not None:
                 ok = stage in (edge.src.facility.stage, edge.dst.facility.stage)
             edge.setVisible(ok)
+        self._sync_layers()
+
+    def _sync_layers(self) -> None:
+        """Draw the plain arrows (not emphasised, not selected, unlabelled) as one path item per
+        pen, with their heads as one filled path per pen.
+
+        Painting 387-479 arrows one item at a time cost about 45 ms of CPU per repaint (QGraphicsView
+        spends ~30 us per item before anything is drawn, and most arrows are faint). Those arrows
+        keep their item for the pointer (selection, tooltip, context menu) with the
+        ItemHasNoContents flag, so Qt skips them when painting; the few emphasised, selected or
+        labelled arrows still paint themselves.
+        """
+        if self._building:
+            return
+        scene = self.scene()
+        for item in self._layers:
+            scene.removeItem(item)
+        self._layers = []
+        groups: dict[tuple[int, float, float], list[RouteEdge]] = defaultdict(list)
+        for edge in self.edges:
+            key = edge.layer_key() if edge.isVisible() else None
+            layered = key is not None
+            if layered != edge.layered:
+                edge.layered = layered
+                edge.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, layered)
+                edge.update()
+            if layered:
+                groups[key].append(edge)
+        for (rgba, width, z), edges in groups.items():
+            colour = QColor.fromRgba(rgba)
+            curves, heads = QPainterPath(), QPainterPath()
+            for edge in edges:
+                curves.addPath(edge.path())
+                heads.addPolygon(edge.head_polygon())
+            line = QGraphicsPathItem(curves)
+            line.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            head = QGraphicsPathItem(heads)
+            head.setPen(QPen(Qt.PenStyle.NoPen))
+            head.setBrush(QBrush(colour))
+            for item in (line, head):
+                item.setZValue(z - 0.01)  # under the arrows' (empty) items, so the pointer finds those
+                item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                scene.addItem(item)
+                self._layers.append(item)
+
+    def layered_edges(self) -> list[RouteEdge]:
+        """Arrows drawn by the shared layers (the others paint themselves)."""
+        return [e for e in self.edges if e.layered]
 
     def visible_routes(self) -> list[Route]:
         return [e.route for e in self.edges if e.isVisible()]
@@ -750,6 +845,16 @@ class ChainView(QGraphicsView):
         elif self._fitted:
             self.fit()
 
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip:  # arrows build their tooltip only when asked
+            for item in self.items(event.pos()):
+                if isinstance(item, RouteEdge):
+                    item.tip_text()
+                    break
+                if isinstance(item, FacilityNode):
+                    break
+        return super().viewportEvent(event)
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
@@ -760,6 +865,10 @@ class ChainView(QGraphicsView):
 
     # ------------------------------------------------------------ selection
     def _scene_selection_changed(self) -> None:
+        selected_edges = {id(e) for e in self.scene().selectedItems() if isinstance(e, RouteEdge)}
+        if selected_edges != self._selected_edges:  # a selected arrow paints itself (in blue)
+            self._selected_edges = selected_edges
+            self._sync_layers()
         if self._syncing:
             return
         selected = [i for i in self.scene().selectedItems() if isinstance(i, FacilityNode)]
@@ -777,6 +886,7 @@ class ChainView(QGraphicsView):
                 edge.set_emphasis(1, many)
             else:
                 edge.set_emphasis(-1, many)
+        self._sync_layers()
 
     def _select_facility(self, facility: Facility | None) -> None:
         self._syncing = True
@@ -843,6 +953,7 @@ class ChainView(QGraphicsView):
                 if node is not None and node.pos() != getattr(node, "_drawn_at", p):
                     node._drawn_at = QPointF(node.pos())
                     node.reroute_edges()
+                    self._sync_layers()
 
     def mouseReleaseEvent(self, event: Any) -> None:
         if self._drag_source is None and self._press_pos:
@@ -926,6 +1037,7 @@ class ChainView(QGraphicsView):
             added = sum(i.added_tpy for i in items)
             first = min(i.online_year for i in items)
             node.set_investment(f"+{fmt_number(float(round(added)))} t/yr from {first}", first <= year)
+        self._sync_layers()
 
     def invested_facilities(self) -> set[str]:
         return {fid for fid, node in self.nodes.items() if node.investment}

@@ -128,10 +128,10 @@ def main(argv: list[str] | None = None) -> int:
 
     opened = {"ok": False}
 
-    def open_sample() -> None:
-        opened["ok"] = window.open_path(args.project, ask=False)
+    def open_sample() -> None:  # as File > Open does it: read and checked on a worker thread
+        opened["ok"] = window.open_path(args.project, ask=False, background=True)
 
-    step("open the sample", open_sample, lambda: opened["ok"])
+    step("open the sample", open_sample, lambda: opened["ok"] and not window.is_opening)
 
     # let the validation run that opening schedules finish before the next step
     run_until(app, lambda: not window.validation.pending, 30)

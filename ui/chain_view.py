@@ -507,6 +507,10 @@ class ChainView(QGraphicsView):
         self._layers: list[QGraphicsPathItem] = []  # shared route layers (see _sync_layers)
         self._selected_edges: set[int] = set()
         self._building = False
+        self._layers_pending = False
+        self._generation = 0  # counts rebuilds (show_flows skips work it has done for this one)
+        self._flows_key: tuple | None = None
+        self._flows_result: Any = None
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(0)
@@ -580,6 +584,8 @@ class ChainView(QGraphicsView):
         try:
             self._layers = []
             self._selected_edges = set()
+            self._generation += 1
+            self._flows_key = None
             scene.clear()
             self.nodes.clear()
             self.edges.clear()
@@ -772,8 +778,19 @@ class ChainView(QGraphicsView):
         ItemHasNoContents flag, so Qt skips them when painting; the few emphasised, selected or
         labelled arrows still paint themselves.
         """
-        if self._building:
+        if self._building or self._layers_pending:
             return
+        # once per turn of the event loop: opening a project asks five times (rebuild, flows,
+        # emphasis, filter, year); the arrows' flags change only here, with the layers, so what is
+        # painted is consistent (at worst one frame shows the previous pens)
+        self._layers_pending = True
+        QTimer.singleShot(0, self.flush_layers)
+
+    def flush_layers(self) -> None:
+        """Bring the shared layers up to date now (normally done on the next turn of the loop)."""
+        if not self._layers_pending or self._building:
+            return
+        self._layers_pending = False
         scene = self.scene()
         for item in self._layers:
             scene.removeItem(item)
@@ -807,7 +824,13 @@ class ChainView(QGraphicsView):
 
     def layered_edges(self) -> list[RouteEdge]:
         """Arrows drawn by the shared layers (the others paint themselves)."""
+        self.flush_layers()
         return [e for e in self.edges if e.layered]
+
+    def layer_items(self) -> list[QGraphicsPathItem]:
+        """The shared layers' path items (curves and heads, one pair per pen)."""
+        self.flush_layers()
+        return list(self._layers)
 
     def visible_routes(self) -> list[Route]:
         return [e.route for e in self.edges if e.isVisible()]
@@ -1013,8 +1036,12 @@ class ChainView(QGraphicsView):
         Facilities with an investment get a green outline: solid when online by ``year``,
         dashed when it comes online later; the label gives added t/yr and the online year.
         """
-        self._result, self._year = result, year
         has_plan = result is not None and getattr(result, "has_plan", False)
+        key = (id(result), year, self._generation) if has_plan else (None, None, self._generation)
+        self._result, self._year = result, year
+        if key == self._flows_key and (not has_plan or result is self._flows_result):
+            return  # already shown (opening a project asks for "no flows" three times)
+        self._flows_key, self._flows_result = key, result if has_plan else None
         tonnes: dict[tuple[str, str, str], float] = defaultdict(float)
         if has_plan:
             for fl in result.flows:

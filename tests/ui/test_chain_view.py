@@ -381,21 +381,24 @@ def test_plain_arrows_are_drawn_by_shared_layers_and_selected_ones_by_themselves
     used = _edge(view, "kmp", "noveon")
     unused = _edge(view, "kmp", "evac-sumter")
     no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    view.flush_layers()
     assert used.has_label() and not used.layered and not used.flags() & no_contents
     assert unused.layered and unused.flags() & no_contents
     assert len(view.layered_edges()) == len(view.edges) - 1
     # the layer holding the unused arrow has its pen, and its path runs through the arrow's middle
     mid = unused.path().pointAtPercent(0.5)
-    layer = next(item for item in view._layers if item.pen().color().rgba() == unused.pen().color().rgba()
+    layer = next(item for item in view.layer_items() if item.pen().color().rgba() == unused.pen().color().rgba()
                  and item.pen().widthF() == unused.pen().widthF() and item.path().elementCount() > 1)
     assert layer.zValue() < unused.zValue()
     assert any(abs(layer.path().elementAt(i).x - unused.path().elementAt(0).x) < 1e-6
                for i in range(layer.path().elementCount()))
     assert view.items(view.mapFromScene(mid)) is not None
     unused.setSelected(True)
+    view.flush_layers()
     assert not unused.layered and not unused.flags() & no_contents
     assert len(view.layered_edges()) == len(view.edges) - 2
     unused.setSelected(False)
+    view.flush_layers()
     assert unused.layered
     # filtered-out arrows leave the layers too
     view.set_filter(material="ndfeb_magnet")

@@ -185,6 +185,8 @@ class FacilityNode(QGraphicsRectItem):
         self.update()
 
     def set_investment(self, text: str, online: bool) -> None:
+        if (text, online) == (self.investment, self.invest_online):
+            return  # unchanged: keep the cached picture (a repaint of a node costs ~1 ms)
         self.investment, self.invest_online = text, online
         self.setToolTip(self._base_tooltip + (f"<br><span style='color:#1b7a3d'><b>Plan invests:</b> {text}</span>"
                                               if text else ""))
@@ -869,7 +871,9 @@ class ChainView(QGraphicsView):
             self.fit()
 
     def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:  # arrows build their tooltip only when asked
+        if event.type() == QEvent.Type.Paint:
+            self.flush_layers()  # never paint 479 arrows one by one while the layers wait
+        elif event.type() == QEvent.Type.ToolTip:  # arrows build their tooltip only when asked
             for item in self.items(event.pos()):
                 if isinstance(item, RouteEdge):
                     item.tip_text()

@@ -302,6 +302,7 @@ class MapView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.markers: dict[str, MarkerItem] = {}
         self.arcs: list[FlowArc] = []
+        self._flows_stale = False  # arcs to redraw when the map is next shown
         self.unplaced: list[Facility] = []
         self.placing: Facility | None = None
         self._result: Any = None
@@ -407,6 +408,12 @@ class MapView(QGraphicsView):
         self._draw_flows()
 
     def _draw_flows(self) -> None:
+        """Draw the arcs now when the map is shown; a hidden map draws them when it is shown
+        (a new plan no longer costs the GUI thread the map's arcs while the chain is on screen)."""
+        if not self.isVisible():
+            self._flows_stale = True
+            return
+        self._flows_stale = False
         scene = self.scene()
         for arc in self.arcs:
             scene.removeItem(arc)
@@ -564,6 +571,8 @@ class MapView(QGraphicsView):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        if self._flows_stale:
+            self._draw_flows()
         if not self._fitted:
             QTimer.singleShot(0, self.fit)
 

@@ -18,7 +18,7 @@ import colorsys
 import math
 import zlib
 from collections import defaultdict
-from typing import Any
+from typing import Any, Iterator
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -215,11 +215,9 @@ class FacilityNode(QGraphicsRectItem):
             painter.setPen(glow)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 9, 9)
-        fill = QColor(colour)
-        fill.setAlphaF(0.10 if faded else 0.18)
-        painter.setBrush(QBrush(QColor("white")))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawRoundedRect(rect, 7, 7)
+        a = 0.10 if faded else 0.18  # the country colour at 10-18 % over white, as one opaque fill
+        fill = QColor(round(255 * (1 - a) + colour.red() * a), round(255 * (1 - a) + colour.green() * a),
+                      round(255 * (1 - a) + colour.blue() * a))
         painter.setBrush(QBrush(fill))
         style, width = STATUS_PEN.get(f.status, (Qt.PenStyle.SolidLine, 1.5))
         outline = QColor("#1f1f1f") if not faded else QColor("#777777")
@@ -517,6 +515,11 @@ class ChainView(QGraphicsView):
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(0)
         self._rebuild_timer.timeout.connect(self.rebuild)
+        self._slices: Iterator[None] | None = None
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._next_slice)
         self.scene().selectionChanged.connect(self._scene_selection_changed)
         delete_action = QAction("Delete facility", self)
         delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -538,7 +541,10 @@ class ChainView(QGraphicsView):
         self._fitted = False
         self._auto_pos.clear()  # a new project is laid out afresh
         self._result = None
-        self.rebuild()
+        if len(self.doc.project.routes) > self.EDGES_PER_SLICE:
+            self.rebuild_in_slices()
+        else:  # small: at once
+            self.rebuild()
 
     def _list_changed(self, owner: Any, attr: str, _index: int) -> None:
         if attr in ("facilities", "routes"):
@@ -579,6 +585,52 @@ class ChainView(QGraphicsView):
 
     def rebuild(self) -> None:
         """Redraw every node and arrow from the project (keeps the selection and the flows)."""
+        self._stop_sliced()
+        for _ in self._rebuild_steps():
+            pass
+
+    #: arrows made per turn of the event loop when a new project is drawn in slices
+    EDGES_PER_SLICE = 120
+
+    def rebuild_in_slices(self) -> None:
+        """Like ``rebuild`` but a few turns of the event loop at a time (nodes first, then
+        EDGES_PER_SLICE arrows per turn), so opening the 479-route sample never freezes the
+        window for the whole drawing; ``finish_rebuild`` completes it at once."""
+        self._stop_sliced()
+        self._rebuild_timer.stop()
+        self._slices = self._rebuild_steps()
+        self._slice_timer.start()
+
+    @property
+    def is_building(self) -> bool:
+        return self._slices is not None
+
+    def finish_rebuild(self) -> None:
+        """Complete a drawing started by ``rebuild_in_slices`` now (nothing when none runs)."""
+        steps, self._slices = self._slices, None
+        self._slice_timer.stop()
+        if steps is not None:
+            for _ in steps:
+                pass
+
+    def _next_slice(self) -> None:
+        if self._slices is None:
+            return
+        try:
+            next(self._slices)
+        except StopIteration:
+            self._slices = None
+            return
+        self._slice_timer.start()
+
+    def _stop_sliced(self) -> None:
+        steps, self._slices = self._slices, None
+        self._slice_timer.stop()
+        if steps is not None:
+            steps.close()  # its finally blocks reset the flags; the rebuild that follows starts afresh
+
+    def _rebuild_steps(self) -> Iterator[None]:
+        """The drawing, as steps: nodes and legend, then arrows in slices, then flows and layers."""
         self._rebuild_timer.stop()
         scene = self.scene()
         self._syncing = True
@@ -643,8 +695,12 @@ class ChainView(QGraphicsView):
                     node.setPos(*layout[fid])
             tallest = max(tallest, int(max(((n.pos().y() - TOP) / ROW_GAP + 1 for n in self.nodes.values()),
                                            default=1)))
+            self._add_legend(TOP + max(tallest, 1) * ROW_GAP + 20, max(x - COL_SPACE, 900.0))
+            yield
             lanes: dict[tuple[str, str], int] = defaultdict(int)
-            for route in project.routes:
+            for k, route in enumerate(project.routes):
+                if k and k % self.EDGES_PER_SLICE == 0:
+                    yield
                 src, dst = self.nodes.get(route.from_id), self.nodes.get(route.to_id)
                 if src is None or dst is None or src is dst:
                     continue
@@ -657,7 +713,6 @@ class ChainView(QGraphicsView):
                 self.edges.append(edge)
                 src.edges.append(edge)
                 dst.edges.append(edge)
-            self._add_legend(TOP + max(tallest, 1) * ROW_GAP + 20, max(x - COL_SPACE, 900.0))
             current = self.doc.current_facility
             if current is not None and current.id in self.nodes and self.nodes[current.id].facility is current:
                 self.nodes[current.id].setSelected(True)

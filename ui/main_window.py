@@ -525,7 +525,9 @@ class MainWindow(QMainWindow):
                 project = load_project(path, check_consistency=False)
             except ProjectFileError as e:
                 return self._open_failed(path, e)
-            return self._opened(path, project, None)
+            opened = self._opened(path, project, None)
+            self.chain_view.finish_rebuild()  # done when this returns
+            return opened
         if self._open_task is not None:
             return False
 

@@ -590,7 +590,7 @@ class ChainView(QGraphicsView):
             pass
 
     #: arrows made per turn of the event loop when a new project is drawn in slices
-    EDGES_PER_SLICE = 120
+    EDGES_PER_SLICE = 80
 
     def rebuild_in_slices(self) -> None:
         """Like ``rebuild`` but a few turns of the event loop at a time (nodes first, then
@@ -627,7 +627,8 @@ class ChainView(QGraphicsView):
         steps, self._slices = self._slices, None
         self._slice_timer.stop()
         if steps is not None:
-            steps.close()  # its finally blocks reset the flags; the rebuild that follows starts afresh
+            steps.close()  # the rebuild that follows starts afresh
+            self._syncing = self._building = False
 
     def _rebuild_steps(self) -> Iterator[None]:
         """The drawing, as steps: nodes and legend, then arrows in slices, then flows and layers."""
@@ -709,6 +710,7 @@ class ChainView(QGraphicsView):
                 lanes[key] += 1
                 lane = (n + 1) // 2 * (1 if n % 2 else -1)
                 edge = RouteEdge(route, src, dst, lane)
+                edge.setVisible(False)  # shown (or filtered) at the end, then drawn by the layers
                 scene.addItem(edge)
                 self.edges.append(edge)
                 src.edges.append(edge)

@@ -407,7 +407,7 @@ def test_plain_arrows_are_drawn_by_shared_layers_and_selected_ones_by_themselves
 
 def test_a_big_project_is_drawn_in_slices_and_ends_complete(qtbot, doc):
     """The real sample (479 routes) is drawn a slice per turn of the event loop: nodes first, then
-    120 arrows per turn; at the end every route has its arrow and the shared layers are built."""
+    80 arrows per turn; at the end every route has its arrow and the shared layers are built."""
     from pathlib import Path
 
     from models.io import load_project
@@ -419,8 +419,8 @@ def test_a_big_project_is_drawn_in_slices_and_ends_complete(qtbot, doc):
     assert view.is_building
     view._next_slice()  # the first turn: nodes and legend
     assert len(view.nodes) == len(sample.facilities) and view.edges == []
-    view._next_slice()  # the next: the first 120 arrows
-    assert len(view.edges) == 120
+    view._next_slice()  # the next: the first 80 arrows
+    assert len(view.edges) == 80
     qtbot.waitUntil(lambda: not view.is_building, timeout=10_000)
     assert len(view.edges) == len(sample.routes) == 479
     assert len(view.layered_edges()) == 479  # nothing selected or labelled: all drawn by layers

@@ -244,7 +244,16 @@ def p_met_chart(p_met: dict[str, dict[int, float]], p_met_all: dict[int, float],
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     lines: list[tuple[str, dict[int, float], QPen]] = []
     for i, (prod, by) in enumerate(sorted(p_met.items())):
-        lines.append((product_label(prod), by, QPen(LINE_COLOURS[i % len(LINE_COLOURS)], 2.2)))
+        pen = QPen(LINE_COLOURS[i % len(LINE_COLOURS)], 2.2)
+        name = product_label(prod)
+        # a product whose line equals an earlier one's would be hidden exactly under it: drawn
+        # after it, dashed, and its legend says which line it equals
+        twin = next((n for n, other, _p in lines
+                     if set(other) == set(by) and all(abs(other[y] - by[y]) < 1e-12 for y in by)), None)
+        if twin is not None:
+            pen.setStyle(Qt.PenStyle.DashLine)
+            name = f"{name} (= {twin})"
+        lines.append((name, by, pen))
     same_as_a_product = any(
         set(by) == set(p_met_all) and all(abs(by[y] - p_met_all[y]) < 1e-12 for y in by) for by in p_met.values()
     )

@@ -163,3 +163,22 @@ def test_mode_choice_reaches_the_run_and_the_status_says_which(qtbot, panel):
     panel.start()
     qtbot.waitUntil(lambda: panel.report is not None and not panel.is_running(), timeout=60_000)
     assert panel.report.mode == "foresight" and "perfect foresight" in panel.status_label.text()
+
+
+def test_p_met_lines_equal_to_another_are_dashed_and_say_so(qapp):
+    """NdFeB and SmCo both met in every sample: the SmCo line would lie exactly under the NdFeB
+    line; it is drawn after it, dashed, and its legend names the line it equals."""
+    from PySide6.QtCharts import QLineSeries
+
+    from ui.risk_panel import p_met_chart
+
+    same = {2027: 1.0, 2028: 1.0, 2029: 0.5}
+    chart = p_met_chart({"ndfeb_magnet": dict(same), "smco_magnet": dict(same)}, dict(same), 2027)
+    lines = [s for s in chart.series() if isinstance(s, QLineSeries) and type(s).__name__ == "QLineSeries"]
+    assert len(lines) == 2
+    assert lines[0].pen().style() == Qt.PenStyle.SolidLine and lines[1].pen().style() == Qt.PenStyle.DashLine
+    assert "(=" in lines[1].name() and lines[0].name() in lines[1].name()
+    # different lines stay solid
+    chart = p_met_chart({"ndfeb_magnet": dict(same), "smco_magnet": {2027: 1.0, 2028: 0.9, 2029: 0.5}}, dict(same), 2027)
+    lines = [s for s in chart.series() if type(s).__name__ == "QLineSeries"]
+    assert all(s.pen().style() == Qt.PenStyle.SolidLine for s in lines[:2]) and "(=" not in lines[1].name()

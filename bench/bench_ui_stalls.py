@@ -122,6 +122,10 @@ class StallSampler:
                 key = f"{who}: {self._where(frame)}"
                 self.samples[key] = self.samples.get(key, 0) + 1
 
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(1.0)
+
     def take(self, n: int = 8) -> list[tuple[int, str]]:
         samples, self.samples = self.samples, {}
         return sorted(((c, k) for k, c in samples.items()), reverse=True)[:n]
@@ -251,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(r[2] for r in rows)
     print(f"\nlongest stall over all steps: {worst:.1f} ms (goal: none over {STALL_MS:.0f} ms); "
           f"cores: {os.cpu_count()}, load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if sampler is not None:
+        sampler.stop()
     window.doc.undo_stack.setClean()
     window.close()
     return 0

@@ -431,8 +431,10 @@ class RouteEdge(QGraphicsPathItem):
 
     def boundingRect(self) -> QRectF:
         # cached: Qt asks for it thousands of times while building and painting the scene
-        if self._brect is None:
-            self._brect = super().boundingRect().adjusted(-14, -14, 14, 14)
+        if self._brect is None:  # the curve's control points bound it; QGraphicsPathItem's own
+            # boundingRect strokes the path through shape(), which cost ~0.1 ms per arrow
+            m = 14.0 + self.pen().widthF() / 2
+            self._brect = self.path().controlPointRect().adjusted(-m, -m, m, m)
         return self._brect
 
     def shape(self) -> QPainterPath:
@@ -697,6 +699,11 @@ class ChainView(QGraphicsView):
             tallest = max(tallest, int(max(((n.pos().y() - TOP) / ROW_GAP + 1 for n in self.nodes.values()),
                                            default=1)))
             self._add_legend(TOP + max(tallest, 1) * ROW_GAP + 20, max(x - COL_SPACE, 900.0))
+            if not self._fitted and self.isVisible():
+                # zoom now, from the nodes and the legend: fitting after the arrows would change
+                # the scale once more and re-render every node's cached picture
+                scene.setSceneRect(scene.itemsBoundingRect().adjusted(-30, -20, 30, 30))
+                self.fit()
             yield
             lanes: dict[tuple[str, str], int] = defaultdict(int)
             for k, route in enumerate(project.routes):

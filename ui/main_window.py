@@ -546,6 +546,7 @@ class MainWindow(QMainWindow):
                 return self._open_failed(path, e)
             opened = self._opened(path, project, None)
             self.chain_view.finish_rebuild()  # done when this returns
+            recovery.add_recent_file(path)
             return opened
         if self._open_task is not None:
             return False
@@ -579,6 +580,7 @@ class MainWindow(QMainWindow):
         else:
             project, problems = out
             self._opened(path, project, problems)
+            QTimer.singleShot(0, lambda: recovery.add_recent_file(path))  # a settings write: next turn
 
     def _open_thread_finished(self) -> None:
         self._open_task = None
@@ -596,7 +598,6 @@ class MainWindow(QMainWindow):
         self.autosaver.discard()
         self.doc.set_project(project, str(Path(path).resolve()))
         self._autosaved_revision = self.doc.revision
-        recovery.add_recent_file(path)
         self.validation.refresh(problems)  # once, now (not again after the debounce): the count below
         errors = [p for p in self.validation.problems if p.severity == "error"]
         if errors:

@@ -75,6 +75,24 @@ def freeze_heap() -> None:
     gc.freeze()
 
 
+_WARMED = False
+
+
+def warm_up_workbook_writer() -> None:
+    """Import the Excel writer (openpyxl, about 0.3 s) once per process on a daemon thread after
+    start-up. Imported by the first export's worker instead, its thousands of new objects set
+    off full garbage collections (the GIL held, 50-70 ms) while the window waited; imported
+    early, they are frozen with the rest of the heap when the next project or plan arrives."""
+    global _WARMED
+    if _WARMED:
+        return
+    _WARMED = True
+    import threading
+
+    threading.Thread(target=importlib.import_module, args=("planner.reports.xlsx",), daemon=True,
+                     name="mine2magnet-warm-up").start()
+
+
 def optional_class(module_name: str, class_name: str) -> type | None:
     """Import ``module_name.class_name`` if the module exists yet; None when it does not.
 
@@ -294,6 +312,7 @@ class MainWindow(QMainWindow):
         self.doc.result_changed.connect(lambda _r: QTimer.singleShot(0, freeze_heap))
         self.doc.project_replaced.connect(lambda: QTimer.singleShot(0, freeze_heap))
         QTimer.singleShot(0, freeze_heap)
+        QTimer.singleShot(2000, warm_up_workbook_writer)  # after start-up and a first open
         self.autosave_timer = QTimer(self)
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.autosave_timer.start(recovery.autosave_seconds() * 1000)

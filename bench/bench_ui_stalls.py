@@ -1,14 +1,18 @@
 """Benchmark (not a test): the longest event-loop stall of the desktop app during a planner's steps.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui_stalls.py [PROJECT] [--risk-n 8] [--workers 1]
-        [--skip-analysis]
+        [--skip-analysis] [--why] [--profile N]
 
 A QTimer fires every 5 ms on the GUI thread; the gap between two ticks minus 5 ms is how long the
 event loop could not run (the window was frozen). For each step: opening the sample, solving it,
 comparing all scenarios, a small Monte Carlo risk run and the Excel export, the script prints the
 step's wall time, the longest stall and the 99th percentile of the gaps, and the number of stalls
-over 50 ms (the goal: none on a quiet machine). The main window is real (offscreen platform) and
-every step is started the way a click would start it; the steps run one after another.
+over 50 ms (the goal: none on a quiet machine), and the longest garbage collection in the step
+(any thread: the collector holds the GIL, so it stalls the window too). The main window is real
+(offscreen platform) and every step is started the way a click would start it (opening as File >
+Open does, on a worker thread, until the chain is drawn); the steps run one after another.
+``--why`` samples every thread's stack while the GUI is late and prints the commonest places;
+``--profile N`` prints the GUI thread's N costliest calls per step (cProfile).
 """
 
 from __future__ import annotations

@@ -122,12 +122,34 @@ class Card(QFrame):
             lay.addWidget(w)
         self.set(title, "—")
 
+    #: point sizes tried for the figure, largest first: a long name (the project that matters
+    #: most) gets a smaller size rather than being cut; only below the smallest is it elided
+    VALUE_PT = (17.0, 13.0, 11.0, 9.5)
+
     def set(self, title: str, value: str, detail: str = "", colour: str = NEUTRAL) -> None:
         self.title.setText(title)
-        size = "17pt" if len(value) <= 22 else "13pt"
-        self.value.setStyleSheet(f"color: {colour}; font-size: {size}; font-weight: 600;")
+        self.value.setStyleSheet(f"color: {colour};")  # size and weight by setFont (_fit_value)
         self.value.setText(value)
         self.detail.setText(detail)
+        self._fit_value()
+
+    def _fit_value(self) -> None:
+        from PySide6.QtGui import QFontMetrics
+
+        text, width = self.value.full_text(), max(10, self.value.width() - 2)
+        font = self.value.font()
+        font.setWeight(QFont.Weight.DemiBold)
+        for pt in self.VALUE_PT:
+            font.setPointSizeF(pt)
+            if QFontMetrics(font).horizontalAdvance(text) <= width:
+                break
+        if font != self.value.font():
+            self.value.setFont(font)
+            self.value.setText(text)  # elide again with the new size (nothing when it fits)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_value()
 
 
 def _base_chart(title: str) -> QChart:

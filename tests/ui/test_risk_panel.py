@@ -182,3 +182,26 @@ def test_p_met_lines_equal_to_another_are_dashed_and_say_so(qapp):
     chart = p_met_chart({"ndfeb_magnet": dict(same), "smco_magnet": {2027: 1.0, 2028: 0.9, 2029: 0.5}}, dict(same), 2027)
     lines = [s for s in chart.series() if type(s).__name__ == "QLineSeries"]
     assert all(s.pen().style() == Qt.PenStyle.SolidLine for s in lines[:2]) and "(=" not in lines[1].name()
+
+
+def test_a_long_name_on_a_card_gets_a_smaller_size_instead_of_being_cut(qtbot):
+    """The "project that matters most" card: a long facility name is shown whole at a smaller
+    point size when the card is too narrow for 17 pt; the tooltip always holds the full text."""
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.risk_panel import Card
+
+    card = Card("Project that matters most")
+    qtbot.addWidget(card)
+    card.resize(380, 90)
+    card.show()
+    qtbot.waitExposed(card)
+    name = "Vulcan Elements magnet plant (Benson)"
+    card.set("Project that matters most for 2027", name)
+    qtbot.waitUntil(lambda: card.value.text() == name)  # whole, not elided
+    fm = QFontMetrics(card.value.font())
+    assert fm.horizontalAdvance(name) <= card.value.width()
+    assert card.value.font().pointSizeF() < 17.0
+    assert card.value.toolTip() == name
+    card.set("Samples with a plan", "8 / 8")  # a short figure is back at 17 pt
+    assert card.value.font().pointSizeF() == 17.0 and card.value.text() == "8 / 8"

@@ -97,6 +97,9 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
+        if self.wordWrap():  # wrapping instead (the card's figure, when too long for one line)
+            super().setText(self._full)
+            return
         width = max(10, self.width() - 2)
         super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
 
@@ -123,7 +126,7 @@ class Card(QFrame):
         self.set(title, "—")
 
     #: point sizes tried for the figure, largest first: a long name (the project that matters
-    #: most) gets a smaller size rather than being cut; only below the smallest is it elided
+    #: most) gets a smaller size rather than being cut; at the smallest it wraps onto two lines
     VALUE_PT = (17.0, 13.0, 11.0, 9.5)
 
     def set(self, title: str, value: str, detail: str = "", colour: str = NEUTRAL) -> None:
@@ -139,13 +142,20 @@ class Card(QFrame):
         text, width = self.value.full_text(), max(10, self.value.width() - 2)
         font = self.value.font()
         font.setWeight(QFont.Weight.DemiBold)
-        for pt in self.VALUE_PT:
+        wrap = False
+        for pt in self.VALUE_PT[:-1]:
             font.setPointSizeF(pt)
             if QFontMetrics(font).horizontalAdvance(text) <= width:
                 break
-        if font != self.value.font():
+        else:  # too long even at 11 pt: two lines at the smallest size (elided only beyond that)
+            font.setPointSizeF(self.VALUE_PT[-1])
+            wrap = True
+        if font != self.value.font() or wrap != self.value.wordWrap():
             self.value.setFont(font)
-            self.value.setText(text)  # elide again with the new size (nothing when it fits)
+            self.value.setWordWrap(wrap)
+            fm = QFontMetrics(font)
+            self.value.setFixedHeight(fm.lineSpacing() * (2 if wrap else 1) + 4)
+            self.value.setText(text)  # elide or wrap again with the new size
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -205,3 +205,23 @@ def test_a_long_name_on_a_card_gets_a_smaller_size_instead_of_being_cut(qtbot):
     assert card.value.toolTip() == name
     card.set("Samples with a plan", "8 / 8")  # a short figure is back at 17 pt
     assert card.value.font().pointSizeF() == 17.0 and card.value.text() == "8 / 8"
+
+
+def test_a_name_too_long_for_one_line_on_a_card_wraps_onto_two(qtbot):
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.risk_panel import Card
+
+    card = Card("Costliest project to delay")
+    qtbot.addWidget(card)
+    card.resize(250, 110)
+    card.show()
+    qtbot.waitExposed(card)
+    name = "ReElement Marion Supersite (Phase 1)"
+    card.set("Costliest project to delay", name)
+    qtbot.waitUntil(lambda: card.value.wordWrap())
+    assert card.value.text() == name  # whole, on two lines
+    fm = QFontMetrics(card.value.font())
+    need = fm.boundingRect(QRect(0, 0, card.value.width(), 1000), int(Qt.TextFlag.TextWordWrap), name)
+    assert need.height() <= card.value.height() and card.value.toolTip() == name

@@ -1,14 +1,18 @@
 """Benchmark (not a test): the longest event-loop stall of the desktop app during a planner's steps.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui_stalls.py [PROJECT] [--risk-n 8] [--workers 1]
-        [--skip-analysis]
+        [--skip-analysis] [--why] [--profile N]
 
 A QTimer fires every 5 ms on the GUI thread; the gap between two ticks minus 5 ms is how long the
 event loop could not run (the window was frozen). For each step: opening the sample, solving it,
 comparing all scenarios, a small Monte Carlo risk run and the Excel export, the script prints the
 step's wall time, the longest stall and the 99th percentile of the gaps, and the number of stalls
-over 50 ms (the goal: none on a quiet machine). The main window is real (offscreen platform) and
-every step is started the way a click would start it; the steps run one after another.
+over 50 ms (the goal: none on a quiet machine), and the longest garbage collection in the step
+(any thread: the collector holds the GIL, so it stalls the window too). The main window is real
+(offscreen platform) and every step is started the way a click would start it (opening as File >
+Open does, on a worker thread, until the chain is drawn); the steps run one after another.
+``--why`` samples every thread's stack while the GUI is late and prints the commonest places;
+``--profile N`` prints the GUI thread's N costliest calls per step (cProfile).
 """
 
 from __future__ import annotations
@@ -57,6 +61,80 @@ class StallMeter:
         return self.gaps
 
 
+class GcMeter:
+    """Records how long each garbage collection takes (any thread: the collector holds the GIL,
+    so a long one stalls the GUI thread too)."""
+
+    def __init__(self) -> None:
+        import gc
+
+        self.pauses: list[tuple[float, int]] = []  # (ms, generation)
+        self._t0 = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._t0 = time.perf_counter()
+        else:
+            self.pauses.append(((time.perf_counter() - self._t0) * 1000.0, int(info.get("generation", -1))))
+
+    def take(self) -> tuple[float, int, int]:
+        """(longest pause ms, its generation, number of collections) since the last take."""
+        pauses, self.pauses = self.pauses, []
+        if not pauses:
+            return 0.0, -1, 0
+        ms, gen = max(pauses)
+        return ms, gen, len(pauses)
+
+
+class StallSampler:
+    """--why: a thread that, while the GUI tick is over 30 ms late, records what every thread is
+    doing (innermost project frames), to say what a stall was made of."""
+
+    def __init__(self, meter: StallMeter) -> None:
+        import threading
+
+        self.meter = meter
+        self.main = threading.main_thread().ident
+        self.samples: dict[str, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def _where(frame) -> str:
+        import traceback
+
+        stack = traceback.extract_stack(frame)
+        mine = [f for f in stack if str(ROOT) in f.filename and "bench" not in f.filename]
+        pick = (mine or stack)[-3:]
+        return " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(pick))
+
+    def _run(self) -> None:
+        import threading
+
+        while not self._stop.wait(0.005):
+            late = (time.perf_counter() - self.meter._last) * 1000.0
+            if late < 30 or not self.meter.timer.isActive():
+                continue
+            frames = sys._current_frames()
+            names = {t.ident: t.name for t in threading.enumerate()}
+            for ident, frame in frames.items():
+                if ident == threading.get_ident():
+                    continue
+                who = "GUI" if ident == self.main else names.get(ident, "thread")
+                key = f"{who}: {self._where(frame)}"
+                self.samples[key] = self.samples.get(key, 0) + 1
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(1.0)
+
+    def take(self, n: int = 8) -> list[tuple[int, str]]:
+        samples, self.samples = self.samples, {}
+        return sorted(((c, k) for k, c in samples.items()), reverse=True)[:n]
+
+
 def run_until(app, done, timeout_s: float) -> None:
     """Let the event loop run (as app.exec would) until ``done()`` or the timeout."""
     from PySide6.QtCore import QEventLoop, QTimer
@@ -78,6 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--risk-n", type=int, default=8, help="Monte Carlo samples in the risk step")
     parser.add_argument("--workers", type=int, default=1, help="risk workers")
     parser.add_argument("--skip-analysis", action="store_true", help="skip the (long) comparison and risk steps")
+    parser.add_argument("--profile", type=int, default=0, metavar="N",
+                        help="profile the GUI thread in each step (cProfile) and print its N costliest calls")
+    parser.add_argument("--why", action="store_true",
+                        help="sample every thread's stack (5 ms) while the GUI is stalled and print the commonest")
     args = parser.parse_args(argv)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -94,9 +176,18 @@ def main(argv: list[str] | None = None) -> int:
     window.show()
     app.processEvents()
     meter = StallMeter()
+    gc_meter = GcMeter()
+    sampler = StallSampler(meter) if args.why else None
     rows = []
 
     def step(name: str, start, done, timeout_s: float = 600) -> None:
+        prof = None
+        if args.profile:
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
+        gc_meter.take()
         meter.start()
         t0 = time.perf_counter()
         # started from the event loop, the way a click starts it
@@ -110,15 +201,25 @@ def main(argv: list[str] | None = None) -> int:
         p99 = gaps[min(len(gaps) - 1, int(0.99 * len(gaps)))] if gaps else 0.0
         over = sum(1 for g in gaps if g > STALL_MS)
         rows.append((name, wall, worst, p99, over))
+        gc_ms, gc_gen, gc_n = gc_meter.take()
         print(f"{name:<34} {wall:8.2f} s   longest stall {worst:7.1f} ms   p99 {p99:6.1f} ms   "
-              f"stalls > {STALL_MS:.0f} ms: {over}", flush=True)
+              f"stalls > {STALL_MS:.0f} ms: {over}   longest GC {gc_ms:5.1f} ms (gen {gc_gen}, {gc_n} runs)", flush=True)
+        if sampler is not None:
+            for count, where in sampler.take():
+                print(f"    {count * 5:5d} ms  {where}")
+        if prof is not None:
+            import pstats
+
+            prof.disable()
+            pstats.Stats(prof).sort_stats("cumulative").print_stats(args.profile)
 
     opened = {"ok": False}
 
-    def open_sample() -> None:
-        opened["ok"] = window.open_path(args.project, ask=False)
+    def open_sample() -> None:  # as File > Open does it: read and checked on a worker thread
+        opened["ok"] = window.open_path(args.project, ask=False, background=True)
 
-    step("open the sample", open_sample, lambda: opened["ok"])
+    step("open the sample", open_sample,  # until the file is read and the chain is drawn
+         lambda: opened["ok"] and not window.is_opening and not window.chain_view.is_building)
 
     # let the validation run that opening schedules finish before the next step
     run_until(app, lambda: not window.validation.pending, 30)
@@ -158,6 +259,8 @@ def main(argv: list[str] | None = None) -> int:
     worst = max(r[2] for r in rows)
     print(f"\nlongest stall over all steps: {worst:.1f} ms (goal: none over {STALL_MS:.0f} ms); "
           f"cores: {os.cpu_count()}, load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    if sampler is not None:
+        sampler.stop()
     window.doc.undo_stack.setClean()
     window.close()
     return 0

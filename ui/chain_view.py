@@ -18,9 +18,9 @@ import colorsys
 import math
 import zlib
 from collections import defaultdict
-from typing import Any
+from typing import Any, Iterator
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QMenu,
+    QStyle,
     QStyleOptionGraphicsItem,
     QWidget,
 )
@@ -150,6 +151,9 @@ class FacilityNode(QGraphicsRectItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
         self.setAcceptHoverEvents(True)
         self.setZValue(2)
+        # painted once into a pixmap and re-used until update(): the text layout of 56 nodes was
+        # a third of every repaint of the chain
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self._hover = False
         self._base_tooltip = ""
         self.edges: list[RouteEdge] = []  # arrows from or to this node (re-drawn when it moves)
@@ -181,6 +185,8 @@ class FacilityNode(QGraphicsRectItem):
         self.update()
 
     def set_investment(self, text: str, online: bool) -> None:
+        if (text, online) == (self.investment, self.invest_online):
+            return  # unchanged: keep the cached picture (a repaint of a node costs ~1 ms)
         self.investment, self.invest_online = text, online
         self.setToolTip(self._base_tooltip + (f"<br><span style='color:#1b7a3d'><b>Plan invests:</b> {text}</span>"
                                               if text else ""))
@@ -209,11 +215,9 @@ class FacilityNode(QGraphicsRectItem):
             painter.setPen(glow)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-4, -4, 4, 4), 9, 9)
-        fill = QColor(colour)
-        fill.setAlphaF(0.10 if faded else 0.18)
-        painter.setBrush(QBrush(QColor("white")))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawRoundedRect(rect, 7, 7)
+        a = 0.10 if faded else 0.18  # the country colour at 10-18 % over white, as one opaque fill
+        fill = QColor(round(255 * (1 - a) + colour.red() * a), round(255 * (1 - a) + colour.green() * a),
+                      round(255 * (1 - a) + colour.blue() * a))
         painter.setBrush(QBrush(fill))
         style, width = STATUS_PEN.get(f.status, (Qt.PenStyle.SolidLine, 1.5))
         outline = QColor("#1f1f1f") if not faded else QColor("#777777")
@@ -302,9 +306,12 @@ class RouteEdge(QGraphicsPathItem):
         self.emphasis = 0  # 1 = a route of the selected facility, -1 = faded, 0 = normal
         self._many = False
         self.width = 1.6
+        self._tip_text: str | None = None  # built when a tooltip is asked for (see tip_text)
+        self._brect: QRectF | None = None
+        self._shape: QPainterPath | None = None
+        self.layered = False  # drawn by the view's shared route layer (see ChainView._sync_layers)
         self._build_path()
         self._update_pen()
-        self._tip()
 
     def _build_path(self) -> None:
         a, b = self.src.port_out(), self.dst.port_in()
@@ -321,6 +328,7 @@ class RouteEdge(QGraphicsPathItem):
             c2 = b + QPointF(-60, drop)
             path.cubicTo(c1, c2, b)
         self.setPath(path)
+        self._brect = self._shape = None
         self._end, self._angle = b, path.angleAtPercent(1.0)
 
     def reroute(self) -> None:
@@ -329,6 +337,16 @@ class RouteEdge(QGraphicsPathItem):
         self._build_path()
 
     def _tip(self) -> None:
+        """The tooltip is out of date; it is rebuilt when the pointer rests on the arrow (the
+        view's ToolTip event calls ``tip_text``): building 387 tooltips on every flow-year change
+        or rebuild cost about 30 ms on the GUI thread."""
+        self._tip_text = None
+
+    def tip_text(self) -> str:
+        """The arrow's tooltip (ends, material, id, cost, capacity and the year's flow); also set
+        as the item's toolTip."""
+        if self._tip_text is not None:
+            return self._tip_text
         r = self.route
         a, b = self.src.facility, self.dst.facility
         tip = (f"<b>{_esc(a.name or a.id)} \u2192 {_esc(b.name or b.id)}</b><br>{label_of(r.material)}"
@@ -339,9 +357,9 @@ class RouteEdge(QGraphicsPathItem):
             tip += f"<br>capacity {fmt_number(r.capacity_tpy)} t/yr"
         if self.tonnes is not None and self.tonnes > 1e-9:
             tip += f"<br><b>flow {fmt_number(round(self.tonnes, 1))} t</b>"
-        if tip != getattr(self, "_tip_text", None):  # setToolTip is not free: 387 arrows per year change
-            self._tip_text = tip
-            self.setToolTip(tip)
+        self._tip_text = tip
+        self.setToolTip(tip)
+        return tip
 
     def set_emphasis(self, emphasis: int, many: bool = False) -> None:
         if (emphasis, many) != (self.emphasis, self._many):
@@ -362,14 +380,12 @@ class RouteEdge(QGraphicsPathItem):
             alpha = min(alpha, 0.12)
         colour.setAlphaF(alpha)
         width = self.width + (1.4 if self.emphasis > 0 else 0.0)
-        key = (colour.rgba(), width, self.isSelected())
+        key = (colour.rgba(), width)
         if key == getattr(self, "_pen_key", None):
             return  # unchanged: setPen would re-measure the item for nothing
         self._pen_key = key
-        pen = QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        if self.isSelected():
-            pen.setColor(QColor("#0a58ca"))
-        self.setPen(pen)
+        self.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        self._brect = self._shape = None
 
     def refresh(self) -> None:
         """Re-read the route's cost and capacity (tooltip) after an edit."""
@@ -393,36 +409,58 @@ class RouteEdge(QGraphicsPathItem):
         self._tip()
         self.update()
 
-    def boundingRect(self) -> QRectF:
-        return super().boundingRect().adjusted(-14, -14, 14, 14)
+    def has_label(self) -> bool:
+        return self.tonnes is not None and self.tonnes > 1e-9 and self.width >= LABEL_MIN_WIDTH
 
-    def shape(self) -> QPainterPath:
-        from PySide6.QtGui import QPainterPathStroker
+    def layer_key(self) -> tuple[int, float, float] | None:
+        """(pen colour, width, z) when this arrow may be drawn by a shared layer: not emphasised,
+        not selected and without a tonnage label; None when it paints itself."""
+        if self.emphasis > 0 or self.isSelected() or self.has_label():
+            return None
+        pen = self.pen()
+        return pen.color().rgba(), pen.widthF(), self.zValue()
 
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(8.0, self.width + 4))
-        return stroker.createStroke(self.path())
-
-    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: Any) -> Any:
-        if change == QGraphicsItem.GraphicsItemChange.ItemSelectedHasChanged:
-            self._update_pen()  # blue when selected (the pen is not rebuilt on every paint)
-        return super().itemChange(change, value)
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(self.pen())
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(self.path())
-        # arrow head
+    def head_polygon(self) -> QPolygonF:
+        """The arrow head: a triangle of side 7 + width px pointing along the path's end."""
         size = 7.0 + self.width
         ang = math.radians(-self._angle)
         tip = self._end + QPointF(10 * math.cos(ang), 10 * math.sin(ang))
         left = tip - QPointF(size * math.cos(ang - 0.45), size * math.sin(ang - 0.45))
         right = tip - QPointF(size * math.cos(ang + 0.45), size * math.sin(ang + 0.45))
+        return QPolygonF([tip, left, right])
+
+    def boundingRect(self) -> QRectF:
+        # cached: Qt asks for it thousands of times while building and painting the scene
+        if self._brect is None:  # the curve's control points bound it; QGraphicsPathItem's own
+            # boundingRect strokes the path through shape(), which cost ~0.1 ms per arrow
+            m = 14.0 + self.pen().widthF() / 2
+            self._brect = self.path().controlPointRect().adjusted(-m, -m, m, m)
+        return self._brect
+
+    def shape(self) -> QPainterPath:
+        if self._shape is None:
+            from PySide6.QtGui import QPainterPathStroker
+
+            stroker = QPainterPathStroker()
+            stroker.setWidth(max(8.0, self.width + 4))
+            self._shape = stroker.createStroke(self.path())
+        return self._shape
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        pen = self.pen()
+        if option.state & QStyle.StateFlag.State_Selected:
+            pen = QPen(pen)
+            pen.setColor(QColor("#0a58ca"))  # blue when selected (no itemChange override in Python)
+        # faint routes (unused this year, or faded) are drawn without antialiasing: most of the
+        # 387 arrows, and antialiased wide curves were most of the painting time
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, pen.color().alphaF() > 0.25)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path())
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self.pen().color())
-        painter.drawPolygon(QPolygonF([tip, left, right]))
-        if self.tonnes is not None and self.tonnes > 1e-9 and self.width >= LABEL_MIN_WIDTH:
+        painter.setBrush(pen.color())
+        painter.drawPolygon(self.head_polygon())
+        if self.has_label():
             font = QFont()
             font.setPointSizeF(8.5)
             font.setBold(True)
@@ -468,10 +506,22 @@ class ChainView(QGraphicsView):
         self._press_pos: dict[str, QPointF] = {}
         self._material_filter: str | None = None
         self._stage_filter: Stage | None = None
+        self._layers: list[QGraphicsPathItem] = []  # shared route layers (see _sync_layers)
+        self._selected_edges: set[int] = set()
+        self._building = False
+        self._layers_pending = False
+        self._generation = 0  # counts rebuilds (show_flows skips work it has done for this one)
+        self._flows_key: tuple | None = None
+        self._flows_result: Any = None
         self._rebuild_timer = QTimer(self)
         self._rebuild_timer.setSingleShot(True)
         self._rebuild_timer.setInterval(0)
         self._rebuild_timer.timeout.connect(self.rebuild)
+        self._slices: Iterator[None] | None = None
+        self._slice_timer = QTimer(self)
+        self._slice_timer.setSingleShot(True)
+        self._slice_timer.setInterval(0)
+        self._slice_timer.timeout.connect(self._next_slice)
         self.scene().selectionChanged.connect(self._scene_selection_changed)
         delete_action = QAction("Delete facility", self)
         delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -493,7 +543,10 @@ class ChainView(QGraphicsView):
         self._fitted = False
         self._auto_pos.clear()  # a new project is laid out afresh
         self._result = None
-        self.rebuild()
+        if len(self.doc.project.routes) > self.EDGES_PER_SLICE:
+            self.rebuild_in_slices()
+        else:  # small: at once
+            self.rebuild()
 
     def _list_changed(self, owner: Any, attr: str, _index: int) -> None:
         if attr in ("facilities", "routes"):
@@ -534,10 +587,62 @@ class ChainView(QGraphicsView):
 
     def rebuild(self) -> None:
         """Redraw every node and arrow from the project (keeps the selection and the flows)."""
+        self._stop_sliced()
+        for _ in self._rebuild_steps():
+            pass
+
+    #: arrows made per turn of the event loop when a new project is drawn in slices
+    EDGES_PER_SLICE = 80
+
+    def rebuild_in_slices(self) -> None:
+        """Like ``rebuild`` but a few turns of the event loop at a time (nodes first, then
+        EDGES_PER_SLICE arrows per turn), so opening the 479-route sample never freezes the
+        window for the whole drawing; ``finish_rebuild`` completes it at once."""
+        self._stop_sliced()
+        self._rebuild_timer.stop()
+        self._slices = self._rebuild_steps()
+        self._slice_timer.start()
+
+    @property
+    def is_building(self) -> bool:
+        return self._slices is not None
+
+    def finish_rebuild(self) -> None:
+        """Complete a drawing started by ``rebuild_in_slices`` now (nothing when none runs)."""
+        steps, self._slices = self._slices, None
+        self._slice_timer.stop()
+        if steps is not None:
+            for _ in steps:
+                pass
+
+    def _next_slice(self) -> None:
+        if self._slices is None:
+            return
+        try:
+            next(self._slices)
+        except StopIteration:
+            self._slices = None
+            return
+        self._slice_timer.start()
+
+    def _stop_sliced(self) -> None:
+        steps, self._slices = self._slices, None
+        self._slice_timer.stop()
+        if steps is not None:
+            steps.close()  # the rebuild that follows starts afresh
+            self._syncing = self._building = False
+
+    def _rebuild_steps(self) -> Iterator[None]:
+        """The drawing, as steps: nodes and legend, then arrows in slices, then flows and layers."""
         self._rebuild_timer.stop()
         scene = self.scene()
         self._syncing = True
+        self._building = True
         try:
+            self._layers = []
+            self._selected_edges = set()
+            self._generation += 1
+            self._flows_key = None
             scene.clear()
             self.nodes.clear()
             self.edges.clear()
@@ -593,8 +698,17 @@ class ChainView(QGraphicsView):
                     node.setPos(*layout[fid])
             tallest = max(tallest, int(max(((n.pos().y() - TOP) / ROW_GAP + 1 for n in self.nodes.values()),
                                            default=1)))
+            self._add_legend(TOP + max(tallest, 1) * ROW_GAP + 20, max(x - COL_SPACE, 900.0))
+            if not self._fitted and self.isVisible():
+                # zoom now, from the nodes and the legend: fitting after the arrows would change
+                # the scale once more and re-render every node's cached picture
+                scene.setSceneRect(scene.itemsBoundingRect().adjusted(-30, -20, 30, 30))
+                self.fit()
+            yield
             lanes: dict[tuple[str, str], int] = defaultdict(int)
-            for route in project.routes:
+            for k, route in enumerate(project.routes):
+                if k and k % self.EDGES_PER_SLICE == 0:
+                    yield
                 src, dst = self.nodes.get(route.from_id), self.nodes.get(route.to_id)
                 if src is None or dst is None or src is dst:
                     continue
@@ -603,20 +717,24 @@ class ChainView(QGraphicsView):
                 lanes[key] += 1
                 lane = (n + 1) // 2 * (1 if n % 2 else -1)
                 edge = RouteEdge(route, src, dst, lane)
+                edge.setVisible(False)  # shown (or filtered) at the end, then drawn by the layers
                 scene.addItem(edge)
                 self.edges.append(edge)
                 src.edges.append(edge)
                 dst.edges.append(edge)
-            self._add_legend(TOP + max(tallest, 1) * ROW_GAP + 20, max(x - COL_SPACE, 900.0))
             current = self.doc.current_facility
             if current is not None and current.id in self.nodes and self.nodes[current.id].facility is current:
                 self.nodes[current.id].setSelected(True)
             self._emphasize(current)
         finally:
             self._syncing = False
-        if self._result is not None and self._year is not None:
-            self.show_flows(self._result, self._year)
-        self._apply_filter()
+        try:
+            if self._result is not None and self._year is not None:
+                self.show_flows(self._result, self._year)
+            self._apply_filter()
+        finally:
+            self._building = False
+        self._sync_layers()
         rect = scene.itemsBoundingRect().adjusted(-30, -20, 30, 30)
         scene.setSceneRect(rect)
         if not self._fitted and self.isVisible():
@@ -696,6 +814,7 @@ class ChainView(QGraphicsView):
             if want is not None and node.pos() != want:
                 node.setPos(want)
                 node.reroute_edges()
+        self._sync_layers()
         self.scene().setSceneRect(self.scene().itemsBoundingRect().adjusted(-30, -20, 30, 30))
 
     def set_filter(self, material: str | None = None, stage: Stage | None = None) -> None:
@@ -713,6 +832,71 @@ class ChainView(QGraphicsView):
             if ok and stage is not None:
                 ok = stage in (edge.src.facility.stage, edge.dst.facility.stage)
             edge.setVisible(ok)
+        self._sync_layers()
+
+    def _sync_layers(self) -> None:
+        """Draw the plain arrows (not emphasised, not selected, unlabelled) as one path item per
+        pen, with their heads as one filled path per pen.
+
+        Painting 387-479 arrows one item at a time cost about 45 ms of CPU per repaint (QGraphicsView
+        spends ~30 us per item before anything is drawn, and most arrows are faint). Those arrows
+        keep their item for the pointer (selection, tooltip, context menu) with the
+        ItemHasNoContents flag, so Qt skips them when painting; the few emphasised, selected or
+        labelled arrows still paint themselves.
+        """
+        if self._building or self._layers_pending:
+            return
+        # once per turn of the event loop: opening a project asks five times (rebuild, flows,
+        # emphasis, filter, year); the arrows' flags change only here, with the layers, so what is
+        # painted is consistent (at worst one frame shows the previous pens)
+        self._layers_pending = True
+        QTimer.singleShot(0, self.flush_layers)
+
+    def flush_layers(self) -> None:
+        """Bring the shared layers up to date now (normally done on the next turn of the loop)."""
+        if not self._layers_pending or self._building:
+            return
+        self._layers_pending = False
+        scene = self.scene()
+        for item in self._layers:
+            scene.removeItem(item)
+        self._layers = []
+        groups: dict[tuple[int, float, float], list[RouteEdge]] = defaultdict(list)
+        for edge in self.edges:
+            key = edge.layer_key() if edge.isVisible() else None
+            layered = key is not None
+            if layered != edge.layered:
+                edge.layered = layered
+                edge.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents, layered)
+                edge.update()
+            if layered:
+                groups[key].append(edge)
+        for (rgba, width, z), edges in groups.items():
+            colour = QColor.fromRgba(rgba)
+            curves, heads = QPainterPath(), QPainterPath()
+            for edge in edges:
+                curves.addPath(edge.path())
+                heads.addPolygon(edge.head_polygon())
+            line = QGraphicsPathItem(curves)
+            line.setPen(QPen(colour, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            head = QGraphicsPathItem(heads)
+            head.setPen(QPen(Qt.PenStyle.NoPen))
+            head.setBrush(QBrush(colour))
+            for item in (line, head):
+                item.setZValue(z - 0.01)  # under the arrows' (empty) items, so the pointer finds those
+                item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+                scene.addItem(item)
+                self._layers.append(item)
+
+    def layered_edges(self) -> list[RouteEdge]:
+        """Arrows drawn by the shared layers (the others paint themselves)."""
+        self.flush_layers()
+        return [e for e in self.edges if e.layered]
+
+    def layer_items(self) -> list[QGraphicsPathItem]:
+        """The shared layers' path items (curves and heads, one pair per pen)."""
+        self.flush_layers()
+        return list(self._layers)
 
     def visible_routes(self) -> list[Route]:
         return [e.route for e in self.edges if e.isVisible()]
@@ -750,6 +934,18 @@ class ChainView(QGraphicsView):
         elif self._fitted:
             self.fit()
 
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            self.flush_layers()  # never paint 479 arrows one by one while the layers wait
+        elif event.type() == QEvent.Type.ToolTip:  # arrows build their tooltip only when asked
+            for item in self.items(event.pos()):
+                if isinstance(item, RouteEdge):
+                    item.tip_text()
+                    break
+                if isinstance(item, FacilityNode):
+                    break
+        return super().viewportEvent(event)
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             factor = 1.15 if event.angleDelta().y() > 0 else 1 / 1.15
@@ -760,6 +956,10 @@ class ChainView(QGraphicsView):
 
     # ------------------------------------------------------------ selection
     def _scene_selection_changed(self) -> None:
+        selected_edges = {id(e) for e in self.scene().selectedItems() if isinstance(e, RouteEdge)}
+        if selected_edges != self._selected_edges:  # a selected arrow paints itself (in blue)
+            self._selected_edges = selected_edges
+            self._sync_layers()
         if self._syncing:
             return
         selected = [i for i in self.scene().selectedItems() if isinstance(i, FacilityNode)]
@@ -777,6 +977,7 @@ class ChainView(QGraphicsView):
                 edge.set_emphasis(1, many)
             else:
                 edge.set_emphasis(-1, many)
+        self._sync_layers()
 
     def _select_facility(self, facility: Facility | None) -> None:
         self._syncing = True
@@ -843,6 +1044,7 @@ class ChainView(QGraphicsView):
                 if node is not None and node.pos() != getattr(node, "_drawn_at", p):
                     node._drawn_at = QPointF(node.pos())
                     node.reroute_edges()
+                    self._sync_layers()
 
     def mouseReleaseEvent(self, event: Any) -> None:
         if self._drag_source is None and self._press_pos:
@@ -902,8 +1104,12 @@ class ChainView(QGraphicsView):
         Facilities with an investment get a green outline: solid when online by ``year``,
         dashed when it comes online later; the label gives added t/yr and the online year.
         """
-        self._result, self._year = result, year
         has_plan = result is not None and getattr(result, "has_plan", False)
+        key = (id(result), year, self._generation) if has_plan else (None, None, self._generation)
+        self._result, self._year = result, year
+        if key == self._flows_key and (not has_plan or result is self._flows_result):
+            return  # already shown (opening a project asks for "no flows" three times)
+        self._flows_key, self._flows_result = key, result if has_plan else None
         tonnes: dict[tuple[str, str, str], float] = defaultdict(float)
         if has_plan:
             for fl in result.flows:
@@ -926,6 +1132,7 @@ class ChainView(QGraphicsView):
             added = sum(i.added_tpy for i in items)
             first = min(i.online_year for i in items)
             node.set_investment(f"+{fmt_number(float(round(added)))} t/yr from {first}", first <= year)
+        self._sync_layers()
 
     def invested_facilities(self) -> set[str]:
         return {fid for fid, node in self.nodes.items() if node.investment}

@@ -23,6 +23,7 @@ here" adds a new facility at that point (one undoable step).
 from __future__ import annotations
 
 import json
+import functools
 import math
 from collections import defaultdict
 from pathlib import Path
@@ -74,16 +75,68 @@ SELECT_COLOUR = QColor("#0a58ca")
 COVERED_COLOUR = QColor("#d32f2f")
 
 
-def project_point(lat: float, lon: float) -> QPointF:
-    """Scene point of a latitude / longitude in degrees (plate carree)."""
-    return QPointF(lon * DEG, -lat * DEG)
+def wrap_lon(lon: float) -> float:
+    """A longitude brought into [-180, 180)."""
+    return (lon + 180.0) % 360.0 - 180.0
 
 
-def unproject(point: QPointF) -> tuple[float, float]:
-    """(lat, lon) in degrees of a scene point, clamped to the globe."""
+def project_point(lat: float, lon: float, lon0: float = 0.0) -> QPointF:
+    """Scene point of a latitude / longitude in degrees: plate carree centred on the meridian
+    ``lon0`` (x = (lon - lon0, brought into [-180, 180)) * DEG, y = -lat * DEG)."""
+    return QPointF(wrap_lon(lon - lon0) * DEG, -lat * DEG)
+
+
+def unproject(point: QPointF, lon0: float = 0.0) -> tuple[float, float]:
+    """(lat, lon) in degrees of a scene point of the map centred on ``lon0``; lat clamped to the
+    globe, lon brought into [-180, 180)."""
     lat = max(-90.0, min(90.0, -point.y() / DEG))
-    lon = max(-180.0, min(180.0, point.x() / DEG))
-    return lat, lon
+    x = max(-180.0, min(180.0, point.x() / DEG))
+    return lat, wrap_lon(x + lon0)
+
+
+def unwrapped_lons(points: list[tuple[float, float]]) -> list[float]:
+    """The longitudes of a path made continuous (no jump of 360 degrees at the antimeridian)."""
+    out: list[float] = []
+    for _lat, lon in points:
+        if not out:
+            out.append(lon)
+        else:
+            out.append(out[-1] + wrap_lon(lon - out[-1]))
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _lon_span(segment: tuple[float, float, float, float]) -> tuple[float, float]:
+    """(west, east) unwrapped longitudes the great circle of ``segment`` covers (cached)."""
+    lons = unwrapped_lons(great_circle(*segment))
+    return min(lons), max(lons)
+
+
+def choose_central_meridian(segments: list[tuple[float, float, float, float]], step: int = 10,
+                            places: list[float] | None = None) -> float:
+    """The central meridian (a multiple of ``step`` degrees) whose seam (lon0 + 180) the fewest of
+    the great circles ``segments`` (lat1, lon1, lat2, lon2) cross; among those, the one whose
+    seam is farthest from every longitude in ``places`` (no marker at the map's edge), then the
+    one nearest Greenwich. A chain that spans the Pacific (Australia to the United States) but
+    not the Atlantic is centred on the Pacific; one with no route over the antimeridian keeps 0.
+    Arcs that still cross the seam are drawn continuously past it (``arc_path``)."""
+    spans = [_lon_span(seg) for seg in set(segments)]
+
+    def crossings(lon0: float) -> int:
+        seam = lon0 + 180.0
+        n = 0
+        for lo, hi in spans:
+            # the seam's copies seam + 360 k: is one strictly inside [lo, hi]?
+            k = math.ceil((lo - seam) / 360.0)
+            if lo < seam + 360.0 * k < hi:
+                n += 1
+        return n
+
+    def clearance(lon0: float) -> float:  # degrees from the seam to the nearest place
+        return min((abs(wrap_lon(lon - lon0 - 180.0)) for lon in places or ()), default=180.0)
+
+    candidates = range(-180 + step, 181, step)
+    return float(min(candidates, key=lambda c: (crossings(float(c)), -round(clearance(float(c))), abs(c))))
 
 
 def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, steps: int = 0) -> list[tuple[float, float]]:
@@ -110,17 +163,19 @@ def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, steps: int 
     return out
 
 
-def arc_path(lat1: float, lon1: float, lat2: float, lon2: float) -> QPainterPath:
-    """The great circle as a scene path, split where it crosses the antimeridian."""
+def arc_path(lat1: float, lon1: float, lat2: float, lon2: float, lon0: float = 0.0) -> QPainterPath:
+    """The great circle as one continuous scene path on the map centred on ``lon0``: it starts at
+    the source's marker and never jumps; an arc over the map's seam runs on past the edge, where
+    the basemap is drawn again (see MapView._add_basemap)."""
+    points = great_circle(lat1, lon1, lat2, lon2)
+    start = wrap_lon(points[0][1] - lon0)
     path = QPainterPath()
-    prev_lon: float | None = None
-    for lat, lon in great_circle(lat1, lon1, lat2, lon2):
-        p = project_point(lat, lon)
-        if prev_lon is None or abs(lon - prev_lon) > 180.0:
+    for (lat, _lon), lon in zip(points, unwrapped_lons(points)):
+        p = QPointF((start + lon - points[0][1]) * DEG, -lat * DEG)
+        if path.elementCount() == 0:
             path.moveTo(p)
         else:
             path.lineTo(p)
-        prev_lon = lon
     return path
 
 
@@ -176,7 +231,7 @@ def load_basemap() -> list[list[tuple[float, float]]]:
 class MarkerItem(QGraphicsItem):
     """One facility at its coordinates; drawn in pixels (ignores the view's zoom)."""
 
-    def __init__(self, facility: Facility, covered: bool):
+    def __init__(self, facility: Facility, covered: bool, lon0: float = 0.0):
         super().__init__()
         self.facility = facility
         self.covered = covered
@@ -186,7 +241,7 @@ class MarkerItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setZValue(10)
         self._hover = False
-        self.setPos(project_point(facility.lat or 0.0, facility.lon or 0.0))
+        self.setPos(project_point(facility.lat or 0.0, facility.lon or 0.0, lon0))
         self._shape = marker_shape(facility.stage)
         f = facility
         lines = [f"<b>{_esc(f.name or f.id)}</b>",
@@ -249,8 +304,8 @@ class MarkerItem(QGraphicsItem):
 class FlowArc(QGraphicsPathItem):
     """Tonnes moved between two facilities in one year, as a great-circle arc."""
 
-    def __init__(self, src: Facility, dst: Facility, by_material: dict[str, float], biggest: float):
-        super().__init__(arc_path(src.lat or 0.0, src.lon or 0.0, dst.lat or 0.0, dst.lon or 0.0))
+    def __init__(self, src: Facility, dst: Facility, by_material: dict[str, float], biggest: float, lon0: float = 0.0):
+        super().__init__(arc_path(src.lat or 0.0, src.lon or 0.0, dst.lat or 0.0, dst.lon or 0.0, lon0))
         self.src, self.dst = src, dst
         self.by_material = dict(by_material)
         self.tonnes = sum(by_material.values())
@@ -302,12 +357,14 @@ class MapView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.markers: dict[str, MarkerItem] = {}
         self.arcs: list[FlowArc] = []
+        self._flows_stale = False  # arcs to redraw when the map is next shown
         self.unplaced: list[Facility] = []
         self.placing: Facility | None = None
         self._result: Any = None
         self._year: int | None = None
         self._material: str | None = None
         self._fitted = False
+        self.lon0 = 0.0  # the map's central meridian (degrees east); chosen in rebuild
         self._add_basemap()
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -322,27 +379,37 @@ class MapView(QGraphicsView):
 
     # ------------------------------------------------------------ building
     def _add_basemap(self) -> None:
+        """Graticule and land, drawn three times side by side (longitudes -540..540): moved by
+        -lon0 they cover the map whatever its central meridian, and an arc that runs past the
+        seam still has the coasts under it."""
         scene = self.scene()
-        scene.setSceneRect(QRectF(-180 * DEG, -90 * DEG, 360 * DEG, 180 * DEG))
+        scene.setSceneRect(QRectF(-360 * DEG, -90 * DEG, 720 * DEG, 180 * DEG))
         grid = QPainterPath()
-        for lon in range(-180, 181, 30):
-            grid.moveTo(project_point(-90, lon))
-            grid.lineTo(project_point(90, lon))
+        for lon in range(-540, 541, 30):
+            grid.moveTo(QPointF(lon * DEG, 90 * DEG))
+            grid.lineTo(QPointF(lon * DEG, -90 * DEG))
         for lat in range(-60, 61, 30):
-            grid.moveTo(project_point(lat, -180))
-            grid.lineTo(project_point(lat, 180))
+            grid.moveTo(QPointF(-540 * DEG, -lat * DEG))
+            grid.lineTo(QPointF(540 * DEG, -lat * DEG))
         pen = QPen(QColor("#c5d6e4"), 0.8)
         pen.setCosmetic(True)
-        scene.addPath(grid, pen).setZValue(0)
+        self.grid = scene.addPath(grid, pen)
+        self.grid.setZValue(0)
         land = QPainterPath()
         land.setFillRule(Qt.FillRule.WindingFill)
         for ring in load_basemap():
-            land.addPolygon(QPolygonF([project_point(lat, lon) for lon, lat in ring]))
-            land.closeSubpath()
+            for shift in (-360.0, 0.0, 360.0):
+                land.addPolygon(QPolygonF([QPointF((lon + shift) * DEG, -lat * DEG) for lon, lat in ring]))
+                land.closeSubpath()
         pen = QPen(BORDER, 0.7)
         pen.setCosmetic(True)
         self.land = scene.addPath(land, pen, QBrush(LAND))
         self.land.setZValue(1)
+        self._place_basemap()
+
+    def _place_basemap(self) -> None:
+        for item in (self.grid, self.land):
+            item.setPos(-self.lon0 * DEG, 0.0)
 
     def schedule_rebuild(self) -> None:
         self._timer.start()
@@ -376,6 +443,14 @@ class MapView(QGraphicsView):
         self.markers.clear()
         project = self.doc.project
         covered = project.settings.covered_countries
+        # centred where the fewest routes cross the map's seam (the Pacific for Australia - US)
+        at = {f.id: (f.lat, f.lon) for f in project.facilities if f.lat is not None and f.lon is not None}
+        lon0 = choose_central_meridian([(*at[r.from_id], *at[r.to_id]) for r in project.routes
+                                        if r.from_id in at and r.to_id in at and r.from_id != r.to_id],
+                                       places=[lon for _lat, lon in at.values()])
+        if lon0 != self.lon0:
+            self.lon0 = lon0
+            self._place_basemap()
         self.unplaced = []
         groups: dict[tuple[int, int], list[MarkerItem]] = defaultdict(list)
         for f in project.facilities:
@@ -384,7 +459,7 @@ class MapView(QGraphicsView):
                 continue
             if f.id in self.markers:
                 continue
-            m = MarkerItem(f, is_covered(f, covered))
+            m = MarkerItem(f, is_covered(f, covered), self.lon0)
             scene.addItem(m)
             self.markers[f.id] = m
             groups[(round(f.lat / SAME_PLACE_DEG), round(f.lon / SAME_PLACE_DEG))].append(m)
@@ -407,6 +482,12 @@ class MapView(QGraphicsView):
         self._draw_flows()
 
     def _draw_flows(self) -> None:
+        """Draw the arcs now when the map is shown; a hidden map draws them when it is shown
+        (a new plan no longer costs the GUI thread the map's arcs while the chain is on screen)."""
+        if not self.isVisible():
+            self._flows_stale = True
+            return
+        self._flows_stale = False
         scene = self.scene()
         for arc in self.arcs:
             scene.removeItem(arc)
@@ -429,7 +510,7 @@ class MapView(QGraphicsView):
             pairs[(a.id, b.id)][m] += fl.tonnes
         biggest = max((sum(v.values()) for v in pairs.values()), default=0.0)
         for (a, b), by_material in sorted(pairs.items(), key=lambda kv: sum(kv[1].values())):
-            arc = FlowArc(by_id[a], by_id[b], by_material, biggest)
+            arc = FlowArc(by_id[a], by_id[b], by_material, biggest, self.lon0)
             scene.addItem(arc)
             self.arcs.append(arc)
         self.flows_drawn.emit()
@@ -491,7 +572,7 @@ class MapView(QGraphicsView):
             if self.placing is not None:
                 facility = self.placing
                 self.stop_placing()
-                lat, lon = unproject(self.mapToScene(pos))
+                lat, lon = unproject(self.mapToScene(pos), self.lon0)
                 self.place(facility, lat, lon)
                 event.accept()
                 return
@@ -524,7 +605,7 @@ class MapView(QGraphicsView):
             self.doc.set_current_facility(f)
             menu.addAction(f"Move {f.name or f.id}...", lambda: self.start_placing(f))
         else:
-            lat, lon = unproject(self.mapToScene(event.pos()))
+            lat, lon = unproject(self.mapToScene(event.pos()), self.lon0)
             current = self.doc.current_facility
             if current is not None:
                 menu.addAction(f"Place {current.name or current.id} here ({lat:.2f}\u00b0, {lon:.2f}\u00b0)",
@@ -564,6 +645,8 @@ class MapView(QGraphicsView):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        if self._flows_stale:
+            self._draw_flows()
         if not self._fitted:
             QTimer.singleShot(0, self.fit)
 

@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
 
 from .background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
 from .names import base_scenario_name, option_name
+from .snapshot import ProjectSnapshot
 
 GOOD, WARN, BAD, NEUTRAL, MUTED = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733", "#5b6570"
 BAR_COLOUR = QColor(38, 120, 178)
@@ -96,6 +97,9 @@ class ElidedLabel(QLabel):
         self._elide()
 
     def _elide(self) -> None:
+        if self.wordWrap():  # wrapping instead (the card's figure, when too long for one line)
+            super().setText(self._full)
+            return
         width = max(10, self.width() - 2)
         super().setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
 
@@ -121,12 +125,41 @@ class Card(QFrame):
             lay.addWidget(w)
         self.set(title, "—")
 
+    #: point sizes tried for the figure, largest first: a long name (the project that matters
+    #: most) gets a smaller size rather than being cut; at the smallest it wraps onto two lines
+    VALUE_PT = (17.0, 13.0, 11.0, 9.5)
+
     def set(self, title: str, value: str, detail: str = "", colour: str = NEUTRAL) -> None:
         self.title.setText(title)
-        size = "17pt" if len(value) <= 22 else "13pt"
-        self.value.setStyleSheet(f"color: {colour}; font-size: {size}; font-weight: 600;")
+        self.value.setStyleSheet(f"color: {colour};")  # size and weight by setFont (_fit_value)
         self.value.setText(value)
         self.detail.setText(detail)
+        self._fit_value()
+
+    def _fit_value(self) -> None:
+        from PySide6.QtGui import QFontMetrics
+
+        text, width = self.value.full_text(), max(10, self.value.width() - 2)
+        font = self.value.font()
+        font.setWeight(QFont.Weight.DemiBold)
+        wrap = False
+        for pt in self.VALUE_PT[:-1]:
+            font.setPointSizeF(pt)
+            if QFontMetrics(font).horizontalAdvance(text) <= width:
+                break
+        else:  # too long even at 11 pt: two lines at the smallest size (elided only beyond that)
+            font.setPointSizeF(self.VALUE_PT[-1])
+            wrap = True
+        if font != self.value.font() or wrap != self.value.wordWrap():
+            self.value.setFont(font)
+            self.value.setWordWrap(wrap)
+            fm = QFontMetrics(font)
+            self.value.setFixedHeight(fm.lineSpacing() * (2 if wrap else 1) + 4)
+            self.value.setText(text)  # elide or wrap again with the new size
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_value()
 
 
 def _base_chart(title: str) -> QChart:
@@ -243,7 +276,16 @@ def p_met_chart(p_met: dict[str, dict[int, float]], p_met_all: dict[int, float],
     chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
     lines: list[tuple[str, dict[int, float], QPen]] = []
     for i, (prod, by) in enumerate(sorted(p_met.items())):
-        lines.append((product_label(prod), by, QPen(LINE_COLOURS[i % len(LINE_COLOURS)], 2.2)))
+        pen = QPen(LINE_COLOURS[i % len(LINE_COLOURS)], 2.2)
+        name = product_label(prod)
+        # a product whose line equals an earlier one's would be hidden exactly under it: drawn
+        # after it, dashed, and its legend says which line it equals
+        twin = next((n for n, other, _p in lines
+                     if set(other) == set(by) and all(abs(other[y] - by[y]) < 1e-12 for y in by)), None)
+        if twin is not None:
+            pen.setStyle(Qt.PenStyle.DashLine)
+            name = f"{name} (= {twin})"
+        lines.append((name, by, pen))
     same_as_a_product = any(
         set(by) == set(p_met_all) and all(abs(by[y] - p_met_all[y]) < 1e-12 for y in by) for by in p_met.values()
     )
@@ -492,7 +534,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         """Run on a background thread with the current N, seed, workers and time limit."""
         if self._task is not None:
             return
-        project = self.document.project.model_copy(deep=True)
+        snapshot = ProjectSnapshot(self.document.project)  # parsed back on the worker thread
         n, seed, workers = self.n_spin.value(), self.seed_spin.value(), self.workers_spin.value()
         from planner.pipeline.solve import SolveOptions
 
@@ -500,9 +542,9 @@ class RiskPanel(TaskPanelMixin, QWidget):
         run_fn = self._run_fn
         mode = self.mode_combo.currentData()
         if run_fn is _default_run:
-            fn = lambda state: _default_run(project, n, seed, workers, options, state, mode=mode)  # noqa: E731
+            fn = lambda state: _default_run(snapshot.project(), n, seed, workers, options, state, mode=mode)  # noqa: E731
         else:
-            fn = lambda state: run_fn(project, n, seed, workers, options, state)  # noqa: E731
+            fn = lambda state: run_fn(snapshot.project(), n, seed, workers, options, state)  # noqa: E731
         self.robust_button.setEnabled(False)
         self._launch(fn, self._on_report, self._on_failed, f"Starting {n} samples on {workers} worker(s)…")
 
@@ -510,7 +552,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         """"Plan for this risk": the robust plan over K futures, evaluated with the optimal plan on N fresh ones."""
         if self._task is not None:
             return
-        project = self.document.project.model_copy(deep=True)
+        snapshot = ProjectSnapshot(self.document.project)
         k, n, seed, workers = self.robust_k_spin.value(), self.n_spin.value(), self.seed_spin.value(), self.workers_spin.value()
         from planner.pipeline.solve import SolveOptions
 
@@ -518,7 +560,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         robust_fn = self._robust_fn
 
         def fn(state):
-            return robust_fn(project, k, n_eval=n, seed=seed, workers=workers, options=options, state=state)
+            return robust_fn(snapshot.project(), k, n_eval=n, seed=seed, workers=workers, options=options, state=state)
 
         self.robust_button.setEnabled(False)
         self._launch(fn, self.show_robust, self._on_failed,

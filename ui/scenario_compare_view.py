@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from .background import BackgroundTask, TaskPanelMixin
 from .names import investment_name, investment_text, scenario_name
 from .risk_panel import MUTED, product_label
+from .snapshot import ProjectSnapshot
 
 DIFF_TINT = QColor(255, 244, 214)
 BAD_TEXT = QColor(179, 38, 30)
@@ -135,7 +136,8 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         from planner.analysis.scenarios import solve_scenarios
         from planner.pipeline.solve import SolveOptions
 
-        project = self.document.project.model_copy(deep=True)
+        project = self.document.project
+        snapshot = ProjectSnapshot(project)  # parsed back on the worker thread; later edits do not leak in
         options = options if options is not None and not isinstance(options, bool) else SolveOptions()
         solve_fn = self._solve_fn
         if solve_fn is None:
@@ -145,15 +147,15 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         year = project.settings.compliance_start_year
 
         def work(state):
-            results = solve_scenarios(project, options, state, solve=solve_fn)
-            return results, compare(results, year=year), state.cancel_requested
+            solved = snapshot.project()
+            results = solve_scenarios(solved, options, state, solve=solve_fn)
+            return results, compare(results, year=year), state.cancel_requested, solved
 
-        self._project = project
         self._launch(work, self._on_done, lambda text: self.status_label.setText("Failed: " + text.splitlines()[0]),
                      f"Solving base and {len(project.scenarios)} scenario(s)…")
 
     def _on_done(self, payload: tuple) -> None:
-        results, cmp, cancelled = payload
+        results, cmp, cancelled, self._project = payload
         self.results, self.comparison = results, cmp
         self.show_comparison(cmp)
         failed = [s.scenario for s in cmp.scenarios if not s.has_plan]

@@ -25,6 +25,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from models import Project
+from ui.snapshot import ProjectSnapshot
 from planner.progress import SolveState
 from planner.pipeline.runner import solve_in_subprocess  # imported up front: a first Solve click stays instant
 from planner.result import PlanResult, Status
@@ -59,7 +60,7 @@ class SolveWorker(QObject):
     log_available = Signal()  # new lines wait in the buffer; call take_log_lines()
     finished = Signal(object)  # PlanResult (also for errors and cancellation)
 
-    def __init__(self, project: Project, options: object, solve_fn: SolveFunction) -> None:
+    def __init__(self, project: Project | ProjectSnapshot, options: object, solve_fn: SolveFunction) -> None:
         super().__init__()
         self._project = project
         self._options = options
@@ -89,7 +90,8 @@ class SolveWorker(QObject):
     def run(self) -> None:
         """Solve; always ends by emitting ``finished`` with a PlanResult."""
         try:
-            result = self._solve_fn(self._project, self._options, self.state)
+            project = self._project.project() if isinstance(self._project, ProjectSnapshot) else self._project
+            result = self._solve_fn(project, self._options, self.state)
             if not isinstance(result, PlanResult):
                 raise TypeError(f"the solve returned {type(result).__name__}, not a PlanResult")
         except Exception as exc:  # shown to the user as an ERROR result, with the traceback in the log
@@ -124,13 +126,14 @@ class BackgroundSolve(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.project = project.model_copy(deep=True)  # the solve never sees later edits
+        # the solve never sees later edits: a JSON snapshot now (6 ms), parsed on the worker thread
+        self.snapshot = ProjectSnapshot(project)
         self.options = options
         self.started_at: float | None = None
         self.result: PlanResult | None = None
         self._thread = QThread()
         self._thread.setObjectName("mine2magnet-solve")
-        self._worker = SolveWorker(self.project, options, solve_fn or default_solve_function())
+        self._worker = SolveWorker(self.snapshot, options, solve_fn or default_solve_function())
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         # worker -> this object: queued (worker thread -> GUI thread)

@@ -61,10 +61,11 @@ class ValidationPanel(QWidget):
     def stop(self) -> None:
         self._timer.stop()
 
-    def refresh(self) -> None:
-        """Re-run every check now and list the problems (errors first)."""
+    def refresh(self, problems: list | None = None) -> None:
+        """Re-run every check now and list the problems (errors first); ``problems``: the checks
+        already run on this very project (on a worker thread, when a file was opened)."""
         self._timer.stop()
-        self.problems = validate_project(self.doc.project)
+        self.problems = validate_project(self.doc.project) if problems is None else list(problems)
         self.tree.clear()
         red, amber = QBrush(QColor("#b00020")), QBrush(QColor("#8a5a00"))
         for p in self.problems:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import QEvent
 
 from models.vocab import Element, Stage
 from planner.result import Flow, Investment, PlanResult, Status
@@ -117,6 +118,27 @@ def test_connect_offers_only_materials_the_source_makes_and_the_target_uses(view
     lcm.deleteLater()
 
 
+def _hover_tooltip(view: ChainView, edge: RouteEdge) -> str:
+    """The tooltip Qt would show with the pointer resting on the middle of ``edge``: arrows build
+    it only then (a real QHelpEvent on the viewport)."""
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication
+
+    view.show()
+    view.centerOn(edge.path().pointAtPercent(0.5))
+    at = view.mapFromScene(edge.path().pointAtPercent(0.5))
+    assert view.items(at)[0] is edge or any(i is edge for i in view.items(at))
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, at, view.viewport().mapToGlobal(at)))
+    return edge.toolTip()
+
+
+def test_arrow_tooltips_are_built_when_asked(view):
+    edge = _edge(view, "kmp", "noveon")
+    assert edge.toolTip() == ""  # not built while drawing
+    tip = _hover_tooltip(view, edge)
+    assert "route" in tip and "NdPr metal" in tip and edge.route.id in tip
+
+
 def _edge(view: ChainView, src: str, dst: str) -> RouteEdge:
     return next(e for e in view.edges if e.route.from_id == src and e.route.to_id == dst)
 
@@ -143,7 +165,7 @@ def test_show_flows_sets_arrow_widths_and_marks_investments(view):
     assert view.invested_facilities() == {"mp-magnets", "vulcan-benson"}
     assert view.nodes["mp-magnets"].investment == "+7,000 t/yr from 2029"
     assert view.nodes["mp-magnets"].invest_online and not view.nodes["vulcan-benson"].invest_online
-    assert "400 t" in _edge(view, "kmp", "noveon").toolTip()
+    assert "400 t" in _hover_tooltip(view, _edge(view, "kmp", "noveon"))
 
     view.show_flows(result, 2031)
     assert _edge(view, "kmp", "evac-sumter").width == pytest.approx(12.0)
@@ -345,3 +367,64 @@ def test_material_colours_are_distinct():
     for i, a in enumerate(cols):
         for b in cols[i + 1:]:
             assert abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) >= 60
+
+
+def test_plain_arrows_are_drawn_by_shared_layers_and_selected_ones_by_themselves(view, doc):
+    """Unused routes in the shown year (1 px, faint) are painted by one path item per pen; the
+    arrows keep their item (ItemHasNoContents) so the pointer still finds them; a selected arrow
+    and one with a tonnage label paint themselves."""
+    from PySide6.QtWidgets import QGraphicsItem
+
+    result = PlanResult(status=Status.OPTIMAL, message="ok", solver="test",
+                        flows=[Flow("kmp", "noveon", "ndpr_metal", 2030, "clean", 400.0)])
+    view.show_flows(result, 2030)
+    used = _edge(view, "kmp", "noveon")
+    unused = _edge(view, "kmp", "evac-sumter")
+    no_contents = QGraphicsItem.GraphicsItemFlag.ItemHasNoContents
+    view.flush_layers()
+    assert used.has_label() and not used.layered and not used.flags() & no_contents
+    assert unused.layered and unused.flags() & no_contents
+    assert len(view.layered_edges()) == len(view.edges) - 1
+    # the layer holding the unused arrow has its pen, and its path runs through the arrow's middle
+    mid = unused.path().pointAtPercent(0.5)
+    layer = next(item for item in view.layer_items() if item.pen().color().rgba() == unused.pen().color().rgba()
+                 and item.pen().widthF() == unused.pen().widthF() and item.path().elementCount() > 1)
+    assert layer.zValue() < unused.zValue()
+    assert any(abs(layer.path().elementAt(i).x - unused.path().elementAt(0).x) < 1e-6
+               for i in range(layer.path().elementCount()))
+    assert view.items(view.mapFromScene(mid)) is not None
+    unused.setSelected(True)
+    view.flush_layers()
+    assert not unused.layered and not unused.flags() & no_contents
+    assert len(view.layered_edges()) == len(view.edges) - 2
+    unused.setSelected(False)
+    view.flush_layers()
+    assert unused.layered
+    # filtered-out arrows leave the layers too
+    view.set_filter(material="ndfeb_magnet")
+    assert all(e.route.material.value == "ndfeb_magnet" for e in view.layered_edges())
+
+
+def test_a_big_project_is_drawn_in_slices_and_ends_complete(qtbot, doc):
+    """The real sample (479 routes) is drawn a slice per turn of the event loop: nodes first, then
+    80 arrows per turn; at the end every route has its arrow and the shared layers are built."""
+    from pathlib import Path
+
+    from models.io import load_project
+
+    view = ChainView(doc)
+    qtbot.addWidget(view)
+    sample = load_project(Path(__file__).resolve().parents[2] / "sample_projects" / "us_allied_mine_to_magnet.m2m.json")
+    doc.set_project(sample)
+    assert view.is_building
+    view._next_slice()  # the first turn: nodes and legend
+    assert len(view.nodes) == len(sample.facilities) and view.edges == []
+    view._next_slice()  # the next: the first 80 arrows
+    assert len(view.edges) == 80
+    qtbot.waitUntil(lambda: not view.is_building, timeout=10_000)
+    assert len(view.edges) == len(sample.routes) == 479
+    assert len(view.layered_edges()) == 479  # nothing selected or labelled: all drawn by layers
+    # a rebuild meanwhile replaces the slices with one complete drawing
+    doc.set_project(load_project(Path(__file__).resolve().parents[2] / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"))
+    view.rebuild()
+    assert not view.is_building and len(view.edges) == 479

@@ -100,6 +100,33 @@ def test_broken_project_file_shows_located_problems_and_keeps_the_open_project(w
     assert "line 1 column 3" in rec.boxes[1]["info"]
 
 
+def test_open_in_background_reads_and_checks_on_a_worker_then_shows_the_project(window, tmp_path, qtbot, monkeypatch):
+    """File > Open reads, parses and validates on a worker thread; the project and the problems
+    found there are shown when it is done; a broken file shows its problems and changes nothing."""
+    data = json.loads((tmp_path / "demo.m2m.json").read_text())
+    data["name"] = "Read on a worker"
+    data["routes"][4]["to_id"] = "no-such-plant"
+    path = tmp_path / "other.m2m.json"
+    path.write_text(json.dumps(data))
+    before = window.doc.project
+    assert window.open_path(str(path), ask=False, background=True)
+    assert window.is_opening and window.doc.project is before  # nothing swapped in yet
+    qtbot.waitUntil(lambda: not window.is_opening, timeout=10_000)
+    assert window.doc.project.name == "Read on a worker" and window.doc.path == str(path.resolve())
+    assert "routes[4].to_id" in [p.location for p in window.validation.problems]
+    assert window.validation.tree.topLevelItemCount() == len(window.validation.problems)
+
+    data["facilities"][3]["capacity_tpy"] = -1
+    bad = tmp_path / "bad.m2m.json"
+    bad.write_text(json.dumps(data))
+    rec = install_dialogs(monkeypatch)
+    shown = window.doc.project
+    assert window.open_path(str(bad), ask=False, background=True)
+    qtbot.waitUntil(lambda: not window.is_opening, timeout=10_000)
+    assert len(rec.boxes) == 1 and "facilities[3].capacity_tpy" in rec.boxes[0]["info"]
+    assert window.doc.project is shown
+
+
 def test_cross_object_problems_open_and_are_listed(window, tmp_path, qtbot):
     data = json.loads((tmp_path / "demo.m2m.json").read_text())
     data["routes"][4]["to_id"] = "no-such-plant"

@@ -13,7 +13,9 @@ from planner.result import Flow, PlanResult, Status
 from tests.ui.demo_project import demo_project
 from ui.document import Document
 from ui.inspector import Inspector
-from ui.map_view import BASEMAP, DEG, MapPanel, great_circle, load_basemap, project_point, unproject
+from ui.map_view import (
+    BASEMAP, DEG, MapPanel, arc_path, choose_central_meridian, great_circle, load_basemap, project_point, unproject,
+)
 
 
 @pytest.fixture
@@ -60,7 +62,11 @@ def test_one_marker_per_placed_facility_at_its_coordinates(panel, doc):
     assert len(view.markers) == len(placed) > 20
     for f in placed:
         m = view.markers[f.id]
-        assert m.pos().x() == pytest.approx(f.lon * DEG) and m.pos().y() == pytest.approx(-f.lat * DEG)
+        # x = (lon - lon0) in [-180, 180) degrees: the demo chain (Australia to the US) is centred
+        # on the Pacific
+        x = ((f.lon - view.lon0 + 180) % 360 - 180) * DEG
+        assert m.pos().x() == pytest.approx(x) and m.pos().y() == pytest.approx(-f.lat * DEG)
+        assert unproject(m.pos(), view.lon0) == pytest.approx((f.lat, f.lon))
     # Mountain Pass is west of Noveon (Texas) and north of Mt Weld (Western Australia)
     assert view.markers["mp-mine"].pos().x() < view.markers["noveon"].pos().x()
     assert view.markers["mp-mine"].pos().y() < view.markers["mt-weld"].pos().y()
@@ -102,15 +108,15 @@ def test_place_a_new_facility_by_click_and_undo(qtbot, panel, doc):
     depth = doc.undo_stack.count()
     panel.place_button.click()
     assert view.placing is f and "Click the map to place" in panel.note.text()
-    target = view.mapFromScene(project_point(45.0, -100.0))
+    target = view.mapFromScene(project_point(45.0, -100.0, view.lon0))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
-    lat, lon = unproject(view.mapToScene(target))
+    lat, lon = unproject(view.mapToScene(target), view.lon0)
     assert f.lat == pytest.approx(round(lat, 2)) and f.lon == pytest.approx(round(lon, 2))
     assert abs(f.lat - 45.0) < 0.5 and abs(f.lon + 100.0) < 0.5
     assert view.placing is None and not panel.place_button.isChecked()
     assert doc.undo_stack.count() == depth + 1  # one undo step for lat and lon
     qtbot.waitUntil(lambda: f.id in view.markers)
-    assert view.markers[f.id].pos().x() == pytest.approx(f.lon * DEG)
+    assert view.markers[f.id].pos().x() == pytest.approx(project_point(f.lat, f.lon, view.lon0).x())
     doc.undo_stack.undo()
     assert f.lat is None and f.lon is None
     qtbot.waitUntil(lambda: f.id not in view.markers)
@@ -123,7 +129,7 @@ def test_place_existing_facility_moves_marker(qtbot, panel, doc):
     kmp = doc.project.facility("kmp")
     panel.view.place(kmp, 37.456, 126.705)  # Incheon instead of Ochang
     assert (kmp.lat, kmp.lon) == (37.46, 126.7)
-    qtbot.waitUntil(lambda: panel.view.markers["kmp"].pos().x() == pytest.approx(126.7 * DEG))
+    qtbot.waitUntil(lambda: panel.view.markers["kmp"].pos().x() == pytest.approx(project_point(37.46, 126.7, panel.view.lon0).x()))
     doc.undo_stack.undo()
     assert (kmp.lat, kmp.lon) == (36.64, 127.49)
 
@@ -164,7 +170,7 @@ def test_year_flows_as_arcs_sized_by_tonnes_and_filtered_by_material(qtbot, pane
 
 def test_arc_follows_the_great_circle():
     """Korea to Texas crosses the Pacific: the great circle bends north (over the Bering Sea area)
-    and crosses the antimeridian, so the drawn path is split there."""
+    and crosses the antimeridian."""
     pts = great_circle(36.64, 127.49, 29.88, -97.94)
     assert pts[0] == pytest.approx((36.64, 127.49)) and pts[-1] == pytest.approx((29.88, -97.94), abs=1e-6)
     assert max(lat for lat, _ in pts) > 50
@@ -233,3 +239,56 @@ def test_a_facility_losing_its_coordinates_drops_its_marker_and_arcs(qtbot, pane
     assert "1 facility without coordinates" in panel.note.text() and "plan out of date" in panel.note.text()
     doc.undo_stack.undo()  # back to the solved inputs: current again, both arcs
     qtbot.waitUntil(lambda: "2 flows, 500 t" in panel.note.text())
+
+
+PERTH, CALIFORNIA = (-31.95, 115.86), (35.48, -115.53)
+
+
+def _path_points(path):
+    return [(path.elementAt(i).x, path.elementAt(i).y) for i in range(path.elementCount())]
+
+
+def test_a_pacific_arc_is_one_continuous_path_from_marker_to_marker():
+    """Perth to Mountain Pass crosses the antimeridian. On a map centred on 0 deg the path runs on
+    past the right edge (x > 180 deg) instead of jumping back to the left edge: every step is a
+    few degrees, it starts at Perth's marker and ends 360 deg east of California's (the basemap is
+    drawn again there). Centred on the Pacific (150 deg E) it ends on California's marker."""
+    path = arc_path(*PERTH, *CALIFORNIA)
+    pts = _path_points(path)
+    assert all(path.elementAt(i).isLineTo() for i in range(1, path.elementCount()))  # no moveTo: one piece
+    assert max(abs(b[0] - a[0]) for a, b in zip(pts, pts[1:])) < 5 * DEG
+    start, end = project_point(*PERTH), project_point(*CALIFORNIA)
+    assert pts[0] == pytest.approx((start.x(), start.y()))
+    assert pts[-1] == pytest.approx((end.x() + 360 * DEG, end.y()), abs=1e-6)
+    pacific = arc_path(*PERTH, *CALIFORNIA, lon0=150.0)
+    pts = _path_points(pacific)
+    assert max(abs(b[0] - a[0]) for a, b in zip(pts, pts[1:])) < 5 * DEG
+    assert pts[0] == pytest.approx(((115.86 - 150.0) * DEG, 31.95 * DEG))
+    assert pts[-1] == pytest.approx(((360 - 115.53 - 150.0) * DEG, -35.48 * DEG), abs=1e-6)  # 94.47 deg east of centre
+    assert all(-180 * DEG <= x <= 180 * DEG for x, _ in pts)  # inside the map: nothing crosses its seam
+
+
+def test_the_central_meridian_puts_the_seam_where_no_route_crosses():
+    """Australia - US routes only: the seam goes to the Atlantic side and the map is centred on
+    the Pacific; Europe - US routes only: the seam stays in the Pacific; without routes: 0."""
+    pacific = choose_central_meridian([(*PERTH, *CALIFORNIA), (-23.0, 150.0, 30.0, -97.0)],
+                                      places=[115.86, -115.53, 150.0, -97.0])
+    seam = pacific + 180.0
+    # no route crosses the seam: both arcs lie inside the map
+    for seg in [(*PERTH, *CALIFORNIA), (-23.0, 150.0, 30.0, -97.0)]:
+        xs = [x for x, _ in _path_points(arc_path(*seg, lon0=pacific))]
+        assert all(-180 * DEG <= x <= 180 * DEG for x in xs), (pacific, seam)
+    assert 100.0 <= pacific % 360.0 <= 260.0  # centred on the Pacific
+    atlantic = choose_central_meridian([(51.5, -0.1, 40.7, -74.0)], places=[-0.1, -74.0])
+    assert -90.0 <= atlantic <= 90.0  # the seam stays in the Pacific; centred between London and New York
+    assert atlantic == -40.0  # farthest seam from both: 140 deg E is 140.1 deg from London, 146 from New York
+    assert choose_central_meridian([]) == 0.0
+
+
+def test_markers_sit_at_their_coordinates_on_a_pacific_centred_map():
+    p = project_point(*CALIFORNIA, lon0=150.0)
+    assert (p.x(), p.y()) == pytest.approx(((360 - 115.53 - 150.0) * DEG, -35.48 * DEG))
+    assert unproject(p, 150.0) == pytest.approx(CALIFORNIA)
+    q = project_point(*PERTH, lon0=150.0)
+    assert unproject(q, 150.0) == pytest.approx(PERTH)
+    assert q.x() < p.x()  # Perth west of California across the Pacific

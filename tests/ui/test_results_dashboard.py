@@ -104,7 +104,7 @@ def test_investments_table(dash):
     model = dash.investments_model
     assert model.rowCount() == 3
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())] == [
-        "Facility", "Option", "Decided", "Online", "+ t/yr", "Capex $M", "Defense from"]
+        "Facility", "Option", "Decided", "Online", "+ t/yr", "Capex $M", "Defense"]
     first = [model.data(model.index(0, c)) for c in range(model.columnCount())]
     # no qualification lag in the hand result: defense may buy from the online year
     assert first == ["Seadrift separation", "Separation plant", "2026", "2027", "8,000", "400.0", "2027"]

@@ -163,3 +163,65 @@ def test_mode_choice_reaches_the_run_and_the_status_says_which(qtbot, panel):
     panel.start()
     qtbot.waitUntil(lambda: panel.report is not None and not panel.is_running(), timeout=60_000)
     assert panel.report.mode == "foresight" and "perfect foresight" in panel.status_label.text()
+
+
+def test_p_met_lines_equal_to_another_are_dashed_and_say_so(qapp):
+    """NdFeB and SmCo both met in every sample: the SmCo line would lie exactly under the NdFeB
+    line; it is drawn after it, dashed, and its legend names the line it equals."""
+    from PySide6.QtCharts import QLineSeries
+
+    from ui.risk_panel import p_met_chart
+
+    same = {2027: 1.0, 2028: 1.0, 2029: 0.5}
+    chart = p_met_chart({"ndfeb_magnet": dict(same), "smco_magnet": dict(same)}, dict(same), 2027)
+    lines = [s for s in chart.series() if isinstance(s, QLineSeries) and type(s).__name__ == "QLineSeries"]
+    assert len(lines) == 2
+    assert lines[0].pen().style() == Qt.PenStyle.SolidLine and lines[1].pen().style() == Qt.PenStyle.DashLine
+    assert "(=" in lines[1].name() and lines[0].name() in lines[1].name()
+    # different lines stay solid
+    chart = p_met_chart({"ndfeb_magnet": dict(same), "smco_magnet": {2027: 1.0, 2028: 0.9, 2029: 0.5}}, dict(same), 2027)
+    lines = [s for s in chart.series() if type(s).__name__ == "QLineSeries"]
+    assert all(s.pen().style() == Qt.PenStyle.SolidLine for s in lines[:2]) and "(=" not in lines[1].name()
+
+
+def test_a_long_name_on_a_card_gets_a_smaller_size_instead_of_being_cut(qtbot):
+    """The "project that matters most" card: a long facility name is shown whole at a smaller
+    point size when the card is too narrow for 17 pt; the tooltip always holds the full text."""
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.risk_panel import Card
+
+    card = Card("Project that matters most")
+    qtbot.addWidget(card)
+    card.resize(380, 90)
+    card.show()
+    qtbot.waitExposed(card)
+    name = "Vulcan Elements magnet plant (Benson)"
+    card.set("Project that matters most for 2027", name)
+    qtbot.waitUntil(lambda: card.value.text() == name)  # whole, not elided
+    fm = QFontMetrics(card.value.font())
+    assert fm.horizontalAdvance(name) <= card.value.width()
+    assert card.value.font().pointSizeF() < 17.0
+    assert card.value.toolTip() == name
+    card.set("Samples with a plan", "8 / 8")  # a short figure is back at 17 pt
+    assert card.value.font().pointSizeF() == 17.0 and card.value.text() == "8 / 8"
+
+
+def test_a_name_too_long_for_one_line_on_a_card_wraps_onto_two(qtbot):
+    from PySide6.QtCore import QRect, Qt
+    from PySide6.QtGui import QFontMetrics
+
+    from ui.risk_panel import Card
+
+    card = Card("Costliest project to delay")
+    qtbot.addWidget(card)
+    card.resize(250, 110)
+    card.show()
+    qtbot.waitExposed(card)
+    name = "ReElement Marion Supersite (Phase 1)"
+    card.set("Costliest project to delay", name)
+    qtbot.waitUntil(lambda: card.value.wordWrap())
+    assert card.value.text() == name  # whole, on two lines
+    fm = QFontMetrics(card.value.font())
+    need = fm.boundingRect(QRect(0, 0, card.value.width(), 1000), int(Qt.TextFlag.TextWordWrap), name)
+    assert need.height() <= card.value.height() and card.value.toolTip() == name

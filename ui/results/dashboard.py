@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Iterator
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -239,12 +239,13 @@ class ResultsDashboard(QWidget):
         self.investments_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.investments_table.setAlternatingRowColors(True)
         self.investments_table.verticalHeader().hide()
-        self.investments_table.setWordWrap(False)
+        self.investments_table.setWordWrap(True)  # long names wrap (rows grow); tooltips give them in full
+        self.investments_table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.investments_table.setFrameShape(QFrame.Shape.NoFrame)
         hh = self.investments_table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized once per result, not on every change
-        hh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)  # names share what the figures leave
-        hh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized per result and on resize (fit_investment_columns)
+        hh.setStretchLastSection(False)
+        self.investments_table.viewport().installEventFilter(self)
         self.investments_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         hh.setHighlightSections(False)
         hh.setResizeContentsPrecision(50)  # size columns from the first 50 rows, not every row
@@ -430,6 +431,43 @@ class ResultsDashboard(QWidget):
         self.sankey.set_flows(None, self.result, None)
         self.banner.hide()
 
+    def fit_investment_columns(self) -> None:
+        """Figures as wide as their contents; the facility and option names share the rest of the
+        table's width in proportion to their longest name (at least 80 px each), wrapping onto
+        more lines when they do not fit; rows grow to the wrapped text."""
+        from ui.results.investments_model import NUMERIC
+
+        t = self.investments_table
+        hh = t.horizontalHeader()
+        fm = hh.fontMetrics()
+        model = self.investments_model
+        cell_fm = t.fontMetrics()
+        for c in NUMERIC:  # the widest figure or the header text, plus the sort arrow on the sorted column
+            head = fm.horizontalAdvance(str(model.headerData(c, Qt.Orientation.Horizontal))) + 12
+            if hh.isSortIndicatorShown() and hh.sortIndicatorSection() == c:
+                head += 12
+            figures = max((cell_fm.horizontalAdvance(str(model.data(model.index(r, c)))) + 12
+                           for r in range(model.rowCount())), default=0)
+            hh.resizeSection(c, max(figures, head))
+        avail = t.viewport().width() - sum(hh.sectionSize(c) for c in NUMERIC) - 2
+        want = [max(max((cell_fm.horizontalAdvance(str(model.data(model.index(r, c)))) + 12
+                         for r in range(model.rowCount())), default=0), 1) for c in (0, 1)]
+        if sum(want) <= avail:  # everything fits on one line: the spare width goes to the names
+            widths = [int(w + (avail - sum(want)) * w / sum(want)) for w in want]
+        else:
+            first = max(80, min(int(avail * want[0] / sum(want)), avail - 80))
+            widths = [first, max(80, avail - first)]
+        for c, w in zip((0, 1), widths):
+            hh.resizeSection(c, w)
+        t.resizeRowsToContents()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if obj is self.investments_table.viewport() and event.type() == QEvent.Type.Resize:
+            if self.investments_model.rowCount() and getattr(self, "_fit_width", None) != obj.width():
+                self._fit_width = obj.width()
+                QTimer.singleShot(0, self.fit_investment_columns)
+        return super().eventFilter(obj, event)
+
     def _set_chart(self, view, chart) -> None:
         old = view.chart()
         view.setChart(chart)
@@ -524,7 +562,7 @@ class ResultsDashboard(QWidget):
 
         self.investments_model.set_investments(project, result.investments)
         self.investments_stack.setCurrentIndex(0 if result.investments else 1)
-        self.investments_table.resizeColumnsToContents()
+        self.fit_investment_columns()
         yield
 
         self.buildout.set_result(project, result)
@@ -656,11 +694,13 @@ class ResultsDashboard(QWidget):
         if self.result is None or self.project is None or not self.result.has_plan:
             QMessageBox.warning(self, "Export failed", "There is no plan to export: solve the project first.")
             return
-        project, result = self.project.model_copy(deep=True), self.result  # edits meanwhile do not leak in
+        from ui.snapshot import ProjectSnapshot
+
+        snapshot, result = ProjectSnapshot(self.project), self.result  # edits meanwhile do not leak in
 
         def work(_state: Any) -> ExportError | None:
             try:
-                export_xlsx(path, project, result)
+                export_xlsx(path, snapshot.project(), result)
             except ExportError as e:
                 return e
             return None

@@ -20,7 +20,7 @@ COLUMNS = (
     ("Online", "First year of output (decision year + lead time)"),
     ("+ t/yr", "Capacity added, in the stage's activity unit per year"),
     ("Capex $M", "Capital cost committed in the decision year, undiscounted, $ million"),
-    ("Defense from", "First year defense buyers may take this capacity's output (online year + qualification lag)"),
+    ("Defense", "From this year defense buyers may take this capacity's output (online year + qualification lag)"),
 )
 NUMERIC = {2, 3, 4, 5, 6}
 SORT_ROLE = Qt.ItemDataRole.UserRole
@@ -86,9 +86,13 @@ class InvestmentsTableModel(QAbstractTableModel):
             if col in NUMERIC:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == Qt.ItemDataRole.ToolTipRole:  # the full names (a narrow column wraps or elides them)
             stage = self._stages.get(inv.facility, "")
-            return f"{self._names.get(inv.facility, inv.facility)} ({stage}) — option {inv.option}"
+            facility = self._names.get(inv.facility, inv.facility)
+            option = self._options.get((inv.facility, inv.option), inv.option)
+            if col == 1:
+                return f"{option} (option {inv.option}) at {facility}"
+            return f"{facility} ({stage}): {option}"
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802

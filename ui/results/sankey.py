@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
@@ -243,24 +244,35 @@ def layout_sankey(
     node_pad: float = 6.0,
     max_gap: float = 36.0,
     last_label_px: float = 180.0,
+    label_lines: Callable[[SankeyNode, float], int] | None = None,
 ) -> SankeyLayout:
     """Place nodes and bands in a ``width`` x ``height`` pixel area (see module docstring).
 
     Every label sits right of its node; ``last_label_px`` (the widest label of the last column)
     is reserved at the right edge so the last column's labels never cover the column before.
+    ``label_lines(node, label width px)`` says how many lines (1 or 2) the node's label needs at
+    that width; a node's slot is tall enough for its lines.
     """
     cols = _order_columns(nodes, links)
     used = sorted(cols)
     top = margin + header_h
     avail = max(1.0, height - top - margin)
 
-    def slot(size: float, k: float) -> float:
-        return max(max(k * size, min_node_px) + node_pad, label_h + 2)
+    n_cols = len(used)
+    last_label_w = min(max(120.0, last_label_px), width * 0.25) if n_cols > 1 else 0.0
+    inner_w = max(1.0, width - 2 * margin - node_w - (last_label_w + 8 if n_cols > 1 else 0))
+    xs = {c: margin + (inner_w * i / (n_cols - 1) if n_cols > 1 else inner_w / 2) for i, c in enumerate(used)}
+    col_gap = inner_w / (n_cols - 1) if n_cols > 1 else inner_w
+    label_ws = {c: last_label_w if (c == used[-1] and n_cols > 1) else max(40.0, col_gap - node_w - 16) for c in used}
+    lines = {n.id: (label_lines(n, label_ws[c]) if label_lines is not None else 1) for c in used for n in cols[c]}
+
+    def slot(n: SankeyNode, k: float) -> float:
+        return max(max(k * n.size, min_node_px) + node_pad, label_h * lines[n.id] + 2)
 
     def fits(k: float) -> bool:
-        return all(sum(slot(n.size, k) for n in cols[c]) <= avail for c in used)
+        return all(sum(slot(n, k) for n in cols[c]) <= avail for c in used)
 
-    min_height = int(top + margin + max((sum(slot(n.size, 0.0) for n in cols[c]) for c in used), default=0)) + 1
+    min_height = int(top + margin + max((sum(slot(n, 0.0) for n in cols[c]) for c in used), default=0)) + 1
     max_size = max((sum(n.size for n in cols[c]) for c in used), default=0.0)
     k = 0.0
     if max_size > 0 and fits(0.0):
@@ -273,26 +285,20 @@ def layout_sankey(
                 lo, hi = (mid, hi) if fits(mid) else (lo, mid)
         k = lo
 
-    n_cols = len(used)
-    last_label_w = min(max(120.0, last_label_px), width * 0.25) if n_cols > 1 else 0.0
-    inner_w = max(1.0, width - 2 * margin - node_w - (last_label_w + 8 if n_cols > 1 else 0))
-    xs = {c: margin + (inner_w * i / (n_cols - 1) if n_cols > 1 else inner_w / 2) for i, c in enumerate(used)}
-    col_gap = inner_w / (n_cols - 1) if n_cols > 1 else inner_w
-
     boxes: dict[str, NodeBox] = {}
     for c in used:
         members = cols[c]
-        slots = [slot(n.size, k) for n in members]
+        slots = [slot(n, k) for n in members]
         extra = max(0.0, avail - sum(slots))
         gap = min(max_gap, extra / (len(members) + 1))
         y = top + (avail - sum(slots) - gap * (len(members) - 1)) / 2
-        last = c == used[-1] and n_cols > 1
-        label_w = last_label_w if last else max(40.0, col_gap - node_w - 16)
+        label_w = label_ws[c]
         for n, s in zip(members, slots):
             h = max(k * n.size, min_node_px)
             rect = QRectF(xs[c], y + (s - h) / 2, node_w, h)
             cy = rect.center().y()
-            label_rect = QRectF(rect.right() + 6, cy - label_h / 2, label_w, label_h)
+            lh = label_h * lines[n.id]
+            label_rect = QRectF(rect.right() + 6, cy - lh / 2, label_w, lh)
             boxes[n.id] = NodeBox(n, rect, label_rect, False)
             y += s + gap
 
@@ -384,6 +390,38 @@ class SankeyWidget(QWidget):
         widths = [fm.horizontalAdvance("  ".join(self.label_text(n))) + 12 for n in self.nodes if n.column == last]
         return float(max(widths, default=120))
 
+    def label_lines(self, n: SankeyNode, width: float) -> list[str]:
+        """The label as drawn in ``width`` px: one line "name  figure" when it fits, else the name
+        wrapped at a word onto two lines with the figure after the second (elided only when even
+        two lines are too short; the tooltip always gives the full name)."""
+        fm = QFontMetrics(self._font)
+        label, figure = self.label_text(n)
+        tail = f"  {figure}"
+        room = int(width - 8)
+        if fm.horizontalAdvance(label + tail) <= room:
+            return [label + tail]
+        words = label.split()
+        first = ""
+        for i, word in enumerate(words):
+            trial = (first + " " + word).strip()
+            if fm.horizontalAdvance(trial) > room and first:
+                rest = " ".join(words[i:])
+                break
+            first = trial
+        else:
+            rest = ""
+        if fm.horizontalAdvance(first) > room:  # one very long word
+            first = fm.elidedText(first, Qt.TextElideMode.ElideRight, room)
+        second = fm.elidedText(rest, Qt.TextElideMode.ElideRight, max(20, room - fm.horizontalAdvance(tail)))
+        return [first, (second + tail).strip()]
+
+    def node_tooltip(self, n: SankeyNode) -> str:
+        """Full name, tonnes in and out (and demand, unmet) of a node."""
+        lines = [n.label, f"in {format_tonnes(n.inflow)}, out {format_tonnes(n.outflow)}"]
+        if n.kind == "demand":
+            lines.append(f"demand {format_tonnes(n.demand_t)}, unmet {format_tonnes(n.unmet_t)}")
+        return "\n".join(lines)
+
     def _label_h(self) -> float:
         return QFontMetrics(self._font).height() + 2.0
 
@@ -391,14 +429,17 @@ class SankeyWidget(QWidget):
         if self._layout is None or self._layout_size != (self.width(), self.height()):
             self._layout = layout_sankey(self.nodes, self.links, self.width(), self.height(), label_h=self._label_h(),
                                          header_h=QFontMetrics(self._bold).height() + 8,
-                                         last_label_px=self._last_label_px())
+                                         last_label_px=self._last_label_px(),
+                                         label_lines=lambda n, w: len(self.label_lines(n, w)))
             self._layout_size = (self.width(), self.height())
             self._paths = [(band_path(g), g) for g in self._layout.links]
         return self._layout
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
-        lay = layout_sankey(self.nodes, self.links, 800, 100, label_h=self._label_h(),
-                            header_h=QFontMetrics(self._bold).height() + 8)
+        w = max(self.width(), 640)
+        lay = layout_sankey(self.nodes, self.links, w, 100, label_h=self._label_h(),
+                            header_h=QFontMetrics(self._bold).height() + 8, last_label_px=self._last_label_px(),
+                            label_lines=lambda n, lw: len(self.label_lines(n, lw)))
         return QSize(640, max(240, lay.min_height))
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -448,12 +489,8 @@ class SankeyWidget(QWidget):
         # labels on a translucent plate so they stay readable over bands
         p.setFont(self._font)
         for box in lay.boxes.values():
-            label, figure = self.label_text(box.node)
-            tail = f"  {figure}"
-            room = box.label_rect.width() - fm.horizontalAdvance(tail) - 8
-            name = fm.elidedText(label, Qt.TextElideMode.ElideRight, max(20, int(room)))
-            text = name + tail
-            tw = min(box.label_rect.width(), fm.horizontalAdvance(text) + 6)
+            lines = self.label_lines(box.node, box.label_rect.width())
+            tw = min(box.label_rect.width(), max(fm.horizontalAdvance(t) for t in lines) + 6)
             r = QRectF(box.label_rect)
             if box.label_left:
                 r.setLeft(r.right() - tw)
@@ -463,7 +500,8 @@ class SankeyWidget(QWidget):
             p.setBrush(QColor(255, 255, 255, 215))
             p.drawRoundedRect(r, 3, 3)
             p.setPen(QColor(30, 30, 30))
-            p.drawText(r.adjusted(3, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+            p.drawText(r.adjusted(3, 0, -3, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                       "\n".join(lines))
         p.end()
 
     def link_at(self, pos: QPointF) -> LinkGeom | None:
@@ -493,10 +531,7 @@ class SankeyWidget(QWidget):
         pos = event.position()
         n = self.node_at(pos)
         if n is not None:
-            lines = [n.label, f"in {format_tonnes(n.inflow)}, out {format_tonnes(n.outflow)}"]
-            if n.kind == "demand":
-                lines.append(f"demand {format_tonnes(n.demand_t)}, unmet {format_tonnes(n.unmet_t)}")
-            QToolTip.showText(event.globalPosition().toPoint(), "\n".join(lines), self)
+            QToolTip.showText(event.globalPosition().toPoint(), self.node_tooltip(n), self)
             return
         g = self.link_at(pos)
         if g is None:

@@ -135,7 +135,11 @@ class ListTableModel(QAbstractTableModel):
             return Qt.CheckState.Checked if spec.value(obj) else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
             err = self._errors.get((index.row(), index.column()))
-            return f"Refused: {err}" if err else (spec.tooltip or None)
+            if err:
+                return f"Refused: {err}"
+            if spec.kind == "ref" and spec.show is not None:  # a name shown: its id in the tooltip
+                return f"{spec.display(obj)} (id {spec.value(obj)})" + (f"; {spec.tooltip}" if spec.tooltip else "")
+            return spec.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             numeric = ("float", "opt_float", "int", "opt_int")
             if spec.kind in numeric or (spec.kind == "custom" and spec.parse_as in numeric):

@@ -30,7 +30,8 @@ from models.project import (
 from models.vocab import DEMAND_PRODUCTS, Material, Segment
 
 from .document import Document, unique_id
-from .fields import FieldSpec
+from .fields import FieldSpec, enum_value
+from .forms import plain_refusal
 from .locations import parse_location
 from .names import facility_name
 from .policy_form import PolicyDesignPage
@@ -158,6 +159,23 @@ def stockpile_columns(project: Project) -> list[FieldSpec]:
     ]
 
 
+#: field names inside cross-field messages, in words ("last_year must be >= first_year")
+_LABELS = {"first_year": "First year", "last_year": "Last year", "min_tpy": "Min (t/yr)", "max_tpy": "Max (t/yr)",
+           "initial_t": "Initial (t)", "capacity_t": "Capacity (t)", "option_id": "Option", "facility_id": "Facility"}
+
+
+def explain_refusal(message: str, spec: FieldSpec, obj: Any, typed: Any) -> str:
+    """A refused cell in plain words, what was typed and what stays, e.g. "Floor ($/t) cannot be
+    negative. -5 was not stored; it stays 110,000."."""
+    label = spec.header.replace("\n", " ")
+    if spec.attr.endswith("_by_year"):
+        message = message.replace("write name: value, e.g. ndpr: 0.06", "write year: value, e.g. 2026: 70000")
+    text = plain_refusal(message.replace(f"{spec.header.splitlines()[0]}: ", f"{spec.attr}: ", 1), label, _LABELS)
+    shown = "yes" if typed is True else "no" if typed is False else (str(enum_value(typed)).strip() or "An empty value")
+    old = spec.display(obj) or spec.placeholder_for(obj) or "empty"
+    return f"{text}. {shown} was not stored; it stays {old}."
+
+
 class LeversTab(QWidget):
     """One table per lever kind, in inner tabs; edits are undoable through the document."""
 
@@ -191,7 +209,7 @@ class LeversTab(QWidget):
              "buy clean tonnes, hold them, release them to defense demand"),
         ]
         for attr, title, columns, make, hint in specs:
-            model = ListTableModel(doc, attr, columns, owner_for=lambda d: d.project.levers)
+            model = ListTableModel(doc, attr, columns, owner_for=lambda d: d.project.levers, explain=explain_refusal)
             editor = ListEditor(doc, model, title, self._maker(attr, make), hint=hint)
             editor.message.connect(self.message)
             self.editors[attr] = editor
@@ -215,7 +233,8 @@ class LeversTab(QWidget):
              "(price - benchmark) x tonnes"),
         ]
         for attr, title, columns, make, hint in candidates:
-            model = ListTableModel(doc, attr, columns, owner_for=lambda d: d.project.levers.policy)
+            model = ListTableModel(doc, attr, columns, owner_for=lambda d: d.project.levers.policy,
+                                   explain=explain_refusal)
             editor = ListEditor(doc, model, title, self._maker(attr, make, policy=True), hint=hint)
             editor.message.connect(self.message)
             self.editors[attr] = editor

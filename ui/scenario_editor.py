@@ -242,7 +242,20 @@ class OverrideDialog(QDialog):
         try:
             return _OVERRIDE_ADAPTER.validate_python(data)
         except ValidationError as e:
-            raise ValueError(validation_message(e)) from None
+            raise ValueError(self._plain(validation_message(e))) from None
+
+    def _plain(self, message: str) -> str:
+        """'policy.government_budget_musd_per_year: must be >= 0' -> 'Government budget ($M/yr)
+        cannot be negative' (the form's labels; messages without a field stay as they are)."""
+        from .forms import plain_refusal
+
+        labels = {key: label for key, label, _parse, _hint in self.FIELDS[self.kind]}
+        out = []
+        for part in message.split("; "):
+            loc, sep, rest = part.partition(": ")
+            key = loc.removeprefix(f"{self.kind}.")
+            out.append(plain_refusal(rest, labels[key]) if sep and key in labels else part)
+        return "; ".join(out)
 
     def accept(self) -> None:
         try:

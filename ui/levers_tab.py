@@ -223,14 +223,12 @@ class LeversTab(QWidget):
              lambda i: CandidateFloor(id=i, name="New candidate floor", facility_id=first_facility(),
                                       material=Material.NDPR_OXIDE, floor_usd_per_t=0.0,
                                       benchmark_usd_per_t_by_year=start()),
-             "policy mode: the optimizer chooses the tonnes under the floor; the government pays "
-             "(floor - benchmark) x tonnes"),
+             "policy mode: the optimizer picks the tonnes; government pays (floor - benchmark) x t"),
             ("candidate_offtakes", "Candidate offtakes", candidate_offtake_columns,
              lambda i: GuaranteedOfftake(id=i, name="New guaranteed offtake", facility_id=first_facility(),
                                          material=Material.NDFEB_MAGNET, price_usd_per_t=0.0,
                                          benchmark_usd_per_t_by_year=start()),
-             "policy mode: the optimizer chooses the tonnes the government guarantees to buy; it pays "
-             "(price - benchmark) x tonnes"),
+             "policy mode: the optimizer picks the tonnes; government pays (price - benchmark) x t"),
         ]
         for attr, title, columns, make, hint in candidates:
             model = ListTableModel(doc, attr, columns, owner_for=lambda d: d.project.levers.policy,

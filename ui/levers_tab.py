@@ -31,7 +31,7 @@ from models.vocab import DEMAND_PRODUCTS, Material, Segment
 
 from .document import Document, unique_id
 from .fields import FieldSpec, enum_value
-from .forms import plain_refusal
+from .plain import plain_refusal
 from .locations import parse_location
 from .names import facility_name
 from .policy_form import PolicyDesignPage

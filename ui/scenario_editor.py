@@ -247,7 +247,7 @@ class OverrideDialog(QDialog):
     def _plain(self, message: str) -> str:
         """'policy.government_budget_musd_per_year: must be >= 0' -> 'Government budget ($M/yr)
         cannot be negative' (the form's labels; messages without a field stay as they are)."""
-        from .forms import plain_refusal
+        from .plain import plain_refusal
 
         labels = {key: label for key, label, _parse, _hint in self.FIELDS[self.kind]}
         out = []

@@ -275,3 +275,44 @@ def test_problem_in_a_candidate_table_is_located_and_tinted(qapp, attr, field):
     assert tab.tabs.currentWidget() is editor
     assert (editor.view.currentIndex().row(), editor.view.currentIndex().column()) == (0, col)
     assert not tab.reveal(f"levers.policy.{attr}[7].{field}")  # no such row
+
+
+def test_clicking_a_candidate_problem_opens_its_cell_and_names_it(qtbot):
+    """A candidate floor on an unknown facility: the validation panel names the lever and the
+    field ('... (candidate price floor): facility id'); a click opens the Candidate floors table
+    on that cell, tinted. A facility margin for a facility that is gone is named in words."""
+    from tests.ui.helpers import close_window
+    from ui.main_window import MainWindow
+    from ui.table_models import PROBLEM_BRUSH
+
+    w = MainWindow(load_project(REAL), None)
+    qtbot.addWidget(w, before_close_func=lambda win: win.doc.undo_stack.setClean())
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    try:
+        doc = w.doc
+        pol = doc.project.levers.policy
+        assert doc.set_field(pol.candidate_floors[0], "facility_id", "nowhere") is None
+        doc.set_field(pol, "facility_margins_usd_per_t", {**pol.facility_margins_usd_per_t, "mp_10x": -7390.0,
+                                                          "gone_plant": 5.0})
+        w.validation.refresh()
+        locs = [p.location for p in w.validation.problems]
+        i = locs.index("levers.policy.candidate_floors[0].facility_id")
+        assert w.validation.tree.topLevelItem(i).text(1) == (
+            f"{pol.candidate_floors[0].name} (candidate price floor): facility id")
+        j = locs.index("levers.policy.facility_margins_usd_per_t.gone_plant")
+        assert w.validation.tree.topLevelItem(j).text(1) == (
+            "Contracts and levers: operating margin by facility, gone_plant (unknown facility)")
+        w.validation.select_problem(i)
+        editor = w.levers_tab.editors["candidate_floors"]
+        assert w.tabs.currentWidget() is w.levers_tab and w.levers_tab.tabs.currentWidget() is editor
+        col = editor.model.column_of("facility_id")
+        assert (editor.view.currentIndex().row(), editor.view.currentIndex().column()) == (0, col)
+        assert editor.model.data(editor.model.index(0, col), Qt.ItemDataRole.BackgroundRole) == PROBLEM_BRUSH
+        w.validation.select_problem(j)  # the policy page, the margin row selected
+        table = w.levers_tab.policy.tables["facility_margins_usd_per_t"]
+        assert w.levers_tab.tabs.currentWidget() is w.levers_tab.policy
+        assert [r.row() for r in table.table.selectionModel().selectedRows()] == [2]
+    finally:
+        close_window(w)

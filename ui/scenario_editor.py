@@ -160,6 +160,7 @@ class OverrideDialog(QDialog):
             self.drop_list = self._drop_checklist(project, list(getattr(existing, "drop_lever_ids", []) or []))
             form.addRow(QLabel("Input contracts the optimizer decides instead\n(dropped in this scenario)"))
             form.addRow(self.drop_list)
+            self.setMinimumWidth(640)  # the contracts' names are long
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)

@@ -54,8 +54,15 @@ class FieldDelegate(QStyledItemDelegate):
             return country_combo(parent)
         if spec.kind == "ref":
             combo = QComboBox(parent)
+            by_name = spec.extra.get("by_name", False)  # names shown, ids in the items' tooltips
             for f in model.doc.project.facilities:
-                combo.addItem(f"{f.id} ({f.name})" if f.name else f.id, f.id)
+                if by_name:
+                    combo.addItem(f.name or f.id, f.id)
+                    combo.setItemData(combo.count() - 1, f"id {f.id}", Qt.ItemDataRole.ToolTipRole)
+                else:
+                    combo.addItem(f"{f.id} ({f.name})" if f.name else f.id, f.id)
+            if by_name:
+                combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             return combo
         edit = QLineEdit(parent)
         if spec.tooltip:

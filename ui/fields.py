@@ -157,6 +157,9 @@ class FieldSpec:
     extra: dict = field(default_factory=dict)
     #: grey text shown when the value is None, e.g. "unlimited" or "auto: 512" (a str or obj -> str)
     placeholder: "str | Callable[[Any], str]" = ""
+    #: obj -> the text shown instead of the value (e.g. a facility's name for a ``ref``); editing
+    #: still starts from and stores the value (the id)
+    show: "Callable[[Any], str] | None" = None
 
     def placeholder_for(self, obj: Any) -> str:
         if self.value(obj) is not None or not self.placeholder:
@@ -168,6 +171,8 @@ class FieldSpec:
         return self.get(obj) if self.get is not None else getattr(obj, self.attr)
 
     def display(self, obj: Any) -> str:
+        if self.show is not None:
+            return self.show(obj)
         v = self.value(obj)
         k = self.kind
         if k in ("float", "opt_float", "int", "opt_int") or (k == "custom" and isinstance(v, (int, float))):
@@ -195,8 +200,8 @@ class FieldSpec:
             return str(enum_value(v))
         if self.kind in ("float", "opt_float") or isinstance(v, float):
             return repr(float(v)).removesuffix(".0") if float(v) == int(v) else repr(float(v))
-        if self.kind == "country":
-            return v
+        if self.kind in ("country", "ref"):
+            return str(v)
         return self.display(obj)
 
     def parse(self, text: Any) -> Any:

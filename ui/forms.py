@@ -9,7 +9,6 @@ editor goes back to the stored value: nothing invalid is ever stored. The same t
 
 from __future__ import annotations
 
-import re
 from typing import Any, Callable
 
 from PySide6.QtCore import Signal
@@ -18,45 +17,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEd
 from .delegates import choice_combo, country_combo
 from .document import Document
 from .fields import FieldSpec, enum_value, fmt_number
-
-_PYDANTIC_PLAIN = (
-    (re.compile(r"^Input should be a valid (number|integer)\b.*", re.I),
-     lambda m: "must be a number" if m.group(1).lower() == "number" else "must be a whole number"),
-    (re.compile(r"^Input should be (.*)$", re.I), lambda m: f"must be {m.group(1)}"),
-    (re.compile(r"^String should have at most (\d+) characters?$", re.I), lambda m: f"is too long (at most {m.group(1)} characters)"),
-    (re.compile(r"^String should have at least (\d+) characters?$", re.I), lambda m: f"must have at least {m.group(1)} character(s)"),
-)
-
-
-def plain_refusal(message: str, field_label: str, labels: dict[str, str] | None = None) -> str:
-    """A refused edit in plain words: ``capacity_tpy: must be >= 0`` -> ``Capacity (t/yr) cannot be
-    negative``; field names inside the message (``end_year must be >= start_year``) become their
-    labels (``End year must be at least Start year``)."""
-    labels = labels or {}
-    out = []
-    for part in [p.strip() for p in message.split("; ") if p.strip()]:
-        loc, sep, rest = part.partition(": ")
-        if sep and " " not in loc:  # a location prefix such as capacity_tpy or facilities[3].lat
-            part = rest
-        for rx, fn in _PYDANTIC_PLAIN:
-            m = rx.match(part)
-            if m:
-                part = fn(m)
-                break
-        part = re.sub(r"must be >= 0(?![.\d])", "cannot be negative", part)
-        part = re.sub(r">=\s*", "at least ", part)
-        part = re.sub(r"<=\s*", "at most ", part)
-        part = re.sub(r"(?<![<>])>\s*", "more than ", part)
-        part = re.sub(r"(?<![<>])<\s*", "less than ", part)
-        for attr, label in sorted(labels.items(), key=lambda kv: -len(kv[0])):
-            part = re.sub(rf"\b{re.escape(attr)}\b", label, part)
-        if any(part.startswith(lab) for lab in [field_label, *labels.values()]):
-            out.append(part)  # already names its field(s)
-        elif re.match(r"^(must|cannot|is|are|should|has|needs)\b", part):
-            out.append(f"{field_label} {part}")
-        else:
-            out.append(f"{field_label}: {part}" if part else field_label)
-    return "; ".join(out) or message
+from .plain import plain_refusal
 
 
 class BoundForm(QWidget):

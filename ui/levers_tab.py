@@ -1,5 +1,8 @@
 """The "Contracts and levers" tab: one table per kind of lever over ``project.levers``, and a
-"Policy design" page (policy mode, government budget, margins; :mod:`ui.policy_form`).
+"Policy design" page (policy mode, government budget, margins; :mod:`ui.policy_form`) and the
+two tables of levers the optimizer may choose in policy mode (``levers.policy.candidate_floors``
+and ``candidate_offtakes``; their owner is ``project.levers.policy``). Facilities are shown and
+picked by name (the id is in the cell's tooltip).
 
 Each table is a :class:`ui.table_models.ListTableModel` whose owner is ``project.levers``, so every
 edit, addition and deletion is an undo command like any other table's. By-year fields are typed
@@ -13,12 +16,24 @@ from typing import Any, Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from models.project import GovStockpile, Grant, ImportLicence, Loan, Offtake, PriceFloor, Project
+from models.project import (
+    CandidateFloor,
+    GovStockpile,
+    Grant,
+    GuaranteedOfftake,
+    ImportLicence,
+    Loan,
+    Offtake,
+    PriceFloor,
+    Project,
+)
 from models.vocab import DEMAND_PRODUCTS, Material, Segment
 
 from .document import Document, unique_id
-from .fields import FieldSpec
+from .fields import FieldSpec, enum_value
+from .plain import plain_refusal
 from .locations import parse_location
+from .names import facility_name
 from .policy_form import PolicyDesignPage
 from .table_models import ListTableModel
 from .table_views import ListEditor
@@ -31,10 +46,16 @@ def _years(attr: str, header: str, unit: str) -> FieldSpec:
     return FieldSpec(attr, header, "mapping", width=170, tooltip=f"year: {unit}, e.g. 2026: 70000, 2028: 90000")
 
 
+def facility_by_name(project: Project, tooltip: str = "") -> FieldSpec:
+    """The ``facility_id`` column shown and picked by facility name (the id in the tooltip)."""
+    return FieldSpec("facility_id", "Facility", "ref", width=220, show=lambda o: facility_name(project, o.facility_id),
+                     tooltip=tooltip, extra={"by_name": True})
+
+
 def offtake_columns(project: Project) -> list[FieldSpec]:
     return [
         FieldSpec("id", "Id", width=140), FieldSpec("name", "Name", width=200),
-        FieldSpec("facility_id", "Facility", "ref", width=140),
+        facility_by_name(project),
         FieldSpec("material", "Material", "enum", PRODUCTS, width=110),
         FieldSpec("segment", "Buyer\nsegment", "opt_enum", list(Segment), placeholder="any",
                   tooltip="deliveries to demand of this segment count; empty: any buyer, incl. route shipments"),
@@ -45,16 +66,49 @@ def offtake_columns(project: Project) -> list[FieldSpec]:
         FieldSpec("price_usd_per_t", "Price\n($/t)", "float"),
         FieldSpec("first_year", "First\nyear", "opt_int", placeholder="any"),
         FieldSpec("last_year", "Last\nyear", "opt_int", placeholder="any"),
+        FieldSpec("recycled_feed", "Recycled\nfeed", "bool",
+                  tooltip="only tonnes made from recycled feed count (e.g. Apple's recycled-magnet commitment): "
+                          "taken <= output per t of input x recycled input"),
     ]
 
 
 def price_floor_columns(project: Project) -> list[FieldSpec]:
     return [
         FieldSpec("id", "Id", width=150), FieldSpec("name", "Name", width=220),
-        FieldSpec("facility_id", "Facility", "ref", width=140),
+        facility_by_name(project),
         FieldSpec("material", "Material", "enum", PRODUCTS, width=110),
         FieldSpec("floor_usd_per_t", "Floor\n($/t)", "float"),
         _years("benchmark_usd_per_t_by_year", "Benchmark by year\n($/t)", "$/t"),
+        FieldSpec("first_year", "First\nyear", "opt_int", placeholder="any"),
+        FieldSpec("last_year", "Last\nyear", "opt_int", placeholder="any"),
+    ]
+
+
+def candidate_floor_columns(project: Project) -> list[FieldSpec]:
+    return [
+        FieldSpec("id", "Id", width=150), FieldSpec("name", "Name", width=240),
+        facility_by_name(project, "the producer whose sales the floor may cover"),
+        FieldSpec("material", "Material", "enum", PRODUCTS, width=110),
+        FieldSpec("floor_usd_per_t", "Floor\n($/t)", "float"),
+        _years("benchmark_usd_per_t_by_year", "Benchmark by year\n($/t)", "$/t"),
+        FieldSpec("max_tpy", "Max\n(t/yr)", "opt_float", placeholder="unlimited",
+                  tooltip="most tonnes per year the optimizer may put under the floor; empty: up to what is sold"),
+        FieldSpec("first_year", "First\nyear", "opt_int", placeholder="any"),
+        FieldSpec("last_year", "Last\nyear", "opt_int", placeholder="any"),
+    ]
+
+
+def candidate_offtake_columns(project: Project) -> list[FieldSpec]:
+    return [
+        FieldSpec("id", "Id", width=150), FieldSpec("name", "Name", width=240),
+        facility_by_name(project, "the producer whose output the government may guarantee to buy"),
+        FieldSpec("material", "Material", "enum", PRODUCTS, width=110),
+        FieldSpec("segment", "Buyer\nsegment", "opt_enum", list(Segment), placeholder="any",
+                  tooltip="deliveries to demand of this segment count; empty: any buyer, incl. route shipments"),
+        FieldSpec("price_usd_per_t", "Price\n($/t)", "float", tooltip="what the government pays per tonne"),
+        _years("benchmark_usd_per_t_by_year", "Benchmark by year\n($/t)", "$/t"),
+        FieldSpec("max_tpy", "Max\n(t/yr)", "opt_float", placeholder="unlimited",
+                  tooltip="most tonnes per year the optimizer may guarantee"),
         FieldSpec("first_year", "First\nyear", "opt_int", placeholder="any"),
         FieldSpec("last_year", "Last\nyear", "opt_int", placeholder="any"),
     ]
@@ -105,6 +159,23 @@ def stockpile_columns(project: Project) -> list[FieldSpec]:
     ]
 
 
+#: field names inside cross-field messages, in words ("last_year must be >= first_year")
+_LABELS = {"first_year": "First year", "last_year": "Last year", "min_tpy": "Min (t/yr)", "max_tpy": "Max (t/yr)",
+           "initial_t": "Initial (t)", "capacity_t": "Capacity (t)", "option_id": "Option", "facility_id": "Facility"}
+
+
+def explain_refusal(message: str, spec: FieldSpec, obj: Any, typed: Any) -> str:
+    """A refused cell in plain words, what was typed and what stays, e.g. "Floor ($/t) cannot be
+    negative. -5 was not stored; it stays 110,000."."""
+    label = spec.header.replace("\n", " ")
+    if spec.attr.endswith("_by_year"):
+        message = message.replace("write name: value, e.g. ndpr: 0.06", "write year: value, e.g. 2026: 70000")
+    text = plain_refusal(message.replace(f"{spec.header.splitlines()[0]}: ", f"{spec.attr}: ", 1), label, _LABELS)
+    shown = "yes" if typed is True else "no" if typed is False else (str(enum_value(typed)).strip() or "An empty value")
+    old = spec.display(obj) or spec.placeholder_for(obj) or "empty"
+    return f"{text}. {shown} was not stored; it stays {old}."
+
+
 class LeversTab(QWidget):
     """One table per lever kind, in inner tabs; edits are undoable through the document."""
 
@@ -138,7 +209,7 @@ class LeversTab(QWidget):
              "buy clean tonnes, hold them, release them to defense demand"),
         ]
         for attr, title, columns, make, hint in specs:
-            model = ListTableModel(doc, attr, columns, owner_for=lambda d: d.project.levers)
+            model = ListTableModel(doc, attr, columns, owner_for=lambda d: d.project.levers, explain=explain_refusal)
             editor = ListEditor(doc, model, title, self._maker(attr, make), hint=hint)
             editor.message.connect(self.message)
             self.editors[attr] = editor
@@ -146,6 +217,26 @@ class LeversTab(QWidget):
         self.policy = PolicyDesignPage(doc)
         self.policy.message.connect(self.message)
         self.tabs.addTab(self.policy, "Policy design")
+        start = lambda: {doc.project.settings.start_year: 0.0}  # noqa: E731
+        candidates: list[tuple[str, str, Callable, Callable[[str], Any], str]] = [
+            ("candidate_floors", "Candidate floors", candidate_floor_columns,
+             lambda i: CandidateFloor(id=i, name="New candidate floor", facility_id=first_facility(),
+                                      material=Material.NDPR_OXIDE, floor_usd_per_t=0.0,
+                                      benchmark_usd_per_t_by_year=start()),
+             "policy mode: the optimizer picks the tonnes; government pays (floor - benchmark) x t"),
+            ("candidate_offtakes", "Candidate offtakes", candidate_offtake_columns,
+             lambda i: GuaranteedOfftake(id=i, name="New guaranteed offtake", facility_id=first_facility(),
+                                         material=Material.NDFEB_MAGNET, price_usd_per_t=0.0,
+                                         benchmark_usd_per_t_by_year=start()),
+             "policy mode: the optimizer picks the tonnes; government pays (price - benchmark) x t"),
+        ]
+        for attr, title, columns, make, hint in candidates:
+            model = ListTableModel(doc, attr, columns, owner_for=lambda d: d.project.levers.policy,
+                                   explain=explain_refusal)
+            editor = ListEditor(doc, model, title, self._maker(attr, make, policy=True), hint=hint)
+            editor.message.connect(self.message)
+            self.editors[attr] = editor
+            self.tabs.addTab(editor, title)
         note = QLabel("Contracts and policy levers. Transfers (offtake payments, price-floor top-ups, grants, loan "
                       "subsidies) do not change the least-cost plan; volume commitments, licence caps and budgets do. "
                       "Results list each lever with its payer.")
@@ -156,14 +247,22 @@ class LeversTab(QWidget):
         layout.addWidget(self.tabs)
 
     # ------------------------------------------------- validation problems
-    @staticmethod
-    def problem_cells(problems: list, attr: str) -> dict[tuple[int, str], str]:
-        """{(row, field): severity} of the problems located at ``levers.<attr>[row].<field>``."""
+    #: the candidate tables' rows sit under ``levers.policy``
+    POLICY_LISTS = ("candidate_floors", "candidate_offtakes")
+
+    @classmethod
+    def problem_cells(cls, problems: list, attr: str) -> dict[tuple[int, str], str]:
+        """{(row, field): severity} of the problems located at ``levers.<attr>[row].<field>``
+        (``levers.policy.<attr>[row].<field>`` for the candidate tables)."""
+        depth = 2 if attr in cls.POLICY_LISTS else 1
         out: dict[tuple[int, str], str] = {}
         for p in problems:
             steps = parse_location(p.location)
-            if len(steps) >= 2 and steps[0].name == "levers" and steps[1].name == attr and steps[1].index is not None:
-                key = (steps[1].index, steps[2].name if len(steps) > 2 else "")
+            if len(steps) <= depth or steps[0].name != "levers" or (depth == 2 and steps[1].name != "policy"):
+                continue
+            head = steps[depth]
+            if head.name == attr and head.index is not None:
+                key = (head.index, steps[depth + 1].name if len(steps) > depth + 1 else "")
                 if out.get(key) != "error":
                     out[key] = p.severity
         return out
@@ -173,22 +272,29 @@ class LeversTab(QWidget):
         for attr, editor in self.editors.items():
             editor.model.set_problems(self.problem_cells(problems, attr))
 
+    def _reveal_row(self, editor: ListEditor, steps: list, depth: int) -> bool:
+        head = steps[depth]
+        if head.index is None or not 0 <= head.index < editor.model.rowCount():
+            return False
+        self.tabs.setCurrentWidget(editor)
+        column = editor.model.column_of(steps[depth + 1].name) if len(steps) > depth + 1 else 0
+        editor.select_cell(head.index, max(column, 0))
+        return True
+
     def reveal(self, location: str) -> bool:
-        """Show what ``levers.offtakes[0].min_tpy`` (a table cell) or ``levers.policy.hurdle_rate`` /
-        ``levers.government_budget_total_musd`` / ``levers.policy.option_margins_usd_per_t.<id>`` (the
-        policy page) points at; False when the location is not in this tab or no longer exists."""
+        """Show what ``levers.offtakes[0].min_tpy`` / ``levers.policy.candidate_floors[0].facility_id``
+        (a table cell) or ``levers.policy.hurdle_rate`` / ``levers.government_budget_total_musd`` /
+        ``levers.policy.option_margins_usd_per_t.<id>`` (the policy page) points at; False when the
+        location is not in this tab or no longer exists."""
         steps = parse_location(location)
         if len(steps) < 2 or steps[0].name != "levers":
             return False
         head = steps[1]
         editor = self.editors.get(head.name)
-        if editor is not None:
-            if head.index is None or not 0 <= head.index < editor.model.rowCount():
-                return False
-            self.tabs.setCurrentWidget(editor)
-            column = editor.model.column_of(steps[2].name) if len(steps) > 2 else 0
-            editor.select_cell(head.index, max(column, 0))
-            return True
+        if editor is not None and head.name not in self.POLICY_LISTS:
+            return self._reveal_row(editor, steps, 1)
+        if head.name == "policy" and len(steps) > 2 and steps[2].name in self.POLICY_LISTS:
+            return self._reveal_row(self.editors[steps[2].name], steps, 2)
         self.tabs.setCurrentWidget(self.policy)
         if head.name == "policy":
             if len(steps) < 3:
@@ -202,9 +308,10 @@ class LeversTab(QWidget):
             return self.policy.focus_field(field)
         return self.policy.focus_field(head.name)
 
-    def _maker(self, attr: str, make: Callable[[str], Any]) -> Callable[[], Any]:
+    def _maker(self, attr: str, make: Callable[[str], Any], policy: bool = False) -> Callable[[], Any]:
         def new() -> Any:
-            taken = {x.id for x in getattr(self.doc.project.levers, attr)}
+            owner = self.doc.project.levers.policy if policy else self.doc.project.levers
+            taken = {x.id for x in getattr(owner, attr)}
             return make(unique_id(attr.rstrip("s"), taken))
 
         return new

@@ -331,7 +331,10 @@ class PolicyDesignPage(QWidget):
         self.tables: dict[str, MappingTable] = {
             s.attr: MappingTable(doc, s, policy) for s in policy_tables() if s.attr in fields}
         intro = QLabel(
-            "In policy-design mode the optimizer decides which expansion options the government funds. An option is "
+            "In policy-design mode the optimizer decides which expansion options the government funds, and how many "
+            "tonnes the candidate price floors and guaranteed offtakes cover (tabs 'Candidate floors' and "
+            "'Candidate offtakes'); an existing plant with a negative operating margin runs only for covered tonnes. "
+            "An option is "
             "viable for industry when margin x utilisation x capacity x AF(hurdle rate, asset life) covers its capex; "
             "the government pays exactly the gap of a non-viable option it builds, within its budget. The budget caps the "
             "government's spend on grants, price-floor top-ups and stockpile buys and holding in every plan, policy "

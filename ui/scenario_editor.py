@@ -2,7 +2,9 @@
 
 Kinds (models.project): delay (shift online years of matching facilities), market_cap
 (multiply import caps), demand (multiply demand), capex (multiply option capex), settings
-(replace budget caps, de-minimis share, compliance year, discount rate).
+(replace budget caps, de-minimis share, compliance year, discount rate), policy (policy mode, the
+government budget, and the input contracts the scenario drops so that the optimizer decides them:
+picked by name from a checklist).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.project import FacilityFilter, Override, Scenario
+from models.project import FacilityFilter, Override, Project, Scenario
 
 from .document import Document, validation_message
 from .fields import fmt_number, label_of, parse_float, parse_int, parse_list
@@ -77,12 +79,25 @@ def override_summary(o: Any) -> str:
     if o.kind == "policy":
         budget = [f"{fmt_number(v)} $M{unit}" for v, unit in ((o.government_budget_musd_per_year, "/yr"),
                                                              (o.government_budget_total_musd, " in total")) if v is not None]
-        return ("policy mode on" if o.enabled else "policy mode off") + (": government budget " + ", ".join(budget) if budget else "")
+        dropped = f"{len(o.drop_lever_ids)} input contract{'s' if len(o.drop_lever_ids) != 1 else ''} dropped"
+        return ("policy mode on" if o.enabled else "policy mode off") + (": government budget " + ", ".join(budget) if budget else "") \
+            + (f"; {dropped}" if o.drop_lever_ids else "")
     return o.kind
 
 
 def overrides_summary(overrides: list) -> str:
     return "; ".join(override_summary(o) for o in overrides) or "(base case: no overrides)"
+
+
+#: the input contracts a policy override may drop (PolicyOverride.drop_lever_ids), with their kind in words
+DROPPABLE = (("offtakes", "offtake"), ("price_floors", "price floor"), ("grants", "grant"), ("loans", "loan"))
+
+
+def droppable_contracts(project: Project | None) -> list[tuple[str, str]]:
+    """[(id, 'Name (kind)')] of the project's offtakes, price floors, grants and loans, in that order."""
+    if project is None:
+        return []
+    return [(x.id, f"{x.name or x.id} ({kind})") for attr, kind in DROPPABLE for x in getattr(project.levers, attr)]
 
 
 class OverrideDialog(QDialog):
@@ -125,7 +140,8 @@ class OverrideDialog(QDialog):
         ],
     }
 
-    def __init__(self, kind: str, existing: Any = None, parent: QWidget | None = None):
+    def __init__(self, kind: str, existing: Any = None, parent: QWidget | None = None,
+                 project: Project | None = None):
         super().__init__(parent)
         self.kind = kind
         self._result: Any = None
@@ -139,6 +155,12 @@ class OverrideDialog(QDialog):
             edit.setToolTip(hint)
             self.edits[key] = edit
             form.addRow(label, edit)
+        self.drop_list: QListWidget | None = None
+        if kind == "policy":
+            self.drop_list = self._drop_checklist(project, list(getattr(existing, "drop_lever_ids", []) or []))
+            form.addRow(QLabel("Input contracts the optimizer decides instead\n(dropped in this scenario)"))
+            form.addRow(self.drop_list)
+            self.setMinimumWidth(640)  # the contracts' names are long
         self.error = QLabel()
         self.error.setStyleSheet("color: #b00020;")
         self.error.setWordWrap(True)
@@ -149,6 +171,45 @@ class OverrideDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(buttons)
+
+    @staticmethod
+    def _drop_checklist(project: Project | None, dropped: list[str]) -> QListWidget:
+        """One checkable row per offtake, price floor, grant and loan, by name (id in the tooltip);
+        a dropped id the project no longer has stays listed (checked, 'unknown') until unchecked."""
+        box = QListWidget()
+        box.setToolTip("checked contracts are removed in this scenario; candidate floors and offtakes "
+                       "(Contracts and levers tab) let the optimizer decide them instead")
+        choices = droppable_contracts(project)
+        known = {cid for cid, _ in choices}
+        choices += [(lid, f"{lid} (unknown contract)") for lid in dropped if lid not in known]
+        for cid, text in choices:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, cid)
+            item.setToolTip(f"id {cid}")
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if cid in dropped else Qt.CheckState.Unchecked)
+            box.addItem(item)
+        if not choices:
+            box.addItem(QListWidgetItem("(the project has no offtakes, price floors, grants or loans)"))
+        box.setMaximumHeight(22 * max(3, min(len(choices), 8)) + 6)
+        return box
+
+    def dropped_ids(self) -> list[str]:
+        """The ids checked in the policy checklist, in list order."""
+        box = self.drop_list
+        if box is None:
+            return []
+        return [box.item(i).data(Qt.ItemDataRole.UserRole) for i in range(box.count())
+                if box.item(i).checkState() == Qt.CheckState.Checked and box.item(i).data(Qt.ItemDataRole.UserRole)]
+
+    def set_dropped(self, ids: list[str]) -> None:
+        """Check exactly the contracts of ``ids`` (what a click on each row does)."""
+        box = self.drop_list
+        for i in range(box.count() if box is not None else 0):
+            item = box.item(i)
+            if item.data(Qt.ItemDataRole.UserRole):
+                item.setCheckState(Qt.CheckState.Checked if item.data(Qt.ItemDataRole.UserRole) in ids
+                                   else Qt.CheckState.Unchecked)
 
     @staticmethod
     def _initial(existing: Any, key: str) -> str:
@@ -177,10 +238,25 @@ class OverrideDialog(QDialog):
                 data.setdefault("where", {})[key.split(".", 1)[1]] = value
             else:
                 data[key] = value
+        if self.drop_list is not None:
+            data["drop_lever_ids"] = self.dropped_ids()
         try:
             return _OVERRIDE_ADAPTER.validate_python(data)
         except ValidationError as e:
-            raise ValueError(validation_message(e)) from None
+            raise ValueError(self._plain(validation_message(e))) from None
+
+    def _plain(self, message: str) -> str:
+        """'policy.government_budget_musd_per_year: must be >= 0' -> 'Government budget ($M/yr)
+        cannot be negative' (the form's labels; messages without a field stay as they are)."""
+        from .plain import plain_refusal
+
+        labels = {key: label for key, label, _parse, _hint in self.FIELDS[self.kind]}
+        out = []
+        for part in message.split("; "):
+            loc, sep, rest = part.partition(": ")
+            key = loc.removeprefix(f"{self.kind}.")
+            out.append(plain_refusal(rest, labels[key]) if sep and key in labels else part)
+        return "; ".join(out)
 
     def accept(self) -> None:
         try:
@@ -248,6 +324,10 @@ class ScenarioOverridesPanel(QWidget):
         for o in s.overrides:
             item = QListWidgetItem(override_summary(o))
             item.setData(Qt.ItemDataRole.UserRole, o)
+            if getattr(o, "drop_lever_ids", None):
+                names = dict(droppable_contracts(self.doc.project))
+                item.setToolTip("Dropped in this scenario: " + "; ".join(names.get(i, f"{i} (unknown)")
+                                                                         for i in o.drop_lever_ids))
             self.list.addItem(item)
         if 0 <= row < self.list.count():
             self.list.setCurrentRow(row)
@@ -255,7 +335,7 @@ class ScenarioOverridesPanel(QWidget):
     def add_override(self, kind: str) -> None:
         if self.scenario is None:
             return
-        dialog = OverrideDialog(kind, None, self)
+        dialog = OverrideDialog(kind, None, self, project=self.doc.project)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.doc.insert_item(self.scenario, "overrides", dialog.override(), text=f"Add {kind} override")
 
@@ -264,7 +344,7 @@ class ScenarioOverridesPanel(QWidget):
         if self.scenario is None or row < 0:
             return
         old = self.scenario.overrides[row]
-        dialog = OverrideDialog(old.kind, old, self)
+        dialog = OverrideDialog(old.kind, old, self, project=self.doc.project)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.doc.replace_item(self.scenario, "overrides", row, dialog.override(), f"Edit {old.kind} override")
 

@@ -34,8 +34,11 @@ class ListTableModel(QAbstractTableModel):
     edit_rejected = Signal(str)
 
     def __init__(self, doc: Document, list_name: str, columns_for: Callable[[Project], list[FieldSpec]],
-                 owner_for: Callable[[Document], Any] | None = None, parent=None):
+                 owner_for: Callable[[Document], Any] | None = None, parent=None,
+                 explain: Callable[[str, FieldSpec, Any, Any], str] | None = None):
         super().__init__(parent)
+        #: (message, column, row object, typed value) -> the refusal shown; None = the message as is
+        self._explain = explain
         self.doc = doc
         self.list_name = list_name  # attribute on the owner, e.g. "facilities", "options"
         self._columns_for = columns_for
@@ -135,7 +138,11 @@ class ListTableModel(QAbstractTableModel):
             return Qt.CheckState.Checked if spec.value(obj) else Qt.CheckState.Unchecked
         if role == Qt.ItemDataRole.ToolTipRole:
             err = self._errors.get((index.row(), index.column()))
-            return f"Refused: {err}" if err else (spec.tooltip or None)
+            if err:
+                return f"Refused: {err}"
+            if spec.kind == "ref" and spec.show is not None:  # a name shown: its id in the tooltip
+                return f"{spec.display(obj)} (id {spec.value(obj)})" + (f"; {spec.tooltip}" if spec.tooltip else "")
+            return spec.tooltip or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             numeric = ("float", "opt_float", "int", "opt_int")
             if spec.kind in numeric or (spec.kind == "custom" and spec.parse_as in numeric):
@@ -166,6 +173,8 @@ class ListTableModel(QAbstractTableModel):
         else:
             message = self.doc.set_field(obj, spec.attr, new, f"Edit {spec.header.splitlines()[0]} of {getattr(obj, 'id', '')}")
         if message:
+            if self._explain is not None:
+                message = self._explain(message, spec, obj, value)
             self._errors[key] = message
             self.edit_rejected.emit(message)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.ToolTipRole])

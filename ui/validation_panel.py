@@ -115,11 +115,17 @@ class ValidationPanel(QWidget):
                     where = f"{name} ({kind})"
                     return f"{where}: {_field_words(rest)}" if rest else where
         if len(steps) > 1 and steps[0].name == "levers":  # 'DoD price floor (price floor): floor ($/t)'
-            head = steps[1]
-            items = getattr(self.doc.project.levers, head.name, None)
+            policy = steps[1].name == "policy" and len(steps) > 2
+            head = steps[2] if policy else steps[1]
+            owner = self.doc.project.levers.policy if policy else self.doc.project.levers
+            items = getattr(owner, head.name, None)
+            if policy and head.index is None and len(steps) > 3 and head.name in _MARGIN_NAMES:
+                # 'Operating margin by facility: MP Materials separation'
+                title, name_of = _MARGIN_NAMES[head.name]
+                return f"Contracts and levers: {title}, {name_of(self.doc.project, steps[3].name)}"
             if head.index is not None and isinstance(items, list) and 0 <= head.index < len(items):
                 obj = items[head.index]
-                prefix = f"levers.{head.name}[{head.index}]"
+                prefix = f"levers.policy.{head.name}[{head.index}]" if policy else f"levers.{head.name}[{head.index}]"
                 rest = location[len(prefix):].lstrip(".")
                 kind = _LEVER_KINDS.get(head.name, head.name)
                 where = f"{getattr(obj, 'name', '') or obj.id} ({kind})"
@@ -160,7 +166,29 @@ class ValidationPanel(QWidget):
 
 
 _LEVER_KINDS = {"offtakes": "offtake", "price_floors": "price floor", "grants": "grant", "loans": "loan",
-                "import_licences": "import licence", "stockpiles": "government stockpile"}
+                "import_licences": "import licence", "stockpiles": "government stockpile",
+                "candidate_floors": "candidate price floor", "candidate_offtakes": "candidate guaranteed offtake"}
+
+
+def _option_name(project: Any, option_id: str) -> str:
+    from .names import investment_name
+
+    for f in project.facilities:
+        if any(o.id == option_id for o in f.options):
+            return investment_name(project, f.id, option_id)
+    return f"{option_id} (unknown option)"
+
+
+def _facility_name(project: Any, facility_id: str) -> str:
+    from .names import facility_name
+
+    return facility_name(project, facility_id) if any(f.id == facility_id for f in project.facilities) \
+        else f"{facility_id} (unknown facility)"
+
+
+#: the policy page's {id: margin} tables: title, id -> name
+_MARGIN_NAMES = {"option_margins_usd_per_t": ("operating margin by expansion option", _option_name),
+                 "facility_margins_usd_per_t": ("operating margin by facility", _facility_name)}
 
 _UNITS = (("_musd_per_tpy", " ($M per t/yr)"), ("_musd_per_yr", " ($M/yr)"), ("_usd_per_t_yr", " ($/t/yr)"),
           ("_usd_per_t_km", " ($/t-km)"), ("_usd_per_t", " ($/t)"), ("_musd", " ($M)"), ("_tpy", " (t/yr)"),

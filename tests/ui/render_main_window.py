@@ -23,6 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("png")
     parser.add_argument("--select", help="facility id to select")
     parser.add_argument("--tab", default="0", help="index or title of the central tab to show (e.g. Map)")
+    parser.add_argument("--inner", help="title of the Contracts and levers tab's inner tab (e.g. Policy design)")
     parser.add_argument("--no-solve", action="store_true")
     args = parser.parse_args(argv)
 
@@ -50,6 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         window.doc.set_current_facility(window.doc.project.facility(args.select))
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     window.tabs.setCurrentIndex(int(args.tab) if args.tab.isdigit() else titles.index(args.tab))
+    if args.inner:
+        inner = window.levers_tab.tabs
+        inner.setCurrentIndex([inner.tabText(i) for i in range(inner.count())].index(args.inner))
     for _ in range(10):
         app.processEvents()
     window.chain_view.fit()

@@ -195,7 +195,7 @@ def solve_lexicographic(
     for k, obj in enumerate(objectives):
         c = obj.dense(n)
         program = with_objective(work, c, obj.constant)
-        value = float(c @ x + obj.constant) if x is not None else None
+        value = float(np.multiply(c, x).sum() + obj.constant) if x is not None else None  # not c @ x: see lp.objective_value
         certified = (
             x is not None and obj.lower_bound is not None and value <= obj.lower_bound + obj.tolerance(obj.lower_bound)
         ) or (all_certified and k == initial_stage)
@@ -262,7 +262,7 @@ def solve_lexicographic(
                 result.status = RawStatus.FEASIBLE
                 result.message = f"stage {obj.name!r} stopped early: {raw.message}"
             x = _snap_to_bounds(program, raw.x)
-            value = float(c @ x + obj.constant)
+            value = float(np.multiply(c, x).sum() + obj.constant)
         else:
             state.log(f"lexicographic stage {k + 1}/{len(objectives)}: {obj.name} = {value:.6g} (certified, not re-solved)")
         hold = _hold(work, obj, c, value, tolerances) if k < len(objectives) - 1 else None

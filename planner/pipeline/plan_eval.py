@@ -16,7 +16,14 @@ Semantics (DESIGN.md section 6, "Risk semantics"):
   build decisions, started from the plan).
 * ``mode="foresight"``: every decision is re-optimised per sample (the perfect-foresight,
   wait-and-see bound). P(met | foresight) - P(met | plan) is the value of information.
-* Operations are re-solved per sample with defense shortfall first (DEFENSE_FIRST_WEIGHT).
+* Operations are re-solved per sample by the plans' lexicographic rule (:func:`SampleModel.solve`,
+  :func:`rebuild_and_solve`): unmet tonnes of priority 1 (defense) minimised first, then each further
+  priority level with the earlier ones held, then cost (the lowest level, commercial by default,
+  is priced at the unmet penalty in the cost stage: :func:`shortfall_stages`). The sample is first solved once with the defense
+  penalty weighted (DEFENSE_FIRST_WEIGHT); a shortfall stage whose value there is 0 is certified
+  without a solve, otherwise it is solved (warm) and its value held by a row; only when the weighted
+  point gives back more than a stage's tolerance is the cost stage re-solved under the holds. The
+  verifier's priority check then applies to every sample.
 * Budget rows: with every decision fixed they constrain nothing and are dropped (a committed plan's
   overrun is paid, not refused); with recourse they keep the sampled capex coefficients.
 
@@ -49,7 +56,8 @@ from planner.model.build import BuildOptions, ModelIndex, create_model
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import Network, build_network
 from planner.pipeline.extract import fill_plan
-from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, apply_defense_weight
+from planner.pipeline.lexicographic import HOLD_FAMILY, Objective, solve_lexicographic
+from planner.pipeline.solve import COST_STAGE, DEFENSE_FIRST_WEIGHT, apply_defense_weight, priority_objectives
 from planner.pipeline.labels import trace_labels
 from planner.pipeline.verify import check_labels, verify_point
 from planner.progress import SolveState
@@ -131,20 +139,23 @@ def _delayed_facility(f, d: int, start: int):
 
 # ----------------------------------------------------------------------------- summaries
 def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolution, duals: np.ndarray | None,
-                 solver: str) -> PlanResult:
-    """Verify a sample's point and extract it as a PlanResult (no plan when a check fails)."""
+                 solver: str, lexicographic: bool = True) -> PlanResult:
+    """Verify a sample's point and extract it as a PlanResult (no plan when a check fails).
+
+    ``lexicographic``: the point was solved by the priority stages (then the verifier's priority
+    check applies); False for a single weighted solve (the check is not claimed)."""
     if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
         status = {
             RawStatus.INFEASIBLE: Status.INFEASIBLE, RawStatus.UNBOUNDED: Status.UNBOUNDED,
             RawStatus.NO_SOLUTION: Status.TIME_LIMIT, RawStatus.CANCELLED: Status.CANCELLED,
         }.get(raw.status, Status.ERROR)
         return PlanResult(status, f"sample not solved: {raw.message or raw.status.value}", solver)
-    # Samples are solved once with defense-weighted penalties (not the lexicographic stages), so the
-    # verifier does not claim the priority order for them; labels are made origin-true by the exact
-    # post-solve trace and then checked like a plan's.
+    # Labels are made origin-true by the exact post-solve trace and then checked like a plan's.
     x, _ = trace_labels(lp, raw.x, net)
     raw = replace(raw, x=x)
-    checks = verify_point(lp, x, net, lexicographic=False) + [check_labels(lp, x, net)]
+    checks = verify_point(lp, x, net, lexicographic=lexicographic)
+    if not lexicographic:
+        checks.append(check_labels(lp, x, net))
     failed = [c for c in checks if not c.passed]
     if failed:
         return PlanResult(Status.ERROR, "the sample's point fails verification: "
@@ -187,11 +198,43 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
         for i, fam in enumerate(lp.row_family):
             if fam in ("budget_year", "budget_total"):
                 lp.row_lo[i], lp.row_hi[i] = -INF, INF
-    raw = solve_lp(lp, solver, time_limit_s, mip_gap, state)
-    duals = raw.row_duals
-    if lp.is_mip:
-        duals = None  # the report's bottleneck shadow prices come from LP samples only
-    return point_result(lp, idx, net, raw, duals, solver)
+    return _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state)
+
+
+def shortfall_stages(lp: LinearProgram, net: Network) -> list[Objective]:
+    """The shortfall stages of a sample: unmet tonnes per priority level (solve.priority_objectives),
+    in order, except the lowest level when it holds no defense demand (commercial by default): no
+    level comes after it, so serving it first orders nothing, and its shortfall is priced at the
+    unmet penalty in the cost stage (a plan's solve holds it too; per sample that third solve
+    tripled the time around china_cut, where commercial demand is short in every sample)."""
+    objectives = priority_objectives(lp, net)
+    lowest = max((d.priority for d in net.demands), default=None)
+    if len(objectives) > 1 and not any(d.priority == lowest and d.segment == "defense" for d in net.demands):
+        objectives = objectives[:-1]
+    return objectives
+
+
+def sample_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
+    """A sample's stages: :func:`shortfall_stages`, then the model's (defense-weighted) cost."""
+    return shortfall_stages(lp, net) + [Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9,
+                                                  abs_tol=1e-6, constant=lp.constant)]
+
+
+def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state) -> PlanResult:
+    """Solve once with the weighted cost; the shortfall stages are certified at 0 or solved
+    (planner.pipeline.lexicographic, ``initial`` = the weighted point), then verify."""
+    first = solve_lp(lp, solver, time_limit_s, mip_gap, state)
+    if first.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or first.x is None:
+        return point_result(lp, idx, net, first, None, solver)
+    objectives = sample_objectives(lp, net)
+    lex = solve_lexicographic(lp, objectives, solver, time_limit_s, mip_gap, state, initial=first,
+                              initial_stage=len(objectives) - 1)
+    last = next((st.raw for st in reversed(lex.stages) if st.raw is not None), first)
+    duals = None if lp.is_mip else last.row_duals  # the bottleneck shadow prices come from LP samples only
+    if duals is not None and len(duals) < lex.program.n_rows:  # hold rows added after that solve: no price
+        duals = np.concatenate([duals, np.zeros(lex.program.n_rows - len(duals))])
+    raw = RawSolution(lex.status, lex.x, None, None, first.seconds + lex.seconds, 0.0, lex.message)
+    return point_result(lex.program, idx, net, raw, duals, solver)
 
 
 def apply_delays_and_overruns(project: Project, delays: dict[str, int], overruns: dict[str, float]) -> Project:
@@ -234,6 +277,13 @@ class SampleModel:
         net = build_network(project)
         lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
         apply_defense_weight(lp, net, spec.defense_weight)
+        # one hold row per priority level (free until a sample holds that level's shortfall)
+        self.levels: list[tuple[Objective, np.ndarray, int]] = []
+        for obj in shortfall_stages(lp, net):
+            row = lp.add_row(HOLD_FAMILY, (obj.name,), obj.cost)
+            self.levels.append((obj, np.array(sorted(obj.cost), dtype=np.int64), row))
+        self.hold_rows = np.array([r for *_, r in self.levels], dtype=np.int64)
+        self.n_stage_solves = 0  # shortfall or cost stages solved beyond the first weighted solve
         self.net, self.lp, self.idx = net, lp, idx
         self.committed = spec.committed()
         self.commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
@@ -402,11 +452,70 @@ class SampleModel:
         elif self.start_x is not None:
             h.set_start(self.start_x)
         raw = h.solve(self.time_limit_s, state, self.mip_gap)
+        if raw.status in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) and raw.x is not None:
+            raw = self._lexicographic(raw, cost, constant, hi, state)
         lp, idx, net = self.views(lb, ub, cost, hi, constant, existing, coeffs, overruns)
         unmet = raw.x is not None and any(
             raw.x[j] > 1e-6 for j, key in self._unmet_cols())
         duals = raw.row_duals if (unmet and not h.is_mip) else None  # bottlenecks are read only when demand is unmet
         return point_result(lp, idx, net, raw, duals, "highs")
+
+    def _lexicographic(self, first: RawSolution, cost: np.ndarray, constant: float, hi: np.ndarray,
+                       state: SolveState | None) -> RawSolution:
+        """Shortfall by priority, then cost, starting from ``first`` (the weighted solve; optimal
+        for the weighted cost c_w = cost stage's objective). For level p with shortfall S_p:
+
+        * S_p(x) <= tol(0) and every earlier level held at x: certified at its lower bound 0;
+        * else solve min S_p under the earlier holds (warm, same Highs) -> v_p, hold S_p <= v_p + tol_p.
+          If S_p(x) <= v_p + tol_p, x stays: for any y meeting the holds, c_w(x) <= c_w(y) since x is
+          c_w-optimal on a superset. Otherwise x := the stage's point and the cost stage is re-solved
+          under every hold at the end.
+
+        Hold bounds are written into ``hi`` (the sample's row upper bounds, so the verifier checks
+        them); the live model's hold rows are freed and its costs restored before returning."""
+        h = self.highs
+        x, raw, replaced, changed = first.x, first, first.status is not RawStatus.OPTIMAL, False
+        n = self.lp.n_vars
+        all_cols = np.arange(n, dtype=np.int64)
+        held: list[int] = []
+        for obj, cols, row in self.levels:
+            short = float(x[cols].sum())
+            if not replaced and short <= obj.tolerance(0.0):
+                hi[row] = obj.tolerance(0.0)
+                held.append(row)
+                continue
+            h.set_row_bounds(np.array(held, dtype=np.int64), np.full(len(held), -INF), hi[held])
+            c = np.zeros(n)
+            c[cols] = 1.0
+            h.set_col_costs(all_cols, c)
+            h.set_offset(0.0)
+            changed = True
+            if h.is_mip:
+                h.set_start(x)
+            stage = h.solve(self.time_limit_s, state, self.mip_gap)
+            self.n_stage_solves += 1
+            if stage.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or stage.x is None:
+                raw = replace(stage, message=f"stage {obj.name}: {stage.message or stage.status.value}")
+                x = None
+                break
+            v = float(stage.x[cols].sum())
+            hi[row] = v + obj.tolerance(v)
+            held.append(row)
+            if short > hi[row]:
+                x, replaced = stage.x, True
+        if x is not None and replaced:
+            h.set_row_bounds(np.array(held, dtype=np.int64), np.full(len(held), -INF), hi[held])
+            h.set_col_costs(all_cols, cost)
+            h.set_offset(constant)
+            if h.is_mip:
+                h.set_start(x)
+            raw = h.solve(self.time_limit_s, state, self.mip_gap)
+            self.n_stage_solves += 1
+        if changed:
+            h.set_col_costs(all_cols, cost)
+            h.set_offset(constant)
+        h.set_row_bounds(self.hold_rows, np.full(self.hold_rows.size, -INF), np.full(self.hold_rows.size, INF))
+        return raw
 
     def _unmet_cols(self) -> Iterable[tuple[int, tuple]]:
         if not hasattr(self, "_unmet"):

@@ -277,9 +277,10 @@ class SampleModel:
         net = build_network(project)
         lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
         apply_defense_weight(lp, net, spec.defense_weight)
-        # one hold row per priority level (free until a sample holds that level's shortfall)
+        # one hold row per priority level (free until a sample holds that level's shortfall); none
+        # without a solver (the robust plan's stacked copies solve one weighted program)
         self.levels: list[tuple[Objective, np.ndarray, int]] = []
-        for obj in shortfall_stages(lp, net):
+        for obj in (shortfall_stages(lp, net) if warm else []):
             row = lp.add_row(HOLD_FAMILY, (obj.name,), obj.cost)
             self.levels.append((obj, np.array(sorted(obj.cost), dtype=np.int64), row))
         self.hold_rows = np.array([r for *_, r in self.levels], dtype=np.int64)

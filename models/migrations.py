@@ -164,7 +164,8 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
 
     - ``chain_layout``: positions of facilities dragged in the desktop chain view (empty = automatic).
     Risk (issue 11): ExpansionOption.committed_tpy_by_year (empty = free) and the scenario
-    override kind "invest" (commit an option's t/yr in a year).
+    override kind "invest" (commit an option's t/yr in a year). Facility.availability_risk (per year a
+    triangular share of the scheduled capacity available in Monte Carlo samples; empty = the schedule).
     """
     data["schema_version"] = 3
     return data

@@ -159,13 +159,17 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
     from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, resolve_solver, solve_project  # imported here: the sampling pieces work without a solver
 
     t0, c0 = time.perf_counter(), time.process_time()
+    from planner.pipeline.plan_eval import draw_shares
+
     draw = draw_sample(project, seed, index)
+    shares = draw_shares(draw)
     try:
         if spec is None:
             sampled = apply_draw(project, draw)
-            result = solve_project(sampled, replace(options, defense_weight=DEFENSE_FIRST_WEIGHT), state)
+            result = solve_project(sampled, replace(options, defense_weight=DEFENSE_FIRST_WEIGHT,
+                                                    capacity_shares=shares or None), state)
         elif model is not None:
-            result = model.solve(draw.delays, draw.overruns, state, from_base=index % CHUNK == 0)
+            result = model.solve(draw.delays, draw.overruns, state, from_base=index % CHUNK == 0, shares=shares)
         else:
             from planner.pipeline.plan_eval import rebuild_and_solve
 

@@ -53,6 +53,7 @@ from models.schedules import existing_capacity_tpy
 from models.vocab import Status as FacilityStatus
 
 from planner.model.build import BuildOptions, ModelIndex, create_model
+from planner.model.availability import apply_capacity_shares
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import Network, build_network
 from planner.pipeline.extract import fill_plan
@@ -177,6 +178,7 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
     state = state or SolveState()
     sampled = apply_delays_and_overruns(project, draw.delays, draw.overruns)
     net = build_network(sampled)
+    apply_capacity_shares(net, draw_shares(draw))
     lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
     apply_defense_weight(lp, net, spec.defense_weight)
     committed = spec.committed()
@@ -235,6 +237,13 @@ def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state)
         duals = np.concatenate([duals, np.zeros(lex.program.n_rows - len(duals))])
     raw = RawSolution(lex.status, lex.x, None, None, first.seconds + lex.seconds, 0.0, lex.message)
     return point_result(lex.program, idx, net, raw, duals, solver)
+
+
+def draw_shares(draw) -> dict[tuple[str, int], float]:
+    """(facility, year) -> available share of the scheduled existing capacity of a draw (its
+    ``availability``, planner.analysis.risk_sampling.SampleDraw); {} without ramp-up risk."""
+    return {(fid, int(y)): float(v) for fid, by_year in (getattr(draw, "availability", None) or {}).items()
+            for y, v in by_year.items()}
 
 
 def apply_delays_and_overruns(project: Project, delays: dict[str, int], overruns: dict[str, float]) -> Project:
@@ -306,13 +315,23 @@ class SampleModel:
                 self.decisions.append((f, o, y, ja, jb, build_capex))
         self.dec_cols = np.array([c for *_, ja, jb, _ in self.decisions for c in (ja, jb) if c >= 0], dtype=np.int64)
 
-        # capacity rows of facilities a delay can move (not operating)
+        # capacity rows of facilities a delay can move (not operating) or with ramp-up risk
         self.delayable = [f for f in project.facilities if f.status is not FacilityStatus.OPERATING]
+        ids = {f.id for f in self.delayable}
+        adjustable = self.delayable + [f for f in project.facilities if f.availability_risk and f.id not in ids]
         self.cap_rows: list[tuple[Any, int, int]] = []  # (facility, year, row)
-        for f in self.delayable:
+        for f in adjustable:
             for y in net.years:
                 if lp.has_row("capacity", f.id, y):
                     self.cap_rows.append((f, y, lp.row("capacity", f.id, y)))
+        # qualification caps (output x existing) of facilities with ramp-up risk: scaled by the share
+        self.qual_rows: dict[tuple[str, int], list[int]] = {}
+        risky = {f.id for f in project.facilities if f.availability_risk}
+        for i, key in enumerate(lp.row_keys):
+            if key[0] == "qualification" and key[1] in risky:
+                self.qual_rows.setdefault((key[1], key[3]), []).append(i)
+        self.adjusted_rows = np.array(sorted({i for *_, i in self.cap_rows} | {i for rows in self.qual_rows.values()
+                                                                               for i in rows}), dtype=np.int64)
         self.cap_row_idx = np.array([i for *_, i in self.cap_rows], dtype=np.int64)
         # objective constant without the fixed opex of delayable facilities (added back per sample)
         self.const_fixed = lp.constant - sum(
@@ -357,8 +376,10 @@ class SampleModel:
         self.build_seconds = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ a sample's changes
-    def sample_data(self, delays: dict[str, int], overruns: dict[str, float]):
-        """(lb, ub, cost over dec_cols), (cap row hi), objective constant, budget coefficients."""
+    def sample_data(self, delays: dict[str, int], overruns: dict[str, float],
+                    shares: dict[tuple[str, int], float] | None = None):
+        """(lb, ub, cost over dec_cols), (cap row hi), objective constant, budget coefficients.
+        ``shares``: (facility, year) -> available share of the scheduled existing capacity."""
         spec, net = self.spec, self.net
         lb = self.base_lb.copy()
         ub = self.base_ub.copy()
@@ -395,6 +416,11 @@ class SampleModel:
                 existing[(f.id, y)] = c
                 if f.fixed_opex_musd_per_yr > 0 and c > 0:
                     constant += net.discount[y] * f.fixed_opex_musd_per_yr
+        for key, share in (shares or {}).items():  # ramp-up risk (fixed opex still paid: share > 0)
+            if key in existing:
+                existing[key] = existing[key] * share
+                for i in self.qual_rows.get(key, ()):
+                    hi[i] = self.base_hi[i] * share
         for f, y, i in self.cap_rows:
             hi[i] = existing[(f.id, y)]
         coeffs = [(i, j, v * float(overruns.get(fid, 1.0))) for i, j, v, fid in self.budget_coeffs]
@@ -430,19 +456,20 @@ class SampleModel:
         return lp, idx, net
 
     def solve(self, delays: dict[str, int], overruns: dict[str, float], state: SolveState | None = None,
-              from_base: bool = True) -> PlanResult:
+              from_base: bool = True, shares: dict[tuple[str, int], float] | None = None) -> PlanResult:
         """Apply one sample in place, re-solve warm, verify and extract.
 
         ``from_base``: start from the undelayed model's basis (LP) or point (MIP); otherwise from
         the basis left by the previous solve (faster: ~320 instead of ~1,600 simplex iterations on
         the real sample, but then the answer can depend on that previous sample where the optimum is
         degenerate -- callers chain samples in fixed groups, see risk_worker.CHUNK)."""
-        lb, ub, cost, hi, constant, existing, coeffs = self.sample_data(delays, overruns)
+        lb, ub, cost, hi, constant, existing, coeffs = self.sample_data(delays, overruns, shares)
         h = self.highs
         cols = self.dec_cols
         h.set_col_bounds(cols, lb[cols], ub[cols])
         h.set_col_costs(cols, cost[cols])
-        h.set_row_bounds(self.cap_row_idx, self.base_lo[self.cap_row_idx], hi[self.cap_row_idx])
+        rows = self.adjusted_rows
+        h.set_row_bounds(rows, self.base_lo[rows], hi[rows])
         h.set_offset(constant)
         if coeffs:
             h.set_coeffs([c[0] for c in coeffs], [c[1] for c in coeffs], [c[2] for c in coeffs])
@@ -524,5 +551,5 @@ class SampleModel:
         return self._unmet
 
 
-__all__ = ["EvalSpec", "LATER", "MODES", "SampleModel", "apply_delays_and_overruns", "decision_bounds",
+__all__ = ["EvalSpec", "LATER", "MODES", "SampleModel", "apply_delays_and_overruns", "decision_bounds", "draw_shares",
            "plan_decisions", "point_result", "rebuild_and_solve"]

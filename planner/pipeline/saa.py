@@ -40,7 +40,7 @@ import numpy as np
 from models.project import Project
 
 from planner.model.lp import INF, LinearProgram
-from planner.pipeline.plan_eval import EvalSpec, SampleModel, _first_decision_year
+from planner.pipeline.plan_eval import EvalSpec, SampleModel, _first_decision_year, draw_shares
 from planner.progress import SolveState
 from planner.solvers.backends import RawStatus, solve_lp
 
@@ -97,7 +97,7 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     for k, draw in enumerate(draws):
         if state.cancel_requested:
             return SaaResult("cancelled", "cancelled while building")
-        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns)
+        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns, draw_shares(draw))
         s_hi[base.budget_rows] = INF  # budgets bind the shared decisions once (below), not each future's payments
         off = k * n
         lb[off:off + n], ub[off:off + n], cost[off:off + n] = s_lb, s_ub, s_cost / K

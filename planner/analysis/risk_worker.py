@@ -197,9 +197,10 @@ _project_cache: dict[str, Project] = {}
 def limit_solver_threads() -> None:
     """Make HiGHS use one thread in this process (call once, in a worker process, before any solve).
 
-    By default HiGHS starts helper threads (measured on the real sample: 1.4 s of CPU per 1 s of
-    wall time), which only fight each other when several worker processes each solve a sample;
-    one thread per sample process gives more samples per second in total. HiGHS fixes its thread
+    By default HiGHS may start helper threads, which would only fight each other when several
+    worker processes each solve a sample. (On the real sample's warm simplex re-solves they stay
+    idle; the extra busy thread once measured per sample was OpenBLAS spinning after an np.dot,
+    see LinearProgram.objective_value.) HiGHS fixes its thread
     pool on the first solve in a process, so this runs a one-variable LP with ``threads = 1``;
     later solves (default ``threads = 0``, "automatic") keep that pool. No-op without highspy.
     """

@@ -25,7 +25,8 @@ m_k in {0, 1} with ``unmet_k[d, Y] <= demand[d, Y] (1 - m_k)`` for every defense
 ``sum_k m_k >= ceil(p K)`` (a chance constraint on the sample; a MILP).
 
 Each future's part of the optimal point is verified with the same checks as any plan
-(planner.pipeline.verify) before the plan is returned.
+(planner.pipeline.verify; labels traced to their origin first; the priority order is not claimed,
+the program being one weighted solve) before the plan is returned.
 """
 
 from __future__ import annotations
@@ -215,14 +216,19 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
         return out
     x = raw.x
     # verify every future's part with the ordinary checks
-    from planner.pipeline.verify import verify_point
+    from planner.pipeline.labels import trace_labels
+    from planner.pipeline.verify import check_labels, verify_point
 
     defense_unmet_cols = [(lp0.var(("unmet", d.id, year)), d.tonnes_by_year[year]) for d in net.demands
                           if d.segment == "defense" and year in d.tonnes_by_year]
     for k, data in enumerate(per_future):
         xk = x[k * n:(k + 1) * n]
         lpk, idxk, netk = base.views(*data)
-        failed = [c for c in verify_point(lpk, xk, netk) if not c.passed]
+        # one weighted program (no priority or label stages): labels are made origin-true by the
+        # exact post-solve trace and checked; the priority order is not claimed for the futures
+        xk, _ = trace_labels(lpk, xk, netk)
+        checks = verify_point(lpk, xk, netk, lexicographic=False) + [check_labels(lpk, xk, netk)]
+        failed = [c for c in checks if not c.passed]
         if failed:
             out.message = f"future {k} fails verification: " + "; ".join(f"{c.name} {c.detail}" for c in failed)
             return out

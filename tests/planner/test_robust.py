@@ -140,3 +140,16 @@ def test_saa_with_a_budget_builds_the_one_hedge_the_hand_calculation_says():
     # a yearly budget of 55 $M instead: hedge_big (60 $M) fits in no year -> hedge, 100 t/yr in 2026
     p.settings.budget_total_musd, p.settings.budget_musd_per_year = None, 55.0
     assert solve_saa(p, [ON_TIME, LATE]).decisions == [["hedge", 2026, 100.0]]
+
+
+def test_saa_futures_pass_the_label_check_on_a_chain_with_covered_supply():
+    """Teaching chain (Chinese magnets, a covered market): the one weighted SAA program leaves
+    arbitrary clean/covered labels; each future's labels are traced to their origin before the
+    verifier's covered-label check (without the trace future 0 failed: 'covered_labels sep_us 2028')."""
+    from planner.analysis.risk_sampling import draw_sample
+
+    from .risk_fixtures import teaching_project
+
+    p = teaching_project()
+    r = solve_saa(p, [draw_sample(p, 0, i) for i in range(2)])
+    assert r.status == "optimal", r.message

@@ -68,3 +68,4 @@ def test_risk_run_reports_defense_met():
     rep = run_risk(priority_trap(), 2, seed=1, workers=1)
     assert rep.n_ok == 2
     assert all(s.defense_shortfall_t["ndfeb_magnet"][2027] == pytest.approx(0.0, abs=1e-6) for s in rep.samples)
+    assert rep.to_dict()["defense_first"].startswith("lexicographic: unmet tonnes of each priority level")

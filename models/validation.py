@@ -254,6 +254,10 @@ def check_years(p: Project) -> list[Problem]:
             if not lo <= y <= hi:
                 problems.append(Problem(f"platforms[{i}].units_by_year.{y}", f"year outside the horizon {lo}-{hi}"))
     for i, f in enumerate(p.facilities):
+        for y in f.availability_risk:
+            if not lo <= y <= hi:
+                problems.append(Problem(f"facilities[{i}].availability_risk.{y}",
+                                        f"year outside the horizon {lo}-{hi} (never drawn)", "warning"))
         for j, o in enumerate(f.options):
             if o.earliest_decision_year is not None and o.earliest_decision_year > hi:
                 problems.append(

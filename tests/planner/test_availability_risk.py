@@ -78,3 +78,19 @@ def test_plan_evaluation_foresight_and_robust_see_the_slow_ramp():
     slow = SampleDraw(0, {}, {}, {"mag": {2027: 0.5}})
     r = solve_saa(p, [slow, slow])
     assert r.status == "optimal" and r.decisions == [["hedge", 2026, 50.0]]
+
+
+def test_availability_years_outside_the_horizon_are_flagged_and_bad_shares_refused():
+    from pydantic import ValidationError
+
+    from models.validation import validate_project
+
+    p = ramping_project()
+    mag = next(f for f in p.facilities if f.id == "mag")
+    mag.availability_risk = {2031: AvailabilityDistribution(low=0.5, mode=0.6, high=1.0)}
+    warned = [str(pr) for pr in validate_project(p) if pr.severity == "warning" and "availability" in pr.location]
+    assert warned == ["facilities[3].availability_risk.2031: year outside the horizon 2026-2028 (never drawn)"]
+    with pytest.raises(ValidationError):
+        AvailabilityDistribution(low=0.0, mode=0.5, high=1.0)  # a share must be > 0
+    with pytest.raises(ValidationError):
+        AvailabilityDistribution(low=0.9, mode=0.5, high=1.0)

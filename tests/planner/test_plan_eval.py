@@ -8,7 +8,7 @@ from models import apply_scenario, load_project
 from planner.analysis.risk import run_risk
 from planner.analysis.risk_report import value_of_information
 from planner.analysis.risk_sampling import SampleDraw, draw_sample
-from planner.pipeline.plan_eval import EvalSpec, SampleModel, plan_decisions, rebuild_and_solve
+from planner.pipeline.plan_eval import EvalSpec, SampleModel, draw_shares, plan_decisions, rebuild_and_solve
 from planner.pipeline.solve import SolveOptions, solve_project
 
 from .helpers import REAL
@@ -98,8 +98,9 @@ def _same(a, b):
 
 @pytest.mark.timeout(300)
 def test_reuse_path_and_rebuild_path_agree_on_the_real_sample():
-    """Four samples of the real chain (base scenario, its optimal plan committed): the model built
-    once and changed in place gives the same objective, cost and unmet tonnes as rebuilding."""
+    """Four samples of the real chain (base scenario, its optimal plan committed; delays, overruns and
+    the sample's ramp-up shares of five plants): the model built once and changed in place gives the
+    same objective, cost and unmet tonnes as rebuilding."""
     p = load_project(REAL)
     p = apply_scenario(p, "base")
     base = solve_project(p, SolveOptions(time_limit_s=120))
@@ -107,7 +108,7 @@ def test_reuse_path_and_rebuild_path_agree_on_the_real_sample():
     model = SampleModel(p, spec)
     for i in range(4):
         d = draw_sample(p, 11, i)
-        fast = model.solve(d.delays, d.overruns, from_base=i == 0)
+        fast = model.solve(d.delays, d.overruns, from_base=i == 0, shares=draw_shares(d))  # incl. ramp-up draws
         _same(fast, rebuild_and_solve(p, spec, d))
 
 
@@ -119,7 +120,7 @@ def test_reuse_and_rebuild_agree_when_later_decisions_are_reoptimised():
     model = SampleModel(p, spec)
     for i in range(4):
         d = draw_sample(p, 5, i)
-        _same(model.solve(d.delays, d.overruns), rebuild_and_solve(p, spec, d))
+        _same(model.solve(d.delays, d.overruns, shares=draw_shares(d)), rebuild_and_solve(p, spec, d))
 
 
 def test_cli_risk_evaluates_a_plan_file_and_labels_the_mode(tmp_path, capsys):

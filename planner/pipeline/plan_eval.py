@@ -49,7 +49,7 @@ from typing import Any, Iterable
 import numpy as np
 
 from models.project import Project
-from models.schedules import existing_capacity_tpy
+from models.schedules import existing_capacity_tpy, qualified_from_year
 from models.vocab import Status as FacilityStatus
 
 from planner.model.build import BuildOptions, ModelIndex, create_model
@@ -324,11 +324,12 @@ class SampleModel:
             for y in net.years:
                 if lp.has_row("capacity", f.id, y):
                     self.cap_rows.append((f, y, lp.row("capacity", f.id, y)))
-        # qualification caps (output x existing) of facilities with ramp-up risk: scaled by the share
+        # qualification caps (hi = output x existing from online_year + lag on, else 0) of facilities a
+        # delay or a ramp-up share can change: recomputed per sample (sample_data)
         self.qual_rows: dict[tuple[str, int], list[int]] = {}
-        risky = {f.id for f in project.facilities if f.availability_risk}
+        adjustable_ids = {f.id for f in adjustable}
         for i, key in enumerate(lp.row_keys):
-            if key[0] == "qualification" and key[1] in risky:
+            if key[0] == "qualification" and key[1] in adjustable_ids:
                 self.qual_rows.setdefault((key[1], key[3]), []).append(i)
         self.adjusted_rows = np.array(sorted({i for *_, i in self.cap_rows} | {i for rows in self.qual_rows.values()
                                                                                for i in rows}), dtype=np.int64)
@@ -419,10 +420,20 @@ class SampleModel:
         for key, share in (shares or {}).items():  # ramp-up risk (fixed opex still paid: share > 0)
             if key in existing:
                 existing[key] = existing[key] * share
-                for i in self.qual_rows.get(key, ()):
-                    hi[i] = self.base_hi[i] * share
         for f, y, i in self.cap_rows:
             hi[i] = existing[(f.id, y)]
+        # qualification caps: output per activity x the sample's existing capacity, from the (delayed)
+        # facility's qualified-from year on (a delay moves it: online_year + lag); output per activity =
+        # base hi / base existing (a delay or share only lowers existing, so a 0 base stays 0)
+        for (fid, y), rows in self.qual_rows.items():
+            g = moved.get(fid, self.net.facilities[fid])
+            q_from = qualified_from_year(g, self.project.settings)
+            base_existing = net.existing_capacity[(fid, y)]
+            for i in rows:
+                if q_from is None or y < q_from:
+                    hi[i] = 0.0
+                elif base_existing > 0:
+                    hi[i] = self.base_hi[i] * existing[(fid, y)] / base_existing
         coeffs = [(i, j, v * float(overruns.get(fid, 1.0))) for i, j, v, fid in self.budget_coeffs]
         return lb, ub, cost, hi, constant, existing, coeffs
 

@@ -144,3 +144,22 @@ def test_cli_risk_evaluates_a_plan_file_and_labels_the_mode(tmp_path, capsys):
     assert cli_main(["risk", str(project), "-n", "2", "--plan", str(tmp_path / "bad.json")]) == 2
     assert "not a result JSON" in capsys.readouterr().err
     assert cli_main(["risk", str(project), "-n", "2", "--plan", str(tmp_path / "missing.json")]) == 2
+
+
+def test_a_delayed_plant_is_qualified_for_defense_as_late_as_it_comes_online():
+    """two_futures_project with mag's qualification lag 1 year (online 2027 -> qualified 2028) and the
+    horizon to 2029. One year late: online 2028, qualified 2029, so 2028's defense demand (100 t) cannot
+    come from mag: 100 t short in 2028 (the hedge is not built), 0 in 2029. The reuse path must move the
+    qualification cap with the delay exactly as rebuilding does."""
+    p = two_futures_project()
+    p.settings.end_year = 2029
+    for d in p.demands:
+        d.tonnes_by_year = {y: 100.0 for y in (2026, 2027, 2028, 2029)}
+    next(f for f in p.facilities if f.id == "mag").qualification_years = 1
+    spec = EvalSpec(decisions=[])
+    model = SampleModel(p, spec)
+    fast = model.solve({"mag": 1}, {})
+    ref = rebuild_and_solve(p, spec, SampleDraw(0, {"mag": 1}, {}))
+    assert [_unmet(ref, y) for y in (2027, 2028, 2029)] == [pytest.approx(100.0), pytest.approx(100.0),
+                                                           pytest.approx(0.0, abs=1e-6)]
+    assert [_unmet(fast, y) for y in (2027, 2028, 2029)] == [_unmet(ref, y) for y in (2027, 2028, 2029)]

@@ -163,3 +163,23 @@ def test_a_delayed_plant_is_qualified_for_defense_as_late_as_it_comes_online():
     assert [_unmet(ref, y) for y in (2027, 2028, 2029)] == [pytest.approx(100.0), pytest.approx(100.0),
                                                            pytest.approx(0.0, abs=1e-6)]
     assert [_unmet(fast, y) for y in (2027, 2028, 2029)] == [_unmet(ref, y) for y in (2027, 2028, 2029)]
+
+
+def test_a_warm_point_that_fails_verification_is_re_solved_from_scratch():
+    """Solver noise on the live Highs (simulated: 1 t added to the first flow of the warm point) makes the
+    verifier refuse the point; the sample is then re-solved on a fresh model and gives the hand answer
+    (late future: 2027 100 t short, cost 7.0 $M)."""
+    p = two_futures_project()
+    model = SampleModel(p, EvalSpec(decisions=[]))
+    solve = model.highs.solve
+
+    def noisy(*a, **k):
+        raw = solve(*a, **k)
+        j = next(j for j, key in enumerate(model.lp.var_keys) if key[0] == "flow")
+        raw.x[j] += 1.0
+        return raw
+
+    model.highs.solve = noisy
+    r = model.solve({"mag": 1}, {})
+    assert model.n_rebuilt == 1 and r.status.has_plan
+    assert _unmet(r, 2027) == pytest.approx(100.0) and r.total_cost_musd == pytest.approx(7.0)

@@ -12,9 +12,10 @@ Every configuration solves the same samples (same seed, same n), so the work is 
 speedup is wall(1 worker) / wall(k workers). 1 worker runs in this process (no pool); k > 1 uses a
 spawn-context ProcessPoolExecutor whose workers parse the project once (initializer) and receive
 only sample indices and run HiGHS with one thread each (``risk_worker.limit_solver_threads``).
-In-process, HiGHS keeps its default helper threads (about 1.4 cores busy per sample here), so
-the 1-worker baseline already uses more than one core. ``--pool-1`` also times a 1-process pool
-(one HiGHS thread): "vs pool-1" is the like-for-like scaling of the pool itself.
+A worker uses one core: the second busy thread measured earlier (wall / CPU 0.59 per sample) was
+OpenBLAS's helper thread spinning after each ``np.dot`` of the objective value, not HiGHS (its
+threads stay idle on these warm simplex re-solves); objective values no longer call BLAS.
+``--pool-1`` also times a 1-process pool: "vs pool-1" is the like-for-like scaling of the pool itself.
 Configurations are run in rounds (1, 2, N, 1, 2, N, ...) and the fastest wall time of each is kept,
 so a burst of load from other programs hurts one round, not one configuration.
 

@@ -169,6 +169,8 @@ def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
     ``levers.policy.candidate_floors`` / ``candidate_offtakes`` (empty = no lever to choose), used only
     in policy mode; ``Offtake.recycled_feed`` (False = any feed counts); ``PolicyOverride.drop_lever_ids``
     (empty = the scenario keeps every input contract).
+    Facility.availability_risk (per year a triangular share of the scheduled capacity available in
+    Monte Carlo samples; empty = the schedule).
     """
     data["schema_version"] = 3
     return data

@@ -121,6 +121,22 @@ class ExpansionOption(_Model):
         return self.fixed_capex_musd > 0 or self.min_add_tpy > 0
 
 
+class AvailabilityDistribution(_Model):
+    """Ramp-up (availability) risk of one year: the share of the year's scheduled existing capacity
+    (capacity_tpy x ramp share) actually available, triangular (low, mode, high) in (0, 1].
+    Drawn per Monte Carlo sample (planner.analysis.risk_sampling); plans use the schedule."""
+
+    low: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 1.0
+    mode: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 1.0
+    high: Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)] = 1.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "AvailabilityDistribution":
+        if not self.low <= self.mode <= self.high:
+            raise ValueError("need low <= mode <= high")
+        return self
+
+
 class Facility(_Model):
     """A mine, plant or refinery.
 
@@ -142,6 +158,9 @@ class Facility(_Model):
     online_year: Year | None = None  # None: already online before the horizon
     closure_year: Year | None = None
     ramp_up_shares: list[Share] = Field(default_factory=list, max_length=20)
+    # Monte Carlo only: per year, the share of the scheduled existing capacity actually available
+    # (a ramp slower than planned); empty = always the schedule (the version-2 meaning)
+    availability_risk: dict[Year, AvailabilityDistribution] = Field(default_factory=dict, max_length=20)
     # mines: share of TREO that is each element (the rest is La, Ce and others)
     assay: dict[Element, Share] = Field(default_factory=dict)
     # cracking: t TREO in carbonate per t TREO fed

@@ -16,6 +16,7 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from .project import Project
+from .scenarios import apply_scenario
 from .vocab import (
     DEMAND_PRODUCTS,
     METAL_OF,
@@ -253,6 +254,10 @@ def check_years(p: Project) -> list[Problem]:
             if not lo <= y <= hi:
                 problems.append(Problem(f"platforms[{i}].units_by_year.{y}", f"year outside the horizon {lo}-{hi}"))
     for i, f in enumerate(p.facilities):
+        for y in f.availability_risk:
+            if not lo <= y <= hi:
+                problems.append(Problem(f"facilities[{i}].availability_risk.{y}",
+                                        f"year outside the horizon {lo}-{hi} (never drawn)", "warning"))
         for j, o in enumerate(f.options):
             if o.earliest_decision_year is not None and o.earliest_decision_year > hi:
                 problems.append(
@@ -279,12 +284,39 @@ def check_missing_transport(p: Project) -> list[Problem]:
     return problems
 
 
+def option_decision_years(p: Project, option_id: str) -> range:
+    """Years option ``option_id`` may be decided in ``p`` (as planner.model.network.decision_years):
+    from max(start year, earliest decision year) to end year - lead time (online inside the horizon)."""
+    s = p.settings
+    for f in p.facilities:
+        for o in f.options:
+            if o.id == option_id:
+                return range(max(s.start_year, o.earliest_decision_year or s.start_year), s.end_year - o.lead_time_years + 1)
+    return range(0)
+
+
+def _years_text(years: range) -> str:
+    if not years:
+        return "it has no decision year in this horizon (its lead time ends after the last year)"
+    return f"its decision years are {years[0]}-{years[-1]}" if len(years) > 1 else f"its only decision year is {years[0]}"
+
+
 def check_scenarios(p: Project) -> list[Problem]:
-    """Scenario filters name known facilities; invest overrides name known options."""
+    """Scenario filters name known facilities; invest overrides name known options and a year in
+    which the option can be decided (under that scenario: a delay or settings override in it can
+    move the decision years); an option's own committed years likewise."""
     ids = {f.id for f in p.facilities}
     options = {o.id for f in p.facilities for o in f.options}
     problems = []
+    for i, f in enumerate(p.facilities):
+        for j, o in enumerate(f.options):
+            allowed = option_decision_years(p, o.id)
+            for y in sorted(o.committed_tpy_by_year):
+                if y not in allowed:
+                    problems.append(Problem(f"facilities[{i}].options[{j}].committed_tpy_by_year.{y}",
+                                            f"option {o.id!r} cannot be decided in {y}: {_years_text(allowed)}"))
     for i, s in enumerate(p.scenarios):
+        applied = None
         for j, o in enumerate(s.overrides):
             where = getattr(o, "where", None)
             for fid in where.ids if where else []:
@@ -297,8 +329,22 @@ def check_scenarios(p: Project) -> list[Problem]:
                         problems.append(Problem(f"scenarios[{i}].overrides[{j}].drop_lever_ids",
                                                 f"unknown contract {lid!r} (offtake, price floor, grant or loan): "
                                                 "nothing to drop", "warning"))
-            if getattr(o, "kind", None) == "invest" and o.option_id not in options:
+            if getattr(o, "kind", None) != "invest":
+                continue
+            if o.option_id not in options:
                 problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id", f"unknown expansion option {o.option_id!r}"))
+                continue
+            if applied is None:
+                try:
+                    applied = apply_scenario(p, s)
+                except Exception:  # another override is broken (reported by its own check): base years
+                    applied = p
+            allowed = option_decision_years(applied, o.option_id)
+            if o.year not in allowed:
+                problems.append(Problem(
+                    f"scenarios[{i}].overrides[{j}].year",
+                    f"scenario {s.id!r}: option {o.option_id!r} cannot be decided in {o.year} "
+                    f"(an invest override there would be ignored): {_years_text(allowed)}"))
     return problems
 
 

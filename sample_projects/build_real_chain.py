@@ -65,6 +65,7 @@ from models import (  # noqa: E402
     Source,
     save_project,
 )
+from models.project import AvailabilityDistribution  # noqa: E402
 from models.validation import consumable, producible  # noqa: E402
 from models.vocab import Element, Material, Stage, Status  # noqa: E402
 
@@ -1028,6 +1029,51 @@ def with_funding(facilities: list[Facility]) -> list[Facility]:
 
 
 # ----------------------------------------------------------------------------------------------
+# Ramp-up (availability) risk (issue 11): Monte Carlo only; plans use the capacity schedule.
+# Per year: triangular (low, mode, high) share of the scheduled existing capacity actually available,
+# for the plants the sources call ramping. Each low/mode/high is sourced or marked "assumption".
+# ----------------------------------------------------------------------------------------------
+MARKETSCREENER_MP = ("https://www.marketscreener.com/quote/stock/MP-MATERIALS-CORP-108730348/news/MP-Materials-"
+                     "Restores-U-S-Rare-Earth-Magnet-Production-48837729/")
+RAMP_RISK: dict[str, tuple[dict[int, tuple[float, float, float]], list[Source]]] = {
+    "mp_sep": ({2026: (0.65, 0.9, 1.0), 2027: (0.8, 0.95, 1.0)}, [
+        src("https://investingnews.com/mp-materials-reports-fourth-quarter-and-full-year-2025-results/",
+            "2,599 t NdPr oxide in 2025 against a ~4,000 t/yr exit run-rate (the modelled capacity)", "high"),
+        derived("availability risk 2026 low 0.65 = 2,599 / 4,000 (a 2026 no better than 2025's average); "
+                "mode 0.9 and high 1.0: assumption; 2027 (0.8, 0.95, 1.0): assumption")]),
+    "kalgoorlie": ({2026: (0.6, 0.9, 1.0), 2027: (0.8, 0.95, 1.0)}, [
+        src("https://seaisi.org/details/25722?type=news-rooms", "operating, ramp-up below nameplate in FY25", "medium"),
+        derived("availability risk on the 85 % (2026) / 100 % (2027) schedule: 2026 (0.6, 0.9, 1.0), "
+                "2027 (0.8, 0.95, 1.0): assumption")]),
+    "mp_metal": ({2026: (0.6, 0.85, 1.0), 2027: (0.8, 0.95, 1.0)}, [
+        src(MARKETSCREENER_MP, "Independence: operating/ramping; NdPr metal commercial since Jan 2025", "medium"),
+        derived("availability risk 2026 (0.6, 0.85, 1.0), 2027 (0.8, 0.95, 1.0): assumption")]),
+    "mp_ind_mag": ({2026: (0.5, 0.8, 1.0), 2027: (0.6, 0.9, 1.0)}, [
+        src("https://fortworthinc.com/news/mp-materials-restores-u-s-rare-earth-magnet-production-in-fo/",
+            "first magnets on commercial equipment Q4 2025; automotive PPAP underway (ramping)", "medium"),
+        derived("availability risk on the 50 % (2026) / 80 % (2027) schedule: 2026 (0.5, 0.8, 1.0), "
+                "2027 (0.6, 0.9, 1.0): assumption")]),
+    "neo_narva": ({2026: (0.5, 0.8, 1.0), 2027: (0.7, 0.9, 1.0)}, [
+        src("https://www.automotiveworld.com/articles/neo-opens-estonia-rare-earth-plant-to-cut-eu-reliance-on-china/",
+            "inaugurated Sep 2025; commercial ramp 2026", "medium"),
+        derived("availability risk on the 50 % (2026) / 90 % (2027) schedule: 2026 (0.5, 0.8, 1.0), "
+                "2027 (0.7, 0.9, 1.0): assumption")]),
+}
+
+
+def with_ramp_risk(facilities: list[Facility]) -> list[Facility]:
+    """Set availability_risk (and its sources) on the ramping plants of RAMP_RISK."""
+    known = {f.id for f in facilities}
+    assert set(RAMP_RISK) <= known, f"RAMP_RISK names unknown facilities: {set(RAMP_RISK) - known}"
+    for f in facilities:
+        if f.id in RAMP_RISK:
+            by_year, sources = RAMP_RISK[f.id]
+            f.availability_risk = {y: AvailabilityDistribution(low=a, mode=b, high=c) for y, (a, b, c) in by_year.items()}
+            f.sources = f.sources + sources
+    return facilities
+
+
+# ----------------------------------------------------------------------------------------------
 # Contracts and policy levers (issue 10). Kept in one block so other edits merge cleanly.
 # Transfers (price floor, grants, loans, offtake payments) do not change the system-cost plan;
 # the volume commitments (offtakes, DLA purchases, China's licensing) do.
@@ -1174,7 +1220,8 @@ def levers() -> Levers:
 
 def build() -> Project:
     """The whole project, in a fixed order (deterministic output)."""
-    facilities = with_funding(mines() + processors() + metal_plants() + magnet_plants() + recyclers_and_cobalt())
+    facilities = with_ramp_risk(with_funding(mines() + processors() + metal_plants() + magnet_plants()
+                                             + recyclers_and_cobalt()))
     unknown = (set(FUNDING) | set(CAPEX_REPORTED_MUSD)) - {f.id for f in facilities}
     assert not unknown, f"FUNDING names unknown facilities: {unknown}"
     settings = Settings(

@@ -116,6 +116,16 @@ class RiskReport:
         return "perfect foresight (every sample re-planned with hindsight of its delays)"
 
     @property
+    def defense_first(self) -> str:
+        """How every sample serves defense demand first (JSON ``defense_first``)."""
+        if self.mode == "plan":
+            return ("lexicographic: unmet tonnes of each priority level above the lowest (defense first) minimised "
+                    "before cost, the lowest level (commercial) priced at the unmet penalty; the verifier's "
+                    "priority check runs on every sample")
+        return ("lexicographic as a plan: unmet tonnes by priority level (defense first), then cost; the verifier's "
+                "priority check runs on every sample")
+
+    @property
     def n_failed(self) -> int:
         return len(self.failures)
 
@@ -131,6 +141,7 @@ class RiskReport:
         d["mean_shortfall_t"] = {p: {str(y): v for y, v in by.items()} for p, by in self.mean_shortfall_t.items()}
         d["samples"] = [s.to_dict() for s in self.samples]
         d["mode_label"] = self.mode_label
+        d["defense_first"] = self.defense_first
         voi = d.get("value_of_information") or {}
         if "p_met_all" in voi:
             voi["p_met_all"] = {str(y): v for y, v in voi["p_met_all"].items()}

@@ -14,6 +14,11 @@ order; for each facility first its delay (when it gets one), then its overrun (w
 * Overrun factor for every facility with expansion options, from the triangular distribution
   ``settings.risk.capex_overrun[facility.status]`` (low, mode, high); a degenerate distribution
   (low == high) gives exactly ``low``.
+* Availability (ramp-up risk), after every delay and overrun (so projects without it draw exactly
+  as before): for each facility with ``availability_risk``, in project order, one uniform u; the
+  share of year y is the u-quantile of that year's triangular (low, mode, high): one draw per
+  facility moves all its years together (a slow ramp is slow in every year). The sample's existing
+  capacity of f in y is the schedule's x share (capacity rows and qualification caps alike).
 """
 
 from __future__ import annotations
@@ -33,6 +38,17 @@ class SampleDraw:
     index: int
     delays: dict[str, int] = field(default_factory=dict)
     overruns: dict[str, float] = field(default_factory=dict)
+    availability: dict[str, dict[int, float]] = field(default_factory=dict)  # facility -> year -> share
+
+
+def triangular_quantile(u: float, low: float, mode: float, high: float) -> float:
+    """Inverse CDF of the triangular distribution (low, mode, high) at u in [0, 1]."""
+    if high - low <= 0:
+        return float(low)
+    c = (mode - low) / (high - low)
+    if u < c:
+        return float(low + np.sqrt(u * (high - low) * (mode - low)))
+    return float(high - np.sqrt((1.0 - u) * (high - low) * (high - mode)))
 
 
 def sample_rng(seed: int, index: int) -> np.random.Generator:
@@ -65,7 +81,13 @@ def draw_sample(project: Project, seed: int, index: int) -> SampleDraw:
                     draw.overruns[f.id] = float(tri.low)
                 else:
                     draw.overruns[f.id] = float(rng.triangular(tri.low, tri.mode, tri.high))
+    for f in project.facilities:
+        if f.availability_risk:
+            u = float(rng.random())
+            draw.availability[f.id] = {int(y): triangular_quantile(u, a.low, a.mode, a.high)
+                                       for y, a in sorted(f.availability_risk.items())}
     return draw
+
 
 
 def apply_draw(project: Project, draw: SampleDraw) -> Project:

@@ -159,13 +159,17 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
     from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, resolve_solver, solve_project  # imported here: the sampling pieces work without a solver
 
     t0, c0 = time.perf_counter(), time.process_time()
+    from planner.pipeline.plan_eval import draw_shares
+
     draw = draw_sample(project, seed, index)
+    shares = draw_shares(draw)
     try:
         if spec is None:
             sampled = apply_draw(project, draw)
-            result = solve_project(sampled, replace(options, defense_weight=DEFENSE_FIRST_WEIGHT), state)
+            result = solve_project(sampled, replace(options, defense_weight=DEFENSE_FIRST_WEIGHT,
+                                                    capacity_shares=shares or None), state)
         elif model is not None:
-            result = model.solve(draw.delays, draw.overruns, state, from_base=index % CHUNK == 0)
+            result = model.solve(draw.delays, draw.overruns, state, from_base=index % CHUNK == 0, shares=shares)
         else:
             from planner.pipeline.plan_eval import rebuild_and_solve
 
@@ -193,9 +197,10 @@ _project_cache: dict[str, Project] = {}
 def limit_solver_threads() -> None:
     """Make HiGHS use one thread in this process (call once, in a worker process, before any solve).
 
-    By default HiGHS starts helper threads (measured on the real sample: 1.4 s of CPU per 1 s of
-    wall time), which only fight each other when several worker processes each solve a sample;
-    one thread per sample process gives more samples per second in total. HiGHS fixes its thread
+    By default HiGHS may start helper threads, which would only fight each other when several
+    worker processes each solve a sample. (On the real sample's warm simplex re-solves they stay
+    idle; the extra busy thread once measured per sample was OpenBLAS spinning after an np.dot,
+    see LinearProgram.objective_value.) HiGHS fixes its thread
     pool on the first solve in a process, so this runs a one-variable LP with ``threads = 1``;
     later solves (default ``threads = 0``, "automatic") keep that pool. No-op without highspy.
     """

@@ -175,4 +175,7 @@ class LinearProgram:
         return np.bincount(rows, weights=vals * x[cols], minlength=self.n_rows)
 
     def objective_value(self, x: np.ndarray) -> float:
-        return float(np.dot(np.asarray(self.var_cost), x) + self.constant)
+        """sum_j cost_j x_j + constant. Not np.dot: on a long vector OpenBLAS's ddot wakes its helper
+        thread, which then spins for a while after every call (measured on real-sample Monte Carlo
+        samples: 1.3-1.6 s of CPU next to the main thread's 4.7 s, taking the core a second worker needs)."""
+        return float(np.multiply(np.asarray(self.var_cost, dtype=np.float64), x).sum() + self.constant)

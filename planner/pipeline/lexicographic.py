@@ -263,7 +263,7 @@ def solve_lexicographic(
     for k, obj in enumerate(objectives):
         c = obj.dense(n)
         program = with_objective(work, c, obj.constant)
-        value = float(c @ x + obj.constant) if x is not None else None
+        value = float(np.multiply(c, x).sum() + obj.constant) if x is not None else None  # not c @ x: see lp.objective_value
         certified = (
             x is not None and obj.lower_bound is not None and value <= obj.lower_bound + obj.tolerance(obj.lower_bound)
         ) or (all_certified and k == initial_stage)
@@ -353,9 +353,9 @@ def solve_lexicographic(
                 result.message = f"stage {obj.name!r} stopped early: {raw.message}"
             previous = x
             x = tidy_point(program, raw.x)
-            value = float(c @ x + obj.constant)
+            value = float(np.multiply(c, x).sum() + obj.constant)
             if obj.min_gain > 0 and previous is not None:
-                before = float(c @ previous + obj.constant)
+                before = float(np.multiply(c, previous).sum() + obj.constant)
                 if before - value < obj.min_gain:
                     state.log(f"stage {obj.name!r} gains {before - value:.3g} < {obj.min_gain:g}: keeping the previous point")
                     x, value = previous, before

@@ -16,7 +16,14 @@ Semantics (DESIGN.md section 6, "Risk semantics"):
   build decisions, started from the plan).
 * ``mode="foresight"``: every decision is re-optimised per sample (the perfect-foresight,
   wait-and-see bound). P(met | foresight) - P(met | plan) is the value of information.
-* Operations are re-solved per sample with defense shortfall first (DEFENSE_FIRST_WEIGHT).
+* Operations are re-solved per sample by the plans' lexicographic rule (:func:`SampleModel.solve`,
+  :func:`rebuild_and_solve`): unmet tonnes of priority 1 (defense) minimised first, then each further
+  priority level with the earlier ones held, then cost (the lowest level, commercial by default,
+  is priced at the unmet penalty in the cost stage: :func:`shortfall_stages`). The sample is first
+  solved once with the defense penalty weighted (DEFENSE_FIRST_WEIGHT); a shortfall stage whose value there is 0 is certified
+  without a solve, otherwise it is solved (warm) and its value held by a row; only when the weighted
+  point gives back more than a stage's tolerance is the cost stage re-solved under the holds. The
+  verifier's priority check then applies to every sample.
 * Budget rows: with every decision fixed they constrain nothing and are dropped (a committed plan's
   overrun is paid, not refused); with recourse they keep the sampled capex coefficients.
 
@@ -37,19 +44,22 @@ from __future__ import annotations
 import copy
 import time
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 from typing import Any, Iterable
 
 import numpy as np
 
 from models.project import Project
-from models.schedules import existing_capacity_tpy
+from models.schedules import existing_capacity_tpy, qualified_from_year
 from models.vocab import Status as FacilityStatus
 
 from planner.model.build import BuildOptions, ModelIndex, create_model
+from planner.model.availability import apply_capacity_shares
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import Network, build_network
 from planner.pipeline.extract import fill_plan
-from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, apply_defense_weight
+from planner.pipeline.lexicographic import HOLD_FAMILY, Objective, solve_lexicographic
+from planner.pipeline.solve import COST_STAGE, DEFENSE_FIRST_WEIGHT, apply_defense_weight, priority_objectives
 from planner.pipeline.labels import trace_labels
 from planner.pipeline.verify import check_labels, verify_point
 from planner.progress import SolveState
@@ -131,20 +141,23 @@ def _delayed_facility(f, d: int, start: int):
 
 # ----------------------------------------------------------------------------- summaries
 def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolution, duals: np.ndarray | None,
-                 solver: str) -> PlanResult:
-    """Verify a sample's point and extract it as a PlanResult (no plan when a check fails)."""
+                 solver: str, lexicographic: bool = True) -> PlanResult:
+    """Verify a sample's point and extract it as a PlanResult (no plan when a check fails).
+
+    ``lexicographic``: the point was solved by the priority stages (then the verifier's priority
+    check applies); False for a single weighted solve (the check is not claimed)."""
     if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
         status = {
             RawStatus.INFEASIBLE: Status.INFEASIBLE, RawStatus.UNBOUNDED: Status.UNBOUNDED,
             RawStatus.NO_SOLUTION: Status.TIME_LIMIT, RawStatus.CANCELLED: Status.CANCELLED,
         }.get(raw.status, Status.ERROR)
         return PlanResult(status, f"sample not solved: {raw.message or raw.status.value}", solver)
-    # Samples are solved once with defense-weighted penalties (not the lexicographic stages), so the
-    # verifier does not claim the priority order for them; labels are made origin-true by the exact
-    # post-solve trace and then checked like a plan's.
+    # Labels are made origin-true by the exact post-solve trace and then checked like a plan's.
     x, _ = trace_labels(lp, raw.x, net)
     raw = replace(raw, x=x)
-    checks = verify_point(lp, x, net, lexicographic=False) + [check_labels(lp, x, net)]
+    checks = verify_point(lp, x, net, lexicographic=lexicographic)
+    if not lexicographic:
+        checks.append(check_labels(lp, x, net))
     failed = [c for c in checks if not c.passed]
     if failed:
         return PlanResult(Status.ERROR, "the sample's point fails verification: "
@@ -166,6 +179,7 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
     state = state or SolveState()
     sampled = apply_delays_and_overruns(project, draw.delays, draw.overruns)
     net = build_network(sampled)
+    apply_capacity_shares(net, draw_shares(draw))
     lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
     apply_defense_weight(lp, net, spec.defense_weight)
     committed = spec.committed()
@@ -187,11 +201,50 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
         for i, fam in enumerate(lp.row_family):
             if fam in ("budget_year", "budget_total"):
                 lp.row_lo[i], lp.row_hi[i] = -INF, INF
-    raw = solve_lp(lp, solver, time_limit_s, mip_gap, state)
-    duals = raw.row_duals
-    if lp.is_mip:
-        duals = None  # the report's bottleneck shadow prices come from LP samples only
-    return point_result(lp, idx, net, raw, duals, solver)
+    return _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state)
+
+
+def shortfall_stages(lp: LinearProgram, net: Network) -> list[Objective]:
+    """The shortfall stages of a sample: unmet tonnes per priority level (solve.priority_objectives),
+    in order, except the lowest level when it holds no defense demand (commercial by default): no
+    level comes after it, so serving it first orders nothing, and its shortfall is priced at the
+    unmet penalty in the cost stage (a plan's solve holds it too; per sample that extra solve took
+    0.59 instead of 0.16 s of CPU around china_cut, where commercial demand is short in every sample)."""
+    objectives = priority_objectives(lp, net)
+    lowest = max((d.priority for d in net.demands), default=None)
+    if len(objectives) > 1 and not any(d.priority == lowest and d.segment == "defense" for d in net.demands):
+        objectives = objectives[:-1]
+    return objectives
+
+
+def sample_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
+    """A sample's stages: :func:`shortfall_stages`, then the model's (defense-weighted) cost."""
+    return shortfall_stages(lp, net) + [Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9,
+                                                  abs_tol=1e-6, constant=lp.constant)]
+
+
+def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state) -> PlanResult:
+    """Solve once with the weighted cost; the shortfall stages are certified at 0 or solved
+    (planner.pipeline.lexicographic, ``initial`` = the weighted point), then verify."""
+    first = solve_lp(lp, solver, time_limit_s, mip_gap, state)
+    if first.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or first.x is None:
+        return point_result(lp, idx, net, first, None, solver)
+    objectives = sample_objectives(lp, net)
+    lex = solve_lexicographic(lp, objectives, solver, time_limit_s, mip_gap, state, initial=first,
+                              initial_stage=len(objectives) - 1)
+    last = next((st.raw for st in reversed(lex.stages) if st.raw is not None), first)
+    duals = None if lp.is_mip else last.row_duals  # the bottleneck shadow prices come from LP samples only
+    if duals is not None and len(duals) < lex.program.n_rows:  # hold rows added after that solve: no price
+        duals = np.concatenate([duals, np.zeros(lex.program.n_rows - len(duals))])
+    raw = RawSolution(lex.status, lex.x, None, None, first.seconds + lex.seconds, 0.0, lex.message)
+    return point_result(lex.program, idx, net, raw, duals, solver)
+
+
+def draw_shares(draw) -> dict[tuple[str, int], float]:
+    """(facility, year) -> available share of the scheduled existing capacity of a draw (its
+    ``availability``, planner.analysis.risk_sampling.SampleDraw); {} without ramp-up risk."""
+    return {(fid, int(y)): float(v) for fid, by_year in (getattr(draw, "availability", None) or {}).items()
+            for y, v in by_year.items()}
 
 
 def apply_delays_and_overruns(project: Project, delays: dict[str, int], overruns: dict[str, float]) -> Project:
@@ -234,6 +287,15 @@ class SampleModel:
         net = build_network(project)
         lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
         apply_defense_weight(lp, net, spec.defense_weight)
+        # one hold row per priority level (free until a sample holds that level's shortfall); none
+        # without a solver (the robust plan's stacked copies solve one weighted program)
+        self.levels: list[tuple[Objective, np.ndarray, int]] = []
+        for obj in (shortfall_stages(lp, net) if warm else []):
+            row = lp.add_row(HOLD_FAMILY, (obj.name,), obj.cost)
+            self.levels.append((obj, np.array(sorted(obj.cost), dtype=np.int64), row))
+        self.hold_rows = np.array([r for *_, r in self.levels], dtype=np.int64)
+        self.n_stage_solves = 0  # shortfall or cost stages solved beyond the first weighted solve
+        self.n_rebuilt = 0  # samples re-solved from scratch after the warm point failed verification
         self.net, self.lp, self.idx = net, lp, idx
         self.committed = spec.committed()
         self.commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
@@ -255,13 +317,24 @@ class SampleModel:
                 self.decisions.append((f, o, y, ja, jb, build_capex))
         self.dec_cols = np.array([c for *_, ja, jb, _ in self.decisions for c in (ja, jb) if c >= 0], dtype=np.int64)
 
-        # capacity rows of facilities a delay can move (not operating)
+        # capacity rows of facilities a delay can move (not operating) or with ramp-up risk
         self.delayable = [f for f in project.facilities if f.status is not FacilityStatus.OPERATING]
+        ids = {f.id for f in self.delayable}
+        adjustable = self.delayable + [f for f in project.facilities if f.availability_risk and f.id not in ids]
         self.cap_rows: list[tuple[Any, int, int]] = []  # (facility, year, row)
-        for f in self.delayable:
+        for f in adjustable:
             for y in net.years:
                 if lp.has_row("capacity", f.id, y):
                     self.cap_rows.append((f, y, lp.row("capacity", f.id, y)))
+        # qualification caps (hi = output x existing from online_year + lag on, else 0) of facilities a
+        # delay or a ramp-up share can change: recomputed per sample (sample_data)
+        self.qual_rows: dict[tuple[str, int], list[int]] = {}
+        adjustable_ids = {f.id for f in adjustable}
+        for i, key in enumerate(lp.row_keys):
+            if key[0] == "qualification" and key[1] in adjustable_ids:
+                self.qual_rows.setdefault((key[1], key[3]), []).append(i)
+        self.adjusted_rows = np.array(sorted({i for *_, i in self.cap_rows} | {i for rows in self.qual_rows.values()
+                                                                               for i in rows}), dtype=np.int64)
         self.cap_row_idx = np.array([i for *_, i in self.cap_rows], dtype=np.int64)
         # objective constant without the fixed opex of delayable facilities (added back per sample)
         self.const_fixed = lp.constant - sum(
@@ -306,8 +379,10 @@ class SampleModel:
         self.build_seconds = time.perf_counter() - t0
 
     # ------------------------------------------------------------------ a sample's changes
-    def sample_data(self, delays: dict[str, int], overruns: dict[str, float]):
-        """(lb, ub, cost over dec_cols), (cap row hi), objective constant, budget coefficients."""
+    def sample_data(self, delays: dict[str, int], overruns: dict[str, float],
+                    shares: dict[tuple[str, int], float] | None = None):
+        """(lb, ub, cost over dec_cols), (cap row hi), objective constant, budget coefficients.
+        ``shares``: (facility, year) -> available share of the scheduled existing capacity."""
         spec, net = self.spec, self.net
         lb = self.base_lb.copy()
         ub = self.base_ub.copy()
@@ -344,8 +419,23 @@ class SampleModel:
                 existing[(f.id, y)] = c
                 if f.fixed_opex_musd_per_yr > 0 and c > 0:
                     constant += net.discount[y] * f.fixed_opex_musd_per_yr
+        for key, share in (shares or {}).items():  # ramp-up risk (fixed opex still paid: share > 0)
+            if key in existing:
+                existing[key] = existing[key] * share
         for f, y, i in self.cap_rows:
             hi[i] = existing[(f.id, y)]
+        # qualification caps: output per activity x the sample's existing capacity, from the (delayed)
+        # facility's qualified-from year on (a delay moves it: online_year + lag); output per activity =
+        # base hi / base existing (a delay or share only lowers existing, so a 0 base stays 0)
+        for (fid, y), rows in self.qual_rows.items():
+            g = moved.get(fid, self.net.facilities[fid])
+            q_from = qualified_from_year(g, self.project.settings)
+            base_existing = net.existing_capacity[(fid, y)]
+            for i in rows:
+                if q_from is None or y < q_from:
+                    hi[i] = 0.0
+                elif base_existing > 0:
+                    hi[i] = self.base_hi[i] * existing[(fid, y)] / base_existing
         coeffs = [(i, j, v * float(overruns.get(fid, 1.0))) for i, j, v, fid in self.budget_coeffs]
         return lb, ub, cost, hi, constant, existing, coeffs
 
@@ -379,19 +469,20 @@ class SampleModel:
         return lp, idx, net
 
     def solve(self, delays: dict[str, int], overruns: dict[str, float], state: SolveState | None = None,
-              from_base: bool = True) -> PlanResult:
+              from_base: bool = True, shares: dict[tuple[str, int], float] | None = None) -> PlanResult:
         """Apply one sample in place, re-solve warm, verify and extract.
 
         ``from_base``: start from the undelayed model's basis (LP) or point (MIP); otherwise from
         the basis left by the previous solve (faster: ~320 instead of ~1,600 simplex iterations on
         the real sample, but then the answer can depend on that previous sample where the optimum is
         degenerate -- callers chain samples in fixed groups, see risk_worker.CHUNK)."""
-        lb, ub, cost, hi, constant, existing, coeffs = self.sample_data(delays, overruns)
+        lb, ub, cost, hi, constant, existing, coeffs = self.sample_data(delays, overruns, shares)
         h = self.highs
         cols = self.dec_cols
         h.set_col_bounds(cols, lb[cols], ub[cols])
         h.set_col_costs(cols, cost[cols])
-        h.set_row_bounds(self.cap_row_idx, self.base_lo[self.cap_row_idx], hi[self.cap_row_idx])
+        rows = self.adjusted_rows
+        h.set_row_bounds(rows, self.base_lo[rows], hi[rows])
         h.set_offset(constant)
         if coeffs:
             h.set_coeffs([c[0] for c in coeffs], [c[1] for c in coeffs], [c[2] for c in coeffs])
@@ -402,11 +493,82 @@ class SampleModel:
         elif self.start_x is not None:
             h.set_start(self.start_x)
         raw = h.solve(self.time_limit_s, state, self.mip_gap)
+        if raw.status in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) and raw.x is not None:
+            raw = self._lexicographic(raw, cost, constant, hi, state)
         lp, idx, net = self.views(lb, ub, cost, hi, constant, existing, coeffs, overruns)
         unmet = raw.x is not None and any(
             raw.x[j] > 1e-6 for j, key in self._unmet_cols())
         duals = raw.row_duals if (unmet and not h.is_mip) else None  # bottlenecks are read only when demand is unmet
-        return point_result(lp, idx, net, raw, duals, "highs")
+        result = point_result(lp, idx, net, raw, duals, "highs")
+        if result.status is Status.ERROR and result.checks and not (state and state.cancel_requested):
+            # The warm point failed verification: solver noise that can build up over hundreds of warm
+            # re-solves on one Highs (seen once in 256 real-sample samples: a 2.4e-6 balance violation
+            # after 243 samples). Re-solve this sample from scratch (the reference path: a fresh model,
+            # so the answer does not depend on what this worker solved before).
+            self.n_rebuilt += 1
+            availability: dict[str, dict[int, float]] = {}
+            for (fid, y), v in (shares or {}).items():
+                availability.setdefault(fid, {})[y] = v
+            draw = SimpleNamespace(delays=delays, overruns=overruns, availability=availability)
+            result = rebuild_and_solve(self.project, self.spec, draw, "highs", self.time_limit_s, state, self.mip_gap)
+        return result
+
+    def _lexicographic(self, first: RawSolution, cost: np.ndarray, constant: float, hi: np.ndarray,
+                       state: SolveState | None) -> RawSolution:
+        """Shortfall by priority, then cost, starting from ``first`` (the weighted solve; optimal
+        for the weighted cost c_w = cost stage's objective). For level p with shortfall S_p:
+
+        * S_p(x) <= tol(0) and every earlier level held at x: certified at its lower bound 0;
+        * else solve min S_p under the earlier holds (warm, same Highs) -> v_p, hold S_p <= v_p + tol_p.
+          If S_p(x) <= v_p + tol_p, x stays: for any y meeting the holds, c_w(x) <= c_w(y) since x is
+          c_w-optimal on a superset. Otherwise x := the stage's point and the cost stage is re-solved
+          under every hold at the end.
+
+        Hold bounds are written into ``hi`` (the sample's row upper bounds, so the verifier checks
+        them); the live model's hold rows are freed and its costs restored before returning."""
+        h = self.highs
+        x, raw, replaced, changed = first.x, first, first.status is not RawStatus.OPTIMAL, False
+        n = self.lp.n_vars
+        all_cols = np.arange(n, dtype=np.int64)
+        held: list[int] = []
+        for obj, cols, row in self.levels:
+            short = float(x[cols].sum())
+            if not replaced and short <= obj.tolerance(0.0):
+                hi[row] = obj.tolerance(0.0)
+                held.append(row)
+                continue
+            h.set_row_bounds(np.array(held, dtype=np.int64), np.full(len(held), -INF), hi[held])
+            c = np.zeros(n)
+            c[cols] = 1.0
+            h.set_col_costs(all_cols, c)
+            h.set_offset(0.0)
+            changed = True
+            if h.is_mip:
+                h.set_start(x)
+            stage = h.solve(self.time_limit_s, state, self.mip_gap)
+            self.n_stage_solves += 1
+            if stage.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or stage.x is None:
+                raw = replace(stage, message=f"stage {obj.name}: {stage.message or stage.status.value}")
+                x = None
+                break
+            v = float(stage.x[cols].sum())
+            hi[row] = v + obj.tolerance(v)
+            held.append(row)
+            if short > hi[row]:
+                x, replaced = stage.x, True
+        if x is not None and replaced:
+            h.set_row_bounds(np.array(held, dtype=np.int64), np.full(len(held), -INF), hi[held])
+            h.set_col_costs(all_cols, cost)
+            h.set_offset(constant)
+            if h.is_mip:
+                h.set_start(x)
+            raw = h.solve(self.time_limit_s, state, self.mip_gap)
+            self.n_stage_solves += 1
+        if changed:
+            h.set_col_costs(all_cols, cost)
+            h.set_offset(constant)
+        h.set_row_bounds(self.hold_rows, np.full(self.hold_rows.size, -INF), np.full(self.hold_rows.size, INF))
+        return raw
 
     def _unmet_cols(self) -> Iterable[tuple[int, tuple]]:
         if not hasattr(self, "_unmet"):
@@ -414,5 +576,5 @@ class SampleModel:
         return self._unmet
 
 
-__all__ = ["EvalSpec", "LATER", "MODES", "SampleModel", "apply_delays_and_overruns", "decision_bounds",
+__all__ = ["EvalSpec", "LATER", "MODES", "SampleModel", "apply_delays_and_overruns", "decision_bounds", "draw_shares",
            "plan_decisions", "point_result", "rebuild_and_solve"]

@@ -14,12 +14,19 @@ Given K sampled futures (delays and overruns drawn from ``settings.risk``), one 
 Objective: (1/K) sum_k cost_k, where cost_k is the model's discounted cost with the unmet penalty of
 defense demand multiplied by DEFENSE_FIRST_WEIGHT (defense shortfall first, as a weighted penalty).
 
+Budgets (``settings.budget_musd_per_year`` / ``budget_total_musd``) are rows on the shared first
+stage, once: capex of X/B at nominal cost (no overrun) in the nominal decision year <= budget, as in
+a deterministic plan; each future then pays its own delays and overruns (as plan evaluation does).
+Government budgets (``levers.government_budget_*``) stay in every future's copy: they limit
+second-stage spending (stockpile purchases, price-floor top-ups) per future.
+
 Optional target ``P(every defense demand met in year Y) >= p``: per-future indicators
 m_k in {0, 1} with ``unmet_k[d, Y] <= demand[d, Y] (1 - m_k)`` for every defense demand d and
 ``sum_k m_k >= ceil(p K)`` (a chance constraint on the sample; a MILP).
 
 Each future's part of the optimal point is verified with the same checks as any plan
-(planner.pipeline.verify) before the plan is returned.
+(planner.pipeline.verify; labels traced to their origin first; the priority order is not claimed,
+the program being one weighted solve) before the plan is returned.
 """
 
 from __future__ import annotations
@@ -34,7 +41,7 @@ import numpy as np
 from models.project import Project
 
 from planner.model.lp import INF, LinearProgram
-from planner.pipeline.plan_eval import EvalSpec, SampleModel, _first_decision_year
+from planner.pipeline.plan_eval import EvalSpec, SampleModel, _first_decision_year, draw_shares
 from planner.progress import SolveState
 from planner.solvers.backends import RawStatus, solve_lp
 
@@ -91,9 +98,8 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     for k, draw in enumerate(draws):
         if state.cancel_requested:
             return SaaResult("cancelled", "cancelled while building")
-        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns)
-        if coeffs:
-            return SaaResult("error", "robust plans do not support budget constraints yet (settings.budget_*)")
+        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns, draw_shares(draw))
+        s_hi[base.budget_rows] = INF  # budgets bind the shared decisions once (below), not each future's payments
         off = k * n
         lb[off:off + n], ub[off:off + n], cost[off:off + n] = s_lb, s_ub, s_cost / K
         integer[off:off + n] = False  # build_k equals the shared binary B
@@ -133,6 +139,28 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
         extra_lo.append(0.0)
         extra_hi.append(0.0)
     n_rows += len(link_rows)
+    # settings.budget_*: the rows of the base model with add/build replaced by the shared X/B, nominal
+    # capex (no overrun) in the nominal decision year: the budget limits what is decided, as in a plan
+    first_of_col: dict[int, int] = {}
+    for f, o, y, ja, jb, _ in base.decisions:
+        first_of_col[ja] = K * n + first_index[("X", o.id, y)]
+        if jb >= 0:
+            first_of_col[jb] = K * n + first_index[("B", o.id, y)]
+    budget_terms: dict[int, dict[int, float]] = {int(i): {} for i in base.budget_rows}
+    for i, j, v, _fid in base.budget_coeffs:
+        terms = budget_terms[int(i)]
+        terms[first_of_col[j]] = terms.get(first_of_col[j], 0.0) + v
+    budget_rows: list[tuple[int, dict[int, float], float, float]] = []  # (row, terms, lo, hi)
+    for i, terms in budget_terms.items():
+        for jc, v in terms.items():
+            extra_r.append(n_rows)
+            extra_c.append(jc)
+            extra_v.append(v)
+        extra_lo.append(float(lp0.row_lo[i]))
+        extra_hi.append(float(lp0.row_hi[i]))
+        budget_rows.append((n_rows, terms, float(lp0.row_lo[i]), float(lp0.row_hi[i])))
+        n_rows += 1
+    n_budget = len(budget_rows)
     if indicator:
         defense = {d.id: d for d in net.demands if d.segment == "defense"}
         need = math.ceil(target * K - 1e-9)
@@ -162,8 +190,10 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
         + ([("m", k) for k in range(K)] if indicator else [])
     lp.var_lb, lp.var_ub, lp.var_cost, lp.var_int = lb.tolist(), ub.tolist(), cost.tolist(), integer.tolist()
     lp.row_keys = [("k", k, *key) for k in range(K) for key in lp0.row_keys] + [("link", i) for i in range(len(link_rows))] \
-        + [("target", i) for i in range(n_rows - K * m - len(link_rows))]
-    lp.row_family = list(lp0.row_family) * K + ["link"] * len(link_rows) + ["target"] * (n_rows - K * m - len(link_rows))
+        + [("budget",) + tuple(lp0.row_keys[i]) for i in budget_terms] \
+        + [("target", i) for i in range(n_rows - K * m - len(link_rows) - n_budget)]
+    lp.row_family = list(lp0.row_family) * K + ["link"] * len(link_rows) + [lp0.row_family[i] for i in budget_terms] \
+        + ["target"] * (n_rows - K * m - len(link_rows) - n_budget)
     lp.row_lo = np.concatenate([row_lo, np.asarray(extra_lo, dtype=float)]).tolist()
     lp.row_hi = np.concatenate([row_hi, np.asarray(extra_hi, dtype=float)]).tolist()
     lp.coo_row = np.concatenate(rows + [np.asarray(extra_r, dtype=np.int64)]).tolist()
@@ -186,14 +216,19 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
         return out
     x = raw.x
     # verify every future's part with the ordinary checks
-    from planner.pipeline.verify import verify_point
+    from planner.pipeline.labels import trace_labels
+    from planner.pipeline.verify import check_labels, verify_point
 
     defense_unmet_cols = [(lp0.var(("unmet", d.id, year)), d.tonnes_by_year[year]) for d in net.demands
                           if d.segment == "defense" and year in d.tonnes_by_year]
     for k, data in enumerate(per_future):
         xk = x[k * n:(k + 1) * n]
         lpk, idxk, netk = base.views(*data)
-        failed = [c for c in verify_point(lpk, xk, netk) if not c.passed]
+        # one weighted program (no priority or label stages): labels are made origin-true by the
+        # exact post-solve trace and checked; the priority order is not claimed for the futures
+        xk, _ = trace_labels(lpk, xk, netk)
+        checks = verify_point(lpk, xk, netk, lexicographic=False) + [check_labels(lpk, xk, netk)]
+        failed = [c for c in checks if not c.passed]
         if failed:
             out.message = f"future {k} fails verification: " + "; ".join(f"{c.name} {c.detail}" for c in failed)
             return out
@@ -202,10 +237,15 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     if link_viol > 1e-6 * max(1.0, float(np.max(np.abs(x[K * n:K * n + n_first]), initial=0.0))):
         out.message = f"first-stage decisions differ between futures by {link_viol:.3g}"
         return out
+    for r, terms, lo, hi in budget_rows:  # the shared budget rows (not part of any future's view)
+        spent = sum(v * float(x[j]) for j, v in terms.items())
+        if spent > hi + 1e-6 * max(1.0, abs(hi)) or spent < lo - 1e-6 * max(1.0, abs(lo)):
+            out.message = f"budget row {lp.row_keys[r]} violated: {spent:.6g} $M outside [{lo:.6g}, {hi:.6g}]"
+            return out
     for i, (key, *_rest) in enumerate(first):
         if key[0] == "X" and x[K * n + i] > 1e-6:
             out.decisions.append([key[1], int(key[2]), float(round(x[K * n + i], 6))])
-    out.objective = float(np.dot(cost, x) + constant)
+    out.objective = float(np.multiply(cost, x).sum() + constant)
     out.status = "optimal" if raw.status is RawStatus.OPTIMAL else "time_limit_feasible"
     out.message = "Robust plan found; every future's operations verified."
     return out

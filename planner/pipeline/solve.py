@@ -62,6 +62,9 @@ class SolveOptions:
     #: multiplies the unmet penalty of defense demands (1 = the project's objective; the Monte Carlo
     #: and robust plans use DEFENSE_FIRST_WEIGHT so operations serve defense before commercial demand)
     defense_weight: float = 1.0
+    #: (facility, year) -> share of the scheduled existing capacity available (a Monte Carlo sample's
+    #: ramp-up draw, planner.model.availability); None = the schedule
+    capacity_shares: dict | None = None
 
 
 def resolve_solver(name: str) -> str:
@@ -219,6 +222,10 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     state.progress(0.02, "building the model")
     t0 = time.perf_counter()
     net = build_network(scenario_project)
+    if options.capacity_shares:
+        from planner.model.availability import apply_capacity_shares
+
+        apply_capacity_shares(net, options.capacity_shares)
     lp, idx = create_model(net, BuildOptions(relax_integers=options.relax_integers))
     if options.defense_weight != 1.0:
         apply_defense_weight(lp, net, options.defense_weight)

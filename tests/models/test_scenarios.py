@@ -97,3 +97,40 @@ def test_unknown_scenario_names_the_known_ones(base):
     with pytest.raises(KeyError) as info:
         apply_scenario(base, "nope")
     assert "nope" in str(info.value) and "china_cut" in str(info.value)
+
+
+def test_invest_override_outside_the_decision_years_is_refused_with_its_location():
+    """Horizon 2026-2030; option ``x`` earliest decision 2027, lead time 2 -> decision years 2027-2028.
+    An invest override in 2026 or 2029 would be ignored by the model: refused at validation, naming
+    scenario, option, year and the allowed years; 2028 is fine. A delay of 1 year in the same scenario
+    moves the first decision year to 2028, so 2027 is refused there."""
+    from models import DelayOverride, ExpansionOption, Facility, FacilityFilter, Project, Scenario
+    from models.project import InvestOverride
+    from models.validation import errors, validate_project
+
+    p = Project(name="invest years")
+    p.settings.start_year, p.settings.end_year, p.settings.base_year = 2026, 2030, 2026
+    p.facilities = [Facility(id="mag", name="Magnets", stage="magnet_ndfeb", country="US", capacity_tpy=10,
+                             status="construction", online_year=2027,
+                             recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                             options=[ExpansionOption(id="x", max_add_tpy=50, capex_musd_per_tpy=0.1, lead_time_years=2,
+                                                      earliest_decision_year=2027)])]
+    p.scenarios = [Scenario(id="ok", name="ok", overrides=[InvestOverride(option_id="x", year=2028, added_tpy=5)]),
+                   Scenario(id="early", name="early", overrides=[InvestOverride(option_id="x", year=2026, added_tpy=5)]),
+                   Scenario(id="late", name="late", overrides=[InvestOverride(option_id="x", year=2029, added_tpy=5)]),
+                   Scenario(id="delayed", name="delayed", overrides=[
+                       DelayOverride(where=FacilityFilter(ids=["mag"]), years=1),
+                       InvestOverride(option_id="x", year=2027, added_tpy=5)])]
+    found = {pr.location: pr.message for pr in errors(validate_project(p)) if ".year" in pr.location}
+    assert set(found) == {"scenarios[1].overrides[0].year", "scenarios[2].overrides[0].year",
+                          "scenarios[3].overrides[1].year"}
+    assert found["scenarios[1].overrides[0].year"] == (
+        "scenario 'early': option 'x' cannot be decided in 2026 (an invest override there would be ignored): "
+        "its decision years are 2027-2028")
+    assert "in 2029" in found["scenarios[2].overrides[0].year"]
+    assert found["scenarios[3].overrides[1].year"].endswith("its only decision year is 2028")
+    p.scenarios = []
+    p.facilities[0].options[0].committed_tpy_by_year = {2028: 5.0, 2030: 5.0}
+    assert [str(pr) for pr in errors(validate_project(p))] == [
+        "facilities[0].options[0].committed_tpy_by_year.2030: option 'x' cannot be decided in 2030: "
+        "its decision years are 2027-2028"]

@@ -8,7 +8,7 @@ from models import apply_scenario, load_project
 from planner.analysis.risk import run_risk
 from planner.analysis.risk_report import value_of_information
 from planner.analysis.risk_sampling import SampleDraw, draw_sample
-from planner.pipeline.plan_eval import EvalSpec, SampleModel, plan_decisions, rebuild_and_solve
+from planner.pipeline.plan_eval import EvalSpec, SampleModel, draw_shares, plan_decisions, rebuild_and_solve
 from planner.pipeline.solve import SolveOptions, solve_project
 
 from .helpers import REAL
@@ -98,8 +98,9 @@ def _same(a, b):
 
 @pytest.mark.timeout(300)
 def test_reuse_path_and_rebuild_path_agree_on_the_real_sample():
-    """Four samples of the real chain (base scenario, its optimal plan committed): the model built
-    once and changed in place gives the same objective, cost and unmet tonnes as rebuilding."""
+    """Four samples of the real chain (base scenario, its optimal plan committed; delays, overruns and
+    the sample's ramp-up shares of five plants): the model built once and changed in place gives the
+    same objective, cost and unmet tonnes as rebuilding."""
     p = load_project(REAL)
     p = apply_scenario(p, "base")
     base = solve_project(p, SolveOptions(time_limit_s=120))
@@ -107,7 +108,7 @@ def test_reuse_path_and_rebuild_path_agree_on_the_real_sample():
     model = SampleModel(p, spec)
     for i in range(4):
         d = draw_sample(p, 11, i)
-        fast = model.solve(d.delays, d.overruns, from_base=i == 0)
+        fast = model.solve(d.delays, d.overruns, from_base=i == 0, shares=draw_shares(d))  # incl. ramp-up draws
         _same(fast, rebuild_and_solve(p, spec, d))
 
 
@@ -119,7 +120,7 @@ def test_reuse_and_rebuild_agree_when_later_decisions_are_reoptimised():
     model = SampleModel(p, spec)
     for i in range(4):
         d = draw_sample(p, 5, i)
-        _same(model.solve(d.delays, d.overruns), rebuild_and_solve(p, spec, d))
+        _same(model.solve(d.delays, d.overruns, shares=draw_shares(d)), rebuild_and_solve(p, spec, d))
 
 
 def test_cli_risk_evaluates_a_plan_file_and_labels_the_mode(tmp_path, capsys):
@@ -143,3 +144,42 @@ def test_cli_risk_evaluates_a_plan_file_and_labels_the_mode(tmp_path, capsys):
     assert cli_main(["risk", str(project), "-n", "2", "--plan", str(tmp_path / "bad.json")]) == 2
     assert "not a result JSON" in capsys.readouterr().err
     assert cli_main(["risk", str(project), "-n", "2", "--plan", str(tmp_path / "missing.json")]) == 2
+
+
+def test_a_delayed_plant_is_qualified_for_defense_as_late_as_it_comes_online():
+    """two_futures_project with mag's qualification lag 1 year (online 2027 -> qualified 2028) and the
+    horizon to 2029. One year late: online 2028, qualified 2029, so 2028's defense demand (100 t) cannot
+    come from mag: 100 t short in 2028 (the hedge is not built), 0 in 2029. The reuse path must move the
+    qualification cap with the delay exactly as rebuilding does."""
+    p = two_futures_project()
+    p.settings.end_year = 2029
+    for d in p.demands:
+        d.tonnes_by_year = {y: 100.0 for y in (2026, 2027, 2028, 2029)}
+    next(f for f in p.facilities if f.id == "mag").qualification_years = 1
+    spec = EvalSpec(decisions=[])
+    model = SampleModel(p, spec)
+    fast = model.solve({"mag": 1}, {})
+    ref = rebuild_and_solve(p, spec, SampleDraw(0, {"mag": 1}, {}))
+    assert [_unmet(ref, y) for y in (2027, 2028, 2029)] == [pytest.approx(100.0), pytest.approx(100.0),
+                                                           pytest.approx(0.0, abs=1e-6)]
+    assert [_unmet(fast, y) for y in (2027, 2028, 2029)] == [_unmet(ref, y) for y in (2027, 2028, 2029)]
+
+
+def test_a_warm_point_that_fails_verification_is_re_solved_from_scratch():
+    """Solver noise on the live Highs (simulated: 1 t added to the first flow of the warm point) makes the
+    verifier refuse the point; the sample is then re-solved on a fresh model and gives the hand answer
+    (late future: 2027 100 t short, cost 7.0 $M)."""
+    p = two_futures_project()
+    model = SampleModel(p, EvalSpec(decisions=[]))
+    solve = model.highs.solve
+
+    def noisy(*a, **k):
+        raw = solve(*a, **k)
+        j = next(j for j, key in enumerate(model.lp.var_keys) if key[0] == "flow")
+        raw.x[j] += 1.0
+        return raw
+
+    model.highs.solve = noisy
+    r = model.solve({"mag": 1}, {})
+    assert model.n_rebuilt == 1 and r.status.has_plan
+    assert _unmet(r, 2027) == pytest.approx(100.0) and r.total_cost_musd == pytest.approx(7.0)

@@ -97,3 +97,59 @@ def test_cli_robust_bad_input_exits_2(tmp_path, capsys):
         assert "must be" in capsys.readouterr().err
     assert cli_main(["robust", str(path), "-n", "2", "--scenario", "nope"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def _two_hedges_project():
+    """two_futures_project with defense demand 200 t/yr and two yes/no hedges at operating (never
+    delayed) sites, each decided 2026 -> online 2027, paid as a fixed capex:
+      * ``hedge`` at mag2: up to 100 t/yr for 50 $M;   * ``hedge_big`` at mag3: up to 150 t/yr for 60 $M.
+    Budget (settings.budget_total_musd) 70 $M: only one of the two.
+    Futures: mag (100 t/yr) on time or one year late. 2027 need beyond mag: 100 t on time, 200 t late.
+      hedge alone (50 $M):     late future 100 t short in 2027 -> expected 0.5 x 100 t x 5 $M x 10 = 2,500 $M
+      hedge_big alone (60 $M): late future  50 t short          -> expected 0.5 x  50 t x 5 $M x 10 = 1,250 $M
+    -> the SAA builds hedge_big (the dearer one). Expected cost: 9 $M of Chinese magnets in 2026 (200 t x
+    45,000 $) in both futures + 60 $M capex + magnet opex 25,000 $/t: on time 200 + 200 t = 10 $M, late
+    150 + 200 t = 8.75 $M + 2,500 $M penalty -> (79 + 2,577.75) / 2 = 1,328.375 $M.
+    Without the budget both hedges are built (the late future needs 200 t beyond mag)."""
+    from models import ExpansionOption, Facility, Route
+
+    p = two_futures_project()
+    for d in p.demands:
+        d.tonnes_by_year = {y: 200.0 for y in d.tonnes_by_year}
+    mag2 = next(f for f in p.facilities if f.id == "mag2")
+    mag2.options = [ExpansionOption(id="hedge", max_add_tpy=100, capex_musd_per_tpy=0.0, fixed_capex_musd=50,
+                                    lead_time_years=1, earliest_decision_year=2026)]
+    mag3 = mag2.model_copy(deep=True, update={"id": "mag3", "name": "Magnets (second hedge site)"})
+    mag3.options = [ExpansionOption(id="hedge_big", max_add_tpy=150, capex_musd_per_tpy=0.0, fixed_capex_musd=60,
+                                    lead_time_years=1, earliest_decision_year=2026)]
+    p.facilities.append(mag3)
+    p.routes.append(Route(id="r_metal3", from_id="metal", to_id="mag3", material="ndpr_metal", transport_usd_per_t=0))
+    return p
+
+
+def test_saa_with_a_budget_builds_the_one_hedge_the_hand_calculation_says():
+    p = _two_hedges_project()
+    free = solve_saa(p, [ON_TIME, LATE])
+    assert free.status == "optimal" and {d[0] for d in free.decisions} == {"hedge", "hedge_big"}
+    p.settings.budget_total_musd = 70.0
+    r = solve_saa(p, [ON_TIME, LATE])
+    assert r.status == "optimal", r.message
+    assert r.decisions == [["hedge_big", 2026, 150.0]]
+    assert r.objective == pytest.approx(1328.375, abs=1e-3)
+    assert r.in_sample_met == [True, False]
+    # a yearly budget of 55 $M instead: hedge_big (60 $M) fits in no year -> hedge, 100 t/yr in 2026
+    p.settings.budget_total_musd, p.settings.budget_musd_per_year = None, 55.0
+    assert solve_saa(p, [ON_TIME, LATE]).decisions == [["hedge", 2026, 100.0]]
+
+
+def test_saa_futures_pass_the_label_check_on_a_chain_with_covered_supply():
+    """Teaching chain (Chinese magnets, a covered market): the one weighted SAA program leaves
+    arbitrary clean/covered labels; each future's labels are traced to their origin before the
+    verifier's covered-label check (without the trace future 0 failed: 'covered_labels sep_us 2028')."""
+    from planner.analysis.risk_sampling import draw_sample
+
+    from .risk_fixtures import teaching_project
+
+    p = teaching_project()
+    r = solve_saa(p, [draw_sample(p, 0, i) for i in range(2)])
+    assert r.status == "optimal", r.message

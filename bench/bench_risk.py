@@ -128,6 +128,11 @@ def main(argv: list[str] | None = None) -> int:
         vs_pool = f"{pool1 / wall:>10.2f}x" if pool1 else f"{'-':>11}"
         print(f"{label:<16}{wall:>8.1f}{args.n / wall:>11.2f}{speed}{vs_pool}{ssum:>14.1f}{ssum / (wall * w):>11.0%}"
               f"{cont:>12.2f}{adj}{failed:>8}")
+    for (w, pool), (_wall, samples) in best.items():
+        for s in samples:
+            if not s.ok:
+                print(f"failed sample {s.index} ({w} worker{'s' if w > 1 else ''}{', pool' if pool else ''}): "
+                      f"{s.status}: {s.message}")
     print(f"\nsame answer in every run (status; cost to 1e-8 relative): {same}")
     return 0
 

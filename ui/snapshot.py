@@ -20,6 +20,11 @@ class ProjectSnapshot:
     def __init__(self, project: Project) -> None:
         self._text = project.model_dump_json(round_trip=True)
 
+    @property
+    def text(self) -> str:
+        """The project's JSON as snapshotted."""
+        return self._text
+
     def project(self) -> Project:
         """A new, independent Project equal to the one snapshotted (about 15 ms on the sample)."""
         return Project.model_validate_json(self._text)

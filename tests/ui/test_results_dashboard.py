@@ -205,38 +205,67 @@ def test_export_json_to_a_missing_folder_says_where(dash, tmp_path):
 
 
 def test_excel_export_calls_the_report_writer(qtbot, dash, tmp_path, monkeypatch):
-    import planner.reports.xlsx as report_xlsx
+    """The dashboard hands the child-process writer the path, the project's JSON as it was at the
+    click (later edits do not leak in) and the result; the button waits, then "Saved PATH"."""
+    import ui.results.dashboard as dashboard_mod
+    from models import Project
 
     calls = []
-    monkeypatch.setattr(report_xlsx, "write_plan_workbook", lambda path, project, result: calls.append((path, project, result)))
+    monkeypatch.setattr(dashboard_mod, "export_xlsx_in_process",
+                        lambda path, text, result: calls.append((path, text, result)))
     out = str(tmp_path / "plan.xlsx")
     dash._ask_path = lambda *a: out
     dash.export_xlsx_button.click()
-    # written on a worker thread: the button waits, the status says so, then "Saved"
+    # written off the GUI thread: the button waits, the status says so, then "Saved"
     assert dash.is_exporting and not dash.export_xlsx_button.isEnabled()
     qtbot.waitUntil(lambda: not dash.is_exporting, timeout=30_000)
     assert calls and calls[0][0] == out and calls[0][2] is dash.result
-    assert calls[0][1] == dash.project and calls[0][1] is not dash.project  # a copy: later edits do not leak in
+    assert Project.model_validate_json(calls[0][1]) == dash.project
     assert dash.export_status.text() == f"Saved {out}" and dash.export_xlsx_button.isEnabled()
 
 
 def test_excel_export_failure_is_reported_clearly(qtbot, dash, tmp_path, monkeypatch):
-    import planner.reports.xlsx as report_xlsx
+    import ui.results.dashboard as dashboard_mod
     from PySide6.QtWidgets import QMessageBox
 
-    def fail(path, project, result):
-        raise report_xlsx.ReportWriteError(path, "the file is open in another program")
+    out = str(tmp_path / "plan.xlsx")
 
-    monkeypatch.setattr(report_xlsx, "write_plan_workbook", fail)
+    def fail(path, text, result):
+        raise ExportError(f"The Excel workbook could not be written to {path}: the file is open in another program")
+
+    monkeypatch.setattr(dashboard_mod, "export_xlsx_in_process", fail)
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda parent, title, text: shown.append((title, text))))
-    out = str(tmp_path / "plan.xlsx")
     dash._ask_path = lambda *a: out
     dash.export_xlsx_button.click()
     qtbot.waitUntil(lambda: not dash.is_exporting, timeout=30_000)
     assert shown and shown[0][0] == "Export failed"
     assert "open in another program" in shown[0][1] and out in shown[0][1]
     assert dash.export_status.text() == "Export failed"
+
+
+def test_the_workbook_is_written_in_a_child_process_and_read_back(tmp_path):
+    """export_xlsx_in_process on the solved teaching chain writes a real workbook (read back with
+    openpyxl: the Summary sheet states the hand-checked $84.8471M); a folder that does not exist
+    gives an ExportError naming the path, and nothing is written."""
+    import openpyxl
+
+    from planner.pipeline.solve import SolveOptions, solve_project
+    from tests.planner.helpers import teaching
+    from ui.results.export import export_xlsx_in_process
+
+    project = teaching()
+    result = solve_project(project, SolveOptions(solver="highs"))
+    out = tmp_path / "plan.xlsx"
+    export_xlsx_in_process(out, project.model_dump_json(round_trip=True), result)
+    wb = openpyxl.load_workbook(out)
+    assert "Summary" in wb.sheetnames
+    values = [c.value for row in wb["Summary"].iter_rows() for c in row if isinstance(c.value, (int, float))]
+    assert any(abs(v - 84.8471) < 1e-6 for v in values)
+    bad = tmp_path / "no such folder" / "plan.xlsx"
+    with pytest.raises(ExportError) as err:
+        export_xlsx_in_process(bad, project.model_dump_json(round_trip=True), result)
+    assert str(bad) in str(err.value) and not bad.exists()
 
 
 def test_real_excel_export_writes_a_workbook(dash, tmp_path):

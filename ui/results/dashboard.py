@@ -44,7 +44,7 @@ from planner.result import PlanResult, Status
 from ui.results import charts
 from ui.results.buildout import BuildoutTimeline
 from ui.background import BackgroundTask
-from ui.results.export import ExportError, export_json, export_xlsx
+from ui.results.export import ExportError, export_json, export_xlsx, export_xlsx_in_process
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
 from ui.results.kpi_cards import KpiCard, KpiGrid, cost_cards_text, government_card_text, product_card_text
 from ui.results.sankey import SankeyWidget
@@ -687,8 +687,9 @@ class ResultsDashboard(QWidget):
         return self._export_task is not None
 
     def export_xlsx_in_background(self, path: str) -> None:
-        """Write the workbook on a worker thread (the window stays responsive): busy cursor and
-        indicator meanwhile; then "Saved PATH" or a message box saying why it failed."""
+        """Write the workbook in a child process watched from a worker thread (the window stays
+        responsive): busy cursor and indicator meanwhile; then "Saved PATH" or a message box saying
+        why it failed."""
         if self._export_task is not None:
             return
         if self.result is None or self.project is None or not self.result.has_plan:
@@ -699,8 +700,8 @@ class ResultsDashboard(QWidget):
         snapshot, result = ProjectSnapshot(self.project), self.result  # edits meanwhile do not leak in
 
         def work(_state: Any) -> ExportError | None:
-            try:
-                export_xlsx(path, snapshot.project(), result)
+            try:  # in a child process: openpyxl on a thread held the GIL long enough to freeze the window
+                export_xlsx_in_process(path, snapshot.text, result)
             except ExportError as e:
                 return e
             return None

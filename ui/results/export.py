@@ -7,7 +7,11 @@ target file is either fully written or left as it was (JSON is written atomicall
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
+import queue
+import traceback
+from typing import Any
 
 from models.io import atomic_write_bytes
 from models.project import Project
@@ -43,3 +47,45 @@ def export_xlsx(path: str | os.PathLike[str], project: Project, result: PlanResu
         raise ExportError(f"The Excel workbook could not be written to {path}: {reason}") from e
     except OSError as e:
         raise ExportError(f"Cannot write {path}: {e.strerror or e}") from e
+
+
+def _xlsx_child(path: str, project_text: str, result_data: dict[str, Any], log: str, out: "mp.Queue[tuple]") -> None:
+    """Child-process entry of :func:`export_xlsx_in_process`: ("ok", None) or ("error", message)."""
+    try:
+        if hasattr(os, "nice"):
+            os.nice(5)  # the writer yields the CPU to the window on small machines
+        result = PlanResult.from_dict(result_data)
+        result.log = log
+        export_xlsx(path, Project.model_validate_json(project_text), result)
+        out.put(("ok", None))
+    except ExportError as e:
+        out.put(("error", str(e)))
+    except BaseException:  # report, never hang the parent
+        out.put(("error", "The Excel workbook could not be written: " + traceback.format_exc().strip().splitlines()[-1]))
+
+
+def export_xlsx_in_process(path: str | os.PathLike[str], project_text: str, result: PlanResult,
+                           timeout_s: float = 600.0) -> None:
+    """:func:`export_xlsx` in a child process (spawned; raises ExportError like it).
+
+    Writing the workbook is pure-Python work (openpyxl) for about 1.5 s on the real sample; on a
+    thread of the app it holds the interpreter lock in stretches that froze the window for 100-580
+    ms (bench/bench_ui_stalls.py). In a child process the window's thread only waits on a queue.
+    ``project_text`` is the project's JSON (ui.snapshot.ProjectSnapshot's text); the child parses it.
+    """
+    ctx = mp.get_context("spawn")
+    out: "mp.Queue[tuple]" = ctx.Queue()
+    proc = ctx.Process(target=_xlsx_child, args=(os.fspath(path), project_text, result.to_dict(), result.log, out),
+                       daemon=True)
+    proc.start()
+    try:
+        kind, payload = out.get(timeout=timeout_s)
+    except queue.Empty:
+        proc.kill()
+        raise ExportError(f"Writing the Excel workbook to {path} did not finish within {timeout_s:g} s.") from None
+    finally:
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+    if kind == "error":
+        raise ExportError(payload)

@@ -358,6 +358,7 @@ class MapView(QGraphicsView):
         self.markers: dict[str, MarkerItem] = {}
         self.arcs: list[FlowArc] = []
         self._flows_stale = False  # arcs to redraw when the map is next shown
+        self._rebuild_pending = False  # a project opened while the map was hidden
         self.unplaced: list[Facility] = []
         self.placing: Facility | None = None
         self._result: Any = None
@@ -419,9 +420,11 @@ class MapView(QGraphicsView):
         self.placing = None
         self.placing_changed.emit(None)
         self._fitted = False
-        self.rebuild()
         if self.isVisible():
+            self.rebuild()
             self.fit()
+        else:  # opening a project while the chain tab is shown: markers and seam when the map is shown
+            self._rebuild_pending = True
 
     def _list_changed(self, owner: Any, attr: str, _index: int) -> None:
         if attr in ("facilities", "routes"):
@@ -437,6 +440,7 @@ class MapView(QGraphicsView):
     def rebuild(self) -> None:
         """Markers (and the flow arcs) from the project; keeps basemap, zoom and selection."""
         self._timer.stop()
+        self._rebuild_pending = False
         scene = self.scene()
         for item in list(self.markers.values()):
             scene.removeItem(item)
@@ -645,6 +649,8 @@ class MapView(QGraphicsView):
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
+        if self._rebuild_pending:
+            self.rebuild()
         if self._flows_stale:
             self._draw_flows()
         if not self._fitted:

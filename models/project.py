@@ -565,6 +565,20 @@ class Settings(_Model):
 Payer = Literal["government", "industry"]
 
 
+def in_years(year: int, first: int | None, last: int | None) -> bool:
+    """first <= year <= last, an open end where a bound is None (a contract's active years)."""
+    return (first is None or year >= first) and (last is None or year <= last)
+
+
+def benchmark_at(by_year: dict[int, float], year: int) -> float | None:
+    """The value of the nearest earlier year in ``by_year`` (the first one when none is earlier;
+    None when empty): the benchmark price a price floor or guaranteed offtake tops up from."""
+    earlier = [y for y in by_year if y <= year]
+    if earlier:
+        return by_year[max(earlier)]
+    return by_year[min(by_year)] if by_year else None
+
+
 class Offtake(_Model):
     """A take-or-pay volume commitment: a buyer takes ``material`` from ``facility_id`` each year.
 
@@ -602,7 +616,7 @@ class Offtake(_Model):
         return self
 
     def active(self, year: int) -> bool:
-        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+        return in_years(year, self.first_year, self.last_year)
 
     def minimum(self, year: int) -> float:
         """The take-or-pay minimum in ``year`` (0 outside the active years)."""
@@ -632,15 +646,11 @@ class PriceFloor(_Model):
     notes: Text = ""
 
     def active(self, year: int) -> bool:
-        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+        return in_years(year, self.first_year, self.last_year)
 
     def benchmark(self, year: int) -> float | None:
-        earlier = [y for y in self.benchmark_usd_per_t_by_year if y <= year]
-        if earlier:
-            return self.benchmark_usd_per_t_by_year[max(earlier)]
-        if self.benchmark_usd_per_t_by_year:
-            return self.benchmark_usd_per_t_by_year[min(self.benchmark_usd_per_t_by_year)]
-        return None
+        """The benchmark of the nearest earlier year given (the first one before it)."""
+        return benchmark_at(self.benchmark_usd_per_t_by_year, year)
 
     def top_up_usd_per_t(self, year: int) -> float:
         """max(0, floor - benchmark(y)) in active years, else 0."""
@@ -729,7 +739,7 @@ class ImportLicence(_Model):
         return _check_country(v)
 
     def active(self, year: int) -> bool:
-        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+        return in_years(year, self.first_year, self.last_year)
 
 
 class GovStockpile(_Model):
@@ -803,16 +813,11 @@ class GuaranteedOfftake(_Model):
         return self
 
     def active(self, year: int) -> bool:
-        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+        return in_years(year, self.first_year, self.last_year)
 
     def benchmark(self, year: int) -> float | None:
         """The benchmark of the nearest earlier year given (the first one before it)."""
-        earlier = [y for y in self.benchmark_usd_per_t_by_year if y <= year]
-        if earlier:
-            return self.benchmark_usd_per_t_by_year[max(earlier)]
-        if self.benchmark_usd_per_t_by_year:
-            return self.benchmark_usd_per_t_by_year[min(self.benchmark_usd_per_t_by_year)]
-        return None
+        return benchmark_at(self.benchmark_usd_per_t_by_year, year)
 
     def top_up_usd_per_t(self, year: int) -> float:
         """max(0, price - benchmark(y)) in active years, else 0: the government's net cost per t."""

@@ -348,6 +348,19 @@ def check_scenarios(p: Project) -> list[Problem]:
     return problems
 
 
+def _contract_target_problems(loc: str, x, facilities: dict) -> list[Problem]:
+    """A contract or lever at ``loc`` names a known facility (``x.facility_id``) that produces its
+    material, and the material is not a sourced one (concentrate etc. carry no source assay)."""
+    f = facilities.get(x.facility_id)
+    if f is None:
+        return [Problem(f"{loc}.facility_id", f"unknown facility {x.facility_id!r}")]
+    if x.material not in producible(f):
+        return [Problem(f"{loc}.material", f"{f.id!r} does not produce {x.material.value}")]
+    if x.material in SOURCED_MATERIALS:
+        return [Problem(f"{loc}.material", "contracts are on materials without a source assay")]
+    return []
+
+
 def _check_policy_candidates(p: Project) -> list[Problem]:
     """Policy mode's candidate floors and offtakes and facility margins: known facilities, producible
     unsourced materials, a benchmark, unique ids, one supported material per facility."""
@@ -362,14 +375,9 @@ def _check_policy_candidates(p: Project) -> list[Problem]:
             loc = f"levers.policy.{attr}[{i}]"
             if x.id in dup:
                 problems.append(Problem(f"{loc}.id", f"duplicate id {x.id!r}"))
-            f = facilities.get(x.facility_id)
-            if f is None:
-                problems.append(Problem(f"{loc}.facility_id", f"unknown facility {x.facility_id!r}"))
-            elif x.material not in producible(f):
-                problems.append(Problem(f"{loc}.material", f"{f.id!r} does not produce {x.material.value}"))
-            elif x.material in SOURCED_MATERIALS:
-                problems.append(Problem(f"{loc}.material", "contracts are on materials without a source assay"))
-            elif material_of.setdefault(x.facility_id, x.material.value) != x.material.value:
+            target = _contract_target_problems(loc, x, facilities)
+            problems += target
+            if not target and material_of.setdefault(x.facility_id, x.material.value) != x.material.value:
                 problems.append(Problem(f"{loc}.material", f"the candidate levers on {x.facility_id!r} must all name one "
                                                            f"material ({material_of[x.facility_id]})"))
             if not x.benchmark_usd_per_t_by_year:
@@ -398,14 +406,7 @@ def check_levers(p: Project) -> list[Problem]:
                 problems.append(Problem(f"levers.{attr}[{i}].id", f"duplicate id {x.id!r}"))
     for attr in ("offtakes", "price_floors"):
         for i, x in enumerate(getattr(lv, attr)):
-            loc = f"levers.{attr}[{i}]"
-            f = facilities.get(x.facility_id)
-            if f is None:
-                problems.append(Problem(f"{loc}.facility_id", f"unknown facility {x.facility_id!r}"))
-            elif x.material not in producible(f):
-                problems.append(Problem(f"{loc}.material", f"{f.id!r} does not produce {x.material.value}"))
-            elif x.material in SOURCED_MATERIALS:
-                problems.append(Problem(f"{loc}.material", "contracts are on materials without a source assay"))
+            problems += _contract_target_problems(f"levers.{attr}[{i}]", x, facilities)
     for i, o in enumerate(lv.offtakes):
         if o.segment is not None and o.material not in DEMAND_PRODUCTS:
             problems.append(Problem(f"levers.offtakes[{i}].segment", "a segment applies only to demand products"))

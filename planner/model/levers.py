@@ -107,8 +107,8 @@ def offtake_taken_terms(lp: LinearProgram, net: Network, o, y: int) -> dict[int,
     return terms
 
 
-def sold_terms(lp: LinearProgram, net: Network, fid: str, mat: str, y: int) -> dict[int, float]:
-    """sold[f,c,y] = sum_{p of f, k} out(p,c) act[p,y,k] - sum_k surplus[f,c,y,k] (tonnes)."""
+def production_terms(lp: LinearProgram, net: Network, fid: str, mat: str, y: int) -> dict[int, float]:
+    """production[f,c,y] = sum_{p of f, k} out(p,(c,"")) x act[p,y,k] (tonnes)."""
     terms: dict[int, float] = {}
     for p in net.processes_of.get(fid, []):
         coef = p.outputs.get((mat, ""), 0.0)
@@ -117,6 +117,12 @@ def sold_terms(lp: LinearProgram, net: Network, fid: str, mat: str, y: int) -> d
         for k in net.activity_classes(p):
             j = lp.var(("act", p.id, y, k))
             terms[j] = terms.get(j, 0.0) + coef
+    return terms
+
+
+def sold_terms(lp: LinearProgram, net: Network, fid: str, mat: str, y: int) -> dict[int, float]:
+    """sold[f,c,y] = production[f,c,y] - sum_k surplus[f,c,y,k] (tonnes; :func:`production_terms`)."""
+    terms = production_terms(lp, net, fid, mat, y)
     for k in (CLEAN, COVERED):
         key = ("surplus", fid, mat, "", y, k)
         if lp.has_var(key):
@@ -345,5 +351,5 @@ def define_lever_constraints(lp: LinearProgram, net: Network, idx) -> None:
 __all__ = [
     "annuity_factor", "candidate_spend_terms", "government_cost_objective", "policy_gaps", "policy_grant_terms",
     "define_lever_constraints", "define_lever_variables", "government_spend_terms", "grant_terms",
-    "offtake_taken_terms", "sold_terms",
+    "offtake_taken_terms", "production_terms", "sold_terms",
 ]

@@ -29,7 +29,7 @@ s_l(y) x (the tonnes the facility makes), exactly the support it needs and no mo
 
 from __future__ import annotations
 
-from planner.model.levers import offtake_taken_terms, sold_terms
+from planner.model.levers import offtake_taken_terms, production_terms, sold_terms
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import Network
 
@@ -82,19 +82,6 @@ def define_policy_variables(lp: LinearProgram, net: Network) -> None:
                 lp.add_var((kind, c.id, y), ub=ub)
 
 
-def production_terms(lp: LinearProgram, net: Network, fid: str, mat: str, y: int) -> dict[int, float]:
-    """production[f,c,y] = sum_{p of f, k} out(p,(c,"")) x act[p,y,k] (tonnes)."""
-    terms: dict[int, float] = {}
-    for p in net.processes_of.get(fid, []):
-        coef = p.outputs.get((mat, ""), 0.0)
-        if coef <= 0:
-            continue
-        for k in net.activity_classes(p):
-            j = lp.var(("act", p.id, y, k))
-            terms[j] = terms.get(j, 0.0) + coef
-    return terms
-
-
 def define_policy_constraints(lp: LinearProgram, net: Network) -> None:
     """policy_floor_sold, policy_offtake_taken, viability and viability_other (module docstring)."""
     if not policy_on(net):
@@ -139,5 +126,5 @@ def define_policy_constraints(lp: LinearProgram, net: Network) -> None:
 
 __all__ = [
     "candidates", "define_policy_constraints", "define_policy_variables", "effective_margin", "lever_usable",
-    "policy_on", "production_terms", "supported_material",
+    "policy_on", "supported_material",
 ]

@@ -53,6 +53,7 @@ from models.vocab import Material, Stage, Status
 
 from .connect_dialog import ConnectDialog, connectable_materials
 from .document import Document, unique_id
+from . import turns
 from .fields import country_label, fmt_number, label_of
 
 COLUMNS: tuple[tuple[str, tuple[Stage, ...]], ...] = (
@@ -312,6 +313,7 @@ class RouteEdge(QGraphicsPathItem):
         self.layered = False  # drawn by the view's shared route layer (see ChainView._sync_layers)
         self._build_path()
         self._update_pen()
+        self.head_polygon()  # made now, in the drawing's slices, not all at once by the layers
 
     def _build_path(self) -> None:
         a, b = self.src.port_out(), self.dst.port_in()
@@ -330,6 +332,7 @@ class RouteEdge(QGraphicsPathItem):
         self.setPath(path)
         self._brect = self._shape = None
         self._end, self._angle = b, path.angleAtPercent(1.0)
+        self._head: tuple[float, QPolygonF] | None = None
 
     def reroute(self) -> None:
         """Follow the ends after a node moved."""
@@ -417,17 +420,21 @@ class RouteEdge(QGraphicsPathItem):
         not selected and without a tonnage label; None when it paints itself."""
         if self.emphasis > 0 or self.isSelected() or self.has_label():
             return None
-        pen = self.pen()
-        return pen.color().rgba(), pen.widthF(), self.zValue()
+        rgba, width = self._pen_key  # the pen's colour and width, kept by _update_pen
+        return rgba, width, self.zValue()
 
     def head_polygon(self) -> QPolygonF:
-        """The arrow head: a triangle of side 7 + width px pointing along the path's end."""
+        """The arrow head: a triangle of side 7 + width px pointing along the path's end (kept
+        until the path or the width changes: the layers ask for all 479 heads at every rebuild)."""
+        if self._head is not None and self._head[0] == self.width:
+            return self._head[1]
         size = 7.0 + self.width
         ang = math.radians(-self._angle)
         tip = self._end + QPointF(10 * math.cos(ang), 10 * math.sin(ang))
         left = tip - QPointF(size * math.cos(ang - 0.45), size * math.sin(ang - 0.45))
         right = tip - QPointF(size * math.cos(ang + 0.45), size * math.sin(ang + 0.45))
-        return QPolygonF([tip, left, right])
+        self._head = (self.width, QPolygonF([tip, left, right]))
+        return self._head[1]
 
     def boundingRect(self) -> QRectF:
         # cached: Qt asks for it thousands of times while building and painting the scene
@@ -518,10 +525,8 @@ class ChainView(QGraphicsView):
         self._rebuild_timer.setInterval(0)
         self._rebuild_timer.timeout.connect(self.rebuild)
         self._slices: Iterator[None] | None = None
-        self._slice_timer = QTimer(self)
-        self._slice_timer.setSingleShot(True)
-        self._slice_timer.setInterval(0)
-        self._slice_timer.timeout.connect(self._next_slice)
+        self._slice_key = (id(self), "chain slices")  # in ui.turns' queue (one slice per turn)
+        self._layers_key = (id(self), "chain layers")
         self.scene().selectionChanged.connect(self._scene_selection_changed)
         delete_action = QAction("Delete facility", self)
         delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -593,6 +598,8 @@ class ChainView(QGraphicsView):
 
     #: arrows made per turn of the event loop when a new project is drawn in slices
     EDGES_PER_SLICE = 80
+    #: nodes shown per turn then (a node's first paint, text and all, costs about 0.6 ms)
+    NODES_PER_SLICE = 12
 
     def rebuild_in_slices(self) -> None:
         """Like ``rebuild`` but a few turns of the event loop at a time (nodes first, then
@@ -600,8 +607,8 @@ class ChainView(QGraphicsView):
         window for the whole drawing; ``finish_rebuild`` completes it at once."""
         self._stop_sliced()
         self._rebuild_timer.stop()
-        self._slices = self._rebuild_steps()
-        self._slice_timer.start()
+        self._slices = self._rebuild_steps(reveal_in_slices=True)
+        turns.post(self._next_slice, self._slice_key, owner=self)
 
     @property
     def is_building(self) -> bool:
@@ -610,7 +617,7 @@ class ChainView(QGraphicsView):
     def finish_rebuild(self) -> None:
         """Complete a drawing started by ``rebuild_in_slices`` now (nothing when none runs)."""
         steps, self._slices = self._slices, None
-        self._slice_timer.stop()
+        turns.cancel(self._slice_key)
         if steps is not None:
             for _ in steps:
                 pass
@@ -623,17 +630,20 @@ class ChainView(QGraphicsView):
         except StopIteration:
             self._slices = None
             return
-        self._slice_timer.start()
+        turns.post(self._next_slice, self._slice_key, owner=self)
 
     def _stop_sliced(self) -> None:
         steps, self._slices = self._slices, None
-        self._slice_timer.stop()
+        turns.cancel(self._slice_key)
         if steps is not None:
             steps.close()  # the rebuild that follows starts afresh
             self._syncing = self._building = False
 
-    def _rebuild_steps(self) -> Iterator[None]:
-        """The drawing, as steps: nodes and legend, then arrows in slices, then flows and layers."""
+    def _rebuild_steps(self, reveal_in_slices: bool = False) -> Iterator[None]:
+        """The drawing, as steps: nodes and legend, then arrows in slices, then flows and layers.
+
+        ``reveal_in_slices``: nodes are made hidden and shown NODES_PER_SLICE per step, so their
+        first paint (cached afterwards) is spread over several turns too."""
         self._rebuild_timer.stop()
         scene = self.scene()
         self._syncing = True
@@ -676,6 +686,8 @@ class ChainView(QGraphicsView):
                     if f.id in self.nodes:  # duplicate id: the validation panel reports it
                         continue
                     node = FacilityNode(f, is_covered(f, covered))
+                    if reveal_in_slices:
+                        node.setVisible(False)
                     if keep and f.id not in keep:
                         new_nodes.append((node, c))  # placed below its column, the others stay
                     node.setPos(keep.get(f.id, QPointF(x + (r // cap) * SUB_GAP, TOP + (r % cap) * ROW_GAP)))
@@ -705,6 +717,12 @@ class ChainView(QGraphicsView):
                 scene.setSceneRect(scene.itemsBoundingRect().adjusted(-30, -20, 30, 30))
                 self.fit()
             yield
+            if reveal_in_slices:
+                for k, node in enumerate(self.nodes.values()):
+                    if k and k % self.NODES_PER_SLICE == 0:
+                        yield
+                    node.setVisible(True)
+                yield
             lanes: dict[tuple[str, str], int] = defaultdict(int)
             for k, route in enumerate(project.routes):
                 if k and k % self.EDGES_PER_SLICE == 0:
@@ -725,12 +743,15 @@ class ChainView(QGraphicsView):
             current = self.doc.current_facility
             if current is not None and current.id in self.nodes and self.nodes[current.id].facility is current:
                 self.nodes[current.id].setSelected(True)
+            yield
             self._emphasize(current)
         finally:
             self._syncing = False
         try:
             if self._result is not None and self._year is not None:
+                yield
                 self.show_flows(self._result, self._year)
+            yield
             self._apply_filter()
         finally:
             self._building = False
@@ -850,7 +871,7 @@ class ChainView(QGraphicsView):
         # emphasis, filter, year); the arrows' flags change only here, with the layers, so what is
         # painted is consistent (at worst one frame shows the previous pens)
         self._layers_pending = True
-        QTimer.singleShot(0, self.flush_layers)
+        turns.post(self.flush_layers, self._layers_key, owner=self)
 
     def flush_layers(self) -> None:
         """Bring the shared layers up to date now (normally done on the next turn of the loop)."""

@@ -46,7 +46,7 @@ from models.validation import Problem, validate_project
 from models.project import Project
 
 from ui.year_combo import fill_year_combo
-from . import dialogs, recovery
+from . import dialogs, recovery, turns
 from .background import BackgroundTask
 from .chain_view import ChainView
 from .connect_dialog import ConnectDialog
@@ -73,6 +73,13 @@ def freeze_heap() -> None:
     import gc
 
     gc.freeze()
+
+
+def freeze_heap_later() -> None:
+    """``freeze_heap`` behind the GUI work queued now (ui.turns): the new chain drawing, charts
+    and lists are frozen with the rest."""
+    turns.cancel("freeze heap")
+    turns.post(freeze_heap, "freeze heap")
 
 
 _WARMED = False
@@ -309,8 +316,8 @@ class MainWindow(QMainWindow):
         # the long-lived heap (Qt wrappers, the project, the plan) leaves the garbage collector's
         # scans: a full collection triggered by a worker (openpyxl writing the workbook makes
         # many objects) scanned all of it while holding the GIL, a 70 ms freeze of the window
-        self.doc.result_changed.connect(lambda _r: QTimer.singleShot(0, freeze_heap))
-        self.doc.project_replaced.connect(lambda: QTimer.singleShot(0, freeze_heap))
+        self.doc.result_changed.connect(lambda _r: freeze_heap_later())
+        self.doc.project_replaced.connect(freeze_heap_later)
         QTimer.singleShot(0, freeze_heap)
         QTimer.singleShot(2000, warm_up_workbook_writer)  # after start-up and a first open
         self.autosave_timer = QTimer(self)
@@ -599,8 +606,8 @@ class MainWindow(QMainWindow):
             self._open_failed(path, out)
         else:
             project, problems = out
-            self._opened(path, project, problems)
-            QTimer.singleShot(0, lambda: recovery.add_recent_file(path))  # a settings write: next turn
+            self._opened(path, project, problems, list_later=True)
+            turns.post(lambda: recovery.add_recent_file(path))  # a settings write: a turn of its own
 
     def _open_thread_finished(self) -> None:
         self._open_task = None
@@ -613,19 +620,33 @@ class MainWindow(QMainWindow):
         self.show_message(f"Could not open {path}")
         return False
 
-    def _opened(self, path: str, project: Project, problems: list | None) -> bool:
-        """Show the project just read (``problems``: its validation, when already run)."""
+    def _opened(self, path: str, project: Project, problems: list | None, list_later: bool = False) -> bool:
+        """Show the project just read (``problems``: its validation, when already run).
+
+        ``list_later``: the problems are listed on the next turn of the event loop (ui.turns), not
+        in the same turn as the project's swap (File > Open: about 14 ms for the sample's list)."""
         self.autosaver.discard()
         self.doc.set_project(project, str(Path(path).resolve()))
         self._autosaved_revision = self.doc.revision
-        self.validation.refresh(problems)  # once, now (not again after the debounce): the count below
+        if list_later:
+            revision = self.doc.revision
+            turns.post(lambda: self._list_opened_problems(path, problems if self.doc.revision == revision else None),
+                       (id(self), "opened problems"), owner=self)
+            self.show_message(f"Opened {Path(path).name}")
+            return True
+        self._list_opened_problems(path, problems)
+        return True
+
+    def _list_opened_problems(self, path: str, problems: list | None) -> None:
+        """List the opened project's problems (once, now: not again after the debounce) and say
+        how many errors there are."""
+        self.validation.refresh(problems)
         errors = [p for p in self.validation.problems if p.severity == "error"]
         if errors:
             self.validation_dock.show()
             self.show_message(f"Opened {Path(path).name}: {len(errors)} problem(s) to fix, see Validation", 15000)
         else:
             self.show_message(f"Opened {Path(path).name}")
-        return True
 
     def save(self) -> bool:
         if not self.doc.path:

@@ -406,8 +406,9 @@ def test_plain_arrows_are_drawn_by_shared_layers_and_selected_ones_by_themselves
 
 
 def test_a_big_project_is_drawn_in_slices_and_ends_complete(qtbot, doc):
-    """The real sample (479 routes) is drawn a slice per turn of the event loop: nodes first, then
-    80 arrows per turn; at the end every route has its arrow and the shared layers are built."""
+    """The real sample (479 routes) is drawn a slice per turn of the event loop: nodes first
+    (made hidden, then shown 12 per turn, so their first paint is spread too), then 80 arrows per
+    turn; at the end every route has its arrow and the shared layers are built."""
     from pathlib import Path
 
     from models.io import load_project
@@ -417,8 +418,14 @@ def test_a_big_project_is_drawn_in_slices_and_ends_complete(qtbot, doc):
     sample = load_project(Path(__file__).resolve().parents[2] / "sample_projects" / "us_allied_mine_to_magnet.m2m.json")
     doc.set_project(sample)
     assert view.is_building
-    view._next_slice()  # the first turn: nodes and legend
-    assert len(view.nodes) == len(sample.facilities) and view.edges == []
+    view._next_slice()  # the first turn: nodes (hidden) and legend
+    assert len(view.nodes) == len(sample.facilities) == 56 and view.edges == []
+    assert not any(n.isVisible() for n in view.nodes.values())
+    shown = []
+    for _ in range(5):  # 12 + 12 + 12 + 12 + 8 nodes
+        view._next_slice()
+        shown.append(sum(n.isVisible() for n in view.nodes.values()))
+    assert shown == [12, 24, 36, 48, 56] and view.edges == []
     view._next_slice()  # the next: the first 80 arrows
     assert len(view.edges) == 80
     qtbot.waitUntil(lambda: not view.is_building, timeout=10_000)

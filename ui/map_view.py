@@ -62,6 +62,7 @@ from models.vocab import Material, Stage, Status
 
 from ui.year_combo import fill_year_combo
 from .chain_view import MATERIAL_COLOURS, country_colour, exec_menu, is_covered
+from . import turns
 from .document import Document, unique_id
 from .fields import country_label, fmt_number, label_of
 
@@ -137,6 +138,22 @@ def choose_central_meridian(segments: list[tuple[float, float, float, float]], s
 
     candidates = range(-180 + step, 181, step)
     return float(min(candidates, key=lambda c: (crossings(float(c)), -round(clearance(float(c))), abs(c))))
+
+
+def central_meridian_of(project: Any) -> float:
+    """The map's central meridian for a project: where the fewest routes cross the seam (the
+    Pacific for Australia - US), see ``choose_central_meridian``. Remembered for the last few
+    projects (by their coordinates and routes); File > Open computes it on its worker thread, so
+    the map's first drawing finds it ready (about 20 ms of great circles for the real sample)."""
+    at = {f.id: (f.lat, f.lon) for f in project.facilities if f.lat is not None and f.lon is not None}
+    segments = tuple(sorted({(*at[r.from_id], *at[r.to_id]) for r in project.routes
+                             if r.from_id in at and r.to_id in at and r.from_id != r.to_id}))
+    return _central_meridian(segments, tuple(sorted(lon for _lat, lon in at.values())))
+
+
+@functools.lru_cache(maxsize=8)
+def _central_meridian(segments: tuple[tuple[float, float, float, float], ...], places: tuple[float, ...]) -> float:
+    return choose_central_meridian(list(segments), places=list(places))
 
 
 def great_circle(lat1: float, lon1: float, lat2: float, lon2: float, steps: int = 0) -> list[tuple[float, float]]:
@@ -347,6 +364,9 @@ class MapView(QGraphicsView):
         super().__init__(parent)
         self.doc = doc
         self.setScene(QGraphicsScene(self))
+        # no BSP index: its rebuild, 2 s after items come or go, took 14-32 ms of a later turn
+        # (painting and hit tests over ~100 items cost the same without it)
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
@@ -423,8 +443,10 @@ class MapView(QGraphicsView):
         if self.isVisible():
             self.rebuild()
             self.fit()
-        else:  # opening a project while the chain tab is shown: markers and seam when the map is shown
+        else:  # opening a project while the chain tab is shown: markers and seam on a turn of their
+            # own (ui.turns), or when the map is shown, whichever comes first
             self._rebuild_pending = True
+            turns.post(self._rebuild_if_pending, (id(self), "map rebuild"), owner=self)
 
     def _list_changed(self, owner: Any, attr: str, _index: int) -> None:
         if attr in ("facilities", "routes"):
@@ -437,21 +459,22 @@ class MapView(QGraphicsView):
         if attr in self.MAP_FIELDS:
             self.schedule_rebuild()
 
+    def _rebuild_if_pending(self) -> None:
+        if self._rebuild_pending:
+            self.rebuild()
+
     def rebuild(self) -> None:
         """Markers (and the flow arcs) from the project; keeps basemap, zoom and selection."""
         self._timer.stop()
         self._rebuild_pending = False
+        turns.cancel((id(self), "map rebuild"))
         scene = self.scene()
         for item in list(self.markers.values()):
             scene.removeItem(item)
         self.markers.clear()
         project = self.doc.project
         covered = project.settings.covered_countries
-        # centred where the fewest routes cross the map's seam (the Pacific for Australia - US)
-        at = {f.id: (f.lat, f.lon) for f in project.facilities if f.lat is not None and f.lon is not None}
-        lon0 = choose_central_meridian([(*at[r.from_id], *at[r.to_id]) for r in project.routes
-                                        if r.from_id in at and r.to_id in at and r.from_id != r.to_id],
-                                       places=[lon for _lat, lon in at.values()])
+        lon0 = central_meridian_of(project)
         if lon0 != self.lon0:
             self.lon0 = lon0
             self._place_basemap()
@@ -486,12 +509,22 @@ class MapView(QGraphicsView):
         self._draw_flows()
 
     def _draw_flows(self) -> None:
-        """Draw the arcs now when the map is shown; a hidden map draws them when it is shown
-        (a new plan no longer costs the GUI thread the map's arcs while the chain is on screen)."""
+        """Draw the arcs now when the map is shown; a hidden map draws them on a turn of their own
+        (ui.turns: a new plan's other updates, and the chain on screen, do not wait for them),
+        or when it is shown, whichever comes first."""
         if not self.isVisible():
             self._flows_stale = True
+            turns.post(self._draw_stale_flows, (id(self), "map flows"), owner=self)
             return
+        self._draw_flows_now()
+
+    def _draw_stale_flows(self) -> None:
+        if self._flows_stale and not self._rebuild_pending:  # a pending rebuild draws them too
+            self._draw_flows_now()
+
+    def _draw_flows_now(self) -> None:
         self._flows_stale = False
+        turns.cancel((id(self), "map flows"))
         scene = self.scene()
         for arc in self.arcs:
             scene.removeItem(arc)
@@ -652,7 +685,7 @@ class MapView(QGraphicsView):
         if self._rebuild_pending:
             self.rebuild()
         if self._flows_stale:
-            self._draw_flows()
+            self._draw_flows_now()
         if not self._fitted:
             QTimer.singleShot(0, self.fit)
 

@@ -292,3 +292,41 @@ def test_markers_sit_at_their_coordinates_on_a_pacific_centred_map():
     q = project_point(*PERTH, lon0=150.0)
     assert unproject(q, 150.0) == pytest.approx(PERTH)
     assert q.x() < p.x()  # Perth west of California across the Pacific
+
+
+def test_central_meridian_of_a_project_is_the_seam_choice_of_its_routes():
+    """``central_meridian_of`` (what File > Open computes on its worker) gives the same meridian
+    as choosing it from the project's route segments, and remembers it."""
+    from ui.map_view import _central_meridian, central_meridian_of
+
+    project = demo_project()
+    at = {f.id: (f.lat, f.lon) for f in project.facilities if f.lat is not None and f.lon is not None}
+    segments = [(*at[r.from_id], *at[r.to_id]) for r in project.routes if r.from_id in at and r.to_id in at]
+    want = choose_central_meridian(segments, places=[lon for _lat, lon in at.values()])
+    _central_meridian.cache_clear()
+    assert central_meridian_of(project) == want
+    assert central_meridian_of(project) == want and _central_meridian.cache_info().hits == 1
+
+
+def test_a_hidden_map_builds_markers_and_arcs_on_turns_of_their_own(qtbot, doc):
+    """A project opened (or a plan arriving) while the map tab is hidden is drawn on later turns
+    of the event loop (ui.turns), not when the map is first shown and not in the same turn."""
+    from ui import turns
+
+    p = MapPanel(doc)
+    qtbot.addWidget(p)  # never shown
+    new = demo_project()
+    doc.set_project(new)
+
+    def drawn_from_new() -> bool:
+        ids = {id(f) for f in new.facilities}
+        return bool(p.view.markers) and all(id(m.facility) in ids for m in p.view.markers.values())
+
+    assert not drawn_from_new()  # not in the turn that replaced the project
+    qtbot.waitUntil(drawn_from_new, timeout=5000)
+    assert set(p.view.markers) == {f.id for f in new.facilities if f.lat is not None}
+    doc.set_result(_result())
+    p.set_year(2030)
+    assert p.view.arcs == []
+    qtbot.waitUntil(lambda: len(turns.queue()) == 0, timeout=5000)
+    assert p.view.flow_tonnes() == pytest.approx({("kmp", "noveon"): 400.0, ("lynas-lamp", "kmp"): 100.0})

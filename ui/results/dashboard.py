@@ -43,6 +43,7 @@ from models.project import Project
 from planner.result import PlanResult, Status
 from ui.results import charts
 from ui.results.buildout import BuildoutTimeline
+from ui import turns
 from ui.background import BackgroundTask
 from ui.results.export import ExportError, export_json, export_xlsx, export_xlsx_in_process
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
@@ -247,6 +248,9 @@ class ResultsDashboard(QWidget):
         self.investments_table.setWordWrap(True)  # long names wrap (rows grow); tooltips give them in full
         self.investments_table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.investments_table.setFrameShape(QFrame.Shape.NoFrame)
+        # a scroll bar that comes and goes changes the names' width, and every row's height with
+        # it (a refit of ~240 rows whenever the panel's height changed, e.g. during an export)
+        self.investments_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         hh = self.investments_table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized per result and on resize (fit_investment_columns)
         hh.setStretchLastSection(False)
@@ -478,16 +482,25 @@ class ResultsDashboard(QWidget):
             return
         flags = int(Qt.TextFlag.TextWordWrap)
         boxes = [QRect(0, 0, max(hh.sectionSize(c) - 10, 20), 100_000) for c in (0, 1)]
+        heights: dict[tuple[int, str], int] = {}  # a facility's name recurs on many rows: measured once
+
+        def height(c: int, text: str) -> int:
+            h = heights.get((c, text))
+            if h is None:
+                h = heights[(c, text)] = cell_fm.boundingRect(boxes[c], flags, text).height()
+            return h
+
+        vh = t.verticalHeader()
         for r in range(rows):
-            h = max(cell_fm.boundingRect(box, flags, str(model.data(model.index(r, c)))).height()
-                    for c, box in zip((0, 1), boxes))
-            t.setRowHeight(r, max(one_line, h + 8))
+            h = max(one_line, max(height(c, str(model.data(model.index(r, c)))) for c in (0, 1)) + 8)
+            if vh.sectionSize(r) != h:
+                t.setRowHeight(r, h)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
         if obj is self.investments_table.viewport() and event.type() == QEvent.Type.Resize:
             if self.investments_model.rowCount() and getattr(self, "_fit_width", None) != obj.width():
                 self._fit_width = obj.width()
-                QTimer.singleShot(0, self.fit_investment_columns)
+                turns.post(self.fit_investment_columns, (id(self), "fit investments"), owner=self)
         return super().eventFilter(obj, event)
 
     def _set_chart(self, view, chart) -> None:
@@ -525,7 +538,7 @@ class ResultsDashboard(QWidget):
         if generation != self._fill_generation:
             return
         if self._advance_fill():
-            QTimer.singleShot(0, self, partial(self._run_fill_step, generation))
+            turns.post(partial(self._run_fill_step, generation), (id(self), "fill"), owner=self)
 
     def _plan_steps(self, project: Project, result: PlanResult) -> Iterator[None]:
         keep_product = self.product_combo.currentData()

@@ -76,6 +76,10 @@ SELECT_COLOUR = QColor("#0a58ca")
 COVERED_COLOUR = QColor("#d32f2f")
 
 
+#: width (degrees of longitude) of the bands the basemap's land is cut into (see MapView._add_basemap)
+LAND_BAND_DEG = 30.0
+
+
 def wrap_lon(lon: float) -> float:
     """A longitude brought into [-180, 180)."""
     return (lon + 180.0) % 360.0 - 180.0
@@ -416,20 +420,28 @@ class MapView(QGraphicsView):
         pen.setCosmetic(True)
         self.grid = scene.addPath(grid, pen)
         self.grid.setZValue(0)
-        land = QPainterPath()
-        land.setFillRule(Qt.FillRule.WindingFill)
+        # the land as one item per LAND_BAND_DEG band of longitude (a ring goes to the band of its
+        # west edge), so a repaint only runs through the coasts near the part on screen: one
+        # path of all three copies (29,000 points) cost ~22 ms per repaint, a third of it visible
+        bands: dict[int, QPainterPath] = {}
         for ring in load_basemap():
+            west = min(lon for lon, _lat in ring)
             for shift in (-360.0, 0.0, 360.0):
-                land.addPolygon(QPolygonF([QPointF((lon + shift) * DEG, -lat * DEG) for lon, lat in ring]))
-                land.closeSubpath()
+                band = bands.setdefault(math.floor((west + shift) / LAND_BAND_DEG), QPainterPath())
+                band.setFillRule(Qt.FillRule.WindingFill)
+                band.addPolygon(QPolygonF([QPointF((lon + shift) * DEG, -lat * DEG) for lon, lat in ring]))
+                band.closeSubpath()
         pen = QPen(BORDER, 0.7)
         pen.setCosmetic(True)
-        self.land = scene.addPath(land, pen, QBrush(LAND))
-        self.land.setZValue(1)
+        self.land_items = []
+        for _band, path in sorted(bands.items()):
+            item = scene.addPath(path, pen, QBrush(LAND))
+            item.setZValue(1)
+            self.land_items.append(item)
         self._place_basemap()
 
     def _place_basemap(self) -> None:
-        for item in (self.grid, self.land):
+        for item in (self.grid, *self.land_items):
             item.setPos(-self.lon0 * DEG, 0.0)
 
     def schedule_rebuild(self) -> None:

@@ -203,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         over = sum(1 for g in gaps if g > STALL_MS)
         rows.append((name, wall, worst, p99, over))
         gc_ms, gc_gen, gc_n = gc_meter.take()
-        print(f"{name:<34} {wall:8.2f} s   longest stall {worst:7.1f} ms   p99 {p99:6.1f} ms   "
+        print(f"{name:<48} {wall:8.2f} s   longest stall {worst:7.1f} ms   p99 {p99:6.1f} ms   "
               f"stalls > {STALL_MS:.0f} ms: {over}   longest GC {gc_ms:5.1f} ms (gen {gc_gen}, {gc_n} runs)", flush=True)
         if sampler is not None:
             for count, where in sampler.take():
@@ -230,6 +230,14 @@ def main(argv: list[str] | None = None) -> int:
     # let the validation run that opening schedules finish before the next step
     run_until(app, lambda: not window.validation.pending, 30)
 
+    from ui import turns
+
+    dash = window.results_dashboard
+
+    def idle() -> bool:
+        """Nothing left of the step's GUI work: no queued piece (ui.turns), no chart still to draw."""
+        return len(turns.queue()) == 0 and not dash.is_filling and not window.chain_view.is_building
+
     panel = window.solve_panel
     solved = {"started": False}
 
@@ -237,28 +245,32 @@ def main(argv: list[str] | None = None) -> int:
         panel.start_solve()
         solved["started"] = True
 
-    step("solve (base, automatic solver)", solve, lambda: solved["started"] and not panel.is_running)
+    # until the plan is on screen: the dashboard's charts, the chain's flows, the layers
+    step("solve (base, automatic solver)", solve, lambda: solved["started"] and not panel.is_running and idle())
 
-    window.tabs.setCurrentWidget(window.results_dashboard)
-    step("show the results tab", lambda: None, lambda: True)
-    window.tabs.setCurrentWidget(window.map_panel)
-    step("show the map with the year's flows", lambda: None, lambda: True)
+    def show(tab):
+        return lambda: window.tabs.setCurrentWidget(tab)
+
+    # a tab switch is a step of its own, until everything it started is drawn (a planner clicks
+    # Export some time after the results are on screen, not in the same turn)
+    step("show the results tab", show(dash), idle)
+    step("show the map with the year's flows", show(window.map_panel), idle)
 
     if not args.skip_analysis:
         compare = next(p for p in window.analysis_panels if type(p).__name__ == "ScenarioCompareView")
-        window.tabs.setCurrentWidget(compare)
-        step("compare all scenarios", lambda: compare.start(), lambda: not compare.is_running())
+        # showing a tab and pressing its Run button are two clicks: two steps
+        step("show the comparison tab", show(compare), idle)
+        step("compare all scenarios", lambda: compare.start(), lambda: not compare.is_running() and idle())
 
         risk = next(p for p in window.analysis_panels if type(p).__name__ == "RiskPanel")
-        window.tabs.setCurrentWidget(risk)
         risk.n_spin.setValue(args.risk_n)
         risk.workers_spin.setValue(args.workers)
+        step("show the risk tab", show(risk), idle)
         step(f"risk, {args.risk_n} samples, {args.workers} worker(s)", lambda: risk.start(),
-             lambda: not risk.is_running())
+             lambda: not risk.is_running() and idle())
+        step("back to the results tab", show(dash), idle)
 
     out = Path(home) / "plan.xlsx"
-    dash = window.results_dashboard
-    window.tabs.setCurrentWidget(dash)
     step("export to Excel", lambda: dash.export_xlsx_in_background(str(out)), lambda: not dash.is_exporting)
     print(f"workbook: {out.stat().st_size / 1024:.0f} KiB" if out.exists() else "workbook NOT written")
 

@@ -292,13 +292,25 @@ def test_a_plan_is_drawn_in_event_loop_turns_and_a_newer_result_wins(qtbot):
     assert d.shows_plan and d.total_card.value_label.text() == "$987.6 M"
     assert d.cost_view.chart().series() == []  # not drawn yet: no old chart either
     qtbot.waitUntil(lambda: not d.is_filling, timeout=2_000)
-    assert len(_bars(d.cost_view)["Capex"]) == 7 and d.sankey.nodes
+    assert d.sankey.nodes
+    # hidden (a plan arriving while the chain is on screen), the charts wait for the tab to be
+    # shown, then go into their views one per turn of the event loop
+    assert d.cost_view.chart().series() == [] and d.chart_of(d.cost_view).series()
+    d.show()
+    qtbot.waitUntil(lambda: bool(d.cost_view.chart().series()), timeout=2_000)
+    assert len(_bars(d.cost_view)["Capex"]) == 7
+    qtbot.waitUntil(lambda: bool(d.supply_view.chart().series()) and bool(d.marginal_view.chart().series()),
+                    timeout=2_000)
+    d.hide()
     # a second result replaces the first before it is fully drawn: only the second is shown
     d.set_result(small_project(), hand_result())
     d.set_result(small_project(), PlanResult(Status.CANCELLED, "The solve was cancelled.", "cbc"))
     qtbot.wait(50)
     assert not d.is_filling and not d.shows_plan
     assert d.cost_view.chart().series() == [] and d.sankey.nodes == []
+    d.show()  # nothing of the superseded plan was left waiting for the tab
+    qtbot.wait(50)
+    assert d.cost_view.chart().series() == [] and d.chart_of(d.cost_view).series() == []
 
 
 def test_follows_a_document_and_marks_its_result_out_of_date(qtbot):

@@ -119,6 +119,7 @@ class ResultsDashboard(QWidget):
         self.kpis: Kpis | None = None
         self._fill_steps: Iterator[None] | None = None
         self._fill_generation = 0
+        self._charts_waiting: dict[Any, Any] = {}  # chart view -> chart set while the tab was hidden
         self._build_ui()
         self.set_result(None, None)
         if document is not None:
@@ -181,6 +182,11 @@ class ResultsDashboard(QWidget):
         self.export_progress.setRange(0, 0)
         self.export_progress.setMaximumWidth(120)
         self.export_progress.setTextVisible(False)
+        # its place is kept while hidden: showing it must not move the charts below (a new layout
+        # of every chart, ~50 ms in one turn when the export started)
+        policy = self.export_progress.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.export_progress.setSizePolicy(policy)
         self.export_progress.hide()
         self._export_task: BackgroundTask | None = None
         head = QHBoxLayout()
@@ -223,7 +229,7 @@ class ResultsDashboard(QWidget):
         self.kpi_grid.set_shown(self.gov_card, False)
 
         self.product_combo = QComboBox()
-        self.product_combo.currentIndexChanged.connect(self._refresh_supply_chart)
+        self.product_combo.currentIndexChanged.connect(lambda _i: self._refresh_supply_chart())
         self.segment_combo = QComboBox()
         for label, value in (("All segments", None), ("Defense", "defense"), ("Commercial", "commercial")):
             self.segment_combo.addItem(label, value)
@@ -503,11 +509,39 @@ class ResultsDashboard(QWidget):
                 turns.post(self.fit_investment_columns, (id(self), "fit investments"), owner=self)
         return super().eventFilter(obj, event)
 
-    def _set_chart(self, view, chart) -> None:
+    def _set_chart(self, view, chart, new_plan: bool = False) -> None:
+        """Show ``chart`` in ``view``. For a ``new_plan`` while the dashboard is hidden (a plan
+        arriving with the chain on screen) the chart waits and is put in its view one per turn once the tab is shown: a
+        chart laid out when its view is first shown costs 4-6 ms, and the tab's first show laid
+        out every one of them in one turn (51-59 ms, bench/bench_ui_stalls.py)."""
+        if new_plan and not self.isVisible():
+            waiting = self._charts_waiting.pop(view, None)
+            if waiting is not None and waiting is not chart:
+                waiting.deleteLater()
+            self._charts_waiting[view] = chart
+            return
+        self._charts_waiting.pop(view, None)
         old = view.chart()
         view.setChart(chart)
         if old is not None and old is not chart:
             old.deleteLater()
+
+    def _attach_waiting_chart(self, view) -> None:
+        chart = self._charts_waiting.pop(view, None)
+        if chart is not None:
+            old = view.chart()
+            view.setChart(chart)
+            if old is not None and old is not chart:
+                old.deleteLater()
+
+    def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        super().showEvent(event)
+        for view in list(self._charts_waiting):
+            turns.post(partial(self._attach_waiting_chart, view), (id(self), "chart", id(view)), owner=self)
+
+    def chart_of(self, view) -> Any:
+        """The chart ``view`` shows, or will show once the tab is shown."""
+        return self._charts_waiting.get(view) or view.chart()
 
     # A plan is drawn in steps, one per event-loop turn, so a big result never freezes the window
     # for the sum of all charts: the first step (synchronous) clears every old chart, fills the
@@ -519,9 +553,13 @@ class ResultsDashboard(QWidget):
         return self._fill_steps is not None
 
     def finish_pending(self) -> None:
-        """Draw everything still pending for the current plan, now."""
+        """Draw everything still pending for the current plan, now (charts waiting for the tab
+        to be shown included)."""
         while self._fill_steps is not None:
             self._advance_fill()
+        for view in list(self._charts_waiting):
+            turns.cancel((id(self), "chart", id(view)))
+            self._attach_waiting_chart(view)
 
     def _advance_fill(self) -> bool:
         """Run one step; False when there is nothing left."""
@@ -578,11 +616,12 @@ class ResultsDashboard(QWidget):
         idx = self.product_combo.findData(keep_product)
         self.product_combo.setCurrentIndex(idx if idx >= 0 else 0)
         self.product_combo.blockSignals(False)
-        self._refresh_supply_chart()
+        self._refresh_supply_chart(new_plan=True)
         yield
 
         cost_rows = costs_by_year(result)
-        self._set_chart(self.cost_view, charts.cost_chart(cost_rows) if cost_rows else charts.message_chart("No cost by year in this result"))
+        self._set_chart(self.cost_view, charts.cost_chart(cost_rows) if cost_rows else charts.message_chart("No cost by year in this result"),
+                        new_plan=True)
         yield
         mc = marginal_cost_series(result)
         unpriced = unpriced_marginals(result)
@@ -592,7 +631,7 @@ class ResultsDashboard(QWidget):
             chart = charts.message_chart("Marginal cost: every product-year is unmet (no compliant supply reachable)")
         else:
             chart = charts.message_chart("No marginal costs (duals) in this result")
-        self._set_chart(self.marginal_view, chart)
+        self._set_chart(self.marginal_view, chart, new_plan=True)
         yield
 
         self.investments_model.set_investments(project, result.investments)
@@ -621,7 +660,7 @@ class ResultsDashboard(QWidget):
             self._refresh_supply_chart()
 
     @Slot()
-    def _refresh_supply_chart(self) -> None:
+    def _refresh_supply_chart(self, *, new_plan: bool = False) -> None:
         product = self.product_combo.currentData()
         segment = self.segment_combo.currentData()
         rows = self._supply.get(product) if product else None
@@ -629,7 +668,7 @@ class ResultsDashboard(QWidget):
             chart = charts.supply_chart(product, rows, segment)
         else:
             chart = charts.message_chart(f"No {segment or ''} demand for this product".replace("  ", " "))
-        self._set_chart(self.supply_view, chart)
+        self._set_chart(self.supply_view, chart, new_plan=new_plan)
 
     # ------------------------------------------------------------------ selection
     def _activate_facility(self, facility_id: str) -> None:

@@ -40,13 +40,19 @@ def test_investment_names_wrap_inside_their_cells_and_tooltips_give_them_in_full
     hh = t.horizontalHeader()
     assert hh.length() <= t.viewport().width()  # no horizontal scrolling: every column is on screen
     fm = t.fontMetrics()
+    two_lines = 2 * fm.lineSpacing() + 8
+    capped = 0
     for r in range(proxy.rowCount()):
+        assert t.rowHeight(r) <= two_lines  # at most two lines per row
         for c in (0, 1):
             index = proxy.index(r, c)
             text = proxy.data(index)
             cell = t.visualRect(index)
             need = fm.boundingRect(QRect(0, 0, cell.width() - 6, 10_000), int(Qt.TextFlag.TextWordWrap), text)
-            assert need.height() <= cell.height(), (text, need, cell)  # wrapped, all of it shows
+            # wrapped, and all of it shows, unless it needs more than two lines (then it ends in
+            # an ellipsis and the tooltip below gives it whole)
+            assert need.height() <= cell.height() or t.rowHeight(r) == two_lines, (text, need, cell)
+            capped += need.height() > cell.height()
         facility_id = d.investments_model.investment(proxy.mapToSource(proxy.index(r, 0)).row()).facility
         assert LONG[facility_id] in proxy.data(proxy.index(r, 0), Qt.ItemDataRole.ToolTipRole)
         option = proxy.data(proxy.index(r, 1))

@@ -483,8 +483,11 @@ class ResultsDashboard(QWidget):
         # row heights from the two wrapped name columns only (resizeRowsToContents asks every cell of
         # every row for its size hint: 170 ms for 240 rows on the GUI thread)
         one_line = cell_fm.lineSpacing() + 8
+        # at most two lines: a longer name ends in "..." (the tooltip has it whole); three- and
+        # four-line rows left room for three investments in the table's default height
+        two_lines = 2 * cell_fm.lineSpacing() + 8
         if rows > ROWS_SIZED_TO_CONTENT:  # thousands of rows: two lines each, full names in the tooltips
-            t.verticalHeader().setDefaultSectionSize(2 * cell_fm.lineSpacing() + 8)
+            t.verticalHeader().setDefaultSectionSize(two_lines)
             return
         flags = int(Qt.TextFlag.TextWordWrap)
         boxes = [QRect(0, 0, max(hh.sectionSize(c) - 10, 20), 100_000) for c in (0, 1)]
@@ -498,7 +501,7 @@ class ResultsDashboard(QWidget):
 
         vh = t.verticalHeader()
         for r in range(rows):
-            h = max(one_line, max(height(c, str(model.data(model.index(r, c)))) for c in (0, 1)) + 8)
+            h = max(one_line, min(two_lines, max(height(c, str(model.data(model.index(r, c)))) for c in (0, 1)) + 8))
             if vh.sectionSize(r) != h:
                 t.setRowHeight(r, h)
 

@@ -213,6 +213,16 @@ def _fmt_money(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.1f}"
 
 
+def _count_step(largest: int, max_ticks: int = 6) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50, ... samples between ticks that covers ``largest`` in at
+    most ``max_ticks`` intervals (a count axis only has whole numbers)."""
+    step, k = 1, 0
+    while step * max_ticks < largest:
+        k += 1
+        step = (1, 2, 5)[k % 3] * 10 ** (k // 3)
+    return step
+
+
 def cost_histogram_chart(costs: list[float], percentiles: dict[str, float]) -> QChart:
     """Bars: number of samples per total-cost bin ($M, discounted); title carries P10/P50/P90."""
     if not costs:
@@ -236,7 +246,7 @@ def cost_histogram_chart(costs: list[float], percentiles: dict[str, float]) -> Q
     x.append([(_fmt_money((edges[i] + edges[i + 1]) / 2) if i % step == 0 else " " * (i + 1)) for i in range(len(counts))])
     x.setTitleText("total cost ($M, bin centre)")
     y = QValueAxis()
-    tick = max(1, _nice_step(max(counts), 5))
+    tick = _count_step(max(counts))  # whole samples: a tick at 2.5 was labelled "2"
     top = math.ceil(max(counts) * 1.08 / tick) * tick
     y.setRange(0, max(tick, top))
     y.setTickType(QValueAxis.TickType.TicksDynamic)
@@ -436,18 +446,24 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.status_label.setStyleSheet(f"color: {MUTED};")
         self.status_label.setWordWrap(True)
 
-        form = QHBoxLayout()
-        for label, w in (("Around", self.scenario_combo), ("Mode", self.mode_combo), ("Samples", self.n_spin),
-                         ("Seed", self.seed_spin), ("Workers", self.workers_spin), ("Time limit / sample", self.time_spin),
-                         ("Futures", self.robust_k_spin)):
+        # two rows: what is run (scenario, mode, planning futures) and how (samples, seed, workers,
+        # time limit) with the buttons; on one row the labels were squeezed out at 1400 px
+        form = QVBoxLayout()
+        rows = [QHBoxLayout(), QHBoxLayout()]
+        for row, label, w in ((0, "Around", self.scenario_combo), (0, "Mode", self.mode_combo),
+                              (0, "Futures (Plan for this risk)", self.robust_k_spin),
+                              (1, "Samples", self.n_spin), (1, "Seed", self.seed_spin), (1, "Workers", self.workers_spin),
+                              (1, "Time limit / sample", self.time_spin)):
             box = QFormLayout()
             box.setContentsMargins(0, 0, 0, 0)
             box.addRow(label, w)
-            form.addLayout(box)
-        form.addStretch(1)
-        form.addWidget(self.run_button)
-        form.addWidget(self.robust_button)
-        form.addWidget(self.cancel_button)
+            rows[row].addLayout(box)
+        for row in rows:
+            row.addStretch(1)
+            form.addLayout(row)
+        rows[1].addWidget(self.run_button)
+        rows[1].addWidget(self.robust_button)
+        rows[1].addWidget(self.cancel_button)
 
         self.card_met = Card("Defense demand met in 2027")
         self.card_cost = Card("Total cost P50")

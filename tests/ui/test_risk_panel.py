@@ -225,3 +225,19 @@ def test_a_name_too_long_for_one_line_on_a_card_wraps_onto_two(qtbot):
     fm = QFontMetrics(card.value.font())
     need = fm.boundingRect(QRect(0, 0, card.value.width(), 1000), int(Qt.TextFlag.TextWordWrap), name)
     assert need.height() <= card.value.height() and card.value.toolTip() == name
+
+
+def test_the_cost_histogram_counts_in_whole_samples(qapp):
+    """The y axis of the cost histogram ticks at whole numbers of samples (1, 2, 5, 10, ... apart,
+    at most 6 intervals): with 12 samples in the tallest bin a 2.5-sample step was labelled 2, 5,
+    7, 10, 12 and the bar of 12 stood below the tick labelled 12."""
+    from PySide6.QtCharts import QValueAxis
+
+    from ui.risk_panel import _count_step, cost_histogram_chart
+
+    assert [_count_step(n) for n in (1, 6, 7, 12, 13, 30, 31, 61)] == [1, 1, 2, 2, 5, 5, 10, 20]
+    costs = [4100.0] * 2 + [4400.0] * 3 + [4600.0] * 9 + [4900.0] * 10 + [5100.0] * 12 + [5400.0] * 3 + [5600.0]
+    chart = cost_histogram_chart(costs, {"p10": 4435.0, "p50": 4903.0, "p90": 5231.0})
+    y = next(a for a in chart.axes(Qt.Orientation.Vertical) if isinstance(a, QValueAxis))
+    assert y.tickInterval() == float(int(y.tickInterval())) and y.tickInterval() >= 1
+    assert y.max() % y.tickInterval() == 0 and y.max() >= 12

@@ -359,7 +359,7 @@ def _fill(table: QTableWidget, rows: list[list[Any]]) -> None:
             item = QTableWidgetItem(str(v))
             if tip:
                 item.setToolTip(tip)
-            if c > 0 and str(v)[:1] in "0123456789+-−":
+            if c > 0 and tip is None and str(v)[:1] in "0123456789+-−":  # figures; a name ("10X ...") stays left
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             table.setItem(r, c, item)
 
@@ -508,7 +508,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         rl.addWidget(self.apply_robust_button)
         self.tabs.addTab(robust_page, "Robust plan")
 
-        body = QSplitter(Qt.Orientation.Vertical)
+        body = self.body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(charts)
         body.addWidget(self.tabs)
         body.setStretchFactor(0, 3)
@@ -675,6 +675,11 @@ class RiskPanel(TaskPanelMixin, QWidget):
         """Fill the "Robust plan" tab: both plans side by side out of sample, and the hedge."""
         self.robust_report = rep
         self.tabs.setCurrentIndex(self.tabs.count() - 1)
+        # the two tables side by side need height: the tabs get at least 55 % of the charts' split
+        sizes = self.body.sizes()
+        if sum(sizes) and sizes[1] < 0.55 * sum(sizes):
+            top = int(0.45 * sum(sizes))
+            self.body.setSizes([top, sum(sizes) - top])
         if not rep.has_plan:
             self.status_label.setText(f"No robust plan: {rep.message}")
             self.robust_label.setText(f"No robust plan: {rep.message}")
@@ -706,7 +711,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
                                  f"{r.cost_musd[key]:,.1f}", f"{r.cost_musd[key] - d.cost_musd[key]:+,.1f}"])
         _fill(self.robust_table, rows)
         fmt = lambda rows_: "; ".join(f"{yy}: {t:,.0f}" for yy, t in rows_) or "—"  # noqa: E731
-        _fill(self.hedge_table, [[self._name(h.facility), h.option, h.kind, fmt(h.deterministic), fmt(h.robust),
+        _fill(self.hedge_table, [[self._name(h.facility), self._option(h.facility, h.option), h.kind,
+                                  fmt(h.deterministic), fmt(h.robust),
                                   f"{h.capex_delta_musd:+,.1f}"] for h in rep.hedge])
         self.apply_robust_button.setEnabled(bool(rep.robust_plan) and hasattr(self.document, "insert_item"))
 

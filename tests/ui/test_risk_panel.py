@@ -138,6 +138,7 @@ def test_plan_for_this_risk_shows_the_hedge_and_applies_it_as_an_undoable_scenar
     hedge = [[w.hedge_table.item(r, c).text() for c in range(w.hedge_table.columnCount())]
              for r in range(w.hedge_table.rowCount())]
     assert hedge == [["Magnets (hedge site)", "hedge", "added", "—", "2026: 100", "+50.0"]]  # names; ids in tooltips
+    assert w.hedge_table.item(0, 1).toolTip() == "option id: hedge"  # the option by name (it has none here)
     measures = [w.robust_table.item(r, 0).text() for r in range(w.robust_table.rowCount())]
     assert any("2027" in m for m in measures) and "Cost P50 ($M)" in measures
     assert w.apply_robust_button.isEnabled()
@@ -241,3 +242,15 @@ def test_the_cost_histogram_counts_in_whole_samples(qapp):
     y = next(a for a in chart.axes(Qt.Orientation.Vertical) if isinstance(a, QValueAxis))
     assert y.tickInterval() == float(int(y.tickInterval())) and y.tickInterval() >= 1
     assert y.max() % y.tickInterval() == 0 and y.max() >= 12
+
+
+def test_names_that_start_with_a_digit_stay_left_aligned(qapp):
+    """Figures are right-aligned, names (given with their id as tooltip) are not, even "10X ..."."""
+    from ui.risk_panel import _fill, _table
+
+    t = _table(["Facility", "Option", "Capex delta ($M)"])
+    _fill(t, [[("10X magnet campus", "facility id: tenx"), ("10X metallization", "option id: tenx_met"), "+12.5"]])
+    right = Qt.AlignmentFlag.AlignRight
+    assert not t.item(0, 1).textAlignment() & right.value
+    assert t.item(0, 2).textAlignment() & right.value
+    assert t.item(0, 1).toolTip() == "option id: tenx_met"

@@ -88,6 +88,32 @@ class GcMeter:
         return ms, gen, len(pauses)
 
 
+class GilMeter:
+    """--gil: a Python thread that sleeps 1 ms at a time and records its longest gap. A gap far
+    over 1 ms means some thread held the interpreter lock that long (or the machine was busy):
+    it tells a stall spent waiting for the lock from one spent in Qt's own C++ work."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.longest = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="gil-meter")
+        self._thread.start()
+
+    def _run(self) -> None:
+        last = time.perf_counter()
+        while not self._stop.is_set():
+            time.sleep(0.001)
+            now = time.perf_counter()
+            self.longest = max(self.longest, (now - last) * 1000.0 - 1.0)
+            last = now
+
+    def take(self) -> float:
+        longest, self.longest = self.longest, 0.0
+        return longest
+
+
 class StallSampler:
     """--why: a thread that, while the GUI tick is over 30 ms late, records what every thread is
     doing (innermost project frames), to say what a stall was made of."""
@@ -159,6 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-analysis", action="store_true", help="skip the (long) comparison and risk steps")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="profile the GUI thread in each step (cProfile) and print its N costliest calls")
+    parser.add_argument("--gil", action="store_true",
+                        help="also print the longest time a 1 ms sleeper thread waited (interpreter lock held)")
     parser.add_argument("--why", action="store_true",
                         help="sample every thread's stack (5 ms) while the GUI is stalled and print the commonest")
     args = parser.parse_args(argv)
@@ -179,6 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     meter = StallMeter()
     gc_meter = GcMeter()
     sampler = StallSampler(meter) if args.why else None
+    gil = GilMeter() if args.gil else None
     rows = []
 
     def step(name: str, start, done, timeout_s: float = 600) -> None:
@@ -189,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
             prof = cProfile.Profile()
             prof.enable()
         gc_meter.take()
+        if gil is not None:
+            gil.take()
         meter.start()
         t0 = time.perf_counter()
         # started from the event loop, the way a click starts it
@@ -205,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         gc_ms, gc_gen, gc_n = gc_meter.take()
         print(f"{name:<48} {wall:8.2f} s   longest stall {worst:7.1f} ms   p99 {p99:6.1f} ms   "
               f"stalls > {STALL_MS:.0f} ms: {over}   longest GC {gc_ms:5.1f} ms (gen {gc_gen}, {gc_n} runs)", flush=True)
+        if gil is not None:
+            print(f"    longest wait of a 1 ms sleeper thread: {gil.take():.1f} ms")
         if sampler is not None:
             for count, where in sampler.take():
                 print(f"    {count * 5:5d} ms  {where}")

@@ -698,8 +698,8 @@ class MapView(QGraphicsView):
             self.rebuild()
         if self._flows_stale:
             self._draw_flows_now()
-        if not self._fitted:
-            QTimer.singleShot(0, self.fit)
+        if not self._fitted:  # now, before the first paint (a fit on the next turn painted the whole map twice)
+            self.fit()
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -191,18 +190,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="sample every thread's stack (5 ms) while the GUI is stalled and print the commonest")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    home = tempfile.mkdtemp(prefix="m2m-bench-")
-    os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
-    os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
-    from ui.app import ensure_application
+    from tests.ui.offscreen_window import offscreen_main_window
 
-    app = ensure_application()
-    from ui.main_window import MainWindow
-
-    window = MainWindow()
-    window.resize(1400, 900)
-    window.show()
+    app, window, home = offscreen_main_window("m2m-bench-")
     app.processEvents()
     meter = StallMeter()
     gc_meter = GcMeter()

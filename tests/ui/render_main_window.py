@@ -11,9 +11,7 @@ preferences go to a temporary QSettings folder, so the user's own layout is not 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 
 
@@ -27,17 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-solve", action="store_true")
     args = parser.parse_args(argv)
 
-    home = tempfile.mkdtemp(prefix="m2m-render-")
-    os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
-    os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
-    from ui.app import ensure_application
+    from tests.ui.offscreen_window import offscreen_main_window
 
-    app = ensure_application()
-    from ui.main_window import MainWindow
-
-    window = MainWindow()
-    window.resize(1400, 900)
-    window.show()
+    app, window, _home = offscreen_main_window("m2m-render-")
     if not window.open_path(args.project, ask=False):
         return 2
     app.processEvents()

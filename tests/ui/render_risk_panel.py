@@ -15,9 +15,7 @@ go to a temporary QSettings folder, so the user's own layout is not used or chan
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 
 
@@ -33,18 +31,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait for the run")
     args = parser.parse_args(argv)
 
-    home = tempfile.mkdtemp(prefix="m2m-render-")
-    os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
-    os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
-    from ui.app import ensure_application
-
-    app = ensure_application()
-    from ui.main_window import MainWindow
+    from tests.ui.offscreen_window import offscreen_main_window
     from ui.risk_panel import RiskPanel
 
-    window = MainWindow()
-    window.resize(1400, 900)
-    window.show()
+    app, window, _home = offscreen_main_window("m2m-render-")
     if not window.open_path(args.project, ask=False):
         return 2
     risk = next(p for p in window.analysis_panels if isinstance(p, RiskPanel))

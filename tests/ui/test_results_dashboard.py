@@ -221,7 +221,7 @@ def test_excel_export_calls_the_report_writer(qtbot, dash, tmp_path, monkeypatch
     qtbot.waitUntil(lambda: not dash.is_exporting, timeout=30_000)
     assert calls and calls[0][0] == out and calls[0][2] is dash.result
     assert Project.model_validate_json(calls[0][1]) == dash.project
-    assert dash.export_status.text() == f"Saved {out}" and dash.export_xlsx_button.isEnabled()
+    assert dash.export_status.full_text() == f"Saved {out}" and dash.export_xlsx_button.isEnabled()
 
 
 def test_excel_export_failure_is_reported_clearly(qtbot, dash, tmp_path, monkeypatch):
@@ -241,7 +241,7 @@ def test_excel_export_failure_is_reported_clearly(qtbot, dash, tmp_path, monkeyp
     qtbot.waitUntil(lambda: not dash.is_exporting, timeout=30_000)
     assert shown and shown[0][0] == "Export failed"
     assert "open in another program" in shown[0][1] and out in shown[0][1]
-    assert dash.export_status.text() == "Export failed"
+    assert dash.export_status.full_text() == "Export failed"
 
 
 def test_the_workbook_child_imports_no_qt():
@@ -556,3 +556,23 @@ def test_a_commercial_marginal_cost_line_equal_to_the_defense_line_stays_visible
     assert names[-1].endswith("commercial (= " + names[0] + ")")
     assert lines[-1].pen().style() == Qt.PenStyle.DashLine and lines[0].pen().style() == Qt.PenStyle.SolidLine
     assert "(=" not in names[1]
+
+
+def test_the_export_status_never_widens_the_window(qtbot):
+    """A long status ("Saved <path>") is shortened with an ellipsis, whole in its tooltip, and the
+    dashboard's size hints do not move: a status that widened re-laid out the window, its docks and
+    every chart when an export started and when it ended (bench_ui_stalls: ~60 ms turns)."""
+    d = ResultsDashboard()
+    qtbot.addWidget(d)
+    d.resize(1000, 700)
+    d.show()
+    d.set_result(small_project(), hand_result())
+    d.finish_pending()
+    qtbot.wait(50)  # the charts' layout settles
+    before = (d.minimumSizeHint(), d.sizeHint())
+    long_path = "Saved /home/planner/Documents/Procurement 2027/" + "plans of the defense supply chain/" * 4 + "plan.xlsx"
+    d.export_status.setText(long_path)
+    qtbot.wait(10)
+    assert (d.minimumSizeHint(), d.sizeHint()) == before
+    assert d.export_status.full_text() == long_path and d.export_status.toolTip() == long_path
+    assert d.export_status.text().endswith("\u2026") and len(d.export_status.text()) < len(long_path)

@@ -287,7 +287,7 @@ def test_export_json_writes_the_result(qtbot, tmp_path, no_thread_left):
     dash._ask_path = lambda *a: str(out)
     qtbot.mouseClick(dash.export_json_button, Qt.MouseButton.LeftButton)
     assert json.loads(out.read_text(encoding="utf-8")) == result.to_dict()
-    assert "Saved" in dash.export_status.text()
+    assert "Saved" in dash.export_status.full_text()
 
 
 def test_with_the_real_document_results_are_stored_and_marked_stale(qtbot, no_thread_left):

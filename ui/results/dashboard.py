@@ -45,6 +45,7 @@ from ui.results import charts
 from ui.results.buildout import BuildoutTimeline
 from ui import turns
 from ui.background import BackgroundTask
+from ui.elided_label import ElidedLabel
 from ui.results.export import ExportError, export_json, export_xlsx, export_xlsx_in_process
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
 from ui.results.kpi_cards import KpiCard, KpiGrid, cost_cards_text, government_card_text, product_card_text
@@ -101,6 +102,8 @@ class _Card(QFrame):
 #: investments-table sizing (fit_investment_columns): strings measured per column, and the row count up
 #: to which rows grow to their wrapped text
 WIDEST_CANDIDATES = 12
+#: px of the export status line in the dashboard's header (see _build_ui)
+EXPORT_STATUS_WIDTH = 240
 ROWS_SIZED_TO_CONTENT = 2_000
 
 class ResultsDashboard(QWidget):
@@ -174,7 +177,12 @@ class ResultsDashboard(QWidget):
         self.export_xlsx_button.clicked.connect(self._export_xlsx_clicked)
         self.export_json_button = QPushButton("Export JSON…")
         self.export_json_button.clicked.connect(self._export_json_clicked)
-        self.export_status = QLabel()
+        # a fixed width, the text shortened with "..." (whole in the tooltip): a status that widened
+        # with "Writing the workbook..." / "Saved <path>" re-laid out the window, docks and every
+        # chart when an export started and when it ended (~60 and ~27 ms turns)
+        self.export_status = ElidedLabel()
+        self.export_status.setFixedWidth(EXPORT_STATUS_WIDTH)
+        self.export_status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.export_status.setStyleSheet("color: #5b6570;")
         from PySide6.QtWidgets import QProgressBar
 
@@ -385,7 +393,7 @@ class ResultsDashboard(QWidget):
         self.project, self.result = project, result
         self._fill_steps = None  # drop any unfinished fill of an earlier result
         self.stale_banner.hide()  # a newly set result is current until told otherwise
-        self.export_status.clear()
+        self.export_status.setText("")
         self.export_json_button.setEnabled(result is not None)
         self.export_xlsx_button.setEnabled(result is not None and result.has_plan and project is not None)
         if result is None or project is None:

@@ -206,11 +206,6 @@ class ChainPanel(QWidget):
             self.view.show_flows(result if result is not None and getattr(result, "has_plan", False) else None,
                                  self.year())
 
-    def flush_flows(self) -> None:
-        """Show the flows of the current result now, if still queued."""
-        if turns.cancel((id(self), "flows")):
-            self._show_current_flows()
-
     def _update_note(self) -> None:
         r = self.doc.result
         if r is None or not getattr(r, "has_plan", False):

@@ -90,3 +90,17 @@ def test_sankey_labels_wrap_onto_two_lines_inside_their_rect_with_the_full_name_
     for rects in by_col.values():
         rects.sort(key=lambda r: r.top())
         assert all(a.bottom() <= b.top() + 0.5 for a, b in zip(rects, rects[1:]))
+
+
+def test_widest_text_is_measured_among_the_longest_strings(qapp):
+    """widest_text_px: the pixel width of the widest text plus the padding, 0 without texts; only
+    the 12 longest strings are measured, so 1,000 short figures cost 12 measurements."""
+    from PySide6.QtGui import QFont
+
+    from ui.results.text_width import widest_text_px
+
+    fm = QFontMetrics(QFont())
+    texts = [f"{k:,}" for k in range(1000)] + ["Seadrift separation complex"]
+    assert widest_text_px(fm, texts, pad=16) == fm.horizontalAdvance("Seadrift separation complex") + 16
+    assert widest_text_px(fm, [], pad=16) == 0
+    assert widest_text_px(fm, ["WWW", "iii", "WWW"]) == fm.horizontalAdvance("WWW")

@@ -51,6 +51,7 @@ from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
 from ui.results.kpi_cards import KpiCard, KpiGrid, cost_cards_text, government_card_text, product_card_text
 from ui.results.sankey import SankeyWidget
 from ui.results.stocks_levers import StocksAndLevers
+from ui.results.text_width import widest_text_px
 from ui.results.summary import (
     Kpis,
     compute_kpis,
@@ -101,7 +102,6 @@ class _Card(QFrame):
 
 #: investments-table sizing (fit_investment_columns): strings measured per column, and the row count up
 #: to which rows grow to their wrapped text
-WIDEST_CANDIDATES = 12
 #: px of the export status line in the dashboard's header (see _build_ui)
 EXPORT_STATUS_WIDTH = 240
 ROWS_SIZED_TO_CONTENT = 2_000
@@ -470,9 +470,7 @@ class ResultsDashboard(QWidget):
         def widest(c: int) -> int:
             """Pixel width of the column's widest text, measuring only its longest strings (a large
             project's plan has thousands of rows: measuring every cell stalled the window ~250 ms)."""
-            texts = {str(model.data(model.index(r, c))) for r in range(rows)}
-            longest = sorted(texts, key=len)[-WIDEST_CANDIDATES:]
-            return max((cell_fm.horizontalAdvance(x) + 12 for x in longest), default=0)
+            return widest_text_px(cell_fm, (str(model.data(model.index(r, c))) for r in range(rows)), pad=12)
 
         for c in NUMERIC:  # the widest figure or the header text, plus the sort arrow on the sorted column
             head = fm.horizontalAdvance(str(model.headerData(c, Qt.Orientation.Horizontal))) + 12
@@ -532,6 +530,10 @@ class ResultsDashboard(QWidget):
             self._charts_waiting[view] = chart
             return
         self._charts_waiting.pop(view, None)
+        self._put_chart(view, chart)
+
+    @staticmethod
+    def _put_chart(view, chart) -> None:
         old = view.chart()
         view.setChart(chart)
         if old is not None and old is not chart:
@@ -540,10 +542,7 @@ class ResultsDashboard(QWidget):
     def _attach_waiting_chart(self, view) -> None:
         chart = self._charts_waiting.pop(view, None)
         if chart is not None:
-            old = view.chart()
-            view.setChart(chart)
-            if old is not None and old is not chart:
-                old.deleteLater()
+            self._put_chart(view, chart)
 
     def showEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
         super().showEvent(event)

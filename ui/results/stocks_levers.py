@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from models.project import Project
+from ui.results.text_width import widest_text_px
 from planner.result import PlanResult
 
 STOCK_HEADERS = ["Stock", "Year", "Drawn (t)", "Left at year-end (t)"]
@@ -22,10 +23,6 @@ KIND_WORDS = {
     "stockpile_release": "stockpile release", "stockpile_holding": "stockpile holding",
     "policy_grant": "policy grant",
 }
-
-
-#: the longest strings (by characters) of a column that are measured in pixels to size it
-WIDEST_CANDIDATES = 12
 
 
 def _table(headers: list[str], stretch: int) -> QTableWidget:
@@ -45,14 +42,13 @@ def _table(headers: list[str], stretch: int) -> QTableWidget:
 
 def _fit_columns(t: QTableWidget, rows: list[list[str]], stretch: int) -> None:
     """Width of each column but ``stretch``: its header or its widest text (of the
-    WIDEST_CANDIDATES longest by characters), plus 16 px of padding."""
+    longest by characters, ui.results.text_width), plus 16 px of padding."""
     fm, head_fm = t.fontMetrics(), t.horizontalHeader().fontMetrics()
     for c in range(t.columnCount()):
         if c == stretch:
             continue
         header = t.horizontalHeaderItem(c).text() if t.horizontalHeaderItem(c) else ""
-        longest = sorted((r[c] for r in rows), key=len)[-WIDEST_CANDIDATES:]
-        width = max([head_fm.horizontalAdvance(header) + 20, *(fm.horizontalAdvance(x) + 16 for x in longest)])
+        width = max(head_fm.horizontalAdvance(header) + 20, widest_text_px(fm, (r[c] for r in rows), pad=16))
         t.horizontalHeader().resizeSection(c, width)
 
 

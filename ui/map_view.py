@@ -38,6 +38,7 @@ from PySide6.QtGui import (
     QFontMetrics,
     QPainter,
     QPainterPath,
+    QPainterPathStroker,
     QPen,
     QPolygonF,
     QWheelEvent,
@@ -74,10 +75,19 @@ SAME_PLACE_DEG = 0.08
 OCEAN, LAND, BORDER = QColor("#dbe7f1"), QColor("#f4f1ea"), QColor("#b9b2a1")
 SELECT_COLOUR = QColor("#0a58ca")
 COVERED_COLOUR = QColor("#d32f2f")
+LEADER_PEN = QPen(QColor(60, 60, 60, 140), 1)  # from a spread marker to its true place
+SELECTED_PEN, HOVER_PEN = QPen(SELECT_COLOUR, 2.5), QPen(SELECT_COLOUR, 1.5)
 
 
 #: width (degrees of longitude) of the bands the basemap's land is cut into (see MapView._add_basemap)
 LAND_BAND_DEG = 30.0
+#: degrees around an arc that its pen may cover: half the widest arc (5 px) at 2 px per degree,
+#: about the whole world in a small map window (see LinePathItem)
+ARC_MARGIN_DEG = 3.0
+#: degrees of the band along an arc that shows its tooltip
+ARC_HOVER_DEG = 1.5
+#: degrees around a coast or grid line that its 1 px pen may cover
+LINE_MARGIN_DEG = 1.0
 
 
 def wrap_lon(lon: float) -> float:
@@ -264,6 +274,12 @@ class MarkerItem(QGraphicsItem):
         self._hover = False
         self.setPos(project_point(facility.lat or 0.0, facility.lon or 0.0, lon0))
         self._shape = marker_shape(facility.stage)
+        self._leader = False
+        fill = country_colour(facility.country)
+        if facility.status in (Status.PLANNED, Status.CONCEPT):
+            fill.setAlphaF(0.45)
+        self._brush = QBrush(fill)
+        self._pen = QPen(COVERED_COLOUR, 2.6) if covered else QPen(QColor("#1f1f1f"), 1.1)
         f = facility
         lines = [f"<b>{_esc(f.name or f.id)}</b>",
                  f"{label_of(f.stage)}, {label_of(f.status)}, {country_label(f.country)}",
@@ -277,6 +293,7 @@ class MarkerItem(QGraphicsItem):
     def set_offset(self, offset: QPointF) -> None:
         self.prepareGeometryChange()
         self.offset = offset
+        self._leader = offset.manhattanLength() > 0
 
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:
@@ -302,32 +319,83 @@ class MarkerItem(QGraphicsItem):
         self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        f = self.facility
+        # pens and brush are made once per marker (a marker is rebuilt when its facility
+        # changes): made here, they were a third of the markers' ~6 ms per map paint
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.translate(self.offset)
-        if self.offset.manhattanLength() > 0:  # a thin leader to the true place
-            painter.setPen(QPen(QColor(60, 60, 60, 140), 1))
+        if self._leader:  # a thin leader to the true place
+            painter.setPen(LEADER_PEN)
             painter.drawLine(QPointF(0, 0), -self.offset)
         if self.selected or self._hover:
-            painter.setPen(QPen(SELECT_COLOUR, 2.5 if self.selected else 1.5))
+            painter.setPen(SELECTED_PEN if self.selected else HOVER_PEN)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawEllipse(QPointF(0, 0), MARKER_R + 5, MARKER_R + 5)
-        fill = country_colour(f.country)
-        if f.status in (Status.PLANNED, Status.CONCEPT):
-            fill = QColor(fill)
-            fill.setAlphaF(0.45)
-        pen = QPen(COVERED_COLOUR, 2.6) if self.covered else QPen(QColor("#1f1f1f"), 1.1)
-        painter.setPen(pen)
-        painter.setBrush(QBrush(fill))
+        painter.setPen(self._pen)
+        painter.setBrush(self._brush)
         painter.drawPath(self._shape)
 
 
-class FlowArc(QGraphicsPathItem):
+class LinePathItem(QGraphicsPathItem):
+    """A path drawn with a cosmetic pen (pixels wide at any zoom), bounded by its control points.
+
+    QGraphicsPathItem bounds a path with a pen by stroking it (``shape()``): for the basemap's
+    29,000 coast points that cost ~25 ms of the map's first paint, and an item whose ``shape()``
+    is overridden to be empty got an empty bounding rect (its area was not redrawn when it went).
+    Here the bounding rect is the control-point rect widened by ``margin`` scene units (the pen's
+    half-width at the least zoom the map is seen at), and the shape is the path itself.
+    """
+
+    def __init__(self, path: QPainterPath, margin: float):
+        super().__init__(path)
+        self._margin = margin
+        self._brect: QRectF | None = None
+
+    def setPath(self, path: QPainterPath) -> None:  # noqa: N802 (Qt's name)
+        self.prepareGeometryChange()
+        self._brect = None
+        super().setPath(path)
+
+    def boundingRect(self) -> QRectF:
+        if self._brect is None:
+            m = self._margin
+            self._brect = self.path().controlPointRect().adjusted(-m, -m, m, m)
+        return self._brect
+
+    def shape(self) -> QPainterPath:
+        return self.path()
+
+
+class LandItem(LinePathItem):
+    """Land of one band of longitude: the fill without antialiasing, the coasts and borders with.
+
+    An antialiased fill of the coasts cost ~24 ms per paint of the world at 1,000 px, an aliased
+    one ~1.3 ms; the antialiased coast line (0.7 px, drawn over the fill's edge) hides the steps,
+    so the two look the same even at 3x (bench: ``bench/bench_ui_stalls.py``, map step).
+    """
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        path = self.path()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.brush())
+        painter.drawPath(path)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(self.pen())
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        painter.restore()
+
+
+class FlowArc(LinePathItem):
     """Tonnes moved between two facilities in one year, as a great-circle arc."""
 
     def __init__(self, src: Facility, dst: Facility, by_material: dict[str, float], biggest: float, lon0: float = 0.0):
-        super().__init__(arc_path(src.lat or 0.0, src.lon or 0.0, dst.lat or 0.0, dst.lon or 0.0, lon0))
+        super().__init__(arc_path(src.lat or 0.0, src.lon or 0.0, dst.lat or 0.0, dst.lon or 0.0, lon0),
+                         ARC_MARGIN_DEG * DEG)
         self.src, self.dst = src, dst
+        self._hover_shape: QPainterPath | None = None
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.by_material = dict(by_material)
         self.tonnes = sum(by_material.values())
         self.width = 1.0 + 9.0 * math.sqrt(self.tonnes / biggest) if biggest > 0 else 1.0
@@ -346,7 +414,13 @@ class FlowArc(QGraphicsPathItem):
                         f"{fmt_number(float(round(self.tonnes, 1)))} t<br>{parts}")
 
     def shape(self) -> QPainterPath:
-        return QPainterPath()  # clicks go to markers and the map, not to arcs
+        """A band ARC_HOVER_DEG wide along the arc, for its tooltip (the arc takes no clicks:
+        they go to the markers and the map). Stroked on first hover, not on paint."""
+        if self._hover_shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(ARC_HOVER_DEG * DEG)
+            self._hover_shape = stroker.createStroke(self.path())
+        return self._hover_shape
 
 
 def _material(value: str) -> Any:
@@ -418,7 +492,9 @@ class MapView(QGraphicsView):
             grid.lineTo(QPointF(540 * DEG, -lat * DEG))
         pen = QPen(QColor("#c5d6e4"), 0.8)
         pen.setCosmetic(True)
-        self.grid = scene.addPath(grid, pen)
+        self.grid = LinePathItem(grid, LINE_MARGIN_DEG * DEG)
+        self.grid.setPen(pen)
+        scene.addItem(self.grid)
         self.grid.setZValue(0)
         # the land as one item per LAND_BAND_DEG band of longitude (a ring goes to the band of its
         # west edge), so a repaint only runs through the coasts near the part on screen: one
@@ -435,7 +511,10 @@ class MapView(QGraphicsView):
         pen.setCosmetic(True)
         self.land_items = []
         for _band, path in sorted(bands.items()):
-            item = scene.addPath(path, pen, QBrush(LAND))
+            item = LandItem(path, LINE_MARGIN_DEG * DEG)
+            item.setPen(pen)
+            item.setBrush(QBrush(LAND))
+            scene.addItem(item)
             item.setZValue(1)
             self.land_items.append(item)
         self._place_basemap()

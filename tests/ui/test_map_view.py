@@ -6,7 +6,8 @@ import json
 import math
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QColor
 
 from models.vocab import Stage
 from planner.result import Flow, PlanResult, Status
@@ -330,3 +331,80 @@ def test_a_hidden_map_builds_markers_and_arcs_on_turns_of_their_own(qtbot, doc):
     assert p.view.arcs == []
     qtbot.waitUntil(lambda: len(turns.queue()) == 0, timeout=5000)
     assert p.view.flow_tonnes() == pytest.approx({("kmp", "noveon"): 400.0, ("lynas-lamp", "kmp"): 100.0})
+
+
+def _pixel(image, view, lat: float, lon: float):
+    """Colour of the grabbed map at a place (QColor)."""
+    from ui.map_view import project_point
+
+    p = view.mapFromScene(project_point(lat, lon, view.lon0))
+    return image.pixelColor(p.x(), p.y())
+
+
+def test_the_basemap_paints_land_ocean_and_antialiased_coasts(qtbot, panel):
+    """Land is filled without antialiasing (a twentieth of the cost) under an antialiased coast
+    line: the inland pixel is exactly the land colour, the sea exactly the ocean colour, and the
+    coast line has blended pixels, not only hard steps."""
+    from ui.map_view import BORDER, LAND, OCEAN
+
+    view = panel.view
+    for m in view.markers.values():
+        m.setVisible(False)
+    view.grid.setVisible(False)
+    image = view.viewport().grab().toImage()
+    assert _pixel(image, view, -25.0, 127.0) == LAND  # the Gibson Desert, Western Australia
+    assert _pixel(image, view, -30.0, 105.0) == OCEAN  # the Indian Ocean west of Perth
+    # a row across Australia's west coast near Carnarvon (24.9 S, 113.7 E)
+    a = view.mapFromScene(project_point(-24.5, 110.0, view.lon0))
+    b = view.mapFromScene(project_point(-24.5, 117.0, view.lon0))
+    row = [image.pixelColor(x, a.y()) for x in range(a.x(), b.x() + 1)]
+    plain = {LAND.rgb(), OCEAN.rgb(), BORDER.rgb()}
+    assert row[0] == OCEAN and row[-1] == LAND
+    assert any(c.rgb() not in plain for c in row), "no blended pixel on the coast: not antialiased"
+
+
+def test_a_planned_facility_is_drawn_faded_an_operating_one_in_full(qtbot, panel, doc):
+    from ui.chain_view import country_colour
+
+    view = panel.view
+    image = view.viewport().grab().toImage()
+
+    def centre(fid: str):  # the commonest colour of the 5 x 5 pixels at the marker's centre
+        from collections import Counter
+
+        p = view.view_pos_of(fid)
+        counts = Counter(image.pixel(p.x() + dx, p.y() + dy) for dx in range(-2, 3) for dy in range(-2, 3))
+        return QColor(counts.most_common(1)[0][0])
+
+    assert centre("mt-weld") == country_colour("AU")  # operating: the country's colour
+    faded = centre("nolans")  # planned: the country's colour at 45 % over the land
+    au = country_colour("AU")
+    from ui.map_view import LAND
+
+    for part in ("red", "green", "blue"):
+        expect = 0.45 * getattr(au, part)() + 0.55 * getattr(LAND, part)()
+        assert abs(getattr(faded, part)() - expect) <= 3
+
+
+def test_an_arc_is_bounded_by_its_path_and_its_area_is_redrawn_when_it_goes(qtbot, panel, doc):
+    """The bounding rect of an arc is its path's, widened by its pen; before, it was empty (the
+    arc's shape was empty), so an arc that went away stayed on screen until the next full paint."""
+    view = panel.view
+    doc.set_result(_result())
+    panel.set_year(2030)
+    arc = next(a for a in view.arcs if a.dst.id == "noveon")
+    path_rect = arc.path().controlPointRect()
+    rect = arc.boundingRect()
+    assert not path_rect.isEmpty() and rect.contains(path_rect)
+    half_pen = arc.width / 2 / view.transform().m11()  # scene units of half the 10 px pen
+    assert rect.adjusted(half_pen, half_pen, -half_pen, -half_pen).contains(path_rect)
+    # its tooltip shows along the arc, not far from it
+    mid = arc.path().pointAtPercent(0.5)
+    assert arc.shape().contains(mid)
+    assert not arc.shape().contains(mid + QPointF(0, 10 * DEG))
+    changed = []
+    view.scene().changed.connect(lambda rects: changed.extend(rects))
+    gone = arc.sceneBoundingRect()
+    doc.set_result(None)
+    qtbot.waitUntil(lambda: bool(changed), timeout=3000)
+    assert any(r.contains(gone) for r in changed)

@@ -1,6 +1,6 @@
 """Benchmark (not a test): the longest event-loop stall of the desktop app during a planner's steps.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui_stalls.py [PROJECT] [--risk-n 8] [--workers 1]
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/bench_ui_stalls.py [PROJECT] [--risk-n 8] [--workers N]
         [--skip-analysis] [--why] [--profile N]
 
 A QTimer fires every 5 ms on the GUI thread; the gap between two ticks minus 5 ms is how long the
@@ -184,7 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("project", nargs="?", default=str(SAMPLE))
     parser.add_argument("--risk-n", type=int, default=8, help="Monte Carlo samples in the risk step")
-    parser.add_argument("--workers", type=int, default=1, help="risk workers")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="risk workers (default: the Risk tab's default, one process per core; "
+                             "1 runs the samples on a thread of the app)")
     parser.add_argument("--skip-analysis", action="store_true", help="skip the (long) comparison and risk steps")
     parser.add_argument("--profile", type=int, default=0, metavar="N",
                         help="profile the GUI thread in each step (cProfile) and print its N costliest calls")
@@ -293,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
 
         risk = next(p for p in window.analysis_panels if type(p).__name__ == "RiskPanel")
         risk.n_spin.setValue(args.risk_n)
-        risk.workers_spin.setValue(args.workers)
+        if args.workers:
+            risk.workers_spin.setValue(args.workers)
+        args.workers = risk.workers_spin.value()
         step("show the risk tab", show(risk), idle)
         step(f"risk, {args.risk_n} samples, {args.workers} worker(s)", lambda: risk.start(),
              lambda: not risk.is_running() and idle())

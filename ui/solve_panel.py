@@ -204,6 +204,11 @@ class SolvePanel(QWidget):
         self.progress_bar = QProgressBar()
         self.progress_bar.setTextVisible(False)
         self.progress_bar.setMaximumHeight(10)
+        # its 10 px are kept while hidden: showing it when a solve starts changed the dock's size
+        # hint, and the window re-laid out both right-hand docks in that turn (~13 ms)
+        policy = self.progress_bar.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.progress_bar.setSizePolicy(policy)
         self.phase_label = QLabel("Idle")
         self.phase_label.setObjectName("phaseLabel")
         self.phase_detail_label = QLabel("")

@@ -9,10 +9,11 @@ comparing all scenarios, a small Monte Carlo risk run and the Excel export (and,
 window's first second after start-up), the script prints the step's wall time (until its work
 is done; the meter runs TAIL_S = 0.3 s longer, so that the paints and layouts the work posted
 count for this step, not for the next), the longest stall and the 99th percentile of the gaps,
-and the number of stalls over 50 ms (the goal: none on a quiet machine), and the longest garbage collection in the step
-(any thread: the collector holds the GIL, so it stalls the window too). The main window is real
-(offscreen platform) and every step is started the way a click would start it (opening as File >
-Open does, on a worker thread, until the chain is drawn); the steps run one after another.
+the number of stalls over 50 ms (the goal: none on a quiet machine), and the longest garbage
+collection in the step (any thread: the collector holds the GIL, so it stalls the window too).
+The main window is real (offscreen platform) and every step is started the way a click would
+start it (opening as File > Open does, on a worker thread, until the chain is drawn); the steps
+run one after another.
 ``--why`` samples every thread's stack while the GUI is late and prints the commonest places;
 ``--profile N`` prints the GUI thread's N costliest calls per step (cProfile).
 """

@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
 
 from .elided_label import ElidedLabel
 from .background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
+from .name_combo import NameCombo
 from .names import base_scenario_name, option_name
 from .snapshot import ProjectSnapshot
 
@@ -380,9 +381,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.time_spin.setSuffix(" s")
         self.time_spin.setValue(float(getattr(getattr(document.project, "settings", None), "time_limit_s", 120)))
         self.time_spin.setToolTip("Time limit per sample solve")
-        self.scenario_combo = QComboBox()
-        self.scenario_combo.setToolTip("Sample delays and overruns around the base project or a scenario")
-        self.scenario_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.scenario_combo = NameCombo("Sample delays and overruns around the base project or a scenario")
         self.refresh_scenarios()
         for sig in ("project_replaced", "inputs_changed"):
             signal = getattr(document, sig, None)
@@ -512,6 +511,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         k = self.scenario_combo.findData(current)
         self.scenario_combo.setCurrentIndex(max(0, k))
         self.scenario_combo.blockSignals(False)
+        self.scenario_combo.refit()
 
     def _mark_stale(self, *_: Any) -> None:
         """The project changed: figures on screen describe the project as it was when Run was pressed."""

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from planner.result import PlanResult, Status
 from planner.pipeline.solve import SolveOptions
+from ui.name_combo import NameCombo
 from ui.names import BASE_ID, base_scenario_name
 from ui.solve_worker import BackgroundSolve, SolveFunction
 
@@ -169,8 +170,7 @@ class SolvePanel(QWidget):
 
     # ------------------------------------------------------------------ layout
     def _build_ui(self) -> None:
-        self.scenario_combo = QComboBox()
-        self.scenario_combo.setToolTip("Solve the base project or one of its scenarios")
+        self.scenario_combo = NameCombo("Solve the base project or one of its scenarios")
         self.solver_combo = QComboBox()
         for label, value in SOLVER_CHOICES:
             if value == "highs" and not highs_available():
@@ -319,6 +319,7 @@ class SolvePanel(QWidget):
         index = self.scenario_combo.findData(keep) if keep is not None else 0
         self.scenario_combo.setCurrentIndex(max(0, index))
         self.scenario_combo.blockSignals(False)
+        self.scenario_combo.refit()
 
     @Slot()
     def mark_inputs_changed(self, *_args: object) -> None:

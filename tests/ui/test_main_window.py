@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from models.io import load_project, save_project
 from tests.ui.demo_project import demo_project
@@ -274,9 +274,16 @@ def test_optional_class_surfaces_errors_inside_existing_modules(tmp_path, monkey
 
 def test_analysis_panels_are_tabs_when_installed(window):
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    expected = [t for m, c, t in (("ui.scenario_compare_view", "ScenarioCompareView", "Compare scenarios"),
+    expected = [t for m, c, t in (("ui.scenario_compare_view", "ScenarioCompareView", "Compare"),
                                   ("ui.risk_panel", "RiskPanel", "Risk")) if optional_class(m, c) is not None]
     assert titles[-len(expected):] == expected if expected else True
+    # every tab is in sight at the default size, beside the inspector's 390 px (no scroll arrows)
+    window.resize(1400, 900)
+    window.show()
+    QApplication.processEvents()
+    bar = window.tabs.tabBar()
+    assert bar.sizeHint().width() <= window.tabs.width()
+    assert bar.tabRect(bar.count() - 1).right() <= bar.width()
     assert titles[:10] == ["Chain", "Map", "Facilities", "Routes", "Markets", "Demand", "Platforms", "Scenarios",
                            "Contracts and levers", "Settings"]
 

@@ -206,6 +206,7 @@ def test_main_window_has_map_tab_sharing_selection_and_year(qtbot, monkeypatch):
 
 def test_empty_inspector_steps_aside_on_results_tabs(qtbot):
     from tests.ui.helpers import close_window
+    from ui import turns
     from ui.main_window import MainWindow
 
     w = MainWindow(demo_project())
@@ -214,18 +215,22 @@ def test_empty_inspector_steps_aside_on_results_tabs(qtbot):
     qtbot.waitExposed(w)
     assert w.inspector_dock.isVisible()
     w.tabs.setCurrentWidget(w.results_dashboard)
+    turns.flush()  # the docks adapt on the turn after the page's
     assert not w.inspector_dock.isVisible()  # nothing selected: the solve panel gets the column
     w.doc.set_current_facility(w.doc.project.facility("kmp"))
     assert w.inspector_dock.isVisible()  # a selection brings it back
     w.doc.set_current_facility(None)
     w.tabs.setCurrentWidget(w.chain_panel)
     w.tabs.setCurrentWidget(w.analysis_panels[0])
+    turns.flush()
     assert not w.inspector_dock.isVisible()
     w.tabs.setCurrentWidget(w.facilities_tab)
+    turns.flush()
     assert w.inspector_dock.isVisible()
     w.inspector_dock.close()  # closed by the user: stays closed
     w.tabs.setCurrentWidget(w.results_dashboard)
     w.tabs.setCurrentWidget(w.chain_panel)
+    turns.flush()
     assert not w.inspector_dock.isVisible()
     close_window(w)
 

@@ -373,7 +373,7 @@ def test_banner_shows_three_notes_and_keeps_the_rest_in_its_tooltip(qtbot):
     assert "Stopped at the time limit" in text and "2026: 10 t unmet" in text and "2027: 10 t unmet" in text
     assert "2028:" not in text and "… and 3 more" in text
     assert "2030: 10 t unmet" in d.banner.toolTip()
-    assert "Time limit reached" in d.subtitle_label.text()
+    assert "Time limit reached" in d.subtitle_label.full_text()
 
 
 def test_optimal_plan_without_notes_has_no_banner(dash):
@@ -407,7 +407,7 @@ def test_scenario_result_is_titled_and_uses_the_scenario_for_existing_capacity(q
     qtbot.addWidget(d)
     d.set_result(project, r)
     d.finish_pending()
-    assert d.title_label.text() == "Plan — scenario Magnet plant two years late"
+    assert d.title_label.full_text() == "Plan — scenario Magnet plant two years late"
     rows = {row.facility: row for row in d.buildout.rows}
     assert rows["ndfeb"].existing_tpy[2028] == 0 and rows["ndfeb"].existing_tpy[2029] == 1000
 
@@ -576,3 +576,35 @@ def test_the_export_status_never_widens_the_window(qtbot):
     assert (d.minimumSizeHint(), d.sizeHint()) == before
     assert d.export_status.full_text() == long_path and d.export_status.toolTip() == long_path
     assert d.export_status.text().endswith("\u2026") and len(d.export_status.text()) < len(long_path)
+
+
+def test_year_labels_thin_out_on_a_narrow_chart(qtbot):
+    """Every year while a year's category holds its label with 14 px to spare; else every 2nd, 5th
+    or 10th year. By hand: 10 years on a 400 px plot are 40 px each, and a 30 px label needs 44 px:
+    every 2nd year (80 px). On 600 px (60 px each): every year. 40 years on 400 px (10 px each):
+    every 5th (50 px). The labels are not shortened to "20..." (they use their blank neighbours' room)."""
+    from PySide6.QtCharts import QBarCategoryAxis, QChartView
+
+    from ui.results import charts
+    from ui.results.summary import SupplyYear
+
+    assert charts.year_label_step(10, 400, 30) == 2
+    assert charts.year_label_step(10, 600, 30) == 1
+    assert charts.year_label_step(40, 400, 30) == 5
+    assert charts.year_labels([2026, 2027, 2028, 2029], 2) == ["2026", "  ", "2028", "    "]
+
+    years = list(range(2026, 2036))
+    rows = [SupplyYear(year=y, clean_t=100.0, other_t=0.0, unmet_t=0.0, demand_t=100.0) for y in years]
+    chart = charts.supply_chart("ndfeb_magnet", rows)
+    view = QChartView(chart)
+    qtbot.addWidget(view)
+    axis = next(a for a in chart.axes() if isinstance(a, QBarCategoryAxis))
+    assert not axis.truncateLabels()
+    view.resize(1200, 300)
+    view.show()
+    qtbot.waitUntil(lambda: axis.categories()[1] == str(years[1]))  # wide: every year
+    view.resize(420, 300)
+    qtbot.waitUntil(lambda: axis.categories()[1].strip() == "")  # narrow: every 2nd year
+    assert [c for c in axis.categories() if c.strip()] == [str(y) for y in years[::2]]
+    view.resize(1200, 300)
+    qtbot.waitUntil(lambda: axis.categories()[1] == str(years[1]))  # wide again: every year

@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QValueAxis,
 )
 from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
 from ui.results.summary import SupplyYear, material_label, short_label
 
@@ -68,10 +68,39 @@ def _value_axis(title: str, top: float, fmt: str = "%.0f") -> QValueAxis:
     return axis
 
 
-def _year_axis(years: list[int]) -> QBarCategoryAxis:
+YEAR_LABEL_PAD_PX = 14  # a year label shows whole when its category is this much wider than the text
+YEAR_STEPS = (1, 2, 5, 10)
+
+
+def year_label_step(n_years: int, plot_width_px: float, label_width_px: float) -> int:
+    """Label every k-th year: the smallest k of ``YEAR_STEPS`` for which k categories of
+    ``plot_width_px / n_years`` px hold a label (``label_width_px + YEAR_LABEL_PAD_PX``). QtCharts
+    shortens a label that does not fit to "20..." (every year of a 10-year plan at 470 px)."""
+    per = plot_width_px / max(1, n_years)
+    return next((k for k in YEAR_STEPS if per * k >= label_width_px + YEAR_LABEL_PAD_PX), YEAR_STEPS[-1])
+
+
+def year_labels(years: list[int], step: int) -> list[str]:
+    """Every ``step``-th year, counted from the first; blanks in between (distinct, as categories must be)."""
+    return [str(y) if i % step == 0 else " " * (i + 1) for i, y in enumerate(years)]
+
+
+def _year_axis(years: list[int], chart: QChart) -> QBarCategoryAxis:
+    """A category axis of years whose labels thin out (every 2nd, 5th, 10th year) when the plot is
+    too narrow for all of them; re-fitted whenever ``chart``'s plot area changes size."""
     axis = QBarCategoryAxis()
-    step = 1 if len(years) <= 16 else 2
-    axis.append([str(y) if i % step == 0 else " " * (i + 1) for i, y in enumerate(years)])
+    axis.setTruncateLabels(False)  # a label may use its blank neighbours' room ("20..." otherwise)
+    shown = {"step": 1 if len(years) <= 16 else 2}
+    axis.append(year_labels(years, shown["step"]))
+
+    def fit(area) -> None:
+        label = QFontMetricsF(axis.labelsFont()).horizontalAdvance(str(max(years, default=2026)))
+        step = year_label_step(len(years), area.width(), label)
+        if step != shown["step"]:
+            shown["step"] = step
+            axis.setCategories(year_labels(years, step))
+
+    chart.plotAreaChanged.connect(fit)
     return axis
 
 
@@ -100,7 +129,7 @@ def supply_chart(product: str, rows: list[SupplyYear], segment: str | None = Non
     demand.setPen(QPen(QColor(30, 30, 30), 2.0, Qt.PenStyle.DashLine))
     demand.setPointsVisible(True)
     chart.addSeries(demand)
-    x = _year_axis(years)
+    x = _year_axis(years, chart)
     top = max([r.clean_t + r.other_t + r.unmet_t for r in rows] + [r.demand_t for r in rows] + [1.0])
     y = _value_axis("t", top)
     chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
@@ -124,7 +153,7 @@ def cost_chart(rows: list[tuple[int, dict[str, float]]]) -> QChart:
         series.append(s)
     series.setBarWidth(0.7)
     chart.addSeries(series)
-    x = _year_axis(years)
+    x = _year_axis(years, chart)
     pos_top = max([sum(max(0.0, v) for v in parts.values()) for _, parts in rows] + [1.0])
     neg_bottom = min([sum(min(0.0, v) for v in parts.values()) for _, parts in rows] + [0.0])
     y = _value_axis("$M", pos_top, "%.0f")
@@ -152,7 +181,7 @@ def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], 
     chart = _base_chart(title)
     values = [v for pts in series_data.values() for _, v in pts]
     use_log = bool(values) and min(values) > 0 and max(values) / min(values) > 50
-    x = _year_axis(years)  # points sit at x = index of their year (category centres)
+    x = _year_axis(years, chart)  # points sit at x = index of their year (category centres)
     index = {y: i for i, y in enumerate(years)}
     if use_log:
         y = QLogValueAxis()

@@ -169,9 +169,12 @@ class ResultsDashboard(QWidget):
 
     # ------------------------------------------------------------------ layout
     def _build_ui(self) -> None:
-        self.title_label = QLabel()
+        # shortened with "..." rather than widening the page: a subtitle's text as the minimum width
+        # of the dashboard pushed the right-hand docks to their minimum on a 1400 px window (and
+        # re-laid out the whole window when the results tab was first shown)
+        self.title_label = ElidedLabel()
         self.title_label.setStyleSheet("font-size: 13pt; font-weight: 600;")
-        self.subtitle_label = QLabel()
+        self.subtitle_label = ElidedLabel()
         self.subtitle_label.setStyleSheet("color: #5b6570;")
         self.export_xlsx_button = QPushButton("Export to Excel…")
         self.export_xlsx_button.clicked.connect(self._export_xlsx_clicked)
@@ -350,8 +353,16 @@ class ResultsDashboard(QWidget):
         fl.addLayout(flows_head)
         fl.addWidget(sankey_scroll, 1)
 
+        # the charts keep a readable height (240 px) and the page scrolls when the window is too
+        # short for two rows of them: without the scroll area a 1400 x 900 window cut off the charts'
+        # year axes, and the dashboard's minimum height pushed the dock below it
+        overview_scroll = QScrollArea()
+        overview_scroll.setWidgetResizable(True)
+        overview_scroll.setWidget(overview)
+        overview_scroll.setFrameShape(QFrame.Shape.NoFrame)
+
         self.tabs = QTabWidget()
-        self.tabs.addTab(overview, "Overview")
+        self.tabs.addTab(overview_scroll, "Overview")
         self.tabs.addTab(buildout_page, "Capacity build-out")
         self.tabs.addTab(flows_page, "Material flows")
         self.stocks_levers = StocksAndLevers()
@@ -662,6 +673,21 @@ class ResultsDashboard(QWidget):
         self.flow_year_combo.setCurrentIndex(idx if idx >= 0 else 0)
         self.flow_year_combo.blockSignals(False)
         self.sankey.set_flows(project, result, self.flow_year)
+        yield
+        self.lay_out_in_advance()
+
+    def lay_out_in_advance(self) -> None:
+        """While the tab is hidden, give the dashboard the size of its tab page and lay it out, so
+        that the tab's first show paints instead of first laying out a page still at its 100 x 30
+        birth size (about 10 ms of a 48 ms turn, bench/bench_ui_stalls.py). Nothing when shown or
+        not in a tab (a stand-alone dashboard)."""
+        parent = self.parentWidget()
+        if self.isVisible() or parent is None or not isinstance(parent, QStackedWidget):
+            return
+        rect = parent.contentsRect()
+        if self.geometry() != rect:
+            self.setGeometry(rect)
+        self.layout().activate()
 
     @Slot()
     def _segment_picked(self) -> None:

@@ -1,0 +1,102 @@
+"""The results tab inside the main window at its default size (1400 x 900): it fits the space the
+window gives it, a long scenario name cannot push the docks aside, the charts are never cut off,
+and a plan that arrives while the tab is hidden is laid out before the tab is first shown."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QScrollArea
+
+from models.project import Scenario
+from planner.pipeline.solve import SolveOptions, solve_project
+from tests.ui.helpers import close_window
+from tests.ui.solve_fixtures import small_project
+from ui import turns
+from ui.main_window import MainWindow
+
+LONG_NAME = "Base case with every allied refinery on its announced date and the 2027 ban in force " * 2
+
+
+@pytest.fixture(scope="module")
+def solved():
+    project = small_project()
+    project.scenarios.append(Scenario(id="base", name=LONG_NAME.strip()))
+    result = solve_project(project, SolveOptions(time_limit_s=60))
+    assert result.has_plan, result.message
+    return project, result
+
+
+@pytest.fixture
+def window(qtbot, solved):
+    project, result = solved
+    w = MainWindow(project)
+    qtbot.addWidget(w)
+    w.resize(1400, 900)
+    w.show()
+    qtbot.waitExposed(w)
+    w.doc.set_result(result)  # the plan arrives with the chain tab on screen
+    turns.flush()
+    yield w
+    close_window(w)
+
+
+def test_a_plan_arriving_while_hidden_is_laid_out_at_its_page_size(window):
+    dash = window.results_dashboard
+    assert not dash.isVisible() and not dash.is_filling
+    page = dash.parentWidget().contentsRect()
+    # the page a dashboard is born with is 100 x 30 px; the first show laid it all out in one turn
+    assert dash.geometry() == page and page.width() > 900 and page.height() > 600
+
+
+def test_results_tab_keeps_the_window_layout_and_fits_its_page(window, qtbot):
+    dash = window.results_dashboard
+    central = window.tabs.geometry()
+    solve_width = window.solve_dock.width()
+    window.tabs.setCurrentWidget(dash)
+    turns.flush()  # the empty inspector steps aside on the turn after the page's
+    qtbot.wait(30)
+    assert not window.inspector_dock.isVisible()
+    # the page's minimum fits the page: the docks keep their width (a long title as the page's
+    # minimum width pushed the solve dock to its own minimum, 390 -> 332 px, and the central area
+    # grew by as much), the bottom dock keeps its height
+    assert dash.minimumSizeHint().width() <= dash.width()
+    assert dash.minimumSizeHint().height() <= dash.height()
+    assert window.tabs.geometry() == central
+    assert window.solve_dock.width() == solve_width
+    # the long scenario name is shortened on screen, whole in the tooltip
+    assert dash.title_label.full_text() == f"Plan — {LONG_NAME.strip()}"
+    assert dash.title_label.text().endswith("…") and dash.title_label.toolTip() == dash.title_label.full_text()
+
+
+def test_overview_charts_are_never_cut_off(window, qtbot):
+    dash = window.results_dashboard
+    window.tabs.setCurrentWidget(dash)
+    turns.flush()
+    dash.finish_pending()
+    qtbot.wait(30)
+    scroll = dash.tabs.widget(0)
+    assert isinstance(scroll, QScrollArea)
+    content = scroll.widget()
+    # 900 px of window leave less than two rows of 240 px charts: the page scrolls instead of
+    # cutting the charts' year axes off (the cards were 174 px high around 240 px views)
+    assert content.height() >= content.minimumSizeHint().height()
+    assert scroll.verticalScrollBar().maximum() > 0
+    for view in (dash.supply_view, dash.cost_view, dash.marginal_view):
+        card = view.parentWidget()
+        assert view.height() >= view.minimumHeight() == 240
+        assert card.contentsRect().contains(view.geometry()), type(card).__name__
+
+
+def test_a_long_scenario_name_does_not_widen_the_solve_dock_or_the_risk_tab(window):
+    name = LONG_NAME.strip()
+    combo = window.solve_panel.scenario_combo
+    assert combo.currentText() == name
+    # the Solve dock kept the 390 px it is given (a picker sized to this name made it 1,140 px
+    # wide at least and left the chain 698 px)
+    assert window.solve_dock.width() == 390 and window.tabs.width() > 1000
+    assert combo.minimumSizeHint().width() < 300
+    assert combo.toolTip().startswith(name)  # the whole name where the picker shows part of it
+    assert combo.view().minimumWidth() > combo.width()  # the open list shows names whole
+    risk = next(p for p in window.analysis_panels if type(p).__name__ == "RiskPanel")
+    assert risk.scenario_combo.currentText() == name
+    assert risk.minimumSizeHint().width() < window.tabs.width()

@@ -267,6 +267,7 @@ class MarkerItem(QGraphicsItem):
         self.facility = facility
         self.covered = covered
         self.offset = QPointF(0, 0)  # px, when several facilities share a place
+        self.site: tuple[int, int] | None = None  # the place's key when it is shared (MapView.rebuild)
         self.selected = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
         self.setAcceptHoverEvents(True)
@@ -387,15 +388,13 @@ class LandItem(LinePathItem):
         painter.restore()
 
 
-class FlowArc(LinePathItem):
-    """Tonnes moved between two facilities in one year, as a great-circle arc."""
+class FlowLook:
+    """What a flow's drawing says, shared by arcs and same-place loops: tonnes, pen width (px,
+    1 + 9 sqrt(t / t_max): the year's biggest flow is 10 px), colour (the material's, grey for
+    several) and tooltip (from, to, tonnes by material)."""
 
-    def __init__(self, src: Facility, dst: Facility, by_material: dict[str, float], biggest: float, lon0: float = 0.0):
-        super().__init__(arc_path(src.lat or 0.0, src.lon or 0.0, dst.lat or 0.0, dst.lon or 0.0, lon0),
-                         ARC_MARGIN_DEG * DEG)
+    def __init__(self, src: Facility, dst: Facility, by_material: dict[str, float], biggest: float):
         self.src, self.dst = src, dst
-        self._hover_shape: QPainterPath | None = None
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.by_material = dict(by_material)
         self.tonnes = sum(by_material.values())
         self.width = 1.0 + 9.0 * math.sqrt(self.tonnes / biggest) if biggest > 0 else 1.0
@@ -404,14 +403,35 @@ class FlowArc(LinePathItem):
         else:
             colour = QColor("#455a64")
         colour.setAlphaF(0.75)
-        pen = QPen(colour, self.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-        pen.setCosmetic(True)
-        self.setPen(pen)
-        self.setZValue(5 + min(self.width, 10) / 100)  # big flows above small ones
+        self.colour = colour
         parts = "<br>".join(f"{label_of(_material(m))}: {fmt_number(float(round(t, 1)))} t"
                             for m, t in sorted(by_material.items(), key=lambda kv: -kv[1]))
-        self.setToolTip(f"<b>{_esc(src.name or src.id)} \u2192 {_esc(dst.name or dst.id)}</b><br>"
+        self.tooltip = (f"<b>{_esc(src.name or src.id)} \u2192 {_esc(dst.name or dst.id)}</b><br>"
                         f"{fmt_number(float(round(self.tonnes, 1)))} t<br>{parts}")
+
+    def pen(self, cosmetic: bool) -> QPen:
+        pen = QPen(self.colour, self.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        pen.setCosmetic(cosmetic)
+        return pen
+
+    def apply(self, item: QGraphicsItem) -> None:
+        item.src, item.dst = self.src, self.dst
+        item.by_material, item.tonnes, item.width = self.by_material, self.tonnes, self.width
+        item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go to the markers and the map
+        item.setZValue(5 + min(self.width, 10) / 100)  # big flows above small ones
+        item.setToolTip(self.tooltip)
+
+
+class FlowArc(LinePathItem):
+    """Tonnes moved between two facilities in one year, as a great-circle arc."""
+
+    def __init__(self, src: Facility, dst: Facility, by_material: dict[str, float], biggest: float, lon0: float = 0.0):
+        super().__init__(arc_path(src.lat or 0.0, src.lon or 0.0, dst.lat or 0.0, dst.lon or 0.0, lon0),
+                         ARC_MARGIN_DEG * DEG)
+        self._hover_shape: QPainterPath | None = None
+        look = FlowLook(src, dst, by_material, biggest)
+        look.apply(self)
+        self.setPen(look.pen(cosmetic=True))
 
     def shape(self) -> QPainterPath:
         """A band ARC_HOVER_DEG wide along the arc, for its tooltip (the arc takes no clicks:
@@ -421,6 +441,44 @@ class FlowArc(LinePathItem):
             stroker.setWidth(ARC_HOVER_DEG * DEG)
             self._hover_shape = stroker.createStroke(self.path())
         return self._hover_shape
+
+
+#: px that a same-place loop bulges beyond the circle its facilities' markers are spread on
+SITE_LOOP_PX = 14.0
+
+
+def site_loop_path(a: QPointF, b: QPointF) -> QPainterPath:
+    """A curve in px from marker offset ``a`` to ``b`` (both around the place, at 0, 0) that bulges
+    away from the place: control point = the offsets' midpoint m pushed outwards (along m, or
+    across a -> b when m is the place itself) by half of |b - a| + ``SITE_LOOP_PX``."""
+    mid = (a + b) / 2
+    chord = b - a
+    half = math.hypot(chord.x(), chord.y()) / 2
+    out = math.hypot(mid.x(), mid.y())
+    if out > 1e-6:
+        direction = QPointF(mid.x() / out, mid.y() / out)
+    elif half > 1e-6:
+        direction = QPointF(-chord.y() / (2 * half), chord.x() / (2 * half))
+    else:
+        direction = QPointF(0.0, -1.0)
+    path = QPainterPath(a)
+    path.quadTo(mid + direction * (half + SITE_LOOP_PX), b)
+    return path
+
+
+class SiteFlow(QGraphicsPathItem):
+    """Tonnes moved between two facilities at one place (a mine and its separation plant at
+    Mountain Pass): a great-circle arc between them has no length, so the flow is a loop drawn
+    in px from one spread marker to the other (see MapView.rebuild's spreading). Both ends are
+    taken at the first facility's place: the two lie within SAME_PLACE_DEG of each other."""
+
+    def __init__(self, src_marker: MarkerItem, dst_marker: MarkerItem, by_material: dict[str, float], biggest: float):
+        super().__init__(site_loop_path(src_marker.offset, dst_marker.offset))
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setPos(src_marker.pos())
+        look = FlowLook(src_marker.facility, dst_marker.facility, by_material, biggest)
+        look.apply(self)
+        self.setPen(look.pen(cosmetic=False))
 
 
 def _material(value: str) -> Any:
@@ -454,7 +512,7 @@ class MapView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.markers: dict[str, MarkerItem] = {}
-        self.arcs: list[FlowArc] = []
+        self.arcs: list[FlowArc | SiteFlow] = []
         self._flows_stale = False  # arcs to redraw when the map is next shown
         self._rebuild_pending = False  # a project opened while the map was hidden
         self.unplaced: list[Facility] = []
@@ -581,8 +639,10 @@ class MapView(QGraphicsView):
             scene.addItem(m)
             self.markers[f.id] = m
             groups[(round(f.lat / SAME_PLACE_DEG), round(f.lon / SAME_PLACE_DEG))].append(m)
-        for members in groups.values():
+        for key, members in groups.items():
             if len(members) > 1:
+                for m in members:
+                    m.site = key  # flows between them are loops (SiteFlow), not zero-length arcs
                 n = len(members)
                 radius = max(SPREAD_R, n * (MARKER_R * 2.2) / (2 * math.pi))
                 for k, m in enumerate(members):
@@ -638,7 +698,11 @@ class MapView(QGraphicsView):
             pairs[(a.id, b.id)][m] += fl.tonnes
         biggest = max((sum(v.values()) for v in pairs.values()), default=0.0)
         for (a, b), by_material in sorted(pairs.items(), key=lambda kv: sum(kv[1].values())):
-            arc = FlowArc(by_id[a], by_id[b], by_material, biggest, self.lon0)
+            ma, mb = self.markers.get(a), self.markers.get(b)
+            if ma is not None and mb is not None and ma.site is not None and ma.site == mb.site:
+                arc: FlowArc | SiteFlow = SiteFlow(ma, mb, by_material, biggest)
+            else:
+                arc = FlowArc(by_id[a], by_id[b], by_material, biggest, self.lon0)
             scene.addItem(arc)
             self.arcs.append(arc)
         self.flows_drawn.emit()

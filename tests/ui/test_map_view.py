@@ -413,3 +413,48 @@ def test_an_arc_is_bounded_by_its_path_and_its_area_is_redrawn_when_it_goes(qtbo
     doc.set_result(None)
     qtbot.waitUntil(lambda: bool(changed), timeout=3000)
     assert any(r.contains(gone) for r in changed)
+
+
+def test_a_flow_between_facilities_at_one_place_is_a_loop_between_their_markers(qtbot, panel, doc):
+    """Mountain Pass mine and separation plant share 35.48 N, 115.53 W: a great-circle arc between
+    them has no length (the sample's biggest flow, 17,921 t, showed nothing). Their markers are
+    spread on a 10 px circle (mine at the top, the plant below, the group's order); the flow is a
+    curve from one marker to the other that bulges 14 px past the circle, so it shows beside them.
+    By hand: offsets (0, -10) and (0, 10) px, midpoint at the place, so the bulge goes across the
+    chord: control point 10 + 14 = 24 px to the side; the curve's middle is half-way, 12 px."""
+    from models.vocab import Material
+    from ui.chain_view import MATERIAL_COLOURS
+    from ui.map_view import SITE_LOOP_PX, SiteFlow, site_loop_path
+
+    path = site_loop_path(QPointF(0, -10), QPointF(0, 10))
+    mid = path.pointAtPercent(0.5)
+    assert abs(mid.x()) == pytest.approx((10 + SITE_LOOP_PX) / 2) and mid.y() == pytest.approx(0, abs=1e-9)
+    # offsets on one side of the place: the bulge goes further out along their midpoint
+    side = site_loop_path(QPointF(10, 0), QPointF(0, 10)).pointAtPercent(0.5)
+    assert math.hypot(side.x(), side.y()) > 10
+
+    view = panel.view
+    result = _result()
+    result.flows.append(Flow("mp-mine", "mp-separation", "concentrate", 2030, "clean", 800.0))
+    doc.set_result(result)
+    panel.set_year(2030)
+    assert view.flow_tonnes()[("mp-mine", "mp-separation")] == pytest.approx(800.0)
+    loop = next(a for a in view.arcs if a.dst.id == "mp-separation")
+    assert isinstance(loop, SiteFlow)
+    assert loop.width == pytest.approx(10.0)  # the year's biggest flow: 800 t of 800 t
+    ends = (loop.path().pointAtPercent(0), loop.path().pointAtPercent(1))
+    assert ends == (view.markers["mp-mine"].offset, view.markers["mp-separation"].offset)
+    assert "Mountain Pass mine" in loop.toolTip() and "800 t" in loop.toolTip()
+    # drawn: the loop's middle, in px beside the markers, has the material's colour over the map
+    view.fit()
+    qtbot.wait(30)
+    image = view.viewport().grab().toImage()
+    at = view.mapFromScene(loop.pos()) + loop.path().pointAtPercent(0.5).toPoint()
+    colour = image.pixelColor(at.x(), at.y())
+    from ui.map_view import LAND, OCEAN
+
+    assert colour.rgb() not in (LAND.rgb(), OCEAN.rgb())
+    concentrate = QColor(MATERIAL_COLOURS[Material.CONCENTRATE])
+    assert abs(colour.hue() - concentrate.hue()) <= 12  # the concentrate's colour, 75 % over the land
+    # a flow between two places stays an arc
+    assert not isinstance(next(a for a in view.arcs if a.dst.id == "noveon"), SiteFlow)

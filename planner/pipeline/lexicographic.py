@@ -39,6 +39,7 @@ import numpy as np
 
 from planner.model.lp import LinearProgram
 from planner.progress import SolveState
+from planner.pipeline.verify import worst_violation
 from planner.solvers.backends import RawSolution, RawStatus, solve_lp
 
 HOLD_FAMILY = "objective_hold"
@@ -199,22 +200,6 @@ def _snap_to_bounds(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
     x[low] = lb[low]
     x[high] = ub[high]
     return x
-
-
-def worst_violation(lp: LinearProgram, x: np.ndarray) -> float:
-    """The largest scaled bound or row violation of ``x`` on ``lp``, measured as the verifier
-    measures it (planner.pipeline.verify): a bound violation / (1 + |lb| + |ub|), a row violation /
-    (1 + |lo| + |hi| + sum_j |a_ij x_j|)."""
-    lb, ub = np.asarray(lp.var_lb), np.asarray(lp.var_ub)
-    finite = lambda v: np.where(np.isinf(v), 0.0, np.abs(v))  # noqa: E731
-    bounds = np.maximum(np.maximum(lb - x, x - ub), 0.0) / (1.0 + np.minimum(finite(lb) + finite(ub), 1e12))
-    if lp.n_rows == 0:
-        return float(bounds.max(initial=0.0))
-    activity = lp.row_activity(x)
-    magnitude = lp.row_activity(np.abs(x), absolute=True)
-    lo, hi = np.asarray(lp.row_lo), np.asarray(lp.row_hi)
-    rows = np.maximum(np.maximum(lo - activity, activity - hi), 0.0) / (1.0 + np.minimum(finite(lo) + finite(hi) + magnitude, 1e15))
-    return float(max(bounds.max(initial=0.0), rows.max(initial=0.0)))
 
 
 def tidy_point(lp: LinearProgram, x: np.ndarray) -> np.ndarray:

@@ -35,9 +35,37 @@ from planner.result import Check
 TOLERANCE = 1e-6
 
 
-def check_bounds(lp: LinearProgram, x: np.ndarray) -> Check:
+def _finite_abs(v: np.ndarray) -> np.ndarray:
+    """|v|, with infinite bounds counted as 0."""
+    return np.where(np.isinf(v), 0.0, np.abs(v))
+
+
+def bound_violations(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
+    """Each variable's scaled bound violation: max(lb - x, x - ub, 0) / (1 + min(|lb| + |ub|, 1e12))."""
     lb, ub = np.asarray(lp.var_lb), np.asarray(lp.var_ub)
-    viol = np.maximum(np.maximum(lb - x, x - ub), 0.0) / (1.0 + np.minimum(np.abs(np.where(np.isinf(lb), 0, lb)) + np.abs(np.where(np.isinf(ub), 0, ub)), 1e12))
+    return np.maximum(np.maximum(lb - x, x - ub), 0.0) / (1.0 + np.minimum(_finite_abs(lb) + _finite_abs(ub), 1e12))
+
+
+def row_violations(lp: LinearProgram, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(A x, each row's scaled violation max(lo - a, a - hi, 0) / (1 + min(|lo| + |hi| + sum_j |a_ij x_j|, 1e15)))."""
+    activity = lp.row_activity(x)
+    magnitude = lp.row_activity(np.abs(x), absolute=True)
+    lo, hi = np.asarray(lp.row_lo), np.asarray(lp.row_hi)
+    scale = 1.0 + np.minimum(_finite_abs(lo) + _finite_abs(hi) + magnitude, 1e15)
+    return activity, np.maximum(np.maximum(lo - activity, activity - hi), 0.0) / scale
+
+
+def worst_violation(lp: LinearProgram, x: np.ndarray) -> float:
+    """The largest scaled bound or row violation of ``x`` (the measure of every check below; the
+    lexicographic stages use it to choose between a solver's point and its tidied copy)."""
+    worst = float(bound_violations(lp, x).max(initial=0.0))
+    if lp.n_rows == 0:
+        return worst
+    return max(worst, float(row_violations(lp, x)[1].max(initial=0.0)))
+
+
+def check_bounds(lp: LinearProgram, x: np.ndarray) -> Check:
+    viol = bound_violations(lp, x)
     worst = float(viol.max(initial=0.0))
     ints = np.asarray(lp.var_int, dtype=bool)
     frac = float(np.abs(x[ints] - np.round(x[ints])).max(initial=0.0)) if ints.any() else 0.0
@@ -51,12 +79,8 @@ def check_bounds(lp: LinearProgram, x: np.ndarray) -> Check:
 
 def check_rows(lp: LinearProgram, x: np.ndarray) -> list[Check]:
     """One Check per constraint family."""
-    activity = lp.row_activity(x)
-    magnitude = lp.row_activity(np.abs(x), absolute=True)
+    activity, viol = row_violations(lp, x)
     lo, hi = np.asarray(lp.row_lo), np.asarray(lp.row_hi)
-    bound = np.where(np.isinf(lo), 0.0, np.abs(lo)) + np.where(np.isinf(hi), 0.0, np.abs(hi))
-    scale = 1.0 + np.minimum(bound + magnitude, 1e15)
-    viol = np.maximum(np.maximum(lo - activity, activity - hi), 0.0) / scale
     families: dict[str, list[int]] = defaultdict(list)
     for i, fam in enumerate(lp.row_family):
         families[fam].append(i)

@@ -9,6 +9,7 @@ picked by name from a checklist).
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -278,6 +279,7 @@ class ScenarioOverridesPanel(QWidget):
         self.doc = doc
         self.scenario: Scenario | None = None
         self.title = QLabel("Select a scenario to edit its overrides.")
+        self.title.setWordWrap(True)  # a long scenario name wraps instead of widening the tab
         self.list = QListWidget()
         self.list.itemDoubleClicked.connect(lambda _item: self.edit_selected())
         add = QPushButton("Add override")
@@ -320,7 +322,7 @@ class ScenarioOverridesPanel(QWidget):
         if s is None:
             self.title.setText("Select a scenario to edit its overrides.")
             return
-        self.title.setText(f"Overrides of scenario <b>{s.name or s.id}</b> (applied in this order):")
+        self.title.setText(f"Overrides of scenario <b>{html.escape(s.name or s.id)}</b> (applied in this order):")
         for o in s.overrides:
             item = QListWidgetItem(override_summary(o))
             item.setData(Qt.ItemDataRole.UserRole, o)

@@ -6,6 +6,7 @@ deleting removes the selected rows (one undo step; facilities take their routes 
 
 from __future__ import annotations
 
+import html
 from typing import Any, Callable
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
@@ -66,6 +67,9 @@ class ListEditor(QWidget):
         header.setMinimumSectionSize(56)
         header.setHighlightSections(False)
         self.title = QLabel(f"<b>{title}</b>" + (f" <span style='color:#666'>{hint}</span>" if hint else ""))
+        # wraps rather than widening the tab: "Expansion options of <a long facility name>" as the
+        # tab's minimum width pushed the window's docks to their minimum
+        self.title.setWordWrap(True)
         self.add_button = QPushButton("Add")
         self.add_button.setToolTip(f"Add a row to {title.lower()}")
         self.add_button.clicked.connect(self.add_row)
@@ -85,8 +89,7 @@ class ListEditor(QWidget):
         self.filter_edit.setToolTip("Show only rows whose text contains this (any column)")
         self.filter_edit.textChanged.connect(self.apply_filter)
         top = QHBoxLayout()
-        top.addWidget(self.title)
-        top.addStretch(1)
+        top.addWidget(self.title, 1)  # all the room there is: it wraps only when the row is too narrow
         top.addWidget(self.filter_edit)
         top.addWidget(self.add_button)
         top.addWidget(self.delete_button)
@@ -198,7 +201,7 @@ class FacilitiesTab(QWidget):
     def _facility_changed(self, facility: Facility | None) -> None:
         self.options_model.rebind()
         self.options.fit_columns()
-        name = f" of {facility.name or facility.id}" if facility is not None else " (select a facility)"
+        name = f" of {html.escape(facility.name or facility.id)}" if facility is not None else " (select a facility)"
         self.options.title.setText(f"<b>Expansion options</b><span style='color:#666'>{name}</span>")
         self.options.add_button.setEnabled(facility is not None)
         if facility is not None:

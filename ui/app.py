@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from . import dialogs
+from . import dialogs, main_thread_gc
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -39,6 +39,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("mine2magnet")
     if "fusion" in [k.lower() for k in QStyleFactory.keys()]:
         app.setStyle("Fusion")  # the same look on every platform (and offscreen)
+    main_thread_gc.install(app)  # cyclic garbage (and the Qt objects in it) dies on this thread
     return app  # type: ignore[return-value]
 
 

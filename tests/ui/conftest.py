@@ -14,6 +14,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
+from ui import main_thread_gc  # noqa: E402
+
 
 @pytest.fixture(autouse=True)
 def isolated_app_paths(tmp_path, monkeypatch, qapp):
@@ -27,6 +29,9 @@ def isolated_app_paths(tmp_path, monkeypatch, qapp):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(config))
     qapp.setOrganizationName("mine2magnet-tests")
     qapp.setApplicationName("mine2magnet-tests")
+    # as in the app (ui.app.ensure_application): cyclic garbage, and the Qt objects in it, is
+    # collected on the GUI thread, never by a solve's worker thread
+    main_thread_gc.install(qapp)
     yield {"data": data, "config": config}
 
 

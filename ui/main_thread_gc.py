@@ -19,6 +19,7 @@ from __future__ import annotations
 import gc
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer
+from shiboken6 import isValid
 
 INTERVAL_MS = 10  # how often the GUI thread checks the counts (a longer wait lets a busy worker thread
 # pile up garbage: at 100 ms a risk run's collections took 25-32 ms each)
@@ -76,16 +77,9 @@ _COLLECTOR: MainThreadCollector | None = None
 def install(app: QCoreApplication) -> MainThreadCollector:
     """Collect on ``app``'s thread from now on (once per process; later calls return the same one)."""
     global _COLLECTOR
-    if _COLLECTOR is None or not _alive(_COLLECTOR):
+    if _COLLECTOR is None or not isValid(_COLLECTOR):  # the app it lived in is gone
         _COLLECTOR = MainThreadCollector(app)
     if not _COLLECTOR.active:
         _COLLECTOR.start()
     return _COLLECTOR
 
-
-def _alive(obj: QObject) -> bool:
-    try:
-        from shiboken6 import isValid
-    except ImportError:  # pragma: no cover - shiboken6 ships with PySide6
-        return True
-    return bool(isValid(obj))

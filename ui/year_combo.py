@@ -7,11 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox
 
 from models.project import Settings
-
-
-def kpi_year(s: Settings) -> int:
-    """The year the results open on: the compliance start year clamped to the horizon."""
-    return max(s.start_year, min(s.end_year, s.compliance_start_year))
+from planner.reports.figures import kpi_year
 
 
 def fill_year_combo(combo: QComboBox, s: Settings, keep: int | None) -> None:

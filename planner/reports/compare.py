@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from models.project import Project
 
 from planner.reports.cells import NOTE_FONT, UNMET_HIGHLIGHT_T, WARN_FILL, Col, SheetWriter
+from planner.reports.figures import capex_committed_musd, unmet_by_product_year
 from planner.reports.data import (
     STATUS_LABELS,
     Lookup,
@@ -68,7 +69,7 @@ def add_comparison(wb: Workbook, project: Project, results: dict[str, PlanResult
         ("Opex ($M)", "musd", per(lambda r: r.cost_breakdown_musd.get("opex"))),
         ("Transport ($M)", "musd", per(lambda r: r.cost_breakdown_musd.get("transport"))),
         ("Purchases ($M)", "musd", per(lambda r: r.cost_breakdown_musd.get("purchases"))),
-        ("Capex committed, undiscounted ($M)", "musd", per(lambda r: math.fsum(i.capex_musd for i in r.investments))),
+        ("Capex committed, undiscounted ($M)", "musd", per(capex_committed_musd)),
         ("Investments (count)", "int", per(lambda r: len(r.investments))),
         ("Unmet demand, all years (t)", "t", per(lambda r: r.unmet_total())),
         ("  of which defense (t)", "t", per(lambda r: r.unmet_by_segment()["defense"])),
@@ -101,10 +102,10 @@ def add_comparison(wb: Workbook, project: Project, results: dict[str, PlanResult
     w.section(row, "Unmet demand by product and year (t), where any scenario falls short")
     years = sorted({d.year for r in results.values() for d in r.demand})
     unmet_rows = []
+    unmet = {n: unmet_by_product_year(results[n]) for n in names}
     for p in products:
         for y in years:
-            vals = [math.fsum(d.unmet for d in results[n].demand if d.product == p and d.year == y)
-                    if planned[n] else None for n in names]
+            vals = [unmet[n].get((p, y), 0.0) if planned[n] else None for n in names]
             if any(v is not None and v > UNMET_HIGHLIGHT_T for v in vals):
                 unmet_rows.append((f"{material_label(p)} {y}", *vals))
     row = w.table(row + 1, 1, [Col("Product and year")] + [Col(f"{n} (t)", "t", highlight_positive=True) for n in names],

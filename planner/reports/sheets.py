@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from planner.reports.cells import Col, SheetWriter
 from planner.reports.charts import CHART_ROWS, COLOURS, column_chart
 from planner.reports.context import ReportContext
+from planner.reports.figures import capex_committed_musd
 from planner.reports.data import (
     STAGE_UNITS,
     capacity_basis,
@@ -126,7 +127,7 @@ def add_investments(wb: Workbook, ctx: ReportContext) -> None:
                      i.option, i.decided_year, i.online_year,
                      i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year,
                      i.added_tpy, capacity_basis(stage), i.capex_musd))
-    total_capex = math.fsum(i.capex_musd for i in ctx.result.investments)
+    total_capex = capex_committed_musd(ctx.result)
     totals = ["Total", "", "", "", "", f"{len(rows)} investment(s)", "", None, None, None, None, "", total_capex]
     w.table(HEADER_ROW, 1, cols, rows, totals=totals)
     w.finish()

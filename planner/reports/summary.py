@@ -17,6 +17,7 @@ from openpyxl.styles import Font
 
 from planner.reports.cells import GOOD_FILL, NOTE_FONT, WARN_FILL, WARN_FONT, Col, SheetWriter
 from planner.reports.context import ReportContext
+from planner.reports.figures import capex_committed_musd
 from planner.reports.data import (
     STATUS_LABELS,
     compliant_supply,
@@ -150,7 +151,7 @@ def add_summary(wb: Workbook, ctx: ReportContext, guide: Sequence[tuple[str, str
     row += 2
     top = top_investments(r, TOP_INVESTMENTS)
     w.section(row, f"Largest investments ({len(top)} of {len(r.investments)}; capex undiscounted, "
-                   f"all investments: {math.fsum(i.capex_musd for i in r.investments):,.1f} $M; see 'Investments')")
+                   f"all investments: {capex_committed_musd(r):,.1f} $M; see 'Investments')")
     cols = [Col("Facility"), Col("Option"), Col("Stage"), Col("Decided (year)", "year"), Col("Online (year)", "year"),
             Col("Capacity added (t/yr)", "tpy"), Col("Capex ($M)", "musd")]
     rows = []

@@ -594,7 +594,8 @@ def test_year_labels_thin_out_on_a_narrow_chart(qtbot):
     assert charts.year_labels([2026, 2027, 2028, 2029], 2) == ["2026", "  ", "2028", "    "]
 
     years = list(range(2026, 2036))
-    rows = [SupplyYear(year=y, clean_t=100.0, other_t=0.0, unmet_t=0.0, demand_t=100.0) for y in years]
+    rows = [SupplyYear(product="ndfeb_magnet", segment="all", year=y, demand=100.0, clean=100.0, other=0.0, unmet=0.0)
+            for y in years]
     chart = charts.supply_chart("ndfeb_magnet", rows)
     view = QChartView(chart)
     qtbot.addWidget(view)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from models.project import Project
 from planner.result import PlanResult
 from ui.results.lever_marks import LeverBand, LeverMarks, LeverPoint, lever_marks
-from ui.results.summary import BuildoutRow, buildout_rows
+from ui.results.summary import BuildoutRow, buildout_rows, stage_name
 
 EXISTING = QColor(150, 160, 172)
 INVEST = QColor(38, 120, 178)
@@ -67,7 +67,7 @@ class BuildoutTimeline(QWidget):
             self.rows, self.years, self.marks, self._project = [], [], LeverMarks(), None
             self.empty_text = "No plan to show." if result is not None else "No result to show."
         else:
-            self.rows = buildout_rows(project, result)
+            self.rows = buildout_rows(project, result, stage_label=stage_name)
             self.years = project.settings.years
             self.marks = lever_marks(project, result)
             self._project = project

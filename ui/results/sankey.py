@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from models.project import Project
 from models.vocab import RECIPE_STAGES, Stage
 from planner.result import PlanResult
+from planner.reports.figures import FlowLink, demand_by_id, flow_links
 from ui.results.summary import display_names, material_label
 
 #: Column titles, left to right.
@@ -88,13 +89,8 @@ class SankeyNode:
         return max(self.inflow, self.outflow, self.demand_t)
 
 
-@dataclass
-class SankeyLink:
-    source: str
-    target: str
-    klass: str  # clean | covered
-    tonnes: float
-    materials: dict[str, float] = field(default_factory=dict)
+#: a band of the Sankey: tonnes from one node to another in one class (planner.reports.figures.flow_links)
+SankeyLink = FlowLink
 
 
 def facility_column(f) -> int:
@@ -130,17 +126,6 @@ def sankey_data(project: Project, result: PlanResult, year: int) -> tuple[list[S
     markets = {m.id: m for m in project.markets}
     demands_product = {d.id: d.product.value for d in project.demands}
 
-    agg: dict[tuple[str, str, str], SankeyLink] = {}
-    for f in result.flows:
-        if f.year != year or f.tonnes <= 1e-9:
-            continue
-        key = (f.from_id, f.to_id, f.klass)
-        link = agg.get(key)
-        if link is None:
-            link = agg[key] = SankeyLink(f.from_id, f.to_id, f.klass, 0.0)
-        link.tonnes += f.tonnes
-        link.materials[f.material] = link.materials.get(f.material, 0.0) + f.tonnes
-
     nodes: dict[str, SankeyNode] = {}
 
     def node(node_id: str) -> SankeyNode:
@@ -160,19 +145,18 @@ def sankey_data(project: Project, result: PlanResult, year: int) -> tuple[list[S
         nodes[node_id] = n
         return n
 
-    links = sorted(agg.values(), key=lambda l: (l.source, l.target, l.klass))
+    links = flow_links(result, year)
     for link in links:
         node(link.source).outflow += link.tonnes
         node(link.target).inflow += link.tonnes
     _push_sources_left(nodes, links)
-    for r in result.demand:
-        if r.year == year and (r.demand_id in nodes or r.demand > 1e-9):
-            n = node(r.demand_id)
+    for demand_id, (demand_t, unmet_t) in demand_by_id(result, year).items():
+        if demand_id in nodes or demand_t > 1e-9:
+            n = node(demand_id)
             n.kind, n.column = "demand", DEMAND_COLUMN
-            if n.label == r.demand_id and r.demand_id in demands_product:
-                n.label = names.get(r.demand_id, r.demand_id)
-            n.demand_t += r.demand
-            n.unmet_t += r.unmet
+            if n.label == demand_id and demand_id in demands_product:
+                n.label = names.get(demand_id, demand_id)
+            n.demand_t, n.unmet_t = demand_t, unmet_t
     return list(nodes.values()), links
 
 

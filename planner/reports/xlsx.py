@@ -2,6 +2,8 @@
 
 The workbook is self-contained (readable without the app):
 
+* Decision brief - what to fund, by when, who pays; contracts and levers; defense coverage
+  around the compliance year (planner.reports.brief: the same content as the PDF and the app);
 * Summary - project, scenario, solver status and its plain-language message, date, discounted
   cost and breakdown ($M), compliant supply per product and year from the compliance year, unmet
   tonnes, largest investments, key assumptions, post-solve checks, a guide to the sheets;
@@ -33,6 +35,10 @@ from openpyxl import Workbook
 from models.io import atomic_write_bytes
 from models.project import Project
 
+from planner.reports.brief import build_brief
+from planner.reports.brief_sheet import GUIDE_TEXT as BRIEF_TEXT
+from planner.reports.brief_sheet import SHEET_NAME as BRIEF_SHEET
+from planner.reports.brief_sheet import add_brief_sheet
 from planner.reports.compare import add_comparison
 from planner.reports.context import ReportContext
 from planner.reports.inputs import INPUT_SHEETS
@@ -58,7 +64,7 @@ class ReportWriteError(Exception):
 
 
 def _guide(result: PlanResult, with_comparison: bool) -> list[tuple[str, str]]:
-    guide = [("Summary", "Headline figures, assumptions and this guide.")]
+    guide = [(BRIEF_SHEET, BRIEF_TEXT), ("Summary", "Headline figures, assumptions and this guide.")]
     if with_comparison:
         guide.append(("Scenario comparison", COMPARISON_TEXT))
     if result.has_plan:
@@ -74,11 +80,14 @@ def build_plan_workbook(
     scenario_results: dict[str, PlanResult] | None = None,
     solved_at: datetime | None = None,
     comparison_first: bool = False,
+    stress=None,
+    risk=None,
 ) -> Workbook:
     """The workbook in memory (see the module docstring for its sheets, in order).
 
     A 'Scenario comparison' sheet is added when ``scenario_results`` holds two or more
-    scenarios: second (after Summary), or first when ``comparison_first``.
+    scenarios: after the brief and the Summary, or first when ``comparison_first``.
+    ``stress`` (N-1 stress rows) and ``risk`` (a RiskReport) feed the brief when given.
     """
     solved_at = solved_at or datetime.now(timezone.utc)
     ctx = ReportContext(project=project, result=result, solved_at=solved_at)
@@ -86,8 +95,9 @@ def build_plan_workbook(
     wb = Workbook()
     wb.remove(wb.active)
     add_summary(wb, ctx, _guide(result, with_comparison))
+    add_brief_sheet(wb, build_brief(project, result, solved_at=solved_at, stress=stress, risk=risk), index=0)
     if with_comparison:
-        add_comparison(wb, project, dict(scenario_results), index=0 if comparison_first else 1)
+        add_comparison(wb, project, dict(scenario_results), index=0 if comparison_first else 2)
     if result.has_plan:
         for _name, add, _text in PLAN_SHEETS:
             add(wb, ctx)
@@ -108,6 +118,8 @@ def write_plan_workbook(
     *,
     scenario_results: dict[str, PlanResult] | None = None,
     solved_at: datetime | None = None,
+    stress=None,
+    risk=None,
 ) -> None:
     """Write the plan workbook for ``result`` (solved from ``project``) to ``path`` atomically.
 
@@ -115,7 +127,8 @@ def write_plan_workbook(
     'Scenario comparison' sheet after the Summary. ``solved_at`` defaults to now (UTC).
     Raises ReportWriteError when the file cannot be written.
     """
-    wb = build_plan_workbook(project, result, scenario_results=scenario_results, solved_at=solved_at)
+    wb = build_plan_workbook(project, result, scenario_results=scenario_results, solved_at=solved_at,
+                             stress=stress, risk=risk)
     _save(wb, path)
 
 

@@ -164,13 +164,13 @@ def find_row(ws, label: str, col: int = 1) -> int:
 
 # ---------------------------------------------------------------------------- sheet set
 def test_sheet_set_and_order(book, result):
-    expected = ["Summary", "Charts", "Investments", "Supply vs demand", "Demand detail", "Capacity", "Production",
+    expected = ["Decision brief", "Summary", "Charts", "Investments", "Supply vs demand", "Demand detail", "Capacity", "Production",
                 "Flows", "Stocks", "Finite stocks", "Costs", "Levers", "Marginal costs", "Bottlenecks", "Inputs - Facilities", "Inputs - Options",
                 "Inputs - Routes", "Inputs - Markets", "Inputs - Demand", "Inputs - Platforms", "Inputs - Scenarios",
                 "Sources"]
     assert book.sheetnames == expected
     assert list(sheet_names(result)) == expected
-    assert book.active.title == "Summary"
+    assert book.active.title == "Decision brief"
 
 
 def test_no_plan_summary_says_so_and_plan_sheets_are_omitted(tmp_path, project):
@@ -178,7 +178,7 @@ def test_no_plan_summary_says_so_and_plan_sheets_are_omitted(tmp_path, project):
     path = tmp_path / "noplan.xlsx"
     write_plan_workbook(path, project, failed, solved_at=SOLVED_AT)
     wb = load_workbook(path)
-    assert wb.sheetnames[0] == "Summary"
+    assert wb.sheetnames[:2] == ["Decision brief", "Summary"]
     assert not {"Charts", "Investments", "Capacity", "Flows", "Costs"} & set(wb.sheetnames)
     assert "Inputs - Facilities" in wb.sheetnames and "Sources" in wb.sheetnames
     texts = [c.value for row in wb["Summary"].iter_rows() for c in row if isinstance(c.value, str)]
@@ -569,7 +569,7 @@ def test_read_only_folder_real(tmp_path, project, result):
 def test_overwrite_replaces_previous_without_backup(tmp_path, project, result):
     path, _ = _previous(tmp_path)
     write_plan_workbook(path, project, result)
-    assert load_workbook(path).sheetnames[0] == "Summary"
+    assert load_workbook(path).sheetnames[:2] == ["Decision brief", "Summary"]
     assert _leftovers(tmp_path, {"plan.xlsx"}) == []  # no .bak, no temp file
 
 
@@ -589,7 +589,7 @@ def test_comparison_sheet_in_plan_workbook(tmp_path, project):
     path = tmp_path / "cmp.xlsx"
     write_plan_workbook(path, project, results["base"], scenario_results=results, solved_at=SOLVED_AT)
     wb = load_workbook(path)
-    assert wb.sheetnames[:3] == ["Summary", "Scenario comparison", "Charts"]
+    assert wb.sheetnames[:4] == ["Decision brief", "Summary", "Scenario comparison", "Charts"]
     ws = wb["Scenario comparison"]
     hdr_row = find_row(ws, "Figure")
     assert [c.value for c in ws[hdr_row]][:4] == ["Figure", "base", "tight", "strict"]
@@ -639,7 +639,7 @@ def test_scenarios_workbook_comparison_first(tmp_path, project):
     write_scenarios_workbook(path, project, results, solved_at=SOLVED_AT)
     wb = load_workbook(path)
     assert wb.sheetnames == list(sheet_names(results["base"], with_comparison=True, comparison_first=True))
-    assert wb.sheetnames[:3] == ["Scenario comparison", "Summary", "Charts"]
+    assert wb.sheetnames[:4] == ["Scenario comparison", "Decision brief", "Summary", "Charts"]
     ws = wb["Summary"]
     assert ws.cell(row=find_row(ws, "Scenario"), column=2).value.startswith("base")
     assert wb.active.title == "Scenario comparison"

@@ -142,7 +142,7 @@ def test_teaching_chain_scenarios_workbook(teaching, tmp_path):
     path = tmp_path / "scenarios.xlsx"
     write_scenarios_workbook(path, project, results)
     wb = load_workbook(path)
-    assert wb.sheetnames[:2] == ["Scenario comparison", "Summary"]
+    assert wb.sheetnames[:3] == ["Scenario comparison", "Decision brief", "Summary"]
     ws = wb["Scenario comparison"]
     r = find_row(ws, "Total cost ($M)")
     assert [ws.cell(row=r, column=k).value for k in (2, 3)] == [xl(results["base"].total_cost_musd),

@@ -1,0 +1,336 @@
+"""The decision brief: what to fund, by when, who pays, and what could break it, on one page.
+
+:func:`build_brief` turns a PlanResult (and the project it was solved from) into a
+:class:`DecisionBrief`: plain data, no drawing. The workbook's first sheet
+(:func:`planner.reports.brief_sheet.add_brief_sheet`), the one-page PDF and the app's Decision view
+(both in ``ui``, which owns Qt) draw the same object, so the three never disagree. Every figure
+comes from :mod:`planner.reports.figures`.
+
+Sections (in order):
+
+* headline: scenario, status, total cost ($M discounted, without the unmet penalty) with the
+  defense shortfall (t) beside it, who pays, and the risk and stress results when given;
+* what to fund: one row per investment: facility, option, decision year, online year, year from
+  which defense may buy (online + qualification lag), capacity added (t/yr), capex ($M, money of
+  the decision year) and who pays it (government = grants, loan subsidies and policy grants tied
+  to that facility's build in that year; industry = capex - government, at least 0);
+* contracts and levers: each lever's payer and $M per year (undiscounted), the government's
+  total per year;
+* defense coverage in the years around the compliance year (compliance year - 1 to + 1, e.g.
+  2026-2028): per magnet product and year defense demand, delivered, clean, short (t), the
+  facilities and markets the clean defense tonnes come through, and the single points of failure
+  when a stress result is given.
+
+Stress result shape (the N-1 stress test is optional): any iterable of rows, each a mapping or an
+object with ``contingency`` (a facility or market id, or any label such as "country CN"),
+``product``, ``year`` and ``defense_shortfall_t`` (t of defense demand of that product unmet in
+that year with the contingency out). A contingency with a shortfall above 1e-6 t in a
+product-year is a single point of failure there. Without a stress result the brief says
+"stress test not run".
+
+Risk result: a :class:`planner.analysis.risk_report.RiskReport`; its probability is recomputed
+over every completed sample (a failed sample counts as not met), never over the successful
+ones only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Mapping
+
+from models.project import Project
+
+from planner.reports import figures
+from planner.reports.data import STATUS_LABELS, Lookup, material_label
+from planner.result import PlanResult
+
+#: t below which a shortfall is rounding, not a shortfall
+SHORT_TOL_T = 1e-6
+STRESS_NOT_RUN = "stress test not run"
+RISK_NOT_RUN = "risk analysis not run"
+
+LEVER_KIND_NAMES = {
+    "offtake": "Offtake contract",
+    "offtake_shortfall": "Offtake not taken",
+    "price_floor": "Price floor",
+    "grant": "Capex grant",
+    "loan": "Loan subsidy",
+    "stockpile_buy": "Stockpile purchase",
+    "stockpile_release": "Stockpile release",
+    "stockpile_holding": "Stockpile holding",
+    "policy_grant": "Viability grant",
+    "policy_floor": "Price floor (chosen)",
+    "policy_offtake": "Guaranteed offtake (chosen)",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: header and cell format (a key of planner.reports.cells.FORMATS)."""
+
+    title: str
+    fmt: str = "text"
+
+
+@dataclass(frozen=True)
+class BriefTable:
+    """One section of the brief: a title, columns, rows of values (numbers stay numbers), notes."""
+
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    notes: tuple[str, ...] = ()
+    empty_text: str = "(none)"
+
+
+@dataclass(frozen=True)
+class DecisionBrief:
+    """Everything the brief shows; ``headline`` is (label, text) pairs."""
+
+    title: str
+    project: str
+    scenario: str
+    solved_at: str
+    has_plan: bool
+    headline: tuple[tuple[str, str], ...]
+    sections: tuple[BriefTable, ...] = field(default_factory=tuple)
+
+    def section(self, title_start: str) -> BriefTable:
+        for s in self.sections:
+            if s.title.startswith(title_start):
+                return s
+        raise KeyError(title_start)
+
+    def text_lines(self) -> list[str]:
+        """The brief as plain text lines (for a terminal or a quick diff)."""
+        lines = [self.title, ""]
+        lines += [f"{label}: {text}" for label, text in self.headline]
+        for s in self.sections:
+            lines += ["", s.title]
+            if s.rows:
+                lines.append(" | ".join(c.title for c in s.columns))
+                lines += [" | ".join(format_cell(v, c.fmt) for v, c in zip(r, s.columns)) for r in s.rows]
+            else:
+                lines.append(s.empty_text)
+            lines += list(s.notes)
+        return lines
+
+
+def format_cell(value: Any, fmt: str) -> str:
+    """A cell as text, in the same units the sheet's number formats use."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if fmt == "year" or fmt == "int":
+        return f"{int(value)}" if fmt == "year" else f"{value:,.0f}"
+    if fmt in ("t", "tpy"):
+        return f"{value:,.1f}"
+    if fmt == "musd":
+        return f"{value:,.1f}"
+    if fmt == "share":
+        return f"{value:.1%}"
+    return f"{value}"
+
+
+# ----------------------------------------------------------------------------- stress, risk
+@dataclass(frozen=True)
+class _Stress:
+    contingency: str
+    product: str
+    year: int
+    defense_shortfall_t: float
+
+
+def _stress_rows(stress: Iterable[Any]) -> list[_Stress]:
+    out = []
+    for row in stress:
+        get = row.get if isinstance(row, Mapping) else (lambda k, r=row: getattr(r, k))
+        out.append(_Stress(str(get("contingency")), str(get("product")), int(get("year")),
+                           float(get("defense_shortfall_t"))))
+    return out
+
+
+def single_points_of_failure(stress: Iterable[Any]) -> dict[tuple[str, int], list[str]]:
+    """(product, year) -> contingencies whose outage leaves defense short there (> 1e-6 t), sorted."""
+    out: dict[tuple[str, int], set[str]] = {}
+    for s in _stress_rows(stress):
+        out.setdefault((s.product, s.year), set())
+        if s.defense_shortfall_t > SHORT_TOL_T:
+            out[(s.product, s.year)].add(s.contingency)
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def risk_headline(report: Any) -> str:
+    """P(all defense demand met in the target year) over every completed sample (failed samples
+    count as not met: P = P_ok x n_ok / n_completed), the failed count, and cost P10-P50-P90 of
+    the samples with a plan, with the mean defense shortfall beside it."""
+    n = report.n_completed
+    if not n:
+        return "risk analysis ran no sample"
+    year = report.target_year
+    p_ok = report.p_met_all.get(year)
+    met = (p_ok or 0.0) * report.n_ok / n
+    failed = n - report.n_ok
+    text = (f"P(all defense demand met in {year}) = {met:.0%} of {n:,} samples"
+            + (f" ({failed:,} without a plan count as not met)" if failed else ""))
+    c = report.cost_musd
+    if c.get("p50") is not None:
+        short = report.mean_unmet_by_segment_t.get("defense")
+        text += (f"; cost P10/P50/P90 ${c.get('p10', 0):,.0f}M / ${c['p50']:,.0f}M / ${c.get('p90', 0):,.0f}M"
+                 + (f" with mean defense shortfall {short:,.1f} t" if short is not None else ""))
+    return text
+
+
+# ----------------------------------------------------------------------------- the brief
+def coverage_years(project: Project, result: PlanResult) -> list[int]:
+    """Compliance year - 1 .. + 1 (2026-2028 by default), within the years the result covers."""
+    c = figures.scenario_project(project, result.scenario)[0].settings.compliance_start_year
+    have = {r.year for r in result.demand}
+    return [y for y in (c - 1, c, c + 1) if y in have]
+
+
+def _scenario_text(project: Project, name: str) -> str:
+    if not name or name == "base":
+        return "base (no scenario overrides)"
+    try:
+        s = project.scenario(name)
+    except KeyError:
+        return name
+    label = s.name or s.id
+    return f"{label}: {s.description}" if s.description else label
+
+
+def _names(lookup: Lookup, ids: Iterable[str]) -> str:
+    return ", ".join(lookup.name(i) or i for i in ids)
+
+
+def _fund_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefTable:
+    support = figures.government_build_support(result)
+    rows = []
+    for i in sorted(result.investments, key=lambda i: (i.decided_year, -i.capex_musd, i.facility, i.option)):
+        gov = support.get((i.facility, i.decided_year), 0.0)
+        if gov > 1e-9:
+            payer = f"government ${gov:,.1f}M, industry ${max(0.0, i.capex_musd - gov):,.1f}M"
+        else:
+            payer = "industry"
+        qualified = i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year
+        rows.append((lookup.name(i.facility) or i.facility, lookup.option_name(i.facility, i.option),
+                     i.decided_year, i.online_year, qualified, i.added_tpy, i.capex_musd, payer))
+    total = figures.capex_committed_musd(result)
+    return BriefTable(
+        "What to fund",
+        (Column("Facility"), Column("Investment"), Column("Decide by", "year"), Column("Online", "year"),
+         Column("Defense may buy from", "year"), Column("Adds (t/yr)", "tpy"), Column("Capex ($M)", "musd"),
+         Column("Who pays")),
+        tuple(rows),
+        notes=(f"{len(rows)} investment{'s' if len(rows) != 1 else ''}, capex ${total:,.1f}M in money of each "
+               "decision year (undiscounted).",) if rows else (),
+        empty_text="No new capacity: the plan uses existing facilities only.",
+    )
+
+
+def _lever_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefTable:
+    from planner.reports.sheets import lever_name  # the workbook's lever names, one copy
+    from planner.reports.context import ReportContext
+
+    ctx = ReportContext(project=project, result=result, solved_at=datetime.now())
+    rows = []
+    for x in figures.lever_totals(result):
+        if x.kind == "offtake_shortfall":
+            per_year = "; ".join(f"{y}: {t:,.1f} t not taken" for y, t in x.tonnes_by_year.items())
+            total = None
+        else:
+            per_year = "; ".join(f"{y}: {v:,.1f}" for y, v in x.cost_by_year.items() if abs(v) > 1e-9) or "0"
+            total = x.total_musd
+        rows.append((lever_name(ctx, x.kind, x.lever_id), LEVER_KIND_NAMES.get(x.kind, x.kind.replace("_", " ")),
+                     lookup.name(x.facility) or x.facility, x.payer, per_year, total))
+    gov = figures.government_cost_by_year(result)
+    notes = []
+    if gov:
+        notes.append("Government pays per year ($M, undiscounted): "
+                     + "; ".join(f"{y}: {v:,.1f}" for y, v in gov.items() if abs(v) > 1e-9) + ".")
+    b = result.cost_breakdown_musd
+    if "government" in b:
+        notes.append(f"Discounted: government ${b['government']:,.1f}M, industry ${b.get('industry', 0.0):,.1f}M "
+                     "(transfers between them leave the total unchanged).")
+    return BriefTable(
+        "Contracts and levers",
+        (Column("Lever"), Column("Kind"), Column("Facility"), Column("Payer"), Column("$M per year"),
+         Column("Total ($M)", "musd")),
+        tuple(rows), tuple(notes), empty_text="No contracts or levers in this plan.")
+
+
+def _coverage_table(project: Project, result: PlanResult, lookup: Lookup, stress: Iterable[Any] | None) -> BriefTable:
+    years = coverage_years(project, result)
+    spof = single_points_of_failure(stress) if stress is not None else None
+    by_product = figures.supply_by_product(result, "defense")
+    rows = []
+    for product, supply in by_product.items():
+        for s in supply:
+            if s.year not in years or s.demand <= SHORT_TOL_T:
+                continue
+            if spof is None:
+                failure = STRESS_NOT_RUN
+            elif (product, s.year) not in spof:
+                failure = "not stressed"
+            else:
+                failure = _names(lookup, spof[(product, s.year)]) or "none"
+            rows.append((material_label(product), s.year, s.demand, s.delivered, s.clean, s.unmet,
+                         _names(lookup, figures.defense_supply_chain(result, product, s.year)) or "none",
+                         failure))
+    span = f"{years[0]}-{years[-1]}" if years else "around the compliance year"
+    notes = [] if spof is not None else ["Single points of failure: stress test not run (run the N-1 stress test "
+                                         "to find the facilities whose outage leaves defense short)."]
+    return BriefTable(
+        f"Defense coverage {span}",
+        (Column("Product"), Column("Year", "year"), Column("Defense demand (t)", "t"), Column("Delivered (t)", "t"),
+         Column("Clean (t)", "t"), Column("Short (t)", "t"), Column("Depends on"), Column("Single points of failure")),
+        tuple(rows), tuple(notes), empty_text="No defense demand in these years.")
+
+
+def build_brief(project: Project, result: PlanResult, *, solved_at: datetime | None = None,
+                stress: Iterable[Any] | None = None, risk: Any = None) -> DecisionBrief:
+    """The decision brief of ``result`` (solved from ``project``); see the module docstring.
+
+    ``stress``: optional N-1 stress rows (shape in the module docstring); ``risk``: optional
+    RiskReport. Without a plan the brief holds the status and why, and no tables."""
+    lookup = Lookup(project)
+    stress_rows = list(stress) if stress is not None else None
+    scenario = _scenario_text(project, result.scenario)
+    when = (solved_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    status = STATUS_LABELS.get(result.status, result.status.value)
+    headline: list[tuple[str, str]] = [("Scenario", scenario), ("Status", status)]
+    if not result.has_plan:
+        headline.append(("Why", result.message or "(no message)"))
+        return DecisionBrief(f"Decision brief: {project.name}", project.name, scenario, when, False, tuple(headline))
+    seg = result.unmet_by_segment()
+    years = coverage_years(project, result)
+    window = math.fsum(t for (_p, y), t in figures.unmet_by_product_year(result, "defense").items() if y in years)
+    span = f"{years[0]}-{years[-1]}" if years else ""
+    headline.append(("Cost and shortfall",
+                     f"${result.total_cost_musd:,.1f}M discounted total cost; defense shortfall "
+                     f"{seg['defense']:,.1f} t over the horizon" + (f", {window:,.1f} t in {span}" if span else "")
+                     + f"; commercial shortfall {seg['commercial']:,.1f} t"))
+    b = result.cost_breakdown_musd
+    if "government" in b:
+        headline.append(("Who pays", f"government ${b['government']:,.1f}M, industry ${b.get('industry', 0.0):,.1f}M "
+                                     "(discounted)"))
+    capex = figures.capex_committed_musd(result)
+    n = len(result.investments)
+    headline.append(("To fund", f"{n} investment{'s' if n != 1 else ''}, ${capex:,.1f}M capex (undiscounted)"))
+    headline.append(("Risk", risk_headline(risk) if risk is not None else RISK_NOT_RUN))
+    if stress_rows is None:
+        headline.append(("Stress test", STRESS_NOT_RUN))
+    else:
+        spof = single_points_of_failure(stress_rows)
+        critical = sorted({c for v in spof.values() for c in v})
+        headline.append(("Stress test", (f"{len(critical)} single point{'s' if len(critical) != 1 else ''} of failure: "
+                                         + _names(lookup, critical)) if critical else
+                         "no single point of failure in the stressed years"))
+    sections = (_fund_table(project, result, lookup), _lever_table(project, result, lookup),
+                _coverage_table(project, result, lookup, stress_rows))
+    return DecisionBrief(f"Decision brief: {project.name}", project.name, scenario, when, True, tuple(headline),
+                         sections)

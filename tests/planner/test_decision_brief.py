@@ -1,0 +1,126 @@
+"""The decision brief's content (planner.reports.brief) and its workbook sheet, read back with openpyxl.
+
+The plan is the hand-made one of test_report_xlsx (figures easy to check) with three government
+lever lines added: a $6.0M grant towards US Magnets' 2026 build and a price floor paying $2.5M in
+2027 and $3.0M in 2028.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+from openpyxl import load_workbook
+
+from planner.reports.brief import RISK_NOT_RUN, STRESS_NOT_RUN, build_brief, risk_headline
+from planner.reports.xlsx import write_plan_workbook
+from planner.result import LeverRow, PlanResult, Status
+from tests.planner.test_report_xlsx import SOLVED_AT, make_project, make_result
+
+
+def plan() -> PlanResult:
+    r = make_result()
+    r.levers = [LeverRow("grant", "g1", "mag-us", 2026, 150.0, 6.0, "government"),
+                LeverRow("price_floor", "pf1", "mag-us", 2027, 100.0, 2.5, "government"),
+                LeverRow("price_floor", "pf1", "mag-us", 2028, 300.0, 3.0, "government")]
+    r.cost_breakdown_musd.update(government=10.0, industry=52.5)
+    return r
+
+
+STRESS = [
+    {"contingency": "mag-us", "product": "ndfeb_magnet", "year": 2027, "defense_shortfall_t": 151.0},
+    SimpleNamespace(contingency="mine-au", product="ndfeb_magnet", year=2027, defense_shortfall_t=0.0),
+]
+
+
+def test_what_to_fund_rows_with_years_capex_and_payer():
+    """Investments by decision year. US Magnets 'Line 2': decided 2026, online 2028 (no qualification
+    lag given: defense from 2028), 150 t/yr x $0.1M = $15.0M, of which the $6.0M grant is the
+    government's and 15.0 - 6.0 = $9.0M industry's. '=1+1' 'Phase 2': 2027, 2028, 200 t/yr, $10.0M, industry."""
+    b = build_brief(make_project(), plan(), solved_at=SOLVED_AT)
+    fund = b.section("What to fund")
+    assert fund.rows == (
+        ("US Magnets", "Line 2", 2026, 2028, 2028, 150.0, 15.0, "government $6.0M, industry $9.0M"),
+        ("=1+1", "Phase 2", 2027, 2028, 2028, 200.0, 10.0, "industry"),
+    )
+    assert fund.notes == ("2 investments, capex $25.0M in money of each decision year (undiscounted).",)
+
+
+def test_levers_with_government_cost_per_year():
+    b = build_brief(make_project(), plan(), solved_at=SOLVED_AT)
+    levers = b.section("Contracts and levers")
+    assert levers.rows == (
+        ("g1", "Capex grant", "US Magnets", "government", "2026: 6.0", 6.0),
+        ("pf1", "Price floor", "US Magnets", "government", "2027: 2.5; 2028: 3.0", 5.5),
+    )
+    assert levers.notes[0] == "Government pays per year ($M, undiscounted): 2026: 6.0; 2027: 2.5; 2028: 3.0."
+
+
+def test_defense_coverage_2026_to_2028_without_stress():
+    """Compliance year 2027 -> 2026-2028. Defense NdFeB = def-ndfeb + the F-35's 10 kg x 100 = 1 t.
+    2026: 100 t demand, 100 delivered, 40 clean, 0 short, no clean flow into defense (China's magnets
+    are covered). 2027: 201, 151, 151, 50 short; the clean tonne comes from US Magnets. 2028: 300 all clean."""
+    b = build_brief(make_project(), plan(), solved_at=SOLVED_AT)
+    cov = b.section("Defense coverage")
+    assert cov.title == "Defense coverage 2026-2028"
+    assert cov.rows == (
+        ("NdFeB magnet", 2026, 100.0, 100.0, 40.0, 0.0, "none", STRESS_NOT_RUN),
+        ("NdFeB magnet", 2027, 201.0, 151.0, 151.0, 50.0, "US Magnets", STRESS_NOT_RUN),
+        ("NdFeB magnet", 2028, 300.0, 300.0, 300.0, 0.0, "none", STRESS_NOT_RUN),
+    )
+    head = dict(b.headline)
+    assert head["Stress test"] == STRESS_NOT_RUN
+    assert head["Risk"] == RISK_NOT_RUN
+    # the shortfall sits beside the cost: 50 t of defense over the horizon, all of it in 2026-2028
+    assert head["Cost and shortfall"] == ("$62.5M discounted total cost; defense shortfall 50.0 t over the horizon, "
+                                          "50.0 t in 2026-2028; commercial shortfall 0.0 t")
+    assert head["Who pays"] == "government $10.0M, industry $52.5M (discounted)"
+
+
+def test_single_points_of_failure_from_a_stress_result():
+    b = build_brief(make_project(), plan(), solved_at=SOLVED_AT, stress=STRESS)
+    cov = b.section("Defense coverage")
+    assert [r[-1] for r in cov.rows] == ["not stressed", "US Magnets", "not stressed"]
+    assert dict(b.headline)["Stress test"] == "1 single point of failure: US Magnets"
+
+
+def test_risk_headline_counts_failed_samples_as_not_met():
+    """8 of 10 samples have a plan and 75 % of those meet 2027: 0.75 x 8 / 10 = 60 % of all samples."""
+    report = SimpleNamespace(n_completed=10, n_ok=8, target_year=2027, p_met_all={2027: 0.75},
+                             cost_musd={"p10": 50.0, "p50": 60.0, "p90": 70.0}, mean_unmet_by_segment_t={"defense": 12.5})
+    assert risk_headline(report) == ("P(all defense demand met in 2027) = 60% of 10 samples (2 without a plan count "
+                                     "as not met); cost P10/P50/P90 $50M / $60M / $70M with mean defense shortfall 12.5 t")
+
+
+def test_no_plan_brief_says_why_and_has_no_tables():
+    failed = PlanResult(status=Status.INFEASIBLE, message="no plan meets the 2026 capex budget", solver="cbc")
+    b = build_brief(make_project(), failed, solved_at=SOLVED_AT)
+    assert not b.has_plan and b.sections == ()
+    assert dict(b.headline)["Why"] == "no plan meets the 2026 capex budget"
+
+
+def test_brief_is_the_workbooks_first_sheet(tmp_path):
+    path = tmp_path / "plan.xlsx"
+    write_plan_workbook(path, make_project(), plan(), solved_at=SOLVED_AT, stress=STRESS)
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    assert ws.title == "Decision brief"
+    cells = {(c.row, c.column): c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    text = [v for v in cells.values() if isinstance(v, str)]
+    assert "Decision brief: =Teaching project" in text  # literal text, never a formula
+    assert "What to fund" in text and "Contracts and levers" in text and "Defense coverage 2026-2028" in text
+    row = next(r for (r, c), v in cells.items() if c == 1 and v == "US Magnets")
+    assert [cells.get((row, c)) for c in range(1, 9)] == [
+        "US Magnets", "Line 2", 2026, 2028, 2028, 150, 15, "government $6.0M, industry $9.0M"]
+    cov = [r for (r, c), v in cells.items() if c == 1 and v == "NdFeB magnet"]
+    assert [cells.get((r, 6)) for r in sorted(cov)] == [0, 50, 0]  # short (t), 2026-2028
+    assert [cells.get((r, 8)) for r in sorted(cov)] == ["not stressed", "US Magnets", "not stressed"]
+    # printed: landscape, one page wide, print area over the brief
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
+    assert ws.print_area is not None and "$A$1:$H$" in ws.print_area
+
+
+@pytest.mark.parametrize("scenario", ["tight"])
+def test_scenario_named_in_the_headline(scenario):
+    b = build_brief(make_project(), make_result(scenario), solved_at=SOLVED_AT)
+    assert dict(b.headline)["Scenario"] == "Tight budget: Half the budget"

@@ -60,8 +60,25 @@ def run_gui(project_path: str | None) -> int:
     return run_app(project_path)
 
 
+def write_brief(path: str, project, result) -> str | None:
+    """``solve --brief FILE.pdf``: the decision brief drawn by Qt's PDF writer on an offscreen
+    QGuiApplication (no display needed). Returns an error message, or None when written."""
+    try:
+        from ui.results.brief_pdf import BriefWriteError, ensure_gui_application, write_brief_pdf
+    except ImportError as e:  # Qt missing or its system libraries broken
+        return f"cannot draw the PDF brief: {e}"
+    from planner.reports.brief import build_brief
+
+    ensure_gui_application()
+    try:
+        write_brief_pdf(path, build_brief(project, result))
+    except BriefWriteError as e:
+        return str(e)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    return planner_main(argv, gui=run_gui)
+    return planner_main(argv, gui=run_gui, brief_pdf=write_brief)
 
 
 if __name__ == "__main__":

@@ -86,8 +86,11 @@ def _looks_like_a_file(arg: str) -> bool:
     return os.path.exists(arg) or os.sep in arg or "/" in arg or "." in arg
 
 
-def main(argv: list[str] | None = None, gui: Callable[[str | None], int] | None = None) -> int:
-    """Run the command line. ``gui`` starts the desktop app (given by ui.cli; absent here)."""
+def main(argv: list[str] | None = None, gui: Callable[[str | None], int] | None = None,
+         brief_pdf: Callable[..., str | None] | None = None) -> int:
+    """Run the command line. ``gui`` starts the desktop app and ``brief_pdf(path, project, result)``
+    writes the decision brief's PDF (returns an error message or None); both are given by ui.cli,
+    since only ui draws with Qt, and absent here."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     known = set(subcommands(parser))
@@ -103,6 +106,7 @@ def main(argv: list[str] | None = None, gui: Callable[[str | None], int] | None 
         argv = ["gui", *argv]  # `mine2magnet [PROJECT]` opens the app
     args = parser.parse_args(argv)
     args.gui = gui
+    args.brief_pdf = brief_pdf
     try:
         with pipe_safe_output():  # a closed stdout (`| head`) never stops the output files being written
             return int(args.func(args) or 0)

@@ -1,4 +1,5 @@
-"""``mine2magnet solve PROJECT [--scenario NAME] [--solver cbc|highs] [--time-limit S] [--json OUT] [--xlsx OUT]``."""
+"""``mine2magnet solve PROJECT [--scenario NAME] [--solver cbc|highs] [--time-limit S] [--json OUT] [--xlsx OUT]
+[--brief OUT.pdf]``."""
 
 from __future__ import annotations
 
@@ -152,6 +153,17 @@ def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:
             print(f"mine2magnet: {e}", file=sys.stderr)
             return EXIT_FAILED
         print(f"wrote {args.xlsx}")
+    if getattr(args, "brief", None):
+        writer = getattr(args, "brief_pdf", None)
+        if writer is None:
+            print("mine2magnet: the PDF brief is drawn by the desktop package; run the `mine2magnet` command",
+                  file=sys.stderr)
+            return EXIT_FAILED
+        problem = writer(args.brief, project, result)
+        if problem:
+            print(f"mine2magnet: {problem}", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"wrote {args.brief}")
     return EXIT_OK
 
 
@@ -205,6 +217,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the result JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the Excel plan workbook here")
+    p.add_argument("--brief", metavar="OUT.pdf", help="write the one-page decision brief (PDF) here")
     p.add_argument("--write-mps", metavar="FILE", help="write the model that is solved as MPS (readable names)")
     p.add_argument("--write-lp", metavar="FILE", help="write the model that is solved as CPLEX-LP (readable names)")
     p.set_defaults(func=cmd_solve)

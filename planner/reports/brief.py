@@ -66,6 +66,10 @@ LEVER_KIND_NAMES = {
 }
 
 
+#: lever lines that move tonnes, not money: shown in t per year
+TONNES_ONLY = {"offtake_shortfall": " t not taken", "stockpile_release": " t released"}
+
+
 @dataclass(frozen=True)
 class Column:
     """A table column: header and cell format (a key of planner.reports.cells.FORMATS)."""
@@ -207,6 +211,18 @@ def _names(lookup: Lookup, ids: Iterable[str]) -> str:
     return ", ".join(lookup.name(i) or i for i in ids)
 
 
+def per_year_text(values: dict[int, float], unit: str = "") -> str:
+    """"2026: 6.0; 2027-2031: 104.0 each" -- consecutive years with the same value (to 0.1) joined."""
+    items = [(y, round(v, 1)) for y, v in sorted(values.items()) if abs(v) > 1e-9]
+    runs: list[list] = []
+    for y, v in items:
+        if runs and runs[-1][1] == y - 1 and runs[-1][2] == v:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y, v])
+    return "; ".join(f"{a}: {v:,.1f}{unit}" if a == b else f"{a}-{b}: {v:,.1f}{unit} each" for a, b, v in runs) or "0"
+
+
 def _fund_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefTable:
     support = figures.government_build_support(result)
     rows = []
@@ -239,19 +255,18 @@ def _lever_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefT
     ctx = ReportContext(project=project, result=result, solved_at=datetime.now())
     rows = []
     for x in figures.lever_totals(result):
-        if x.kind == "offtake_shortfall":
-            per_year = "; ".join(f"{y}: {t:,.1f} t not taken" for y, t in x.tonnes_by_year.items())
+        if x.kind in TONNES_ONLY:
+            per_year = per_year_text(x.tonnes_by_year, TONNES_ONLY[x.kind])
             total = None
         else:
-            per_year = "; ".join(f"{y}: {v:,.1f}" for y, v in x.cost_by_year.items() if abs(v) > 1e-9) or "0"
+            per_year = per_year_text(x.cost_by_year)
             total = x.total_musd
         rows.append((lever_name(ctx, x.kind, x.lever_id), LEVER_KIND_NAMES.get(x.kind, x.kind.replace("_", " ")),
                      lookup.name(x.facility) or x.facility, x.payer, per_year, total))
     gov = figures.government_cost_by_year(result)
     notes = []
     if gov:
-        notes.append("Government pays per year ($M, undiscounted): "
-                     + "; ".join(f"{y}: {v:,.1f}" for y, v in gov.items() if abs(v) > 1e-9) + ".")
+        notes.append("Government pays per year ($M, undiscounted): " + per_year_text(gov) + ".")
     b = result.cost_breakdown_musd
     if "government" in b:
         notes.append(f"Discounted: government ${b['government']:,.1f}M, industry ${b.get('industry', 0.0):,.1f}M "
@@ -267,6 +282,7 @@ def _coverage_table(project: Project, result: PlanResult, lookup: Lookup, stress
     years = coverage_years(project, result)
     spof = single_points_of_failure(stress) if stress is not None else None
     by_product = figures.supply_by_product(result, "defense")
+    stockpiles = {x.id: x.material.value for x in project.levers.stockpiles}
     rows = []
     for product, supply in by_product.items():
         for s in supply:
@@ -278,9 +294,11 @@ def _coverage_table(project: Project, result: PlanResult, lookup: Lookup, stress
                 failure = "not stressed"
             else:
                 failure = _names(lookup, spof[(product, s.year)]) or "none"
-            rows.append((material_label(product), s.year, s.demand, s.delivered, s.clean, s.unmet,
-                         _names(lookup, figures.defense_supply_chain(result, product, s.year)) or "none",
-                         failure))
+            direct, upstream = figures.defense_supply_chain(result, product, s.year, stockpile_materials=stockpiles)
+            depends = _names(lookup, direct) or "none"
+            if upstream:
+                depends += f" (+{len(upstream)} upstream)"
+            rows.append((material_label(product), s.year, s.demand, s.delivered, s.clean, s.unmet, depends, failure))
     span = f"{years[0]}-{years[-1]}" if years else "around the compliance year"
     notes = [] if spof is not None else ["Single points of failure: stress test not run (run the N-1 stress test "
                                          "to find the facilities whose outage leaves defense short)."]

@@ -100,6 +100,8 @@ class Lookup:
             self.names[m.id] = m.name or m.id
         for d in project.demands:
             self.names[d.id] = d.name or d.id
+        for st in project.levers.stockpiles:
+            self.names[st.id] = st.name or st.id
         for f in project.facilities:
             self.names[f.id] = f.name
         self.platform_names = {p.id: p.name or p.id for p in project.platforms}

@@ -477,27 +477,38 @@ def government_cost_by_year(result: PlanResult) -> dict[int, float]:
 
 
 # ----------------------------------------------------------------------------- defense suppliers
-def defense_supply_chain(result: PlanResult, product: str, year: int, tol_t: float = 1e-6) -> list[str]:
-    """Ids of the facilities and markets upstream of the clean tonnes delivered to defense demand
-    of ``product`` in ``year``: walk the year's flows backwards from those demand ids (flows of
-    class "clean" above ``tol_t`` t). A facility feeding both defense and other buyers is listed;
-    ids are returned in the order they are reached (nearest the demand first)."""
+def defense_supply_chain(result: PlanResult, product: str, year: int, tol_t: float = 1e-6,
+                         stockpile_materials: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
+    """(direct, upstream): ids of the facilities, markets and government stockpiles that deliver
+    to defense demand of ``product`` in ``year``, and of those further upstream. Walks the year's
+    flows (above ``tol_t`` t) backwards from the demand ids; upstream of a clean tonne only clean
+    flows are followed (clean output takes clean input), upstream of a covered tonne both classes.
+    A stockpile (``stockpile_materials``: id -> material) releasing ``product`` that year is a
+    direct supplier. A facility feeding both defense and other buyers is listed; ids come in the
+    order reached (nearest the demand first)."""
     targets = {r.demand_id for r in result.demand if r.segment == "defense" and r.product == product and r.year == year}
-    into: dict[str, list[str]] = defaultdict(list)
+    released = sorted({r.facility for r in result.levers
+                       if r.kind == "stockpile_release" and r.year == year and r.tonnes > tol_t
+                       and (stockpile_materials or {}).get(r.lever_id) == product})
+    into: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for f in result.flows:
-        if f.year == year and f.klass == "clean" and f.tonnes > tol_t:
-            into[f.to_id].append(f.from_id)
+        if f.year == year and f.tonnes > tol_t:
+            into[f.to_id].append((f.from_id, f.klass))
     seen: list[str] = []
-    frontier = sorted({src for t in targets for src in into.get(t, [])})
+    visited: set[tuple[str, str]] = set()
+    frontier = sorted({edge for t in targets for edge in into.get(t, [])})
+    direct = sorted({node for node, _k in frontier if node not in targets}) + released
     while frontier:
-        nxt: list[str] = []
-        for node in frontier:
-            if node in seen or node in targets:
+        nxt: set[tuple[str, str]] = set()
+        for node, klass in frontier:
+            if (node, klass) in visited or node in targets:
                 continue
-            seen.append(node)
-            nxt += into.get(node, [])
-        frontier = sorted(set(nxt) - set(seen))
-    return seen
+            visited.add((node, klass))
+            if node not in seen:
+                seen.append(node)
+            nxt |= {(src, k) for src, k in into.get(node, []) if klass == "covered" or k == "clean"}
+        frontier = sorted(nxt - visited)
+    return direct, [x for x in seen if x not in direct]
 
 
 # ----------------------------------------------------------------------------- totals

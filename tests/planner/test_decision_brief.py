@@ -58,13 +58,13 @@ def test_levers_with_government_cost_per_year():
 
 def test_defense_coverage_2026_to_2028_without_stress():
     """Compliance year 2027 -> 2026-2028. Defense NdFeB = def-ndfeb + the F-35's 10 kg x 100 = 1 t.
-    2026: 100 t demand, 100 delivered, 40 clean, 0 short, no clean flow into defense (China's magnets
-    are covered). 2027: 201, 151, 151, 50 short; the clean tonne comes from US Magnets. 2028: 300 all clean."""
+    2026: 100 t demand, 100 delivered, 40 clean, 0 short; the one flow into defense that year is
+    60 t of China's (covered) magnets, allowed before the compliance year. 2027: 201, 151, 151, 50 short; the clean tonne comes from US Magnets. 2028: 300 all clean."""
     b = build_brief(make_project(), plan(), solved_at=SOLVED_AT)
     cov = b.section("Defense coverage")
     assert cov.title == "Defense coverage 2026-2028"
     assert cov.rows == (
-        ("NdFeB magnet", 2026, 100.0, 100.0, 40.0, 0.0, "none", STRESS_NOT_RUN),
+        ("NdFeB magnet", 2026, 100.0, 100.0, 40.0, 0.0, "China magnets", STRESS_NOT_RUN),
         ("NdFeB magnet", 2027, 201.0, 151.0, 151.0, 50.0, "US Magnets", STRESS_NOT_RUN),
         ("NdFeB magnet", 2028, 300.0, 300.0, 300.0, 0.0, "none", STRESS_NOT_RUN),
     )
@@ -124,3 +124,22 @@ def test_brief_is_the_workbooks_first_sheet(tmp_path):
 def test_scenario_named_in_the_headline(scenario):
     b = build_brief(make_project(), make_result(scenario), solved_at=SOLVED_AT)
     assert dict(b.headline)["Scenario"] == "Tight budget: Half the budget"
+
+
+def test_a_stockpile_release_is_a_defense_supplier_shown_in_tonnes():
+    """DLA releases 10 t of NdFeB magnets to defense in 2028: the stockpile is a direct supplier
+    that year, and its lever line reads in tonnes, not dollars."""
+    from models.project import GovStockpile
+
+    p = make_project()
+    p.levers.stockpiles.append(GovStockpile(id="dla", name="DLA NdFeB stockpile", material="ndfeb_magnet", capacity_t=100))
+    r = plan()
+    r.levers.append(LeverRow("stockpile_release", "dla", "dla", 2028, 10.0, 0.0, "government"))
+    r.flows.append(r.flows[0].__class__("mine-au", "mag-us", "concentrate", 2027, "clean", 5.0))
+    b = build_brief(p, r, solved_at=SOLVED_AT)
+    cov = {row[1]: row[6] for row in b.section("Defense coverage").rows}
+    assert cov[2028] == "DLA NdFeB stockpile"
+    assert cov[2027] == "US Magnets (+1 upstream)"  # the mine feeding US Magnets in 2027
+    release = [row for row in b.section("Contracts and levers").rows if row[1] == "Stockpile release"]
+    assert release == [("DLA NdFeB stockpile", "Stockpile release", "DLA NdFeB stockpile", "government",
+                        "2028: 10.0 t released", None)]

@@ -43,7 +43,7 @@ from typing import Any, Iterable, Mapping
 from models.project import Project
 
 from planner.reports import figures
-from planner.reports.data import STATUS_LABELS, Lookup, material_label
+from planner.reports.data import STATUS_LABELS, Lookup, lever_display_name, material_label
 from planner.result import PlanResult
 
 #: t below which a shortfall is rounding, not a shortfall
@@ -190,8 +190,10 @@ def risk_headline(report: Any) -> str:
 
 # ----------------------------------------------------------------------------- the brief
 def coverage_years(project: Project, result: PlanResult) -> list[int]:
-    """Compliance year - 1 .. + 1 (2026-2028 by default), within the years the result covers."""
-    c = figures.scenario_project(project, result.scenario)[0].settings.compliance_start_year
+    """Compliance year - 1 .. + 1 (2026-2028 by default), within the years the result covers.
+    (The scenario is applied only when it is not the base: applying copies the whole project.)"""
+    solved = project if (result.scenario or "base") == "base" else figures.scenario_project(project, result.scenario)[0]
+    c = solved.settings.compliance_start_year
     have = {r.year for r in result.demand}
     return [y for y in (c - 1, c, c + 1) if y in have]
 
@@ -249,10 +251,6 @@ def _fund_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefTa
 
 
 def _lever_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefTable:
-    from planner.reports.sheets import lever_name  # the workbook's lever names, one copy
-    from planner.reports.context import ReportContext
-
-    ctx = ReportContext(project=project, result=result, solved_at=datetime.now())
     rows = []
     for x in figures.lever_totals(result):
         if x.kind in TONNES_ONLY:
@@ -261,7 +259,7 @@ def _lever_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefT
         else:
             per_year = per_year_text(x.cost_by_year)
             total = x.total_musd
-        rows.append((lever_name(ctx, x.kind, x.lever_id), LEVER_KIND_NAMES.get(x.kind, x.kind.replace("_", " ")),
+        rows.append((lever_display_name(project, x.kind, x.lever_id), LEVER_KIND_NAMES.get(x.kind, x.kind.replace("_", " ")),
                      lookup.name(x.facility) or x.facility, x.payer, per_year, total))
     gov = figures.government_cost_by_year(result)
     notes = []
@@ -278,8 +276,8 @@ def _lever_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefT
         tuple(rows), tuple(notes), empty_text="No contracts or levers in this plan.")
 
 
-def _coverage_table(project: Project, result: PlanResult, lookup: Lookup, stress: Iterable[Any] | None) -> BriefTable:
-    years = coverage_years(project, result)
+def _coverage_table(project: Project, result: PlanResult, lookup: Lookup, stress: Iterable[Any] | None,
+                    years: list[int]) -> BriefTable:
     spof = single_points_of_failure(stress) if stress is not None else None
     by_product = figures.supply_by_product(result, "defense")
     stockpiles = {x.id: x.material.value for x in project.levers.stockpiles}
@@ -349,6 +347,6 @@ def build_brief(project: Project, result: PlanResult, *, solved_at: datetime | N
                                          + _names(lookup, critical)) if critical else
                          "no single point of failure in the stressed years"))
     sections = (_fund_table(project, result, lookup), _lever_table(project, result, lookup),
-                _coverage_table(project, result, lookup, stress_rows))
+                _coverage_table(project, result, lookup, stress_rows, years))
     return DecisionBrief(f"Decision brief: {project.name}", project.name, scenario, when, True, tuple(headline),
                          sections)

@@ -130,3 +130,18 @@ class Lookup:
     def option_name(self, facility_id: str, option_id: str) -> str:
         o = self.options.get((facility_id, option_id))
         return (o.name or o.id) if o is not None else option_id
+
+
+def lever_display_name(project: Project, kind: str, lever_id: str) -> str:
+    """A lever line's name: the lever's own name (its id when unnamed); for a policy grant (whose id
+    is the option's) 'Viability gap of <facility>: <option>'."""
+    lv = project.levers
+    for x in [*lv.offtakes, *lv.price_floors, *lv.grants, *lv.loans, *lv.import_licences, *lv.stockpiles]:
+        if x.id == lever_id and kind != "policy_grant":
+            return x.name or x.id
+    if kind == "policy_grant":
+        for f in project.facilities:
+            for o in f.options:
+                if o.id == lever_id:
+                    return f"Viability gap of {f.name or f.id}: {o.name or o.id}"
+    return lever_id

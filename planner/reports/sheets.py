@@ -17,6 +17,7 @@ from planner.reports.charts import CHART_ROWS, COLOURS, column_chart
 from planner.reports.context import ReportContext
 from planner.reports.figures import capex_committed_musd
 from planner.reports.data import (
+    lever_display_name,
     STAGE_UNITS,
     capacity_basis,
     capacity_by_stage,
@@ -279,18 +280,8 @@ GOV_SPEND_KINDS = {
 
 
 def lever_name(ctx: ReportContext, kind: str, lever_id: str) -> str:
-    """A lever line's name: the lever's own name (its id when unnamed); for a policy grant (whose id
-    is the option's) 'Viability gap of <facility>: <option>'."""
-    lv = ctx.project.levers
-    for x in [*lv.offtakes, *lv.price_floors, *lv.grants, *lv.loans, *lv.import_licences, *lv.stockpiles]:
-        if x.id == lever_id and kind != "policy_grant":
-            return x.name or x.id
-    if kind == "policy_grant":
-        for f in ctx.project.facilities:
-            for o in f.options:
-                if o.id == lever_id:
-                    return f"Viability gap of {f.name or f.id}: {o.name or o.id}"
-    return lever_id
+    """A lever line's name (see :func:`planner.reports.data.lever_display_name`)."""
+    return lever_display_name(ctx.project, kind, lever_id)
 
 
 def government_spend_by_year(ctx: ReportContext) -> tuple[list[str], list[tuple]]:

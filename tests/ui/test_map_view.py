@@ -14,9 +14,8 @@ from planner.result import Flow, PlanResult, Status
 from tests.ui.demo_project import demo_project
 from ui.document.document import Document
 from ui.editors.inspector import Inspector
-from ui.views.map_view import (
-    BASEMAP, DEG, MapPanel, arc_path, choose_central_meridian, great_circle, load_basemap, project_point, unproject,
-)
+from ui.views.map_projection import DEG, arc_path, choose_central_meridian, great_circle, project_point, unproject
+from ui.views.map_view import BASEMAP, MapPanel, load_basemap
 
 
 @pytest.fixture
@@ -303,7 +302,7 @@ def test_markers_sit_at_their_coordinates_on_a_pacific_centred_map():
 def test_central_meridian_of_a_project_is_the_seam_choice_of_its_routes():
     """``central_meridian_of`` (what File > Open computes on its worker) gives the same meridian
     as choosing it from the project's route segments, and remembers it."""
-    from ui.views.map_view import _central_meridian, central_meridian_of
+    from ui.views.map_projection import _central_meridian, central_meridian_of
 
     project = demo_project()
     at = {f.id: (f.lat, f.lon) for f in project.facilities if f.lat is not None and f.lon is not None}
@@ -340,7 +339,7 @@ def test_a_hidden_map_builds_markers_and_arcs_on_turns_of_their_own(qtbot, doc):
 
 def _pixel(image, view, lat: float, lon: float):
     """Colour of the grabbed map at a place (QColor)."""
-    from ui.views.map_view import project_point
+    from ui.views.map_projection import project_point
 
     p = view.mapFromScene(project_point(lat, lon, view.lon0))
     return image.pixelColor(p.x(), p.y())

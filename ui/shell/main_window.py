@@ -49,7 +49,8 @@ from ui.editors.connect_dialog import ConnectDialog
 from ui.document.document import Document
 from ui.editors.inspector import Inspector
 from ui.document.locations import target_of
-from ui.views.map_view import MapPanel, MapView, central_meridian_of
+from ui.views.map_projection import central_meridian_of
+from ui.views.map_view import MapPanel, MapView
 from ui.editors.settings_panel import SettingsPanel
 from ui.editors.levers_tab import LeversTab
 from ui.editors.table_views import FacilitiesTab, ListEditor, ScenariosTab, demand_editor, markets_editor, platforms_editor, routes_editor

@@ -15,7 +15,7 @@ from planner.reports.brief import build_brief
 from planner.result import Investment
 from tests.planner.test_decision_brief import STRESS, plan
 from tests.planner.test_report_xlsx import SOLVED_AT, make_project
-from ui import cli as ui_cli
+from ui.shell import cli as ui_cli
 from ui.results.brief_pdf import brief_pdf_bytes, write_brief_pdf
 
 TEACHING = Path(__file__).resolve().parents[2] / "sample_projects" / "teaching_chain.m2m.json"

@@ -32,7 +32,7 @@ PAGE_MARGIN_MM = 10.0
 
 CSS = """
 body { font-family: sans-serif; color: #1d2733; }
-h1 { font-size: 15pt; margin: 0 0 2px 0; }
+h1 { font-size: 13pt; margin: 0 0 2px 0; }
 h2 { font-size: 11pt; margin: 10px 0 3px 0; color: #24466b; }
 p.note { color: #55606e; margin: 2px 0; }
 table.kv td { padding: 1px 8px 1px 0; vertical-align: top; }

@@ -43,6 +43,7 @@ from models.project import Project
 from planner.result import PlanResult, Status
 from ui.results import charts
 from ui.results.buildout import BuildoutTimeline
+from ui.results.decision_view import DecisionView
 from ui.runtime import turns
 from ui.runtime.background import BackgroundTask
 from ui.widgets.elided_label import ElidedLabel
@@ -362,11 +363,18 @@ class ResultsDashboard(QWidget):
         overview_scroll.setFrameShape(QFrame.Shape.NoFrame)
 
         self.tabs = QTabWidget()
+        # the decision brief first: what to fund, by when, who pays (shown first after a solve)
+        self.decision_view = DecisionView()
+        self.tabs.addTab(self.decision_view, "Decision")
         self.tabs.addTab(overview_scroll, "Overview")
         self.tabs.addTab(buildout_page, "Capacity build-out")
         self.tabs.addTab(flows_page, "Material flows")
         self.stocks_levers = StocksAndLevers()
         self.tabs.addTab(self.stocks_levers, "Stocks and levers")
+        # the brief has its own headline: the KPI cards step aside on the Decision tab, so that at
+        # 1400 x 900 the brief gets the page's height (with the cards it was 300 px high)
+        self.tabs.currentChanged.connect(self._decision_tab_shown)
+        self._decision_tab_shown()
 
         plan_page = QWidget()
         pl = QVBoxLayout(plan_page)
@@ -393,6 +401,9 @@ class ResultsDashboard(QWidget):
         root.addLayout(head)
         root.addWidget(self.stale_banner)
         root.addWidget(self.pages, 1)
+
+    def _decision_tab_shown(self, _index: int = -1) -> None:
+        self.kpi_grid.setVisible(self.tabs.currentWidget() is not self.decision_view)
 
     # ------------------------------------------------------------------ content
     @property
@@ -457,6 +468,7 @@ class ResultsDashboard(QWidget):
             self._set_chart(view, charts.message_chart(""))
         self.investments_model.set_investments(None, [])
         self.stocks_levers.set_result(None, None)
+        self.decision_view.set_result(None, None)
         self.buildout.set_result(None, self.result)
         self.buildout_lever_legend.hide()
         self.flow_year_combo.blockSignals(True)
@@ -625,6 +637,10 @@ class ResultsDashboard(QWidget):
         self.kpi_grid.set_shown(self.gov_card, bool(result.levers) or bool(result.cost_breakdown_musd.get("government")))
         self.kpi_grid.relayout()
         self.pages.setCurrentIndex(1)
+        self.tabs.setCurrentWidget(self.decision_view)  # a new plan opens on its decision brief
+        yield
+
+        self.decision_view.set_result(project, result)
         yield
 
         self.stocks_levers.set_result(project, result)
@@ -845,8 +861,9 @@ class ResultsDashboard(QWidget):
         self.export_xlsx_button.setEnabled(self.result is not None and self.result.has_plan and self.project is not None)
 
     def wait_export(self, ms: int = 60_000) -> bool:
-        """Block until a running export has finished (on close and in tests)."""
-        return self._export_task.wait(ms) if self._export_task is not None else True
+        """Block until a running export (workbook or brief) has finished (on close and in tests)."""
+        brief_done = self.decision_view.wait(ms)
+        return (self._export_task.wait(ms) if self._export_task is not None else True) and brief_done
 
     @Slot()
     def _export_json_clicked(self) -> None:

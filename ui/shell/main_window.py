@@ -234,6 +234,10 @@ class MainWindow(QMainWindow):
         self.doc.result_changed.connect(follow)
         return dashboard
 
+    def export_brief(self) -> None:
+        """File > Export brief...: the Decision view asks for a path and writes the PDF off the GUI thread."""
+        self.results_dashboard.decision_view.ask_and_export()
+
     def _result_ready(self, result: Any) -> None:
         """The solve panel stores the result in the document itself; here: a status line."""
         status = getattr(getattr(result, "status", None), "value", "")
@@ -260,6 +264,8 @@ class MainWindow(QMainWindow):
         self.act_save = self._action("&Save", self.save, K.Save, "Save the project")
         self.act_save_as = self._action("Save &As...", self.save_as, K.SaveAs, "Save the project under a new name")
         self.act_quit = self._action("&Quit", self.close, K.Quit, "Close mine2magnet")
+        self.act_export_brief = self._action("Export &brief (PDF)...", self.export_brief, "Ctrl+Shift+B",
+                                             "Write the plan's one-page decision brief as a PDF")
         self.act_undo = self.doc.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
         self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
@@ -284,6 +290,8 @@ class MainWindow(QMainWindow):
         self._fill_recent_menu()
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
+        m.addSeparator()
+        m.addAction(self.act_export_brief)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu("&Edit")

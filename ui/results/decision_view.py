@@ -1,0 +1,136 @@
+"""The Decision view: the decision brief (planner.reports.brief) on screen, the dashboard's first
+tab after a solve, with "Export brief (PDF)..." beside it.
+
+The page shows the same HTML the PDF is drawn from (ui.results.brief_pdf.brief_html), so the
+screen, the PDF and the workbook's first sheet never disagree. The PDF is written on a worker
+thread (BackgroundTask: QTextDocument and QPdfWriter are not widgets), with the brief built on the
+GUI thread first (1 ms on the real sample) so no project object crosses threads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QMessageBox, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+
+from models.project import Project
+from planner.reports.brief import DecisionBrief, build_brief
+from planner.result import PlanResult
+from ui.results.brief_pdf import BriefWriteError, brief_html, write_brief_pdf
+from ui.runtime.background import BackgroundTask
+from ui.widgets.elided_label import ElidedLabel
+
+#: px of the export status beside the button (fixed: a status that widens re-lays out the page)
+STATUS_WIDTH = 260
+
+
+class DecisionView(QWidget):
+    """``set_result(project, result)`` shows the brief; ``export_pdf(path)`` writes it (in the background)."""
+
+    exported = Signal(str, str)  # path, error message ("" when written)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project: Project | None = None
+        self.result: PlanResult | None = None
+        self.brief: DecisionBrief | None = None
+        self._task: BackgroundTask | None = None
+
+        self.browser = QTextBrowser()
+        self.browser.setOpenLinks(False)
+        self.browser.setAccessibleName("Decision brief")
+        self.export_button = QPushButton("Export brief (PDF)…")
+        self.export_button.setToolTip("Write this brief as a one-page PDF")
+        self.export_button.clicked.connect(self._export_clicked)
+        self.status = ElidedLabel()
+        self.status.setFixedWidth(STATUS_WIDTH)
+        self.status.setStyleSheet("color: #5b6570;")
+        head = QHBoxLayout()
+        head.addWidget(QLabel("What to fund, by when, who pays, and what could break it."), 1)
+        head.addWidget(self.status)
+        head.addWidget(self.export_button)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addLayout(head)
+        lay.addWidget(self.browser, 1)
+        self.set_result(None, None)
+
+    def set_result(self, project: Project | None, result: PlanResult | None) -> None:
+        self.project, self.result = project, result
+        if project is None or result is None:
+            self.brief = None
+            self.browser.setHtml("<p>No result yet. Press Solve to plan the chain.</p>")
+        else:
+            self.brief = build_brief(project, result)
+            self.browser.setHtml(brief_html(self.brief))
+        self.export_button.setEnabled(self.brief is not None and self.brief.has_plan and self._task is None)
+
+    def text(self) -> str:
+        """What the view shows, as plain text (tests, accessibility)."""
+        return self.browser.toPlainText()
+
+    # -------------------------------------------------------------- export
+    @property
+    def is_exporting(self) -> bool:
+        return self._task is not None
+
+    def suggested_name(self) -> str:
+        base = (self.project.name if self.project else "plan") or "plan"
+        safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in base).strip("_") or "plan"
+        return f"{safe}_brief.pdf"
+
+    def _export_clicked(self) -> None:
+        self.ask_and_export()
+
+    def ask_and_export(self) -> None:
+        """Ask for a path (File > Export brief... and the button), then write the PDF."""
+        if self.brief is None or not self.brief.has_plan:
+            QMessageBox.information(self, "Export brief", "There is no plan to brief: solve the project first.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Export decision brief", self.suggested_name(), "PDF (*.pdf)")
+        if path:
+            self.export_pdf(path)
+
+    def export_pdf(self, path: str) -> None:
+        """Write the shown brief to ``path`` on a worker thread; ``exported(path, error)`` when done."""
+        if self._task is not None or self.brief is None:
+            return
+        brief = self.brief
+
+        def work(_state: Any) -> str:
+            try:
+                write_brief_pdf(path, brief)
+            except BriefWriteError as e:
+                return str(e)
+            return ""
+
+        task = BackgroundTask(work, self)
+        task.result_ready.connect(lambda err, p=path: self._done(p, err))
+        task.failed.connect(lambda text, p=path: self._done(p, text.splitlines()[0]))
+        task.thread_finished.connect(self._thread_finished)
+        self._task = task
+        self.export_button.setEnabled(False)
+        self.status.setText("Writing the brief…")
+        task.start()
+
+    def _done(self, path: str, error: str) -> None:
+        if error:
+            self.status.setText("Export failed")
+            QMessageBox.warning(self, "Export failed", error)
+        else:
+            self.status.setText(f"Saved {path}")
+            self.status.setToolTip(path)
+        self.exported.emit(path, error)
+
+    def _thread_finished(self) -> None:
+        self._task = None
+        self.export_button.setEnabled(self.brief is not None and self.brief.has_plan)
+
+    def wait(self, ms: int = 30_000) -> bool:
+        return self._task.wait(ms) if self._task is not None else True
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self.wait()
+        super().closeEvent(event)
+

@@ -189,6 +189,31 @@ class Check:
 
 
 @dataclass
+class Relaxation:
+    """One change to a hard limit that (with the others of its option) makes a plan possible.
+
+    ``current`` is the limit now and ``change`` how much it must give, in ``unit`` ($M, t, t/yr,
+    builds); ``text`` says it in the limit's own words ("raise the 2026 capex budget by $1.0M")."""
+
+    limit: str
+    family: str
+    key: list[str]
+    current: float
+    change: float
+    unit: str
+    text: str
+
+
+@dataclass
+class RelaxationOption:
+    """A set of changes that together make a plan possible; ``scope`` is "all limits" (the smallest
+    combined change) or the one kind of limit changed alone ("capex budgets", "commitments", ...)."""
+
+    scope: str
+    changes: list[Relaxation] = field(default_factory=list)
+
+
+@dataclass
 class PlanResult:
     status: Status
     message: str  # plain-language explanation of the status
@@ -214,6 +239,8 @@ class PlanResult:
     levers: list[LeverRow] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
     limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
+    # without a plan: the smallest relaxations of hard limits that make one possible (planner.analysis.relax)
+    relaxations: list[RelaxationOption] = field(default_factory=list)
     solve_seconds: float = 0.0
     build_seconds: float = 0.0
     n_variables: int = 0
@@ -249,7 +276,7 @@ class PlanResult:
         order = [
             "status", "message", "solver", "scenario", "objective", "total_cost_musd", "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "checks", "limiting", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "checks", "limiting", "relaxations", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         out = {k: d[k] for k in order}
@@ -291,6 +318,8 @@ class PlanResult:
             levers=[LeverRow(**x) for x in d.get("levers", [])],
             checks=[Check(**x) for x in d.get("checks", [])],
             limiting=list(d.get("limiting", [])),
+            relaxations=[RelaxationOption(o["scope"], [Relaxation(**c) for c in o.get("changes", [])])
+                         for o in d.get("relaxations", [])],
             solve_seconds=d.get("solve_seconds", 0.0),
             build_seconds=d.get("build_seconds", 0.0),
             n_variables=d.get("n_variables", 0),

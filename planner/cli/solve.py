@@ -11,6 +11,7 @@ from models.io import atomic_write_bytes
 
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
 from planner.result import PlanResult, Status
+from planner.pipeline.relax import relaxation_lines
 from planner.pipeline.solve import SolveOptions, solve_project
 
 
@@ -48,6 +49,7 @@ def format_summary(result: PlanResult) -> str:
         for c in result.checks:
             if not c.passed:
                 lines.append(f"  check failed: {c.name}: {c.max_violation:.3g} {c.detail}")
+        lines += relaxation_lines(result.relaxations)
         return "\n".join(lines)
     b = result.cost_breakdown_musd
     lines.append("")
@@ -194,7 +196,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
     bad = check_solver_arguments(args, project)
     if bad is not None:
         return bad
-    options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
+    options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax,
+                           explain_infeasible=True)
     written = write_model_files(args, project)
     if written is not None:
         return written

@@ -65,6 +65,10 @@ class SolveOptions:
     #: (facility, year) -> share of the scheduled existing capacity available (a Monte Carlo sample's
     #: ramp-up draw, planner.model.availability); None = the schedule
     capacity_shares: dict | None = None
+    #: when the model is infeasible, find the smallest relaxations of its hard limits that make a plan
+    #: possible (planner.pipeline.relax; a few more solves, within the time limit): the command line's
+    #: and the app's solve ask for it, the Monte Carlo and the scenario sweeps do not
+    explain_infeasible: bool = False
 
 
 def resolve_solver(name: str) -> str:
@@ -196,6 +200,23 @@ def apply_defense_weight(lp: LinearProgram, net, weight: float) -> list[int]:
     return cols
 
 
+def explain_infeasible(result: PlanResult, project: Project, options: SolveOptions, solver: str, deadline: float,
+                       state: SolveState) -> None:
+    """Fill ``result.relaxations`` with the smallest relaxations of the hard limits that make a plan
+    possible (planner.pipeline.relax), in the time left before ``deadline`` (at least 5 s), and say
+    the first of them in the message."""
+    from planner.pipeline.relax import find_relaxations
+
+    state.progress(0.6, "no plan: finding the smallest changes to the limits that make one possible")
+    result.relaxations = find_relaxations(project, options.scenario, solver,
+                                          max(5.0, deadline - time.perf_counter()), state)
+    if result.relaxations:
+        first = "; ".join(c.text for c in result.relaxations[0].changes)
+        more = len(result.relaxations) - 1
+        result.message += f" Smallest change that makes a plan possible: {first}" + (
+            f" (or {more} other way{'s' if more != 1 else ''}, see below)." if more else ".")
+
+
 def solve_project(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
     """Build, solve, verify and extract the plan for ``project`` under ``options.scenario``."""
     options = options or SolveOptions()
@@ -271,7 +292,10 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
             RawStatus.NO_SOLUTION: Status.TIME_LIMIT,
         }.get(raw.status, Status.ERROR)
         message = _MESSAGES.get(raw.status, f"The solver failed: {raw.message}")
-        return PlanResult(status, message, **base)
+        result = PlanResult(status, message, **base)
+        if status is Status.INFEASIBLE and options.explain_infeasible:
+            explain_infeasible(result, project, options, solver, deadline, state)
+        return result
 
     state.progress(0.8, "verifying the plan")
     program = lex.program if lex is not None else lp

@@ -166,7 +166,10 @@ def test_sankey_year_change_emits_year_changed(dash, qtbot):
         dash.set_flow_year(1999)
 
 
-def test_a_result_without_plan_shows_its_message_and_no_stale_charts(dash):
+def test_a_result_without_plan_shows_its_message_and_no_stale_charts(qtbot):
+    """With no earlier plan, a failed solve shows its message and no chart at all."""
+    dash = ResultsDashboard()
+    qtbot.addWidget(dash)
     failed = PlanResult(Status.INFEASIBLE, "No plan can meet defense demand: the budget cap is too low.", "cbc")
     dash.set_result(small_project(), failed)
     assert not dash.shows_plan
@@ -181,6 +184,29 @@ def test_a_result_without_plan_shows_its_message_and_no_stale_charts(dash):
     assert not dash.export_xlsx_button.isEnabled()
     assert dash.export_json_button.isEnabled()
     assert dash.kpis is None and dash.total_card.value_label.text() == "—"
+
+
+def test_a_failed_solve_keeps_the_last_plan_marked_out_of_date_with_what_to_relax(dash):
+    from planner.result import Relaxation, RelaxationOption
+
+    plan_before = dash.result
+    failed = PlanResult(Status.INFEASIBLE, "The model is infeasible.", "highs", relaxations=[
+        RelaxationOption("all limits", [Relaxation("capex budget 2026", "budget_year", ["2026"], 4.0, 1.0, "$M",
+                                                   "raise the 2026 capex budget by $1.0M (from $4.0M to $5.0M)")]),
+        RelaxationOption("commitments", [Relaxation("DLA 2027", "stockpile_commit", ["dla", "2027"], 60.0, 20.0, "t",
+                                                    "lower DLA's 2027 purchase commitment by 20.0 t")])])
+    dash.set_result(small_project(), failed)
+    assert dash.shows_plan and dash.result is plan_before and dash.failed_result is failed
+    assert dash.investments_model.rowCount() == 3  # the plan's investments are still there
+    assert dash.is_stale_shown and "last solve found no plan" in dash.stale_banner.text()
+    text = dash.no_plan_banner.text()
+    assert not dash.no_plan_banner.isHidden()
+    assert "raise the 2026 capex budget by $1.0M (from $4.0M to $5.0M)" in text
+    assert "or, changing only commitments:" in text
+    # the next good plan clears both notices
+    dash.set_result(small_project(), hand_result())
+    dash.finish_pending()
+    assert dash.failed_result is None and dash.no_plan_banner.isHidden() and not dash.is_stale_shown
 
 
 def test_no_result(qtbot):
@@ -322,13 +348,19 @@ def test_a_plan_is_drawn_in_event_loop_turns_and_a_newer_result_wins(qtbot):
     d.hide()
     # a second result replaces the first before it is fully drawn: only the second is shown
     d.set_result(small_project(), hand_result())
+    second = d.result
+    # a cancelled solve after it keeps that plan (the last one found), marked out of date
     d.set_result(small_project(), PlanResult(Status.CANCELLED, "The solve was cancelled.", "cbc"))
+    d.show()
+    qtbot.waitUntil(lambda: not d.is_filling, timeout=5_000)
+    assert d.shows_plan and d.result is second and d.is_stale_shown
+    assert d.failed_result.status is Status.CANCELLED
+    # clearing (a project replaced) leaves nothing of either plan waiting for the tab
+    d.hide()
+    d.set_result(small_project(), None)
+    d.show()
     qtbot.wait(50)
-    assert not d.is_filling and not d.shows_plan
-    assert d.cost_view.chart().series() == [] and d.sankey.nodes == []
-    d.show()  # nothing of the superseded plan was left waiting for the tab
-    qtbot.wait(50)
-    assert d.cost_view.chart().series() == [] and d.chart_of(d.cost_view).series() == []
+    assert not d.shows_plan and d.cost_view.chart().series() == [] and d.chart_of(d.cost_view).series() == []
 
 
 def test_follows_a_document_and_marks_its_result_out_of_date(qtbot):

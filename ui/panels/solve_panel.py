@@ -381,6 +381,7 @@ class SolvePanel(QWidget):
             scenario=self.scenario_combo.currentData(),
             solver=self.solver_combo.currentData() or "auto",
             time_limit_s=float(self.time_limit_spin.value()),
+            explain_infeasible=True,  # no plan: say which limits to relax, and by how much
         )
 
     @Slot()

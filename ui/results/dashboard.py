@@ -64,6 +64,9 @@ from ui.results.summary import (
     supply_vs_demand,
 )
 
+STALE_INPUTS = "Out of date: the inputs changed after this plan was solved. Solve again to update it."
+STALE_NO_PLAN = "Out of date: the last solve found no plan (see above); this is the plan found before it."
+
 #: At most this many notes (time limit, limiting factors, failed checks) in the banner; the rest in its tooltip.
 BANNER_LINES = 3
 
@@ -161,8 +164,10 @@ class ResultsDashboard(QWidget):
         self.set_stale(bool(getattr(self.document, "result_is_stale", True)))
 
     def set_stale(self, stale: bool) -> None:
-        """Show or hide the "out of date" banner (the inputs changed after this result was solved)."""
-        self.stale_banner.setVisible(bool(stale) and self.result is not None)
+        """Show or hide the "out of date" banner (the inputs changed after this result was solved,
+        or the last solve found no plan and this is the plan before it)."""
+        self.stale_banner.setText(STALE_NO_PLAN if self.failed_result is not None else STALE_INPUTS)
+        self.stale_banner.setVisible((bool(stale) or self.failed_result is not None) and self.result is not None)
 
     @property
     def is_stale_shown(self) -> bool:
@@ -387,9 +392,7 @@ class ResultsDashboard(QWidget):
         self.pages.addWidget(msg_page)
         self.pages.addWidget(plan_page)
 
-        self.stale_banner = QLabel(
-            "Out of date: the inputs changed after this plan was solved. Solve again to update it."
-        )
+        self.stale_banner = QLabel(STALE_INPUTS)
         self.stale_banner.setObjectName("staleBanner")
         self.stale_banner.setStyleSheet(
             "QLabel#staleBanner { background: #fff4ce; color: #5c4400; border: 1px solid #e0c060;"
@@ -397,8 +400,21 @@ class ResultsDashboard(QWidget):
         )
         self.stale_banner.hide()
 
+        # the last solve found no plan while a plan is shown: why, and what to relax (the plan stays, out of date)
+        self.no_plan_banner = QLabel()
+        self.no_plan_banner.setObjectName("noPlanBanner")
+        self.no_plan_banner.setWordWrap(True)
+        self.no_plan_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.no_plan_banner.setStyleSheet(
+            "QLabel#noPlanBanner { background: #fde7e9; color: #5c0011; border: 1px solid #e08a94;"
+            " border-radius: 4px; padding: 4px 8px; }"
+        )
+        self.no_plan_banner.hide()
+        self.failed_result: PlanResult | None = None
+
         root = QVBoxLayout(self)
         root.addLayout(head)
+        root.addWidget(self.no_plan_banner)
         root.addWidget(self.stale_banner)
         root.addWidget(self.pages, 1)
 
@@ -411,7 +427,18 @@ class ResultsDashboard(QWidget):
         return self.pages.currentIndex() == 1
 
     def set_result(self, project: Project | None, result: PlanResult | None) -> None:
-        """Show ``result`` (solved from ``project``); None clears the dashboard."""
+        """Show ``result`` (solved from ``project``); None clears the dashboard. A result without a
+        plan arriving while a plan is shown keeps that plan, marked out of date, under a notice of
+        why no new plan exists and what to relax (``failed_result``)."""
+        if (result is not None and project is not None and not result.has_plan and self.result is not None
+                and self.result.has_plan and self.project is not None):
+            self.failed_result = result
+            self.no_plan_banner.setText(no_plan_html(result))
+            self.no_plan_banner.show()
+            self.set_stale(True)
+            return
+        self.failed_result = None
+        self.no_plan_banner.hide()
         self.project, self.result = project, result
         self._fill_steps = None  # drop any unfinished fill of an earlier result
         self.stale_banner.hide()  # a newly set result is current until told otherwise
@@ -432,10 +459,7 @@ class ResultsDashboard(QWidget):
             f"built in {result.build_seconds:.1f} s, solved in {result.solve_seconds:.1f} s"
         )
         if not result.has_plan:
-            text = f"<b>{STATUS_WORDS[result.status]}.</b><br>{_html(result.message)}"
-            if result.limiting:
-                text += "<br><br>" + "<br>".join(_html(x) for x in result.limiting)
-            self.message_label.setText(text)
+            self.message_label.setText(no_plan_html(result))
             self._clear_plan_widgets()
             self.pages.setCurrentIndex(0)
             return
@@ -872,6 +896,18 @@ class ResultsDashboard(QWidget):
     @Slot()
     def _export_xlsx_clicked(self) -> None:
         self._export("xlsx")
+
+
+def no_plan_html(result: PlanResult) -> str:
+    """Why a solve has no plan, what limits supply, and the smallest relaxations that make one possible."""
+    text = f"<b>{STATUS_WORDS[result.status]}.</b><br>{_html(result.message)}"
+    if result.limiting:
+        text += "<br><br>" + "<br>".join(_html(x) for x in result.limiting)
+    for k, option in enumerate(result.relaxations):
+        head = ("To make a plan possible, the smallest change" + ("s" if len(option.changes) != 1 else "") + ":"
+                if k == 0 else f"or, changing only {option.scope}:")
+        text += f"<br><b>{_html(head)}</b><br>" + "<br>".join(f"\u2022 {_html(c.text)}" for c in option.changes)
+    return text
 
 
 def _html(text: str) -> str:

@@ -177,6 +177,20 @@ class Document(QObject):
             self._result_digest = self._digests.get(self._result_revision)
         self.result_changed.emit(result)
 
+    @property
+    def result_digest(self) -> str | None:
+        """Digest of the inputs the stored result was solved from (None when not known)."""
+        return self._result_digest
+
+    def restore_result(self, result: Any, digest: str | None) -> None:
+        """Show a result kept from an earlier session (planner.reports.plan_file), solved from
+        inputs with ``digest``: current when the project's inputs have that digest, else out of
+        date (and current again if edits bring the inputs back to it)."""
+        self._result = result
+        self._result_digest = digest
+        self._result_revision = self._revision if digest is not None and digest == self.input_digest() else -1
+        self.result_changed.emit(result)
+
     # ------------------------------------------------------------- selection
     @property
     def current_facility(self) -> Facility | None:

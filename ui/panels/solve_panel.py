@@ -374,6 +374,23 @@ class SolvePanel(QWidget):
         self.progress_bar.setVisible(running)
         self.running_changed.emit(running)
 
+    # ------------------------------------------------------------------ choices kept with a plan
+    def choices(self) -> tuple[str, str | None, float]:
+        """(solver choice, scenario id or None for the base, time limit s) as chosen now."""
+        return (self.solver_combo.currentData() or "auto", self.scenario_combo.currentData(),
+                float(self.time_limit_spin.value()))
+
+    def restore_choices(self, solver: str, scenario: str | None) -> bool:
+        """Select the solver and scenario a kept plan was solved with (each only when still on
+        offer); returns True when the solver was found."""
+        s_index = self.solver_combo.findData(solver)
+        if s_index >= 0:
+            self.solver_combo.setCurrentIndex(s_index)
+        c_index = self.scenario_combo.findData(scenario)
+        if c_index >= 0:
+            self.scenario_combo.setCurrentIndex(c_index)
+        return s_index >= 0
+
     # ------------------------------------------------------------------ solving
     def solve_options(self) -> object:
         """SolveOptions from the current choices."""

@@ -61,8 +61,18 @@ from ui.panels.validation_panel import ValidationPanel
 from ui.results.dashboard import ResultsDashboard
 from ui.runtime.heap import freeze_heap, freeze_heap_later
 from ui.runtime.warm_up import warm_up_workbook_writer
+from planner.reports.plan_file import KeptPlan, PlanFileError, read_plan, write_plan
 
 FILE_FILTER = "mine2magnet projects (*.m2m.json *.json);;All files (*)"
+
+
+def read_kept_plan(path: str) -> Any:
+    """The plan kept beside ``path`` (a KeptPlan), None when there is none, or the reason (str)
+    it could not be read; never raises (the project opens either way)."""
+    try:
+        return read_plan(path)
+    except PlanFileError as e:
+        return str(e)
 
 
 class MainWindow(QMainWindow):
@@ -169,6 +179,8 @@ class MainWindow(QMainWindow):
             self._undo_filter_installed = True
 
         self._open_task: BackgroundTask | None = None
+        self._plan_tasks: set[BackgroundTask] = set()  # plans being kept beside the project file
+        self.kept_plan_problem = ""  # why the plan beside the last opened file was not shown
         # the long-lived heap (Qt wrappers, the project, the plan) leaves the garbage collector's
         # scans: a full collection triggered by a worker (openpyxl writing the workbook makes
         # many objects) scanned all of it while holding the GIL, a 70 ms freeze of the window
@@ -238,10 +250,44 @@ class MainWindow(QMainWindow):
         """File > Export brief...: the Decision view asks for a path and writes the PDF off the GUI thread."""
         self.results_dashboard.decision_view.ask_and_export()
 
+    def keep_plan(self) -> None:
+        """Keep the document's plan beside its saved project file (``<name>.m2m.plan.json``), on a
+        worker thread: after a save, and after a solve of a saved project without unsaved edits.
+        A result without a plan is not kept (the last plan stays)."""
+        result, path = self.doc.result, self.doc.path
+        if result is None or not path or not getattr(result, "has_plan", False):
+            return
+        solver, scenario, limit = self.solve_panel.choices()
+        kept = KeptPlan(result, self.doc.result_digest, solver, scenario, limit)
+
+        def work(_state: Any) -> str:
+            try:
+                write_plan(path, kept)
+            except (OSError, ValueError) as e:
+                return f"The plan was not kept beside the project: {getattr(e, 'strerror', None) or e}"
+            return ""
+
+        task = BackgroundTask(work, self)
+        task.result_ready.connect(lambda err: err and self.show_message(err, 15000))
+        task.thread_finished.connect(lambda t=task: self._plan_tasks.discard(t))
+        self._plan_tasks.add(task)
+        task.start()
+
+    def wait_plan_kept(self, ms: int = 30_000) -> bool:
+        """Until plans being written are on disk (on close and in tests), handling events meanwhile:
+        the task's thread is told to quit through the GUI thread's event loop."""
+        deadline = time.monotonic() + ms / 1000.0
+        while any(not t.is_finished() for t in list(self._plan_tasks)) and time.monotonic() < deadline:
+            QApplication.processEvents()
+            time.sleep(0.005)
+        return all(t.is_finished() for t in list(self._plan_tasks))
+
     def _result_ready(self, result: Any) -> None:
         """The solve panel stores the result in the document itself; here: a status line."""
         status = getattr(getattr(result, "status", None), "value", "")
         self.show_message(f"Solve finished: {status}. {getattr(result, 'message', '')}")
+        if self.doc.path and not self.doc.is_modified() and self.doc.result is result:
+            self.keep_plan()
 
     # -------------------------------------------------------------- actions
     def _action(self, text: str, slot: Callable, shortcut: Any = None, tip: str = "") -> QAction:
@@ -411,7 +457,7 @@ class MainWindow(QMainWindow):
                 project = load_project(path, check_consistency=False)
             except ProjectFileError as e:
                 return self._open_failed(path, e)
-            opened = self._opened(path, project, None)
+            opened = self._opened(path, project, None, kept=read_kept_plan(path))
             self.chain_view.finish_rebuild()  # done when this returns
             recovery.add_recent_file(path)
             return opened
@@ -424,11 +470,12 @@ class MainWindow(QMainWindow):
             except ProjectFileError as e:
                 return e
             problems = validate_project(project)
+            kept = read_kept_plan(path)  # the last plan beside the file (planner.reports.plan_file)
             try:  # the map's seam, here rather than on the GUI thread (pure arithmetic, remembered)
                 central_meridian_of(project)
             except Exception:  # a project the map cannot draw still opens; the map says why later
                 pass
-            return project, problems
+            return project, problems, kept
 
         from PySide6.QtGui import QGuiApplication
 
@@ -450,8 +497,8 @@ class MainWindow(QMainWindow):
         if isinstance(out, ProjectFileError):
             self._open_failed(path, out)
         else:
-            project, problems = out
-            self._opened(path, project, problems, list_later=True)
+            project, problems, kept = out
+            self._opened(path, project, problems, list_later=True, kept=kept)
             turns.post(lambda: recovery.add_recent_file(path))  # a settings write: a turn of its own
 
     def _open_thread_finished(self) -> None:
@@ -465,7 +512,8 @@ class MainWindow(QMainWindow):
         self.show_message(f"Could not open {path}")
         return False
 
-    def _opened(self, path: str, project: Project, problems: list | None, list_later: bool = False) -> bool:
+    def _opened(self, path: str, project: Project, problems: list | None, list_later: bool = False,
+                kept: Any = None) -> bool:
         """Show the project just read (``problems``: its validation, when already run).
 
         ``list_later``: the problems are listed on the next turn of the event loop (ui.runtime.turns), not
@@ -473,6 +521,10 @@ class MainWindow(QMainWindow):
         self.autosaver.discard()
         self.doc.set_project(project, str(Path(path).resolve()))
         self._autosaved_revision = self.doc.revision
+        self.kept_plan_problem = kept if isinstance(kept, str) else ""  # said with the "Opened" message
+        if kept is not None and not isinstance(kept, str):
+            self.solve_panel.restore_choices(kept.solver, kept.scenario)
+            self.doc.restore_result(kept.result, kept.inputs_digest)
         if list_later:
             revision = self.doc.revision
             turns.post(lambda: self._list_opened_problems(path, problems if self.doc.revision == revision else None),
@@ -492,6 +544,8 @@ class MainWindow(QMainWindow):
             self.show_message(f"Opened {Path(path).name}: {len(errors)} problem(s) to fix, see Validation", 15000)
         else:
             self.show_message(f"Opened {Path(path).name}")
+        if self.kept_plan_problem:
+            self.show_message(f"Opened {Path(path).name}; its last plan was not shown: {self.kept_plan_problem}", 15000)
 
     def save(self) -> bool:
         if not self.doc.path:
@@ -521,6 +575,7 @@ class MainWindow(QMainWindow):
                                                   str(e.strerror or e)))
             return False
         self.doc.mark_saved(str(Path(path).resolve()))
+        self.keep_plan()
         self.autosaver.discard()
         self._autosaved_revision = self.doc.revision
         recovery.add_recent_file(path)
@@ -763,6 +818,7 @@ class MainWindow(QMainWindow):
         if self._open_task is not None:
             self._open_task.wait()  # a file being read: let the worker thread end
         self.results_dashboard.wait_export()  # let a workbook being written finish (never a half-written file)
+        self.wait_plan_kept()  # and a plan being kept beside the project
         self.solve_panel.shutdown()  # cancels a running solve and waits for its thread
         for panel in (self.compare_view, self.risk_panel):  # cancel a running comparison / risk run, join its thread
             if panel.is_running():

@@ -21,12 +21,13 @@ Sections (in order):
   facilities and markets the clean defense tonnes come through, and the single points of failure
   when a stress result is given.
 
-Stress result shape (the N-1 stress test is optional): any iterable of rows, each a mapping or an
-object with ``contingency`` (a facility or market id, or any label such as "country CN"),
-``product``, ``year`` and ``defense_shortfall_t`` (t of defense demand of that product unmet in
-that year with the contingency out). A contingency with a shortfall above 1e-6 t in a
-product-year is a single point of failure there. Without a stress result the brief says
-"stress test not run".
+Stress result shape (the N-1 stress test is optional): an N-1 ``StressReport`` (its elements'
+``extra_t[product][year]``, the shortfall beyond the baseline, under the element's name), or any
+iterable of rows, each a mapping or an object with ``contingency`` (a facility or market id, or
+any label such as "country CN"), ``product``, ``year`` and ``defense_shortfall_t`` (t of defense
+demand of that product unmet in that year with the contingency out). A contingency with a
+shortfall above 1e-6 t in a product-year is a single point of failure there. Without a stress
+result the brief says "stress test not run".
 
 Risk result: a :class:`planner.analysis.risk_report.RiskReport`; its probability is recomputed
 over every completed sample (a failed sample counts as not met), never over the successful
@@ -148,7 +149,10 @@ class _Stress:
     defense_shortfall_t: float
 
 
-def _stress_rows(stress: Iterable[Any]) -> list[_Stress]:
+def _stress_rows(stress: Any) -> list[_Stress]:
+    if hasattr(stress, "elements"):  # an N-1 StressReport (planner.analysis.stress): shortfall beyond its baseline
+        return [_Stress(str(e.name or e.id), str(p), int(y), float(v))
+                for e in stress.elements for p, by_year in e.extra_t.items() for y, v in by_year.items()]
     out = []
     for row in stress:
         get = row.get if isinstance(row, Mapping) else (lambda k, r=row: getattr(r, k))
@@ -157,7 +161,7 @@ def _stress_rows(stress: Iterable[Any]) -> list[_Stress]:
     return out
 
 
-def single_points_of_failure(stress: Iterable[Any]) -> dict[tuple[str, int], list[str]]:
+def single_points_of_failure(stress: Any) -> dict[tuple[str, int], list[str]]:
     """(product, year) -> contingencies whose outage leaves defense short there (> 1e-6 t), sorted."""
     out: dict[tuple[str, int], set[str]] = {}
     for s in _stress_rows(stress):
@@ -314,7 +318,7 @@ def build_brief(project: Project, result: PlanResult, *, solved_at: datetime | N
     ``stress``: optional N-1 stress rows (shape in the module docstring); ``risk``: optional
     RiskReport. Without a plan the brief holds the status and why, and no tables."""
     lookup = Lookup(project)
-    stress_rows = list(stress) if stress is not None else None
+    stress_rows = _stress_rows(stress) if stress is not None else None
     scenario = _scenario_text(project, result.scenario)
     when = (solved_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
     status = STATUS_LABELS.get(result.status, result.status.value)

@@ -143,3 +143,13 @@ def test_a_stockpile_release_is_a_defense_supplier_shown_in_tonnes():
     release = [row for row in b.section("Contracts and levers").rows if row[1] == "Stockpile release"]
     assert release == [("DLA NdFeB stockpile", "Stockpile release", "DLA NdFeB stockpile", "government",
                         "2028: 10.0 t released", None)]
+
+
+def test_an_n1_stress_report_gives_the_single_points_of_failure():
+    """The stress test's report shape: elements with their shortfall beyond the baseline (extra_t)."""
+    report = SimpleNamespace(elements=[
+        SimpleNamespace(id="facility:mag-us", name="US Magnets", extra_t={"ndfeb_magnet": {2027: 151.0, 2028: 300.0}}),
+        SimpleNamespace(id="country:AU", name="Australia", extra_t={"ndfeb_magnet": {2027: 0.0, 2028: 0.0}}),
+    ])
+    b = build_brief(make_project(), plan(), solved_at=SOLVED_AT, stress=report)
+    assert [r[-1] for r in b.section("Defense coverage").rows] == ["not stressed", "US Magnets", "US Magnets"]

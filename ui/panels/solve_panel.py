@@ -190,7 +190,9 @@ class SolvePanel(QWidget):
         self.solve_button = QPushButton("Solve")
         self.solve_button.setDefault(True)
         self.solve_button.clicked.connect(self.start_solve)
+        self.solve_button.setToolTip("Plan the chain: choose what to build, where and when, at least cost (F5)")
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the running solve within a second; the last plan stays (Esc in this panel)")
         self.cancel_button.clicked.connect(self.cancel_solve)
         limit_row = QHBoxLayout()  # time limit, Solve and Cancel share a row to leave room for the log
         limit_row.addWidget(self.time_limit_spin)

@@ -316,6 +316,21 @@ class MainWindow(QMainWindow):
         self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
         self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        # the toolbar's Undo / Redo keep a fixed label ("Undo Connect ... to ..." made every button to
+        # their right jump as the label changed length); what they undo is in the tooltip
+        stack = self.doc.undo_stack
+        self.tb_undo = QAction("Undo", self)
+        self.tb_undo.triggered.connect(lambda _c=False: stack.undo())
+        self.tb_redo = QAction("Redo", self)
+        self.tb_redo.triggered.connect(lambda _c=False: stack.redo())
+        for act, can, text, change, verb in ((self.tb_undo, stack.canUndo, stack.undoText, stack.undoTextChanged, "Undo"),
+                                             (self.tb_redo, stack.canRedo, stack.redoText, stack.redoTextChanged, "Redo")):
+            def follow(_t: str = "", act=act, can=can, text=text, verb=verb) -> None:
+                act.setEnabled(can())
+                act.setToolTip(f"{verb} {text()}" if can() else f"Nothing to {verb.lower()}")
+            change.connect(follow)
+            (stack.canUndoChanged if verb == "Undo" else stack.canRedoChanged).connect(follow)
+            follow()
         self.act_prefs = self._action("&Preferences...", self.preferences, None, "Autosave interval and recent files")
         self.act_add_facility = self._action("Add &facility", self.add_facility, "Ctrl+Shift+F",
                                              "Add a facility (right-click the chain view for a stage)")
@@ -326,6 +341,22 @@ class MainWindow(QMainWindow):
         self.act_validate = self._action("&Validate now", self.validation.refresh, "F7", "Re-run every check")
         self.act_fit = self._action("&Fit to window", self._fit_current, "Ctrl+0",
                                     "Zoom to show the whole chain (or all facilities on the map)")
+        # results and analyses: Solve, the Excel export, Compare and Risk from the menu and the keyboard
+        self.act_solve = self._action("&Solve", self.solve_now, "F5", "Solve the project with the Solve panel's choices")
+        self.act_cancel_solve = self._action("&Cancel solve", self.solve_panel.cancel_solve, None,
+                                             "Stop the running solve within a second")
+        self.act_export_xlsx = self._action("Export plan to &Excel...", self.export_excel, "Ctrl+E",
+                                            "Write the plan workbook (.xlsx)")
+        self.act_compare = self._action("Co&mpare scenarios", lambda: self._show_tab(self.compare_view), "Ctrl+Shift+M",
+                                        "Open the scenario comparison")
+        self.act_risk = self._action("&Risk analysis", lambda: self._show_tab(self.risk_panel), "Ctrl+Shift+R",
+                                     "Open the Monte Carlo risk analysis")
+        self.act_results = self._action("Show &results", lambda: self._show_tab(self.results_dashboard), "Ctrl+R",
+                                        "Open the results (the decision brief first)")
+        self.act_delete_facility.setEnabled(self.doc.current_facility is not None)
+        self.doc.current_facility_changed.connect(lambda f: self.act_delete_facility.setEnabled(f is not None))
+        self.solve_panel.running_changed.connect(self._solve_running_changed)
+        self._solve_running_changed(self.solve_panel.is_running)
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -337,7 +368,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
         m.addSeparator()
-        m.addAction(self.act_export_brief)
+        m.addActions([self.act_export_brief, self.act_export_xlsx])
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu("&Edit")
@@ -348,12 +379,16 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_add_facility, self.act_connect, self.act_delete_facility])
         m.addSeparator()
         m.addActions([self.act_validate, self.act_fit])
+        m = mb.addMenu("&Plan")
+        m.addActions([self.act_solve, self.act_cancel_solve])
+        m.addSeparator()
+        m.addActions([self.act_results, self.act_compare, self.act_risk])
         m = mb.addMenu("&View")
         for dock in (self.inspector_dock, self.validation_dock, self.solve_dock):
             if dock is not None:
                 m.addAction(dock.toggleViewAction())
         m = mb.addMenu("&Help")
-        m.addAction(self._action("&About mine2magnet", self.about, None, ""))
+        m.addAction(self._action("&About mine2magnet", self.about, None, "Version and what the app is for"))
 
     def _build_toolbar(self) -> None:
         tb = self.addToolBar("Main")
@@ -362,7 +397,7 @@ class MainWindow(QMainWindow):
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         tb.addActions([self.act_new, self.act_open, self.act_save])
         tb.addSeparator()
-        tb.addActions([self.act_undo, self.act_redo])
+        tb.addActions([self.tb_undo, self.tb_redo])
         tb.addSeparator()
         tb.addActions([self.act_add_facility, self.act_connect, self.act_delete_facility])
         tb.addSeparator()
@@ -666,7 +701,7 @@ class MainWindow(QMainWindow):
             self.show_message("Select a facility first")
             return
         self.doc.remove_facility(f)
-        self.show_message(f"Deleted {f.id} and its routes (Undo brings them back)")
+        self.show_message(f"Deleted {f.name or f.id} and its routes (Undo brings them back)")
 
     def _adapt_docks(self) -> None:
         """On the results, comparison and risk tabs an empty inspector steps aside (the solve
@@ -736,10 +771,31 @@ class MainWindow(QMainWindow):
         if t.list_name == "scenarios":
             self.scenarios_tab.overrides.set_scenario(items[t.row])
 
+    def about_text(self) -> str:
+        from planner.cli.main import version
+
+        return (f"<b>mine2magnet {version()}</b><br>Plan a China-free rare-earth mine-to-magnet supply chain "
+                "(10 U.S.C. 4872 / DFARS 252.225-7052 from 1 January 2027).")
+
     def about(self) -> None:
-        QMessageBox.about(self, "About mine2magnet",
-                          "<b>mine2magnet</b><br>Plan a China-free rare-earth mine-to-magnet supply chain "
-                          "(10 U.S.C. 4872 / DFARS 252.225-7052 from 1 January 2027).")
+        QMessageBox.about(self, "About mine2magnet", self.about_text())
+
+    def _show_tab(self, widget: QWidget) -> None:
+        self.tabs.setCurrentWidget(widget)
+
+    def solve_now(self) -> None:
+        """Plan > Solve (F5): the Solve panel's solve, its dock shown."""
+        self.solve_dock.show()
+        self.solve_panel.start_solve()
+
+    def _solve_running_changed(self, running: bool) -> None:
+        self.act_solve.setEnabled(not running)
+        self.act_cancel_solve.setEnabled(running)
+
+    def export_excel(self) -> None:
+        """File > Export plan to Excel (Ctrl+E): the results dashboard's export (path asked there)."""
+        self._show_tab(self.results_dashboard)
+        self.results_dashboard._export("xlsx")
 
     # ------------------------------------------------------- undo anywhere
     _TEXT_EDITORS = (QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit)

@@ -323,14 +323,9 @@ class MainWindow(QMainWindow):
         self.tb_undo.triggered.connect(lambda _c=False: stack.undo())
         self.tb_redo = QAction("Redo", self)
         self.tb_redo.triggered.connect(lambda _c=False: stack.redo())
-        for act, can, text, change, verb in ((self.tb_undo, stack.canUndo, stack.undoText, stack.undoTextChanged, "Undo"),
-                                             (self.tb_redo, stack.canRedo, stack.redoText, stack.redoTextChanged, "Redo")):
-            def follow(_t: str = "", act=act, can=can, text=text, verb=verb) -> None:
-                act.setEnabled(can())
-                act.setToolTip(f"{verb} {text()}" if can() else f"Nothing to {verb.lower()}")
-            change.connect(follow)
-            (stack.canUndoChanged if verb == "Undo" else stack.canRedoChanged).connect(follow)
-            follow()
+        for signal in (stack.undoTextChanged, stack.redoTextChanged, stack.canUndoChanged, stack.canRedoChanged):
+            signal.connect(self._follow_undo_stack)  # a bound method: disconnected when the window goes
+        self._follow_undo_stack()
         self.act_prefs = self._action("&Preferences...", self.preferences, None, "Autosave interval and recent files")
         self.act_add_facility = self._action("Add &facility", self.add_facility, "Ctrl+Shift+F",
                                              "Add a facility (right-click the chain view for a stage)")
@@ -354,7 +349,7 @@ class MainWindow(QMainWindow):
         self.act_results = self._action("Show &results", lambda: self._show_tab(self.results_dashboard), "Ctrl+R",
                                         "Open the results (the decision brief first)")
         self.act_delete_facility.setEnabled(self.doc.current_facility is not None)
-        self.doc.current_facility_changed.connect(lambda f: self.act_delete_facility.setEnabled(f is not None))
+        self.doc.current_facility_changed.connect(self._selection_changed)
         self.solve_panel.running_changed.connect(self._solve_running_changed)
         self._solve_running_changed(self.solve_panel.is_running)
 
@@ -779,6 +774,17 @@ class MainWindow(QMainWindow):
 
     def about(self) -> None:
         QMessageBox.about(self, "About mine2magnet", self.about_text())
+
+    def _follow_undo_stack(self, *_args: object) -> None:
+        """The toolbar's Undo / Redo: enabled as the stack allows, what they do in the tooltip."""
+        stack = self.doc.undo_stack
+        for act, can, text, verb in ((self.tb_undo, stack.canUndo(), stack.undoText(), "Undo"),
+                                     (self.tb_redo, stack.canRedo(), stack.redoText(), "Redo")):
+            act.setEnabled(can)
+            act.setToolTip(f"{verb} {text}" if can else f"Nothing to {verb.lower()}")
+
+    def _selection_changed(self, facility: Any) -> None:
+        self.act_delete_facility.setEnabled(facility is not None)
 
     def _show_tab(self, widget: QWidget) -> None:
         self.tabs.setCurrentWidget(widget)

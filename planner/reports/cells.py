@@ -75,6 +75,10 @@ WARN_FILL = PatternFill("solid", fgColor="FFC7CE")
 GOOD_FILL = PatternFill("solid", fgColor="C6EFCE")
 LINK_FONT = Font(color="0563C1", underline="single")
 
+#: rows of 15 pt that fit a US-letter page at a readable scale (print setup in SheetWriter.finish)
+ROWS_PER_PAGE_LANDSCAPE = 38
+ROWS_PER_PAGE_PORTRAIT = 52
+
 #: Values above this (t) count as unmet demand in the conditional highlight (1 gram: solver noise).
 UNMET_HIGHLIGHT_T = 1e-6
 
@@ -363,5 +367,10 @@ class SheetWriter:
         ps.paperSize = self.ws.PAPERSIZE_LETTER
         # fit the columns on one page width, or on several when a sheet is very wide (>300 characters)
         ps.fitToWidth = max(1, math.ceil(sum(widths.values()) / 300.0))
-        ps.fitToHeight = 0
+        # as many pages tall as the rows need at a readable size: with 0 ("automatic") LibreOffice
+        # fitted a whole sheet onto one page (the Summary in unreadably small type)
+        rows_per_page = ROWS_PER_PAGE_LANDSCAPE if landscape else ROWS_PER_PAGE_PORTRAIT
+        ps.fitToHeight = max(1, math.ceil(self.ws.max_row / rows_per_page))
         self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        self.ws.print_area = f"A1:{get_column_letter(max(1, self.ws.max_column))}{max(1, self.ws.max_row)}"
+        self.ws.oddFooter.center.text = "&A, page &P of &N"  # sheet name and page number on every page

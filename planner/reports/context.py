@@ -19,6 +19,7 @@ class ReportContext:
     project: Project
     result: PlanResult
     solved_at: datetime
+    unsaved_edits: bool = False  # the project given has edits not yet saved to its file
     scenario_project: Project = field(init=False)
     scenario_note: str = field(init=False)
     lookup: Lookup = field(init=False)

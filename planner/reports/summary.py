@@ -35,6 +35,8 @@ TOP_INVESTMENTS = 5
 def _scenario_text(ctx: ReportContext) -> str:
     name = ctx.result.scenario or "base"
     if name == "base":
+        if ctx.unsaved_edits:
+            return "base (the project with unsaved edits, not as saved in its file; no scenario overrides)"
         return "base (the project as saved, no scenario overrides)"
     try:
         s = ctx.project.scenario(name)

@@ -82,15 +82,17 @@ def build_plan_workbook(
     comparison_first: bool = False,
     stress=None,
     risk=None,
+    unsaved_edits: bool = False,
 ) -> Workbook:
     """The workbook in memory (see the module docstring for its sheets, in order).
 
     A 'Scenario comparison' sheet is added when ``scenario_results`` holds two or more
     scenarios: after the brief and the Summary, or first when ``comparison_first``.
-    ``stress`` (N-1 stress rows) and ``risk`` (a RiskReport) feed the brief when given.
+    ``stress`` (N-1 stress rows) and ``risk`` (a RiskReport) feed the brief when given;
+    ``unsaved_edits``: the project has edits not saved to its file (the Summary says so).
     """
     solved_at = solved_at or datetime.now(timezone.utc)
-    ctx = ReportContext(project=project, result=result, solved_at=solved_at)
+    ctx = ReportContext(project=project, result=result, solved_at=solved_at, unsaved_edits=unsaved_edits)
     with_comparison = bool(scenario_results) and len(scenario_results) >= 2
     wb = Workbook()
     wb.remove(wb.active)
@@ -120,6 +122,7 @@ def write_plan_workbook(
     solved_at: datetime | None = None,
     stress=None,
     risk=None,
+    unsaved_edits: bool = False,
 ) -> None:
     """Write the plan workbook for ``result`` (solved from ``project``) to ``path`` atomically.
 
@@ -128,7 +131,7 @@ def write_plan_workbook(
     Raises ReportWriteError when the file cannot be written.
     """
     wb = build_plan_workbook(project, result, scenario_results=scenario_results, solved_at=solved_at,
-                             stress=stress, risk=risk)
+                             stress=stress, risk=risk, unsaved_edits=unsaved_edits)
     _save(wb, path)
 
 

@@ -848,10 +848,12 @@ class ResultsDashboard(QWidget):
         from ui.document.snapshot import ProjectSnapshot
 
         snapshot, result = ProjectSnapshot(self.project), self.result  # edits meanwhile do not leak in
+        is_modified = getattr(self.document, "is_modified", None)
+        unsaved = bool(is_modified()) if callable(is_modified) else False  # the workbook says so
 
         def work(_state: Any) -> ExportError | None:
             try:  # in a child process: openpyxl on a thread held the GIL long enough to freeze the window
-                export_xlsx_in_process(path, snapshot.text, result)
+                export_xlsx_in_process(path, snapshot.text, result, unsaved_edits=unsaved)
             except ExportError as e:
                 return e
             return None

@@ -34,14 +34,15 @@ def export_json(path: str | os.PathLike[str], result: PlanResult) -> None:
         raise ExportError(f"Cannot write {path}: {e.strerror or e}") from e
 
 
-def export_xlsx(path: str | os.PathLike[str], project: Project, result: PlanResult) -> None:
-    """Write the plan workbook with ``planner.reports.xlsx.write_plan_workbook``."""
+def export_xlsx(path: str | os.PathLike[str], project: Project, result: PlanResult, unsaved_edits: bool = False) -> None:
+    """Write the plan workbook with ``planner.reports.xlsx.write_plan_workbook`` (``unsaved_edits``:
+    the project shown has edits not yet saved to its file, which the workbook then says)."""
     try:
         from planner.reports.xlsx import ReportWriteError, write_plan_workbook
     except ImportError as e:
         raise ExportError(f"Excel export is not available in this installation ({e}).") from e
     try:
-        write_plan_workbook(path, project, result)
+        write_plan_workbook(path, project, result, unsaved_edits=unsaved_edits)
     except ReportWriteError as e:
         reason = getattr(e, "reason", None) or str(e)
         raise ExportError(f"The Excel workbook could not be written to {path}: {reason}") from e
@@ -49,14 +50,15 @@ def export_xlsx(path: str | os.PathLike[str], project: Project, result: PlanResu
         raise ExportError(f"Cannot write {path}: {e.strerror or e}") from e
 
 
-def _xlsx_child(path: str, project_text: str, result_data: dict[str, Any], log: str, out: "mp.Queue[tuple]") -> None:
+def _xlsx_child(path: str, project_text: str, result_data: dict[str, Any], log: str, out: "mp.Queue[tuple]",
+                unsaved_edits: bool = False) -> None:
     """Child-process entry of :func:`export_xlsx_in_process`: ("ok", None) or ("error", message)."""
     try:
         if hasattr(os, "nice"):
             os.nice(5)  # the writer yields the CPU to the window on small machines
         result = PlanResult.from_dict(result_data)
         result.log = log
-        export_xlsx(path, Project.model_validate_json(project_text), result)
+        export_xlsx(path, Project.model_validate_json(project_text), result, unsaved_edits)
         out.put(("ok", None))
     except ExportError as e:
         out.put(("error", str(e)))
@@ -65,7 +67,7 @@ def _xlsx_child(path: str, project_text: str, result_data: dict[str, Any], log: 
 
 
 def export_xlsx_in_process(path: str | os.PathLike[str], project_text: str, result: PlanResult,
-                           timeout_s: float = 600.0) -> None:
+                           timeout_s: float = 600.0, unsaved_edits: bool = False) -> None:
     """:func:`export_xlsx` in a child process (spawned; raises ExportError like it).
 
     Writing the workbook is pure-Python work (openpyxl) for about 1.5 s on the real sample; on a
@@ -75,7 +77,7 @@ def export_xlsx_in_process(path: str | os.PathLike[str], project_text: str, resu
     """
     ctx = mp.get_context("spawn")
     out: "mp.Queue[tuple]" = ctx.Queue()
-    proc = ctx.Process(target=_xlsx_child, args=(os.fspath(path), project_text, result.to_dict(), result.log, out),
+    proc = ctx.Process(target=_xlsx_child, args=(os.fspath(path), project_text, result.to_dict(), result.log, out, unsaved_edits),
                        daemon=True)
     proc.start()
     try:

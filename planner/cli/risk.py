@@ -22,6 +22,7 @@ from planner.cli.common import (
 from planner.progress import SolveState
 from planner.analysis.risk import RiskRunError, run_risk, summary_lines
 from planner.pipeline.solve import SolveOptions
+from models.words import plural
 
 
 def _progress_printer(n: int):
@@ -99,7 +100,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
     plan_note = f" after {report.plan_seconds:.1f} s solving the plan" if report.plan_seconds else ""
     print(f"\n{report.n_completed} samples in {sampling:.1f} s{plan_note} "
           f"({report.n_completed / max(sampling, 1e-9):.2f} samples/s, "
-          + (f"scheduler {args.scheduler})" if args.scheduler else f"{report.workers} worker(s))"))
+          + (f"scheduler {args.scheduler})" if args.scheduler else f"{plural(report.workers or 0, 'worker')})"))
     code = EXIT_OK if (report.n_failed == 0 and not report.cancelled and report.n_ok > 0) else EXIT_FAILED
     if args.json:
         try:

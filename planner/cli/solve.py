@@ -12,7 +12,7 @@ from models.io import atomic_write_bytes
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
 from planner.result import PlanResult, Status
 from planner.pipeline.relax import relaxation_lines
-from planner.pipeline.solve import SolveOptions, solve_project
+from planner.pipeline.solve import PROBLEMS_PREFIX, SolveOptions, solve_project
 
 
 
@@ -203,7 +203,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         return written
     result = solve_project(project, options)
     print(format_summary(result))
-    if result.status is Status.ERROR and "problem(s)" in result.message:
+    if result.status is Status.ERROR and result.message.startswith(PROBLEMS_PREFIX):
         return EXIT_BAD_INPUT
     if not result.has_plan:
         if args.json:

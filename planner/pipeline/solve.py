@@ -23,6 +23,7 @@ import numpy as np
 
 from models import Project, apply_scenario
 from models.validation import errors, validate_project
+from models.words import plural
 
 from planner.solvers.backends import RawSolution, RawStatus, available_solvers, resolve_solver_name, solve_lp
 from planner.model.build import BuildOptions, create_model
@@ -76,6 +77,9 @@ def resolve_solver(name: str) -> str:
     one (see :func:`planner.solvers.backends.resolve_solver_name`)."""
     return resolve_solver_name(name, DEFAULT_SOLVER_ORDER)
 
+
+#: the start of an ERROR result's message when the project has validation problems (bad input: exit 2)
+PROBLEMS_PREFIX = "The project has "
 
 _MESSAGES = {
     RawStatus.INFEASIBLE: "The model is infeasible: no plan satisfies the budget, caps and option rules together.",
@@ -233,7 +237,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     problems = errors(validate_project(scenario_project))
     if problems:
         text = "; ".join(str(p) for p in problems[:5])
-        return PlanResult(Status.ERROR, f"The project has {len(problems)} problem(s): {text}", solver, scenario_name)
+        return PlanResult(Status.ERROR, f"{PROBLEMS_PREFIX}{plural(len(problems), 'problem')}: {text}", solver, scenario_name)
 
     settings = scenario_project.settings
     time_limit = options.time_limit_s if options.time_limit_s is not None else settings.time_limit_s
@@ -272,7 +276,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
             # exact post-solve origin trace: relabels what the label stage left (or skipped)
             x, n_relabelled = trace_labels(lp, lex.x, net)
             if n_relabelled:
-                state.log(f"origin trace relabelled {n_relabelled} facility-year(s) clean")
+                state.log(f"origin trace relabelled {plural(n_relabelled, 'facility-year')} clean")
             raw = RawSolution(lex.status, x, None, None, solve_seconds, 0.0, lex.message)
         else:
             raw = RawSolution(lex.status, None, message=lex.message)

@@ -26,6 +26,7 @@ from planner.reports.data import (
     supply_by_product,
     supply_by_segment,
 )
+from models.words import plural
 
 HEADER_ROW = 2
 
@@ -129,7 +130,7 @@ def add_investments(wb: Workbook, ctx: ReportContext) -> None:
                      i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year,
                      i.added_tpy, capacity_basis(stage), i.capex_musd))
     total_capex = capex_committed_musd(ctx.result)
-    totals = ["Total", "", "", "", "", f"{len(rows)} investment(s)", "", None, None, None, None, "", total_capex]
+    totals = ["Total", "", "", "", "", plural(len(rows), "investment"), "", None, None, None, None, "", total_capex]
     w.table(HEADER_ROW, 1, cols, rows, totals=totals)
     w.finish()
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.project import Project
+from models.words import plural
 
 from ui.document.document import Document
 from ui.document.fields import FieldSpec, fmt_number, parse_float
@@ -253,7 +254,7 @@ class MappingTable(QWidget):
         drop = {keys[r] for r in rows if 0 <= r < len(keys)}
         if drop:
             new = {k: v for k, v in self.mapping().items() if k not in drop}
-            self._store(new, f"Delete {len(drop)} row(s) of {self.spec.title.lower()}")
+            self._store(new, f"Delete {plural(len(drop), 'row')} of {self.spec.title.lower()}")
 
     def delete_selected(self) -> None:
         self.delete_rows(sorted({i.row() for i in self.table.selectionModel().selectedIndexes()}))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from models.project import Demand, ExpansionOption, Facility, Market, Platform, Scenario
 from models.vocab import Material, Stage
+from models.words import plural
 
 from ui.editors.delegates import FieldDelegate
 from ui.document.document import Document, unique_id
@@ -159,7 +160,7 @@ class ListEditor(QWidget):
         if not rows or self.model.owner is None:
             return
         items = [self.model.item(r) for r in rows]
-        with self.doc.macro(f"Delete {len(rows)} row(s) of {self.model.list_name}"):
+        with self.doc.macro(f"Delete {plural(len(rows), 'row')} of {self.model.list_name}"):
             for it in items:
                 if isinstance(it, Facility):
                     self.doc.remove_facility(it)

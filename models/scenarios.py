@@ -146,3 +146,45 @@ def apply_scenario(project: Project, scenario: Scenario | str | None) -> Project
     for override in scenario.overrides:
         _APPLY[override.kind](copy, override)
     return copy
+
+
+def government_budget_overrides(project: Project) -> list[tuple[Scenario, float | None, float | None]]:
+    """Scenarios whose policy override sets its own government budget: (scenario, $M per year or
+    None, $M in total or None). When such a scenario is solved its budget replaces the project's
+    (levers.government_budget_*); every other scenario and the base use the project's."""
+    out = []
+    for sc in project.scenarios:
+        for ov in sc.overrides:
+            if isinstance(ov, PolicyOverride) and (ov.government_budget_musd_per_year is not None
+                                                    or ov.government_budget_total_musd is not None):
+                out.append((sc, ov.government_budget_musd_per_year, ov.government_budget_total_musd))
+    return out
+
+
+def _budget_text(per_year: float | None, total: float | None) -> str:
+    parts = ([f"${per_year:,.1f}M per year"] if per_year is not None else []) + (
+        [f"${total:,.1f}M in total"] if total is not None else [])
+    return " and ".join(parts) or "no cap"
+
+
+def government_budget_note(project: Project, scenario: str | None = None) -> str:
+    """Plain words on which government budget applies.
+
+    Without ``scenario``: for the Policy design page (which scenarios replace the page's budget).
+    With one: for a result of that scenario (whose budget it was solved with, and whether a
+    scenario override replaced the project's)."""
+    own = _budget_text(project.levers.government_budget_musd_per_year, project.levers.government_budget_total_musd)
+    overrides = government_budget_overrides(project)
+    if scenario is None:
+        if not overrides:
+            return f"Every scenario and the base case use this budget ({own}); no scenario sets its own."
+        names = "; ".join(f"'{sc.name or sc.id}' sets {_budget_text(y, t)}" for sc, y, t in overrides)
+        n_other = len(project.scenarios) - len(overrides)
+        return (f"Replaced when solving: {names}, which replaces this budget when that scenario is solved. "
+                f"The base case and the {n_other} other scenario{'s' if n_other != 1 else ''} use this budget ({own}).")
+    match = [(sc, y, t) for sc, y, t in overrides if scenario in (sc.id, sc.name)]
+    if match:
+        sc, y, t = match[0]
+        return (f"{_budget_text(y, t)}, set by scenario '{sc.name or sc.id}' (it replaces the project's "
+                f"government budget, {own})")
+    return f"{own} (the project's; this scenario does not set its own)"

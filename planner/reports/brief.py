@@ -42,6 +42,7 @@ from datetime import datetime
 from typing import Any, Iterable, Mapping
 
 from models.project import Project
+from models.scenarios import government_budget_note, government_budget_overrides
 
 from planner.reports import figures
 from planner.reports.data import STATUS_LABELS, Lookup, lever_display_name, material_label
@@ -338,6 +339,10 @@ def build_brief(project: Project, result: PlanResult, *, solved_at: datetime | N
     if "government" in b:
         headline.append(("Who pays", f"government ${b['government']:,.1f}M, industry ${b.get('industry', 0.0):,.1f}M "
                                      "(discounted)"))
+    lv = project.levers
+    if (lv.government_budget_musd_per_year is not None or lv.government_budget_total_musd is not None
+            or government_budget_overrides(project)):
+        headline.append(("Government budget", government_budget_note(project, result.scenario or "base")))
     capex = figures.capex_committed_musd(result)
     n = len(result.investments)
     headline.append(("To fund", f"{n} investment{'s' if n != 1 else ''}, ${capex:,.1f}M capex (undiscounted)"))

@@ -15,6 +15,8 @@ from typing import Any, Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from models.scenarios import government_budget_note
+
 from planner.reports.cells import GOOD_FILL, NOTE_FONT, WARN_FILL, WARN_FONT, Col, SheetWriter
 from planner.reports.context import ReportContext
 from planner.reports.figures import capex_committed_musd
@@ -65,6 +67,8 @@ def assumptions(ctx: ReportContext) -> list[tuple[str, Any, str]]:
         ("Planning horizon", f"{s.start_year}-{s.end_year}", "text"),
         ("Capex budget per decision year ($M)", s.budget_musd_per_year if s.budget_musd_per_year is not None else "none", "musd"),
         ("Capex budget over the horizon ($M)", s.budget_total_musd if s.budget_total_musd is not None else "none", "musd"),
+        ("Government budget (levers; undiscounted)", government_budget_note(ctx.project, ctx.result.scenario or "base"),
+         "text"),
         ("Penalty per unmet tonne ($/t)", s.unmet_penalty_usd_per_t, "usd_per_t"),
         ("Asset life for salvage credit (years)", s.asset_life_years, "int"),
         ("Default transport rate ($ per t-km)", s.transport_usd_per_t_km, "factor"),

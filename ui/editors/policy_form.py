@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.project import Project
+from models.scenarios import government_budget_note
 from models.words import plural
 
 from ui.document.document import Document
@@ -346,7 +347,14 @@ class PolicyDesignPage(QWidget):
         mode_box = QGroupBox("Policy-design mode")
         QVBoxLayout(mode_box).addWidget(self.policy_form)
         budget_box = QGroupBox("Government budget (undiscounted)")
-        QVBoxLayout(budget_box).addWidget(self.budget_form)
+        budget_lay = QVBoxLayout(budget_box)
+        budget_lay.addWidget(self.budget_form)
+        # which scenarios replace this budget (a policy override sets its own): said here, not found out
+        # from an infeasible solve
+        self.budget_note = QLabel()
+        self.budget_note.setWordWrap(True)
+        self.budget_note.setStyleSheet("color: #7a4b00;")
+        budget_lay.addWidget(self.budget_note)
         column = QWidget()
         col = QVBoxLayout(column)
         col.addWidget(intro)
@@ -376,10 +384,16 @@ class PolicyDesignPage(QWidget):
         for form in (self.policy_form, self.budget_form):
             form.message.connect(self.message)
         doc.project_replaced.connect(self.reload)
+        doc.inputs_changed.connect(self._update_budget_note)
+        self._update_budget_note()
+
+    def _update_budget_note(self, *_args: object) -> None:
+        self.budget_note.setText(government_budget_note(self.doc.project))
 
     def reload(self) -> None:
         self.policy_form.reload()
         self.budget_form.reload()
+        self._update_budget_note()
         for table in self.tables.values():
             table.reload()
 

@@ -58,11 +58,12 @@ def test_negative_capacity_is_refused_with_a_message_and_nothing_stored(qapp):
     assert model.setData(index, "-5") is False
     assert doc.project.facilities[0].capacity_tpy == 45000
     assert doc.undo_stack.count() == 0 and not doc.is_modified() and doc.revision == 0
-    assert messages and "capacity_tpy" in messages[0] and ">= 0" in messages[0]
+    # the field's label, not its internal name (capacity_tpy) or the validator's ">= 0"
+    assert messages[0] == "Capacity (t/yr) cannot be negative"
     assert "Refused" in model.data(index, Qt.ItemDataRole.ToolTipRole)
 
     assert model.setData(index, "lots") is False  # not a number at all
-    assert "'lots' is not a number" in messages[-1]
+    assert "'lots' is not a number" in messages[-1] and messages[-1].startswith("Capacity (t/yr)")
     assert doc.project.facilities[0].capacity_tpy == 45000 and doc.undo_stack.count() == 0
 
 

@@ -21,6 +21,7 @@ from models.vocab import DEMAND_PRODUCTS, MARKET_MATERIALS, Material, Segment, S
 
 from ui.document.document import Document
 from ui.document.fields import FieldSpec, fmt_number, year_column
+from ui.document.plain import plain_refusal
 
 Index = QModelIndex | QPersistentModelIndex
 PROBLEM_BRUSH = QBrush(QColor("#fde2e1"))
@@ -171,10 +172,16 @@ class ListTableModel(QAbstractTableModel):
         except ValueError as e:
             message = f"{spec.header.splitlines()[0]}: {e}"
         else:
-            message = self.doc.set_field(obj, spec.attr, new, f"Edit {spec.header.splitlines()[0]} of {getattr(obj, 'id', '')}")
+            # the undo label names the row by its name ("Edit Capacity (t/yr) of Mountain Pass"), not its id
+            who = getattr(obj, "name", "") or getattr(obj, "id", "")
+            message = self.doc.set_field(obj, spec.attr, new, f"Edit {spec.header.splitlines()[0]} of {who}".strip())
         if message:
             if self._explain is not None:
                 message = self._explain(message, spec, obj, value)
+            else:  # the field's label, not its internal name: "Capacity (t/yr) cannot be negative"
+                labels = {c.attr: " ".join(c.header.split()) for c in self.columns}
+                message = plain_refusal(message.replace(f"{spec.header.splitlines()[0]}: ", f"{spec.attr}: ", 1),
+                                        labels[spec.attr], labels)
             self._errors[key] = message
             self.edit_rejected.emit(message)
             self.dataChanged.emit(index, index, [Qt.ItemDataRole.ToolTipRole])

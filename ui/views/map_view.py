@@ -31,6 +31,8 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QKeySequence,
+    QShortcut,
     QBrush,
     QColor,
     QContextMenuEvent,
@@ -815,6 +817,13 @@ class MapPanel(QWidget):
         self.year_combo.currentIndexChanged.connect(lambda _i: self._update_flows())
         self.material_combo.currentIndexChanged.connect(lambda _i: self._update_flows())
         self.view.placing_changed.connect(self._placing_changed)
+        # Esc cancels placing wherever the focus is in the window (the map's own key handler needed
+        # the map to have focus; after clicking "Place on map" the button had it). Enabled only while
+        # placing, so Esc keeps its other uses otherwise.
+        self.cancel_placing_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        self.cancel_placing_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+        self.cancel_placing_shortcut.setEnabled(False)
+        self.cancel_placing_shortcut.activated.connect(self.view.stop_placing)
         self.view.flows_drawn.connect(self._update_note)
         doc.result_changed.connect(lambda _r: self._update_flows())
         doc.project_replaced.connect(self._fill_years)
@@ -865,6 +874,7 @@ class MapPanel(QWidget):
             self.view.stop_placing()
 
     def _placing_changed(self, facility: Any) -> None:
+        self.cancel_placing_shortcut.setEnabled(facility is not None)
         self.place_button.blockSignals(True)
         self.place_button.setChecked(facility is not None)
         self.place_button.blockSignals(False)

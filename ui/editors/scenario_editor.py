@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -101,6 +102,11 @@ def droppable_contracts(project: Project | None) -> list[tuple[str, str]]:
     return [(x.id, f"{x.name or x.id} ({kind})") for attr, kind in DROPPABLE for x in getattr(project.levers, attr)]
 
 
+def YES_NO(value: Any) -> bool:  # noqa: N802 (a marker parser: the field is a check box)
+    """A yes/no field, edited as a check box (it was the text 'True')."""
+    return bool(value)
+
+
 class OverrideDialog(QDialog):
     """Create or edit one override. ``override()`` returns the validated object after OK."""
 
@@ -132,8 +138,7 @@ class OverrideDialog(QDialog):
             ("discount_rate", "Discount rate (0-1)", lambda t: parse_float(t, True), "empty = unchanged"),
         ],
         "policy": [
-            ("enabled", "Policy mode on", lambda t: str(t).strip().lower() not in ("0", "no", "false", "off"),
-             "yes / no"),
+            ("enabled", "Policy mode on", YES_NO, "on: the optimizer decides which options the government funds"),
             ("government_budget_musd_per_year", "Government budget ($M/yr)", lambda t: parse_float(t, True),
              "empty = unchanged"),
             ("government_budget_total_musd", "Government budget total ($M)", lambda t: parse_float(t, True),
@@ -150,10 +155,20 @@ class OverrideDialog(QDialog):
         self.setMinimumWidth(460)
         form = QFormLayout()
         self.edits: dict[str, QLineEdit] = {}
-        for key, label, _parse, hint in self.FIELDS[kind]:
+        self.checks: dict[str, QCheckBox] = {}  # yes/no fields
+        for key, label, parse, hint in self.FIELDS[kind]:
+            if parse is YES_NO:
+                box = QCheckBox()
+                box.setChecked(bool(getattr(existing, key)) if existing is not None else True)
+                box.setToolTip(hint)
+                box.setAccessibleName(label)
+                self.checks[key] = box
+                form.addRow(label, box)
+                continue
             edit = QLineEdit(self._initial(existing, key))
             edit.setPlaceholderText(hint)
             edit.setToolTip(hint)
+            edit.setAccessibleName(label)
             self.edits[key] = edit
             form.addRow(label, edit)
         self.drop_list: QListWidget | None = None
@@ -229,6 +244,9 @@ class OverrideDialog(QDialog):
         """Parse the form into a validated override; raises ValueError with a message."""
         data: dict[str, Any] = {"kind": self.kind}
         for key, label, parse, _hint in self.FIELDS[self.kind]:
+            if key in self.checks:
+                data[key] = self.checks[key].isChecked()
+                continue
             try:
                 value = parse(self.edits[key].text())
             except ValueError as e:

@@ -50,7 +50,7 @@ from ui.widgets.elided_label import ElidedLabel
 from ui.results.export import ExportError, export_json, export_xlsx, export_xlsx_in_process
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
 from ui.results.kpi_cards import KpiCard, KpiGrid, cost_cards_text, government_card_text, product_card_text
-from ui.results.sankey import SankeyWidget
+from ui.results.sankey import UNMET_COLOUR, SankeyWidget
 from ui.results.stocks_levers import StocksAndLevers
 from ui.results.text_width import widest_text_px
 from ui.results.summary import (
@@ -349,7 +349,7 @@ class ResultsDashboard(QWidget):
         flows_legend = QLabel(
             "Band width ∝ tonnes.  <span style='color:#2a9d8f'>■</span> clean   "
             "<span style='color:#d1495b'>■</span> covered class (not usable for defense)   "
-            "<span style='color:#d1495b'>▨</span> unmet demand"
+            f"<span style='color:{UNMET_COLOUR.name()}'>▩</span> unmet demand"
         )
         flows_head.addWidget(flows_legend)
         flows_head.addStretch(1)

@@ -60,6 +60,9 @@ MARKET_COLUMN = {
 
 CLEAN_COLOUR = QColor(42, 157, 143)
 COVERED_COLOUR = QColor(209, 73, 91)
+#: unmet demand: a dark amber cross-hatch, not the covered class's red (the two read alike before)
+UNMET_COLOUR = QColor(184, 115, 0)
+UNMET_PATTERN = Qt.BrushStyle.DiagCrossPattern
 NODE_COLOURS = {"facility": QColor(74, 93, 117), "market": QColor(141, 106, 159), "demand": QColor(38, 70, 83)}
 
 
@@ -465,8 +468,8 @@ class SankeyWidget(QWidget):
                 delivered_h = box.rect.height() * (n.inflow / n.size)
                 p.drawRect(QRectF(box.rect.left(), box.rect.top(), box.rect.width(), delivered_h))
                 unmet = QRectF(box.rect.left(), box.rect.top() + delivered_h, box.rect.width(), box.rect.height() - delivered_h)
-                p.setBrush(QBrush(COVERED_COLOUR, Qt.BrushStyle.BDiagPattern))
-                p.setPen(QPen(COVERED_COLOUR, 1))
+                p.setBrush(QBrush(UNMET_COLOUR, UNMET_PATTERN))
+                p.setPen(QPen(UNMET_COLOUR, 1))
                 p.drawRect(unmet)
             else:
                 p.drawRect(box.rect)

@@ -232,7 +232,7 @@ def check_facilities(p: Project) -> list[Problem]:
             problems.append(Problem(f"{loc}.element_recovery", "list the elements recovered and their recovery"))
         if f.lat is None or f.lon is None:
             problems.append(
-                Problem(f"{loc}.lat", "no coordinates: routes from/to it need a transport_usd_per_t", "warning")
+                Problem(f"{loc}.lat", "no coordinates: routes from or to it need a transport cost ($/t) typed in", "warning")
             )
         for j, o in enumerate(f.options):
             if o.max_add_tpy == 0:

@@ -54,3 +54,18 @@ def investment_name(project: Any, facility_id: str, option_id: str) -> str:
 def investment_text(added_tpy: float, online_year: int) -> str:
     """'3,068 t/yr · online 2026': the added capacity and the year it first produces."""
     return f"{added_tpy:,.0f} t/yr \u00b7 online {online_year}"
+
+
+def node_name(project, node_id: str) -> str:
+    """A facility's, market's or demand's name for user text (undo labels, messages); its id only
+    when it has no name or is not in the project."""
+    for group in (project.facilities, project.markets, project.demands):
+        for x in group:
+            if x.id == node_id:
+                return x.name or x.id
+    return node_id
+
+
+def connect_text(project, route) -> str:
+    """The undo label of adding ``route``: "Connect Mount Weld to Seadrift separation"."""
+    return f"Connect {node_name(project, route.from_id)} to {node_name(project, route.to_id)}"

@@ -47,6 +47,7 @@ from ui.views.chain_panel import ChainPanel
 from ui.views.chain_view import ChainView
 from ui.editors.connect_dialog import ConnectDialog
 from ui.document.document import Document
+from ui.document.names import connect_text
 from ui.editors.inspector import Inspector
 from ui.document.locations import target_of
 from ui.views.map_projection import central_meridian_of
@@ -689,7 +690,7 @@ class MainWindow(QMainWindow):
         dialog = ConnectDialog(self.doc, source, self)
         if dialog.exec() == ConnectDialog.DialogCode.Accepted and dialog.route() is not None:
             r = dialog.route()
-            self.doc.insert_item(self.doc.project, "routes", r, text=f"Connect {r.from_id} to {r.to_id}")
+            self.doc.insert_item(self.doc.project, "routes", r, text=connect_text(self.doc.project, r))
 
     def delete_selected_facility(self) -> None:
         f = self.doc.current_facility

@@ -47,6 +47,7 @@ from models.project import ExpansionOption, Facility, Route
 from models.vocab import Material, Stage, Status
 
 from ui.editors.connect_dialog import ConnectDialog, connectable_materials
+from ui.document.names import connect_text, node_name
 from ui.document.document import Document, unique_id
 from ui.runtime import turns
 from ui.document.fields import country_label, fmt_number, label_of
@@ -680,8 +681,9 @@ class ChainView(QGraphicsView):
         else:
             rid = unique_id(f"{source.id}-to-{target.id}"[:50], self.doc.taken_ids("routes"))
             route = Route(id=rid, from_id=source.id, to_id=target.id, material=materials[0])
-        self.doc.insert_item(self.doc.project, "routes", route, text=f"Connect {route.from_id} to {route.to_id}")
-        self.message.emit(f"Connected {route.from_id} to {route.to_id} ({label_of(route.material)})")
+        self.doc.insert_item(self.doc.project, "routes", route, text=connect_text(self.doc.project, route))
+        self.message.emit(f"Connected {node_name(self.doc.project, route.from_id)} to "
+                          f"{node_name(self.doc.project, route.to_id)} ({label_of(route.material)})")
         return route
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
@@ -809,5 +811,5 @@ class ChainView(QGraphicsView):
             return None
         route = dialog.route()
         if route is not None:
-            self.doc.insert_item(self.doc.project, "routes", route, text=f"Connect {route.from_id} to {route.to_id}")
+            self.doc.insert_item(self.doc.project, "routes", route, text=connect_text(self.doc.project, route))
         return route

@@ -23,3 +23,14 @@ def test_missing_coordinates_warning_names_no_field():
     texts = [p.message for p in validate_project(p)]
     assert any("need a transport cost ($/t)" in t for t in texts)
     assert not any("transport_usd_per_t" in t for t in texts)
+
+
+def test_settings_mapping_shows_labels_and_reads_them_back():
+    """Settings showed 'magnet_ndfeb: 2'; now 'NdFeB magnets: 2', and both forms read back."""
+    from ui.document.fields import fmt_mapping, label_of, parse_mapping
+
+    text = fmt_mapping({"magnet_ndfeb": 2, "separation": 1})
+    assert text == f"{label_of('magnet_ndfeb')}: 2, {label_of('separation')}: 1"
+    assert "magnet_ndfeb" not in text
+    assert parse_mapping(text) == {"magnet_ndfeb": 2.0, "separation": 1.0}
+    assert parse_mapping("magnet_ndfeb: 3") == {"magnet_ndfeb": 3.0}

@@ -75,6 +75,10 @@ _LABELS = {
 }
 
 
+def _value_of_label() -> dict[str, str]:
+    return {label.lower(): value for value, label in _LABELS.items()}
+
+
 def label_of(v: Any) -> str:
     """Vocabulary shown as words: 'mixed_carbonate' -> 'mixed carbonate', 'ndpr_metal' -> 'NdPr metal',
     'magnet_ndfeb' -> 'NdFeB magnets'."""
@@ -114,6 +118,9 @@ def parse_float_list(text: Any) -> list[float]:
     return [parse_float(p) for p in parse_list(text)]  # type: ignore[misc]
 
 
+_VALUE_OF_LABEL = _value_of_label()  # 'ndfeb magnets' -> 'magnet_ndfeb' (labels typed back into a mapping)
+
+
 def parse_mapping(text: Any) -> dict[str, float]:
     """'ndpr: 0.06, dy: 0.002' -> {'ndpr': 0.06, 'dy': 0.002} (keys checked by the model)."""
     if isinstance(text, dict):
@@ -123,7 +130,7 @@ def parse_mapping(text: Any) -> dict[str, float]:
         if ":" not in part and "=" not in part:
             raise ValueError(f"{part!r}: write name: value, e.g. ndpr: 0.06")
         key, value = part.replace("=", ":").split(":", 1)
-        key = key.strip().lower().replace(" ", "_")
+        key = _VALUE_OF_LABEL.get(key.strip().lower(), key.strip().lower().replace(" ", "_"))  # a label or a key
         if key in out:
             raise ValueError(f"{key!r} is listed twice")
         out[key] = parse_float(value)  # type: ignore[assignment]
@@ -131,7 +138,8 @@ def parse_mapping(text: Any) -> dict[str, float]:
 
 
 def fmt_mapping(d: dict) -> str:
-    return ", ".join(f"{enum_value(k)}: {fmt_number(v)}" for k, v in d.items())
+    """{'magnet_ndfeb': 2} -> 'NdFeB magnets: 2': keys as their labels (parse_mapping reads them back)."""
+    return ", ".join(f"{label_of(k)}: {fmt_number(v)}" for k, v in d.items())
 
 
 @dataclass

@@ -89,6 +89,7 @@ class ListEditor(QWidget):
         self.filter_edit.setMaximumWidth(220)
         self.filter_edit.setToolTip("Show only rows whose text contains this (any column)")
         self.filter_edit.textChanged.connect(self.apply_filter)
+        self.set_accessible_names(title)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)  # all the room there is: it wraps only when the row is too narrow
         top.addWidget(self.filter_edit)
@@ -115,6 +116,14 @@ class ListEditor(QWidget):
                 texts = (str(model.data(model.index(row, c)) or "") for c in range(model.columnCount()))
                 hidden = not any(query in t.lower() for t in texts)
             self.view.setRowHidden(row, hidden)
+
+    def set_accessible_names(self, title: str) -> None:
+        """The table, its filter and buttons named after the list ("Routes", "Filter routes", ...)."""
+        plain = " ".join(title.split())
+        self.view.setAccessibleName(plain)
+        self.filter_edit.setAccessibleName(f"Filter {plain.lower()}")
+        self.add_button.setAccessibleName(f"Add a row to {plain.lower()}")
+        self.delete_button.setAccessibleName(f"Delete the selected rows of {plain.lower()}")
 
     def fit_columns(self) -> None:
         header = self.view.horizontalHeader()

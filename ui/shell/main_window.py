@@ -42,6 +42,7 @@ from models.project import Project
 
 from ui.shell import dialogs, recovery
 from ui.runtime import turns
+from ui.widgets.accessible import name_inputs
 from ui.runtime.background import BackgroundTask
 from ui.views.chain_panel import ChainPanel
 from ui.views.chain_view import ChainView
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_counts()
         self._problems_changed(self.validation.problems)
+        name_inputs(self)  # every input an accessible name: its form label, text or tooltip
 
         # Ctrl+Z / Ctrl+Shift+Z undo the project from anywhere, also from a text field: the text
         # field that has the focus gets this window as event filter (only that one, so Python

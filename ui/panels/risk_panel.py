@@ -197,10 +197,14 @@ def _count_step(largest: int, max_ticks: int = 6) -> int:
     return step
 
 
-def cost_histogram_chart(costs: list[float], percentiles: dict[str, float]) -> QChart:
-    """Bars: number of samples per total-cost bin ($M, discounted); title carries P10/P50/P90."""
+NOT_RUN_TITLE = "Total cost: run the analysis to see the spread of costs"
+
+
+def cost_histogram_chart(costs: list[float], percentiles: dict[str, float], ran: bool = True) -> QChart:
+    """Bars: number of samples per total-cost bin ($M, discounted); title carries P10/P50/P90.
+    Before any run (``ran`` False) the title invites a run instead of reading like a failure."""
     if not costs:
-        chart = _base_chart("Total cost: no sample with a plan")
+        chart = _base_chart("Total cost: no sample with a plan" if ran else NOT_RUN_TITLE)
         chart.legend().hide()
         return chart
     p = percentiles
@@ -414,7 +418,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p %")
         self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status "
-                                   "(Settings → risk) and re-optimises the whole chain.")
+                                   "(the project's risk settings, kept in the project file) and re-optimises the whole chain.")
         self.status_label.setStyleSheet(f"color: {MUTED};")
         self.status_label.setWordWrap(True)
 
@@ -446,7 +450,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
             cards.addWidget(c, 1)
 
         self.cost_view = _chart_view()
-        self.cost_view.setChart(cost_histogram_chart([], {}))
+        self.cost_view.setChart(cost_histogram_chart([], {}, ran=False))
         self.met_view = _chart_view()
         self.met_view.setChart(p_met_chart({}, {}, 2027))
         charts = QSplitter(Qt.Orientation.Horizontal)

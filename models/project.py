@@ -910,8 +910,12 @@ class Project(_Model):
         raise KeyError(facility_id)
 
     def scenario(self, scenario_id: str) -> Scenario:
+        """The scenario whose id is ``scenario_id``, else the first whose name is (ids first)."""
         for s in self.scenarios:
-            if s.id == scenario_id or s.name == scenario_id:
+            if s.id == scenario_id:
+                return s
+        for s in self.scenarios:
+            if s.name == scenario_id:
                 return s
         raise KeyError(scenario_id)
 

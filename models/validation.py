@@ -16,7 +16,8 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from .project import Project
-from .scenarios import apply_scenario
+from .delays import delayed_online_year
+from .scenarios import BASE_SCENARIO_ID, ScenarioError, apply_scenario
 from .vocab import (
     DEMAND_PRODUCTS,
     METAL_OF,
@@ -317,6 +318,7 @@ def check_scenarios(p: Project) -> list[Problem]:
                                             f"option {o.id!r} cannot be decided in {y}: {_years_text(allowed)}"))
     for i, s in enumerate(p.scenarios):
         applied = None
+        problems += _scenario_applied_problems(p, i)
         for j, o in enumerate(s.overrides):
             where = getattr(o, "where", None)
             for fid in where.ids if where else []:
@@ -337,7 +339,7 @@ def check_scenarios(p: Project) -> list[Problem]:
             if applied is None:
                 try:
                     applied = apply_scenario(p, s)
-                except Exception:  # another override is broken (reported by its own check): base years
+                except ScenarioError:  # another override is broken (reported above): base years
                     applied = p
             allowed = option_decision_years(applied, o.option_id)
             if o.year not in allowed:
@@ -346,6 +348,41 @@ def check_scenarios(p: Project) -> list[Problem]:
                     f"scenario {s.id!r}: option {o.option_id!r} cannot be decided in {o.year} "
                     f"(an invest override there would be ignored): {_years_text(allowed)}"))
     return problems
+
+
+def _scenario_applied_problems(p: Project, i: int) -> list[Problem]:
+    """Apply scenario ``i`` and report what it breaks, located at the scenario: an override that
+    cannot be applied (error), numbers that cannot be real in the applied project (errors, as
+    check_magnitudes), a facility a delay pushes to or past its closure year (a warning: it never
+    runs in that scenario), a name that is another scenario's id (error: ids are looked up first)."""
+    s = p.scenarios[i]
+    out: list[Problem] = []
+    for k, other in enumerate(p.scenarios):
+        if k != i and s.name and s.name == other.id:
+            out.append(Problem(f"scenarios[{i}].name", f"the name {s.name!r} is the id of scenarios[{k}]: "
+                                                       f"--scenario {s.name} would pick that one; rename it"))
+    if s.name == BASE_SCENARIO_ID and s.id != BASE_SCENARIO_ID:
+        out.append(Problem(f"scenarios[{i}].name", "the name 'base' is taken by the base project; rename it"))
+    try:
+        applied = apply_scenario(p, s)
+    except ScenarioError as e:
+        return out + [Problem(e.location, e.message)]
+    for pr in check_magnitudes(applied):
+        if pr.severity == "error":
+            out.append(Problem(f"scenarios[{i}]", f"scenario {s.id!r} makes {pr.location} {pr.message}"))
+    start = p.settings.start_year
+    for j, o in enumerate(s.overrides):
+        if getattr(o, "kind", None) != "delay":
+            continue
+        for f in p.facilities:
+            moved = delayed_online_year(f, o.years, start) if o.where.matches(f) else None
+            if moved is not None and not moved.runs and f.capacity_tpy > 0:
+                past = (f"its closure year {f.closure_year}" if f.closure_year is not None
+                        else "the last supported year 2200")
+                out.append(Problem(f"scenarios[{i}].overrides[{j}]",
+                                   f"scenario {s.id!r} delays {f.id!r} by {o.years} years, to or past {past}: "
+                                   "it never runs in this scenario", "warning"))
+    return out
 
 
 def _contract_target_problems(loc: str, x, facilities: dict) -> list[Problem]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models import Project, apply_scenario
+from models.scenarios import ScenarioError
 from models.validation import errors, validate_project
 
 from planner.model.build import BuildOptions, ModelIndex, create_model
@@ -46,6 +47,8 @@ def build_model(project: Project, scenario: str | None = None, relax_integers: b
         scenario_project = apply_scenario(project, scenario)
     except KeyError as e:
         raise ModelBuildError(str(e.args[0])) from None
+    except ScenarioError as e:
+        raise ModelBuildError(f"the project has 1 problem(s): {e}") from None
     problems = errors(validate_project(scenario_project))
     if problems:
         raise ModelBuildError(f"the project has {len(problems)} problem(s): " + "; ".join(str(p) for p in problems[:5]))

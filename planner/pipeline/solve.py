@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models import Project, apply_scenario
+from models.scenarios import ScenarioError
 from models.validation import errors, validate_project
 
 from planner.solvers.backends import RawSolution, RawStatus, available_solvers, resolve_solver_name, solve_lp
@@ -209,6 +210,8 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
         scenario_project = apply_scenario(project, options.scenario)
     except KeyError as e:
         return PlanResult(Status.ERROR, str(e.args[0]), solver, scenario_name)
+    except ScenarioError as e:
+        return PlanResult(Status.ERROR, f"The project has 1 problem(s): {e}", solver, scenario_name)
     problems = errors(validate_project(scenario_project))
     if problems:
         text = "; ".join(str(p) for p in problems[:5])

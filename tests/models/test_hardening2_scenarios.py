@@ -1,0 +1,181 @@
+"""Issue 25, classes 1, 2 and 8: scenario overrides that break a project are reported located (no
+traceback from any command), one delay rule for scenarios, Monte Carlo and plan evaluation,
+country codes in filters, and scenario lookup (ids first)."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from models import apply_scenario, load_project
+from models.delays import DelayError, delay_facility
+from models.scenarios import ScenarioError
+
+from .conftest import REAL
+from .fuzz_contract import TEACHING_DOC, run_cli
+
+
+def _doc_with(scenarios: list[dict], **magnet) -> dict:
+    """The teaching chain with its magnet plant given ``magnet`` fields and ``scenarios``."""
+    doc = copy.deepcopy(TEACHING_DOC)
+    plant = next(f for f in doc["facilities"] if f["id"] == "t_magnet")
+    plant.update(magnet)
+    doc["scenarios"] = scenarios
+    return doc
+
+
+def _write(tmp_path, doc: dict, name: str = "p.m2m.json"):
+    path = tmp_path / name
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return path
+
+
+LATE = {"id": "late", "name": "Magnet plant late", "overrides": [{"kind": "delay", "years": 3}]}
+
+
+# ------------------------------------------------------------------ class 1
+def test_class1_delay_past_closure_means_the_plant_never_runs(tmp_path):
+    """Magnet plant planned, 50 t/yr from 2027, closing 2029; a 3-year delay moves it to 2030 >= 2029:
+    it never runs in that scenario (capacity 0), validate says so as a located warning, and every
+    command that applies the scenario runs without a traceback."""
+    path = _write(tmp_path, _doc_with([LATE], capacity_tpy=50.0, online_year=2027, closure_year=2029))
+    code, out, err = run_cli(["validate", str(path)])
+    assert code == 0, err
+    assert (f"{path}: warning: scenarios[0].overrides[0]: scenario 'late' delays 't_magnet' by 3 years, "
+            "to or past its closure year 2029: it never runs in this scenario") in err.splitlines()
+    late = apply_scenario(load_project(path), "late")
+    plant = late.facility("t_magnet")
+    assert (plant.capacity_tpy, plant.online_year, plant.closure_year) == (0.0, 2027, 2029)
+    assert late.facility("t_magnet").options[0].earliest_decision_year == 2026 + 3
+    for argv in (["solve", str(path), "--scenario", "late"],
+                 ["solve", str(path), "--scenario", "late", "--write-mps", str(tmp_path / "m.mps")],
+                 ["scenarios", str(path)],
+                 ["risk", str(path), "--scenario", "late", "-n", "2", "--workers", "1"]):
+        code, out, err = run_cli(argv)
+        assert code == 0, (argv, err)
+        assert "Traceback" not in err
+    assert (tmp_path / "m.mps").stat().st_size > 0
+
+
+def test_class1_real_sample_with_a_closure_year_solves_under_delays():
+    """The issue's example: yangibana (construction, online 2028) closes in 2029; the +2-year
+    scenario moves it to 2030 >= 2029, so it never runs instead of raising."""
+    p = load_project(REAL)
+    p.facility("yangibana").closure_year = 2029
+    delayed = apply_scenario(p, "delays")
+    assert delayed.facility("yangibana").capacity_tpy == 0.0
+    assert delayed.facility("yangibana").online_year == 2028
+    assert p.facility("yangibana").capacity_tpy > 0  # the base is untouched
+
+
+def test_class1_a_factor_that_overflows_is_a_located_error(tmp_path):
+    """Demand x 1e308 of 100 t is infinity: refused at the override, by validate (exit 2) and by
+    every command; in memory apply_scenario raises ScenarioError and solve_project reports it."""
+    surge = {"id": "surge", "overrides": [{"kind": "demand", "factor": 1e308}]}
+    path = _write(tmp_path, _doc_with([surge]))
+    code, out, err = run_cli(["validate", str(path)])
+    assert code == 2
+    assert err.splitlines() == [f"{path}: scenarios[0].overrides[0]: scenario 'surge': it makes the value inf "
+                                "that is not a finite number (a factor too large?)"]
+    for argv in (["solve", str(path), "--scenario", "surge"], ["risk", str(path), "-n", "2", "--workers", "1"]):
+        code, out, err = run_cli(argv)
+        assert code == 2 and "Traceback" not in err
+    p = load_project(path, check_consistency=False)
+    with pytest.raises(ScenarioError) as e:
+        apply_scenario(p, "surge")
+    assert e.value.location == "scenarios[0].overrides[0]"
+    from planner.pipeline.solve import SolveOptions, solve_project
+
+    result = solve_project(p, SolveOptions(scenario="surge"))
+    assert result.status.value == "error" and "scenarios[0].overrides[0]" in result.message
+
+
+def test_class1_a_factor_that_makes_numbers_unreal_is_located_at_the_scenario(tmp_path):
+    """Demand x 1e10 of 100 t = 1e12 t >= the 1e9 t limit of check_magnitudes: finite, but refused."""
+    surge = {"id": "surge", "overrides": [{"kind": "demand", "segment": "defense", "factor": 1e10}]}
+    path = _write(tmp_path, _doc_with([surge]))
+    code, out, err = run_cli(["validate", str(path)])
+    assert code == 2
+    assert err.splitlines()[0] == (f"{path}: scenarios[0]: scenario 'surge' makes demands[0].tonnes_by_year.2026 "
+                                   "1e+12 t cannot be real (at most 1e+09 t)")
+
+
+def test_class1_delay_past_the_supported_years():
+    """Online 2190 + 15 = 2205 > 2200: never runs. An option's first decision year 2190 + 15 = 2205
+    is stored as 2200 while 2200 > end year - lead time (2035 - 1); with end year 2200 and no lead
+    time that would let it be decided in 2200, so the delay is refused, located."""
+    p = load_project(REAL)
+    f = p.facility("nolans_mine").model_copy(update={"online_year": 2190})
+    moved = delay_facility(f, 15, 2026, 2035, where="facilities[4]")
+    assert moved.capacity_tpy == 0.0 and moved.online_year == 2190
+    opt = f.options[0].model_copy(update={"earliest_decision_year": 2190, "lead_time_years": 0})
+    g = f.model_copy(update={"options": [opt]})
+    assert delay_facility(g, 15, 2026, 2035).options[0].earliest_decision_year == 2200
+    with pytest.raises(DelayError) as e:
+        delay_facility(g, 15, 2170, 2200, where="facilities[4]")
+    assert str(e.value) == (f"facilities[4].options[0]: a delay of 15 years moves option {opt.id!r}'s first decision "
+                            "year to 2205, past the last supported year 2200")
+
+
+def test_class1_one_delay_rule_for_scenarios_samples_and_plan_evaluation():
+    """The same delays applied by a scenario, a Monte Carlo draw and plan evaluation's rebuild
+    path give the same facilities (online year, capacity, options' first decision years)."""
+    from models.project import DelayOverride, FacilityFilter, Scenario
+    from planner.analysis.risk_sampling import SampleDraw, apply_draw
+    from planner.pipeline.plan_eval import apply_delays_and_overruns
+
+    p = load_project(REAL)
+    p.facility("yangibana").closure_year = 2029  # 2028 + 2 = 2030 >= 2029: never runs
+    delays = {"yangibana": 2, "nolans_mine": 3, "eneabba_ref": 1, "mp_sep": 2, "ucore_lsmc": 4}
+    p.scenarios = [Scenario(id=f"d_{fid}", overrides=[DelayOverride(where=FacilityFilter(ids=[fid]), years=d)])
+                   for fid, d in delays.items()]
+    sampled = apply_draw(p, SampleDraw(index=0, delays=delays))
+    evaluated = apply_delays_and_overruns(p, delays, {})
+
+    def key(f):
+        return f.online_year, f.capacity_tpy, [o.earliest_decision_year for o in f.options]
+
+    for fid in delays:
+        by_scenario = apply_scenario(p, f"d_{fid}").facility(fid)
+        assert key(by_scenario) == key(sampled.facility(fid)) == key(evaluated.facility(fid)), fid
+    assert key(sampled.facility("yangibana"))[:2] == (2028, 0.0)
+    assert sampled.facility("mp_sep").online_year == p.facility("mp_sep").online_year  # operating: options only
+
+
+# ------------------------------------------------------------------ class 8
+def test_class8_ids_are_looked_up_before_names():
+    """Scenario 'a' is named 's1' and listed first; the one whose id is 's1' is found by 's1'."""
+    from models.project import Project, Scenario
+
+    p = Project(scenarios=[Scenario(id="a", name="s1"), Scenario(id="s1", name="other")])
+    assert p.scenario("s1").id == "s1"
+    assert p.scenario("other").id == "s1"  # names still work when no id matches
+
+
+def test_class8_a_name_that_is_another_scenarios_id_is_refused(tmp_path):
+    scenarios = [{"id": "a", "name": "s1", "overrides": []}, {"id": "s1", "overrides": []},
+                 {"id": "b", "name": "base", "overrides": []}]
+    path = _write(tmp_path, _doc_with(scenarios))
+    code, out, err = run_cli(["validate", str(path)])
+    assert code == 2
+    assert err.splitlines() == [
+        f"{path}: scenarios[0].name: the name 's1' is the id of scenarios[1]: --scenario s1 would pick that one; rename it",
+        f"{path}: scenarios[2].name: the name 'base' is taken by the base project; rename it",
+    ]
+
+
+def test_class8_a_stored_base_scenario_is_the_base_for_plain_solve_too(tmp_path):
+    """A stored scenario with id 'base' halving demand: plain solve and --scenario base both apply
+    it (100 t defense a year -> 50 t)."""
+    base = {"id": "base", "overrides": [{"kind": "demand", "factor": 0.5}]}
+    p = load_project(_write(tmp_path, _doc_with([base])))
+    plain, named = apply_scenario(p, None), apply_scenario(p, "base")
+    assert plain.demands[0].tonnes_by_year[2026] == named.demands[0].tonnes_by_year[2026] == 50.0
+    from planner.pipeline.solve import SolveOptions, solve_project
+
+    a = solve_project(p, SolveOptions())
+    b = solve_project(p, SolveOptions(scenario="base"))
+    assert a.has_plan and b.has_plan
+    assert sum(r.demand for r in a.demand) == sum(r.demand for r in b.demand) == 0.5 * (4 * 100 + 4 * 300)

@@ -221,16 +221,11 @@ def _depth(obj: Any, limit: int) -> int:
     return deepest
 
 
-def parse_project_text(text: str, where: str = "<text>", check_consistency: bool = True) -> Project:
-    """Parse and validate project JSON text; raises ProjectFileError with every problem.
-
-    Types are strict (as in the file): a number must be a JSON number (an integer is fine
-    where a decimal is expected), never the text "1000" or true; text must be a JSON string.
-
-    ``check_consistency=False`` skips the cross-object checks (``validate_project``) so an
-    editor can open a work-in-progress file (a route to a deleted facility) and show its
-    problems; field-level schema errors are always fatal.
-    """
+def parse_json_document(text: str, where: str = "<text>") -> Any:
+    """JSON text as the loader reads it: at most MAX_JSON_VALUES values, no NaN/Infinity, no
+    duplicate keys, no overlong integer or overflowing float, nesting at most MAX_NESTING, no
+    unpaired surrogate; raises ProjectFileError with the located problem. Shared by project
+    files and the other JSON inputs (a plan of ``risk --plan``)."""
     n_values = text.count(",") + text.count("[") + text.count("{")
     if n_values > MAX_JSON_VALUES:
         raise ProjectFileError(where, [Problem("", f"the file holds about {n_values:,} values (numbers, texts, lists, "
@@ -258,6 +253,20 @@ def parse_project_text(text: str, where: str = "<text>", check_consistency: bool
             if kind != "literal" and _SURROGATE.search(value):
                 message = "text contains an unpaired \\uD800-\\uDFFF escape (half of a UTF-16 character)"
                 raise ProjectFileError(where, [Problem(_line_col(text, offset), f"{at}: {message}" if at else message)])
+    return data
+
+
+def parse_project_text(text: str, where: str = "<text>", check_consistency: bool = True) -> Project:
+    """Parse and validate project JSON text; raises ProjectFileError with every problem.
+
+    Types are strict (as in the file): a number must be a JSON number (an integer is fine
+    where a decimal is expected), never the text "1000" or true; text must be a JSON string.
+
+    ``check_consistency=False`` skips the cross-object checks (``validate_project``) so an
+    editor can open a work-in-progress file (a route to a deleted facility) and show its
+    problems; field-level schema errors are always fatal.
+    """
+    data = parse_json_document(text, where)
     if not isinstance(data, dict):
         raise ProjectFileError(where, [Problem("", "the top level must be a JSON object")])
     try:
@@ -277,10 +286,10 @@ def parse_project_text(text: str, where: str = "<text>", check_consistency: bool
     return project
 
 
-_NOT_REGULAR = "is not a regular file (a device, pipe or socket); choose a project file"
+_NOT_REGULAR = "is not a regular file (a device, pipe or socket); choose a {what}"
 
 
-def _read_bounded(path: str | os.PathLike[str]) -> bytes:
+def _read_bounded(path: str | os.PathLike[str], what: str = "project file") -> bytes:
     """The bytes of a regular file, at most MAX_FILE_BYTES, whatever ``stat`` claims.
 
     Opened non-blocking (a FIFO with no writer cannot hang the open) and checked with fstat on
@@ -293,7 +302,7 @@ def _read_bounded(path: str | os.PathLike[str]) -> bytes:
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a folder")
         if not stat.S_ISREG(st.st_mode):
-            raise ProjectFileError(path, [Problem("", _NOT_REGULAR)])
+            raise ProjectFileError(path, [Problem("", _NOT_REGULAR.format(what=what))])
         if st.st_size > MAX_FILE_BYTES:
             raise ProjectFileError(path, [Problem("", f"file is {_size_text(st.st_size)}; the limit is {_size_text(MAX_FILE_BYTES)}")])
         chunks: list[bytes] = []
@@ -360,17 +369,25 @@ def load_project(path: str | os.PathLike[str], check_consistency: bool = True) -
     Only regular files are read, at most MAX_FILE_BYTES. ``check_consistency``: see
     ``parse_project_text``.
     """
+    text = read_text_file(path)
+    return parse_project_text(text, os.fspath(path), check_consistency)
+
+
+def read_text_file(path: str | os.PathLike[str], what: str = "project file") -> str:
+    """The text of a regular file read as the loader reads a project file: at most MAX_FILE_BYTES
+    (a FIFO, device or socket refused without blocking), UTF-8 or UTF-16/32 with a BOM, not empty.
+    Raises ProjectFileError; ``what`` names the expected kind of file in the messages."""
     if not os.fspath(path):
         raise ProjectFileError("", [Problem("", "no file name given")])
     path = Path(path)
     try:
-        raw = _read_bounded(path)
+        raw = _read_bounded(path, what)
     except ProjectFileError:
         raise
     except FileNotFoundError:
         raise ProjectFileError(path, [Problem("", "file not found")]) from None
     except IsADirectoryError:
-        raise ProjectFileError(path, [Problem("", "is a folder, not a project file")]) from None
+        raise ProjectFileError(path, [Problem("", f"is a folder, not a {what}")]) from None
     except OSError as e:
         raise ProjectFileError(path, [Problem("", f"cannot read: {e.strerror or e}")]) from None
     except ValueError:  # a NUL character in the name
@@ -378,7 +395,7 @@ def load_project(path: str | os.PathLike[str], check_consistency: bool = True) -
     text = decode_project_bytes(raw, str(path))
     if not text.strip():
         raise ProjectFileError(path, [Problem("", "file is empty")])
-    return parse_project_text(text, str(path), check_consistency)
+    return text
 
 
 def _sort_year_keys(obj: Any) -> Any:

@@ -37,28 +37,6 @@ def _progress_printer(n: int):
     return on_progress
 
 
-def _read_plan(path: str):
-    """[[option, decided year, added t/yr], ...] from a result JSON (``solve --json``), or an error text."""
-    import json
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError) as e:
-        return f"cannot read the plan {path}: {getattr(e, 'strerror', None) or e}"
-    invs = data.get("investments") if isinstance(data, dict) else None
-    if not isinstance(invs, list):
-        return f"{path}: not a result JSON (no 'investments' list; write one with solve --json)"
-    out = []
-    for i, inv in enumerate(invs):
-        try:
-            if float(inv["added_tpy"]) > 0:
-                out.append([str(inv["option"]), int(inv["decided_year"]), float(inv["added_tpy"])])
-        except (KeyError, TypeError, ValueError):
-            return f"{path}: investments[{i}]: needs option, decided_year and added_tpy"
-    return out
-
-
 def cmd_risk(args: argparse.Namespace) -> int:
 
     project = load_or_exit(args.project)
@@ -72,9 +50,15 @@ def cmd_risk(args: argparse.Namespace) -> int:
     options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
     plan = None
     if args.plan:
-        plan = _read_plan(args.plan)
-        if isinstance(plan, str):
-            print(f"mine2magnet: {plan}", file=sys.stderr)
+        from models.io import ProjectFileError
+        from models.scenarios import apply_scenario
+        from planner.pipeline.plan_file import read_plan_file
+
+        try:  # checked against the project the samples start from (the scenario applied)
+            plan = read_plan_file(args.plan, apply_scenario(project, args.scenario))
+        except ProjectFileError as e:
+            for p in e.problems:
+                print(f"{e.path}: {p}", file=sys.stderr)
             return EXIT_BAD_INPUT
     mode = "foresight" if args.foresight else "plan"
     state = SolveState(on_progress=_progress_printer(args.n))

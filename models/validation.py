@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from .project import Project
 from .delays import delayed_online_year
+from .magnitudes import limit_text, platform_magnet_tonnes, unreal_numbers
 from .scenarios import BASE_SCENARIO_ID, ScenarioError, apply_scenario
 from .vocab import (
     DEMAND_PRODUCTS,
@@ -570,7 +571,8 @@ FAR_YEARS = 10
 
 def check_magnitudes(p: Project) -> list[Problem]:
     """Numbers that cannot be real: tonnages >= 1e9 t (demand, capacities, caps, platform
-    demand), prices >= $1e12/t (errors); a compliance year outside the horizon, an online year or
+    demand), prices >= $1e12/t, and the limits of models.magnitudes (capex, fixed opex, transport
+    per t-km, stocks, lever amounts) (errors); a compliance year outside the horizon, an online year or
     earliest decision year far past it (warnings)."""
     problems: list[Problem] = []
 
@@ -583,8 +585,9 @@ def check_magnitudes(p: Project) -> list[Problem]:
             big(f"demands[{i}].tonnes_by_year.{y}", t)
     for i, pl in enumerate(p.platforms):
         for y, u in pl.units_by_year.items():
-            big(f"platforms[{i}].units_by_year.{y}", u * max(pl.ndfeb_kg_per_unit, pl.smco_kg_per_unit) / 1000.0,
-                "t of magnet demand")
+            big(f"platforms[{i}].units_by_year.{y}", platform_magnet_tonnes(pl, u), "t of magnet demand")
+    for loc, value, limit in unreal_numbers(p):
+        problems.append(Problem(loc, limit_text(value, limit)))
     for i, f in enumerate(p.facilities):
         big(f"facilities[{i}].capacity_tpy", f.capacity_tpy, "t/yr")
         for j, o in enumerate(f.options):

@@ -179,3 +179,65 @@ def test_class8_a_stored_base_scenario_is_the_base_for_plain_solve_too(tmp_path)
     b = solve_project(p, SolveOptions(scenario="base"))
     assert a.has_plan and b.has_plan
     assert sum(r.demand for r in a.demand) == sum(r.demand for r in b.demand) == 0.5 * (4 * 100 + 4 * 300)
+
+
+# ------------------------------------------------------------------ class 7
+LEVER_CASES = [
+    ("levers", {"offtakes": [{"id": "o1", "facility_id": "t_metal", "material": "ndpr_metal", "min_tpy": 1,
+                              "price_usd_per_t": 1e308}]},
+     "levers.offtakes[0].price_usd_per_t: 1e+308 $/t cannot be real (at most 1e+12 $/t)"),
+    ("levers", {"loans": [{"id": "l1", "option_id": "t_magnet_build", "amount_musd": 1e308, "rate": 0.05}]},
+     "levers.loans[0].amount_musd: 1e+308 $M cannot be real (at most 1e+09 $M)"),
+    ("levers", {"stockpiles": [{"id": "s1", "material": "ndpr_metal", "capacity_t": 1e300}]},
+     "levers.stockpiles[0].capacity_t: 1e+300 t cannot be real (at most 1e+09 t)"),
+    ("levers", {"policy": {"facility_margins_usd_per_t": {"t_metal": -1e300}}},
+     "levers.policy.facility_margins_usd_per_t.t_metal: -1e+300 $/t cannot be real (at most 1e+12 $/t)"),
+    ("option", {"capex_musd_per_tpy": 1e300},
+     "facilities[3].options[0].capex_musd_per_tpy: 1e+300 $M per t/yr cannot be real (at most 1e+06 $M per t/yr)"),
+    ("option", {"fixed_opex_musd_per_yr": 1e300},
+     "facilities[3].options[0].fixed_opex_musd_per_yr: 1e+300 $M cannot be real (at most 1e+09 $M)"),
+    ("settings", {"transport_usd_per_t_km": 1e300},
+     "settings.transport_usd_per_t_km: 1e+300 $/t/km cannot be real (at most 1e+06 $/t/km)"),
+    ("mine", {"stock_initial_t": 1e300}, "facilities[0].stock_initial_t: 1e+300 t cannot be real (at most 1e+09 t)"),
+    ("platform", {"id": "jet", "units_by_year": {"2027": 10}, "ndfeb_kg_per_unit": 400, "ndfeb_kg_basis": "rare_earth",
+                  "ndfeb_re_share": 1e-300},
+     # 10 units x 400 kg RE / 1e-300 RE share / 1000 = 4e300 t of magnet
+     "platforms[0].units_by_year.2027: 4e+300 t of magnet demand cannot be real (at most 1e+09 t of magnet demand)"),
+]
+
+
+@pytest.mark.parametrize("where,fields,message", LEVER_CASES, ids=[m.split(":")[0] for *_, m in LEVER_CASES])
+def test_class7_numbers_that_pass_the_schema_but_cannot_be_real(tmp_path, where, fields, message):
+    """Each used to pass validate and end in a JSON writer's ValueError, 'solver failed: Unknown' or
+    'infeasible'; now validate and solve refuse it, located, exit 2."""
+    doc = _doc_with([])
+    if where == "levers":
+        doc["levers"] = fields
+    elif where == "option":
+        doc["facilities"][3]["options"][0].update(fields)
+    elif where == "settings":
+        doc["settings"].update(fields)
+    elif where == "mine":
+        doc["facilities"][0].update(fields)
+    else:
+        doc["platforms"] = [fields]
+    path = _write(tmp_path, doc)
+    for command in ("validate", "solve"):
+        code, out, err = run_cli([command, str(path)])
+        assert code == 2, err
+        assert err.splitlines() == [f"{path}: {message}"]
+
+
+def test_class7_a_failed_result_with_an_infinite_violation_writes_its_json():
+    """A check failed by an infinite violation (and an overflowed objective) used to make to_json
+    raise 'Out of range float values are not JSON compliant'; they are written as null."""
+    import math
+
+    from planner.result import Check, PlanResult, Status
+
+    r = PlanResult(Status.ERROR, "fails verification", "highs", objective=math.inf,
+                   checks=[Check("balance", False, math.inf, "x")])
+    data = json.loads(r.to_json())
+    assert data["objective"] is None and data["checks"][0]["max_violation"] is None
+    back = PlanResult.from_dict(data)
+    assert back.checks[0].max_violation == math.inf

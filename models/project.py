@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .countries import COUNTRIES
 from .vocab import (
@@ -74,6 +74,10 @@ def _check_country(value: str) -> str:
     if code not in COUNTRIES:
         raise ValueError(f"unknown ISO 3166 alpha-2 country code {value!r}")
     return code
+
+
+#: an ISO 3166 alpha-2 code, case and surrounding spaces normalised ("cn" -> "CN"), unknown refused
+CountryCode = Annotated[str, AfterValidator(_check_country)]
 
 
 class Source(_Model):
@@ -358,7 +362,7 @@ class FacilityFilter(_Model):
     ids: list[Id] = Field(default_factory=list)
     statuses: list[Status] = Field(default_factory=list)
     stages: list[Stage] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
+    countries: list[CountryCode] = Field(default_factory=list)
 
     def matches(self, f: Facility) -> bool:
         return (
@@ -381,7 +385,7 @@ class MarketCapOverride(_Model):
     """Multiply the volume caps of matching markets (factor 0 cuts them off)."""
 
     kind: Literal["market_cap"] = "market_cap"
-    origin_countries: list[str] = Field(default_factory=list)
+    origin_countries: list[CountryCode] = Field(default_factory=list)
     materials: list[Material] = Field(default_factory=list)
     factor: NonNeg
 

@@ -241,3 +241,29 @@ def test_class7_a_failed_result_with_an_infinite_violation_writes_its_json():
     assert data["objective"] is None and data["checks"][0]["max_violation"] is None
     back = PlanResult.from_dict(data)
     assert back.checks[0].max_violation == math.inf
+
+
+# ------------------------------------------------------------------ class 2
+def test_class2_country_codes_in_scenario_filters_are_normalised(tmp_path):
+    """A China cut written with 'cn' cuts the CN market (it used to cut nothing); ' au ' in a
+    facility filter matches the AU mine."""
+    cut = {"id": "cut", "overrides": [{"kind": "market_cap", "origin_countries": ["cn"], "factor": 0},
+                                      {"kind": "delay", "where": {"countries": [" au "]}, "years": 1}]}
+    p = load_project(_write(tmp_path, _doc_with([cut])))
+    assert p.scenarios[0].overrides[0].origin_countries == ["CN"]
+    applied = apply_scenario(p, "cut")
+    cn = [m for m in applied.markets if m.origin_country == "CN"]
+    assert cn and all(m.cap_tpy == 0 for m in cn)
+    assert p.scenarios[0].overrides[1].where.countries == ["AU"]
+
+
+def test_class2_unknown_country_codes_in_scenario_filters_are_refused(tmp_path):
+    bad = {"id": "bad", "overrides": [{"kind": "market_cap", "origin_countries": ["CN", "XX"], "factor": 0},
+                                      {"kind": "capex", "where": {"countries": ["Chinaa"]}, "factor": 2}]}
+    path = _write(tmp_path, _doc_with([bad]))
+    code, out, err = run_cli(["validate", str(path)])
+    assert code == 2
+    assert err.splitlines() == [
+        f"{path}: scenarios[0].overrides[0].origin_countries[1]: unknown ISO 3166 alpha-2 country code 'XX'",
+        f"{path}: scenarios[0].overrides[1].where.countries[0]: unknown ISO 3166 alpha-2 country code 'Chinaa'",
+    ]

@@ -478,13 +478,14 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, keep_backup: b
     - An existing file keeps its permission bits; a new file gets 0o666 minus the umask.
     - When ``keep_backup`` and the target exists, it is first copied to ``<path>.bak``
       (itself atomically, with the target's permission bits).
-    - Temp files left by interrupted saves of the same file are removed first.
+    - Temp files left by interrupted saves of the same file (or of its ``.bak``) are removed first.
     - A target (or ``.bak``) that is a folder, device or pipe is refused with a clear OSError.
     On any failure the target is untouched and the temp file removed.
     """
     path = Path(os.path.realpath(path))
     folder = path.parent
     _remove_stale_temps(folder, path)
+    _remove_stale_temps(folder, path.with_name(path.name + ".bak"))  # of a backup write that was killed
     mode = None
     try:
         st = os.stat(path)

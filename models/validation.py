@@ -309,9 +309,15 @@ def check_scenarios(p: Project) -> list[Problem]:
     move the decision years); an option's own committed years likewise."""
     ids = {f.id for f in p.facilities}
     options = {o.id for f in p.facilities for o in f.options}
+    max_add = {o.id: o.max_add_tpy for f in p.facilities for o in f.options}
     problems = []
     for i, f in enumerate(p.facilities):
         for j, o in enumerate(f.options):
+            for y, t in sorted(o.committed_tpy_by_year.items()):
+                if t > o.max_add_tpy:
+                    problems.append(Problem(f"facilities[{i}].options[{j}].committed_tpy_by_year.{y}",
+                                            f"{t:,.12g} t/yr is more than the option can add (max_add_tpy "
+                                            f"{o.max_add_tpy:,.12g})"))
             allowed = option_decision_years(p, o.id)
             for y in sorted(o.committed_tpy_by_year):
                 if y not in allowed:
@@ -337,6 +343,11 @@ def check_scenarios(p: Project) -> list[Problem]:
             if o.option_id not in options:
                 problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id", f"unknown expansion option {o.option_id!r}"))
                 continue
+            top = max_add[o.option_id]
+            if o.added_tpy > top:
+                problems.append(Problem(f"scenarios[{i}].overrides[{j}].added_tpy",
+                                        f"{o.added_tpy:,.12g} t/yr is more than option {o.option_id!r} can add "
+                                        f"(max_add_tpy {top:,.12g}); it would be cut to {top:,.12g} unseen"))
             if applied is None:
                 try:
                     applied = apply_scenario(p, s)

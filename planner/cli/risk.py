@@ -19,6 +19,7 @@ from models.io import atomic_write_bytes
 from planner.cli.common import (
     EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit, whole_number_option,
 )
+from planner.cli.cluster import add_cluster_arguments
 from planner.progress import SolveState
 from planner.analysis.risk import RiskRunError, run_risk, summary_lines
 from planner.pipeline.solve import SolveOptions
@@ -100,7 +101,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("-n", type=whole_number_option(1, 1_000_000), required=True, metavar="N", help="number of samples")
     p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K", help="worker processes (default: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    add_cluster_arguments(p)
     p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S", help="random seed (default 0)")
     p.add_argument("--scenario", metavar="NAME", help="sample around this scenario instead of the base")
     p.add_argument("--plan", metavar="RESULT_JSON", help="evaluate this plan (solve --json output) instead of the scenario's optimal plan")

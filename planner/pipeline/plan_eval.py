@@ -141,7 +141,10 @@ def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolut
             RawStatus.INFEASIBLE: Status.INFEASIBLE, RawStatus.UNBOUNDED: Status.UNBOUNDED,
             RawStatus.NO_SOLUTION: Status.TIME_LIMIT, RawStatus.CANCELLED: Status.CANCELLED,
         }.get(raw.status, Status.ERROR)
-        return PlanResult(status, f"sample not solved: {raw.message or raw.status.value}", solver)
+        why = raw.message or raw.status.value
+        if raw.status in (RawStatus.OPTIMAL, RawStatus.FEASIBLE):  # a status with a point, but no point came back
+            why = f"the solver reported {why!r} but returned no point"
+        return PlanResult(status, f"sample not solved: {why}", solver)
     # Labels are made origin-true by the exact post-solve trace and then checked like a plan's.
     x, _ = trace_labels(lp, raw.x, net)
     raw = replace(raw, x=x)

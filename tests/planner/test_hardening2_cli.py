@@ -185,3 +185,113 @@ def test_class6_a_plan_written_by_solve_is_evaluated_as_given(project, tmp_path,
         mp.setattr(cli_risk, "run_risk", fake_run_risk)
         code, out, err = run(["risk", str(project), "-n", "2", "--plan", str(result)], capsys)
     assert seen["plan"] == [["t_magnet_build", 2026, 100.0]]
+
+
+# ------------------------------------------------------------------ class 11: cluster addresses
+@pytest.fixture
+def no_risk_or_robust(monkeypatch):
+    import planner.cli.risk as cli_risk
+    import planner.cli.robust as cli_robust
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a run started (and could have connected) although the scheduler was refused")
+
+    monkeypatch.setattr(cli_risk, "run_risk", refuse)
+    monkeypatch.setattr(cli_robust, "run_robust", refuse)
+
+
+@pytest.mark.parametrize("command", [["risk", "-n", "2"], ["robust", "-n", "2"]])
+def test_class11_plain_tcp_to_another_machine_is_refused(project, command, no_risk_or_robust, capsys):
+    """Refused before any connection is tried (nothing is sent to that address)."""
+    code, out, err = run([command[0], str(project), *command[1:], "--scheduler", "tcp://10.0.0.5:8786"], capsys)
+    assert code == 2
+    assert err.strip() == ("mine2magnet: --scheduler tcp://10.0.0.5:8786: plain tcp:// to another machine would send the "
+                           "whole project and receive pickled results unencrypted; use tls:// with Dask's security "
+                           "settings, or say --insecure if this network is trusted")
+
+
+def test_class11_which_addresses_pass(monkeypatch):
+    """Pure checks (no connection): local plain TCP passes, remote plain TCP only with --insecure,
+    tls:// only with Dask's TLS settings, other schemes never."""
+    import dask.config
+
+    from planner.cli.cluster import insecure_warning, scheduler_problem
+
+    for local in ("tcp://127.0.0.1:8786", "tcp://localhost:8786", "127.0.0.2:8786", "tcp://[::1]:8786"):
+        assert scheduler_problem(local) is None, local
+    assert scheduler_problem("tcp://10.0.0.5:8786", insecure=True) is None
+    assert "unencrypted" in insecure_warning("tcp://10.0.0.5:8786", True)
+    assert insecure_warning("tcp://127.0.0.1:8786", True) is None
+    with dask.config.set({"distributed.comm.tls.ca-file": None, "distributed.comm.tls.client.cert": None}):
+        assert scheduler_problem("tls://10.0.0.5:8786") == (
+            "--scheduler tls://10.0.0.5:8786: tls:// needs Dask's TLS settings, and distributed.comm.tls.ca-file, "
+            "distributed.comm.tls.client.cert is not set (Dask configuration file or "
+            "DASK_DISTRIBUTED__COMM__TLS__... environment variables; see docs/hardening.md)")
+    with dask.config.set({"distributed.comm.tls.ca-file": "/ca.pem", "distributed.comm.tls.client.cert": "/c.pem"}):
+        assert scheduler_problem("tls://10.0.0.5:8786") is None
+
+
+def test_class12_inproc_scheduler_is_refused_at_once(project, no_risk_or_robust, capsys):
+    """risk --scheduler inproc://x used to wait 30 s and print a traceback."""
+    code, out, err = run(["risk", str(project), "-n", "2", "--scheduler", "inproc://x"], capsys)
+    assert code == 2
+    assert err.strip() == ("mine2magnet: --scheduler inproc://x: unsupported address (inproc:// exists only inside one "
+                           "Python process); use tls://HOST:PORT (or tcp:// on this machine)")
+
+
+def _openssl(*args, cwd):
+    import subprocess
+
+    subprocess.run(["openssl", *args], cwd=cwd, check=True, capture_output=True, timeout=60)
+
+
+@pytest.mark.timeout(240)
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make test certificates")
+def test_class11_a_tls_scheduler_runs_with_dasks_security_settings(tmp_path, capsys):
+    """A local Dask cluster that accepts TLS only (require_encryption), certificates from a test CA;
+    the client side gets them through Dask's configuration alone, as a user would set them."""
+    distributed = pytest.importorskip("distributed")
+    import dask.config
+
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
+             "-subj", "/CN=m2m-test-ca", cwd=tmp_path)
+    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr", "-subj", "/CN=localhost",
+             cwd=tmp_path)
+    (tmp_path / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
+    _openssl("x509", "-req", "-in", "node.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
+             "node.pem", "-days", "1", "-extfile", "san.ext", cwd=tmp_path)
+    ca, cert, key = (str(tmp_path / n) for n in ("ca.pem", "node.pem", "node.key"))
+    security = distributed.security.Security(
+        tls_ca_file=ca, tls_scheduler_cert=cert, tls_scheduler_key=key, tls_worker_cert=cert, tls_worker_key=key,
+        tls_client_cert=cert, tls_client_key=key, require_encryption=True)
+    with distributed.LocalCluster(n_workers=1, processes=False, threads_per_worker=1, protocol="tls://",
+                                  security=security, dashboard_address=None) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tls://")
+        settings = {"distributed.comm.tls.ca-file": ca, "distributed.comm.tls.client.cert": cert,
+                    "distributed.comm.tls.client.key": key, "distributed.comm.require-encryption": True}
+        with dask.config.set(settings):
+            code, out, err = run(["risk", str(TEACHING), "-n", "2", "--scheduler", address], capsys)
+    assert code == 0, err
+    assert f"scheduler {address}" in out
+
+
+# ------------------------------------------------------------------ class 12 (the rest)
+def test_class12_an_empty_scenario_name_is_bad_input(project, capsys):
+    code, out, err = run(["solve", str(project), "--scenario", ""], capsys)
+    assert code == 2
+    assert err.strip() == "mine2magnet: --scenario: no scenario name given (leave the option out for the base)"
+
+
+def test_class12_a_failed_sample_is_not_reported_as_optimal():
+    """A solver that says 'Optimal' but returns no point: the sample failed, and its message says
+    why instead of 'sample not solved: Optimal'."""
+    from planner.pipeline.plan_eval import point_result
+    from planner.result import Status
+    from planner.solvers.backends import RawSolution, RawStatus
+
+    r = point_result(None, None, None, RawSolution(RawStatus.OPTIMAL, None, message="Optimal"), None, "highs")
+    assert r.status is Status.ERROR and not r.has_plan
+    assert r.message == "sample not solved: the solver reported 'Optimal' but returned no point"
+    r = point_result(None, None, None, RawSolution(RawStatus.INFEASIBLE, None, message="Infeasible"), None, "highs")
+    assert r.status is Status.INFEASIBLE and r.message == "sample not solved: Infeasible"

@@ -221,6 +221,19 @@ def _loosen(programs: list[LinearProgram], tolerances: dict[int, float]) -> None
                 prog.row_hi[i] += RETRY_LOOSEN * tol
 
 
+#: s: a stage is not started with less than this left of the whole solve's limit
+MIN_STAGE_SECONDS = 0.01
+
+
+def _solve_stage(program: LinearProgram, solver: str, remaining: float, mip_gap: float, state: SolveState,
+                 presolve: bool) -> RawSolution:
+    """One stage's solve within what is left of the whole limit; NO_SOLUTION without starting the
+    solver when nothing is left (the stages share ``time_limit_s``; none gets a minimum of its own)."""
+    if remaining < MIN_STAGE_SECONDS:
+        return RawSolution(RawStatus.NO_SOLUTION, message="the time limit ran out before this stage started")
+    return solve_lp(program, solver, remaining, mip_gap, state, presolve=presolve)
+
+
 def solve_lexicographic(
     lp: LinearProgram,
     objectives: list[Objective],
@@ -273,7 +286,7 @@ def solve_lexicographic(
                 at_x = program.row_activity(np.asarray(x, dtype=float))
                 for i, tol in tolerances.items():
                     program.row_hi[i] = min(program.row_hi[i], float(at_x[i]) + TIGHT_HOLD_SHARE * tol)
-            remaining = max(1.0, deadline - time.perf_counter())
+            remaining = deadline - time.perf_counter()  # the stages share the limit: no minimum per stage
             state.log(f"lexicographic stage {k + 1}/{len(objectives)}: minimise {obj.name}")
             presolve = not obj.fix_sums  # CBC's postsolve is sloppy (~1e-6) on such tightly fixed LPs
             stage_solver = obj.solver or solver
@@ -281,8 +294,8 @@ def solve_lexicographic(
             # stage towards that point's arbitrary choices (e.g. free surplus output)
             raw = None
             if obj.holds_implied and tolerances and x is not None:
-                raw = solve_lp(without_family(program, HOLD_FAMILY), stage_solver, remaining, mip_gap, state,
-                               presolve=presolve)
+                raw = _solve_stage(without_family(program, HOLD_FAMILY), stage_solver, remaining, mip_gap, state,
+                                   presolve)
                 result.seconds += raw.seconds
                 result.handoff_seconds += raw.handoff_seconds
                 result.log.extend(raw.log)
@@ -293,9 +306,9 @@ def solve_lexicographic(
                               + ("no point" if missed is None else f"misses a hold by {missed:.3g}")
                               + "; solving again with them")
                     raw = None
-                    remaining = max(1.0, deadline - time.perf_counter())
+                    remaining = deadline - time.perf_counter()
             if raw is None:
-                raw = solve_lp(program, stage_solver, remaining, mip_gap, state, presolve=presolve)
+                raw = _solve_stage(program, stage_solver, remaining, mip_gap, state, presolve)
                 result.seconds += raw.seconds
                 result.handoff_seconds += raw.handoff_seconds
                 result.log.extend(raw.log)
@@ -313,8 +326,7 @@ def solve_lexicographic(
                     if st.hold is not None:
                         st.hold += RETRY_LOOSEN * (st.hold - st.value)
                 tolerances = {}
-                raw = solve_lp(program, stage_solver, max(1.0, deadline - time.perf_counter()), mip_gap, state,
-                               presolve=presolve)
+                raw = _solve_stage(program, stage_solver, deadline - time.perf_counter(), mip_gap, state, presolve)
                 result.seconds += raw.seconds
                 result.handoff_seconds += raw.handoff_seconds
                 result.log.extend(raw.log)

@@ -199,6 +199,7 @@ def apply_defense_weight(lp: LinearProgram, net, weight: float) -> list[int]:
 
 def solve_project(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
     """Build, solve, verify and extract the plan for ``project`` under ``options.scenario``."""
+    t_start = time.perf_counter()  # the limit is for the whole call: scenario, checks, build, stages
     options = options or SolveOptions()
     state = state or SolveState()
     scenario_name = options.scenario or "base"
@@ -220,7 +221,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     settings = scenario_project.settings
     time_limit = options.time_limit_s if options.time_limit_s is not None else settings.time_limit_s
     gap = options.mip_gap if options.mip_gap is not None else settings.mip_gap
-    deadline = time.perf_counter() + time_limit
+    deadline = t_start + time_limit
 
     state.progress(0.02, "building the model")
     t0 = time.perf_counter()

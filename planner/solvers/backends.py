@@ -103,7 +103,6 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
     h = _new_highs()
     h.setOptionValue("output_flag", True)
     h.setOptionValue("log_to_console", False)
-    h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
     if lp.is_mip and sum(lp.var_int) <= SUBMIP_HEURISTICS_MAX_INTEGERS:
         for name in _SUBMIP_HEURISTICS:
@@ -132,6 +131,9 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
         sol0.value_valid = True
         h.setSolution(sol0)
     handoff = time.perf_counter() - t0
+    # HiGHS counts its limit from run(): what the hand-off (building and passing the model) used is
+    # taken off, so the call as a whole keeps ``time_limit_s``
+    h.setOptionValue("time_limit", max(0.01, float(time_limit_s) - handoff))
     h.HandleUserInterrupt = True
     hook = h.cancelSolve
     state.cancel_hooks.append(hook)
@@ -148,7 +150,7 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
             state.log("HiGHS: solve error; solving again with the primal simplex")
             h.clearSolver()
             h.setOptionValue("simplex_strategy", 4)
-            h.setOptionValue("time_limit", max(1.0, float(time_limit_s) - (time.perf_counter() - t1)))
+            h.setOptionValue("time_limit", max(0.01, float(time_limit_s) - (time.perf_counter() - t1)))
             h.run()
         seconds = time.perf_counter() - t1
     finally:

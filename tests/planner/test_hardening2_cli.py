@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 
+import numpy as np
 import pytest
 
 from planner.cli.main import main
@@ -295,3 +296,36 @@ def test_class12_a_failed_sample_is_not_reported_as_optimal():
     assert r.message == "sample not solved: the solver reported 'Optimal' but returned no point"
     r = point_result(None, None, None, RawSolution(RawStatus.INFEASIBLE, None, message="Infeasible"), None, "highs")
     assert r.status is Status.INFEASIBLE and r.message == "sample not solved: Infeasible"
+
+
+# ------------------------------------------------------------------ class 10: one limit for all stages
+def test_class10_the_stages_share_the_limit(monkeypatch):
+    """Three stages, a 0.3 s limit, and a solver that uses all the time it is given: stage 1 gets
+    the 0.3 s; the next stages get what is left (0 here), and none is started with less than
+    MIN_STAGE_SECONDS. Before, every stage got at least 1 s (0.3 + 1 + 1 = 2.3 s in all)."""
+    import time
+
+    import planner.pipeline.lexicographic as lex
+    from planner.model.lp import LinearProgram
+    from planner.progress import SolveState
+    from planner.solvers.backends import RawSolution, RawStatus
+
+    lp = LinearProgram()
+    for j in range(3):
+        lp.add_var(("x", j), lb=0.0, ub=1.0, cost=1.0)
+    given: list[float] = []
+
+    def greedy(program, solver, time_limit_s, mip_gap, state, **_):
+        given.append(time_limit_s)
+        time.sleep(time_limit_s)
+        return RawSolution(RawStatus.FEASIBLE, x=np.zeros(program.n_vars), seconds=time_limit_s, message="time limit")
+
+    monkeypatch.setattr(lex, "solve_lp", greedy)
+    objectives = [lex.Objective(f"s{k}", {k: 1.0}) for k in range(3)]
+    t0 = time.perf_counter()
+    result = lex.solve_lexicographic(lp, objectives, "highs", 0.3, 1e-4, SolveState())
+    wall = time.perf_counter() - t0
+    assert len(given) == 1 and given[0] <= 0.3
+    assert wall < 0.3 + 0.2
+    assert result.status is RawStatus.FEASIBLE and result.x is not None  # stage 1's point is kept
+    assert "the time limit ran out before this stage started" in result.message

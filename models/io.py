@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .disk_stamp import DiskStamp, FileChangedError, changed_since_load, remember, stamp_of_bytes
 from .migrations import MigrationError, migrate
 from .project import SCHEMA_VERSION, Project
 from .validation import Problem, format_loc, problems_from_validation_error, validate_project
@@ -289,7 +290,7 @@ def parse_project_text(text: str, where: str = "<text>", check_consistency: bool
 _NOT_REGULAR = "is not a regular file (a device, pipe or socket); choose a {what}"
 
 
-def _read_bounded(path: str | os.PathLike[str], what: str = "project file") -> bytes:
+def _read_bounded(path: str | os.PathLike[str], what: str = "project file", stat_out: list | None = None) -> bytes:
     """The bytes of a regular file, at most MAX_FILE_BYTES, whatever ``stat`` claims.
 
     Opened non-blocking (a FIFO with no writer cannot hang the open) and checked with fstat on
@@ -299,6 +300,8 @@ def _read_bounded(path: str | os.PathLike[str], what: str = "project file") -> b
     fd = os.open(path, flags)
     try:
         st = os.fstat(fd)
+        if stat_out is not None:
+            stat_out.append(st)
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a folder")
         if not stat.S_ISREG(st.st_mode):
@@ -369,19 +372,24 @@ def load_project(path: str | os.PathLike[str], check_consistency: bool = True) -
     Only regular files are read, at most MAX_FILE_BYTES. ``check_consistency``: see
     ``parse_project_text``.
     """
-    text = read_text_file(path)
-    return parse_project_text(text, os.fspath(path), check_consistency)
+    stamps: list[DiskStamp] = []
+    text = read_text_file(path, stamp_out=stamps)
+    project = parse_project_text(text, os.fspath(path), check_consistency)
+    remember(project, stamps[0])  # save_project refuses to overwrite a later change (models.disk_stamp)
+    return project
 
 
-def read_text_file(path: str | os.PathLike[str], what: str = "project file") -> str:
+def read_text_file(path: str | os.PathLike[str], what: str = "project file", stamp_out: list | None = None) -> str:
     """The text of a regular file read as the loader reads a project file: at most MAX_FILE_BYTES
     (a FIFO, device or socket refused without blocking), UTF-8 or UTF-16/32 with a BOM, not empty.
-    Raises ProjectFileError; ``what`` names the expected kind of file in the messages."""
+    Raises ProjectFileError; ``what`` names the expected kind of file in the messages.
+    ``stamp_out``: a list that receives the DiskStamp of the bytes read."""
     if not os.fspath(path):
         raise ProjectFileError("", [Problem("", "no file name given")])
     path = Path(path)
+    stats: list[os.stat_result] = []
     try:
-        raw = _read_bounded(path, what)
+        raw = _read_bounded(path, what, stats)
     except ProjectFileError:
         raise
     except FileNotFoundError:
@@ -395,6 +403,8 @@ def read_text_file(path: str | os.PathLike[str], what: str = "project file") -> 
     text = decode_project_bytes(raw, str(path))
     if not text.strip():
         raise ProjectFileError(path, [Problem("", "file is empty")])
+    if stamp_out is not None:
+        stamp_out.append(stamp_of_bytes(path, raw, stats[0]))
     return text
 
 
@@ -548,13 +558,21 @@ def _write_replace(folder: Path, target: Path, data: bytes, mode: int | None = N
         pass
 
 
-def save_project(project: Project, path: str | os.PathLike[str]) -> None:
+def save_project(project: Project, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
     """Save atomically, keeping the previous version as ``<path>.bak``.
 
     Raises OSError with a clear message if the folder is not writable; the old file stays intact.
+    Raises FileChangedError (an OSError) when ``project`` was loaded from (or last saved to) this
+    file and the file changed on disk since, unless ``overwrite`` (models.disk_stamp).
     """
+    if not overwrite and changed_since_load(project, path, MAX_FILE_BYTES):
+        raise FileChangedError(os.fspath(path))
     data = project_to_json(project).encode("utf-8")
     try:
         atomic_write_bytes(path, data)
     except OSError as e:
         raise OSError(e.errno, f"cannot save {path}: {e.strerror or e}") from e
+    try:
+        remember(project, stamp_of_bytes(path, data, os.stat(path)))
+    except OSError:
+        pass

@@ -68,3 +68,53 @@ def test_class12_invest_override_above_the_options_maximum_is_refused(tmp_path):
         f"{path}: scenarios[0].overrides[0].added_tpy: 400 t/yr is more than option 't_magnet_build' can add "
         "(max_add_tpy 150); it would be cut to 150 unseen",
     ]
+
+
+# ------------------------------------------------------------------ class 5: lost updates
+_OTHER_PROCESS_EDIT = """
+import sys
+from models import load_project, save_project
+p = load_project(sys.argv[1])
+p.name = "edited by the other process"
+save_project(p, sys.argv[1])
+"""
+
+
+def test_class5_a_save_over_a_file_changed_since_load_is_refused(tmp_path):
+    """Process A loads, process B loads, edits and saves; A's save would drop B's edit: refused with
+    a clear message (FileChangedError, an OSError), the file keeps B's edit; overwrite=True saves."""
+    import pytest
+
+    from models.disk_stamp import FileChangedError
+
+    path = tmp_path / "p.m2m.json"
+    path.write_bytes(TEACHING.read_bytes())
+    mine = load_project(path)
+    mine.notes = "edited here"
+    proc = subprocess.run([sys.executable, "-c", _OTHER_PROCESS_EDIT, str(path)], cwd=ROOT, timeout=60)
+    assert proc.returncode == 0
+    with pytest.raises(FileChangedError) as e:
+        save_project(mine, path)
+    assert str(e.value) == (f"[Errno 17] {path} changed on disk after it was loaded (saved by another window or "
+                            "program); saving now would overwrite that change. Reload it, or save to another file, "
+                            "or overwrite on purpose")
+    assert load_project(path).name == "edited by the other process"
+    save_project(mine, path, overwrite=True)
+    assert load_project(path).notes == "edited here"
+    mine.notes = "and again"
+    save_project(mine, path)  # its own last save is the new reference: no refusal
+    assert load_project(path).notes == "and again"
+
+
+def test_class5_same_bytes_with_a_new_mtime_or_another_file_is_not_a_change(tmp_path):
+    import os
+
+    path = tmp_path / "p.m2m.json"
+    path.write_bytes(TEACHING.read_bytes())
+    p = load_project(path)
+    os.utime(path, (1_000_000_000, 1_000_000_000))  # touched, same bytes
+    save_project(p, path)
+    other = tmp_path / "other.m2m.json"
+    other.write_bytes(b"{}")
+    save_project(p, other)  # Save As onto another file: the user chose it
+    assert load_project(other) == p

@@ -152,7 +152,9 @@ def apply_scenario(project: Project, scenario: Scenario | str | None) -> Project
 
     ``scenario`` may be a Scenario, its id or name (ids first), or None / "base" for the base
     project (a "base" scenario stored in the project is applied if present). Raises KeyError for
-    an unknown scenario and ScenarioError when an override cannot be applied.
+    an unknown scenario and ScenarioError when an override cannot be applied. In the copy, a
+    stored "base" scenario has no overrides left (the copy is the scenario's project: applying
+    "no scenario" to it again changes nothing, also after a JSON round trip to a cluster worker).
     """
     copy = project.model_copy(deep=True)
     if scenario is None:  # the base: a stored "base" scenario is the base (as ``--scenario base``)
@@ -174,4 +176,7 @@ def apply_scenario(project: Project, scenario: Scenario | str | None) -> Project
             _APPLY[override.kind](copy, override)
         except (ValidationError, DelayError, OverflowError) as e:
             raise ScenarioError(f"{prefix}.overrides[{j}]", f"scenario {scenario.id!r}: {_override_problem(e)}") from None
+    for stored in copy.scenarios:  # the copy is this scenario's project: its own base adds nothing more
+        if stored.id == BASE_SCENARIO_ID:  # (a solve of the copy with no scenario must not apply it again)
+            stored.overrides = []
     return copy

@@ -307,9 +307,6 @@ def check_scenarios(p: Project) -> list[Problem]:
     """Scenario filters name known facilities; invest overrides name known options and a year in
     which the option can be decided (under that scenario: a delay or settings override in it can
     move the decision years); an option's own committed years likewise."""
-    ids = {f.id for f in p.facilities}
-    options = {o.id for f in p.facilities for o in f.options}
-    max_add = {o.id: o.max_add_tpy for f in p.facilities for o in f.options}
     problems = []
     for i, f in enumerate(p.facilities):
         for j, o in enumerate(f.options):
@@ -323,43 +320,67 @@ def check_scenarios(p: Project) -> list[Problem]:
                 if y not in allowed:
                     problems.append(Problem(f"facilities[{i}].options[{j}].committed_tpy_by_year.{y}",
                                             f"option {o.id!r} cannot be decided in {y}: {_years_text(allowed)}"))
-    for i, s in enumerate(p.scenarios):
-        applied = None
-        problems += _scenario_applied_problems(p, i)
-        for j, o in enumerate(s.overrides):
-            where = getattr(o, "where", None)
-            for fid in where.ids if where else []:
-                if fid not in ids:
-                    problems.append(Problem(f"scenarios[{i}].overrides[{j}].where.ids", f"unknown facility {fid!r}"))
-            if getattr(o, "kind", None) == "policy":
-                known = {x.id for attr in ("offtakes", "price_floors", "grants", "loans") for x in getattr(p.levers, attr)}
-                for lid in o.drop_lever_ids:
-                    if lid not in known:
-                        problems.append(Problem(f"scenarios[{i}].overrides[{j}].drop_lever_ids",
-                                                f"unknown contract {lid!r} (offtake, price floor, grant or loan): "
-                                                "nothing to drop", "warning"))
-            if getattr(o, "kind", None) != "invest":
-                continue
-            if o.option_id not in options:
-                problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id", f"unknown expansion option {o.option_id!r}"))
-                continue
-            top = max_add[o.option_id]
-            if o.added_tpy > top:
-                problems.append(Problem(f"scenarios[{i}].overrides[{j}].added_tpy",
-                                        f"{o.added_tpy:,.12g} t/yr is more than option {o.option_id!r} can add "
-                                        f"(max_add_tpy {top:,.12g}); it would be cut to {top:,.12g} unseen"))
-            if applied is None:
-                try:
-                    applied = apply_scenario(p, s)
-                except ScenarioError:  # another override is broken (reported above): base years
-                    applied = p
-            allowed = option_decision_years(applied, o.option_id)
-            if o.year not in allowed:
-                problems.append(Problem(
-                    f"scenarios[{i}].overrides[{j}].year",
-                    f"scenario {s.id!r}: option {o.option_id!r} cannot be decided in {o.year} "
-                    f"(an invest override there would be ignored): {_years_text(allowed)}"))
+    for i in range(len(p.scenarios)):
+        problems += scenario_problems(p, i)
     return problems
+
+
+def scenario_problems(p: Project, i: int) -> list[Problem]:
+    """The checks of scenario ``i`` of ``p`` (see check_scenarios), located at it."""
+    s = p.scenarios[i]
+    ids = {f.id for f in p.facilities}
+    max_add = {o.id: o.max_add_tpy for f in p.facilities for o in f.options}
+    applied = None
+    problems = _scenario_applied_problems(p, i)
+    for j, o in enumerate(s.overrides):
+        where = getattr(o, "where", None)
+        for fid in where.ids if where else []:
+            if fid not in ids:
+                problems.append(Problem(f"scenarios[{i}].overrides[{j}].where.ids", f"unknown facility {fid!r}"))
+        if getattr(o, "kind", None) == "policy":
+            known = {x.id for attr in ("offtakes", "price_floors", "grants", "loans") for x in getattr(p.levers, attr)}
+            for lid in o.drop_lever_ids:
+                if lid not in known:
+                    problems.append(Problem(f"scenarios[{i}].overrides[{j}].drop_lever_ids",
+                                            f"unknown contract {lid!r} (offtake, price floor, grant or loan): "
+                                            "nothing to drop", "warning"))
+        if getattr(o, "kind", None) != "invest":
+            continue
+        if o.option_id not in max_add:
+            problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id", f"unknown expansion option {o.option_id!r}"))
+            continue
+        top = max_add[o.option_id]
+        if o.added_tpy > top:
+            problems.append(Problem(f"scenarios[{i}].overrides[{j}].added_tpy",
+                                    f"{o.added_tpy:,.12g} t/yr is more than option {o.option_id!r} can add "
+                                    f"(max_add_tpy {top:,.12g}); it would be cut to {top:,.12g} unseen"))
+        if applied is None:
+            try:
+                applied = apply_scenario(p, s)
+            except ScenarioError:  # another override is broken (reported above): base years
+                applied = p
+        allowed = option_decision_years(applied, o.option_id)
+        if o.year not in allowed:
+            problems.append(Problem(
+                f"scenarios[{i}].overrides[{j}].year",
+                f"scenario {s.id!r}: option {o.option_id!r} cannot be decided in {o.year} "
+                f"(an invest override there would be ignored): {_years_text(allowed)}"))
+    return problems
+
+
+def applied_project_problems(base: Project, applied: Project, scenario: str | None) -> list[Problem]:
+    """Errors that refuse a solve of ``applied`` (``base`` with ``scenario`` applied): every check of
+    the applied project, except that the scenarios it still stores are not applied again on top of
+    it (a demand x 1e5 checked as x 1e10; another scenario's invest year judged under this one's
+    delay), plus the checks of the applied scenario itself, located in ``base``."""
+    problems = errors(validate_project(applied.model_copy(update={"scenarios": []})))
+    key = BASE_SCENARIO_ID if scenario is None else scenario
+    try:
+        chosen = base.scenario(key)
+    except KeyError:
+        return problems
+    index = next(i for i, s in enumerate(base.scenarios) if s is chosen)
+    return problems + errors(scenario_problems(base, index))
 
 
 def _scenario_applied_problems(p: Project, i: int) -> list[Problem]:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from models import Project, apply_scenario
 from models.scenarios import ScenarioError
-from models.validation import errors, validate_project
+from models.validation import applied_project_problems
 
 from planner.model.build import BuildOptions, ModelIndex, create_model
 from planner.model.lp import LinearProgram
@@ -49,7 +49,7 @@ def build_model(project: Project, scenario: str | None = None, relax_integers: b
         raise ModelBuildError(str(e.args[0])) from None
     except ScenarioError as e:
         raise ModelBuildError(f"the project has 1 problem(s): {e}") from None
-    problems = errors(validate_project(scenario_project))
+    problems = applied_project_problems(project, scenario_project, scenario)
     if problems:
         raise ModelBuildError(f"the project has {len(problems)} problem(s): " + "; ".join(str(p) for p in problems[:5]))
     net = build_network(scenario_project)

@@ -23,7 +23,7 @@ import numpy as np
 
 from models import Project, apply_scenario
 from models.scenarios import ScenarioError
-from models.validation import errors, validate_project
+from models.validation import applied_project_problems
 
 from planner.solvers.backends import RawSolution, RawStatus, available_solvers, resolve_solver_name, solve_lp
 from planner.model.build import BuildOptions, create_model
@@ -213,7 +213,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
         return PlanResult(Status.ERROR, str(e.args[0]), solver, scenario_name)
     except ScenarioError as e:
         return PlanResult(Status.ERROR, f"The project has 1 problem(s): {e}", solver, scenario_name)
-    problems = errors(validate_project(scenario_project))
+    problems = applied_project_problems(project, scenario_project, options.scenario)
     if problems:
         text = "; ".join(str(p) for p in problems[:5])
         return PlanResult(Status.ERROR, f"The project has {len(problems)} problem(s): {text}", solver, scenario_name)

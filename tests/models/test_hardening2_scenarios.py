@@ -267,3 +267,29 @@ def test_class2_unknown_country_codes_in_scenario_filters_are_refused(tmp_path):
         f"{path}: scenarios[0].overrides[0].origin_countries[1]: unknown ISO 3166 alpha-2 country code 'XX'",
         f"{path}: scenarios[0].overrides[1].where.countries[0]: unknown ISO 3166 alpha-2 country code 'Chinaa'",
     ]
+
+
+def test_class8_a_scenario_copy_is_not_given_the_stored_base_again(tmp_path):
+    """Stored base halves demand (100 -> 50 t), scenario 'up' doubles it (100 -> 200 t). The copy
+    for 'up' holds 200 t; solving that copy with no scenario (as risk and robust do) keeps 200 t,
+    not 100 (the base applied on top), also after a JSON round trip (a cluster worker)."""
+    from models import parse_project_text, project_to_json
+
+    base = {"id": "base", "overrides": [{"kind": "demand", "factor": 0.5}]}
+    up = {"id": "up", "overrides": [{"kind": "demand", "factor": 2}]}
+    p = load_project(_write(tmp_path, _doc_with([base, up])))
+    copy_up = apply_scenario(p, "up")
+    assert copy_up.demands[0].tonnes_by_year[2026] == 200.0
+    assert apply_scenario(copy_up, None).demands[0].tonnes_by_year[2026] == 200.0
+    again = parse_project_text(project_to_json(copy_up))
+    assert apply_scenario(again, None).demands[0].tonnes_by_year[2026] == 200.0
+
+
+def test_class1_a_scenario_project_is_not_checked_with_its_scenarios_applied_on_top(tmp_path):
+    """Demand x 1e5 (100 t -> 1e7 t, real enough) used to be refused by solve --scenario because the
+    check applied the stored scenarios again to the applied copy (1e7 x 1e5 = 1e12 t)."""
+    big = {"id": "big", "overrides": [{"kind": "demand", "segment": "defense", "factor": 1e5}]}
+    path = _write(tmp_path, _doc_with([big]))
+    assert run_cli(["validate", str(path)])[0] == 0
+    code, out, err = run_cli(["solve", str(path), "--scenario", "big", "--time-limit", "20"])
+    assert code == 0, out

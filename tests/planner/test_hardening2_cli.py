@@ -329,3 +329,35 @@ def test_class10_the_stages_share_the_limit(monkeypatch):
     assert wall < 0.3 + 0.2
     assert result.status is RawStatus.FEASIBLE and result.x is not None  # stage 1's point is kept
     assert "the time limit ran out before this stage started" in result.message
+
+
+# ------------------------------------------------------------------ class 9: a point HiGHS calls optimal
+def test_class9_a_stage_point_off_its_rows_is_solved_again_without_presolve(monkeypatch):
+    """One LP stage: x0 - x1 = 0 (a mass balance: made = shipped). HiGHS with presolve returns
+    x = (0, 2e-6): 'optimal' but off the row by 2e-6 / (1 + 2e-6) = 2e-6 (scaled as the verifier
+    does), more than its 1e-6 (the real sample over 60 years: 1.585e-6 t on a dy_oxide balance).
+    The stage is solved again without presolve and that exact point (0, 0) is kept."""
+    import planner.pipeline.lexicographic as lex
+    from planner.model.lp import LinearProgram
+    from planner.pipeline.verify import worst_violation
+    from planner.progress import SolveState
+    from planner.solvers.backends import RawSolution, RawStatus
+
+    lp = LinearProgram()
+    a = lp.add_var(("x", 0), lb=0.0, ub=1.0)
+    b = lp.add_var(("x", 1), lb=0.0, ub=1.0)
+    lp.add_row("balance", ("b",), {a: 1.0, b: -1.0}, lo=0.0, hi=0.0)
+    calls = []
+
+    def highs(program, solver, time_limit_s, mip_gap, state, presolve=True, start=None, highs_presolve=True):
+        calls.append(highs_presolve)
+        x = np.array([0.0, 2e-6]) if highs_presolve else np.array([0.0, 0.0])
+        return RawSolution(RawStatus.OPTIMAL, x=x, seconds=0.0, message="Optimal")
+
+    monkeypatch.setattr(lex, "solve_lp", highs)
+    logs = []
+    result = lex.solve_lexicographic(lp, [lex.Objective("least_activity", {a: 1.0, b: 1.0})], "highs", 10.0, 1e-4,
+                                     SolveState(on_log=logs.append))
+    assert calls == [True, False]
+    assert worst_violation(lp, result.x) == 0.0 and list(result.x) == [0.0, 0.0]
+    assert "stage 'least_activity': the solver's point misses a row by 2e-06; solving it again without presolve" in logs

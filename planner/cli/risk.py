@@ -20,7 +20,8 @@ from planner.cli.common import (
     EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit, whole_number_option,
 )
 from planner.progress import SolveState
-from planner.analysis.risk import RiskRunError, run_risk, summary_lines
+from planner.analysis.risk import RiskRunError, run_risk
+from planner.reports.text import risk_summary_lines
 from planner.pipeline.solve import SolveOptions
 
 
@@ -94,7 +95,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         state.request_cancel()
         raise
-    print("\n".join(summary_lines(report)))
+    print("\n".join(risk_summary_lines(report)))
     sampling = report.seconds - report.plan_seconds
     plan_note = f" after {report.plan_seconds:.1f} s solving the plan" if report.plan_seconds else ""
     print(f"\n{report.n_completed} samples in {sampling:.1f} s{plan_note} "

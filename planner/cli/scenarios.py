@@ -15,7 +15,8 @@ from models.io import atomic_write_bytes
 
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
 from planner.progress import SolveState
-from planner.analysis.comparison import compare, comparison_table
+from planner.analysis.comparison import compare
+from planner.reports.text import comparison_table
 from planner.analysis.scenarios import solve_scenarios
 from planner.pipeline.solve import SolveOptions
 

@@ -256,10 +256,11 @@ def define_stockpile_constraints(lp: LinearProgram, net: Network) -> None:
                 lp.add_row("stockpile_commit", (s.id, y), buys_by_year[y], lo=committed)
 
 
-def government_cost_objective(lp: LinearProgram, net: Network, idx) -> dict[int, float]:
-    """Policy mode's second objective: sum_y d_y x gov(y) ($M discounted), gov(y) as in the budget,
-    + the penalised offtake shortfalls (d_y x unmet penalty x otshort): contracts stay binding, so
-    the government cannot save money by letting a take-or-pay commitment go short."""
+def government_cost_terms(lp: LinearProgram, net: Network, idx) -> dict[int, float]:
+    """Terms of policy mode's second objective (planner.pipeline.stages.government_cost_objective):
+    sum_y d_y x gov(y) ($M discounted), gov(y) as in the budget, + the penalised offtake shortfalls
+    (d_y x unmet penalty x otshort): contracts stay binding, so the government cannot save money by
+    letting a take-or-pay commitment go short."""
     total: dict[int, float] = {}
     for y, terms in government_spend_terms(lp, net, idx).items():
         for j, v in terms.items():
@@ -349,7 +350,7 @@ def define_lever_constraints(lp: LinearProgram, net: Network, idx) -> None:
 
 
 __all__ = [
-    "annuity_factor", "candidate_spend_terms", "government_cost_objective", "policy_gaps", "policy_grant_terms",
+    "annuity_factor", "candidate_spend_terms", "government_cost_terms", "policy_gaps", "policy_grant_terms",
     "define_lever_constraints", "define_lever_variables", "government_spend_terms", "grant_terms",
     "offtake_taken_terms", "production_terms", "sold_terms",
 ]

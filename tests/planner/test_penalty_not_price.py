@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.project import Demand, Facility
-from planner.cli.solve import format_summary
+from planner.reports.text import format_summary
 from planner.pipeline.solve import SolveOptions, solve_project
 from planner.solvers.backends import available_solvers
 

@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.covered import CHINESE_TECHNOLOGY, covered_reasons
 from models.project import ExpansionOption, Facility, Route
 from models.vocab import Material, Stage, Status
 
@@ -134,18 +135,15 @@ def country_colour(code: str) -> QColor:
     return QColor(int(r * 255), int(g * 255), int(b * 255))
 
 
-def is_covered(f: Facility, covered_countries: list[str]) -> bool:
-    """Output of this facility is 'covered' (10 U.S.C. 4872): covered country or Chinese tech."""
-    return f.country in covered_countries or f.chinese_technology
-
-
 class FacilityNode(QGraphicsRectItem):
     """One facility: rounded box, country stripe, name, facts line, status outline, badges."""
 
-    def __init__(self, facility: Facility, covered: bool):
+    def __init__(self, facility: Facility, reasons: list[str]):
+        """``reasons``: why its output is covered (models.covered.covered_reasons; [] = not covered)."""
         super().__init__(0, 0, NODE_W, NODE_H)
         self.facility = facility
-        self.covered = covered
+        self.reasons = reasons
+        self.covered = bool(reasons)
         self.investment: str = ""  # "+1,000 t/yr from 2029" when the plan invests here
         self.invest_online = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
@@ -158,7 +156,7 @@ class FacilityNode(QGraphicsRectItem):
         self._hover = False
         self._base_tooltip = ""
         self.edges: list[RouteEdge] = []  # arrows from or to this node (re-drawn when it moves)
-        self.refresh(covered)
+        self.refresh(reasons)
 
     def reroute_edges(self) -> None:
         """Arrows follow the node after it moved (no itemChange override: that would call
@@ -166,9 +164,10 @@ class FacilityNode(QGraphicsRectItem):
         for edge in self.edges:
             edge.reroute()
 
-    def refresh(self, covered: bool) -> None:
+    def refresh(self, reasons: list[str]) -> None:
         """Re-read the facility (capacity, status, flags...) after an edit; repaint."""
-        self.covered = covered
+        self.reasons = reasons
+        self.covered = covered = bool(reasons)
         f = self.facility
         lines = [f"<b>{_esc(f.name or f.id)}</b> ({_esc(f.id)})",
                  f"{label_of(f.stage)}, {label_of(f.status)}, {country_label(f.country)}",
@@ -178,7 +177,7 @@ class FacilityNode(QGraphicsRectItem):
             lines.append(f"{len(f.options)} expansion option(s)")
         if covered:
             lines.append("<span style='color:#b00020'><b>covered output</b>: "
-                         + ("covered country" if not f.chinese_technology else "Chinese process technology")
+                         + " and ".join(reasons)
                          + "</span>")
         self._base_tooltip = "<br>".join(lines)
         self.setToolTip(self._base_tooltip + (f"<br><span style='color:#1b7a3d'><b>Plan invests:</b> "
@@ -277,7 +276,7 @@ class FacilityNode(QGraphicsRectItem):
             bold.setBold(True)
             painter.setFont(bold)
             painter.drawText(QRectF(NODE_W - 26, 5, 20, 20), Qt.AlignmentFlag.AlignCenter,
-                             "CT" if f.chinese_technology and f.country not in ("CN", "RU", "KP", "IR") else "!")
+                             "CT" if self.reasons == [CHINESE_TECHNOLOGY] else "!")
 
     PORT_R = 6.0
 
@@ -592,7 +591,7 @@ class ChainView(QGraphicsView):
         if node is None or node.facility is not facility:
             self.schedule_rebuild()
             return
-        node.refresh(is_covered(facility, self.doc.project.settings.covered_countries))
+        node.refresh(covered_reasons(facility, self.doc.project.settings.covered_countries))
 
     def rebuild(self) -> None:
         """Redraw every node and arrow from the project (keeps the selection and the flows)."""
@@ -689,7 +688,7 @@ class ChainView(QGraphicsView):
                 for r, f in enumerate(facs):
                     if f.id in self.nodes:  # duplicate id: the validation panel reports it
                         continue
-                    node = FacilityNode(f, is_covered(f, covered))
+                    node = FacilityNode(f, covered_reasons(f, covered))
                     if reveal_in_slices:
                         node.setVisible(False)
                     if keep and f.id not in keep:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.covered import is_covered_facility, is_covered_market
 from models.geo import great_circle_km
 from models.project import DEFAULT_PRIORITY, ExpansionOption, Facility, Market, Project, Route
 from models.schedules import existing_capacity_tpy
@@ -105,10 +106,6 @@ def discount_factors(project: Project) -> dict[int, float]:
     """d_y = 1 / (1 + r)^(y - base_year)."""
     s = project.settings
     return {y: 1.0 / (1.0 + s.discount_rate) ** (y - s.base_year) for y in s.years}
-
-
-def is_covered_facility(f: Facility, covered_countries: set[str]) -> bool:
-    return f.country in covered_countries or f.chinese_technology
 
 
 def _sources_by_facility(project: Project) -> dict[str, set[str]]:
@@ -275,7 +272,7 @@ def build_network(project: Project) -> Network:
         processes_of=processes_of,
         route_commodities=route_commodities,
         markets=list(project.markets),
-        market_covered={m.id: m.origin_country in covered_countries for m in project.markets},
+        market_covered={m.id: is_covered_market(m, covered_countries) for m in project.markets},
         demands=demand_specs(project),
         options=[(f, o) for f in project.facilities for o in f.options],
         existing_capacity=existing,

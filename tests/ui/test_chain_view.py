@@ -260,7 +260,7 @@ def test_context_menus_add_delete_and_connect(view, doc, qtbot, monkeypatch):
 
     # on empty canvas: add a facility of any stage
     empty = right_click(view.nodes["mp-mine"].scenePos() + QPoint(0, 900))
-    empty["Add facility/cracking"].trigger()
+    empty["Add facility/Cracking"].trigger()  # stages by their models.vocab labels
     added = doc.project.facilities[-1]
     assert added.stage is Stage.CRACKING and doc.current_facility is added
     qtbot.waitUntil(lambda: added.id in view.nodes, timeout=2000)

@@ -148,7 +148,7 @@ def stage_objectives(lp: LinearProgram, net: Network, idx=None) -> list[Objectiv
     labels (when any allied facility can carry a covered label). ``idx`` (the ModelIndex) is needed
     for the government cost stage only."""
     objectives = shortfall_objectives(lp, net)
-    if idx is not None and net.project.levers.policy.enabled:
+    if idx is not None and net.policy_enabled:
         objectives.insert(1 if objectives else 0, government_cost_objective(lp, net, idx))
     objectives.append(cost_objective(lp))
     objectives.append(clean_delivery_objective(lp, net))

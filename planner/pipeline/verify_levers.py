@@ -1,7 +1,8 @@
-"""Independent checks of contracts and levers, recomputed from variable keys and the network's index
-sets (not from the model's rows, and without the constraint families' helpers): offtake minima and maxima, import-licence caps, stockpile levels and
-balances, where stockpiled tonnes come from and go to, and in policy mode the chosen floor and
-offtake tonnage and the viability test of operating facilities. Measured in tonnes.
+"""Independent checks of contracts and levers, recomputed from variable keys and the network's
+index sets (not from the model's rows, and without the constraint families' helpers): offtake
+minima and maxima, import-licence caps, stockpile levels and balances, where stockpiled tonnes
+come from and go to, and in policy mode the chosen floor and offtake tonnage and the viability
+test of operating facilities. Measured in tonnes.
 """
 
 from __future__ import annotations

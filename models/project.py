@@ -485,7 +485,7 @@ class OverrunDistribution(_Model):
 
 
 def _default_delays() -> dict[Status, DelayDistribution]:
-    # Documented defaults (see README "Risk"): the less mature, the later.
+    # Documented defaults (docs/user_guide.md, "Risk and scale-out"): the less mature, the later.
     return {
         Status.OPERATING: DelayDistribution(years=[0], probabilities=[1.0]),
         Status.CONSTRUCTION: DelayDistribution(years=[0, 1, 2], probabilities=[0.6, 0.3, 0.1]),
@@ -560,7 +560,7 @@ class Settings(_Model):
 
 # ----------------------------------------------------------------------------------------------
 # Contracts and policy levers (schema v3, optional; an empty Levers section changes nothing).
-# Formulas and the payer of each line: README "Contracts and policy levers", docs/levers.md.
+# Formulas and the payer of each line: docs/model.md, "Contracts and policy levers"; docs/levers.md.
 # ----------------------------------------------------------------------------------------------
 Payer = Literal["government", "industry"]
 

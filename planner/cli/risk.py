@@ -3,7 +3,7 @@
 [--scenario NAME] [--time-limit S] [--solver ...]``.
 
 Prints the probability that compliant defense demand is met in the compliance year (2027) and
-later, cost percentiles, and the projects that drive the answer. Exit codes (DESIGN.md section 5):
+later, cost percentiles, and the projects that drive the answer. Exit codes (docs/command_line.md):
 0 when every sample produced a plan; 1 when any sample failed (they are listed), the run was
 interrupted, or the JSON cannot be written; 2 for bad input (unreadable project, bad -n/--workers/
 --seed, unknown scenario or solver, unreachable scheduler).

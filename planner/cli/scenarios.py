@@ -1,7 +1,7 @@
 """``mine2magnet scenarios PROJECT [--json OUT] [--xlsx OUT] [--solver ...] [--time-limit S]``.
 
-Solves the base project and every scenario and prints them side by side. Exit codes (DESIGN.md
-section 5): 0 when every scenario has a plan (even with unmet demand, which the table shows),
+Solves the base project and every scenario and prints them side by side. Exit codes
+(docs/command_line.md): 0 when every scenario has a plan (even with unmet demand, which the table shows),
 1 when any scenario is infeasible or failed or an output file cannot be written, 2 for bad input.
 """
 

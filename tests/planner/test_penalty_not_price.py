@@ -1,4 +1,4 @@
-"""Penalties are not prices (issue 9, part 3): duals set by the unmet penalty are reported as
+"""Penalties are not prices: duals set by the unmet penalty are reported as
 "unmet: no compliant supply reachable", and "what limits supply" names the short product's plants."""
 
 from __future__ import annotations

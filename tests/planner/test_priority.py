@@ -1,4 +1,4 @@
-"""Defense is served first: lexicographic shortfall stages by demand priority (issue 9, part 1)."""
+"""Defense is served first: lexicographic shortfall stages by demand priority."""
 
 from __future__ import annotations
 

@@ -115,6 +115,7 @@ def test_a_sample_without_delays_or_overruns_reproduces_the_deterministic_plan()
     base = solve_project(p, OPTIONS)
     assert base.has_plan
     rep = run_risk(p, 2, seed=5, workers=1, options=OPTIONS)
+    assert len(rep.samples) == 2
     for s in rep.samples:
         assert set(s.delays.values()) == {0} and set(s.overruns.values()) == {1.0}
         assert s.total_cost_musd == pytest.approx(base.total_cost_musd, rel=1e-6)
@@ -150,6 +151,7 @@ def test_a_tiny_time_limit_in_worker_processes_is_reported_not_dropped():
     rep = run_risk(p, 3, seed=1, workers=2, options=SolveOptions(time_limit_s=1e-6), mode="foresight")
     assert rep.n_completed == 3
     assert rep.n_ok + rep.n_failed == 3
+    assert len(rep.failures) == rep.n_failed
     for f in rep.failures:
         assert f.status in ("time_limit", "error") and f.message
 

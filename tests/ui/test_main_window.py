@@ -250,9 +250,10 @@ def test_rejected_edit_message_reaches_the_status_bar(window):
 
 
 def test_solve_and_results_slots(window):
-    """Integrated when their modules exist; a module that is missing is tolerated."""
-    if optional_class("ui.solve_panel", "SolvePanel") is not None:
-        assert window.solve_dock is not None and window.solve_panel is window.solve_dock.widget()
+    """The solve panel sits in its dock and the Results tab exists; optional_class tolerates a module
+    that is missing (None) and nothing else."""
+    assert optional_class("ui.solve_panel", "SolvePanel") is not None
+    assert window.solve_dock is not None and window.solve_panel is window.solve_dock.widget()
     results_tab = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert "Results" in results_tab
     assert optional_class("ui.no_such_module_yet", "X") is None

@@ -143,6 +143,7 @@ def test_time_limited_point_that_fails_verification_is_time_limit(monkeypatch):
     assert not result.has_plan
 
 
+@pytest.mark.timing
 def test_model_building_counts_against_the_time_limit(monkeypatch):
     """The limit is for the whole solve: time spent building is taken off what the solver gets."""
     import planner.pipeline.build_sequence as build_sequence
@@ -168,6 +169,7 @@ def test_model_building_counts_against_the_time_limit(monkeypatch):
     assert seen["limit"] <= 10 - 1.5
 
 
+@pytest.mark.timing
 def test_cbc_counts_its_own_hand_off_and_stops_at_the_limit(monkeypatch):
     """Building the PuLP problem takes 1.5 s of a 4 s limit: CBC gets what is left minus as much
     again for writing the MPS file (<= 4 - 1.5 - 1.5 = 1 s) and the watchdog fires soon after the
@@ -210,6 +212,7 @@ def test_cbc_counts_its_own_hand_off_and_stops_at_the_limit(monkeypatch):
     assert seen["watchdog"] <= 4.0 - 1.5 + 1.0
 
 
+@pytest.mark.timing
 def test_cbc_is_not_started_when_building_used_up_the_limit(monkeypatch):
     """Building takes 1.5 s of a 1 s limit: CBC never starts; the answer is 'no solution'."""
     import pulp

@@ -77,6 +77,7 @@ def test_same_answer_on_a_dask_local_cluster(project, serial_report, dask_cluste
     assert _comparable(rep) == _comparable(serial_report)
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(240)
 def test_cancel_on_a_dask_cluster_returns_promptly(project, dask_cluster):
     state = SolveState()
@@ -156,6 +157,7 @@ def test_a_tiny_time_limit_in_worker_processes_is_reported_not_dropped():
         assert f.status in ("time_limit", "error") and f.message
 
 
+@pytest.mark.timing
 def test_progress_reaches_one_and_cancel_stops_the_pool_promptly():
     p = teaching_project()
     seen: list[float] = []
@@ -240,6 +242,7 @@ def test_cli_risk_exits_1_when_a_sample_fails(tmp_path, capsys, monkeypatch):
     assert "sample 0: error: RuntimeError: boom" in capsys.readouterr().out
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(180)
 def test_cancel_with_cbc_in_worker_processes_leaves_no_solver_running():
     """Cancel while CBC (a grandchild process) is solving: the pool kills it with its worker."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from types import SimpleNamespace
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from planner.pipeline.solve import solve_project
@@ -43,6 +45,7 @@ def test_solve_all_scenarios_and_show_the_table(qtbot):
     assert active_tasks() == []
 
 
+@pytest.mark.timing
 def test_cancel_while_solving_in_child_processes(qtbot):
     view = ScenarioCompareView(SimpleNamespace(project=teaching_project()))  # default: killable subprocess solves
     qtbot.addWidget(view)

@@ -17,7 +17,8 @@ from models.io import atomic_write_bytes
 
 from planner.cli.cluster import add_cluster_arguments
 from planner.analysis.risk import RiskRunError
-from planner.analysis.robust import robust_lines, run_robust
+from planner.analysis.robust import run_robust
+from planner.reports.text import robust_lines
 from planner.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,

@@ -4,8 +4,9 @@ Reading has the project loader's protections (models.io): a regular file only (a
 is refused without blocking), at most 64 MiB, UTF-8 (or UTF-16/32 with a BOM), no NaN/Infinity, no
 duplicate keys, no overlong numbers, nesting at most 32 levels.
 
-Then the result itself: its ``status`` must be one with a plan (optimal, time_limit_feasible; the
-result of an infeasible or failed solve has no plan to evaluate), and every row of
+Then the result itself: its ``status``, when given (a plan written by hand may leave it out), must be
+one with a plan (optimal, time_limit_feasible; the result of an infeasible or failed solve has no
+plan to evaluate), and every row of
 ``investments`` names a known option of the project, a decided year in which that option can be
 decided (models.validation.option_decision_years, with the run's scenario applied), and added
 t/yr that is a finite number >= 0. Per option, as the model allows (planner.model.build): the
@@ -49,7 +50,7 @@ def plan_problems(data: Any, project: Project) -> tuple[list[list[Any]], list[Pr
     problems: list[Problem] = []
     status = data.get("status")
     if "status" not in data:
-        problems.append(Problem("status", "required field is missing (a result JSON written by solve --json has it)"))
+        pass  # a plan written by hand: only its rows (a result JSON written by solve --json has a status)
     elif not isinstance(status, str):
         problems.append(Problem("status", f"must be text, not {describe_value(status)}"))
     elif status not in KNOWN_STATUSES:
@@ -59,7 +60,8 @@ def plan_problems(data: Any, project: Project) -> tuple[list[list[Any]], list[Pr
                                           "so there is nothing to evaluate; solve until it finds a plan"))
     rows = data.get("investments")
     if "investments" not in data:
-        return [], problems + [Problem("investments", "required field is missing (write the plan with solve --json)")]
+        return [], problems + [Problem("investments", "required field is missing: not a result JSON "
+                                                       "(write one with solve --json)")]
     if not isinstance(rows, list):
         return [], problems + [Problem("investments", f"must be a list, not {describe_value(rows)}")]
     options = {o.id: o for f in project.facilities for o in f.options}

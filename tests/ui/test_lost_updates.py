@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from models.io import load_project, save_project
 from tests.ui.demo_project import demo_project
 from tests.ui.helpers import close_window, install_dialogs
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 SB = QMessageBox.StandardButton
 

@@ -11,10 +11,9 @@ millions of US dollars (``_musd``), years as calendar years.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .countries import COUNTRIES
 from .vocab import (
@@ -34,7 +33,6 @@ from .vocab import (
 SCHEMA_VERSION = 3
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
-_ID_RE = re.compile(ID_PATTERN)
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="letters, digits, _ . - ; max 64")]
 Year = Annotated[int, Field(ge=1900, le=2200)]
@@ -74,6 +72,10 @@ def _check_country(value: str) -> str:
     if code not in COUNTRIES:
         raise ValueError(f"unknown ISO 3166 alpha-2 country code {value!r}")
     return code
+
+
+#: an ISO 3166 alpha-2 code, case and surrounding spaces normalised ("cn" -> "CN"), unknown refused
+CountryCode = Annotated[str, AfterValidator(_check_country)]
 
 
 class Source(_Model):
@@ -220,10 +222,6 @@ class Facility(_Model):
             raise ValueError("stock_max_draw_tpy / stock_holding_usd_per_t_yr need stock_initial_t")
         return self
 
-    @property
-    def is_finite_stock(self) -> bool:
-        return self.stock_initial_t is not None
-
     def with_default_recipe(self) -> "Facility":
         """Fill an empty recipe with the stage default (see ``vocab.default_recipe``)."""
         if self.stage in RECIPE_STAGES and not self.recipe_inputs and not self.recipe_outputs:
@@ -358,7 +356,7 @@ class FacilityFilter(_Model):
     ids: list[Id] = Field(default_factory=list)
     statuses: list[Status] = Field(default_factory=list)
     stages: list[Stage] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
+    countries: list[CountryCode] = Field(default_factory=list)
 
     def matches(self, f: Facility) -> bool:
         return (
@@ -381,7 +379,7 @@ class MarketCapOverride(_Model):
     """Multiply the volume caps of matching markets (factor 0 cuts them off)."""
 
     kind: Literal["market_cap"] = "market_cap"
-    origin_countries: list[str] = Field(default_factory=list)
+    origin_countries: list[CountryCode] = Field(default_factory=list)
     materials: list[Material] = Field(default_factory=list)
     factor: NonNeg
 
@@ -485,7 +483,7 @@ class OverrunDistribution(_Model):
 
 
 def _default_delays() -> dict[Status, DelayDistribution]:
-    # Documented defaults (see README "Risk"): the less mature, the later.
+    # Documented defaults (docs/user_guide.md, "Risk and scale-out"): the less mature, the later.
     return {
         Status.OPERATING: DelayDistribution(years=[0], probabilities=[1.0]),
         Status.CONSTRUCTION: DelayDistribution(years=[0, 1, 2], probabilities=[0.6, 0.3, 0.1]),
@@ -560,7 +558,7 @@ class Settings(_Model):
 
 # ----------------------------------------------------------------------------------------------
 # Contracts and policy levers (schema v3, optional; an empty Levers section changes nothing).
-# Formulas and the payer of each line: README "Contracts and policy levers", docs/levers.md.
+# Formulas and the payer of each line: docs/model.md, "Contracts and policy levers"; docs/levers.md.
 # ----------------------------------------------------------------------------------------------
 Payer = Literal["government", "industry"]
 
@@ -910,12 +908,12 @@ class Project(_Model):
         raise KeyError(facility_id)
 
     def scenario(self, scenario_id: str) -> Scenario:
+        """The scenario whose id is ``scenario_id``, else the first whose name is (ids first)."""
         for s in self.scenarios:
-            if s.id == scenario_id or s.name == scenario_id:
+            if s.id == scenario_id:
+                return s
+        for s in self.scenarios:
+            if s.name == scenario_id:
                 return s
         raise KeyError(scenario_id)
 
-
-def is_valid_id(value: str) -> bool:
-    """True when ``value`` may be used as an object id."""
-    return bool(_ID_RE.match(value))

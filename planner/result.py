@@ -1,4 +1,5 @@
-"""The plan a solve returns: small dataclasses with a stable JSON form (DESIGN.md section 5).
+"""The plan a solve returns: small dataclasses with a stable JSON form (docs/file_format.md,
+"Result JSON and Excel workbook").
 
 Units: tonnes (t), t/yr, millions of US dollars (musd), US dollars per tonne (usd_per_t).
 Costs in ``cost_breakdown_musd`` and ``total_cost_musd`` are discounted to the base year and
@@ -8,6 +9,7 @@ exclude the unmet-demand penalty; ``objective`` includes it.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
@@ -157,7 +159,7 @@ class LeverRow:
 
     kind: offtake, offtake_shortfall, price_floor, grant, loan, stockpile_buy, stockpile_release,
     stockpile_holding, policy_grant, policy_floor, policy_offtake. ``cost_musd`` is what ``payer`` pays on this line: a transfer to industry
-    for every kind except stockpile_holding (a real cost); see README "Contracts and policy levers".
+    for every kind except stockpile_holding (a real cost); see docs/model.md, "Contracts and policy levers".
     """
 
     kind: str
@@ -186,6 +188,18 @@ class Check:
     passed: bool
     max_violation: float
     detail: str = ""
+
+
+def finite_json(obj: Any) -> Any:
+    """``obj`` with every non-finite float (the infinite violation of a failed check, a cost that
+    overflowed) as None, so the result JSON can always be written (JSON has no NaN or Infinity)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite_json(v) for v in obj]
+    return obj
 
 
 @dataclass
@@ -264,7 +278,7 @@ class PlanResult:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """The result JSON (stable keys in DESIGN.md order, then extras)."""
+        """The result JSON (the stable keys of docs/file_format.md in order, then extras)."""
         d = asdict(self)
         d["status"] = self.status.value
         d.pop("log")
@@ -281,7 +295,7 @@ class PlanResult:
         ]
         out = {k: d[k] for k in order}
         out["unmet_by_segment_t"] = {k: round(v, 6) + 0.0 for k, v in self.unmet_by_segment().items()}
-        return out
+        return finite_json(out)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
@@ -316,7 +330,8 @@ class PlanResult:
             stock_remaining=[FiniteStockRow(**x) for x in d.get("stock_remaining", [])],
             qualification=[QualificationRow(**x) for x in d.get("qualification", [])],
             levers=[LeverRow(**x) for x in d.get("levers", [])],
-            checks=[Check(**x) for x in d.get("checks", [])],
+            checks=[Check(**{**x, "max_violation": math.inf if x.get("max_violation") is None else x["max_violation"]})
+                    for x in d.get("checks", [])],  # null: an infinite violation (finite_json)
             limiting=list(d.get("limiting", [])),
             relaxations=[RelaxationOption(o["scope"], [Relaxation(**c) for c in o.get("changes", [])])
                          for o in d.get("relaxations", [])],

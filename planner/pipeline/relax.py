@@ -31,12 +31,11 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
-from models import Project, apply_scenario
-from models.validation import errors, validate_project
-
+from models import Project
 from planner.model.build import BuildOptions, create_model
 from planner.model.lp import LinearProgram
 from planner.model.network import Network, build_network
+from planner.pipeline.build_sequence import ModelBuildError, checked_project
 from planner.progress import SolveState
 from planner.result import Relaxation, RelaxationOption
 from planner.solvers.backends import RawStatus, solve_lp
@@ -132,15 +131,16 @@ def _name(project: Project, node_id: str) -> str:
     return node_id
 
 
-def describe(net: Network, e: _Elastic, amount: float) -> Relaxation:
-    """The change in the limit's own words and units."""
-    p, f, k, lim = net.project, e.family, e.key, e.limit
+def describe(project: Project, net: Network, e: _Elastic, amount: float) -> Relaxation:
+    """The change in the limit's own words and units (``project``: the project as solved, scenario applied)."""
+    p, f, k, lim = project, e.family, e.key, e.limit
     unit = "$M" if "budget" in f else ("builds" if f == "option_once" else "t")
     if f == "budget_year":
         text = f"raise the {k[0]} capex budget by ${amount:,.1f}M (from ${lim:,.1f}M to ${lim + amount:,.1f}M)"
         limit = f"capex budget {k[0]}"
     elif f == "budget_total":
-        text = f"raise the capex budget over the horizon by ${amount:,.1f}M (from ${lim:,.1f}M to ${lim + amount:,.1f}M)"
+        text = (f"raise the capex budget over the horizon by ${amount:,.1f}M "
+                f"(from ${lim:,.1f}M to ${lim + amount:,.1f}M)")
         limit = "capex budget over the horizon"
     elif f == "gov_budget_year":
         text = f"raise the {k[0]} government budget by ${amount:,.1f}M (from ${lim:,.1f}M to ${lim + amount:,.1f}M)"
@@ -165,7 +165,8 @@ def describe(net: Network, e: _Elastic, amount: float) -> Relaxation:
         name = s.name or s.id
         limit = f"{name} purchase commitment {k[1]}"
         text = (f"drop {name}'s {lim:,.1f} t purchase commitment in {k[1]}" if amount >= lim - TOL else
-                f"lower {name}'s {k[1]} purchase commitment by {amount:,.1f} t (from {lim:,.1f} t to {lim - amount:,.1f} t)")
+                f"lower {name}'s {k[1]} purchase commitment by {amount:,.1f} t "
+                f"(from {lim:,.1f} t to {lim - amount:,.1f} t)")
     elif f == "committed_build":
         fac, o = _option(net, k[0])
         name = f"{fac.name or fac.id}: {o.name or o.id}"
@@ -202,7 +203,7 @@ def _solve_elastic(project: Project, net_factory: Callable[[], Network], kinds: 
     raw = solve_lp(lp, solver, time_limit_s, 1e-6, state)
     if raw.status is not RawStatus.OPTIMAL or raw.x is None:
         return None
-    changes = [describe(net, e, float(raw.x[e.column])) for e in slacks
+    changes = [describe(project, net, e, float(raw.x[e.column])) for e in slacks
                if float(raw.x[e.column]) > TOL * max(1.0, abs(e.limit))]
     return sorted(changes, key=lambda c: (c.family, c.key))
 
@@ -215,10 +216,8 @@ def find_relaxations(project: Project, scenario: str | None = None, solver: str 
     the all-elastic model has no plan (then the cause is not a limit of these kinds)."""
     state = state or SolveState()
     try:
-        solved = apply_scenario(project, scenario)
-    except KeyError:
-        return []
-    if errors(validate_project(solved)):
+        solved = checked_project(project, scenario)
+    except ModelBuildError:
         return []
     deadline = time.perf_counter() + time_limit_s
     factory = lambda: build_network(solved)  # noqa: E731 (a fresh network per elastic model)
@@ -250,17 +249,4 @@ def _families_present(factory: Callable[[], Network]) -> set[str]:
     return present
 
 
-def relaxation_lines(options: list[RelaxationOption]) -> list[str]:
-    """Plain text: the combined answer, then "or" alternatives (each alone makes a plan possible)."""
-    if not options:
-        return []
-    first, rest = options[0], options[1:]
-    lines = ["To make a plan possible, the smallest change" + ("s" if len(first.changes) != 1 else "") + ":"]
-    lines += [f"  {c.text}" for c in first.changes]
-    for o in rest:
-        lines.append(f"or, changing only {o.scope}:")
-        lines += [f"  {c.text}" for c in o.changes]
-    return lines
-
-
-__all__ = ["KINDS", "describe", "elastic_model", "find_relaxations", "relaxation_lines"]
+__all__ = ["KINDS", "describe", "elastic_model", "find_relaxations"]

@@ -38,12 +38,11 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
 from models.project import Project
 from models.scenarios import government_budget_note, government_budget_overrides
-
 from planner.reports import figures
 from planner.reports.data import STATUS_LABELS, Lookup, lever_display_name, material_label
 from planner.result import PlanResult
@@ -264,7 +263,8 @@ def _lever_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefT
         else:
             per_year = per_year_text(x.cost_by_year)
             total = x.total_musd
-        rows.append((lever_display_name(project, x.kind, x.lever_id), LEVER_KIND_NAMES.get(x.kind, x.kind.replace("_", " ")),
+        kind = LEVER_KIND_NAMES.get(x.kind, x.kind.replace("_", " "))
+        rows.append((lever_display_name(project, x.kind, x.lever_id), kind,
                      lookup.name(x.facility) or x.facility, x.payer, per_year, total))
     gov = figures.government_cost_by_year(result)
     notes = []
@@ -321,7 +321,9 @@ def build_brief(project: Project, result: PlanResult, *, solved_at: datetime | N
     lookup = Lookup(project)
     stress_rows = _stress_rows(stress) if stress is not None else None
     scenario = _scenario_text(project, result.scenario)
-    when = (solved_at or datetime.now()).strftime("%Y-%m-%d %H:%M")
+    stamp = solved_at or datetime.now(timezone.utc)
+    utc = stamp.utcoffset() is not None and not stamp.utcoffset()
+    when = stamp.strftime("%Y-%m-%d %H:%M") + (" UTC" if utc else "")
     status = STATUS_LABELS.get(result.status, result.status.value)
     headline: list[tuple[str, str]] = [("Scenario", scenario), ("Status", status)]
     if not result.has_plan:

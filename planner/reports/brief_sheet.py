@@ -27,7 +27,8 @@ def add_brief_sheet(wb: Workbook, brief: DecisionBrief, index: int = 0) -> None:
     for label, text in brief.headline:
         style = None
         if label == "Status":
-            style = {"fill": GOOD_FILL, "font": Font(bold=True)} if brief.has_plan else {"fill": WARN_FILL, "font": WARN_FONT}
+            good = {"fill": GOOD_FILL, "font": Font(bold=True)}
+            style = good if brief.has_plan else {"fill": WARN_FILL, "font": WARN_FONT}
         pairs.append((label, text, "text", style) if style else (label, text, "text"))
     row = w.key_values(4, pairs, span=SPAN)
     for section in brief.sections:

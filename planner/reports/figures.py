@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from models.project import Project, Settings
-from models.scenarios import apply_scenario
+from models.scenarios import ScenarioError, apply_scenario
 from models.schedules import existing_capacity_tpy
 from models.vocab import STAGE_ORDER, Material, Stage
-
 from planner.result import Investment, PlanResult
 
 #: Magnet products first (KPI cards, charts), in this order.
@@ -66,6 +65,9 @@ def scenario_project(project: Project, scenario: str) -> tuple[Project, str]:
         return apply_scenario(project, scenario or "base"), ""
     except KeyError:
         return project, f"scenario {scenario!r} is not in the project; assumptions shown are the base project's"
+    except ScenarioError as e:
+        return project, (f"scenario {scenario!r} cannot be applied ({e.message}); "
+                         "assumptions shown are the base project's")
 
 
 def solved_project(project: Project, result: PlanResult) -> Project:
@@ -285,12 +287,14 @@ def compute_kpis(project: Project, result: PlanResult) -> Kpis:
 
 
 # ----------------------------------------------------------------------------- costs, marginal costs
-COST_PARTS = (("capex_musd", "Capex"), ("opex_musd", "Opex"), ("transport_musd", "Transport"), ("purchases_musd", "Purchases"))
+COST_PARTS = (("capex_musd", "Capex"), ("opex_musd", "Opex"), ("transport_musd", "Transport"),
+              ("purchases_musd", "Purchases"))
 
 
 def costs_by_year(result: PlanResult) -> list[tuple[int, dict[str, float]]]:
     """(year, {Capex, Opex, Transport, Purchases}) in $M of that year (undiscounted)."""
-    return [(r.year, {label: getattr(r, attr) for attr, label in COST_PARTS}) for r in sorted(result.costs_by_year, key=lambda r: r.year)]
+    return [(r.year, {label: getattr(r, attr) for attr, label in COST_PARTS})
+            for r in sorted(result.costs_by_year, key=lambda r: r.year)]
 
 
 def marginal_cost_series(result: PlanResult) -> dict[tuple[str, str], list[tuple[int, float]]]:
@@ -398,7 +402,8 @@ def buildout_rows(project: Project, result: PlanResult,
     inv: dict[str, list[BuildoutInvestment]] = defaultdict(list)
     for i in result.investments:
         name = option_names.get((i.facility, i.option), i.option)
-        inv[i.facility].append(BuildoutInvestment(name, i.decided_year, i.online_year, i.added_tpy, i.capex_musd, i.option))
+        inv[i.facility].append(BuildoutInvestment(name, i.decided_year, i.online_year, i.added_tpy, i.capex_musd,
+                                                  i.option))
     stage_rank = {s: k for k, s in enumerate(STAGE_ORDER)}
     rows = []
     for f in sorted(p.facilities, key=lambda f: (stage_rank.get(f.stage, 99), natural_key(f.name or f.id))):
@@ -458,7 +463,8 @@ def lever_totals(result: PlanResult) -> list[LeverTotal]:
     then kind and lever: $M and t per year summed over the lines of that year."""
     groups: dict[tuple[str, str, str, str], tuple[dict[int, list[float]], dict[int, list[float]]]] = {}
     for r in result.levers:
-        cost, tonnes = groups.setdefault((r.kind, r.lever_id, r.facility, r.payer), (defaultdict(list), defaultdict(list)))
+        cost, tonnes = groups.setdefault((r.kind, r.lever_id, r.facility, r.payer),
+                                         (defaultdict(list), defaultdict(list)))
         cost[r.year].append(r.cost_musd)
         tonnes[r.year].append(r.tonnes)
     out = [LeverTotal(kind, lid, fac, payer, {y: math.fsum(v) for y, v in sorted(cost.items())},

@@ -27,7 +27,6 @@ from typing import Any
 
 from models.io import atomic_write_bytes
 from models.project import Project
-
 from planner.result import PlanResult
 
 FORMAT = "mine2magnet-plan"

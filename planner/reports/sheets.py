@@ -12,21 +12,21 @@ import math
 
 from openpyxl import Workbook
 
+from models.vocab import STAGE_UNITS, stage_label
+from models.words import plural
+
 from planner.reports.cells import Col, SheetWriter
 from planner.reports.charts import CHART_ROWS, COLOURS, column_chart
 from planner.reports.context import ReportContext
-from planner.reports.figures import capex_committed_musd
 from planner.reports.data import (
-    lever_display_name,
-    STAGE_UNITS,
     capacity_basis,
     capacity_by_stage,
+    lever_display_name,
     material_label,
-    stage_label,
     supply_by_product,
     supply_by_segment,
 )
-from models.words import plural
+from planner.reports.figures import capex_committed_musd
 
 HEADER_ROW = 2
 

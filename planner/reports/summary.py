@@ -9,25 +9,23 @@ Without a plan, the cost, supply and investment sections are replaced by a clear
 
 from __future__ import annotations
 
-import math
 from typing import Any, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from models.scenarios import government_budget_note
-
+from models.vocab import stage_label
 from planner.reports.cells import GOOD_FILL, NOTE_FONT, WARN_FILL, WARN_FONT, Col, SheetWriter
 from planner.reports.context import ReportContext
-from planner.reports.figures import capex_committed_musd
 from planner.reports.data import (
     STATUS_LABELS,
     compliant_supply,
     material_label,
-    stage_label,
     top_investments,
     unmet_by_product,
 )
+from planner.reports.figures import capex_committed_musd
 
 #: Columns a wrapped key/value text spans (B..H).
 SPAN = 7

@@ -39,6 +39,7 @@ from planner.reports.brief import build_brief
 from planner.reports.brief_sheet import GUIDE_TEXT as BRIEF_TEXT
 from planner.reports.brief_sheet import SHEET_NAME as BRIEF_SHEET
 from planner.reports.brief_sheet import add_brief_sheet
+from planner.reports.cells import safe_text
 from planner.reports.compare import add_comparison
 from planner.reports.context import ReportContext
 from planner.reports.inputs import INPUT_SHEETS
@@ -108,7 +109,7 @@ def build_plan_workbook(
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is wb.worksheets[0]
-    wb.properties.title = f"mine2magnet plan: {project.name}"[:250]
+    wb.properties.title = safe_text(f"mine2magnet plan: {project.name}"[:250])  # a \x01 made it unopenable
     wb.properties.creator = "mine2magnet"
     return wb
 

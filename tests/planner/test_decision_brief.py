@@ -59,7 +59,8 @@ def test_levers_with_government_cost_per_year():
 def test_defense_coverage_2026_to_2028_without_stress():
     """Compliance year 2027 -> 2026-2028. Defense NdFeB = def-ndfeb + the F-35's 10 kg x 100 = 1 t.
     2026: 100 t demand, 100 delivered, 40 clean, 0 short; the one flow into defense that year is
-    60 t of China's (covered) magnets, allowed before the compliance year. 2027: 201, 151, 151, 50 short; the clean tonne comes from US Magnets. 2028: 300 all clean."""
+    60 t of China's (covered) magnets, allowed before the compliance year. 2027: 201, 151, 151, 50 short;
+    the clean tonne comes from US Magnets. 2028: 300 all clean."""
     b = build_brief(make_project(), plan(), solved_at=SOLVED_AT)
     cov = b.section("Defense coverage")
     assert cov.title == "Defense coverage 2026-2028"
@@ -87,9 +88,11 @@ def test_single_points_of_failure_from_a_stress_result():
 def test_risk_headline_counts_failed_samples_as_not_met():
     """8 of 10 samples have a plan and 75 % of those meet 2027: 0.75 x 8 / 10 = 60 % of all samples."""
     report = SimpleNamespace(n_completed=10, n_ok=8, target_year=2027, p_met_all={2027: 0.75},
-                             cost_musd={"p10": 50.0, "p50": 60.0, "p90": 70.0}, mean_unmet_by_segment_t={"defense": 12.5})
+                             cost_musd={"p10": 50.0, "p50": 60.0, "p90": 70.0},
+                             mean_unmet_by_segment_t={"defense": 12.5})
     assert risk_headline(report) == ("P(all defense demand met in 2027) = 60% of 10 samples (2 without a plan count "
-                                     "as not met); cost P10/P50/P90 $50M / $60M / $70M with mean defense shortfall 12.5 t")
+                                     "as not met); cost P10/P50/P90 $50M / $60M / $70M with mean defense "
+                                     "shortfall 12.5 t")
 
 
 def test_no_plan_brief_says_why_and_has_no_tables():
@@ -132,7 +135,8 @@ def test_a_stockpile_release_is_a_defense_supplier_shown_in_tonnes():
     from models.project import GovStockpile
 
     p = make_project()
-    p.levers.stockpiles.append(GovStockpile(id="dla", name="DLA NdFeB stockpile", material="ndfeb_magnet", capacity_t=100))
+    p.levers.stockpiles.append(GovStockpile(id="dla", name="DLA NdFeB stockpile", material="ndfeb_magnet",
+                                            capacity_t=100))
     r = plan()
     r.levers.append(LeverRow("stockpile_release", "dla", "dla", 2028, 10.0, 0.0, "government"))
     r.flows.append(r.flows[0].__class__("mine-au", "mag-us", "concentrate", 2027, "clean", 5.0))

@@ -15,7 +15,8 @@ from tests.planner.test_report_xlsx import SOLVED_AT, find_row, make_project, ma
 
 def test_summary_says_unsaved_edits(tmp_path):
     for unsaved, expected in ((False, "base (the project as saved, no scenario overrides)"),
-                              (True, "base (the project with unsaved edits, not as saved in its file; no scenario overrides)")):
+                              (True, "base (the project with unsaved edits, not as saved in its file; "
+                                     "no scenario overrides)")):
         path = tmp_path / f"u{unsaved}.xlsx"
         write_plan_workbook(path, make_project(), make_result(), solved_at=SOLVED_AT, unsaved_edits=unsaved)
         ws = load_workbook(path)["Summary"]

@@ -9,14 +9,13 @@ import unicodedata
 from pathlib import Path
 
 import pypdf
-import pytest
 
 from planner.reports.brief import build_brief
 from planner.result import Investment
 from tests.planner.test_decision_brief import STRESS, plan
 from tests.planner.test_report_xlsx import SOLVED_AT, make_project
-from ui.shell import cli as ui_cli
 from ui.results.brief_pdf import brief_pdf_bytes, write_brief_pdf
+from ui.shell import cli as ui_cli
 
 TEACHING = Path(__file__).resolve().parents[2] / "sample_projects" / "teaching_chain.m2m.json"
 
@@ -33,7 +32,8 @@ def test_pdf_is_one_page_with_the_briefs_text(qapp, tmp_path):
     pages, text = pdf_text(path)
     assert pages == 1
     for expected in ("Decision brief: =Teaching project", "What to fund", "Contracts and levers",
-                     "Defense coverage 2026-2028", "US Magnets Line 2 2026 2028 2028 150.0 15.0 government $6.0M, industry $9.0M",
+                     "Defense coverage 2026-2028",
+                     "US Magnets Line 2 2026 2028 2028 150.0 15.0 government $6.0M, industry $9.0M",
                      "=1+1 Phase 2 2027 2028 2028 200.0 10.0 industry",
                      "pf1 Price floor US Magnets government 2027: 2.5; 2028: 3.0 5.5",
                      "NdFeB magnet 2027 201.0 151.0 151.0 50.0 US Magnets US Magnets",

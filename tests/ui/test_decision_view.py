@@ -4,7 +4,7 @@ the view and from File > Export brief..., written off the GUI thread."""
 from __future__ import annotations
 
 from planner.result import PlanResult, Status
-from tests.planner.test_decision_brief import STRESS, plan
+from tests.planner.test_decision_brief import plan
 from tests.planner.test_report_xlsx import make_project
 from tests.ui.test_brief_pdf import pdf_text
 from ui.results.dashboard import ResultsDashboard

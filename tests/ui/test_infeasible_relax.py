@@ -3,7 +3,6 @@ worked by hand there: raise the 2026 capex budget by $1.0M, or lower DLA's commi
 
 from __future__ import annotations
 
-
 from planner.result import Status
 from tests.planner.test_relax import BUDGET_TEXT, COMMIT_TEXT, infeasible_chain
 from ui.shell.main_window import MainWindow

@@ -1,20 +1,21 @@
 """Labels and names the results dashboard shows; the figures come from
 :mod:`planner.reports.figures` (the one source shared with the workbook and the brief) and are
-re-exported here for the dashboard's widgets. No widgets here."""
+re-exported here for the dashboard's widgets. Material and stage labels come from models.vocab.
+No widgets here."""
 
 from __future__ import annotations
 
 from models.project import Project
-from models.vocab import Stage
+from models.vocab import Stage, material_label, stage_label
 from planner.reports import figures
 from planner.reports.figures import (  # noqa: F401  (re-exported for the dashboard's widgets)
     KPI_PRODUCTS,
     BuildoutInvestment,
     BuildoutRow,
-    buildout_rows,
     Kpis,
     ProductKpi,
     SupplyRow,
+    buildout_rows,
     compute_kpis,
     costs_by_year,
     kpi_year,
@@ -26,37 +27,7 @@ from planner.reports.figures import (  # noqa: F401  (re-exported for the dashbo
 from planner.reports.figures import SupplyRow as SupplyYear  # noqa: F401  (the charts' name for a year of supply)
 from planner.result import PlanResult
 
-MATERIAL_LABELS = {
-    "concentrate": "Concentrate",
-    "mixed_carbonate": "Mixed carbonate",
-    "ndpr_oxide": "NdPr oxide",
-    "dy_oxide": "Dy oxide",
-    "tb_oxide": "Tb oxide",
-    "sm_oxide": "Sm oxide",
-    "ndpr_metal": "NdPr metal",
-    "dy_metal": "Dy metal",
-    "tb_metal": "Tb metal",
-    "sm_metal": "Sm metal",
-    "cobalt": "Cobalt",
-    "ndfeb_scrap": "NdFeB scrap",
-    "ndfeb_magnet": "NdFeB magnets",
-    "smco_magnet": "SmCo magnets",
-}
-
-STAGE_LABELS = {
-    Stage.MINE: "Mine",
-    Stage.CRACKING: "Cracking",
-    Stage.SEPARATION: "Separation",
-    Stage.RECYCLING: "Recycling",
-    Stage.METAL: "Metal",
-    Stage.COBALT: "Cobalt",
-    Stage.MAGNET_NDFEB: "NdFeB magnets",
-    Stage.MAGNET_SMCO: "SmCo magnets",
-}
-
-
-def material_label(material: str) -> str:
-    return MATERIAL_LABELS.get(material, material.replace("_", " "))
+__all__ = ["material_label", "short_label", "stage_name", "supply_vs_demand", "unpriced_marginals", "display_names"]
 
 
 def short_label(material: str) -> str:
@@ -77,10 +48,11 @@ def unpriced_marginals(result: PlanResult) -> list[str]:
 
 
 def stage_name(stage: Stage) -> str:
-    """The dashboard's name of a stage ("NdFeB magnets")."""
-    return STAGE_LABELS.get(stage, stage.value)
+    """A stage's name on the build-out timeline ("NdFeB magnet making")."""
+    return stage_label(stage.value)
 
 
+# ----------------------------------------------------------------------------- names
 def display_names(project: Project) -> dict[str, str]:
     """Id -> readable name for facilities, markets, demands and platform demands."""
     names: dict[str, str] = {}

@@ -42,11 +42,15 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
 from models.project import Project
+from models.words import plural
 from models.scenarios import government_budget_note, government_budget_overrides
 from planner.reports import figures
 from planner.reports.data import STATUS_LABELS, Lookup, lever_display_name, material_label
 from planner.result import PlanResult
 
+#: the brief lists at most this many investments (the largest by capex; one page, and a view that
+#: draws in one event-loop turn: 240 rows took 430 ms to lay out); the workbook's Investments sheet has all
+MAX_FUND_ROWS = 20
 #: t below which a shortfall is rounding, not a shortfall
 SHORT_TOL_T = 1e-6
 STRESS_NOT_RUN = "stress test not run"
@@ -231,8 +235,9 @@ def per_year_text(values: dict[int, float], unit: str = "") -> str:
 
 def _fund_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefTable:
     support = figures.government_build_support(result)
+    shown = figures.top_investments(result, MAX_FUND_ROWS)
     rows = []
-    for i in sorted(result.investments, key=lambda i: (i.decided_year, -i.capex_musd, i.facility, i.option)):
+    for i in sorted(shown, key=lambda i: (i.decided_year, -i.capex_musd, i.facility, i.option)):
         gov = support.get((i.facility, i.decided_year), 0.0)
         if gov > 1e-9:
             payer = f"government ${gov:,.1f}M, industry ${max(0.0, i.capex_musd - gov):,.1f}M"
@@ -242,14 +247,20 @@ def _fund_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefTa
         rows.append((lookup.name(i.facility) or i.facility, lookup.option_name(i.facility, i.option),
                      i.decided_year, i.online_year, qualified, i.added_tpy, i.capex_musd, payer))
     total = figures.capex_committed_musd(result)
+    notes = [f"{plural(len(result.investments), 'investment')}, capex ${total:,.1f}M in money of each "
+             "decision year (undiscounted)."] if rows else []
+    if len(result.investments) > len(shown):
+        rest = len(result.investments) - len(shown)
+        rest_capex = total - math.fsum(i.capex_musd for i in shown)
+        notes.append(f"The {len(shown)} largest by capex are listed; {plural(rest, 'smaller investment')} "
+                     f"(${rest_capex:,.1f}M) are in the workbook's Investments sheet.")
     return BriefTable(
         "What to fund",
         (Column("Facility"), Column("Investment"), Column("Decide by", "year"), Column("Online", "year"),
          Column("Defense may buy from", "year"), Column("Adds (t/yr)", "tpy"), Column("Capex ($M)", "musd"),
          Column("Who pays")),
         tuple(rows),
-        notes=(f"{len(rows)} investment{'s' if len(rows) != 1 else ''}, capex ${total:,.1f}M in money of each "
-               "decision year (undiscounted).",) if rows else (),
+        notes=tuple(notes),
         empty_text="No new capacity: the plan uses existing facilities only.",
     )
 

@@ -42,8 +42,8 @@ from datetime import datetime, timezone
 from typing import Any, Iterable, Mapping
 
 from models.project import Project
-from models.words import plural
 from models.scenarios import government_budget_note, government_budget_overrides
+from models.words import plural
 from planner.reports import figures
 from planner.reports.data import STATUS_LABELS, Lookup, lever_display_name, material_label
 from planner.result import PlanResult

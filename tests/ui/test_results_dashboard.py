@@ -396,11 +396,15 @@ def test_marginal_costs_spanning_orders_of_magnitude_use_a_log_axis(qtbot):
 
 def test_scenario_result_is_titled_and_uses_the_scenario_for_existing_capacity(qtbot):
     from models import DelayOverride, Scenario
+    from models.vocab import Status as FacilityStatus
 
     project = small_project()
     project.scenarios.append(Scenario(id="late", name="Magnet plant two years late",
                                       overrides=[DelayOverride(years=2)]))
-    project.facilities[3].online_year = 2027  # NdFeB plant comes online in 2027 in the base case
+    # NdFeB plant under construction, online in 2027 in the base case (an operating plant's online
+    # year is not delayed: models/delays.py)
+    project.facilities[3].online_year = 2027
+    project.facilities[3].status = FacilityStatus.CONSTRUCTION
     r = hand_result()
     r.scenario = "late"
     d = ResultsDashboard()

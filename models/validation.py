@@ -577,6 +577,8 @@ def check_magnitudes(p: Project) -> list[Problem]:
     return problems
 
 
+from .validation_sales import check_sales_markets  # noqa: E402  (outside buyers, reported output)
+
 CHECKS = (
     check_unique_ids,
     check_routes,
@@ -587,6 +589,7 @@ CHECKS = (
     check_element_mass,
     check_magnitudes,
     check_levers,
+    check_sales_markets,
 )
 
 

@@ -170,12 +170,37 @@ class LeverRow:
 
 
 @dataclass
+class SaleRow:
+    """Tonnes a facility sold to an outside buyer in a year (planner.model.sales); ``revenue_musd``
+    = price x tonnes, undiscounted money of that year."""
+
+    market: str
+    facility: str
+    year: int
+    klass: str  # "clean" or "covered"
+    tonnes: float
+    price_usd_per_t: float
+    revenue_musd: float
+
+
+@dataclass
+class SalesShortfall:
+    """A reserved (contracted) volume of an outside buyer not sold in a year (t)."""
+
+    market: str
+    year: int
+    reserved_t: float
+    short_t: float
+
+
+@dataclass
 class CostRow:
     year: int
     capex_musd: float
     opex_musd: float
     transport_musd: float
     purchases_musd: float  # all undiscounted (money of that year)
+    revenue_musd: float = 0.0  # sales to outside buyers (undiscounted), not part of the cost columns
 
 
 @dataclass
@@ -196,6 +221,9 @@ class PlanResult:
     scenario: str = "base"
     objective: float | None = None  # $M, discounted, incl. penalty
     total_cost_musd: float | None = None  # discounted, excl. penalty
+    # outside buyers (planner.model.sales): revenue from sales, discounted; net = total cost - revenue
+    revenue_musd: float | None = None
+    net_cost_musd: float | None = None
     # capex, opex, transport, purchases (their sum is total_cost_musd), then who pays that total:
     # government + industry = total (transfers between them leave the total unchanged)
     cost_breakdown_musd: dict[str, float] = field(default_factory=dict)
@@ -212,6 +240,8 @@ class PlanResult:
     stock_remaining: list[FiniteStockRow] = field(default_factory=list)  # finite stocks by year
     qualification: list[QualificationRow] = field(default_factory=list)  # defense suppliers with a lag
     levers: list[LeverRow] = field(default_factory=list)
+    sales: list[SaleRow] = field(default_factory=list)  # to outside buyers
+    sales_shortfall: list[SalesShortfall] = field(default_factory=list)  # reserved tonnes not sold
     checks: list[Check] = field(default_factory=list)
     limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
     solve_seconds: float = 0.0
@@ -241,15 +271,18 @@ class PlanResult:
         d = asdict(self)
         d["status"] = self.status.value
         d.pop("log")
+        for f in d["sales"]:
+            f["class"] = f.pop("klass")
         for f in d["flows"]:
             f["from"] = f.pop("from_id")
             f["to"] = f.pop("to_id")
             f["class"] = f.pop("klass")
         d["demand"] = [{"demand_id": r.pop("demand_id"), **r} for r in d["demand"]]
         order = [
-            "status", "message", "solver", "scenario", "objective", "total_cost_musd", "cost_breakdown_musd",
+            "status", "message", "solver", "scenario", "objective", "total_cost_musd", "revenue_musd", "net_cost_musd",
+            "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "checks", "limiting", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "sales", "sales_shortfall", "checks", "limiting", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         out = {k: d[k] for k in order}
@@ -275,6 +308,8 @@ class PlanResult:
             scenario=d.get("scenario", "base"),
             objective=d.get("objective"),
             total_cost_musd=d.get("total_cost_musd"),
+            revenue_musd=d.get("revenue_musd"),
+            net_cost_musd=d.get("net_cost_musd"),
             cost_breakdown_musd=dict(d.get("cost_breakdown_musd", {})),
             investments=[Investment(**x) for x in d.get("investments", [])],
             production=[Production(**x) for x in d.get("production", [])],
@@ -289,6 +324,8 @@ class PlanResult:
             stock_remaining=[FiniteStockRow(**x) for x in d.get("stock_remaining", [])],
             qualification=[QualificationRow(**x) for x in d.get("qualification", [])],
             levers=[LeverRow(**x) for x in d.get("levers", [])],
+            sales=[SaleRow(**{("klass" if k == "class" else k): v for k, v in x.items()}) for x in d.get("sales", [])],
+            sales_shortfall=[SalesShortfall(**x) for x in d.get("sales_shortfall", [])],
             checks=[Check(**x) for x in d.get("checks", [])],
             limiting=list(d.get("limiting", [])),
             solve_seconds=d.get("solve_seconds", 0.0),

@@ -79,6 +79,13 @@ class Network:
     consumers_of: dict[str, list[str]] = field(default_factory=dict)  # material -> facility ids
     producers_of: dict[str, list[str]] = field(default_factory=dict)  # product material -> facility ids
 
+    @property
+    def defense_clean_from(self) -> int:
+        """First year defense demand takes only clean material: the compliance year, or the
+        licence year when earlier (a licence rule that reaches content, settings.licence_year)."""
+        s = self.project.settings
+        return min(s.compliance_start_year, s.licence_year) if s.licence_year is not None else s.compliance_start_year
+
     def activity_classes(self, p: Process) -> list[str]:
         """Clean facilities run clean and (when a process has inputs) covered activity."""
         if self.covered[p.facility]:

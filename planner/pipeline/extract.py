@@ -13,6 +13,7 @@ from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
 from planner.model.qualification import defense_suppliers
 from planner.model.stocks import finite_stock_facilities
+from planner.pipeline.extract_sales import fill_sales
 from planner.pipeline.payers import fill_levers
 from planner.result import (
     Bottleneck,
@@ -201,6 +202,7 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         "purchases": _r(purchases_disc),
     }
     result.total_cost_musd = _r(sum(result.cost_breakdown_musd.values()))
+    fill_sales(result, values, net)  # outside buyers: sales rows, revenue and net cost lines
     fill_levers(result, lp, idx, net, x)  # lever lines, payers (government + industry = total)
 
     # --- duals: marginal costs and bottlenecks

@@ -30,6 +30,7 @@ from planner.model.levers import government_cost_objective
 from planner.pipeline.extract import fill_plan
 from planner.model.lp import LinearProgram
 from planner.model.network import COVERED, Network, build_network
+from planner.model.sales import RESERVED_STAGE, reserved_shortfall_terms
 from planner.pipeline.labels import trace_labels
 from planner.pipeline.lexicographic import Objective, fix_integers, solve_lexicographic
 from planner.progress import SolveState
@@ -119,8 +120,8 @@ def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
     fixed = []
     for j, key in enumerate(lp.var_keys):
         kind = key[0]
-        if kind in ("act", "flow", "del", "surplus", "stock"):
-            k_at = {"act": 3, "flow": 4, "del": 4, "surplus": 5, "stock": 5}[kind]
+        if kind in ("act", "flow", "del", "surplus", "stock", "sell"):
+            k_at = {"act": 3, "flow": 4, "del": 4, "surplus": 5, "stock": 5, "sell": 4}[kind]
             groups.setdefault(key[:k_at] + key[k_at + 1:], []).append(j)
         elif kind not in ("down", "dm"):  # every quantity without a class (investments, purchases,
             fixed.append(j)  # unmet, stockpile and offtake variables...); relabels stay free
@@ -135,13 +136,21 @@ def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
 def stage_objectives(lp: LinearProgram, net: Network, idx=None) -> list[Objective]:
     """The full lexicographic order: shortfall by priority, cost (incl. the unmet penalty, which
     then only decides which year or demand of one level carries a held shortfall), covered
-    deliveries, least activity, labels.
+    deliveries, least activity, labels. With outside buyers (planner.model.sales): their reserved
+    (contracted) tonnes not sold come right after the first priority level (US defense), before
+    US commercial shortfall; unreserved sales are only in the cost stage, whose objective is the
+    net cost (cost - sales revenue), so a US shortfall is never traded for export revenue.
     In policy mode (levers.policy.enabled) the cost to government comes right after the first
     (defense) shortfall stage: planner.model.levers.government_cost_objective."""
     objectives = priority_objectives(lp, net)
+    reserved = reserved_shortfall_terms(lp)
+    first = 1 if any(d.priority == 1 for d in net.demands) else 0  # the priority-1 (US defense) stage
+    if reserved:  # contracts with outside buyers: right after priority 1, before any other shortfall
+        objectives.insert(first, Objective(RESERVED_STAGE, reserved, rel_tol=1e-9, abs_tol=SHORTFALL_ABS_TOL_T,
+                                           lower_bound=0.0))
     if idx is not None and net.project.levers.policy.enabled:
         gov = Objective(GOVERNMENT_STAGE, government_cost_objective(lp, net, idx), rel_tol=1e-7, abs_tol=1e-6)
-        objectives.insert(1 if objectives else 0, gov)
+        objectives.insert((first + 1 if reserved else 1) if objectives else 0, gov)
     objectives.append(Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9, abs_tol=1e-6,
                                 constant=lp.constant))
     objectives.append(clean_delivery_objective(lp, net))

@@ -358,6 +358,9 @@ class ReportedOutput(_Model):
     year: Year
     material: Material
     tonnes: NonNeg
+    # "actual": reported production; "run_rate": an operating plant's stated rate or installed
+    # capacity where no output is disclosed; "derived": our arithmetic on reported figures
+    basis: Literal["actual", "run_rate", "derived"] = "actual"
     reason: Text = ""
     sources: list[Source] = Field(default_factory=list)
 

@@ -194,6 +194,27 @@ class SalesShortfall:
 
 
 @dataclass
+class CalibrationRow:
+    """A facility's reported output against the plan's first year (planner.pipeline.calibration).
+
+    difference = (planned - reported) / reported; status "within" (|difference| <= 25 %),
+    "explained" (outside, with the stated reason) or "off" (outside, no reason)."""
+
+    facility: str
+    name: str
+    material: str
+    reported_year: int
+    reported_t: float
+    basis: str  # actual, run_rate, derived
+    plan_year: int
+    planned_t: float
+    difference: float | None
+    status: str
+    reason: str
+    source: str
+
+
+@dataclass
 class CostRow:
     year: int
     capex_musd: float
@@ -242,6 +263,7 @@ class PlanResult:
     levers: list[LeverRow] = field(default_factory=list)
     sales: list[SaleRow] = field(default_factory=list)  # to outside buyers
     sales_shortfall: list[SalesShortfall] = field(default_factory=list)  # reserved tonnes not sold
+    calibration: list[CalibrationRow] = field(default_factory=list)  # reported output vs first plan year
     checks: list[Check] = field(default_factory=list)
     limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
     solve_seconds: float = 0.0
@@ -282,7 +304,7 @@ class PlanResult:
             "status", "message", "solver", "scenario", "objective", "total_cost_musd", "revenue_musd", "net_cost_musd",
             "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "sales", "sales_shortfall", "checks", "limiting", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "sales", "sales_shortfall", "calibration", "checks", "limiting", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         out = {k: d[k] for k in order}
@@ -326,6 +348,7 @@ class PlanResult:
             levers=[LeverRow(**x) for x in d.get("levers", [])],
             sales=[SaleRow(**{("klass" if k == "class" else k): v for k, v in x.items()}) for x in d.get("sales", [])],
             sales_shortfall=[SalesShortfall(**x) for x in d.get("sales_shortfall", [])],
+            calibration=[CalibrationRow(**x) for x in d.get("calibration", [])],
             checks=[Check(**x) for x in d.get("checks", [])],
             limiting=list(d.get("limiting", [])),
             solve_seconds=d.get("solve_seconds", 0.0),

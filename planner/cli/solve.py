@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from models.io import atomic_write_bytes
 
+from planner.cli import markets
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
 from planner.result import PlanResult, Status
 from planner.pipeline.solve import SolveOptions, solve_project
@@ -54,6 +55,7 @@ def format_summary(result: PlanResult) -> str:
         f"Total discounted cost: ${result.total_cost_musd:,.1f}M  (capex {b['capex']:,.1f}, opex {b['opex']:,.1f}, "
         f"transport {b['transport']:,.1f}, purchases {b['purchases']:,.1f})"
     )
+    lines += markets.cost_lines(result)
     seg = result.unmet_by_segment()
     lines.append(f"Unmet demand over the horizon: defense {seg['defense']:,.1f} t, commercial {seg['commercial']:,.1f} t "
                  "(defense is served first: priority 1 before commercial 2)")
@@ -86,6 +88,9 @@ def format_summary(result: PlanResult) -> str:
         for (p, s, y), u in sorted(unmet.items())
     ]
     lines.append(_table(["product", "segment", "year", "demand", "delivered", "unmet"], rows))
+    for block in (markets.sales_lines(result, _table), markets.calibration_lines(result, _table)):
+        if block:
+            lines += ["", *block]
     if result.qualification:
         lines.append("")
         lines.append("Defense qualification (years from first output until defense may buy):")

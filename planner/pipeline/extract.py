@@ -202,8 +202,8 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         "purchases": _r(purchases_disc),
     }
     result.total_cost_musd = _r(sum(result.cost_breakdown_musd.values()))
-    fill_sales(result, values, net)  # outside buyers: sales rows, revenue and net cost lines
     fill_levers(result, lp, idx, net, x)  # lever lines, payers (government + industry = total)
+    fill_sales(result, values, net)  # outside buyers: sales rows, revenue and net cost (after the final total)
 
     # --- duals: marginal costs and bottlenecks
     if duals is not None:

@@ -41,7 +41,7 @@ def fill_sales(result: PlanResult, values: dict[tuple, float], net: Network) -> 
         row.revenue_musd = _r(revenue_by_year.get(row.year, 0.0))
     result.revenue_musd = _r(revenue)
     if result.total_cost_musd is not None:
-        result.net_cost_musd = _r(result.total_cost_musd - revenue)
+        result.net_cost_musd = _r(result.total_cost_musd - result.revenue_musd)
 
 
 __all__ = ["fill_sales"]

@@ -27,6 +27,7 @@ from models.validation import errors, validate_project
 from planner.solvers.backends import RawSolution, RawStatus, available_solvers, resolve_solver_name, solve_lp
 from planner.model.build import BuildOptions, create_model
 from planner.model.levers import government_cost_objective
+from planner.pipeline.calibration import calibration_rows
 from planner.pipeline.extract import fill_plan
 from planner.model.lp import LinearProgram
 from planner.model.network import COVERED, Network, build_network
@@ -336,6 +337,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
                    "(raise the time limit for a better one).")
     result = PlanResult(status, message, objective=round(lp.objective_value(raw.x), 6), checks=checks, **base)
     fill_plan(result, lp, idx, net, raw.x, duals)
+    result.calibration = calibration_rows(scenario_project, result)  # reported output vs the first year
     if options.compute_duals and duals is None and raw.status is RawStatus.OPTIMAL:
         result.message += f" No marginal costs: {solver} returned no duals."
     from planner.solvers.backends import IPM_NO_CROSSOVER_COLUMNS

@@ -133,3 +133,21 @@ def test_clean_only_buyer_gets_no_covered_tonne():
     p.facilities[0].country = "CN"
     lp, _ = create_model(build_network(p))
     assert not [k for k in lp.var_keys if k[0] == "sell"]
+
+
+def test_bad_sales_market_gets_a_located_message():
+    """An unknown seller and a seller that does not make the material are errors with their location;
+    a reserved share without sellers is refused where it is typed."""
+    from pydantic import ValidationError
+
+    from models.validation import validate_project
+
+    p = magnet_plant("commercial")
+    p.sales_markets[0].facility_ids = ["nope", "mag"]
+    p.sales_markets.append(SalesMarket(id="oxide", material="ndpr_oxide", price_usd_per_t_by_year={2026: 1.0},
+                                       facility_ids=["mag"]))
+    text = [str(x) for x in validate_project(p)]
+    assert "sales_markets[0].facility_ids[0]: unknown facility 'nope'" in text
+    assert "sales_markets[1].facility_ids[0]: 'mag' does not produce ndpr_oxide" in text
+    with pytest.raises(ValidationError, match="reserved_share needs facility_ids"):
+        SalesMarket(id="x", material="ndfeb_magnet", price_usd_per_t_by_year={2026: 1.0}, reserved_share=0.5)

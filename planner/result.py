@@ -98,8 +98,9 @@ class Bottleneck:
     facility: str
     year: int
     shadow_usd_per_t: float
-    # the facility feeds a product that is short in that year: the shadow price is then set by the
-    # unmet penalty (a setting), not by a real cost, and is shown as "limits unmet supply"
+    # the facility feeds a product that is short in that year, or the value is at least half the unmet
+    # penalty (the marginal costs' rule): the shadow price is then set by the penalty (a setting), not
+    # by a real cost; shown as "limits unmet supply", and null in the result JSON
     penalty_bound: bool = False
 
 
@@ -295,6 +296,9 @@ class PlanResult:
         d.pop("log")
         for f in d["sales"]:
             f["class"] = f.pop("klass")
+        for b in d["bottlenecks"]:  # a capacity value set by the unmet penalty is a setting, not money
+            if b["penalty_bound"]:
+                b["shadow_usd_per_t"] = None
         for f in d["flows"]:
             f["from"] = f.pop("from_id")
             f["to"] = f.pop("to_id")
@@ -338,7 +342,8 @@ class PlanResult:
             flows=flows,
             demand=[DemandRow(**x) for x in d.get("demand", [])],
             marginal_costs=[MarginalCost(**x) for x in d.get("marginal_costs", [])],
-            bottlenecks=[Bottleneck(**x) for x in d.get("bottlenecks", [])],
+            bottlenecks=[Bottleneck(**{**x, "shadow_usd_per_t": x.get("shadow_usd_per_t") or 0.0})
+                         for x in d.get("bottlenecks", [])],
             compliance=[ComplianceRow(**x) for x in d.get("compliance", [])],
             capacity=[CapacityRow(**x) for x in d.get("capacity", [])],
             costs_by_year=[CostRow(**x) for x in d.get("costs_by_year", [])],

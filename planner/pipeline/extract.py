@@ -283,7 +283,8 @@ def fill_duals(result: PlanResult, lp: LinearProgram, net: Network, duals: np.nd
                 pi = abs(float(duals[lp.row("capacity", fid, y)]))
                 usd = pi / MUSD / net.discount[y]
                 if usd > 1e-3:
-                    bound = any(fid in chain.get(p, {}) for p in short_years.get(y, ()))
+                    bound = (any(fid in chain.get(p, {}) for p in short_years.get(y, ()))
+                             or usd >= 0.5 * penalty)  # the marginal costs' rule: set by the penalty
                     result.bottlenecks.append(Bottleneck(fid, y, _r(usd, 2), bound))
     result.bottlenecks.sort(key=lambda b: (-b.shadow_usd_per_t, b.year, b.facility))
 

@@ -358,6 +358,8 @@ def add_bottlenecks(wb: Workbook, ctx: ReportContext) -> None:
 
 
 #: (sheet title, adder, what the sheet holds) in workbook order, after Summary.
+from planner.reports.markets_xlsx import add_calibration, add_sales  # noqa: E402
+
 PLAN_SHEETS = (
     ("Charts", add_charts, "Supply vs demand per product, capex by year, capacity build-out per stage."),
     ("Investments", add_investments, "What to build, where, when, how much, at what capex."),
@@ -370,6 +372,8 @@ PLAN_SHEETS = (
     ("Finite stocks", add_finite_stocks, "Stockpiles and tailings: t drawn and t left per year."),
     ("Costs", add_costs, "Spending per year and category (undiscounted)."),
     ("Levers", add_levers, "Contracts and policy levers per year: tonnes, $M and who pays."),
+    ("Sales", add_sales, "Sales to outside buyers per facility and year: tonnes, price, revenue."),
+    ("Calibration", add_calibration, "Reported output against the plan's first year (25 % tolerance)."),
     ("Marginal costs", add_marginal_costs, "Cost of one more tonne per product, segment, year."),
     ("Bottlenecks", add_bottlenecks, "Binding capacities and what one more t/yr is worth."),
 )

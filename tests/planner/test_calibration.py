@@ -62,3 +62,28 @@ def test_real_sample_reserved_narva_output_never_reaches_us(real):
     for y, t in made.items():
         assert sold.get(y, 0.0) >= 0.35 * t - 1e-6, y
     assert real.net_cost_musd == pytest.approx(real.total_cost_musd - real.revenue_musd, abs=1e-5)
+
+
+def test_workbook_sales_and_calibration_sheets(tmp_path):
+    """The positive-margin chain's workbook: Sales lists 150 t at $70,000/t = $10.5M per year;
+    Calibration shows reported 130 t, planned 150 t, +15.4 %, within; Summary has the revenue and
+    net cost lines (21.0 and -9.0 $M)."""
+    import openpyxl
+
+    from planner.reports.xlsx import write_plan_workbook
+
+    p = mine_to_oxide(70_000)
+    p.reported_output = [ReportedOutput(facility_id="sep", year=2025, material="ndpr_oxide", tonnes=130)]
+    r = solve_project(p, SolveOptions(solver="highs"))
+    out = tmp_path / "plan.xlsx"
+    write_plan_workbook(out, p, r)
+    wb = openpyxl.load_workbook(out)
+    sales = [row for row in wb["Sales"].iter_rows(min_row=3, values_only=True)]
+    assert [(x[1], x[3], x[4], x[6], x[7], x[8]) for x in sales] == [("jp", "sep", 2026, 150, 70000, 10.5),
+                                                                     ("jp", "sep", 2027, 150, 70000, 10.5)]
+    cal = next(wb["Calibration"].iter_rows(min_row=3, values_only=True))
+    assert (cal[1], cal[5], cal[7], cal[9]) == ("sep", 130, 150, "within")
+    assert cal[8] == pytest.approx(20 / 130, abs=1e-6)
+    summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True) if row and row[0]}
+    assert summary["Revenue from outside buyers ($M)"] == pytest.approx(21.0)
+    assert summary["Net cost: total cost minus revenue ($M)"] == pytest.approx(-9.0)

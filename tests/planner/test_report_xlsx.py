@@ -165,7 +165,8 @@ def find_row(ws, label: str, col: int = 1) -> int:
 # ---------------------------------------------------------------------------- sheet set
 def test_sheet_set_and_order(book, result):
     expected = ["Summary", "Charts", "Investments", "Supply vs demand", "Demand detail", "Capacity", "Production",
-                "Flows", "Stocks", "Finite stocks", "Costs", "Levers", "Marginal costs", "Bottlenecks", "Inputs - Facilities", "Inputs - Options",
+                "Flows", "Stocks", "Finite stocks", "Costs", "Levers", "Sales", "Calibration", "Marginal costs", "Bottlenecks",
+                "Inputs - Facilities", "Inputs - Options",
                 "Inputs - Routes", "Inputs - Markets", "Inputs - Demand", "Inputs - Platforms", "Inputs - Scenarios",
                 "Sources"]
     assert book.sheetnames == expected

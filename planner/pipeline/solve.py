@@ -253,7 +253,24 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     lex = first = None
     if options.lexicographic:
         objectives = stage_objectives(lp, net, idx)
-        lex = solve_lexicographic(lp, objectives, solver, remaining, gap, state)
+        # one solve of cost + penalty first: where its point leaves no shortfall (every stage before
+        # cost at its lower bound, 0 t) that point certifies those stages and the cost stage itself, so
+        # the staged solve re-solves only the tie-breaks (planner.pipeline.lexicographic, ``initial``);
+        # otherwise the stages run as before from the first one not at its bound
+        cost_k = next(k for k, o in enumerate(objectives) if o.name == COST_STAGE)
+        first = None
+        if all(o.lower_bound is not None for o in objectives[:cost_k]):
+            first = solve_lp(lp, solver, remaining, gap, state)
+            state.log(f"cost + penalty solved once ({first.seconds:.2f} s): "
+                      "certifies the shortfall stages where they are 0 t")
+            if first.status is not RawStatus.OPTIMAL or first.x is None:
+                first = None  # stopped early or failed: the staged solve starts from scratch
+        remaining = max(1.0, deadline - time.perf_counter())
+        lex = solve_lexicographic(lp, objectives, solver, remaining, gap, state, initial=first, initial_stage=cost_k)
+        if first is not None:
+            lex.seconds += first.seconds
+            lex.handoff_seconds += first.handoff_seconds
+            lex.log[:0] = first.log
         solve_seconds = lex.seconds
         build_seconds += lex.handoff_seconds
         logs = list(lex.log)
@@ -312,9 +329,10 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     if options.compute_duals and raw.status is RawStatus.OPTIMAL:
         # duals of the cost stage (the model with the shortfall holds, cost objective)
         cost_program, cost_raw = lp, first
-        if lex is not None:
+        if lex is not None and lex.stage(COST_STAGE).raw is not None:
             st = lex.stage(COST_STAGE)
             cost_program, cost_raw = st.program, st.raw
+        # else: the cost stage was certified by the single cost + penalty solve (``first``): its duals
         if cost_raw is None or cost_raw.x is None:
             duals = None
         elif not cost_program.is_mip:

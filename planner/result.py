@@ -37,7 +37,9 @@ class Investment:
     online_year: int
     added_tpy: float
     capex_musd: float  # undiscounted, committed in decided_year
-    defense_qualified_year: int | None = None  # online_year + qualification lag (defense may buy from then)
+    # online_year + qualification lag (defense may buy from then) for a plant that delivers to defense
+    # demand; None for an upstream plant: its lag is not carried down the chain, so it has no defense date
+    defense_qualified_year: int | None = None
 
 
 @dataclass

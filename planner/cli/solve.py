@@ -69,7 +69,7 @@ def format_summary(result: PlanResult) -> str:
     if result.investments:
         rows = [
             [i.facility, i.option, str(i.decided_year), str(i.online_year),
-             str(i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year),
+             str(i.defense_qualified_year) if i.defense_qualified_year is not None else "- (upstream)",
              f"{i.added_tpy:,.0f}", f"{i.capex_musd:,.1f}"]
             for i in sorted(result.investments, key=lambda i: (i.decided_year, i.facility))
         ]

@@ -50,6 +50,9 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
 
     # --- investments
     option_of = {o.id: (f, o) for f, o in net.options}
+    # the lag is enforced only where a plant delivers to defense demand (planner.model.qualification);
+    # an upstream plant's lag is not carried down the chain, so its investments get no defense date
+    delivers_to_defense = {fid for fid, _ in defense_suppliers(net)}
     capex_by_year: dict[int, float] = defaultdict(float)
     capex_disc = 0.0
     for (oid, y), (per_tpy, fixed) in sorted(idx.option_capex.items()):
@@ -64,7 +67,7 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         capex_disc += net.discount[y] * capex * (1.0 - idx.option_salvage[(oid, y)])
         lag = qualification_lag(f, net.project.settings, o)
         result.investments.append(Investment(f.id, oid, y, y + o.lead_time_years, _r(add), _r(capex),
-                                             y + o.lead_time_years + lag))
+                                             y + o.lead_time_years + lag if f.id in delivers_to_defense else None))
 
     # --- production and activity by facility
     prod: dict[tuple[str, int, str], float] = defaultdict(float)

@@ -124,7 +124,7 @@ def add_investments(wb: Workbook, ctx: ReportContext) -> None:
         name, operator, country, stage = ctx.lookup.facility_fields(i.facility)
         rows.append((name, i.facility, operator, country, stage_label(stage), ctx.lookup.option_name(i.facility, i.option),
                      i.option, i.decided_year, i.online_year,
-                     i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year,
+                     i.defense_qualified_year,  # blank for an upstream plant: no defense date (lag not carried down)
                      i.added_tpy, capacity_basis(stage), i.capex_musd))
     total_capex = math.fsum(i.capex_musd for i in ctx.result.investments)
     totals = ["Total", "", "", "", "", f"{len(rows)} investment(s)", "", None, None, None, None, "", total_capex]

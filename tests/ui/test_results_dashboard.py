@@ -531,7 +531,7 @@ def test_stocks_and_levers_tab_lists_the_plans_finite_stocks_and_lever_lines(qtb
     d.set_result(project, result)
     d.finish_pending()
     tab = d.stocks_levers
-    assert [d.tabs.tabText(i) for i in range(d.tabs.count())][-1] == "Stocks and levers"
+    assert [d.tabs.tabText(i) for i in range(d.tabs.count())][-2:] == ["Stocks and levers", "Sales and calibration"]
     rows = [[tab.stocks.item(r, c).text() for c in range(4)] for r in range(tab.stocks.rowCount())]
     name = project.facilities[0].name
     assert rows == [[name, "2026", "120.0", "180.0"], [name, "2027", "180.0", "0.0"]]

@@ -19,7 +19,7 @@ from typing import Any
 
 from models.project import Project
 
-from planner.analysis.shortfall_value import net_cost, result_rank_key, shortfall_value_musd
+from planner.analysis.shortfall_value import contract_shortfall_t, net_cost, result_rank_key, shortfall_value_musd
 from planner.result import PlanResult
 
 
@@ -44,7 +44,8 @@ class ScenarioSummary:
     net_cost_musd: float | None = None  # total cost - revenue (= total cost without outside buyers)
     shortfall_value_musd: float | None = None  # unmet t x value of lost supply, discounted (None: unknown)
     cost_incl_shortfall_musd: float | None = None  # net cost + shortfall value
-    rank: int = 0  # 1 = best: least defense shortfall, then commercial shortfall, then net cost
+    contract_shortfall_t: float = 0.0  # offtake shortfalls + reserved sales not sold (t over the horizon)
+    rank: int = 0  # 1 = best: least defense, then commercial, then contract shortfall, then net cost
 
 
 @dataclass
@@ -124,6 +125,7 @@ def _summarise(sid: str, r: PlanResult, year: int, project: Project | None = Non
         return s
     s.revenue_musd = r.revenue_musd
     s.net_cost_musd = net_cost(r)
+    s.contract_shortfall_t = round(contract_shortfall_t(r), 6) + 0.0
     if project is not None:
         from models.scenarios import apply_scenario
 
@@ -201,7 +203,7 @@ def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = Non
     ids = cmp.ids
     rows: list[tuple[str, list[str]]] = [
         ("status", [s.status for s in cmp.scenarios]),
-        ("rank (defense short, commercial short, cost)", [str(s.rank) if s.has_plan else "-" for s in cmp.scenarios]),
+        ("rank (defense, commercial, contract short; cost)", [str(s.rank) if s.has_plan else "-" for s in cmp.scenarios]),
         ("total cost, $M (disc.)", [_fmt(s.total_cost_musd) for s in cmp.scenarios]),
         ("  of which capex, $M", [_fmt(s.capex_musd) for s in cmp.scenarios]),
         ("revenue from outside buyers, $M", [_fmt(s.revenue_musd) for s in cmp.scenarios]),
@@ -212,6 +214,8 @@ def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = Non
         ("  of which defense, t", [_fmt(s.unmet_by_segment_t.get("defense")) if s.has_plan else "-" for s in cmp.scenarios]),
         ("  of which commercial, t", [_fmt(s.unmet_by_segment_t.get("commercial")) if s.has_plan else "-"
                                       for s in cmp.scenarios]),
+        ("contracted volume short (offtakes, reserved sales), t", [_fmt(s.contract_shortfall_t) if s.has_plan else "-"
+                                                                  for s in cmp.scenarios]),
     ]
     products = sorted({p for s in cmp.scenarios for p in s.compliant_share} | {p for s in cmp.scenarios for p in s.unmet_t})
     for p in products:

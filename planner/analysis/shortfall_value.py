@@ -14,9 +14,10 @@ licensing, European asks for Dy oxide stood at > $800-1,100/kg against a volume-
 the product they go into, worth many times the magnet; we take 10x the magnet's price (NdFeB at the
 sample's $54/kg -> $540,000/t; SmCo at $90/kg -> $900,000/t).
 
-Ranking (``rank_key``): defense shortfall first, then commercial shortfall, then net cost; a plan
-without a verified plan comes last. A cheaper plan with a shortfall never ranks above a dearer one
-without.
+Ranking (``rank_key``): defense shortfall first, then commercial shortfall, then contracted volume
+left short (take-or-pay offtakes, reserved sales: e.g. the DoD's 10X offtake when 10X is late), then
+net cost; a result without a verified plan comes last. A cheaper plan with a shortfall never ranks
+above a dearer one without.
 """
 
 from __future__ import annotations
@@ -81,16 +82,28 @@ def net_cost(result: PlanResult) -> float | None:
     return result.net_cost_musd if result.net_cost_musd is not None else result.total_cost_musd
 
 
-def rank_key(defense_t: float, commercial_t: float, cost: float | None, has_plan: bool = True) -> tuple:
-    """Sort key: no plan last; then defense shortfall, commercial shortfall (t, to 1 kg), then cost."""
+def contract_shortfall_t(result: PlanResult) -> float:
+    """Tonnes of contracted volume the plan leaves short: take-or-pay offtake shortfalls (lever lines
+    ``offtake_shortfall``) + reserved volumes of outside buyers not sold (t over the horizon)."""
+    if not result.has_plan:
+        return 0.0
+    return (sum(x.tonnes for x in result.levers if x.kind == "offtake_shortfall")
+            + sum(s.short_t for s in result.sales_shortfall))
+
+
+def rank_key(defense_t: float, commercial_t: float, cost: float | None, has_plan: bool = True,
+             contract_t: float = 0.0) -> tuple:
+    """Sort key: no plan last; then defense shortfall, commercial shortfall, contract shortfall
+    (t, to 1 kg), then cost."""
     q = SHORTFALL_RANK_TOL_T
-    return (not has_plan, round(defense_t / q), round(commercial_t / q), cost if cost is not None else float("inf"))
+    return (not has_plan, round(defense_t / q), round(commercial_t / q), round(contract_t / q),
+            cost if cost is not None else float("inf"))
 
 
 def result_rank_key(result: PlanResult) -> tuple:
     seg = result.unmet_by_segment() if result.has_plan else {"defense": 0.0, "commercial": 0.0}
-    return rank_key(seg["defense"], seg["commercial"], net_cost(result), result.has_plan)
+    return rank_key(seg["defense"], seg["commercial"], net_cost(result), result.has_plan, contract_shortfall_t(result))
 
 
-__all__ = ["SHORTFALL_RANK_TOL_T", "VOLL_PRICE_MULTIPLE", "net_cost", "rank_key", "result_rank_key",
+__all__ = ["SHORTFALL_RANK_TOL_T", "VOLL_PRICE_MULTIPLE", "contract_shortfall_t", "net_cost", "rank_key", "result_rank_key",
            "shortfall_value_musd", "value_of_lost_supply", "voll_source"]

@@ -38,7 +38,7 @@ def test_a_cheaper_plan_with_a_shortfall_ranks_below_a_dearer_one_without():
     assert cheap.cost_incl_shortfall_musd == pytest.approx(104.5)
     assert cmp.summary("dear").cost_incl_shortfall_musd == pytest.approx(150.0)
     text = "\n".join(comparison_table(cmp))
-    assert "rank (defense short, commercial short, cost)" in text and "cost incl. lost supply" in text
+    assert "rank (defense, commercial, contract short; cost)" in text and "cost incl. lost supply" in text
     assert "objective incl. penalty" not in text
 
 
@@ -66,3 +66,15 @@ def test_penalty_set_capacity_values_are_not_money_in_the_json():
     assert all(b["shadow_usd_per_t"] < 0.5 * 5_000_000 for b in rows if not b["penalty_bound"])
     back = PlanResult.from_dict(r.to_dict())
     assert all(b.shadow_usd_per_t == 0.0 for b in back.bottlenecks if b.penalty_bound)
+
+
+def test_a_contract_left_short_ranks_below_a_dearer_plan_that_keeps_it():
+    """Both meet all demand; 'late' is $164M cheaper but leaves 18,000 t of an offtake short (as the
+    real sample's delays scenario with the DoD's 10X offtake): it ranks second."""
+    from planner.result import LeverRow
+
+    late = plan("base", 100.0, 0.0)
+    late.levers = [LeverRow("offtake_shortfall", "dod_10x_offtake", "mp_10x", 2028, 18_000.0, 0.0, "industry")]
+    cmp = compare({"on_time": plan("base", 264.0, 0.0), "late": late}, project=mini_chain())
+    assert cmp.ranking == ["on_time", "late"]
+    assert cmp.summary("late").contract_shortfall_t == 18_000.0

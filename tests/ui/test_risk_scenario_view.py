@@ -36,7 +36,7 @@ def test_solve_all_scenarios_and_show_the_table(qtbot):
     assert _cell(view, "Total cost ($M)", 0) == f"{results['base'].total_cost_musd:,.1f}"
     assert _cell(view, "NdFeB magnets: unmet 2028 (t)", 2) == "75.0"
     # the late separation plant leaves 75 t short: whatever it costs, it ranks below base (no shortfall)
-    rank = "Rank (defense short, commercial short, cost)"
+    rank = "Rank (defense, commercial, contract short; cost)"
     assert int(_cell(view, rank, 2)) > int(_cell(view, rank, 0))
     assert _cell(view, "Lost supply at value of lost supply ($M)", 0) == "0.0"
     # names, not ids (unnamed options keep their id); the year is the online year: decided + 2 yr lead time

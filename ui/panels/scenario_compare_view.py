@@ -200,7 +200,7 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         add("  of which capex ($M)", [s.capex_musd for s in cmp.scenarios], _money)
         # never cheaper without its shortfall beside it: rank (defense, then commercial shortfall, then
         # net cost) and the shortfall valued at the value of lost supply (planner.analysis.shortfall_value)
-        add("Rank (defense short, commercial short, cost)",
+        add("Rank (defense, commercial, contract short; cost)",
             [getattr(s, "rank", 0) or None if s.has_plan else None for s in cmp.scenarios],
             lambda v: "—" if v is None else str(v), compare_to_base=False)
         if any(getattr(s, "revenue_musd", None) for s in cmp.scenarios):
@@ -208,6 +208,8 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         add("Lost supply at value of lost supply ($M)",
             [getattr(s, "shortfall_value_musd", None) for s in cmp.scenarios], _money, lambda v: v > 1e-6)
         add("Cost incl. lost supply ($M)", [getattr(s, "cost_incl_shortfall_musd", None) for s in cmp.scenarios], _money)
+        add("Contracted volume short (t)", [getattr(s, "contract_shortfall_t", None) if s.has_plan else None
+                                            for s in cmp.scenarios], _money, lambda v: v > 1e-6)
         add("Unmet demand, all years (t)", [s.unmet_total_t if s.has_plan else None for s in cmp.scenarios],
             _money, lambda v: v > 1e-6)
         for seg in ("defense", "commercial"):

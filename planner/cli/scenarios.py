@@ -47,7 +47,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     from planner.analysis.shortfall_value import value_of_lost_supply, voll_source
 
     voll = ", ".join(f"{p} ${v:,.0f}/t" for p, v in value_of_lost_supply(project).items() if v is not None)
-    print(f"Ranked by defense shortfall, then commercial shortfall, then net cost (best first: "
+    print(f"Ranked by defense shortfall, then commercial shortfall, then contracted volume short, then net cost "
+          f"(best first: "
           f"{', '.join(cmp.ranking)}). Value of lost supply: {voll or 'none'} ({voll_source(project)}).")
     code = EXIT_OK if all(r.has_plan for r in results.values()) else EXIT_FAILED
     if all(r.status.value == "error" and "problem(s)" in r.message for r in results.values()):

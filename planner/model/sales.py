@@ -54,8 +54,8 @@ def sale_classes(net: Network, m: SalesMarket, fid: str) -> list[str]:
 def define_sales_variables(lp: LinearProgram, net: Network, idx) -> None:
     """sell[m,f,y,k] (cost -d_y x price x 1e-6), entered in f's balance rows with -1 (via
     idx.extra_balance_terms); sshort[m,y] (cost d_y x penalty x 1e-6) where reserved(m,y) > 0."""
-    pen = net.project.settings.unmet_penalty_usd_per_t
-    for m in net.project.sales_markets:
+    pen = net.settings.unmet_penalty_usd_per_t
+    for m in net.sales_markets:
         mat = m.material.value
         for y in sales_years(net, m):
             price = m.price(y)
@@ -80,7 +80,7 @@ def sold_to_market_terms(lp: LinearProgram, net: Network, m: SalesMarket, y: int
 
 def define_sales_cap_constraints(lp: LinearProgram, net: Network) -> None:
     """sum_{f,k} sell[m,f,y,k] <= cap(m,y) where the market has a cap."""
-    for m in net.project.sales_markets:
+    for m in net.sales_markets:
         for y in sales_years(net, m):
             cap = m.cap(y)
             terms = sold_to_market_terms(lp, net, m, y)
@@ -91,7 +91,7 @@ def define_sales_cap_constraints(lp: LinearProgram, net: Network) -> None:
 def define_reserved_sales_constraints(lp: LinearProgram, net: Network) -> None:
     """sum_{f,k} sell[m,f,y,k] + sshort[m,y] >= reserved(m,y);
     sum_k sell[m,f,y,k] - reserved_share x production[f,c,y] >= 0 for each listed facility f."""
-    for m in net.project.sales_markets:
+    for m in net.sales_markets:
         for y in sales_years(net, m):
             if m.reserved(y) > 0:
                 terms = sold_to_market_terms(lp, net, m, y)
@@ -118,7 +118,7 @@ def reserved_shortfall_terms(lp: LinearProgram) -> dict[int, float]:
 def sales_terms_of_facility(lp: LinearProgram, fid: str, mat: str, y: int, net: Network) -> dict[int, float]:
     """sum_{m of material mat, k} sell[m,f,y,k]: what f sells outside the plan (offtakes count it)."""
     terms: dict[int, float] = {}
-    for m in net.project.sales_markets:
+    for m in net.sales_markets:
         if m.material.value == mat:
             terms.update(sold_to_market_terms(lp, net, m, y, [fid]))
     return terms

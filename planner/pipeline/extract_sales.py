@@ -21,7 +21,7 @@ def _r(v: float, nd: int = 6) -> float:
 
 def fill_sales(result: PlanResult, values: dict[tuple, float], net: Network) -> None:
     """Sales rows, reserved shortfalls and the revenue and net cost lines from the point's values."""
-    markets = {m.id: m for m in net.project.sales_markets}
+    markets = {m.id: m for m in net.sales_markets}
     revenue = 0.0
     revenue_by_year: dict[int, float] = {}
     for key, v in sorted(values.items(), key=lambda kv: tuple(map(str, kv[0]))):

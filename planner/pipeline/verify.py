@@ -102,7 +102,7 @@ def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     facilities and markets supply no clean tonne; an outside buyer requiring clean gets none covered. Measured in tonnes (the worst offending amount)."""
     comp = net.defense_clean_from  # the compliance year, or a scenario's licence year when earlier
     defense = {d.id for d in net.demands if d.segment == "defense"}
-    clean_buyers = {m.id for m in net.project.sales_markets if m.compliance == "clean"}
+    clean_buyers = {m.id for m in net.sales_markets if m.compliance == "clean"}
     route_from = {r.id: r.from_id for r, _, _ in net.route_commodities}
     worst, detail = 0.0, ""
     for j, key in enumerate(lp.var_keys):
@@ -226,6 +226,6 @@ def verify_point(lp: LinearProgram, x: np.ndarray, net: Network, lexicographic: 
     if any(f.stock_initial_t is not None for f in net.facilities.values()):
         checks.append(check_finite_stocks(lp, x, net))
     checks.append(check_qualification(lp, x, net))
-    if not net.project.levers.is_empty():
+    if net.has_levers:
         checks.append(check_levers(lp, x, net))
     return checks

@@ -98,7 +98,7 @@ def test_verifier_catches_a_defense_delivery_before_qualification():
 
 
 def test_cli_summary_lists_the_lag():
-    from planner.cli.solve import format_summary
+    from planner.reports.text import format_summary
 
     text = format_summary(solve(chain(1)))
     assert "mag (ndfeb_magnet): lag 1 yr, existing capacity qualified from 2028; first defense delivery 2028" in text
@@ -109,7 +109,7 @@ def test_an_upstream_lag_is_not_shown_as_a_defense_date():
     of 1 year: the model does not carry upstream lags down the chain (its oxide may feed 2027 defense
     magnets), so the investment gets no defense date (None), the summary prints "- (upstream)"
     instead of "defense from 2028", and the magnet plant's investments keep theirs."""
-    from planner.cli.solve import format_summary
+    from planner.reports.text import format_summary
 
     p = mini_chain(magnet_capacity=200.0)
     p.facilities[1].capacity_tpy = 0.0

@@ -1,4 +1,4 @@
-"""Summary lines for outside buyers and calibration (used by ``mine2magnet solve``'s summary)."""
+"""Summary lines for outside buyers and calibration (used by format_summary, ``mine2magnet solve``)."""
 
 from __future__ import annotations
 

@@ -11,8 +11,13 @@ def cost_lines(result: PlanResult) -> list[str]:
     """Gross cost, revenue from outside buyers and net cost, each on its own line ($M, discounted)."""
     if result.revenue_musd is None or result.net_cost_musd is None:
         return []
-    return [f"Revenue from outside buyers (discounted): ${result.revenue_musd:,.1f}M",
-            f"Net cost (total cost - revenue): ${result.net_cost_musd:,.1f}M"]
+    return [f"Revenue from outside buyers (discounted): {_musd(result.revenue_musd)}",
+            f"Net cost (total cost - revenue): {_musd(result.net_cost_musd)}"]
+
+
+def _musd(v: float) -> str:
+    """$M with the sign before the dollar: -$9.0M."""
+    return f"-${-v:,.1f}M" if v < 0 else f"${v:,.1f}M"
 
 
 def sales_lines(result: PlanResult, table) -> list[str]:

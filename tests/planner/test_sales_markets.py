@@ -151,3 +151,15 @@ def test_bad_sales_market_gets_a_located_message():
     assert "sales_markets[1].facility_ids[0]: 'mag' does not produce ndpr_oxide" in text
     with pytest.raises(ValidationError, match="reserved_share needs facility_ids"):
         SalesMarket(id="x", material="ndfeb_magnet", price_usd_per_t_by_year={2026: 1.0}, reserved_share=0.5)
+
+
+def test_summary_prints_gross_revenue_and_net_lines():
+    """The solve summary of the positive-margin chain: gross $12.0M, revenue $21.0M, net -$9.0M,
+    each on its own line, and the sales table."""
+    from planner.reports.text import format_summary
+
+    text = format_summary(solve_project(mine_to_oxide(70_000), SolveOptions(solver="highs")))
+    assert "Total discounted cost: $12.0M" in text
+    assert "Revenue from outside buyers (discounted): $21.0M" in text
+    assert "Net cost (total cost - revenue): -$9.0M" in text
+    assert "Sales to outside buyers" in text

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from models.io import atomic_write_bytes
 
+from planner.cli.csv_output import add_csv_argument
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
 from planner.result import PlanResult, Status
 from planner.pipeline.solve import SolveOptions, solve_project
@@ -195,7 +196,9 @@ def cmd_solve(args: argparse.Namespace) -> int:
             write_outputs(argparse.Namespace(json=args.json, xlsx=None), project, result)
         return EXIT_FAILED
     code = write_outputs(args, project, result)
-    return code
+    from planner.cli.csv_output import plan_csv
+
+    return max(code, plan_csv(getattr(args, "csv", None), project, result))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -205,6 +208,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the result JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the Excel plan workbook here")
+    add_csv_argument(p)
     p.add_argument("--write-mps", metavar="FILE", help="write the model that is solved as MPS (readable names)")
     p.add_argument("--write-lp", metavar="FILE", help="write the model that is solved as CPLEX-LP (readable names)")
     p.set_defaults(func=cmd_solve)

@@ -29,13 +29,13 @@ from models.io import parse_project_text
 from planner.analysis.sweep_inputs import SweepInput, parse_vary
 from planner.result import PlanResult
 
-from .inputs import InputTableError, demand, facilities, markets, routes, with_tables
+from .inputs import InputTableError, demand, facilities, markets, routes, with_horizon, with_tables
 from .results import Plan, RiskRun, RobustRun, ScenarioSet, SweepRun
 
 __all__ = [
     "InputTableError", "Plan", "Project", "ProjectFileError", "RiskRun", "RobustRun", "ScenarioSet", "SweepInput",
     "SweepRun", "demand", "facilities", "load", "loads", "markets", "read_result", "risk", "robust", "routes", "save",
-    "scenarios", "solve", "sweep", "with_tables",
+    "scenarios", "solve", "sweep", "with_horizon", "with_tables",
 ]
 
 
@@ -95,11 +95,18 @@ def read_result(path: str | os.PathLike[str], project: Project | None = None) ->
     return Plan(PlanResult.from_dict(data), project)
 
 
-def scenarios(project: Project, *, solver: str = "auto", time_limit_s: float | None = None,
-              relax: bool = False) -> ScenarioSet:
-    """Solve the base and every scenario of the project (as ``mine2magnet scenarios``)."""
+def scenarios(project: Project, only: Iterable[str] | None = None, *, solver: str = "auto",
+              time_limit_s: float | None = None, relax: bool = False) -> ScenarioSet:
+    """Solve the base and every scenario of the project (as ``mine2magnet scenarios``), or the base
+    and the scenarios whose ids are in ``only``."""
     from planner.analysis.scenarios import solve_scenarios
 
+    if only is not None:
+        wanted = [s for s in only if s != "base"]
+        for sid in wanted:
+            _check_scenario(project, sid)
+        project = project.model_copy(deep=True)
+        project.scenarios = [s for s in project.scenarios if s.id in wanted or s.name in wanted or s.id == "base"]
     return ScenarioSet(solve_scenarios(project, _options(None, solver, time_limit_s, relax)), project)
 
 

@@ -220,3 +220,29 @@ def with_tables(project: Project, *, facilities: pd.DataFrame | None = None, rou
         raise InputTableError([_located(str(p), where) for p in e.problems]) from None
     except ValueError as e:  # a non-finite number in a cell
         raise InputTableError([f"a cell holds a value a project cannot: {e}"]) from None
+
+
+def _drop_years_after(obj: Any, end_year: int) -> None:
+    """In place: every year-keyed mapping (``*_by_year``, ``availability_risk``) loses years > end_year."""
+    if isinstance(obj, dict):
+        for key, value in list(obj.items()):
+            if isinstance(value, dict) and (key.endswith("_by_year") or key == "availability_risk"):
+                obj[key] = {y: v for y, v in value.items() if int(y) <= end_year}
+            else:
+                _drop_years_after(value, end_year)
+    elif isinstance(obj, list):
+        for value in obj:
+            _drop_years_after(value, end_year)
+
+
+def with_horizon(project: Project, end_year: int) -> Project:
+    """The project planned to ``end_year`` only (for quick looks): settings.end_year := end_year
+    and every year-keyed figure after it (demand tonnes, platform units, committed capacity, ...)
+    dropped. Validated as a file is; InputTableError lists what still points past the horizon."""
+    data = json.loads(project.model_dump_json())
+    data["settings"]["end_year"] = int(end_year)
+    _drop_years_after(data, int(end_year))
+    try:
+        return parse_project_text(json.dumps(data, allow_nan=False), "<horizon>")
+    except ProjectFileError as e:
+        raise InputTableError([str(p) for p in e.problems]) from None

@@ -40,6 +40,7 @@ from models.project import Project
 from models.vocab import Segment
 
 from planner.analysis.risk import RiskRunError, _connect, _terminate_pool, apply_run_scenario, default_workers
+from planner.analysis.risk_worker import limit_solver_threads
 from planner.analysis.sweep_inputs import SweepInput, check_input, nominal_value, point_project
 from planner.progress import SolveState
 from planner.result import PlanResult, Status
@@ -194,6 +195,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(project_json: str, options: Any, year: int) -> None:
+    limit_solver_threads()  # one HiGHS thread per worker process: workers do not fight over cores
     _WORKER.update(project=parse_project_text(project_json, "<sweep>"), options=options, year=year)
 
 
@@ -206,6 +208,7 @@ _DASK_CACHE: dict[str, Project] = {}
 
 def _dask_point(task: tuple[int, dict[str, float]], project_json: str, options: Any, year: int) -> dict[str, Any]:
     key = str(hash(project_json))
+    limit_solver_threads()
     if key not in _DASK_CACHE:
         _DASK_CACHE.clear()
         _DASK_CACHE[key] = parse_project_text(project_json, "<sweep>")

@@ -63,7 +63,8 @@ class PointResult:
     defense_coverage: float | None = None  # share 0-1 of target-year defense demand delivered clean
     defense_unmet_t: float | None = None  # t of defense demand unmet in the target year
     objective: float | None = None
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall time of this point (apply, solve, summarise)
+    cpu_seconds: float = 0.0  # CPU time of its process meanwhile (seconds >> cpu_seconds: a busy machine)
 
     @property
     def ok(self) -> bool:
@@ -166,8 +167,10 @@ def defense_coverage(result: PlanResult, year: int) -> tuple[float | None, float
     return (clean / demand if demand > 0 else None), unmet
 
 
-def summarise_point(index: int, values: dict[str, float], result: PlanResult, year: int, seconds: float) -> PointResult:
-    p = PointResult(index=index, values=dict(values), status=result.status.value, message=result.message, seconds=seconds)
+def summarise_point(index: int, values: dict[str, float], result: PlanResult, year: int, seconds: float,
+                    cpu_seconds: float = 0.0) -> PointResult:
+    p = PointResult(index=index, values=dict(values), status=result.status.value, message=result.message,
+                    seconds=seconds, cpu_seconds=cpu_seconds)
     if result.has_plan:
         p.total_cost_musd = result.total_cost_musd
         p.government_cost_musd = result.cost_breakdown_musd.get("government", 0.0)
@@ -181,13 +184,14 @@ def solve_point(project: Project, options: Any, index: int, values: dict[str, fl
     """Solve one point in this process (never raises: an exception becomes an error point)."""
     from planner.pipeline.solve import solve_project
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         result = solve_project(point_project(project, values), options, state or SolveState())
     except Exception as e:  # a bad value the schema refuses (e.g. a negative capacity)
         return PointResult(index=index, values=dict(values), status=Status.ERROR.value,
-                           message=f"{type(e).__name__}: {e}", seconds=time.perf_counter() - t0)
-    return summarise_point(index, values, result, year, time.perf_counter() - t0)
+                           message=f"{type(e).__name__}: {e}", seconds=time.perf_counter() - t0,
+                           cpu_seconds=time.process_time() - c0)
+    return summarise_point(index, values, result, year, time.perf_counter() - t0, time.process_time() - c0)
 
 
 # ------------------------------------------------------------------------------ workers

@@ -60,7 +60,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
             code = max(code, EXIT_FAILED)
-    code = max(code, scenarios_csv(args.csv, project, results)) if args.csv else code
+    code = max(code, scenarios_csv(args.csv, project, results))
     if args.xlsx:
         try:
             from planner.reports.xlsx import ReportWriteError, write_scenarios_workbook

@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from models.io import atomic_write_bytes
 
-from planner.cli.csv_output import add_csv_argument
+from planner.cli.csv_output import add_csv_argument, plan_csv
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
 from planner.result import PlanResult, Status
 from planner.pipeline.solve import SolveOptions, solve_project
@@ -196,8 +196,6 @@ def cmd_solve(args: argparse.Namespace) -> int:
             write_outputs(argparse.Namespace(json=args.json, xlsx=None), project, result)
         return EXIT_FAILED
     code = write_outputs(args, project, result)
-    from planner.cli.csv_output import plan_csv
-
     return max(code, plan_csv(getattr(args, "csv", None), project, result))
 
 

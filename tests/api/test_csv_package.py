@@ -83,3 +83,22 @@ def test_unwritable_csv_folder_exits_1(tmp_path, capsys):
     blocker.write_text("x")
     assert main(["solve", str(TEACHING), "--solver", "highs", "--csv", str(blocker / "sub")]) == 1
     assert "cannot create the folder" in capsys.readouterr().err
+
+
+def test_risk_and_robust_csv_on_the_command_line(tmp_path):
+    """risk and robust --csv: the tables read back and agree with the run's own JSON."""
+    risk_dir, risk_json = tmp_path / "risk", tmp_path / "risk.json"
+    assert main(["risk", str(TEACHING), "-n", "3", "--workers", "1", "--seed", "4", "--solver", "highs",
+                 "--csv", str(risk_dir), "--json", str(risk_json)]) == 0
+    back = read_csv_package(risk_dir)
+    data = json.loads(risk_json.read_text())
+    assert back["risk_samples"]["sample"].tolist() == [0, 1, 2]
+    assert back["risk_samples"]["total_cost_musd"].tolist() == [s["total_cost_musd"] for s in data["samples"]]
+    assert back["risk_summary"]["n_ok"].iloc[0] == data["n_ok"] == 3
+    p_all = back["risk_p_met"].query("product == 'all'").set_index("year")["p_met"]
+    assert {str(y): p for y, p in p_all.items()} == data["p_met_all"]
+    robust_dir = tmp_path / "robust"
+    main(["robust", str(TEACHING), "-n", "2", "--eval", "2", "--workers", "1", "--csv", str(robust_dir)])
+    rob = read_csv_package(robust_dir)
+    assert set(rob) == {"robust_summary", "robust_plans", "robust_hedge"}
+    assert set(rob["robust_plans"]["plan"]) <= {"deterministic", "robust"} and len(rob["robust_plans"]) >= 2

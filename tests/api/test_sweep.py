@@ -129,3 +129,17 @@ def test_real_sample_tornado_ranks_its_inputs():
         assert row["cost_swing_musd"] > 0
     demand = t.set_index("input").loc["demand"]
     assert demand["cost_delta_high_musd"] > 0 > demand["cost_delta_low_musd"]  # more demand costs more
+
+
+def test_same_report_on_a_dask_scheduler(report):
+    """The sweep on a local Dask cluster (2 worker processes) gives the in-process points."""
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        rep = run_sweep(teaching(), report.inputs, scheduler=cluster.scheduler_address, options=HIGHS)
+    strip = lambda r: [(p.index, p.values, p.status, p.total_cost_musd, p.defense_coverage) for p in r.points]  # noqa: E731
+    assert strip(rep) == strip(report) and rep.scheduler == cluster.scheduler_address
+
+
+def test_unreachable_scheduler_exits_2(capsys):
+    assert main(["sweep", str(TEACHING), "--vary", "capex=0.8:1.2", "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "cannot connect to the Dask scheduler" in capsys.readouterr().err

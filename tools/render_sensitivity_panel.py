@@ -1,6 +1,6 @@
 """Render the Sensitivity window after a sweep to a PNG (docs screenshot); not a test.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.render_sensitivity_panel \\
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tools.render_sensitivity_panel \\
         sample_projects/us_allied_mine_to_magnet.m2m.json docs/screenshot_sensitivity.png --workers 2 --relax
 
 Opens the project in the main window, shows View > Sensitivity, presses *Run sweep* with the
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800.0)
     args = parser.parse_args(argv)
 
-    from tests.ui.offscreen_window import offscreen_main_window
+    from tools.offscreen_window import offscreen_main_window
 
     app, window, _home = offscreen_main_window("m2m-render-")
     if not window.open_path(args.project, ask=False):

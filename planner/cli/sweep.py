@@ -1,4 +1,4 @@
-"""``mine2magnet sweep PROJECT --vary NAME=LOW:HIGH[:STEPS] ... [--grid] [--workers K] [--scheduler ADDR]
+"""``mine2magnet sweep PROJECT --vary NAME=LOW:HIGH[:STEPS] ... [--grid] [--workers K] [--scheduler ADDR [--insecure]]
 [--scenario NAME] [--json OUT] [--csv DIR] [--xlsx OUT] [--solver ...] [--time-limit S] [--relax]``.
 
 Solves the project at every point of the named inputs (one at a time, or a grid) and prints the
@@ -21,6 +21,7 @@ from planner.analysis.sweep_inputs import SweepInputError, names_help, parse_var
 from planner.cli.common import (
     EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit, whole_number_option,
 )
+from planner.cli.cluster import add_cluster_arguments
 from planner.cli.csv_output import add_csv_argument, write_csv
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
@@ -94,7 +95,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         + ", ".join(names_help()))
     p.add_argument("--grid", action="store_true", help="every combination of the inputs' values (default: one at a time)")
     p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K", help="worker processes (default: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    add_cluster_arguments(p)
     p.add_argument("--scenario", metavar="NAME", help="sweep around this scenario instead of the base")
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write every point and the tornado as JSON here")

@@ -67,7 +67,7 @@ def main() -> int:
           f"load average {os.getloadavg()[0]:.2f}", flush=True)
     walls, prints, contention = {}, {}, {}
     for k in [int(x) for x in args.workers.split(",")]:
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0 = time.perf_counter()
         rep = run_sweep(project, sweep, workers=k, options=options)
         walls[k] = time.perf_counter() - t0
         prints[k] = fingerprint(rep)

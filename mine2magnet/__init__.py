@@ -24,7 +24,7 @@ import json
 import os
 from typing import Any, Iterable
 
-from models import ProjectFileError, Project, load_project, save_project
+from models import Project, ProjectFileError, load_project, save_project
 from models.io import parse_project_text
 from planner.analysis.sweep_inputs import SweepInput, parse_vary
 from planner.result import PlanResult

@@ -24,7 +24,7 @@ import pandas as pd
 
 from models.io import ProjectFileError, parse_project_text
 from models.project import Project
-from planner.reports.tables import B, I, N, S, TableSpec, Y, frame
+from planner.reports.tables import B, Int, N, S, TableSpec, Y, frame
 
 FACILITIES = TableSpec("facilities", "Facilities: the scalar fields (recipes, options and sources stay in the project).", (
     S("id"), S("name"), S("operator"), S("country", "ISO 3166 alpha-2"), S("region"),
@@ -32,7 +32,7 @@ FACILITIES = TableSpec("facilities", "Facilities: the scalar fields (recipes, op
     N("capacity_tpy", "t/yr", "existing capacity (stage's activity unit)"),
     Y("online_year", "first year of output (empty: online before the horizon)", True), Y("closure_year", nullable=True),
     N("treo_recovery", "share 0-1"), N("variable_opex_usd_per_t", "$/t"), N("fixed_opex_musd_per_yr", "$M/yr"),
-    B("chinese_technology"), I("qualification_years", "years", "", True),
+    B("chinese_technology"), Int("qualification_years", "years", "", True),
     N("stock_initial_t", "t", "finite stock (stockpile, tailings)", True), N("stock_max_draw_tpy", "t/yr", "", True),
 ))
 
@@ -49,7 +49,7 @@ MARKETS = TableSpec("markets", "Import markets.", (
 
 DEMAND = TableSpec("demand", "Demand: one row per demand and year (a demand without years has one row with no year).", (
     S("demand_id"), S("name"), S("product"), S("segment", "defense or commercial"),
-    I("priority", "", "empty: 1 for defense, 2 for commercial", True), Y("year", nullable=True),
+    Int("priority", "", "empty: 1 for defense, 2 for commercial", True), Y("year", nullable=True),
     N("tonnes_t", "t", "", True),
 ))
 

@@ -14,7 +14,14 @@ from models.io import atomic_write_bytes
 from models.project import Project
 from planner.reports.csv_package import write_csv_package
 from planner.reports.tables import (
-    PLAN_TABLES, RISK_TABLES, ROBUST_TABLES, plan_table, plan_tables, risk_tables, robust_tables, scenario_tables,
+    PLAN_TABLES,
+    RISK_TABLES,
+    ROBUST_TABLES,
+    plan_table,
+    plan_tables,
+    risk_tables,
+    robust_tables,
+    scenario_tables,
     sweep_tables,
 )
 from planner.result import PlanResult

@@ -14,17 +14,23 @@ import argparse
 import sys
 
 from models.io import atomic_write_bytes
-
 from planner.analysis.risk import RiskRunError
-from planner.analysis.sweep import run_sweep, sweep_lines
+from planner.analysis.sweep import run_sweep
 from planner.analysis.sweep_inputs import SweepInputError, names_help, parse_vary
-from planner.cli.common import (
-    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit, whole_number_option,
-)
 from planner.cli.cluster import add_cluster_arguments
+from planner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    add_solver_arguments,
+    check_solver_arguments,
+    load_or_exit,
+    whole_number_option,
+)
 from planner.cli.csv_output import add_csv_argument, write_csv
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
+from planner.reports.sweep_text import sweep_lines
 
 
 def _vary(text: str):

@@ -27,7 +27,6 @@ import pandas as pd
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from models.io import atomic_write_bytes
-
 from planner.reports.cells import needs_quote_prefix
 from planner.reports.tables import Column, TableSpec, typed
 

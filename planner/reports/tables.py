@@ -78,7 +78,7 @@ def N(name: str, unit: str, description: str = "", nullable: bool = False) -> Co
     return Column(name, "number", unit, description, nullable)
 
 
-def I(name: str, unit: str = "", description: str = "", nullable: bool = False) -> Column:  # noqa: N802,E741
+def Int(name: str, unit: str = "", description: str = "", nullable: bool = False) -> Column:  # noqa: N802
     return Column(name, "integer", unit, description, nullable)
 
 
@@ -139,7 +139,7 @@ SUMMARY = TableSpec("summary", "One row: status and the headline figures of the 
     N("unmet_defense_t", "t", "defense demand not delivered over the horizon"),
     N("unmet_commercial_t", "t", "commercial demand not delivered over the horizon"),
     N("solve_seconds", "s"), N("build_seconds", "s"),
-    I("n_variables"), I("n_constraints"),
+    Int("n_variables"), Int("n_constraints"),
 ))
 
 INVESTMENTS = TableSpec("investments", "Capacity the plan builds: one row per option and decision year.", (
@@ -161,7 +161,7 @@ FLOWS = TableSpec("flows", "Material moved in a year, from a facility or market 
 
 DEMAND = TableSpec("demand", "Each demand by year: what was asked, delivered (and delivered clean) and left unmet.", (
     S("demand_id"), S("product"), S("segment", "defense or commercial"),
-    I("priority", "", "1 is served first (defense by default)"), Y(),
+    Int("priority", "", "1 is served first (defense by default)"), Y(),
     N("demand_t", "t"), N("delivered_t", "t"), N("delivered_clean_t", "t", "delivered with no covered origin"),
     N("unmet_t", "t"),
 ))
@@ -209,7 +209,7 @@ COSTS_BY_YEAR = TableSpec("costs_by_year", "Costs by year, undiscounted (money o
 ))
 
 QUALIFICATION = TableSpec("qualification", "Facilities that supply defense after a qualification lag.", (
-    S("facility"), S("product"), I("lag_years", "years"), Y("qualified_from", nullable=True),
+    S("facility"), S("product"), Int("lag_years", "years"), Y("qualified_from", nullable=True),
     Y("first_defense_year", nullable=True),
 ))
 
@@ -305,8 +305,8 @@ def scenario_tables(results: dict[str, PlanResult]) -> tuple[dict[str, pd.DataFr
 # ----------------------------------------------------------------------------- risk tables
 RISK_SUMMARY = TableSpec("risk_summary", "One row: what the Monte Carlo run did and its headline answers.", (
     S("project"), S("mode", "plan (a committed plan evaluated) or foresight (every sample re-planned)"),
-    I("n_requested"), I("n_completed"), I("n_ok", "", "samples with a verified plan"), I("n_failed"),
-    I("seed"), Y("target_year", "the compliance start year"), B("cancelled"),
+    Int("n_requested"), Int("n_completed"), Int("n_ok", "", "samples with a verified plan"), Int("n_failed"),
+    Int("seed"), Y("target_year", "the compliance start year"), B("cancelled"),
     N("p_met_all_target_year", "share 0-1", "probability every defense product is met in the target year "
       "(failed samples count as not met)", True),
     N("cost_p10_musd", "$M", "discounted", True), N("cost_p50_musd", "$M", "", True),
@@ -319,19 +319,19 @@ RISK_P_MET = TableSpec("risk_p_met", "Probability that defense demand is met, pe
 ))
 
 RISK_SAMPLES = TableSpec("risk_samples", "One row per sample (failed samples included, with their reason).", (
-    I("sample"), S("status"), S("message", nullable=True), N("total_cost_musd", "$M", "", True),
+    Int("sample"), S("status"), S("message", nullable=True), N("total_cost_musd", "$M", "", True),
     N("capex_musd", "$M", "", True), N("unmet_total_t", "t"), N("unmet_defense_t", "t"),
     N("unmet_commercial_t", "t"), N("seconds", "s"),
 ))
 
 RISK_DRIVERS = TableSpec("risk_drivers", "Projects whose delay moves the target year's P(met) most.", (
-    S("facility"), I("n_on_time"), I("n_delayed"), N("p_met_on_time", "share 0-1"), N("p_met_delayed", "share 0-1"),
+    S("facility"), Int("n_on_time"), Int("n_delayed"), N("p_met_on_time", "share 0-1"), N("p_met_delayed", "share 0-1"),
     N("impact", "share 0-1", "p_met_on_time - p_met_delayed"), N("impact_se", "share 0-1", "standard error"),
     N("cost_delta_musd", "$M", "mean cost delayed - on time", True),
 ))
 
 RISK_INVESTMENTS = TableSpec("risk_investments", "How often each option is built across samples.", (
-    S("facility"), S("option"), N("share", "share 0-1"), I("count"), N("mean_added_tpy", "t/yr"),
+    S("facility"), S("option"), N("share", "share 0-1"), Int("count"), N("mean_added_tpy", "t/yr"),
     N("median_decided_year", "year"),
 ))
 
@@ -360,8 +360,8 @@ def risk_tables(report: Any) -> dict[str, pd.DataFrame]:
 
 # --------------------------------------------------------------------------- robust tables
 ROBUST_SUMMARY = TableSpec("robust_summary", "One row: the robust plan against the deterministic plan.", (
-    S("project"), S("scenario"), S("status"), S("message", nullable=True), I("k", "", "planning futures"),
-    I("n_eval", "", "out-of-sample evaluation futures"), Y("target_year"),
+    S("project"), S("scenario"), S("status"), S("message", nullable=True), Int("k", "", "planning futures"),
+    Int("n_eval", "", "out-of-sample evaluation futures"), Y("target_year"),
     N("deterministic_cost_musd", "$M", "", True), N("hedge_capex_musd", "$M", "robust - deterministic capex, undiscounted"),
     N("p_met_deterministic", "share 0-1", "out of sample, target year, all products", True),
     N("p_met_robust", "share 0-1", "", True), N("points_bought", "share 0-1", "robust - deterministic", True),
@@ -410,7 +410,7 @@ TORNADO = TableSpec("sweep_tornado", "Per input: the change of each figure from 
     S("input"), S("unit", "unit of the input's value (factor, years, $M, t/yr)"),
     N("nominal", "", "the input's value in the project (empty: no budget set)", True),
     N("low", "", "lowest value with a plan"), N("high", "", "highest value with a plan"),
-    I("n_points"), I("n_failed", "", "points of this input without a plan"),
+    Int("n_points"), Int("n_failed", "", "points of this input without a plan"),
     N("cost_low_musd", "$M", "total cost at low, discounted", True), N("cost_high_musd", "$M", "", True),
     N("cost_delta_low_musd", "$M", "cost at low - base cost", True), N("cost_delta_high_musd", "$M", "", True),
     N("cost_slope_musd_per_unit", "$M per unit", "(cost at high - cost at low) / (high - low)", True),
@@ -428,7 +428,7 @@ def sweep_points_spec(input_names: Sequence[str]) -> TableSpec:
     """The points table of a sweep: one number column per input (empty: nominal, not changed)."""
     return TableSpec("sweep_points", "Every solved point: the inputs' values and the figures (points without a plan "
                      "have empty figures and their status and reason).", (
-        I("point", "", "point number (0 = base on a one-at-a-time sweep)"),
+        Int("point", "", "point number (0 = base on a one-at-a-time sweep)"),
         *(N(name, "", "value of this input at the point (empty: the project's own)", True) for name in input_names),
         S("status"), S("message", nullable=True),
         N("total_cost_musd", "$M", "discounted, without the unmet penalty", True),

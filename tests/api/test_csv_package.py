@@ -11,7 +11,7 @@ import pytest
 from planner.cli.main import main
 from planner.pipeline.solve import SolveOptions, solve_project
 from planner.reports.csv_package import read_csv_package, safe_cell, unsafe_cell, write_csv_package
-from planner.reports.tables import PLAN_TABLES, S, N, TableSpec, Y, frame, plan_tables
+from planner.reports.tables import PLAN_TABLES, N, S, TableSpec, Y, frame, plan_tables
 from tests.planner.helpers import TEACHING, teaching
 
 

@@ -135,3 +135,20 @@ def test_unknown_column_is_refused():
     fac = m2m.facilities(project).assign(capacity=1.0)
     with pytest.raises(m2m.InputTableError, match="unknown column"):
         m2m.with_tables(project, facilities=fac)
+
+
+def test_scenarios_and_risk_through_the_api():
+    from tests.planner.risk_fixtures import teaching_project
+
+    project = teaching_project()  # the teaching chain with four scenarios
+    sc = m2m.scenarios(project, only=["china_cut"], solver="highs")
+    assert list(sc.plans) == ["base", "china_cut"]
+    assert sc.comparison["scenario_id"].tolist() == ["base", "china_cut"]
+    alone = m2m.solve(project, "china_cut", solver="highs").total_cost_musd
+    assert sc.comparison.set_index("scenario_id").loc["china_cut", "total_cost_musd"] == pytest.approx(alone, abs=1e-6)
+    inv = sc.table("investments")
+    assert set(inv["scenario_id"]) <= {"base", "china_cut"} and "base" in set(inv["scenario_id"])
+    risk = m2m.risk(project, n=2, workers=1, seed=3, solver="highs")
+    assert risk.samples["sample"].tolist() == [0, 1] and risk.summary["n_ok"].iloc[0] == 2
+    with pytest.raises(ValueError, match="unknown scenario"):
+        m2m.solve(project, "nope")

@@ -96,7 +96,7 @@ def run_risk(
     its ``scenario`` is applied to the project before sampling). Failed samples are counted and
     listed in the report, never dropped.
 
-    ``mode="plan"`` (default) evaluates a committed plan (planner.pipeline.plan_eval): ``plan`` =
+    ``mode="plan"`` (default) evaluates a committed plan (planner.analysis.plan_eval): ``plan`` =
     [[option id, decided year, added t/yr], ...] or, when None, the scenario's optimal plan (solved
     here first); decisions up to ``commit_year`` (default: first year) are fixed, later ones follow
     the plan (``later="plan"``) or are re-optimised per sample (``later="reoptimise"``).
@@ -119,7 +119,7 @@ def run_risk(
     if mode not in ("plan", "foresight"):
         raise RiskRunError(f"unknown risk mode {mode!r} (use plan or foresight)")
     if mode == "plan":
-        from planner.pipeline.plan_eval import EvalSpec, plan_decisions
+        from planner.analysis.plan_eval import EvalSpec, plan_decisions
 
         s = project.settings
         if commit_year is not None and not (s.start_year <= commit_year <= s.end_year):

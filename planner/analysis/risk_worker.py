@@ -126,7 +126,7 @@ def sample_model(project: Project, options: Any, spec: Any) -> Any:
     """A SampleModel for plan evaluation with HiGHS (built once, reused per sample), else None."""
     if spec is None or not _uses_warm_model(options):
         return None
-    from planner.pipeline.plan_eval import SampleModel
+    from planner.analysis.plan_eval import SampleModel
 
     time_limit = options.time_limit_s if options.time_limit_s is not None else project.settings.time_limit_s
     gap = options.mip_gap if options.mip_gap is not None else project.settings.mip_gap
@@ -150,7 +150,7 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
 
     ``spec`` None: perfect foresight (the sampled project is re-planned from scratch with
     :func:`solve_project`, defense first). Otherwise the committed plan in ``spec``
-    (planner.pipeline.plan_eval.EvalSpec) is evaluated: on ``model`` (a SampleModel: in-place
+    (planner.analysis.plan_eval.EvalSpec) is evaluated: on ``model`` (a SampleModel: in-place
     changes and a warm re-solve) when given, else by rebuilding the sampled model.
     Never raises for a failed solve: an exception becomes a sample with status "error".
     """
@@ -159,7 +159,7 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
     from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, resolve_solver, solve_project  # imported here: the sampling pieces work without a solver
 
     t0, c0 = time.perf_counter(), time.process_time()
-    from planner.pipeline.plan_eval import draw_shares
+    from planner.analysis.plan_eval import draw_shares
 
     draw = draw_sample(project, seed, index)
     shares = draw_shares(draw)
@@ -171,7 +171,7 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
         elif model is not None:
             result = model.solve(draw.delays, draw.overruns, state, from_base=index % CHUNK == 0, shares=shares)
         else:
-            from planner.pipeline.plan_eval import rebuild_and_solve
+            from planner.analysis.plan_eval import rebuild_and_solve
 
             time_limit = options.time_limit_s if options.time_limit_s is not None else project.settings.time_limit_s
             gap = options.mip_gap if options.mip_gap is not None else project.settings.mip_gap

@@ -3,7 +3,7 @@
 ``run_robust(project, k, ...)``:
 
 1. the deterministic plan: the scenario's optimal plan (one future: everything on time, no overrun);
-2. the robust plan: :func:`planner.pipeline.saa.solve_saa` over K futures drawn with
+2. the robust plan: :func:`planner.analysis.saa.solve_saa` over K futures drawn with
    ``default_rng([seed, i])``, i < K (investments shared, operations per future, defense shortfall
    first; optional target P(defense met in Y) >= p by per-future indicators);
 3. both plans evaluated **out of sample** on the same ``n_eval`` fresh futures
@@ -152,8 +152,8 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     program and each evaluation sample). Raises RiskRunError for bad arguments."""
     from dataclasses import replace
 
-    from planner.pipeline.plan_eval import plan_decisions
-    from planner.pipeline.saa import solve_saa
+    from planner.analysis.plan_eval import plan_decisions
+    from planner.analysis.saa import solve_saa
     from planner.pipeline.solve import SolveOptions, solve_project
 
     if k < 1:

@@ -11,7 +11,7 @@ from models.io import save_project
 from planner.analysis.risk_sampling import SampleDraw
 from planner.analysis.robust import hedge_items, robust_lines, run_robust
 from planner.cli.main import main as cli_main
-from planner.pipeline.saa import solve_saa
+from planner.analysis.saa import solve_saa
 
 from .risk_fixtures import two_futures_project
 

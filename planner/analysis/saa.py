@@ -6,7 +6,7 @@ Given K sampled futures (delays and overruns drawn from ``settings.risk``), one 
   for options with a build decision, B[o,z] in {0, 1};
 * **second stage**, one copy of the whole model per future k (operations, deliveries, unmet,
   stocks), with that future's capacities, decision-year bounds and capex costs exactly as plan
-  evaluation applies them (:class:`planner.pipeline.plan_eval.SampleModel`);
+  evaluation applies them (:class:`planner.analysis.plan_eval.SampleModel`);
 * **linking** (the plan-evaluation semantics of a committed decision): in future k, where option
   o's facility is d_k years late, ``add_k[o, z + d_k] = X[o,z]`` and ``build_k[o, z + d_k] = B[o,z]``;
   a decision pushed past the last decision year never arrives in that future (and is not paid there).
@@ -41,7 +41,7 @@ import numpy as np
 from models.project import Project
 
 from planner.model.lp import INF, LinearProgram
-from planner.pipeline.plan_eval import EvalSpec, SampleModel, _first_decision_year, draw_shares
+from planner.analysis.plan_eval import EvalSpec, SampleModel, _first_decision_year, draw_shares
 from planner.progress import SolveState
 from planner.solvers.backends import RawStatus, solve_lp
 

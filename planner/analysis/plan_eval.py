@@ -1,6 +1,6 @@
 """Evaluate a committed investment plan under sampled delays and overruns (here-and-now decisions).
 
-Semantics (DESIGN.md section 6, "Risk semantics"):
+Semantics (the risk semantics of docs/resilience.md):
 
 * A *plan* is a set of decisions ``(option, decided year) -> added t/yr`` (from the scenario's optimal
   plan or a result JSON). Decisions taken in years ``<= commit_year`` (default: the first year) are

@@ -53,6 +53,7 @@ from models.project import Project
 from models.schedules import existing_capacity_tpy, qualified_from_year
 from models.vocab import Status as FacilityStatus
 
+from planner.analysis.commitments import add_breach_rows, soften_commitments
 from planner.model.build import BuildOptions, ModelIndex, create_model
 from planner.model.availability import apply_capacity_shares
 from planner.model.lp import INF, LinearProgram
@@ -166,6 +167,7 @@ def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolut
     result = PlanResult(status, "", solver, objective=lp.objective_value(raw.x), checks=checks,
                         solve_seconds=raw.seconds)
     fill_plan(result, lp, idx, net, raw.x, duals)
+    add_breach_rows(result, lp, raw.x)
     return result
 
 
@@ -181,6 +183,7 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
     net = build_network(sampled)
     apply_capacity_shares(net, draw_shares(draw))
     lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
+    soften_commitments(lp, net)
     apply_defense_weight(lp, net, spec.defense_weight)
     committed = spec.committed()
     commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
@@ -286,6 +289,7 @@ class SampleModel:
         self.time_limit_s, self.mip_gap = time_limit_s, mip_gap
         net = build_network(project)
         lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
+        soften_commitments(lp, net)  # a future that cannot honour a commitment reports the breach
         apply_defense_weight(lp, net, spec.defense_weight)
         # one hold row per priority level (free until a sample holds that level's shortfall); none
         # without a solver (the robust plan's stacked copies solve one weighted program)

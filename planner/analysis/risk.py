@@ -195,8 +195,11 @@ class _Progress:
         self.state.progress(self.done / self.n, f"{self.done}/{self.n} samples{extra}")
 
 
-def _error_summary(index: int, exc: BaseException) -> SampleSummary:
-    return SampleSummary(index=index, status=Status.ERROR.value, message=f"{type(exc).__name__}: {exc}")
+def _error_summary(index: int, exc: BaseException, project: Project | None = None) -> SampleSummary:
+    """A sample lost with its worker (or a model that could not be built): counted, demand all short."""
+    from planner.analysis.risk_worker import error_summary
+
+    return error_summary(index, exc, project)
 
 
 # ----------------------------------------------------------------------------- in-process
@@ -211,7 +214,7 @@ def _run_serial(project, n, seed, options, state, progress, spec=None) -> list[S
         try:
             model = sample_model(project, options, spec)
         except Exception as e:
-            return [_error_summary(i, e) for i in range(n)]
+            return [_error_summary(i, e, project) for i in range(n)]
     for i in range(n):
         if state.cancel_requested:
             break
@@ -283,7 +286,7 @@ def _run_pool(project, n, seed, n_workers, options, state, progress, spec=None) 
                 try:
                     got = [SampleSummary.from_dict(d) for d in fut.result()]
                 except Exception as e:  # worker died (BrokenProcessPool) or could not start
-                    got = [_error_summary(i, e) for i in range(a, b)]
+                    got = [_error_summary(i, e, project) for i in range(a, b)]
                 for s in got:
                     out.append(s)
                     progress.add(s)
@@ -357,7 +360,7 @@ def _run_dask(project, n, seed, scheduler, options, state, progress, spec=None) 
                     got = [SampleSummary.from_dict(d) for d in fut.result()]
                 else:
                     exc = fut.exception() if fut.status == "error" else RuntimeError(f"task {fut.status}")
-                    got = [_error_summary(i, exc) for i in range(a, b)]
+                    got = [_error_summary(i, exc, project) for i in range(a, b)]
                 for s in got:
                     out.append(s)
                     progress.add(s)
@@ -373,7 +376,8 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
     y = report.target_year
     lines = [
         f"Monte Carlo risk for {report.project!r}: {report.n_completed}/{report.n_requested} samples "
-        f"(seed {report.seed}), {report.n_ok} with a plan, {report.n_failed} failed"
+        f"(seed {report.seed}), {report.n_ok} with a plan, {report.n_failed} without a plan"
+        + (" (counted as not met)" if report.n_failed else "")
         + (" -- CANCELLED" if report.cancelled else ""),
         f"Mode: {report.mode_label}",
     ]
@@ -381,11 +385,13 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
         cost = f" (deterministic cost {report.plan_cost_musd:,.1f} $M)" if report.plan_cost_musd is not None else ""
         lines.append(f"Plan evaluated{cost}: " + ", ".join(f"{o} {y} {t:,.0f} t/yr" for o, y, t in report.plan[:12])
                      + (f" ... and {len(report.plan) - 12} more" if len(report.plan) > 12 else ""))
-    if report.n_ok == 0:
-        lines.append("No sample produced a plan; nothing to aggregate.")
+    if report.n_completed == 0:
+        lines.append("No sample finished; nothing to aggregate.")
     else:
         lines.append("")
-        lines.append(f"Probability that defense demand is fully met with compliant magnets in {y}:")
+        over = (f" (over all {report.n_completed} samples; the {report.n_failed} without a plan count as not met)"
+                if report.n_failed else "")
+        lines.append(f"Probability that defense demand is fully met with compliant magnets in {y}{over}:")
         if y in report.p_met_all:
             lines.append(f"  all products            {report.p_met_all[y]:6.1%}")
         for p, by in report.p_met.items():
@@ -402,8 +408,15 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
         c = report.cost_musd
         if c:
             lines.append("")
-            lines.append(f"Total cost (discounted, $M): P10 {c['p10']:,.1f}   P50 {c['p50']:,.1f}   P90 {c['p90']:,.1f}"
-                         f"   (mean {c['mean']:,.1f})")
+            of = f" of the {report.n_ok} samples with a plan" if report.n_failed else ""
+            lines.append(f"Total cost{of} (discounted, $M): P10 {c['p10']:,.1f}   P50 {c['p50']:,.1f}   "
+                         f"P90 {c['p90']:,.1f}   (mean {c['mean']:,.1f})")
+        if report.breaches:
+            lines.append("")
+            lines.append("Commitments breached (the future could not honour them; tonnes short):")
+            for b in report.breaches[:top]:
+                lines.append(f"  {b['kind']} {b['contract']} {b['year']}: in {b['share']:.1%} of samples, "
+                             f"mean {b['mean_tonnes_short']:,.1f} t short")
         voi = report.value_of_information
         if voi:
             lines.append("")
@@ -434,7 +447,7 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
                              f"  (mean {inv.mean_added_tpy:,.0f} t/yr, median decision {inv.median_decided_year:.0f})")
     if report.failures:
         lines.append("")
-        lines.append(f"Failed samples ({report.n_failed}):")
+        lines.append(f"Samples without a plan ({report.n_failed}, counted as not met with their defense demand short):")
         for f in report.failures[:20]:
             lines.append(f"  sample {f.index}: {f.status}: {f.message}")
         if report.n_failed > 20:

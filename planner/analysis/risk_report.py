@@ -2,12 +2,16 @@
 
 "How likely are we to have compliant magnets in 2027, and which projects matter most?"
 
-All probabilities are shares of the samples that produced a plan (``n_ok``); failed samples
-(infeasible, time limit without plan, solver error, cancelled) are counted and listed apart and
-never enter a probability or a percentile.
+Every sample counts. A sample without a verified plan (infeasible, time limit without a plan,
+solver error, failed verification) is a future in which the team has no plan to run: it counts in
+every probability as NOT met, its defense demand counted short in the mean shortfall, and it is
+listed with its reason in plain words. Probabilities and mean shortfalls are over all completed
+samples (``n_completed``); only the cost percentiles and investment shares, which need a plan, are
+over the ``n_ok`` samples with one (the report says so).
 
-* P(met)[product][year]: share of samples whose defense demand for that product and year was fully
-  served (clean material from the compliance year on), shortfall <= 1e-6 x max(1, demand) t.
+* P(met)[product][year]: share of all completed samples whose defense demand for that product and
+  year was fully served (clean material from the compliance year on), shortfall <= 1e-6 x
+  max(1, demand) t; a sample without a plan is never met.
 * Cost P10/P50/P90: percentiles (linear interpolation) of total_cost_musd (discounted $M, without
   the unmet-demand penalty).
 * Investment frequency: share of samples building the option (any added t/yr > 0).
@@ -94,6 +98,8 @@ class RiskReport:
     bottlenecks: list[BottleneckFrequency] = field(default_factory=list)
     drivers: list[Driver] = field(default_factory=list)
     failures: list[FailedSample] = field(default_factory=list)
+    #: commitments breached: [{"contract", "kind", "year", "samples", "share", "mean_tonnes_short"}]
+    breaches: list[dict[str, Any]] = field(default_factory=list)
     samples: list[SampleSummary] = field(default_factory=list)
     seconds: float = 0.0
     #: "plan": a committed plan evaluated per sample (here-and-now); "foresight": every sample
@@ -152,11 +158,15 @@ class RiskReport:
 
 
 def _met(s: SampleSummary, product: str, year: int) -> bool:
+    if not s.ok:
+        return False
     demand = s.defense_demand_t.get(product, {}).get(year, 0.0)
     return s.defense_shortfall_t.get(product, {}).get(year, 0.0) <= MET_TOL * max(1.0, demand)
 
 
 def _met_all(s: SampleSummary, year: int) -> bool:
+    if not s.ok:
+        return False
     return all(_met(s, p, year) for p in s.defense_demand_t if year in s.defense_demand_t[p])
 
 
@@ -191,19 +201,11 @@ def aggregate(
         seconds=seconds,
     )
     rep.failures = [FailedSample(s.index, s.status, s.message) for s in samples if not s.ok]
+    fill_probabilities(rep, samples)
+    rep.breaches = breach_summary(samples)
     if not ok:
         return rep
     n = len(ok)
-
-    products = sorted({p for s in ok for p in s.defense_demand_t})
-    years = sorted({y for s in ok for p in s.defense_demand_t for y in s.defense_demand_t[p]})
-    for p in products:
-        p_years = sorted({y for s in ok for y in s.defense_demand_t.get(p, {})})
-        rep.p_met[p] = {y: sum(_met(s, p, y) for s in ok) / n for y in p_years}
-        rep.mean_shortfall_t[p] = {y: sum(s.defense_shortfall_t.get(p, {}).get(y, 0.0) for s in ok) / n for y in p_years}
-    rep.p_met_all = {y: sum(_met_all(s, y) for s in ok) / n for y in years}
-    rep.mean_unmet_by_segment_t = {seg: sum(s.unmet_by_segment_t.get(seg, 0.0) for s in ok) / n
-                                   for seg in ("defense", "commercial")}
 
     costs = np.array([s.total_cost_musd for s in ok if s.total_cost_musd is not None], dtype=float)
     if costs.size:
@@ -238,8 +240,38 @@ def aggregate(
         key=lambda r: (-r.share, -r.mean_shadow_usd_per_t, r.facility),
     )
 
-    rep.drivers = _drivers(ok, target_year)
+    rep.drivers = _drivers(samples, target_year)
     return rep
+
+
+def fill_probabilities(rep: "RiskReport", samples: list[SampleSummary]) -> None:
+    """P(met) per product and year, P(all met), mean shortfall and mean unmet by segment, over every
+    completed sample (a sample without a plan: not met, its demand short)."""
+    if not samples:
+        return
+    n = len(samples)
+    products = sorted({p for s in samples for p in s.defense_demand_t})
+    years = sorted({y for s in samples for p in s.defense_demand_t for y in s.defense_demand_t[p]})
+    for p in products:
+        p_years = sorted({y for s in samples for y in s.defense_demand_t.get(p, {})})
+        rep.p_met[p] = {y: sum(_met(s, p, y) for s in samples) / n for y in p_years}
+        rep.mean_shortfall_t[p] = {y: sum(s.defense_shortfall_t.get(p, {}).get(y, 0.0) for s in samples) / n
+                                   for y in p_years}
+    rep.p_met_all = {y: sum(_met_all(s, y) for s in samples) / n for y in years}
+    rep.mean_unmet_by_segment_t = {seg: sum(s.unmet_by_segment_t.get(seg, 0.0) for s in samples) / n
+                                   for seg in ("defense", "commercial")}
+
+
+def breach_summary(samples: list[SampleSummary]) -> list[dict[str, Any]]:
+    """Per breached commitment and year: in how many samples, share of all samples, mean tonnes
+    short over those samples."""
+    acc: dict[tuple[str, str, int], list[float]] = {}
+    for s in samples:
+        for cid, kind, y, t in s.breaches:
+            acc.setdefault((str(cid), str(kind), int(y)), []).append(float(t))
+    n = max(1, len(samples))
+    return [{"contract": c, "kind": k, "year": y, "samples": len(v), "share": len(v) / n,
+             "mean_tonnes_short": sum(v) / len(v)} for (c, k, y), v in sorted(acc.items())]
 
 
 def _drivers(ok: list[SampleSummary], year: int) -> list[Driver]:

@@ -1,0 +1,46 @@
+"""Hand-checkable micro chains for honest resilience (every sample counts, no foresight, stress, N-1)."""
+
+from __future__ import annotations
+
+from models import Demand, Facility, Market, Project
+from models.project import DelayDistribution, GovStockpile, OverrunDistribution
+from models.vocab import Status as FStatus
+
+
+def _settings(p: Project) -> None:
+    s = p.settings
+    s.start_year, s.end_year, s.base_year = 2026, 2028, 2026
+    s.discount_rate, s.asset_life_years, s.time_limit_s = 0.0, 1, 30
+    s.risk.delay_years = {
+        FStatus.OPERATING: DelayDistribution(years=[0], probabilities=[1.0]),
+        FStatus.CONSTRUCTION: DelayDistribution(years=[0, 1], probabilities=[0.5, 0.5]),
+    }
+    s.risk.capex_overrun = {st: OverrunDistribution(low=1.0, mode=1.0, high=1.0) for st in FStatus}
+
+
+def committed_stockpile_project() -> Project:
+    """A committed stockpile purchase that a late plant cannot honour.
+
+    A Japanese NdPr metal market (clean, 100,000 $/t, 1,000 t/yr) feeds ``mag`` (US, under
+    construction, 200 t/yr of NdFeB magnets from 0.34 t metal each, online 2027; delay 0 or 1 year,
+    1/2 each). Defense NdFeB demand 100 t/yr in 2027 and 2028. A government stockpile ``dla``
+    (NdFeB, 500 t) is committed to buy 50 t in 2027. Discount rate 0.
+
+    On time: 2027 makes 150 t: 100 t to defense, 50 t into the stockpile; met, no breach.
+    One year late: 2027 makes nothing: defense 100 t short and the 50 t purchase breached (a
+    hard commitment row would make this future infeasible: no answer at all); 2028 met.
+    """
+    p = Project(name="committed stockpile")
+    _settings(p)
+    p.facilities = [
+        Facility(id="mag", name="Magnets", stage="magnet_ndfeb", country="US", status="construction",
+                 capacity_tpy=200, online_year=2027, recipe_inputs={"ndpr_metal": 0.34},
+                 recipe_outputs={"ndfeb_magnet": 1.0}),
+    ]
+    p.markets = [Market(id="jp_metal", material="ndpr_metal", origin_country="JP", price_usd_per_t=100_000,
+                        cap_tpy=1000)]
+    p.demands = [Demand(id="defense", product="ndfeb_magnet", segment="defense",
+                        tonnes_by_year={2027: 100.0, 2028: 100.0})]
+    p.levers.stockpiles = [GovStockpile(id="dla", material="ndfeb_magnet", capacity_t=500,
+                                        committed_t_by_year={2027: 50.0})]
+    return p

@@ -16,6 +16,16 @@ Semantics (the risk semantics of docs/resilience.md):
   build decisions, started from the plan).
 * ``mode="foresight"``: every decision is re-optimised per sample (the perfect-foresight,
   wait-and-see bound). P(met | foresight) - P(met | plan) is the value of information.
+* No foresight (``later="plan"``, every decision fixed): an event (a delay, a ramp-up share or an
+  outage of a facility) is revealed at the start of its first year, the first year in which the
+  facility's capacity differs from the forecast (:func:`reveal_years`). Until the first reveal
+  year the sample runs the plan's own operations (production, purchases, stock and stockpile buys
+  and draws, shipments: the plan solved with every event as forecast, :meth:`SampleModel.nominal_x`);
+  at each distinct reveal year r it re-plans the operations of years >= r with those of years < r
+  fixed at the realised path, the events revealed by r applied in full and the others as
+  forecast. One warm LP (with its priority stages) per distinct reveal year; the last one has
+  every event and is the sample's answer. With ``later="reoptimise"`` the sample is solved once,
+  knowing its whole future (recourse with hindsight of operations).
 * Operations are re-solved per sample by the plans' lexicographic rule (:func:`SampleModel.solve`,
   :func:`rebuild_and_solve`): unmet tonnes of priority 1 (defense) minimised first, then each further
   priority level with the earlier ones held, then cost (the lowest level, commercial by default,
@@ -176,9 +186,50 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
                       state: SolveState | None = None, mip_gap: float = 1e-4) -> PlanResult:
     """Reference path: sampled project -> network -> model -> fix decisions by key -> solve -> verify.
 
-    ``draw`` has ``delays`` and ``overruns`` dicts (planner.analysis.risk_sampling.SampleDraw).
-    """
+    ``draw`` has ``delays`` and ``overruns`` dicts (planner.analysis.risk_sampling.SampleDraw). A
+    committed plan (``spec.is_lp``) is run without foresight (:func:`reveal_years`): the plan's own
+    operations until the first reveal year, then one re-plan per distinct reveal year with the
+    realised past fixed by key and only the events revealed so far applied."""
     state = state or SolveState()
+    delays = dict(getattr(draw, "delays", {}) or {})
+    overruns = dict(getattr(draw, "overruns", {}) or {})
+    shares = draw_shares(draw)
+    if not spec.is_lp:
+        return _rebuild_stage(project, spec, delays, overruns, shares, None, solver, time_limit_s, mip_gap, state)[0]
+    net0 = build_network(project)
+    reveal = reveal_years(net0, spec.committed(), delays, shares)
+    if not reveal:
+        return _rebuild_stage(project, spec, delays, overruns, shares, None, solver, time_limit_s, mip_gap, state)[0]
+    result, path = _rebuild_stage(project, spec, {}, {}, {}, None, solver, time_limit_s, mip_gap, state)
+    if path is None:
+        return _no_nominal(result)
+    for r in sorted(set(reveal.values())):
+        known = {f for f, y in reveal.items() if y <= r}
+        result, path = _rebuild_stage(project, spec, {f: d for f, d in delays.items() if f in known}, overruns,
+                                      {k: v for k, v in shares.items() if k[0] in known}, (r, path), solver,
+                                      time_limit_s, mip_gap, state)
+        if path is None:
+            break
+    return result
+
+
+def _no_nominal(result: PlanResult) -> PlanResult:
+    return PlanResult(result.status if not result.has_plan else Status.ERROR,
+                      "the plan's own operations (every event as forecast) could not be solved: " + result.message,
+                      result.solver)
+
+
+def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, fix, solver, time_limit_s, mip_gap,
+                   state) -> tuple[PlanResult, dict | None]:
+    """One solve of the rebuilt model with these events applied; ``fix`` = (r, {var key: value}):
+    operations of years < r fixed at those values. Returns (verified result, point by key or None)."""
+    from types import SimpleNamespace as _NS
+
+    state = state or SolveState()
+    availability: dict[str, dict[int, float]] = {}
+    for (fid, y), v in shares.items():
+        availability.setdefault(fid, {})[y] = v
+    draw = _NS(delays=delays, overruns=overruns, availability=availability)
     sampled = apply_delays_and_overruns(project, draw.delays, draw.overruns)
     net = build_network(sampled)
     apply_capacity_shares(net, draw_shares(draw))
@@ -204,7 +255,61 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
         for i, fam in enumerate(lp.row_family):
             if fam in ("budget_year", "budget_total"):
                 lp.row_lo[i], lp.row_hi[i] = -INF, INF
-    return _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state)
+    bounds = (list(lp.var_lb), list(lp.var_ub))
+    if fix is not None:
+        r, path = fix
+        years = column_years(lp)
+        for j, key in enumerate(lp.var_keys):
+            if 0 <= years[j] < r and key in path:
+                v = min(max(path[key], lp.var_lb[j]), lp.var_ub[j])
+                lp.var_lb[j] = lp.var_ub[j] = v
+    result, x, program = _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state, bounds)
+    point = dict(zip(program.var_keys, map(float, x))) if (x is not None and result.has_plan) else None
+    return result, point
+
+
+def column_years(lp: LinearProgram) -> np.ndarray:
+    """The year of each column (its key's one whole-number element); -1 for investment decisions
+    (``add``, ``build``: fixed by the plan, never by a reveal) and keys without a year."""
+    out = np.full(lp.n_vars, -1, dtype=np.int64)
+    for j, key in enumerate(lp.var_keys):
+        if key[0] in ("add", "build"):
+            continue
+        for part in key[1:]:
+            if isinstance(part, (int, np.integer)) and not isinstance(part, bool):
+                out[j] = int(part)
+                break
+    return out
+
+
+def reveal_years(net: Network, committed: dict[tuple[str, int], float], delays: dict[str, int],
+                 shares: dict[tuple[str, int], float]) -> dict[str, int]:
+    """Facility id -> the year its event is revealed: the first year its capacity in this sample
+    differs from the forecast (a delayed facility: its scheduled existing capacity, or the online
+    year of a committed decision of one of its options, whichever comes first; a ramp-up share or
+    outage below 1: the first such year with capacity). Facilities whose event changes nothing
+    inside the horizon are absent. An event is known in full (its duration too) once revealed."""
+    start, end = net.years[0], net.years[-1]
+    out: dict[str, int] = {}
+    for fid, d in delays.items():
+        f = net.facilities.get(fid)
+        if not d or f is None:
+            continue
+        years = []
+        g = _delayed_facility(f, int(d), start)
+        if g is not f:
+            years += [y for y in net.years if existing_capacity_tpy(g, y) != net.existing_capacity[(fid, y)]]
+        for o in f.options:
+            for (oid, z), t in committed.items():
+                online = z + o.lead_time_years
+                if oid == o.id and t > 0 and online <= end:
+                    years.append(max(start, online))
+        if years:
+            out[fid] = min(years)
+    for (fid, y), v in shares.items():
+        if abs(v - 1.0) > 1e-12 and net.existing_capacity.get((fid, y), 0.0) > 0:
+            out[fid] = min(out.get(fid, y), y)
+    return out
 
 
 def shortfall_stages(lp: LinearProgram, net: Network) -> list[Objective]:
@@ -226,12 +331,14 @@ def sample_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
                                                   abs_tol=1e-6, constant=lp.constant)]
 
 
-def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state) -> PlanResult:
+def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state, bounds=None):
     """Solve once with the weighted cost; the shortfall stages are certified at 0 or solved
-    (planner.pipeline.lexicographic, ``initial`` = the weighted point), then verify."""
+    (planner.pipeline.lexicographic, ``initial`` = the weighted point), then verify. ``bounds``:
+    the sample's column bounds without a stage's fixings (the point is verified against them).
+    Returns (result, point or None, the program solved)."""
     first = solve_lp(lp, solver, time_limit_s, mip_gap, state)
     if first.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or first.x is None:
-        return point_result(lp, idx, net, first, None, solver)
+        return point_result(lp, idx, net, first, None, solver), None, lp
     objectives = sample_objectives(lp, net)
     lex = solve_lexicographic(lp, objectives, solver, time_limit_s, mip_gap, state, initial=first,
                               initial_stage=len(objectives) - 1)
@@ -240,7 +347,12 @@ def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state)
     if duals is not None and len(duals) < lex.program.n_rows:  # hold rows added after that solve: no price
         duals = np.concatenate([duals, np.zeros(lex.program.n_rows - len(duals))])
     raw = RawSolution(lex.status, lex.x, None, None, first.seconds + lex.seconds, 0.0, lex.message)
-    return point_result(lex.program, idx, net, raw, duals, solver)
+    program = lex.program
+    if bounds is not None:
+        program = copy.copy(program)
+        program.var_lb, program.var_ub = list(bounds[0]), list(bounds[1])
+    result = point_result(program, idx, net, raw, duals, solver)
+    return result, (raw.x if result.has_plan else None), program
 
 
 def draw_shares(draw) -> dict[tuple[str, int], float]:
@@ -300,6 +412,7 @@ class SampleModel:
         self.hold_rows = np.array([r for *_, r in self.levels], dtype=np.int64)
         self.n_stage_solves = 0  # shortfall or cost stages solved beyond the first weighted solve
         self.n_rebuilt = 0  # samples re-solved from scratch after the warm point failed verification
+        self.n_reveal_solves = 0  # re-plans at reveal years (one per distinct reveal year of a sample)
         self.net, self.lp, self.idx = net, lp, idx
         self.committed = spec.committed()
         self.commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
@@ -319,6 +432,7 @@ class SampleModel:
                 keep = 1.0 - idx.option_salvage[(o.id, y)]
                 build_capex = net.discount[y] * o.fixed_capex_musd * keep
                 self.decisions.append((f, o, y, ja, jb, build_capex))
+        self.col_year = column_years(lp)  # operations' years (fixed before a reveal year); -1 investments
         self.dec_cols = np.array([c for *_, ja, jb, _ in self.decisions for c in (ja, jb) if c >= 0], dtype=np.int64)
 
         # capacity rows of facilities a delay can move (not operating) or with ramp-up risk
@@ -474,13 +588,62 @@ class SampleModel:
 
     def solve(self, delays: dict[str, int], overruns: dict[str, float], state: SolveState | None = None,
               from_base: bool = True, shares: dict[tuple[str, int], float] | None = None) -> PlanResult:
-        """Apply one sample in place, re-solve warm, verify and extract.
+        """Evaluate one sample: apply it in place, re-solve warm, verify and extract.
+
+        No foresight for a committed plan (``spec.is_lp``): each event is revealed at the start of
+        its first year (:func:`reveal_years`). Until the first reveal year the sample runs the
+        plan's own operations (:meth:`nominal_x`: the plan solved with every event as forecast);
+        at each distinct reveal year r it re-plans years >= r with years < r fixed at the realised
+        path and only the events revealed by r applied (the others as forecast): one warm LP per
+        reveal year. With recourse or foresight specs the sample is solved once, knowing it all.
 
         ``from_base``: start from the undelayed model's basis (LP) or point (MIP); otherwise from
         the basis left by the previous solve (faster: ~320 instead of ~1,600 simplex iterations on
         the real sample, but then the answer can depend on that previous sample where the optimum is
         degenerate -- callers chain samples in fixed groups, see risk_worker.CHUNK)."""
-        lb, ub, cost, hi, constant, existing, coeffs = self.sample_data(delays, overruns, shares)
+        shares = shares or {}
+        reveal = reveal_years(self.net, self.committed, delays, shares) if self.spec.is_lp else {}
+        if not reveal:
+            raw, data = self._solve_stage(delays, overruns, shares, state, from_base, None)
+            return self._finish(raw, data, delays, overruns, shares, state)
+        path = self.nominal_x(state)
+        if path is None:
+            return _no_nominal(self._nominal_result)
+        first = True
+        for r in sorted(set(reveal.values())):
+            known = {f for f, y in reveal.items() if y <= r}
+            raw, data = self._solve_stage({f: d for f, d in delays.items() if f in known}, overruns,
+                                          {k: v for k, v in shares.items() if k[0] in known}, state,
+                                          from_base and first, (r, path))
+            first = False
+            self.n_reveal_solves += 1
+            if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
+                break
+            path = raw.x
+        return self._finish(raw, data, delays, overruns, shares, state)
+
+    def nominal_x(self, state: SolveState | None = None) -> np.ndarray | None:
+        """The plan's own operations: the committed plan solved (defense first, then cost) with every
+        event as forecast; computed once per model. None when it has no verified point."""
+        if not hasattr(self, "_nominal_x"):
+            raw, data = self._solve_stage({}, {}, {}, state, True, None)
+            rebuilt = self.n_rebuilt
+            self._nominal_result = self._finish(raw, data, {}, {}, {}, state)
+            self._nominal_x = None
+            if self._nominal_result.has_plan and self.n_rebuilt == rebuilt:
+                self._nominal_x = np.asarray(raw.x, dtype=float).copy()
+            elif self._nominal_result.has_plan:  # the warm point failed verification: the fresh model's point
+                _, point = _rebuild_stage(self.project, self.spec, {}, {}, {}, None, "highs", self.time_limit_s,
+                                          self.mip_gap, state)
+                if point is not None:
+                    self._nominal_x = np.array([point.get(k, 0.0) for k in self.lp.var_keys], dtype=float)
+        return self._nominal_x
+
+    def _solve_stage(self, delays, overruns, shares, state, from_base, fix):
+        """One warm lexicographic solve with these events applied; ``fix`` = (r, path): columns of
+        years < r (operations, not investments) fixed at the path's values. Returns (raw, data)."""
+        data = self.sample_data(delays, overruns, shares)
+        lb, ub, cost, hi, constant, existing, coeffs = data
         h = self.highs
         cols = self.dec_cols
         h.set_col_bounds(cols, lb[cols], ub[cols])
@@ -490,6 +653,12 @@ class SampleModel:
         h.set_offset(constant)
         if coeffs:
             h.set_coeffs([c[0] for c in coeffs], [c[1] for c in coeffs], [c[2] for c in coeffs])
+        fixed = None
+        if fix is not None:
+            r, path = fix
+            fixed = np.flatnonzero((self.col_year >= 0) & (self.col_year < r))
+            v = np.clip(path[fixed], self.base_lb[fixed], self.base_ub[fixed])
+            h.set_col_bounds(fixed, v, v)
         if not from_base:
             pass
         elif self.base_basis is not None:
@@ -499,6 +668,15 @@ class SampleModel:
         raw = h.solve(self.time_limit_s, state, self.mip_gap)
         if raw.status in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) and raw.x is not None:
             raw = self._lexicographic(raw, cost, constant, hi, state)
+        if fixed is not None and fixed.size:
+            h.set_col_bounds(fixed, self.base_lb[fixed], self.base_ub[fixed])
+        return raw, data
+
+    def _finish(self, raw, data, delays, overruns, shares, state) -> PlanResult:
+        """Verify and extract a sample's final point against the sample's own data (all its
+        events, no stage fixings); a warm point that fails verification is re-solved from scratch."""
+        lb, ub, cost, hi, constant, existing, coeffs = data
+        h = self.highs
         lp, idx, net = self.views(lb, ub, cost, hi, constant, existing, coeffs, overruns)
         unmet = raw.x is not None and any(
             raw.x[j] > 1e-6 for j, key in self._unmet_cols())

@@ -117,8 +117,12 @@ class RiskReport:
     @property
     def mode_label(self) -> str:
         if self.mode == "plan":
-            later = "later decisions follow the plan" if self.later == "plan" else "later decisions re-optimised per sample"
-            return f"evaluating the committed plan (decisions up to {self.commit_year} fixed, {later})"
+            if self.later == "plan":
+                return (f"evaluating the committed plan without foresight (every investment fixed; each sample "
+                        "runs the plan's own operations until an event is revealed in its first year, then "
+                        "re-plans operations knowing only the events revealed so far)")
+            return (f"evaluating the committed plan (decisions up to {self.commit_year} fixed, later decisions "
+                    "and operations re-optimised per sample knowing its whole future)")
         return "perfect foresight (every sample re-planned with hindsight of its delays)"
 
     @property

@@ -44,3 +44,38 @@ def committed_stockpile_project() -> Project:
     p.levers.stockpiles = [GovStockpile(id="dla", material="ndfeb_magnet", capacity_t=500,
                                         committed_t_by_year={2027: 50.0})]
     return p
+
+
+def outage_stockpile_project() -> Project:
+    """A magnet plant whose 2027 availability is drawn at 1-10 %, a government stockpile, 150 t of
+    defense demand.
+
+    ``mag`` (US, operating, 300 t/yr of NdFeB from 0.34 t of Japanese NdPr metal each) has an
+    availability in 2027 drawn from a triangular (1 %, 5 %, 10 %): 3-30 t. Defense NdFeB demand
+    150 t in 2027 and 2028. Government stockpile ``dla`` of NdFeB: 200 t capacity, 100 t in it at
+    the start, holding 1,000 $/t a year. Discount rate 0.
+
+    The plan (everything as forecast: full availability) buys no stock: 2027's 150 t come from
+    the plant, and stock would only cost holding. Evaluated without foresight, a sample runs that
+    plan through 2026 (nothing made, nothing bought), learns the outage at the start of 2027 and
+    then has 300 x share t from the plant + the 100 t in the stockpile: delivered 100 + 300 share
+    in [103, 130] t < 150 t, short 50 - 300 share in [20, 47] t: P(defense met 2027) = 0 %.
+    With perfect foresight the sample makes 50 - 300 share t more in 2026 and stocks them (room:
+    200 - 100 = 100 t): P = 100 %. 2028 is met either way (300 t of capacity).
+    """
+    from models.project import AvailabilityDistribution
+
+    p = Project(name="outage and stockpile")
+    _settings(p)
+    p.facilities = [
+        Facility(id="mag", name="Magnets", stage="magnet_ndfeb", country="US", status="operating",
+                 capacity_tpy=300, recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                 availability_risk={2027: AvailabilityDistribution(low=0.01, mode=0.05, high=0.10)}),
+    ]
+    p.markets = [Market(id="jp_metal", material="ndpr_metal", origin_country="JP", price_usd_per_t=100_000,
+                        cap_tpy=1000)]
+    p.demands = [Demand(id="defense", product="ndfeb_magnet", segment="defense",
+                        tonnes_by_year={2027: 150.0, 2028: 150.0})]
+    p.levers.stockpiles = [GovStockpile(id="dla", material="ndfeb_magnet", capacity_t=200, initial_t=100,
+                                        holding_usd_per_t_yr=1000)]
+    return p

@@ -399,6 +399,9 @@ def project_to_json(project: Project) -> str:
     data["schema_version"] = SCHEMA_VERSION
     if not data.get("chain_layout"):
         data.pop("chain_layout", None)  # optional; files without dragged nodes stay as they were
+    risk = data.get("settings", {}).get("risk", {})
+    if risk.get("catalogue") is None:
+        risk.pop("catalogue", None)  # optional; files without a risk catalogue stay as they were
     data = _sort_year_keys(data)
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_enum_value)
     return text + "\n"

@@ -505,11 +505,16 @@ def _default_overruns() -> dict[Status, OverrunDistribution]:
     }
 
 
+from .risk_catalogue import RiskCatalogue  # noqa: E402  (its entries use the types above)
+
+
 class RiskSettings(_Model):
-    """Monte Carlo assumptions, by project status."""
+    """Monte Carlo assumptions, by project status; ``catalogue``: the disruptions a run draws
+    (models.risk_catalogue; None: delays and overruns only)."""
 
     delay_years: dict[Status, DelayDistribution] = Field(default_factory=_default_delays)
     capex_overrun: dict[Status, OverrunDistribution] = Field(default_factory=_default_overruns)
+    catalogue: RiskCatalogue | None = None
 
 
 class Settings(_Model):

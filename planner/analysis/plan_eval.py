@@ -64,6 +64,7 @@ from models.schedules import existing_capacity_tpy, qualified_from_year
 from models.vocab import Status as FacilityStatus
 
 from planner.analysis.commitments import add_breach_rows, soften_commitments
+from planner.analysis.event_effects import EventIndex, surged_network
 from planner.model.build import BuildOptions, ModelIndex, create_model
 from planner.model.availability import apply_capacity_shares
 from planner.model.lp import INF, LinearProgram
@@ -194,23 +195,32 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
     delays = dict(getattr(draw, "delays", {}) or {})
     overruns = dict(getattr(draw, "overruns", {}) or {})
     shares = draw_shares(draw)
+    events = list(getattr(draw, "events", None) or [])
+    args = (solver, time_limit_s, mip_gap, state)
     if not spec.is_lp:
-        return _rebuild_stage(project, spec, delays, overruns, shares, None, solver, time_limit_s, mip_gap, state)[0]
+        return _rebuild_stage(project, spec, delays, overruns, shares, None, *args, events=events)[0]
     net0 = build_network(project)
     reveal = reveal_years(net0, spec.committed(), delays, shares)
+    reveal.update(event_reveal_years(events, net0.years))
     if not reveal:
-        return _rebuild_stage(project, spec, delays, overruns, shares, None, solver, time_limit_s, mip_gap, state)[0]
-    result, path = _rebuild_stage(project, spec, {}, {}, {}, None, solver, time_limit_s, mip_gap, state)
+        return _rebuild_stage(project, spec, delays, overruns, shares, None, *args, events=events)[0]
+    result, path = _rebuild_stage(project, spec, {}, {}, {}, None, *args)
     if path is None:
         return _no_nominal(result)
     for r in sorted(set(reveal.values())):
         known = {f for f, y in reveal.items() if y <= r}
         result, path = _rebuild_stage(project, spec, {f: d for f, d in delays.items() if f in known}, overruns,
-                                      {k: v for k, v in shares.items() if k[0] in known}, (r, path), solver,
-                                      time_limit_s, mip_gap, state)
+                                      {k: v for k, v in shares.items() if k[0] in known}, (r, path), *args,
+                                      events=[e for k, e in enumerate(events) if ("event", k) in known])
         if path is None:
             break
     return result
+
+
+def event_reveal_years(events, years) -> dict[tuple[str, int], int]:
+    """("event", k) -> the first year of catalogue event k (revealed at its start), within the horizon."""
+    first, last = years[0], years[-1]
+    return {("event", k): max(first, e.first_year) for k, e in enumerate(events) if e.first_year <= last}
 
 
 def _no_nominal(result: PlanResult) -> PlanResult:
@@ -220,7 +230,7 @@ def _no_nominal(result: PlanResult) -> PlanResult:
 
 
 def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, fix, solver, time_limit_s, mip_gap,
-                   state) -> tuple[PlanResult, dict | None]:
+                   state, events=()) -> tuple[PlanResult, dict | None]:
     """One solve of the rebuilt model with these events applied; ``fix`` = (r, {var key: value}):
     operations of years < r fixed at those values. Returns (verified result, point by key or None)."""
     from types import SimpleNamespace as _NS
@@ -255,6 +265,11 @@ def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, f
         for i, fam in enumerate(lp.row_family):
             if fam in ("budget_year", "budget_total"):
                 lp.row_lo[i], lp.row_hi[i] = -INF, INF
+    if events:
+        lb, ub, lo, hi = (np.asarray(a, dtype=float).copy() for a in (lp.var_lb, lp.var_ub, lp.row_lo, lp.row_hi))
+        EventIndex(lp, net).apply(events, lb, ub, lo, hi)
+        lp.var_lb, lp.var_ub, lp.row_lo, lp.row_hi = lb.tolist(), ub.tolist(), lo.tolist(), hi.tolist()
+        net = surged_network(net, events)
     bounds = (list(lp.var_lb), list(lp.var_ub))
     if fix is not None:
         r, path = fix
@@ -432,6 +447,7 @@ class SampleModel:
                 keep = 1.0 - idx.option_salvage[(o.id, y)]
                 build_capex = net.discount[y] * o.fixed_capex_musd * keep
                 self.decisions.append((f, o, y, ja, jb, build_capex))
+        self.events_index = EventIndex(lp, net)  # catalogue events' columns and rows
         self.col_year = column_years(lp)  # operations' years (fixed before a reveal year); -1 investments
         self.dec_cols = np.array([c for *_, ja, jb, _ in self.decisions for c in (ja, jb) if c >= 0], dtype=np.int64)
 
@@ -557,11 +573,13 @@ class SampleModel:
         coeffs = [(i, j, v * float(overruns.get(fid, 1.0))) for i, j, v, fid in self.budget_coeffs]
         return lb, ub, cost, hi, constant, existing, coeffs
 
-    def views(self, lb, ub, cost, hi, constant, existing, coeffs, overruns):
-        """LinearProgram / ModelIndex / Network views of this sample (for verification and extraction)."""
+    def views(self, lb, ub, cost, hi, constant, existing, coeffs, overruns, lo=None, events=()):
+        """LinearProgram / ModelIndex / Network views of this sample (for verification and extraction);
+        ``lo``: row lower bounds when events changed some (else the model's), ``events``: the
+        sample's catalogue events (a demand surge changes the network's demand)."""
         lp = copy.copy(self.lp)  # numpy arrays where LinearProgram keeps lists: same values, no conversion
         lp.var_lb, lp.var_ub, lp.var_cost = lb, ub, cost
-        lp.row_hi, lp.row_lo = hi, self.base_lo
+        lp.row_hi, lp.row_lo = hi, (self.base_lo if lo is None else lo)
         lp.constant = constant
         lp.coo_row, lp.coo_col, lp.coo_val = self._coo
         if coeffs:
@@ -583,11 +601,12 @@ class SampleModel:
                 if existing[(f.id, y)] > 0:
                     fixed_by_year[y] = fixed_by_year.get(y, 0.0) + f.fixed_opex_musd_per_yr
         idx.existing_fixed_opex_by_year = fixed_by_year
-        net = replace(self.net, existing_capacity=existing)
+        net = surged_network(replace(self.net, existing_capacity=existing), events)
         return lp, idx, net
 
     def solve(self, delays: dict[str, int], overruns: dict[str, float], state: SolveState | None = None,
-              from_base: bool = True, shares: dict[tuple[str, int], float] | None = None) -> PlanResult:
+              from_base: bool = True, shares: dict[tuple[str, int], float] | None = None,
+              events: list | None = None) -> PlanResult:
         """Evaluate one sample: apply it in place, re-solve warm, verify and extract.
 
         No foresight for a committed plan (``spec.is_lp``): each event is revealed at the start of
@@ -602,33 +621,37 @@ class SampleModel:
         the real sample, but then the answer can depend on that previous sample where the optimum is
         degenerate -- callers chain samples in fixed groups, see risk_worker.CHUNK)."""
         shares = shares or {}
+        events = list(events or [])
         reveal = reveal_years(self.net, self.committed, delays, shares) if self.spec.is_lp else {}
+        if self.spec.is_lp:
+            reveal.update(event_reveal_years(events, self.net.years))
         if not reveal:
-            raw, data = self._solve_stage(delays, overruns, shares, state, from_base, None)
-            return self._finish(raw, data, delays, overruns, shares, state)
+            raw, data, extra = self._solve_stage(delays, overruns, shares, state, from_base, None, events)
+            return self._finish(raw, data, extra, delays, overruns, shares, state)
         path = self.nominal_x(state)
         if path is None:
             return _no_nominal(self._nominal_result)
         first = True
         for r in sorted(set(reveal.values())):
             known = {f for f, y in reveal.items() if y <= r}
-            raw, data = self._solve_stage({f: d for f, d in delays.items() if f in known}, overruns,
-                                          {k: v for k, v in shares.items() if k[0] in known}, state,
-                                          from_base and first, (r, path))
+            raw, data, extra = self._solve_stage({f: d for f, d in delays.items() if f in known}, overruns,
+                                                 {k: v for k, v in shares.items() if k[0] in known}, state,
+                                                 from_base and first, (r, path),
+                                                 [e for k, e in enumerate(events) if ("event", k) in known])
             first = False
             self.n_reveal_solves += 1
             if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
                 break
             path = raw.x
-        return self._finish(raw, data, delays, overruns, shares, state)
+        return self._finish(raw, data, extra, delays, overruns, shares, state, events)
 
     def nominal_x(self, state: SolveState | None = None) -> np.ndarray | None:
         """The plan's own operations: the committed plan solved (defense first, then cost) with every
         event as forecast; computed once per model. None when it has no verified point."""
         if not hasattr(self, "_nominal_x"):
-            raw, data = self._solve_stage({}, {}, {}, state, True, None)
+            raw, data, extra = self._solve_stage({}, {}, {}, state, True, None, [])
             rebuilt = self.n_rebuilt
-            self._nominal_result = self._finish(raw, data, {}, {}, {}, state)
+            self._nominal_result = self._finish(raw, data, extra, {}, {}, {}, state)
             self._nominal_x = None
             if self._nominal_result.has_plan and self.n_rebuilt == rebuilt:
                 self._nominal_x = np.asarray(raw.x, dtype=float).copy()
@@ -639,11 +662,15 @@ class SampleModel:
                     self._nominal_x = np.array([point.get(k, 0.0) for k in self.lp.var_keys], dtype=float)
         return self._nominal_x
 
-    def _solve_stage(self, delays, overruns, shares, state, from_base, fix):
+    def _solve_stage(self, delays, overruns, shares, state, from_base, fix, events=()):
         """One warm lexicographic solve with these events applied; ``fix`` = (r, path): columns of
-        years < r (operations, not investments) fixed at the path's values. Returns (raw, data)."""
+        years < r (operations, not investments) fixed at the path's values. Returns (raw, data,
+        (row lower bounds, catalogue events applied))."""
         data = self.sample_data(delays, overruns, shares)
         lb, ub, cost, hi, constant, existing, coeffs = data
+        lo = self.base_lo.copy()
+        ev_cols, ev_rows = self.events_index.apply(events, lb, ub, lo, hi) if events else ([], [])
+        ev_cols, ev_rows = np.asarray(ev_cols, dtype=np.int64), np.asarray(ev_rows, dtype=np.int64)
         h = self.highs
         cols = self.dec_cols
         h.set_col_bounds(cols, lb[cols], ub[cols])
@@ -653,6 +680,8 @@ class SampleModel:
         h.set_offset(constant)
         if coeffs:
             h.set_coeffs([c[0] for c in coeffs], [c[1] for c in coeffs], [c[2] for c in coeffs])
+        h.set_col_bounds(ev_cols, lb[ev_cols], ub[ev_cols])
+        h.set_row_bounds(ev_rows, lo[ev_rows], hi[ev_rows])
         fixed = None
         if fix is not None:
             r, path = fix
@@ -670,14 +699,17 @@ class SampleModel:
             raw = self._lexicographic(raw, cost, constant, hi, state)
         if fixed is not None and fixed.size:
             h.set_col_bounds(fixed, self.base_lb[fixed], self.base_ub[fixed])
-        return raw, data
+        h.set_col_bounds(ev_cols, self.base_lb[ev_cols], self.base_ub[ev_cols])
+        h.set_row_bounds(ev_rows, self.base_lo[ev_rows], self.base_hi[ev_rows])
+        return raw, data, (lo, list(events))
 
-    def _finish(self, raw, data, delays, overruns, shares, state) -> PlanResult:
+    def _finish(self, raw, data, extra, delays, overruns, shares, state, events=()) -> PlanResult:
         """Verify and extract a sample's final point against the sample's own data (all its
         events, no stage fixings); a warm point that fails verification is re-solved from scratch."""
         lb, ub, cost, hi, constant, existing, coeffs = data
+        lo, applied = extra
         h = self.highs
-        lp, idx, net = self.views(lb, ub, cost, hi, constant, existing, coeffs, overruns)
+        lp, idx, net = self.views(lb, ub, cost, hi, constant, existing, coeffs, overruns, lo, applied)
         unmet = raw.x is not None and any(
             raw.x[j] > 1e-6 for j, key in self._unmet_cols())
         duals = raw.row_duals if (unmet and not h.is_mip) else None  # bottlenecks are read only when demand is unmet
@@ -691,7 +723,7 @@ class SampleModel:
             availability: dict[str, dict[int, float]] = {}
             for (fid, y), v in (shares or {}).items():
                 availability.setdefault(fid, {})[y] = v
-            draw = SimpleNamespace(delays=delays, overruns=overruns, availability=availability)
+            draw = SimpleNamespace(delays=delays, overruns=overruns, availability=availability, events=list(events))
             result = rebuild_and_solve(self.project, self.spec, draw, "highs", self.time_limit_s, state, self.mip_gap)
         return result
 

@@ -411,6 +411,16 @@ def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
             of = f" of the {report.n_ok} samples with a plan" if report.n_failed else ""
             lines.append(f"Total cost{of} (discounted, $M): P10 {c['p10']:,.1f}   P50 {c['p50']:,.1f}   "
                          f"P90 {c['p90']:,.1f}   (mean {c['mean']:,.1f})")
+        if report.event_impacts:
+            lines.append("")
+            lines.append(f"Events behind the {y} shortfalls (P(all defense met {y}) with the event vs without; "
+                         "share of the short samples that had it):")
+            for e in report.event_impacts[:top]:
+                pw, po = e["p_met_with"], e["p_met_without"]
+                shares = ", ".join(f"{p} {v:.0%}" for p, v in e["share_of_short_samples"].items() if v > 0)
+                lines.append(f"  {e['event']:<34} in {e['samples']:>4} samples: "
+                             + (f"{pw:6.1%} vs {po:6.1%}" if pw is not None and po is not None else "   (in every sample)")
+                             + (f"   short samples with it: {shares}" if shares else ""))
         if report.breaches:
             lines.append("")
             lines.append("Commitments breached (the future could not honour them; tonnes short):")

@@ -98,6 +98,8 @@ class RiskReport:
     bottlenecks: list[BottleneckFrequency] = field(default_factory=list)
     drivers: list[Driver] = field(default_factory=list)
     failures: list[FailedSample] = field(default_factory=list)
+    #: catalogue events and the shortfalls they cause in the target year (risk_report.event_impacts)
+    event_impacts: list[dict[str, Any]] = field(default_factory=list)
     #: commitments breached: [{"contract", "kind", "year", "samples", "share", "mean_tonnes_short"}]
     breaches: list[dict[str, Any]] = field(default_factory=list)
     samples: list[SampleSummary] = field(default_factory=list)
@@ -253,17 +255,44 @@ def fill_probabilities(rep: "RiskReport", samples: list[SampleSummary]) -> None:
     completed sample (a sample without a plan: not met, its demand short)."""
     if not samples:
         return
-    n = len(samples)
+    n = sum(s.weight for s in samples)  # weighted shares (weights are 1 without stratified events)
     products = sorted({p for s in samples for p in s.defense_demand_t})
     years = sorted({y for s in samples for p in s.defense_demand_t for y in s.defense_demand_t[p]})
     for p in products:
         p_years = sorted({y for s in samples for y in s.defense_demand_t.get(p, {})})
-        rep.p_met[p] = {y: sum(_met(s, p, y) for s in samples) / n for y in p_years}
-        rep.mean_shortfall_t[p] = {y: sum(s.defense_shortfall_t.get(p, {}).get(y, 0.0) for s in samples) / n
+        rep.p_met[p] = {y: sum(s.weight * _met(s, p, y) for s in samples) / n for y in p_years}
+        rep.mean_shortfall_t[p] = {y: sum(s.weight * s.defense_shortfall_t.get(p, {}).get(y, 0.0) for s in samples) / n
                                    for y in p_years}
-    rep.p_met_all = {y: sum(_met_all(s, y) for s in samples) / n for y in years}
-    rep.mean_unmet_by_segment_t = {seg: sum(s.unmet_by_segment_t.get(seg, 0.0) for s in samples) / n
+    rep.p_met_all = {y: sum(s.weight * _met_all(s, y) for s in samples) / n for y in years}
+    rep.mean_unmet_by_segment_t = {seg: sum(s.weight * s.unmet_by_segment_t.get(seg, 0.0) for s in samples) / n
                                    for seg in ("defense", "commercial")}
+    rep.event_impacts = event_impacts(samples, rep.target_year)
+
+
+def event_impacts(samples: list[SampleSummary], year: int) -> list[dict[str, Any]]:
+    """Which catalogue events cause shortfalls in ``year``: for each event id drawn in some sample,
+    (weighted) P(all defense met | event) and P(... | no event), and per product the share of the
+    samples short in ``year`` that had the event. Ranked by impact = P(met | without) - P(met | with)."""
+    ids = sorted({row[0] for s in samples for row in s.events})
+    out = []
+    products = sorted({p for s in samples for p in s.defense_demand_t if year in s.defense_demand_t[p]})
+    for eid in ids:
+        has = [s for s in samples if any(row[0] == eid for row in s.events)]
+        hasnt = [s for s in samples if not any(row[0] == eid for row in s.events)]
+        w_has, w_not = sum(s.weight for s in has), sum(s.weight for s in hasnt)
+        p_with = sum(s.weight * _met_all(s, year) for s in has) / w_has if w_has else None
+        p_without = sum(s.weight * _met_all(s, year) for s in hasnt) / w_not if w_not else None
+        in_short = {}
+        for p in products:
+            short = [s for s in samples if not _met(s, p, year)]
+            if short:
+                in_short[p] = sum(s.weight for s in short if s in has) / sum(s.weight for s in short)
+        kind = next(row[1] for s in has for row in s.events if row[0] == eid)
+        out.append({"event": eid, "kind": kind, "samples": len(has), "p_met_with": p_with, "p_met_without": p_without,
+                    "impact": (p_without - p_with) if p_with is not None and p_without is not None else None,
+                    "share_of_short_samples": in_short})
+    out.sort(key=lambda d: (-(d["impact"] or 0.0), d["event"]))
+    return out
 
 
 def breach_summary(samples: list[SampleSummary]) -> list[dict[str, Any]]:

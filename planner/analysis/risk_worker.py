@@ -55,6 +55,7 @@ class SampleSummary:
     breaches: list[list[Any]] = field(default_factory=list)
     #: events drawn in this future (catalogue events: [[event id, kind, scope, first year, last year]])
     events: list[list[Any]] = field(default_factory=list)
+    weight: float = 1.0  # stratification weight (likelihood ratio) of this sample's catalogue events
     seconds: float = 0.0  # wall time of this sample (draw, apply, solve, summarise)
     cpu_seconds: float = 0.0  # CPU time of the process meanwhile (seconds >> cpu_seconds: a busy machine)
 
@@ -224,12 +225,20 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
     draw = draw_sample(project, seed, index)
     shares = draw_shares(draw)
     try:
-        if spec is None:
+        if spec is None and draw.events:  # perfect foresight of catalogue events: one solve knowing them all
+            from planner.analysis.plan_eval import EvalSpec, rebuild_and_solve
+
+            time_limit = options.time_limit_s if options.time_limit_s is not None else project.settings.time_limit_s
+            gap = options.mip_gap if options.mip_gap is not None else project.settings.mip_gap
+            result = rebuild_and_solve(project, EvalSpec(mode="foresight"), draw, resolve_solver(options.solver),
+                                       time_limit, state, gap)
+        elif spec is None:
             sampled = apply_draw(project, draw)
             result = solve_project(sampled, replace(options, defense_weight=DEFENSE_FIRST_WEIGHT,
                                                     capacity_shares=shares or None), state)
         elif model is not None:
-            result = model.solve(draw.delays, draw.overruns, state, from_base=index % CHUNK == 0, shares=shares)
+            result = model.solve(draw.delays, draw.overruns, state, from_base=index % CHUNK == 0, shares=shares,
+                                 events=draw.events)
         else:
             from planner.analysis.plan_eval import rebuild_and_solve
 
@@ -241,6 +250,8 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
         summary = error_summary(index, e, project, model)
     summary.delays = dict(draw.delays)
     summary.overruns = dict(draw.overruns)
+    summary.events = [e.to_row() for e in draw.events]
+    summary.weight = float(draw.weight)
     summary.seconds = time.perf_counter() - t0
     summary.cpu_seconds = time.process_time() - c0
     return summary

@@ -79,3 +79,32 @@ def outage_stockpile_project() -> Project:
     p.levers.stockpiles = [GovStockpile(id="dla", material="ndfeb_magnet", capacity_t=200, initial_t=100,
                                         holding_usd_per_t_yr=1000)]
     return p
+
+
+def catalogue_project(p_outage: float = 0.25, p_stop: float = 0.0) -> Project:
+    """A sole magnet plant with a catalogued outage rate, and a catalogued export stop of Japan.
+
+    A Japanese NdPr metal market (1,000 t/yr cap) feeds ``mag`` (US, operating, 200 t/yr); defense
+    NdFeB demand 100 t/yr in 2026-2028; no stock is carried between years. The catalogue's window
+    is 2027 alone (W = 1), so an event with yearly probability p happens with q = p, starts in 2027
+    and lasts one year: an outage of ``mag`` (magnet stage default, p_outage) or Japan's export
+    stop (p_stop: the market is capped at 0) leaves 2027 100 t short; 2026 and 2028 are met.
+    """
+    from models.risk_catalogue import ExportStop, OutageRate, RiskCatalogue
+
+    p = Project(name="catalogue")
+    _settings(p)
+    p.facilities = [
+        Facility(id="mag", name="Magnets", stage="magnet_ndfeb", country="US", status="operating",
+                 capacity_tpy=200, recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0}),
+    ]
+    p.markets = [Market(id="jp_metal", material="ndpr_metal", origin_country="JP", price_usd_per_t=100_000,
+                        cap_tpy=1000)]
+    p.demands = [Demand(id="defense", product="ndfeb_magnet", segment="defense",
+                        tonnes_by_year={2026: 100.0, 2027: 100.0, 2028: 100.0})]
+    p.settings.risk.catalogue = RiskCatalogue(
+        first_year=2027, last_year=2027,
+        outage_by_stage={"magnet_ndfeb": OutageRate(annual_probability=p_outage, source="assumed")},
+        export_stops=[ExportStop(country="JP", annual_probability=p_stop, source="assumed")] if p_stop else [],
+    )
+    return p

@@ -135,7 +135,7 @@ def test_cli_risk_evaluates_a_plan_file_and_labels_the_mode(tmp_path, capsys):
                     '"online_year": 2027, "added_tpy": 100.0, "capex_musd": 50.0}]}')
     assert cli_main(["risk", str(project), "-n", "6", "--workers", "1", "--plan", str(plan)]) == 0
     out = capsys.readouterr().out
-    assert "evaluating the committed plan (decisions up to 2026 fixed" in out
+    assert "evaluating the committed plan without foresight" in out
     assert "Plan evaluated: hedge 2026 100 t/yr" in out
     assert "ndfeb_magnet            100.0%" in out
     assert cli_main(["risk", str(project), "-n", "2", "--workers", "1", "--foresight"]) == 0

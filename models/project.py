@@ -17,6 +17,7 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .countries import COUNTRIES
+from .risk_catalogue import RiskCatalogue
 from .vocab import (
     DEFAULT_COVERED_COUNTRIES,
     DEMAND_PRODUCTS,
@@ -503,9 +504,6 @@ def _default_overruns() -> dict[Status, OverrunDistribution]:
         Status.PLANNED: OverrunDistribution(low=1.0, mode=1.2, high=2.0),
         Status.CONCEPT: OverrunDistribution(low=1.0, mode=1.3, high=2.5),
     }
-
-
-from .risk_catalogue import RiskCatalogue  # noqa: E402  (its entries use the types above)
 
 
 class RiskSettings(_Model):

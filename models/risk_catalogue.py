@@ -23,11 +23,31 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .project import Id, Material, NonNeg, Share, ShortText, Stage, Text, Year, _check_country, _Model
+from .countries import COUNTRIES
+from .vocab import Material, Stage
 
-Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+# The catalogue is a leaf of models.project (RiskSettings.catalogue): it cannot import from there, so
+# it states its few field types itself, with the same rules as models.project's.
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+Year = Annotated[int, Field(ge=1900, le=2200)]
+NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+Probability = Share
+Text = Annotated[str, Field(max_length=10_000)]
+ShortText = Annotated[str, Field(max_length=300)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, use_enum_values=False)
+
+
+def _check_country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in COUNTRIES:
+        raise ValueError(f"unknown ISO 3166 alpha-2 country code {value!r}")
+    return code
 
 
 def _sourced(v: str) -> str:

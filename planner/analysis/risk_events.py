@@ -36,8 +36,6 @@ import numpy as np
 from models.project import Project
 from models.vocab import Status
 
-from planner.analysis.risk_sampling import triangular_quantile
-
 MAX_STRATUM = 20  # a rare event appears in at least 1 future of every 20
 _GOLDEN = 0.6180339887498949
 
@@ -75,6 +73,16 @@ class Potential:
     p_year: float
     duration: Any
     source: str
+
+
+def triangular_quantile(u: float, low: float, mode: float, high: float) -> float:
+    """Inverse CDF of the triangular distribution (low, mode, high) at u in [0, 1]."""
+    if high - low <= 0:
+        return float(low)
+    c = (mode - low) / (high - low)
+    if u < c:
+        return float(low + np.sqrt(u * (high - low) * (mode - low)))
+    return float(high - np.sqrt((1.0 - u) * (high - low) * (high - mode)))
 
 
 def _window(project: Project) -> tuple[int, int]:

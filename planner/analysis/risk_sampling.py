@@ -33,6 +33,8 @@ import numpy as np
 from models.project import Facility, Project
 from models.vocab import Status
 
+from planner.analysis.risk_events import draw_events, triangular_quantile
+
 
 @dataclass
 class SampleDraw:
@@ -44,16 +46,6 @@ class SampleDraw:
     availability: dict[str, dict[int, float]] = field(default_factory=dict)  # facility -> year -> share
     events: list = field(default_factory=list)  # catalogue events (planner.analysis.risk_events.Event)
     weight: float = 1.0  # stratification weight of this sample (1 without stratified catalogue events)
-
-
-def triangular_quantile(u: float, low: float, mode: float, high: float) -> float:
-    """Inverse CDF of the triangular distribution (low, mode, high) at u in [0, 1]."""
-    if high - low <= 0:
-        return float(low)
-    c = (mode - low) / (high - low)
-    if u < c:
-        return float(low + np.sqrt(u * (high - low) * (mode - low)))
-    return float(high - np.sqrt((1.0 - u) * (high - low) * (high - mode)))
 
 
 def sample_rng(seed: int, index: int) -> np.random.Generator:
@@ -92,8 +84,6 @@ def draw_sample(project: Project, seed: int, index: int) -> SampleDraw:
             draw.availability[f.id] = {int(y): triangular_quantile(u, a.low, a.mode, a.high)
                                        for y, a in sorted(f.availability_risk.items())}
     if risk.catalogue is not None:  # its own random stream: the draws above are unchanged by it
-        from planner.analysis.risk_events import draw_events
-
         draw.events, draw.weight = draw_events(project, seed, index)
     return draw
 

@@ -16,6 +16,7 @@ from planner.cli import robust as cli_robust
 from planner.cli import scenarios as cli_scenarios
 from planner.cli import solve as cli_solve
 from planner.cli import solvers as cli_solvers
+from planner.cli import stress as cli_stress
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Parser, load_or_exit, pipe_safe_output
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -73,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.set_defaults(func=cmd_validate)
 
-    for module in (cli_solve, cli_scenarios, cli_risk, cli_robust, cli_solvers):
+    for module in (cli_solve, cli_scenarios, cli_risk, cli_robust, cli_stress, cli_solvers):
         module.register(sub)
     return parser
 

@@ -108,3 +108,36 @@ def catalogue_project(p_outage: float = 0.25, p_stop: float = 0.0) -> Project:
         export_stops=[ExportStop(country="JP", annual_probability=p_stop, source="assumed")] if p_stop else [],
     )
     return p
+
+
+def sole_and_dual_project() -> Project:
+    """One sole supplier (SmCo) and one dual-sourced product (NdFeB), for the N-1 stress test.
+
+    Australian markets sell NdPr metal and Sm metal (1,000 t/yr each). NdFeB: ``mag_us`` (US,
+    150 t/yr, 1,000 $/t opex) and ``mag_ca`` (CA, 150 t/yr, 2,000 $/t: idle in the plan, the
+    spare source). SmCo: ``smco_us`` (US, 50 t/yr) alone. Defense demand 100 t/yr NdFeB and
+    30 t/yr SmCo, 2026-2028; nothing carried between years.
+
+    Out in 2027: ``smco_us`` -> SmCo 30 t short (the single point of failure); ``mag_us`` -> mag_ca
+    makes the 100 t (no shortfall); country US -> mag_ca covers NdFeB, SmCo 30 t short; country AU
+    (both markets) -> NdFeB 100 t and SmCo 30 t short = 130 t; country CA -> nothing (mag_ca idle).
+    """
+    p = Project(name="sole and dual")
+    _settings(p)
+    p.facilities = [
+        Facility(id="mag_us", name="NdFeB US", stage="magnet_ndfeb", country="US", capacity_tpy=150,
+                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0}, variable_opex_usd_per_t=1000),
+        Facility(id="mag_ca", name="NdFeB CA", stage="magnet_ndfeb", country="CA", capacity_tpy=150,
+                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0}, variable_opex_usd_per_t=2000),
+        Facility(id="smco_us", name="SmCo US", stage="magnet_smco", country="US", capacity_tpy=50,
+                 recipe_inputs={"sm_metal": 0.36}, recipe_outputs={"smco_magnet": 1.0}),
+    ]
+    p.markets = [
+        Market(id="au_ndpr", material="ndpr_metal", origin_country="AU", price_usd_per_t=100_000, cap_tpy=1000),
+        Market(id="au_sm", material="sm_metal", origin_country="AU", price_usd_per_t=100_000, cap_tpy=1000),
+    ]
+    years = {2026: 100.0, 2027: 100.0, 2028: 100.0}
+    p.demands = [Demand(id="def_ndfeb", product="ndfeb_magnet", segment="defense", tonnes_by_year=years),
+                 Demand(id="def_smco", product="smco_magnet", segment="defense",
+                        tonnes_by_year={y: 30.0 for y in years})]
+    return p

@@ -419,7 +419,7 @@ def test_a_big_project_is_drawn_in_slices_and_ends_complete(qtbot, doc):
     doc.set_project(sample)
     assert view.is_building
     view._next_slice()  # the first turn: nodes (hidden) and legend
-    assert len(view.nodes) == len(sample.facilities) == 56 and view.edges == []
+    assert len(view.nodes) == len(sample.facilities) == 57 and view.edges == []
     assert not any(n.isVisible() for n in view.nodes.values())
     shown = []
     for _ in range(5):  # 12 + 12 + 12 + 12 + 8 nodes

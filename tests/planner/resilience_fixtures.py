@@ -141,3 +141,22 @@ def sole_and_dual_project() -> Project:
                  Demand(id="def_smco", product="smco_magnet", segment="defense",
                         tonnes_by_year={y: 30.0 for y in years})]
     return p
+
+
+def n1_hedge_project() -> Project:
+    """sole_and_dual_project with a hedge on offer: ``smco_ca`` (CA, 0 t/yr) may add up to 50 t/yr
+    of SmCo at 0.2 $M per t/yr, decided from 2026 with a 1-year lead time (online 2027).
+
+    The least-cost plan builds nothing (smco_us covers the 30 t). N-1 secure in 2027 with smco_us
+    (the one facility that is a single point of failure) out: smco_ca must make the 30 t, so the
+    plan adds exactly 30 t/yr decided in 2026: capex 30 x 0.2 = 6 $M (discount rate 0). The
+    robust plan stressed again: no shortfall with smco_us out.
+    """
+    from models.project import ExpansionOption
+
+    p = sole_and_dual_project()
+    p.facilities.append(Facility(id="smco_ca", name="SmCo CA (hedge site)", stage="magnet_smco", country="CA",
+                                 capacity_tpy=0, recipe_inputs={"sm_metal": 0.36}, recipe_outputs={"smco_magnet": 1.0},
+                                 options=[ExpansionOption(id="smco_ca_x", max_add_tpy=50, capex_musd_per_tpy=0.2,
+                                                          lead_time_years=1, earliest_decision_year=2026)]))
+    return p

@@ -10,9 +10,10 @@ q = 1 - (1 - p)^W. Its start year given that it happens: P(y) = p (1 - p)^(y - f
 duration: from its distribution.
 
 Stratification (q < catalogue.stratify_below). Instead of a Bernoulli draw per sample, the event
-happens in exactly one sample of every K = min(ceil(1 / q), MAX_STRATUM) consecutive indices
-(index + offset) mod K == 0, with an offset drawn once per run from ``default_rng([seed, 104729,
-event number])``, so an event of probability 4 % is in 1 future of every 25 whatever the seed.
+happens in exactly one sample of every block of K = min(ceil(1 / q), MAX_STRATUM) consecutive
+indices [b K, (b + 1) K): at position ``default_rng([seed, 104729, event number, b]).integers(K)``
+of block b, so an event of probability 4 % is in 1 future of every 20 (the cap) whatever the seed,
+and two events meet in a block by chance (1/K), not by a shared offset.
 Each sample carries the weight (likelihood ratio) prod_e w_e with w_e = q K when it has event e and
 (1 - q) / (1 - 1/K) when not; weighted shares are unbiased estimates of the true probabilities.
 With q >= stratify_below the event is a plain Bernoulli(q) draw (w_e = 1).
@@ -139,8 +140,9 @@ def stratum(q: float, below: float) -> int:
     return min(math.ceil(1.0 / q - 1e-9), MAX_STRATUM)
 
 
-def _offset(seed: int, k: int, salt: int) -> int:
-    return int(np.random.default_rng([int(seed), 104729, salt]).integers(k))
+def _position(seed: int, k: int, number: int, block: int) -> int:
+    """Where in block ``block`` (of K samples) stratified event ``number`` happens."""
+    return int(np.random.default_rng([int(seed), 104729, int(number), int(block)]).integers(k))
 
 
 def draw_events(project: Project, seed: int, index: int) -> tuple[list[Event], float]:
@@ -160,7 +162,7 @@ def draw_events(project: Project, seed: int, index: int) -> tuple[list[Event], f
         k = stratum(q, cat.stratify_below)
         u = float(rng.random())  # drawn always, so later events' numbers do not depend on this one
         if k:
-            happens = (index + _offset(seed, k, number)) % k == 0
+            happens = index % k == _position(seed, k, number, index // k)
             weight *= q * k if happens else (1.0 - q) / (1.0 - 1.0 / k)
         else:
             happens = u < q

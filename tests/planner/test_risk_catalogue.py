@@ -42,13 +42,13 @@ def test_window_probability_and_strata_by_hand():
 
 
 def test_a_rare_outage_is_in_its_share_of_futures_with_a_weight():
-    """q = 0.25 -> exactly 1 sample in every 4 has the outage, weight q K = 1 with it and
+    """q = 0.25 -> exactly 1 sample in each block of 4 has the outage, weight q K = 1 with it and
     (1 - q)/(1 - 1/K) = 1 without. q = 0.04 -> K = 20: 1 in 20, weight 0.04 x 20 = 0.8 with it,
     0.96 / 0.95 = 1.0105 without; the weights of 20 consecutive samples add up to 20."""
     p = catalogue_project(0.25)
     draws = [draw_events(p, 7, i) for i in range(12)]
     hit = [i for i, (ev, _) in enumerate(draws) if ev]
-    assert len(hit) == 3 and all((b - a) == 4 for a, b in zip(hit, hit[1:]))
+    assert [i // 4 for i in hit] == [0, 1, 2]  # one in each block of 4 consecutive samples
     assert all(w == pytest.approx(1.0) for _, w in draws)
     (ev,), _ = draws[hit[0]]
     assert (ev.id, ev.kind, ev.first_year, ev.last_year, ev.facilities) == ("outage:mag", "outage", 2027, 2027, ["mag"])
@@ -82,3 +82,40 @@ def test_an_export_stop_stops_the_country_s_markets():
     assert (ev.id, ev.markets, ev.facilities) == ("export_stop:JP", {"jp_metal": 0.0}, [])
     rep = run_risk(p, 8, seed=3, workers=1, options=OPTIONS)
     assert rep.p_met["ndfeb_magnet"][2027] == 0.75 and rep.n_failed == 0
+
+
+def test_two_rare_events_meet_by_chance_not_by_construction():
+    """Outage and export stop, each q = 0.25 (K = 4): each is in exactly one sample of every block
+    of 4; over 12 blocks they share a sample in some blocks and not in others."""
+    p = catalogue_project(0.25, 0.25)
+    both = 0
+    for b in range(12):
+        kinds = [{e.kind for e in draw_events(p, 11, i)[0]} for i in range(4 * b, 4 * b + 4)]
+        assert sum("outage" in k for k in kinds) == 1 and sum("export_stop" in k for k in kinds) == 1
+        both += any(k == {"outage", "export_stop"} for k in kinds)
+    assert 0 < both < 12
+
+
+def test_licence_states_take_their_shares_and_a_surge_multiplies_defense_demand():
+    """Licence states 0.3 / 0.5 / 0.2 over 10 samples: 3 / 5 / 2 (the Weyl sequence keeps every
+    state within 1 of its share). A surge x 2.5 (q = 0.25, 2027) makes 2027's defense demand
+    250 t against 200 t of capacity: 50 t short in 2 of 8 samples: P(met 2027) = 0.75."""
+    from models.risk_catalogue import DemandSurge, LicenceRegime, LicenceState, MarketCap
+
+    p = catalogue_project(0.0)
+    p.settings.risk.catalogue.licence_regime = LicenceRegime(
+        from_year=2027, source="assumed", states=[
+            LicenceState(id="strict", probability=0.3, caps=[MarketCap(origin_country="JP", cap_tpy=0.0)]),
+            LicenceState(id="case", probability=0.5, caps=[MarketCap(origin_country="JP", cap_tpy=500.0)]),
+            LicenceState(id="open", probability=0.2, caps=[])])
+    states = [next((e.id for e in draw_events(p, 2, i)[0] if e.kind == "licence"), "licence:open") for i in range(10)]
+    counts = {s: states.count(s) for s in ("licence:strict", "licence:case", "licence:open")}
+    assert all(abs(counts[s] - 10 * q) <= 1 for s, q in (("licence:strict", 0.3), ("licence:case", 0.5),
+                                                          ("licence:open", 0.2)))
+    q = catalogue_project(0.0)
+    q.settings.risk.catalogue.demand_surges = [DemandSurge(id="x", product="ndfeb_magnet", annual_probability=0.25,
+                                                           low=2.5, mode=2.5, high=2.5, source="assumed")]
+    rep = run_risk(q, 8, seed=4, workers=1, options=OPTIONS)
+    assert rep.p_met["ndfeb_magnet"][2027] == 0.75 and rep.mean_shortfall_t["ndfeb_magnet"][2027] == pytest.approx(12.5)
+    surged = [s for s in rep.samples if s.events]
+    assert len(surged) == 2 and all(s.defense_demand_t["ndfeb_magnet"][2027] == pytest.approx(250.0) for s in surged)

@@ -1,5 +1,5 @@
 """``mine2magnet stress PROJECT [--scenario NAME] [--years 2026-2028] [--workers K] [--scheduler ADDRESS]
-[--plan RESULT_JSON] [--json OUT] [--time-limit S]``.
+[--plan RESULT_JSON] [--json OUT] [--xlsx OUT] [--time-limit S]``.
 
 N-1 stress test (planner.analysis.stress): each facility and each country out for the chosen
 years, the plan's investments fixed, operations re-planned defense first; prints the single points
@@ -75,6 +75,15 @@ def cmd_stress(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
             code = EXIT_FAILED
+    if args.xlsx:
+        from planner.reports.stress_xlsx import ReportWriteError, write_stress_workbook
+
+        try:
+            write_stress_workbook(rep, args.xlsx)
+            print(f"wrote {args.xlsx}")
+        except ReportWriteError as e:
+            print(f"mine2magnet: {e}", file=sys.stderr)
+            code = EXIT_FAILED
     return code
 
 
@@ -88,4 +97,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--time-limit", type=seconds_option, metavar="S", help="seconds per solve (default: the project's setting)")
     p.add_argument("--json", metavar="OUT", help="write the ranking (every element) as JSON here")
+    p.add_argument("--xlsx", metavar="OUT", help="write the ranking as a workbook here")
     p.set_defaults(func=cmd_stress)

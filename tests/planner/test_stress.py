@@ -47,12 +47,20 @@ def test_cli_stress_prints_json_and_refuses_bad_years(tmp_path, capsys):
     path = tmp_path / "sd.m2m.json"
     save_project(sole_and_dual_project(), path)
     out = tmp_path / "stress.json"
-    assert cli_main(["stress", str(path), "--years", "2027", "--workers", "1", "--json", str(out)]) == 0
+    book = tmp_path / "stress.xlsx"
+    assert cli_main(["stress", str(path), "--years", "2027", "--workers", "1", "--json", str(out),
+                     "--xlsx", str(book)]) == 0
     text = capsys.readouterr().out
     assert "Single points of failure (3)" in text
     data = json.loads(out.read_text())
     assert data["single_points_of_failure"] == ["country:AU", "country:US", "facility:smco_us"]
     assert data["elements"][0]["extra_t"]["ndfeb_magnet"]["2027"] == pytest.approx(100.0)
+    from openpyxl import load_workbook
+
+    ws = load_workbook(book)["Stress"]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=5)]
+    assert [r[0] for r in rows if r[5] == "yes"] == ["country:AU", "country:US", "facility:smco_us"]
+    assert rows[0][4] == pytest.approx(130.0)
     assert cli_main(["stress", str(path), "--years", "2030-2031"]) == 2
     assert "stressed years must be consecutive within 2026-2028" in capsys.readouterr().err
     with pytest.raises(SystemExit) as ex:  # argparse's type check: exit 2 with the message

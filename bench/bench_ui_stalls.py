@@ -262,12 +262,12 @@ def main(argv: list[str] | None = None) -> int:
     # let the validation run that opening schedules finish before the next step
     run_until(app, lambda: not window.validation.pending, 30)
 
-    from ui import turns
+    from ui.runtime import turns
 
     dash = window.results_dashboard
 
     def idle() -> bool:
-        """Nothing left of the step's GUI work: no queued piece (ui.turns), no chart still to draw."""
+        """Nothing left of the step's GUI work: no queued piece (ui.runtime.turns), no chart still to draw."""
         return len(turns.queue()) == 0 and not dash.is_filling and not window.chain_view.is_building
 
     panel = window.solve_panel

@@ -34,10 +34,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    """Start the desktop app through the runner the ``mine2magnet`` entry point (ui.cli) passes in;
+    """Start the desktop app through the runner the ``mine2magnet`` entry point (ui.shell.cli) passes in;
     planner never imports Qt itself."""
     if args.gui is None:
-        print("mine2magnet: the desktop app is started with the `mine2magnet` command (ui.cli)", file=sys.stderr)
+        print("mine2magnet: the desktop app is started with the `mine2magnet` command (ui.shell.cli)", file=sys.stderr)
         return EXIT_FAILED
     return int(args.gui(args.project))
 
@@ -88,7 +88,7 @@ def _looks_like_a_file(arg: str) -> bool:
 
 
 def main(argv: list[str] | None = None, gui: Callable[[str | None], int] | None = None) -> int:
-    """Run the command line. ``gui`` starts the desktop app (given by ui.cli; absent here)."""
+    """Run the command line. ``gui`` starts the desktop app (given by ui.shell.cli; absent here)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     known = set(subcommands(parser))

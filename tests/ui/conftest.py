@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 
-from ui import main_thread_gc  # noqa: E402
+from ui.runtime import main_thread_gc  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +29,7 @@ def isolated_app_paths(tmp_path, monkeypatch, qapp):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, str(config))
     qapp.setOrganizationName("mine2magnet-tests")
     qapp.setApplicationName("mine2magnet-tests")
-    # as in the app (ui.app.ensure_application): cyclic garbage, and the Qt objects in it, is
+    # as in the app (ui.shell.app.ensure_application): cyclic garbage, and the Qt objects in it, is
     # collected on the GUI thread, never by a solve's worker thread
     main_thread_gc.install(qapp)
     yield {"data": data, "config": config}
@@ -40,7 +40,7 @@ def no_blocking_dialogs(monkeypatch):
     """A message box a test did not expect answers Cancel instead of waiting for a click."""
     from PySide6.QtWidgets import QMessageBox
 
-    from ui import dialogs
+    from ui.shell import dialogs
 
     def answer(box):
         box.deleteLater()

@@ -6,12 +6,12 @@ from typing import Any
 
 from PySide6.QtWidgets import QMessageBox
 
-from ui import dialogs
-from ui.main_window import MainWindow
+from ui.shell import dialogs
+from ui.shell.main_window import MainWindow
 
 
 class DialogRecorder:
-    """Replaces ``ui.dialogs.exec_dialog``: records each box and answers with ``answers`` in turn."""
+    """Replaces ``ui.shell.dialogs.exec_dialog``: records each box and answers with ``answers`` in turn."""
 
     def __init__(self, *answers: QMessageBox.StandardButton):
         self.answers = list(answers)

@@ -17,10 +17,10 @@ def offscreen_main_window(prefix: str, width: int = 1400, height: int = 900) -> 
     home = tempfile.mkdtemp(prefix=prefix)
     os.environ["XDG_CONFIG_HOME"] = os.path.join(home, "config")
     os.environ["XDG_DATA_HOME"] = os.path.join(home, "data")
-    from ui.app import ensure_application
+    from ui.shell.app import ensure_application
 
     app = ensure_application()
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     window = MainWindow()
     window.resize(width, height)

@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from tests.ui.offscreen_window import offscreen_main_window
-    from ui.risk_panel import RiskPanel
+    from ui.panels.risk_panel import RiskPanel
 
     app, window, _home = offscreen_main_window("m2m-render-")
     if not window.open_path(args.project, ask=False):
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)
-    from ui import turns
+    from ui.runtime import turns
 
     turns.flush()
     app.processEvents()

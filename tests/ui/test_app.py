@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QApplication
 from models.io import save_project
 from tests.ui.demo_project import demo_project
 from tests.ui.helpers import install_dialogs
-from ui.app import start_app
-from ui.main_window import MainWindow
+from ui.shell.app import start_app
+from ui.shell.main_window import MainWindow
 
 
 def _start(qtbot, path: str) -> list:
@@ -54,7 +54,7 @@ CHILD = """
 import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
-from ui import app as app_module, dialogs
+from ui.shell import app as app_module, dialogs
 def answer(box):
     print("DIALOG:", box.windowTitle(), "|", box.text(), "|", box.informativeText())
     return 0
@@ -68,7 +68,7 @@ def finish():
             w.close()
     qapp.quit()
 QTimer.singleShot(1500, finish)
-from ui.cli import main
+from ui.shell.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -8,10 +8,11 @@ from PySide6.QtCore import QEvent
 from models.vocab import Element, Stage
 from planner.result import Flow, Investment, PlanResult, Status
 from tests.ui.demo_project import demo_project
-from ui.chain_view import ChainView, FacilityNode, RouteEdge, country_colour
-from ui.connect_dialog import ConnectDialog
-from ui.document import Document
-from ui.inspector import Inspector
+from ui.views.chain_view import ChainView, FacilityNode, RouteEdge
+from ui.views.palette import country_colour
+from ui.editors.connect_dialog import ConnectDialog
+from ui.document.document import Document
+from ui.editors.inspector import Inspector
 
 
 @pytest.fixture
@@ -202,7 +203,7 @@ def test_delete_key_action_removes_the_selected_facility_or_route(view, doc, qtb
 
 
 def test_chain_panel_year_follows_the_horizon_and_the_result(qtbot):
-    from ui.main_window import ChainPanel
+    from ui.shell.main_window import ChainPanel
 
     doc = Document(demo_project())
     panel = ChainPanel(doc)
@@ -246,7 +247,7 @@ def test_context_menus_add_delete_and_connect(view, doc, qtbot, monkeypatch):
     from PySide6.QtGui import QContextMenuEvent
 
     shown = []
-    import ui.chain_view as chain_module
+    import ui.views.chain_view as chain_module
 
     monkeypatch.setattr(chain_module, "exec_menu", lambda menu, pos: shown.append(_menu_actions(menu)))
     view.show()
@@ -360,7 +361,7 @@ def test_filter_by_material_and_stage_and_flows_on_top(view, doc):
 def test_material_colours_are_distinct():
     from PySide6.QtGui import QColor
 
-    from ui.chain_view import MATERIAL_COLOURS
+    from ui.views.palette import MATERIAL_COLOURS
 
     cols = [QColor(c) for c in MATERIAL_COLOURS.values()]
     # every pair differs by at least 60 in one RGB channel sum (no two near-identical oranges)

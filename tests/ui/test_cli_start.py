@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from planner.cli.main import main
-from ui.cli import XCB_LIBS, display_problem
+from ui.shell.cli import XCB_LIBS, display_problem
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_projects" / "teaching_chain.m2m.json"
@@ -40,7 +40,7 @@ def test_display_problem():
 
 def test_no_display_prints_how_to_run_headless_and_exits_2():
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    proc = subprocess.run([sys.executable, "-m", "ui.cli", str(SAMPLE)], cwd=ROOT, env=env, capture_output=True,
+    proc = subprocess.run([sys.executable, "-m", "ui.shell.cli", str(SAMPLE)], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 2
     assert "no display was found" in proc.stderr

@@ -5,10 +5,10 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyleOptionViewItem
 
 from tests.ui.demo_project import demo_project
-from ui.delegates import FieldDelegate
-from ui.document import Document
-from ui.table_models import ListTableModel, facility_columns, route_columns
-from ui.table_views import ListEditor
+from ui.editors.delegates import FieldDelegate
+from ui.document.document import Document
+from ui.editors.table_models import ListTableModel, facility_columns, route_columns
+from ui.editors.table_views import ListEditor
 
 
 def _editor(qtbot, list_name, columns):
@@ -72,7 +72,7 @@ def test_route_end_picker_lists_facility_ids_and_numbers_use_a_line_edit(qtbot):
 
 
 def test_add_and_delete_rows_of_every_list_are_undoable(qtbot):
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     w = MainWindow(demo_project(), None)
     qtbot.addWidget(w, before_close_func=lambda win: win.doc.undo_stack.setClean())

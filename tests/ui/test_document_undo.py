@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 
 from models.project import Facility
 from tests.ui.demo_project import demo_project
-from ui.document import Document
-from ui.table_models import ListTableModel, demand_columns, facility_columns, route_columns
+from ui.document.document import Document
+from ui.editors.table_models import ListTableModel, demand_columns, facility_columns, route_columns
 
 
 def _facility_model(doc: Document) -> ListTableModel:

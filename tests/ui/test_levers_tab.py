@@ -5,8 +5,8 @@ from __future__ import annotations
 from models import load_project
 from models.project import Grant
 from tests.planner.helpers import REAL
-from ui.document import Document
-from ui.levers_tab import LeversTab
+from ui.document.document import Document
+from ui.editors.levers_tab import LeversTab
 
 
 def test_price_floor_edit_is_undoable_and_a_bad_value_is_refused(qapp):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from models.project import Scenario
 from tests.ui.helpers import close_window
 from tests.ui.solve_fixtures import small_project
-from ui.main_window import MainWindow
+from ui.shell.main_window import MainWindow
 
 LONG = "Mountain Pass rare earth separation and refining complex, phase two expansion with heavy rare earth circuit " * 2
 

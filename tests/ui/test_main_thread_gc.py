@@ -1,4 +1,4 @@
-"""Cyclic garbage is collected on the GUI thread (ui/main_thread_gc.py): a reference cycle that
+"""Cyclic garbage is collected on the GUI thread (ui/runtime/main_thread_gc.py): a reference cycle that
 holds a Qt object must not be destroyed by whichever worker thread happens to allocate."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import threading
 
 from PySide6.QtCore import QObject
 
-from ui import main_thread_gc
-from ui.main_thread_gc import MainThreadCollector
+from ui.runtime import main_thread_gc
+from ui.runtime.main_thread_gc import MainThreadCollector
 
 
 def test_the_generation_due_follows_pythons_rule():

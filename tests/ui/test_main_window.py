@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from models.io import load_project, save_project
 from tests.ui.demo_project import demo_project
 from tests.ui.helpers import close_window, install_dialogs
-from ui import recovery
-from ui.main_window import MainWindow, optional_class
+from ui.shell import recovery
+from ui.shell.main_window import MainWindow
 
 SB = QMessageBox.StandardButton
 
@@ -249,34 +249,17 @@ def test_rejected_edit_message_reaches_the_status_bar(window):
     assert "must be >= 0" in window.statusBar().currentMessage()
 
 
-def test_solve_and_results_slots(window):
-    """Integrated when their modules exist; a module that is missing is tolerated."""
-    if optional_class("ui.solve_panel", "SolvePanel") is not None:
-        assert window.solve_dock is not None and window.solve_panel is window.solve_dock.widget()
-    results_tab = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert "Results" in results_tab
-    assert optional_class("ui.no_such_module_yet", "X") is None
-    assert optional_class("ui.no_such_package.dashboard", "X") is None
-
-
-def test_optional_class_surfaces_errors_inside_existing_modules(tmp_path, monkeypatch):
-    pkg = tmp_path / "brokenpkg"
-    pkg.mkdir()
-    (pkg / "__init__.py").write_text("")
-    (pkg / "panel.py").write_text("import not_installed_dependency_xyz\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ModuleNotFoundError):
-        optional_class("brokenpkg.panel", "Panel")
-    (pkg / "syntax.py").write_text("def broken(:\n")
-    with pytest.raises(SyntaxError):
-        optional_class("brokenpkg.syntax", "Panel")
-
-
-def test_analysis_panels_are_tabs_when_installed(window):
+def test_solve_dock_and_analysis_tabs(window):
+    """The solve panel is the Solve dock's widget; Results, Compare and Risk are the last tabs."""
+    assert window.solve_panel is window.solve_dock.widget()
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    expected = [t for m, c, t in (("ui.scenario_compare_view", "ScenarioCompareView", "Compare"),
-                                  ("ui.risk_panel", "RiskPanel", "Risk")) if optional_class(m, c) is not None]
-    assert titles[-len(expected):] == expected if expected else True
+    assert titles[-3:] == ["Results", "Compare", "Risk"]
+    assert window.tabs.widget(titles.index("Results")) is window.results_dashboard
+    assert window.analysis_panels == [window.compare_view, window.risk_panel]
+
+
+def test_every_tab_is_in_sight_at_the_default_size(window):
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     # every tab is in sight at the default size, beside the inspector's 390 px (no scroll arrows)
     window.resize(1400, 900)
     window.show()

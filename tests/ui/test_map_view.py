@@ -12,11 +12,10 @@ from PySide6.QtGui import QColor
 from models.vocab import Stage
 from planner.result import Flow, PlanResult, Status
 from tests.ui.demo_project import demo_project
-from ui.document import Document
-from ui.inspector import Inspector
-from ui.map_view import (
-    BASEMAP, DEG, MapPanel, arc_path, choose_central_meridian, great_circle, load_basemap, project_point, unproject,
-)
+from ui.document.document import Document
+from ui.editors.inspector import Inspector
+from ui.views.map_projection import DEG, arc_path, choose_central_meridian, great_circle, project_point, unproject
+from ui.views.map_view import BASEMAP, MapPanel, load_basemap
 
 
 @pytest.fixture
@@ -98,7 +97,7 @@ def test_place_a_new_facility_by_click_and_undo(qtbot, panel, doc):
     doc.undo_stack.undo()
     qtbot.waitUntil(lambda: new.id not in view.markers)
     # a facility without coordinates (e.g. added from the toolbar): Place on map, then click
-    from ui.chain_view import ChainView
+    from ui.views.chain_view import ChainView
 
     chain = ChainView(doc)
     qtbot.addWidget(chain)
@@ -188,7 +187,7 @@ def test_arc_follows_the_great_circle():
 
 def test_main_window_has_map_tab_sharing_selection_and_year(qtbot, monkeypatch):
     from tests.ui.helpers import close_window
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     w = MainWindow(demo_project())
     qtbot.addWidget(w)
@@ -206,8 +205,8 @@ def test_main_window_has_map_tab_sharing_selection_and_year(qtbot, monkeypatch):
 
 def test_empty_inspector_steps_aside_on_results_tabs(qtbot):
     from tests.ui.helpers import close_window
-    from ui import turns
-    from ui.main_window import MainWindow
+    from ui.runtime import turns
+    from ui.shell.main_window import MainWindow
 
     w = MainWindow(demo_project())
     qtbot.addWidget(w)
@@ -303,7 +302,7 @@ def test_markers_sit_at_their_coordinates_on_a_pacific_centred_map():
 def test_central_meridian_of_a_project_is_the_seam_choice_of_its_routes():
     """``central_meridian_of`` (what File > Open computes on its worker) gives the same meridian
     as choosing it from the project's route segments, and remembers it."""
-    from ui.map_view import _central_meridian, central_meridian_of
+    from ui.views.map_projection import _central_meridian, central_meridian_of
 
     project = demo_project()
     at = {f.id: (f.lat, f.lon) for f in project.facilities if f.lat is not None and f.lon is not None}
@@ -316,8 +315,8 @@ def test_central_meridian_of_a_project_is_the_seam_choice_of_its_routes():
 
 def test_a_hidden_map_builds_markers_and_arcs_on_turns_of_their_own(qtbot, doc):
     """A project opened (or a plan arriving) while the map tab is hidden is drawn on later turns
-    of the event loop (ui.turns), not when the map is first shown and not in the same turn."""
-    from ui import turns
+    of the event loop (ui.runtime.turns), not when the map is first shown and not in the same turn."""
+    from ui.runtime import turns
 
     p = MapPanel(doc)
     qtbot.addWidget(p)  # never shown
@@ -340,7 +339,7 @@ def test_a_hidden_map_builds_markers_and_arcs_on_turns_of_their_own(qtbot, doc):
 
 def _pixel(image, view, lat: float, lon: float):
     """Colour of the grabbed map at a place (QColor)."""
-    from ui.map_view import project_point
+    from ui.views.map_projection import project_point
 
     p = view.mapFromScene(project_point(lat, lon, view.lon0))
     return image.pixelColor(p.x(), p.y())
@@ -350,7 +349,7 @@ def test_the_basemap_paints_land_ocean_and_antialiased_coasts(qtbot, panel):
     """Land is filled without antialiasing (a twentieth of the cost) under an antialiased coast
     line: the inland pixel is exactly the land colour, the sea exactly the ocean colour, and the
     coast line has blended pixels, not only hard steps."""
-    from ui.map_view import BORDER, LAND, OCEAN
+    from ui.views.map_view import BORDER, LAND, OCEAN
 
     view = panel.view
     for m in view.markers.values():
@@ -369,7 +368,7 @@ def test_the_basemap_paints_land_ocean_and_antialiased_coasts(qtbot, panel):
 
 
 def test_a_planned_facility_is_drawn_faded_an_operating_one_in_full(qtbot, panel, doc):
-    from ui.chain_view import country_colour
+    from ui.views.palette import country_colour
 
     view = panel.view
     image = view.viewport().grab().toImage()
@@ -384,7 +383,7 @@ def test_a_planned_facility_is_drawn_faded_an_operating_one_in_full(qtbot, panel
     assert centre("mt-weld") == country_colour("AU")  # operating: the country's colour
     faded = centre("nolans")  # planned: the country's colour at 45 % over the land
     au = country_colour("AU")
-    from ui.map_view import LAND
+    from ui.views.map_view import LAND
 
     for part in ("red", "green", "blue"):
         expect = 0.45 * getattr(au, part)() + 0.55 * getattr(LAND, part)()
@@ -423,8 +422,8 @@ def test_a_flow_between_facilities_at_one_place_is_a_loop_between_their_markers(
     By hand: offsets (0, -10) and (0, 10) px, midpoint at the place, so the bulge goes across the
     chord: control point 10 + 14 = 24 px to the side; the curve's middle is half-way, 12 px."""
     from models.vocab import Material
-    from ui.chain_view import MATERIAL_COLOURS
-    from ui.map_view import SITE_LOOP_PX, SiteFlow, site_loop_path
+    from ui.views.palette import MATERIAL_COLOURS
+    from ui.views.map_view import SITE_LOOP_PX, SiteFlow, site_loop_path
 
     path = site_loop_path(QPointF(0, -10), QPointF(0, 10))
     mid = path.pointAtPercent(0.5)
@@ -451,7 +450,7 @@ def test_a_flow_between_facilities_at_one_place_is_a_loop_between_their_markers(
     image = view.viewport().grab().toImage()
     at = view.mapFromScene(loop.pos()) + loop.path().pointAtPercent(0.5).toPoint()
     colour = image.pixelColor(at.x(), at.y())
-    from ui.map_view import LAND, OCEAN
+    from ui.views.map_view import LAND, OCEAN
 
     assert colour.rgb() not in (LAND.rgb(), OCEAN.rgb())
     concentrate = QColor(MATERIAL_COLOURS[Material.CONCENTRATE])

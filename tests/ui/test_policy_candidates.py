@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QComboBox, QDialog, QStyleOptionViewItem
 from models import load_project, save_project
 from models.project import PolicyOverride
 from tests.planner.helpers import REAL
-from ui.delegates import FieldDelegate
-from ui.document import Document
-from ui.levers_tab import LeversTab
-from ui.scenario_editor import OverrideDialog, ScenarioOverridesPanel, override_summary
+from ui.editors.delegates import FieldDelegate
+from ui.document.document import Document
+from ui.editors.levers_tab import LeversTab
+from ui.editors.scenario_editor import OverrideDialog, ScenarioOverridesPanel, override_summary
 
 
 def _tab():
@@ -260,7 +260,7 @@ def test_policy_override_keeps_an_unknown_dropped_id_and_refuses_a_bad_budget(qa
 @pytest.mark.parametrize("attr, field", [("candidate_floors", "facility_id"), ("candidate_offtakes", "max_tpy")])
 def test_problem_in_a_candidate_table_is_located_and_tinted(qapp, attr, field):
     from models.validation import Problem
-    from ui.table_models import PROBLEM_BRUSH
+    from ui.editors.table_models import PROBLEM_BRUSH
 
     doc, tab = _tab()
     location = f"levers.policy.{attr}[0].{field}"
@@ -282,8 +282,8 @@ def test_clicking_a_candidate_problem_opens_its_cell_and_names_it(qtbot):
     field ('... (candidate price floor): facility id'); a click opens the Candidate floors table
     on that cell, tinted. A facility margin for a facility that is gone is named in words."""
     from tests.ui.helpers import close_window
-    from ui.main_window import MainWindow
-    from ui.table_models import PROBLEM_BRUSH
+    from ui.shell.main_window import MainWindow
+    from ui.editors.table_models import PROBLEM_BRUSH
 
     w = MainWindow(load_project(REAL), None)
     qtbot.addWidget(w, before_close_func=lambda win: win.doc.undo_stack.setClean())

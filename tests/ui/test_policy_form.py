@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit
 
 from models import load_project
 from tests.planner.helpers import REAL
-from ui.document import Document
-from ui.levers_tab import LeversTab
-from ui.policy_form import MappingSpec, MappingTable, option_choices, policy_tables
+from ui.document.document import Document
+from ui.editors.levers_tab import LeversTab
+from ui.editors.policy_form import MappingSpec, MappingTable, option_choices, policy_tables
 
 
 def _page():

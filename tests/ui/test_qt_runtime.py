@@ -44,7 +44,7 @@ def test_many_qt_calls_and_emits_keep_reference_counts():
 
 
 def test_command_line_works_without_qt(tmp_path):
-    """With PySide6 unimportable, `mine2magnet validate` (ui.cli) still runs; gui says why it cannot."""
+    """With PySide6 unimportable, `mine2magnet validate` (ui.shell.cli) still runs; gui says why it cannot."""
     from models.io import save_project
     from tests.ui.demo_project import demo_project
 
@@ -53,7 +53,7 @@ def test_command_line_works_without_qt(tmp_path):
     script = textwrap.dedent("""
         import sys
         sys.modules["PySide6"] = None  # any `import PySide6...` now raises ImportError
-        from ui.cli import main
+        from ui.shell.cli import main
         code = main(["validate", sys.argv[1]])
         print("validate exit", code)
         print("gui exit", main(["gui", sys.argv[1]]))

@@ -332,7 +332,7 @@ def test_a_plan_is_drawn_in_event_loop_turns_and_a_newer_result_wins(qtbot):
 
 
 def test_follows_a_document_and_marks_its_result_out_of_date(qtbot):
-    from ui.document import Document
+    from ui.document.document import Document
 
     doc = Document(small_project())
     d = ResultsDashboard(doc)
@@ -443,7 +443,7 @@ def test_natural_order_of_facility_names():
 
 
 def test_activating_an_investment_or_a_sankey_node_selects_the_facility(qtbot):
-    from ui.document import Document
+    from ui.document.document import Document
 
     doc = Document(small_project())
     d = ResultsDashboard(doc)
@@ -469,7 +469,7 @@ def test_activating_an_investment_or_a_sankey_node_selects_the_facility(qtbot):
 
 
 def test_a_result_solved_from_older_inputs_arrives_marked_out_of_date(qtbot):
-    from ui.document import Document
+    from ui.document.document import Document
 
     doc = Document(small_project())
     d = ResultsDashboard(doc)

@@ -11,8 +11,8 @@ from models.project import Scenario
 from planner.pipeline.solve import SolveOptions, solve_project
 from tests.ui.helpers import close_window
 from tests.ui.solve_fixtures import small_project
-from ui import turns
-from ui.main_window import MainWindow
+from ui.runtime import turns
+from ui.shell.main_window import MainWindow
 
 LONG_NAME = "Base case with every allied refinery on its announced date and the 2027 ban in force " * 2
 

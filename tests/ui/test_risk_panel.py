@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from tests.planner.risk_fixtures import teaching_project
-from ui.risk_panel import RiskPanel, active_tasks, histogram_bins
+from ui.panels.risk_panel import RiskPanel, active_tasks, histogram_bins
 
 
 @pytest.fixture
@@ -122,7 +122,7 @@ def test_plan_for_this_risk_shows_the_hedge_and_applies_it_as_an_undoable_scenar
     """Two-futures micro chain (tests/planner/risk_fixtures.py): the robust plan builds the hedge
     (mag2 +100 t/yr decided 2026, 50 $M); applying it adds one scenario; Ctrl+Z removes it."""
     from tests.planner.risk_fixtures import two_futures_project
-    from ui.document import Document
+    from ui.document.document import Document
 
     doc = Document(two_futures_project())
     w = RiskPanel(doc)
@@ -171,7 +171,7 @@ def test_p_met_lines_equal_to_another_are_dashed_and_say_so(qapp):
     line; it is drawn after it, dashed, and its legend names the line it equals."""
     from PySide6.QtCharts import QLineSeries
 
-    from ui.risk_panel import p_met_chart
+    from ui.panels.risk_panel import p_met_chart
 
     same = {2027: 1.0, 2028: 1.0, 2029: 0.5}
     chart = p_met_chart({"ndfeb_magnet": dict(same), "smco_magnet": dict(same)}, dict(same), 2027)
@@ -190,7 +190,7 @@ def test_a_long_name_on_a_card_gets_a_smaller_size_instead_of_being_cut(qtbot):
     point size when the card is too narrow for 17 pt; the tooltip always holds the full text."""
     from PySide6.QtGui import QFontMetrics
 
-    from ui.risk_panel import Card
+    from ui.panels.risk_panel import Card
 
     card = Card("Project that matters most")
     qtbot.addWidget(card)
@@ -212,7 +212,7 @@ def test_a_name_too_long_for_one_line_on_a_card_wraps_onto_two(qtbot):
     from PySide6.QtCore import QRect, Qt
     from PySide6.QtGui import QFontMetrics
 
-    from ui.risk_panel import Card
+    from ui.panels.risk_panel import Card
 
     card = Card("Costliest project to delay")
     qtbot.addWidget(card)
@@ -234,7 +234,7 @@ def test_the_cost_histogram_counts_in_whole_samples(qapp):
     7, 10, 12 and the bar of 12 stood below the tick labelled 12."""
     from PySide6.QtCharts import QValueAxis
 
-    from ui.risk_panel import _count_step, cost_histogram_chart
+    from ui.panels.risk_panel import _count_step, cost_histogram_chart
 
     assert [_count_step(n) for n in (1, 6, 7, 12, 13, 30, 31, 61)] == [1, 1, 2, 2, 5, 5, 10, 20]
     costs = [4100.0] * 2 + [4400.0] * 3 + [4600.0] * 9 + [4900.0] * 10 + [5100.0] * 12 + [5400.0] * 3 + [5600.0]
@@ -246,7 +246,7 @@ def test_the_cost_histogram_counts_in_whole_samples(qapp):
 
 def test_names_that_start_with_a_digit_stay_left_aligned(qapp):
     """Figures are right-aligned, names (given with their id as tooltip) are not, even "10X ..."."""
-    from ui.risk_panel import _fill, _table
+    from ui.panels.risk_panel import _fill, _table
 
     t = _table(["Facility", "Option", "Capex delta ($M)"])
     _fill(t, [[("10X magnet campus", "facility id: tenx"), ("10X metallization", "option id: tenx_met"), "+12.5"]])

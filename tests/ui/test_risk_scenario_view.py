@@ -9,8 +9,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from planner.pipeline.solve import solve_project
 from tests.planner.risk_fixtures import teaching_project
-from ui.risk_panel import active_tasks
-from ui.scenario_compare_view import ScenarioCompareView
+from ui.panels.risk_panel import active_tasks
+from ui.panels.scenario_compare_view import ScenarioCompareView
 
 
 def _cell(view, row_label, col):
@@ -60,8 +60,8 @@ def test_cancel_while_solving_in_child_processes(qtbot):
 def test_panels_in_the_main_window_api_and_stale_notice(qtbot):
     """Constructed as the main window does: cls(document, parent); edits mark results as stale."""
     from models import Project
-    from ui.document import Document
-    from ui.risk_panel import RiskPanel
+    from ui.document.document import Document
+    from ui.panels.risk_panel import RiskPanel
 
     doc = Document(teaching_project())
     view = ScenarioCompareView(doc, None, solve_fn=solve_project)

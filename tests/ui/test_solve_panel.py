@@ -19,8 +19,8 @@ from tests.ui.solve_fixtures import large_project, small_project
 from ui.results.dashboard import ResultsDashboard
 from ui.results.kpi_cards import cost_cards_text, product_card_text
 from ui.results.summary import compute_kpis
-from ui.solve_panel import SolvePanel, phase_of, status_summary
-from ui.solve_worker import active_solves
+from ui.panels.solve_panel import SolvePanel, phase_of, status_summary
+from ui.panels.solve_worker import active_solves
 
 TEACHING = Path(__file__).resolve().parents[2] / "sample_projects" / "teaching_chain.m2m.json"
 
@@ -291,7 +291,7 @@ def test_export_json_writes_the_result(qtbot, tmp_path, no_thread_left):
 
 
 def test_with_the_real_document_results_are_stored_and_marked_stale(qtbot, no_thread_left):
-    from ui.document import Document
+    from ui.document.document import Document
 
     doc = Document(small_project())
     panel = _panel(qtbot, no_thread_left, doc)
@@ -334,7 +334,7 @@ def test_a_project_with_problems_reports_them_in_plain_words(qtbot, no_thread_le
 
 
 def test_highs_is_offered_only_when_it_imports(qtbot, no_thread_left, monkeypatch):
-    import ui.solve_panel as sp
+    import ui.panels.solve_panel as sp
 
     monkeypatch.setattr(sp, "highs_available", lambda: False)
     monkeypatch.setattr(sp, "other_pulp_solvers", lambda: [])
@@ -360,7 +360,7 @@ def test_closing_the_panel_stops_a_running_solve(qtbot, no_thread_left):
 
 
 def test_opening_another_project_cancels_the_running_solve(qtbot, no_thread_left):
-    from ui.document import Document
+    from ui.document.document import Document
 
     doc = Document(large_project(60, 2045))
     panel = _panel(qtbot, no_thread_left, doc)
@@ -402,7 +402,7 @@ def test_time_limit_follows_the_project_until_the_user_sets_one(qtbot, no_thread
 
 
 def test_other_pulp_solvers_found_here_are_offered_by_their_pulp_name(qtbot, no_thread_left, monkeypatch):
-    import ui.solve_panel as sp
+    import ui.panels.solve_panel as sp
 
     monkeypatch.setattr(sp, "other_pulp_solvers", lambda: ["GLPK_CMD"])
     panel = _panel(qtbot, no_thread_left, SimpleNamespace(project=small_project()))

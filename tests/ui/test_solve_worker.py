@@ -10,7 +10,7 @@ from PySide6.QtCore import QThread
 
 from planner.result import PlanResult, Status
 from tests.ui.solve_fixtures import small_project
-from ui.solve_worker import BackgroundSolve, active_solves
+from ui.panels.solve_worker import BackgroundSolve, active_solves
 
 
 @pytest.fixture(autouse=True)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from models.project import Facility, Source
-from ui.document import Document
-from ui.inspector import Inspector
+from ui.document.document import Document
+from ui.editors.inspector import Inspector
 
 
 def _doc_with_sources() -> tuple[Document, Facility]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from models.project import Facility
-from ui.document import Document
-from ui.inspector import Inspector
+from ui.document.document import Document
+from ui.editors.inspector import Inspector
 
 
 def _doc(stage: str = "mine") -> tuple[Document, Facility]:
@@ -55,7 +55,7 @@ def test_stock_rows_hidden_for_a_magnet_plant_and_refused_there(qtbot):
 
 
 def test_settings_take_qualification_lags_by_stage(qtbot):
-    from ui.settings_panel import SettingsPanel
+    from ui.editors.settings_panel import SettingsPanel
 
     doc, _ = _doc()
     panel = SettingsPanel(doc)
@@ -74,7 +74,7 @@ def test_platform_table_shows_the_content_conversion_and_edits_undo(qapp):
     """F-35: 417 kg stated; switching the basis to rare_earth shows 417 / 0.3165 = 1,317.5 kg of
     magnet per unit; undo brings back 417 kg of magnet."""
     from models.project import Platform
-    from ui.table_models import ListTableModel, platform_columns
+    from ui.editors.table_models import ListTableModel, platform_columns
 
     doc = Document()
     doc.project.platforms.append(Platform(id="f35", name="F-35", ndfeb_kg_per_unit=417.0, units_by_year={2027: 150}))

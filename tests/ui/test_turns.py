@@ -1,4 +1,4 @@
-"""ui.turns: GUI work one piece per turn of the event loop."""
+"""ui.runtime.turns: GUI work one piece per turn of the event loop."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 from PySide6.QtCore import QObject, QTimer
 
-from ui.turns import TurnQueue
+from ui.runtime.turns import TurnQueue
 
 
 def test_one_job_per_turn_in_order(qtbot):

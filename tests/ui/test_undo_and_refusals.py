@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 
 from tests.ui.demo_project import demo_project
 from tests.ui.test_map_view import _result
-from ui.document import Document
-from ui.forms import plain_refusal
+from ui.document.document import Document
+from ui.editors.forms import plain_refusal
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_ctrl_z_in_an_inspector_field_undoes_the_project(qtbot):
     from PySide6.QtWidgets import QApplication
 
     from tests.ui.helpers import close_window
-    from ui.main_window import MainWindow
+    from ui.shell.main_window import MainWindow
 
     w = MainWindow(demo_project())
     qtbot.addWidget(w)
@@ -65,7 +65,7 @@ def test_ctrl_z_in_an_inspector_field_undoes_the_project(qtbot):
 
 
 def test_undo_back_to_the_solved_inputs_clears_the_out_of_date_mark(qtbot, doc):
-    from ui.main_window import ChainPanel
+    from ui.shell.main_window import ChainPanel
 
     chain = ChainPanel(doc)
     qtbot.addWidget(chain)
@@ -82,8 +82,8 @@ def test_undo_back_to_the_solved_inputs_clears_the_out_of_date_mark(qtbot, doc):
 
 
 def test_names_not_ids(doc):
-    from ui.names import base_scenario_name, investment_name, investment_text, scenario_name
-    from ui.validation_panel import ValidationPanel, _field_words
+    from ui.document.names import base_scenario_name, investment_name, investment_text, scenario_name
+    from ui.panels.validation_panel import ValidationPanel, _field_words
 
     p = doc.project
     assert investment_text(3068.4, 2026) == "3,068 t/yr \u00b7 online 2026"

@@ -11,12 +11,12 @@ from models.project import DelayOverride, MarketCapOverride
 from models.vocab import Status
 from tests.ui.demo_project import demo_project
 from tests.ui.helpers import close_window
-from ui.document import Document
-from ui.locations import Step, parse_location, target_of
-from ui.main_window import MainWindow
-from ui.scenario_editor import OverrideDialog, ScenarioOverridesPanel, override_summary, overrides_summary
-from ui.settings_panel import SettingsPanel
-from ui.validation_panel import ValidationPanel
+from ui.document.document import Document
+from ui.document.locations import Step, parse_location, target_of
+from ui.shell.main_window import MainWindow
+from ui.editors.scenario_editor import OverrideDialog, ScenarioOverridesPanel, override_summary, overrides_summary
+from ui.editors.settings_panel import SettingsPanel
+from ui.panels.validation_panel import ValidationPanel
 
 
 @pytest.fixture
@@ -236,7 +236,7 @@ def test_clicking_a_lever_problem_selects_and_tints_its_cell(window, qtbot):
     Contracts and levers tab on the offtakes table with the Facility cell selected and tinted; an
     unknown option in the policy margins opens the policy page on that row."""
     from models.project import Offtake
-    from ui.table_models import PROBLEM_BRUSH
+    from ui.editors.table_models import PROBLEM_BRUSH
 
     doc = window.doc
     lv = doc.project.levers

@@ -1,7 +1,7 @@
 """The results dashboard: KPI cards, charts, build-out timeline, Sankey of flows, investments.
 
 ``ResultsDashboard(document=None, parent=None)``. Standalone, call ``set_result(project, result)``.
-Given a document (``ui.document.Document`` or anything with ``project``, ``result``,
+Given a document (``ui.document.document.Document`` or anything with ``project``, ``result``,
 ``result_is_stale`` and the signals ``result_changed`` / ``project_replaced`` /
 ``inputs_changed``), it follows the document's result and shows an "out of date" banner.
 
@@ -43,9 +43,9 @@ from models.project import Project
 from planner.result import PlanResult, Status
 from ui.results import charts
 from ui.results.buildout import BuildoutTimeline
-from ui import turns
-from ui.background import BackgroundTask
-from ui.elided_label import ElidedLabel
+from ui.runtime import turns
+from ui.runtime.background import BackgroundTask
+from ui.widgets.elided_label import ElidedLabel
 from ui.results.export import ExportError, export_json, export_xlsx, export_xlsx_in_process
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
 from ui.results.kpi_cards import KpiCard, KpiGrid, cost_cards_text, government_card_text, product_card_text
@@ -435,7 +435,7 @@ class ResultsDashboard(QWidget):
     @staticmethod
     def _scenario_label(project: Project, result: PlanResult) -> str:
         if not result.scenario or result.scenario == "base":
-            from ..names import base_scenario_name
+            from ui.document.names import base_scenario_name
 
             return base_scenario_name(project)
         try:
@@ -805,7 +805,7 @@ class ResultsDashboard(QWidget):
         if self.result is None or self.project is None or not self.result.has_plan:
             QMessageBox.warning(self, "Export failed", "There is no plan to export: solve the project first.")
             return
-        from ui.snapshot import ProjectSnapshot
+        from ui.document.snapshot import ProjectSnapshot
 
         snapshot, result = ProjectSnapshot(self.project), self.result  # edits meanwhile do not leak in
 

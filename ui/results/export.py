@@ -71,7 +71,7 @@ def export_xlsx_in_process(path: str | os.PathLike[str], project_text: str, resu
     Writing the workbook is pure-Python work (openpyxl) for about 1.5 s on the real sample; on a
     thread of the app it holds the interpreter lock in stretches that froze the window for 100-580
     ms (bench/bench_ui_stalls.py). In a child process the window's thread only waits on a queue.
-    ``project_text`` is the project's JSON (ui.snapshot.ProjectSnapshot's text); the child parses it.
+    ``project_text`` is the project's JSON (ui.document.snapshot.ProjectSnapshot's text); the child parses it.
     """
     ctx = mp.get_context("spawn")
     out: "mp.Queue[tuple]" = ctx.Queue()

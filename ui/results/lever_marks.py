@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from models.project import Project
 from planner.result import PlanResult
-from ui.names import facility_name
+from ui.document.names import facility_name
 
 from .summary import solved_project
 

@@ -1,0 +1,900 @@
+"""The map: facilities at their coordinates on an offline world basemap, flows as arcs.
+
+Basemap: Natural Earth 1:110m countries (public domain), simplified once into
+``ui/resources/world_110m.json`` by ``ui/resources/make_basemap.py``; no network at run time.
+
+Projection: plate carree (equirectangular), scene x = lon x ``DEG``, scene y = -lat x ``DEG``
+(``ui.views.map_projection``: the projection, the central meridian and the great circles).
+Markers and arcs are drawn in pixels (they keep their size while zooming): the marker shape
+says the stage, the fill the country (same colours as the chain
+view), a thick red outline covered output (covered country or Chinese process technology),
+a faded fill a facility not yet built (planned or concept). Facilities at the same place are
+spread on a small circle so each stays visible and clickable.
+
+``show_flows(result, year, material)``: facility-to-facility tonnes of that year (all classes
+and source mines summed, one material or all) as great-circle arcs; width = 1 + 9 x
+sqrt(t / t_max) px, t_max = the largest arc that year.
+
+Selection is ``Document.current_facility`` (shared with the chain view, the tables and the
+inspector). Clicking the map while placing (``start_placing``) or "Place ... here" in the
+context menu sets the facility's latitude and longitude as one undoable step; "Add facility
+here" adds a new facility at that point (one undoable step).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QContextMenuEvent,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGraphicsItem,
+    QGraphicsPathItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QStyleOptionGraphicsItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models.project import Facility
+from models.vocab import Material, Stage, Status
+
+from ui.widgets.year_combo import fill_year_combo
+from ui.views.map_projection import DEG, arc_path, central_meridian_of, project_point, unproject
+from ui.views.palette import MATERIAL_COLOURS, country_colour, exec_menu, is_covered
+from ui.runtime import turns
+from ui.document.document import Document, unique_id
+from ui.document.fields import country_label, fmt_number, label_of
+
+BASEMAP = Path(__file__).resolve().parents[1] / "resources" / "world_110m.json"
+MARKER_R = 7.0  # px
+SPREAD_R = 10.0  # px: radius of the circle that facilities at one place are spread on
+SAME_PLACE_DEG = 0.08
+OCEAN, LAND, BORDER = QColor("#dbe7f1"), QColor("#f4f1ea"), QColor("#b9b2a1")
+SELECT_COLOUR = QColor("#0a58ca")
+COVERED_COLOUR = QColor("#d32f2f")
+LEADER_PEN = QPen(QColor(60, 60, 60, 140), 1)  # from a spread marker to its true place
+SELECTED_PEN, HOVER_PEN = QPen(SELECT_COLOUR, 2.5), QPen(SELECT_COLOUR, 1.5)
+
+
+#: width (degrees of longitude) of the bands the basemap's land is cut into (see MapView._add_basemap)
+LAND_BAND_DEG = 30.0
+#: degrees around an arc that its pen may cover: half the widest arc (5 px) at 2 px per degree,
+#: about the whole world in a small map window (see LinePathItem)
+ARC_MARGIN_DEG = 3.0
+#: degrees of the band along an arc that shows its tooltip
+ARC_HOVER_DEG = 1.5
+#: degrees around a coast or grid line that its 1 px pen may cover
+LINE_MARGIN_DEG = 1.0
+
+
+def marker_shape(stage: Stage, r: float = MARKER_R) -> QPainterPath:
+    """Marker outline by stage, centred on (0, 0), radius ``r`` px.
+
+    mine: triangle, cracking: square, separation: diamond, recycling: triangle down,
+    metal: hexagon, cobalt: pentagon, NdFeB magnets: circle, SmCo magnets: circle with a hole.
+    """
+    def polygon(n: int, rot: float, radius: float = r) -> QPainterPath:
+        pts = [QPointF(radius * math.cos(rot + 2 * math.pi * k / n), radius * math.sin(rot + 2 * math.pi * k / n))
+               for k in range(n)]
+        p = QPainterPath()
+        p.addPolygon(QPolygonF(pts + pts[:1]))
+        return p
+
+    if stage is Stage.MINE:
+        return polygon(3, -math.pi / 2, r * 1.15)
+    if stage is Stage.CRACKING:
+        return polygon(4, math.pi / 4, r * 1.1)
+    if stage is Stage.SEPARATION:
+        return polygon(4, 0, r * 1.15)
+    if stage is Stage.RECYCLING:
+        return polygon(3, math.pi / 2, r * 1.15)
+    if stage is Stage.METAL:
+        return polygon(6, 0)
+    if stage is Stage.COBALT:
+        return polygon(5, -math.pi / 2)
+    p = QPainterPath()
+    p.addEllipse(QPointF(0, 0), r, r)
+    if stage is Stage.MAGNET_SMCO:
+        p.addEllipse(QPointF(0, 0), r * 0.42, r * 0.42)
+    return p
+
+
+STAGE_LEGEND = (
+    (Stage.MINE, "mine"), (Stage.CRACKING, "cracking"), (Stage.SEPARATION, "separation"),
+    (Stage.RECYCLING, "recycling"), (Stage.METAL, "metal / alloy"), (Stage.COBALT, "cobalt"),
+    (Stage.MAGNET_NDFEB, "NdFeB magnets"), (Stage.MAGNET_SMCO, "SmCo magnets"),
+)
+
+
+def load_basemap() -> list[list[tuple[float, float]]]:
+    """Land rings as lists of (lon, lat) from the bundled Natural Earth file."""
+    data = json.loads(BASEMAP.read_text(encoding="utf-8"))
+    rings = []
+    for country in data["countries"]:
+        for flat in country["rings"]:
+            rings.append(list(zip(flat[0::2], flat[1::2])))
+    return rings
+
+
+class MarkerItem(QGraphicsItem):
+    """One facility at its coordinates; drawn in pixels (ignores the view's zoom)."""
+
+    def __init__(self, facility: Facility, covered: bool, lon0: float = 0.0):
+        super().__init__()
+        self.facility = facility
+        self.covered = covered
+        self.offset = QPointF(0, 0)  # px, when several facilities share a place
+        self.site: tuple[int, int] | None = None  # the place's key when it is shared (MapView.rebuild)
+        self.selected = False
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setAcceptHoverEvents(True)
+        self.setZValue(10)
+        self._hover = False
+        self.setPos(project_point(facility.lat or 0.0, facility.lon or 0.0, lon0))
+        self._shape = marker_shape(facility.stage)
+        self._leader = False
+        fill = country_colour(facility.country)
+        if facility.status in (Status.PLANNED, Status.CONCEPT):
+            fill.setAlphaF(0.45)
+        self._brush = QBrush(fill)
+        self._pen = QPen(COVERED_COLOUR, 2.6) if covered else QPen(QColor("#1f1f1f"), 1.1)
+        f = facility
+        lines = [f"<b>{_esc(f.name or f.id)}</b>",
+                 f"{label_of(f.stage)}, {label_of(f.status)}, {country_label(f.country)}",
+                 f"{fmt_number(f.capacity_tpy)} t/yr" + (f" \u00b7 online {f.online_year}" if f.online_year else ""),
+                 f"{f.lat:.2f}\u00b0, {f.lon:.2f}\u00b0" if f.lat is not None and f.lon is not None else ""]
+        if covered:
+            lines.append("<span style='color:#b00020'><b>covered output</b></span>")
+        lines.append(f"<span style='color:#777'>id {_esc(f.id)}</span>")
+        self.setToolTip("<br>".join(x for x in lines if x))
+
+    def set_offset(self, offset: QPointF) -> None:
+        self.prepareGeometryChange()
+        self.offset = offset
+        self._leader = offset.manhattanLength() > 0
+
+    def set_selected(self, selected: bool) -> None:
+        if selected != self.selected:
+            self.selected = selected
+            self.setZValue(12 if selected else 10)
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        r = MARKER_R * 1.2 + 6
+        return QRectF(self.offset.x() - r, self.offset.y() - r, 2 * r, 2 * r)
+
+    def shape(self) -> QPainterPath:
+        p = QPainterPath()
+        p.addEllipse(self.offset, MARKER_R + 2, MARKER_R + 2)
+        return p
+
+    def hoverEnterEvent(self, event: Any) -> None:
+        self._hover = True
+        self.update()
+
+    def hoverLeaveEvent(self, event: Any) -> None:
+        self._hover = False
+        self.update()
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        # pens and brush are made once per marker (a marker is rebuilt when its facility
+        # changes): made here, they were a third of the markers' ~6 ms per map paint
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.translate(self.offset)
+        if self._leader:  # a thin leader to the true place
+            painter.setPen(LEADER_PEN)
+            painter.drawLine(QPointF(0, 0), -self.offset)
+        if self.selected or self._hover:
+            painter.setPen(SELECTED_PEN if self.selected else HOVER_PEN)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(QPointF(0, 0), MARKER_R + 5, MARKER_R + 5)
+        painter.setPen(self._pen)
+        painter.setBrush(self._brush)
+        painter.drawPath(self._shape)
+
+
+class LinePathItem(QGraphicsPathItem):
+    """A path drawn with a cosmetic pen (pixels wide at any zoom), bounded by its control points.
+
+    QGraphicsPathItem bounds a path with a pen by stroking it (``shape()``): for the basemap's
+    29,000 coast points that cost ~25 ms of the map's first paint, and an item whose ``shape()``
+    is overridden to be empty got an empty bounding rect (its area was not redrawn when it went).
+    Here the bounding rect is the control-point rect widened by ``margin`` scene units (the pen's
+    half-width at the least zoom the map is seen at), and the shape is the path itself.
+    """
+
+    def __init__(self, path: QPainterPath, margin: float):
+        super().__init__(path)
+        self._margin = margin
+        self._brect: QRectF | None = None
+
+    def setPath(self, path: QPainterPath) -> None:  # noqa: N802 (Qt's name)
+        self.prepareGeometryChange()
+        self._brect = None
+        super().setPath(path)
+
+    def boundingRect(self) -> QRectF:
+        if self._brect is None:
+            m = self._margin
+            self._brect = self.path().controlPointRect().adjusted(-m, -m, m, m)
+        return self._brect
+
+    def shape(self) -> QPainterPath:
+        return self.path()
+
+
+class LandItem(LinePathItem):
+    """Land of one band of longitude: the fill without antialiasing, the coasts and borders with.
+
+    An antialiased fill of the coasts cost ~24 ms per paint of the world at 1,000 px, an aliased
+    one ~1.3 ms; the antialiased coast line (0.7 px, drawn over the fill's edge) hides the steps,
+    so the two look the same even at 3x (bench: ``bench/bench_ui_stalls.py``, map step).
+    """
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        path = self.path()
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self.brush())
+        painter.drawPath(path)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(self.pen())
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+        painter.restore()
+
+
+class FlowLook:
+    """What a flow's drawing says, shared by arcs and same-place loops: tonnes, pen width (px,
+    1 + 9 sqrt(t / t_max): the year's biggest flow is 10 px), colour (the material's, grey for
+    several) and tooltip (from, to, tonnes by material)."""
+
+    def __init__(self, src: Facility, dst: Facility, by_material: dict[str, float], biggest: float):
+        self.src, self.dst = src, dst
+        self.by_material = dict(by_material)
+        self.tonnes = sum(by_material.values())
+        self.width = 1.0 + 9.0 * math.sqrt(self.tonnes / biggest) if biggest > 0 else 1.0
+        if len(by_material) == 1:
+            colour = QColor(MATERIAL_COLOURS.get(_material(next(iter(by_material))), "#455a64"))
+        else:
+            colour = QColor("#455a64")
+        colour.setAlphaF(0.75)
+        self.colour = colour
+        parts = "<br>".join(f"{label_of(_material(m))}: {fmt_number(float(round(t, 1)))} t"
+                            for m, t in sorted(by_material.items(), key=lambda kv: -kv[1]))
+        self.tooltip = (f"<b>{_esc(src.name or src.id)} \u2192 {_esc(dst.name or dst.id)}</b><br>"
+                        f"{fmt_number(float(round(self.tonnes, 1)))} t<br>{parts}")
+
+    def pen(self, cosmetic: bool) -> QPen:
+        pen = QPen(self.colour, self.width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+        pen.setCosmetic(cosmetic)
+        return pen
+
+    def apply(self, item: QGraphicsItem) -> None:
+        item.src, item.dst = self.src, self.dst
+        item.by_material, item.tonnes, item.width = self.by_material, self.tonnes, self.width
+        item.setAcceptedMouseButtons(Qt.MouseButton.NoButton)  # clicks go to the markers and the map
+        item.setZValue(5 + min(self.width, 10) / 100)  # big flows above small ones
+        item.setToolTip(self.tooltip)
+
+
+class FlowArc(LinePathItem):
+    """Tonnes moved between two facilities in one year, as a great-circle arc."""
+
+    def __init__(self, src: Facility, dst: Facility, by_material: dict[str, float], biggest: float, lon0: float = 0.0):
+        super().__init__(arc_path(src.lat or 0.0, src.lon or 0.0, dst.lat or 0.0, dst.lon or 0.0, lon0),
+                         ARC_MARGIN_DEG * DEG)
+        self._hover_shape: QPainterPath | None = None
+        look = FlowLook(src, dst, by_material, biggest)
+        look.apply(self)
+        self.setPen(look.pen(cosmetic=True))
+
+    def shape(self) -> QPainterPath:
+        """A band ARC_HOVER_DEG wide along the arc, for its tooltip (the arc takes no clicks:
+        they go to the markers and the map). Stroked on first hover, not on paint."""
+        if self._hover_shape is None:
+            stroker = QPainterPathStroker()
+            stroker.setWidth(ARC_HOVER_DEG * DEG)
+            self._hover_shape = stroker.createStroke(self.path())
+        return self._hover_shape
+
+
+#: px that a same-place loop bulges beyond the circle its facilities' markers are spread on
+SITE_LOOP_PX = 14.0
+
+
+def site_loop_path(a: QPointF, b: QPointF) -> QPainterPath:
+    """A curve in px from marker offset ``a`` to ``b`` (both around the place, at 0, 0) that bulges
+    away from the place: control point = the offsets' midpoint m pushed outwards (along m, or
+    across a -> b when m is the place itself) by half of |b - a| + ``SITE_LOOP_PX``."""
+    mid = (a + b) / 2
+    chord = b - a
+    half = math.hypot(chord.x(), chord.y()) / 2
+    out = math.hypot(mid.x(), mid.y())
+    if out > 1e-6:
+        direction = QPointF(mid.x() / out, mid.y() / out)
+    elif half > 1e-6:
+        direction = QPointF(-chord.y() / (2 * half), chord.x() / (2 * half))
+    else:
+        direction = QPointF(0.0, -1.0)
+    path = QPainterPath(a)
+    path.quadTo(mid + direction * (half + SITE_LOOP_PX), b)
+    return path
+
+
+class SiteFlow(QGraphicsPathItem):
+    """Tonnes moved between two facilities at one place (a mine and its separation plant at
+    Mountain Pass): a great-circle arc between them has no length, so the flow is a loop drawn
+    in px from one spread marker to the other (see MapView.rebuild's spreading). Both ends are
+    taken at the first facility's place: the two lie within SAME_PLACE_DEG of each other."""
+
+    def __init__(self, src_marker: MarkerItem, dst_marker: MarkerItem, by_material: dict[str, float], biggest: float):
+        super().__init__(site_loop_path(src_marker.offset, dst_marker.offset))
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+        self.setPos(src_marker.pos())
+        look = FlowLook(src_marker.facility, dst_marker.facility, by_material, biggest)
+        look.apply(self)
+        self.setPen(look.pen(cosmetic=False))
+
+
+def _material(value: str) -> Any:
+    try:
+        return Material(value)
+    except ValueError:
+        return value
+
+
+class MapView(QGraphicsView):
+    """World basemap with facility markers and flow arcs."""
+
+    facility_activated = Signal(object)  # double-click on a marker
+    placing_changed = Signal(object)  # the facility waiting for a click, or None
+    flows_drawn = Signal()  # the arcs were (re)drawn
+    message = Signal(str)
+
+    def __init__(self, doc: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self.setScene(QGraphicsScene(self))
+        # no BSP index: its rebuild, 2 s after items come or go, took 14-32 ms of a later turn
+        # (painting and hit tests over ~100 items cost the same without it)
+        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
+        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
+        self.setBackgroundBrush(QBrush(OCEAN))
+        # no scroll bars: the map pans by dragging (scroll bars coming and going would resize and re-fit forever)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.markers: dict[str, MarkerItem] = {}
+        self.arcs: list[FlowArc | SiteFlow] = []
+        self._flows_stale = False  # arcs to redraw when the map is next shown
+        self._rebuild_pending = False  # a project opened while the map was hidden
+        self.unplaced: list[Facility] = []
+        self.placing: Facility | None = None
+        self._result: Any = None
+        self._year: int | None = None
+        self._material: str | None = None
+        self._fitted = False
+        self.lon0 = 0.0  # the map's central meridian (degrees east); chosen in rebuild
+        self._add_basemap()
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.rebuild)
+        doc.project_replaced.connect(self._project_replaced)
+        doc.items_inserted.connect(self._list_changed)
+        doc.items_removed.connect(self._list_changed)
+        doc.field_changed.connect(self._field_changed)
+        doc.current_facility_changed.connect(self._select)
+        self.rebuild()
+
+    # ------------------------------------------------------------ building
+    def _add_basemap(self) -> None:
+        """Graticule and land, drawn three times side by side (longitudes -540..540): moved by
+        -lon0 they cover the map whatever its central meridian, and an arc that runs past the
+        seam still has the coasts under it."""
+        scene = self.scene()
+        scene.setSceneRect(QRectF(-360 * DEG, -90 * DEG, 720 * DEG, 180 * DEG))
+        grid = QPainterPath()
+        for lon in range(-540, 541, 30):
+            grid.moveTo(QPointF(lon * DEG, 90 * DEG))
+            grid.lineTo(QPointF(lon * DEG, -90 * DEG))
+        for lat in range(-60, 61, 30):
+            grid.moveTo(QPointF(-540 * DEG, -lat * DEG))
+            grid.lineTo(QPointF(540 * DEG, -lat * DEG))
+        pen = QPen(QColor("#c5d6e4"), 0.8)
+        pen.setCosmetic(True)
+        self.grid = LinePathItem(grid, LINE_MARGIN_DEG * DEG)
+        self.grid.setPen(pen)
+        scene.addItem(self.grid)
+        self.grid.setZValue(0)
+        # the land as one item per LAND_BAND_DEG band of longitude (a ring goes to the band of its
+        # west edge), so a repaint only runs through the coasts near the part on screen: one
+        # path of all three copies (29,000 points) cost ~22 ms per repaint, a third of it visible
+        bands: dict[int, QPainterPath] = {}
+        for ring in load_basemap():
+            west = min(lon for lon, _lat in ring)
+            for shift in (-360.0, 0.0, 360.0):
+                band = bands.setdefault(math.floor((west + shift) / LAND_BAND_DEG), QPainterPath())
+                band.setFillRule(Qt.FillRule.WindingFill)
+                band.addPolygon(QPolygonF([QPointF((lon + shift) * DEG, -lat * DEG) for lon, lat in ring]))
+                band.closeSubpath()
+        pen = QPen(BORDER, 0.7)
+        pen.setCosmetic(True)
+        self.land_items = []
+        for _band, path in sorted(bands.items()):
+            item = LandItem(path, LINE_MARGIN_DEG * DEG)
+            item.setPen(pen)
+            item.setBrush(QBrush(LAND))
+            scene.addItem(item)
+            item.setZValue(1)
+            self.land_items.append(item)
+        self._place_basemap()
+
+    def _place_basemap(self) -> None:
+        for item in (self.grid, *self.land_items):
+            item.setPos(-self.lon0 * DEG, 0.0)
+
+    def schedule_rebuild(self) -> None:
+        self._timer.start()
+
+    def _project_replaced(self) -> None:
+        self._result = None
+        self.placing = None
+        self.placing_changed.emit(None)
+        self._fitted = False
+        if self.isVisible():
+            self.rebuild()
+            self.fit()
+        else:  # opening a project while the chain tab is shown: markers and seam on a turn of their
+            # own (ui.runtime.turns), or when the map is shown, whichever comes first
+            self._rebuild_pending = True
+            turns.post(self._rebuild_if_pending, (id(self), "map rebuild"), owner=self)
+
+    def _list_changed(self, owner: Any, attr: str, _index: int) -> None:
+        if attr in ("facilities", "routes"):
+            self.schedule_rebuild()
+
+    MAP_FIELDS = frozenset({"id", "lat", "lon", "stage", "country", "name", "status", "chinese_technology",
+                            "capacity_tpy", "online_year", "covered_countries"})
+
+    def _field_changed(self, obj: Any, attr: str) -> None:
+        if attr in self.MAP_FIELDS:
+            self.schedule_rebuild()
+
+    def _rebuild_if_pending(self) -> None:
+        if self._rebuild_pending:
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        """Markers (and the flow arcs) from the project; keeps basemap, zoom and selection."""
+        self._timer.stop()
+        self._rebuild_pending = False
+        turns.cancel((id(self), "map rebuild"))
+        scene = self.scene()
+        for item in list(self.markers.values()):
+            scene.removeItem(item)
+        self.markers.clear()
+        project = self.doc.project
+        covered = project.settings.covered_countries
+        lon0 = central_meridian_of(project)
+        if lon0 != self.lon0:
+            self.lon0 = lon0
+            self._place_basemap()
+        self.unplaced = []
+        groups: dict[tuple[int, int], list[MarkerItem]] = defaultdict(list)
+        for f in project.facilities:
+            if f.lat is None or f.lon is None:
+                self.unplaced.append(f)
+                continue
+            if f.id in self.markers:
+                continue
+            m = MarkerItem(f, is_covered(f, covered), self.lon0)
+            scene.addItem(m)
+            self.markers[f.id] = m
+            groups[(round(f.lat / SAME_PLACE_DEG), round(f.lon / SAME_PLACE_DEG))].append(m)
+        for key, members in groups.items():
+            if len(members) > 1:
+                for m in members:
+                    m.site = key  # flows between them are loops (SiteFlow), not zero-length arcs
+                n = len(members)
+                radius = max(SPREAD_R, n * (MARKER_R * 2.2) / (2 * math.pi))
+                for k, m in enumerate(members):
+                    a = -math.pi / 2 + 2 * math.pi * k / n
+                    m.set_offset(QPointF(radius * math.cos(a), radius * math.sin(a)))
+        self._select(self.doc.current_facility)
+        self._draw_flows()
+        if self.placing is not None and not any(f is self.placing for f in project.facilities):
+            self.stop_placing()
+
+    # ---------------------------------------------------------------- flows
+    def show_flows(self, result: Any, year: int | None, material: str | None = None) -> None:
+        """Arcs for the facility-to-facility flows of ``year`` (one ``material`` or all)."""
+        self._result, self._year, self._material = result, year, material
+        self._draw_flows()
+
+    def _draw_flows(self) -> None:
+        """Draw the arcs now when the map is shown; a hidden map draws them on a turn of their own
+        (ui.runtime.turns: a new plan's other updates, and the chain on screen, do not wait for them),
+        or when it is shown, whichever comes first."""
+        if not self.isVisible():
+            self._flows_stale = True
+            turns.post(self._draw_stale_flows, (id(self), "map flows"), owner=self)
+            return
+        self._draw_flows_now()
+
+    def _draw_stale_flows(self) -> None:
+        if self._flows_stale and not self._rebuild_pending:  # a pending rebuild draws them too
+            self._draw_flows_now()
+
+    def _draw_flows_now(self) -> None:
+        self._flows_stale = False
+        turns.cancel((id(self), "map flows"))
+        scene = self.scene()
+        for arc in self.arcs:
+            scene.removeItem(arc)
+        self.arcs.clear()
+        result, year = self._result, self._year
+        if result is None or not getattr(result, "has_plan", False) or year is None:
+            self.flows_drawn.emit()
+            return
+        by_id = {f.id: f for f in self.doc.project.facilities}
+        pairs: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+        for fl in result.flows:
+            if fl.year != year or fl.tonnes <= 1e-6:
+                continue
+            m = str(getattr(fl.material, "value", fl.material))
+            if self._material is not None and m != self._material:
+                continue
+            a, b = by_id.get(fl.from_id), by_id.get(fl.to_id)
+            if a is None or b is None or a.lat is None or a.lon is None or b.lat is None or b.lon is None:
+                continue
+            pairs[(a.id, b.id)][m] += fl.tonnes
+        biggest = max((sum(v.values()) for v in pairs.values()), default=0.0)
+        for (a, b), by_material in sorted(pairs.items(), key=lambda kv: sum(kv[1].values())):
+            ma, mb = self.markers.get(a), self.markers.get(b)
+            if ma is not None and mb is not None and ma.site is not None and ma.site == mb.site:
+                arc: FlowArc | SiteFlow = SiteFlow(ma, mb, by_material, biggest)
+            else:
+                arc = FlowArc(by_id[a], by_id[b], by_material, biggest, self.lon0)
+            scene.addItem(arc)
+            self.arcs.append(arc)
+        self.flows_drawn.emit()
+
+    def flow_tonnes(self) -> dict[tuple[str, str], float]:
+        """Drawn arcs as {(from id, to id): tonnes}."""
+        return {(a.src.id, a.dst.id): a.tonnes for a in self.arcs}
+
+    # ------------------------------------------------------------ selection
+    def _select(self, facility: Facility | None) -> None:
+        for m in self.markers.values():
+            m.set_selected(m.facility is facility)
+
+    def marker_at(self, view_pos: Any) -> MarkerItem | None:
+        """The marker under a viewport point; of overlapping ones, the one centred nearest."""
+        hits = [i for i in self.items(view_pos) if isinstance(i, MarkerItem)]
+        if not hits:
+            return None
+        return min(hits, key=lambda m: (self.view_pos_of(m.facility.id) - view_pos).manhattanLength())
+
+    def view_pos_of(self, facility_id: str) -> Any:
+        """Viewport position (QPoint) of a facility's marker centre, offset included."""
+        m = self.markers[facility_id]
+        return self.mapFromScene(m.pos()) + m.offset.toPoint()
+
+    # -------------------------------------------------------------- placing
+    def start_placing(self, facility: Facility) -> None:
+        """The next left click on the map sets ``facility``'s coordinates."""
+        self.placing = facility
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor)
+        self.placing_changed.emit(facility)
+
+    def stop_placing(self) -> None:
+        self.placing = None
+        self.viewport().unsetCursor()
+        self.placing_changed.emit(None)
+
+    def place(self, facility: Facility, lat: float, lon: float) -> None:
+        """Set latitude and longitude (rounded to 0.01 degree, about 1 km) as one undo step."""
+        lat, lon = round(lat, 2), round(lon, 2)
+        with self.doc.macro(f"Place {facility.name or facility.id} at {lat:.2f}, {lon:.2f}"):
+            self.doc.set_field(facility, "lat", lat)
+            self.doc.set_field(facility, "lon", lon)
+        self.message.emit(f"Placed {facility.name or facility.id} at {lat:.2f}\u00b0, {lon:.2f}\u00b0 (Undo moves it back)")
+
+    def add_facility_at(self, stage: Stage, lat: float, lon: float) -> Facility:
+        """A new planned facility of ``stage`` at the point (one undoable step); selects it."""
+        fid = unique_id(f"new-{stage.value}", self.doc.taken_ids("facilities"))
+        f = Facility(id=fid, name=f"New {label_of(stage)}", stage=stage, country="US", status=Status.PLANNED,
+                     lat=round(lat, 2), lon=round(lon, 2)).with_default_recipe()
+        self.doc.add_facility(f)
+        self.doc.set_current_facility(f)
+        return f
+
+    # --------------------------------------------------------------- mouse
+    def mousePressEvent(self, event: Any) -> None:
+        pos = event.position().toPoint()
+        if event.button() == Qt.MouseButton.LeftButton:
+            if self.placing is not None:
+                facility = self.placing
+                self.stop_placing()
+                lat, lon = unproject(self.mapToScene(pos), self.lon0)
+                self.place(facility, lat, lon)
+                event.accept()
+                return
+            marker = self.marker_at(pos)
+            if marker is not None:
+                self.doc.set_current_facility(marker.facility)
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: Any) -> None:
+        marker = self.marker_at(event.position().toPoint())
+        if marker is not None:
+            self.doc.set_current_facility(marker.facility)
+            self.facility_activated.emit(marker.facility)
+            return
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.placing is not None:
+            self.stop_placing()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        marker = self.marker_at(event.pos())
+        menu = QMenu(self)
+        if marker is not None:
+            f = marker.facility
+            self.doc.set_current_facility(f)
+            menu.addAction(f"Move {f.name or f.id}...", lambda: self.start_placing(f))
+        else:
+            lat, lon = unproject(self.mapToScene(event.pos()), self.lon0)
+            current = self.doc.current_facility
+            if current is not None:
+                menu.addAction(f"Place {current.name or current.id} here ({lat:.2f}\u00b0, {lon:.2f}\u00b0)",
+                               lambda: self.place(current, lat, lon))
+            add = menu.addMenu("Add facility here")
+            for stage in Stage:
+                add.addAction(label_of(stage), lambda s=stage: self.add_facility_at(s, lat, lon))
+            menu.addSeparator()
+            menu.addAction("Fit to facilities", self.fit)
+            menu.addAction("Whole world", self.fit_world)
+        exec_menu(menu, event.globalPos())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        """The wheel zooms about the mouse (map convention); never beyond 1 px = 0.002 degree."""
+        factor = 1.2 if event.angleDelta().y() > 0 else 1 / 1.2
+        scale = self.transform().m11() * factor
+        if 0.05 <= scale <= 60:
+            self.scale(factor, factor)
+        self._fitted = False
+
+    # ----------------------------------------------------------------- zoom
+    def fit(self) -> None:
+        """Zoom to the placed facilities (the whole world when there are none)."""
+        pts = [m.pos() for m in self.markers.values()]
+        if not pts:
+            self.fit_world()
+            return
+        xs, ys = [p.x() for p in pts], [p.y() for p in pts]
+        rect = QRectF(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+        margin = max(rect.width(), rect.height()) * 0.06 + 10 * DEG
+        self.fitInView(rect.adjusted(-margin, -margin, margin, margin), Qt.AspectRatioMode.KeepAspectRatio)
+        self._fitted = True
+
+    def fit_world(self) -> None:
+        self.fitInView(QRectF(-180 * DEG, -85 * DEG, 360 * DEG, 170 * DEG), Qt.AspectRatioMode.KeepAspectRatio)
+        self._fitted = True
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._rebuild_pending:
+            self.rebuild()
+        if self._flows_stale:
+            self._draw_flows_now()
+        if not self._fitted:  # now, before the first paint (a fit on the next turn painted the whole map twice)
+            self.fit()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        if self._fitted:
+            self.fit()
+
+    # --------------------------------------------------------------- legend
+    def drawForeground(self, painter: QPainter, rect: QRectF) -> None:
+        """Legend of marker shapes and outlines, fixed at the bottom left of the viewport."""
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont()
+        font.setPointSizeF(8.5)
+        painter.setFont(font)
+        fm = QFontMetrics(font)
+        entries: list[tuple[QPainterPath | None, str, QPen, QBrush]] = []
+        plain = QPen(QColor("#1f1f1f"), 1.1)
+        grey = QBrush(QColor("#9e9e9e"))
+        for stage, text in STAGE_LEGEND:
+            entries.append((marker_shape(stage, 5.5), text, plain, grey))
+        entries.append((marker_shape(Stage.MAGNET_NDFEB, 5.5), "covered output", QPen(COVERED_COLOUR, 2.4), grey))
+        faded = QColor("#9e9e9e")
+        faded.setAlphaF(0.45)
+        entries.append((marker_shape(Stage.MAGNET_NDFEB, 5.5), "planned / concept", plain, QBrush(faded)))
+        row_h = 17
+        width = 24 + max(fm.horizontalAdvance(t) for _s, t, _p, _b in entries) + 10
+        height = row_h * len(entries) + 26
+        vp = self.viewport().rect()
+        box = QRectF(8, vp.height() - height - 8, width, height)
+        painter.setPen(QPen(QColor("#bbbbbb"), 1))
+        painter.setBrush(QBrush(QColor(255, 255, 255, 225)))
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setPen(QColor("#333333"))
+        bold = QFont(font)
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.drawText(QPointF(box.left() + 8, box.top() + 15), "Stage (fill = country)")
+        painter.setFont(font)
+        y = box.top() + 22
+        for shape, text, pen, brush in entries:
+            painter.save()
+            painter.translate(box.left() + 14, y + row_h / 2)
+            painter.setPen(pen)
+            painter.setBrush(brush)
+            if shape is not None:
+                painter.drawPath(shape)
+            painter.restore()
+            painter.setPen(QColor("#333333"))
+            painter.drawText(QPointF(box.left() + 26, y + row_h / 2 + fm.ascent() / 2 - 1), text)
+            y += row_h
+        painter.restore()
+
+
+class MapPanel(QWidget):
+    """The map with a bar: flow year and material, place the selected facility, fit."""
+
+    def __init__(self, doc: Document, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.doc = doc
+        self.view = MapView(doc)
+        self.year_combo = QComboBox()
+        self.year_combo.setToolTip("Arcs show the plan's flows between facilities in this year")
+        self.material_combo = QComboBox()
+        self.material_combo.setToolTip("Show the flows of one material only")
+        self.material_combo.addItem("All materials", None)
+        for m in Material:
+            self.material_combo.addItem(label_of(m), m.value)
+        self.place_button = QPushButton("Place on map")
+        self.place_button.setCheckable(True)
+        self.place_button.setToolTip("Then click the map to set the selected facility's coordinates (Esc cancels)")
+        self.place_button.toggled.connect(self._place_toggled)
+        self.fit_button = QPushButton("Fit")
+        self.fit_button.setToolTip("Zoom to the facilities (the wheel zooms, drag pans)")
+        self.fit_button.clicked.connect(self.view.fit)
+        self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.RichText)
+        bar = QHBoxLayout()
+        bar.setContentsMargins(8, 4, 8, 0)
+        bar.addWidget(self.note, 1)
+        bar.addWidget(self.place_button)
+        bar.addWidget(QLabel("Flows in"))
+        bar.addWidget(self.year_combo)
+        bar.addWidget(self.material_combo)
+        bar.addWidget(self.fit_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view)
+        self.year_combo.currentIndexChanged.connect(lambda _i: self._update_flows())
+        self.material_combo.currentIndexChanged.connect(lambda _i: self._update_flows())
+        self.view.placing_changed.connect(self._placing_changed)
+        self.view.flows_drawn.connect(self._update_note)
+        doc.result_changed.connect(lambda _r: self._update_flows())
+        doc.project_replaced.connect(self._fill_years)
+        doc.current_facility_changed.connect(lambda _f: self._update_note())
+        doc.inputs_changed.connect(lambda _r: self._update_note())
+        doc.field_changed.connect(self._field_changed)
+        self._fill_years()
+
+    def _field_changed(self, obj: Any, attr: str) -> None:
+        if obj is self.doc.project.settings and attr in ("start_year", "end_year"):
+            self._fill_years()
+
+    def _fill_years(self) -> None:
+        fill_year_combo(self.year_combo, self.doc.project.settings, self.year())
+        self._update_flows()
+
+    def year(self) -> int | None:
+        return self.year_combo.currentData()
+
+    def set_year(self, year: int | None) -> None:
+        if year is None:
+            return
+        i = self.year_combo.findData(int(year))
+        if i >= 0 and i != self.year_combo.currentIndex():
+            self.year_combo.setCurrentIndex(i)
+
+    def set_material(self, material: str | None) -> None:
+        i = self.material_combo.findData(material)
+        if i >= 0:
+            self.material_combo.setCurrentIndex(i)
+
+    def _update_flows(self) -> None:
+        r = self.doc.result
+        has_plan = r is not None and getattr(r, "has_plan", False)
+        self.year_combo.setEnabled(has_plan)
+        self.material_combo.setEnabled(has_plan)
+        self.view.show_flows(r if has_plan else None, self.year(), self.material_combo.currentData())
+        self._update_note()
+
+    def _place_toggled(self, on: bool) -> None:
+        f = self.doc.current_facility
+        if on and f is not None:
+            self.view.start_placing(f)
+        elif on:
+            self.place_button.setChecked(False)
+            self.view.message.emit("Select a facility first, then click the map to place it")
+        elif self.view.placing is not None:
+            self.view.stop_placing()
+
+    def _placing_changed(self, facility: Any) -> None:
+        self.place_button.blockSignals(True)
+        self.place_button.setChecked(facility is not None)
+        self.place_button.blockSignals(False)
+        self._update_note()
+
+    def _update_note(self) -> None:
+        f = self.doc.current_facility
+        self.place_button.setEnabled(f is not None)
+        parts = []
+        if self.view.placing is not None:
+            p = self.view.placing
+            parts.append(f"<b style='color:#0a58ca'>Click the map to place {_esc(p.name or p.id)}</b> (Esc cancels)")
+        elif f is not None and (f.lat is None or f.lon is None):
+            parts.append(f"<b style='color:#9a6700'>{_esc(f.name or f.id)} has no coordinates</b>: "
+                         "press <i>Place on map</i>, then click where it is")
+        n = sum(1 for x in self.doc.project.facilities if x.lat is None or x.lon is None)
+        if n and not parts:
+            parts.append(f"<span style='color:#666'>{n} facilit{'y' if n == 1 else 'ies'} without coordinates "
+                         "(not shown)</span>")
+        r = self.doc.result
+        if r is None or not getattr(r, "has_plan", False):
+            parts.append("<span style='color:#666'>solve to see flows</span>")
+        elif self.doc.result_is_stale:
+            parts.append("<span style='color:#9a6700'><b>plan out of date</b></span>")
+        else:
+            total = sum(self.view.flow_tonnes().values())
+            parts.append(f"<span style='color:#444'>{len(self.view.arcs)} flows, "
+                         f"{fmt_number(float(round(total)))} t</span>")
+        self.note.setText(" \u00b7 ".join(parts))
+
+
+def _esc(s: str) -> str:
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

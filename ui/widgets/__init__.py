@@ -1,0 +1,1 @@
+"""Small reusable widgets: elided labels, name and year pickers."""

@@ -714,11 +714,14 @@ class SampleModel:
             raw.x[j] > 1e-6 for j, key in self._unmet_cols())
         duals = raw.row_duals if (unmet and not h.is_mip) else None  # bottlenecks are read only when demand is unmet
         result = point_result(lp, idx, net, raw, duals, "highs")
-        if result.status is Status.ERROR and result.checks and not (state and state.cancel_requested):
+        no_point = raw.status is RawStatus.OPTIMAL and raw.x is None
+        if result.status is Status.ERROR and (result.checks or no_point) and not (state and state.cancel_requested):
             # The warm point failed verification: solver noise that can build up over hundreds of warm
             # re-solves on one Highs (seen once in 256 real-sample samples: a 2.4e-6 balance violation
-            # after 243 samples). Re-solve this sample from scratch (the reference path: a fresh model,
-            # so the answer does not depend on what this worker solved before).
+            # after 243 samples). Or HiGHS said "Optimal" from a warm basis without a feasible point
+            # (seen once in 80 real-sample samples under the catalogue). Re-solve this sample from
+            # scratch (the reference path: a fresh model, so the answer does not depend on what this
+            # worker solved before).
             self.n_rebuilt += 1
             availability: dict[str, dict[int, float]] = {}
             for (fid, y), v in (shares or {}).items():

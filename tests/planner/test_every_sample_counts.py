@@ -78,3 +78,21 @@ def test_a_sample_without_a_plan_counts_as_not_met_in_the_headline(monkeypatch):
     assert rep.samples[on_time[0]].defense_shortfall_t == {"ndfeb_magnet": {2027: 100.0, 2028: 100.0}}
     head = summary_lines(rep)[0]
     assert "1 without a plan (counted as not met)" in head
+
+
+def test_optimal_without_a_point_from_a_warm_basis_is_re_solved_from_scratch():
+    """HiGHS can say 'Optimal' after a warm start without a feasible point (the old 'sample not
+    solved: Optimal'). Simulated on every warm solve of a late sample: the sample is re-solved on a
+    fresh model and gives the hand answer (committed_stockpile_project: 100 t short, 50 t breach)."""
+    from dataclasses import replace
+
+    from planner.solvers.backends import RawStatus
+
+    p = committed_stockpile_project()
+    model = SampleModel(p, EvalSpec(decisions=[]))
+    model.nominal_x()
+    solve = model.highs.solve
+    model.highs.solve = lambda *a, **k: replace(solve(*a, **k), status=RawStatus.OPTIMAL, x=None)
+    r = model.solve({"mag": 1}, {})
+    assert model.n_rebuilt == 1 and r.has_plan
+    assert _short(r, 2027) == pytest.approx(100.0)

@@ -98,8 +98,9 @@ def _same(a, b):
 
 @pytest.mark.timeout(300)
 def test_reuse_path_and_rebuild_path_agree_on_the_real_sample():
-    """Four samples of the real chain (base scenario, its optimal plan committed; delays, overruns and
-    the sample's ramp-up shares of five plants): the model built once and changed in place gives the
+    """Four samples of the real chain (base scenario, its optimal plan committed; delays, overruns,
+    the sample's ramp-up shares of five plants and its catalogue events, each revealed in its first
+    year): the model built once and changed in place gives the
     same objective, cost and unmet tonnes as rebuilding."""
     p = load_project(REAL)
     p = apply_scenario(p, "base")
@@ -108,7 +109,8 @@ def test_reuse_path_and_rebuild_path_agree_on_the_real_sample():
     model = SampleModel(p, spec)
     for i in range(4):
         d = draw_sample(p, 11, i)
-        fast = model.solve(d.delays, d.overruns, from_base=i == 0, shares=draw_shares(d))  # incl. ramp-up draws
+        fast = model.solve(d.delays, d.overruns, from_base=i == 0, shares=draw_shares(d),  # incl. ramp-up draws
+                           events=d.events)  # and the catalogue's events
         _same(fast, rebuild_and_solve(p, spec, d))
 
 

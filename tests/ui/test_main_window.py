@@ -250,12 +250,12 @@ def test_rejected_edit_message_reaches_the_status_bar(window):
 
 
 def test_solve_dock_and_analysis_tabs(window):
-    """The solve panel is the Solve dock's widget; Results, Compare and Risk are the last tabs."""
+    """The solve panel is the Solve dock's widget; Results, Compare, Risk and Stress are the last tabs."""
     assert window.solve_panel is window.solve_dock.widget()
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles[-3:] == ["Results", "Compare", "Risk"]
+    assert titles[-4:] == ["Results", "Compare", "Risk", "Stress"]
     assert window.tabs.widget(titles.index("Results")) is window.results_dashboard
-    assert window.analysis_panels == [window.compare_view, window.risk_panel]
+    assert window.analysis_panels == [window.compare_view, window.risk_panel, window.stress_panel]
 
 
 def test_every_tab_is_in_sight_at_the_default_size(window):

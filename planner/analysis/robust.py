@@ -172,8 +172,9 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     from planner.analysis.saa import solve_saa
     from planner.pipeline.solve import SolveOptions, solve_project
 
-    if k < 1:
-        raise RiskRunError(f"the number of planning futures must be >= 1 (got {k})")
+    if k < 1 and not (k == 0 and n1_years):
+        raise RiskRunError(f"the number of planning futures must be >= 1 (got {k}; 0 only with an N-1-secure plan: "
+                           "the forecast future alone)")
     if n_eval < 1:
         raise RiskRunError(f"the number of evaluation samples must be >= 1 (got {n_eval})")
     if target is not None and not (0.0 <= target <= 1.0):
@@ -204,19 +205,22 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
         return rep
 
     state.progress(0.05, f"solving the robust plan over {k} futures")
-    draws = [draw_sample(project, seed, i) for i in range(k)]
+    from planner.analysis.risk_sampling import SampleDraw
+
+    # k = 0 (N-1 only): the forecast future alone carries the cost -- the least-cost plan plus its hedge
+    draws = [draw_sample(project, seed, i) for i in range(k)] if k else [SampleDraw(index=0)]
+    k_cost = len(draws)
     weights, secure, critical = None, None, []
     if n1_years:
         if target is not None:
             raise RiskRunError("choose either a target probability or an N-1-secure plan, not both")
         critical = _critical_elements(project, rep, n1_years, n1_elements, n1_countries, workers, scheduler, options)
-        from planner.analysis.risk_sampling import SampleDraw
         from planner.analysis.stress import element_event
 
         for j, e in enumerate(critical):
-            draws.append(SampleDraw(index=k + j, events=[element_event(e, n1_years)]))
-        weights = [1.0 / k] * k + [CONTINGENCY_WEIGHT] * len(critical)
-        secure = {k + j: list(n1_years) for j in range(len(critical))}
+            draws.append(SampleDraw(index=k_cost + j, events=[element_event(e, n1_years)]))
+        weights = [1.0 / k_cost] * k_cost + [CONTINGENCY_WEIGHT] * len(critical)
+        secure = {k_cost + j: list(n1_years) for j in range(len(critical))}
     sub = SolveState()
     state.cancel_hooks.append(sub.request_cancel)
     try:

@@ -88,7 +88,8 @@ def cmd_robust(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("robust", help="the robust investment plan against delay risk (two-stage SAA)")
     p.add_argument("project")
-    p.add_argument("-n", type=whole_number_option(1, 1_000), required=True, metavar="K", help="sampled futures the plan must hold up in")
+    p.add_argument("-n", type=whole_number_option(0, 1_000), required=True, metavar="K",
+                   help="sampled futures the plan must hold up in (0 with --n1-secure: the forecast future alone)")
     p.add_argument("--scenario", metavar="NAME", help="plan around this scenario instead of the base")
     p.add_argument("--target", type=probability_option, metavar="P", help="require P(all defense demand met in --year) >= P on the K futures")
     p.add_argument("--year", type=whole_number_option(1900, 2200), metavar="Y", help="target year (default: the compliance start year)")

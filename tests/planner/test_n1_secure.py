@@ -38,3 +38,12 @@ def test_country_elements_that_no_hedge_covers_are_refused_plainly():
                      n1_elements=["country:AU"])
     assert not rep.has_plan and rep.status == "infeasible"
     assert "no plan among the options offered keeps defense demand whole" in rep.message
+
+
+def test_with_no_sampled_future_the_n1_plan_is_the_least_cost_plan_plus_its_hedge():
+    """-n 0: the forecast future alone carries the cost, so the N-1-secure plan is the least-cost
+    plan (nothing) plus the hedge (smco_ca_x 30 t/yr in 2026, 6 $M)."""
+    rep = run_robust(n1_hedge_project(), 0, n_eval=2, workers=1, options=OPTIONS, n1_years=[2027])
+    assert rep.has_plan and rep.robust_plan == [["smco_ca_x", 2026, pytest.approx(30.0)]]
+    with pytest.raises(Exception, match="0 only with an N-1-secure plan"):
+        run_robust(n1_hedge_project(), 0, n_eval=2, workers=1, options=OPTIONS)

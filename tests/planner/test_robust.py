@@ -89,7 +89,7 @@ def test_cli_robust_prints_the_comparison_and_writes_json_and_xlsx(tmp_path, cap
 def test_cli_robust_bad_input_exits_2(tmp_path, capsys):
     path = tmp_path / "two.m2m.json"
     save_project(two_futures_project(), path)
-    for bad in (["-n", "0"], ["-n", "2", "--target", "1.5"], ["-n", "2", "--target", "nan"], ["-n", "2", "--seed", "-1"],
+    for bad in (["-n", "-1"], ["-n", "2", "--target", "1.5"], ["-n", "2", "--target", "nan"], ["-n", "2", "--seed", "-1"],
                 ["-n", "2", "--eval", "1e9"]):  # refused by the option parser, before loading the project
         with pytest.raises(SystemExit) as e:
             cli_main(["robust", str(path), *bad])
@@ -97,6 +97,8 @@ def test_cli_robust_bad_input_exits_2(tmp_path, capsys):
         assert "must be" in capsys.readouterr().err
     assert cli_main(["robust", str(path), "-n", "2", "--scenario", "nope"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+    assert cli_main(["robust", str(path), "-n", "0"]) == 2  # no future at all: only with --n1-secure
+    assert "0 only with an N-1-secure plan" in capsys.readouterr().err
 
 
 def _two_hedges_project():

@@ -154,7 +154,8 @@ CONTINGENCY_WEIGHT = 1e-4
 def run_robust(project: Project, k: int, *, target: float | None = None, year: int | None = None, n_eval: int = 200,
                seed: int = 0, workers: int | None = None, scheduler: str | None = None, options: Any = None,
                state: SolveState | None = None, n1_years: list[int] | None = None,
-               n1_elements: list[str] | None = None, n1_countries: bool = False) -> RobustReport:
+               n1_elements: list[str] | None = None, n1_countries: bool = False,
+               n1_outage_years: list[int] | None = None) -> RobustReport:
     """The robust plan over ``k`` sampled futures, and both plans evaluated on ``n_eval`` fresh futures.
 
     ``options`` (SolveOptions): scenario, solver time limit (for the deterministic plan, the SAA
@@ -164,8 +165,10 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     those years; every critical element (a single point of failure: a facility, or a country too
     with ``n1_countries``; or exactly ``n1_elements``) adds one operations copy to the extensive
     form with that element out in ``n1_years`` and its defense shortfall held at 0 in those years,
-    sharing the first-stage investments (weight CONTINGENCY_WEIGHT in the objective). The robust
-    plan is then stressed again on the same elements to show what is left."""
+    sharing the first-stage investments (weight CONTINGENCY_WEIGHT in the objective). The element is
+    out in ``n1_outage_years`` (default: ``n1_years``; e.g. out from 2026 while defense must be whole
+    in 2027-2028, which no plan can guarantee in 2026 itself). The robust plan is then stressed
+    again on the same elements to show what is left."""
     from dataclasses import replace
 
     from planner.analysis.plan_eval import plan_decisions
@@ -204,7 +207,8 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
         rep.status, rep.message = "cancelled", "cancelled"
         return rep
 
-    state.progress(0.05, f"solving the robust plan over {k} futures")
+    state.progress(0.05, f"solving the robust plan over {k} futures" if k else
+                   "solving the N-1-secure plan over the forecast future and the critical outages")
     from planner.analysis.risk_sampling import SampleDraw
 
     # k = 0 (N-1 only): the forecast future alone carries the cost -- the least-cost plan plus its hedge
@@ -214,11 +218,15 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     if n1_years:
         if target is not None:
             raise RiskRunError("choose either a target probability or an N-1-secure plan, not both")
-        critical = _critical_elements(project, rep, n1_years, n1_elements, n1_countries, workers, scheduler, options)
+        outage = sorted(n1_outage_years) if n1_outage_years else sorted(n1_years)
+        if not set(n1_years) <= set(range(outage[0], outage[-1] + 1)):
+            raise RiskRunError(f"the N-1 years {n1_years} must lie within the outage years {outage}")
+        critical = _critical_elements(project, rep, n1_years, n1_elements, n1_countries, workers, scheduler, options,
+                                      outage)
         from planner.analysis.stress import element_event
 
         for j, e in enumerate(critical):
-            draws.append(SampleDraw(index=k_cost + j, events=[element_event(e, n1_years)]))
+            draws.append(SampleDraw(index=k_cost + j, events=[element_event(e, outage)]))
         weights = [1.0 / k_cost] * k_cost + [CONTINGENCY_WEIGHT] * len(critical)
         secure = {k_cost + j: list(n1_years) for j in range(len(critical))}
     sub = SolveState()
@@ -242,9 +250,9 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     if critical:
         from planner.analysis.stress import run_stress
 
-        again = run_stress(project, years=n1_years, plan=rep.robust_plan, workers=1, options=options,
+        again = run_stress(project, years=rep.n1["outage_years"], plan=rep.robust_plan, workers=1, options=options,
                            elements=[_copy_element(e) for e in critical])
-        rep.n1["robust_extra_t"] = {e.id: e.total_extra_t for e in again.elements}
+        rep.n1["robust_extra_t"] = {e.id: _extra_in(e, n1_years) for e in again.elements}
 
     for label, plan, attr, lo, hi in (("deterministic", rep.deterministic_plan, "deterministic_eval", 0.4, 0.7),
                                       ("robust", rep.robust_plan, "robust_eval", 0.7, 1.0)):
@@ -272,9 +280,17 @@ def _copy_element(e):
     return StressElement(e.id, e.kind, e.name, list(e.facilities), list(e.markets))
 
 
-def _critical_elements(project, rep: RobustReport, years, ids, countries, workers, scheduler, options) -> list:
-    """The deterministic plan's single points of failure in ``years`` (facilities; countries too
-    when asked), or exactly the elements ``ids``; recorded in ``rep.n1``."""
+def _extra_in(e, years) -> float:
+    """An element's defense shortfall beyond the baseline in ``years`` (t)."""
+    return sum(v for by in e.extra_t.values() for y, v in by.items() if y in years)
+
+
+def _critical_elements(project, rep: RobustReport, years, ids, countries, workers, scheduler, options,
+                       outage_years=None) -> list:
+    """The deterministic plan's single points of failure in ``years`` with the element out in
+    ``outage_years`` (default ``years``; facilities, countries too when asked), or exactly the
+    elements ``ids``; recorded in ``rep.n1``."""
+    outage_years = outage_years or years
     from planner.analysis.stress import run_stress, stress_elements
 
     s = project.settings
@@ -287,12 +303,12 @@ def _critical_elements(project, rep: RobustReport, years, ids, countries, worker
         if unknown:
             raise RiskRunError(f"unknown N-1 element(s) {', '.join(unknown)} (use facility:ID or country:CC)")
         elements = [known[i] for i in ids]
-    screen = run_stress(project, years=years, plan=rep.deterministic_plan, workers=workers, scheduler=scheduler,
-                        options=options, elements=elements)
+    screen = run_stress(project, years=outage_years, plan=rep.deterministic_plan, workers=workers,
+                        scheduler=scheduler, options=options, elements=elements)
     critical = [e for e in screen.elements if (ids and e.id in ids) or
-                (not ids and e.single_point_of_failure and (countries or e.kind == "facility"))]
-    rep.n1 = {"years": list(years), "critical": [e.id for e in critical],
-              "deterministic_extra_t": {e.id: e.total_extra_t for e in critical}, "robust_extra_t": {}}
+                (not ids and _extra_in(e, years) > 0 and (countries or e.kind == "facility"))]
+    rep.n1 = {"years": list(years), "outage_years": list(outage_years), "critical": [e.id for e in critical],
+              "deterministic_extra_t": {e.id: _extra_in(e, years) for e in critical}, "robust_extra_t": {}}
     return critical
 
 
@@ -366,7 +382,10 @@ def robust_lines(rep: RobustReport) -> list[str]:
         yrs = rep.n1["years"]
         span = f"{yrs[0]}-{yrs[-1]}" if len(yrs) > 1 else str(yrs[0])
         lines.append("")
-        lines.append(f"N-1 secure in {span}: defense shortfall beyond the baseline with each critical element out, t")
+        out = rep.n1.get("outage_years") or yrs
+        out_span = f"{out[0]}-{out[-1]}" if len(out) > 1 else str(out[0])
+        lines.append(f"N-1 secure in {span}: defense shortfall beyond the baseline in {span} with each critical "
+                     f"element out in {out_span}, t")
         if not rep.n1["critical"]:
             lines.append("  (the deterministic plan has no single point of failure there)")
         for eid in rep.n1["critical"]:

@@ -54,7 +54,8 @@ def cmd_robust(args: argparse.Namespace) -> int:
         elements = [e.strip() for e in args.n1_elements.split(",") if e.strip()] if args.n1_elements else None
         rep = run_robust(project, args.n, target=args.target, year=args.year, n_eval=args.eval, seed=args.seed,
                          workers=args.workers, scheduler=args.scheduler, options=options, state=state,
-                         n1_years=args.n1_secure, n1_elements=elements, n1_countries=args.n1_countries)
+                         n1_years=args.n1_secure, n1_elements=elements, n1_countries=args.n1_countries,
+                         n1_outage_years=args.n1_outage)
     except RiskRunError as e:
         print(f"mine2magnet: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -104,6 +105,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "(the deterministic plan's single points of failure, from the stress test)")
     p.add_argument("--n1-elements", metavar="IDS", help="with --n1-secure: exactly these elements, e.g. facility:lcm,country:GB")
     p.add_argument("--n1-countries", action="store_true", help="with --n1-secure: countries count as elements too")
+    p.add_argument("--n1-outage", type=parse_years, metavar="Y[-Y]",
+                   help="with --n1-secure: the years each element is out (default: the secured years), e.g. out "
+                        "2026-2028 while defense must be whole in 2027-2028")
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the comparison as JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the comparison workbook here")

@@ -47,3 +47,15 @@ def test_with_no_sampled_future_the_n1_plan_is_the_least_cost_plan_plus_its_hedg
     assert rep.has_plan and rep.robust_plan == [["smco_ca_x", 2026, pytest.approx(30.0)]]
     with pytest.raises(Exception, match="0 only with an N-1-secure plan"):
         run_robust(n1_hedge_project(), 0, n_eval=2, workers=1, options=OPTIONS)
+
+
+def test_an_element_out_from_2026_secured_from_2027_still_needs_the_2026_decision():
+    """smco_us out in 2026-2027, defense whole in 2027 only (2026 cannot be hedged: the option's
+    lead time is 1 year): the hedge is still 30 t/yr decided in 2026; the 2026 shortfall (30 t) is
+    not asked of the plan and the stressed robust plan shows 0 t beyond the baseline in 2027."""
+    rep = run_robust(n1_hedge_project(), 0, n_eval=2, workers=1, options=OPTIONS, n1_years=[2027],
+                     n1_outage_years=[2026, 2027])
+    assert rep.has_plan and rep.robust_plan == [["smco_ca_x", 2026, pytest.approx(30.0)]]
+    assert rep.n1["outage_years"] == [2026, 2027] and rep.n1["deterministic_extra_t"] == {
+        "facility:smco_us": pytest.approx(30.0)}
+    assert rep.n1["robust_extra_t"] == {"facility:smco_us": pytest.approx(0.0, abs=1e-6)}

@@ -155,14 +155,6 @@ def _line_col(text: str, offset: int) -> str:
     return f"line {line} column {offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
 
 
-def _locate_non_finite(text: str) -> str:
-    """'line L column C' of the first NaN/Infinity token outside a JSON string ('' if none)."""
-    for offset, _path, kind, value in _scan(text):
-        if kind == "literal" and value.lstrip("-") in ("NaN", "Infinity"):
-            return _line_col(text, offset)
-    return ""
-
-
 def _number_problem(text: str, err: _BadNumber) -> Problem:
     for offset, where, kind, value in _scan(text):
         if kind == "literal" and value == err.literal:

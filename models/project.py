@@ -11,7 +11,6 @@ millions of US dollars (``_musd``), years as calendar years.
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -35,7 +34,6 @@ from .vocab import (
 SCHEMA_VERSION = 3
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$"
-_ID_RE = re.compile(ID_PATTERN)
 
 Id = Annotated[str, Field(pattern=ID_PATTERN, description="letters, digits, _ . - ; max 64")]
 Year = Annotated[int, Field(ge=1900, le=2200)]
@@ -220,10 +218,6 @@ class Facility(_Model):
         if has_stock_fields and self.stock_initial_t is None:
             raise ValueError("stock_max_draw_tpy / stock_holding_usd_per_t_yr need stock_initial_t")
         return self
-
-    @property
-    def is_finite_stock(self) -> bool:
-        return self.stock_initial_t is not None
 
     def with_default_recipe(self) -> "Facility":
         """Fill an empty recipe with the stage default (see ``vocab.default_recipe``)."""
@@ -486,7 +480,7 @@ class OverrunDistribution(_Model):
 
 
 def _default_delays() -> dict[Status, DelayDistribution]:
-    # Documented defaults (see README "Risk"): the less mature, the later.
+    # Documented defaults (docs/user_guide.md, "Risk and scale-out"): the less mature, the later.
     return {
         Status.OPERATING: DelayDistribution(years=[0], probabilities=[1.0]),
         Status.CONSTRUCTION: DelayDistribution(years=[0, 1, 2], probabilities=[0.6, 0.3, 0.1]),
@@ -563,7 +557,7 @@ class Settings(_Model):
 
 # ----------------------------------------------------------------------------------------------
 # Contracts and policy levers (schema v3, optional; an empty Levers section changes nothing).
-# Formulas and the payer of each line: README "Contracts and policy levers", docs/levers.md.
+# Formulas and the payer of each line: docs/model.md, "Contracts and policy levers"; docs/levers.md.
 # ----------------------------------------------------------------------------------------------
 Payer = Literal["government", "industry"]
 
@@ -918,7 +912,3 @@ class Project(_Model):
                 return s
         raise KeyError(scenario_id)
 
-
-def is_valid_id(value: str) -> bool:
-    """True when ``value`` may be used as an object id."""
-    return bool(_ID_RE.match(value))

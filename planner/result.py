@@ -1,4 +1,5 @@
-"""The plan a solve returns: small dataclasses with a stable JSON form (DESIGN.md section 5).
+"""The plan a solve returns: small dataclasses with a stable JSON form (docs/file_format.md,
+"Result JSON and Excel workbook").
 
 Units: tonnes (t), t/yr, millions of US dollars (musd), US dollars per tonne (usd_per_t).
 Costs in ``cost_breakdown_musd`` and ``total_cost_musd`` are discounted to the base year and
@@ -157,7 +158,7 @@ class LeverRow:
 
     kind: offtake, offtake_shortfall, price_floor, grant, loan, stockpile_buy, stockpile_release,
     stockpile_holding, policy_grant, policy_floor, policy_offtake. ``cost_musd`` is what ``payer`` pays on this line: a transfer to industry
-    for every kind except stockpile_holding (a real cost); see README "Contracts and policy levers".
+    for every kind except stockpile_holding (a real cost); see docs/model.md, "Contracts and policy levers".
     """
 
     kind: str
@@ -237,7 +238,7 @@ class PlanResult:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """The result JSON (stable keys in DESIGN.md order, then extras)."""
+        """The result JSON (the stable keys of docs/file_format.md in order, then extras)."""
         d = asdict(self)
         d["status"] = self.status.value
         d.pop("log")

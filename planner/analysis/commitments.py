@@ -28,7 +28,7 @@ BREACH_EPS_T = 1e-6
 
 def soften_commitments(lp: LinearProgram, net: Network) -> list[int]:
     """Add sbreach[s,y] (coefficient +1) to every ``stockpile_commit`` row; returns the new columns."""
-    pen = net.project.settings.unmet_penalty_usd_per_t
+    pen = net.settings.unmet_penalty_usd_per_t
     cols = []
     for i, (family, key) in enumerate(zip(list(lp.row_family), list(lp.row_keys))):
         if family != "stockpile_commit":

@@ -1,6 +1,6 @@
 """Evaluate a committed investment plan under sampled delays and overruns (here-and-now decisions).
 
-Semantics (the risk semantics of docs/resilience.md):
+Semantics (docs/resilience.md, "When a sample learns"; docs/user_guide.md, "What a sample answers"):
 
 * A *plan* is a set of decisions ``(option, decided year) -> added t/yr`` (from the scenario's optimal
   plan or a result JSON). Decisions taken in years ``<= commit_year`` (default: the first year) are
@@ -65,13 +65,13 @@ from models.vocab import Status as FacilityStatus
 
 from planner.analysis.commitments import add_breach_rows, soften_commitments
 from planner.analysis.event_effects import EventIndex, surged_network
-from planner.model.build import BuildOptions, ModelIndex, create_model
-from planner.model.availability import apply_capacity_shares
+from planner.model.build import ModelIndex
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import Network, build_network
 from planner.pipeline.extract import fill_plan
 from planner.pipeline.lexicographic import HOLD_FAMILY, Objective, solve_lexicographic
-from planner.pipeline.solve import COST_STAGE, DEFENSE_FIRST_WEIGHT, apply_defense_weight, priority_objectives
+from planner.pipeline.build_sequence import DEFENSE_FIRST_WEIGHT, build_network_and_model
+from planner.pipeline.stages import cost_objective, shortfall_objectives
 from planner.pipeline.labels import trace_labels
 from planner.pipeline.verify import check_labels, verify_point
 from planner.progress import SolveState
@@ -241,11 +241,10 @@ def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, f
         availability.setdefault(fid, {})[y] = v
     draw = _NS(delays=delays, overruns=overruns, availability=availability)
     sampled = apply_delays_and_overruns(project, draw.delays, draw.overruns)
-    net = build_network(sampled)
-    apply_capacity_shares(net, draw_shares(draw))
-    lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
+    built = build_network_and_model(sampled, relax_integers=spec.is_lp, capacity_shares=draw_shares(draw),
+                                    defense_weight=spec.defense_weight)
+    net, lp, idx = built.network, built.lp, built.index
     soften_commitments(lp, net)
-    apply_defense_weight(lp, net, spec.defense_weight)
     committed = spec.committed()
     commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
     delay_of = {f.id: int(draw.delays.get(f.id, 0)) for f in project.facilities}
@@ -328,12 +327,12 @@ def reveal_years(net: Network, committed: dict[tuple[str, int], float], delays: 
 
 
 def shortfall_stages(lp: LinearProgram, net: Network) -> list[Objective]:
-    """The shortfall stages of a sample: unmet tonnes per priority level (solve.priority_objectives),
+    """The shortfall stages of a sample: unmet tonnes per priority level (stages.shortfall_objectives),
     in order, except the lowest level when it holds no defense demand (commercial by default): no
     level comes after it, so serving it first orders nothing, and its shortfall is priced at the
     unmet penalty in the cost stage (a plan's solve holds it too; per sample that extra solve took
     0.59 instead of 0.16 s of CPU around china_cut, where commercial demand is short in every sample)."""
-    objectives = priority_objectives(lp, net)
+    objectives = shortfall_objectives(lp, net)
     lowest = max((d.priority for d in net.demands), default=None)
     if len(objectives) > 1 and not any(d.priority == lowest and d.segment == "defense" for d in net.demands):
         objectives = objectives[:-1]
@@ -342,8 +341,7 @@ def shortfall_stages(lp: LinearProgram, net: Network) -> list[Objective]:
 
 def sample_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
     """A sample's stages: :func:`shortfall_stages`, then the model's (defense-weighted) cost."""
-    return shortfall_stages(lp, net) + [Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9,
-                                                  abs_tol=1e-6, constant=lp.constant)]
+    return shortfall_stages(lp, net) + [cost_objective(lp)]
 
 
 def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state, bounds=None):
@@ -414,10 +412,9 @@ class SampleModel:
         t0 = time.perf_counter()
         self.project, self.spec = project, spec
         self.time_limit_s, self.mip_gap = time_limit_s, mip_gap
-        net = build_network(project)
-        lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
+        built = build_network_and_model(project, relax_integers=spec.is_lp, defense_weight=spec.defense_weight)
+        net, lp, idx = built.network, built.lp, built.index
         soften_commitments(lp, net)  # a future that cannot honour a commitment reports the breach
-        apply_defense_weight(lp, net, spec.defense_weight)
         # one hold row per priority level (free until a sample holds that level's shortfall); none
         # without a solver (the robust plan's stacked copies solve one weighted program)
         self.levels: list[tuple[Objective, np.ndarray, int]] = []

@@ -34,7 +34,7 @@ from planner.analysis.risk import RiskRunError, apply_run_scenario, default_work
 from planner.analysis.risk_events import Event
 from planner.progress import SolveState
 
-__all__ = ["StressElement", "StressReport", "run_stress", "stress_lines", "stress_elements"]
+__all__ = ["StressElement", "StressReport", "run_stress", "stress_elements"]
 
 TOL = 1e-6
 
@@ -381,38 +381,3 @@ def _run_dask(project, spec, options, payload, years, scheduler, state) -> dict[
     finally:
         client.close()
     return answers
-
-
-def stress_lines(rep: StressReport, top: int = 15) -> list[str]:
-    """The readable ranking printed by ``mine2magnet stress``."""
-    yrs = f"{rep.years[0]}-{rep.years[-1]}" if len(rep.years) > 1 else str(rep.years[0])
-    lines = [f"N-1 stress test of {rep.project!r}, scenario {rep.scenario}: each element out in {yrs}, the plan's "
-             f"investments fixed, operations re-planned defense first from {rep.years[0]} (no foresight)",
-             f"{rep.n_screened} elements screened (facilities making something in {yrs} under the plan, and countries)"
-             + (" -- CANCELLED" if rep.cancelled else "")]
-    base = {p: sum(by.values()) for p, by in rep.baseline_shortfall_t.items() if any(y in rep.years for y in by)}
-    base_in = {p: sum(v for y, v in by.items() if y in rep.years) for p, by in rep.baseline_shortfall_t.items()}
-    if any(v > TOL for v in base_in.values()):
-        lines.append("Baseline (nothing out) is already short: "
-                     + ", ".join(f"{p} {v:,.1f} t" for p, v in sorted(base_in.items()) if v > TOL))
-    del base
-    spof = rep.single_points_of_failure
-    lines.append("")
-    if not spof:
-        lines.append(f"No single point of failure: defense demand is met in {yrs} with any one element out.")
-    else:
-        lines.append(f"Single points of failure ({len(spof)}): defense shortfall beyond the baseline, t")
-        for e in spof[:top]:
-            parts = "; ".join(f"{p} " + ", ".join(f"{y}: {v:,.1f}" for y, v in sorted(by.items()))
-                              for p, by in sorted(e.extra_t.items()))
-            prob = f"  [P {e.probability:.1%} in {yrs}]" if e.probability is not None else ""
-            lines.append(f"  {e.id:<34} {e.total_extra_t:>9,.1f} t   {parts}{prob}")
-        if len(spof) > top:
-            lines.append(f"  ... and {len(spof) - top} more (see --json)")
-    failed = [e for e in rep.elements if e.status not in ("optimal", "time_limit_feasible")]
-    if failed:
-        lines.append("")
-        lines.append(f"Elements without a plan ({len(failed)}, counted with all defense demand short):")
-        for e in failed[:top]:
-            lines.append(f"  {e.id}: {e.status}: {e.message}")
-    return lines

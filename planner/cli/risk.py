@@ -3,7 +3,7 @@
 [--scenario NAME] [--time-limit S] [--solver ...]``.
 
 Prints the probability that compliant defense demand is met in the compliance year (2027) and
-later, cost percentiles, and the projects that drive the answer. Exit codes (DESIGN.md section 5):
+later, cost percentiles, and the projects that drive the answer. Exit codes (docs/command_line.md):
 0 when every sample produced a plan; 1 when any sample failed (they are listed), the run was
 interrupted, or the JSON cannot be written; 2 for bad input (unreadable project, bad -n/--workers/
 --seed, unknown scenario or solver, unreachable scheduler).
@@ -20,7 +20,8 @@ from planner.cli.common import (
     EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit, whole_number_option,
 )
 from planner.progress import SolveState
-from planner.analysis.risk import RiskRunError, run_risk, summary_lines
+from planner.analysis.risk import RiskRunError, run_risk
+from planner.reports.text import risk_summary_lines
 from planner.pipeline.solve import SolveOptions
 
 
@@ -94,7 +95,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         state.request_cancel()
         raise
-    print("\n".join(summary_lines(report)))
+    print("\n".join(risk_summary_lines(report)))
     sampling = report.seconds - report.plan_seconds
     plan_note = f" after {report.plan_seconds:.1f} s solving the plan" if report.plan_seconds else ""
     print(f"\n{report.n_completed} samples in {sampling:.1f} s{plan_note} "

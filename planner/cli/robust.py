@@ -17,7 +17,8 @@ import sys
 from models.io import atomic_write_bytes
 
 from planner.analysis.risk import RiskRunError
-from planner.analysis.robust import robust_lines, run_robust
+from planner.analysis.robust import run_robust
+from planner.reports.text import robust_lines
 from planner.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,

@@ -1,7 +1,7 @@
 """``mine2magnet scenarios PROJECT [--json OUT] [--xlsx OUT] [--solver ...] [--time-limit S]``.
 
-Solves the base project and every scenario and prints them side by side. Exit codes (DESIGN.md
-section 5): 0 when every scenario has a plan (even with unmet demand, which the table shows),
+Solves the base project and every scenario and prints them side by side. Exit codes
+(docs/command_line.md): 0 when every scenario has a plan (even with unmet demand, which the table shows),
 1 when any scenario is infeasible or failed or an output file cannot be written, 2 for bad input.
 """
 
@@ -15,7 +15,8 @@ from models.io import atomic_write_bytes
 
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
 from planner.progress import SolveState
-from planner.analysis.comparison import compare, comparison_table
+from planner.analysis.comparison import compare
+from planner.reports.text import comparison_table
 from planner.analysis.scenarios import solve_scenarios
 from planner.pipeline.solve import SolveOptions
 

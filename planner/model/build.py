@@ -84,7 +84,7 @@ def define_market_variables(lp: LinearProgram, net: Network) -> None:
 
     A covered-origin market cannot deliver to defense demand from the compliance year.
     """
-    comp = net.project.settings.compliance_start_year
+    comp = net.settings.compliance_start_year
     for m in net.markets:
         years = market_years(m, net.years)
         for fid in net.consumers_of.get(m.material.value, []):
@@ -107,7 +107,7 @@ def define_delivery_variables(lp: LinearProgram, net: Network) -> None:
 
     Covered-class deliveries to defense demand exist only before the compliance year.
     """
-    s = net.project.settings
+    s = net.settings
     for d in net.demands:
         for fid in net.producers_of.get(d.product, []):
             classes = net.output_classes(fid, (d.product, ""))
@@ -122,7 +122,7 @@ def define_delivery_variables(lp: LinearProgram, net: Network) -> None:
 
 def define_balance_slack_variables(lp: LinearProgram, net: Network) -> None:
     """surplus for outputs, down (clean -> covered relabel) and dm (de-minimis) for inputs."""
-    dm_share = net.project.settings.de_minimis_share
+    dm_share = net.settings.de_minimis_share
     for fid, procs in net.processes_of.items():
         outputs: dict[Commodity, list[str]] = {}
         inputs_covered: set[Commodity] = set()
@@ -151,7 +151,7 @@ def define_stock_variables(lp: LinearProgram, net: Network) -> None:
     """stock[f,c,y,k]: year-end stock of output c (not source-tracked) kept at f, when
     settings.stock_holding_usd_per_t_yr is set; cost d_y x holding x 1e-6 ($M per t and year).
     Stock is zero before the horizon; stock left after the last year is simply paid for."""
-    holding = net.project.settings.stock_holding_usd_per_t_yr
+    holding = net.settings.stock_holding_usd_per_t_yr
     if holding is None:
         return
     for fid, procs in net.processes_of.items():
@@ -170,7 +170,7 @@ def define_stock_variables(lp: LinearProgram, net: Network) -> None:
 
 def _salvage_share(net: Network, online_year: int) -> float:
     """Straight-line share of an asset's life left after the horizon: max(0, L - n_in) / L."""
-    life = net.project.settings.asset_life_years
+    life = net.settings.asset_life_years
     years_in = net.years[-1] - online_year + 1
     return max(0, life - years_in) / life
 
@@ -315,7 +315,7 @@ def define_compliance_constraints(lp: LinearProgram, net: Network) -> None:
     only have covered-class variables, and covered deliveries to defense demand from the
     compliance year do not exist (see define_delivery_variables / define_market_variables).
     """
-    share = net.project.settings.de_minimis_share
+    share = net.settings.de_minimis_share
     if share <= 0:
         return
     for p in net.processes:
@@ -350,7 +350,7 @@ def define_demand_constraints(lp: LinearProgram, net: Network, idx: ModelIndex |
 def define_budget_constraints(lp: LinearProgram, net: Network, idx: ModelIndex) -> None:
     """Capex committed (undiscounted $M) per decision year <= budget_musd_per_year; over the
     horizon <= budget_total_musd. capex(o,y) = capex_musd_per_tpy x add + fixed_capex_musd x build."""
-    s = net.project.settings
+    s = net.settings
     if s.budget_musd_per_year is None and s.budget_total_musd is None:
         return
     by_year: dict[int, dict[int, float]] = {}

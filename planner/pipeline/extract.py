@@ -61,7 +61,7 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         capex = per_tpy * add + fixed * built
         capex_by_year[y] += capex
         capex_disc += net.discount[y] * capex * (1.0 - idx.option_salvage[(oid, y)])
-        lag = qualification_lag(f, net.project.settings, o)
+        lag = qualification_lag(f, net.settings, o)
         result.investments.append(Investment(f.id, oid, y, y + o.lead_time_years, _r(add), _r(capex),
                                              y + o.lead_time_years + lag))
 
@@ -96,7 +96,7 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
                     opex_disc += net.discount[y] * o.fixed_opex_musd_per_yr * built
 
     # --- stocks (year-end) and their holding cost, counted as opex
-    holding = net.project.settings.stock_holding_usd_per_t_yr or 0.0
+    holding = net.settings.stock_holding_usd_per_t_yr or 0.0
     for key, v in sorted(values.items(), key=lambda kv: tuple(map(str, kv[0]))):
         if key[0] == "stock":
             _, fid, mat, _src, y, k = key
@@ -179,7 +179,7 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         result.compliance.append(ComplianceRow(product, y, _r(share), defense_covered[(product, y)]))
 
     # --- supplier qualification: who supplies defense after a lag, and from when
-    s = net.project.settings
+    s = net.settings
     for (fid, product), demand_ids in sorted(defense_suppliers(net).items()):
         f = net.facilities[fid]
         lag = qualification_lag(f, s)
@@ -255,7 +255,7 @@ def fill_duals(result: PlanResult, lp: LinearProgram, net: Network, duals: np.nd
     Where demand is unmet the dual is set by the unmet penalty (a setting, not a price): such a
     marginal cost is marked ``no_supply`` (usd_per_t None), and a bottleneck feeding a product that
     is short that year is marked ``penalty_bound``. Needs result.demand filled first."""
-    penalty = net.project.settings.unmet_penalty_usd_per_t
+    penalty = net.settings.unmet_penalty_usd_per_t
     short_segments = {(r.product, r.segment, r.year) for r in result.demand if r.unmet > EPS}
     best: dict[tuple[str, str, int], float] = {}
     for d in net.demands:

@@ -1,6 +1,6 @@
 """Post-solve origin trace: relabel covered tonnes that have no covered material in their history.
 
-The label stage of the lexicographic solve (planner.pipeline.solve.label_objective) minimises
+The label stage of the lexicographic solve (planner.pipeline.stages.label_objective) minimises
 covered labels at allied facilities with quantities fixed; a solver may still leave residues at
 its tolerances, or the stage may be skipped. This trace finishes the job exactly, on the point:
 

@@ -100,7 +100,7 @@ def check_rows(lp: LinearProgram, x: np.ndarray) -> list[Check]:
 def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     """Defense demand from the compliance year receives no covered tonne; covered facilities and
     markets supply no clean tonne. Measured in tonnes (the worst offending amount)."""
-    comp = net.project.settings.compliance_start_year
+    comp = net.settings.compliance_start_year
     defense = {d.id for d in net.demands if d.segment == "defense"}
     route_from = {r.id: r.from_id for r, _, _ in net.route_commodities}
     worst, detail = 0.0, ""
@@ -223,6 +223,6 @@ def verify_point(lp: LinearProgram, x: np.ndarray, net: Network, lexicographic: 
     if any(f.stock_initial_t is not None for f in net.facilities.values()):
         checks.append(check_finite_stocks(lp, x, net))
     checks.append(check_qualification(lp, x, net))
-    if not net.project.levers.is_empty():
+    if net.has_levers:
         checks.append(check_levers(lp, x, net))
     return checks

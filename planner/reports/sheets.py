@@ -12,18 +12,12 @@ import math
 
 from openpyxl import Workbook
 
+from models.vocab import STAGE_UNITS, stage_label
+
 from planner.reports.cells import Col, SheetWriter
 from planner.reports.charts import CHART_ROWS, COLOURS, column_chart
 from planner.reports.context import ReportContext
-from planner.reports.data import (
-    STAGE_UNITS,
-    capacity_basis,
-    capacity_by_stage,
-    material_label,
-    stage_label,
-    supply_by_product,
-    supply_by_segment,
-)
+from planner.reports.data import capacity_basis, capacity_by_stage, material_label, supply_by_product, supply_by_segment
 
 HEADER_ROW = 2
 

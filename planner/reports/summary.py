@@ -15,13 +15,14 @@ from typing import Any, Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from models.vocab import stage_label
+
 from planner.reports.cells import GOOD_FILL, NOTE_FONT, WARN_FILL, WARN_FONT, Col, SheetWriter
 from planner.reports.context import ReportContext
 from planner.reports.data import (
     STATUS_LABELS,
     compliant_supply,
     material_label,
-    stage_label,
     top_investments,
     unmet_by_product,
 )

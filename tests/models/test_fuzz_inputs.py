@@ -1,4 +1,4 @@
-"""Property-based fuzz test of the input contract (issue 13): exit 0 or a located error with exit 2,
+"""Property-based fuzz test of the input contract: exit 0 or a located error with exit 2,
 never a traceback, never a hang (SIGALRM per case).
 
 CI runs a bounded, derandomised number of examples (M2M_FUZZ_EXAMPLES, default 150 per strategy);

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planner.analysis.robust import robust_lines, run_robust
+from planner.analysis.robust import run_robust
+from planner.reports.text import robust_lines
 from planner.analysis.stress import run_stress
 from planner.pipeline.solve import SolveOptions
 

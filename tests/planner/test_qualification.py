@@ -98,7 +98,7 @@ def test_verifier_catches_a_defense_delivery_before_qualification():
 
 
 def test_cli_summary_lists_the_lag():
-    from planner.cli.solve import format_summary
+    from planner.reports.text import format_summary
 
     text = format_summary(solve(chain(1)))
     assert "mag (ndfeb_magnet): lag 1 yr, existing capacity qualified from 2028; first defense delivery 2028" in text

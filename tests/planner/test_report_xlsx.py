@@ -429,6 +429,7 @@ def test_formula_like_text_is_literal(tmp_path, project, result):
     write_plan_workbook(path, project, result, solved_at=SOLVED_AT)
     wb = load_workbook(path)
     seen = {}
+    assert list(_all_cells(wb))
     for ws, c in _all_cells(wb):
         assert c.data_type != "f", f"{ws.title}!{c.coordinate} is a formula: {c.value!r}"
         if isinstance(c.value, str):

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from planner.analysis.stress import run_stress, stress_lines
+from planner.analysis.stress import run_stress
+from planner.reports.text import stress_lines
 from planner.cli.main import main as cli_main
 from planner.pipeline.solve import SolveOptions
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from types import SimpleNamespace
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from planner.pipeline.solve import solve_project
@@ -34,7 +36,7 @@ def test_solve_all_scenarios_and_show_the_table(qtbot):
     assert [t.horizontalHeaderItem(k).text() for k in range(5)] == [
         "Base case", "No Chinese supply", "Separation 2 years late", "Defense demand x2", "Capex +30 %"]
     assert _cell(view, "Total cost ($M)", 0) == f"{results['base'].total_cost_musd:,.1f}"
-    assert _cell(view, "NdFeB magnets: unmet 2028 (t)", 2) == "75.0"
+    assert _cell(view, "NdFeB magnet: unmet 2028 (t)", 2) == "75.0"
     # names, not ids (unnamed options keep their id); the year is the online year: decided + 2 yr lead time
     assert _cell(view, "Metal US: metal_x", 0) == "not built"
     assert _cell(view, "Metal US: metal_x", 3).endswith("· online 2028")  # decided 2026
@@ -43,6 +45,7 @@ def test_solve_all_scenarios_and_show_the_table(qtbot):
     assert active_tasks() == []
 
 
+@pytest.mark.timing
 def test_cancel_while_solving_in_child_processes(qtbot):
     view = ScenarioCompareView(SimpleNamespace(project=teaching_project()))  # default: killable subprocess solves
     qtbot.addWidget(view)

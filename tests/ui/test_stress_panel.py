@@ -26,3 +26,13 @@ def test_the_stress_tab_ranks_the_sole_supplier_and_marks_it(qtbot):
     assert panel.table.item(2, 0).background().color() == CRITICAL
     assert panel.critical_facilities() == ["smco_us"]
     assert "3 single points of failure in 2027." in panel.status_label.text()
+
+
+def test_the_risk_tab_holds_the_stress_view(qtbot):
+    from ui.panels.risk_panel import RiskPanel
+
+    risk = RiskPanel(SimpleNamespace(project=sole_and_dual_project()))
+    qtbot.addWidget(risk)
+    titles = [risk.tabs.tabText(i) for i in range(risk.tabs.count())]
+    assert titles[-2:] == ["Robust plan", "Stress (N-1)"]
+    assert risk.tabs.widget(risk.tabs.count() - 1) is risk.stress_panel

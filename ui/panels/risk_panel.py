@@ -59,6 +59,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.vocab import material_label
+
 from ui.widgets.elided_label import ElidedLabel
 from ui.runtime.background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
 from ui.widgets.name_combo import NameCombo
@@ -69,11 +71,8 @@ GOOD, WARN, BAD, NEUTRAL, MUTED = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733", "#
 BAR_COLOUR = QColor(38, 120, 178)
 LINE_COLOURS = [QColor(38, 120, 178), QColor(209, 73, 91), QColor(42, 157, 143), QColor(141, 106, 159),
                 QColor(233, 150, 50), QColor(90, 90, 90)]
-PRODUCT_LABELS = {"ndfeb_magnet": "NdFeB magnets", "smco_magnet": "SmCo magnets"}
-
-
 def product_label(p: str) -> str:
-    return PRODUCT_LABELS.get(p, p.replace("_", " "))
+    return material_label(p)
 
 
 # ---------------------------------------------------------------------------------- widgets
@@ -412,8 +411,9 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p %")
-        self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status "
-                                   "(Settings → risk) and re-optimises the whole chain.")
+        self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status and "
+                                   "the events of the project's risk catalogue (settings.risk in the project file), "
+                                   "then runs the plan without foresight: an event is known from its first year on.")
         self.status_label.setStyleSheet(f"color: {MUTED};")
         self.status_label.setWordWrap(True)
 
@@ -480,7 +480,15 @@ class RiskPanel(TaskPanelMixin, QWidget):
         rsplit.setChildrenCollapsible(False)
         rl.addWidget(rsplit, 1)
         rl.addWidget(self.apply_robust_button)
+        self.robust_page = robust_page
         self.tabs.addTab(robust_page, "Robust plan")
+        # the N-1 stress test: its own run (each facility and country out), ranked single points of failure
+        from ui.panels.stress_panel import StressPanel
+
+        self.stress_panel = StressPanel(document, self)
+        self.tabs.addTab(self.stress_panel, "Stress (N-1)")
+        self.tabs.setTabToolTip(self.tabs.count() - 1,
+                                "Which single facility or country breaks defense supply when it is out")
 
         body = self.body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(charts)
@@ -660,7 +668,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
     def show_robust(self, rep: Any) -> None:
         """Fill the "Robust plan" tab: both plans side by side out of sample, and the hedge."""
         self.robust_report = rep
-        self.tabs.setCurrentIndex(self.tabs.count() - 1)
+        self.tabs.setCurrentWidget(self.robust_page)
         # the two tables side by side need height: the tabs get at least 55 % of the charts' split
         sizes = self.body.sizes()
         if sum(sizes) and sizes[1] < 0.55 * sum(sizes):

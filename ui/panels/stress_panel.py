@@ -75,13 +75,18 @@ class StressPanel(TaskPanelMixin, QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # two short rows: the panel sits in the Risk tab and must not widen the window
+        self.scenario_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.scenario_combo.setMinimumContentsLength(12)
         grid = QGridLayout()
-        for col, (label, w) in enumerate((("Around", self.scenario_combo), ("From", self.first_spin),
-                                          ("to", self.last_spin), ("Workers", self.workers_spin))):
-            grid.addWidget(QLabel(label), 0, 2 * col)
-            grid.addWidget(w, 0, 2 * col + 1)
-        grid.addWidget(self.run_button, 0, 8)
-        grid.addWidget(self.cancel_button, 0, 9)
+        grid.addWidget(QLabel("Around"), 0, 0)
+        grid.addWidget(self.scenario_combo, 0, 1, 1, 5)
+        for col, (label, w) in enumerate((("From", self.first_spin), ("to", self.last_spin),
+                                          ("Workers", self.workers_spin))):
+            grid.addWidget(QLabel(label), 1, 2 * col)
+            grid.addWidget(w, 1, 2 * col + 1)
+        grid.addWidget(self.run_button, 1, 6)
+        grid.addWidget(self.cancel_button, 1, 7)
         layout = QVBoxLayout(self)
         layout.addLayout(grid)
         layout.addWidget(self.progress_bar)

@@ -7,8 +7,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from models.project import Project
+from models.vocab import stage_label
 from planner.result import Investment
-from ui.results.summary import STAGE_LABELS
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -43,7 +43,7 @@ class InvestmentsTableModel(QAbstractTableModel):
         if project is not None:
             for f in project.facilities:
                 self._names[f.id] = f.name or f.id
-                self._stages[f.id] = STAGE_LABELS.get(f.stage, f.stage.value)
+                self._stages[f.id] = stage_label(f.stage)
                 for o in f.options:
                     self._options[(f.id, o.id)] = o.name or o.id
         self.endResetModel()

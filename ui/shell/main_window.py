@@ -55,7 +55,6 @@ from ui.editors.settings_panel import SettingsPanel
 from ui.editors.levers_tab import LeversTab
 from ui.editors.table_views import FacilitiesTab, ListEditor, ScenariosTab, demand_editor, markets_editor, platforms_editor, routes_editor
 from ui.panels.risk_panel import RiskPanel
-from ui.panels.stress_panel import StressPanel
 from ui.panels.scenario_compare_view import ScenarioCompareView
 from ui.panels.solve_panel import SolvePanel
 from ui.panels.validation_panel import ValidationPanel
@@ -206,12 +205,10 @@ class MainWindow(QMainWindow):
         # 1,042 px and hid the Risk tab behind scroll arrows)
         self.compare_view = ScenarioCompareView(self.doc, self)
         self.risk_panel = RiskPanel(self.doc, self)
-        self.stress_panel = StressPanel(self.doc, self)
-        self.analysis_panels: list[QWidget] = [self.compare_view, self.risk_panel, self.stress_panel]
+        self.analysis_panels: list[QWidget] = [self.compare_view, self.risk_panel]
         for panel, title, tip in (
             (self.compare_view, "Compare", "Compare the scenarios' plans side by side"),
             (self.risk_panel, "Risk", "Monte Carlo of delays and cost overruns: what the plan risks"),
-            (self.stress_panel, "Stress", "N-1 stress test: which single facility or country breaks defense supply"),
         ):
             index = self.tabs.addTab(panel, title)
             self.tabs.setTabToolTip(index, tip)

@@ -425,6 +425,7 @@ class SampleModel:
         self.n_stage_solves = 0  # shortfall or cost stages solved beyond the first weighted solve
         self.n_rebuilt = 0  # samples re-solved from scratch after the warm point failed verification
         self.n_reveal_solves = 0  # re-plans at reveal years (one per distinct reveal year of a sample)
+        self.n_reveal_skipped = 0  # reveal years whose events the realised path already meets (no LP)
         self.net, self.lp, self.idx = net, lp, idx
         self.committed = spec.committed()
         self.commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
@@ -629,12 +630,22 @@ class SampleModel:
         if path is None:
             return _no_nominal(self._nominal_result)
         first = True
+        raw = replace(self._nominal_raw, x=path)
         for r in sorted(set(reveal.values())):
             known = {f for f, y in reveal.items() if y <= r}
-            raw, data, extra = self._solve_stage({f: d for f, d in delays.items() if f in known}, overruns,
-                                                 {k: v for k, v in shares.items() if k[0] in known}, state,
-                                                 from_base and first, (r, path),
-                                                 [e for k, e in enumerate(events) if ("event", k) in known])
+            stage = ({f: d for f, d in delays.items() if f in known}, overruns,
+                     {k: v for k, v in shares.items() if k[0] in known},
+                     [e for k, e in enumerate(events) if ("event", k) in known])
+            prepared = self._stage_data(*stage)
+            data, lo = prepared[0], prepared[1]
+            extra = (lo, stage[3])
+            if self._path_fits(path, data, lo):
+                # the realised path still meets every bound with these events: the events only tighten
+                # what the last re-plan optimised over, so the path stays optimal (no LP needed)
+                self.n_reveal_skipped += 1
+                continue
+            raw, data, extra = self._solve_stage(stage[0], overruns, stage[2], state, from_base and first, (r, path),
+                                                 stage[3], prepared)
             first = False
             self.n_reveal_solves += 1
             if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
@@ -642,12 +653,43 @@ class SampleModel:
             path = raw.x
         return self._finish(raw, data, extra, delays, overruns, shares, state, events)
 
+    def _stage_data(self, delays, overruns, shares, events):
+        """(sample data, row lower bounds, (event columns, event rows)) of a stage: the sample's
+        bounds with these delays, shares and catalogue events applied."""
+        data = self.sample_data(delays, overruns, shares)
+        lb, ub, cost, hi, constant, existing, coeffs = data
+        lo = self.base_lo.copy()
+        ev = self.events_index.apply(events, lb, ub, lo, hi) if events else ([], [])
+        return data, lo, ev
+
+    def _path_fits(self, x: np.ndarray, data, lo: np.ndarray) -> bool:
+        """Does point x meet the stage's column and row bounds (tolerance 1e-7 x max(1, |bound|))?
+        Only for committed plans (an LP; budget rows free), where revealing an event never widens
+        the feasible set: a fitting path is the stage's lexicographic optimum."""
+        lb, ub, cost, hi, constant, existing, coeffs = data
+        if coeffs:
+            return False
+        tol = 1e-7
+        with np.errstate(invalid="ignore"):
+            if np.any(x < lb - tol * np.maximum(1.0, np.abs(np.where(np.isfinite(lb), lb, 0.0)))):
+                return False
+            if np.any(x > ub + tol * np.maximum(1.0, np.abs(np.where(np.isfinite(ub), ub, 0.0)))):
+                return False
+        r, c, v = self._coo
+        act = np.bincount(r, weights=v * x[c], minlength=self.lp.n_rows)
+        fin_hi = np.where(np.isfinite(hi), hi, 0.0)
+        fin_lo = np.where(np.isfinite(lo), lo, 0.0)
+        if np.any(act > hi + tol * np.maximum(1.0, np.abs(fin_hi))):
+            return False
+        return not np.any(act < lo - tol * np.maximum(1.0, np.abs(fin_lo)))
+
     def nominal_x(self, state: SolveState | None = None) -> np.ndarray | None:
         """The plan's own operations: the committed plan solved (defense first, then cost) with every
         event as forecast; computed once per model. None when it has no verified point."""
         if not hasattr(self, "_nominal_x"):
             raw, data, extra = self._solve_stage({}, {}, {}, state, True, None, [])
             rebuilt = self.n_rebuilt
+            self._nominal_raw = raw
             self._nominal_result = self._finish(raw, data, extra, {}, {}, {}, state)
             self._nominal_x = None
             if self._nominal_result.has_plan and self.n_rebuilt == rebuilt:
@@ -657,16 +699,16 @@ class SampleModel:
                                           self.mip_gap, state)
                 if point is not None:
                     self._nominal_x = np.array([point.get(k, 0.0) for k in self.lp.var_keys], dtype=float)
+                self._nominal_raw = replace(raw, row_duals=None)  # the refused warm point's duals are not used
         return self._nominal_x
 
-    def _solve_stage(self, delays, overruns, shares, state, from_base, fix, events=()):
+    def _solve_stage(self, delays, overruns, shares, state, from_base, fix, events=(), prepared=None):
         """One warm lexicographic solve with these events applied; ``fix`` = (r, path): columns of
-        years < r (operations, not investments) fixed at the path's values. Returns (raw, data,
-        (row lower bounds, catalogue events applied))."""
-        data = self.sample_data(delays, overruns, shares)
+        years < r (operations, not investments) fixed at the path's values; ``prepared``: the
+        stage's :meth:`_stage_data` when already computed. Returns (raw, data, (row lower bounds,
+        catalogue events applied))."""
+        data, lo, (ev_cols, ev_rows) = prepared or self._stage_data(delays, overruns, shares, events)
         lb, ub, cost, hi, constant, existing, coeffs = data
-        lo = self.base_lo.copy()
-        ev_cols, ev_rows = self.events_index.apply(events, lb, ub, lo, hi) if events else ([], [])
         ev_cols, ev_rows = np.asarray(ev_cols, dtype=np.int64), np.asarray(ev_rows, dtype=np.int64)
         h = self.highs
         cols = self.dec_cols

@@ -75,3 +75,27 @@ def test_cli_value_of_information_reports_the_gap(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert "P(all defense met) +  2027: +100%" in out
+
+
+def test_an_event_the_path_already_meets_needs_no_re_plan():
+    """sole_and_dual_project: mag_ca is idle in the plan, so its outage in 2027 leaves the plan's
+    operations feasible -- and optimal, the outage only tightening what they were optimal over:
+    the reveal year is skipped (no LP) and the answer is the rebuilt reference's (no shortfall,
+    the same cost). mag_us's outage does bind: one re-plan."""
+    from planner.analysis.risk_events import Event
+
+    from .resilience_fixtures import sole_and_dual_project
+
+    p = sole_and_dual_project()
+    model = SampleModel(p, EvalSpec(decisions=[]))
+    idle = [Event("outage:mag_ca", "outage", 2027, 2027, facilities=["mag_ca"])]
+    r = model.solve({}, {}, events=idle)
+    assert (model.n_reveal_solves, model.n_reveal_skipped) == (0, 1)
+    ref = rebuild_and_solve(p, EvalSpec(decisions=[]), SampleDraw(0, {}, {}, {}, events=idle))
+    assert r.has_plan and r.total_cost_musd == pytest.approx(ref.total_cost_musd, rel=1e-9)
+    assert _delivered(r, 2027) == pytest.approx(130.0)  # 100 t NdFeB + 30 t SmCo
+    busy = [Event("outage:mag_us", "outage", 2027, 2027, facilities=["mag_us"])]
+    r = model.solve({}, {}, events=busy)
+    assert (model.n_reveal_solves, model.n_reveal_skipped) == (1, 1)
+    ref = rebuild_and_solve(p, EvalSpec(decisions=[]), SampleDraw(0, {}, {}, {}, events=busy))
+    assert r.total_cost_musd == pytest.approx(ref.total_cost_musd, rel=1e-9) and _delivered(r, 2027) == pytest.approx(130.0)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .countries import COUNTRIES
 from .risk_catalogue import RiskCatalogue
@@ -73,6 +73,10 @@ def _check_country(value: str) -> str:
     if code not in COUNTRIES:
         raise ValueError(f"unknown ISO 3166 alpha-2 country code {value!r}")
     return code
+
+
+#: an ISO 3166 alpha-2 code, case and surrounding spaces normalised ("cn" -> "CN"), unknown refused
+CountryCode = Annotated[str, AfterValidator(_check_country)]
 
 
 class Source(_Model):
@@ -353,7 +357,7 @@ class FacilityFilter(_Model):
     ids: list[Id] = Field(default_factory=list)
     statuses: list[Status] = Field(default_factory=list)
     stages: list[Stage] = Field(default_factory=list)
-    countries: list[str] = Field(default_factory=list)
+    countries: list[CountryCode] = Field(default_factory=list)
 
     def matches(self, f: Facility) -> bool:
         return (
@@ -376,7 +380,7 @@ class MarketCapOverride(_Model):
     """Multiply the volume caps of matching markets (factor 0 cuts them off)."""
 
     kind: Literal["market_cap"] = "market_cap"
-    origin_countries: list[str] = Field(default_factory=list)
+    origin_countries: list[CountryCode] = Field(default_factory=list)
     materials: list[Material] = Field(default_factory=list)
     factor: NonNeg
 
@@ -907,8 +911,12 @@ class Project(_Model):
         raise KeyError(facility_id)
 
     def scenario(self, scenario_id: str) -> Scenario:
+        """The scenario whose id is ``scenario_id``, else the first whose name is (ids first)."""
         for s in self.scenarios:
-            if s.id == scenario_id or s.name == scenario_id:
+            if s.id == scenario_id:
+                return s
+        for s in self.scenarios:
+            if s.name == scenario_id:
                 return s
         raise KeyError(scenario_id)
 

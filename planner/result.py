@@ -9,6 +9,7 @@ exclude the unmet-demand penalty; ``objective`` includes it.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
@@ -189,6 +190,18 @@ class Check:
     detail: str = ""
 
 
+def finite_json(obj: Any) -> Any:
+    """``obj`` with every non-finite float (the infinite violation of a failed check, a cost that
+    overflowed) as None, so the result JSON can always be written (JSON has no NaN or Infinity)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite_json(v) for v in obj]
+    return obj
+
+
 @dataclass
 class PlanResult:
     status: Status
@@ -255,7 +268,7 @@ class PlanResult:
         ]
         out = {k: d[k] for k in order}
         out["unmet_by_segment_t"] = {k: round(v, 6) + 0.0 for k, v in self.unmet_by_segment().items()}
-        return out
+        return finite_json(out)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
@@ -290,7 +303,8 @@ class PlanResult:
             stock_remaining=[FiniteStockRow(**x) for x in d.get("stock_remaining", [])],
             qualification=[QualificationRow(**x) for x in d.get("qualification", [])],
             levers=[LeverRow(**x) for x in d.get("levers", [])],
-            checks=[Check(**x) for x in d.get("checks", [])],
+            checks=[Check(**{**x, "max_violation": math.inf if x.get("max_violation") is None else x["max_violation"]})
+                    for x in d.get("checks", [])],  # null: an infinite violation (finite_json)
             limiting=list(d.get("limiting", [])),
             solve_seconds=d.get("solve_seconds", 0.0),
             build_seconds=d.get("build_seconds", 0.0),

@@ -59,6 +59,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from models.delays import YEAR_MAX, delay_facility, first_decision_year
 from models.project import Project
 from models.schedules import existing_capacity_tpy, qualified_from_year
 from models.vocab import Status as FacilityStatus
@@ -116,8 +117,7 @@ def plan_decisions(result: PlanResult) -> list[list[Any]]:
 
 def _first_decision_year(net: Network, o, delay: int) -> int:
     """First decision year of option o after a delay (apply_draw shifts earliest_decision_year)."""
-    start = net.years[0]
-    return max(start, (o.earliest_decision_year or start) + delay)
+    return first_decision_year(o, delay, net.years[0])
 
 
 def decision_bounds(spec: EvalSpec, committed: dict, oid: str, y: int, delay: int, max_add: float,
@@ -138,17 +138,7 @@ def decision_bounds(spec: EvalSpec, committed: dict, oid: str, y: int, delay: in
 
 def _delayed_facility(f, d: int, start: int):
     """The facility as :func:`apply_draw` leaves it after a delay d (not operating only)."""
-    if not d or f.status is FacilityStatus.OPERATING:
-        return f
-    if f.online_year is not None and f.online_year >= start:
-        new_online = f.online_year + d
-    elif f.online_year is None:
-        new_online = start + d
-    else:
-        return f
-    if f.closure_year is not None and new_online >= f.closure_year:
-        return f.model_copy(update={"capacity_tpy": 0.0})
-    return f.model_copy(update={"online_year": new_online})
+    return delay_facility(f, d, start, YEAR_MAX, options=False)
 
 
 # ----------------------------------------------------------------------------- summaries
@@ -163,7 +153,10 @@ def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolut
             RawStatus.INFEASIBLE: Status.INFEASIBLE, RawStatus.UNBOUNDED: Status.UNBOUNDED,
             RawStatus.NO_SOLUTION: Status.TIME_LIMIT, RawStatus.CANCELLED: Status.CANCELLED,
         }.get(raw.status, Status.ERROR)
-        return PlanResult(status, f"sample not solved: {raw.message or raw.status.value}", solver)
+        why = raw.message or raw.status.value
+        if raw.status in (RawStatus.OPTIMAL, RawStatus.FEASIBLE):  # a status with a point, but no point came back
+            why = f"the solver reported {why!r} but returned no point"
+        return PlanResult(status, f"sample not solved: {why}", solver)
     # Labels are made origin-true by the exact post-solve trace and then checked like a plan's.
     x, _ = trace_labels(lp, raw.x, net)
     raw = replace(raw, x=x)
@@ -381,14 +374,12 @@ def apply_delays_and_overruns(project: Project, delays: dict[str, int], overruns
     start = p.settings.start_year
     for i, f in enumerate(p.facilities):
         d = delays.get(f.id, 0)
-        g = _delayed_facility(f, d, start)
+        g = delay_facility(f, d, start, p.settings.end_year, where=f"facilities[{i}]")
         if g is not f:
             p.facilities[i] = g
             f = g
         x = overruns.get(f.id)
         for opt in f.options:
-            if d:
-                opt.earliest_decision_year = (opt.earliest_decision_year or start) + d
             if x is not None and x != 1.0:
                 opt.capex_musd_per_tpy = opt.capex_musd_per_tpy * x
                 opt.fixed_capex_musd = opt.fixed_capex_musd * x

@@ -62,7 +62,7 @@ def apply_run_scenario(project: Project, options: Any) -> tuple[Project, Any, st
     RiskRunError for an unknown scenario."""
     from dataclasses import replace
 
-    from models.scenarios import apply_scenario
+    from models.scenarios import ScenarioError, apply_scenario
 
     scenario = getattr(options, "scenario", None)
     if scenario is None and any(sc.id == "base" for sc in project.scenarios):
@@ -71,7 +71,7 @@ def apply_run_scenario(project: Project, options: Any) -> tuple[Project, Any, st
         return project, options, None
     try:
         project = apply_scenario(project, scenario)
-    except KeyError as e:
+    except (KeyError, ScenarioError) as e:
         raise RiskRunError(str(e.args[0]) if e.args else str(e)) from None
     return project, replace(options, scenario=None), scenario
 

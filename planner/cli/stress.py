@@ -18,6 +18,7 @@ from models.io import atomic_write_bytes
 from planner.analysis.risk import RiskRunError
 from planner.analysis.stress import run_stress
 from planner.reports.text import stress_lines
+from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_or_exit, seconds_option, whole_number_option
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
@@ -36,14 +37,19 @@ def parse_years(text: str) -> list[int]:
 
 
 def cmd_stress(args: argparse.Namespace) -> int:
-    from planner.cli.risk import _read_plan
-
     project = load_or_exit(args.project)
     plan = None
     if args.plan:
-        plan = _read_plan(args.plan)
-        if isinstance(plan, str):
-            print(f"mine2magnet: {plan}", file=sys.stderr)
+        from models.io import ProjectFileError
+        from models.scenarios import apply_scenario
+        from planner.pipeline.plan_file import read_plan_file
+
+        try:  # checked against the project the stress test starts from (the scenario applied)
+            plan = read_plan_file(args.plan, apply_scenario(project, args.scenario))
+        except (ProjectFileError, KeyError) as e:
+            problems = getattr(e, "problems", None) or [str(e.args[0]) if e.args else str(e)]
+            for p in problems:
+                print(f"{getattr(e, 'path', args.plan)}: {p}", file=sys.stderr)
             return EXIT_BAD_INPUT
     last = {"n": -1}
 
@@ -95,7 +101,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--years", type=parse_years, metavar="Y[-Y]", help="stressed years (default: the compliance year and the two after)")
     p.add_argument("--plan", metavar="RESULT_JSON", help="stress this plan (solve --json output) instead of the scenario's optimal plan")
     p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K", help="worker processes (default: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    add_cluster_arguments(p)
     p.add_argument("--time-limit", type=seconds_option, metavar="S", help="seconds per solve (default: the project's setting)")
     p.add_argument("--json", metavar="OUT", help="write the ranking (every element) as JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the ranking as a workbook here")

@@ -12,7 +12,8 @@ import time
 from dataclasses import dataclass
 
 from models import Project, apply_scenario
-from models.validation import errors, validate_project
+from models.scenarios import ScenarioError
+from models.validation import applied_project_problems
 
 from planner.model.build import BuildOptions, ModelIndex, create_model
 from planner.model.lp import LinearProgram
@@ -56,7 +57,10 @@ def checked_project(project: Project, scenario: str | None) -> Project:
         applied = apply_scenario(project, scenario)
     except KeyError as e:
         raise ModelBuildError(str(e.args[0])) from None
-    problems = errors(validate_project(applied))
+    except ScenarioError as e:
+        raise ModelBuildError(f"The project has 1 problem(s): {e}") from None
+    # the copy's stored scenarios are not applied again on top of it; the applied one's own checks are
+    problems = applied_project_problems(project, applied, scenario)
     if problems:
         text = "; ".join(str(p) for p in problems[:5])
         raise ModelBuildError(f"The project has {len(problems)} problem(s): {text}")

@@ -87,6 +87,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     """Build (planner.pipeline.build_sequence), solve, verify and extract the plan for ``project``
     under ``options.scenario``. ``built``: the model already built for these options (e.g. written
     as MPS first), so it is not built twice; ValueError when it was built for other options."""
+    t_start = time.perf_counter()  # the limit is for the whole call: scenario, checks, build, stages
     options = options or SolveOptions()
     state = state or SolveState()
     scenario_name = options.scenario or "base"
@@ -101,14 +102,17 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
                                 capacity_shares=options.capacity_shares, defense_weight=options.defense_weight)
         except ModelBuildError as e:
             return PlanResult(Status.ERROR, str(e), solver, scenario_name)
+        spent = time.perf_counter() - t_start
     elif not built_for(built, options):
         raise ValueError("the model was built for other options (scenario, relaxation, shares or defense weight)")
+    else:
+        spent = built.build_seconds
     net, lp, idx = built.network, built.lp, built.index
     settings = built.project.settings
     time_limit = options.time_limit_s if options.time_limit_s is not None else settings.time_limit_s
     gap = options.mip_gap if options.mip_gap is not None else settings.mip_gap
-    # the limit is for the whole solve, build included
-    deadline = time.perf_counter() + time_limit - built.build_seconds
+    # the limit is for the whole solve: scenario, checks and build included
+    deadline = time.perf_counter() + time_limit - spent
     build_seconds = built.build_seconds
     base = dict(solver=solver, scenario=scenario_name, n_variables=lp.n_vars, n_constraints=lp.n_rows)
     if state.cancel_requested:

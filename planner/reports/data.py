@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from models.project import Facility, Project
-from models.scenarios import apply_scenario
+from models.scenarios import ScenarioError, apply_scenario
 from models.schedules import existing_capacity_tpy
 from models.vocab import CAPACITY_BASIS, STAGE_ORDER, Stage
 from models.vocab import material_label as vocab_material_label
@@ -66,6 +66,8 @@ def scenario_project(project: Project, scenario: str) -> tuple[Project, str]:
         return apply_scenario(project, scenario or "base"), ""
     except KeyError:
         return project, f"scenario {scenario!r} is not in the project; assumptions shown are the base project's"
+    except ScenarioError as e:
+        return project, f"scenario {scenario!r} cannot be applied ({e.message}); assumptions shown are the base project's"
 
 
 class Lookup:

@@ -67,3 +67,20 @@ def test_cli_stress_prints_json_and_refuses_bad_years(tmp_path, capsys):
     with pytest.raises(SystemExit) as ex:  # argparse's type check: exit 2 with the message
         cli_main(["stress", str(path), "--years", "20x7"])
     assert ex.value.code == 2 and "expected YEAR or FIRST-LAST" in capsys.readouterr().err
+
+
+def test_cli_stress_takes_a_plan_file_and_refuses_a_bad_one(tmp_path, capsys):
+    """solve --json writes the plan (nothing built); stress --plan stresses it: same ranking."""
+    from models.io import save_project
+
+    path = tmp_path / "sd.m2m.json"
+    save_project(sole_and_dual_project(), path)
+    plan = tmp_path / "plan.json"
+    assert cli_main(["solve", str(path), "--json", str(plan)]) == 0
+    capsys.readouterr()
+    assert cli_main(["stress", str(path), "--years", "2027", "--workers", "1", "--plan", str(plan)]) == 0
+    assert "Single points of failure (3)" in capsys.readouterr().out
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2")
+    assert cli_main(["stress", str(path), "--plan", str(bad)]) == 2
+    assert "Traceback" not in capsys.readouterr().err

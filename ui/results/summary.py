@@ -215,7 +215,7 @@ def solved_project(project: Project, result: PlanResult) -> Project:
     if result.scenario and result.scenario != "base":
         try:
             return apply_scenario(project, result.scenario)
-        except KeyError:
+        except (KeyError, ValueError):  # unknown, or a ScenarioError (shown when it was solved)
             return project
     return project
 

@@ -421,6 +421,15 @@ def project_to_json(project: Project) -> str:
     risk = data.get("settings", {}).get("risk", {})
     if risk.get("catalogue") is None:
         risk.pop("catalogue", None)  # optional; files without a risk catalogue stay as they were
+    for key in ("sales_markets", "reported_output"):  # optional lists (outside buyers, calibration)
+        if not data.get(key):
+            data.pop(key, None)
+    for key in ("licence_year", "value_of_lost_supply_usd_per_t"):  # optional settings, None = unset
+        if data["settings"].get(key) is None:
+            data["settings"].pop(key, None)
+    for sc in data.get("scenarios", []):
+        if sc.get("licence_year") is None:
+            sc.pop("licence_year", None)
     data = _sort_year_keys(data)
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_enum_value)
     return text + "\n"

@@ -41,10 +41,16 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         return bad
     options = SolveOptions(solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
     results = solve_scenarios(project, options, SolveState(on_progress=_progress_printer()))
-    cmp = compare(results, year=project.settings.compliance_start_year)
+    cmp = compare(results, year=project.settings.compliance_start_year, project=project)
     names = {s.id: (s.name or s.id) for s in project.scenarios}
     print(f"{project.name}: base and {len(results) - 1} scenario(s); costs discounted to {project.settings.base_year}")
     print("\n".join(comparison_table(cmp, names)))
+    from planner.analysis.shortfall_value import value_of_lost_supply, voll_source
+
+    voll = ", ".join(f"{p} ${v:,.0f}/t" for p, v in value_of_lost_supply(project).items() if v is not None)
+    print(f"Ranked by defense shortfall, then commercial shortfall, then contracted volume short, then net cost "
+          f"(best first: "
+          f"{', '.join(cmp.ranking)}). Value of lost supply: {voll or 'none'} ({voll_source(project)}).")
     code = EXIT_OK if all(r.has_plan for r in results.values()) else EXIT_FAILED
     if all(r.status.value == "error" and "problem(s)" in r.message for r in results.values()):
         code = EXIT_BAD_INPUT  # the project (or every scenario of it) does not validate

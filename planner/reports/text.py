@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from planner.analysis.comparison import ScenarioComparison
+from planner.reports import markets_text
 from planner.result import PlanResult
 
 # A RiskReport (planner.analysis.risk_report) and a RobustReport (planner.analysis.robust) are read
@@ -59,6 +60,7 @@ def format_summary(result: PlanResult) -> str:
         f"Total discounted cost: ${result.total_cost_musd:,.1f}M  (capex {b['capex']:,.1f}, opex {b['opex']:,.1f}, "
         f"transport {b['transport']:,.1f}, purchases {b['purchases']:,.1f})"
     )
+    lines += markets_text.cost_lines(result)
     seg = result.unmet_by_segment()
     lines.append(f"Unmet demand over the horizon: defense {seg['defense']:,.1f} t, commercial {seg['commercial']:,.1f} t "
                  "(defense is served first: priority 1 before commercial 2)")
@@ -72,7 +74,7 @@ def format_summary(result: PlanResult) -> str:
     if result.investments:
         rows = [
             [i.facility, i.option, str(i.decided_year), str(i.online_year),
-             str(i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year),
+             str(i.defense_qualified_year) if i.defense_qualified_year is not None else "- (upstream)",
              f"{i.added_tpy:,.0f}", f"{i.capex_musd:,.1f}"]
             for i in sorted(result.investments, key=lambda i: (i.decided_year, i.facility))
         ]
@@ -91,6 +93,9 @@ def format_summary(result: PlanResult) -> str:
         for (p, s, y), u in sorted(unmet.items())
     ]
     lines.append(_table(["product", "segment", "year", "demand", "delivered", "unmet"], rows))
+    for block in (markets_text.sales_lines(result, _table), markets_text.calibration_lines(result, _table)):
+        if block:
+            lines += ["", *block]
     if result.qualification:
         lines.append("")
         lines.append("Defense qualification (years from first output until defense may buy):")
@@ -150,13 +155,19 @@ def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = Non
     ids = cmp.ids
     rows: list[tuple[str, list[str]]] = [
         ("status", [s.status for s in cmp.scenarios]),
+        ("rank (defense, commercial, contract short; cost)", [str(s.rank) if s.has_plan else "-" for s in cmp.scenarios]),
         ("total cost, $M (disc.)", [_fmt(s.total_cost_musd) for s in cmp.scenarios]),
         ("  of which capex, $M", [_fmt(s.capex_musd) for s in cmp.scenarios]),
-        ("objective incl. penalty, $M", [_fmt(s.objective) for s in cmp.scenarios]),
+        ("revenue from outside buyers, $M", [_fmt(s.revenue_musd) for s in cmp.scenarios]),
+        ("net cost, $M", [_fmt(s.net_cost_musd) for s in cmp.scenarios]),
+        ("lost supply at value of lost supply, $M", [_fmt(s.shortfall_value_musd) for s in cmp.scenarios]),
+        ("cost incl. lost supply, $M", [_fmt(s.cost_incl_shortfall_musd) for s in cmp.scenarios]),
         ("unmet demand, t (all years)", [_fmt(s.unmet_total_t) if s.has_plan else "-" for s in cmp.scenarios]),
         ("  of which defense, t", [_fmt(s.unmet_by_segment_t.get("defense")) if s.has_plan else "-" for s in cmp.scenarios]),
         ("  of which commercial, t", [_fmt(s.unmet_by_segment_t.get("commercial")) if s.has_plan else "-"
                                       for s in cmp.scenarios]),
+        ("contracted volume short (offtakes, reserved sales), t", [_fmt(s.contract_shortfall_t) if s.has_plan else "-"
+                                                                  for s in cmp.scenarios]),
     ]
     products = sorted({p for s in cmp.scenarios for p in s.compliant_share} | {p for s in cmp.scenarios for p in s.unmet_t})
     for p in products:

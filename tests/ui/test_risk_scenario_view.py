@@ -37,6 +37,10 @@ def test_solve_all_scenarios_and_show_the_table(qtbot):
         "Base case", "No Chinese supply", "Separation 2 years late", "Defense demand x2", "Capex +30 %"]
     assert _cell(view, "Total cost ($M)", 0) == f"{results['base'].total_cost_musd:,.1f}"
     assert _cell(view, "NdFeB magnet: unmet 2028 (t)", 2) == "75.0"
+    # the late separation plant leaves 75 t short: whatever it costs, it ranks below base (no shortfall)
+    rank = "Rank (defense, commercial, contract short; cost)"
+    assert int(_cell(view, rank, 2)) > int(_cell(view, rank, 0))
+    assert _cell(view, "Lost supply at value of lost supply ($M)", 0) == "0.0"
     # names, not ids (unnamed options keep their id); the year is the online year: decided + 2 yr lead time
     assert _cell(view, "Metal US: metal_x", 0) == "not built"
     assert _cell(view, "Metal US: metal_x", 3).endswith("· online 2028")  # decided 2026

@@ -418,6 +418,9 @@ def project_to_json(project: Project) -> str:
     data["schema_version"] = SCHEMA_VERSION
     if not data.get("chain_layout"):
         data.pop("chain_layout", None)  # optional; files without dragged nodes stay as they were
+    risk = data.get("settings", {}).get("risk", {})
+    if risk.get("catalogue") is None:
+        risk.pop("catalogue", None)  # optional; files without a risk catalogue stay as they were
     for key in ("sales_markets", "reported_output"):  # optional lists (outside buyers, calibration)
         if not data.get(key):
             data.pop(key, None)

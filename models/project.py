@@ -16,6 +16,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .countries import COUNTRIES
+from .risk_catalogue import RiskCatalogue
 from .vocab import (
     DEFAULT_COVERED_COUNTRIES,
     DEMAND_PRODUCTS,
@@ -609,10 +610,12 @@ def _default_overruns() -> dict[Status, OverrunDistribution]:
 
 
 class RiskSettings(_Model):
-    """Monte Carlo assumptions, by project status."""
+    """Monte Carlo assumptions, by project status; ``catalogue``: the disruptions a run draws
+    (models.risk_catalogue; None: delays and overruns only)."""
 
     delay_years: dict[Status, DelayDistribution] = Field(default_factory=_default_delays)
     capex_overrun: dict[Status, OverrunDistribution] = Field(default_factory=_default_overruns)
+    catalogue: RiskCatalogue | None = None
 
 
 class Settings(_Model):

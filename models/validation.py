@@ -649,6 +649,31 @@ def check_magnitudes(p: Project) -> list[Problem]:
     return problems
 
 
+def check_risk_catalogue(p: Project) -> list[Problem]:
+    """The risk catalogue's references: facilities, countries and products it names must exist."""
+    cat = p.settings.risk.catalogue
+    if cat is None:
+        return []
+    problems: list[Problem] = []
+    where = "settings.risk.catalogue"
+    ids = {f.id for f in p.facilities}
+    for i, o in enumerate(cat.facility_outages):
+        if o.facility_id not in ids:
+            problems.append(Problem(f"{where}.facility_outages[{i}].facility_id", f"unknown facility {o.facility_id!r}"))
+    countries = {f.country for f in p.facilities} | {m.origin_country for m in p.markets}
+    for i, e in enumerate(cat.export_stops):
+        if e.country not in countries:
+            problems.append(Problem(f"{where}.export_stops[{i}].country",
+                                    f"no facility or market in {e.country}: the stop would change nothing", "warning"))
+    products = {d.product for d in p.demands if d.segment.value == "defense"} | (
+        {"ndfeb_magnet", "smco_magnet"} if p.platforms else set())
+    for i, sg in enumerate(cat.demand_surges):
+        if sg.product.value not in {getattr(x, "value", x) for x in products}:
+            problems.append(Problem(f"{where}.demand_surges[{i}].product",
+                                    f"no defense demand of {sg.product.value} to surge", "warning"))
+    return problems
+
+
 def check_sales_markets(p: Project) -> list:
     """Each sales market sells a material without a source assay, names known facilities that make
     it, and lists years inside the horizon; each reported output names a known facility."""
@@ -691,6 +716,7 @@ CHECKS = (
     check_element_mass,
     check_magnitudes,
     check_levers,
+    check_risk_catalogue,
     check_sales_markets,
 )
 

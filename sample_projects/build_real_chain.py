@@ -572,6 +572,20 @@ def metal_plants() -> list[Facility]:
                 "vulcan_metal_build", "Benson metallization", 3_700, 0.20 * 918.1, 2, [0.2, 0.5, 0.8],
                 "20 % of $918.1M allotted to metallization (derived split).",
                 [derived("3,700 t ~ 10,000 t magnets x 0.365")])]),
+        fac("sm_line2", "Second samarium metal line (hedge, assumed)", "not named (assumed)", "US",
+            "site not named (contiguous-US centre assumed)", 39.83, -98.58, S.METAL, ST.CONCEPT, 0,
+            [derived("ASSUMED hedge: no source names a second Sm metal maker outside China; LCM "
+                     "(Ellesmere Port) is the only one in the chain. A small Sm electrolysis line of 40 t/yr "
+                     "(LCM's assumed Sm share), built whole for $40M (a first-of-a-kind small line), operating cost 1.5 x "
+                     "the metal stage's and 1 year lead time: all assumed")],
+            element_recovery={E.SM: 0.95}, variable_opex_usd_per_t=1.5 * STAGE_OPEX[S.METAL],
+            options=[ExpansionOption(
+                id="sm_line2_build", name="Second Sm metal line (40 t/yr, assumed)", max_add_tpy=40, min_add_tpy=40,
+                capex_musd_per_tpy=0.0, fixed_capex_musd=40.0, lead_time_years=1, earliest_decision_year=2026,
+                sources=[derived("40 t/yr built whole for $40M, lead 1 year: assumed (a hedge for LCM, the only Sm "
+                                 "metal maker)")],
+                notes="A clearly assumed hedge for the N-1 stress test and the N-1-secure plan.")],
+            notes="Concept only: offered so that a plan can hedge an outage of LCM (assumed figures)."),
     ]
 
 
@@ -1069,6 +1083,65 @@ RAMP_RISK: dict[str, tuple[dict[int, tuple[float, float, float]], list[Source]]]
 }
 
 
+# ----------------------------------------------------------------------------------------------
+# Risk catalogue (issue 21): the disruptions a Monte Carlo run draws. Rates are ASSUMED unless a
+# source is cited; the licence regime's states are the ones the domain report describes (3b).
+# ----------------------------------------------------------------------------------------------
+LICENCE_SOURCE = ("domain_report.md 3b: MOFCOM No. 18 (Apr 2025: Sm, Gd, Tb, Dy, Lu, Sc, Y licensed) stays in force; "
+                  "Nos. 55-62 (incl. No. 61, the 0.1 % de minimis rule) suspended until 10 Nov 2026 (No. 70); "
+                  "military end users face presumptive denial. State probabilities: assumed")
+
+
+def risk_catalogue():
+    """Outages per stage (assumed), LCM's own rate (assumed), export stops of the allied countries
+    with a plant in the chain (assumed), China's licence regime from 2027 (states sourced,
+    probabilities assumed), defense demand surges (assumed). Window 2026-2028."""
+    from models.risk_catalogue import (
+        DemandSurge, Duration, ExportStop, FacilityOutage, LicenceRegime, LicenceState, MarketCap, OutageRate,
+        RiskCatalogue,
+    )
+
+    one_or_two = Duration(years=[1, 2], probabilities=[0.7, 0.3])
+    assumed = "assumed"
+    heavy = [Material.SM_OXIDE, Material.SM_METAL, Material.DY_OXIDE, Material.TB_OXIDE, Material.SMCO_MAGNET]
+    return RiskCatalogue(
+        first_year=2026, last_year=2028,
+        outage_by_stage={
+            S.MINE: OutageRate(annual_probability=0.03, duration=one_or_two, source=assumed),
+            S.CRACKING: OutageRate(annual_probability=0.05, duration=one_or_two, source=assumed),
+            S.SEPARATION: OutageRate(annual_probability=0.05, duration=one_or_two, source=assumed),
+            S.METAL: OutageRate(annual_probability=0.05, duration=one_or_two, source=assumed),
+            S.MAGNET_NDFEB: OutageRate(annual_probability=0.04, duration=one_or_two, source=assumed),
+            S.MAGNET_SMCO: OutageRate(annual_probability=0.04, duration=one_or_two, source=assumed),
+            S.RECYCLING: OutageRate(annual_probability=0.05, duration=one_or_two, source=assumed),
+            S.COBALT: OutageRate(annual_probability=0.03, duration=one_or_two, source=assumed),
+        },
+        facility_outages=[FacilityOutage(
+            facility_id="lcm", annual_probability=0.10, duration=Duration(years=[1, 2], probabilities=[0.5, 0.5]),
+            source="assumed: one site, two electrolysis cells, the only Sm metal maker in the chain (~27 % over "
+                   "2026-2028)")],
+        export_stops=[ExportStop(country=c, annual_probability=0.01, duration=one_or_two, source=assumed)
+                      for c in ("AU", "BR", "CA", "DE", "EE", "FR", "GB", "JP", "KR", "MY")],
+        licence_regime=LicenceRegime(
+            from_year=2027, source=LICENCE_SOURCE,
+            states=[
+                LicenceState(id="strict", name="No. 61 reinstated: every Chinese RE item denied",
+                             probability=0.3, caps=[MarketCap(origin_country="CN", cap_tpy=0.0)]),
+                LicenceState(id="case_by_case", name="No. 18 only: Sm, Dy, Tb items denied, light REs sold",
+                             probability=0.5, caps=[MarketCap(origin_country="CN", material=m, cap_tpy=0.0)
+                                                     for m in heavy]),
+                LicenceState(id="open", name="licences granted to commercial buyers", probability=0.2, caps=[]),
+            ]),
+        demand_surges=[
+            DemandSurge(id="ndfeb_surge", product=Material.NDFEB_MAGNET, annual_probability=0.05, duration=one_or_two,
+                        low=1.1, mode=1.3, high=1.8, source=assumed),
+            DemandSurge(id="smco_surge", product=Material.SMCO_MAGNET, annual_probability=0.05, duration=one_or_two,
+                        low=1.1, mode=1.3, high=1.8, source=assumed),
+        ],
+        notes="Every rate is an assumption for illustration except where a source is cited; edit them per study.",
+    )
+
+
 def with_ramp_risk(facilities: list[Facility]) -> list[Facility]:
     """Set availability_risk (and its sources) on the ramping plants of RAMP_RISK."""
     known = {f.id for f in facilities}
@@ -1360,6 +1433,7 @@ def build() -> Project:
         # the same plan (at 0.01 % each stopped at a different plan $0.14M apart, both within the gap)
         mip_gap=1e-5,
     )
+    settings.risk.catalogue = risk_catalogue()
     return Project(
         name="US + allied mine-to-magnet chain (real facilities, 2026-2035)",
         description=(

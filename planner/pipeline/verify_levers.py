@@ -75,8 +75,9 @@ def check_levers(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
             report(abs(level - stated), level, f"stockpile {s.id} {y}: level {stated:.6g} != {level:.6g} recomputed")
             report(-level, 0.0, f"stockpile {s.id} {y}: negative level {level:.6g}")
             report(level - s.capacity_t, s.capacity_t, f"stockpile {s.id} {y}: level {level:.6g} > capacity")
-            report(s.committed_t_by_year.get(y, 0.0) - buys, s.committed_t_by_year.get(y, 0.0),
-                   f"stockpile {s.id} {y}: bought {buys:.6g} < committed")
+            breach = val.get(("sbreach", s.id, y), 0.0)  # a sample's soft commitment (analysis.commitments)
+            report(s.committed_t_by_year.get(y, 0.0) - buys - breach, s.committed_t_by_year.get(y, 0.0),
+                   f"stockpile {s.id} {y}: bought {buys:.6g} + breach {breach:.6g} < committed")
             level = stated
         for key, v in val.items():
             if key[0] == "srel" and key[1] == s.id and v > TOLERANCE_T and demand_seg[key[2]][1] != "defense":

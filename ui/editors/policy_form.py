@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from models.project import Project
 
+from ui.widgets.accessible import set_name
 from ui.document.document import Document
 from ui.document.fields import FieldSpec, fmt_number, parse_float
 from ui.editors.forms import BoundForm, plain_refusal
@@ -276,6 +277,7 @@ class MappingTable(QWidget):
                     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                     combo.activated.connect(lambda _i, c=combo: self._combo_picked(c.property("key"), c.currentData()))
                     self.table.setCellWidget(row, 0, combo)
+                set_name(combo, f"{self.spec.key_header}, row {row + 1}")
                 combo.blockSignals(True)
                 combo.clear()
                 for cid, name in choices:

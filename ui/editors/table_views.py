@@ -87,6 +87,7 @@ class ListEditor(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMaximumWidth(220)
         self.filter_edit.setToolTip("Show only rows whose text contains this (any column)")
+        self.filter_edit.setAccessibleName(f"Filter rows of {title.lower()}")
         self.filter_edit.textChanged.connect(self.apply_filter)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)  # all the room there is: it wraps only when the row is too narrow

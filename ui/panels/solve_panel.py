@@ -189,8 +189,10 @@ class SolvePanel(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.solve_button = QPushButton("Solve")
         self.solve_button.setDefault(True)
+        self.solve_button.setToolTip("Find the least-cost verified plan for the chosen scenario (F5)")
         self.solve_button.clicked.connect(self.start_solve)
         self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the running solve; the previous plan stays shown (Shift+F5)")
         self.cancel_button.clicked.connect(self.cancel_solve)
         limit_row = QHBoxLayout()  # time limit, Solve and Cancel share a row to leave room for the log
         limit_row.addWidget(self.time_limit_spin)

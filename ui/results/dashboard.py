@@ -245,6 +245,7 @@ class ResultsDashboard(QWidget):
         for label, value in (("All segments", None), ("Defense", "defense"), ("Commercial", "commercial")):
             self.segment_combo.addItem(label, value)
         self.segment_combo.currentIndexChanged.connect(self._segment_picked)
+        self.segment_combo.setAccessibleName("Segment")
         for combo in (self.product_combo, self.segment_combo):  # filled after the first show
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.supply_view = charts.make_chart_view()

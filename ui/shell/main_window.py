@@ -40,7 +40,7 @@ from models.io import ProjectFileError, load_project, save_project
 from models.validation import Problem, validate_project
 from models.project import Project
 
-from ui.shell import dialogs, recovery
+from ui.shell import dialogs, recovery, run_menu
 from ui.runtime import turns
 from ui.runtime.background import BackgroundTask
 from ui.views.chain_panel import ChainPanel
@@ -61,6 +61,7 @@ from ui.panels.validation_panel import ValidationPanel
 from ui.results.dashboard import ResultsDashboard
 from ui.runtime.heap import freeze_heap, freeze_heap_later
 from ui.runtime.warm_up import warm_up_workbook_writer
+from ui.widgets import accessible
 
 FILE_FILTER = "mine2magnet projects (*.m2m.json *.json);;All files (*)"
 
@@ -180,6 +181,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.autosave_timer.start(recovery.autosave_seconds() * 1000)
         self._restore_geometry()
+        accessible.name_inputs(self)  # what a screen reader says for each field (ui.widgets.accessible)
 
     # --------------------------------------------------------------- layout
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -298,8 +300,12 @@ class MainWindow(QMainWindow):
         for dock in (self.inspector_dock, self.validation_dock, self.solve_dock):
             if dock is not None:
                 m.addAction(dock.toggleViewAction())
+        self.run_menu = run_menu.RunMenu(self)
         m = mb.addMenu("&Help")
-        m.addAction(self._action("&About mine2magnet", self.about, None, ""))
+        self.act_guide = self._action("&User guide", lambda: run_menu.open_user_guide(self), "F1",
+                                      "How to build, check, solve and share a plan")
+        m.addAction(self.act_guide)
+        m.addAction(self._action("&About mine2magnet", self.about, None, "The version and what it is for"))
 
     def _build_toolbar(self) -> None:
         tb = self.addToolBar("Main")
@@ -674,9 +680,9 @@ class MainWindow(QMainWindow):
             self.scenarios_tab.overrides.set_scenario(items[t.row])
 
     def about(self) -> None:
-        QMessageBox.about(self, "About mine2magnet",
-                          "<b>mine2magnet</b><br>Plan a China-free rare-earth mine-to-magnet supply chain "
-                          "(10 U.S.C. 4872 / DFARS 252.225-7052 from 1 January 2027).")
+        box = QMessageBox(QMessageBox.Icon.Information, "About mine2magnet", run_menu.about_text(),
+                          QMessageBox.StandardButton.Ok, self)
+        dialogs.exec_dialog(box)
 
     # ------------------------------------------------------- undo anywhere
     _TEXT_EDITORS = (QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit)

@@ -788,6 +788,7 @@ class MapPanel(QWidget):
         self.year_combo.setToolTip("Arcs show the plan's flows between facilities in this year")
         self.material_combo = QComboBox()
         self.material_combo.setToolTip("Show the flows of one material only")
+        self.material_combo.setAccessibleName("Material shown")
         self.material_combo.addItem("All materials", None)
         for m in Material:
             self.material_combo.addItem(label_of(m), m.value)

@@ -41,6 +41,7 @@ from models.validation import Problem, validate_project
 from models.project import Project
 
 from ui.shell import dialogs, recovery, run_menu
+from ui.shell.undo_buttons import fixed_undo_redo_actions
 from ui.runtime import turns
 from ui.runtime.background import BackgroundTask
 from ui.views.chain_panel import ChainPanel
@@ -273,6 +274,8 @@ class MainWindow(QMainWindow):
                                         "Add a route from the selected facility")
         self.act_delete_facility = self._action("&Delete facility", self.delete_selected_facility, None,
                                                 "Delete the selected facility and its routes")
+        self.act_delete_facility.setEnabled(self.doc.current_facility is not None)
+        self.doc.current_facility_changed.connect(lambda f: self.act_delete_facility.setEnabled(f is not None))
         self.act_validate = self._action("&Validate now", self.validation.refresh, "F7", "Re-run every check")
         self.act_fit = self._action("&Fit to window", self._fit_current, "Ctrl+0",
                                     "Zoom to show the whole chain (or all facilities on the map)")
@@ -314,7 +317,10 @@ class MainWindow(QMainWindow):
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         tb.addActions([self.act_new, self.act_open, self.act_save])
         tb.addSeparator()
-        tb.addActions([self.act_undo, self.act_redo])
+        # fixed labels, the command in the tooltip: "Undo Edit Capacity (t/yr)" in the toolbar made
+        # every button after it move whenever the last command changed
+        self.tb_undo, self.tb_redo = fixed_undo_redo_actions(self.doc.undo_stack, self)
+        tb.addActions([self.tb_undo, self.tb_redo])
         tb.addSeparator()
         tb.addActions([self.act_add_facility, self.act_connect, self.act_delete_facility])
         tb.addSeparator()

@@ -31,11 +31,13 @@ from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
+    QAction,
     QBrush,
     QColor,
     QContextMenuEvent,
     QFont,
     QFontMetrics,
+    QKeySequence,
     QPainter,
     QPainterPath,
     QPainterPathStroker,
@@ -816,6 +818,14 @@ class MapPanel(QWidget):
         self.year_combo.currentIndexChanged.connect(lambda _i: self._update_flows())
         self.material_combo.currentIndexChanged.connect(lambda _i: self._update_flows())
         self.view.placing_changed.connect(self._placing_changed)
+        # Esc cancels placing wherever the focus is in the window (the inspector, a table), not only
+        # on the map; enabled only while placing, so at other times Esc still closes an editor
+        self.cancel_placing_action = QAction("Cancel placing", self)
+        self.cancel_placing_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_placing_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.cancel_placing_action.setEnabled(False)
+        self.cancel_placing_action.triggered.connect(lambda _c=False: self.view.stop_placing())
+        self.addAction(self.cancel_placing_action)
         self.view.flows_drawn.connect(self._update_note)
         doc.result_changed.connect(lambda _r: self._update_flows())
         doc.project_replaced.connect(self._fill_years)
@@ -866,6 +876,7 @@ class MapPanel(QWidget):
             self.view.stop_placing()
 
     def _placing_changed(self, facility: Any) -> None:
+        self.cancel_placing_action.setEnabled(facility is not None)
         self.place_button.blockSignals(True)
         self.place_button.setChecked(facility is not None)
         self.place_button.blockSignals(False)

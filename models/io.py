@@ -26,6 +26,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .migrations import MigrationError, migrate
+from .wording import count
 from .project import SCHEMA_VERSION, Project
 from .validation import Problem, format_loc, problems_from_validation_error, validate_project
 
@@ -41,7 +42,7 @@ class ProjectFileError(Exception):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{self.path}: {len(problems)} problem(s)\n{lines}{more}")
+        super().__init__(f"{self.path}: {count(len(problems), 'problem')}\n{lines}{more}")
 
 
 #: more JSON values than any project the schema allows (20k facilities, 200k routes, ... is about

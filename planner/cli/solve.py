@@ -9,8 +9,8 @@ from collections import defaultdict
 from models.io import atomic_write_bytes
 
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
-from planner.result import PlanResult, Status
-from planner.pipeline.solve import SolveOptions, solve_project
+from planner.result import PlanResult
+from planner.pipeline.solve import SolveOptions, is_input_error, solve_project
 
 
 
@@ -188,7 +188,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         return written
     result = solve_project(project, options)
     print(format_summary(result))
-    if result.status is Status.ERROR and "problem(s)" in result.message:
+    if is_input_error(result):
         return EXIT_BAD_INPUT
     if not result.has_plan:
         if args.json:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models import Project, apply_scenario
+from models.wording import count
 from models.validation import errors, validate_project
 
 from planner.model.build import BuildOptions, ModelIndex, create_model
@@ -48,7 +49,7 @@ def build_model(project: Project, scenario: str | None = None, relax_integers: b
         raise ModelBuildError(str(e.args[0])) from None
     problems = errors(validate_project(scenario_project))
     if problems:
-        raise ModelBuildError(f"the project has {len(problems)} problem(s): " + "; ".join(str(p) for p in problems[:5]))
+        raise ModelBuildError(f"the project has {count(len(problems), 'problem')}: " + "; ".join(str(p) for p in problems[:5]))
     net = build_network(scenario_project)
     lp, idx = create_model(net, BuildOptions(relax_integers=relax_integers))
     return BuiltModel(lp, idx, net)

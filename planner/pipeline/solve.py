@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from models import Project, apply_scenario
+from models.wording import count
 from models.validation import errors, validate_project
 
 from planner.solvers.backends import RawSolution, RawStatus, available_solvers, resolve_solver_name, solve_lp
@@ -65,6 +66,15 @@ class SolveOptions:
     #: (facility, year) -> share of the scheduled existing capacity available (a Monte Carlo sample's
     #: ramp-up draw, planner.model.availability); None = the schedule
     capacity_shares: dict | None = None
+
+
+#: how an ERROR result caused by the project's own problems begins (the CLI exits 2 for those)
+INPUT_PROBLEMS_PREFIX = "The project has "
+
+
+def is_input_error(result: PlanResult) -> bool:
+    """True for an ERROR result that reports the project's validation problems (bad input)."""
+    return result.status is Status.ERROR and result.message.startswith(INPUT_PROBLEMS_PREFIX)
 
 
 def resolve_solver(name: str) -> str:
@@ -212,7 +222,8 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     problems = errors(validate_project(scenario_project))
     if problems:
         text = "; ".join(str(p) for p in problems[:5])
-        return PlanResult(Status.ERROR, f"The project has {len(problems)} problem(s): {text}", solver, scenario_name)
+        return PlanResult(Status.ERROR, f"{INPUT_PROBLEMS_PREFIX}{count(len(problems), 'problem')}: {text}", solver,
+                          scenario_name)
 
     settings = scenario_project.settings
     time_limit = options.time_limit_s if options.time_limit_s is not None else settings.time_limit_s
@@ -251,7 +262,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
             # exact post-solve origin trace: relabels what the label stage left (or skipped)
             x, n_relabelled = trace_labels(lp, lex.x, net)
             if n_relabelled:
-                state.log(f"origin trace relabelled {n_relabelled} facility-year(s) clean")
+                state.log(f"origin trace relabelled {count(n_relabelled, 'facility-year')} clean")
             raw = RawSolution(lex.status, x, None, None, solve_seconds, 0.0, lex.message)
         else:
             raw = RawSolution(lex.status, None, message=lex.message)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.wording import count
 from models.project import Project
 
 from ui.widgets.accessible import set_name
@@ -254,7 +255,7 @@ class MappingTable(QWidget):
         drop = {keys[r] for r in rows if 0 <= r < len(keys)}
         if drop:
             new = {k: v for k, v in self.mapping().items() if k not in drop}
-            self._store(new, f"Delete {len(drop)} row(s) of {self.spec.title.lower()}")
+            self._store(new, f"Delete {count(len(drop), 'row')} of {self.spec.title.lower()}")
 
     def delete_selected(self) -> None:
         self.delete_rows(sorted({i.row() for i in self.table.selectionModel().selectedIndexes()}))

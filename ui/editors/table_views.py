@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.wording import count
 from models.project import Demand, ExpansionOption, Facility, Market, Platform, Scenario
 from models.vocab import Material, Stage
 
@@ -160,7 +161,7 @@ class ListEditor(QWidget):
         if not rows or self.model.owner is None:
             return
         items = [self.model.item(r) for r in rows]
-        with self.doc.macro(f"Delete {len(rows)} row(s) of {self.model.list_name}"):
+        with self.doc.macro(f"Delete {count(len(rows), 'row')} of {self.model.list_name}"):
             for it in items:
                 if isinstance(it, Facility):
                     self.doc.remove_facility(it)

@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.wording import count
 from ui.widgets.elided_label import ElidedLabel
 from ui.runtime.background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
 from ui.widgets.name_combo import NameCombo
@@ -534,7 +535,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         else:
             fn = lambda state: run_fn(snapshot.project(), n, seed, workers, options, state)  # noqa: E731
         self.robust_button.setEnabled(False)
-        self._launch(fn, self._on_report, self._on_failed, f"Starting {n} samples on {workers} worker(s)…")
+        self._launch(fn, self._on_report, self._on_failed, f"Starting {count(n, 'sample')} on {count(workers, 'worker')}…")
 
     def start_robust(self) -> None:
         """"Plan for this risk": the robust plan over K futures, evaluated with the optimal plan on N fresh ones."""

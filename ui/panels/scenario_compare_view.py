@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.wording import count
 from ui.runtime.background import BackgroundTask, TaskPanelMixin
 from ui.document.names import investment_name, investment_text, scenario_name
 from ui.panels.risk_panel import MUTED, product_label
@@ -155,7 +156,7 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
             return results, compare(results, year=year), state.cancel_requested, solved
 
         self._launch(work, self._on_done, lambda text: self.status_label.setText("Failed: " + text.splitlines()[0]),
-                     f"Solving base and {len(project.scenarios)} scenario(s)…")
+                     f"Solving base and {count(len(project.scenarios), 'scenario')}…")
 
     def _on_done(self, payload: tuple) -> None:
         results, cmp, cancelled, self._project = payload
@@ -163,13 +164,14 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         self.show_comparison(cmp)
         failed = [s.scenario for s in cmp.scenarios if not s.has_plan]
         if cancelled:
-            self.status_label.setText(f"Cancelled: {len(results)} scenario(s) solved before the stop are shown.")
+            self.status_label.setText(f"Cancelled: {count(len(results), 'scenario')} solved before the stop "
+                                      + ("is shown." if len(results) == 1 else "are shown."))
         elif failed:
             project = getattr(self, "_project", None) or self.document.project
-            self.status_label.setText(f"{len(results)} scenario(s) solved; no plan for: "
+            self.status_label.setText(f"{count(len(results), 'scenario')} solved; no plan for: "
                                       f"{', '.join(scenario_name(project, f) for f in failed)}.")
         else:
-            self.status_label.setText(f"{len(results)} scenario(s) solved. Costs are discounted $M without the "
+            self.status_label.setText(f"{count(len(results), 'scenario')} solved. Costs are discounted $M without the "
                                       "unmet-demand penalty; tinted cells differ from base.")
         self.comparison_ready.emit((results, cmp))
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.wording import count
 from models.io import ProjectFileError, load_project, save_project
 from models.validation import Problem, validate_project
 from models.project import Project
@@ -359,9 +360,10 @@ class MainWindow(QMainWindow):
         n_err = sum(1 for p in problems if p.severity == "error")
         n_warn = len(problems) - n_err
         if n_err:
-            self.problem_count.setText(f"<span style='color:#b00020'><b>{n_err} error(s)</b></span>, {n_warn} warning(s)")
+            self.problem_count.setText(f"<span style='color:#b00020'><b>{count(n_err, 'error')}</b></span>, "
+                                       f"{count(n_warn, 'warning')}")
         else:
-            self.problem_count.setText(f"<span style='color:#1b7a3d'>valid</span>, {n_warn} warning(s)")
+            self.problem_count.setText(f"<span style='color:#1b7a3d'>valid</span>, {count(n_warn, 'warning')}")
         for name, editor in self.list_editors.items():
             editor.model.set_problems(self.validation.problem_cells(name))
         self.levers_tab.set_problems(problems)
@@ -464,7 +466,7 @@ class MainWindow(QMainWindow):
     def _open_failed(self, path: str, e: ProjectFileError) -> bool:
         dialogs.exec_dialog(dialogs.problems_box(
             self, "Cannot open project",
-            f"<b>{Path(path).name}</b> cannot be opened: {len(e.problems)} problem(s) were found.",
+            f"<b>{Path(path).name}</b> cannot be opened: {count(len(e.problems), 'problem')} {'was' if len(e.problems) == 1 else 'were'} found.",
             e.problems))
         self.show_message(f"Could not open {path}")
         return False
@@ -493,7 +495,7 @@ class MainWindow(QMainWindow):
         errors = [p for p in self.validation.problems if p.severity == "error"]
         if errors:
             self.validation_dock.show()
-            self.show_message(f"Opened {Path(path).name}: {len(errors)} problem(s) to fix, see Validation", 15000)
+            self.show_message(f"Opened {Path(path).name}: {count(len(errors), 'problem')} to fix, see Validation", 15000)
         else:
             self.show_message(f"Opened {Path(path).name}")
 
@@ -529,7 +531,7 @@ class MainWindow(QMainWindow):
         self._autosaved_revision = self.doc.revision
         recovery.add_recent_file(path)
         errors = [p for p in self.validation.problems if p.severity == "error"]
-        note = f" (with {len(errors)} error(s) to fix before solving)" if errors else ""
+        note = f" (with {count(len(errors), 'error')} to fix before solving)" if errors else ""
         self.show_message(f"Saved {Path(path).name}{note}")
         return True
 

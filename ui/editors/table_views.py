@@ -31,6 +31,7 @@ from models.vocab import Material, Stage
 
 from ui.editors.delegates import FieldDelegate
 from ui.document.document import Document, unique_id
+from ui.document.fields import label_of
 from ui.editors.scenario_editor import ScenarioOverridesPanel
 from ui.editors.table_models import (
     ListTableModel,
@@ -153,7 +154,7 @@ class ListEditor(QWidget):
         item = self._make_item()
         if item is None:
             return
-        row = self.doc.insert_item(self.model.owner, self.model.list_name, item, text=f"Add {getattr(item, 'id', '')}")
+        row = self.doc.insert_item(self.model.owner, self.model.list_name, item, text=f"Add {getattr(item, 'name', '') or getattr(item, 'id', '')}")
         self.select_cell(row, 0)
 
     def delete_selected(self) -> None:
@@ -161,7 +162,7 @@ class ListEditor(QWidget):
         if not rows or self.model.owner is None:
             return
         items = [self.model.item(r) for r in rows]
-        with self.doc.macro(f"Delete {count(len(rows), 'row')} of {self.model.list_name}"):
+        with self.doc.macro(f"Delete {count(len(rows), 'row')} of {label_of(self.model.list_name)}"):
             for it in items:
                 if isinstance(it, Facility):
                     self.doc.remove_facility(it)

@@ -51,6 +51,7 @@ from ui.editors.connect_dialog import ConnectDialog
 from ui.document.document import Document
 from ui.editors.inspector import Inspector
 from ui.document.locations import target_of
+from ui.document.names import connect_text
 from ui.views.map_projection import central_meridian_of
 from ui.views.map_view import MapPanel, MapView
 from ui.editors.settings_panel import SettingsPanel
@@ -609,7 +610,7 @@ class MainWindow(QMainWindow):
         dialog = ConnectDialog(self.doc, source, self)
         if dialog.exec() == ConnectDialog.DialogCode.Accepted and dialog.route() is not None:
             r = dialog.route()
-            self.doc.insert_item(self.doc.project, "routes", r, text=f"Connect {r.from_id} to {r.to_id}")
+            self.doc.insert_item(self.doc.project, "routes", r, text=connect_text(self.doc.project, r))
 
     def delete_selected_facility(self) -> None:
         f = self.doc.current_facility
@@ -617,7 +618,7 @@ class MainWindow(QMainWindow):
             self.show_message("Select a facility first")
             return
         self.doc.remove_facility(f)
-        self.show_message(f"Deleted {f.id} and its routes (Undo brings them back)")
+        self.show_message(f"Deleted {f.name or f.id} and its routes (Undo brings them back)")
 
     def _adapt_docks(self) -> None:
         """On the results, comparison and risk tabs an empty inspector steps aside (the solve

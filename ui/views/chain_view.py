@@ -50,6 +50,7 @@ from ui.editors.connect_dialog import ConnectDialog, connectable_materials
 from ui.document.document import Document, unique_id
 from ui.runtime import turns
 from ui.document.fields import country_label, fmt_number, label_of
+from ui.document.names import connect_text, route_text
 from ui.views.chain_items import FacilityNode, RouteEdge
 from ui.views.chain_layout import (
     COL_SPACE, COLUMN_OF, COLUMNS, DEFAULT_VIEW, NODE_W, ROW_GAP, SUB_GAP, TOP, rows_per_column,
@@ -680,8 +681,8 @@ class ChainView(QGraphicsView):
         else:
             rid = unique_id(f"{source.id}-to-{target.id}"[:50], self.doc.taken_ids("routes"))
             route = Route(id=rid, from_id=source.id, to_id=target.id, material=materials[0])
-        self.doc.insert_item(self.doc.project, "routes", route, text=f"Connect {route.from_id} to {route.to_id}")
-        self.message.emit(f"Connected {route.from_id} to {route.to_id} ({label_of(route.material)})")
+        self.doc.insert_item(self.doc.project, "routes", route, text=connect_text(self.doc.project, route))
+        self.message.emit(f"Connected {source.name or source.id} to {target.name or target.id} ({label_of(route.material)})")
         return route
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
@@ -788,7 +789,7 @@ class ChainView(QGraphicsView):
     def add_option(self, f: Facility) -> None:
         oid = unique_id(f"{f.id}-expansion", self.doc.taken_ids("options"))
         self.doc.insert_item(f, "options", ExpansionOption(id=oid, name="Expansion", max_add_tpy=1000.0),
-                             text=f"Add expansion option to {f.id}")
+                             text=f"Add expansion option to {f.name or f.id}")
 
     def delete_selected(self) -> None:
         """Delete the selected facility (and its routes) or the selected route."""
@@ -800,7 +801,7 @@ class ChainView(QGraphicsView):
 
     def delete_route(self, route: Route) -> None:
         index = next(i for i, r in enumerate(self.doc.project.routes) if r is route)
-        self.doc.remove_item(self.doc.project, "routes", index, f"Delete route {route.id}")
+        self.doc.remove_item(self.doc.project, "routes", index, "Delete route " + route_text(self.doc.project, route))
 
     def connect_from(self, source: Facility) -> Route | None:
         """Ask for a target and a material (source produces, target consumes); add the route."""
@@ -809,5 +810,5 @@ class ChainView(QGraphicsView):
             return None
         route = dialog.route()
         if route is not None:
-            self.doc.insert_item(self.doc.project, "routes", route, text=f"Connect {route.from_id} to {route.to_id}")
+            self.doc.insert_item(self.doc.project, "routes", route, text=connect_text(self.doc.project, route))
         return route

@@ -457,3 +457,21 @@ def test_a_flow_between_facilities_at_one_place_is_a_loop_between_their_markers(
     assert abs(colour.hue() - concentrate.hue()) <= 12  # the concentrate's colour, 75 % over the land
     # a flow between two places stays an arc
     assert not isinstance(next(a for a in view.arcs if a.dst.id == "noveon"), SiteFlow)
+
+
+def test_the_flow_legend_names_the_materials_of_the_arcs_drawn(qtbot, panel, doc):
+    """Arc colours had no key on the map. In 2030 the test plan moves NdPr metal (KMP -> Noveon)
+    and NdPr oxide (Lynas -> KMP): the legend lists those two, in the chain's material order
+    (oxide before metal), each in its arc's colour; filtered to oxide, only oxide; no plan, none."""
+    from ui.views.palette import MATERIAL_COLOURS
+    from models.vocab import Material
+
+    view = panel.view
+    doc.set_result(_result())
+    panel.set_year(2030)
+    assert view.flow_legend() == [("NdPr oxide", QColor(MATERIAL_COLOURS[Material.NDPR_OXIDE]).name()),
+                                  ("NdPr metal", QColor(MATERIAL_COLOURS[Material.NDPR_METAL]).name())]
+    panel.set_material("ndpr_oxide")
+    assert [t for t, _c in view.flow_legend()] == ["NdPr oxide"]
+    doc.set_result(None)
+    assert view.flow_legend() == []

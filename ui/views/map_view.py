@@ -587,7 +587,20 @@ class MapView(QGraphicsView):
                 arc = FlowArc(by_id[a], by_id[b], by_material, biggest, self.lon0)
             scene.addItem(arc)
             self.arcs.append(arc)
+        self.viewport().update()  # the flow legend (drawn in the foreground) follows the arcs
         self.flows_drawn.emit()
+
+    def flow_legend(self) -> list[tuple[str, str]]:
+        """(label, colour name) of each arc colour on the map, in the order of MATERIAL_COLOURS:
+        one per material an arc carries alone, and "several materials" for the grey mixed arcs."""
+        single = {str(next(iter(a.by_material))) for a in self.arcs if len(a.by_material) == 1}
+        mixed = any(len(a.by_material) > 1 for a in self.arcs)
+        out = [(label_of(_material(m)), QColor(MATERIAL_COLOURS.get(_material(m), "#455a64")).name())
+               for m in sorted(single, key=lambda m: list(MATERIAL_COLOURS).index(_material(m))
+                               if _material(m) in MATERIAL_COLOURS else 99)]
+        if mixed:
+            out.append(("several materials", "#455a64"))
+        return out
 
     def flow_tonnes(self) -> dict[tuple[str, str], float]:
         """Drawn arcs as {(from id, to id): tonnes}."""
@@ -776,7 +789,33 @@ class MapView(QGraphicsView):
             painter.setPen(QColor("#333333"))
             painter.drawText(QPointF(box.left() + 26, y + row_h / 2 + fm.ascent() / 2 - 1), text)
             y += row_h
+        self._draw_flow_legend(painter, font, bold, fm, QPointF(box.right() + 8, box.bottom()))
         painter.restore()
+
+    def _draw_flow_legend(self, painter: QPainter, font: QFont, bold: QFont, fm: QFontMetrics, bottom_left: QPointF) -> None:
+        """The arcs' colours by material (only those drawn) beside the stage legend; width = tonnes."""
+        entries = self.flow_legend()
+        if not entries:
+            return
+        row_h = 17
+        title = "Flows (width = tonnes)"
+        width = max([24 + fm.horizontalAdvance(t) for t, _c in entries] + [QFontMetrics(bold).horizontalAdvance(title)]) + 18
+        height = row_h * len(entries) + 26
+        box = QRectF(bottom_left.x(), bottom_left.y() - height, width, height)
+        painter.setPen(QPen(QColor("#bbbbbb"), 1))
+        painter.setBrush(QBrush(QColor(255, 255, 255, 225)))
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setFont(bold)
+        painter.setPen(QColor("#333333"))
+        painter.drawText(QPointF(box.left() + 8, box.top() + 15), title)
+        painter.setFont(font)
+        y = box.top() + 22
+        for text, colour in entries:
+            painter.setPen(QPen(QColor(colour), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.drawLine(QPointF(box.left() + 8, y + row_h / 2), QPointF(box.left() + 22, y + row_h / 2))
+            painter.setPen(QColor("#333333"))
+            painter.drawText(QPointF(box.left() + 28, y + row_h / 2 + fm.ascent() / 2 - 1), text)
+            y += row_h
 
 
 class MapPanel(QWidget):

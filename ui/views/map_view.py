@@ -304,6 +304,10 @@ class FlowLook:
         item.setToolTip(self.tooltip)
 
 
+#: px between an arc's arrowhead and its end (the destination marker's radius and a little)
+ARROW_SETBACK_PX = 9.0
+
+
 class FlowArc(LinePathItem):
     """Tonnes moved between two facilities in one year, as a great-circle arc."""
 
@@ -314,6 +318,63 @@ class FlowArc(LinePathItem):
         look = FlowLook(src, dst, by_material, biggest)
         look.apply(self)
         self.setPen(look.pen(cosmetic=True))
+        # an arc over the map's seam ends beyond the edge, away from the destination's marker:
+        # its end gets a ring and the destination's name there
+        end = self.path().currentPosition()
+        here = project_point(dst.lat or 0.0, dst.lon or 0.0, lon0)
+        self.crosses_seam = abs(end.x() - here.x()) > 1e-6
+
+    def arrow_head(self, to_device: Any) -> QPolygonF:
+        """A triangle in device px pointing along the arc's last step at its end, set back by
+        ARROW_SETBACK_PX so the destination's marker does not hide it; size grows with the width."""
+        path = self.path()
+        n = path.elementCount()
+        tip = to_device.map(QPointF(path.elementAt(n - 1).x, path.elementAt(n - 1).y))
+        k = n - 2
+        before = to_device.map(QPointF(path.elementAt(k).x, path.elementAt(k).y))
+        while k > 0 and math.hypot(tip.x() - before.x(), tip.y() - before.y()) < 4:  # a step too short to aim
+            k -= 1
+            before = to_device.map(QPointF(path.elementAt(k).x, path.elementAt(k).y))
+        dx, dy = tip.x() - before.x(), tip.y() - before.y()
+        d = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / d, dy / d
+        size = 5.0 + 0.6 * self.width
+        point = QPointF(tip.x() - ux * ARROW_SETBACK_PX, tip.y() - uy * ARROW_SETBACK_PX)
+        back = QPointF(point.x() - ux * size * 1.6, point.y() - uy * size * 1.6)
+        return QPolygonF([point, QPointF(back.x() - uy * size, back.y() + ux * size),
+                          QPointF(back.x() + uy * size, back.y() - ux * size)])
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        super().paint(painter, option, widget)
+        to_device = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = QColor(self.pen().color())
+        colour.setAlphaF(0.9)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPolygon(self.arrow_head(to_device))
+        if self.crosses_seam:
+            end = to_device.map(self.path().currentPosition())
+            painter.setBrush(QColor(255, 255, 255, 230))
+            painter.setPen(QPen(colour, 2))
+            painter.drawEllipse(end, 6, 6)
+            # the destination's name where the arc ends, kept inside the view when the end is
+            # beyond its edge ("<- Noveon Magnetics" at the left edge)
+            name = self.dst.name or self.dst.id
+            area = QRectF(widget.rect()) if widget is not None else QRectF(painter.viewport())
+            text_w = painter.fontMetrics().horizontalAdvance(name + " ← ")
+            if end.x() < area.left() + 4:
+                label, x = "← " + name, area.left() + 4
+            elif end.x() > area.right() - text_w:
+                label, x = name + " →", area.right() - text_w
+            else:
+                label, x = name, end.x() + 9
+            y = min(max(end.y() + 4, area.top() + 14), area.bottom() - 4)
+            painter.setPen(QColor("#263238"))
+            painter.drawText(QPointF(x, y), label)
+        painter.restore()
 
     def shape(self) -> QPainterPath:
         """A band ARC_HOVER_DEG wide along the arc, for its tooltip (the arc takes no clicks:

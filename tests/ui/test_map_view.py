@@ -503,3 +503,17 @@ def test_arcs_point_at_their_destination_and_a_seam_crossing_end_is_marked(qapp)
     # Australia -> Korea runs north: the head's base is south of its tip (larger y on screen)
     base_y = (head.at(1).y() + head.at(2).y()) / 2
     assert base_y > tip.y() and start.y() > end.y()
+
+
+def test_the_facilities_moving_most_tonnes_are_named_on_the_map(qtbot, panel, doc):
+    """In 2030 KMP moves 500 t (400 out to Noveon, 100 in from Lynas), Noveon 400 t, Lynas 100 t:
+    the three are named beside their markers, the busiest first; with no plan, no names."""
+    view = panel.view
+    doc.set_result(_result())
+    panel.set_year(2030)
+    names = {fid: label.text() for fid, label in view.labels.items()}
+    assert list(view.labels)[0] == "kmp"
+    assert names == {fid: doc.project.facility(fid).name for fid in ("kmp", "noveon", "lynas-lamp")}
+    assert all(label.zValue() > view.markers[fid].zValue() for fid, label in view.labels.items())
+    doc.set_result(None)
+    assert view.labels == {}

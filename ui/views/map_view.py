@@ -29,7 +29,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QBrush,
@@ -43,6 +43,7 @@ from PySide6.QtGui import (
     QPainterPathStroker,
     QPen,
     QPolygonF,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -50,6 +51,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsScene,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
     QLabel,
@@ -304,6 +306,21 @@ class FlowLook:
         item.setToolTip(self.tooltip)
 
 
+#: facilities named on the map: those moving the most tonnes in the year shown
+MAP_LABELS = 8
+
+
+class MapLabel(QGraphicsSimpleTextItem):
+    """A facility's name on a pale box, readable over arcs and other markers."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 215))
+        painter.drawRoundedRect(self.boundingRect().adjusted(-2, 0, 2, 0), 3, 3)
+        painter.restore()
+        super().paint(painter, option, widget)
+
 #: px between an arc's arrowhead and its end (the destination marker's radius and a little)
 ARROW_SETBACK_PX = 9.0
 
@@ -456,6 +473,7 @@ class MapView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.markers: dict[str, MarkerItem] = {}
         self.arcs: list[FlowArc | SiteFlow] = []
+        self.labels: dict[str, MapLabel] = {}  # facility id -> its name on the map
         self._flows_stale = False  # arcs to redraw when the map is next shown
         self._rebuild_pending = False  # a project opened while the map was hidden
         self.unplaced: list[Facility] = []
@@ -561,6 +579,9 @@ class MapView(QGraphicsView):
         self._rebuild_pending = False
         turns.cancel((id(self), "map rebuild"))
         scene = self.scene()
+        for label in self.labels.values():  # names sit beside markers that are about to go
+            scene.removeItem(label)
+        self.labels = {}
         for item in list(self.markers.values()):
             scene.removeItem(item)
         self.markers.clear()
@@ -625,6 +646,8 @@ class MapView(QGraphicsView):
         self.arcs.clear()
         result, year = self._result, self._year
         if result is None or not getattr(result, "has_plan", False) or year is None:
+            self._label_main_facilities()  # no arcs: no names
+            self.viewport().update()
             self.flows_drawn.emit()
             return
         by_id = {f.id: f for f in self.doc.project.facilities}
@@ -648,8 +671,48 @@ class MapView(QGraphicsView):
                 arc = FlowArc(by_id[a], by_id[b], by_material, biggest, self.lon0)
             scene.addItem(arc)
             self.arcs.append(arc)
+        self._label_main_facilities()
         self.viewport().update()  # the flow legend (drawn in the foreground) follows the arcs
         self.flows_drawn.emit()
+
+    def _label_main_facilities(self) -> None:
+        """Names beside the MAP_LABELS facilities that move the most tonnes (in + out) in the
+        drawn year; a name that would overlap one already placed (at the current zoom) is left
+        out, and the marker's tooltip still has it."""
+        for label in self.labels.values():
+            if label.scene() is not None:
+                label.scene().removeItem(label)
+        self.labels = {}
+        through: dict[str, float] = defaultdict(float)
+        for a in self.arcs:
+            through[a.src.id] += a.tonnes
+            through[a.dst.id] += a.tonnes
+        placed: list[QRectF] = []
+        font = QFont()
+        font.setPointSizeF(8.0)
+        fm = QFontMetrics(font)
+        for fid, _t in sorted(through.items(), key=lambda kv: -kv[1]):
+            if len(self.labels) >= MAP_LABELS:
+                break
+            marker = self.markers.get(fid)
+            if marker is None:
+                continue
+            text = marker.facility.name or fid
+            at = marker.offset + QPointF(9, -fm.height() / 2)
+            box = QRectF(QPointF(self.mapFromScene(marker.pos())) + at, QSizeF(fm.horizontalAdvance(text), fm.height()))
+            if any(box.intersects(p) for p in placed):
+                continue
+            placed.append(box.adjusted(-2, -1, 2, 1))
+            label = MapLabel(text)  # in pixels beside its marker at any zoom, above every marker
+            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+            label.setFont(font)
+            label.setBrush(QBrush(QColor("#1d2630")))
+            label.setPos(marker.pos())
+            label.setTransform(QTransform.fromTranslate(at.x(), at.y()))
+            label.setZValue(20)
+            self.scene().addItem(label)
+            label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.labels[fid] = label
 
     def flow_legend(self) -> list[tuple[str, str]]:
         """(label, colour name) of each arc colour on the map, in the order of MATERIAL_COLOURS:
@@ -786,6 +849,7 @@ class MapView(QGraphicsView):
         margin = max(rect.width(), rect.height()) * 0.06 + 10 * DEG
         self.fitInView(rect.adjusted(-margin, -margin, margin, margin), Qt.AspectRatioMode.KeepAspectRatio)
         self._fitted = True
+        self._label_main_facilities()  # which names overlap depends on the zoom
 
     def fit_world(self) -> None:
         self.fitInView(QRectF(-180 * DEG, -85 * DEG, 360 * DEG, 170 * DEG), Qt.AspectRatioMode.KeepAspectRatio)

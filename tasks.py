@@ -2,7 +2,7 @@
 """Set everything up and run the app or the tests, with nothing but Python 3.11.
 
     python3.11 tasks.py run [PROJECT]   # venv + packages, then the desktop app on the real sample chain
-    python3.11 tasks.py test [ARGS]     # venv + packages, then the whole test suite and the layer check
+    python3.11 tasks.py test [ARGS]     # venv + packages, then the test suite (timing tests serially last) and the layer check
 
 The virtual environment lives in ``.venv`` and is (re)installed when pyproject.toml changes.
 On Linux, Qt needs a few system libraries (EGL, GL, xkbcommon, fontconfig, D-Bus and the xcb
@@ -103,9 +103,33 @@ def main(argv: list[str]) -> int:
     ensure_glpk_for_tests()
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    code = subprocess.call([str(PY), "-m", "pytest", "-q", *rest], cwd=ROOT, env=env)
+    return run_tests(rest, env)
+
+
+#: pytest's exit code when a selection collects no test (e.g. ``tasks.py test tests/models``, which
+#: holds no timing test): not a failure while the other step ran tests
+NO_TESTS_COLLECTED = 5
+
+
+def run_tests(args: list[str], env: dict[str, str]) -> int:
+    """Two steps, then the layer check; non-zero when any of them fails.
+
+    1. every test except the timing-sensitive ones (``-m "not timing"``): safe beside other load;
+    2. the ``timing`` tests (cancel within a second, no GUI stall, time limits) alone and one after
+       another, so a busy machine cannot fail them at random.
+    ``args`` (paths, -x, -k ...) go to both steps."""
+    pytest = [str(PY), "-m", "pytest", "-q"]
+    first = subprocess.call([*pytest, "-m", "not timing", *args], cwd=ROOT, env=env)
+    print("+ timing-sensitive tests, serially", flush=True)
+    second = subprocess.call([*pytest, "-m", "timing", *args], cwd=ROOT, env=env)
+    if NO_TESTS_COLLECTED in (first, second) and (first, second) != (NO_TESTS_COLLECTED,) * 2:
+        # one step had nothing to run in this selection: only when both are empty is that a failure
+        first, second = (0 if c == NO_TESTS_COLLECTED else c for c in (first, second))
     lint = subprocess.call([str(BIN / "lint-imports")], cwd=ROOT)
-    return code or lint
+    for name, code in (("tests", first), ("timing tests", second), ("layer check", lint)):
+        if code:
+            print(f"tasks.py test: {name} failed (exit {code})", file=sys.stderr)
+    return first or second or lint
 
 
 if __name__ == "__main__":

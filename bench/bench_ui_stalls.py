@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="sample every thread's stack (5 ms) while the GUI is stalled and print the commonest")
     args = parser.parse_args(argv)
 
-    from tests.ui.offscreen_window import offscreen_main_window
+    from tools.offscreen_window import offscreen_main_window
 
     app, window, home = offscreen_main_window("m2m-bench-")
     app.processEvents()

@@ -25,6 +25,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from .disk_stamp import DiskStamp, FileChangedError, changed_since_load, remember, stamp_of_bytes
 from .migrations import MigrationError, migrate
 from .wording import count
 from .project import SCHEMA_VERSION, Project
@@ -156,14 +157,6 @@ def _line_col(text: str, offset: int) -> str:
     return f"line {line} column {offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
 
 
-def _locate_non_finite(text: str) -> str:
-    """'line L column C' of the first NaN/Infinity token outside a JSON string ('' if none)."""
-    for offset, _path, kind, value in _scan(text):
-        if kind == "literal" and value.lstrip("-") in ("NaN", "Infinity"):
-            return _line_col(text, offset)
-    return ""
-
-
 def _number_problem(text: str, err: _BadNumber) -> Problem:
     for offset, where, kind, value in _scan(text):
         if kind == "literal" and value == err.literal:
@@ -222,16 +215,11 @@ def _depth(obj: Any, limit: int) -> int:
     return deepest
 
 
-def parse_project_text(text: str, where: str = "<text>", check_consistency: bool = True) -> Project:
-    """Parse and validate project JSON text; raises ProjectFileError with every problem.
-
-    Types are strict (as in the file): a number must be a JSON number (an integer is fine
-    where a decimal is expected), never the text "1000" or true; text must be a JSON string.
-
-    ``check_consistency=False`` skips the cross-object checks (``validate_project``) so an
-    editor can open a work-in-progress file (a route to a deleted facility) and show its
-    problems; field-level schema errors are always fatal.
-    """
+def parse_json_document(text: str, where: str = "<text>") -> Any:
+    """JSON text as the loader reads it: at most MAX_JSON_VALUES values, no NaN/Infinity, no
+    duplicate keys, no overlong integer or overflowing float, nesting at most MAX_NESTING, no
+    unpaired surrogate; raises ProjectFileError with the located problem. Shared by project
+    files and the other JSON inputs (a plan of ``risk --plan``)."""
     n_values = text.count(",") + text.count("[") + text.count("{")
     if n_values > MAX_JSON_VALUES:
         raise ProjectFileError(where, [Problem("", f"the file holds about {n_values:,} values (numbers, texts, lists, "
@@ -259,6 +247,20 @@ def parse_project_text(text: str, where: str = "<text>", check_consistency: bool
             if kind != "literal" and _SURROGATE.search(value):
                 message = "text contains an unpaired \\uD800-\\uDFFF escape (half of a UTF-16 character)"
                 raise ProjectFileError(where, [Problem(_line_col(text, offset), f"{at}: {message}" if at else message)])
+    return data
+
+
+def parse_project_text(text: str, where: str = "<text>", check_consistency: bool = True) -> Project:
+    """Parse and validate project JSON text; raises ProjectFileError with every problem.
+
+    Types are strict (as in the file): a number must be a JSON number (an integer is fine
+    where a decimal is expected), never the text "1000" or true; text must be a JSON string.
+
+    ``check_consistency=False`` skips the cross-object checks (``validate_project``) so an
+    editor can open a work-in-progress file (a route to a deleted facility) and show its
+    problems; field-level schema errors are always fatal.
+    """
+    data = parse_json_document(text, where)
     if not isinstance(data, dict):
         raise ProjectFileError(where, [Problem("", "the top level must be a JSON object")])
     try:
@@ -278,10 +280,10 @@ def parse_project_text(text: str, where: str = "<text>", check_consistency: bool
     return project
 
 
-_NOT_REGULAR = "is not a regular file (a device, pipe or socket); choose a project file"
+_NOT_REGULAR = "is not a regular file (a device, pipe or socket); choose a {what}"
 
 
-def _read_bounded(path: str | os.PathLike[str]) -> bytes:
+def _read_bounded(path: str | os.PathLike[str], what: str = "project file", stat_out: list | None = None) -> bytes:
     """The bytes of a regular file, at most MAX_FILE_BYTES, whatever ``stat`` claims.
 
     Opened non-blocking (a FIFO with no writer cannot hang the open) and checked with fstat on
@@ -291,10 +293,12 @@ def _read_bounded(path: str | os.PathLike[str]) -> bytes:
     fd = os.open(path, flags)
     try:
         st = os.fstat(fd)
+        if stat_out is not None:
+            stat_out.append(st)
         if stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a folder")
         if not stat.S_ISREG(st.st_mode):
-            raise ProjectFileError(path, [Problem("", _NOT_REGULAR)])
+            raise ProjectFileError(path, [Problem("", _NOT_REGULAR.format(what=what))])
         if st.st_size > MAX_FILE_BYTES:
             raise ProjectFileError(path, [Problem("", f"file is {_size_text(st.st_size)}; the limit is {_size_text(MAX_FILE_BYTES)}")])
         chunks: list[bytes] = []
@@ -361,17 +365,30 @@ def load_project(path: str | os.PathLike[str], check_consistency: bool = True) -
     Only regular files are read, at most MAX_FILE_BYTES. ``check_consistency``: see
     ``parse_project_text``.
     """
+    stamps: list[DiskStamp] = []
+    text = read_text_file(path, stamp_out=stamps)
+    project = parse_project_text(text, os.fspath(path), check_consistency)
+    remember(project, stamps[0])  # save_project refuses to overwrite a later change (models.disk_stamp)
+    return project
+
+
+def read_text_file(path: str | os.PathLike[str], what: str = "project file", stamp_out: list | None = None) -> str:
+    """The text of a regular file read as the loader reads a project file: at most MAX_FILE_BYTES
+    (a FIFO, device or socket refused without blocking), UTF-8 or UTF-16/32 with a BOM, not empty.
+    Raises ProjectFileError; ``what`` names the expected kind of file in the messages.
+    ``stamp_out``: a list that receives the DiskStamp of the bytes read."""
     if not os.fspath(path):
         raise ProjectFileError("", [Problem("", "no file name given")])
     path = Path(path)
+    stats: list[os.stat_result] = []
     try:
-        raw = _read_bounded(path)
+        raw = _read_bounded(path, what, stats)
     except ProjectFileError:
         raise
     except FileNotFoundError:
         raise ProjectFileError(path, [Problem("", "file not found")]) from None
     except IsADirectoryError:
-        raise ProjectFileError(path, [Problem("", "is a folder, not a project file")]) from None
+        raise ProjectFileError(path, [Problem("", f"is a folder, not a {what}")]) from None
     except OSError as e:
         raise ProjectFileError(path, [Problem("", f"cannot read: {e.strerror or e}")]) from None
     except ValueError:  # a NUL character in the name
@@ -379,7 +396,9 @@ def load_project(path: str | os.PathLike[str], check_consistency: bool = True) -
     text = decode_project_bytes(raw, str(path))
     if not text.strip():
         raise ProjectFileError(path, [Problem("", "file is empty")])
-    return parse_project_text(text, str(path), check_consistency)
+    if stamp_out is not None:
+        stamp_out.append(stamp_of_bytes(path, raw, stats[0]))
+    return text
 
 
 def _sort_year_keys(obj: Any) -> Any:
@@ -400,6 +419,15 @@ def project_to_json(project: Project) -> str:
     data["schema_version"] = SCHEMA_VERSION
     if not data.get("chain_layout"):
         data.pop("chain_layout", None)  # optional; files without dragged nodes stay as they were
+    for key in ("sales_markets", "reported_output"):  # optional lists (outside buyers, calibration)
+        if not data.get(key):
+            data.pop(key, None)
+    for key in ("licence_year", "value_of_lost_supply_usd_per_t"):  # optional settings, None = unset
+        if data["settings"].get(key) is None:
+            data["settings"].pop(key, None)
+    for sc in data.get("scenarios", []):
+        if sc.get("licence_year") is None:
+            sc.pop("licence_year", None)
     data = _sort_year_keys(data)
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_enum_value)
     return text + "\n"
@@ -462,13 +490,14 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, keep_backup: b
     - An existing file keeps its permission bits; a new file gets 0o666 minus the umask.
     - When ``keep_backup`` and the target exists, it is first copied to ``<path>.bak``
       (itself atomically, with the target's permission bits).
-    - Temp files left by interrupted saves of the same file are removed first.
+    - Temp files left by interrupted saves of the same file (or of its ``.bak``) are removed first.
     - A target (or ``.bak``) that is a folder, device or pipe is refused with a clear OSError.
     On any failure the target is untouched and the temp file removed.
     """
     path = Path(os.path.realpath(path))
     folder = path.parent
     _remove_stale_temps(folder, path)
+    _remove_stale_temps(folder, path.with_name(path.name + ".bak"))  # of a backup write that was killed
     mode = None
     try:
         st = os.stat(path)
@@ -531,13 +560,21 @@ def _write_replace(folder: Path, target: Path, data: bytes, mode: int | None = N
         pass
 
 
-def save_project(project: Project, path: str | os.PathLike[str]) -> None:
+def save_project(project: Project, path: str | os.PathLike[str], *, overwrite: bool = False) -> None:
     """Save atomically, keeping the previous version as ``<path>.bak``.
 
     Raises OSError with a clear message if the folder is not writable; the old file stays intact.
+    Raises FileChangedError (an OSError) when ``project`` was loaded from (or last saved to) this
+    file and the file changed on disk since, unless ``overwrite`` (models.disk_stamp).
     """
+    if not overwrite and changed_since_load(project, path, MAX_FILE_BYTES):
+        raise FileChangedError(os.fspath(path))
     data = project_to_json(project).encode("utf-8")
     try:
         atomic_write_bytes(path, data)
     except OSError as e:
         raise OSError(e.errno, f"cannot save {path}: {e.strerror or e}") from e
+    try:
+        remember(project, stamp_of_bytes(path, data, os.stat(path)))
+    except OSError:
+        pass

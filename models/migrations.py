@@ -107,6 +107,12 @@ def _v1_facility(f: dict[str, Any], where: str, problems: list[Problem]) -> None
     """capacity_schedule -> capacity_tpy (final step), online_year (first step with output) and
     ramp_up_shares (capacity of each year from online_year to the final step / final capacity)."""
     n_before = len(problems)
+    both = [k for k in ("capacity_tpy", "online_year", "ramp_up_shares") if k in f]
+    if both:  # the schedule would silently overwrite them
+        problems.append(Problem(f"{where}.capacity_schedule", f"give either capacity_schedule (version 1) or "
+                                                              f"{' / '.join(both)}, not both"))
+        f.pop("capacity_schedule")
+        return
     rows = _rows(f.pop("capacity_schedule"), f"{where}.capacity_schedule", ("year", "capacity_tpy"), problems)
     if len(problems) > n_before:
         return
@@ -139,7 +145,9 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     demands = data.get("demands")
     if isinstance(demands, list):
         for i, d in enumerate(demands):
-            if isinstance(d, dict) and "tonnes" in d:
+            if isinstance(d, dict) and "tonnes" in d and "tonnes_by_year" in d:
+                problems.append(Problem(f"demands[{i}].tonnes", "give either tonnes (version 1) or tonnes_by_year, not both"))
+            elif isinstance(d, dict) and "tonnes" in d:
                 rows = _rows(d.pop("tonnes"), f"demands[{i}].tonnes", ("year", "t"), problems)
                 d["tonnes_by_year"] = {str(year): t for year, t, _ in rows}
     settings = data.get("settings")

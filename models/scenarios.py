@@ -5,6 +5,8 @@ The base project is never modified. Overrides apply in the order listed.
 
 from __future__ import annotations
 
+from pydantic import ValidationError
+
 from .project import (
     CapexOverride,
     DelayOverride,
@@ -13,25 +15,21 @@ from .project import (
     Project,
     Scenario,
     PolicyOverride,
+    SalesOverride,
     SettingsOverride,
 )
+from .delays import DelayError, delay_facility
 from .vocab import Material, Segment
 
 BASE_SCENARIO_ID = "base"
 
 
-def _apply_delay(p: Project, o: DelayOverride) -> None:
-    """Online year += years for matching facilities not yet online; option decision years too."""
-    for f in p.facilities:
-        if not o.where.matches(f):
-            continue
-        if f.online_year is not None and f.online_year >= p.settings.start_year:
-            f.online_year = f.online_year + o.years
-        elif f.online_year is None and f.status.value != "operating":
-            f.online_year = p.settings.start_year + o.years
-        for opt in f.options:
-            base = opt.earliest_decision_year or p.settings.start_year
-            opt.earliest_decision_year = base + o.years
+def _apply_delay(p: Project, o: DelayOverride, where: str = "") -> None:
+    """The shared delay rule (models.delays) for every matching facility and its options."""
+    s = p.settings
+    for i, f in enumerate(p.facilities):
+        if o.where.matches(f):
+            p.facilities[i] = delay_facility(f, o.years, s.start_year, s.end_year, where=f"facilities[{i}]")
 
 
 def _apply_market_cap(p: Project, o: MarketCapOverride) -> None:
@@ -115,7 +113,19 @@ def _apply_invest(p: Project, o) -> None:
 
 
 
+def _apply_sales(p: Project, o: SalesOverride) -> None:
+    """Matching sales markets: cap(y) x cap_factor and price(y) x price_factor for every listed year
+    (an unlimited cap stays unlimited)."""
+    for m in p.sales_markets:
+        if (o.market_ids and m.id not in o.market_ids) or (o.countries and m.country not in o.countries) \
+                or (o.materials and m.material not in o.materials):
+            continue
+        m.cap_tpy_by_year = {y: c * o.cap_factor for y, c in m.cap_tpy_by_year.items()}
+        m.price_usd_per_t_by_year = {y: v * o.price_factor for y, v in m.price_usd_per_t_by_year.items()}
+
+
 _APPLY = {
+    "sales": _apply_sales,
     "policy": _apply_policy,
     "invest": _apply_invest,
     "delay": _apply_delay,
@@ -126,15 +136,44 @@ _APPLY = {
 }
 
 
+class ScenarioError(ValueError):
+    """A scenario's override cannot be applied (a factor that overflows, a delay past the supported
+    years). ``location`` is ``scenarios[i].overrides[j]`` (or the scenario's id when it is not
+    stored in the project); ``message`` says what broke, in the planner's words."""
+
+    def __init__(self, location: str, message: str):
+        super().__init__(f"{location}: {message}")
+        self.location = location
+        self.message = message
+
+
+def _override_problem(e: Exception) -> str:
+    if isinstance(e, DelayError):
+        return e.message
+    first = e.errors()[0] if isinstance(e, ValidationError) and e.errors() else None
+    if first is None:
+        return str(e)
+    value = first.get("input")
+    what = f"the value {value!r}" if isinstance(value, (int, float)) else "a value"
+    if first["type"] == "finite_number" or (isinstance(value, float) and value != value):
+        return f"it makes {what} that is not a finite number (a factor too large?)"
+    return f"it makes {what} the project refuses: {first['msg']}"
+
+
 def apply_scenario(project: Project, scenario: Scenario | str | None) -> Project:
     """Return a deep copy of ``project`` with the scenario's overrides applied.
 
-    ``scenario`` may be a Scenario, its id or name, or None / "base" for the base project
-    (a "base" scenario stored in the project is applied if present).
+    ``scenario`` may be a Scenario, its id or name (ids first), or None / "base" for the base
+    project (a "base" scenario stored in the project is applied if present). Raises KeyError for
+    an unknown scenario and ScenarioError when an override cannot be applied. In the copy, a
+    stored "base" scenario has no overrides left (the copy is the scenario's project: applying
+    "no scenario" to it again changes nothing, also after a JSON round trip to a cluster worker).
     """
     copy = project.model_copy(deep=True)
-    if scenario is None:
-        return copy
+    if scenario is None:  # the base: a stored "base" scenario is the base (as ``--scenario base``)
+        if not any(s.id == BASE_SCENARIO_ID for s in project.scenarios):
+            return copy
+        scenario = BASE_SCENARIO_ID
     if isinstance(scenario, str):
         try:
             scenario = project.scenario(scenario)
@@ -143,6 +182,16 @@ def apply_scenario(project: Project, scenario: Scenario | str | None) -> Project
                 return copy
             known = ", ".join(s.id for s in project.scenarios) or "none"
             raise KeyError(f"unknown scenario {scenario!r} (known: {known})") from None
-    for override in scenario.overrides:
-        _APPLY[override.kind](copy, override)
+    index = next((i for i, s in enumerate(project.scenarios) if s is scenario), None)
+    prefix = f"scenarios[{index}]" if index is not None else f"scenario {scenario.id!r}"
+    for j, override in enumerate(scenario.overrides):
+        try:
+            _APPLY[override.kind](copy, override)
+        except (ValidationError, DelayError, OverflowError) as e:
+            raise ScenarioError(f"{prefix}.overrides[{j}]", f"scenario {scenario.id!r}: {_override_problem(e)}") from None
+    for stored in copy.scenarios:  # the copy is this scenario's project: its own base adds nothing more
+        if stored.id == BASE_SCENARIO_ID:  # (a solve of the copy with no scenario must not apply it again)
+            stored.overrides = []
+    if scenario.licence_year is not None:  # China's licence reaches content from this year
+        copy.settings.licence_year = scenario.licence_year
     return copy

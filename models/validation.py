@@ -16,7 +16,9 @@ from typing import Iterable
 from pydantic import ValidationError
 
 from .project import Project
-from .scenarios import apply_scenario
+from .delays import delayed_online_year
+from .magnitudes import limit_text, platform_magnet_tonnes, unreal_numbers
+from .scenarios import BASE_SCENARIO_ID, ScenarioError, apply_scenario
 from .vocab import (
     DEMAND_PRODUCTS,
     METAL_OF,
@@ -305,47 +307,115 @@ def check_scenarios(p: Project) -> list[Problem]:
     """Scenario filters name known facilities; invest overrides name known options and a year in
     which the option can be decided (under that scenario: a delay or settings override in it can
     move the decision years); an option's own committed years likewise."""
-    ids = {f.id for f in p.facilities}
-    options = {o.id for f in p.facilities for o in f.options}
     problems = []
     for i, f in enumerate(p.facilities):
         for j, o in enumerate(f.options):
+            for y, t in sorted(o.committed_tpy_by_year.items()):
+                if t > o.max_add_tpy:
+                    problems.append(Problem(f"facilities[{i}].options[{j}].committed_tpy_by_year.{y}",
+                                            f"{t:,.12g} t/yr is more than the option can add (max_add_tpy "
+                                            f"{o.max_add_tpy:,.12g})"))
             allowed = option_decision_years(p, o.id)
             for y in sorted(o.committed_tpy_by_year):
                 if y not in allowed:
                     problems.append(Problem(f"facilities[{i}].options[{j}].committed_tpy_by_year.{y}",
                                             f"option {o.id!r} cannot be decided in {y}: {_years_text(allowed)}"))
-    for i, s in enumerate(p.scenarios):
-        applied = None
-        for j, o in enumerate(s.overrides):
-            where = getattr(o, "where", None)
-            for fid in where.ids if where else []:
-                if fid not in ids:
-                    problems.append(Problem(f"scenarios[{i}].overrides[{j}].where.ids", f"unknown facility {fid!r}"))
-            if getattr(o, "kind", None) == "policy":
-                known = {x.id for attr in ("offtakes", "price_floors", "grants", "loans") for x in getattr(p.levers, attr)}
-                for lid in o.drop_lever_ids:
-                    if lid not in known:
-                        problems.append(Problem(f"scenarios[{i}].overrides[{j}].drop_lever_ids",
-                                                f"unknown contract {lid!r} (offtake, price floor, grant or loan): "
-                                                "nothing to drop", "warning"))
-            if getattr(o, "kind", None) != "invest":
-                continue
-            if o.option_id not in options:
-                problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id", f"unknown expansion option {o.option_id!r}"))
-                continue
-            if applied is None:
-                try:
-                    applied = apply_scenario(p, s)
-                except Exception:  # another override is broken (reported by its own check): base years
-                    applied = p
-            allowed = option_decision_years(applied, o.option_id)
-            if o.year not in allowed:
-                problems.append(Problem(
-                    f"scenarios[{i}].overrides[{j}].year",
-                    f"scenario {s.id!r}: option {o.option_id!r} cannot be decided in {o.year} "
-                    f"(an invest override there would be ignored): {_years_text(allowed)}"))
+    for i in range(len(p.scenarios)):
+        problems += scenario_problems(p, i)
     return problems
+
+
+def scenario_problems(p: Project, i: int) -> list[Problem]:
+    """The checks of scenario ``i`` of ``p`` (see check_scenarios), located at it."""
+    s = p.scenarios[i]
+    ids = {f.id for f in p.facilities}
+    max_add = {o.id: o.max_add_tpy for f in p.facilities for o in f.options}
+    applied = None
+    problems = _scenario_applied_problems(p, i)
+    for j, o in enumerate(s.overrides):
+        where = getattr(o, "where", None)
+        for fid in where.ids if where else []:
+            if fid not in ids:
+                problems.append(Problem(f"scenarios[{i}].overrides[{j}].where.ids", f"unknown facility {fid!r}"))
+        if getattr(o, "kind", None) == "policy":
+            known = {x.id for attr in ("offtakes", "price_floors", "grants", "loans") for x in getattr(p.levers, attr)}
+            for lid in o.drop_lever_ids:
+                if lid not in known:
+                    problems.append(Problem(f"scenarios[{i}].overrides[{j}].drop_lever_ids",
+                                            f"unknown contract {lid!r} (offtake, price floor, grant or loan): "
+                                            "nothing to drop", "warning"))
+        if getattr(o, "kind", None) != "invest":
+            continue
+        if o.option_id not in max_add:
+            problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id", f"unknown expansion option {o.option_id!r}"))
+            continue
+        top = max_add[o.option_id]
+        if o.added_tpy > top:
+            problems.append(Problem(f"scenarios[{i}].overrides[{j}].added_tpy",
+                                    f"{o.added_tpy:,.12g} t/yr is more than option {o.option_id!r} can add "
+                                    f"(max_add_tpy {top:,.12g}); it would be cut to {top:,.12g} unseen"))
+        if applied is None:
+            try:
+                applied = apply_scenario(p, s)
+            except ScenarioError:  # another override is broken (reported above): base years
+                applied = p
+        allowed = option_decision_years(applied, o.option_id)
+        if o.year not in allowed:
+            problems.append(Problem(
+                f"scenarios[{i}].overrides[{j}].year",
+                f"scenario {s.id!r}: option {o.option_id!r} cannot be decided in {o.year} "
+                f"(an invest override there would be ignored): {_years_text(allowed)}"))
+    return problems
+
+
+def applied_project_problems(base: Project, applied: Project, scenario: str | None) -> list[Problem]:
+    """Errors that refuse a solve of ``applied`` (``base`` with ``scenario`` applied): every check of
+    the applied project, except that the scenarios it still stores are not applied again on top of
+    it (a demand x 1e5 checked as x 1e10; another scenario's invest year judged under this one's
+    delay), plus the checks of the applied scenario itself, located in ``base``."""
+    problems = errors(validate_project(applied.model_copy(update={"scenarios": []})))
+    key = BASE_SCENARIO_ID if scenario is None else scenario
+    try:
+        chosen = base.scenario(key)
+    except KeyError:
+        return problems
+    index = next(i for i, s in enumerate(base.scenarios) if s is chosen)
+    return problems + errors(scenario_problems(base, index))
+
+
+def _scenario_applied_problems(p: Project, i: int) -> list[Problem]:
+    """Apply scenario ``i`` and report what it breaks, located at the scenario: an override that
+    cannot be applied (error), numbers that cannot be real in the applied project (errors, as
+    check_magnitudes), a facility a delay pushes to or past its closure year (a warning: it never
+    runs in that scenario), a name that is another scenario's id (error: ids are looked up first)."""
+    s = p.scenarios[i]
+    out: list[Problem] = []
+    for k, other in enumerate(p.scenarios):
+        if k != i and s.name and s.name == other.id:
+            out.append(Problem(f"scenarios[{i}].name", f"the name {s.name!r} is the id of scenarios[{k}]: "
+                                                       f"--scenario {s.name} would pick that one; rename it"))
+    if s.name == BASE_SCENARIO_ID and s.id != BASE_SCENARIO_ID:
+        out.append(Problem(f"scenarios[{i}].name", "the name 'base' is taken by the base project; rename it"))
+    try:
+        applied = apply_scenario(p, s)
+    except ScenarioError as e:
+        return out + [Problem(e.location, e.message)]
+    for pr in check_magnitudes(applied):
+        if pr.severity == "error":
+            out.append(Problem(f"scenarios[{i}]", f"scenario {s.id!r} makes {pr.location} {pr.message}"))
+    start = p.settings.start_year
+    for j, o in enumerate(s.overrides):
+        if getattr(o, "kind", None) != "delay":
+            continue
+        for f in p.facilities:
+            moved = delayed_online_year(f, o.years, start) if o.where.matches(f) else None
+            if moved is not None and not moved.runs and f.capacity_tpy > 0:
+                past = (f"its closure year {f.closure_year}" if f.closure_year is not None
+                        else "the last supported year 2200")
+                out.append(Problem(f"scenarios[{i}].overrides[{j}]",
+                                   f"scenario {s.id!r} delays {f.id!r} by {o.years} years, to or past {past}: "
+                                   "it never runs in this scenario", "warning"))
+    return out
 
 
 def _contract_target_problems(loc: str, x, facilities: dict) -> list[Problem]:
@@ -533,7 +603,8 @@ FAR_YEARS = 10
 
 def check_magnitudes(p: Project) -> list[Problem]:
     """Numbers that cannot be real: tonnages >= 1e9 t (demand, capacities, caps, platform
-    demand), prices >= $1e12/t (errors); a compliance year outside the horizon, an online year or
+    demand), prices >= $1e12/t, and the limits of models.magnitudes (capex, fixed opex, transport
+    per t-km, stocks, lever amounts) (errors); a compliance year outside the horizon, an online year or
     earliest decision year far past it (warnings)."""
     problems: list[Problem] = []
 
@@ -546,8 +617,9 @@ def check_magnitudes(p: Project) -> list[Problem]:
             big(f"demands[{i}].tonnes_by_year.{y}", t)
     for i, pl in enumerate(p.platforms):
         for y, u in pl.units_by_year.items():
-            big(f"platforms[{i}].units_by_year.{y}", u * max(pl.ndfeb_kg_per_unit, pl.smco_kg_per_unit) / 1000.0,
-                "t of magnet demand")
+            big(f"platforms[{i}].units_by_year.{y}", platform_magnet_tonnes(pl, u), "t of magnet demand")
+    for loc, value, limit in unreal_numbers(p):
+        problems.append(Problem(loc, limit_text(value, limit)))
     for i, f in enumerate(p.facilities):
         big(f"facilities[{i}].capacity_tpy", f.capacity_tpy, "t/yr")
         for j, o in enumerate(f.options):
@@ -577,6 +649,38 @@ def check_magnitudes(p: Project) -> list[Problem]:
     return problems
 
 
+def check_sales_markets(p: Project) -> list:
+    """Each sales market sells a material without a source assay, names known facilities that make
+    it, and lists years inside the horizon; each reported output names a known facility."""
+    facilities = {f.id: f for f in p.facilities}
+    problems: list[Problem] = []
+    s = p.settings
+    seen: set[str] = set()
+    for i, m in enumerate(p.sales_markets):
+        loc = f"sales_markets[{i}]"
+        if m.id in seen:
+            problems.append(Problem(f"{loc}.id", f"duplicate sales market id {m.id!r}"))
+        seen.add(m.id)
+        if m.material in SOURCED_MATERIALS:
+            problems.append(Problem(f"{loc}.material", f"{m.material.value} carries its mine's assay: sell oxide, "
+                                                        "metal or magnets instead"))
+        for j, fid in enumerate(m.facility_ids):
+            f = facilities.get(fid)
+            if f is None:
+                problems.append(Problem(f"{loc}.facility_ids[{j}]", f"unknown facility {fid!r}"))
+            elif m.material not in producible(f):
+                problems.append(Problem(f"{loc}.facility_ids[{j}]", f"{fid!r} does not produce {m.material.value}"))
+        for field in ("reserved_tpy_by_year",):
+            for y in getattr(m, field):
+                if not s.start_year <= y <= s.end_year:
+                    problems.append(Problem(f"{loc}.{field}", f"year {y} is outside the horizon "
+                                                             f"{s.start_year}-{s.end_year}", "warning"))
+    for i, r in enumerate(p.reported_output):
+        if r.facility_id not in facilities:
+            problems.append(Problem(f"reported_output[{i}].facility_id", f"unknown facility {r.facility_id!r}"))
+    return problems
+
+
 CHECKS = (
     check_unique_ids,
     check_routes,
@@ -587,6 +691,7 @@ CHECKS = (
     check_element_mass,
     check_magnitudes,
     check_levers,
+    check_sales_markets,
 )
 
 

@@ -127,6 +127,83 @@ CAPACITY_BASIS = {
     Stage.COBALT: "t refined cobalt per year",
 }
 
+#: How each material is named in tables, charts, the workbook and the text reports (one source:
+#: ``material_label``); its unit is MATERIAL_UNITS.
+MATERIAL_LABELS = {
+    Material.CONCENTRATE: "Concentrate",
+    Material.MIXED_CARBONATE: "Mixed RE carbonate",
+    Material.NDPR_OXIDE: "NdPr oxide",
+    Material.DY_OXIDE: "Dy oxide",
+    Material.TB_OXIDE: "Tb oxide",
+    Material.SM_OXIDE: "Sm oxide",
+    Material.NDPR_METAL: "NdPr metal",
+    Material.DY_METAL: "Dy metal",
+    Material.TB_METAL: "Tb metal",
+    Material.SM_METAL: "Sm metal",
+    Material.COBALT: "Cobalt",
+    Material.NDFEB_SCRAP: "NdFeB scrap",
+    Material.NDFEB_MAGNET: "NdFeB magnet",
+    Material.SMCO_MAGNET: "SmCo magnet",
+}
+
+#: What a tonne of each material counts: t TREO contained before separation, else t of the material.
+MATERIAL_UNITS = {m: "t TREO" if m in SOURCED_MATERIALS else "t" for m in Material}
+
+#: How each stage is named (what its facilities do).
+STAGE_LABELS = {
+    Stage.MINE: "Mining",
+    Stage.CRACKING: "Cracking",
+    Stage.SEPARATION: "Separation",
+    Stage.RECYCLING: "Recycling",
+    Stage.METAL: "Metal making",
+    Stage.COBALT: "Cobalt refining",
+    Stage.MAGNET_NDFEB: "NdFeB magnet making",
+    Stage.MAGNET_SMCO: "SmCo magnet making",
+}
+
+#: Short unit of each stage's capacity (for headers); CAPACITY_BASIS says it in full.
+STAGE_UNITS = {
+    Stage.MINE: "t TREO/yr",
+    Stage.CRACKING: "t TREO feed/yr",
+    Stage.SEPARATION: "t TREO feed/yr",
+    Stage.METAL: "t metal/yr",
+    Stage.MAGNET_NDFEB: "t magnet/yr",
+    Stage.MAGNET_SMCO: "t magnet/yr",
+    Stage.RECYCLING: "t scrap/yr",
+    Stage.COBALT: "t Co/yr",
+}
+
+
+def material_label(material: str, with_unit: bool = False) -> str:
+    """'ndpr_oxide' -> 'NdPr oxide'; ``with_unit`` adds a unit other than plain tonnes:
+    'concentrate' -> 'Concentrate (t TREO)'. Unknown values come back with spaces for underscores."""
+    try:
+        m = Material(material)
+    except ValueError:
+        return str(material).replace("_", " ")
+    unit = MATERIAL_UNITS[m]
+    return f"{MATERIAL_LABELS[m]} ({unit})" if with_unit and unit != "t" else MATERIAL_LABELS[m]
+
+
+def stage_label(stage: str) -> str:
+    """'magnet_ndfeb' -> 'NdFeB magnet making'; unknown values come back with spaces for underscores."""
+    try:
+        return STAGE_LABELS[Stage(stage)]
+    except ValueError:
+        return str(stage).replace("_", " ")
+
+
+def vocab_label(value: str) -> str:
+    """Any vocabulary value as words: a material or stage by its label, anything else (status,
+    segment, element...) with spaces for underscores: 'under_construction' -> 'under construction'."""
+    value = str(value.value if isinstance(value, Enum) else value)
+    if value in MATERIAL_LABELS:
+        return material_label(value)
+    if value in STAGE_LABELS:
+        return stage_label(value)
+    return value.replace("_", " ")
+
+
 #: Stages whose recipe is a plain input/output table (the others are derived from assays).
 RECIPE_STAGES = frozenset({Stage.MAGNET_NDFEB, Stage.MAGNET_SMCO, Stage.RECYCLING, Stage.COBALT})
 

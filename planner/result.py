@@ -1,4 +1,5 @@
-"""The plan a solve returns: small dataclasses with a stable JSON form (DESIGN.md section 5).
+"""The plan a solve returns: small dataclasses with a stable JSON form (docs/file_format.md,
+"Result JSON and Excel workbook").
 
 Units: tonnes (t), t/yr, millions of US dollars (musd), US dollars per tonne (usd_per_t).
 Costs in ``cost_breakdown_musd`` and ``total_cost_musd`` are discounted to the base year and
@@ -8,6 +9,7 @@ exclude the unmet-demand penalty; ``objective`` includes it.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
@@ -37,7 +39,9 @@ class Investment:
     online_year: int
     added_tpy: float
     capex_musd: float  # undiscounted, committed in decided_year
-    defense_qualified_year: int | None = None  # online_year + qualification lag (defense may buy from then)
+    # online_year + qualification lag (defense may buy from then) for a plant that delivers to defense
+    # demand; None for an upstream plant: its lag is not carried down the chain, so it has no defense date
+    defense_qualified_year: int | None = None
 
 
 @dataclass
@@ -98,8 +102,9 @@ class Bottleneck:
     facility: str
     year: int
     shadow_usd_per_t: float
-    # the facility feeds a product that is short in that year: the shadow price is then set by the
-    # unmet penalty (a setting), not by a real cost, and is shown as "limits unmet supply"
+    # the facility feeds a product that is short in that year, or the value is at least half the unmet
+    # penalty (the marginal costs' rule): the shadow price is then set by the penalty (a setting), not
+    # by a real cost; shown as "limits unmet supply", and null in the result JSON
     penalty_bound: bool = False
 
 
@@ -157,7 +162,7 @@ class LeverRow:
 
     kind: offtake, offtake_shortfall, price_floor, grant, loan, stockpile_buy, stockpile_release,
     stockpile_holding, policy_grant, policy_floor, policy_offtake. ``cost_musd`` is what ``payer`` pays on this line: a transfer to industry
-    for every kind except stockpile_holding (a real cost); see README "Contracts and policy levers".
+    for every kind except stockpile_holding (a real cost); see docs/model.md, "Contracts and policy levers".
     """
 
     kind: str
@@ -170,12 +175,58 @@ class LeverRow:
 
 
 @dataclass
+class SaleRow:
+    """Tonnes a facility sold to an outside buyer in a year (planner.model.sales); ``revenue_musd``
+    = price x tonnes, undiscounted money of that year."""
+
+    market: str
+    facility: str
+    year: int
+    klass: str  # "clean" or "covered"
+    tonnes: float
+    price_usd_per_t: float
+    revenue_musd: float
+
+
+@dataclass
+class SalesShortfall:
+    """A reserved (contracted) volume of an outside buyer not sold in a year (t)."""
+
+    market: str
+    year: int
+    reserved_t: float
+    short_t: float
+
+
+@dataclass
+class CalibrationRow:
+    """A facility's reported output against the plan's first year (planner.pipeline.calibration).
+
+    difference = (planned - reported) / reported; status "within" (|difference| <= 25 %),
+    "explained" (outside, with the stated reason) or "off" (outside, no reason)."""
+
+    facility: str
+    name: str
+    material: str
+    reported_year: int
+    reported_t: float
+    basis: str  # actual, run_rate, derived
+    plan_year: int
+    planned_t: float
+    difference: float | None
+    status: str
+    reason: str
+    source: str
+
+
+@dataclass
 class CostRow:
     year: int
     capex_musd: float
     opex_musd: float
     transport_musd: float
     purchases_musd: float  # all undiscounted (money of that year)
+    revenue_musd: float = 0.0  # sales to outside buyers (undiscounted), not part of the cost columns
 
 
 @dataclass
@@ -188,6 +239,18 @@ class Check:
     detail: str = ""
 
 
+def finite_json(obj: Any) -> Any:
+    """``obj`` with every non-finite float (the infinite violation of a failed check, a cost that
+    overflowed) as None, so the result JSON can always be written (JSON has no NaN or Infinity)."""
+    if isinstance(obj, float):
+        return obj if math.isfinite(obj) else None
+    if isinstance(obj, dict):
+        return {k: finite_json(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [finite_json(v) for v in obj]
+    return obj
+
+
 @dataclass
 class PlanResult:
     status: Status
@@ -196,6 +259,9 @@ class PlanResult:
     scenario: str = "base"
     objective: float | None = None  # $M, discounted, incl. penalty
     total_cost_musd: float | None = None  # discounted, excl. penalty
+    # outside buyers (planner.model.sales): revenue from sales, discounted; net = total cost - revenue
+    revenue_musd: float | None = None
+    net_cost_musd: float | None = None
     # capex, opex, transport, purchases (their sum is total_cost_musd), then who pays that total:
     # government + industry = total (transfers between them leave the total unchanged)
     cost_breakdown_musd: dict[str, float] = field(default_factory=dict)
@@ -212,6 +278,9 @@ class PlanResult:
     stock_remaining: list[FiniteStockRow] = field(default_factory=list)  # finite stocks by year
     qualification: list[QualificationRow] = field(default_factory=list)  # defense suppliers with a lag
     levers: list[LeverRow] = field(default_factory=list)
+    sales: list[SaleRow] = field(default_factory=list)  # to outside buyers
+    sales_shortfall: list[SalesShortfall] = field(default_factory=list)  # reserved tonnes not sold
+    calibration: list[CalibrationRow] = field(default_factory=list)  # reported output vs first plan year
     checks: list[Check] = field(default_factory=list)
     limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
     solve_seconds: float = 0.0
@@ -237,24 +306,30 @@ class PlanResult:
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        """The result JSON (stable keys in DESIGN.md order, then extras)."""
+        """The result JSON (the stable keys of docs/file_format.md in order, then extras)."""
         d = asdict(self)
         d["status"] = self.status.value
         d.pop("log")
+        for f in d["sales"]:
+            f["class"] = f.pop("klass")
+        for b in d["bottlenecks"]:  # a capacity value set by the unmet penalty is a setting, not money
+            if b["penalty_bound"]:
+                b["shadow_usd_per_t"] = None
         for f in d["flows"]:
             f["from"] = f.pop("from_id")
             f["to"] = f.pop("to_id")
             f["class"] = f.pop("klass")
         d["demand"] = [{"demand_id": r.pop("demand_id"), **r} for r in d["demand"]]
         order = [
-            "status", "message", "solver", "scenario", "objective", "total_cost_musd", "cost_breakdown_musd",
+            "status", "message", "solver", "scenario", "objective", "total_cost_musd", "revenue_musd", "net_cost_musd",
+            "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "checks", "limiting", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "sales", "sales_shortfall", "calibration", "checks", "limiting", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         out = {k: d[k] for k in order}
         out["unmet_by_segment_t"] = {k: round(v, 6) + 0.0 for k, v in self.unmet_by_segment().items()}
-        return out
+        return finite_json(out)
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), indent=2, allow_nan=False) + "\n"
@@ -275,13 +350,16 @@ class PlanResult:
             scenario=d.get("scenario", "base"),
             objective=d.get("objective"),
             total_cost_musd=d.get("total_cost_musd"),
+            revenue_musd=d.get("revenue_musd"),
+            net_cost_musd=d.get("net_cost_musd"),
             cost_breakdown_musd=dict(d.get("cost_breakdown_musd", {})),
             investments=[Investment(**x) for x in d.get("investments", [])],
             production=[Production(**x) for x in d.get("production", [])],
             flows=flows,
             demand=[DemandRow(**x) for x in d.get("demand", [])],
             marginal_costs=[MarginalCost(**x) for x in d.get("marginal_costs", [])],
-            bottlenecks=[Bottleneck(**x) for x in d.get("bottlenecks", [])],
+            bottlenecks=[Bottleneck(**{**x, "shadow_usd_per_t": x.get("shadow_usd_per_t") or 0.0})
+                         for x in d.get("bottlenecks", [])],
             compliance=[ComplianceRow(**x) for x in d.get("compliance", [])],
             capacity=[CapacityRow(**x) for x in d.get("capacity", [])],
             costs_by_year=[CostRow(**x) for x in d.get("costs_by_year", [])],
@@ -289,7 +367,11 @@ class PlanResult:
             stock_remaining=[FiniteStockRow(**x) for x in d.get("stock_remaining", [])],
             qualification=[QualificationRow(**x) for x in d.get("qualification", [])],
             levers=[LeverRow(**x) for x in d.get("levers", [])],
-            checks=[Check(**x) for x in d.get("checks", [])],
+            sales=[SaleRow(**{("klass" if k == "class" else k): v for k, v in x.items()}) for x in d.get("sales", [])],
+            sales_shortfall=[SalesShortfall(**x) for x in d.get("sales_shortfall", [])],
+            calibration=[CalibrationRow(**x) for x in d.get("calibration", [])],
+            checks=[Check(**{**x, "max_violation": math.inf if x.get("max_violation") is None else x["max_violation"]})
+                    for x in d.get("checks", [])],  # null: an infinite violation (finite_json)
             limiting=list(d.get("limiting", [])),
             solve_seconds=d.get("solve_seconds", 0.0),
             build_seconds=d.get("build_seconds", 0.0),

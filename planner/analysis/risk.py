@@ -62,7 +62,7 @@ def apply_run_scenario(project: Project, options: Any) -> tuple[Project, Any, st
     RiskRunError for an unknown scenario."""
     from dataclasses import replace
 
-    from models.scenarios import apply_scenario
+    from models.scenarios import ScenarioError, apply_scenario
 
     scenario = getattr(options, "scenario", None)
     if scenario is None and any(sc.id == "base" for sc in project.scenarios):
@@ -71,7 +71,7 @@ def apply_run_scenario(project: Project, options: Any) -> tuple[Project, Any, st
         return project, options, None
     try:
         project = apply_scenario(project, scenario)
-    except KeyError as e:
+    except (KeyError, ScenarioError) as e:
         raise RiskRunError(str(e.args[0]) if e.args else str(e)) from None
     return project, replace(options, scenario=None), scenario
 
@@ -366,78 +366,3 @@ def _run_dask(project, n, seed, scheduler, options, state, progress, spec=None) 
             client.cancel(futures, force=True)
         client.close()
     return out
-
-
-def summary_lines(report: RiskReport, top: int = 8) -> list[str]:
-    """The readable summary printed by ``mine2magnet risk`` (and shown in the GUI)."""
-    y = report.target_year
-    lines = [
-        f"Monte Carlo risk for {report.project!r}: {report.n_completed}/{report.n_requested} samples "
-        f"(seed {report.seed}), {report.n_ok} with a plan, {report.n_failed} failed"
-        + (" -- CANCELLED" if report.cancelled else ""),
-        f"Mode: {report.mode_label}",
-    ]
-    if report.mode == "plan" and report.plan:
-        cost = f" (deterministic cost {report.plan_cost_musd:,.1f} $M)" if report.plan_cost_musd is not None else ""
-        lines.append(f"Plan evaluated{cost}: " + ", ".join(f"{o} {y} {t:,.0f} t/yr" for o, y, t in report.plan[:12])
-                     + (f" ... and {len(report.plan) - 12} more" if len(report.plan) > 12 else ""))
-    if report.n_ok == 0:
-        lines.append("No sample produced a plan; nothing to aggregate.")
-    else:
-        lines.append("")
-        lines.append(f"Probability that defense demand is fully met with compliant magnets in {y}:")
-        if y in report.p_met_all:
-            lines.append(f"  all products            {report.p_met_all[y]:6.1%}")
-        for p, by in report.p_met.items():
-            if y in by:
-                short = report.mean_shortfall_t.get(p, {}).get(y, 0.0)
-                lines.append(f"  {p:<24}{by[y]:6.1%}   (mean shortfall {short:,.1f} t)")
-        if report.mean_unmet_by_segment_t:
-            m = report.mean_unmet_by_segment_t
-            lines.append(f"  mean unmet over the horizon: defense {m.get('defense', 0.0):,.1f} t, "
-                         f"commercial {m.get('commercial', 0.0):,.1f} t")
-        later = sorted(yy for yy in report.p_met_all if yy > y)
-        if later:
-            lines.append("  by year (all products):  " + "  ".join(f"{yy}: {report.p_met_all[yy]:.0%}" for yy in later))
-        c = report.cost_musd
-        if c:
-            lines.append("")
-            lines.append(f"Total cost (discounted, $M): P10 {c['p10']:,.1f}   P50 {c['p50']:,.1f}   P90 {c['p90']:,.1f}"
-                         f"   (mean {c['mean']:,.1f})")
-        voi = report.value_of_information
-        if voi:
-            lines.append("")
-            lines.append("Value of information (perfect foresight minus this plan, same samples):")
-            pm = voi.get("p_met_all", {})
-            if pm:
-                lines.append("  P(all defense met) +  " + "  ".join(f"{yy}: {v:+.0%}" for yy, v in sorted(pm.items())))
-            if "mean_cost_musd" in voi:
-                lines.append(f"  mean cost saved by hindsight: {voi['mean_cost_musd']:,.1f} $M")
-        if report.drivers:
-            lines.append("")
-            lines.append(f"Projects that drive {y} compliance (P(met) on time vs delayed; cost change excludes the unmet penalty):")
-            for d in report.drivers[:top]:
-                cost = f", cost {d.cost_delta_musd:+,.1f} $M" if d.cost_delta_musd is not None else ""
-                lines.append(f"  {d.facility:<28} {d.p_met_on_time:6.1%} vs {d.p_met_delayed:6.1%}"
-                             f"  (impact {d.impact:+.1%} ± {d.impact_se:.1%}, delayed in {d.n_delayed} samples{cost})")
-        if report.bottlenecks:
-            lines.append("")
-            lines.append("Facilities that most often limit supply in years with unmet demand (capacity fully used; "
-                         "no $ value: there the shadow price is the unmet penalty, a setting):")
-            for b in report.bottlenecks[:top]:
-                lines.append(f"  {b.facility:<28} {b.share:6.1%} of samples")
-        if report.investments:
-            lines.append("")
-            lines.append("Investments chosen (share of samples):")
-            for inv in report.investments[:top]:
-                lines.append(f"  {inv.facility + ' / ' + inv.option:<40} {inv.share:6.1%}"
-                             f"  (mean {inv.mean_added_tpy:,.0f} t/yr, median decision {inv.median_decided_year:.0f})")
-    if report.failures:
-        lines.append("")
-        lines.append(f"Failed samples ({report.n_failed}):")
-        for f in report.failures[:20]:
-            lines.append(f"  sample {f.index}: {f.status}: {f.message}")
-        if report.n_failed > 20:
-            lines.append(f"  ... and {report.n_failed - 20} more (see --json)")
-    return lines
-

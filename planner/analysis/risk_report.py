@@ -129,6 +129,12 @@ class RiskReport:
     def n_failed(self) -> int:
         return len(self.failures)
 
+    def mean_unmet_total_t(self) -> float | None:
+        """Mean over samples with a plan of the tonnes of demand left unmet (every segment and year);
+        None when no sample has a plan."""
+        ok = [s.unmet_total_t for s in self.samples if s.ok]
+        return sum(ok) / len(ok) if ok else None
+
     def costs(self) -> list[float]:
         """Total cost ($M) of every sample with a plan, in sample order."""
         return [s.total_cost_musd for s in self.samples if s.ok and s.total_cost_musd is not None]

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from models.delays import delay_facility
 from models.project import Facility, Project
 from models.vocab import Status
 
@@ -93,32 +94,16 @@ def draw_sample(project: Project, seed: int, index: int) -> SampleDraw:
 def apply_draw(project: Project, draw: SampleDraw) -> Project:
     """A deep copy of ``project`` with the draw's delays and overruns applied.
 
-    Delay d for facility f (same rules as the scenario ``DelayOverride``):
-      * not operating and online_year >= start_year: online_year += d;
-      * not operating and online_year None: online_year = start_year + d;
-      * a facility pushed to or past its closure_year never runs: capacity_tpy = 0;
-      * every option: earliest_decision_year = (earliest_decision_year or start_year) + d.
+    Delay d for facility f: the shared rule of models.delays (as the scenario ``DelayOverride``).
     Overrun factor x: every option's capex_musd_per_tpy and fixed_capex_musd are multiplied by x.
     """
     p = project.model_copy(deep=True)
     start = p.settings.start_year
-    for f in p.facilities:
+    for i, f in enumerate(p.facilities):
         d = draw.delays.get(f.id, 0)
-        if d and f.status is not Status.OPERATING:
-            if f.online_year is not None and f.online_year >= start:
-                new_online = f.online_year + d
-            elif f.online_year is None:
-                new_online = start + d
-            else:
-                new_online = f.online_year  # came online before the horizon: nothing to delay
-            if f.closure_year is not None and new_online >= f.closure_year:
-                f.capacity_tpy = 0.0
-            elif new_online != f.online_year:
-                f.online_year = new_online
+        f = p.facilities[i] = delay_facility(f, d, start, p.settings.end_year, where=f"facilities[{i}]")
         x = draw.overruns.get(f.id)
         for opt in f.options:
-            if d:
-                opt.earliest_decision_year = (opt.earliest_decision_year or start) + d
             if x is not None and x != 1.0:
                 opt.capex_musd_per_tpy = opt.capex_musd_per_tpy * x
                 opt.fixed_capex_musd = opt.fixed_capex_musd * x

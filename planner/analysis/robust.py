@@ -28,7 +28,7 @@ from planner.analysis.risk_report import RiskReport
 from planner.analysis.risk_sampling import draw_sample
 from planner.progress import SolveState
 
-__all__ = ["HedgeItem", "RobustReport", "run_robust", "robust_lines"]
+__all__ = ["HedgeItem", "RobustReport", "mean_unmet_t", "run_robust"]
 
 
 @dataclass
@@ -229,68 +229,4 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
 
 def mean_unmet_t(report: RiskReport | None) -> float | None:
     """Mean over samples with a plan of the tonnes of demand left unmet (every segment and year)."""
-    if report is None:
-        return None
-    ok = [s.unmet_total_t for s in report.samples if s.ok]
-    return sum(ok) / len(ok) if ok else None
-
-
-def _fmt_plan(plan: list[list[Any]]) -> str:
-    return ", ".join(f"{o} {y} {t:,.0f} t/yr" for o, y, t in plan) or "(nothing)"
-
-
-def robust_lines(rep: RobustReport) -> list[str]:
-    """The readable comparison printed by ``mine2magnet robust``."""
-    y = rep.target_year
-    lines = [f"Robust plan for {rep.project!r}, scenario {rep.scenario}: {rep.k} planning futures (seed {rep.seed}), "
-             f"evaluated with the deterministic plan on {rep.n_eval} fresh futures (seed {rep.eval_seed})"]
-    if rep.target is not None:
-        lines.append(f"Target: P(all defense demand met in {y}) >= {rep.target:.0%} on the planning futures "
-                     "(per-future indicators)")
-    lines.append(f"SAA program: {rep.saa_variables:,} variables, {rep.saa_constraints:,} constraints; "
-                 f"built in {rep.saa_build_seconds:.1f} s, solved in {rep.saa_solve_seconds:.1f} s: {rep.status}")
-    if not rep.has_plan:
-        lines.append(f"No robust plan: {rep.message}")
-        return lines
-    lines.append("")
-    lines.append(f"Deterministic plan (cost {rep.deterministic_cost_musd:,.1f} $M if all on time): {_fmt_plan(rep.deterministic_plan)}")
-    lines.append(f"Robust plan: {_fmt_plan(rep.robust_plan)}")
-    d, r = rep.deterministic_eval, rep.robust_eval
-    if d is None or r is None:
-        lines.append("(out-of-sample evaluation not finished)")
-        return lines
-    lines.append("")
-    lines.append(f"Out of sample ({rep.n_eval} futures, every decision committed, operations re-solved):")
-    lines.append(f"  {'P(defense met)':<34}{'deterministic':>14}{'robust':>10}{'points':>9}")
-    years = sorted(yy for yy in r.p_met_all if yy >= y)[:4]
-    for p in sorted(set(d.p_met) | set(r.p_met)):
-        for yy in years:
-            pd_, pr_ = d.p_met.get(p, {}).get(yy), r.p_met.get(p, {}).get(yy)
-            if pd_ is None or pr_ is None:
-                continue
-            lines.append(f"  {p + ' ' + str(yy):<34}{pd_:>14.1%}{pr_:>10.1%}{(pr_ - pd_) * 100:>+9.1f}")
-    for yy in years:
-        lines.append(f"  {'all products ' + str(yy):<34}{d.p_met_all.get(yy, 0):>14.1%}{r.p_met_all.get(yy, 0):>10.1%}"
-                     f"{(r.p_met_all.get(yy, 0) - d.p_met_all.get(yy, 0)) * 100:>+9.1f}")
-    if d.cost_musd and r.cost_musd:
-        lines.append(f"  {'cost $M (discounted) P10':<34}{d.cost_musd['p10']:>14,.1f}{r.cost_musd['p10']:>10,.1f}")
-        lines.append(f"  {'cost $M P50':<34}{d.cost_musd['p50']:>14,.1f}{r.cost_musd['p50']:>10,.1f}")
-        lines.append(f"  {'cost $M P90':<34}{d.cost_musd['p90']:>14,.1f}{r.cost_musd['p90']:>10,.1f}")
-        lines.append(f"  {'cost $M mean':<34}{d.cost_musd['mean']:>14,.1f}{r.cost_musd['mean']:>10,.1f}"
-                     f"   (robust {r.cost_musd['mean'] - d.cost_musd['mean']:+,.1f})")
-    ud, ur = mean_unmet_t(d), mean_unmet_t(r)
-    if ud is not None and ur is not None:
-        lines.append(f"  {'unmet demand, all segments (t, mean)':<34}{ud:>14,.1f}{ur:>10,.1f}")
-    lines.append(f"  failed samples: deterministic {d.n_failed}, robust {r.n_failed}")
-    lines.append("")
-    if rep.hedge:
-        pts = rep.points_bought()
-        lines.append(f"The hedge (capex {rep.hedge_capex_musd:+,.1f} $M undiscounted at planned prices; buys "
-                     f"{(pts or 0) * 100:+.1f} points of P(all defense met {y})):")
-        for h in rep.hedge:
-            fmt = lambda rows: ", ".join(f"{yy} {t:,.0f}" for yy, t in rows) or "-"  # noqa: E731
-            lines.append(f"  {h.facility + ' / ' + h.option:<44} {h.kind:<16} deterministic [{fmt(h.deterministic)}]"
-                         f" -> robust [{fmt(h.robust)}] t/yr, capex {h.capex_delta_musd:+,.1f} $M")
-    else:
-        lines.append("The robust plan is the deterministic plan: no hedge is worth its cost on these futures.")
-    return lines
+    return None if report is None else report.mean_unmet_total_t()

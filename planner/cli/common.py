@@ -150,7 +150,9 @@ def check_solver_arguments(args: argparse.Namespace, project) -> int | None:
         except ValueError as e:
             problem = str(e)
     scenario = getattr(args, "scenario", None)
-    if problem is None and scenario and scenario != "base":
+    if problem is None and scenario is not None and not scenario.strip():
+        problem = "--scenario: no scenario name given (leave the option out for the base)"
+    elif problem is None and scenario and scenario != "base":
         try:
             project.scenario(scenario)
         except KeyError:

@@ -16,6 +16,8 @@ from planner.cli import robust as cli_robust
 from planner.cli import scenarios as cli_scenarios
 from planner.cli import solve as cli_solve
 from planner.cli import solvers as cli_solvers
+from planner.cli.cluster import insecure_warning, scheduler_problem
+from planner.cli.paths import output_path_problem
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Parser, load_or_exit, pipe_safe_output
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -103,6 +105,15 @@ def main(argv: list[str] | None = None, gui: Callable[[str | None], int] | None 
         argv = ["gui", *argv]  # `mine2magnet [PROJECT]` opens the app
     args = parser.parse_args(argv)
     args.gui = gui
+    problem = output_path_problem(args)
+    if problem is None and getattr(args, "scheduler", None) is not None:
+        problem = scheduler_problem(args.scheduler, getattr(args, "insecure", False))
+        warning = None if problem else insecure_warning(args.scheduler, getattr(args, "insecure", False))
+        if warning:
+            print(warning, file=sys.stderr)
+    if problem is not None:
+        print(f"mine2magnet: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         with pipe_safe_output():  # a closed stdout (`| head`) never stops the output files being written
             return int(args.func(args) or 0)

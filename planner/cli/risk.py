@@ -3,7 +3,7 @@
 [--scenario NAME] [--time-limit S] [--solver ...]``.
 
 Prints the probability that compliant defense demand is met in the compliance year (2027) and
-later, cost percentiles, and the projects that drive the answer. Exit codes (DESIGN.md section 5):
+later, cost percentiles, and the projects that drive the answer. Exit codes (docs/command_line.md):
 0 when every sample produced a plan; 1 when any sample failed (they are listed), the run was
 interrupted, or the JSON cannot be written; 2 for bad input (unreadable project, bad -n/--workers/
 --seed, unknown scenario or solver, unreachable scheduler).
@@ -20,8 +20,10 @@ from models.io import atomic_write_bytes
 from planner.cli.common import (
     EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit, whole_number_option,
 )
+from planner.cli.cluster import add_cluster_arguments
 from planner.progress import SolveState
-from planner.analysis.risk import RiskRunError, run_risk, summary_lines
+from planner.analysis.risk import RiskRunError, run_risk
+from planner.reports.text import risk_summary_lines
 from planner.pipeline.solve import SolveOptions
 
 
@@ -38,28 +40,6 @@ def _progress_printer(n: int):
     return on_progress
 
 
-def _read_plan(path: str):
-    """[[option, decided year, added t/yr], ...] from a result JSON (``solve --json``), or an error text."""
-    import json
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError) as e:
-        return f"cannot read the plan {path}: {getattr(e, 'strerror', None) or e}"
-    invs = data.get("investments") if isinstance(data, dict) else None
-    if not isinstance(invs, list):
-        return f"{path}: not a result JSON (no 'investments' list; write one with solve --json)"
-    out = []
-    for i, inv in enumerate(invs):
-        try:
-            if float(inv["added_tpy"]) > 0:
-                out.append([str(inv["option"]), int(inv["decided_year"]), float(inv["added_tpy"])])
-        except (KeyError, TypeError, ValueError):
-            return f"{path}: investments[{i}]: needs option, decided_year and added_tpy"
-    return out
-
-
 def cmd_risk(args: argparse.Namespace) -> int:
 
     project = load_or_exit(args.project)
@@ -73,9 +53,15 @@ def cmd_risk(args: argparse.Namespace) -> int:
     options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
     plan = None
     if args.plan:
-        plan = _read_plan(args.plan)
-        if isinstance(plan, str):
-            print(f"mine2magnet: {plan}", file=sys.stderr)
+        from models.io import ProjectFileError
+        from models.scenarios import apply_scenario
+        from planner.pipeline.plan_file import read_plan_file
+
+        try:  # checked against the project the samples start from (the scenario applied)
+            plan = read_plan_file(args.plan, apply_scenario(project, args.scenario))
+        except ProjectFileError as e:
+            for p in e.problems:
+                print(f"{e.path}: {p}", file=sys.stderr)
             return EXIT_BAD_INPUT
     mode = "foresight" if args.foresight else "plan"
     state = SolveState(on_progress=_progress_printer(args.n))
@@ -95,7 +81,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         state.request_cancel()
         raise
-    print("\n".join(summary_lines(report)))
+    print("\n".join(risk_summary_lines(report)))
     sampling = report.seconds - report.plan_seconds
     plan_note = f" after {report.plan_seconds:.1f} s solving the plan" if report.plan_seconds else ""
     print(f"\n{report.n_completed} samples in {sampling:.1f} s{plan_note} "
@@ -117,7 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("project")
     p.add_argument("-n", type=whole_number_option(1, 1_000_000), required=True, metavar="N", help="number of samples")
     p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K", help="worker processes (default: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler, e.g. tcp://10.0.0.5:8786")
+    add_cluster_arguments(p)
     p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S", help="random seed (default 0)")
     p.add_argument("--scenario", metavar="NAME", help="sample around this scenario instead of the base")
     p.add_argument("--plan", metavar="RESULT_JSON", help="evaluate this plan (solve --json output) instead of the scenario's optimal plan")

@@ -15,8 +15,10 @@ import sys
 
 from models.io import atomic_write_bytes
 
+from planner.cli.cluster import add_cluster_arguments
 from planner.analysis.risk import RiskRunError
-from planner.analysis.robust import robust_lines, run_robust
+from planner.analysis.robust import run_robust
+from planner.reports.text import robust_lines
 from planner.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -92,7 +94,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--eval", type=whole_number_option(1, 1_000_000), default=200, metavar="N", help="fresh futures for the out-of-sample comparison (default 200)")
     p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S", help="planning futures use seed S, evaluation S + 1")
     p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="W", help="worker processes for the evaluation (default: all cores)")
-    p.add_argument("--scheduler", metavar="ADDRESS", help="evaluate on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    add_cluster_arguments(p)
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the comparison as JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the comparison workbook here")

@@ -1,7 +1,7 @@
 """``mine2magnet scenarios PROJECT [--json OUT] [--xlsx OUT] [--solver ...] [--time-limit S]``.
 
-Solves the base project and every scenario and prints them side by side. Exit codes (DESIGN.md
-section 5): 0 when every scenario has a plan (even with unmet demand, which the table shows),
+Solves the base project and every scenario and prints them side by side. Exit codes
+(docs/command_line.md): 0 when every scenario has a plan (even with unmet demand, which the table shows),
 1 when any scenario is infeasible or failed or an output file cannot be written, 2 for bad input.
 """
 
@@ -16,7 +16,8 @@ from models.io import atomic_write_bytes
 
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
 from planner.progress import SolveState
-from planner.analysis.comparison import compare, comparison_table
+from planner.analysis.comparison import compare
+from planner.reports.text import comparison_table
 from planner.analysis.scenarios import solve_scenarios
 from planner.pipeline.solve import SolveOptions, is_input_error
 
@@ -41,10 +42,16 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         return bad
     options = SolveOptions(solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
     results = solve_scenarios(project, options, SolveState(on_progress=_progress_printer()))
-    cmp = compare(results, year=project.settings.compliance_start_year)
+    cmp = compare(results, year=project.settings.compliance_start_year, project=project)
     names = {s.id: (s.name or s.id) for s in project.scenarios}
     print(f"{project.name}: base and {count(len(results) - 1, 'scenario')}; costs discounted to {project.settings.base_year}")
     print("\n".join(comparison_table(cmp, names)))
+    from planner.analysis.shortfall_value import value_of_lost_supply, voll_source
+
+    voll = ", ".join(f"{p} ${v:,.0f}/t" for p, v in value_of_lost_supply(project).items() if v is not None)
+    print(f"Ranked by defense shortfall, then commercial shortfall, then contracted volume short, then net cost "
+          f"(best first: "
+          f"{', '.join(cmp.ranking)}). Value of lost supply: {voll or 'none'} ({voll_source(project)}).")
     code = EXIT_OK if all(r.has_plan for r in results.values()) else EXIT_FAILED
     if all(is_input_error(r) for r in results.values()):
         code = EXIT_BAD_INPUT  # the project (or every scenario of it) does not validate

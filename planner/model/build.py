@@ -16,6 +16,7 @@ Variables (all >= 0, tonnes or t/yr unless stated):
   add[o,y]              t/yr capacity decided in year y, online from y + lead time
   build[o,y]            1 if option o is built in year y (binary; only for fixed cost / minimum size)
   rem[f,y]              t left in a finite stock at year-end (planner.model.stocks)
+  sell[m,f,y,k]         t sold to outside buyers, sshort[m,y] reserved t not sold (planner.model.sales)
 
 Objective ($M, discounted, d_y = 1/(1+r)^(y-base_year)) is set as variable costs when the
 variables are created; the constant holds the fixed opex of existing capacity.
@@ -33,6 +34,7 @@ from planner.model.network import CLEAN, COVERED, Commodity, Network, market_yea
 from planner.model.policy import define_policy_constraints, define_policy_variables
 from planner.model.qualification import define_qualification_constraints
 from planner.model.recycled import define_recycled_constraints, define_recycled_variables
+from planner.model.sales import define_sales_constraints, define_sales_variables
 from planner.model.stocks import define_finite_stock_constraints, define_finite_stock_variables
 
 MUSD = 1e-6  # $ -> $M
@@ -82,9 +84,9 @@ def define_route_variables(lp: LinearProgram, net: Network) -> None:
 def define_market_variables(lp: LinearProgram, net: Network) -> None:
     """buy[m,f,y] to consuming facilities and buyd[m,d,y] to demands; cost d_y x price x 1e-6.
 
-    A covered-origin market cannot deliver to defense demand from the compliance year.
+    A covered-origin market cannot deliver to defense demand from the compliance year (or licence year).
     """
-    comp = net.project.settings.compliance_start_year
+    comp = net.defense_clean_from
     for m in net.markets:
         years = market_years(m, net.years)
         for fid in net.consumers_of.get(m.material.value, []):
@@ -105,15 +107,16 @@ def define_delivery_variables(lp: LinearProgram, net: Network) -> None:
     """del[f,d,y,k] from producers of the product (no transport cost: delivered ex-works),
     and unmet[d,y] with cost d_y x unmet_penalty_usd_per_t x 1e-6.
 
-    Covered-class deliveries to defense demand exist only before the compliance year.
+    Covered-class deliveries to defense demand exist only before the compliance year (or the
+    scenario's licence year, when earlier: Network.defense_clean_from).
     """
-    s = net.project.settings
+    s = net.settings
     for d in net.demands:
         for fid in net.producers_of.get(d.product, []):
             classes = net.output_classes(fid, (d.product, ""))
             for y in d.tonnes_by_year:
                 for k in classes:
-                    if k == COVERED and d.segment == Segment.DEFENSE.value and y >= s.compliance_start_year:
+                    if k == COVERED and d.segment == Segment.DEFENSE.value and y >= net.defense_clean_from:
                         continue
                     lp.add_var(("del", fid, d.id, y, k))
         for y in d.tonnes_by_year:
@@ -122,7 +125,7 @@ def define_delivery_variables(lp: LinearProgram, net: Network) -> None:
 
 def define_balance_slack_variables(lp: LinearProgram, net: Network) -> None:
     """surplus for outputs, down (clean -> covered relabel) and dm (de-minimis) for inputs."""
-    dm_share = net.project.settings.de_minimis_share
+    dm_share = net.settings.de_minimis_share
     for fid, procs in net.processes_of.items():
         outputs: dict[Commodity, list[str]] = {}
         inputs_covered: set[Commodity] = set()
@@ -151,7 +154,7 @@ def define_stock_variables(lp: LinearProgram, net: Network) -> None:
     """stock[f,c,y,k]: year-end stock of output c (not source-tracked) kept at f, when
     settings.stock_holding_usd_per_t_yr is set; cost d_y x holding x 1e-6 ($M per t and year).
     Stock is zero before the horizon; stock left after the last year is simply paid for."""
-    holding = net.project.settings.stock_holding_usd_per_t_yr
+    holding = net.settings.stock_holding_usd_per_t_yr
     if holding is None:
         return
     for fid, procs in net.processes_of.items():
@@ -170,7 +173,7 @@ def define_stock_variables(lp: LinearProgram, net: Network) -> None:
 
 def _salvage_share(net: Network, online_year: int) -> float:
     """Straight-line share of an asset's life left after the horizon: max(0, L - n_in) / L."""
-    life = net.project.settings.asset_life_years
+    life = net.settings.asset_life_years
     years_in = net.years[-1] - online_year + 1
     return max(0, life - years_in) / life
 
@@ -315,7 +318,7 @@ def define_compliance_constraints(lp: LinearProgram, net: Network) -> None:
     only have covered-class variables, and covered deliveries to defense demand from the
     compliance year do not exist (see define_delivery_variables / define_market_variables).
     """
-    share = net.project.settings.de_minimis_share
+    share = net.settings.de_minimis_share
     if share <= 0:
         return
     for p in net.processes:
@@ -350,7 +353,7 @@ def define_demand_constraints(lp: LinearProgram, net: Network, idx: ModelIndex |
 def define_budget_constraints(lp: LinearProgram, net: Network, idx: ModelIndex) -> None:
     """Capex committed (undiscounted $M) per decision year <= budget_musd_per_year; over the
     horizon <= budget_total_musd. capex(o,y) = capex_musd_per_tpy x add + fixed_capex_musd x build."""
-    s = net.project.settings
+    s = net.settings
     if s.budget_musd_per_year is None and s.budget_total_musd is None:
         return
     by_year: dict[int, dict[int, float]] = {}
@@ -419,6 +422,7 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_lever_variables(lp, net, idx)
     define_policy_variables(lp, net)
     define_recycled_variables(lp, net)
+    define_sales_variables(lp, net, idx)
 
     define_capacity_constraints(lp, net)
     define_option_limit_constraints(lp, net)
@@ -431,6 +435,7 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_qualification_constraints(lp, net)
     define_policy_constraints(lp, net)
     define_recycled_constraints(lp, net)
+    define_sales_constraints(lp, net)
     define_lever_constraints(lp, net, idx)
     define_fixed_costs(lp, net, idx)
     return lp, idx

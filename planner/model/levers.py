@@ -42,7 +42,7 @@ def define_stockpile_variables(lp: LinearProgram, net: Network, idx) -> None:
     tie-break: the purchase price is a transfer, so without it buying and releasing in the same
     year would be a free detour); slevel[s,y] <= capacity_t with cost d_y x holding_usd_per_t_yr
     x 1e-6; srel[s,d,y] for defense demands of the material."""
-    for s in net.project.levers.stockpiles:
+    for s in net.levers.stockpiles:
         mat = s.material.value
         for fid in net.producers_of.get(mat, []):
             if CLEAN not in net.output_classes(fid, (mat, "")):
@@ -63,8 +63,8 @@ def define_stockpile_variables(lp: LinearProgram, net: Network, idx) -> None:
 
 def define_offtake_variables(lp: LinearProgram, net: Network) -> None:
     """otshort[o,y] in active years with a minimum > 0; cost d_y x unmet_penalty_usd_per_t x 1e-6."""
-    pen = net.project.settings.unmet_penalty_usd_per_t
-    for o in net.project.levers.offtakes:
+    pen = net.settings.unmet_penalty_usd_per_t
+    for o in net.levers.offtakes:
         for y in _active_years(net, o):
             if o.minimum(y) <= 0:
                 continue
@@ -80,6 +80,7 @@ def define_lever_variables(lp: LinearProgram, net: Network, idx) -> None:
 def offtake_taken_terms(lp: LinearProgram, net: Network, o, y: int) -> dict[int, float]:
     """taken[o,y] = sum_{d of segment, product = material, k} del[f,d,y,k]
     + [segment None] sum_{routes r out of f carrying the material, k} flow[r,"",y,k]
+    + [segment None] sum_{m,k} sell[m,f,y,k] (sales to outside buyers of the material)
     + [segment None or defense] sum_s sbuy[s,f,y] (stockpiles of the material)."""
     f, mat = o.facility_id, o.material.value
     seg = o.segment.value if o.segment is not None else None
@@ -99,8 +100,14 @@ def offtake_taken_terms(lp: LinearProgram, net: Network, o, y: int) -> dict[int,
                 key = ("flow", r.id, "", y, k)
                 if lp.has_var(key):
                     terms[lp.var(key)] = 1.0
+    if seg is None:  # sales to outside buyers (planner.model.sales) are taken by some buyer too
+        for m in net.sales_markets:
+            if m.material.value == mat:
+                for k in (CLEAN, COVERED):
+                    if lp.has_var(key := ("sell", m.id, f, y, k)):
+                        terms[lp.var(key)] = 1.0
     if seg in (None, Segment.DEFENSE.value):
-        for s in net.project.levers.stockpiles:
+        for s in net.levers.stockpiles:
             key = ("sbuy", s.id, f, y)
             if s.material.value == mat and lp.has_var(key):
                 terms[lp.var(key)] = 1.0
@@ -155,10 +162,10 @@ def policy_gaps(net: Network) -> dict[str, tuple[str, float]]:
     for yes/no options, ("add", $M per t/yr) for continuous ones (see models.project.PolicyMode).
     An option on a facility listed in facility_margins_usd_per_t uses max(0, margin): losses in
     operation are then bought per tonne by candidate floors/offtakes, so the gap is capex only."""
-    pol = net.project.levers.policy
+    pol = net.levers.policy
     if not pol.enabled:
         return {}
-    af = annuity_factor(pol.hurdle_rate, net.project.settings.asset_life_years)
+    af = annuity_factor(pol.hurdle_rate, net.settings.asset_life_years)
     gaps: dict[str, tuple[str, float]] = {}
     for f, o in net.options:
         margin = pol.option_margins_usd_per_t.get(o.id)
@@ -194,7 +201,7 @@ def policy_grant_terms(lp: LinearProgram, net: Network, oid: str, y: int, gaps=N
 def define_offtake_constraints(lp: LinearProgram, net: Network) -> None:
     """Take-or-pay: taken[o,y] + otshort[o,y] >= minimum(o,y); taken[o,y] <= max_tpy (active years);
     minimum(o,y) = min_tpy_by_year[y] if listed, else min_tpy."""
-    for o in net.project.levers.offtakes:
+    for o in net.levers.offtakes:
         for y in _active_years(net, o):
             taken = offtake_taken_terms(lp, net, o, y)
             if o.minimum(y) > 0:
@@ -208,7 +215,7 @@ def define_offtake_constraints(lp: LinearProgram, net: Network) -> None:
 def define_import_licence_constraints(lp: LinearProgram, net: Network) -> None:
     """sum purchases from markets of the origin (and materials) by buyers of the segment <= cap_tpy:
     defense: sum_d buyd[m,d,y] over defense d; commercial: buyd to commercial d + sum_f buy[m,f,y]."""
-    for lic in net.project.levers.import_licences:
+    for lic in net.levers.import_licences:
         mats = {m.value for m in lic.materials}
         markets = [m for m in net.markets if m.origin_country == lic.origin_country
                    and (not mats or m.material.value in mats)]
@@ -233,7 +240,7 @@ def define_import_licence_constraints(lp: LinearProgram, net: Network) -> None:
 def define_stockpile_constraints(lp: LinearProgram, net: Network) -> None:
     """level[s,y] - level[s,y-1] - sum_f sbuy[s,f,y] + sum_d srel[s,d,y] = [y = start] initial_t;
     sum_f sbuy[s,f,y] >= committed_t_by_year[y]; sum_f sbuy[s,f,y] <= max_buy_tpy."""
-    for s in net.project.levers.stockpiles:
+    for s in net.levers.stockpiles:
         buys_by_year: dict[int, dict[int, float]] = {y: {} for y in net.years}
         rel_by_year: dict[int, dict[int, float]] = {y: {} for y in net.years}
         for key, j in lp._var_index.items():
@@ -256,10 +263,11 @@ def define_stockpile_constraints(lp: LinearProgram, net: Network) -> None:
                 lp.add_row("stockpile_commit", (s.id, y), buys_by_year[y], lo=committed)
 
 
-def government_cost_objective(lp: LinearProgram, net: Network, idx) -> dict[int, float]:
-    """Policy mode's second objective: sum_y d_y x gov(y) ($M discounted), gov(y) as in the budget,
-    + the penalised offtake shortfalls (d_y x unmet penalty x otshort): contracts stay binding, so
-    the government cannot save money by letting a take-or-pay commitment go short."""
+def government_cost_terms(lp: LinearProgram, net: Network, idx) -> dict[int, float]:
+    """Terms of policy mode's second objective (planner.pipeline.stages.government_cost_objective):
+    sum_y d_y x gov(y) ($M discounted), gov(y) as in the budget, + the penalised offtake shortfalls
+    (d_y x unmet penalty x otshort): contracts stay binding, so the government cannot save money by
+    letting a take-or-pay commitment go short."""
     total: dict[int, float] = {}
     for y, terms in government_spend_terms(lp, net, idx).items():
         for j, v in terms.items():
@@ -275,7 +283,7 @@ def define_government_budget_constraints(lp: LinearProgram, net: Network, idx) -
     + [policy mode] sum_l s_l(y) x 1e-6 x q[l,y] (candidate floors and offtakes, candidate_spend_terms)
     + sum_s (purchase_price x sum_f sbuy[s,f,y] + holding x slevel[s,y]) x 1e-6
     <= government_budget_musd_per_year;  sum_y gov(y) <= government_budget_total_musd."""
-    lv = net.project.levers
+    lv = net.levers
     if lv.government_budget_musd_per_year is None and lv.government_budget_total_musd is None:
         return
     by_year = government_spend_terms(lp, net, idx)
@@ -292,7 +300,7 @@ def define_government_budget_constraints(lp: LinearProgram, net: Network, idx) -
 
 def government_spend_terms(lp: LinearProgram, net: Network, idx) -> dict[int, dict[int, float]]:
     """Linear terms of gov(y) per year ($M undiscounted; see define_government_budget_constraints)."""
-    lv = net.project.levers
+    lv = net.levers
     by_year: dict[int, dict[int, float]] = {y: {} for y in net.years}
 
     def add(y: int, terms: dict[int, float], scale: float) -> None:
@@ -329,7 +337,7 @@ def candidate_spend_terms(lp: LinearProgram, net: Network) -> dict[int, dict[int
     tonnage of candidate price floors (pfq, s = floor - benchmark) and guaranteed offtakes (goq,
     s = price - benchmark); see planner.model.policy."""
     by_year: dict[int, dict[int, float]] = {}
-    pol = net.project.levers.policy
+    pol = net.levers.policy
     if not pol.enabled:
         return by_year
     for kind, levers in (("pfq", pol.candidate_floors), ("goq", pol.candidate_offtakes)):
@@ -349,7 +357,7 @@ def define_lever_constraints(lp: LinearProgram, net: Network, idx) -> None:
 
 
 __all__ = [
-    "annuity_factor", "candidate_spend_terms", "government_cost_objective", "policy_gaps", "policy_grant_terms",
+    "annuity_factor", "candidate_spend_terms", "government_cost_terms", "policy_gaps", "policy_grant_terms",
     "define_lever_constraints", "define_lever_variables", "government_spend_terms", "grant_terms",
     "offtake_taken_terms", "production_terms", "sold_terms",
 ]

@@ -61,9 +61,6 @@ class LinearProgram:
     def has_var(self, key: tuple) -> bool:
         return key in self._var_index
 
-    def add_cost(self, j: int, cost: float) -> None:
-        self.var_cost[j] += cost
-
     @property
     def n_vars(self) -> int:
         return len(self.var_keys)

@@ -19,8 +19,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from models.covered import is_covered_facility, is_covered_market
 from models.geo import great_circle_km
-from models.project import DEFAULT_PRIORITY, ExpansionOption, Facility, Market, Project, Route
+from models.project import (
+    DEFAULT_PRIORITY,
+    ExpansionOption,
+    Facility,
+    Levers,
+    Market,
+    Offtake,
+    PriceFloor,
+    Project,
+    Route,
+    SalesMarket,
+    Settings,
+)
 from models.schedules import existing_capacity_tpy
 from models.vocab import (
     METAL_OF,
@@ -63,7 +76,12 @@ class DemandSpec:
 
 @dataclass
 class Network:
-    project: Project
+    """Every index set and parameter the model, the verifier and the extraction read; nothing
+    downstream reaches back into the project (``settings`` and ``levers`` are the scenario-applied
+    project's parameters and contracts)."""
+
+    settings: Settings
+    levers: Levers
     years: list[int]
     discount: dict[int, float]
     facilities: dict[str, Facility]
@@ -78,6 +96,24 @@ class Network:
     existing_capacity: dict[tuple[str, int], float]
     consumers_of: dict[str, list[str]] = field(default_factory=dict)  # material -> facility ids
     producers_of: dict[str, list[str]] = field(default_factory=dict)  # product material -> facility ids
+    # index sets of the contracts and levers
+    has_levers: bool = False  # any contract, lever, government budget or policy mode (Levers.is_empty)
+    policy_enabled: bool = False  # policy mode (planner.model.policy)
+    price_floors_of: dict[str, list[PriceFloor]] = field(default_factory=dict)  # facility id -> its floors
+    stockpile_material: dict[str, str] = field(default_factory=dict)  # government stockpile id -> material
+    #: recycled-feed offtakes whose facility is not a recycler (recycled_offtakes)
+    recycled_offtakes: list[Offtake] = field(default_factory=list)
+    #: (facility, material) -> routes into it whose recycled part is traced (tracked_routes)
+    tracked_routes: dict[tuple[str, str], list[Route]] = field(default_factory=dict)
+    #: outside buyers (planner.model.sales): the scenario-applied project's sales markets
+    sales_markets: list[SalesMarket] = field(default_factory=list)
+
+    @property
+    def defense_clean_from(self) -> int:
+        """First year defense demand takes only clean material: the compliance year, or the
+        licence year when earlier (a licence rule that reaches content, settings.licence_year)."""
+        s = self.settings
+        return min(s.compliance_start_year, s.licence_year) if s.licence_year is not None else s.compliance_start_year
 
     def activity_classes(self, p: Process) -> list[str]:
         """Clean facilities run clean and (when a process has inputs) covered activity."""
@@ -105,10 +141,6 @@ def discount_factors(project: Project) -> dict[int, float]:
     """d_y = 1 / (1 + r)^(y - base_year)."""
     s = project.settings
     return {y: 1.0 / (1.0 + s.discount_rate) ** (y - s.base_year) for y in s.years}
-
-
-def is_covered_facility(f: Facility, covered_countries: set[str]) -> bool:
-    return f.country in covered_countries or f.chinese_technology
 
 
 def _sources_by_facility(project: Project) -> dict[str, set[str]]:
@@ -265,8 +297,10 @@ def build_network(project: Project) -> Network:
                 producers_of[mat].append(fid)
 
     existing = {(f.id, y): existing_capacity_tpy(f, y) for f in project.facilities for y in years}
-    return Network(
-        project=project,
+    levers = project.levers
+    net = Network(
+        settings=s,
+        levers=levers,
         years=years,
         discount=discount_factors(project),
         facilities=facilities,
@@ -275,13 +309,71 @@ def build_network(project: Project) -> Network:
         processes_of=processes_of,
         route_commodities=route_commodities,
         markets=list(project.markets),
-        market_covered={m.id: m.origin_country in covered_countries for m in project.markets},
+        market_covered={m.id: is_covered_market(m, covered_countries) for m in project.markets},
         demands=demand_specs(project),
         options=[(f, o) for f in project.facilities for o in f.options],
         existing_capacity=existing,
         consumers_of=consumers_of,
         producers_of=producers_of,
+        has_levers=not levers.is_empty(),
+        policy_enabled=levers.policy.enabled,
+        stockpile_material={st.id: st.material.value for st in levers.stockpiles},
+        sales_markets=list(project.sales_markets),
     )
+    for pf in levers.price_floors:
+        net.price_floors_of.setdefault(pf.facility_id, []).append(pf)
+    net.recycled_offtakes = recycled_offtakes(net)
+    net.tracked_routes = tracked_routes(net)
+    return net
+
+
+def recycled_offtakes(net: Network) -> list[Offtake]:
+    """Offtakes with recycled_feed whose facility is not itself a recycling facility (whose whole
+    output is recycled, so the condition holds by itself); see planner.model.recycled."""
+    return [o for o in net.levers.offtakes
+            if o.recycled_feed and o.facility_id in net.facilities and net.facilities[o.facility_id].stage is not Stage.RECYCLING]
+
+
+def key_input(net: Network, fid: str, mat: str) -> tuple[str, float] | None:
+    """(feed material k', t of k' per t of ``mat``) of the process of ``fid`` that makes ``mat``:
+    its largest input (unsourced materials only); None when no process makes it from an input."""
+    best = None
+    for p in net.processes_of.get(fid, []):
+        out = p.outputs.get((mat, ""), 0.0)
+        if out <= 0:
+            continue
+        for (m, src), a in p.inputs.items():
+            if src == "" and (best is None or a / out > best[1]):
+                best = (m, a / out)
+    return best
+
+
+def tracked_routes(net: Network) -> dict[tuple[str, str], list[Route]]:
+    """(facility, material k) -> routes into it carrying k whose recycled part is traced, found by a
+    backward search from each recycled-feed offtake's facility along key inputs (no revisits)."""
+    into: dict[tuple[str, str], list[Route]] = {}
+    for r, commodities, _ in net.route_commodities:
+        if any(src == "" for _m, src in commodities):
+            into.setdefault((r.to_id, r.material.value), []).append(r)
+    tracked: dict[tuple[str, str], list[Route]] = {}
+    todo = []
+    for o in net.recycled_offtakes:
+        k = key_input(net, o.facility_id, o.material.value)
+        if k is not None:
+            todo.append((o.facility_id, k[0]))
+    while todo:
+        node = todo.pop()
+        if node in tracked:
+            continue
+        tracked[node] = into.get(node, [])
+        for r in tracked[node]:
+            sender = net.facilities[r.from_id]
+            if sender.stage is Stage.RECYCLING:
+                continue
+            k = key_input(net, sender.id, node[1])
+            if k is not None:
+                todo.append((sender.id, k[0]))
+    return tracked
 
 
 def market_years(m: Market, years: list[int]) -> list[int]:
@@ -290,5 +382,6 @@ def market_years(m: Market, years: list[int]) -> list[int]:
 
 __all__ = [
     "CLEAN", "COVERED", "Commodity", "DemandSpec", "Network", "Process",
-    "build_network", "build_processes", "demand_specs", "discount_factors", "market_years", "route_cost_usd_per_t",
+    "build_network", "build_processes", "demand_specs", "discount_factors", "key_input", "market_years",
+    "recycled_offtakes", "route_cost_usd_per_t", "tracked_routes",
 ]

@@ -37,12 +37,12 @@ MUSD = 1e-6
 
 
 def policy_on(net: Network) -> bool:
-    return net.project.levers.policy.enabled
+    return net.policy_enabled
 
 
 def candidates(net: Network) -> list[tuple[str, object]]:
     """(variable kind, lever) for every candidate price floor ("pfq") and guaranteed offtake ("goq")."""
-    pol = net.project.levers.policy
+    pol = net.levers.policy
     return [("pfq", c) for c in pol.candidate_floors] + [("goq", c) for c in pol.candidate_offtakes]
 
 
@@ -56,10 +56,10 @@ def supported_material(net: Network, fid: str) -> str | None:
 
 def effective_margin(net: Network, fid: str, year: int) -> float | None:
     """e_f(y) = m_f + top-ups of the input price floors on f active in y ($/t); None = no margin given."""
-    m = net.project.levers.policy.facility_margins_usd_per_t.get(fid)
+    m = net.levers.policy.facility_margins_usd_per_t.get(fid)
     if m is None:
         return None
-    return m + sum(pf.top_up_usd_per_t(year) for pf in net.project.levers.price_floors if pf.facility_id == fid)
+    return m + sum(pf.top_up_usd_per_t(year) for pf in net.price_floors_of.get(fid, []))
 
 
 def lever_usable(net: Network, lever, year: int) -> bool:
@@ -101,7 +101,7 @@ def define_policy_constraints(lp: LinearProgram, net: Network) -> None:
                 terms = {i: -v for i, v in offtake_taken_terms(lp, net, c, y).items()}
                 terms[j] = terms.get(j, 0.0) + 1.0
                 lp.add_row("policy_offtake_taken", (c.id, y), terms, hi=0.0)
-    for fid in net.project.levers.policy.facility_margins_usd_per_t:
+    for fid in net.levers.policy.facility_margins_usd_per_t:
         if fid not in net.facilities:
             continue
         mat = supported_material(net, fid)

@@ -46,7 +46,7 @@ def output_per_activity(net: Network, fid: str, product: str) -> float:
 
 def define_qualification_constraints(lp: LinearProgram, net: Network) -> None:
     """Defense deliveries of f in y <= out(f,P) x qualified capacity(f,y) (see module docstring)."""
-    s = net.project.settings
+    s = net.settings
     options_of: dict[str, list] = {}
     for f, o in net.options:
         options_of.setdefault(f.id, []).append(o)

@@ -26,61 +26,12 @@ from models.vocab import Stage
 
 from planner.model.levers import offtake_taken_terms
 from planner.model.lp import LinearProgram
-from planner.model.network import CLEAN, COVERED, Network
-
-
-def recycled_offtakes(net: Network) -> list:
-    """Offtakes with recycled_feed whose facility is not itself a recycling facility (whose whole
-    output is recycled, so the condition holds by itself)."""
-    return [o for o in net.project.levers.offtakes
-            if o.recycled_feed and o.facility_id in net.facilities and net.facilities[o.facility_id].stage is not Stage.RECYCLING]
-
-
-def key_input(net: Network, fid: str, mat: str) -> tuple[str, float] | None:
-    """(feed material k', t of k' per t of ``mat``) of the process of ``fid`` that makes ``mat``:
-    its largest input (unsourced materials only); None when no process makes it from an input."""
-    best = None
-    for p in net.processes_of.get(fid, []):
-        out = p.outputs.get((mat, ""), 0.0)
-        if out <= 0:
-            continue
-        for (m, src), a in p.inputs.items():
-            if src == "" and (best is None or a / out > best[1]):
-                best = (m, a / out)
-    return best
-
-
-def tracked_routes(net: Network) -> dict[tuple[str, str], list]:
-    """(facility, material k) -> routes into it carrying k whose recycled part is traced, found by a
-    backward search from each recycled-feed offtake's facility along key inputs (no revisits)."""
-    into: dict[tuple[str, str], list] = {}
-    for r, commodities, _ in net.route_commodities:
-        if any(src == "" for _m, src in commodities):
-            into.setdefault((r.to_id, r.material.value), []).append(r)
-    tracked: dict[tuple[str, str], list] = {}
-    todo = []
-    for o in recycled_offtakes(net):
-        k = key_input(net, o.facility_id, o.material.value)
-        if k is not None:
-            todo.append((o.facility_id, k[0]))
-    while todo:
-        node = todo.pop()
-        if node in tracked:
-            continue
-        tracked[node] = into.get(node, [])
-        for r in tracked[node]:
-            sender = net.facilities[r.from_id]
-            if sender.stage is Stage.RECYCLING:
-                continue
-            k = key_input(net, sender.id, node[1])
-            if k is not None:
-                todo.append((sender.id, k[0]))
-    return tracked
+from planner.model.network import CLEAN, COVERED, Network, key_input
 
 
 def define_recycled_variables(lp: LinearProgram, net: Network) -> None:
     """rflow[r,y] >= 0 on every traced route (cost 0): the recycled part of the route's flow."""
-    for routes in tracked_routes(net).values():
+    for routes in net.tracked_routes.values():
         for r in routes:
             for y in net.years:
                 if not lp.has_var(("rflow", r.id, y)):
@@ -94,7 +45,7 @@ def _flow_terms(lp: LinearProgram, rid: str, y: int) -> dict[int, float]:
 def define_recycled_constraints(lp: LinearProgram, net: Network) -> None:
     """rflow <= flow (recycled_part), recycled_balance at intermediate senders, recycled_offtake at
     each recycled-feed offtake's facility (module docstring)."""
-    tracked = tracked_routes(net)
+    tracked = net.tracked_routes
     if not tracked:
         return
     routes_out: dict[tuple[str, str], list] = {}
@@ -123,7 +74,7 @@ def define_recycled_constraints(lp: LinearProgram, net: Network) -> None:
                 terms[j] = terms.get(j, 0.0) - 1.0 / k[1]
             lp.add_row("recycled_balance", (sid, mat, y), terms, hi=0.0)
     by_facility: dict[tuple[str, str], list] = {}
-    for o in recycled_offtakes(net):
+    for o in net.recycled_offtakes:
         by_facility.setdefault((o.facility_id, o.material.value), []).append(o)
     for (fid, mat), offtakes in by_facility.items():
         k = key_input(net, fid, mat)
@@ -142,5 +93,4 @@ def define_recycled_constraints(lp: LinearProgram, net: Network) -> None:
             lp.add_row("recycled_offtake", (fid, mat, y), terms, hi=0.0)
 
 
-__all__ = ["define_recycled_constraints", "define_recycled_variables", "key_input", "recycled_offtakes",
-           "tracked_routes"]
+__all__ = ["define_recycled_constraints", "define_recycled_variables"]

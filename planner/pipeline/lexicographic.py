@@ -221,6 +221,49 @@ def _loosen(programs: list[LinearProgram], tolerances: dict[int, float]) -> None
                 prog.row_hi[i] += RETRY_LOOSEN * tol
 
 
+#: s: a stage is not started with less than this left of the whole solve's limit
+MIN_STAGE_SECONDS = 0.01
+
+
+def _solve_stage(program: LinearProgram, solver: str, remaining: float, mip_gap: float, state: SolveState,
+                 presolve: bool) -> RawSolution:
+    """One stage's solve within what is left of the whole limit; NO_SOLUTION without starting the
+    solver when nothing is left (the stages share ``time_limit_s``; none gets a minimum of its own)."""
+    if remaining < MIN_STAGE_SECONDS:
+        return RawSolution(RawStatus.NO_SOLUTION, message="the time limit ran out before this stage started")
+    return solve_lp(program, solver, remaining, mip_gap, state, presolve=presolve)
+
+
+#: a stage's point that misses a row or bound of its own program by more than this (the verifier
+#: refuses 1e-6) is solved again without HiGHS's presolve. Seen on the real sample over 60 years: the
+#: least-activity stage (an LP of 100,642 columns, most fixed) came back "optimal" 1.585e-6 t off a
+#: balance row with presolve, any tolerance or algorithm; 9.5e-9 without presolve (50 s instead of 13).
+POINT_RETRY_TOL = 5e-7
+
+
+def _retry_without_presolve(program: LinearProgram, raw: RawSolution, solver: str, deadline: float, mip_gap: float,
+                            state: SolveState, name: str, result: "LexResult") -> RawSolution:
+    """``raw``, or the stage solved again without HiGHS's presolve when ``raw``'s point misses its own
+    program by more than POINT_RETRY_TOL (LP stages with HiGHS only; the better point is kept)."""
+    if (raw.x is None or raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or program.is_mip
+            or not solver.startswith("highs")):
+        return raw
+    missed = worst_violation(program, tidy_point(program, raw.x))
+    if missed <= POINT_RETRY_TOL:
+        return raw
+    remaining = deadline - time.perf_counter()
+    if remaining < MIN_STAGE_SECONDS:
+        return raw
+    state.log(f"stage {name!r}: the solver's point misses a row by {missed:.3g}; solving it again without presolve")
+    again = solve_lp(program, solver, remaining, mip_gap, state, highs_presolve=False)
+    result.seconds += again.seconds
+    result.handoff_seconds += again.handoff_seconds
+    result.log.extend(again.log)
+    if again.x is None or again.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE):
+        return raw
+    return again if worst_violation(program, tidy_point(program, again.x)) < missed else raw
+
+
 def solve_lexicographic(
     lp: LinearProgram,
     objectives: list[Objective],
@@ -273,7 +316,7 @@ def solve_lexicographic(
                 at_x = program.row_activity(np.asarray(x, dtype=float))
                 for i, tol in tolerances.items():
                     program.row_hi[i] = min(program.row_hi[i], float(at_x[i]) + TIGHT_HOLD_SHARE * tol)
-            remaining = max(1.0, deadline - time.perf_counter())
+            remaining = deadline - time.perf_counter()  # the stages share the limit: no minimum per stage
             state.log(f"lexicographic stage {k + 1}/{len(objectives)}: minimise {obj.name}")
             presolve = not obj.fix_sums  # CBC's postsolve is sloppy (~1e-6) on such tightly fixed LPs
             stage_solver = obj.solver or solver
@@ -281,8 +324,8 @@ def solve_lexicographic(
             # stage towards that point's arbitrary choices (e.g. free surplus output)
             raw = None
             if obj.holds_implied and tolerances and x is not None:
-                raw = solve_lp(without_family(program, HOLD_FAMILY), stage_solver, remaining, mip_gap, state,
-                               presolve=presolve)
+                raw = _solve_stage(without_family(program, HOLD_FAMILY), stage_solver, remaining, mip_gap, state,
+                                   presolve)
                 result.seconds += raw.seconds
                 result.handoff_seconds += raw.handoff_seconds
                 result.log.extend(raw.log)
@@ -293,9 +336,9 @@ def solve_lexicographic(
                               + ("no point" if missed is None else f"misses a hold by {missed:.3g}")
                               + "; solving again with them")
                     raw = None
-                    remaining = max(1.0, deadline - time.perf_counter())
+                    remaining = deadline - time.perf_counter()
             if raw is None:
-                raw = solve_lp(program, stage_solver, remaining, mip_gap, state, presolve=presolve)
+                raw = _solve_stage(program, stage_solver, remaining, mip_gap, state, presolve)
                 result.seconds += raw.seconds
                 result.handoff_seconds += raw.handoff_seconds
                 result.log.extend(raw.log)
@@ -313,11 +356,11 @@ def solve_lexicographic(
                     if st.hold is not None:
                         st.hold += RETRY_LOOSEN * (st.hold - st.value)
                 tolerances = {}
-                raw = solve_lp(program, stage_solver, max(1.0, deadline - time.perf_counter()), mip_gap, state,
-                               presolve=presolve)
+                raw = _solve_stage(program, stage_solver, deadline - time.perf_counter(), mip_gap, state, presolve)
                 result.seconds += raw.seconds
                 result.handoff_seconds += raw.handoff_seconds
                 result.log.extend(raw.log)
+            raw = _retry_without_presolve(program, raw, stage_solver, deadline, mip_gap, state, obj.name, result)
             if (raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None) and obj.optional \
                     and x is not None and raw.status is not RawStatus.CANCELLED:
                 state.log(f"optional stage {obj.name!r} not solved ({raw.message}); keeping the previous point")

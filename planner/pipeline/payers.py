@@ -44,7 +44,7 @@ def _value(terms: dict[int, float], x) -> float:
 
 def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[LeverRow]:
     """All lever lines of the point ``x`` (undiscounted $M of each year)."""
-    lv = net.project.levers
+    lv = net.levers
     rows: list[LeverRow] = []
     values = {key: float(x[j]) for j, key in enumerate(lp.var_keys) if key[0] in ("otshort", "sbuy", "slevel", "srel",
                                                                                    "add", "build")}
@@ -96,7 +96,7 @@ def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[Leve
                     if q > POLICY_EPS_T:
                         rows.append(LeverRow(kind, c.id, c.facility_id, y, _r(q), _r(c.top_up_usd_per_t(y) * q * MUSD),
                                              "government"))
-    rate = net.project.settings.discount_rate
+    rate = net.settings.discount_rate
     for ln in lv.loans:
         if ln.option_id is not None:
             if ln.option_id not in capex_of:
@@ -130,7 +130,7 @@ def government_cost_musd(rows: list[LeverRow], net: Network) -> float:
 
 def fill_levers(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Network, x) -> None:
     """Lever lines, government/industry split of the total; stockpile holding and handling in opex."""
-    rows = lever_rows(lp, idx, net, x) if not net.project.levers.is_empty() else []
+    rows = lever_rows(lp, idx, net, x) if net.has_levers else []
     result.levers = rows
     holding_by_year: dict[int, float] = defaultdict(float)
     for r in rows:

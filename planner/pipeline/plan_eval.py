@@ -1,6 +1,6 @@
 """Evaluate a committed investment plan under sampled delays and overruns (here-and-now decisions).
 
-Semantics (DESIGN.md section 6, "Risk semantics"):
+Semantics (docs/user_guide.md, "What a sample answers"):
 
 * A *plan* is a set of decisions ``(option, decided year) -> added t/yr`` (from the scenario's optimal
   plan or a result JSON). Decisions taken in years ``<= commit_year`` (default: the first year) are
@@ -49,17 +49,18 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from models.delays import YEAR_MAX, delay_facility, first_decision_year
 from models.project import Project
 from models.schedules import existing_capacity_tpy, qualified_from_year
 from models.vocab import Status as FacilityStatus
 
-from planner.model.build import BuildOptions, ModelIndex, create_model
-from planner.model.availability import apply_capacity_shares
+from planner.model.build import ModelIndex
 from planner.model.lp import INF, LinearProgram
-from planner.model.network import Network, build_network
+from planner.model.network import Network
 from planner.pipeline.extract import fill_plan
 from planner.pipeline.lexicographic import HOLD_FAMILY, Objective, solve_lexicographic
-from planner.pipeline.solve import COST_STAGE, DEFENSE_FIRST_WEIGHT, apply_defense_weight, priority_objectives
+from planner.pipeline.build_sequence import DEFENSE_FIRST_WEIGHT, build_network_and_model
+from planner.pipeline.stages import cost_objective, shortfall_objectives
 from planner.pipeline.labels import trace_labels
 from planner.pipeline.verify import check_labels, verify_point
 from planner.progress import SolveState
@@ -104,8 +105,7 @@ def plan_decisions(result: PlanResult) -> list[list[Any]]:
 
 def _first_decision_year(net: Network, o, delay: int) -> int:
     """First decision year of option o after a delay (apply_draw shifts earliest_decision_year)."""
-    start = net.years[0]
-    return max(start, (o.earliest_decision_year or start) + delay)
+    return first_decision_year(o, delay, net.years[0])
 
 
 def decision_bounds(spec: EvalSpec, committed: dict, oid: str, y: int, delay: int, max_add: float,
@@ -126,17 +126,7 @@ def decision_bounds(spec: EvalSpec, committed: dict, oid: str, y: int, delay: in
 
 def _delayed_facility(f, d: int, start: int):
     """The facility as :func:`apply_draw` leaves it after a delay d (not operating only)."""
-    if not d or f.status is FacilityStatus.OPERATING:
-        return f
-    if f.online_year is not None and f.online_year >= start:
-        new_online = f.online_year + d
-    elif f.online_year is None:
-        new_online = start + d
-    else:
-        return f
-    if f.closure_year is not None and new_online >= f.closure_year:
-        return f.model_copy(update={"capacity_tpy": 0.0})
-    return f.model_copy(update={"online_year": new_online})
+    return delay_facility(f, d, start, YEAR_MAX, options=False)
 
 
 # ----------------------------------------------------------------------------- summaries
@@ -151,7 +141,10 @@ def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolut
             RawStatus.INFEASIBLE: Status.INFEASIBLE, RawStatus.UNBOUNDED: Status.UNBOUNDED,
             RawStatus.NO_SOLUTION: Status.TIME_LIMIT, RawStatus.CANCELLED: Status.CANCELLED,
         }.get(raw.status, Status.ERROR)
-        return PlanResult(status, f"sample not solved: {raw.message or raw.status.value}", solver)
+        why = raw.message or raw.status.value
+        if raw.status in (RawStatus.OPTIMAL, RawStatus.FEASIBLE):  # a status with a point, but no point came back
+            why = f"the solver reported {why!r} but returned no point"
+        return PlanResult(status, f"sample not solved: {why}", solver)
     # Labels are made origin-true by the exact post-solve trace and then checked like a plan's.
     x, _ = trace_labels(lp, raw.x, net)
     raw = replace(raw, x=x)
@@ -178,10 +171,9 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
     """
     state = state or SolveState()
     sampled = apply_delays_and_overruns(project, draw.delays, draw.overruns)
-    net = build_network(sampled)
-    apply_capacity_shares(net, draw_shares(draw))
-    lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
-    apply_defense_weight(lp, net, spec.defense_weight)
+    built = build_network_and_model(sampled, relax_integers=spec.is_lp, capacity_shares=draw_shares(draw),
+                                    defense_weight=spec.defense_weight)
+    net, lp, idx = built.network, built.lp, built.index
     committed = spec.committed()
     commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
     delay_of = {f.id: int(draw.delays.get(f.id, 0)) for f in project.facilities}
@@ -205,12 +197,12 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
 
 
 def shortfall_stages(lp: LinearProgram, net: Network) -> list[Objective]:
-    """The shortfall stages of a sample: unmet tonnes per priority level (solve.priority_objectives),
+    """The shortfall stages of a sample: unmet tonnes per priority level (stages.shortfall_objectives),
     in order, except the lowest level when it holds no defense demand (commercial by default): no
     level comes after it, so serving it first orders nothing, and its shortfall is priced at the
     unmet penalty in the cost stage (a plan's solve holds it too; per sample that extra solve took
     0.59 instead of 0.16 s of CPU around china_cut, where commercial demand is short in every sample)."""
-    objectives = priority_objectives(lp, net)
+    objectives = shortfall_objectives(lp, net)
     lowest = max((d.priority for d in net.demands), default=None)
     if len(objectives) > 1 and not any(d.priority == lowest and d.segment == "defense" for d in net.demands):
         objectives = objectives[:-1]
@@ -219,8 +211,7 @@ def shortfall_stages(lp: LinearProgram, net: Network) -> list[Objective]:
 
 def sample_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
     """A sample's stages: :func:`shortfall_stages`, then the model's (defense-weighted) cost."""
-    return shortfall_stages(lp, net) + [Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9,
-                                                  abs_tol=1e-6, constant=lp.constant)]
+    return shortfall_stages(lp, net) + [cost_objective(lp)]
 
 
 def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state) -> PlanResult:
@@ -253,14 +244,12 @@ def apply_delays_and_overruns(project: Project, delays: dict[str, int], overruns
     start = p.settings.start_year
     for i, f in enumerate(p.facilities):
         d = delays.get(f.id, 0)
-        g = _delayed_facility(f, d, start)
+        g = delay_facility(f, d, start, p.settings.end_year, where=f"facilities[{i}]")
         if g is not f:
             p.facilities[i] = g
             f = g
         x = overruns.get(f.id)
         for opt in f.options:
-            if d:
-                opt.earliest_decision_year = (opt.earliest_decision_year or start) + d
             if x is not None and x != 1.0:
                 opt.capex_musd_per_tpy = opt.capex_musd_per_tpy * x
                 opt.fixed_capex_musd = opt.fixed_capex_musd * x
@@ -284,9 +273,8 @@ class SampleModel:
         t0 = time.perf_counter()
         self.project, self.spec = project, spec
         self.time_limit_s, self.mip_gap = time_limit_s, mip_gap
-        net = build_network(project)
-        lp, idx = create_model(net, BuildOptions(relax_integers=spec.is_lp))
-        apply_defense_weight(lp, net, spec.defense_weight)
+        built = build_network_and_model(project, relax_integers=spec.is_lp, defense_weight=spec.defense_weight)
+        net, lp, idx = built.network, built.lp, built.index
         # one hold row per priority level (free until a sample holds that level's shortfall); none
         # without a solver (the robust plan's stacked copies solve one weighted program)
         self.levels: list[tuple[Objective, np.ndarray, int]] = []

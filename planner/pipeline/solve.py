@@ -4,14 +4,17 @@
 whose status and message say what happened. A plan is attached only when every verification
 check passes (see planner.pipeline.verify); a failed check turns the result into an error.
 
-The solve is lexicographic (planner.pipeline.lexicographic): first the unmet tonnes of priority 1
-demand (defense by default) are minimised, then priority 2 (commercial) with that held, then cost
-(with the unmet penalty) with every shortfall held, then covered labels at allied facilities with
-cost held and quantities fixed, then an exact origin trace (planner.pipeline.labels). A stage
-whose value at the previous stage's point is already 0 (no shortfall) is not re-solved.
+The model is built once (planner.pipeline.build_sequence: scenario -> validate -> network ->
+model). The solve is lexicographic (planner.pipeline.lexicographic) over the stages of
+planner.pipeline.stages: first the unmet tonnes of priority 1 demand (defense by default) are
+minimised, then priority 2 (commercial) with that held, then cost (with the unmet penalty) with
+every shortfall held, then the tie-breaks (covered deliveries, least activity, covered labels at
+allied facilities with cost held and quantities fixed), then an exact origin trace
+(planner.pipeline.labels). A stage whose value at the previous stage's point is already 0 (no
+shortfall) is not re-solved.
 
 Duals (marginal costs, bottlenecks) come from the cost stage; for a MILP from the LP obtained by
-fixing the binary build decisions at their values and re-solving (DESIGN.md section 4).
+fixing the binary build decisions at their values and re-solving (docs/model.md, "Marginal costs").
 """
 
 from __future__ import annotations
@@ -19,34 +22,28 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-import numpy as np
-
-from models import Project, apply_scenario
+from models import Project
 from models.wording import count
-from models.validation import errors, validate_project
 
-from planner.solvers.backends import RawSolution, RawStatus, available_solvers, resolve_solver_name, solve_lp
-from planner.model.build import BuildOptions, create_model
-from planner.model.levers import government_cost_objective
+from planner.pipeline.build_sequence import (
+    DEFENSE_FIRST_WEIGHT,
+    BuiltModel,
+    ModelBuildError,
+    apply_defense_weight,
+    build_model,
+    is_input_error,
+)
+from planner.pipeline.calibration import calibration_rows
 from planner.pipeline.extract import fill_plan
-from planner.model.lp import LinearProgram
-from planner.model.network import COVERED, Network, build_network
 from planner.pipeline.labels import trace_labels
-from planner.pipeline.lexicographic import Objective, fix_integers, solve_lexicographic
+from planner.pipeline.lexicographic import fix_integers, solve_lexicographic
+from planner.pipeline.stages import CLEAN_DELIVERY_STAGE, COST_STAGE, stage_objectives
+from planner.pipeline.verify import verify_point
 from planner.progress import SolveState
 from planner.result import PlanResult, Status
-from planner.pipeline.verify import verify_point
+from planner.solvers.backends import RawSolution, RawStatus, resolve_solver_name, solve_lp
 
 DEFAULT_SOLVER_ORDER = ("highs", "cbc")
-COST_STAGE = "cost"
-GOVERNMENT_STAGE = "government_cost"  # policy mode only
-LABEL_STAGE = "covered_labels"
-CLEAN_DELIVERY_STAGE = "covered_deliveries"
-#: t: a plan's covered deliveries must fall by at least this (10 kg) for the clean-delivery stage's
-#: point to replace the cost stage's (smaller gains only spend the cost hold's $1 tolerance)
-CLEAN_DELIVERY_MIN_GAIN_T = 0.01
-PARSIMONY_STAGE = "least_activity"
-SHORTFALL_ABS_TOL_T = 1e-6  # t: how much held shortfall a later stage may give back (1 g)
 
 
 @dataclass
@@ -68,15 +65,6 @@ class SolveOptions:
     capacity_shares: dict | None = None
 
 
-#: how an ERROR result caused by the project's own problems begins (the CLI exits 2 for those)
-INPUT_PROBLEMS_PREFIX = "The project has "
-
-
-def is_input_error(result: PlanResult) -> bool:
-    """True for an ERROR result that reports the project's validation problems (bad input)."""
-    return result.status is Status.ERROR and result.message.startswith(INPUT_PROBLEMS_PREFIX)
-
-
 def resolve_solver(name: str) -> str:
     """Map "auto" to the preferred installed solver; raise ValueError for an unknown or unavailable
     one (see :func:`planner.solvers.backends.resolve_solver_name`)."""
@@ -91,123 +79,18 @@ _MESSAGES = {
 }
 
 
-def priority_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
-    """Stage objectives before cost: per priority level p (1 first), the unmet tonnes of its
-    demands, sum_{d: prio(d)=p, y} unmet[d,y] (undiscounted t; lower bound 0)."""
-    levels: dict[int, dict[int, float]] = {}
-    for d in net.demands:
-        for y in d.tonnes_by_year:
-            levels.setdefault(d.priority, {})[lp.var(("unmet", d.id, y))] = 1.0
-    segs: dict[int, set[str]] = {}
-    for d in net.demands:
-        segs.setdefault(d.priority, set()).add(d.segment)
-    return [
-        Objective(f"shortfall_p{p} ({'/'.join(sorted(segs[p]))})", terms, rel_tol=1e-9, abs_tol=SHORTFALL_ABS_TOL_T,
-                  lower_bound=0.0)
-        for p, terms in sorted(levels.items())
-    ]
+def built_for(built: BuiltModel, options: SolveOptions) -> bool:
+    """Whether ``built`` is the model ``options`` asks for (same scenario and build parameters)."""
+    return (built.scenario == options.scenario and built.relax_integers == options.relax_integers
+            and built.capacity_shares == options.capacity_shares and built.defense_weight == options.defense_weight)
 
 
-def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
-    """Last stage: minimise sum act[p,y,covered] at facilities that are not covered themselves,
-    changing classes only: every quantity (activity, flow, delivery, surplus and stock summed over
-    the two classes; purchases, unmet, investments) stays at the cost stage's value, so cost and
-    plan are unchanged. At the optimum an allied facility's activity is labelled covered only when
-    covered material (from a covered facility or market upstream) is in its input: labelling a
-    batch of clean-only inputs clean instead lowers the objective. Skipped when the cost-stage plan
-    labels nothing covered at an allied facility; None when no such variable exists. Solved by
-    HiGHS when installed, whatever the plan's solver. With every quantity fixed and costs
-    independent of class, the earlier stages' values cannot move, so the stage is solved without
-    their hold rows (``holds_implied``; its point is checked against them): 0.2 s instead of 2-15 s
-    on the real sample.
-    """
-    labels = {j: 1.0 for j, key in enumerate(lp.var_keys)
-              if key[0] == "act" and key[3] == COVERED and not net.covered[key[1].split("|", 1)[0]]}
-    if not labels:
-        return None
-    groups: dict[tuple, list[int]] = {}
-    fixed = []
-    for j, key in enumerate(lp.var_keys):
-        kind = key[0]
-        if kind in ("act", "flow", "del", "surplus", "stock"):
-            k_at = {"act": 3, "flow": 4, "del": 4, "surplus": 5, "stock": 5}[kind]
-            groups.setdefault(key[:k_at] + key[k_at + 1:], []).append(j)
-        elif kind not in ("down", "dm"):  # every quantity without a class (investments, purchases,
-            fixed.append(j)  # unmet, stockpile and offtake variables...); relabels stay free
-    # a relabelling LP on fixed quantities: HiGHS when installed (CBC's points on it carry ~1e-6
-    # violations, or it calls it infeasible without presolve); the plan's quantities are the chosen solver's
-    label_solver = "highs" if "highs" in available_solvers() else None
-    return Objective(LABEL_STAGE, labels, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, skip_if_zero=labels,
-                     fix_columns=fixed, fix_sums=list(groups.values()), solver=label_solver, optional=True,
-                     holds_implied=True)
-
-
-def stage_objectives(lp: LinearProgram, net: Network, idx=None) -> list[Objective]:
-    """The full lexicographic order: shortfall by priority, cost (incl. the unmet penalty, which
-    then only decides which year or demand of one level carries a held shortfall), covered
-    deliveries, least activity, labels.
-    In policy mode (levers.policy.enabled) the cost to government comes right after the first
-    (defense) shortfall stage: planner.model.levers.government_cost_objective."""
-    objectives = priority_objectives(lp, net)
-    if idx is not None and net.project.levers.policy.enabled:
-        gov = Objective(GOVERNMENT_STAGE, government_cost_objective(lp, net, idx), rel_tol=1e-7, abs_tol=1e-6)
-        objectives.insert(1 if objectives else 0, gov)
-    objectives.append(Objective(COST_STAGE, np.asarray(lp.var_cost, dtype=float), rel_tol=1e-9, abs_tol=1e-6,
-                                constant=lp.constant))
-    objectives.append(clean_delivery_objective(lp, net))
-    surplus = {j: 1.0 for j, key in enumerate(lp.var_keys) if key[0] == "surplus"}
-    if surplus:
-        objectives.append(parsimony_objective(lp))
-    label = label_objective(lp, net)
-    if label is not None:
-        objectives.append(label)
-    return objectives
-
-
-def clean_delivery_objective(lp: LinearProgram, net: Network) -> Objective:
-    """After cost, with cost held and the build decisions fixed: minimise the covered-origin tonnes
-    delivered to demands, sum del[f,d,y,covered] + sum buyd[m,d,y] over covered markets m (t,
-    undiscounted). Among plans of equal cost it shows the one that delivers the most clean
-    material, so a demand's clean share is a property of the plan's cost, not of the solver's path:
-    on the real sample HiGHS and CBC both reached $5,096.5M with 5,169 t and 3,885 t of clean
-    commercial NdFeB in 2027. Optional; skipped when nothing covered is delivered; its point is kept
-    only when it delivers at least CLEAN_DELIVERY_MIN_GAIN_T less covered material."""
-    terms = {j: 1.0 for j, key in enumerate(lp.var_keys)
-             if (key[0] == "del" and key[4] == COVERED) or (key[0] == "buyd" and net.market_covered[key[1]])}
-    return Objective(CLEAN_DELIVERY_STAGE, terms, rel_tol=1e-7, abs_tol=1e-6, fix_integers=True,
-                     skip_if_zero=terms, optional=True, min_gain=CLEAN_DELIVERY_MIN_GAIN_T,
-                     tight_holds=True)
-
-
-def parsimony_objective(lp: LinearProgram) -> Objective:
-    """After cost, with cost held and investments fixed: minimise total activity (sum act, activity
-    units), so that among equal-cost plans the one without pointless output is shown (a zero-opex
-    plant would otherwise run at capacity into surplus). Optional; skipped when nothing is surplus."""
-    acts = {j: 1.0 for j, key in enumerate(lp.var_keys) if key[0] == "act"}
-    surplus = {j: 1.0 for j, key in enumerate(lp.var_keys) if key[0] == "surplus"}
-    decisions = [j for j, key in enumerate(lp.var_keys) if key[0] in ("add", "build")]
-    return Objective(PARSIMONY_STAGE, acts, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, fix_columns=decisions,
-                     skip_if_zero=surplus, optional=True)
-
-
-#: Defense-first weighting of the unmet penalty used by risk evaluation and robust plans: a tonne of
-#: defense demand left unmet costs this many times the project's unmet penalty, so whenever supply is
-#: short the solver serves defense before commercial demand (a weighted stand-in for a lexicographic
-#: "defense shortfall first" objective; reported costs never include the penalty).
-DEFENSE_FIRST_WEIGHT = 10.0
-
-
-def apply_defense_weight(lp: LinearProgram, net, weight: float) -> list[int]:
-    """Multiply the cost of unmet[d,y] of every defense demand d by ``weight``; returns those columns."""
-    defense = {d.id for d in net.demands if d.segment == "defense"}
-    cols = [j for j, key in enumerate(lp.var_keys) if key[0] == "unmet" and key[1] in defense]
-    for j in cols:
-        lp.var_cost[j] *= weight
-    return cols
-
-
-def solve_project(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
-    """Build, solve, verify and extract the plan for ``project`` under ``options.scenario``."""
+def solve_project(project: Project, options: SolveOptions | None = None, state: SolveState | None = None,
+                  built: BuiltModel | None = None) -> PlanResult:
+    """Build (planner.pipeline.build_sequence), solve, verify and extract the plan for ``project``
+    under ``options.scenario``. ``built``: the model already built for these options (e.g. written
+    as MPS first), so it is not built twice; ValueError when it was built for other options."""
+    t_start = time.perf_counter()  # the limit is for the whole call: scenario, checks, build, stages
     options = options or SolveOptions()
     state = state or SolveState()
     scenario_name = options.scenario or "base"
@@ -215,38 +98,31 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
         solver = resolve_solver(options.solver)
     except ValueError as e:
         return PlanResult(Status.ERROR, str(e), options.solver, scenario_name)
-    try:
-        scenario_project = apply_scenario(project, options.scenario)
-    except KeyError as e:
-        return PlanResult(Status.ERROR, str(e.args[0]), solver, scenario_name)
-    problems = errors(validate_project(scenario_project))
-    if problems:
-        text = "; ".join(str(p) for p in problems[:5])
-        return PlanResult(Status.ERROR, f"{INPUT_PROBLEMS_PREFIX}{count(len(problems), 'problem')}: {text}", solver,
-                          scenario_name)
-
-    settings = scenario_project.settings
+    if built is None:
+        state.progress(0.02, "building the model")
+        try:
+            built = build_model(project, options.scenario, options.relax_integers,
+                                capacity_shares=options.capacity_shares, defense_weight=options.defense_weight)
+        except ModelBuildError as e:
+            return PlanResult(Status.ERROR, str(e), solver, scenario_name)
+        spent = time.perf_counter() - t_start
+    elif not built_for(built, options):
+        raise ValueError("the model was built for other options (scenario, relaxation, shares or defense weight)")
+    else:
+        spent = built.build_seconds
+    net, lp, idx = built.network, built.lp, built.index
+    settings = built.project.settings
     time_limit = options.time_limit_s if options.time_limit_s is not None else settings.time_limit_s
     gap = options.mip_gap if options.mip_gap is not None else settings.mip_gap
-    deadline = time.perf_counter() + time_limit
-
-    state.progress(0.02, "building the model")
-    t0 = time.perf_counter()
-    net = build_network(scenario_project)
-    if options.capacity_shares:
-        from planner.model.availability import apply_capacity_shares
-
-        apply_capacity_shares(net, options.capacity_shares)
-    lp, idx = create_model(net, BuildOptions(relax_integers=options.relax_integers))
-    if options.defense_weight != 1.0:
-        apply_defense_weight(lp, net, options.defense_weight)
-    build_seconds = time.perf_counter() - t0
+    # the limit is for the whole solve: scenario, checks and build included
+    deadline = time.perf_counter() + time_limit - spent
+    build_seconds = built.build_seconds
     base = dict(solver=solver, scenario=scenario_name, n_variables=lp.n_vars, n_constraints=lp.n_rows)
     if state.cancel_requested:
         return PlanResult(Status.CANCELLED, _MESSAGES[RawStatus.CANCELLED], build_seconds=build_seconds, **base)
 
     kind = "MILP" if lp.is_mip else "LP"
-    remaining = deadline - time.perf_counter()  # the limit is for the whole solve, build included
+    remaining = deadline - time.perf_counter()
     if remaining <= 0:
         return PlanResult(Status.TIME_LIMIT, f"The time limit ({time_limit:g} s) ran out while building the model; "
                           "raise the time limit.", build_seconds=build_seconds, **base)
@@ -254,7 +130,27 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     lex = first = None
     if options.lexicographic:
         objectives = stage_objectives(lp, net, idx)
-        lex = solve_lexicographic(lp, objectives, solver, remaining, gap, state)
+        # one solve of cost + penalty first: where its point leaves no shortfall (every stage before
+        # cost at its lower bound, 0 t) that point certifies those stages and the cost stage itself, so
+        # the staged solve re-solves only the tie-breaks (planner.pipeline.lexicographic, ``initial``);
+        # otherwise the stages run as before from the first one not at its bound
+        cost_k = next(k for k, o in enumerate(objectives) if o.name == COST_STAGE)
+        if solver == "highs":  # the covered-deliveries tie-break LP (integers fixed): HiGHS's interior point
+            for o in objectives[cost_k + 1:]:  # with crossover (a vertex, as simplex) was 0.6-1.0 s faster
+                if o.name == CLEAN_DELIVERY_STAGE:  # than the dual simplex on the real sample (1.5-2.0 s vs 2.2-3.0 s)
+                    o.solver = "highs-ipm"
+        if all(o.lower_bound is not None for o in objectives[:cost_k]):
+            first = solve_lp(lp, solver, remaining, gap, state)
+            state.log(f"cost + penalty solved once ({first.seconds:.2f} s): "
+                      "certifies the shortfall stages where they are 0 t")
+            if first.status is not RawStatus.OPTIMAL or first.x is None:
+                first = None  # stopped early or failed: the staged solve starts from scratch
+        remaining = max(1.0, deadline - time.perf_counter())
+        lex = solve_lexicographic(lp, objectives, solver, remaining, gap, state, initial=first, initial_stage=cost_k)
+        if first is not None:
+            lex.seconds += first.seconds
+            lex.handoff_seconds += first.handoff_seconds
+            lex.log[:0] = first.log
         solve_seconds = lex.seconds
         build_seconds += lex.handoff_seconds
         logs = list(lex.log)
@@ -313,9 +209,10 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     if options.compute_duals and raw.status is RawStatus.OPTIMAL:
         # duals of the cost stage (the model with the shortfall holds, cost objective)
         cost_program, cost_raw = lp, first
-        if lex is not None:
+        if lex is not None and lex.stage(COST_STAGE).raw is not None:
             st = lex.stage(COST_STAGE)
             cost_program, cost_raw = st.program, st.raw
+        # else: the cost stage was certified by the single cost + penalty solve (``first``): its duals
         if cost_raw is None or cost_raw.x is None:
             duals = None
         elif not cost_program.is_mip:
@@ -338,6 +235,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
                    "(raise the time limit for a better one).")
     result = PlanResult(status, message, objective=round(lp.objective_value(raw.x), 6), checks=checks, **base)
     fill_plan(result, lp, idx, net, raw.x, duals)
+    result.calibration = calibration_rows(built.project, result)  # reported output vs the first year
     if options.compute_duals and duals is None and raw.status is RawStatus.OPTIMAL:
         result.message += f" No marginal costs: {solver} returned no duals."
     from planner.solvers.backends import IPM_NO_CROSSOVER_COLUMNS
@@ -356,4 +254,5 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
     return result
 
 
-__all__ = ["DEFENSE_FIRST_WEIGHT", "SolveOptions", "apply_defense_weight", "resolve_solver", "solve_project"]
+__all__ = ["DEFENSE_FIRST_WEIGHT", "SolveOptions", "apply_defense_weight", "built_for", "resolve_solver",
+           "solve_project"]

@@ -1,7 +1,8 @@
-"""Independent checks of contracts and levers, recomputed from variable keys and the project data
-(not from the model's rows): offtake minima and maxima, import-licence caps, stockpile levels and
-balances, where stockpiled tonnes come from and go to, and in policy mode the chosen floor and
-offtake tonnage and the viability test of operating facilities. Measured in tonnes.
+"""Independent checks of contracts and levers, recomputed from variable keys and the network's
+index sets (not from the model's rows, and without the constraint families' helpers): offtake
+minima and maxima, import-licence caps, stockpile levels and balances, where stockpiled tonnes
+come from and go to, and in policy mode the chosen floor and offtake tonnage and the viability
+test of operating facilities. Measured in tonnes.
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from collections import defaultdict
 import numpy as np
 
 from planner.model.lp import LinearProgram
-from planner.model.network import CLEAN, Network
-from planner.model.recycled import key_input, recycled_offtakes, tracked_routes
+from planner.model.network import Network, key_input
 from planner.result import Check
 
 TOLERANCE_T = 1e-5
@@ -20,8 +20,8 @@ TOLERANCE_T = 1e-5
 
 def check_levers(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     """Worst violation (t, relative to 1 + the bound) over every lever rule; passes when no levers."""
-    lv = net.project.levers
-    if lv.is_empty():
+    lv = net.levers
+    if not net.has_levers:
         return Check("levers", True, 0.0)
     val: dict[tuple, float] = {key: float(x[j]) for j, key in enumerate(lp.var_keys)}
     demand_seg = {d.id: (d.product, d.segment) for d in net.demands}
@@ -96,7 +96,7 @@ def _check_policy(val: dict, net: Network, report, demand_seg: dict, route: dict
     margin + input floor top-ups + support >= 0); floor q <= sold = production - surplus; offtake
     q <= taken by its segment; a facility with margin + input top-ups < 0 makes at most the covered
     tonnes of its supported material and nothing else."""
-    pol = net.project.levers.policy
+    pol = net.levers.policy
     process = {p.id: p for p in net.processes}
     made: dict[tuple[str, str, int], float] = defaultdict(float)  # (facility, material, year) -> t
     other_act: dict[tuple[str, str, int], float] = defaultdict(float)  # (facility, material, year) -> act not making it
@@ -119,8 +119,8 @@ def _check_policy(val: dict, net: Network, report, demand_seg: dict, route: dict
         m = pol.facility_margins_usd_per_t.get(fid)
         if m is None:
             return None
-        return m + sum(max(0.0, pf.floor_usd_per_t - pf.benchmark(y)) for pf in net.project.levers.price_floors
-                       if pf.facility_id == fid and pf.active(y) and pf.benchmark(y) is not None)
+        return m + sum(max(0.0, pf.floor_usd_per_t - pf.benchmark(y)) for pf in net.price_floors_of.get(fid, [])
+                       if pf.active(y) and pf.benchmark(y) is not None)
 
     cover: dict[tuple[str, int], float] = defaultdict(float)
     for kind, items in (("pfq", pol.candidate_floors), ("goq", pol.candidate_offtakes)):
@@ -172,7 +172,7 @@ def _check_recycled(val: dict, net: Network, report, demand_seg: dict, route: di
             rpart[(key[1], key[2])] += v
     for (rid, y), v in rpart.items():
         report(v - flow[(rid, y)], flow[(rid, y)], f"recycled part of route {rid} {y}: {v:.6g} t > flow {flow[(rid, y)]:.6g}")
-    tracked = tracked_routes(net)
+    tracked = net.tracked_routes
     out_of: dict[tuple[str, str], list] = defaultdict(list)
     for (_fid, mat), routes in tracked.items():
         for r in routes:
@@ -186,14 +186,14 @@ def _check_recycled(val: dict, net: Network, report, demand_seg: dict, route: di
             out = sum(rpart[(r.id, y)] for r in routes)
             fed = sum(rpart[(r.id, y)] for r in tracked.get((sid, k[0]), [])) / k[1] if k else 0.0
             report(out - fed, fed, f"recycled {mat} out of {sid} {y}: {out:.6g} t > {fed:.6g} t from recycled feed")
-    for o in recycled_offtakes(net):
+    for o in net.recycled_offtakes:
         k = key_input(net, o.facility_id, o.material.value)
         seg = o.segment.value if o.segment is not None else None
         taken = _taken(val, net, o.facility_id, o.material.value, seg, demand_seg, route)
         for y in net.years:
             if not o.active(y):
                 continue
-            same = [p for p in recycled_offtakes(net) if p.facility_id == o.facility_id and p.material == o.material and p.active(y)]
+            same = [p for p in net.recycled_offtakes if p.facility_id == o.facility_id and p.material == o.material and p.active(y)]
             total = sum(_taken(val, net, p.facility_id, p.material.value, p.segment.value if p.segment else None,
                                demand_seg, route)[y] for p in same) if len(same) > 1 else taken[y]
             rec = sum(rpart[(r.id, y)] for r in tracked.get((o.facility_id, k[0]), [])) / k[1] if k else 0.0
@@ -202,9 +202,11 @@ def _check_recycled(val: dict, net: Network, report, demand_seg: dict, route: di
 
 def _taken(val: dict, net: Network, fid: str, mat: str, seg: str | None, demand_seg: dict, route: dict) -> dict[int, float]:
     """taken[y] of a contract on (fid, mat) for buyers of ``seg`` (None: any, + route shipments),
-    + stockpile sales of the material (segment None or defense), from del / flow / sbuy values."""
+    + stockpile sales of the material (segment None or defense) + sales to outside buyers (segment
+    None), from del / flow / sbuy / sell values."""
     taken: dict[int, float] = defaultdict(float)
-    stock_mat = {s.id: s.material.value for s in net.project.levers.stockpiles}
+    stock_mat = net.stockpile_material
+    sale_mat = {m.id: m.material.value for m in net.sales_markets}
     for key, v in val.items():
         kind = key[0]
         if kind == "del" and key[1] == fid:
@@ -217,13 +219,15 @@ def _taken(val: dict, net: Network, fid: str, mat: str, seg: str | None, demand_
                 taken[key[3]] += v
         elif kind == "sbuy" and key[2] == fid and seg in (None, "defense") and stock_mat.get(key[1]) == mat:
             taken[key[3]] += v
+        elif kind == "sell" and key[2] == fid and seg is None and sale_mat.get(key[1]) == mat:
+            taken[key[3]] += v  # sold to an outside buyer (planner.model.sales)
     return taken
 
 
 def licence_binds(lp: LinearProgram, x: np.ndarray, net: Network, market, segment: str, year: int) -> bool:
     """True when an import licence covering ``market`` for buyers of ``segment`` in ``year`` is used
     up at the point (its row activity >= cap - 1e-6): no further tonne may move to that segment."""
-    for lic in net.project.levers.import_licences:
+    for lic in net.levers.import_licences:
         if (lic.segment.value != segment or lic.origin_country != market.origin_country or not lic.active(year)
                 or (lic.materials and market.material not in lic.materials)):
             continue

@@ -60,7 +60,7 @@ def check_qualification(lp: LinearProgram, x: np.ndarray, net: Network) -> Check
     (recomputed from the project data and the point's ``add`` values, not from the model's rows)."""
     from models.schedules import existing_capacity_tpy, qualification_lag, ramp_share
 
-    s = net.project.settings
+    s = net.settings
     defense = {d.id for d in net.demands if d.segment == "defense"}
     delivered: dict[tuple[str, str, int], float] = defaultdict(float)
     added: dict[tuple[str, int], float] = {}

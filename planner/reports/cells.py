@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from enum import Enum
 from typing import Any, Iterable, Sequence
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.formatting.rule import CellIsRule
@@ -152,6 +152,13 @@ def _wrapped_lines(text: str, width: int) -> int:
     return sum(max(1, len(textwrap.wrap(part, max(width - 2, 4)))) for part in text.split("\n"))
 
 
+def safe_link(url: str) -> str:
+    """A link target an .xlsx relationship file can hold: control characters, spaces and other
+    bytes a URL may not carry raw are percent-encoded (``a\x01b`` -> ``a%01b``); the link's
+    meaning is otherwise unchanged."""
+    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
 def is_web_link(url: str) -> bool:
     """Only http(s) URLs become clickable links (never file:, javascript:, or UNC paths)."""
     try:
@@ -213,7 +220,7 @@ class SheetWriter:
         if wrap:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         if link is not None and is_web_link(link):
-            cell.hyperlink = link.strip()
+            cell.hyperlink = safe_link(link)
             cell.font = LINK_FONT
         if measure:
             width = min(float(_display_len(value, fmt)) + 2.0, max_width)

@@ -15,6 +15,8 @@ from openpyxl.chart.title import Title
 from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties, RegularTextRun
 from openpyxl.worksheet.worksheet import Worksheet
 
+from planner.reports.cells import safe_text
+
 #: Series colours: clean supply green, other-origin supply grey, unmet red, capacity blues.
 COLOURS = {
     "clean": "2E7D32",
@@ -38,7 +40,7 @@ TITLE_SIZE = 1200
 def _title(text: str) -> Title:
     """A bold 12 pt title that does not overlap the plot."""
     props = CharacterProperties(sz=TITLE_SIZE, b=True)
-    para = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=text)])
+    para = Paragraph(pPr=ParagraphProperties(defRPr=props), r=[RegularTextRun(rPr=props, t=safe_text(text))])
     return Title(tx=Text(rich=RichText(p=[para])), overlay=False)
 
 

@@ -19,51 +19,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from models.project import Facility, Project
-from models.scenarios import apply_scenario
+from models.scenarios import ScenarioError, apply_scenario
 from models.schedules import existing_capacity_tpy
-from models.vocab import CAPACITY_BASIS, STAGE_ORDER, Material, Stage
+from models.vocab import CAPACITY_BASIS, STAGE_ORDER, Stage
+from models.vocab import material_label as vocab_material_label
 
 from planner.result import Investment, PlanResult, Status
-
-MATERIAL_LABELS = {
-    Material.CONCENTRATE.value: "Concentrate (t TREO)",
-    Material.MIXED_CARBONATE.value: "Mixed RE carbonate (t TREO)",
-    Material.NDPR_OXIDE.value: "NdPr oxide",
-    Material.DY_OXIDE.value: "Dy oxide",
-    Material.TB_OXIDE.value: "Tb oxide",
-    Material.SM_OXIDE.value: "Sm oxide",
-    Material.NDPR_METAL.value: "NdPr metal",
-    Material.DY_METAL.value: "Dy metal",
-    Material.TB_METAL.value: "Tb metal",
-    Material.SM_METAL.value: "Sm metal",
-    Material.COBALT.value: "Cobalt",
-    Material.NDFEB_SCRAP.value: "NdFeB scrap",
-    Material.NDFEB_MAGNET.value: "NdFeB magnet",
-    Material.SMCO_MAGNET.value: "SmCo magnet",
-}
-
-STAGE_LABELS = {
-    Stage.MINE.value: "Mining",
-    Stage.CRACKING.value: "Cracking",
-    Stage.SEPARATION.value: "Separation",
-    Stage.RECYCLING.value: "Recycling",
-    Stage.METAL.value: "Metal making",
-    Stage.COBALT.value: "Cobalt refining",
-    Stage.MAGNET_NDFEB.value: "NdFeB magnet making",
-    Stage.MAGNET_SMCO.value: "SmCo magnet making",
-}
-
-#: Short unit of each stage's capacity (for headers): see models.vocab.CAPACITY_BASIS.
-STAGE_UNITS = {
-    Stage.MINE.value: "t TREO/yr",
-    Stage.CRACKING.value: "t TREO feed/yr",
-    Stage.SEPARATION.value: "t TREO feed/yr",
-    Stage.METAL.value: "t metal/yr",
-    Stage.MAGNET_NDFEB.value: "t magnet/yr",
-    Stage.MAGNET_SMCO.value: "t magnet/yr",
-    Stage.RECYCLING.value: "t scrap/yr",
-    Stage.COBALT.value: "t Co/yr",
-}
 
 STATUS_LABELS = {
     Status.OPTIMAL: "Optimal plan found",
@@ -79,11 +40,8 @@ UNKNOWN_STAGE = "unknown"
 
 
 def material_label(material: str) -> str:
-    return MATERIAL_LABELS.get(material, material)
-
-
-def stage_label(stage: str) -> str:
-    return STAGE_LABELS.get(stage, stage)
+    """The workbook names a material with its unit when that is not plain tonnes (models.vocab)."""
+    return vocab_material_label(material, with_unit=True)
 
 
 def stage_order_key(stage: str) -> int:
@@ -108,6 +66,8 @@ def scenario_project(project: Project, scenario: str) -> tuple[Project, str]:
         return apply_scenario(project, scenario or "base"), ""
     except KeyError:
         return project, f"scenario {scenario!r} is not in the project; assumptions shown are the base project's"
+    except ScenarioError as e:
+        return project, f"scenario {scenario!r} cannot be applied ({e.message}); assumptions shown are the base project's"
 
 
 class Lookup:

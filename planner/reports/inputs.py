@@ -11,12 +11,13 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from models.covered import is_covered_market
 from models.project import Project, Source
 from models.schedules import platform_demand_t, qualification_lag, qualified_from_year
-from models.vocab import Element
+from models.vocab import Element, stage_label
 
 from planner.reports.cells import Col, SheetWriter
-from planner.reports.data import capacity_basis, material_label, stage_label
+from planner.reports.data import capacity_basis, material_label
 
 HEADER_ROW = 2
 
@@ -109,7 +110,7 @@ def add_markets(wb: Workbook, project: Project) -> None:
     cols = [Col("Id"), Col("Name"), Col("Material"), Col("Origin"), Col("Covered origin"), Col("Price ($/t)", "usd_per_t"),
             Col("Cap (t/yr)", "tpy"), Col("First (year)", "year"), Col("Last (year)", "year"), Col("Sources (count)", "int"),
             Col("Notes")]
-    rows = [(m.id, m.name, material_label(m.material.value), m.origin_country, m.origin_country in covered,
+    rows = [(m.id, m.name, material_label(m.material.value), m.origin_country, is_covered_market(m, covered),
              m.price_usd_per_t, m.cap_tpy, m.first_year, m.last_year, len(m.sources), m.notes) for m in project.markets]
     w.table(HEADER_ROW, 1, cols, rows)
     w.finish()

@@ -12,18 +12,12 @@ import math
 
 from openpyxl import Workbook
 
+from models.vocab import STAGE_UNITS, stage_label
+
 from planner.reports.cells import Col, SheetWriter
 from planner.reports.charts import CHART_ROWS, COLOURS, column_chart
 from planner.reports.context import ReportContext
-from planner.reports.data import (
-    STAGE_UNITS,
-    capacity_basis,
-    capacity_by_stage,
-    material_label,
-    stage_label,
-    supply_by_product,
-    supply_by_segment,
-)
+from planner.reports.data import capacity_basis, capacity_by_stage, material_label, supply_by_product, supply_by_segment
 
 HEADER_ROW = 2
 
@@ -124,7 +118,7 @@ def add_investments(wb: Workbook, ctx: ReportContext) -> None:
         name, operator, country, stage = ctx.lookup.facility_fields(i.facility)
         rows.append((name, i.facility, operator, country, stage_label(stage), ctx.lookup.option_name(i.facility, i.option),
                      i.option, i.decided_year, i.online_year,
-                     i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year,
+                     i.defense_qualified_year,  # blank for an upstream plant: no defense date (lag not carried down)
                      i.added_tpy, capacity_basis(stage), i.capex_musd))
     total_capex = math.fsum(i.capex_musd for i in ctx.result.investments)
     totals = ["Total", "", "", "", "", f"{len(rows)} investment(s)", "", None, None, None, None, "", total_capex]
@@ -358,6 +352,8 @@ def add_bottlenecks(wb: Workbook, ctx: ReportContext) -> None:
 
 
 #: (sheet title, adder, what the sheet holds) in workbook order, after Summary.
+from planner.reports.markets_xlsx import add_calibration, add_sales  # noqa: E402
+
 PLAN_SHEETS = (
     ("Charts", add_charts, "Supply vs demand per product, capex by year, capacity build-out per stage."),
     ("Investments", add_investments, "What to build, where, when, how much, at what capex."),
@@ -370,6 +366,8 @@ PLAN_SHEETS = (
     ("Finite stocks", add_finite_stocks, "Stockpiles and tailings: t drawn and t left per year."),
     ("Costs", add_costs, "Spending per year and category (undiscounted)."),
     ("Levers", add_levers, "Contracts and policy levers per year: tonnes, $M and who pays."),
+    ("Sales", add_sales, "Sales to outside buyers per facility and year: tonnes, price, revenue."),
+    ("Calibration", add_calibration, "Reported output against the plan's first year (25 % tolerance)."),
     ("Marginal costs", add_marginal_costs, "Cost of one more tonne per product, segment, year."),
     ("Bottlenecks", add_bottlenecks, "Binding capacities and what one more t/yr is worth."),
 )

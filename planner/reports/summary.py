@@ -15,13 +15,14 @@ from typing import Any, Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from models.vocab import stage_label
+
 from planner.reports.cells import GOOD_FILL, NOTE_FONT, WARN_FILL, WARN_FONT, Col, SheetWriter
 from planner.reports.context import ReportContext
 from planner.reports.data import (
     STATUS_LABELS,
     compliant_supply,
     material_label,
-    stage_label,
     top_investments,
     unmet_by_product,
 )
@@ -107,6 +108,8 @@ def add_summary(wb: Workbook, ctx: ReportContext, guide: Sequence[tuple[str, str
     b = r.cost_breakdown_musd
     row = w.key_values(row + 1, [
         ("Total cost ($M)", r.total_cost_musd, "musd"),
+        *([("Revenue from outside buyers ($M)", r.revenue_musd, "musd"),
+           ("Net cost: total cost minus revenue ($M)", r.net_cost_musd, "musd")] if r.revenue_musd else []),
         ("Capex, net of end-of-horizon salvage ($M)", b.get("capex"), "musd"),
         ("Opex, fixed and variable ($M)", b.get("opex"), "musd"),
         ("Transport ($M)", b.get("transport"), "musd"),

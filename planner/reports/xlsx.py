@@ -33,6 +33,7 @@ from openpyxl import Workbook
 from models.io import atomic_write_bytes
 from models.project import Project
 
+from planner.reports.cells import safe_text
 from planner.reports.compare import add_comparison
 from planner.reports.context import ReportContext
 from planner.reports.inputs import INPUT_SHEETS
@@ -96,7 +97,7 @@ def build_plan_workbook(
     wb.active = 0
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is wb.worksheets[0]
-    wb.properties.title = f"mine2magnet plan: {project.name}"[:250]
+    wb.properties.title = safe_text(f"mine2magnet plan: {project.name}"[:250])  # a \x01 made it unopenable
     wb.properties.creator = "mine2magnet"
     return wb
 

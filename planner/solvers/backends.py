@@ -93,10 +93,12 @@ _SUBMIP_HEURISTICS = ("mip_heuristic_run_rins", "mip_heuristic_run_rens", "mip_h
 
 
 def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState, algorithm: str = "auto",
-                start: np.ndarray | None = None) -> RawSolution:
+                start: np.ndarray | None = None, presolve: bool = True) -> RawSolution:
     """Solve with highspy. ``algorithm``: "auto" (MIP: HiGHS's branch and cut; LP: interior point
     with crossover above IPM_MIN_COLUMNS columns, else dual simplex), "ipm" or "simplex".
-    ``start``: a feasible point handed to a MIP solve as its first incumbent."""
+    ``start``: a feasible point handed to a MIP solve as its first incumbent. ``presolve`` False:
+    HiGHS's presolve off (slower; its postsolve can leave ~1e-6 row residuals on large LPs whose
+    columns are mostly fixed, see planner.pipeline.lexicographic.POINT_RETRY_TOL)."""
     import highspy
 
     t0 = time.perf_counter()
@@ -104,8 +106,9 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
     h = _new_highs()
     h.setOptionValue("output_flag", True)
     h.setOptionValue("log_to_console", False)
-    h.setOptionValue("time_limit", float(time_limit_s))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
+    if not presolve:
+        h.setOptionValue("presolve", "off")
     if lp.is_mip and sum(lp.var_int) <= SUBMIP_HEURISTICS_MAX_INTEGERS:
         for name in _SUBMIP_HEURISTICS:
             h.setOptionValue(name, False)
@@ -133,6 +136,9 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
         sol0.value_valid = True
         h.setSolution(sol0)
     handoff = time.perf_counter() - t0
+    # HiGHS counts its limit from run(): what the hand-off (building and passing the model) used is
+    # taken off, so the call as a whole keeps ``time_limit_s``
+    h.setOptionValue("time_limit", max(0.01, float(time_limit_s) - handoff))
     h.HandleUserInterrupt = True
     hook = h.cancelSolve
     state.cancel_hooks.append(hook)
@@ -149,7 +155,7 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
             state.log("HiGHS: solve error; solving again with the primal simplex")
             h.clearSolver()
             h.setOptionValue("simplex_strategy", 4)
-            h.setOptionValue("time_limit", max(1.0, float(time_limit_s) - (time.perf_counter() - t1)))
+            h.setOptionValue("time_limit", max(0.01, float(time_limit_s) - (time.perf_counter() - t1)))
             h.run()
         seconds = time.perf_counter() - t1
     finally:
@@ -393,10 +399,11 @@ def _solve_empty(lp: LinearProgram) -> RawSolution:
 
 
 def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float, state: SolveState,
-             presolve: bool = True, start: np.ndarray | None = None) -> RawSolution:
+             presolve: bool = True, start: np.ndarray | None = None, highs_presolve: bool = True) -> RawSolution:
     """Dispatch to a backend by name: "highs", "highs-ipm", "highs-simplex" and "cbc" natively,
     any other name to the PuLP solver of that name (see :func:`solver_catalogue`). ``presolve``
-    False turns CBC's presolve off (HiGHS keeps its own); ``start`` is a feasible MIP start (HiGHS).
+    False turns CBC's presolve off (HiGHS keeps its own; ``highs_presolve`` False turns HiGHS's off);
+    ``start`` is a feasible MIP start (HiGHS).
 
     A model without variables is answered here for every solver alike (HiGHS calls it "Empty"
     and CBC "Optimal"): optimal with objective = the constant, unless a row's bounds exclude 0.
@@ -405,7 +412,7 @@ def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float
         return _solve_empty(lp)
     if solver.startswith("highs-") or solver == "highs":
         algorithm = solver.split("-", 1)[1] if "-" in solver else "auto"
-        return solve_highs(lp, time_limit_s, mip_gap, state, algorithm, start)
+        return solve_highs(lp, time_limit_s, mip_gap, state, algorithm, start, presolve=highs_presolve)
     if solver == "cbc":
         return solve_cbc(lp, time_limit_s, mip_gap, state, presolve)
     pulp_name = match_pulp_solver(solver, available_pulp_solvers())

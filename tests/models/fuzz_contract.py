@@ -185,3 +185,89 @@ def mutated_bytes(draw):
     at = draw(st.integers(0, len(raw)))
     length = draw(st.integers(0, 8))
     return raw[:at] + draw(st.binary(max_size=8) | st.sampled_from([b"\xff", b"\x00", b",", b"}", b"\"", b"\\u", b"NaN", b"9" * 5000])) + raw[at + length:]
+
+
+# ------------------------------------------------------------ scenario overrides and lever sections
+#: numbers a scenario or lever may carry: ordinary, edge, overflowing, of the wrong type
+_NUMBERS = [0, 1, 2, 0.5, -1, 30, 31, -31, 150, 1e6, 1e9, 1e12, 1e300, 1e308, -1e308, 2200, 1900, True, "2", None]
+_TEACHING_IDS = [f["id"] for f in TEACHING_DOC["facilities"]] + ["nope", ""]
+_COUNTRIES = ["CN", "cn", " us ", "XX", "China", "", 5]
+_SANE = [0, 0.5, 1, 2, 3, 100]  # a tame document: it validates often, so it gets solved
+
+
+def _numbers(wild: bool, tame: list | None = None):
+    return st.sampled_from(_NUMBERS) if wild else st.sampled_from(tame or _SANE)
+
+
+@st.composite
+def _override(draw, wild: bool = True):
+    kind = draw(st.sampled_from(["delay", "market_cap", "demand", "capex", "settings", "policy", "invest"]
+                                + (["bogus"] if wild else [])))
+    countries = st.sampled_from(_COUNTRIES if wild else ["CN", "cn", " us ", "AU"])
+    where = {"ids": draw(st.lists(st.sampled_from(_TEACHING_IDS if wild else _TEACHING_IDS[:4]), max_size=2)),
+             "countries": draw(st.lists(countries, max_size=2))}
+    number = _numbers(wild)
+    if kind == "delay":
+        return {"kind": kind, "where": where, "years": draw(_numbers(wild, [-2, 0, 1, 2, 3, 5]))}
+    if kind == "market_cap":
+        return {"kind": kind, "origin_countries": draw(st.lists(countries, max_size=2)),
+                "factor": draw(number)}
+    if kind == "demand":
+        segments = [None, "defense", "commercial"] + (["x"] if wild else [])
+        return {"kind": kind, "segment": draw(st.sampled_from(segments)), "factor": draw(number)}
+    if kind == "capex":
+        return {"kind": kind, "where": where, "factor": draw(number)}
+    if kind == "settings":
+        field = draw(st.sampled_from(["budget_musd_per_year", "de_minimis_share", "discount_rate", "compliance_start_year"]))
+        tame = {"compliance_start_year": [2026, 2027, 2029], "budget_musd_per_year": [0, 1, 100]}.get(field, [0, 0.05, 0.5])
+        return {"kind": kind, field: draw(_numbers(wild, tame))}
+    if kind == "policy":
+        return {"kind": kind, "government_budget_musd_per_year": draw(number),
+                "drop_lever_ids": draw(st.lists(st.sampled_from(["o1", "nope"] if wild else ["o1"]), max_size=1))}
+    if kind == "invest":
+        return {"kind": kind, "option_id": draw(st.sampled_from(["t_magnet_build", "nope"] if wild else ["t_magnet_build"])),
+                "year": draw(_numbers(wild, [2026, 2027, 2028, 2029])), "added_tpy": draw(_numbers(wild, [0, 10, 100]))}
+    return {"kind": kind}
+
+
+@st.composite
+def _levers(draw, wild: bool = True):
+    number = _numbers(wild)
+    out: dict = {}
+    if draw(st.booleans()):
+        out["offtakes"] = [{"id": "o1", "facility_id": draw(st.sampled_from(_TEACHING_IDS if wild else ["t_metal"])),
+                            "material": "ndpr_metal",
+                            "min_tpy": draw(number), "price_usd_per_t": draw(number)}]
+    if draw(st.booleans()):
+        out["loans"] = [{"id": "l1", "option_id": "t_magnet_build", "amount_musd": draw(number),
+                         "rate": draw(_numbers(wild, [0, 0.05]))}]
+    if draw(st.booleans()):
+        out["grants"] = [{"id": "g1", "option_id": draw(st.sampled_from(["t_magnet_build", "nope"])),
+                          "share": draw(_numbers(wild, [0, 0.5])), "amount_musd": draw(_numbers(wild, [0, 1]))}]
+    if draw(st.booleans()):
+        out["price_floors"] = [{"id": "f1", "facility_id": "t_metal", "material": "ndpr_metal", "floor_usd_per_t": draw(number),
+                                "benchmark_usd_per_t_by_year": {"2027": draw(number)}}]
+    if draw(st.booleans()):
+        out["stockpiles"] = [{"id": "s1", "material": "ndfeb_magnet", "capacity_t": draw(_numbers(wild, [100, 1000])),
+                              "initial_t": draw(_numbers(wild, [0, 50]))}]
+    if draw(st.booleans()):
+        out["government_budget_total_musd"] = draw(number)
+    if draw(st.booleans()):
+        out["policy"] = {"enabled": draw(st.booleans()), "facility_margins_usd_per_t": {"t_metal": draw(number)}}
+    return out
+
+
+@st.composite
+def scenario_and_lever_documents(draw):
+    """The teaching chain with one to three scenarios of random overrides and a random lever section
+    (issue 25: scenario overrides and levers were where the new crashes were)."""
+    doc = copy.deepcopy(TEACHING_DOC)
+    wild = draw(st.booleans())
+    n = draw(st.integers(1, 3))
+    doc["scenarios"] = [{"id": f"s{k}", "name": draw(st.sampled_from(["", "s0", "base", f"name{k}"] if wild else ["", f"name{k}"])),
+                         "overrides": draw(st.lists(_override(wild), min_size=1, max_size=3))} for k in range(n)]
+    if draw(st.booleans()):
+        doc["levers"] = draw(_levers(wild))
+    if draw(st.booleans()):  # a facility a delay can push past its closure year
+        doc["facilities"][3].update(capacity_tpy=50.0, online_year=2027, closure_year=draw(st.sampled_from([2028, 2029, 2031])))
+    return doc

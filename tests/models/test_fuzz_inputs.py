@@ -1,4 +1,4 @@
-"""Property-based fuzz test of the input contract (issue 13): exit 0 or a located error with exit 2,
+"""Property-based fuzz test of the input contract: exit 0 or a located error with exit 2,
 never a traceback, never a hang (SIGALRM per case).
 
 CI runs a bounded, derandomised number of examples (M2M_FUZZ_EXAMPLES, default 150 per strategy);
@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 
 from .fuzz_contract import (
     check_solve, check_validate, mutated_bytes, mutated_documents, mutated_v1_documents, random_documents,
+    scenario_and_lever_documents,
 )
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="per-case timeout uses SIGALRM")
@@ -104,5 +105,30 @@ def test_mutated_documents_scenarios_and_risk(doc):
     try:
         check_solve(path, command=("scenarios",))
         check_solve(path, command=("risk", "-n", "2", "--workers", "1"))
+    finally:
+        _cleanup(path)
+
+
+@FUZZ
+@given(scenario_and_lever_documents())
+def test_scenario_overrides_and_levers_validate_or_refuse(doc):
+    """Random scenario overrides and lever sections: validate exits 0 or 2 with located problems."""
+    path = _write(json.dumps(doc).encode("utf-8"))
+    try:
+        check_validate(path)
+    finally:
+        _cleanup(path)
+
+
+@settings(FUZZ, max_examples=max(5, EXAMPLES // 5))
+@given(scenario_and_lever_documents())
+def test_scenario_overrides_and_levers_solve_or_refuse(doc):
+    """Whatever validates also solves under each of its scenarios (exit 0/1), writes its model file,
+    or exits 2; never a traceback."""
+    path = _write(json.dumps(doc).encode("utf-8"))
+    try:
+        if check_validate(path) == 0:
+            for s in doc["scenarios"]:
+                check_solve(path, command=("solve", "--scenario", s["id"], "--write-mps", str(path.parent / "m.mps")))
     finally:
         _cleanup(path)

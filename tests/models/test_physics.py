@@ -1,4 +1,4 @@
-"""Physics at input (issue 9, part 4): no process creates rare-earth element mass, and numbers
+"""Physics at input: no process creates rare-earth element mass, and numbers
 that cannot be real are refused (or warned about) with their location."""
 
 from __future__ import annotations

@@ -106,7 +106,7 @@ def test_cli_summary_and_workbook_show_the_remaining_stock(tmp_path):
     shows the 300 t initial stock."""
     import openpyxl
 
-    from planner.cli.solve import format_summary
+    from planner.reports.text import format_summary
     from planner.reports.xlsx import write_plan_workbook
 
     p = stockpile_chain()

@@ -1,4 +1,4 @@
-"""Compliance labels mean origin (issue 9, part 2): a tonne is covered only when covered material
+"""Compliance labels mean origin: a tonne is covered only when covered material
 (a covered-country facility or market, or Chinese process technology) is in its history."""
 
 from __future__ import annotations

@@ -209,7 +209,7 @@ def test_cli_summary_and_result_json_carry_the_levers():
     the JSON has a levers key with the same row, and round-trips."""
     import json
 
-    from planner.cli.solve import format_summary
+    from planner.reports.text import format_summary
 
     p = mini_chain(magnet_option=option(fixed_capex_musd=2.0))
     p.levers.grants = [Grant(id="g", option_id="mag_x", share=0.5)]
@@ -534,7 +534,7 @@ def test_cli_summary_and_json_carry_the_chosen_floor_tonnage():
     (100 t x $15,000/t in each of 3 years) and JSON rows of kind policy_floor."""
     import json
 
-    from planner.cli.solve import format_summary
+    from planner.reports.text import format_summary
 
     p = operating_chain()
     p.levers.policy.candidate_floors = [floor_candidate()]

@@ -142,3 +142,37 @@ def test_cli_writes_mps_and_lp_before_solving(tmp_path):
     assert _highs_optimum(mps) == pytest.approx(TEACHING_OPTIMUM_MUSD, abs=1e-6)
     assert _highs_optimum(lp) == pytest.approx(TEACHING_OPTIMUM_MUSD, abs=1e-6)
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_solve_with_write_mps_builds_the_model_once(tmp_path, monkeypatch, capsys):
+    """The CLI writes the model it then solves: create_model runs once, not once for the file and
+    once for the solve, and the solve still reaches the teaching chain's optimum ($84.8471M)."""
+    import planner.pipeline.build_sequence as build_sequence
+    from planner.cli.main import main
+
+    calls = []
+    real_create = build_sequence.create_model
+
+    def counting_create(net, options):
+        calls.append(options.relax_integers)
+        return real_create(net, options)
+
+    monkeypatch.setattr(build_sequence, "create_model", counting_create)
+    mps, out_json = tmp_path / "m.mps", tmp_path / "plan.json"
+    code = main(["solve", str(ROOT / "sample_projects" / "teaching_chain.m2m.json"), "--solver", "highs",
+                 "--write-mps", str(mps), "--json", str(out_json)])
+    assert code == 0, capsys.readouterr().err
+    assert calls == [False]
+    assert _highs_optimum(mps) == pytest.approx(TEACHING_OPTIMUM_MUSD, abs=1e-6)
+    import json
+
+    assert json.loads(out_json.read_text())["total_cost_musd"] == pytest.approx(TEACHING_OPTIMUM_MUSD, abs=1e-4)
+
+
+def test_a_model_built_for_other_options_is_refused():
+    """solve_project(built=...) checks the model was built for the options it is asked to solve."""
+    built = build_model(teaching(), relax_integers=True)
+    with pytest.raises(ValueError, match="built for other options"):
+        solve_project(teaching(), SolveOptions(solver="highs", relax_integers=False), built=built)
+    same = solve_project(teaching(), SolveOptions(solver="highs", relax_integers=True), built=built)
+    assert same.status is Status.OPTIMAL

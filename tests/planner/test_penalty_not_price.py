@@ -1,4 +1,4 @@
-"""Penalties are not prices (issue 9, part 3): duals set by the unmet penalty are reported as
+"""Penalties are not prices: duals set by the unmet penalty are reported as
 "unmet: no compliant supply reachable", and "what limits supply" names the short product's plants."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.project import Demand, Facility
-from planner.cli.solve import format_summary
+from planner.reports.text import format_summary
 from planner.pipeline.solve import SolveOptions, solve_project
 from planner.solvers.backends import available_solvers
 

@@ -1,4 +1,4 @@
-"""Defense is served first: lexicographic shortfall stages by demand priority (issue 9, part 1)."""
+"""Defense is served first: lexicographic shortfall stages by demand priority."""
 
 from __future__ import annotations
 
@@ -113,8 +113,9 @@ def test_lexicographic_api_holds_earlier_stages(solver):
 def test_outputs_say_whose_demand_is_unmet():
     """Short chain (defense 0 t unmet, commercial 50 t): JSON, CLI summary and scenario comparison
     give the two figures separately."""
-    from planner.analysis.comparison import compare, comparison_table
-    from planner.cli.solve import format_summary
+    from planner.analysis.comparison import compare
+    from planner.reports.text import comparison_table
+    from planner.reports.text import format_summary
 
     r = solve_project(short_chain(False), SolveOptions(solver=SOLVERS[0]))
     assert r.to_dict()["unmet_by_segment_t"] == pytest.approx({"defense": 0.0, "commercial": 50.0}, abs=2e-6)

@@ -42,12 +42,13 @@ def test_investments_match_the_stored_summary(result):
 
 
 def test_no_defense_tonne_of_covered_origin_from_2027(result):
-    for c in result.compliance:
-        if c.year >= 2027:
-            assert c.defense_covered_origin is False, c
-    for r in result.demand:
-        if r.segment == "defense" and r.year >= 2027:
-            assert r.delivered_clean == pytest.approx(r.delivered, abs=1e-6)
+    compliance = [c for c in result.compliance if c.year >= 2027]
+    defense = [r for r in result.demand if r.segment == "defense" and r.year >= 2027]
+    assert len(compliance) >= 9 and sum(r.delivered for r in defense) > 1000  # 2027-2035, real tonnes
+    for c in compliance:
+        assert c.defense_covered_origin is False, c
+    for r in defense:
+        assert r.delivered_clean == pytest.approx(r.delivered, abs=1e-6)
 
 
 def test_marginal_costs_cover_every_product_year(result):
@@ -83,9 +84,10 @@ def test_contracts_run_the_mountain_pass_mine_in_2027(result):
 
 def test_price_floor_and_payers_in_the_real_plan(result):
     """The DoD floor line is (110,000 - 70,000) x t sold each year; government + industry = total."""
-    for x in result.levers:
-        if x.kind == "price_floor":
-            assert x.cost_musd == pytest.approx(40_000 * x.tonnes * 1e-6, rel=1e-6, abs=1e-6)
+    floors = [x for x in result.levers if x.kind == "price_floor"]
+    assert floors and sum(x.tonnes for x in floors) > 0
+    for x in floors:
+        assert x.cost_musd == pytest.approx(40_000 * x.tonnes * 1e-6, rel=1e-6, abs=1e-6)
     b = result.cost_breakdown_musd
     assert b["government"] + b["industry"] == pytest.approx(result.total_cost_musd, abs=1e-5)
     assert {x.kind for x in result.levers} >= {"price_floor", "offtake", "grant", "loan", "stockpile_buy"}

@@ -77,6 +77,7 @@ def test_same_answer_on_a_dask_local_cluster(project, serial_report, dask_cluste
     assert _comparable(rep) == _comparable(serial_report)
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(240)
 def test_cancel_on_a_dask_cluster_returns_promptly(project, dask_cluster):
     state = SolveState()
@@ -115,6 +116,7 @@ def test_a_sample_without_delays_or_overruns_reproduces_the_deterministic_plan()
     base = solve_project(p, OPTIONS)
     assert base.has_plan
     rep = run_risk(p, 2, seed=5, workers=1, options=OPTIONS)
+    assert len(rep.samples) == 2
     for s in rep.samples:
         assert set(s.delays.values()) == {0} and set(s.overruns.values()) == {1.0}
         assert s.total_cost_musd == pytest.approx(base.total_cost_musd, rel=1e-6)
@@ -150,10 +152,12 @@ def test_a_tiny_time_limit_in_worker_processes_is_reported_not_dropped():
     rep = run_risk(p, 3, seed=1, workers=2, options=SolveOptions(time_limit_s=1e-6), mode="foresight")
     assert rep.n_completed == 3
     assert rep.n_ok + rep.n_failed == 3
+    assert len(rep.failures) == rep.n_failed
     for f in rep.failures:
         assert f.status in ("time_limit", "error") and f.message
 
 
+@pytest.mark.timing
 def test_progress_reaches_one_and_cancel_stops_the_pool_promptly():
     p = teaching_project()
     seen: list[float] = []
@@ -238,6 +242,7 @@ def test_cli_risk_exits_1_when_a_sample_fails(tmp_path, capsys, monkeypatch):
     assert "sample 0: error: RuntimeError: boom" in capsys.readouterr().out
 
 
+@pytest.mark.timing
 @pytest.mark.timeout(180)
 def test_cancel_with_cbc_in_worker_processes_leaves_no_solver_running():
     """Cancel while CBC (a grandchild process) is solving: the pool kills it with its worker."""

@@ -9,7 +9,8 @@ from openpyxl import load_workbook
 
 from models.io import save_project
 from planner.analysis.risk_sampling import SampleDraw
-from planner.analysis.robust import hedge_items, robust_lines, run_robust
+from planner.analysis.robust import hedge_items, run_robust
+from planner.reports.text import robust_lines
 from planner.cli.main import main as cli_main
 from planner.pipeline.saa import solve_saa
 

@@ -9,7 +9,8 @@ import pytest
 from models import save_project
 from planner.progress import SolveState
 from planner.result import Investment, PlanResult, Status
-from planner.analysis.comparison import compare, comparison_table
+from planner.analysis.comparison import compare
+from planner.reports.text import comparison_table
 from planner.analysis.scenarios import solve_scenarios
 from planner.pipeline.solve import SolveOptions
 

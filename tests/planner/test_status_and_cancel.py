@@ -96,6 +96,7 @@ def _children_named(name):
     return [c for c in psutil.Process().children(recursive=True) if name in c.name().lower()]
 
 
+@pytest.mark.timing
 @pytest.mark.parametrize("solver", ["cbc", "highs"])
 def test_cancel_stops_a_subprocess_solve_within_a_second(large, solver):
     state = SolveState()
@@ -119,6 +120,7 @@ def test_cancel_stops_a_subprocess_solve_within_a_second(large, solver):
     assert leftover == []
 
 
+@pytest.mark.timing
 def test_cancel_stops_an_in_process_highs_solve(large):
     """highspy's cancelSolve is registered as a cancel hook while HiGHS runs. HiGHS polls the
     interrupt between phases (presolve is not interruptible), so in-process cancel is prompt but
@@ -172,6 +174,7 @@ def test_result_json_has_the_stable_keys():
     assert {"demand_id", "product", "segment", "year", "demand", "delivered", "unmet"} <= set(d["demand"][0])
 
 
+@pytest.mark.timing
 def test_runner_stops_a_solver_that_overruns_its_time_limit(large, monkeypatch):
     """Solvers overrun their own limits; the runner kills the child at its wall-clock budget."""
     import planner.pipeline.runner as runner

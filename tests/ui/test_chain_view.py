@@ -51,7 +51,15 @@ def test_compliance_badge_and_country_colours(view, doc):
     doc.set_field(doc.project.facility("noveon"), "capacity_tpy", 2500.0)
     assert view.nodes["noveon"] is node and "capacity 2,500 t/yr" in node.toolTip()
     assert country_colour("US") != country_colour("AU")
-    assert country_colour("ZZ").name() == country_colour("ZZ").name()  # stable fallback
+
+
+def test_a_country_without_a_set_colour_gets_one_from_its_code():
+    """Fallback colour = HSV(crc32(code) mod 360 deg, 0.55, 0.75), the same in every run (crc32, not
+    Python's salted hash). By hand: crc32("ZZ") = 2318606283, mod 360 = 3 deg -> RGB (0.75,
+    0.75 x (1 - 0.55 x (1 - 3/60)), 0.75 x 0.45) x 255 = (191.25, 91.32, 86.06) -> #bf5b56;
+    crc32("ZY") = 322588273, mod 360 = 193 deg -> (86.06, 168.46, 191.25) -> #56a8bf."""
+    assert country_colour("ZZ").name() == "#bf5b56"
+    assert country_colour("ZY").name() == "#56a8bf"
 
 
 def test_add_and_delete_facility_from_the_view_updates_nodes(view, doc, qtbot):
@@ -261,7 +269,7 @@ def test_context_menus_add_delete_and_connect(view, doc, qtbot, monkeypatch):
 
     # on empty canvas: add a facility of any stage
     empty = right_click(view.nodes["mp-mine"].scenePos() + QPoint(0, 900))
-    empty["Add facility/cracking"].trigger()
+    empty["Add facility/Cracking"].trigger()  # stages by their models.vocab labels
     added = doc.project.facilities[-1]
     assert added.stage is Stage.CRACKING and doc.current_facility is added
     qtbot.waitUntil(lambda: added.id in view.nodes, timeout=2000)

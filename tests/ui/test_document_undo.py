@@ -170,16 +170,16 @@ def test_renaming_a_facility_renames_its_routes_in_one_step(qapp):
     assert not model.setData(model.index(row, model.column_of("id")), "=bad id")  # id pattern
 
 
-def test_modified_signal_follows_the_clean_state(qapp):
+def test_modified_signal_follows_the_clean_state(qapp, tmp_path):
     doc = Document(demo_project())
     states: list[bool] = []
     doc.modified_changed.connect(states.append)
     doc.set_field(doc.project.facilities[0], "capacity_tpy", 1.0)
-    doc.mark_saved("/tmp/x.m2m.json")
+    doc.mark_saved(str(tmp_path / "x.m2m.json"))
     doc.set_field(doc.project.facilities[0], "capacity_tpy", 2.0)
     doc.undo_stack.undo()
     assert states == [True, False, True, False]
-    assert doc.path == "/tmp/x.m2m.json"
+    assert doc.path == str(tmp_path / "x.m2m.json")
 
 
 def test_result_goes_out_of_date_when_inputs_change(qapp):

@@ -37,11 +37,18 @@ def _cycle_with_a_qobject() -> None:
     node.me = node  # a reference cycle: only the cyclic collector frees it
 
 
+_KEPT: list[list[int]] = []
+
+
 def _allocate_in_a_worker() -> None:
+    """Churn that passes the gen-0 threshold (700) while it runs, and leaves 2,000 tracked lists
+    alive, so that gen-0's count stays past the threshold afterwards and the GUI thread's next tick
+    is due to collect (gen-0 counts allocations less frees: churn alone nets out near zero)."""
     def churn() -> None:
         for _ in range(20):
             junk = [(i, [i]) for i in range(5_000)]  # tracked containers: gen-0 counts pass 700
             del junk
+        _KEPT[:] = [[i] for i in range(2_000)]
 
     t = threading.Thread(target=churn, name="worker")
     t.start()

@@ -113,7 +113,8 @@ def test_open_in_background_reads_and_checks_on_a_worker_then_shows_the_project(
     assert window.is_opening and window.doc.project is before  # nothing swapped in yet
     qtbot.waitUntil(lambda: not window.is_opening, timeout=10_000)
     assert window.doc.project.name == "Read on a worker" and window.doc.path == str(path.resolve())
-    # the problems are listed on a later turn of the event loop (MainWindow._opened, list_later)
+    # the problems found on the worker are listed on a turn of their own (ui.runtime.turns), which
+    # may come after the worker thread's end is seen
     qtbot.waitUntil(lambda: bool(window.validation.problems), timeout=10_000)
     assert "routes[4].to_id" in [p.location for p in window.validation.problems]
     assert window.validation.tree.topLevelItemCount() == len(window.validation.problems)

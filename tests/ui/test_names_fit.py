@@ -1,5 +1,5 @@
 """Long names in the results: the investments table wraps them inside their cells and the Sankey
-wraps its labels onto two lines, each with the full name in a tooltip (issue 12, "names cut off")."""
+wraps its labels onto two lines, each with the full name in a tooltip."""
 
 from __future__ import annotations
 

@@ -31,17 +31,18 @@ def test_connecting_and_deleting_a_route_are_undone_by_facility_names(view, doc)
     cracking = doc.project.facility("kalgoorlie")
     route = view.connect_between(mine, cracking)
     assert route is not None
-    assert doc.undo_stack.undoText() == f"Connect New mine to {cracking.name}"
+    assert mine.name == "New Mining"  # "New " + the stage's label
+    assert doc.undo_stack.undoText() == f"Connect New Mining to {cracking.name}"
     assert "new-mine" not in doc.undo_stack.undoText() and "kalgoorlie" not in doc.undo_stack.undoText()
     view.delete_route(route)
-    assert doc.undo_stack.undoText() == f"Delete route New mine \u2192 {cracking.name}"
+    assert doc.undo_stack.undoText() == f"Delete route New Mining \u2192 {cracking.name}"
 
 
 def test_adding_and_deleting_a_facility_name_it(view, doc):
     f = view.add_facility(Stage.METAL)
-    assert doc.undo_stack.undoText() == "Add facility New metal"
+    assert doc.undo_stack.undoText() == "Add facility New Metal making"
     doc.remove_facility(f)
-    assert doc.undo_stack.undoText() == "Delete facility New metal"
+    assert doc.undo_stack.undoText() == "Delete facility New Metal making"
 
 
 def test_settings_show_stage_labels_and_read_them_back(qtbot, doc):
@@ -51,10 +52,10 @@ def test_settings_show_stage_labels_and_read_them_back(qtbot, doc):
     doc.set_field(settings, "qualification_years_by_stage", {Stage.MAGNET_NDFEB: 2, Stage.MAGNET_SMCO: 3})
     form = panel.settings_form
     field = form.editors["qualification_years_by_stage"]
-    assert field.text() == "NdFeB magnets: 2, SmCo magnets: 3"  # was "magnet_ndfeb: 2, magnet_smco: 3"
+    assert field.text() == "NdFeB magnet making: 2, SmCo magnet making: 3"  # was "magnet_ndfeb: 2, magnet_smco: 3"
     spec = next(s for s in form.specs if s.attr == "qualification_years_by_stage")
     # typed back as labels or as codes, the same mapping is stored
-    assert spec.parse("NdFeB magnets: 4, separation: 1") == {"magnet_ndfeb": 4.0, "separation": 1.0}
+    assert spec.parse("NdFeB magnet making: 4, separation: 1") == {"magnet_ndfeb": 4.0, "separation": 1.0}
     assert spec.parse("magnet_smco: 2") == {"magnet_smco": 2.0}
 
 
@@ -80,13 +81,13 @@ def test_a_new_facility_id_follows_its_stage_until_something_refers_to_it(qtbot,
     """new-mine turned into a separation plant becomes new-separation ("New separation"); undo
     brings back new-mine in one step. Once a route names it, a stage change keeps the id."""
     f = view.add_facility(Stage.MINE)
-    assert (f.id, f.name) == ("new-mine", "New mine")
+    assert (f.id, f.name) == ("new-mine", "New Mining")
     assert doc.set_field(f, "stage", Stage.SEPARATION, "Edit Stage") is None
-    assert (f.id, f.name, f.stage) == ("new-separation", "New separation", Stage.SEPARATION)
+    assert (f.id, f.name, f.stage) == ("new-separation", "New Separation", Stage.SEPARATION)
     qtbot.waitUntil(lambda: f.id in view.nodes, timeout=5000)  # redrawn on the rebuild timer
     assert f.id in view.nodes and "new-mine" not in view.nodes
     doc.undo_stack.undo()
-    assert (f.id, f.name, f.stage) == ("new-mine", "New mine", Stage.MINE)
+    assert (f.id, f.name, f.stage) == ("new-mine", "New Mining", Stage.MINE)
     doc.undo_stack.redo()
     assert f.id == "new-separation"
 

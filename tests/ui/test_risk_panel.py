@@ -153,8 +153,6 @@ def test_plan_for_this_risk_shows_the_hedge_and_applies_it_as_an_undoable_scenar
     assert [(i.option, i.decided_year, i.added_tpy) for i in forced.investments] == [("hedge", 2026, 100.0)]
     doc.undo_stack.undo()
     assert len(doc.project.scenarios) == n_before
-    w.resize(1500, 800)
-    w.grab().save("/tmp/i11_risk_robust.png")
 
 
 def test_mode_choice_reaches_the_run_and_the_status_says_which(qtbot, panel):

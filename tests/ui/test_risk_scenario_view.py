@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from types import SimpleNamespace
 
+import pytest
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from planner.pipeline.solve import solve_project
@@ -35,7 +37,11 @@ def test_solve_all_scenarios_and_show_the_table(qtbot):
     assert [t.horizontalHeaderItem(k).text() for k in range(5)] == [
         "Base case", "No Chinese\nsupply", "Separation 2\nyears late", "Defense\ndemand x2", "Capex +30 %"]
     assert _cell(view, "Total cost ($M)", 0) == f"{results['base'].total_cost_musd:,.1f}"
-    assert _cell(view, "NdFeB magnets: unmet 2028 (t)", 2) == "75.0"
+    assert _cell(view, "NdFeB magnet: unmet 2028 (t)", 2) == "75.0"
+    # the late separation plant leaves 75 t short: whatever it costs, it ranks below base (no shortfall)
+    rank = "Rank (defense, commercial, contract short; cost)"
+    assert int(_cell(view, rank, 2)) > int(_cell(view, rank, 0))
+    assert _cell(view, "Lost supply at value of lost supply ($M)", 0) == "0.0"
     # names, not ids (unnamed options keep their id); the year is the online year: decided + 2 yr lead time
     assert _cell(view, "Metal US: metal_x", 0) == "not built"
     assert _cell(view, "Metal US: metal_x", 3).endswith("\nonline 2028")  # decided 2026
@@ -51,6 +57,7 @@ def test_solve_all_scenarios_and_show_the_table(qtbot):
     assert active_tasks() == []
 
 
+@pytest.mark.timing
 def test_cancel_while_solving_in_child_processes(qtbot):
     view = ScenarioCompareView(SimpleNamespace(project=teaching_project()))  # default: killable subprocess solves
     qtbot.addWidget(view)

@@ -137,6 +137,7 @@ def test_panel_solve_gives_the_planners_figures(qtbot, no_thread_left):
     assert dash.total_card.value_label.text() == f"${direct.total_cost_musd:,.1f} M"
 
 
+@pytest.mark.timing
 def test_cancel_returns_to_idle_within_a_second(qtbot, no_thread_left):
     project = large_project(60, 2045)  # CBC needs > 40 s on this MILP (measured)
     panel = _panel(qtbot, no_thread_left, StubDocument(project))
@@ -205,6 +206,7 @@ def _measure_stall(qtbot, panels) -> tuple[float, str]:
     return worst, where
 
 
+@pytest.mark.timing
 def test_event_loop_never_stalls_during_a_solve(qtbot, no_thread_left):
     # On an overloaded machine (other processes keep every core busy) the OS alone can hold the
     # GUI thread off the CPU for a while; only then is the measurement repeated (at most 3 runs),
@@ -352,6 +354,7 @@ def test_highs_is_offered_only_when_it_imports(qtbot, no_thread_left, monkeypatc
     assert [panel2.solver_combo.itemData(i) for i in range(panel2.solver_combo.count())] == ["auto", "cbc", "highs"]
 
 
+@pytest.mark.timing
 def test_closing_the_panel_stops_a_running_solve(qtbot, no_thread_left):
     panel = _panel(qtbot, no_thread_left, StubDocument(large_project(60, 2045)))
     panel.solver_combo.setCurrentIndex(panel.solver_combo.findData("cbc"))

@@ -87,6 +87,7 @@ def test_an_exception_becomes_an_error_result_with_the_traceback_in_the_log(qtbo
     assert any("RuntimeError: disk on fire" in line for line in lines)
 
 
+@pytest.mark.timing
 def test_cancel_stops_a_cooperative_solve_and_joins_the_thread(qtbot):
     def slow(project, options, state):
         while not state.cancel_requested:

@@ -39,7 +39,6 @@ def test_mine_edits_finite_stock_and_undo_restores_it(qtbot):
     doc.undo_stack.undo()
     doc.undo_stack.undo()
     assert f.qualification_years is None and f.stock_max_draw_tpy is None and f.stock_initial_t == 540_000
-    inspector.grab().save("/tmp/issue9b_inspector_mine.png")
 
 
 def test_stock_rows_hidden_for_a_magnet_plant_and_refused_there(qtbot):

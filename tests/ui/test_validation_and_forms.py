@@ -118,6 +118,7 @@ def test_settings_problem_focuses_the_settings_form(window, qtbot):
     assert window.tabs.currentWidget() is window.settings_panel
 
 
+@pytest.mark.timing
 def test_validation_of_a_few_hundred_objects_is_quick(qapp):
     p = demo_project()
     base = list(p.facilities)

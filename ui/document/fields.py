@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any, Callable, Sequence
 
 from models.countries import COUNTRIES
+from models.vocab import vocab_label
 
 
 def fmt_number(v: float | int | None) -> str:
@@ -66,22 +67,12 @@ def enum_value(v: Any) -> Any:
     return v.value if isinstance(v, Enum) else v
 
 
-#: vocabulary whose words alone would misspell chemistry ("ndpr oxide") or read backwards
-_LABELS = {
-    "ndpr_oxide": "NdPr oxide", "dy_oxide": "Dy oxide", "tb_oxide": "Tb oxide", "sm_oxide": "Sm oxide",
-    "ndpr_metal": "NdPr metal", "dy_metal": "Dy metal", "tb_metal": "Tb metal", "sm_metal": "Sm metal",
-    "ndfeb_scrap": "NdFeB scrap", "ndfeb_magnet": "NdFeB magnets", "smco_magnet": "SmCo magnets",
-    "magnet_ndfeb": "NdFeB magnets", "magnet_smco": "SmCo magnets",
-}
-
-
 def label_of(v: Any) -> str:
-    """Vocabulary shown as words: 'mixed_carbonate' -> 'mixed carbonate', 'ndpr_metal' -> 'NdPr metal',
-    'magnet_ndfeb' -> 'NdFeB magnets'."""
+    """Vocabulary shown as words (models.vocab.vocab_label): 'ndpr_metal' -> 'NdPr metal',
+    'magnet_ndfeb' -> 'NdFeB magnet making', 'under_construction' -> 'under construction'."""
     if v is None:
         return ""
-    value = str(enum_value(v))
-    return _LABELS.get(value, value.replace("_", " "))
+    return vocab_label(str(enum_value(v)))
 
 
 def country_label(code: str) -> str:

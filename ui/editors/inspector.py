@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from models.covered import COVERED_COUNTRY, covered_reasons
 from models.project import Facility
 from models.schedules import qualification_lag
 from models.validation import consumable, producible
@@ -153,12 +154,10 @@ class Inspector(QWidget):
             return
         for attr, applies in _STAGE_ROWS.items():
             self.form.form.setRowVisible(self.form.rows[attr], applies(f.stage))
-        covered = f.country in self.doc.project.settings.covered_countries
         flags = []
-        if covered:
-            flags.append(f"<span style='color:#b00020'><b>covered country</b> ({country_label(f.country)})</span>")
-        if f.chinese_technology:
-            flags.append("<span style='color:#b00020'><b>Chinese process technology</b></span>")
+        for reason in covered_reasons(f, self.doc.project.settings.covered_countries):
+            where = f" ({country_label(f.country)})" if reason == COVERED_COUNTRY else ""
+            flags.append(f"<span style='color:#b00020'><b>{reason}</b>{where}</span>")
         compliance = " and ".join(flags) + ": output is covered" if flags else \
             "<span style='color:#1b7a3d'>compliant origin</span>"
         if f.options:

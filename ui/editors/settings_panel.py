@@ -47,7 +47,7 @@ def settings_specs() -> list[FieldSpec]:
                   placeholder="no stocks"),
         FieldSpec("qualification_years_by_stage", "Defense qualification (years by stage)", "mapping", list(Stage),
                   tooltip="years from a plant's first output until defense buyers accept it, by stage, e.g. "
-                          "NdFeB magnets: 2, SmCo magnets: 2; a facility's own value overrides; empty = no lag"),
+                          "NdFeB magnet making: 2, SmCo magnet making: 2; a facility's own value overrides; empty = no lag"),
         FieldSpec("qualification_note", "Qualification source",
                   tooltip="where the lags come from (a source, or 'assumed' with the reasoning)"),
         FieldSpec("time_limit_s", "Solver time limit (s)", "float"),

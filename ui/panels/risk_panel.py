@@ -59,7 +59,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.vocab import material_label
 from models.wording import count
+
 from ui.widgets.elided_label import ElidedLabel
 from ui.runtime.background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
 from ui.widgets.name_combo import NameCombo
@@ -70,11 +72,8 @@ GOOD, WARN, BAD, NEUTRAL, MUTED = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733", "#
 BAR_COLOUR = QColor(38, 120, 178)
 LINE_COLOURS = [QColor(38, 120, 178), QColor(209, 73, 91), QColor(42, 157, 143), QColor(141, 106, 159),
                 QColor(233, 150, 50), QColor(90, 90, 90)]
-PRODUCT_LABELS = {"ndfeb_magnet": "NdFeB magnets", "smco_magnet": "SmCo magnets"}
-
-
 def product_label(p: str) -> str:
-    return PRODUCT_LABELS.get(p, p.replace("_", " "))
+    return material_label(p)
 
 
 # ---------------------------------------------------------------------------------- widgets

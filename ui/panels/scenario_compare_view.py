@@ -172,7 +172,7 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         def work(state):
             solved = snapshot.project()
             results = solve_scenarios(solved, options, state, solve=solve_fn)
-            return results, compare(results, year=year), state.cancel_requested, solved
+            return results, compare(results, year=year, project=solved), state.cancel_requested, solved
 
         self._launch(work, self._on_done, lambda text: self.status_label.setText("Failed: " + text.splitlines()[0]),
                      f"Solving base and {count(len(project.scenarios), 'scenario')}…")
@@ -220,6 +220,18 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
              else s.total_cost_musd - base.total_cost_musd for s in cmp.scenarios],
             lambda v: "—" if v is None else f"{v:+,.1f}", compare_to_base=False)
         add("  of which capex ($M)", [s.capex_musd for s in cmp.scenarios], _money)
+        # never cheaper without its shortfall beside it: rank (defense, then commercial shortfall, then
+        # net cost) and the shortfall valued at the value of lost supply (planner.analysis.shortfall_value)
+        add("Rank (defense, commercial, contract short; cost)",
+            [getattr(s, "rank", 0) or None if s.has_plan else None for s in cmp.scenarios],
+            lambda v: "—" if v is None else str(v), compare_to_base=False)
+        if any(getattr(s, "revenue_musd", None) for s in cmp.scenarios):
+            add("Net cost, after outside sales ($M)", [getattr(s, "net_cost_musd", None) for s in cmp.scenarios], _money)
+        add("Lost supply at value of lost supply ($M)",
+            [getattr(s, "shortfall_value_musd", None) for s in cmp.scenarios], _money, lambda v: v > 1e-6)
+        add("Cost incl. lost supply ($M)", [getattr(s, "cost_incl_shortfall_musd", None) for s in cmp.scenarios], _money)
+        add("Contracted volume short (t)", [getattr(s, "contract_shortfall_t", None) if s.has_plan else None
+                                            for s in cmp.scenarios], _money, lambda v: v > 1e-6)
         add("Unmet demand, all years (t)", [s.unmet_total_t if s.has_plan else None for s in cmp.scenarios],
             _money, lambda v: v > 1e-6)
         for seg in ("defense", "commercial"):

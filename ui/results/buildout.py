@@ -229,12 +229,6 @@ class BuildoutTimeline(QWidget):
         p.end()
 
     # ------------------------------------------------------------ levers
-    def _facility_label(self, facility: str) -> str:
-        for r in self.rows:
-            if r.facility == facility:
-                return r.name
-        return facility
-
     def _paint_band(self, p: QPainter, fm: QFontMetrics, b: LeverBand, row: BuildoutRow, sy: float, x_of,
                     col_w: float, label_w: int) -> None:
         """An outlined band over the active years; filled in years with tonnes under the contract."""
@@ -312,10 +306,6 @@ class BuildoutTimeline(QWidget):
         p.setPen(QPen(QColor("white"), 1))
         p.setBrush(colour)
         p.drawPolygon(QPolygonF(pts))
-
-    def hit_texts(self) -> list[str]:
-        """Every tooltip text of the last paint (tests read what a hover would show)."""
-        return [t for _r, t in self._hits]
 
     def hits(self) -> list[tuple[QRectF, str]]:
         """(area, tooltip) of the last paint."""

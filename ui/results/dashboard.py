@@ -50,6 +50,7 @@ from ui.results.export import ExportError, export_json, export_xlsx, export_xlsx
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
 from ui.results.kpi_cards import KpiCard, KpiGrid, cost_cards_text, government_card_text, product_card_text
 from ui.results.sankey import SankeyWidget
+from ui.results.markets_calibration import SalesAndCalibration
 from ui.results.stocks_levers import StocksAndLevers
 from ui.results.text_width import widest_text_px
 from ui.results.summary import (
@@ -376,6 +377,8 @@ class ResultsDashboard(QWidget):
         self.tabs.addTab(flows_page, "Material flows")
         self.stocks_levers = StocksAndLevers()
         self.tabs.addTab(self.stocks_levers, "Stocks and levers")
+        self.sales_calibration = SalesAndCalibration()
+        self.tabs.addTab(self.sales_calibration, "Sales and calibration")
 
         plan_page = QWidget()
         pl = QVBoxLayout(plan_page)
@@ -466,6 +469,7 @@ class ResultsDashboard(QWidget):
             self._set_chart(view, charts.message_chart(""))
         self.investments_model.set_investments(None, [])
         self.stocks_levers.set_result(None, None)
+        self.sales_calibration.set_result(None, None)
         self.buildout.set_result(None, self.result)
         self.buildout_lever_legend.hide()
         self.flow_year_combo.blockSignals(True)
@@ -637,6 +641,7 @@ class ResultsDashboard(QWidget):
         yield
 
         self.stocks_levers.set_result(project, result)
+        self.sales_calibration.set_result(project, result)
 
         years = project.settings.years
         self._supply = supply_vs_demand(result, self.segment_combo.currentData())

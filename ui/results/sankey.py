@@ -21,6 +21,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QMouseEvent, QPainter, QPainterPath, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
+from models.covered import is_covered_facility, is_covered_market
 from models.project import Project
 from models.vocab import RECIPE_STAGES, Stage
 from planner.result import PlanResult
@@ -150,11 +151,11 @@ def sankey_data(project: Project, result: PlanResult, year: int) -> tuple[list[S
         if node_id in facilities:
             fac = facilities[node_id]
             n = SankeyNode(node_id, names[node_id], facility_column(fac), "facility",
-                           covered=fac.country in covered_countries or fac.chinese_technology)
+                           covered=is_covered_facility(fac, covered_countries))
         elif node_id in markets:
             m = markets[node_id]
             n = SankeyNode(node_id, names[node_id], MARKET_COLUMN.get(m.material.value, 3), "market",
-                           covered=m.origin_country in covered_countries)
+                           covered=is_covered_market(m, covered_countries))
         else:
             n = SankeyNode(node_id, names.get(node_id, node_id), DEMAND_COLUMN, "demand")
         nodes[node_id] = n

@@ -14,44 +14,11 @@ from dataclasses import dataclass, field
 from models.project import Project
 from models.schedules import existing_capacity_tpy
 from models.scenarios import apply_scenario
-from models.vocab import STAGE_ORDER, Material, Stage
+from models.vocab import STAGE_ORDER, Material, material_label, stage_label
 from planner.result import PlanResult
 
 #: Products shown in the KPI cards, in this order.
 KPI_PRODUCTS = (Material.NDFEB_MAGNET.value, Material.SMCO_MAGNET.value)
-
-MATERIAL_LABELS = {
-    "concentrate": "Concentrate",
-    "mixed_carbonate": "Mixed carbonate",
-    "ndpr_oxide": "NdPr oxide",
-    "dy_oxide": "Dy oxide",
-    "tb_oxide": "Tb oxide",
-    "sm_oxide": "Sm oxide",
-    "ndpr_metal": "NdPr metal",
-    "dy_metal": "Dy metal",
-    "tb_metal": "Tb metal",
-    "sm_metal": "Sm metal",
-    "cobalt": "Cobalt",
-    "ndfeb_scrap": "NdFeB scrap",
-    "ndfeb_magnet": "NdFeB magnets",
-    "smco_magnet": "SmCo magnets",
-}
-
-STAGE_LABELS = {
-    Stage.MINE: "Mine",
-    Stage.CRACKING: "Cracking",
-    Stage.SEPARATION: "Separation",
-    Stage.RECYCLING: "Recycling",
-    Stage.METAL: "Metal",
-    Stage.COBALT: "Cobalt",
-    Stage.MAGNET_NDFEB: "NdFeB magnets",
-    Stage.MAGNET_SMCO: "SmCo magnets",
-}
-
-
-def material_label(material: str) -> str:
-    return MATERIAL_LABELS.get(material, material.replace("_", " "))
-
 
 def short_label(material: str) -> str:
     """Compact name for legends and card titles: "NdFeB", "SmCo", else the full label."""
@@ -93,6 +60,8 @@ class Kpis:
     defense_unmet_total_t: float = 0.0
     n_investments: int = 0
     capex_committed_musd: float = 0.0  # sum of Investment.capex_musd (undiscounted)
+    revenue_musd: float | None = None  # sales to outside buyers (discounted); None: none in the result
+    net_cost_musd: float | None = None  # total cost - revenue
 
 
 def kpi_year(project: Project) -> int:
@@ -148,6 +117,8 @@ def compute_kpis(project: Project, result: PlanResult) -> Kpis:
         unmet_total_t=result.unmet_total(),
         defense_unmet_total_t=result.unmet_by_segment()["defense"],
         n_investments=len(result.investments),
+        revenue_musd=result.revenue_musd or None,
+        net_cost_musd=result.net_cost_musd if result.revenue_musd else None,
         capex_committed_musd=sum(i.capex_musd for i in result.investments),
     )
 
@@ -248,7 +219,7 @@ def solved_project(project: Project, result: PlanResult) -> Project:
     if result.scenario and result.scenario != "base":
         try:
             return apply_scenario(project, result.scenario)
-        except KeyError:
+        except (KeyError, ValueError):  # unknown, or a ScenarioError (shown when it was solved)
             return project
     return project
 
@@ -275,7 +246,7 @@ def buildout_rows(project: Project, result: PlanResult) -> list[BuildoutRow]:
             BuildoutRow(
                 facility=f.id,
                 name=f.name or f.id,
-                stage=STAGE_LABELS.get(f.stage, f.stage.value),
+                stage=stage_label(f.stage),
                 existing_tpy=existing,
                 capacity_tpy=cap.get(f.id, {}),
                 investments=sorted(inv.get(f.id, []), key=lambda x: (x.online_year, x.option)),

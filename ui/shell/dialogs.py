@@ -74,3 +74,20 @@ def recovery_box(parent: QWidget | None, original: str | None, when: str, count:
     box.button(QMessageBox.StandardButton.Ignore).setText("Later")
     box.setDefaultButton(QMessageBox.StandardButton.Yes)
     return box
+
+
+def changed_on_disk_box(parent: QWidget | None, name: str) -> QMessageBox:
+    """The file changed on disk since it was opened (another window or program saved it): overwrite
+    that change (Save), reload the file and drop this window's edits (Reset), or Cancel."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("File changed on disk")
+    box.setText(f"{escape(name)} was changed by another window or program after you opened it.")
+    box.setInformativeText("Overwrite replaces that change with yours. Reload opens the file as it is now and "
+                           "drops your unsaved changes. Cancel saves nothing (you can still Save As).")
+    box.setStandardButtons(QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Reset
+                           | QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Save).setText("Overwrite")
+    box.button(QMessageBox.StandardButton.Reset).setText("Reload")
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box

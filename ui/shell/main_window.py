@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.disk_stamp import FileChangedError
 from models.wording import count
 from models.io import ProjectFileError, load_project, save_project
 from models.validation import Problem, validate_project
@@ -520,9 +521,20 @@ class MainWindow(QMainWindow):
         return (keep or "project").replace(" ", "_")
 
     def save_to(self, path: str) -> bool:
-        """Save atomically (models.io); on failure the old file is intact and a message says why."""
+        """Save atomically (models.io); on failure the old file is intact and a message says why.
+        When the file changed on disk since it was opened, asks: Overwrite, Reload or Cancel."""
         try:
-            save_project(self.doc.project, path)
+            try:
+                save_project(self.doc.project, path)
+            except FileChangedError:
+                answer = dialogs.exec_dialog(dialogs.changed_on_disk_box(self, Path(path).name))
+                if answer == QMessageBox.StandardButton.Save:
+                    save_project(self.doc.project, path, overwrite=True)
+                else:
+                    if answer == QMessageBox.StandardButton.Reset:
+                        self.doc.undo_stack.setClean()  # the user chose to drop these edits
+                        self.open_path(path, ask=False)
+                    return False
         except OSError as e:
             dialogs.exec_dialog(dialogs.error_box(self, "Cannot save project", "The project was not saved.",
                                                   str(e.strerror or e)))

@@ -16,7 +16,6 @@ it, else shows a short guide in a window; Help > About names the installed versi
 
 from __future__ import annotations
 
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +23,8 @@ from PySide6.QtCore import QEvent, QObject, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QAbstractButton, QMainWindow, QMessageBox, QWidget
 
-PACKAGE = "mine2magnet"
+from models.version import installed_version
+
 GUIDE_PATH = Path(__file__).resolve().parents[2] / "docs" / "user_guide.md"
 
 #: shown by Help > User guide when docs/user_guide.md is not installed beside the code
@@ -40,14 +40,6 @@ coverage. Cancel (Shift+F5) stops a solve and keeps the previous plan.</li>
 <li><b>Share and test</b>: Run &gt; Export to Excel (Ctrl+E) writes the workbook; Run &gt; Compare
 scenarios (F6) and Run &gt; Run risk analysis (F8) show what the plan risks.</li>
 </ol>"""
-
-
-def installed_version() -> str:
-    """The installed package's version ("0.1.0"), or "unknown" when it is not installed."""
-    try:
-        return metadata.version(PACKAGE)
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 def about_text() -> str:

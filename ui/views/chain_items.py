@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.covered import CHINESE_TECHNOLOGY
 from models.wording import count
 from models.project import Facility, Route
 from models.vocab import Stage, Status
@@ -44,10 +45,12 @@ LABEL_MIN_WIDTH = 1.0 + 11.0 * math.sqrt(0.10)
 class FacilityNode(QGraphicsRectItem):
     """One facility: rounded box, country stripe, name, facts line, status outline, badges."""
 
-    def __init__(self, facility: Facility, covered: bool):
+    def __init__(self, facility: Facility, reasons: list[str]):
+        """``reasons``: why its output is covered (models.covered.covered_reasons; [] = not covered)."""
         super().__init__(0, 0, NODE_W, NODE_H)
         self.facility = facility
-        self.covered = covered
+        self.reasons = reasons
+        self.covered = bool(reasons)
         self.investment: str = ""  # "+1,000 t/yr from 2029" when the plan invests here
         self.invest_online = False
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
@@ -60,7 +63,7 @@ class FacilityNode(QGraphicsRectItem):
         self._hover = False
         self._base_tooltip = ""
         self.edges: list[RouteEdge] = []  # arrows from or to this node (re-drawn when it moves)
-        self.refresh(covered)
+        self.refresh(reasons)
 
     def reroute_edges(self) -> None:
         """Arrows follow the node after it moved (no itemChange override: that would call
@@ -68,9 +71,10 @@ class FacilityNode(QGraphicsRectItem):
         for edge in self.edges:
             edge.reroute()
 
-    def refresh(self, covered: bool) -> None:
+    def refresh(self, reasons: list[str]) -> None:
         """Re-read the facility (capacity, status, flags...) after an edit; repaint."""
-        self.covered = covered
+        self.reasons = reasons
+        self.covered = covered = bool(reasons)
         f = self.facility
         lines = [f"<b>{_esc(f.name or f.id)}</b> ({_esc(f.id)})",
                  f"{label_of(f.stage)}, {label_of(f.status)}, {country_label(f.country)}",
@@ -80,7 +84,7 @@ class FacilityNode(QGraphicsRectItem):
             lines.append(count(len(f.options), "expansion option"))
         if covered:
             lines.append("<span style='color:#b00020'><b>covered output</b>: "
-                         + ("covered country" if not f.chinese_technology else "Chinese process technology")
+                         + " and ".join(reasons)
                          + "</span>")
         self._base_tooltip = "<br>".join(lines)
         self.setToolTip(self._base_tooltip + (f"<br><span style='color:#1b7a3d'><b>Plan invests:</b> "
@@ -179,7 +183,7 @@ class FacilityNode(QGraphicsRectItem):
             bold.setBold(True)
             painter.setFont(bold)
             painter.drawText(QRectF(NODE_W - 26, 5, 20, 20), Qt.AlignmentFlag.AlignCenter,
-                             "CT" if f.chinese_technology and f.country not in ("CN", "RU", "KP", "IR") else "!")
+                             "CT" if self.reasons == [CHINESE_TECHNOLOGY] else "!")
 
     PORT_R = 6.0
 

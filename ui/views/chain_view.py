@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.covered import covered_reasons
 from models.project import ExpansionOption, Facility, Route
 from models.vocab import Material, Stage, Status
 
@@ -55,7 +56,7 @@ from ui.views.chain_items import FacilityNode, RouteEdge
 from ui.views.chain_layout import (
     COL_SPACE, COLUMN_OF, COLUMNS, LAYOUT_VIEW, NODE_W, ROW_GAP, SUB_GAP, TOP, column_slots, rows_per_column,
 )
-from ui.views.palette import INVEST_COLOUR, MATERIAL_COLOURS, STATUS_PEN, country_colour, exec_menu, is_covered
+from ui.views.palette import INVEST_COLOUR, MATERIAL_COLOURS, STATUS_PEN, country_colour, exec_menu
 
 
 class ChainView(QGraphicsView):
@@ -166,7 +167,7 @@ class ChainView(QGraphicsView):
         if node is None or node.facility is not facility:
             self.schedule_rebuild()
             return
-        node.refresh(is_covered(facility, self.doc.project.settings.covered_countries))
+        node.refresh(covered_reasons(facility, self.doc.project.settings.covered_countries))
 
     def rebuild(self) -> None:
         """Redraw every node and arrow from the project (keeps the selection and the flows)."""
@@ -265,7 +266,7 @@ class ChainView(QGraphicsView):
                     if f.id in self.nodes:  # duplicate id: the validation panel reports it
                         continue
                     sub, row = slots[r]
-                    node = FacilityNode(f, is_covered(f, covered))
+                    node = FacilityNode(f, covered_reasons(f, covered))
                     if reveal_in_slices:
                         node.setVisible(False)
                     if keep and f.id not in keep:

@@ -62,12 +62,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.covered import is_covered_facility
 from models.project import Facility
-from models.vocab import Material, Stage, Status
+from models.vocab import Material, Stage, Status, stage_label
 
 from ui.widgets.year_combo import fill_year_combo
 from ui.views.map_projection import DEG, arc_path, central_meridian_of, project_point, unproject
-from ui.views.palette import MATERIAL_COLOURS, country_colour, exec_menu, is_covered
+from ui.views.palette import MATERIAL_COLOURS, country_colour, exec_menu
 from ui.runtime import turns
 from ui.document.document import Document, unique_id
 from ui.document.fields import country_label, fmt_number, label_of
@@ -126,11 +127,9 @@ def marker_shape(stage: Stage, r: float = MARKER_R) -> QPainterPath:
     return p
 
 
-STAGE_LEGEND = (
-    (Stage.MINE, "mine"), (Stage.CRACKING, "cracking"), (Stage.SEPARATION, "separation"),
-    (Stage.RECYCLING, "recycling"), (Stage.METAL, "metal / alloy"), (Stage.COBALT, "cobalt"),
-    (Stage.MAGNET_NDFEB, "NdFeB magnets"), (Stage.MAGNET_SMCO, "SmCo magnets"),
-)
+STAGE_LEGEND = tuple((stage, stage_label(stage)) for stage in (
+    Stage.MINE, Stage.CRACKING, Stage.SEPARATION, Stage.RECYCLING, Stage.METAL, Stage.COBALT,
+    Stage.MAGNET_NDFEB, Stage.MAGNET_SMCO))
 
 
 def load_basemap() -> list[list[tuple[float, float]]]:
@@ -599,7 +598,7 @@ class MapView(QGraphicsView):
                 continue
             if f.id in self.markers:
                 continue
-            m = MarkerItem(f, is_covered(f, covered), self.lon0)
+            m = MarkerItem(f, is_covered_facility(f, covered), self.lon0)
             scene.addItem(m)
             self.markers[f.id] = m
             groups[(round(f.lat / SAME_PLACE_DEG), round(f.lon / SAME_PLACE_DEG))].append(m)

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMenu
 
-from models.project import Facility
 from models.vocab import Material, Status
 
 COUNTRY_COLOURS = {
@@ -53,6 +52,3 @@ def country_colour(code: str) -> QColor:
     return QColor(int(r * 255), int(g * 255), int(b * 255))
 
 
-def is_covered(f: Facility, covered_countries: list[str]) -> bool:
-    """Output of this facility is 'covered' (10 U.S.C. 4872): covered country or Chinese tech."""
-    return f.country in covered_countries or f.chinese_technology

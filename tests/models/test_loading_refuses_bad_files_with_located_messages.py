@@ -1,6 +1,6 @@
-"""Issue 13, loading: old files, paths that are not regular files, strict types, located messages.
+"""Loading: old files, paths that are not regular files, strict types, located messages.
 
-Each test names the class of the issue it covers. Every problem must be a located
+Every problem must be a located
 ``ProjectFileError`` (never TypeError/KeyError/ValueError), in the user's terms.
 """
 
@@ -28,7 +28,7 @@ def problems_of(path) -> list[str]:
     return [str(p) for p in info.value.problems]
 
 
-# ----------------------------------------------------------------- class 1: old files
+# ----------------------------------------------------------------- old files
 def _v1(**changes) -> dict:
     doc = copy.deepcopy(V1_DOCUMENT)
     for dotted, value in changes.items():
@@ -66,38 +66,38 @@ V1_CASES = [
 
 
 @pytest.mark.parametrize("change,expected", V1_CASES, ids=[e.split(":")[0] for _, e in V1_CASES])
-def test_class1_bad_v1_files_give_located_problems(tmp_path, change, expected):
+def test_bad_v1_files_give_located_problems(tmp_path, change, expected):
     path = write_json(tmp_path / "old.m2m.json", _v1(**change))
     assert expected in problems_of(path)
 
 
-def test_class1_all_v1_problems_are_reported_together(tmp_path):
+def test_all_v1_problems_are_reported_together(tmp_path):
     doc = _v1(facilities__0__capacity_schedule__0__year=_DELETE, demands__0__tonnes__0__t="x")
     found = problems_of(write_json(tmp_path / "old.m2m.json", doc))
     assert "facilities[0].capacity_schedule[0].year: required field is missing" in found
     assert "demands[0].tonnes[0].t: must be a number, not the text 'x'" in found
 
 
-def test_class1_long_v1_ramp_is_reported_in_v1_terms(tmp_path):
+def test_long_v1_ramp_is_reported_in_v1_terms(tmp_path):
     doc = _v1(facilities__0__capacity_schedule=[{"year": 2000, "capacity_tpy": 1}, {"year": 2100, "capacity_tpy": 5}])
     found = problems_of(write_json(tmp_path / "old.m2m.json", doc))
     assert "facilities[0].capacity_schedule: the steps span 100 years; a ramp-up may last at most 20" in found
 
 
-# ----------------------------------------------------------------- class 2: not regular files
-def test_class2_empty_path_says_so():
+# ----------------------------------------------------------------- not regular files
+def test_empty_path_says_so():
     assert problems_of("") == ["no file name given"]
 
 
-def test_class2_name_with_a_nul_character():
+def test_name_with_a_nul_character():
     assert problems_of("plan\x00.m2m.json") == ["cannot read: the file name contains a NUL character"]
 
 
-def test_class2_dev_zero_is_refused_without_reading_it():
+def test_dev_zero_is_refused_without_reading_it():
     assert problems_of("/dev/zero") == ["is not a regular file (a device, pipe or socket); choose a project file"]
 
 
-def test_class2_fifo_without_writer_does_not_block(tmp_path):
+def test_fifo_without_writer_does_not_block(tmp_path):
     fifo = tmp_path / "pipe.m2m.json"
     os.mkfifo(fifo)
     box: dict = {}
@@ -119,7 +119,7 @@ def test_class2_fifo_without_writer_does_not_block(tmp_path):
     assert box["problems"] == ["is not a regular file (a device, pipe or socket); choose a project file"]
 
 
-def test_class2_read_is_bounded_whatever_stat_says(tmp_path, monkeypatch):
+def test_read_is_bounded_whatever_stat_says(tmp_path, monkeypatch):
     """A file that grows after stat (or whose stat lies, as in /proc) is read at most limit + 1 bytes."""
     path = tmp_path / "big.m2m.json"
     path.write_bytes(b" " * 5000)
@@ -138,7 +138,7 @@ def test_class2_read_is_bounded_whatever_stat_says(tmp_path, monkeypatch):
     assert problems_of(path) == ["file is larger than the limit of 1,000 bytes"]
 
 
-def test_class2_value_count_is_bounded_before_parsing(tmp_path, monkeypatch):
+def test_value_count_is_bounded_before_parsing(tmp_path, monkeypatch):
     """Memory: a 64 MiB list of zeros would be 32 million values; the count is checked first."""
     monkeypatch.setattr(io, "MAX_JSON_VALUES", 1000)
     path = tmp_path / "many.m2m.json"
@@ -146,7 +146,7 @@ def test_class2_value_count_is_bounded_before_parsing(tmp_path, monkeypatch):
     assert problems_of(path) == ["the file holds about 2,002 values (numbers, texts, lists, objects); the limit is 1,000"]  # 2000 commas, one { and one [
 
 
-# ----------------------------------------------------------------- class 5: strict types
+# ----------------------------------------------------------------- strict types
 @pytest.mark.parametrize(
     "value,expected",
     [
@@ -156,12 +156,12 @@ def test_class2_value_count_is_bounded_before_parsing(tmp_path, monkeypatch):
         ([1], "facilities[0].capacity_tpy: must be a number, not a list"),
     ],
 )
-def test_class5_numbers_are_strict(tmp_path, teaching_doc, value, expected):
+def test_numbers_are_strict(tmp_path, teaching_doc, value, expected):
     teaching_doc["facilities"][0]["capacity_tpy"] = value
     assert expected in problems_of(write_json(tmp_path / "p.m2m.json", teaching_doc))
 
 
-def test_class5_other_strict_types(tmp_path, teaching_doc):
+def test_other_strict_types(tmp_path, teaching_doc):
     teaching_doc["settings"]["start_year"] = 2026.0
     teaching_doc["facilities"][0]["chinese_technology"] = "no"
     teaching_doc["facilities"][0]["name"] = 5
@@ -171,33 +171,33 @@ def test_class5_other_strict_types(tmp_path, teaching_doc):
     assert "facilities[0].name: must be text, not the number 5" in found
 
 
-def test_class5_integers_stay_valid_for_float_fields(tmp_path, teaching_doc):
+def test_integers_stay_valid_for_float_fields(tmp_path, teaching_doc):
     teaching_doc["facilities"][0]["capacity_tpy"] = 1000
     project = load_project(write_json(tmp_path / "p.m2m.json", teaching_doc))
     assert project.facilities[0].capacity_tpy == 1000.0
 
 
-def test_class5_gui_assignment_stays_lax(teaching_doc):
+def test_gui_assignment_stays_lax(teaching_doc):
     """Cell edits (validate_assignment) keep converting editor values: only files are strict."""
     project = parse_project_text(json.dumps(teaching_doc))
     project.facilities[0].capacity_tpy = "250"
     assert project.facilities[0].capacity_tpy == 250.0
 
 
-# ----------------------------------------------------------------- class 6: located messages
-def test_class6_duplicate_key_is_located(tmp_path):
+# ----------------------------------------------------------------- located messages
+def test_duplicate_key_is_located(tmp_path):
     path = tmp_path / "dup.m2m.json"
     path.write_text('{\n  "schema_version": 3,\n  "settings": {"start_year": 2026,\n    "start_year": 2027}\n}\n')
     assert problems_of(path) == ["line 4 column 5: settings: the field 'start_year' appears twice"]
 
 
-def test_class6_duplicate_key_inside_a_list_is_located(tmp_path):
+def test_duplicate_key_inside_a_list_is_located(tmp_path):
     path = tmp_path / "dup.m2m.json"
     path.write_text('{"schema_version": 3, "facilities": [{"id": "a"}, {"id": "b", "name": "x", "id": "c"}]}')
     assert problems_of(path) == ["line 1 column 76: facilities[1]: the field 'id' appears twice"]
 
 
-def test_class6_huge_integer_is_located(tmp_path):
+def test_huge_integer_is_located(tmp_path):
     path = tmp_path / "big.m2m.json"
     path.write_text('{"schema_version": 3,\n "settings": {"start_year": ' + "9" * 5000 + "}}")
     found = problems_of(path)
@@ -215,7 +215,7 @@ def test_class6_huge_integer_is_located(tmp_path):
         ('{"schema_version": 3} x', "line 1 column 23: not valid JSON: unexpected text after the end of the document"),
     ],
 )
-def test_class6_syntax_errors_read_well(tmp_path, text, expected):
+def test_syntax_errors_read_well(tmp_path, text, expected):
     path = tmp_path / "bad.m2m.json"
     path.write_text(text)
     found = problems_of(path)
@@ -224,27 +224,27 @@ def test_class6_syntax_errors_read_well(tmp_path, text, expected):
 
 
 @pytest.mark.parametrize("codec,name", [("utf-16-le", "UTF-16 little-endian"), ("utf-16-be", "UTF-16 big-endian")])
-def test_class6_utf16_without_bom_is_named(tmp_path, teaching_doc, codec, name):
+def test_utf16_without_bom_is_named(tmp_path, teaching_doc, codec, name):
     path = tmp_path / "u16.m2m.json"
     path.write_bytes(json.dumps(teaching_doc).encode(codec))
     assert problems_of(path) == [f"the file is {name} text without a byte-order mark; save it as UTF-8"]
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-8-sig"])
-def test_class6_text_with_a_bom_is_read(tmp_path, teaching_doc, codec):
+def test_text_with_a_bom_is_read(tmp_path, teaching_doc, codec):
     path = tmp_path / "bom.m2m.json"
     path.write_bytes(json.dumps(teaching_doc).encode(codec))
     assert load_project(path).name == teaching_doc["name"]
 
 
-def test_class6_bad_utf8_names_line_and_column(tmp_path):
+def test_bad_utf8_names_line_and_column(tmp_path):
     path = tmp_path / "latin1.m2m.json"
     path.write_bytes(b'{"schema_version": 3,\n "name": "Caf\xe9"}')
     assert problems_of(path) == ["line 2 column 14: not UTF-8 text (byte 35); save the file as UTF-8"]
 
 
 @pytest.mark.parametrize("key,shown", [("", '[""]'), ("0\n", '["0\\n"]'), ("a b", '["a b"]'), ("\x85", '["\\u0085"]')])
-def test_class6_odd_field_names_are_quoted_in_locations(tmp_path, key, shown):
+def test_odd_field_names_are_quoted_in_locations(tmp_path, key, shown):
     """Found by the fuzz test: a field name that is empty, has a space or a line break still gets
     a readable one-line location."""
     path = tmp_path / "odd.m2m.json"

@@ -1,6 +1,6 @@
 """Render the Risk tab after a run to a PNG (the README's risk screenshots); not a test.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.render_risk_panel \\
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tools.render_risk_panel \\
         sample_projects/us_allied_mine_to_magnet.m2m.json docs/screenshot_risk.png \\
         --scenario china_cut --samples 40 --seed 2027 --workers 2
     ... docs/screenshot_risk_robust.png --scenario china_cut --samples 32 --robust 2
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds to wait for the run")
     args = parser.parse_args(argv)
 
-    from tests.ui.offscreen_window import offscreen_main_window
+    from tools.offscreen_window import offscreen_main_window
     from ui.panels.risk_panel import RiskPanel
 
     app, window, _home = offscreen_main_window("m2m-render-")

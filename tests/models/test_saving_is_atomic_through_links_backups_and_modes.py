@@ -1,4 +1,4 @@
-"""Issue 13, class 7 (saving): symlinks, a .bak folder, stale temp files, file modes.
+"""Saving: symlinks, a .bak folder, stale temp files, file modes.
 
 Every write (project, .bak, result JSON, workbook) goes through ``models.io.atomic_write_bytes``,
 so these tests exercise that function through ``save_project`` and directly.

@@ -1,5 +1,5 @@
-"""Issue 13, command line and solve: option checks (class 3), degenerate projects (class 4),
-outputs under a closed pipe (class 8), CBC's wall-clock limit and honest time-limit status (class 9)."""
+"""Command line and solve: option checks, degenerate projects, outputs under a closed pipe, CBC's
+wall-clock limit and an honest time-limit status."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def run_main(argv: list[str]) -> int:
         return int(e.code)
 
 
-# ------------------------------------------------------------------ class 3: options
+# ------------------------------------------------------------------ options
 @pytest.fixture
 def no_solving(monkeypatch):
     """A bad option must be refused before any solve starts."""
@@ -67,7 +67,7 @@ RISK_OPTIONS = [
 
 @pytest.mark.parametrize("command", ["solve", "scenarios", "risk"])
 @pytest.mark.parametrize("option,message", BAD_OPTIONS, ids=[" ".join(o) for o, _ in BAD_OPTIONS])
-def test_class3_time_limit_is_finite_and_in_range(command, option, message, no_solving, capsys):
+def test_time_limit_is_finite_and_in_range(command, option, message, no_solving, capsys):
     extra = ["-n", "2"] if command == "risk" else []
     assert run_main([command, str(TEACHING), *extra, *option]) == 2
     err = capsys.readouterr().err
@@ -76,14 +76,14 @@ def test_class3_time_limit_is_finite_and_in_range(command, option, message, no_s
 
 
 @pytest.mark.parametrize("option,message", RISK_OPTIONS, ids=[" ".join(o)[:30] for o, _ in RISK_OPTIONS])
-def test_class3_risk_counts_are_in_range(option, message, no_solving, capsys):
+def test_risk_counts_are_in_range(option, message, no_solving, capsys):
     assert run_main(["risk", str(TEACHING), *option]) == 2
     assert f"mine2magnet: error: argument {message}" in capsys.readouterr().err
 
 
-# ------------------------------------------------------------------ class 4: degenerate projects
+# ------------------------------------------------------------------ degenerate projects
 @pytest.mark.parametrize("solver", ["highs", "cbc"])
-def test_class4_empty_project_is_a_plan_with_nothing_to_do(tmp_path, solver, capsys):
+def test_empty_project_is_a_plan_with_nothing_to_do(tmp_path, solver, capsys):
     path = tmp_path / "empty.m2m.json"
     path.write_text('{"schema_version": 3}')
     out_json, out_xlsx = tmp_path / "plan.json", tmp_path / "plan.xlsx"
@@ -96,7 +96,7 @@ def test_class4_empty_project_is_a_plan_with_nothing_to_do(tmp_path, solver, cap
     assert out_xlsx.stat().st_size > 0
 
 
-def test_class4_both_solvers_agree_on_a_project_without_demand():
+def test_both_solvers_agree_on_a_project_without_demand():
     """Facilities and routes but nothing demanded: both solvers return the same zero-cost plan."""
     project = load_project(TEACHING)
     project.demands = []
@@ -107,8 +107,8 @@ def test_class4_both_solvers_agree_on_a_project_without_demand():
     assert results["highs"].objective == pytest.approx(results["cbc"].objective, abs=1e-6)
 
 
-# ------------------------------------------------------------------ class 8: closed pipe
-def test_class8_outputs_are_written_when_stdout_is_a_closed_pipe(tmp_path):
+# ------------------------------------------------------------------ closed pipe
+def test_outputs_are_written_when_stdout_is_a_closed_pipe(tmp_path):
     out_json, out_xlsx = tmp_path / "plan.json", tmp_path / "plan.xlsx"
     read_end, write_end = os.pipe()
     os.close(read_end)  # like `| head` that has already exited
@@ -126,8 +126,8 @@ def test_class8_outputs_are_written_when_stdout_is_a_closed_pipe(tmp_path):
     assert out_xlsx.stat().st_size > 0
 
 
-# ------------------------------------------------------------------ class 9: time limits
-def test_class9_time_limited_point_that_fails_verification_is_time_limit(monkeypatch):
+# ------------------------------------------------------------------ time limits
+def test_time_limited_point_that_fails_verification_is_time_limit(monkeypatch):
     project = load_project(TEACHING)
 
     def stopped_early(lp, solver, time_limit_s, mip_gap, state, **_):
@@ -143,10 +143,13 @@ def test_class9_time_limited_point_that_fails_verification_is_time_limit(monkeyp
     assert not result.has_plan
 
 
-def test_class9_model_building_counts_against_the_time_limit(monkeypatch):
+@pytest.mark.timing
+def test_model_building_counts_against_the_time_limit(monkeypatch):
     """The limit is for the whole solve: time spent building is taken off what the solver gets."""
+    import planner.pipeline.build_sequence as build_sequence
+
     project = load_project(TEACHING)
-    real_create = pipeline_solve.create_model
+    real_create = build_sequence.create_model
     seen: dict = {}
 
     def slow_create(*args, **kwargs):
@@ -159,14 +162,15 @@ def test_class9_model_building_counts_against_the_time_limit(monkeypatch):
         seen.setdefault("limit", time_limit_s)
         return real_solve_lp(lp, solver, time_limit_s, mip_gap, state)
 
-    monkeypatch.setattr(pipeline_solve, "create_model", slow_create)
+    monkeypatch.setattr(build_sequence, "create_model", slow_create)
     monkeypatch.setattr(pipeline_solve, "solve_lp", recording_solve_lp)
     result = solve_project(project, SolveOptions(solver="cbc", time_limit_s=10))
     assert result.status is Status.OPTIMAL
     assert seen["limit"] <= 10 - 1.5
 
 
-def test_class9_cbc_counts_its_own_hand_off_and_stops_at_the_limit(monkeypatch):
+@pytest.mark.timing
+def test_cbc_counts_its_own_hand_off_and_stops_at_the_limit(monkeypatch):
     """Building the PuLP problem takes 1.5 s of a 4 s limit: CBC gets what is left minus as much
     again for writing the MPS file (<= 4 - 1.5 - 1.5 = 1 s) and the watchdog fires soon after the
     deadline (<= 2.5 s + 1 s grace), not 10 s later."""
@@ -208,7 +212,8 @@ def test_class9_cbc_counts_its_own_hand_off_and_stops_at_the_limit(monkeypatch):
     assert seen["watchdog"] <= 4.0 - 1.5 + 1.0
 
 
-def test_class9_cbc_is_not_started_when_building_used_up_the_limit(monkeypatch):
+@pytest.mark.timing
+def test_cbc_is_not_started_when_building_used_up_the_limit(monkeypatch):
     """Building takes 1.5 s of a 1 s limit: CBC never starts; the answer is 'no solution'."""
     import pulp
 

@@ -1,6 +1,6 @@
 """Render the main window to a PNG (the README screenshot); not a test.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tests.ui.render_main_window \\
+    QT_QPA_PLATFORM=offscreen .venv/bin/python -m tools.render_main_window \\
         sample_projects/us_allied_mine_to_magnet.m2m.json docs/screenshot_main.png --select ksm_kmp
 
 Opens the project at 1400 x 900, solves it through the Solve panel (so the chain view shows the
@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-solve", action="store_true")
     args = parser.parse_args(argv)
 
-    from tests.ui.offscreen_window import offscreen_main_window
+    from tools.offscreen_window import offscreen_main_window
 
     app, window, _home = offscreen_main_window("m2m-render-")
     if not window.open_path(args.project, ask=False):

@@ -27,9 +27,9 @@ from pydantic import ValidationError
 
 from .disk_stamp import DiskStamp, FileChangedError, changed_since_load, remember, stamp_of_bytes
 from .migrations import MigrationError, migrate
-from .wording import count
 from .project import SCHEMA_VERSION, Project
 from .validation import Problem, format_loc, problems_from_validation_error, validate_project
+from .wording import count
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NESTING = 32

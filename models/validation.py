@@ -234,7 +234,8 @@ def check_facilities(p: Project) -> list[Problem]:
             problems.append(Problem(f"{loc}.element_recovery", "list the elements recovered and their recovery"))
         if f.lat is None or f.lon is None:
             problems.append(
-                Problem(f"{loc}.lat", "no coordinates: routes from or to it need a transport cost ($/t) set by hand", "warning")
+                Problem(f"{loc}.lat", "no coordinates: routes from or to it need a transport cost ($/t) set by hand",
+                        "warning")
             )
         for j, o in enumerate(f.options):
             if o.max_add_tpy == 0:

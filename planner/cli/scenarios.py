@@ -19,7 +19,8 @@ from planner.progress import SolveState
 from planner.analysis.comparison import compare
 from planner.reports.text import comparison_table
 from planner.analysis.scenarios import solve_scenarios
-from planner.pipeline.solve import SolveOptions, is_input_error
+from planner.pipeline.build_sequence import is_input_error
+from planner.pipeline.solve import SolveOptions
 
 
 def _progress_printer():
@@ -44,7 +45,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     results = solve_scenarios(project, options, SolveState(on_progress=_progress_printer()))
     cmp = compare(results, year=project.settings.compliance_start_year, project=project)
     names = {s.id: (s.name or s.id) for s in project.scenarios}
-    print(f"{project.name}: base and {count(len(results) - 1, 'scenario')}; costs discounted to {project.settings.base_year}")
+    print(f"{project.name}: base and {count(len(results) - 1, 'scenario')}; "
+          f"costs discounted to {project.settings.base_year}")
     print("\n".join(comparison_table(cmp, names)))
     from planner.analysis.shortfall_value import value_of_lost_supply, voll_source
 

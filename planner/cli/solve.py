@@ -8,8 +8,8 @@ import sys
 from models.io import atomic_write_bytes
 
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
-from planner.pipeline.build_sequence import BuiltModel
-from planner.pipeline.solve import SolveOptions, is_input_error, solve_project
+from planner.pipeline.build_sequence import BuiltModel, is_input_error
+from planner.pipeline.solve import SolveOptions, solve_project
 from planner.reports.text import format_summary
 from planner.result import PlanResult
 

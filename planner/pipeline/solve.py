@@ -24,14 +24,12 @@ from dataclasses import dataclass
 
 from models import Project
 from models.wording import count
-
 from planner.pipeline.build_sequence import (
     DEFENSE_FIRST_WEIGHT,
     BuiltModel,
     ModelBuildError,
     apply_defense_weight,
     build_model,
-    is_input_error,
 )
 from planner.pipeline.calibration import calibration_rows
 from planner.pipeline.extract import fill_plan

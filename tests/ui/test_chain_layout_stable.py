@@ -4,7 +4,6 @@ in a window of any size; a stage column's sub-columns are filled evenly (no plan
 from __future__ import annotations
 
 from models.io import load_project, save_project
-from models.vocab import Stage
 from tests.ui.demo_project import demo_project
 from ui.document.document import Document
 from ui.views.chain_layout import column_slots

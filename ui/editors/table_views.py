@@ -154,7 +154,8 @@ class ListEditor(QWidget):
         item = self._make_item()
         if item is None:
             return
-        row = self.doc.insert_item(self.model.owner, self.model.list_name, item, text=f"Add {getattr(item, 'name', '') or getattr(item, 'id', '')}")
+        name = getattr(item, "name", "") or getattr(item, "id", "")
+        row = self.doc.insert_item(self.model.owner, self.model.list_name, item, text=f"Add {name}")
         self.select_cell(row, 0)
 
     def delete_selected(self) -> None:

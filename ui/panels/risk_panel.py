@@ -540,7 +540,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
         else:
             fn = lambda state: run_fn(snapshot.project(), n, seed, workers, options, state)  # noqa: E731
         self.robust_button.setEnabled(False)
-        self._launch(fn, self._on_report, self._on_failed, f"Starting {count(n, 'sample')} on {count(workers, 'worker')}…")
+        self._launch(fn, self._on_report, self._on_failed,
+                     f"Starting {count(n, 'sample')} on {count(workers, 'worker')}…")
 
     def start_robust(self) -> None:
         """"Plan for this risk": the robust plan over K futures, evaluated with the optimal plan on N fresh ones."""

@@ -10,8 +10,8 @@ from typing import Sequence
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from models.wording import count as plural_count
 from models.validation import Problem
+from models.wording import count as plural_count
 
 MAX_LISTED = 15
 

@@ -675,7 +675,8 @@ class ChainView(QGraphicsView):
             rid = unique_id(f"{source.id}-to-{target.id}"[:50], self.doc.taken_ids("routes"))
             route = Route(id=rid, from_id=source.id, to_id=target.id, material=materials[0])
         self.doc.insert_item(self.doc.project, "routes", route, text=connect_text(self.doc.project, route))
-        self.message.emit(f"Connected {source.name or source.id} to {target.name or target.id} ({label_of(route.material)})")
+        self.message.emit(f"Connected {source.name or source.id} to {target.name or target.id} "
+                          f"({label_of(route.material)})")
         return route
 
     def mouseDoubleClickEvent(self, event: Any) -> None:

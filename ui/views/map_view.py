@@ -916,14 +916,16 @@ class MapView(QGraphicsView):
         self._draw_flow_legend(painter, font, bold, fm, QPointF(box.right() + 8, box.bottom()))
         painter.restore()
 
-    def _draw_flow_legend(self, painter: QPainter, font: QFont, bold: QFont, fm: QFontMetrics, bottom_left: QPointF) -> None:
+    def _draw_flow_legend(self, painter: QPainter, font: QFont, bold: QFont, fm: QFontMetrics,
+                          bottom_left: QPointF) -> None:
         """The arcs' colours by material (only those drawn) beside the stage legend; width = tonnes."""
         entries = self.flow_legend()
         if not entries:
             return
         row_h = 17
         title = "Flows (width = tonnes)"
-        width = max([24 + fm.horizontalAdvance(t) for t, _c in entries] + [QFontMetrics(bold).horizontalAdvance(title)]) + 18
+        width = max([24 + fm.horizontalAdvance(t) for t, _c in entries]
+                    + [QFontMetrics(bold).horizontalAdvance(title)]) + 18
         height = row_h * len(entries) + 26
         box = QRectF(bottom_left.x(), bottom_left.y() - height, width, height)
         painter.setPen(QPen(QColor("#bbbbbb"), 1))

@@ -20,6 +20,7 @@ from models.io import atomic_write_bytes
 from planner.cli.common import (
     EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit, whole_number_option,
 )
+from planner.cli.csv_output import add_csv_argument, risk_csv
 from planner.cli.cluster import add_cluster_arguments
 from planner.progress import SolveState
 from planner.analysis.risk import RiskRunError, run_risk
@@ -95,7 +96,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
             code = EXIT_FAILED
-    return code
+    return max(code, risk_csv(args.csv, report))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -116,4 +117,5 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also run perfect foresight on the same samples and report the difference")
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the full risk report (every sample) as JSON here")
+    add_csv_argument(p)
     p.set_defaults(func=cmd_risk)

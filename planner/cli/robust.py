@@ -30,6 +30,7 @@ from planner.cli.common import (
     whole_number_option,
 )
 from planner.pipeline.solve import SolveOptions
+from planner.cli.csv_output import add_csv_argument, robust_csv
 from planner.progress import SolveState
 
 
@@ -81,7 +82,7 @@ def cmd_robust(args: argparse.Namespace) -> int:
         except ReportWriteError as e:
             print(f"mine2magnet: {e}", file=sys.stderr)
             code = EXIT_FAILED
-    return code
+    return max(code, robust_csv(args.csv, rep))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -98,4 +99,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the comparison as JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the comparison workbook here")
+    add_csv_argument(p)
     p.set_defaults(func=cmd_robust)

@@ -15,6 +15,7 @@ from models.wording import count
 from models.io import atomic_write_bytes
 
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
+from planner.cli.csv_output import add_csv_argument, scenarios_csv
 from planner.progress import SolveState
 from planner.analysis.comparison import compare
 from planner.reports.text import comparison_table
@@ -69,6 +70,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
             code = max(code, EXIT_FAILED)
+    code = max(code, scenarios_csv(args.csv, project, results))
     if args.xlsx:
         try:
             from planner.reports.xlsx import ReportWriteError, write_scenarios_workbook
@@ -90,4 +92,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the comparison and every result as JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the Excel scenario workbook here")
+    add_csv_argument(p)
     p.set_defaults(func=cmd_scenarios)

@@ -59,6 +59,7 @@ from ui.editors.settings_panel import SettingsPanel
 from ui.editors.levers_tab import LeversTab
 from ui.editors.table_views import FacilitiesTab, ListEditor, ScenariosTab, demand_editor, markets_editor, platforms_editor, routes_editor
 from ui.panels.risk_panel import RiskPanel
+from ui.panels.sensitivity_panel import SensitivityPanel
 from ui.panels.scenario_compare_view import ScenarioCompareView
 from ui.panels.solve_panel import SolvePanel
 from ui.panels.validation_panel import ValidationPanel
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
         # 1,042 px and hid the Risk tab behind scroll arrows)
         self.compare_view = ScenarioCompareView(self.doc, self)
         self.risk_panel = RiskPanel(self.doc, self)
+        self.sensitivity_panel = SensitivityPanel(self.doc, self)
         self.analysis_panels: list[QWidget] = [self.compare_view, self.risk_panel]
         for panel, title, tip in (
             (self.compare_view, "Compare", "Compare the scenarios' plans side by side"),
@@ -220,6 +222,12 @@ class MainWindow(QMainWindow):
             self.tabs.setTabToolTip(index, tip)
         self.resizeDocks([self.inspector_dock], [390], Qt.Orientation.Horizontal)
         self.resizeDocks([self.validation_dock], [150], Qt.Orientation.Vertical)
+        # sensitivity sweeps: a floating window (View > Sensitivity), not a fourteenth tab -- the
+        # thirteen tabs already fill the 1,004 px a 1400 px window leaves beside the docks
+        self.sensitivity_dock = self._dock("Sensitivity", self.sensitivity_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.sensitivity_dock.setFloating(True)
+        self.sensitivity_dock.resize(1150, 720)
+        self.sensitivity_dock.hide()
 
     def _make_dashboard(self) -> ResultsDashboard:
         """The results dashboard, its flow year tied to the chain view's (and so the map's) both ways."""
@@ -303,7 +311,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_validate, self.act_fit])
         m = mb.addMenu("&View")
-        for dock in (self.inspector_dock, self.validation_dock, self.solve_dock):
+        for dock in (self.inspector_dock, self.validation_dock, self.solve_dock, getattr(self, "sensitivity_dock", None)):
             if dock is not None:
                 m.addAction(dock.toggleViewAction())
         self.run_menu = run_menu.RunMenu(self)
@@ -783,7 +791,7 @@ class MainWindow(QMainWindow):
             self._open_task.wait()  # a file being read: let the worker thread end
         self.results_dashboard.wait_export()  # let a workbook being written finish (never a half-written file)
         self.solve_panel.shutdown()  # cancels a running solve and waits for its thread
-        for panel in (self.compare_view, self.risk_panel):  # cancel a running comparison / risk run, join its thread
+        for panel in (self.compare_view, self.risk_panel, self.sensitivity_panel):  # cancel a running run, join its thread
             if panel.is_running():
                 panel.cancel()
                 panel.wait(30_000)

@@ -29,6 +29,7 @@ from .disk_stamp import DiskStamp, FileChangedError, changed_since_load, remembe
 from .migrations import MigrationError, migrate
 from .project import SCHEMA_VERSION, Project
 from .validation import Problem, format_loc, problems_from_validation_error, validate_project
+from .wording import count
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NESTING = 32
@@ -42,7 +43,7 @@ class ProjectFileError(Exception):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{self.path}: {len(problems)} problem(s)\n{lines}{more}")
+        super().__init__(f"{self.path}: {count(len(problems), 'problem')}\n{lines}{more}")
 
 
 #: more JSON values than any project the schema allows (20k facilities, 200k routes, ... is about

@@ -234,7 +234,8 @@ def check_facilities(p: Project) -> list[Problem]:
             problems.append(Problem(f"{loc}.element_recovery", "list the elements recovered and their recovery"))
         if f.lat is None or f.lon is None:
             problems.append(
-                Problem(f"{loc}.lat", "no coordinates: routes from/to it need a transport_usd_per_t", "warning")
+                Problem(f"{loc}.lat", "no coordinates: routes from or to it need a transport cost ($/t) set by hand",
+                        "warning")
             )
         for j, o in enumerate(f.options):
             if o.max_add_tpy == 0:
@@ -512,7 +513,7 @@ def check_levers(p: Project) -> list[Problem]:
             if not lo <= y <= hi:
                 problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year.{y}", f"year outside the horizon {lo}-{hi}"))
         if s.max_buy_tpy is not None and any(t > s.max_buy_tpy for t in s.committed_t_by_year.values()):
-            problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year", "a committed purchase exceeds max_buy_tpy"))
+            problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year", "a committed purchase exceeds the most it may buy per year (max buy, t/yr)"))
     return problems
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+from models.wording import count
 from models.project import Project
 from models.scenarios import BASE_SCENARIO_ID
 
@@ -66,5 +67,5 @@ def solve_scenarios(
         result.scenario = sid
         results[sid] = result
     if not state.cancel_requested:
-        state.progress(1.0, f"{len(results)} scenario(s) solved")
+        state.progress(1.0, count(len(results), "scenario") + " solved")
     return results

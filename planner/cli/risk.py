@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from models.wording import count
 from models.io import atomic_write_bytes
 
 from planner.cli.common import (
@@ -86,7 +87,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
     plan_note = f" after {report.plan_seconds:.1f} s solving the plan" if report.plan_seconds else ""
     print(f"\n{report.n_completed} samples in {sampling:.1f} s{plan_note} "
           f"({report.n_completed / max(sampling, 1e-9):.2f} samples/s, "
-          + (f"scheduler {args.scheduler})" if args.scheduler else f"{report.workers} worker(s))"))
+          + (f"scheduler {args.scheduler})" if args.scheduler else f"{count(report.workers, 'worker')})"))
     code = EXIT_OK if (report.n_failed == 0 and not report.cancelled and report.n_ok > 0) else EXIT_FAILED
     if args.json:
         try:

@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 
+from models.wording import count
 from models.io import atomic_write_bytes
 
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
@@ -19,6 +20,7 @@ from planner.progress import SolveState
 from planner.analysis.comparison import compare
 from planner.reports.text import comparison_table
 from planner.analysis.scenarios import solve_scenarios
+from planner.pipeline.build_sequence import is_input_error
 from planner.pipeline.solve import SolveOptions
 
 
@@ -44,7 +46,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
     results = solve_scenarios(project, options, SolveState(on_progress=_progress_printer()))
     cmp = compare(results, year=project.settings.compliance_start_year, project=project)
     names = {s.id: (s.name or s.id) for s in project.scenarios}
-    print(f"{project.name}: base and {len(results) - 1} scenario(s); costs discounted to {project.settings.base_year}")
+    print(f"{project.name}: base and {count(len(results) - 1, 'scenario')}; "
+          f"costs discounted to {project.settings.base_year}")
     print("\n".join(comparison_table(cmp, names)))
     from planner.analysis.shortfall_value import value_of_lost_supply, voll_source
 
@@ -53,7 +56,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
           f"(best first: "
           f"{', '.join(cmp.ranking)}). Value of lost supply: {voll or 'none'} ({voll_source(project)}).")
     code = EXIT_OK if all(r.has_plan for r in results.values()) else EXIT_FAILED
-    if all(r.status.value == "error" and "problem(s)" in r.message for r in results.values()):
+    if all(is_input_error(r) for r in results.values()):
         code = EXIT_BAD_INPUT  # the project (or every scenario of it) does not validate
     if args.json:
         data = {

@@ -9,10 +9,10 @@ from models.io import atomic_write_bytes
 
 from planner.cli.csv_output import add_csv_argument, plan_csv
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
-from planner.pipeline.build_sequence import BuiltModel
+from planner.pipeline.build_sequence import BuiltModel, is_input_error
 from planner.pipeline.solve import SolveOptions, solve_project
 from planner.reports.text import format_summary
-from planner.result import PlanResult, Status
+from planner.result import PlanResult
 
 
 def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:
@@ -72,7 +72,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
         return written
     result = solve_project(project, options, built=written)
     print(format_summary(result))
-    if result.status is Status.ERROR and "problem(s)" in result.message:
+    if is_input_error(result):
         return EXIT_BAD_INPUT
     if not result.has_plan:
         if args.json:

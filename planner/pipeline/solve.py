@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 
 from models import Project
-
+from models.wording import count
 from planner.pipeline.build_sequence import (
     DEFENSE_FIRST_WEIGHT,
     BuiltModel,
@@ -156,7 +156,7 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
             # exact post-solve origin trace: relabels what the label stage left (or skipped)
             x, n_relabelled = trace_labels(lp, lex.x, net)
             if n_relabelled:
-                state.log(f"origin trace relabelled {n_relabelled} facility-year(s) clean")
+                state.log(f"origin trace relabelled {count(n_relabelled, 'facility-year')} clean")
             raw = RawSolution(lex.status, x, None, None, solve_seconds, 0.0, lex.message)
         else:
             raw = RawSolution(lex.status, None, message=lex.message)

@@ -225,4 +225,4 @@ def test_parse_text_reports_where(teaching_doc):
     with pytest.raises(ProjectFileError) as info:
         parse_project_text(json.dumps(teaching_doc), "clipboard")
     assert info.value.path == "clipboard"
-    assert str(info.value).startswith("clipboard: 1 problem(s)")
+    assert str(info.value).startswith("clipboard: 1 problem\n")

@@ -89,7 +89,7 @@ def test_broken_project_file_shows_located_problems_and_keeps_the_open_project(w
     assert len(rec.boxes) == 1
     box = rec.boxes[0]
     assert box["title"] == "Cannot open project"
-    assert "2 problem(s)" in box["text"]
+    assert "2 problems were found" in box["text"]
     assert "facilities[3].capacity_tpy" in box["info"] and "must be &gt;= 0" in box["info"]
     assert "facilities[5].country" in box["details"]
     assert window.doc.project is before

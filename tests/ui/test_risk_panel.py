@@ -267,3 +267,13 @@ def test_names_that_start_with_a_digit_stay_left_aligned(qapp):
     assert not t.item(0, 1).textAlignment() & right.value
     assert t.item(0, 2).textAlignment() & right.value
     assert t.item(0, 1).toolTip() == "option id: tenx_met"
+
+
+def test_before_any_run_the_charts_invite_a_run_rather_than_report_a_failure(panel):
+    """'no sample with a plan' before anything ran read as a failure; it is said only after a run
+    in which every sample failed."""
+    title = panel.cost_view.chart().title()
+    assert "Run a risk analysis" in title and "no sample" not in title
+    from ui.panels.risk_panel import cost_histogram_chart
+
+    assert cost_histogram_chart([], {}).title() == "Total cost: no sample with a plan"  # after a run

@@ -58,7 +58,7 @@ def test_panel_refreshes_debounced_after_a_change(qtbot):
     src = doc.project.facility(doc.project.routes[4].from_id).name
     assert panel.tree.topLevelItem(0).text(1) == f"{src} \u2192 no-such-plant (route): to id"
     assert panel.tree.topLevelItem(0).toolTip(1) == "routes[4].to_id"
-    assert "2 error(s)" in panel.summary.text()
+    assert "2 errors" in panel.summary.text()
     doc.undo_stack.undo()
     doc.undo_stack.undo()
     qtbot.waitUntil(lambda: panel.problems == [], timeout=3000)

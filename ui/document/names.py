@@ -54,3 +54,13 @@ def investment_name(project: Any, facility_id: str, option_id: str) -> str:
 def investment_text(added_tpy: float, online_year: int) -> str:
     """'3,068 t/yr · online 2026': the added capacity and the year it first produces."""
     return f"{added_tpy:,.0f} t/yr \u00b7 online {online_year}"
+
+
+def connect_text(project: Any, route: Any) -> str:
+    """The undo text of a new route: 'Connect Mountain Pass mine to MP metal plant' (names, not ids)."""
+    return f"Connect {facility_name(project, route.from_id)} to {facility_name(project, route.to_id)}"
+
+
+def route_text(project: Any, route: Any) -> str:
+    """'Mountain Pass mine \u2192 MP metal plant': a route by its ends' names."""
+    return f"{facility_name(project, route.from_id)} \u2192 {facility_name(project, route.to_id)}"

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -101,6 +102,10 @@ def droppable_contracts(project: Project | None) -> list[tuple[str, str]]:
     return [(x.id, f"{x.name or x.id} ({kind})") for attr, kind in DROPPABLE for x in getattr(project.levers, attr)]
 
 
+#: the parser of a yes/no field: the dialog shows a check box (ticked = yes) instead of a text field
+YES_NO = object()
+
+
 class OverrideDialog(QDialog):
     """Create or edit one override. ``override()`` returns the validated object after OK."""
 
@@ -132,8 +137,7 @@ class OverrideDialog(QDialog):
             ("discount_rate", "Discount rate (0-1)", lambda t: parse_float(t, True), "empty = unchanged"),
         ],
         "policy": [
-            ("enabled", "Policy mode on", lambda t: str(t).strip().lower() not in ("0", "no", "false", "off"),
-             "yes / no"),
+            ("enabled", "Policy mode on", YES_NO, "ticked: the scenario plans from the government's side"),
             ("government_budget_musd_per_year", "Government budget ($M/yr)", lambda t: parse_float(t, True),
              "empty = unchanged"),
             ("government_budget_total_musd", "Government budget total ($M)", lambda t: parse_float(t, True),
@@ -149,11 +153,17 @@ class OverrideDialog(QDialog):
         self.setWindowTitle(KIND_TITLES.get(kind, kind))
         self.setMinimumWidth(460)
         form = QFormLayout()
-        self.edits: dict[str, QLineEdit] = {}
-        for key, label, _parse, hint in self.FIELDS[kind]:
-            edit = QLineEdit(self._initial(existing, key))
-            edit.setPlaceholderText(hint)
+        self.edits: dict[str, QLineEdit | QCheckBox] = {}
+        for key, label, parse, hint in self.FIELDS[kind]:
+            edit: QLineEdit | QCheckBox
+            if parse is YES_NO:  # a new override starts ticked (what adding it is for)
+                edit = QCheckBox()
+                edit.setChecked(True if existing is None else bool(getattr(existing, key)))
+            else:
+                edit = QLineEdit(self._initial(existing, key))
+                edit.setPlaceholderText(hint)
             edit.setToolTip(hint)
+            edit.setAccessibleName(label)
             self.edits[key] = edit
             form.addRow(label, edit)
         self.drop_list: QListWidget | None = None
@@ -229,8 +239,12 @@ class OverrideDialog(QDialog):
         """Parse the form into a validated override; raises ValueError with a message."""
         data: dict[str, Any] = {"kind": self.kind}
         for key, label, parse, _hint in self.FIELDS[self.kind]:
+            edit = self.edits[key]
+            if isinstance(edit, QCheckBox):
+                data[key] = edit.isChecked()
+                continue
             try:
-                value = parse(self.edits[key].text())
+                value = parse(edit.text())
             except ValueError as e:
                 raise ValueError(f"{label}: {e}") from None
             if value is None and self.kind != "demand":

@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
 )
 
 from models.vocab import material_label
+from models.wording import count
 
 from ui.widgets.elided_label import ElidedLabel
 from ui.runtime.background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
@@ -195,10 +196,16 @@ def _count_step(largest: int, max_ticks: int = 6) -> int:
     return step
 
 
-def cost_histogram_chart(costs: list[float], percentiles: dict[str, float]) -> QChart:
-    """Bars: number of samples per total-cost bin ($M, discounted); title carries P10/P50/P90."""
+#: the cost chart's title before any run (not "no sample with a plan", which reads as a failure)
+NOT_RUN_TITLE = "Run a risk analysis to see the spread of total cost"
+
+
+def cost_histogram_chart(costs: list[float], percentiles: dict[str, float], empty_title: str | None = None) -> QChart:
+    """Bars: number of samples per total-cost bin ($M, discounted); title carries P10/P50/P90.
+
+    No costs: ``empty_title`` (before a run), else the run had no sample with a plan."""
     if not costs:
-        chart = _base_chart("Total cost: no sample with a plan")
+        chart = _base_chart(empty_title or "Total cost: no sample with a plan")
         chart.legend().hide()
         return chart
     p = percentiles
@@ -445,7 +452,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
             cards.addWidget(c, 1)
 
         self.cost_view = _chart_view()
-        self.cost_view.setChart(cost_histogram_chart([], {}))
+        self.cost_view.setChart(cost_histogram_chart([], {}, NOT_RUN_TITLE))
         self.met_view = _chart_view()
         self.met_view.setChart(p_met_chart({}, {}, 2027))
         charts = QSplitter(Qt.Orientation.Horizontal)
@@ -545,7 +552,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
         else:
             fn = lambda state: run_fn(snapshot.project(), n, seed, workers, options, state)  # noqa: E731
         self.robust_button.setEnabled(False)
-        self._launch(fn, self._on_report, self._on_failed, f"Starting {n} samples on {workers} worker(s)…")
+        self._launch(fn, self._on_report, self._on_failed,
+                     f"Starting {count(n, 'sample')} on {count(workers, 'worker')}…")
 
     def start_robust(self) -> None:
         """"Plan for this risk": the robust plan over K futures, evaluated with the optimal plan on N fresh ones."""

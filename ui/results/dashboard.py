@@ -103,6 +103,9 @@ class _Card(QFrame):
 
 #: investments-table sizing (fit_investment_columns): strings measured per column, and the row count up
 #: to which rows grow to their wrapped text
+#: px of the investments card on the Overview: a header and about seven one-line rows
+INVESTMENTS_MIN_H = 250
+
 #: px of the export status line in the dashboard's header (see _build_ui)
 EXPORT_STATUS_WIDTH = 240
 ROWS_SIZED_TO_CONTENT = 2_000
@@ -246,6 +249,7 @@ class ResultsDashboard(QWidget):
         for label, value in (("All segments", None), ("Defense", "defense"), ("Commercial", "commercial")):
             self.segment_combo.addItem(label, value)
         self.segment_combo.currentIndexChanged.connect(self._segment_picked)
+        self.segment_combo.setAccessibleName("Segment")
         for combo in (self.product_combo, self.segment_combo):  # filled after the first show
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.supply_view = charts.make_chart_view()
@@ -289,12 +293,17 @@ class ResultsDashboard(QWidget):
         grid.setSpacing(8)
         product_label = QLabel("Product")
         product_label.setStyleSheet("border: none;")
-        grid.addWidget(_Card(self.supply_view, [product_label, self.product_combo, self.segment_combo]), 0, 0)
-        grid.addWidget(_Card(self.cost_view), 0, 1)
-        grid.addWidget(_Card(self.marginal_view), 1, 0)
-        grid.addWidget(_Card(self.investments_stack, title="Investments"), 1, 1)
+        # what to fund first, across the page: at 1400 x 900 the table sat below the fold in the
+        # bottom-right quarter, its names cut to about 10 characters
+        self.investments_card = _Card(self.investments_stack, title="Investments")
+        self.investments_card.setMinimumHeight(INVESTMENTS_MIN_H)
+        grid.addWidget(self.investments_card, 0, 0, 1, 2)
+        grid.addWidget(_Card(self.supply_view, [product_label, self.product_combo, self.segment_combo]), 1, 0)
+        grid.addWidget(_Card(self.cost_view), 1, 1)
+        grid.addWidget(_Card(self.marginal_view), 2, 0, 1, 2)
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 

@@ -37,11 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from models.disk_stamp import FileChangedError
+from models.wording import count
 from models.io import ProjectFileError, load_project, save_project
 from models.validation import Problem, validate_project
 from models.project import Project
 
-from ui.shell import dialogs, recovery
+from ui.shell import dialogs, recovery, run_menu
+from ui.shell.undo_buttons import fixed_undo_redo_actions
 from ui.runtime import turns
 from ui.runtime.background import BackgroundTask
 from ui.views.chain_panel import ChainPanel
@@ -50,6 +52,7 @@ from ui.editors.connect_dialog import ConnectDialog
 from ui.document.document import Document
 from ui.editors.inspector import Inspector
 from ui.document.locations import target_of
+from ui.document.names import connect_text
 from ui.views.map_projection import central_meridian_of
 from ui.views.map_view import MapPanel, MapView
 from ui.editors.settings_panel import SettingsPanel
@@ -63,6 +66,7 @@ from ui.panels.validation_panel import ValidationPanel
 from ui.results.dashboard import ResultsDashboard
 from ui.runtime.heap import freeze_heap, freeze_heap_later
 from ui.runtime.warm_up import warm_up_workbook_writer
+from ui.widgets import accessible
 
 FILE_FILTER = "mine2magnet projects (*.m2m.json *.json);;All files (*)"
 
@@ -182,6 +186,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.autosave_timer.start(recovery.autosave_seconds() * 1000)
         self._restore_geometry()
+        accessible.name_inputs(self)  # what a screen reader says for each field (ui.widgets.accessible)
 
     # --------------------------------------------------------------- layout
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -280,6 +285,8 @@ class MainWindow(QMainWindow):
                                         "Add a route from the selected facility")
         self.act_delete_facility = self._action("&Delete facility", self.delete_selected_facility, None,
                                                 "Delete the selected facility and its routes")
+        self.act_delete_facility.setEnabled(self.doc.current_facility is not None)
+        self.doc.current_facility_changed.connect(lambda f: self.act_delete_facility.setEnabled(f is not None))
         self.act_validate = self._action("&Validate now", self.validation.refresh, "F7", "Re-run every check")
         self.act_fit = self._action("&Fit to window", self._fit_current, "Ctrl+0",
                                     "Zoom to show the whole chain (or all facilities on the map)")
@@ -307,8 +314,12 @@ class MainWindow(QMainWindow):
         for dock in (self.inspector_dock, self.validation_dock, self.solve_dock, getattr(self, "sensitivity_dock", None)):
             if dock is not None:
                 m.addAction(dock.toggleViewAction())
+        self.run_menu = run_menu.RunMenu(self)
         m = mb.addMenu("&Help")
-        m.addAction(self._action("&About mine2magnet", self.about, None, ""))
+        self.act_guide = self._action("&User guide", lambda: run_menu.open_user_guide(self), "F1",
+                                      "How to build, check, solve and share a plan")
+        m.addAction(self.act_guide)
+        m.addAction(self._action("&About mine2magnet", self.about, None, "The version and what it is for"))
 
     def _build_toolbar(self) -> None:
         tb = self.addToolBar("Main")
@@ -317,7 +328,10 @@ class MainWindow(QMainWindow):
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         tb.addActions([self.act_new, self.act_open, self.act_save])
         tb.addSeparator()
-        tb.addActions([self.act_undo, self.act_redo])
+        # fixed labels, the command in the tooltip: "Undo Edit Capacity (t/yr)" in the toolbar made
+        # every button after it move whenever the last command changed
+        self.tb_undo, self.tb_redo = fixed_undo_redo_actions(self.doc.undo_stack, self)
+        tb.addActions([self.tb_undo, self.tb_redo])
         tb.addSeparator()
         tb.addActions([self.act_add_facility, self.act_connect, self.act_delete_facility])
         tb.addSeparator()
@@ -356,9 +370,10 @@ class MainWindow(QMainWindow):
         n_err = sum(1 for p in problems if p.severity == "error")
         n_warn = len(problems) - n_err
         if n_err:
-            self.problem_count.setText(f"<span style='color:#b00020'><b>{n_err} error(s)</b></span>, {n_warn} warning(s)")
+            self.problem_count.setText(f"<span style='color:#b00020'><b>{count(n_err, 'error')}</b></span>, "
+                                       f"{count(n_warn, 'warning')}")
         else:
-            self.problem_count.setText(f"<span style='color:#1b7a3d'>valid</span>, {n_warn} warning(s)")
+            self.problem_count.setText(f"<span style='color:#1b7a3d'>valid</span>, {count(n_warn, 'warning')}")
         for name, editor in self.list_editors.items():
             editor.model.set_problems(self.validation.problem_cells(name))
         self.levers_tab.set_problems(problems)
@@ -461,7 +476,7 @@ class MainWindow(QMainWindow):
     def _open_failed(self, path: str, e: ProjectFileError) -> bool:
         dialogs.exec_dialog(dialogs.problems_box(
             self, "Cannot open project",
-            f"<b>{Path(path).name}</b> cannot be opened: {len(e.problems)} problem(s) were found.",
+            f"<b>{Path(path).name}</b> cannot be opened: {count(len(e.problems), 'problem')} {'was' if len(e.problems) == 1 else 'were'} found.",
             e.problems))
         self.show_message(f"Could not open {path}")
         return False
@@ -490,7 +505,7 @@ class MainWindow(QMainWindow):
         errors = [p for p in self.validation.problems if p.severity == "error"]
         if errors:
             self.validation_dock.show()
-            self.show_message(f"Opened {Path(path).name}: {len(errors)} problem(s) to fix, see Validation", 15000)
+            self.show_message(f"Opened {Path(path).name}: {count(len(errors), 'problem')} to fix, see Validation", 15000)
         else:
             self.show_message(f"Opened {Path(path).name}")
 
@@ -537,7 +552,7 @@ class MainWindow(QMainWindow):
         self._autosaved_revision = self.doc.revision
         recovery.add_recent_file(path)
         errors = [p for p in self.validation.problems if p.severity == "error"]
-        note = f" (with {len(errors)} error(s) to fix before solving)" if errors else ""
+        note = f" (with {count(len(errors), 'error')} to fix before solving)" if errors else ""
         self.show_message(f"Saved {Path(path).name}{note}")
         return True
 
@@ -615,7 +630,7 @@ class MainWindow(QMainWindow):
         dialog = ConnectDialog(self.doc, source, self)
         if dialog.exec() == ConnectDialog.DialogCode.Accepted and dialog.route() is not None:
             r = dialog.route()
-            self.doc.insert_item(self.doc.project, "routes", r, text=f"Connect {r.from_id} to {r.to_id}")
+            self.doc.insert_item(self.doc.project, "routes", r, text=connect_text(self.doc.project, r))
 
     def delete_selected_facility(self) -> None:
         f = self.doc.current_facility
@@ -623,7 +638,7 @@ class MainWindow(QMainWindow):
             self.show_message("Select a facility first")
             return
         self.doc.remove_facility(f)
-        self.show_message(f"Deleted {f.id} and its routes (Undo brings them back)")
+        self.show_message(f"Deleted {f.name or f.id} and its routes (Undo brings them back)")
 
     def _adapt_docks(self) -> None:
         """On the results, comparison and risk tabs an empty inspector steps aside (the solve
@@ -694,9 +709,9 @@ class MainWindow(QMainWindow):
             self.scenarios_tab.overrides.set_scenario(items[t.row])
 
     def about(self) -> None:
-        QMessageBox.about(self, "About mine2magnet",
-                          "<b>mine2magnet</b><br>Plan a China-free rare-earth mine-to-magnet supply chain "
-                          "(10 U.S.C. 4872 / DFARS 252.225-7052 from 1 January 2027).")
+        box = QMessageBox(QMessageBox.Icon.Information, "About mine2magnet", run_menu.about_text(),
+                          QMessageBox.StandardButton.Ok, self)
+        dialogs.exec_dialog(box)
 
     # ------------------------------------------------------- undo anywhere
     _TEXT_EDITORS = (QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit)

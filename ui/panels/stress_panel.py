@@ -79,12 +79,14 @@ class StressPanel(TaskPanelMixin, QWidget):
         self.scenario_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.scenario_combo.setMinimumContentsLength(12)
         grid = QGridLayout()
-        grid.addWidget(QLabel("Around"), 0, 0)
+        grid.addWidget(_label_for("Around", self.scenario_combo), 0, 0)
         grid.addWidget(self.scenario_combo, 0, 1, 1, 5)
         for col, (label, w) in enumerate((("From", self.first_spin), ("to", self.last_spin),
                                           ("Workers", self.workers_spin))):
-            grid.addWidget(QLabel(label), 1, 2 * col)
+            grid.addWidget(_label_for(label, w), 1, 2 * col)
             grid.addWidget(w, 1, 2 * col + 1)
+        self.first_spin.setAccessibleName("First year out")
+        self.last_spin.setAccessibleName("Last year out")
         grid.addWidget(self.run_button, 1, 6)
         grid.addWidget(self.cancel_button, 1, 7)
         layout = QVBoxLayout(self)
@@ -159,3 +161,10 @@ class StressPanel(TaskPanelMixin, QWidget):
 
 
 __all__ = ["StressPanel"]
+
+
+def _label_for(text: str, widget: QWidget) -> QLabel:
+    """A label whose buddy is ``widget``: a screen reader names the input by it (ui.widgets.accessible)."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label

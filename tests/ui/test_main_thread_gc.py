@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import threading
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
 from ui.runtime import main_thread_gc, turns
 from ui.runtime.main_thread_gc import MainThreadCollector
@@ -58,8 +58,12 @@ def _allocate_in_a_worker() -> None:
 def test_a_cycle_holding_a_qt_object_dies_on_the_gui_thread_not_in_a_worker(qtbot, qapp, monkeypatch):
     collector = main_thread_gc.install(qapp)
     assert collector.active and not gc.isenabled()
-    # windows of earlier tests queue gc.freeze() (ui.runtime.heap, by a GUI turn or a 0 ms timer);
-    # one running during the wait below would move the young cycle out of every generation
+    # Windows of earlier tests leave work queued: deferred deletions whose frees (thousands of
+    # frozen objects) count gen-0 down to 0 during the wait below, so no tick is ever due; and a
+    # gc.freeze() (ui.runtime.heap) that would move the young cycle out of every generation.
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        qapp.processEvents()
     turns.flush()
     monkeypatch.setattr(gc, "freeze", lambda: None)
     gc.collect()

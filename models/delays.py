@@ -1,5 +1,5 @@
 """The one commissioning-delay rule, shared by scenario overrides (models.scenarios), Monte Carlo
-samples (planner.analysis.risk_sampling) and plan evaluation (planner.pipeline.plan_eval).
+samples (planner.analysis.risk_sampling) and plan evaluation (planner.analysis.plan_eval).
 
 A delay of ``d`` whole years (negative: earlier) applied to facility ``f`` with horizon start ``s``:
 

@@ -29,7 +29,7 @@ from .disk_stamp import DiskStamp, FileChangedError, changed_since_load, remembe
 from .migrations import MigrationError, migrate
 from .project import SCHEMA_VERSION, Project
 from .validation import Problem, format_loc, problems_from_validation_error, validate_project
-from .words import plural
+from .wording import count
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 MAX_NESTING = 32
@@ -43,7 +43,7 @@ class ProjectFileError(Exception):
         self.problems = problems
         lines = "\n".join(f"  {p}" for p in problems[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{self.path}: {plural(len(problems), 'problem')}\n{lines}{more}")
+        super().__init__(f"{self.path}: {count(len(problems), 'problem')}\n{lines}{more}")
 
 
 #: more JSON values than any project the schema allows (20k facilities, 200k routes, ... is about
@@ -419,6 +419,18 @@ def project_to_json(project: Project) -> str:
     data["schema_version"] = SCHEMA_VERSION
     if not data.get("chain_layout"):
         data.pop("chain_layout", None)  # optional; files without dragged nodes stay as they were
+    risk = data.get("settings", {}).get("risk", {})
+    if risk.get("catalogue") is None:
+        risk.pop("catalogue", None)  # optional; files without a risk catalogue stay as they were
+    for key in ("sales_markets", "reported_output"):  # optional lists (outside buyers, calibration)
+        if not data.get(key):
+            data.pop(key, None)
+    for key in ("licence_year", "value_of_lost_supply_usd_per_t"):  # optional settings, None = unset
+        if data["settings"].get(key) is None:
+            data["settings"].pop(key, None)
+    for sc in data.get("scenarios", []):
+        if sc.get("licence_year") is None:
+            sc.pop("licence_year", None)
     data = _sort_year_keys(data)
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_enum_value)
     return text + "\n"

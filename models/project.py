@@ -16,6 +16,7 @@ from typing import Annotated, Literal, Union
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .countries import COUNTRIES
+from .risk_catalogue import RiskCatalogue
 from .vocab import (
     DEFAULT_COVERED_COUNTRIES,
     DEMAND_PRODUCTS,
@@ -275,6 +276,94 @@ class Market(_Model):
         return v
 
 
+class SalesMarket(_Model):
+    """An outside buyer (Japan, the EU, Korea, rest of world): facilities may sell ``material`` to it.
+
+    sales[m,y] = sum over the selling facilities f (``facility_ids``, every maker of the material
+    when empty) of the tonnes sold; revenue = price(y) x sales[m,y] lowers the objective
+    (planner/model/sales.py). price(y) and cap(y) are the value of the nearest earlier year listed
+    (the first one before it): a price of 70,000 from 2026 holds until a later year is listed.
+    cap: None (no entry) = unlimited. Reserved volumes are contracts the plan must serve before
+    any US buyer: sales[m,y] >= reserved_tpy_by_year[y] (a shortfall is allowed but minimised right
+    after US defense shortfall) and, for each listed facility f, sales[m,f,y] >= reserved_share x
+    production[f,y] (e.g. 35 % of Neo Narva's magnets committed to European buyers).
+    ``compliance`` = "clean": the buyer takes only material with no covered origin or technology.
+    The price is the netback at the selling plant (transport to the buyer is in it).
+    """
+
+    id: Id
+    name: ShortText = ""
+    material: Material
+    country: str = "JP"  # the buyer's country (ISO 3166 alpha-2)
+    region: ShortText = ""
+    price_usd_per_t_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
+    cap_tpy_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
+    facility_ids: list[Id] = Field(default_factory=list, max_length=1_000)
+    reserved_tpy_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
+    reserved_share: Share = 0.0  # of each listed facility's output of the material
+    compliance: Literal["any", "clean"] = "any"
+    first_year: Year | None = None
+    last_year: Year | None = None
+    sources: list[Source] = Field(default_factory=list)
+    notes: Text = ""
+
+    @field_validator("country")
+    @classmethod
+    def _country(cls, v: str) -> str:
+        return _check_country(v)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "SalesMarket":
+        if not self.price_usd_per_t_by_year:
+            raise ValueError("price_usd_per_t_by_year needs at least one year")
+        if self.reserved_share > 0 and not self.facility_ids:
+            raise ValueError("reserved_share needs facility_ids (whose output is reserved)")
+        if self.first_year is not None and self.last_year is not None and self.last_year < self.first_year:
+            raise ValueError("last_year must be >= first_year")
+        return self
+
+    def active(self, year: int) -> bool:
+        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+
+    def price(self, year: int) -> float:
+        """$/t in ``year``: the nearest earlier year listed (the first one before it)."""
+        return _nearest_earlier(self.price_usd_per_t_by_year, year) or 0.0
+
+    def cap(self, year: int) -> float | None:
+        """t/yr in ``year`` (None: unlimited), nearest earlier year listed."""
+        return _nearest_earlier(self.cap_tpy_by_year, year)
+
+    def reserved(self, year: int) -> float:
+        """Contracted minimum t in ``year`` (0 where the year is not listed)."""
+        return self.reserved_tpy_by_year.get(year, 0.0) if self.active(year) else 0.0
+
+
+def _nearest_earlier(by_year: dict[int, float], year: int) -> float | None:
+    earlier = [y for y in by_year if y <= year]
+    if earlier:
+        return by_year[max(earlier)]
+    return by_year[min(by_year)] if by_year else None
+
+
+class ReportedOutput(_Model):
+    """What a facility reported it produced in a year (calibration: planner/analysis/calibration.py).
+
+    tonnes of ``material`` in ``year`` (e.g. MP's mine 50,692 t REO in concentrate in 2025).
+    ``reason`` states why the plan may differ by more than the calibration tolerance (a contract,
+    an outage, a ramp); empty = the plan's first year should be within it.
+    """
+
+    facility_id: Id
+    year: Year
+    material: Material
+    tonnes: NonNeg
+    # "actual": reported production; "run_rate": an operating plant's stated rate or installed
+    # capacity where no output is disclosed; "derived": our arithmetic on reported figures
+    basis: Literal["actual", "run_rate", "derived"] = "actual"
+    reason: Text = ""
+    sources: list[Source] = Field(default_factory=list)
+
+
 #: Default priority by segment (1 is served first): defense before commercial.
 DEFAULT_PRIORITY = {Segment.DEFENSE: 1, Segment.COMMERCIAL: 2}
 
@@ -437,9 +526,22 @@ class InvestOverride(_Model):
     added_tpy: NonNeg
 
 
+class SalesOverride(_Model):
+    """Change outside demand: multiply the caps and prices (and optionally reserved volumes) of
+    matching sales markets (by id, country or material; empty lists match all), e.g. allied buyers
+    competing for clean supply when China cuts exports."""
+
+    kind: Literal["sales"] = "sales"
+    market_ids: list[Id] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    materials: list[Material] = Field(default_factory=list)
+    cap_factor: NonNeg = 1.0
+    price_factor: NonNeg = 1.0
+
+
 Override = Annotated[
     Union[DelayOverride, MarketCapOverride, DemandOverride, CapexOverride, SettingsOverride, PolicyOverride,
-          InvestOverride],
+          InvestOverride, SalesOverride],
     Field(discriminator="kind"),
 ]
 
@@ -451,6 +553,10 @@ class Scenario(_Model):
     name: ShortText = ""
     description: Text = ""
     overrides: list[Override] = Field(default_factory=list, max_length=100)
+    #: China's licence reaches content: from this year covered material (covered origin or Chinese
+    #: technology anywhere upstream, through allied processors too) reaches no defense demand, as from
+    #: the compliance year; None = the compliance year alone (settings.licence_year)
+    licence_year: Year | None = None
 
 
 class DelayDistribution(_Model):
@@ -504,10 +610,12 @@ def _default_overruns() -> dict[Status, OverrunDistribution]:
 
 
 class RiskSettings(_Model):
-    """Monte Carlo assumptions, by project status."""
+    """Monte Carlo assumptions, by project status; ``catalogue``: the disruptions a run draws
+    (models.risk_catalogue; None: delays and overruns only)."""
 
     delay_years: dict[Status, DelayDistribution] = Field(default_factory=_default_delays)
     capex_overrun: dict[Status, OverrunDistribution] = Field(default_factory=_default_overruns)
+    catalogue: RiskCatalogue | None = None
 
 
 class Settings(_Model):
@@ -534,6 +642,12 @@ class Settings(_Model):
     # defense demand, by stage (a facility's qualification_years overrides); empty = no lag
     qualification_years_by_stage: dict[Stage, Annotated[int, Field(ge=0, le=20)]] = Field(default_factory=dict)
     qualification_note: Text = ""  # where the lags come from (source, or "assumed")
+    # from this year defense demand takes only clean material, as from compliance_start_year (the
+    # earlier of the two applies): a licence rule that reaches content (set by a scenario's licence_year)
+    licence_year: Year | None = None
+    # $ per t of unmet demand put beside a plan's cost in comparisons (value of lost supply); None =
+    # derived: VOLL_PRICE_MULTIPLE x the product's dearest market price (planner/analysis/shortfall_value.py)
+    value_of_lost_supply_usd_per_t: Annotated[float, Field(gt=0, allow_inf_nan=False)] | None = None
     time_limit_s: Annotated[float, Field(gt=0, le=86_400)] = 120.0
     mip_gap: Annotated[float, Field(ge=0, le=1)] = 1e-4
     risk: RiskSettings = Field(default_factory=RiskSettings)
@@ -900,6 +1014,8 @@ class Project(_Model):
     #: the view's scene units; empty = automatic stage-column layout (not written when empty)
     chain_layout: dict[str, tuple[float, float]] = Field(default_factory=dict, max_length=20_000)
     levers: Levers = Field(default_factory=Levers)  # contracts and policy levers (optional)
+    sales_markets: list[SalesMarket] = Field(default_factory=list, max_length=10_000)  # outside buyers
+    reported_output: list[ReportedOutput] = Field(default_factory=list, max_length=100_000)  # calibration
 
     def facility(self, facility_id: str) -> Facility:
         for f in self.facilities:

@@ -15,6 +15,7 @@ from .project import (
     Project,
     Scenario,
     PolicyOverride,
+    SalesOverride,
     SettingsOverride,
 )
 from .delays import DelayError, delay_facility
@@ -112,7 +113,19 @@ def _apply_invest(p: Project, o) -> None:
 
 
 
+def _apply_sales(p: Project, o: SalesOverride) -> None:
+    """Matching sales markets: cap(y) x cap_factor and price(y) x price_factor for every listed year
+    (an unlimited cap stays unlimited)."""
+    for m in p.sales_markets:
+        if (o.market_ids and m.id not in o.market_ids) or (o.countries and m.country not in o.countries) \
+                or (o.materials and m.material not in o.materials):
+            continue
+        m.cap_tpy_by_year = {y: c * o.cap_factor for y, c in m.cap_tpy_by_year.items()}
+        m.price_usd_per_t_by_year = {y: v * o.price_factor for y, v in m.price_usd_per_t_by_year.items()}
+
+
 _APPLY = {
+    "sales": _apply_sales,
     "policy": _apply_policy,
     "invest": _apply_invest,
     "delay": _apply_delay,
@@ -179,6 +192,8 @@ def apply_scenario(project: Project, scenario: Scenario | str | None) -> Project
     for stored in copy.scenarios:  # the copy is this scenario's project: its own base adds nothing more
         if stored.id == BASE_SCENARIO_ID:  # (a solve of the copy with no scenario must not apply it again)
             stored.overrides = []
+    if scenario.licence_year is not None:  # China's licence reaches content from this year
+        copy.settings.licence_year = scenario.licence_year
     return copy
 
 

@@ -234,7 +234,8 @@ def check_facilities(p: Project) -> list[Problem]:
             problems.append(Problem(f"{loc}.element_recovery", "list the elements recovered and their recovery"))
         if f.lat is None or f.lon is None:
             problems.append(
-                Problem(f"{loc}.lat", "no coordinates: routes from or to it need a transport cost ($/t) typed in", "warning")
+                Problem(f"{loc}.lat", "no coordinates: routes from or to it need a transport cost ($/t) set by hand",
+                        "warning")
             )
         for j, o in enumerate(f.options):
             if o.max_add_tpy == 0:
@@ -512,7 +513,7 @@ def check_levers(p: Project) -> list[Problem]:
             if not lo <= y <= hi:
                 problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year.{y}", f"year outside the horizon {lo}-{hi}"))
         if s.max_buy_tpy is not None and any(t > s.max_buy_tpy for t in s.committed_t_by_year.values()):
-            problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year", "a committed purchase exceeds max_buy_tpy"))
+            problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year", "a committed purchase exceeds the most it may buy per year (max buy, t/yr)"))
     return problems
 
 
@@ -649,6 +650,63 @@ def check_magnitudes(p: Project) -> list[Problem]:
     return problems
 
 
+def check_risk_catalogue(p: Project) -> list[Problem]:
+    """The risk catalogue's references: facilities, countries and products it names must exist."""
+    cat = p.settings.risk.catalogue
+    if cat is None:
+        return []
+    problems: list[Problem] = []
+    where = "settings.risk.catalogue"
+    ids = {f.id for f in p.facilities}
+    for i, o in enumerate(cat.facility_outages):
+        if o.facility_id not in ids:
+            problems.append(Problem(f"{where}.facility_outages[{i}].facility_id", f"unknown facility {o.facility_id!r}"))
+    countries = {f.country for f in p.facilities} | {m.origin_country for m in p.markets}
+    for i, e in enumerate(cat.export_stops):
+        if e.country not in countries:
+            problems.append(Problem(f"{where}.export_stops[{i}].country",
+                                    f"no facility or market in {e.country}: the stop would change nothing", "warning"))
+    products = {d.product for d in p.demands if d.segment.value == "defense"} | (
+        {"ndfeb_magnet", "smco_magnet"} if p.platforms else set())
+    for i, sg in enumerate(cat.demand_surges):
+        if sg.product.value not in {getattr(x, "value", x) for x in products}:
+            problems.append(Problem(f"{where}.demand_surges[{i}].product",
+                                    f"no defense demand of {sg.product.value} to surge", "warning"))
+    return problems
+
+
+def check_sales_markets(p: Project) -> list:
+    """Each sales market sells a material without a source assay, names known facilities that make
+    it, and lists years inside the horizon; each reported output names a known facility."""
+    facilities = {f.id: f for f in p.facilities}
+    problems: list[Problem] = []
+    s = p.settings
+    seen: set[str] = set()
+    for i, m in enumerate(p.sales_markets):
+        loc = f"sales_markets[{i}]"
+        if m.id in seen:
+            problems.append(Problem(f"{loc}.id", f"duplicate sales market id {m.id!r}"))
+        seen.add(m.id)
+        if m.material in SOURCED_MATERIALS:
+            problems.append(Problem(f"{loc}.material", f"{m.material.value} carries its mine's assay: sell oxide, "
+                                                        "metal or magnets instead"))
+        for j, fid in enumerate(m.facility_ids):
+            f = facilities.get(fid)
+            if f is None:
+                problems.append(Problem(f"{loc}.facility_ids[{j}]", f"unknown facility {fid!r}"))
+            elif m.material not in producible(f):
+                problems.append(Problem(f"{loc}.facility_ids[{j}]", f"{fid!r} does not produce {m.material.value}"))
+        for field in ("reserved_tpy_by_year",):
+            for y in getattr(m, field):
+                if not s.start_year <= y <= s.end_year:
+                    problems.append(Problem(f"{loc}.{field}", f"year {y} is outside the horizon "
+                                                             f"{s.start_year}-{s.end_year}", "warning"))
+    for i, r in enumerate(p.reported_output):
+        if r.facility_id not in facilities:
+            problems.append(Problem(f"reported_output[{i}].facility_id", f"unknown facility {r.facility_id!r}"))
+    return problems
+
+
 CHECKS = (
     check_unique_ids,
     check_routes,
@@ -659,6 +717,8 @@ CHECKS = (
     check_element_mass,
     check_magnitudes,
     check_levers,
+    check_risk_catalogue,
+    check_sales_markets,
 )
 
 

@@ -39,7 +39,9 @@ class Investment:
     online_year: int
     added_tpy: float
     capex_musd: float  # undiscounted, committed in decided_year
-    defense_qualified_year: int | None = None  # online_year + qualification lag (defense may buy from then)
+    # online_year + qualification lag (defense may buy from then) for a plant that delivers to defense
+    # demand; None for an upstream plant: its lag is not carried down the chain, so it has no defense date
+    defense_qualified_year: int | None = None
 
 
 @dataclass
@@ -100,8 +102,9 @@ class Bottleneck:
     facility: str
     year: int
     shadow_usd_per_t: float
-    # the facility feeds a product that is short in that year: the shadow price is then set by the
-    # unmet penalty (a setting), not by a real cost, and is shown as "limits unmet supply"
+    # the facility feeds a product that is short in that year, or the value is at least half the unmet
+    # penalty (the marginal costs' rule): the shadow price is then set by the penalty (a setting), not
+    # by a real cost; shown as "limits unmet supply", and null in the result JSON
     penalty_bound: bool = False
 
 
@@ -172,12 +175,58 @@ class LeverRow:
 
 
 @dataclass
+class SaleRow:
+    """Tonnes a facility sold to an outside buyer in a year (planner.model.sales); ``revenue_musd``
+    = price x tonnes, undiscounted money of that year."""
+
+    market: str
+    facility: str
+    year: int
+    klass: str  # "clean" or "covered"
+    tonnes: float
+    price_usd_per_t: float
+    revenue_musd: float
+
+
+@dataclass
+class SalesShortfall:
+    """A reserved (contracted) volume of an outside buyer not sold in a year (t)."""
+
+    market: str
+    year: int
+    reserved_t: float
+    short_t: float
+
+
+@dataclass
+class CalibrationRow:
+    """A facility's reported output against the plan's first year (planner.pipeline.calibration).
+
+    difference = (planned - reported) / reported; status "within" (|difference| <= 25 %),
+    "explained" (outside, with the stated reason) or "off" (outside, no reason)."""
+
+    facility: str
+    name: str
+    material: str
+    reported_year: int
+    reported_t: float
+    basis: str  # actual, run_rate, derived
+    plan_year: int
+    planned_t: float
+    difference: float | None
+    status: str
+    reason: str
+    source: str
+
+
+@dataclass
 class CostRow:
     year: int
     capex_musd: float
     opex_musd: float
     transport_musd: float
     purchases_musd: float  # all undiscounted (money of that year)
+    revenue_musd: float = 0.0  # sales to outside buyers (undiscounted), not part of the cost columns
 
 
 @dataclass
@@ -235,6 +284,9 @@ class PlanResult:
     scenario: str = "base"
     objective: float | None = None  # $M, discounted, incl. penalty
     total_cost_musd: float | None = None  # discounted, excl. penalty
+    # outside buyers (planner.model.sales): revenue from sales, discounted; net = total cost - revenue
+    revenue_musd: float | None = None
+    net_cost_musd: float | None = None
     # capex, opex, transport, purchases (their sum is total_cost_musd), then who pays that total:
     # government + industry = total (transfers between them leave the total unchanged)
     cost_breakdown_musd: dict[str, float] = field(default_factory=dict)
@@ -251,6 +303,9 @@ class PlanResult:
     stock_remaining: list[FiniteStockRow] = field(default_factory=list)  # finite stocks by year
     qualification: list[QualificationRow] = field(default_factory=list)  # defense suppliers with a lag
     levers: list[LeverRow] = field(default_factory=list)
+    sales: list[SaleRow] = field(default_factory=list)  # to outside buyers
+    sales_shortfall: list[SalesShortfall] = field(default_factory=list)  # reserved tonnes not sold
+    calibration: list[CalibrationRow] = field(default_factory=list)  # reported output vs first plan year
     checks: list[Check] = field(default_factory=list)
     limiting: list[str] = field(default_factory=list)  # plain-language: what limits unmet demand
     # without a plan: the smallest relaxations of hard limits that make one possible (planner.analysis.relax)
@@ -282,15 +337,21 @@ class PlanResult:
         d = asdict(self)
         d["status"] = self.status.value
         d.pop("log")
+        for f in d["sales"]:
+            f["class"] = f.pop("klass")
+        for b in d["bottlenecks"]:  # a capacity value set by the unmet penalty is a setting, not money
+            if b["penalty_bound"]:
+                b["shadow_usd_per_t"] = None
         for f in d["flows"]:
             f["from"] = f.pop("from_id")
             f["to"] = f.pop("to_id")
             f["class"] = f.pop("klass")
         d["demand"] = [{"demand_id": r.pop("demand_id"), **r} for r in d["demand"]]
         order = [
-            "status", "message", "solver", "scenario", "objective", "total_cost_musd", "cost_breakdown_musd",
+            "status", "message", "solver", "scenario", "objective", "total_cost_musd", "revenue_musd", "net_cost_musd",
+            "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "checks", "limiting", "relaxations", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "sales", "sales_shortfall", "calibration", "checks", "limiting", "relaxations", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         out = {k: d[k] for k in order}
@@ -316,13 +377,16 @@ class PlanResult:
             scenario=d.get("scenario", "base"),
             objective=d.get("objective"),
             total_cost_musd=d.get("total_cost_musd"),
+            revenue_musd=d.get("revenue_musd"),
+            net_cost_musd=d.get("net_cost_musd"),
             cost_breakdown_musd=dict(d.get("cost_breakdown_musd", {})),
             investments=[Investment(**x) for x in d.get("investments", [])],
             production=[Production(**x) for x in d.get("production", [])],
             flows=flows,
             demand=[DemandRow(**x) for x in d.get("demand", [])],
             marginal_costs=[MarginalCost(**x) for x in d.get("marginal_costs", [])],
-            bottlenecks=[Bottleneck(**x) for x in d.get("bottlenecks", [])],
+            bottlenecks=[Bottleneck(**{**x, "shadow_usd_per_t": x.get("shadow_usd_per_t") or 0.0})
+                         for x in d.get("bottlenecks", [])],
             compliance=[ComplianceRow(**x) for x in d.get("compliance", [])],
             capacity=[CapacityRow(**x) for x in d.get("capacity", [])],
             costs_by_year=[CostRow(**x) for x in d.get("costs_by_year", [])],
@@ -330,6 +394,9 @@ class PlanResult:
             stock_remaining=[FiniteStockRow(**x) for x in d.get("stock_remaining", [])],
             qualification=[QualificationRow(**x) for x in d.get("qualification", [])],
             levers=[LeverRow(**x) for x in d.get("levers", [])],
+            sales=[SaleRow(**{("klass" if k == "class" else k): v for k, v in x.items()}) for x in d.get("sales", [])],
+            sales_shortfall=[SalesShortfall(**x) for x in d.get("sales_shortfall", [])],
+            calibration=[CalibrationRow(**x) for x in d.get("calibration", [])],
             checks=[Check(**{**x, "max_violation": math.inf if x.get("max_violation") is None else x["max_violation"]})
                     for x in d.get("checks", [])],  # null: an infinite violation (finite_json)
             limiting=list(d.get("limiting", [])),

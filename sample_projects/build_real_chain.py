@@ -55,6 +55,9 @@ from models import (  # noqa: E402
     PolicyMode,
     PolicyOverride,
     PriceFloor,
+    ReportedOutput,
+    SalesMarket,
+    SalesOverride,
     CandidateFloor,
     GuaranteedOfftake,
     Project,
@@ -569,6 +572,20 @@ def metal_plants() -> list[Facility]:
                 "vulcan_metal_build", "Benson metallization", 3_700, 0.20 * 918.1, 2, [0.2, 0.5, 0.8],
                 "20 % of $918.1M allotted to metallization (derived split).",
                 [derived("3,700 t ~ 10,000 t magnets x 0.365")])]),
+        fac("sm_line2", "Second samarium metal line (hedge, assumed)", "not named (assumed)", "US",
+            "site not named (contiguous-US centre assumed)", 39.83, -98.58, S.METAL, ST.CONCEPT, 0,
+            [derived("ASSUMED hedge: no source names a second Sm metal maker outside China; LCM "
+                     "(Ellesmere Port) is the only one in the chain. A small Sm electrolysis line of 40 t/yr "
+                     "(LCM's assumed Sm share), built whole for $40M (a first-of-a-kind small line), operating cost 1.5 x "
+                     "the metal stage's and 1 year lead time: all assumed")],
+            element_recovery={E.SM: 0.95}, variable_opex_usd_per_t=1.5 * STAGE_OPEX[S.METAL],
+            options=[ExpansionOption(
+                id="sm_line2_build", name="Second Sm metal line (40 t/yr, assumed)", max_add_tpy=40, min_add_tpy=40,
+                capex_musd_per_tpy=0.0, fixed_capex_musd=40.0, lead_time_years=1, earliest_decision_year=2026,
+                sources=[derived("40 t/yr built whole for $40M, lead 1 year: assumed (a hedge for LCM, the only Sm "
+                                 "metal maker)")],
+                notes="A clearly assumed hedge for the N-1 stress test and the N-1-secure plan.")],
+            notes="Concept only: offered so that a plan can hedge an outage of LCM (assumed figures)."),
     ]
 
 
@@ -933,8 +950,13 @@ def scenarios() -> list[Scenario]:
     return [
         Scenario(id="base", name="Base case", description="The project as entered (no overrides)."),
         Scenario(id="china_cut", name="China cut-off",
-                 description="No Chinese supply of any material (all CN-origin market caps x 0).",
-                 overrides=[MarketCapOverride(origin_countries=["CN"], factor=0.0)]),
+                 description="No Chinese supply of any material (all CN-origin market caps x 0); China's licence "
+                             "rule reaches content from 2026 (no material of Chinese origin or technology reaches "
+                             "US defense by any path, through allied plants too); allied buyers compete for clean "
+                             "supply (outside buyers' caps and prices x 1.5).",
+                 overrides=[MarketCapOverride(origin_countries=["CN"], factor=0.0),
+                            SalesOverride(cap_factor=1.5, price_factor=1.5)],
+                 licence_year=2026),
         Scenario(id="delays", name="Project delays +2 years",
                  description="Every facility not yet operating starts 2 years later; options are decided 2 years later.",
                  overrides=[DelayOverride(where=FacilityFilter(statuses=not_operating), years=2)]),
@@ -1061,6 +1083,65 @@ RAMP_RISK: dict[str, tuple[dict[int, tuple[float, float, float]], list[Source]]]
 }
 
 
+# ----------------------------------------------------------------------------------------------
+# Risk catalogue (issue 21): the disruptions a Monte Carlo run draws. Rates are ASSUMED unless a
+# source is cited; the licence regime's states are the ones the domain report describes (3b).
+# ----------------------------------------------------------------------------------------------
+LICENCE_SOURCE = ("domain_report.md 3b: MOFCOM No. 18 (Apr 2025: Sm, Gd, Tb, Dy, Lu, Sc, Y licensed) stays in force; "
+                  "Nos. 55-62 (incl. No. 61, the 0.1 % de minimis rule) suspended until 10 Nov 2026 (No. 70); "
+                  "military end users face presumptive denial. State probabilities: assumed")
+
+
+def risk_catalogue():
+    """Outages per stage (assumed), LCM's own rate (assumed), export stops of the allied countries
+    with a plant in the chain (assumed), China's licence regime from 2027 (states sourced,
+    probabilities assumed), defense demand surges (assumed). Window 2026-2028."""
+    from models.risk_catalogue import (
+        DemandSurge, Duration, ExportStop, FacilityOutage, LicenceRegime, LicenceState, MarketCap, OutageRate,
+        RiskCatalogue,
+    )
+
+    one_or_two = Duration(years=[1, 2], probabilities=[0.7, 0.3])
+    assumed = "assumed"
+    heavy = [Material.SM_OXIDE, Material.SM_METAL, Material.DY_OXIDE, Material.TB_OXIDE, Material.SMCO_MAGNET]
+    return RiskCatalogue(
+        first_year=2026, last_year=2028,
+        outage_by_stage={
+            S.MINE: OutageRate(annual_probability=0.03, duration=one_or_two, source=assumed),
+            S.CRACKING: OutageRate(annual_probability=0.05, duration=one_or_two, source=assumed),
+            S.SEPARATION: OutageRate(annual_probability=0.05, duration=one_or_two, source=assumed),
+            S.METAL: OutageRate(annual_probability=0.05, duration=one_or_two, source=assumed),
+            S.MAGNET_NDFEB: OutageRate(annual_probability=0.04, duration=one_or_two, source=assumed),
+            S.MAGNET_SMCO: OutageRate(annual_probability=0.04, duration=one_or_two, source=assumed),
+            S.RECYCLING: OutageRate(annual_probability=0.05, duration=one_or_two, source=assumed),
+            S.COBALT: OutageRate(annual_probability=0.03, duration=one_or_two, source=assumed),
+        },
+        facility_outages=[FacilityOutage(
+            facility_id="lcm", annual_probability=0.10, duration=Duration(years=[1, 2], probabilities=[0.5, 0.5]),
+            source="assumed: one site, two electrolysis cells, the only Sm metal maker in the chain (~27 % over "
+                   "2026-2028)")],
+        export_stops=[ExportStop(country=c, annual_probability=0.01, duration=one_or_two, source=assumed)
+                      for c in ("AU", "BR", "CA", "DE", "EE", "FR", "GB", "KR", "MY")],
+        licence_regime=LicenceRegime(
+            from_year=2027, source=LICENCE_SOURCE,
+            states=[
+                LicenceState(id="strict", name="No. 61 reinstated: every Chinese RE item denied",
+                             probability=0.3, caps=[MarketCap(origin_country="CN", cap_tpy=0.0)]),
+                LicenceState(id="case_by_case", name="No. 18 only: Sm, Dy, Tb items denied, light REs sold",
+                             probability=0.5, caps=[MarketCap(origin_country="CN", material=m, cap_tpy=0.0)
+                                                     for m in heavy]),
+                LicenceState(id="open", name="licences granted to commercial buyers", probability=0.2, caps=[]),
+            ]),
+        demand_surges=[
+            DemandSurge(id="ndfeb_surge", product=Material.NDFEB_MAGNET, annual_probability=0.05, duration=one_or_two,
+                        low=1.1, mode=1.3, high=1.8, source=assumed),
+            DemandSurge(id="smco_surge", product=Material.SMCO_MAGNET, annual_probability=0.05, duration=one_or_two,
+                        low=1.1, mode=1.3, high=1.8, source=assumed),
+        ],
+        notes="Every rate is an assumption for illustration except where a source is cited; edit them per study.",
+    )
+
+
 def with_ramp_risk(facilities: list[Facility]) -> list[Facility]:
     """Set availability_risk (and its sources) on the ramping plants of RAMP_RISK."""
     known = {f.id for f in facilities}
@@ -1126,15 +1207,15 @@ def levers() -> Levers:
         offtakes=[
             Offtake(id="mp_ppa_ndpr", name="MP NdPr output under the price-protection agreement",
                     facility_id="mp_sep", material=Material.NDPR_OXIDE, buyer="industry", min_tpy=2_599.0,
-                    price_usd_per_t=70_000.0, first_year=2027, last_year=2035,
+                    price_usd_per_t=70_000.0, first_year=2026, last_year=2035,
                     sources=[src(MP_DEAL, "the floor covers NdPr 'sold or stockpiled', so all output earns $110/kg", "high"),
                              src(MP_FY25, "FY2025: 2,599 t NdPr oxide; exit run-rate ~4,000 t/yr", "high"),
                              derived("volume commitment: MP keeps separating at least its FY2025 output (2,599 t/yr), "
                                      "shipped to US metal plants; its buyers pay the $70/kg benchmark and the DoD the "
                                      "top-up to $110/kg (the price-floor line)")],
                     notes="Our reading of the PPA as a volume commitment: a floor on every tonne sold or stockpiled "
-                          "makes the FY2025 output bankable, so the model may not idle Mountain Pass. From 2027: "
-                          "in 2026 the modelled US metal plants can take only ~2,000 t of MP's oxide."),
+                          "makes the FY2025 output bankable, so the model may not idle Mountain Pass. From 2026 "
+                          "(the PPA began Oct 2025): oxide sold to outside buyers counts as taken."),
             Offtake(id="dod_10x_offtake", name="DoD 10-year offtake of 100 % of 10X output",
                     facility_id="mp_10x", material=Material.NDFEB_MAGNET, buyer="industry",
                     min_tpy=9_000.0, min_tpy_by_year={y: 9_000.0 * share for y, share in TENX_RAMP.items()},
@@ -1218,6 +1299,125 @@ def levers() -> Levers:
     )
 
 
+# ----------------------------------------------------------------------------------------------
+# Outside buyers and reported output (issue 22). Kept in one block so other edits merge cleanly.
+# Plants sell to buyers outside the plan when it pays (planner/model/sales.py); contracted volumes
+# are reserved and never reach US demand. Reported output calibrates the plan's first year.
+# ----------------------------------------------------------------------------------------------
+JARE = "https://mining.com/web/lynas-gets-134-million-funding-from-japan-to-boost-output"
+NARVA = "https://www.automotiveworld.com/articles/neo-opens-estonia-rare-earth-plant-to-cut-eu-reliance-on-china/"
+NOVEON_DEAL = "https://noveon.co/san-antonio-deal"
+COBALT_SPOT = "https://www.metal.com/en/newscontent/103690771"
+LYNAS_FY25 = "https://firmsworld.com/?p=17590"
+#: $/t NdPr oxide outside China, 2026: the model's China benchmark (market cn_ndpr_oxide, derived there)
+NDPR_OXIDE_USD_PER_T = 70_000.0
+#: $/t of a Western sintered NdFeB magnet sold in Europe/Japan (derived): STAGE_OPEX's ~$58/kg all-in
+#: variable cost of a Western magnet plus a ~3 % margin; above the Chinese $54/kg (the Western premium)
+WESTERN_MAGNET_USD_PER_T = 60_000.0
+
+
+def sales_markets() -> list[SalesMarket]:
+    """Buyers outside the plan (Japan, EU, rest of world), each with its source."""
+    return [
+        SalesMarket(id="jp_jare_ndpr", name="Japan (JARE / Sojitz) NdPr oxide from Lynas", material=Material.NDPR_OXIDE,
+                    country="JP", region="Japan", price_usd_per_t_by_year={2026: NDPR_OXIDE_USD_PER_T},
+                    cap_tpy_by_year={2026: 7_200.0}, facility_ids=["lamp"],
+                    sources=[src(JARE, "JARE (Sojitz/JOGMEC): priority supply of up to 7,200 t/yr NdPr to Japan "
+                                       "until 2038", "high"),
+                             derived("price $70/kg = the model's China NdPr oxide benchmark (cn_ndpr_oxide); Lynas' "
+                                     "FY25 realised A$50.6/kg all products (report section 4) is in the same range")]),
+        SalesMarket(id="asia_ndpr_oxide", name="Ex-China NdPr oxide buyers (Japan, Korea, EU metal makers)",
+                    material=Material.NDPR_OXIDE, country="JP", region="Japan / Korea / EU",
+                    price_usd_per_t_by_year={2026: NDPR_OXIDE_USD_PER_T}, cap_tpy_by_year={2026: 4_000.0},
+                    sources=[src(MP_FY25, "MP separated 2,599 t NdPr oxide in 2025 (exit run-rate ~4,000 t/yr) "
+                                          "while its US metal plant took a fraction of it", "high"),
+                             derived("cap 4,000 t/yr ASSUMED (no source names MP's oxide buyers or the size of "
+                                     "ex-China oxide demand): MP's exit run-rate; price = the China benchmark")]),
+        SalesMarket(id="eu_narva_contracts", name="European traction-motor supplier and Bosch (Neo Narva contracts)",
+                    material=Material.NDFEB_MAGNET, country="DE", region="EU",
+                    price_usd_per_t_by_year={2026: WESTERN_MAGNET_USD_PER_T}, facility_ids=["neo_narva"],
+                    reserved_share=0.35, cap_tpy_by_year={2026: 2_000.0},
+                    sources=[src(NARVA, "a top European traction-motor supplier committed to 35 % of Narva Phase 1; "
+                                        "Bosch multi-year contract", "medium"),
+                             derived("35 % of Narva's output reserved for these buyers; the Bosch volume is not "
+                                     "disclosed, so they may take more at the price, up to Phase 1's 2,000 t/yr (the "
+                                     "contracts are for Phase 1); price $60/kg derived")]),
+        SalesMarket(id="jp_nidec_noveon", name="Nidec offtake from Noveon (1,000 t over 5 years)",
+                    material=Material.NDFEB_MAGNET, country="JP", region="Japan",
+                    price_usd_per_t_by_year={2026: WESTERN_MAGNET_USD_PER_T}, facility_ids=["noveon_mag"],
+                    reserved_tpy_by_year={y: 200.0 for y in range(2026, 2031)}, cap_tpy_by_year={2026: 200.0},
+                    first_year=2026, last_year=2030,
+                    sources=[src(NOVEON_DEAL, "Noveon: Nidec offtake of 1,000 t over 5 years", "medium"),
+                             derived("200 t/yr reserved in 2026-2030 = 1,000 t / 5 years (start year assumed)")]),
+        SalesMarket(id="world_cobalt_buyers", name="World cobalt buyers (refined, ex-China)", material=Material.COBALT,
+                    country="JP", region="world", price_usd_per_t_by_year={2026: 55_000.0},
+                    sources=[src(COBALT_SPOT, "cobalt spot offers $25/lb Dec 2025", "medium"),
+                             derived("$55/kg = $25/lb x 2,204.6 (as market world_cobalt); no cap: the three "
+                                     "refineries' ~8,000 t/yr are a few % of world supply")]),
+    ]
+
+
+def reported_output() -> list[ReportedOutput]:
+    """What operating facilities reported producing (or their stated run-rate), for calibration."""
+    def rep(fid, year, material, tonnes, basis, sources, reason=""):
+        return ReportedOutput(facility_id=fid, year=year, material=material, tonnes=tonnes, basis=basis,
+                              reason=reason, sources=sources)
+    lynas_mine_t = round(6_558 / (0.25 * 0.95 * 0.95))
+    return [
+        rep("mp_mine", 2025, Material.CONCENTRATE, 50_692, "actual",
+            [src(MP_FY25, "FY2025: 50,692 t REO in concentrate", "high")],
+            "Contract: the plan mines only what MP's own separation takes (its 2025 NdPr output, held by the "
+            "price-protection volume); concentrate beyond that has had no buyer since shipments to China stopped "
+            "in Jul 2025 (the reference names none)."),
+        rep("mp_sep", 2025, Material.NDPR_OXIDE, 2_599, "actual",
+            [src(MP_FY25, "FY2025: 2,599 t NdPr oxide; exit run-rate ~4,000 t/yr", "high")]),
+        rep("lamp", 2025, Material.NDPR_OXIDE, 6_558, "actual",
+            [src(LYNAS_FY25, "Lynas FY25 output 6,558 t NdPr / 10,462 t REO", "medium")]),
+        rep("mt_weld", 2025, Material.CONCENTRATE, lynas_mine_t, "derived",
+            [src(LYNAS_FY25, "Lynas FY25 output 6,558 t NdPr", "medium"),
+             derived(f"{lynas_mine_t:,} t TREO = 6,558 t NdPr / (0.25 NdPr share x 0.95 cracking x 0.95 "
+                     "separation), the model's Mt Weld assay and recoveries")]),
+        rep("sherritt_fs", 2024, Material.COBALT, 3_206, "actual",
+            [src("https://sherritt.com/investors/guidance", "3,206 t Co in 2024; 3,300-3,600 t guidance 2025", "high")]),
+        rep("murrin_murrin", 2023, Material.COBALT, 2_100, "actual",
+            [src("https://www.australianmining.com.au/glencore-reduces-capacity-at-murrin-murrin/",
+                 "2,100 t Co (2023)", "medium")]),
+        rep("src_metal", 2024, Material.NDPR_METAL, 120, "actual",
+            [src("https://mining.com/saskatchewan-processing-facility-first-to-produce-rare-earth-metals-in-north-america",
+                 "10 t/month achieved summer 2024 (= 120 t/yr)", "medium")],
+            "Ramp: 10 t/month was the summer-2024 rate of a new plant; the ~400 t/yr design is the modelled capacity."),
+        rep("lcm", 2025, Material.NDPR_METAL, 110, "run_rate",
+            [src("https://mmta.co.uk/less-common-metals-building-a-sustainable-ree-supply-chain/",
+                 "Nd/NdPr: 2 cells x ~55 t/yr", "medium")]),
+        rep("ksm_kmp", 2025, Material.NDPR_METAL, round(1_300 * 0.33), "run_rate",
+            [src("https://www.middle.news/articles/2025/04/30/asm-advances-korean-plant-ramp-up-and-us-expansion-amid-dubbo-funding-boost",
+                 "1,300 t NdFeB alloy installed", "medium"),
+             derived("429 t RE metal = 1,300 t alloy x ~33 % RE content (as the facility's capacity)")],
+            "Installed capacity, not output (none disclosed). No contract in the data: NdPr metal made from $70/kg "
+            "oxide costs ~$96/kg (oxide / 0.857 / 0.97 + $12/kg) against $86/kg Chinese metal, so in 2026, before "
+            "the 2027 compliance date, the plan buys the cheaper metal and runs KSM's NdPr cells from 2027."),
+        rep("neo_narva", 2026, Material.NDFEB_MAGNET, 1_000, "run_rate",
+            [src(NARVA, "2,000 t Phase 1, inaugurated Sep 2025, commercial ramp 2026", "medium"),
+             derived("1,000 t in 2026 = 2,000 t x the 50 % ramp share of its second year (the facility's schedule)")]),
+        rep("noveon_mag", 2025, Material.NDFEB_MAGNET, 1_500, "run_rate",
+            [src("https://noveon.co/noveon-jumpstart", "facility built for 2,000 t/yr", "medium"),
+             derived("1,500 t from new alloy (the other ~500 t from scrap: facility noveon_rec)")],
+            "Installed capacity, not output (none disclosed). Contract: in 2026 the plan runs Nidec's 200 t/yr and "
+            "what US buyers take; a Western magnet (~$61/kg) costs more than a Chinese one ($54/kg), and before the "
+            "2027 compliance date US buyers take Chinese magnets. Noveon runs at capacity in 2027-2028."),
+        rep("solvay_lr", 2025, Material.NDPR_OXIDE, round(500 * 0.20 * 0.95), "run_rate",
+            [src("https://www.automotiveworld.com/news-releases/solvay-advances-european-rare-earths-production-through-capacity-expansion/",
+                 "magnet RE line inaugurated Apr 2025, 'several hundred t'", "medium"),
+             derived("95 t NdPr oxide = 500 t TREO feed (the facility's capacity) x ~20 % NdPr x 95 % (low)")],
+            "'Several hundred t' of all magnet oxides, no NdPr split given: the plan runs the plant at its full 500 t "
+            "feed; its NdPr output depends on the feed it is given (richer than the assumed 20 % NdPr)."),
+        rep("mp_ind_mag", 2026, Material.NDFEB_MAGNET, 500, "run_rate",
+            [src("https://fortworthinc.com/news/mp-materials-restores-u-s-rare-earth-magnet-production-in-fo/",
+                 "first magnets on commercial equipment Q4 2025 (~1,000 t/yr line, ramping)", "medium"),
+             derived("500 t in 2026 = 1,000 t x the 50 % ramp share of the facility's schedule")]),
+    ]
+
+
 def build() -> Project:
     """The whole project, in a fixed order (deterministic output)."""
     facilities = with_ramp_risk(with_funding(mines() + processors() + metal_plants() + magnet_plants()
@@ -1233,6 +1433,7 @@ def build() -> Project:
         # the same plan (at 0.01 % each stopped at a different plan $0.14M apart, both within the gap)
         mip_gap=1e-5,
     )
+    settings.risk.catalogue = risk_catalogue()
     return Project(
         name="US + allied mine-to-magnet chain (real facilities, 2026-2035)",
         description=(
@@ -1264,6 +1465,8 @@ def build() -> Project:
         sources=[src(FACILITIES_CSV, "facility dataset (58 rows)", "medium"),
                  src(REPORT, "deal details, compositions, yields, demand, regulation, prices", "medium")],
         levers=levers(),
+        sales_markets=sales_markets(),
+        reported_output=reported_output(),
     )
 
 
@@ -1275,7 +1478,7 @@ def untraced_sources(project: Project) -> list[str]:
     text = "".join((REFERENCE / name).read_text(encoding="utf-8") for name in ("facilities.csv", "domain_report.md"))
     local = {REPORT, FACILITIES_CSV}
     objects = [*project.facilities, *(o for f in project.facilities for o in f.options), *project.markets,
-               *project.demands, *project.platforms, project]
+               *project.demands, *project.platforms, *project.sales_markets, *project.reported_output, project]
     bad = []
     for obj in objects:
         for source in obj.sources:

@@ -3,8 +3,11 @@
 ``compare`` reduces the results to what a reader compares: total and capex cost ($M, discounted,
 without the unmet penalty), objective (with it), unmet tonnes by product and year (all segments, and
 of defense demand alone) and over the horizon per segment (defense, commercial),
-the clean share of deliveries in the compliance year per product, status -- and the investments that
-differ: an option built in one scenario and not in another, or built with a first decision year that
+the clean share of deliveries in the compliance year per product, status, revenue from outside buyers
+and net cost, the shortfall valued at the value of lost supply (planner.analysis.shortfall_value,
+never the solver penalty) and cost including it, and a rank: defense shortfall first, then commercial
+shortfall, then net cost, so a cheaper plan with a shortfall never ranks above a dearer one without
+-- and the investments that differ: an option built in one scenario and not in another, or built with a first decision year that
 differs, or a total size that differs by more than ``max(size_abs_tol_tpy, size_rel_tol x larger)``.
 """
 
@@ -14,6 +17,9 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from models.project import Project
+
+from planner.analysis.shortfall_value import contract_shortfall_t, net_cost, result_rank_key, shortfall_value_musd
 from planner.result import PlanResult
 
 
@@ -34,6 +40,12 @@ class ScenarioSummary:
     unmet_by_segment_t: dict[str, float] = field(default_factory=dict)  # segment -> t over the horizon
     compliant_share: dict[str, float] = field(default_factory=dict)  # product -> clean share in compliance year
     defense_covered_origin: dict[str, bool] = field(default_factory=dict)  # product -> any covered defense tonne
+    revenue_musd: float | None = None  # outside buyers (discounted)
+    net_cost_musd: float | None = None  # total cost - revenue (= total cost without outside buyers)
+    shortfall_value_musd: float | None = None  # unmet t x value of lost supply, discounted (None: unknown)
+    cost_incl_shortfall_musd: float | None = None  # net cost + shortfall value
+    contract_shortfall_t: float = 0.0  # offtake shortfalls + reserved sales not sold (t over the horizon)
+    rank: int = 0  # 1 = best: least defense, then commercial, then contract shortfall, then net cost
 
 
 @dataclass
@@ -60,6 +72,7 @@ class ScenarioComparison:
     scenarios: list[ScenarioSummary]
     investment_diffs: list[InvestmentDiff]
     common_investments: list[tuple[str, str]]  # built identically (within tolerance) everywhere
+    ranking: list[str] = field(default_factory=list)  # scenario ids, best first (see ScenarioSummary.rank)
 
     @property
     def ids(self) -> list[str]:
@@ -101,7 +114,7 @@ def _investment_cells(result: PlanResult) -> dict[tuple[str, str], InvestmentCel
     return out
 
 
-def _summarise(sid: str, r: PlanResult, year: int) -> ScenarioSummary:
+def _summarise(sid: str, r: PlanResult, year: int, project: Project | None = None) -> ScenarioSummary:
     s = ScenarioSummary(
         scenario=sid, status=r.status.value, message=r.message, has_plan=r.has_plan,
         total_cost_musd=r.total_cost_musd if r.has_plan else None,
@@ -110,6 +123,19 @@ def _summarise(sid: str, r: PlanResult, year: int) -> ScenarioSummary:
     )
     if not r.has_plan:
         return s
+    s.revenue_musd = r.revenue_musd
+    s.net_cost_musd = net_cost(r)
+    s.contract_shortfall_t = round(contract_shortfall_t(r), 6) + 0.0
+    if project is not None:
+        from models.scenarios import apply_scenario
+
+        try:
+            seen = apply_scenario(project, r.scenario if r.scenario != "base" else None)
+        except KeyError:
+            seen = project
+        s.shortfall_value_musd = shortfall_value_musd(seen, r)
+        if s.shortfall_value_musd is not None and s.net_cost_musd is not None:
+            s.cost_incl_shortfall_musd = round(s.net_cost_musd + s.shortfall_value_musd, 6) + 0.0
     for row in r.demand:
         by = s.unmet_t.setdefault(row.product, {})
         by[row.year] = by.get(row.year, 0.0) + row.unmet
@@ -129,15 +155,20 @@ def compare(
     results: dict[str, PlanResult],
     *,
     year: int = 2027,
+    project: Project | None = None,
     size_abs_tol_tpy: float = 0.5,
     size_rel_tol: float = 0.01,
 ) -> ScenarioComparison:
     """Compare solved scenarios (see the module docstring for what counts as a difference).
 
     Scenarios without a plan are summarised (status, message) but take no part in the
-    investment comparison: there is nothing to compare.
+    investment comparison: there is nothing to compare. With ``project`` (the base project) each
+    plan's shortfall is valued at the value of lost supply of its scenario.
     """
-    summaries = [_summarise(sid, r, year) for sid, r in results.items()]
+    summaries = [_summarise(sid, r, year, project) for sid, r in results.items()]
+    ranking = sorted(results, key=lambda sid: result_rank_key(results[sid]))
+    for s in summaries:
+        s.rank = ranking.index(s.scenario) + 1
     cells = {sid: _investment_cells(r) for sid, r in results.items() if r.has_plan}
     keys = sorted({k for c in cells.values() for k in c})
     diffs: list[InvestmentDiff] = []
@@ -158,4 +189,5 @@ def compare(
             diffs.append(InvestmentDiff(key[0], key[1], by, reason))
         else:
             common.append(key)
-    return ScenarioComparison(year=year, scenarios=summaries, investment_diffs=diffs, common_investments=common)
+    return ScenarioComparison(year=year, scenarios=summaries, investment_diffs=diffs, common_investments=common,
+                              ranking=ranking)

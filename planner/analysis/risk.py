@@ -96,7 +96,7 @@ def run_risk(
     its ``scenario`` is applied to the project before sampling). Failed samples are counted and
     listed in the report, never dropped.
 
-    ``mode="plan"`` (default) evaluates a committed plan (planner.pipeline.plan_eval): ``plan`` =
+    ``mode="plan"`` (default) evaluates a committed plan (planner.analysis.plan_eval): ``plan`` =
     [[option id, decided year, added t/yr], ...] or, when None, the scenario's optimal plan (solved
     here first); decisions up to ``commit_year`` (default: first year) are fixed, later ones follow
     the plan (``later="plan"``) or are re-optimised per sample (``later="reoptimise"``).
@@ -119,7 +119,7 @@ def run_risk(
     if mode not in ("plan", "foresight"):
         raise RiskRunError(f"unknown risk mode {mode!r} (use plan or foresight)")
     if mode == "plan":
-        from planner.pipeline.plan_eval import EvalSpec, plan_decisions
+        from planner.analysis.plan_eval import EvalSpec, plan_decisions
 
         s = project.settings
         if commit_year is not None and not (s.start_year <= commit_year <= s.end_year):
@@ -195,8 +195,11 @@ class _Progress:
         self.state.progress(self.done / self.n, f"{self.done}/{self.n} samples{extra}")
 
 
-def _error_summary(index: int, exc: BaseException) -> SampleSummary:
-    return SampleSummary(index=index, status=Status.ERROR.value, message=f"{type(exc).__name__}: {exc}")
+def _error_summary(index: int, exc: BaseException, project: Project | None = None) -> SampleSummary:
+    """A sample lost with its worker (or a model that could not be built): counted, demand all short."""
+    from planner.analysis.risk_worker import error_summary
+
+    return error_summary(index, exc, project)
 
 
 # ----------------------------------------------------------------------------- in-process
@@ -211,7 +214,7 @@ def _run_serial(project, n, seed, options, state, progress, spec=None) -> list[S
         try:
             model = sample_model(project, options, spec)
         except Exception as e:
-            return [_error_summary(i, e) for i in range(n)]
+            return [_error_summary(i, e, project) for i in range(n)]
     for i in range(n):
         if state.cancel_requested:
             break
@@ -283,7 +286,7 @@ def _run_pool(project, n, seed, n_workers, options, state, progress, spec=None) 
                 try:
                     got = [SampleSummary.from_dict(d) for d in fut.result()]
                 except Exception as e:  # worker died (BrokenProcessPool) or could not start
-                    got = [_error_summary(i, e) for i in range(a, b)]
+                    got = [_error_summary(i, e, project) for i in range(a, b)]
                 for s in got:
                     out.append(s)
                     progress.add(s)
@@ -357,7 +360,7 @@ def _run_dask(project, n, seed, scheduler, options, state, progress, spec=None) 
                     got = [SampleSummary.from_dict(d) for d in fut.result()]
                 else:
                     exc = fut.exception() if fut.status == "error" else RuntimeError(f"task {fut.status}")
-                    got = [_error_summary(i, exc) for i in range(a, b)]
+                    got = [_error_summary(i, exc, project) for i in range(a, b)]
                 for s in got:
                     out.append(s)
                     progress.add(s)

@@ -2,12 +2,16 @@
 
 "How likely are we to have compliant magnets in 2027, and which projects matter most?"
 
-All probabilities are shares of the samples that produced a plan (``n_ok``); failed samples
-(infeasible, time limit without plan, solver error, cancelled) are counted and listed apart and
-never enter a probability or a percentile.
+Every sample counts. A sample without a verified plan (infeasible, time limit without a plan,
+solver error, failed verification) is a future in which the team has no plan to run: it counts in
+every probability as NOT met, its defense demand counted short in the mean shortfall, and it is
+listed with its reason in plain words. Probabilities and mean shortfalls are over all completed
+samples (``n_completed``); only the cost percentiles and investment shares, which need a plan, are
+over the ``n_ok`` samples with one (the report says so).
 
-* P(met)[product][year]: share of samples whose defense demand for that product and year was fully
-  served (clean material from the compliance year on), shortfall <= 1e-6 x max(1, demand) t.
+* P(met)[product][year]: share of all completed samples whose defense demand for that product and
+  year was fully served (clean material from the compliance year on), shortfall <= 1e-6 x
+  max(1, demand) t; a sample without a plan is never met.
 * Cost P10/P50/P90: percentiles (linear interpolation) of total_cost_musd (discounted $M, without
   the unmet-demand penalty).
 * Investment frequency: share of samples building the option (any added t/yr > 0).
@@ -94,6 +98,10 @@ class RiskReport:
     bottlenecks: list[BottleneckFrequency] = field(default_factory=list)
     drivers: list[Driver] = field(default_factory=list)
     failures: list[FailedSample] = field(default_factory=list)
+    #: catalogue events and the shortfalls they cause in the target year (risk_report.event_impacts)
+    event_impacts: list[dict[str, Any]] = field(default_factory=list)
+    #: commitments breached: [{"contract", "kind", "year", "samples", "share", "mean_tonnes_short"}]
+    breaches: list[dict[str, Any]] = field(default_factory=list)
     samples: list[SampleSummary] = field(default_factory=list)
     seconds: float = 0.0
     #: "plan": a committed plan evaluated per sample (here-and-now); "foresight": every sample
@@ -111,8 +119,12 @@ class RiskReport:
     @property
     def mode_label(self) -> str:
         if self.mode == "plan":
-            later = "later decisions follow the plan" if self.later == "plan" else "later decisions re-optimised per sample"
-            return f"evaluating the committed plan (decisions up to {self.commit_year} fixed, {later})"
+            if self.later == "plan":
+                return (f"evaluating the committed plan without foresight (every investment fixed; each sample "
+                        "runs the plan's own operations until an event is revealed in its first year, then "
+                        "re-plans operations knowing only the events revealed so far)")
+            return (f"evaluating the committed plan (decisions up to {self.commit_year} fixed, later decisions "
+                    "and operations re-optimised per sample knowing its whole future)")
         return "perfect foresight (every sample re-planned with hindsight of its delays)"
 
     @property
@@ -158,11 +170,15 @@ class RiskReport:
 
 
 def _met(s: SampleSummary, product: str, year: int) -> bool:
+    if not s.ok:
+        return False
     demand = s.defense_demand_t.get(product, {}).get(year, 0.0)
     return s.defense_shortfall_t.get(product, {}).get(year, 0.0) <= MET_TOL * max(1.0, demand)
 
 
 def _met_all(s: SampleSummary, year: int) -> bool:
+    if not s.ok:
+        return False
     return all(_met(s, p, year) for p in s.defense_demand_t if year in s.defense_demand_t[p])
 
 
@@ -197,19 +213,11 @@ def aggregate(
         seconds=seconds,
     )
     rep.failures = [FailedSample(s.index, s.status, s.message) for s in samples if not s.ok]
+    fill_probabilities(rep, samples)
+    rep.breaches = breach_summary(samples)
     if not ok:
         return rep
     n = len(ok)
-
-    products = sorted({p for s in ok for p in s.defense_demand_t})
-    years = sorted({y for s in ok for p in s.defense_demand_t for y in s.defense_demand_t[p]})
-    for p in products:
-        p_years = sorted({y for s in ok for y in s.defense_demand_t.get(p, {})})
-        rep.p_met[p] = {y: sum(_met(s, p, y) for s in ok) / n for y in p_years}
-        rep.mean_shortfall_t[p] = {y: sum(s.defense_shortfall_t.get(p, {}).get(y, 0.0) for s in ok) / n for y in p_years}
-    rep.p_met_all = {y: sum(_met_all(s, y) for s in ok) / n for y in years}
-    rep.mean_unmet_by_segment_t = {seg: sum(s.unmet_by_segment_t.get(seg, 0.0) for s in ok) / n
-                                   for seg in ("defense", "commercial")}
 
     costs = np.array([s.total_cost_musd for s in ok if s.total_cost_musd is not None], dtype=float)
     if costs.size:
@@ -244,8 +252,65 @@ def aggregate(
         key=lambda r: (-r.share, -r.mean_shadow_usd_per_t, r.facility),
     )
 
-    rep.drivers = _drivers(ok, target_year)
+    rep.drivers = _drivers(samples, target_year)
     return rep
+
+
+def fill_probabilities(rep: "RiskReport", samples: list[SampleSummary]) -> None:
+    """P(met) per product and year, P(all met), mean shortfall and mean unmet by segment, over every
+    completed sample (a sample without a plan: not met, its demand short)."""
+    if not samples:
+        return
+    n = sum(s.weight for s in samples)  # weighted shares (weights are 1 without stratified events)
+    products = sorted({p for s in samples for p in s.defense_demand_t})
+    years = sorted({y for s in samples for p in s.defense_demand_t for y in s.defense_demand_t[p]})
+    for p in products:
+        p_years = sorted({y for s in samples for y in s.defense_demand_t.get(p, {})})
+        rep.p_met[p] = {y: sum(s.weight * _met(s, p, y) for s in samples) / n for y in p_years}
+        rep.mean_shortfall_t[p] = {y: sum(s.weight * s.defense_shortfall_t.get(p, {}).get(y, 0.0) for s in samples) / n
+                                   for y in p_years}
+    rep.p_met_all = {y: sum(s.weight * _met_all(s, y) for s in samples) / n for y in years}
+    rep.mean_unmet_by_segment_t = {seg: sum(s.weight * s.unmet_by_segment_t.get(seg, 0.0) for s in samples) / n
+                                   for seg in ("defense", "commercial")}
+    rep.event_impacts = event_impacts(samples, rep.target_year)
+
+
+def event_impacts(samples: list[SampleSummary], year: int) -> list[dict[str, Any]]:
+    """Which catalogue events cause shortfalls in ``year``: for each event id drawn in some sample,
+    (weighted) P(all defense met | event) and P(... | no event), and per product the share of the
+    samples short in ``year`` that had the event. Ranked by impact = P(met | without) - P(met | with)."""
+    ids = sorted({row[0] for s in samples for row in s.events})
+    out = []
+    products = sorted({p for s in samples for p in s.defense_demand_t if year in s.defense_demand_t[p]})
+    for eid in ids:
+        has = [s for s in samples if any(row[0] == eid for row in s.events)]
+        hasnt = [s for s in samples if not any(row[0] == eid for row in s.events)]
+        w_has, w_not = sum(s.weight for s in has), sum(s.weight for s in hasnt)
+        p_with = sum(s.weight * _met_all(s, year) for s in has) / w_has if w_has else None
+        p_without = sum(s.weight * _met_all(s, year) for s in hasnt) / w_not if w_not else None
+        in_short = {}
+        for p in products:
+            short = [s for s in samples if not _met(s, p, year)]
+            if short:
+                in_short[p] = sum(s.weight for s in short if s in has) / sum(s.weight for s in short)
+        kind = next(row[1] for s in has for row in s.events if row[0] == eid)
+        out.append({"event": eid, "kind": kind, "samples": len(has), "p_met_with": p_with, "p_met_without": p_without,
+                    "impact": (p_without - p_with) if p_with is not None and p_without is not None else None,
+                    "share_of_short_samples": in_short})
+    out.sort(key=lambda d: (-(d["impact"] or 0.0), d["event"]))
+    return out
+
+
+def breach_summary(samples: list[SampleSummary]) -> list[dict[str, Any]]:
+    """Per breached commitment and year: in how many samples, share of all samples, mean tonnes
+    short over those samples."""
+    acc: dict[tuple[str, str, int], list[float]] = {}
+    for s in samples:
+        for cid, kind, y, t in s.breaches:
+            acc.setdefault((str(cid), str(kind), int(y)), []).append(float(t))
+    n = max(1, len(samples))
+    return [{"contract": c, "kind": k, "year": y, "samples": len(v), "share": len(v) / n,
+             "mean_tonnes_short": sum(v) / len(v)} for (c, k, y), v in sorted(acc.items())]
 
 
 def _drivers(ok: list[SampleSummary], year: int) -> list[Driver]:

@@ -19,6 +19,9 @@ order; for each facility first its delay (when it gets one), then its overrun (w
   share of year y is the u-quantile of that year's triangular (low, mode, high): one draw per
   facility moves all its years together (a slow ramp is slow in every year). The sample's existing
   capacity of f in y is the schedule's x share (capacity rows and qualification caps alike).
+* Catalogue events (``settings.risk.catalogue``): outages, export stops, licence states, demand
+  surges, with their stratification weight (planner.analysis.risk_events), from a stream of their
+  own, so a project without a catalogue draws exactly as before.
 """
 
 from __future__ import annotations
@@ -31,6 +34,8 @@ from models.delays import delay_facility
 from models.project import Facility, Project
 from models.vocab import Status
 
+from planner.analysis.risk_events import draw_events, triangular_quantile
+
 
 @dataclass
 class SampleDraw:
@@ -40,16 +45,8 @@ class SampleDraw:
     delays: dict[str, int] = field(default_factory=dict)
     overruns: dict[str, float] = field(default_factory=dict)
     availability: dict[str, dict[int, float]] = field(default_factory=dict)  # facility -> year -> share
-
-
-def triangular_quantile(u: float, low: float, mode: float, high: float) -> float:
-    """Inverse CDF of the triangular distribution (low, mode, high) at u in [0, 1]."""
-    if high - low <= 0:
-        return float(low)
-    c = (mode - low) / (high - low)
-    if u < c:
-        return float(low + np.sqrt(u * (high - low) * (mode - low)))
-    return float(high - np.sqrt((1.0 - u) * (high - low) * (high - mode)))
+    events: list = field(default_factory=list)  # catalogue events (planner.analysis.risk_events.Event)
+    weight: float = 1.0  # stratification weight of this sample (1 without stratified catalogue events)
 
 
 def sample_rng(seed: int, index: int) -> np.random.Generator:
@@ -87,6 +84,8 @@ def draw_sample(project: Project, seed: int, index: int) -> SampleDraw:
             u = float(rng.random())
             draw.availability[f.id] = {int(y): triangular_quantile(u, a.low, a.mode, a.high)
                                        for y, a in sorted(f.availability_risk.items())}
+    if risk.catalogue is not None:  # its own random stream: the draws above are unchanged by it
+        draw.events, draw.weight = draw_events(project, seed, index)
     return draw
 
 

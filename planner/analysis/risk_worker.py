@@ -51,6 +51,11 @@ class SampleSummary:
     bottlenecks: list[list[Any]] = field(default_factory=list)
     delays: dict[str, int] = field(default_factory=dict)
     overruns: dict[str, float] = field(default_factory=dict)
+    #: commitments this future could not honour: [[contract id, "offtake" | "stockpile", year, t short]]
+    breaches: list[list[Any]] = field(default_factory=list)
+    #: events drawn in this future (catalogue events: [[event id, kind, scope, first year, last year]])
+    events: list[list[Any]] = field(default_factory=list)
+    weight: float = 1.0  # stratification weight (likelihood ratio) of this sample's catalogue events
     seconds: float = 0.0  # wall time of this sample (draw, apply, solve, summarise)
     cpu_seconds: float = 0.0  # CPU time of the process meanwhile (seconds >> cpu_seconds: a busy machine)
 
@@ -72,11 +77,56 @@ class SampleSummary:
         return cls(**d)
 
 
-def summarise(index: int, result: PlanResult, compliance_year: int) -> SampleSummary:
-    """Reduce a PlanResult to a SampleSummary (no plan -> status and message only)."""
+def nominal_demand(project: Project) -> tuple[dict[str, dict[int, float]], dict[str, float]]:
+    """(defense demand t by product and year, total demand t by segment over the horizon) of the
+    project's network (platform demand included): what a sample without a plan leaves unserved."""
+    key = id(project)
+    hit = _nominal_cache.get(key)
+    if hit is not None and hit[0] is project:
+        return hit[1]
+    from planner.model.network import build_network
+
+    net = build_network(project)
+    out = demand_totals(net)
+    _nominal_cache.clear()
+    _nominal_cache[key] = (project, out)
+    return out
+
+
+def demand_totals(net: Any) -> tuple[dict[str, dict[int, float]], dict[str, float]]:
+    """Defense demand by product and year, and total demand by segment, of a network (t)."""
+    defense: dict[str, dict[int, float]] = {}
+    by_segment: dict[str, float] = {}
+    years = set(net.years)
+    for d in net.demands:
+        for y, t in d.tonnes_by_year.items():
+            if y not in years:
+                continue
+            by_segment[d.segment] = by_segment.get(d.segment, 0.0) + t
+            if d.segment == Segment.DEFENSE.value:
+                by = defense.setdefault(d.product, {})
+                by[y] = by.get(y, 0.0) + t
+    return defense, by_segment
+
+
+_nominal_cache: dict[int, tuple[Any, Any]] = {}
+
+
+def summarise(index: int, result: PlanResult, compliance_year: int,
+              demand: tuple[dict[str, dict[int, float]], dict[str, float]] | None = None) -> SampleSummary:
+    """Reduce a PlanResult to a SampleSummary.
+
+    A sample without a plan delivers nothing (it has no plan to run): its defense shortfall is the
+    whole defense demand of ``demand`` (nominal_demand) and every segment's demand is unmet, so it
+    counts in every probability as not met; its message is the plain-language reason."""
+    from planner.analysis.commitments import commitment_breaches, plain_reason
+
     s = SampleSummary(index=index, status=result.status.value, message=result.message)
     if not result.has_plan:
+        s.message = plain_reason(result.status.value, result.message)
+        fill_unserved(s, demand)
         return s
+    s.breaches = commitment_breaches(result)
     s.total_cost_musd = result.total_cost_musd
     s.objective = result.objective
     s.capex_musd = result.cost_breakdown_musd.get("capex")
@@ -113,6 +163,17 @@ def summarise(index: int, result: PlanResult, compliance_year: int) -> SampleSum
     return s
 
 
+def fill_unserved(s: SampleSummary, demand: tuple[dict[str, dict[int, float]], dict[str, float]] | None) -> None:
+    """A sample without a plan: all defense demand short, every segment's demand unmet."""
+    if demand is None:
+        return
+    defense, by_segment = demand
+    s.defense_demand_t = {p: dict(by) for p, by in defense.items()}
+    s.defense_shortfall_t = {p: dict(by) for p, by in defense.items()}
+    s.unmet_by_segment_t = dict(by_segment)
+    s.unmet_total_t = sum(by_segment.values())
+
+
 def _uses_warm_model(options: Any) -> bool:
     from planner.pipeline.solve import resolve_solver
 
@@ -126,7 +187,7 @@ def sample_model(project: Project, options: Any, spec: Any) -> Any:
     """A SampleModel for plan evaluation with HiGHS (built once, reused per sample), else None."""
     if spec is None or not _uses_warm_model(options):
         return None
-    from planner.pipeline.plan_eval import SampleModel
+    from planner.analysis.plan_eval import SampleModel
 
     time_limit = options.time_limit_s if options.time_limit_s is not None else project.settings.time_limit_s
     gap = options.mip_gap if options.mip_gap is not None else project.settings.mip_gap
@@ -150,7 +211,7 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
 
     ``spec`` None: perfect foresight (the sampled project is re-planned from scratch with
     :func:`solve_project`, defense first). Otherwise the committed plan in ``spec``
-    (planner.pipeline.plan_eval.EvalSpec) is evaluated: on ``model`` (a SampleModel: in-place
+    (planner.analysis.plan_eval.EvalSpec) is evaluated: on ``model`` (a SampleModel: in-place
     changes and a warm re-solve) when given, else by rebuilding the sampled model.
     Never raises for a failed solve: an exception becomes a sample with status "error".
     """
@@ -159,33 +220,62 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
     from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, resolve_solver, solve_project  # imported here: the sampling pieces work without a solver
 
     t0, c0 = time.perf_counter(), time.process_time()
-    from planner.pipeline.plan_eval import draw_shares
+    from planner.analysis.plan_eval import draw_shares
 
     draw = draw_sample(project, seed, index)
     shares = draw_shares(draw)
     try:
-        if spec is None:
+        if spec is None and draw.events:  # perfect foresight of catalogue events: one solve knowing them all
+            from planner.analysis.plan_eval import EvalSpec, rebuild_and_solve
+
+            time_limit = options.time_limit_s if options.time_limit_s is not None else project.settings.time_limit_s
+            gap = options.mip_gap if options.mip_gap is not None else project.settings.mip_gap
+            result = rebuild_and_solve(project, EvalSpec(mode="foresight"), draw, resolve_solver(options.solver),
+                                       time_limit, state, gap)
+        elif spec is None:
             sampled = apply_draw(project, draw)
             result = solve_project(sampled, replace(options, defense_weight=DEFENSE_FIRST_WEIGHT,
                                                     capacity_shares=shares or None), state)
         elif model is not None:
-            result = model.solve(draw.delays, draw.overruns, state, from_base=index % CHUNK == 0, shares=shares)
+            result = model.solve(draw.delays, draw.overruns, state, from_base=index % CHUNK == 0, shares=shares,
+                                 events=draw.events)
         else:
-            from planner.pipeline.plan_eval import rebuild_and_solve
+            from planner.analysis.plan_eval import rebuild_and_solve
 
             time_limit = options.time_limit_s if options.time_limit_s is not None else project.settings.time_limit_s
             gap = options.mip_gap if options.mip_gap is not None else project.settings.mip_gap
             result = rebuild_and_solve(project, spec, draw, resolve_solver(options.solver), time_limit, state, gap)
-        summary = summarise(index, result, project.settings.compliance_start_year)
+        summary = summarise(index, result, project.settings.compliance_start_year, _demand_of(project, model))
     except Exception as e:  # a broken sample is reported, never dropped and never fatal to the run
-        last = traceback.extract_tb(e.__traceback__)[-1:] if e.__traceback__ else []
-        where = f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
-        summary = SampleSummary(index=index, status=Status.ERROR.value, message=f"{type(e).__name__}: {e}{where}")
+        summary = error_summary(index, e, project, model)
     summary.delays = dict(draw.delays)
     summary.overruns = dict(draw.overruns)
+    summary.events = [e.to_row() for e in draw.events]
+    summary.weight = float(draw.weight)
     summary.seconds = time.perf_counter() - t0
     summary.cpu_seconds = time.process_time() - c0
     return summary
+
+
+def _demand_of(project: Project, model: Any) -> Any:
+    net = getattr(model, "net", None)
+    return demand_totals(net) if net is not None else nominal_demand(project)
+
+
+def error_summary(index: int, e: BaseException, project: Project | None = None, model: Any = None) -> SampleSummary:
+    """A sample whose solve raised: status error, the exception in plain words, demand all short."""
+    from planner.analysis.commitments import plain_reason
+
+    last = traceback.extract_tb(e.__traceback__)[-1:] if e.__traceback__ else []
+    where = f" (at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno})" if last else ""
+    s = SampleSummary(index=index, status=Status.ERROR.value,
+                      message=plain_reason(Status.ERROR.value, f"{type(e).__name__}: {e}{where}"))
+    if project is not None:
+        try:
+            fill_unserved(s, _demand_of(project, model))
+        except Exception:  # the project itself cannot be built: the message says why
+            pass
+    return s
 
 
 # ----------------------------------------------------------------------- worker-process state
@@ -257,8 +347,7 @@ def pool_sample(start: int, stop: int | None = None) -> list[dict[str, Any]]:
     try:
         model = _worker_model(_worker.setdefault("models", {}), "pool", project, options, spec)
     except Exception as e:  # cannot build the model: every sample says why
-        return [SampleSummary(index=i, status=Status.ERROR.value, message=f"{type(e).__name__}: {e}").to_dict()
-                for i in range(start, stop)]
+        return [error_summary(i, e, project).to_dict() for i in range(start, stop)]
     return [s.to_dict() for s in solve_chunk(project, options, _worker["seed"], start, stop, spec, model)]
 
 
@@ -289,6 +378,5 @@ def dask_sample(bounds: tuple[int, int], project_json: str, options: Any, seed: 
     try:
         model = _worker_model(_dask_local.models, key, project, options, spec)
     except Exception as e:
-        return [SampleSummary(index=i, status=Status.ERROR.value, message=f"{type(e).__name__}: {e}").to_dict()
-                for i in range(start, stop)]
+        return [error_summary(i, e, project).to_dict() for i in range(start, stop)]
     return [s.to_dict() for s in solve_chunk(project, options, int(seed), start, stop, spec, model)]

@@ -3,7 +3,7 @@
 ``run_robust(project, k, ...)``:
 
 1. the deterministic plan: the scenario's optimal plan (one future: everything on time, no overrun);
-2. the robust plan: :func:`planner.pipeline.saa.solve_saa` over K futures drawn with
+2. the robust plan: :func:`planner.analysis.saa.solve_saa` over K futures drawn with
    ``default_rng([seed, i])``, i < K (investments shared, operations per future, defense shortfall
    first; optional target P(defense met in Y) >= p by per-future indicators);
 3. both plans evaluated **out of sample** on the same ``n_eval`` fresh futures
@@ -66,6 +66,9 @@ class RobustReport:
     hedge_capex_musd: float = 0.0
     deterministic_eval: RiskReport | None = None
     robust_eval: RiskReport | None = None
+    #: N-1 security (when asked): {"years", "critical": [element ids], "deterministic_extra_t": {id: t},
+    #: "robust_extra_t": {id: t}} -- defense shortfall beyond the baseline with the element out
+    n1: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -143,21 +146,38 @@ def hedge_items(project: Project, det: list[list[Any]], rob: list[list[Any]]) ->
     return items
 
 
+#: objective weight of an N-1 contingency's operations copy: it constrains the plan (defense whole),
+#: its cost barely counts (the sampled futures carry the expected cost)
+CONTINGENCY_WEIGHT = 1e-4
+
+
 def run_robust(project: Project, k: int, *, target: float | None = None, year: int | None = None, n_eval: int = 200,
                seed: int = 0, workers: int | None = None, scheduler: str | None = None, options: Any = None,
-               state: SolveState | None = None) -> RobustReport:
+               state: SolveState | None = None, n1_years: list[int] | None = None,
+               n1_elements: list[str] | None = None, n1_countries: bool = False,
+               n1_outage_years: list[int] | None = None) -> RobustReport:
     """The robust plan over ``k`` sampled futures, and both plans evaluated on ``n_eval`` fresh futures.
 
     ``options`` (SolveOptions): scenario, solver time limit (for the deterministic plan, the SAA
-    program and each evaluation sample). Raises RiskRunError for bad arguments."""
+    program and each evaluation sample). Raises RiskRunError for bad arguments.
+
+    N-1 secure (``n1_years``): the deterministic plan is stress-tested (planner.analysis.stress) in
+    those years; every critical element (a single point of failure: a facility, or a country too
+    with ``n1_countries``; or exactly ``n1_elements``) adds one operations copy to the extensive
+    form with that element out in ``n1_years`` and its defense shortfall held at 0 in those years,
+    sharing the first-stage investments (weight CONTINGENCY_WEIGHT in the objective). The element is
+    out in ``n1_outage_years`` (default: ``n1_years``; e.g. out from 2026 while defense must be whole
+    in 2027-2028, which no plan can guarantee in 2026 itself). The robust plan is then stressed
+    again on the same elements to show what is left."""
     from dataclasses import replace
 
-    from planner.pipeline.plan_eval import plan_decisions
-    from planner.pipeline.saa import solve_saa
+    from planner.analysis.plan_eval import plan_decisions
+    from planner.analysis.saa import solve_saa
     from planner.pipeline.solve import SolveOptions, solve_project
 
-    if k < 1:
-        raise RiskRunError(f"the number of planning futures must be >= 1 (got {k})")
+    if k < 1 and not (k == 0 and n1_years):
+        raise RiskRunError(f"the number of planning futures must be >= 1 (got {k}; 0 only with an N-1-secure plan: "
+                           "the forecast future alone)")
     if n_eval < 1:
         raise RiskRunError(f"the number of evaluation samples must be >= 1 (got {n_eval})")
     if target is not None and not (0.0 <= target <= 1.0):
@@ -187,13 +207,34 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
         rep.status, rep.message = "cancelled", "cancelled"
         return rep
 
-    state.progress(0.05, f"solving the robust plan over {k} futures")
-    draws = [draw_sample(project, seed, i) for i in range(k)]
+    state.progress(0.05, f"solving the robust plan over {k} futures" if k else
+                   "solving the N-1-secure plan over the forecast future and the critical outages")
+    from planner.analysis.risk_sampling import SampleDraw
+
+    # k = 0 (N-1 only): the forecast future alone carries the cost -- the least-cost plan plus its hedge
+    draws = [draw_sample(project, seed, i) for i in range(k)] if k else [SampleDraw(index=0)]
+    k_cost = len(draws)
+    weights, secure, critical = None, None, []
+    if n1_years:
+        if target is not None:
+            raise RiskRunError("choose either a target probability or an N-1-secure plan, not both")
+        outage = sorted(n1_outage_years) if n1_outage_years else sorted(n1_years)
+        if not set(n1_years) <= set(range(outage[0], outage[-1] + 1)):
+            raise RiskRunError(f"the N-1 years {n1_years} must lie within the outage years {outage}")
+        critical = _critical_elements(project, rep, n1_years, n1_elements, n1_countries, workers, scheduler, options,
+                                      outage)
+        from planner.analysis.stress import element_event
+
+        for j, e in enumerate(critical):
+            draws.append(SampleDraw(index=k_cost + j, events=[element_event(e, outage)]))
+        weights = [1.0 / k_cost] * k_cost + [CONTINGENCY_WEIGHT] * len(critical)
+        secure = {k_cost + j: list(n1_years) for j in range(len(critical))}
     sub = SolveState()
     state.cancel_hooks.append(sub.request_cancel)
     try:
         saa = solve_saa(project, draws, target=target, target_year=y, time_limit_s=time_limit,
-                        mip_gap=options.mip_gap if options.mip_gap is not None else s.mip_gap, state=sub)
+                        mip_gap=options.mip_gap if options.mip_gap is not None else s.mip_gap, state=sub,
+                        weights=weights, secure=secure)
     finally:
         state.cancel_hooks.remove(sub.request_cancel)
     rep.status, rep.message = saa.status, saa.message
@@ -206,6 +247,12 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     rep.in_sample_p_met = sum(saa.in_sample_met) / len(saa.in_sample_met) if saa.in_sample_met else None
     rep.hedge = hedge_items(project, rep.deterministic_plan, rep.robust_plan)
     rep.hedge_capex_musd = round(sum(h.capex_delta_musd for h in rep.hedge), 6)
+    if critical:
+        from planner.analysis.stress import run_stress
+
+        again = run_stress(project, years=rep.n1["outage_years"], plan=rep.robust_plan, workers=1, options=options,
+                           elements=[_copy_element(e) for e in critical])
+        rep.n1["robust_extra_t"] = {e.id: _extra_in(e, n1_years) for e in again.elements}
 
     for label, plan, attr, lo, hi in (("deterministic", rep.deterministic_plan, "deterministic_eval", 0.4, 0.7),
                                       ("robust", rep.robust_plan, "robust_eval", 0.7, 1.0)):
@@ -225,6 +272,44 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     if not state.cancel_requested:
         state.progress(1.0, "done")
     return rep
+
+
+def _copy_element(e):
+    from planner.analysis.stress import StressElement
+
+    return StressElement(e.id, e.kind, e.name, list(e.facilities), list(e.markets))
+
+
+def _extra_in(e, years) -> float:
+    """An element's defense shortfall beyond the baseline in ``years`` (t)."""
+    return sum(v for by in e.extra_t.values() for y, v in by.items() if y in years)
+
+
+def _critical_elements(project, rep: RobustReport, years, ids, countries, workers, scheduler, options,
+                       outage_years=None) -> list:
+    """The deterministic plan's single points of failure in ``years`` with the element out in
+    ``outage_years`` (default ``years``; facilities, countries too when asked), or exactly the
+    elements ``ids``; recorded in ``rep.n1``."""
+    outage_years = outage_years or years
+    from planner.analysis.stress import run_stress, stress_elements
+
+    s = project.settings
+    if not years or years[0] < s.start_year or years[-1] > s.end_year:
+        raise RiskRunError(f"the N-1 years must be within {s.start_year}-{s.end_year} (got {years})")
+    elements = None
+    if ids:
+        known = {e.id: e for e in stress_elements(project)}
+        unknown = [i for i in ids if i not in known]
+        if unknown:
+            raise RiskRunError(f"unknown N-1 element(s) {', '.join(unknown)} (use facility:ID or country:CC)")
+        elements = [known[i] for i in ids]
+    screen = run_stress(project, years=outage_years, plan=rep.deterministic_plan, workers=workers,
+                        scheduler=scheduler, options=options, elements=elements)
+    critical = [e for e in screen.elements if (ids and e.id in ids) or
+                (not ids and _extra_in(e, years) > 0 and (countries or e.kind == "facility"))]
+    rep.n1 = {"years": list(years), "outage_years": list(outage_years), "critical": [e.id for e in critical],
+              "deterministic_extra_t": {e.id: _extra_in(e, years) for e in critical}, "robust_extra_t": {}}
+    return critical
 
 
 def mean_unmet_t(report: RiskReport | None) -> float | None:

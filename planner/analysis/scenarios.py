@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable
 
+from models.wording import count
 from models.project import Project
 from models.scenarios import BASE_SCENARIO_ID
 
 from planner.progress import SolveState
 from planner.result import PlanResult
-from models.words import plural
 
 Solver = Callable[..., PlanResult]  # solve_project or solve_in_subprocess
 
@@ -67,5 +67,5 @@ def solve_scenarios(
         result.scenario = sid
         results[sid] = result
     if not state.cancel_requested:
-        state.progress(1.0, f"{plural(len(results), 'scenario')} solved")
+        state.progress(1.0, count(len(results), "scenario") + " solved")
     return results

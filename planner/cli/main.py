@@ -1,4 +1,4 @@
-"""The ``mine2magnet`` command line: gui, validate, solve, scenarios, risk.
+"""The ``mine2magnet`` command line: gui, validate, solve, scenarios, risk, robust, sweep.
 
 Exit codes: 0 success (a plan was found, even with unmet demand), 1 solve infeasible or failed,
 2 bad input (unreadable/invalid project, unknown scenario, bad option). Bad input never prints
@@ -16,6 +16,8 @@ from planner.cli import robust as cli_robust
 from planner.cli import scenarios as cli_scenarios
 from planner.cli import solve as cli_solve
 from planner.cli import solvers as cli_solvers
+from planner.cli import stress as cli_stress
+from planner.cli import sweep as cli_sweep
 from planner.cli.cluster import insecure_warning, scheduler_problem
 from planner.cli.paths import output_path_problem
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Parser, load_or_exit, pipe_safe_output
@@ -75,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.set_defaults(func=cmd_validate)
 
-    for module in (cli_solve, cli_scenarios, cli_risk, cli_robust, cli_solvers):
+    for module in (cli_solve, cli_scenarios, cli_risk, cli_robust, cli_stress, cli_sweep, cli_solvers):
         module.register(sub)
     return parser
 

@@ -14,17 +14,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from models.wording import count
 from models.io import atomic_write_bytes
 
 from planner.cli.common import (
     EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit, whole_number_option,
 )
+from planner.cli.csv_output import add_csv_argument, risk_csv
 from planner.cli.cluster import add_cluster_arguments
 from planner.progress import SolveState
 from planner.analysis.risk import RiskRunError, run_risk
 from planner.reports.text import risk_summary_lines
 from planner.pipeline.solve import SolveOptions
-from models.words import plural
 
 
 def _progress_printer(n: int):
@@ -86,7 +87,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
     plan_note = f" after {report.plan_seconds:.1f} s solving the plan" if report.plan_seconds else ""
     print(f"\n{report.n_completed} samples in {sampling:.1f} s{plan_note} "
           f"({report.n_completed / max(sampling, 1e-9):.2f} samples/s, "
-          + (f"scheduler {args.scheduler})" if args.scheduler else f"{plural(report.workers or 0, 'worker')})"))
+          + (f"scheduler {args.scheduler})" if args.scheduler else f"{count(report.workers, 'worker')})"))
     code = EXIT_OK if (report.n_failed == 0 and not report.cancelled and report.n_ok > 0) else EXIT_FAILED
     if args.json:
         try:
@@ -95,7 +96,7 @@ def cmd_risk(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
             code = EXIT_FAILED
-    return code
+    return max(code, risk_csv(args.csv, report))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -116,4 +117,5 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="also run perfect foresight on the same samples and report the difference")
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the full risk report (every sample) as JSON here")
+    add_csv_argument(p)
     p.set_defaults(func=cmd_risk)

@@ -1,5 +1,6 @@
 """``mine2magnet robust PROJECT -n K [--scenario S] [--target P] [--year Y] [--eval N] [--seed S]
-[--workers W] [--scheduler ADDRESS] [--json OUT] [--xlsx OUT] [--time-limit S]``.
+[--workers W] [--scheduler ADDRESS] [--n1-secure Y[-Y] [--n1-elements IDS] [--n1-countries]]
+[--json OUT] [--xlsx OUT] [--time-limit S]``.
 
 Plans against delay risk: the robust (two-stage SAA) investment plan over K sampled futures, and
 the deterministic plan, both evaluated out of sample on the same N fresh futures; prints P(defense
@@ -30,6 +31,7 @@ from planner.cli.common import (
     whole_number_option,
 )
 from planner.pipeline.solve import SolveOptions
+from planner.cli.csv_output import add_csv_argument, robust_csv
 from planner.progress import SolveState
 
 
@@ -52,8 +54,11 @@ def cmd_robust(args: argparse.Namespace) -> int:
     state = SolveState(on_progress=on_progress)
     options = SolveOptions(scenario=args.scenario, solver="highs", time_limit_s=args.time_limit)
     try:
+        elements = [e.strip() for e in args.n1_elements.split(",") if e.strip()] if args.n1_elements else None
         rep = run_robust(project, args.n, target=args.target, year=args.year, n_eval=args.eval, seed=args.seed,
-                         workers=args.workers, scheduler=args.scheduler, options=options, state=state)
+                         workers=args.workers, scheduler=args.scheduler, options=options, state=state,
+                         n1_years=args.n1_secure, n1_elements=elements, n1_countries=args.n1_countries,
+                         n1_outage_years=args.n1_outage)
     except RiskRunError as e:
         print(f"mine2magnet: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -81,13 +86,14 @@ def cmd_robust(args: argparse.Namespace) -> int:
         except ReportWriteError as e:
             print(f"mine2magnet: {e}", file=sys.stderr)
             code = EXIT_FAILED
-    return code
+    return max(code, robust_csv(args.csv, rep))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("robust", help="the robust investment plan against delay risk (two-stage SAA)")
     p.add_argument("project")
-    p.add_argument("-n", type=whole_number_option(1, 1_000), required=True, metavar="K", help="sampled futures the plan must hold up in")
+    p.add_argument("-n", type=whole_number_option(0, 1_000), required=True, metavar="K",
+                   help="sampled futures the plan must hold up in (0 with --n1-secure: the forecast future alone)")
     p.add_argument("--scenario", metavar="NAME", help="plan around this scenario instead of the base")
     p.add_argument("--target", type=probability_option, metavar="P", help="require P(all defense demand met in --year) >= P on the K futures")
     p.add_argument("--year", type=whole_number_option(1900, 2200), metavar="Y", help="target year (default: the compliance start year)")
@@ -95,7 +101,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S", help="planning futures use seed S, evaluation S + 1")
     p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="W", help="worker processes for the evaluation (default: all cores)")
     add_cluster_arguments(p)
+    from planner.cli.stress import parse_years
+
+    p.add_argument("--n1-secure", type=parse_years, metavar="Y[-Y]",
+                   help="N-1 secure: defense demand met in these years with any one critical element out "
+                        "(the deterministic plan's single points of failure, from the stress test)")
+    p.add_argument("--n1-elements", metavar="IDS", help="with --n1-secure: exactly these elements, e.g. facility:lcm,country:GB")
+    p.add_argument("--n1-countries", action="store_true", help="with --n1-secure: countries count as elements too")
+    p.add_argument("--n1-outage", type=parse_years, metavar="Y[-Y]",
+                   help="with --n1-secure: the years each element is out (default: the secured years), e.g. out "
+                        "2026-2028 while defense must be whole in 2027-2028")
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the comparison as JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the comparison workbook here")
+    add_csv_argument(p)
     p.set_defaults(func=cmd_robust)

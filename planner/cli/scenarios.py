@@ -11,15 +11,17 @@ import argparse
 import json
 import sys
 
+from models.wording import count
 from models.io import atomic_write_bytes
 
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
+from planner.cli.csv_output import add_csv_argument, scenarios_csv
 from planner.progress import SolveState
 from planner.analysis.comparison import compare
 from planner.reports.text import comparison_table
 from planner.analysis.scenarios import solve_scenarios
-from planner.pipeline.solve import PROBLEMS_PREFIX, SolveOptions
-from models.words import plural
+from planner.pipeline.build_sequence import is_input_error
+from planner.pipeline.solve import SolveOptions
 
 
 def _progress_printer():
@@ -42,12 +44,19 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         return bad
     options = SolveOptions(solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
     results = solve_scenarios(project, options, SolveState(on_progress=_progress_printer()))
-    cmp = compare(results, year=project.settings.compliance_start_year)
+    cmp = compare(results, year=project.settings.compliance_start_year, project=project)
     names = {s.id: (s.name or s.id) for s in project.scenarios}
-    print(f"{project.name}: base and {plural(len(results) - 1, 'scenario')}; costs discounted to {project.settings.base_year}")
+    print(f"{project.name}: base and {count(len(results) - 1, 'scenario')}; "
+          f"costs discounted to {project.settings.base_year}")
     print("\n".join(comparison_table(cmp, names)))
+    from planner.analysis.shortfall_value import value_of_lost_supply, voll_source
+
+    voll = ", ".join(f"{p} ${v:,.0f}/t" for p, v in value_of_lost_supply(project).items() if v is not None)
+    print(f"Ranked by defense shortfall, then commercial shortfall, then contracted volume short, then net cost "
+          f"(best first: "
+          f"{', '.join(cmp.ranking)}). Value of lost supply: {voll or 'none'} ({voll_source(project)}).")
     code = EXIT_OK if all(r.has_plan for r in results.values()) else EXIT_FAILED
-    if all(r.status.value == "error" and r.message.startswith(PROBLEMS_PREFIX) for r in results.values()):
+    if all(is_input_error(r) for r in results.values()):
         code = EXIT_BAD_INPUT  # the project (or every scenario of it) does not validate
     if args.json:
         data = {
@@ -61,6 +70,7 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         except OSError as e:
             print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
             code = max(code, EXIT_FAILED)
+    code = max(code, scenarios_csv(args.csv, project, results))
     if args.xlsx:
         try:
             from planner.reports.xlsx import ReportWriteError, write_scenarios_workbook
@@ -82,4 +92,5 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_solver_arguments(p)
     p.add_argument("--json", metavar="OUT", help="write the comparison and every result as JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the Excel scenario workbook here")
+    add_csv_argument(p)
     p.set_defaults(func=cmd_scenarios)

@@ -8,11 +8,12 @@ import sys
 
 from models.io import atomic_write_bytes
 
+from planner.cli.csv_output import add_csv_argument, plan_csv
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
-from planner.pipeline.build_sequence import BuiltModel
-from planner.pipeline.solve import PROBLEMS_PREFIX, SolveOptions, solve_project
+from planner.pipeline.build_sequence import BuiltModel, is_input_error
+from planner.pipeline.solve import SolveOptions, solve_project
 from planner.reports.text import format_summary
-from planner.result import PlanResult, Status
+from planner.result import PlanResult
 
 
 def write_outputs(args: argparse.Namespace, project, result: PlanResult) -> int:
@@ -84,14 +85,14 @@ def cmd_solve(args: argparse.Namespace) -> int:
         return written
     result = solve_project(project, options, built=written)
     print(format_summary(result))
-    if result.status is Status.ERROR and result.message.startswith(PROBLEMS_PREFIX):
+    if is_input_error(result):
         return EXIT_BAD_INPUT
     if not result.has_plan:
         if args.json:
             write_outputs(argparse.Namespace(json=args.json, xlsx=None), project, result)
         return EXIT_FAILED
     code = write_outputs(args, project, result)
-    return code
+    return max(code, plan_csv(getattr(args, "csv", None), project, result))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -102,6 +103,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", metavar="OUT", help="write the result JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the Excel plan workbook here")
     p.add_argument("--brief", metavar="OUT.pdf", help="write the one-page decision brief (PDF) here")
+    add_csv_argument(p)
     p.add_argument("--write-mps", metavar="FILE", help="write the model that is solved as MPS (readable names)")
     p.add_argument("--write-lp", metavar="FILE", help="write the model that is solved as CPLEX-LP (readable names)")
     p.set_defaults(func=cmd_solve)

@@ -16,6 +16,7 @@ Variables (all >= 0, tonnes or t/yr unless stated):
   add[o,y]              t/yr capacity decided in year y, online from y + lead time
   build[o,y]            1 if option o is built in year y (binary; only for fixed cost / minimum size)
   rem[f,y]              t left in a finite stock at year-end (planner.model.stocks)
+  sell[m,f,y,k]         t sold to outside buyers, sshort[m,y] reserved t not sold (planner.model.sales)
 
 Objective ($M, discounted, d_y = 1/(1+r)^(y-base_year)) is set as variable costs when the
 variables are created; the constant holds the fixed opex of existing capacity.
@@ -33,6 +34,7 @@ from planner.model.network import CLEAN, COVERED, Commodity, Network, market_yea
 from planner.model.policy import define_policy_constraints, define_policy_variables
 from planner.model.qualification import define_qualification_constraints
 from planner.model.recycled import define_recycled_constraints, define_recycled_variables
+from planner.model.sales import define_sales_constraints, define_sales_variables
 from planner.model.stocks import define_finite_stock_constraints, define_finite_stock_variables
 
 MUSD = 1e-6  # $ -> $M
@@ -82,9 +84,9 @@ def define_route_variables(lp: LinearProgram, net: Network) -> None:
 def define_market_variables(lp: LinearProgram, net: Network) -> None:
     """buy[m,f,y] to consuming facilities and buyd[m,d,y] to demands; cost d_y x price x 1e-6.
 
-    A covered-origin market cannot deliver to defense demand from the compliance year.
+    A covered-origin market cannot deliver to defense demand from the compliance year (or licence year).
     """
-    comp = net.settings.compliance_start_year
+    comp = net.defense_clean_from
     for m in net.markets:
         years = market_years(m, net.years)
         for fid in net.consumers_of.get(m.material.value, []):
@@ -105,7 +107,8 @@ def define_delivery_variables(lp: LinearProgram, net: Network) -> None:
     """del[f,d,y,k] from producers of the product (no transport cost: delivered ex-works),
     and unmet[d,y] with cost d_y x unmet_penalty_usd_per_t x 1e-6.
 
-    Covered-class deliveries to defense demand exist only before the compliance year.
+    Covered-class deliveries to defense demand exist only before the compliance year (or the
+    scenario's licence year, when earlier: Network.defense_clean_from).
     """
     s = net.settings
     for d in net.demands:
@@ -113,7 +116,7 @@ def define_delivery_variables(lp: LinearProgram, net: Network) -> None:
             classes = net.output_classes(fid, (d.product, ""))
             for y in d.tonnes_by_year:
                 for k in classes:
-                    if k == COVERED and d.segment == Segment.DEFENSE.value and y >= s.compliance_start_year:
+                    if k == COVERED and d.segment == Segment.DEFENSE.value and y >= net.defense_clean_from:
                         continue
                     lp.add_var(("del", fid, d.id, y, k))
         for y in d.tonnes_by_year:
@@ -419,6 +422,7 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_lever_variables(lp, net, idx)
     define_policy_variables(lp, net)
     define_recycled_variables(lp, net)
+    define_sales_variables(lp, net, idx)
 
     define_capacity_constraints(lp, net)
     define_option_limit_constraints(lp, net)
@@ -431,6 +435,7 @@ def create_model(net: Network, options: BuildOptions | None = None) -> tuple[Lin
     define_qualification_constraints(lp, net)
     define_policy_constraints(lp, net)
     define_recycled_constraints(lp, net)
+    define_sales_constraints(lp, net)
     define_lever_constraints(lp, net, idx)
     define_fixed_costs(lp, net, idx)
     return lp, idx

@@ -80,6 +80,7 @@ def define_lever_variables(lp: LinearProgram, net: Network, idx) -> None:
 def offtake_taken_terms(lp: LinearProgram, net: Network, o, y: int) -> dict[int, float]:
     """taken[o,y] = sum_{d of segment, product = material, k} del[f,d,y,k]
     + [segment None] sum_{routes r out of f carrying the material, k} flow[r,"",y,k]
+    + [segment None] sum_{m,k} sell[m,f,y,k] (sales to outside buyers of the material)
     + [segment None or defense] sum_s sbuy[s,f,y] (stockpiles of the material)."""
     f, mat = o.facility_id, o.material.value
     seg = o.segment.value if o.segment is not None else None
@@ -99,6 +100,12 @@ def offtake_taken_terms(lp: LinearProgram, net: Network, o, y: int) -> dict[int,
                 key = ("flow", r.id, "", y, k)
                 if lp.has_var(key):
                     terms[lp.var(key)] = 1.0
+    if seg is None:  # sales to outside buyers (planner.model.sales) are taken by some buyer too
+        for m in net.sales_markets:
+            if m.material.value == mat:
+                for k in (CLEAN, COVERED):
+                    if lp.has_var(key := ("sell", m.id, f, y, k)):
+                        terms[lp.var(key)] = 1.0
     if seg in (None, Segment.DEFENSE.value):
         for s in net.levers.stockpiles:
             key = ("sbuy", s.id, f, y)

@@ -31,6 +31,7 @@ from models.project import (
     PriceFloor,
     Project,
     Route,
+    SalesMarket,
     Settings,
 )
 from models.schedules import existing_capacity_tpy
@@ -104,6 +105,15 @@ class Network:
     recycled_offtakes: list[Offtake] = field(default_factory=list)
     #: (facility, material) -> routes into it whose recycled part is traced (tracked_routes)
     tracked_routes: dict[tuple[str, str], list[Route]] = field(default_factory=dict)
+    #: outside buyers (planner.model.sales): the scenario-applied project's sales markets
+    sales_markets: list[SalesMarket] = field(default_factory=list)
+
+    @property
+    def defense_clean_from(self) -> int:
+        """First year defense demand takes only clean material: the compliance year, or the
+        licence year when earlier (a licence rule that reaches content, settings.licence_year)."""
+        s = self.settings
+        return min(s.compliance_start_year, s.licence_year) if s.licence_year is not None else s.compliance_start_year
 
     def activity_classes(self, p: Process) -> list[str]:
         """Clean facilities run clean and (when a process has inputs) covered activity."""
@@ -308,6 +318,7 @@ def build_network(project: Project) -> Network:
         has_levers=not levers.is_empty(),
         policy_enabled=levers.policy.enabled,
         stockpile_material={st.id: st.material.value for st in levers.stockpiles},
+        sales_markets=list(project.sales_markets),
     )
     for pf in levers.price_floors:
         net.price_floors_of.setdefault(pf.facility_id, []).append(pf)

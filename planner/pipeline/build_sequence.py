@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from models import Project, apply_scenario
 from models.scenarios import ScenarioError
 from models.validation import applied_project_problems
-from models.words import plural
+from models.wording import count
 
 from planner.model.build import BuildOptions, ModelIndex, create_model
 from planner.model.lp import LinearProgram
 from planner.model.network import Network, build_network
+from planner.result import PlanResult, Status
 
 #: Defense-first weighting of the unmet penalty used by risk evaluation and robust plans: a tonne of
 #: defense demand left unmet costs this many times the project's unmet penalty, so whenever supply is
@@ -51,25 +52,29 @@ class BuiltModel:
     build_seconds: float = 0.0
 
 
-#: the start of the message when the project has validation problems (bad input: exit 2 on the CLI)
-PROBLEMS_PREFIX = "The project has "
+#: how the message of a project that does not validate begins (the CLI exits 2 for those)
+INPUT_PROBLEMS_PREFIX = "The project has "
+
+
+def is_input_error(result: PlanResult) -> bool:
+    """True for an ERROR result that reports the project's own problems (bad input)."""
+    return result.status is Status.ERROR and result.message.startswith(INPUT_PROBLEMS_PREFIX)
 
 
 def checked_project(project: Project, scenario: str | None) -> Project:
     """``project`` with ``scenario`` applied (None = base), validated; raises ModelBuildError with
-    the unknown scenario or the first five validation errors (``"The project has 2 problems: ..."``,
-    starting with PROBLEMS_PREFIX)."""
+    the unknown scenario or the first five validation errors (``"The project has 2 problems: ..."``)."""
     try:
         applied = apply_scenario(project, scenario)
     except KeyError as e:
         raise ModelBuildError(str(e.args[0])) from None
     except ScenarioError as e:
-        raise ModelBuildError(f"{PROBLEMS_PREFIX}1 problem: {e}") from None
+        raise ModelBuildError(f"{INPUT_PROBLEMS_PREFIX}1 problem: {e}") from None
     # the copy's stored scenarios are not applied again on top of it; the applied one's own checks are
     problems = applied_project_problems(project, applied, scenario)
     if problems:
         text = "; ".join(str(p) for p in problems[:5])
-        raise ModelBuildError(f"{PROBLEMS_PREFIX}{plural(len(problems), 'problem')}: {text}")
+        raise ModelBuildError(f"{INPUT_PROBLEMS_PREFIX}{count(len(problems), 'problem')}: {text}")
     return applied
 
 

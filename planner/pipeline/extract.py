@@ -13,6 +13,7 @@ from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
 from planner.model.qualification import defense_suppliers
 from planner.model.stocks import finite_stock_facilities
+from planner.pipeline.extract_sales import fill_sales
 from planner.pipeline.payers import fill_levers
 from planner.result import (
     Bottleneck,
@@ -49,6 +50,9 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
 
     # --- investments
     option_of = {o.id: (f, o) for f, o in net.options}
+    # the lag is enforced only where a plant delivers to defense demand (planner.model.qualification);
+    # an upstream plant's lag is not carried down the chain, so its investments get no defense date
+    delivers_to_defense = {fid for fid, _ in defense_suppliers(net)}
     capex_by_year: dict[int, float] = defaultdict(float)
     capex_disc = 0.0
     for (oid, y), (per_tpy, fixed) in sorted(idx.option_capex.items()):
@@ -63,7 +67,7 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
         capex_disc += net.discount[y] * capex * (1.0 - idx.option_salvage[(oid, y)])
         lag = qualification_lag(f, net.settings, o)
         result.investments.append(Investment(f.id, oid, y, y + o.lead_time_years, _r(add), _r(capex),
-                                             y + o.lead_time_years + lag))
+                                             y + o.lead_time_years + lag if f.id in delivers_to_defense else None))
 
     # --- production and activity by facility
     prod: dict[tuple[str, int, str], float] = defaultdict(float)
@@ -202,6 +206,7 @@ def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Netwo
     }
     result.total_cost_musd = _r(sum(result.cost_breakdown_musd.values()))
     fill_levers(result, lp, idx, net, x)  # lever lines, payers (government + industry = total)
+    fill_sales(result, values, net)  # outside buyers: sales rows, revenue and net cost (after the final total)
 
     # --- duals: marginal costs and bottlenecks
     if duals is not None:
@@ -281,7 +286,8 @@ def fill_duals(result: PlanResult, lp: LinearProgram, net: Network, duals: np.nd
                 pi = abs(float(duals[lp.row("capacity", fid, y)]))
                 usd = pi / MUSD / net.discount[y]
                 if usd > 1e-3:
-                    bound = any(fid in chain.get(p, {}) for p in short_years.get(y, ()))
+                    bound = (any(fid in chain.get(p, {}) for p in short_years.get(y, ()))
+                             or usd >= 0.5 * penalty)  # the marginal costs' rule: set by the penalty
                     result.bottlenecks.append(Bottleneck(fid, y, _r(usd, 2), bound))
     result.bottlenecks.sort(key=lambda b: (-b.shadow_usd_per_t, b.year, b.facility))
 

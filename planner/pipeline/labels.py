@@ -8,7 +8,7 @@ its tolerances, or the stage may be skipped. This trace finishes the job exactly
       for each allied facility f and year y with covered-class variables but no real covered
       input (covered route flows in, purchases from covered markets, covered stock from y-1):
         move every covered variable of f in y to its clean twin (activity, flows out, deliveries,
-        surplus, stock), drop f's relabels (down) and de-minimis transfers (dm) in y, and
+        sales to outside buyers, surplus, stock), drop f's relabels (down) and de-minimis transfers (dm) in y, and
         add a relabel (down) at each receiver for what now arrives clean instead of covered.
 
 Every balance row stays exactly as it was (clean + covered per row are unchanged, and the
@@ -53,8 +53,8 @@ def trace_labels(lp: LinearProgram, x: np.ndarray, net: Network) -> tuple[np.nda
             owned[(r.from_id, key[3])].append(j)
             inflow[(r.to_id, key[3])].append(j)
             flows_out[j] = (r.to_id, r.material.value, key[2], key[3])
-        elif kind == "del" and key[4] == COVERED:
-            owned[(key[1], key[3])].append(j)
+        elif kind in ("del", "sell") and key[4] == COVERED:
+            owned[(key[1] if kind == "del" else key[2], key[3])].append(j)
         elif kind in ("surplus", "stock") and key[5] == COVERED:
             owned[(key[1], key[4])].append(j)
             if kind == "stock":

@@ -4,6 +4,7 @@
 order, each with every earlier stage's value held (c_j'x <= v_j + tol_j):
 
 1. :func:`shortfall_objectives` -- one stage per priority level p (1 = defense first): the unmet tonnes;
+   :func:`reserved_sales_objective` -- outside buyers' contracted tonnes not sold, right after priority 1;
 2. :func:`government_cost_objective` -- policy mode only, right after the first shortfall stage: the
    cost to government;
 3. :func:`cost_objective` -- the model's discounted cost with the unmet penalty;
@@ -22,6 +23,7 @@ import numpy as np
 from planner.model.levers import government_cost_terms
 from planner.model.lp import LinearProgram
 from planner.model.network import COVERED, Network
+from planner.model.sales import RESERVED_STAGE, reserved_shortfall_terms
 from planner.pipeline.lexicographic import Objective
 from planner.solvers.backends import available_solvers
 
@@ -54,6 +56,21 @@ def shortfall_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
                   lower_bound=0.0)
         for p, terms in sorted(levels.items())
     ]
+
+
+def reserved_sales_objective(lp: LinearProgram, net: Network) -> Objective | None:
+    """Outside buyers' contracts (planner.model.sales), right after the priority-1 (US defense)
+    shortfall and before every other shortfall:
+
+        min  sum_{m, y} sshort[m, y]      (t of reserved volume not sold; lower bound 0)
+
+    None when no sales market reserves a volume. Unreserved sales enter only the cost stage, whose
+    objective is the net cost (cost - sales revenue), so a US shortfall is never traded for export
+    revenue."""
+    terms = reserved_shortfall_terms(lp)
+    if not terms:
+        return None
+    return Objective(RESERVED_STAGE, terms, rel_tol=1e-9, abs_tol=SHORTFALL_ABS_TOL_T, lower_bound=0.0)
 
 
 def government_cost_objective(lp: LinearProgram, net: Network, idx) -> Objective:
@@ -91,15 +108,20 @@ def clean_delivery_objective(lp: LinearProgram, net: Network) -> Objective:
                      tight_holds=True)
 
 
-def parsimony_objective(lp: LinearProgram) -> Objective:
+def parsimony_objective(lp: LinearProgram, net: Network | None = None) -> Objective:
     """After cost, with cost held and investments (add, build) fixed: minimise total activity,
 
         min  sum_{p, y, class} act[p, y, class]      (activity units)
 
     so that among equal-cost plans the one without pointless output is shown (a zero-opex plant
-    would otherwise run at capacity into surplus). Optional; skipped when nothing is surplus."""
+    would otherwise run at capacity into surplus). Optional; skipped when nothing is surplus at a
+    plant whose activity is free (variable opex 0; with ``net``): elsewhere every unit of activity
+    costs opex, so the cost stage has already left no pointless output and surplus there is an
+    unavoidable by-product (e.g. Sm oxide of an NdPr plant). The real sample has no zero-opex
+    plant: this skips an LP of 1-2.5 s per solve."""
     acts = {j: 1.0 for j, key in enumerate(lp.var_keys) if key[0] == "act"}
-    surplus = {j: 1.0 for j, key in enumerate(lp.var_keys) if key[0] == "surplus"}
+    surplus = {j: 1.0 for j, key in enumerate(lp.var_keys) if key[0] == "surplus"
+               and (net is None or net.facilities[key[1]].variable_opex_usd_per_t <= 0)}
     decisions = [j for j, key in enumerate(lp.var_keys) if key[0] in ("add", "build")]
     return Objective(PARSIMONY_STAGE, acts, rel_tol=1e-6, abs_tol=1e-6, fix_integers=True, fix_columns=decisions,
                      skip_if_zero=surplus, optional=True)
@@ -129,8 +151,8 @@ def label_objective(lp: LinearProgram, net: Network) -> Objective | None:
     fixed = []
     for j, key in enumerate(lp.var_keys):
         kind = key[0]
-        if kind in ("act", "flow", "del", "surplus", "stock"):
-            k_at = {"act": 3, "flow": 4, "del": 4, "surplus": 5, "stock": 5}[kind]
+        if kind in ("act", "flow", "del", "surplus", "stock", "sell"):
+            k_at = {"act": 3, "flow": 4, "del": 4, "surplus": 5, "stock": 5, "sell": 4}[kind]
             groups.setdefault(key[:k_at] + key[k_at + 1:], []).append(j)
         elif kind not in ("down", "dm"):  # every quantity without a class (investments, purchases,
             fixed.append(j)  # unmet, stockpile and offtake variables...); relabels stay free
@@ -148,12 +170,17 @@ def stage_objectives(lp: LinearProgram, net: Network, idx=None) -> list[Objectiv
     labels (when any allied facility can carry a covered label). ``idx`` (the ModelIndex) is needed
     for the government cost stage only."""
     objectives = shortfall_objectives(lp, net)
+    reserved = reserved_sales_objective(lp, net)
+    first = 1 if any(d.priority == 1 for d in net.demands) else 0  # the priority-1 (US defense) stage
+    if reserved is not None:
+        objectives.insert(first, reserved)
     if idx is not None and net.policy_enabled:
-        objectives.insert(1 if objectives else 0, government_cost_objective(lp, net, idx))
+        objectives.insert((first + 1 if reserved is not None else 1) if objectives else 0,
+                          government_cost_objective(lp, net, idx))
     objectives.append(cost_objective(lp))
     objectives.append(clean_delivery_objective(lp, net))
     if any(key[0] == "surplus" for key in lp.var_keys):
-        objectives.append(parsimony_objective(lp))
+        objectives.append(parsimony_objective(lp, net))
     label = label_objective(lp, net)
     if label is not None:
         objectives.append(label)
@@ -162,5 +189,6 @@ def stage_objectives(lp: LinearProgram, net: Network, idx=None) -> list[Objectiv
 
 __all__ = ["CLEAN_DELIVERY_MIN_GAIN_T", "CLEAN_DELIVERY_STAGE", "COST_STAGE", "GOVERNMENT_STAGE", "LABEL_STAGE",
            "PARSIMONY_STAGE", "SHORTFALL_ABS_TOL_T", "clean_delivery_objective", "cost_objective",
-           "government_cost_objective", "label_objective", "parsimony_objective", "shortfall_objectives",
+           "government_cost_objective", "label_objective", "parsimony_objective", "reserved_sales_objective",
+           "shortfall_objectives",
            "stage_objectives"]

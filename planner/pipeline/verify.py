@@ -98,10 +98,11 @@ def check_rows(lp: LinearProgram, x: np.ndarray) -> list[Check]:
 
 
 def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
-    """Defense demand from the compliance year receives no covered tonne; covered facilities and
-    markets supply no clean tonne. Measured in tonnes (the worst offending amount)."""
-    comp = net.settings.compliance_start_year
+    """Defense demand from the compliance year (or licence year) receives no covered tonne; covered
+    facilities and markets supply no clean tonne; an outside buyer requiring clean gets none covered. Measured in tonnes (the worst offending amount)."""
+    comp = net.defense_clean_from  # the compliance year, or a scenario's licence year when earlier
     defense = {d.id for d in net.demands if d.segment == "defense"}
+    clean_buyers = {m.id for m in net.sales_markets if m.compliance == "clean"}
     route_from = {r.id: r.from_id for r, _, _ in net.route_commodities}
     worst, detail = 0.0, ""
     for j, key in enumerate(lp.var_keys):
@@ -117,6 +118,8 @@ def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
             bad = True
         elif key[0] == "flow" and key[4] == CLEAN:
             bad = net.covered[route_from[key[1]]]
+        elif key[0] == "sell":  # outside buyers: no clean label from a covered plant, no covered to a clean buyer
+            bad = (key[4] == CLEAN and net.covered[key[2]]) or (key[4] == COVERED and key[1] in clean_buyers)
         if bad and v > worst:
             worst, detail = float(v), f"{key} = {v:.6g} t"
     return Check("compliance", worst <= TOLERANCE, worst, detail)

@@ -75,8 +75,9 @@ def check_levers(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
             report(abs(level - stated), level, f"stockpile {s.id} {y}: level {stated:.6g} != {level:.6g} recomputed")
             report(-level, 0.0, f"stockpile {s.id} {y}: negative level {level:.6g}")
             report(level - s.capacity_t, s.capacity_t, f"stockpile {s.id} {y}: level {level:.6g} > capacity")
-            report(s.committed_t_by_year.get(y, 0.0) - buys, s.committed_t_by_year.get(y, 0.0),
-                   f"stockpile {s.id} {y}: bought {buys:.6g} < committed")
+            breach = val.get(("sbreach", s.id, y), 0.0)  # a sample's soft commitment (analysis.commitments)
+            report(s.committed_t_by_year.get(y, 0.0) - buys - breach, s.committed_t_by_year.get(y, 0.0),
+                   f"stockpile {s.id} {y}: bought {buys:.6g} + breach {breach:.6g} < committed")
             level = stated
         for key, v in val.items():
             if key[0] == "srel" and key[1] == s.id and v > TOLERANCE_T and demand_seg[key[2]][1] != "defense":
@@ -202,9 +203,11 @@ def _check_recycled(val: dict, net: Network, report, demand_seg: dict, route: di
 
 def _taken(val: dict, net: Network, fid: str, mat: str, seg: str | None, demand_seg: dict, route: dict) -> dict[int, float]:
     """taken[y] of a contract on (fid, mat) for buyers of ``seg`` (None: any, + route shipments),
-    + stockpile sales of the material (segment None or defense), from del / flow / sbuy values."""
+    + stockpile sales of the material (segment None or defense) + sales to outside buyers (segment
+    None), from del / flow / sbuy / sell values."""
     taken: dict[int, float] = defaultdict(float)
     stock_mat = net.stockpile_material
+    sale_mat = {m.id: m.material.value for m in net.sales_markets}
     for key, v in val.items():
         kind = key[0]
         if kind == "del" and key[1] == fid:
@@ -217,6 +220,8 @@ def _taken(val: dict, net: Network, fid: str, mat: str, seg: str | None, demand_
                 taken[key[3]] += v
         elif kind == "sbuy" and key[2] == fid and seg in (None, "defense") and stock_mat.get(key[1]) == mat:
             taken[key[3]] += v
+        elif kind == "sell" and key[2] == fid and seg is None and sale_mat.get(key[1]) == mat:
+            taken[key[3]] += v  # sold to an outside buyer (planner.model.sales)
     return taken
 
 

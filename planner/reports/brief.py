@@ -43,7 +43,7 @@ from typing import Any, Iterable, Mapping
 
 from models.project import Project
 from models.scenarios import government_budget_note, government_budget_overrides
-from models.words import plural
+from models.wording import count as plural
 from planner.reports import figures
 from planner.reports.data import STATUS_LABELS, Lookup, lever_display_name, material_label
 from planner.result import PlanResult

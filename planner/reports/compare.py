@@ -52,11 +52,16 @@ def add_comparison(wb: Workbook, project: Project, results: dict[str, PlanResult
     names = list(results)
     n_cols = len(names)
     w.title(1, f"Scenario comparison: {project.name}")
-    w.note(2, "Costs are discounted $M without the unmet-demand penalty. A blank means the scenario has no plan.")
+    from planner.analysis.shortfall_value import voll_source
+
+    w.note(2, "Costs are discounted $M without the unmet-demand penalty; lost supply is valued at the value of lost "
+              f"supply ({voll_source(project)}). A blank means the scenario has no plan.")
 
     products = sorted({d.product for r in results.values() for d in r.demand})
     year = project.settings.compliance_start_year  # one year for all, as `mine2magnet scenarios` prints
     planned = {n: r.has_plan for n, r in results.items()}
+    cmp = compare(results, year=year, project=project)
+    ranked = {sid: i + 1 for i, sid in enumerate(cmp.ranking)}
 
     def per(fn) -> list[Any]:
         return [fn(results[n]) if planned[n] else None for n in names]
@@ -64,7 +69,15 @@ def add_comparison(wb: Workbook, project: Project, results: dict[str, PlanResult
     metric_rows: list[tuple[str, str, list[Any]]] = [
         ("Scenario name", "text", [_scenario_name(project, n) for n in names]),
         ("Status", "text", [STATUS_LABELS.get(results[n].status, results[n].status.value) for n in names]),
+        ("Rank (defense, then commercial, then contract shortfall, then net cost)", "int",
+         [ranked[n] if planned[n] else None for n in names]),
         ("Total cost ($M)", "musd", per(lambda r: r.total_cost_musd)),
+        ("Revenue from outside buyers ($M)", "musd", per(lambda r: r.revenue_musd)),
+        ("Net cost ($M)", "musd", [cmp.summary(n).net_cost_musd for n in names]),
+        ("Lost supply at the value of lost supply ($M)", "musd", [cmp.summary(n).shortfall_value_musd for n in names]),
+        ("Cost including lost supply ($M)", "musd", [cmp.summary(n).cost_incl_shortfall_musd for n in names]),
+        ("Contracted volume short: offtakes, reserved sales (t)", "t",
+         [cmp.summary(n).contract_shortfall_t if planned[n] else None for n in names]),
         ("Capex, net of salvage ($M)", "musd", per(lambda r: r.cost_breakdown_musd.get("capex"))),
         ("Opex ($M)", "musd", per(lambda r: r.cost_breakdown_musd.get("opex"))),
         ("Transport ($M)", "musd", per(lambda r: r.cost_breakdown_musd.get("transport"))),

@@ -233,6 +233,8 @@ class Kpis:
     defense_unmet_total_t: float = 0.0
     n_investments: int = 0
     capex_committed_musd: float = 0.0  # sum of Investment.capex_musd (undiscounted)
+    revenue_musd: float | None = None  # sales to outside buyers (discounted); None: none in the result
+    net_cost_musd: float | None = None  # total cost - revenue
 
 
 def compute_kpis(project: Project, result: PlanResult) -> Kpis:
@@ -282,6 +284,8 @@ def compute_kpis(project: Project, result: PlanResult) -> Kpis:
         unmet_total_t=result.unmet_total(),
         defense_unmet_total_t=result.unmet_by_segment()["defense"],
         n_investments=len(result.investments),
+        revenue_musd=result.revenue_musd or None,
+        net_cost_musd=result.net_cost_musd if result.revenue_musd else None,
         capex_committed_musd=capex_committed_musd(result),
     )
 

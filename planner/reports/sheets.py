@@ -13,7 +13,7 @@ import math
 from openpyxl import Workbook
 
 from models.vocab import STAGE_UNITS, stage_label
-from models.words import plural
+from models.wording import count as plural
 
 from planner.reports.cells import Col, SheetWriter
 from planner.reports.charts import CHART_ROWS, COLOURS, column_chart
@@ -127,7 +127,7 @@ def add_investments(wb: Workbook, ctx: ReportContext) -> None:
         name, operator, country, stage = ctx.lookup.facility_fields(i.facility)
         rows.append((name, i.facility, operator, country, stage_label(stage), ctx.lookup.option_name(i.facility, i.option),
                      i.option, i.decided_year, i.online_year,
-                     i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year,
+                     i.defense_qualified_year,  # blank for an upstream plant: no defense date (lag not carried down)
                      i.added_tpy, capacity_basis(stage), i.capex_musd))
     total_capex = capex_committed_musd(ctx.result)
     totals = ["Total", "", "", "", "", plural(len(rows), "investment"), "", None, None, None, None, "", total_capex]
@@ -351,6 +351,8 @@ def add_bottlenecks(wb: Workbook, ctx: ReportContext) -> None:
 
 
 #: (sheet title, adder, what the sheet holds) in workbook order, after Summary.
+from planner.reports.markets_xlsx import add_calibration, add_sales  # noqa: E402
+
 PLAN_SHEETS = (
     ("Charts", add_charts, "Supply vs demand per product, capex by year, capacity build-out per stage."),
     ("Investments", add_investments, "What to build, where, when, how much, at what capex."),
@@ -363,6 +365,8 @@ PLAN_SHEETS = (
     ("Finite stocks", add_finite_stocks, "Stockpiles and tailings: t drawn and t left per year."),
     ("Costs", add_costs, "Spending per year and category (undiscounted)."),
     ("Levers", add_levers, "Contracts and policy levers per year: tonnes, $M and who pays."),
+    ("Sales", add_sales, "Sales to outside buyers per facility and year: tonnes, price, revenue."),
+    ("Calibration", add_calibration, "Reported output against the plan's first year (25 % tolerance)."),
     ("Marginal costs", add_marginal_costs, "Cost of one more tonne per product, segment, year."),
     ("Bottlenecks", add_bottlenecks, "Binding capacities and what one more t/yr is worth."),
 )

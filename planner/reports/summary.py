@@ -112,6 +112,8 @@ def add_summary(wb: Workbook, ctx: ReportContext, guide: Sequence[tuple[str, str
     b = r.cost_breakdown_musd
     row = w.key_values(row + 1, [
         ("Total cost ($M)", r.total_cost_musd, "musd"),
+        *([("Revenue from outside buyers ($M)", r.revenue_musd, "musd"),
+           ("Net cost: total cost minus revenue ($M)", r.net_cost_musd, "musd")] if r.revenue_musd else []),
         ("Capex, net of end-of-horizon salvage ($M)", b.get("capex"), "musd"),
         ("Opex, fixed and variable ($M)", b.get("opex"), "musd"),
         ("Transport ($M)", b.get("transport"), "musd"),

@@ -2,7 +2,7 @@
 
 Pure functions from a result to lines of text, no solver: ``format_summary`` (``mine2magnet
 solve``), ``comparison_table`` (``scenarios``), ``risk_summary_lines`` (``risk``) and
-``robust_lines`` (``robust``). Costs in $M (discounted unless a line says otherwise), tonnes in t.
+``robust_lines`` (``robust``) and ``stress_lines`` (``stress``). Costs in $M (discounted unless a line says otherwise), tonnes in t.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from typing import Any
 
 from planner.analysis.comparison import ScenarioComparison
 from planner.reports import figures
+from planner.reports import markets_text
 from planner.result import PlanResult
 
 # A RiskReport (planner.analysis.risk_report) and a RobustReport (planner.analysis.robust) are read
 # by attribute: importing those modules would reach the solvers (contract: the reports never do).
-RiskReport = RobustReport = Any
+RiskReport = RobustReport = StressReport = Any
 
 
 # ----------------------------------------------------------------------------- one plan (solve)
@@ -75,6 +76,7 @@ def format_summary(result: PlanResult) -> str:
         f"Total discounted cost: ${result.total_cost_musd:,.1f}M  (capex {b['capex']:,.1f}, opex {b['opex']:,.1f}, "
         f"transport {b['transport']:,.1f}, purchases {b['purchases']:,.1f})"
     )
+    lines += markets_text.cost_lines(result)
     seg = result.unmet_by_segment()
     lines.append(f"Unmet demand over the horizon: defense {seg['defense']:,.1f} t, commercial {seg['commercial']:,.1f} t "
                  "(defense is served first: priority 1 before commercial 2)")
@@ -88,7 +90,7 @@ def format_summary(result: PlanResult) -> str:
     if result.investments:
         rows = [
             [i.facility, i.option, str(i.decided_year), str(i.online_year),
-             str(i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year),
+             str(i.defense_qualified_year) if i.defense_qualified_year is not None else "- (upstream)",
              f"{i.added_tpy:,.0f}", f"{i.capex_musd:,.1f}"]
             for i in sorted(result.investments, key=lambda i: (i.decided_year, i.facility))
         ]
@@ -100,6 +102,9 @@ def format_summary(result: PlanResult) -> str:
     rows = [[r.product, r.segment, str(r.year), f"{r.demand:,.1f}", f"{r.demand - r.unmet:,.1f}", f"{r.unmet:,.1f}"]
             for r in figures.supply_by_segment(result)]
     lines.append(_table(["product", "segment", "year", "demand", "delivered", "unmet"], rows))
+    for block in (markets_text.sales_lines(result, _table), markets_text.calibration_lines(result, _table)):
+        if block:
+            lines += ["", *block]
     if result.qualification:
         lines.append("")
         lines.append("Defense qualification (years from first output until defense may buy):")
@@ -156,13 +161,19 @@ def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = Non
     ids = cmp.ids
     rows: list[tuple[str, list[str]]] = [
         ("status", [s.status for s in cmp.scenarios]),
+        ("rank (defense, commercial, contract short; cost)", [str(s.rank) if s.has_plan else "-" for s in cmp.scenarios]),
         ("total cost, $M (disc.)", [_fmt(s.total_cost_musd) for s in cmp.scenarios]),
         ("  of which capex, $M", [_fmt(s.capex_musd) for s in cmp.scenarios]),
-        ("objective incl. penalty, $M", [_fmt(s.objective) for s in cmp.scenarios]),
+        ("revenue from outside buyers, $M", [_fmt(s.revenue_musd) for s in cmp.scenarios]),
+        ("net cost, $M", [_fmt(s.net_cost_musd) for s in cmp.scenarios]),
+        ("lost supply at value of lost supply, $M", [_fmt(s.shortfall_value_musd) for s in cmp.scenarios]),
+        ("cost incl. lost supply, $M", [_fmt(s.cost_incl_shortfall_musd) for s in cmp.scenarios]),
         ("unmet demand, t (all years)", [_fmt(s.unmet_total_t) if s.has_plan else "-" for s in cmp.scenarios]),
         ("  of which defense, t", [_fmt(s.unmet_by_segment_t.get("defense")) if s.has_plan else "-" for s in cmp.scenarios]),
         ("  of which commercial, t", [_fmt(s.unmet_by_segment_t.get("commercial")) if s.has_plan else "-"
                                       for s in cmp.scenarios]),
+        ("contracted volume short (offtakes, reserved sales), t", [_fmt(s.contract_shortfall_t) if s.has_plan else "-"
+                                                                  for s in cmp.scenarios]),
     ]
     products = sorted({p for s in cmp.scenarios for p in s.compliant_share} | {p for s in cmp.scenarios for p in s.unmet_t})
     for p in products:
@@ -213,7 +224,8 @@ def risk_summary_lines(report: RiskReport, top: int = 8) -> list[str]:
     y = report.target_year
     lines = [
         f"Monte Carlo risk for {report.project!r}: {report.n_completed}/{report.n_requested} samples "
-        f"(seed {report.seed}), {report.n_ok} with a plan, {report.n_failed} failed"
+        f"(seed {report.seed}), {report.n_ok} with a plan, {report.n_failed} without a plan"
+        + (" (counted as not met)" if report.n_failed else "")
         + (" -- CANCELLED" if report.cancelled else ""),
         f"Mode: {report.mode_label}",
     ]
@@ -221,11 +233,13 @@ def risk_summary_lines(report: RiskReport, top: int = 8) -> list[str]:
         cost = f" (deterministic cost {report.plan_cost_musd:,.1f} $M)" if report.plan_cost_musd is not None else ""
         lines.append(f"Plan evaluated{cost}: " + ", ".join(f"{o} {y} {t:,.0f} t/yr" for o, y, t in report.plan[:12])
                      + (f" ... and {len(report.plan) - 12} more" if len(report.plan) > 12 else ""))
-    if report.n_ok == 0:
-        lines.append("No sample produced a plan; nothing to aggregate.")
+    if report.n_completed == 0:
+        lines.append("No sample finished; nothing to aggregate.")
     else:
         lines.append("")
-        lines.append(f"Probability that defense demand is fully met with compliant magnets in {y}:")
+        over = (f" (over all {report.n_completed} samples; the {report.n_failed} without a plan count as not met)"
+                if report.n_failed else "")
+        lines.append(f"Probability that defense demand is fully met with compliant magnets in {y}{over}:")
         if y in report.p_met_all:
             lines.append(f"  all products            {report.p_met_all[y]:6.1%}")
         for p, by in report.p_met.items():
@@ -242,8 +256,25 @@ def risk_summary_lines(report: RiskReport, top: int = 8) -> list[str]:
         c = report.cost_musd
         if c:
             lines.append("")
-            lines.append(f"Total cost (discounted, $M): P10 {c['p10']:,.1f}   P50 {c['p50']:,.1f}   P90 {c['p90']:,.1f}"
-                         f"   (mean {c['mean']:,.1f})")
+            of = f" of the {report.n_ok} samples with a plan" if report.n_failed else ""
+            lines.append(f"Total cost{of} (discounted, $M): P10 {c['p10']:,.1f}   P50 {c['p50']:,.1f}   "
+                         f"P90 {c['p90']:,.1f}   (mean {c['mean']:,.1f})")
+        if report.event_impacts:
+            lines.append("")
+            lines.append(f"Events behind the {y} shortfalls (P(all defense met {y}) with the event vs without; "
+                         "share of the short samples that had it):")
+            for e in report.event_impacts[:top]:
+                pw, po = e["p_met_with"], e["p_met_without"]
+                shares = ", ".join(f"{p} {v:.0%}" for p, v in e["share_of_short_samples"].items() if v > 0)
+                lines.append(f"  {e['event']:<34} in {e['samples']:>4} samples: "
+                             + (f"{pw:6.1%} vs {po:6.1%}" if pw is not None and po is not None else "   (in every sample)")
+                             + (f"   short samples with it: {shares}" if shares else ""))
+        if report.breaches:
+            lines.append("")
+            lines.append("Commitments breached (the future could not honour them; tonnes short):")
+            for b in report.breaches[:top]:
+                lines.append(f"  {b['kind']} {b['contract']} {b['year']}: in {b['share']:.1%} of samples, "
+                             f"mean {b['mean_tonnes_short']:,.1f} t short")
         voi = report.value_of_information
         if voi:
             lines.append("")
@@ -274,7 +305,7 @@ def risk_summary_lines(report: RiskReport, top: int = 8) -> list[str]:
                              f"  (mean {inv.mean_added_tpy:,.0f} t/yr, median decision {inv.median_decided_year:.0f})")
     if report.failures:
         lines.append("")
-        lines.append(f"Failed samples ({report.n_failed}):")
+        lines.append(f"Samples without a plan ({report.n_failed}, counted as not met with their defense demand short):")
         for f in report.failures[:20]:
             lines.append(f"  sample {f.index}: {f.status}: {f.message}")
         if report.n_failed > 20:
@@ -341,8 +372,60 @@ def robust_lines(rep: RobustReport) -> list[str]:
                          f" -> robust [{fmt(h.robust)}] t/yr, capex {h.capex_delta_musd:+,.1f} $M")
     else:
         lines.append("The robust plan is the deterministic plan: no hedge is worth its cost on these futures.")
+    if rep.n1:
+        yrs = rep.n1["years"]
+        span = f"{yrs[0]}-{yrs[-1]}" if len(yrs) > 1 else str(yrs[0])
+        lines.append("")
+        out = rep.n1.get("outage_years") or yrs
+        out_span = f"{out[0]}-{out[-1]}" if len(out) > 1 else str(out[0])
+        lines.append(f"N-1 secure in {span}: defense shortfall beyond the baseline in {span} with each critical "
+                     f"element out in {out_span}, t")
+        if not rep.n1["critical"]:
+            lines.append("  (the deterministic plan has no single point of failure there)")
+        for eid in rep.n1["critical"]:
+            d = rep.n1["deterministic_extra_t"].get(eid, 0.0)
+            r = rep.n1["robust_extra_t"].get(eid)
+            lines.append(f"  {eid:<34} deterministic {d:>9,.1f}   N-1-secure plan "
+                         + (f"{r:>9,.1f}" if r is not None else "        -"))
+    return lines
+
+
+# ----------------------------------------------------------------------------- N-1 stress test
+STRESS_TOL = 1e-6  # t: a baseline shortfall below this is none (planner.analysis.stress.TOL)
+
+
+def stress_lines(rep: StressReport, top: int = 15) -> list[str]:
+    """The readable ranking printed by ``mine2magnet stress``."""
+    yrs = f"{rep.years[0]}-{rep.years[-1]}" if len(rep.years) > 1 else str(rep.years[0])
+    lines = [f"N-1 stress test of {rep.project!r}, scenario {rep.scenario}: each element out in {yrs}, the plan's "
+             f"investments fixed, operations re-planned defense first from {rep.years[0]} (no foresight)",
+             f"{rep.n_screened} elements screened (facilities making something in {yrs} under the plan, and countries)"
+             + (" -- CANCELLED" if rep.cancelled else "")]
+    base_in = {p: sum(v for y, v in by.items() if y in rep.years) for p, by in rep.baseline_shortfall_t.items()}
+    if any(v > STRESS_TOL for v in base_in.values()):
+        lines.append("Baseline (nothing out) is already short: "
+                     + ", ".join(f"{p} {v:,.1f} t" for p, v in sorted(base_in.items()) if v > STRESS_TOL))
+    spof = rep.single_points_of_failure
+    lines.append("")
+    if not spof:
+        lines.append(f"No single point of failure: defense demand is met in {yrs} with any one element out.")
+    else:
+        lines.append(f"Single points of failure ({len(spof)}): defense shortfall beyond the baseline, t")
+        for e in spof[:top]:
+            parts = "; ".join(f"{p} " + ", ".join(f"{y}: {v:,.1f}" for y, v in sorted(by.items()))
+                              for p, by in sorted(e.extra_t.items()))
+            prob = f"  [P {e.probability:.1%} in {yrs}]" if e.probability is not None else ""
+            lines.append(f"  {e.id:<34} {e.total_extra_t:>9,.1f} t   {parts}{prob}")
+        if len(spof) > top:
+            lines.append(f"  ... and {len(spof) - top} more (see --json)")
+    failed = [e for e in rep.elements if e.status not in ("optimal", "time_limit_feasible")]
+    if failed:
+        lines.append("")
+        lines.append(f"Elements without a plan ({len(failed)}, counted with all defense demand short):")
+        for e in failed[:top]:
+            lines.append(f"  {e.id}: {e.status}: {e.message}")
     return lines
 
 
 __all__ = ["comparison_table", "finite_stock_lines", "format_summary", "lever_summary_lines", "risk_summary_lines",
-           "robust_lines"]
+           "robust_lines", "stress_lines"]

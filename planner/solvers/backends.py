@@ -17,6 +17,7 @@ import threading
 import time
 import numpy as np
 
+from models.wording import count
 from planner.model.lp import LinearProgram
 from planner.progress import SolveState
 from planner.solvers.pulp_bridge import (
@@ -393,7 +394,7 @@ def _solve_empty(lp: LinearProgram) -> RawSolution:
     """The trivial answer for a model with no variables: every row is the constant 0."""
     bad = [i for i in range(lp.n_rows) if not lp.row_lo[i] <= 0.0 <= lp.row_hi[i]]
     if bad:
-        return RawSolution(RawStatus.INFEASIBLE, message=f"empty model with {len(bad)} unsatisfiable row(s)")
+        return RawSolution(RawStatus.INFEASIBLE, message=f"empty model with {count(len(bad), 'unsatisfiable row')}")
     return RawSolution(RawStatus.OPTIMAL, np.zeros(0), np.zeros(lp.n_rows), float(lp.constant), message="empty model")
 
 

@@ -1,4 +1,4 @@
-"""models/ and planner/ must never import Qt (PySide6): checked in a clean interpreter."""
+"""models/, planner/ and the Python API mine2magnet/ must never import Qt (PySide6): checked in a clean interpreter."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from .conftest import ROOT
 CHECK = r"""
 import importlib, pkgutil, sys
 imported = []
-for package_name in ("models", "planner"):
+for package_name in ("models", "planner", "mine2magnet"):
     package = importlib.import_module(package_name)
     imported.append(package_name)
     for info in pkgutil.walk_packages(package.__path__, package_name + "."):

@@ -287,7 +287,7 @@ def test_class12_an_empty_scenario_name_is_bad_input(project, capsys):
 def test_class12_a_failed_sample_is_not_reported_as_optimal():
     """A solver that says 'Optimal' but returns no point: the sample failed, and its message says
     why instead of 'sample not solved: Optimal'."""
-    from planner.pipeline.plan_eval import point_result
+    from planner.analysis.plan_eval import point_result
     from planner.result import Status
     from planner.solvers.backends import RawSolution, RawStatus
 

@@ -102,3 +102,21 @@ def test_cli_summary_lists_the_lag():
 
     text = format_summary(solve(chain(1)))
     assert "mag (ndfeb_magnet): lag 1 yr, existing capacity qualified from 2028; first defense delivery 2028" in text
+
+
+def test_an_upstream_lag_is_not_shown_as_a_defense_date():
+    """An expansion of the separation plant (upstream: it delivers to no defense demand) with a lag
+    of 1 year: the model does not carry upstream lags down the chain (its oxide may feed 2027 defense
+    magnets), so the investment gets no defense date (None), the summary prints "- (upstream)"
+    instead of "defense from 2028", and the magnet plant's investments keep theirs."""
+    from planner.reports.text import format_summary
+
+    p = mini_chain(magnet_capacity=200.0)
+    p.facilities[1].capacity_tpy = 0.0
+    p.facilities[1].options = [option(id="sep_x", max_add_tpy=1000, capex_musd_per_tpy=0.001, qualification_years=1)]
+    r = solve(p)
+    inv = next(i for i in r.investments if i.option == "sep_x")
+    assert inv.online_year == 2027 and inv.defense_qualified_year is None
+    assert flow(r, "mag", "defense", 2027) == pytest.approx(100)  # the upstream lag is not enforced
+    text = format_summary(r)
+    assert "- (upstream)" in text

@@ -165,7 +165,8 @@ def find_row(ws, label: str, col: int = 1) -> int:
 # ---------------------------------------------------------------------------- sheet set
 def test_sheet_set_and_order(book, result):
     expected = ["Decision brief", "Summary", "Charts", "Investments", "Supply vs demand", "Demand detail", "Capacity", "Production",
-                "Flows", "Stocks", "Finite stocks", "Costs", "Levers", "Marginal costs", "Bottlenecks", "Inputs - Facilities", "Inputs - Options",
+                "Flows", "Stocks", "Finite stocks", "Costs", "Levers", "Sales", "Calibration", "Marginal costs", "Bottlenecks",
+                "Inputs - Facilities", "Inputs - Options",
                 "Inputs - Routes", "Inputs - Markets", "Inputs - Demand", "Inputs - Platforms", "Inputs - Scenarios",
                 "Sources"]
     assert book.sheetnames == expected
@@ -237,8 +238,9 @@ def test_investments_rows_and_totals(book, result):
     ws = book["Investments"]
     assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:M4"
     assert all(c.font.b for c in ws[2])
-    # no qualification lag recorded on these investments: defense may buy from the online year
-    assert [r["Defense-qualified from (year)"] for r in data] == [2028, 2028]
+    # no defense date recorded on these hand-made investments (None: what an upstream plant gets, whose
+    # lag is not carried down the chain): the cell stays blank rather than showing the online year
+    assert [r["Defense-qualified from (year)"] for r in data] == [None, None]
 
 
 def test_capacity_production_flows_equal_result(book, result):

@@ -143,7 +143,11 @@ def test_failing_samples_are_counted_and_listed(monkeypatch):
     assert rep.n_completed == 5 and rep.n_ok == 3 and rep.n_failed == 2
     assert [(f.index, f.status) for f in rep.failures] == [(1, "error"), (3, "time_limit")]
     assert "solver crashed" in rep.failures[0].message
-    assert all(v in (0.0, 1 / 3, 2 / 3, 1.0) for v in rep.p_met_all.values())  # shares of the 3 good samples
+    # shares of all 5 samples; the 2 without a plan are never met, so P <= 3/5
+    assert all(v in (0.0, 1 / 5, 2 / 5, 3 / 5) for v in rep.p_met_all.values())
+    failed = [s for s in rep.samples if not s.ok]
+    # their whole defense demand is short (teaching chain: 150 t of defense NdFeB a year, 2027-2032)
+    assert all(s.defense_shortfall_t["ndfeb_magnet"] == {y: 150.0 for y in range(2027, 2033)} for s in failed)
     assert len(rep.costs()) == 3
 
 
@@ -239,7 +243,7 @@ def test_cli_risk_exits_1_when_a_sample_fails(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(planner.pipeline.solve, "solve_project", broken)
     assert _cli(["risk", str(TEACHING), "-n", "2", "--workers", "1", "--foresight"]) == 1
-    assert "sample 0: error: RuntimeError: boom" in capsys.readouterr().out
+    assert "sample 0: error: the solver failed on this future: RuntimeError: boom" in capsys.readouterr().out
 
 
 @pytest.mark.timing

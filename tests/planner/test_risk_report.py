@@ -32,17 +32,19 @@ def test_probabilities_percentiles_frequencies_and_drivers():
         _sample(7, 8.0, delays={"sep": 0}),
         _sample(8, 9.0, delays={"sep": 0}),
         _sample(9, 10.0, delays={"sep": 0}),
-        _sample(10, 0.0, status="time_limit"),
+        _sample(10, 0.0, short2027=100.0, short2028=100.0, status="time_limit"),
     ]
     samples[10].message = "The time limit ran out"
+    samples[10].defense_shortfall_t["smco_magnet"][2027] = 10.0  # no plan: all defense demand short
     rep = aggregate(list(reversed(samples)), project="p", n_requested=12, seed=3, target_year=2027)
     assert [s.index for s in rep.samples] == list(range(11))  # sample order, whatever the arrival order
     assert rep.n_completed == 11 and rep.n_ok == 10 and rep.n_failed == 1
     assert rep.failures[0].index == 10 and rep.failures[0].status == "time_limit"
-    assert rep.p_met["ndfeb_magnet"] == {2027: 0.8, 2028: 0.9}
-    assert rep.p_met["smco_magnet"] == {2027: 1.0}
-    assert rep.p_met_all == {2027: 0.8, 2028: 0.9}
-    assert rep.mean_shortfall_t["ndfeb_magnet"][2027] == pytest.approx(4.5)
+    # every sample counts: the one without a plan is not met, out of 11 (not 10)
+    assert rep.p_met["ndfeb_magnet"] == {2027: 8 / 11, 2028: 9 / 11}
+    assert rep.p_met["smco_magnet"] == {2027: 10 / 11}
+    assert rep.p_met_all == {2027: 8 / 11, 2028: 9 / 11}
+    assert rep.mean_shortfall_t["ndfeb_magnet"][2027] == pytest.approx((40 + 5 + 100) / 11)
     # numpy linear percentiles of 1..10: P10 = 1.9, P50 = 5.5, P90 = 9.1
     assert rep.cost_musd["p10"] == pytest.approx(1.9)
     assert rep.cost_musd["p50"] == pytest.approx(5.5)
@@ -52,12 +54,12 @@ def test_probabilities_percentiles_frequencies_and_drivers():
     assert inv.mean_added_tpy == pytest.approx(50.0) and inv.median_decided_year == 2027
     assert [(b.facility, b.count, b.share, b.mean_shadow_usd_per_t) for b in rep.bottlenecks] == [
         ("sep", 2, 0.2, 200.0), ("mag", 1, 0.1, 50.0)]
-    (d,) = rep.drivers
-    assert (d.n_on_time, d.n_delayed, d.p_met_on_time, d.p_met_delayed) == (8, 2, 1.0, 0.0)
-    assert d.impact_se == 0.0  # both shares are 0 or 1
+    (d,) = rep.drivers  # the failed sample drew no delay: on time, not met
+    assert (d.n_on_time, d.n_delayed, d.p_met_on_time, d.p_met_delayed) == (9, 2, 8 / 9, 0.0)
+    assert d.impact_se == pytest.approx((8 / 9 * 1 / 9 / 9) ** 0.5)
     assert d.cost_delta_musd == pytest.approx((2 + 4) / 2 - (1 + 3 + 5 + 6 + 7 + 8 + 9 + 10) / 8)
     data = json.loads(rep.to_json())
-    assert data["p_met"]["ndfeb_magnet"]["2027"] == 0.8 and data["n_failed"] == 1
+    assert data["p_met"]["ndfeb_magnet"]["2027"] == 8 / 11 and data["n_failed"] == 1
     assert len(data["samples"]) == 11
 
 
@@ -68,7 +70,8 @@ def test_a_shortfall_within_tolerance_counts_as_met():
 
 def test_no_sample_with_a_plan_gives_an_empty_but_honest_report():
     rep = aggregate([_sample(0, 0, status="error")], project="p", n_requested=1, seed=0, target_year=2027)
-    assert rep.n_ok == 0 and rep.n_failed == 1 and rep.p_met == {} and rep.cost_musd == {}
+    assert rep.n_ok == 0 and rep.n_failed == 1 and rep.cost_musd == {}
+    assert rep.p_met == {"ndfeb_magnet": {2027: 0.0, 2028: 0.0}, "smco_magnet": {2027: 0.0}}  # never "met"
 
 
 def test_summarise_uses_clean_deliveries_from_the_compliance_year_and_bottlenecks_of_unmet_years():
@@ -96,6 +99,20 @@ def test_summarise_uses_clean_deliveries_from_the_compliance_year_and_bottleneck
     assert SampleSummary.from_dict(json.loads(json.dumps(s.to_dict()))) == s
     failed = summarise(5, PlanResult(Status.INFEASIBLE, "no plan", "highs"), 2027)
     assert not failed.ok and failed.status == "infeasible" and failed.total_cost_musd is None
+
+
+def test_a_sample_without_a_plan_delivers_nothing_and_says_why_in_plain_words():
+    """Nominal demand: defense NdFeB 150 t in 2027 and 2028, commercial 100 t in 2027. A sample
+    without a plan: shortfall = the whole defense demand (150 t each year), unmet 400 t."""
+    demand = ({"ndfeb_magnet": {2027: 150.0, 2028: 150.0}}, {"defense": 300.0, "commercial": 100.0})
+    odd = summarise(1, PlanResult(Status.ERROR, "sample not solved: Optimal", "highs"), 2027, demand)
+    assert odd.defense_shortfall_t == {"ndfeb_magnet": {2027: 150.0, 2028: 150.0}} and odd.unmet_total_t == 400.0
+    assert "Optimal" not in odd.message.replace("'optimal'", "")
+    assert odd.message == "the solver failed on this future (the solver said 'optimal' but returned no point)"
+    inf = summarise(2, PlanResult(Status.INFEASIBLE, "sample not solved: infeasible", "highs"), 2027, demand)
+    assert inf.message.startswith("no way to run the chain in this future meets")
+    rep = aggregate([odd, inf], project="p", n_requested=2, seed=0, target_year=2027)
+    assert rep.p_met_all == {2027: 0.0, 2028: 0.0} and rep.mean_shortfall_t["ndfeb_magnet"][2027] == 150.0
 
 
 def test_driver_standard_error():

@@ -12,7 +12,7 @@ from planner.analysis.risk_sampling import SampleDraw
 from planner.analysis.robust import hedge_items, run_robust
 from planner.reports.text import robust_lines
 from planner.cli.main import main as cli_main
-from planner.pipeline.saa import solve_saa
+from planner.analysis.saa import solve_saa
 
 from .risk_fixtures import two_futures_project
 
@@ -90,7 +90,7 @@ def test_cli_robust_prints_the_comparison_and_writes_json_and_xlsx(tmp_path, cap
 def test_cli_robust_bad_input_exits_2(tmp_path, capsys):
     path = tmp_path / "two.m2m.json"
     save_project(two_futures_project(), path)
-    for bad in (["-n", "0"], ["-n", "2", "--target", "1.5"], ["-n", "2", "--target", "nan"], ["-n", "2", "--seed", "-1"],
+    for bad in (["-n", "-1"], ["-n", "2", "--target", "1.5"], ["-n", "2", "--target", "nan"], ["-n", "2", "--seed", "-1"],
                 ["-n", "2", "--eval", "1e9"]):  # refused by the option parser, before loading the project
         with pytest.raises(SystemExit) as e:
             cli_main(["robust", str(path), *bad])
@@ -98,6 +98,8 @@ def test_cli_robust_bad_input_exits_2(tmp_path, capsys):
         assert "must be" in capsys.readouterr().err
     assert cli_main(["robust", str(path), "-n", "2", "--scenario", "nope"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+    assert cli_main(["robust", str(path), "-n", "0"]) == 2  # no future at all: only with --n1-secure
+    assert "0 only with an N-1-secure plan" in capsys.readouterr().err
 
 
 def _two_hedges_project():

@@ -415,7 +415,7 @@ def test_plain_arrows_are_drawn_by_shared_layers_and_selected_ones_by_themselves
 
 
 def test_a_big_project_is_drawn_in_slices_and_ends_complete(qtbot, doc):
-    """The real sample (479 routes) is drawn a slice per turn of the event loop: nodes first
+    """The real sample (495 routes) is drawn a slice per turn of the event loop: nodes first
     (made hidden, then shown 12 per turn, so their first paint is spread too), then 80 arrows per
     turn; at the end every route has its arrow and the shared layers are built."""
     from pathlib import Path
@@ -428,19 +428,19 @@ def test_a_big_project_is_drawn_in_slices_and_ends_complete(qtbot, doc):
     doc.set_project(sample)
     assert view.is_building
     view._next_slice()  # the first turn: nodes (hidden) and legend
-    assert len(view.nodes) == len(sample.facilities) == 56 and view.edges == []
+    assert len(view.nodes) == len(sample.facilities) == 57 and view.edges == []
     assert not any(n.isVisible() for n in view.nodes.values())
     shown = []
-    for _ in range(5):  # 12 + 12 + 12 + 12 + 8 nodes
+    for _ in range(5):  # 12 + 12 + 12 + 12 + 9 nodes
         view._next_slice()
         shown.append(sum(n.isVisible() for n in view.nodes.values()))
-    assert shown == [12, 24, 36, 48, 56] and view.edges == []
+    assert shown == [12, 24, 36, 48, 57] and view.edges == []
     view._next_slice()  # the next: the first 80 arrows
     assert len(view.edges) == 80
     qtbot.waitUntil(lambda: not view.is_building, timeout=10_000)
-    assert len(view.edges) == len(sample.routes) == 479
-    assert len(view.layered_edges()) == 479  # nothing selected or labelled: all drawn by layers
+    assert len(view.edges) == len(sample.routes) == 495
+    assert len(view.layered_edges()) == 495  # nothing selected or labelled: all drawn by layers
     # a rebuild meanwhile replaces the slices with one complete drawing
     doc.set_project(load_project(Path(__file__).resolve().parents[2] / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"))
     view.rebuild()
-    assert not view.is_building and len(view.edges) == 479
+    assert not view.is_building and len(view.edges) == 495

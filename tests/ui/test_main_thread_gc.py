@@ -6,9 +6,9 @@ from __future__ import annotations
 import gc
 import threading
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
 
-from ui.runtime import main_thread_gc
+from ui.runtime import main_thread_gc, turns
 from ui.runtime.main_thread_gc import MainThreadCollector
 
 
@@ -37,20 +37,35 @@ def _cycle_with_a_qobject() -> None:
     node.me = node  # a reference cycle: only the cyclic collector frees it
 
 
+_KEPT: list[list[int]] = []
+
+
 def _allocate_in_a_worker() -> None:
+    """Churn that passes the gen-0 threshold (700) while it runs, and leaves 2,000 tracked lists
+    alive, so that gen-0's count stays past the threshold afterwards and the GUI thread's next tick
+    is due to collect (gen-0 counts allocations less frees: churn alone nets out near zero)."""
     def churn() -> None:
         for _ in range(20):
             junk = [(i, [i]) for i in range(5_000)]  # tracked containers: gen-0 counts pass 700
             del junk
+        _KEPT[:] = [[i] for i in range(2_000)]
 
     t = threading.Thread(target=churn, name="worker")
     t.start()
     t.join()
 
 
-def test_a_cycle_holding_a_qt_object_dies_on_the_gui_thread_not_in_a_worker(qtbot, qapp):
+def test_a_cycle_holding_a_qt_object_dies_on_the_gui_thread_not_in_a_worker(qtbot, qapp, monkeypatch):
     collector = main_thread_gc.install(qapp)
     assert collector.active and not gc.isenabled()
+    # Windows of earlier tests leave work queued: deferred deletions whose frees (thousands of
+    # frozen objects) count gen-0 down to 0 during the wait below, so no tick is ever due; and a
+    # gc.freeze() (ui.runtime.heap) that would move the young cycle out of every generation.
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        qapp.processEvents()
+    turns.flush()
+    monkeypatch.setattr(gc, "freeze", lambda: None)
     gc.collect()
     _Node.died_in.clear()
     _cycle_with_a_qobject()

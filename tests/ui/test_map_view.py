@@ -457,3 +457,63 @@ def test_a_flow_between_facilities_at_one_place_is_a_loop_between_their_markers(
     assert abs(colour.hue() - concentrate.hue()) <= 12  # the concentrate's colour, 75 % over the land
     # a flow between two places stays an arc
     assert not isinstance(next(a for a in view.arcs if a.dst.id == "noveon"), SiteFlow)
+
+
+def test_the_flow_legend_names_the_materials_of_the_arcs_drawn(qtbot, panel, doc):
+    """Arc colours had no key on the map. In 2030 the test plan moves NdPr metal (KMP -> Noveon)
+    and NdPr oxide (Lynas -> KMP): the legend lists those two, in the chain's material order
+    (oxide before metal), each in its arc's colour; filtered to oxide, only oxide; no plan, none."""
+    from ui.views.palette import MATERIAL_COLOURS
+    from models.vocab import Material
+
+    view = panel.view
+    doc.set_result(_result())
+    panel.set_year(2030)
+    assert view.flow_legend() == [("NdPr oxide", QColor(MATERIAL_COLOURS[Material.NDPR_OXIDE]).name()),
+                                  ("NdPr metal", QColor(MATERIAL_COLOURS[Material.NDPR_METAL]).name())]
+    panel.set_material("ndpr_oxide")
+    assert [t for t, _c in view.flow_legend()] == ["NdPr oxide"]
+    doc.set_result(None)
+    assert view.flow_legend() == []
+
+
+def test_arcs_point_at_their_destination_and_a_seam_crossing_end_is_marked(qapp):
+    """An arrowhead shows which way a flow goes: its tip sits ARROW_SETBACK_PX before the arc's
+    end, on the line from the last step. Korea (127.5 E) to Texas (97.9 W) on a map centred on
+    0 E crosses the seam at 180 deg (the path runs on beyond the edge): its end is away from
+    Texas's marker, so the arc marks it (crosses_seam); Australia to Korea does not."""
+    from PySide6.QtGui import QTransform
+
+    from models.project import Facility
+    from ui.views.map_view import ARROW_SETBACK_PX, FlowArc
+
+    kor = Facility(id="kor", name="Korea", stage=Stage.METAL, country="KR", lat=36.64, lon=127.49)
+    tex = Facility(id="tex", name="Texas", stage=Stage.MAGNET_NDFEB, country="US", lat=29.88, lon=-97.94)
+    aus = Facility(id="aus", name="Australia", stage=Stage.MINE, country="AU", lat=-28.86, lon=122.55)
+    across = FlowArc(kor, tex, {"ndpr_metal": 10.0}, 10.0, lon0=0.0)
+    inside = FlowArc(aus, kor, {"concentrate": 10.0}, 10.0, lon0=0.0)
+    assert across.crosses_seam and not inside.crosses_seam
+    # with 1 px per scene unit: the tip is ARROW_SETBACK_PX from the end, back along the last step
+    scale = QTransform.fromScale(1 / DEG, 1 / DEG)  # one px per degree
+    head = inside.arrow_head(scale)
+    end = scale.map(inside.path().currentPosition())
+    tip = head.at(0)
+    assert math.hypot(tip.x() - end.x(), tip.y() - end.y()) == pytest.approx(ARROW_SETBACK_PX, abs=1e-6)
+    start = scale.map(QPointF(inside.path().elementAt(0).x, inside.path().elementAt(0).y))
+    # Australia -> Korea runs north: the head's base is south of its tip (larger y on screen)
+    base_y = (head.at(1).y() + head.at(2).y()) / 2
+    assert base_y > tip.y() and start.y() > end.y()
+
+
+def test_the_facilities_moving_most_tonnes_are_named_on_the_map(qtbot, panel, doc):
+    """In 2030 KMP moves 500 t (400 out to Noveon, 100 in from Lynas), Noveon 400 t, Lynas 100 t:
+    the three are named beside their markers, the busiest first; with no plan, no names."""
+    view = panel.view
+    doc.set_result(_result())
+    panel.set_year(2030)
+    names = {fid: label.text() for fid, label in view.labels.items()}
+    assert list(view.labels)[0] == "kmp"
+    assert names == {fid: doc.project.facility(fid).name for fid in ("kmp", "noveon", "lynas-lamp")}
+    assert all(label.zValue() > view.markers[fid].zValue() for fid, label in view.labels.items())
+    doc.set_result(None)
+    assert view.labels == {}

@@ -316,3 +316,23 @@ def test_clicking_a_candidate_problem_opens_its_cell_and_names_it(qtbot):
         assert [r.row() for r in table.table.selectionModel().selectedRows()] == [2]
     finally:
         close_window(w)
+
+
+def test_policy_on_is_a_check_box_not_the_text_true(qapp):
+    """The yes/no 'Policy mode on' was a text field showing 'True'; now a check box that reads
+    and writes the override's ``enabled``."""
+    from PySide6.QtWidgets import QCheckBox
+
+    doc = Document(load_project(REAL))
+    (old,) = doc.project.scenario("policy").overrides
+    assert old.enabled is True
+    dialog = OverrideDialog("policy", old, project=doc.project)
+    box = dialog.edits["enabled"]
+    assert isinstance(box, QCheckBox) and box.isChecked()
+    box.setChecked(False)
+    built = dialog.build()
+    assert built.enabled is False and built.government_budget_musd_per_year == old.government_budget_musd_per_year
+    off = OverrideDialog("policy", PolicyOverride(enabled=False), project=doc.project)
+    assert off.edits["enabled"].isChecked() is False
+    new = OverrideDialog("policy", None, project=doc.project)  # a new override: on
+    assert new.edits["enabled"].isChecked() and new.build().enabled is True

@@ -100,3 +100,27 @@ def test_a_long_scenario_name_does_not_widen_the_solve_dock_or_the_risk_tab(wind
     risk = next(p for p in window.analysis_panels if type(p).__name__ == "RiskPanel")
     assert risk.scenario_combo.currentText() == name
     assert risk.minimumSizeHint().width() < window.tabs.width()
+
+
+def test_investments_are_above_the_fold_with_their_names_whole(window, qtbot):
+    """At 1400 x 900 the investments table sat in the Overview's bottom-right quarter, below the
+    fold, with ~470 px for seven columns (names cut to about 10 characters). It is now the
+    Overview's first row across the page: on screen without scrolling, names on one line."""
+    dash = window.results_dashboard
+    window.tabs.setCurrentWidget(dash)
+    overview = next(dash.tabs.widget(i) for i in range(dash.tabs.count()) if dash.tabs.tabText(i) == "Overview")
+    dash.tabs.setCurrentWidget(overview)
+    turns.flush()
+    qtbot.wait(30)
+    table = dash.investments_table
+    assert table.isVisible() and table.model().rowCount() > 0
+    assert isinstance(overview, QScrollArea) and overview.verticalScrollBar().value() == 0
+    # the table's first row lies inside the scroll area's viewport
+    top = table.viewport().mapTo(overview.viewport(), table.visualRect(table.model().index(0, 0)).topLeft())
+    assert 0 <= top.y() < overview.viewport().height() - 20
+    # every facility and option name fits its column on one line
+    fm = table.fontMetrics()
+    model = table.model()
+    for c in (0, 1):
+        widest = max(fm.horizontalAdvance(str(model.data(model.index(r, c)))) for r in range(model.rowCount()))
+        assert table.columnWidth(c) >= widest + 8, (c, table.columnWidth(c), widest)

@@ -114,8 +114,23 @@ def test_a_report_without_any_plan_is_shown_honestly(qtbot, panel):
     assert panel.card_failed.value.full_text() == "0 / 3"
     assert panel.failures_table.rowCount() == 3
     assert panel.failures_table.item(2, 2).text() == "The time limit ran out"
-    assert panel.tabs.tabText(3) == "Failed samples (3)"
+    assert panel.tabs.tabText(3) == "Samples without a plan (3)"
+    assert panel.card_failed.detail.full_text() == "3 without a plan, counted as not met"
     assert "no sample" in panel.cost_view.chart().title()
+
+
+def test_the_events_behind_the_shortfalls_are_listed(qtbot, panel):
+    """catalogue_project (tests/planner/resilience_fixtures.py): 8 samples, the magnet plant's
+    outage in 2 of them, each 100 t short in 2027: the events tab lists outage:mag with P(met)
+    0 % with it and 100 % without, in 100 % of the short NdFeB samples."""
+    from planner.analysis.risk import run_risk
+    from planner.pipeline.solve import SolveOptions
+    from tests.planner.resilience_fixtures import catalogue_project
+
+    panel.show_report(run_risk(catalogue_project(0.25), 8, seed=7, workers=1, options=SolveOptions(time_limit_s=30)))
+    assert panel.tabs.tabText(4) == "Events behind 2027 shortfalls (1)"
+    row = [panel.events_table.item(0, c).text() for c in range(panel.events_table.columnCount())]
+    assert row[:5] == ["outage:mag", "outage", "2", "0 %", "100 %"] and row[5].endswith("100 %")
 
 
 def test_plan_for_this_risk_shows_the_hedge_and_applies_it_as_an_undoable_scenario(qtbot):
@@ -252,3 +267,13 @@ def test_names_that_start_with_a_digit_stay_left_aligned(qapp):
     assert not t.item(0, 1).textAlignment() & right.value
     assert t.item(0, 2).textAlignment() & right.value
     assert t.item(0, 1).toolTip() == "option id: tenx_met"
+
+
+def test_before_any_run_the_charts_invite_a_run_rather_than_report_a_failure(panel):
+    """'no sample with a plan' before anything ran read as a failure; it is said only after a run
+    in which every sample failed."""
+    title = panel.cost_view.chart().title()
+    assert "Run a risk analysis" in title and "no sample" not in title
+    from ui.panels.risk_panel import cost_histogram_chart
+
+    assert cost_histogram_chart([], {}).title() == "Total cost: no sample with a plan"  # after a run

@@ -33,14 +33,26 @@ def test_solve_all_scenarios_and_show_the_table(qtbot):
     assert list(results) == ["base", "china_cut", "sep_late", "demand_x2", "capex_up"]
     t = view.table
     assert t.columnCount() == 5
+    # long names on two lines, broken at the space nearest the middle
     assert [t.horizontalHeaderItem(k).text() for k in range(5)] == [
-        "Base case", "No Chinese supply", "Separation 2 years late", "Defense demand x2", "Capex +30 %"]
+        "Base case", "No Chinese\nsupply", "Separation 2\nyears late", "Defense\ndemand x2", "Capex +30 %"]
     assert _cell(view, "Total cost ($M)", 0) == f"{results['base'].total_cost_musd:,.1f}"
     assert _cell(view, "NdFeB magnet: unmet 2028 (t)", 2) == "75.0"
+    # the late separation plant leaves 75 t short: whatever it costs, it ranks below base (no shortfall)
+    rank = "Rank (defense, commercial, contract short; cost)"
+    assert int(_cell(view, rank, 2)) > int(_cell(view, rank, 0))
+    assert _cell(view, "Lost supply at value of lost supply ($M)", 0) == "0.0"
     # names, not ids (unnamed options keep their id); the year is the online year: decided + 2 yr lead time
     assert _cell(view, "Metal US: metal_x", 0) == "not built"
-    assert _cell(view, "Metal US: metal_x", 3).endswith("· online 2028")  # decided 2026
-    assert _cell(view, "Magnet US: magnet_x", 2) == "50 t/yr · online 2029"  # decided 2027
+    assert _cell(view, "Metal US: metal_x", 3).endswith("\nonline 2028")  # decided 2026
+    assert _cell(view, "Magnet US: magnet_x", 2) == "50 t/yr\nonline 2029"  # decided 2027
+    # nothing clipped: each scenario column is as wide as its widest cell and header line
+    fm, hfm = t.fontMetrics(), t.horizontalHeader().fontMetrics()
+    for k in range(5):
+        cells = [line for r in range(t.rowCount()) if t.item(r, k) for line in t.item(r, k).text().split("\n")]
+        head = t.horizontalHeaderItem(k).text().split("\n")
+        need = max([fm.horizontalAdvance(x) for x in cells] + [hfm.horizontalAdvance(x) for x in head])
+        assert t.columnWidth(k) >= need + 8, (k, t.columnWidth(k), need)
     assert view.progress_bar.value() == view.progress_bar.maximum()
     assert active_tasks() == []
 

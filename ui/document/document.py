@@ -34,6 +34,7 @@ from PySide6.QtGui import QUndoStack
 from models import Facility, Project
 from models.validation import problems_from_validation_error
 
+from ui.document.new_ids import follow_stage
 from ui.document.commands import InsertItemCommand, RemoveItemCommand, SetFieldCommand
 
 
@@ -221,6 +222,16 @@ class Document(QObject):
         if new == old and type(new) is type(old):
             return None
         label = text or f"Edit {field.replace('_', ' ')}"
+        if isinstance(obj, Facility) and field == "stage" and obj in self._project.facilities:
+            new_id, new_name = follow_stage(self._project, obj, new, self.taken_ids("facilities"), unique_id)
+            if new_id is not None or new_name is not None:
+                with self.macro(label):  # the stage, and the id and name that were derived from it
+                    self.undo_stack.push(SetFieldCommand(self, obj, field, old, new, label))
+                    if new_id is not None:
+                        self.undo_stack.push(SetFieldCommand(self, obj, "id", obj.id, new_id, "Rename"))
+                    if new_name is not None:
+                        self.undo_stack.push(SetFieldCommand(self, obj, "name", obj.name, new_name, "Rename"))
+                return None
         if isinstance(obj, Facility) and field == "id" and obj in self._project.facilities:
             with self.macro(f"Rename facility {old} to {new}"):
                 self.undo_stack.push(SetFieldCommand(self, obj, field, old, new, label))
@@ -242,13 +253,14 @@ class Document(QObject):
         self.undo_stack.push(RemoveItemCommand(self, owner, attr, index, text or f"Delete from {attr}"))
 
     def add_facility(self, facility: Facility, index: int | None = None) -> int:
-        return self.insert_item(self._project, "facilities", facility, index, f"Add facility {facility.id}")
+        return self.insert_item(self._project, "facilities", facility, index,
+                                f"Add facility {facility.name or facility.id}")
 
     def remove_facility(self, facility: Facility) -> None:
         """Delete a facility and every route from or to it, as one undoable step."""
         p = self._project
         index = next(i for i, f in enumerate(p.facilities) if f is facility)
-        with self.macro(f"Delete facility {facility.id}"):
+        with self.macro(f"Delete facility {facility.name or facility.id}"):
             for i in range(len(p.routes) - 1, -1, -1):
                 r = p.routes[i]
                 if facility.id in (r.from_id, r.to_id):

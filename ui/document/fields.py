@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Any, Callable, Sequence
 
 from models.countries import COUNTRIES
-from models.vocab import MATERIAL_LABELS, STAGE_LABELS, vocab_label
+from models.vocab import vocab_label
 
 
 def fmt_number(v: float | int | None) -> str:
@@ -105,29 +105,29 @@ def parse_float_list(text: Any) -> list[float]:
     return [parse_float(p) for p in parse_list(text)]  # type: ignore[misc]
 
 
-#: 'ndfeb magnet making' -> 'magnet_ndfeb': material and stage labels typed back into a mapping
-_VALUE_OF_LABEL = {label.lower(): k.value for table in (MATERIAL_LABELS, STAGE_LABELS) for k, label in table.items()}
+def parse_mapping(text: Any, choices: Sequence[Any] = ()) -> dict[str, float]:
+    """'ndpr: 0.06, dy: 0.002' -> {'ndpr': 0.06, 'dy': 0.002} (keys checked by the model).
 
-
-def parse_mapping(text: Any) -> dict[str, float]:
-    """'ndpr: 0.06, dy: 0.002' -> {'ndpr': 0.06, 'dy': 0.002} (keys checked by the model)."""
+    With ``choices`` (the keys' vocabulary) a key may also be written as its label:
+    'NdFeB magnets: 2' -> {'magnet_ndfeb': 2} for a mapping by stage."""
     if isinstance(text, dict):
         return dict(text)
+    by_label = {label_of(c).lower(): str(enum_value(c)) for c in choices}
     out: dict[str, float] = {}
     for part in parse_list(text):
         if ":" not in part and "=" not in part:
             raise ValueError(f"{part!r}: write name: value, e.g. ndpr: 0.06")
         key, value = part.replace("=", ":").split(":", 1)
-        key = _VALUE_OF_LABEL.get(key.strip().lower(), key.strip().lower().replace(" ", "_"))  # a label or a key
+        key = by_label.get(key.strip().lower(), key.strip().lower().replace(" ", "_"))
         if key in out:
             raise ValueError(f"{key!r} is listed twice")
         out[key] = parse_float(value)  # type: ignore[assignment]
     return out
 
 
-def fmt_mapping(d: dict) -> str:
-    """{'magnet_ndfeb': 2} -> 'NdFeB magnets: 2': keys as their labels (parse_mapping reads them back)."""
-    return ", ".join(f"{label_of(k)}: {fmt_number(v)}" for k, v in d.items())
+def fmt_mapping(d: dict, labelled: bool = False) -> str:
+    """'ndpr: 0.06, dy: 0.002'; ``labelled``: keys as words ('NdFeB magnets: 2', not 'magnet_ndfeb: 2')."""
+    return ", ".join(f"{label_of(k) if labelled else enum_value(k)}: {fmt_number(v)}" for k, v in d.items())
 
 
 @dataclass
@@ -182,7 +182,7 @@ class FieldSpec:
         if k == "float_list":
             return ", ".join(fmt_number(x) for x in v)
         if k == "mapping":
-            return fmt_mapping(v)
+            return fmt_mapping(v, labelled=bool(self.choices))
         if k == "bool":
             return "yes" if v else "no"
         return "" if v is None else str(v)
@@ -230,7 +230,7 @@ class FieldSpec:
         if k == "float_list":
             return parse_float_list(text)
         if k == "mapping":
-            return parse_mapping(text)
+            return parse_mapping(text, self.choices)
         return "" if text is None else str(text)
 
     def new_field_value(self, obj: Any, text: Any) -> Any:

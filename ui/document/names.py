@@ -56,16 +56,11 @@ def investment_text(added_tpy: float, online_year: int) -> str:
     return f"{added_tpy:,.0f} t/yr \u00b7 online {online_year}"
 
 
-def node_name(project, node_id: str) -> str:
-    """A facility's, market's or demand's name for user text (undo labels, messages); its id only
-    when it has no name or is not in the project."""
-    for group in (project.facilities, project.markets, project.demands):
-        for x in group:
-            if x.id == node_id:
-                return x.name or x.id
-    return node_id
+def connect_text(project: Any, route: Any) -> str:
+    """The undo text of a new route: 'Connect Mountain Pass mine to MP metal plant' (names, not ids)."""
+    return f"Connect {facility_name(project, route.from_id)} to {facility_name(project, route.to_id)}"
 
 
-def connect_text(project, route) -> str:
-    """The undo label of adding ``route``: "Connect Mount Weld to Seadrift separation"."""
-    return f"Connect {node_name(project, route.from_id)} to {node_name(project, route.to_id)}"
+def route_text(project: Any, route: Any) -> str:
+    """'Mountain Pass mine \u2192 MP metal plant': a route by its ends' names."""
+    return f"{facility_name(project, route.from_id)} \u2192 {facility_name(project, route.to_id)}"

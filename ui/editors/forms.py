@@ -18,6 +18,7 @@ from ui.editors.delegates import choice_combo, country_combo
 from ui.document.document import Document
 from ui.document.fields import FieldSpec, enum_value, fmt_number
 from ui.document.plain import plain_refusal
+from ui.widgets.accessible import set_name
 
 
 class BoundForm(QWidget):
@@ -43,6 +44,8 @@ class BoundForm(QWidget):
                 w.setToolTip(spec.tooltip)
             self.editors[spec.attr] = w
             label = QLabel(spec.header.replace("\n", " "))
+            label.setBuddy(w)
+            set_name(w, label.text(), spec.tooltip or "")
             if spec.tooltip:
                 label.setToolTip(spec.tooltip)
             row = QWidget()

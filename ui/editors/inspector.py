@@ -16,7 +16,7 @@ from models.covered import COVERED_COUNTRY, covered_reasons
 from models.project import Facility
 from models.schedules import qualification_lag
 from models.validation import consumable, producible
-from models.vocab import CAPACITY_BASIS, RECIPE_STAGES, Stage
+from models.vocab import CAPACITY_BASIS, RECIPE_STAGES, Material, Stage
 
 from ui.document.document import Document
 from ui.document.fields import FieldSpec, country_label, fmt_number, label_of
@@ -59,10 +59,10 @@ def facility_specs() -> list[FieldSpec]:
         FieldSpec("element_online_year", "Circuit start (year by element)", "mapping",
                   tooltip="separation: elements whose circuit starts later, e.g. dy: 2027, tb: 2027 (a heavy "
                           "rare-earth circuit); other elements whenever the plant runs"),
-        FieldSpec("recipe_inputs", "Recipe inputs (t per t)", "mapping",
-                  tooltip="t of each input per t of activity, e.g. ndpr_metal: 0.365, dy_metal: 0.0235"),
-        FieldSpec("recipe_outputs", "Recipe outputs (t per t)", "mapping",
-                  tooltip="t of each output per t of activity, e.g. ndfeb_magnet: 1"),
+        FieldSpec("recipe_inputs", "Recipe inputs (t per t)", "mapping", list(Material),
+                  tooltip="t of each input per t of activity, e.g. NdPr metal: 0.365, Dy metal: 0.0235"),
+        FieldSpec("recipe_outputs", "Recipe outputs (t per t)", "mapping", list(Material),
+                  tooltip="t of each output per t of activity, e.g. NdFeB magnets: 1"),
         FieldSpec("variable_opex_usd_per_t", "Variable opex ($/t)", "float"),
         FieldSpec("fixed_opex_musd_per_yr", "Fixed opex ($M/yr)", "float"),
         FieldSpec("capex_musd_reported", "Reported capex ($M)", "opt_float", tooltip="information only",

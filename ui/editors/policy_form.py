@@ -32,10 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.wording import count
 from models.project import Project
 from models.scenarios import government_budget_note
-from models.words import plural
 
+from ui.widgets.accessible import set_name
 from ui.document.document import Document
 from ui.document.fields import FieldSpec, fmt_number, parse_float
 from ui.editors.forms import BoundForm, plain_refusal
@@ -255,7 +256,7 @@ class MappingTable(QWidget):
         drop = {keys[r] for r in rows if 0 <= r < len(keys)}
         if drop:
             new = {k: v for k, v in self.mapping().items() if k not in drop}
-            self._store(new, f"Delete {plural(len(drop), 'row')} of {self.spec.title.lower()}")
+            self._store(new, f"Delete {count(len(drop), 'row')} of {self.spec.title.lower()}")
 
     def delete_selected(self) -> None:
         self.delete_rows(sorted({i.row() for i in self.table.selectionModel().selectedIndexes()}))
@@ -278,6 +279,7 @@ class MappingTable(QWidget):
                     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
                     combo.activated.connect(lambda _i, c=combo: self._combo_picked(c.property("key"), c.currentData()))
                     self.table.setCellWidget(row, 0, combo)
+                set_name(combo, f"{self.spec.key_header}, row {row + 1}")
                 combo.blockSignals(True)
                 combo.clear()
                 for cid, name in choices:

@@ -102,9 +102,8 @@ def droppable_contracts(project: Project | None) -> list[tuple[str, str]]:
     return [(x.id, f"{x.name or x.id} ({kind})") for attr, kind in DROPPABLE for x in getattr(project.levers, attr)]
 
 
-def YES_NO(value: Any) -> bool:  # noqa: N802 (a marker parser: the field is a check box)
-    """A yes/no field, edited as a check box (it was the text 'True')."""
-    return bool(value)
+#: the parser of a yes/no field: the dialog shows a check box (ticked = yes) instead of a text field
+YES_NO = object()
 
 
 class OverrideDialog(QDialog):
@@ -138,7 +137,7 @@ class OverrideDialog(QDialog):
             ("discount_rate", "Discount rate (0-1)", lambda t: parse_float(t, True), "empty = unchanged"),
         ],
         "policy": [
-            ("enabled", "Policy mode on", YES_NO, "on: the optimizer decides which options the government funds"),
+            ("enabled", "Policy mode on", YES_NO, "ticked: the scenario plans from the government's side"),
             ("government_budget_musd_per_year", "Government budget ($M/yr)", lambda t: parse_float(t, True),
              "empty = unchanged"),
             ("government_budget_total_musd", "Government budget total ($M)", lambda t: parse_float(t, True),
@@ -154,19 +153,15 @@ class OverrideDialog(QDialog):
         self.setWindowTitle(KIND_TITLES.get(kind, kind))
         self.setMinimumWidth(460)
         form = QFormLayout()
-        self.edits: dict[str, QLineEdit] = {}
-        self.checks: dict[str, QCheckBox] = {}  # yes/no fields
+        self.edits: dict[str, QLineEdit | QCheckBox] = {}
         for key, label, parse, hint in self.FIELDS[kind]:
-            if parse is YES_NO:
-                box = QCheckBox()
-                box.setChecked(bool(getattr(existing, key)) if existing is not None else True)
-                box.setToolTip(hint)
-                box.setAccessibleName(label)
-                self.checks[key] = box
-                form.addRow(label, box)
-                continue
-            edit = QLineEdit(self._initial(existing, key))
-            edit.setPlaceholderText(hint)
+            edit: QLineEdit | QCheckBox
+            if parse is YES_NO:  # a new override starts ticked (what adding it is for)
+                edit = QCheckBox()
+                edit.setChecked(True if existing is None else bool(getattr(existing, key)))
+            else:
+                edit = QLineEdit(self._initial(existing, key))
+                edit.setPlaceholderText(hint)
             edit.setToolTip(hint)
             edit.setAccessibleName(label)
             self.edits[key] = edit
@@ -244,11 +239,12 @@ class OverrideDialog(QDialog):
         """Parse the form into a validated override; raises ValueError with a message."""
         data: dict[str, Any] = {"kind": self.kind}
         for key, label, parse, _hint in self.FIELDS[self.kind]:
-            if key in self.checks:
-                data[key] = self.checks[key].isChecked()
+            edit = self.edits[key]
+            if isinstance(edit, QCheckBox):
+                data[key] = edit.isChecked()
                 continue
             try:
-                value = parse(self.edits[key].text())
+                value = parse(edit.text())
             except ValueError as e:
                 raise ValueError(f"{label}: {e}") from None
             if value is None and self.kind != "demand":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
 
+from models.vocab import Stage
 from ui.document.document import Document
 from ui.document.fields import FieldSpec
 from ui.editors.forms import BoundForm
@@ -43,9 +44,10 @@ def settings_specs() -> list[FieldSpec]:
                   tooltip="empty: nothing is carried between years; a value lets facilities keep year-end "
                           "stock of their outputs (e.g. a clean stockpile before the compliance year)",
                   placeholder="no stocks"),
-        FieldSpec("qualification_years_by_stage", "Defense qualification (years by stage)", "mapping",
+        FieldSpec("qualification_years_by_stage", "Defense qualification (years by stage)", "mapping", list(Stage),
                   tooltip="years from a plant's first output until defense buyers accept it, by stage, e.g. "
-                          "magnet_ndfeb: 2, magnet_smco: 2; a facility's own value overrides; empty = no lag"),
+                          "NdFeB magnet making: 2, SmCo magnet making: 2; a facility's own value overrides; "
+                          "empty = no lag"),
         FieldSpec("qualification_note", "Qualification source",
                   tooltip="where the lags come from (a source, or 'assumed' with the reasoning)"),
         FieldSpec("time_limit_s", "Solver time limit (s)", "float"),

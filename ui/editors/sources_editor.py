@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from models.project import Source
 
+from ui.widgets.accessible import set_name
 from ui.document.document import Document
 
 CONFIDENCE = ["high", "medium", "low", "derived"]
@@ -90,6 +91,7 @@ class SourcesEditor(QWidget):
                 combo.setCurrentText(src.confidence)
                 combo.currentTextChanged.connect(lambda text, s=src: self._set(s, "confidence", text))
                 self.table.setCellWidget(row, 2, combo)
+                set_name(combo, f"{COLUMNS[2][1]}, source {row + 1}")
         finally:
             self._loading = False
         self.title.setText(f"<b>Sources</b> ({len(sources)})" if owner is not None else "<b>Sources</b>")

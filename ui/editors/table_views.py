@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from models.wording import count
 from models.project import Demand, ExpansionOption, Facility, Market, Platform, Scenario
 from models.vocab import Material, Stage
-from models.words import plural
 
 from ui.editors.delegates import FieldDelegate
 from ui.document.document import Document, unique_id
+from ui.document.fields import label_of
 from ui.editors.scenario_editor import ScenarioOverridesPanel
 from ui.editors.table_models import (
     ListTableModel,
@@ -88,8 +89,8 @@ class ListEditor(QWidget):
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.setMaximumWidth(220)
         self.filter_edit.setToolTip("Show only rows whose text contains this (any column)")
+        self.filter_edit.setAccessibleName(f"Filter rows of {title.lower()}")
         self.filter_edit.textChanged.connect(self.apply_filter)
-        self.set_accessible_names(title)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)  # all the room there is: it wraps only when the row is too narrow
         top.addWidget(self.filter_edit)
@@ -116,14 +117,6 @@ class ListEditor(QWidget):
                 texts = (str(model.data(model.index(row, c)) or "") for c in range(model.columnCount()))
                 hidden = not any(query in t.lower() for t in texts)
             self.view.setRowHidden(row, hidden)
-
-    def set_accessible_names(self, title: str) -> None:
-        """The table, its filter and buttons named after the list ("Routes", "Filter routes", ...)."""
-        plain = " ".join(title.split())
-        self.view.setAccessibleName(plain)
-        self.filter_edit.setAccessibleName(f"Filter {plain.lower()}")
-        self.add_button.setAccessibleName(f"Add a row to {plain.lower()}")
-        self.delete_button.setAccessibleName(f"Delete the selected rows of {plain.lower()}")
 
     def fit_columns(self) -> None:
         header = self.view.horizontalHeader()
@@ -161,7 +154,8 @@ class ListEditor(QWidget):
         item = self._make_item()
         if item is None:
             return
-        row = self.doc.insert_item(self.model.owner, self.model.list_name, item, text=f"Add {getattr(item, 'name', '') or getattr(item, 'id', '')}")
+        name = getattr(item, "name", "") or getattr(item, "id", "")
+        row = self.doc.insert_item(self.model.owner, self.model.list_name, item, text=f"Add {name}")
         self.select_cell(row, 0)
 
     def delete_selected(self) -> None:
@@ -169,7 +163,7 @@ class ListEditor(QWidget):
         if not rows or self.model.owner is None:
             return
         items = [self.model.item(r) for r in rows]
-        with self.doc.macro(f"Delete {plural(len(rows), 'row')} of {self.model.list_name}"):
+        with self.doc.macro(f"Delete {count(len(rows), 'row')} of {label_of(self.model.list_name)}"):
             for it in items:
                 if isinstance(it, Facility):
                     self.doc.remove_facility(it)

@@ -58,9 +58,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from models.words import plural
 
 from models.vocab import material_label
+from models.wording import count
 
 from ui.widgets.elided_label import ElidedLabel
 from ui.runtime.background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
@@ -196,14 +196,16 @@ def _count_step(largest: int, max_ticks: int = 6) -> int:
     return step
 
 
-NOT_RUN_TITLE = "Total cost: run the analysis to see the spread of costs"
+#: the cost chart's title before any run (not "no sample with a plan", which reads as a failure)
+NOT_RUN_TITLE = "Run a risk analysis to see the spread of total cost"
 
 
-def cost_histogram_chart(costs: list[float], percentiles: dict[str, float], ran: bool = True) -> QChart:
+def cost_histogram_chart(costs: list[float], percentiles: dict[str, float], empty_title: str | None = None) -> QChart:
     """Bars: number of samples per total-cost bin ($M, discounted); title carries P10/P50/P90.
-    Before any run (``ran`` False) the title invites a run instead of reading like a failure."""
+
+    No costs: ``empty_title`` (before a run), else the run had no sample with a plan."""
     if not costs:
-        chart = _base_chart("Total cost: no sample with a plan" if ran else NOT_RUN_TITLE)
+        chart = _base_chart(empty_title or "Total cost: no sample with a plan")
         chart.legend().hide()
         return chart
     p = percentiles
@@ -416,8 +418,9 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.progress_bar.setRange(0, 1000)
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p %")
-        self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status "
-                                   "(the project's risk settings, kept in the project file) and re-optimises the whole chain.")
+        self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status and "
+                                   "the events of the project's risk catalogue (settings.risk in the project file), "
+                                   "then runs the plan without foresight: an event is known from its first year on.")
         self.status_label.setStyleSheet(f"color: {MUTED};")
         self.status_label.setWordWrap(True)
 
@@ -449,7 +452,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
             cards.addWidget(c, 1)
 
         self.cost_view = _chart_view()
-        self.cost_view.setChart(cost_histogram_chart([], {}, ran=False))
+        self.cost_view.setChart(cost_histogram_chart([], {}, NOT_RUN_TITLE))
         self.met_view = _chart_view()
         self.met_view.setChart(p_met_chart({}, {}, 2027))
         charts = QSplitter(Qt.Orientation.Horizontal)
@@ -461,12 +464,15 @@ class RiskPanel(TaskPanelMixin, QWidget):
                                      "Cost change when delayed ($M)"])
         self.investments_table = _table(["Facility", "Option", "Chosen in", "Mean size (t/yr)", "Median decision year"])
         self.bottlenecks_table = _table(["Facility", "Limits supply in", "Samples"])
-        self.failures_table = _table(["Sample", "Status", "Message"])
+        self.failures_table = _table(["Sample", "Status", "Reason"])
+        self.events_table = _table(["Event", "Kind", "In samples", "P(met) with it", "P(met) without",
+                                    "Share of the short samples"])
         self.tabs = QTabWidget()
         self.tabs.addTab(self.drivers_table, "Projects that drive 2027")
         self.tabs.addTab(self.investments_table, "Investment frequency")
         self.tabs.addTab(self.bottlenecks_table, "Bottlenecks")
-        self.tabs.addTab(self.failures_table, "Failed samples")
+        self.tabs.addTab(self.failures_table, "Samples without a plan")
+        self.tabs.addTab(self.events_table, "Events behind 2027 shortfalls")
         self.robust_table = _table(["Measure", "Optimal (deterministic) plan", "Robust plan", "Difference"])
         self.hedge_table = _table(["Facility", "Option", "Change", "Deterministic (year: t/yr)", "Robust (year: t/yr)",
                                    "Capex delta ($M)"])
@@ -481,7 +487,15 @@ class RiskPanel(TaskPanelMixin, QWidget):
         rsplit.setChildrenCollapsible(False)
         rl.addWidget(rsplit, 1)
         rl.addWidget(self.apply_robust_button)
+        self.robust_page = robust_page
         self.tabs.addTab(robust_page, "Robust plan")
+        # the N-1 stress test: its own run (each facility and country out), ranked single points of failure
+        from ui.panels.stress_panel import StressPanel
+
+        self.stress_panel = StressPanel(document, self)
+        self.tabs.addTab(self.stress_panel, "Stress (N-1)")
+        self.tabs.setTabToolTip(self.tabs.count() - 1,
+                                "Which single facility or country breaks defense supply when it is out")
 
         body = self.body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(charts)
@@ -538,7 +552,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
         else:
             fn = lambda state: run_fn(snapshot.project(), n, seed, workers, options, state)  # noqa: E731
         self.robust_button.setEnabled(False)
-        self._launch(fn, self._on_report, self._on_failed, f"Starting {n} samples on {plural(workers, 'worker')}…")
+        self._launch(fn, self._on_report, self._on_failed,
+                     f"Starting {count(n, 'sample')} on {count(workers, 'worker')}…")
 
     def start_robust(self) -> None:
         """"Plan for this risk": the robust plan over K futures, evaluated with the optimal plan on N fresh ones."""
@@ -625,7 +640,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
                 self.card_driver.set(f"Project that matters most for {y}", "—", "no delay changed the outcome")
         failed_colour = BAD if report.n_failed else GOOD
         self.card_failed.set("Samples with a plan", f"{report.n_ok} / {report.n_completed}",
-                             f"{report.n_failed} failed" + (" · cancelled" if report.cancelled else ""), failed_colour)
+                             (f"{report.n_failed} without a plan, counted as not met" if report.n_failed else "none failed")
+                             + (" · cancelled" if report.cancelled else ""), failed_colour)
 
         self.cost_view.setChart(cost_histogram_chart(report.costs(), report.cost_musd))
         self.met_view.setChart(p_met_chart(report.p_met, report.p_met_all, y))
@@ -643,14 +659,24 @@ class RiskPanel(TaskPanelMixin, QWidget):
         # no $ column: in years with unmet demand the shadow price is the unmet penalty, not a price
         _fill(self.bottlenecks_table, [[self._name(b.facility), _pct(b.share), str(b.count)] for b in report.bottlenecks])
         _fill(self.failures_table, [[str(f.index), f.status, f.message] for f in report.failures])
-        self.tabs.setTabText(3, f"Failed samples ({report.n_failed})")
+        self.tabs.setTabText(3, f"Samples without a plan ({report.n_failed})")
+        impacts = getattr(report, "event_impacts", []) or []
+        _fill(self.events_table, [
+            [e["event"], e["kind"], str(e["samples"]),
+             "—" if e["p_met_with"] is None else _pct(e["p_met_with"]),
+             "—" if e["p_met_without"] is None else _pct(e["p_met_without"]),
+             ", ".join(f"{product_label(p)} {_pct(v)}" for p, v in sorted(e["share_of_short_samples"].items()) if v > 0)
+             or "—"]
+            for e in impacts
+        ])
+        self.tabs.setTabText(4, f"Events behind {y} shortfalls ({len(impacts)})")
 
 
     # ----------------------------------------------------------------- robust plan
     def show_robust(self, rep: Any) -> None:
         """Fill the "Robust plan" tab: both plans side by side out of sample, and the hedge."""
         self.robust_report = rep
-        self.tabs.setCurrentIndex(self.tabs.count() - 1)
+        self.tabs.setCurrentWidget(self.robust_page)
         # the two tables side by side need height: the tabs get at least 55 % of the charts' split
         sizes = self.body.sizes()
         if sum(sizes) and sizes[1] < 0.55 * sum(sizes):

@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from models.words import plural
 
+from models.wording import count
 from ui.runtime.background import BackgroundTask, TaskPanelMixin
-from ui.document.names import investment_name, investment_text, scenario_name
+from ui.document.names import investment_name, scenario_name
 from ui.panels.risk_panel import MUTED, product_label
 from ui.document.snapshot import ProjectSnapshot
 
@@ -56,6 +56,25 @@ def _nice_step(raw: float) -> float:
 
 def _money(v: float | None) -> str:
     return "—" if v is None else f"{v:,.1f}"
+
+
+#: px the row labels of the comparison may take at most (the rest ends in "...", whole in the tooltip)
+LABEL_MAX_PX = 330
+
+
+def two_line_header(name: str) -> str:
+    """A scenario's name on at most two lines, broken at the space nearest its middle
+    ("Project delays +2 years" -> "Project delays\n+2 years"); short names stay on one line."""
+    if len(name) <= 12 or " " not in name:
+        return name
+    middle = len(name) / 2
+    cut = min((i for i, ch in enumerate(name) if ch == " "), key=lambda i: abs(i - middle))
+    return name[:cut] + "\n" + name[cut + 1:]
+
+
+def _cell_investment(added_tpy: float, online_year: int) -> str:
+    """'1,320 t/yr' over 'online 2027' (one line each: the two fit a narrow scenario column)."""
+    return f"{added_tpy:,.0f} t/yr\nonline {online_year}"
 
 
 class ScenarioCompareView(TaskPanelMixin, QWidget):
@@ -153,10 +172,10 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         def work(state):
             solved = snapshot.project()
             results = solve_scenarios(solved, options, state, solve=solve_fn)
-            return results, compare(results, year=year), state.cancel_requested, solved
+            return results, compare(results, year=year, project=solved), state.cancel_requested, solved
 
         self._launch(work, self._on_done, lambda text: self.status_label.setText("Failed: " + text.splitlines()[0]),
-                     f"Solving base and {plural(len(project.scenarios), 'scenario')}…")
+                     f"Solving base and {count(len(project.scenarios), 'scenario')}…")
 
     def _on_done(self, payload: tuple) -> None:
         results, cmp, cancelled, self._project = payload
@@ -164,13 +183,14 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         self.show_comparison(cmp)
         failed = [s.scenario for s in cmp.scenarios if not s.has_plan]
         if cancelled:
-            self.status_label.setText(f"Cancelled: {plural(len(results), 'scenario')} solved before the stop {'is' if len(results) == 1 else 'are'} shown.")
+            self.status_label.setText(f"Cancelled: {count(len(results), 'scenario')} solved before the stop "
+                                      + ("is shown." if len(results) == 1 else "are shown."))
         elif failed:
             project = getattr(self, "_project", None) or self.document.project
-            self.status_label.setText(f"{plural(len(results), 'scenario')} solved; no plan for: "
+            self.status_label.setText(f"{count(len(results), 'scenario')} solved; no plan for: "
                                       f"{', '.join(scenario_name(project, f) for f in failed)}.")
         else:
-            self.status_label.setText(f"{plural(len(results), 'scenario')} solved. Costs are discounted $M without the "
+            self.status_label.setText(f"{count(len(results), 'scenario')} solved. Costs are discounted $M without the "
                                       "unmet-demand penalty; tinted cells differ from base.")
         self.comparison_ready.emit((results, cmp))
 
@@ -182,6 +202,7 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         base = cmp.scenarios[0] if cmp.scenarios else None
         rows: list[tuple[str, list[tuple[str, bool, QColor | None]]]] = []  # label, cells (text, differs, colour)
         tips: dict[int, str] = {}  # row -> tooltip of its label (ids)
+        two_line_rows: set[int] = set()  # investments: "1,320 t/yr" over "online 2027"
 
         def add(label: str, values: list[Any], fmt: Callable[[Any], str], bad: Callable[[Any], bool] = lambda v: False,
                 compare_to_base: bool = True) -> None:
@@ -199,6 +220,18 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
              else s.total_cost_musd - base.total_cost_musd for s in cmp.scenarios],
             lambda v: "—" if v is None else f"{v:+,.1f}", compare_to_base=False)
         add("  of which capex ($M)", [s.capex_musd for s in cmp.scenarios], _money)
+        # never cheaper without its shortfall beside it: rank (defense, then commercial shortfall, then
+        # net cost) and the shortfall valued at the value of lost supply (planner.analysis.shortfall_value)
+        add("Rank (defense, commercial, contract short; cost)",
+            [getattr(s, "rank", 0) or None if s.has_plan else None for s in cmp.scenarios],
+            lambda v: "—" if v is None else str(v), compare_to_base=False)
+        if any(getattr(s, "revenue_musd", None) for s in cmp.scenarios):
+            add("Net cost, after outside sales ($M)", [getattr(s, "net_cost_musd", None) for s in cmp.scenarios], _money)
+        add("Lost supply at value of lost supply ($M)",
+            [getattr(s, "shortfall_value_musd", None) for s in cmp.scenarios], _money, lambda v: v > 1e-6)
+        add("Cost incl. lost supply ($M)", [getattr(s, "cost_incl_shortfall_musd", None) for s in cmp.scenarios], _money)
+        add("Contracted volume short (t)", [getattr(s, "contract_shortfall_t", None) if s.has_plan else None
+                                            for s in cmp.scenarios], _money, lambda v: v > 1e-6)
         add("Unmet demand, all years (t)", [s.unmet_total_t if s.has_plan else None for s in cmp.scenarios],
             _money, lambda v: v > 1e-6)
         for seg in ("defense", "commercial"):
@@ -225,26 +258,27 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
                     cells.append(("—", False, MUTED_TEXT))
                     continue
                 c = d.by_scenario[sid]
-                text = "not built" if c is None else investment_text(c.added_tpy, c.online_year)
+                text = "not built" if c is None else _cell_investment(c.added_tpy, c.online_year)
                 base_cell = d.by_scenario.get(ids[0], "missing")
                 base_text = "not built" if base_cell is None else (
-                    "—" if base_cell == "missing" else investment_text(base_cell.added_tpy, base_cell.online_year))
+                    "—" if base_cell == "missing" else _cell_investment(base_cell.added_tpy, base_cell.online_year))
                 cells.append((text, k > 0 and text != base_text, MUTED_TEXT if c is None else None))
             rows.append((f"  {investment_name(project, d.facility, d.option)}", cells))
-            tips[len(rows) - 1] = f"facility id: {d.facility}, option id: {d.option}"
-        if cmp.common_investments:
+            tips[len(rows) - 1] = (f"{investment_name(project, d.facility, d.option)}\n"
+                                   f"facility id: {d.facility}, option id: {d.option}")
+            two_line_rows.add(len(rows) - 1)
+        if cmp.common_investments:  # the names in the label's tooltip: in a cell they widened its column
             rows.append((f"Built alike everywhere ({len(cmp.common_investments)})",
-                         [("; ".join(investment_name(project, f, o) for f, o in cmp.common_investments) if k == 0 else "",
-                           False, MUTED_TEXT)
-                          for k in range(len(ids))]))
+                         [("built", False, MUTED_TEXT) for _k in range(len(ids))]))
+            tips[len(rows) - 1] = "\n".join(investment_name(project, f, o) for f, o in cmp.common_investments)
 
         t = self.table
         t.clear()
         t.setColumnCount(len(ids))
         t.setRowCount(len(rows))
         for k, sid in enumerate(ids):
-            item = QTableWidgetItem(scenario_name(project, sid))
-            item.setToolTip(f"scenario id: {sid}")
+            item = QTableWidgetItem(two_line_header(scenario_name(project, sid)))
+            item.setToolTip(f"{scenario_name(project, sid)} (scenario id: {sid})")
             t.setHorizontalHeaderItem(k, item)
         bold = QFont(t.font())
         bold.setBold(True)
@@ -265,9 +299,55 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
                     item.setBackground(QBrush(SECTION_BG))
                 t.setItem(r, k, item)
         t.verticalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for k in range(len(ids)):
-            t.horizontalHeader().setSectionResizeMode(k, QHeaderView.ResizeMode.Stretch)
+        two = 2 * t.fontMetrics().lineSpacing() + 8
+        for r in two_line_rows:
+            t.setRowHeight(r, two)
+        self._fit_columns()
         self.chart_view.setChart(self._cost_chart(cmp))
+
+    def _fit_columns(self) -> None:
+        """Row labels at most LABEL_MAX_PX wide (longer ones end in "...", whole in the tooltip);
+        each scenario column as wide as its widest cell and header line, and when they all fit,
+        the spare width shared out. Before, the row labels took what they wanted (580 px at
+        1400 x 900) and six scenario columns shared the rest: "China cut-of", "1,320 t/y..."."""
+        t = self.table
+        t.verticalHeader().setMaximumWidth(LABEL_MAX_PX)
+        hh = t.horizontalHeader()
+        fm = t.fontMetrics()
+        head_fm = hh.fontMetrics()
+        widths = []
+        for k in range(t.columnCount()):
+            texts = [t.item(r, k).text() for r in range(t.rowCount()) if t.item(r, k) is not None]
+            header = t.horizontalHeaderItem(k)
+            lines = [line for text in texts for line in text.split("\n")]
+            head_lines = header.text().split("\n") if header is not None else []
+            widest = max([fm.horizontalAdvance(x) for x in lines] + [head_fm.horizontalAdvance(x) for x in head_lines]
+                         + [40])
+            widths.append(widest + 16)
+        for k, w in enumerate(widths):
+            hh.setSectionResizeMode(k, QHeaderView.ResizeMode.Interactive)
+            hh.resizeSection(k, w)
+        self._content_widths = widths
+        self._stretch_columns()
+
+    def _stretch_columns(self) -> None:
+        """Share the table's spare width among the scenario columns (never below their content)."""
+        widths = getattr(self, "_content_widths", None)
+        t = self.table
+        if not widths or len(widths) != t.columnCount():
+            return
+        # from the table's own width: the viewport is not yet narrowed by row labels set just now
+        vh = t.verticalHeader()
+        avail = (t.width() - 2 * t.frameWidth() - min(vh.sizeHint().width(), LABEL_MAX_PX)
+                 - t.verticalScrollBar().sizeHint().width() - 2)
+        spare = avail - sum(widths)
+        extra = spare // len(widths) if spare > 0 else 0
+        for k, w in enumerate(widths):
+            t.horizontalHeader().resizeSection(k, w + extra)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._stretch_columns()
 
     def _cost_chart(self, cmp: Any) -> QChart:
         chart = QChart()

@@ -108,9 +108,8 @@ def phase_of(message: str) -> str | None:
 
 def status_summary(result: PlanResult) -> str:
     """How the solve ended, in plain words: the planner's message (or a stock sentence when it
-    has none), then for a plan the total cost ("$5,205.0\u00a0M": a no-break space, so that the
-    figure never wraps apart from its unit). The time taken is the phase line's alone ("Finished
-    after ... s"): the panel showed two durations."""
+    has none), then for a plan the total cost. The time taken is the phase line's alone
+    ("Finished after 14.5 s"; the Results header splits it into build and solve)."""
     stock = {
         Status.OPTIMAL: "Optimal plan found.",
         Status.TIME_LIMIT_FEASIBLE: "Time limit reached; showing the best verified plan found.",
@@ -123,7 +122,7 @@ def status_summary(result: PlanResult) -> str:
     text = result.message.strip() or stock
     if not text.endswith((".", "!", "?")):
         text += "."
-    if result.has_plan and result.total_cost_musd is not None:
+    if result.has_plan and result.total_cost_musd is not None:  # "$5,205.0 M" never broken at the space
         text += f" Total cost ${result.total_cost_musd:,.1f}\u00a0M (discounted)."
     return text
 
@@ -189,10 +188,10 @@ class SolvePanel(QWidget):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.solve_button = QPushButton("Solve")
         self.solve_button.setDefault(True)
+        self.solve_button.setToolTip("Find the least-cost verified plan for the chosen scenario (F5)")
         self.solve_button.clicked.connect(self.start_solve)
-        self.solve_button.setToolTip("Plan the chain: choose what to build, where and when, at least cost (F5)")
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setToolTip("Stop the running solve within a second; the last plan stays (Esc in this panel)")
+        self.cancel_button.setToolTip("Stop the running solve; the previous plan stays shown (Shift+F5)")
         self.cancel_button.clicked.connect(self.cancel_solve)
         limit_row = QHBoxLayout()  # time limit, Solve and Cancel share a row to leave room for the log
         limit_row.addWidget(self.time_limit_spin)

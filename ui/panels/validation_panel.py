@@ -13,8 +13,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
+from models.wording import count
 from models.validation import Problem, validate_project
-from models.words import plural
 
 from ui.document.document import Document
 
@@ -81,8 +81,8 @@ class ValidationPanel(QWidget):
         if not self.problems:
             self.summary.setText("<span style='color:#1b7a3d'>No problems: the project can be solved.</span>")
         else:
-            text = f"<b style='color:#b00020'>{plural(n_err, 'error')}</b>" if n_err else "no errors"
-            text += f", {plural(n_warn, 'warning')}" if n_warn else ""
+            text = f"<b style='color:#b00020'>{count(n_err, 'error')}</b>" if n_err else "no errors"
+            text += f", {count(n_warn, 'warning')}" if n_warn else ""
             self.summary.setText(text + (" \u00b7 errors block solving" if n_err else "")
                                  + " \u00b7 click a problem to go there")
         self.problems_changed.emit(self.problems)

@@ -208,7 +208,10 @@ def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], 
         same = [other for other, prev in drawn.items() if prev and dict(pts).keys() == prev.keys()
                 and all(abs(v - prev[y]) <= 1e-3 * max(1.0, abs(v)) for y, v in pts)]
         drawn[name] = dict(pts)
-        s.setName(f"{name} (= {same[0]})" if same else name)
+        # "NdFeB commercial (= defense)": the product is said once ("(= NdFeB defense)" made the
+        # legend too long for a half-width chart at 1400 x 900 and it was cut)
+        twin = same[0].removeprefix(short_label(product) + " ") if same else ""
+        s.setName(f"{name} (= {twin})" if same else name)
         for year, v in pts:
             if (use_log and v <= 0) or year not in index:
                 continue

@@ -50,6 +50,7 @@ from ui.widgets.elided_label import ElidedLabel
 from ui.results.export import ExportError, export_json, export_xlsx, export_xlsx_in_process
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
 from ui.results.kpi_cards import KpiCard, KpiGrid, cost_cards_text, government_card_text, product_card_text
+from ui.results.markets_calibration import SalesAndCalibration
 from ui.results.sankey import UNMET_COLOUR, SankeyWidget
 from ui.results.stocks_levers import StocksAndLevers
 from ui.results.text_width import widest_text_px
@@ -106,6 +107,9 @@ class _Card(QFrame):
 
 #: investments-table sizing (fit_investment_columns): strings measured per column, and the row count up
 #: to which rows grow to their wrapped text
+#: px of the investments card on the Overview: a header and about seven one-line rows
+INVESTMENTS_MIN_H = 250
+
 #: px of the export status line in the dashboard's header (see _build_ui)
 EXPORT_STATUS_WIDTH = 240
 ROWS_SIZED_TO_CONTENT = 2_000
@@ -251,6 +255,7 @@ class ResultsDashboard(QWidget):
         for label, value in (("All segments", None), ("Defense", "defense"), ("Commercial", "commercial")):
             self.segment_combo.addItem(label, value)
         self.segment_combo.currentIndexChanged.connect(self._segment_picked)
+        self.segment_combo.setAccessibleName("Segment")
         for combo in (self.product_combo, self.segment_combo):  # filled after the first show
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.supply_view = charts.make_chart_view()
@@ -294,12 +299,17 @@ class ResultsDashboard(QWidget):
         grid.setSpacing(8)
         product_label = QLabel("Product")
         product_label.setStyleSheet("border: none;")
-        grid.addWidget(_Card(self.supply_view, [product_label, self.product_combo, self.segment_combo]), 0, 0)
-        grid.addWidget(_Card(self.cost_view), 0, 1)
-        grid.addWidget(_Card(self.marginal_view), 1, 0)
-        grid.addWidget(_Card(self.investments_stack, title="Investments"), 1, 1)
+        # what to fund first, across the page: at 1400 x 900 the table sat below the fold in the
+        # bottom-right quarter, its names cut to about 10 characters
+        self.investments_card = _Card(self.investments_stack, title="Investments")
+        self.investments_card.setMinimumHeight(INVESTMENTS_MIN_H)
+        grid.addWidget(self.investments_card, 0, 0, 1, 2)
+        grid.addWidget(_Card(self.supply_view, [product_label, self.product_combo, self.segment_combo]), 1, 0)
+        grid.addWidget(_Card(self.cost_view), 1, 1)
+        grid.addWidget(_Card(self.marginal_view), 2, 0, 1, 2)
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 1)
+        grid.setRowStretch(2, 1)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
 
@@ -376,6 +386,8 @@ class ResultsDashboard(QWidget):
         self.tabs.addTab(flows_page, "Material flows")
         self.stocks_levers = StocksAndLevers()
         self.tabs.addTab(self.stocks_levers, "Stocks and levers")
+        self.sales_calibration = SalesAndCalibration()
+        self.tabs.addTab(self.sales_calibration, "Sales and calibration")
         # the brief has its own headline: the KPI cards step aside on the Decision tab, so that at
         # 1400 x 900 the brief gets the page's height (with the cards it was 300 px high)
         self.tabs.currentChanged.connect(self._decision_tab_shown)
@@ -493,6 +505,7 @@ class ResultsDashboard(QWidget):
         self.investments_model.set_investments(None, [])
         self.stocks_levers.set_result(None, None)
         self.decision_view.set_result(None, None)
+        self.sales_calibration.set_result(None, None)
         self.buildout.set_result(None, self.result)
         self.buildout_lever_legend.hide()
         self.flow_year_combo.blockSignals(True)
@@ -668,6 +681,7 @@ class ResultsDashboard(QWidget):
         yield
 
         self.stocks_levers.set_result(project, result)
+        self.sales_calibration.set_result(project, result)
 
         years = project.settings.years
         self._supply = supply_vs_demand(result, self.segment_combo.currentData())

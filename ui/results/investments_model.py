@@ -65,7 +65,7 @@ class InvestmentsTableModel(QAbstractTableModel):
             inv.online_year,
             inv.added_tpy,
             inv.capex_musd,
-            inv.defense_qualified_year if inv.defense_qualified_year is not None else inv.online_year,
+            inv.defense_qualified_year,  # None (blank) for an upstream plant: its lag is no defense date
         )[col]
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -79,9 +79,10 @@ class InvestmentsTableModel(QAbstractTableModel):
                 return f"{v:,.0f}"
             if col == 5:
                 return f"{v:,.1f}"
-            return str(v)
+            return "-" if v is None else str(v)  # no defense date: an upstream plant
         if role == SORT_ROLE:
-            return self._raw(inv, col)
+            v = self._raw(inv, col)
+            return 0 if v is None else v
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if col in NUMERIC:
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -205,6 +205,8 @@ def cost_cards_text(k: Kpis) -> list[tuple[str, str, str, str]]:
         text = f"{label} unmet, all years: {format_t(u)}"
         parts.append(f"<span style='color:{BAD}; font-weight:600'>{text}</span>" if u > 1e-6 else text)
     unmet = "<br>".join(parts)
+    if k.revenue_musd is not None and k.net_cost_musd is not None:  # outside buyers: net cost beside the gross
+        unmet = f"Net of outside sales {format_musd(k.net_cost_musd)} (revenue {format_musd(k.revenue_musd)})<br>{unmet}"
     plural = "s" if k.n_investments != 1 else ""
     return [
         ("Total cost (discounted)", format_musd(k.total_cost_musd), f"Excl. the unmet-demand penalty<br>{unmet}", NEUTRAL),

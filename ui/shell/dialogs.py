@@ -11,7 +11,7 @@ from typing import Sequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from models.validation import Problem
-from models.words import plural
+from models.wording import count as plural_count
 
 MAX_LISTED = 15
 
@@ -65,7 +65,7 @@ def recovery_box(parent: QWidget | None, original: str | None, when: str, count:
     box.setWindowTitle("Recover unsaved work")
     name = escape(original) if original else "an unsaved new project"
     box.setText("mine2magnet did not close normally last time.")
-    extra = f" ({plural(count - 1, 'older autosave')} will be kept)" if count > 1 else ""
+    extra = f" ({plural_count(count - 1, 'older autosave')} will be kept)" if count > 1 else ""
     box.setInformativeText(f"Unsaved changes to <b>{name}</b> were autosaved at {escape(when)}{extra}.<br>"
                            "Recover them? (Discard deletes the autosave.)")
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Discard

@@ -37,35 +37,37 @@ from PySide6.QtWidgets import (
 )
 
 from models.disk_stamp import FileChangedError
+from models.wording import count
 from models.io import ProjectFileError, load_project, save_project
 from models.validation import Problem, validate_project
 from models.project import Project
 
-from ui.shell import dialogs, recovery
+from ui.shell import dialogs, recovery, run_menu
+from ui.shell.undo_buttons import fixed_undo_redo_actions
 from ui.runtime import turns
-from ui.widgets.accessible import name_inputs
 from ui.runtime.background import BackgroundTask
 from ui.views.chain_panel import ChainPanel
 from ui.views.chain_view import ChainView
 from ui.editors.connect_dialog import ConnectDialog
 from ui.document.document import Document
-from ui.document.names import connect_text
 from ui.editors.inspector import Inspector
 from ui.document.locations import target_of
+from ui.document.names import connect_text
 from ui.views.map_projection import central_meridian_of
 from ui.views.map_view import MapPanel, MapView
 from ui.editors.settings_panel import SettingsPanel
 from ui.editors.levers_tab import LeversTab
 from ui.editors.table_views import FacilitiesTab, ListEditor, ScenariosTab, demand_editor, markets_editor, platforms_editor, routes_editor
 from ui.panels.risk_panel import RiskPanel
+from ui.panels.sensitivity_panel import SensitivityPanel
 from ui.panels.scenario_compare_view import ScenarioCompareView
 from ui.panels.solve_panel import SolvePanel
 from ui.panels.validation_panel import ValidationPanel
 from ui.results.dashboard import ResultsDashboard
 from ui.runtime.heap import freeze_heap, freeze_heap_later
 from ui.runtime.warm_up import warm_up_workbook_writer
+from ui.widgets import accessible
 from planner.reports.plan_file import KeptPlan, PlanFileError, read_plan, write_plan
-from models.words import plural
 
 FILE_FILTER = "mine2magnet projects (*.m2m.json *.json);;All files (*)"
 
@@ -171,7 +173,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self._update_counts()
         self._problems_changed(self.validation.problems)
-        name_inputs(self)  # every input an accessible name: its form label, text or tooltip
 
         # Ctrl+Z / Ctrl+Shift+Z undo the project from anywhere, also from a text field: the text
         # field that has the focus gets this window as event filter (only that one, so Python
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
         self.autosave_timer.timeout.connect(self.autosave_now)
         self.autosave_timer.start(recovery.autosave_seconds() * 1000)
         self._restore_geometry()
+        accessible.name_inputs(self)  # what a screen reader says for each field (ui.widgets.accessible)
 
     # --------------------------------------------------------------- layout
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -222,6 +224,7 @@ class MainWindow(QMainWindow):
         # 1,042 px and hid the Risk tab behind scroll arrows)
         self.compare_view = ScenarioCompareView(self.doc, self)
         self.risk_panel = RiskPanel(self.doc, self)
+        self.sensitivity_panel = SensitivityPanel(self.doc, self)
         self.analysis_panels: list[QWidget] = [self.compare_view, self.risk_panel]
         for panel, title, tip in (
             (self.compare_view, "Compare", "Compare the scenarios' plans side by side"),
@@ -231,6 +234,12 @@ class MainWindow(QMainWindow):
             self.tabs.setTabToolTip(index, tip)
         self.resizeDocks([self.inspector_dock], [390], Qt.Orientation.Horizontal)
         self.resizeDocks([self.validation_dock], [150], Qt.Orientation.Vertical)
+        # sensitivity sweeps: a floating window (View > Sensitivity), not a fourteenth tab -- the
+        # thirteen tabs already fill the 1,004 px a 1400 px window leaves beside the docks
+        self.sensitivity_dock = self._dock("Sensitivity", self.sensitivity_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.sensitivity_dock.setFloating(True)
+        self.sensitivity_dock.resize(1150, 720)
+        self.sensitivity_dock.hide()
 
     def _make_dashboard(self) -> ResultsDashboard:
         """The results dashboard, its flow year tied to the chain view's (and so the map's) both ways."""
@@ -250,6 +259,13 @@ class MainWindow(QMainWindow):
                 self.chain_panel.set_year(y)
         self.doc.result_changed.connect(follow)
         return dashboard
+
+    def _result_ready(self, result: Any) -> None:
+        """The solve panel stores the result in the document itself; here: a status line."""
+        status = getattr(getattr(result, "status", None), "value", "")
+        self.show_message(f"Solve finished: {status}. {getattr(result, 'message', '')}")
+        if self.doc.path and not self.doc.is_modified() and self.doc.result is result:
+            self.keep_plan()
 
     def export_brief(self) -> None:
         """File > Export brief...: the Decision view asks for a path and writes the PDF off the GUI thread."""
@@ -287,13 +303,6 @@ class MainWindow(QMainWindow):
             time.sleep(0.005)
         return all(t.is_finished() for t in list(self._plan_tasks))
 
-    def _result_ready(self, result: Any) -> None:
-        """The solve panel stores the result in the document itself; here: a status line."""
-        status = getattr(getattr(result, "status", None), "value", "")
-        self.show_message(f"Solve finished: {status}. {getattr(result, 'message', '')}")
-        if self.doc.path and not self.doc.is_modified() and self.doc.result is result:
-            self.keep_plan()
-
     # -------------------------------------------------------------- actions
     def _action(self, text: str, slot: Callable, shortcut: Any = None, tip: str = "") -> QAction:
         act = QAction(text, self)
@@ -321,16 +330,6 @@ class MainWindow(QMainWindow):
         self.act_undo.setShortcut(QKeySequence("Ctrl+Z"))
         self.act_redo = self.doc.undo_stack.createRedoAction(self, "&Redo")
         self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
-        # the toolbar's Undo / Redo keep a fixed label ("Undo Connect ... to ..." made every button to
-        # their right jump as the label changed length); what they undo is in the tooltip
-        stack = self.doc.undo_stack
-        self.tb_undo = QAction("Undo", self)
-        self.tb_undo.triggered.connect(lambda _c=False: stack.undo())
-        self.tb_redo = QAction("Redo", self)
-        self.tb_redo.triggered.connect(lambda _c=False: stack.redo())
-        for signal in (stack.undoTextChanged, stack.redoTextChanged, stack.canUndoChanged, stack.canRedoChanged):
-            signal.connect(self._follow_undo_stack)  # a bound method: disconnected when the window goes
-        self._follow_undo_stack()
         self.act_prefs = self._action("&Preferences...", self.preferences, None, "Autosave interval and recent files")
         self.act_add_facility = self._action("Add &facility", self.add_facility, "Ctrl+Shift+F",
                                              "Add a facility (right-click the chain view for a stage)")
@@ -338,25 +337,11 @@ class MainWindow(QMainWindow):
                                         "Add a route from the selected facility")
         self.act_delete_facility = self._action("&Delete facility", self.delete_selected_facility, None,
                                                 "Delete the selected facility and its routes")
+        self.act_delete_facility.setEnabled(self.doc.current_facility is not None)
+        self.doc.current_facility_changed.connect(lambda f: self.act_delete_facility.setEnabled(f is not None))
         self.act_validate = self._action("&Validate now", self.validation.refresh, "F7", "Re-run every check")
         self.act_fit = self._action("&Fit to window", self._fit_current, "Ctrl+0",
                                     "Zoom to show the whole chain (or all facilities on the map)")
-        # results and analyses: Solve, the Excel export, Compare and Risk from the menu and the keyboard
-        self.act_solve = self._action("&Solve", self.solve_now, "F5", "Solve the project with the Solve panel's choices")
-        self.act_cancel_solve = self._action("&Cancel solve", self.solve_panel.cancel_solve, None,
-                                             "Stop the running solve within a second")
-        self.act_export_xlsx = self._action("Export plan to &Excel...", self.export_excel, "Ctrl+E",
-                                            "Write the plan workbook (.xlsx)")
-        self.act_compare = self._action("Co&mpare scenarios", lambda: self._show_tab(self.compare_view), "Ctrl+Shift+M",
-                                        "Open the scenario comparison")
-        self.act_risk = self._action("&Risk analysis", lambda: self._show_tab(self.risk_panel), "Ctrl+Shift+R",
-                                     "Open the Monte Carlo risk analysis")
-        self.act_results = self._action("Show &results", lambda: self._show_tab(self.results_dashboard), "Ctrl+R",
-                                        "Open the results (the decision brief first)")
-        self.act_delete_facility.setEnabled(self.doc.current_facility is not None)
-        self.doc.current_facility_changed.connect(self._selection_changed)
-        self.solve_panel.running_changed.connect(self._solve_running_changed)
-        self._solve_running_changed(self.solve_panel.is_running)
 
     def _build_menus(self) -> None:
         mb = self.menuBar()
@@ -368,7 +353,7 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_save, self.act_save_as])
         m.addSeparator()
-        m.addActions([self.act_export_brief, self.act_export_xlsx])
+        m.addAction(self.act_export_brief)
         m.addSeparator()
         m.addAction(self.act_quit)
         m = mb.addMenu("&Edit")
@@ -379,16 +364,16 @@ class MainWindow(QMainWindow):
         m.addActions([self.act_add_facility, self.act_connect, self.act_delete_facility])
         m.addSeparator()
         m.addActions([self.act_validate, self.act_fit])
-        m = mb.addMenu("&Plan")
-        m.addActions([self.act_solve, self.act_cancel_solve])
-        m.addSeparator()
-        m.addActions([self.act_results, self.act_compare, self.act_risk])
         m = mb.addMenu("&View")
-        for dock in (self.inspector_dock, self.validation_dock, self.solve_dock):
+        for dock in (self.inspector_dock, self.validation_dock, self.solve_dock, getattr(self, "sensitivity_dock", None)):
             if dock is not None:
                 m.addAction(dock.toggleViewAction())
+        self.run_menu = run_menu.RunMenu(self)
         m = mb.addMenu("&Help")
-        m.addAction(self._action("&About mine2magnet", self.about, None, "Version and what the app is for"))
+        self.act_guide = self._action("&User guide", lambda: run_menu.open_user_guide(self), "F1",
+                                      "How to build, check, solve and share a plan")
+        m.addAction(self.act_guide)
+        m.addAction(self._action("&About mine2magnet", self.about, None, "The version and what it is for"))
 
     def _build_toolbar(self) -> None:
         tb = self.addToolBar("Main")
@@ -397,6 +382,9 @@ class MainWindow(QMainWindow):
         tb.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         tb.addActions([self.act_new, self.act_open, self.act_save])
         tb.addSeparator()
+        # fixed labels, the command in the tooltip: "Undo Edit Capacity (t/yr)" in the toolbar made
+        # every button after it move whenever the last command changed
+        self.tb_undo, self.tb_redo = fixed_undo_redo_actions(self.doc.undo_stack, self)
         tb.addActions([self.tb_undo, self.tb_redo])
         tb.addSeparator()
         tb.addActions([self.act_add_facility, self.act_connect, self.act_delete_facility])
@@ -436,9 +424,10 @@ class MainWindow(QMainWindow):
         n_err = sum(1 for p in problems if p.severity == "error")
         n_warn = len(problems) - n_err
         if n_err:
-            self.problem_count.setText(f"<span style='color:#b00020'><b>{plural(n_err, 'error')}</b></span>, {plural(n_warn, 'warning')}")
+            self.problem_count.setText(f"<span style='color:#b00020'><b>{count(n_err, 'error')}</b></span>, "
+                                       f"{count(n_warn, 'warning')}")
         else:
-            self.problem_count.setText(f"<span style='color:#1b7a3d'>valid</span>, {plural(n_warn, 'warning')}")
+            self.problem_count.setText(f"<span style='color:#1b7a3d'>valid</span>, {count(n_warn, 'warning')}")
         for name, editor in self.list_editors.items():
             editor.model.set_problems(self.validation.problem_cells(name))
         self.levers_tab.set_problems(problems)
@@ -542,7 +531,7 @@ class MainWindow(QMainWindow):
     def _open_failed(self, path: str, e: ProjectFileError) -> bool:
         dialogs.exec_dialog(dialogs.problems_box(
             self, "Cannot open project",
-            f"<b>{Path(path).name}</b> cannot be opened: {plural(len(e.problems), 'problem')} {'was' if len(e.problems) == 1 else 'were'} found.",
+            f"<b>{Path(path).name}</b> cannot be opened: {count(len(e.problems), 'problem')} {'was' if len(e.problems) == 1 else 'were'} found.",
             e.problems))
         self.show_message(f"Could not open {path}")
         return False
@@ -576,7 +565,7 @@ class MainWindow(QMainWindow):
         errors = [p for p in self.validation.problems if p.severity == "error"]
         if errors:
             self.validation_dock.show()
-            self.show_message(f"Opened {Path(path).name}: {plural(len(errors), 'problem')} to fix, see Validation", 15000)
+            self.show_message(f"Opened {Path(path).name}: {count(len(errors), 'problem')} to fix, see Validation", 15000)
         else:
             self.show_message(f"Opened {Path(path).name}")
         if self.kept_plan_problem:
@@ -626,7 +615,7 @@ class MainWindow(QMainWindow):
         self._autosaved_revision = self.doc.revision
         recovery.add_recent_file(path)
         errors = [p for p in self.validation.problems if p.severity == "error"]
-        note = f" (with {plural(len(errors), 'error')} to fix before solving)" if errors else ""
+        note = f" (with {count(len(errors), 'error')} to fix before solving)" if errors else ""
         self.show_message(f"Saved {Path(path).name}{note}")
         return True
 
@@ -782,42 +771,10 @@ class MainWindow(QMainWindow):
         if t.list_name == "scenarios":
             self.scenarios_tab.overrides.set_scenario(items[t.row])
 
-    def about_text(self) -> str:
-        from planner.cli.main import version
-
-        return (f"<b>mine2magnet {version()}</b><br>Plan a China-free rare-earth mine-to-magnet supply chain "
-                "(10 U.S.C. 4872 / DFARS 252.225-7052 from 1 January 2027).")
-
     def about(self) -> None:
-        QMessageBox.about(self, "About mine2magnet", self.about_text())
-
-    def _follow_undo_stack(self, *_args: object) -> None:
-        """The toolbar's Undo / Redo: enabled as the stack allows, what they do in the tooltip."""
-        stack = self.doc.undo_stack
-        for act, can, text, verb in ((self.tb_undo, stack.canUndo(), stack.undoText(), "Undo"),
-                                     (self.tb_redo, stack.canRedo(), stack.redoText(), "Redo")):
-            act.setEnabled(can)
-            act.setToolTip(f"{verb} {text}" if can else f"Nothing to {verb.lower()}")
-
-    def _selection_changed(self, facility: Any) -> None:
-        self.act_delete_facility.setEnabled(facility is not None)
-
-    def _show_tab(self, widget: QWidget) -> None:
-        self.tabs.setCurrentWidget(widget)
-
-    def solve_now(self) -> None:
-        """Plan > Solve (F5): the Solve panel's solve, its dock shown."""
-        self.solve_dock.show()
-        self.solve_panel.start_solve()
-
-    def _solve_running_changed(self, running: bool) -> None:
-        self.act_solve.setEnabled(not running)
-        self.act_cancel_solve.setEnabled(running)
-
-    def export_excel(self) -> None:
-        """File > Export plan to Excel (Ctrl+E): the results dashboard's export (path asked there)."""
-        self._show_tab(self.results_dashboard)
-        self.results_dashboard._export("xlsx")
+        box = QMessageBox(QMessageBox.Icon.Information, "About mine2magnet", run_menu.about_text(),
+                          QMessageBox.StandardButton.Ok, self)
+        dialogs.exec_dialog(box)
 
     # ------------------------------------------------------- undo anywhere
     _TEXT_EDITORS = (QLineEdit, QAbstractSpinBox, QComboBox, QPlainTextEdit, QTextEdit)
@@ -895,10 +852,10 @@ class MainWindow(QMainWindow):
         self.validation.stop()
         if self._open_task is not None:
             self._open_task.wait()  # a file being read: let the worker thread end
-        self.results_dashboard.wait_export()  # let a workbook being written finish (never a half-written file)
-        self.wait_plan_kept()  # and a plan being kept beside the project
+        self.results_dashboard.wait_export()
+        self.wait_plan_kept()  # and a plan being kept beside the project  # let a workbook being written finish (never a half-written file)
         self.solve_panel.shutdown()  # cancels a running solve and waits for its thread
-        for panel in (self.compare_view, self.risk_panel):  # cancel a running comparison / risk run, join its thread
+        for panel in (self.compare_view, self.risk_panel, self.sensitivity_panel):  # cancel a running run, join its thread
             if panel.is_running():
                 panel.cancel()
                 panel.wait(30_000)

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from models.covered import CHINESE_TECHNOLOGY
+from models.wording import count
 from models.project import Facility, Route
 from models.vocab import Stage, Status
-from models.words import plural
 
 from ui.document.fields import country_label, fmt_number, label_of
 from ui.views.chain_layout import NODE_H, NODE_W
@@ -81,7 +81,7 @@ class FacilityNode(QGraphicsRectItem):
                  f"capacity {fmt_number(f.capacity_tpy)} t/yr"
                  + (f", online {f.online_year}" if f.online_year else "")]
         if f.options:
-            lines.append(f"{plural(len(f.options), 'expansion option')}")
+            lines.append(count(len(f.options), "expansion option"))
         if covered:
             lines.append("<span style='color:#b00020'><b>covered output</b>: "
                          + " and ".join(reasons)
@@ -160,7 +160,7 @@ class FacilityNode(QGraphicsRectItem):
         extra = label_of(f.stage) if f.stage in (Stage.RECYCLING, Stage.COBALT, Stage.MAGNET_SMCO,
                                                  Stage.MAGNET_NDFEB) else ""
         if f.options:
-            extra = (extra + " \u00b7 " if extra else "") + f"{plural(len(f.options), 'option')}"
+            extra = (extra + " \u00b7 " if extra else "") + count(len(f.options), "option")
         if f.online_year:
             extra = (extra + " \u00b7 " if extra else "") + f"online {f.online_year}"
         if self.investment:  # the plan's new capacity replaces the third line

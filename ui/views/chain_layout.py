@@ -24,6 +24,9 @@ COL_GAP = NODE_W + COL_SPACE  # pitch of stage columns that fit in one sub-colum
 TOP = 40.0
 LEGEND_H = 70.0
 DEFAULT_VIEW = (1000, 650)
+#: the view size the columns are planned for, whatever the window's size: the layout then depends
+#: on the project alone (the same after save and reopen, or in a larger window); Fit scales it
+LAYOUT_VIEW = DEFAULT_VIEW
 
 
 def rows_per_column(counts: list[int], view_w: float, view_h: float) -> int:
@@ -44,3 +47,17 @@ def rows_per_column(counts: list[int], view_w: float, view_h: float) -> int:
         if scale > best_scale + 1e-9:
             best_scale, best_cap = scale, cap
     return best_cap
+
+
+def column_slots(n: int, cap: int) -> list[tuple[int, int]]:
+    """(sub-column, row) of each of a stage column's ``n`` nodes, in order, with at most ``cap``
+    per sub-column and the sub-columns filled evenly: 13 nodes with a cap of 12 are 7 + 6, not
+    12 + 1 (a last sub-column holding one SmCo plant on its own).
+
+    subs = ceil(n / cap); per = ceil(n / subs); node r sits at (r // per, r % per).
+    """
+    if n <= 0:
+        return []
+    subs = max(1, math.ceil(n / max(cap, 1)))
+    per = math.ceil(n / subs)
+    return [(r // per, r % per) for r in range(n)]

@@ -40,6 +40,8 @@ class ChainPanel(QWidget):
             self.material_combo.addItem(label_of(m), m.value)
         self.stage_combo = QComboBox()
         self.stage_combo.setToolTip("Highlight one stage and the routes from and to it")
+        self.material_combo.setAccessibleName("Material shown")
+        self.stage_combo.setAccessibleName("Stage highlighted")
         self.stage_combo.addItem("All stages", None)
         for st in Stage:
             self.stage_combo.addItem(label_of(st), st)

@@ -48,13 +48,13 @@ from models.project import ExpansionOption, Facility, Route
 from models.vocab import Material, Stage, Status
 
 from ui.editors.connect_dialog import ConnectDialog, connectable_materials
-from ui.document.names import connect_text, node_name
 from ui.document.document import Document, unique_id
 from ui.runtime import turns
 from ui.document.fields import country_label, fmt_number, label_of
+from ui.document.names import connect_text, route_text
 from ui.views.chain_items import FacilityNode, RouteEdge
 from ui.views.chain_layout import (
-    COL_SPACE, COLUMN_OF, COLUMNS, DEFAULT_VIEW, NODE_W, ROW_GAP, SUB_GAP, TOP, rows_per_column,
+    COL_SPACE, COLUMN_OF, COLUMNS, LAYOUT_VIEW, NODE_W, ROW_GAP, SUB_GAP, TOP, column_slots, rows_per_column,
 )
 from ui.views.palette import INVEST_COLOUR, MATERIAL_COLOURS, STATUS_PEN, country_colour, exec_menu
 
@@ -242,7 +242,7 @@ class ChainView(QGraphicsView):
                 columns[COLUMN_OF.get(f.stage, 0)].append(f)
             stage_rank = {s: i for i, s in enumerate(Stage)}
             counts = [len(columns.get(c, [])) for c in range(len(COLUMNS))]
-            cap = rows_per_column(counts, *self._view_size())
+            cap = rows_per_column(counts, *LAYOUT_VIEW)
             if cap != self._cap:
                 self._auto_pos.clear()  # another fit of columns: lay out afresh
             self._cap = cap
@@ -261,15 +261,17 @@ class ChainView(QGraphicsView):
                 scene.addItem(head)
                 facs = sorted(columns.get(c, []),
                               key=lambda f: (stage_rank[f.stage], f.country, (f.name or f.id).lower()))
+                slots = column_slots(len(facs), cap)
                 for r, f in enumerate(facs):
                     if f.id in self.nodes:  # duplicate id: the validation panel reports it
                         continue
+                    sub, row = slots[r]
                     node = FacilityNode(f, covered_reasons(f, covered))
                     if reveal_in_slices:
                         node.setVisible(False)
                     if keep and f.id not in keep:
                         new_nodes.append((node, c))  # placed below its column, the others stay
-                    node.setPos(keep.get(f.id, QPointF(x + (r // cap) * SUB_GAP, TOP + (r % cap) * ROW_GAP)))
+                    node.setPos(keep.get(f.id, QPointF(x + sub * SUB_GAP, TOP + row * ROW_GAP)))
                     scene.addItem(node)
                     self.nodes[f.id] = node
                 subs = max(1, math.ceil(len(facs) / cap))
@@ -517,21 +519,11 @@ class ChainView(QGraphicsView):
         if not self._fitted:
             QTimer.singleShot(0, self.fit)
 
-    def _view_size(self) -> tuple[float, float]:
-        vp = self.viewport().size()
-        if vp.width() < 300 or vp.height() < 200:
-            return DEFAULT_VIEW
-        return float(vp.width()), float(vp.height())
-
     def resizeEvent(self, event: Any) -> None:
+        """A new size zooms the drawing; the layout itself depends on the project alone
+        (LAYOUT_VIEW), so a window of another size never rearranges the chain."""
         super().resizeEvent(event)
-        counts = [0] * len(COLUMNS)
-        for f in self.doc.project.facilities:
-            counts[COLUMN_OF.get(f.stage, 0)] += 1
-        if rows_per_column(counts, *self._view_size()) != self._cap:
-            self._fitted = False
-            self.schedule_rebuild()
-        elif self._fitted:
+        if self._fitted:
             self.fit()
 
     def viewportEvent(self, event: QEvent) -> bool:
@@ -683,8 +675,8 @@ class ChainView(QGraphicsView):
             rid = unique_id(f"{source.id}-to-{target.id}"[:50], self.doc.taken_ids("routes"))
             route = Route(id=rid, from_id=source.id, to_id=target.id, material=materials[0])
         self.doc.insert_item(self.doc.project, "routes", route, text=connect_text(self.doc.project, route))
-        self.message.emit(f"Connected {node_name(self.doc.project, route.from_id)} to "
-                          f"{node_name(self.doc.project, route.to_id)} ({label_of(route.material)})")
+        self.message.emit(f"Connected {source.name or source.id} to {target.name or target.id} "
+                          f"({label_of(route.material)})")
         return route
 
     def mouseDoubleClickEvent(self, event: Any) -> None:
@@ -791,7 +783,7 @@ class ChainView(QGraphicsView):
     def add_option(self, f: Facility) -> None:
         oid = unique_id(f"{f.id}-expansion", self.doc.taken_ids("options"))
         self.doc.insert_item(f, "options", ExpansionOption(id=oid, name="Expansion", max_add_tpy=1000.0),
-                             text=f"Add expansion option to {f.id}")
+                             text=f"Add expansion option to {f.name or f.id}")
 
     def delete_selected(self) -> None:
         """Delete the selected facility (and its routes) or the selected route."""
@@ -803,7 +795,7 @@ class ChainView(QGraphicsView):
 
     def delete_route(self, route: Route) -> None:
         index = next(i for i, r in enumerate(self.doc.project.routes) if r is route)
-        self.doc.remove_item(self.doc.project, "routes", index, f"Delete route {route.id}")
+        self.doc.remove_item(self.doc.project, "routes", index, "Delete route " + route_text(self.doc.project, route))
 
     def connect_from(self, source: Facility) -> Route | None:
         """Ask for a target and a material (source produces, target consumes); add the route."""

@@ -29,20 +29,21 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QKeySequence,
-    QShortcut,
+    QAction,
     QBrush,
     QColor,
     QContextMenuEvent,
     QFont,
     QFontMetrics,
+    QKeySequence,
     QPainter,
     QPainterPath,
     QPainterPathStroker,
     QPen,
     QPolygonF,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -50,6 +51,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsScene,
+    QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
     QLabel,
@@ -303,6 +305,25 @@ class FlowLook:
         item.setToolTip(self.tooltip)
 
 
+#: facilities named on the map: those moving the most tonnes in the year shown
+MAP_LABELS = 8
+
+
+class MapLabel(QGraphicsSimpleTextItem):
+    """A facility's name on a pale box, readable over arcs and other markers."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(255, 255, 255, 215))
+        painter.drawRoundedRect(self.boundingRect().adjusted(-2, 0, 2, 0), 3, 3)
+        painter.restore()
+        super().paint(painter, option, widget)
+
+#: px between an arc's arrowhead and its end (the destination marker's radius and a little)
+ARROW_SETBACK_PX = 9.0
+
+
 class FlowArc(LinePathItem):
     """Tonnes moved between two facilities in one year, as a great-circle arc."""
 
@@ -313,6 +334,63 @@ class FlowArc(LinePathItem):
         look = FlowLook(src, dst, by_material, biggest)
         look.apply(self)
         self.setPen(look.pen(cosmetic=True))
+        # an arc over the map's seam ends beyond the edge, away from the destination's marker:
+        # its end gets a ring and the destination's name there
+        end = self.path().currentPosition()
+        here = project_point(dst.lat or 0.0, dst.lon or 0.0, lon0)
+        self.crosses_seam = abs(end.x() - here.x()) > 1e-6
+
+    def arrow_head(self, to_device: Any) -> QPolygonF:
+        """A triangle in device px pointing along the arc's last step at its end, set back by
+        ARROW_SETBACK_PX so the destination's marker does not hide it; size grows with the width."""
+        path = self.path()
+        n = path.elementCount()
+        tip = to_device.map(QPointF(path.elementAt(n - 1).x, path.elementAt(n - 1).y))
+        k = n - 2
+        before = to_device.map(QPointF(path.elementAt(k).x, path.elementAt(k).y))
+        while k > 0 and math.hypot(tip.x() - before.x(), tip.y() - before.y()) < 4:  # a step too short to aim
+            k -= 1
+            before = to_device.map(QPointF(path.elementAt(k).x, path.elementAt(k).y))
+        dx, dy = tip.x() - before.x(), tip.y() - before.y()
+        d = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / d, dy / d
+        size = 5.0 + 0.6 * self.width
+        point = QPointF(tip.x() - ux * ARROW_SETBACK_PX, tip.y() - uy * ARROW_SETBACK_PX)
+        back = QPointF(point.x() - ux * size * 1.6, point.y() - uy * size * 1.6)
+        return QPolygonF([point, QPointF(back.x() - uy * size, back.y() + ux * size),
+                          QPointF(back.x() + uy * size, back.y() - ux * size)])
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
+        super().paint(painter, option, widget)
+        to_device = painter.worldTransform()
+        painter.save()
+        painter.resetTransform()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        colour = QColor(self.pen().color())
+        colour.setAlphaF(0.9)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPolygon(self.arrow_head(to_device))
+        if self.crosses_seam:
+            end = to_device.map(self.path().currentPosition())
+            painter.setBrush(QColor(255, 255, 255, 230))
+            painter.setPen(QPen(colour, 2))
+            painter.drawEllipse(end, 6, 6)
+            # the destination's name where the arc ends, kept inside the view when the end is
+            # beyond its edge ("<- Noveon Magnetics" at the left edge)
+            name = self.dst.name or self.dst.id
+            area = QRectF(widget.rect()) if widget is not None else QRectF(painter.viewport())
+            text_w = painter.fontMetrics().horizontalAdvance(name + " ← ")
+            if end.x() < area.left() + 4:
+                label, x = "← " + name, area.left() + 4
+            elif end.x() > area.right() - text_w:
+                label, x = name + " →", area.right() - text_w
+            else:
+                label, x = name, end.x() + 9
+            y = min(max(end.y() + 4, area.top() + 14), area.bottom() - 4)
+            painter.setPen(QColor("#263238"))
+            painter.drawText(QPointF(x, y), label)
+        painter.restore()
 
     def shape(self) -> QPainterPath:
         """A band ARC_HOVER_DEG wide along the arc, for its tooltip (the arc takes no clicks:
@@ -394,6 +472,7 @@ class MapView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.markers: dict[str, MarkerItem] = {}
         self.arcs: list[FlowArc | SiteFlow] = []
+        self.labels: dict[str, MapLabel] = {}  # facility id -> its name on the map
         self._flows_stale = False  # arcs to redraw when the map is next shown
         self._rebuild_pending = False  # a project opened while the map was hidden
         self.unplaced: list[Facility] = []
@@ -499,6 +578,9 @@ class MapView(QGraphicsView):
         self._rebuild_pending = False
         turns.cancel((id(self), "map rebuild"))
         scene = self.scene()
+        for label in self.labels.values():  # names sit beside markers that are about to go
+            scene.removeItem(label)
+        self.labels = {}
         for item in list(self.markers.values()):
             scene.removeItem(item)
         self.markers.clear()
@@ -563,6 +645,8 @@ class MapView(QGraphicsView):
         self.arcs.clear()
         result, year = self._result, self._year
         if result is None or not getattr(result, "has_plan", False) or year is None:
+            self._label_main_facilities()  # no arcs: no names
+            self.viewport().update()
             self.flows_drawn.emit()
             return
         by_id = {f.id: f for f in self.doc.project.facilities}
@@ -586,7 +670,60 @@ class MapView(QGraphicsView):
                 arc = FlowArc(by_id[a], by_id[b], by_material, biggest, self.lon0)
             scene.addItem(arc)
             self.arcs.append(arc)
+        self._label_main_facilities()
+        self.viewport().update()  # the flow legend (drawn in the foreground) follows the arcs
         self.flows_drawn.emit()
+
+    def _label_main_facilities(self) -> None:
+        """Names beside the MAP_LABELS facilities that move the most tonnes (in + out) in the
+        drawn year; a name that would overlap one already placed (at the current zoom) is left
+        out, and the marker's tooltip still has it."""
+        for label in self.labels.values():
+            if label.scene() is not None:
+                label.scene().removeItem(label)
+        self.labels = {}
+        through: dict[str, float] = defaultdict(float)
+        for a in self.arcs:
+            through[a.src.id] += a.tonnes
+            through[a.dst.id] += a.tonnes
+        placed: list[QRectF] = []
+        font = QFont()
+        font.setPointSizeF(8.0)
+        fm = QFontMetrics(font)
+        for fid, _t in sorted(through.items(), key=lambda kv: -kv[1]):
+            if len(self.labels) >= MAP_LABELS:
+                break
+            marker = self.markers.get(fid)
+            if marker is None:
+                continue
+            text = marker.facility.name or fid
+            at = marker.offset + QPointF(9, -fm.height() / 2)
+            box = QRectF(QPointF(self.mapFromScene(marker.pos())) + at, QSizeF(fm.horizontalAdvance(text), fm.height()))
+            if any(box.intersects(p) for p in placed):
+                continue
+            placed.append(box.adjusted(-2, -1, 2, 1))
+            label = MapLabel(text)  # in pixels beside its marker at any zoom, above every marker
+            label.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+            label.setFont(font)
+            label.setBrush(QBrush(QColor("#1d2630")))
+            label.setPos(marker.pos())
+            label.setTransform(QTransform.fromTranslate(at.x(), at.y()))
+            label.setZValue(20)
+            self.scene().addItem(label)
+            label.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+            self.labels[fid] = label
+
+    def flow_legend(self) -> list[tuple[str, str]]:
+        """(label, colour name) of each arc colour on the map, in the order of MATERIAL_COLOURS:
+        one per material an arc carries alone, and "several materials" for the grey mixed arcs."""
+        single = {str(next(iter(a.by_material))) for a in self.arcs if len(a.by_material) == 1}
+        mixed = any(len(a.by_material) > 1 for a in self.arcs)
+        out = [(label_of(_material(m)), QColor(MATERIAL_COLOURS.get(_material(m), "#455a64")).name())
+               for m in sorted(single, key=lambda m: list(MATERIAL_COLOURS).index(_material(m))
+                               if _material(m) in MATERIAL_COLOURS else 99)]
+        if mixed:
+            out.append(("several materials", "#455a64"))
+        return out
 
     def flow_tonnes(self) -> dict[tuple[str, str], float]:
         """Drawn arcs as {(from id, to id): tonnes}."""
@@ -711,6 +848,7 @@ class MapView(QGraphicsView):
         margin = max(rect.width(), rect.height()) * 0.06 + 10 * DEG
         self.fitInView(rect.adjusted(-margin, -margin, margin, margin), Qt.AspectRatioMode.KeepAspectRatio)
         self._fitted = True
+        self._label_main_facilities()  # which names overlap depends on the zoom
 
     def fit_world(self) -> None:
         self.fitInView(QRectF(-180 * DEG, -85 * DEG, 360 * DEG, 170 * DEG), Qt.AspectRatioMode.KeepAspectRatio)
@@ -775,7 +913,35 @@ class MapView(QGraphicsView):
             painter.setPen(QColor("#333333"))
             painter.drawText(QPointF(box.left() + 26, y + row_h / 2 + fm.ascent() / 2 - 1), text)
             y += row_h
+        self._draw_flow_legend(painter, font, bold, fm, QPointF(box.right() + 8, box.bottom()))
         painter.restore()
+
+    def _draw_flow_legend(self, painter: QPainter, font: QFont, bold: QFont, fm: QFontMetrics,
+                          bottom_left: QPointF) -> None:
+        """The arcs' colours by material (only those drawn) beside the stage legend; width = tonnes."""
+        entries = self.flow_legend()
+        if not entries:
+            return
+        row_h = 17
+        title = "Flows (width = tonnes)"
+        width = max([24 + fm.horizontalAdvance(t) for t, _c in entries]
+                    + [QFontMetrics(bold).horizontalAdvance(title)]) + 18
+        height = row_h * len(entries) + 26
+        box = QRectF(bottom_left.x(), bottom_left.y() - height, width, height)
+        painter.setPen(QPen(QColor("#bbbbbb"), 1))
+        painter.setBrush(QBrush(QColor(255, 255, 255, 225)))
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setFont(bold)
+        painter.setPen(QColor("#333333"))
+        painter.drawText(QPointF(box.left() + 8, box.top() + 15), title)
+        painter.setFont(font)
+        y = box.top() + 22
+        for text, colour in entries:
+            painter.setPen(QPen(QColor(colour), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+            painter.drawLine(QPointF(box.left() + 8, y + row_h / 2), QPointF(box.left() + 22, y + row_h / 2))
+            painter.setPen(QColor("#333333"))
+            painter.drawText(QPointF(box.left() + 28, y + row_h / 2 + fm.ascent() / 2 - 1), text)
+            y += row_h
 
 
 class MapPanel(QWidget):
@@ -789,6 +955,7 @@ class MapPanel(QWidget):
         self.year_combo.setToolTip("Arcs show the plan's flows between facilities in this year")
         self.material_combo = QComboBox()
         self.material_combo.setToolTip("Show the flows of one material only")
+        self.material_combo.setAccessibleName("Material shown")
         self.material_combo.addItem("All materials", None)
         for m in Material:
             self.material_combo.addItem(label_of(m), m.value)
@@ -816,13 +983,14 @@ class MapPanel(QWidget):
         self.year_combo.currentIndexChanged.connect(lambda _i: self._update_flows())
         self.material_combo.currentIndexChanged.connect(lambda _i: self._update_flows())
         self.view.placing_changed.connect(self._placing_changed)
-        # Esc cancels placing wherever the focus is in the window (the map's own key handler needed
-        # the map to have focus; after clicking "Place on map" the button had it). Enabled only while
-        # placing, so Esc keeps its other uses otherwise.
-        self.cancel_placing_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
-        self.cancel_placing_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
-        self.cancel_placing_shortcut.setEnabled(False)
-        self.cancel_placing_shortcut.activated.connect(self.view.stop_placing)
+        # Esc cancels placing wherever the focus is in the window (the inspector, a table), not only
+        # on the map; enabled only while placing, so at other times Esc still closes an editor
+        self.cancel_placing_action = QAction("Cancel placing", self)
+        self.cancel_placing_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        self.cancel_placing_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.cancel_placing_action.setEnabled(False)
+        self.cancel_placing_action.triggered.connect(lambda _c=False: self.view.stop_placing())
+        self.addAction(self.cancel_placing_action)
         self.view.flows_drawn.connect(self._update_note)
         doc.result_changed.connect(lambda _r: self._update_flows())
         doc.project_replaced.connect(self._fill_years)
@@ -873,7 +1041,7 @@ class MapPanel(QWidget):
             self.view.stop_placing()
 
     def _placing_changed(self, facility: Any) -> None:
-        self.cancel_placing_shortcut.setEnabled(facility is not None)
+        self.cancel_placing_action.setEnabled(facility is not None)
         self.place_button.blockSignals(True)
         self.place_button.setChecked(facility is not None)
         self.place_button.blockSignals(False)

@@ -1,6 +1,6 @@
 """Evaluate a committed investment plan under sampled delays and overruns (here-and-now decisions).
 
-Semantics (docs/user_guide.md, "What a sample answers"):
+Semantics (docs/resilience.md, "When a sample learns"; docs/user_guide.md, "What a sample answers"):
 
 * A *plan* is a set of decisions ``(option, decided year) -> added t/yr`` (from the scenario's optimal
   plan or a result JSON). Decisions taken in years ``<= commit_year`` (default: the first year) are
@@ -16,6 +16,16 @@ Semantics (docs/user_guide.md, "What a sample answers"):
   build decisions, started from the plan).
 * ``mode="foresight"``: every decision is re-optimised per sample (the perfect-foresight,
   wait-and-see bound). P(met | foresight) - P(met | plan) is the value of information.
+* No foresight (``later="plan"``, every decision fixed): an event (a delay, a ramp-up share or an
+  outage of a facility) is revealed at the start of its first year, the first year in which the
+  facility's capacity differs from the forecast (:func:`reveal_years`). Until the first reveal
+  year the sample runs the plan's own operations (production, purchases, stock and stockpile buys
+  and draws, shipments: the plan solved with every event as forecast, :meth:`SampleModel.nominal_x`);
+  at each distinct reveal year r it re-plans the operations of years >= r with those of years < r
+  fixed at the realised path, the events revealed by r applied in full and the others as
+  forecast. One warm LP (with its priority stages) per distinct reveal year; the last one has
+  every event and is the sample's answer. With ``later="reoptimise"`` the sample is solved once,
+  knowing its whole future (recourse with hindsight of operations).
 * Operations are re-solved per sample by the plans' lexicographic rule (:func:`SampleModel.solve`,
   :func:`rebuild_and_solve`): unmet tonnes of priority 1 (defense) minimised first, then each further
   priority level with the earlier ones held, then cost (the lowest level, commercial by default,
@@ -54,9 +64,11 @@ from models.project import Project
 from models.schedules import existing_capacity_tpy, qualified_from_year
 from models.vocab import Status as FacilityStatus
 
+from planner.analysis.commitments import add_breach_rows, soften_commitments
+from planner.analysis.event_effects import EventIndex, surged_network
 from planner.model.build import ModelIndex
 from planner.model.lp import INF, LinearProgram
-from planner.model.network import Network
+from planner.model.network import Network, build_network
 from planner.pipeline.extract import fill_plan
 from planner.pipeline.lexicographic import HOLD_FAMILY, Objective, solve_lexicographic
 from planner.pipeline.build_sequence import DEFENSE_FIRST_WEIGHT, build_network_and_model
@@ -159,6 +171,7 @@ def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolut
     result = PlanResult(status, "", solver, objective=lp.objective_value(raw.x), checks=checks,
                         solve_seconds=raw.seconds)
     fill_plan(result, lp, idx, net, raw.x, duals)
+    add_breach_rows(result, lp, raw.x)
     return result
 
 
@@ -167,13 +180,64 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
                       state: SolveState | None = None, mip_gap: float = 1e-4) -> PlanResult:
     """Reference path: sampled project -> network -> model -> fix decisions by key -> solve -> verify.
 
-    ``draw`` has ``delays`` and ``overruns`` dicts (planner.analysis.risk_sampling.SampleDraw).
-    """
+    ``draw`` has ``delays`` and ``overruns`` dicts (planner.analysis.risk_sampling.SampleDraw). A
+    committed plan (``spec.is_lp``) is run without foresight (:func:`reveal_years`): the plan's own
+    operations until the first reveal year, then one re-plan per distinct reveal year with the
+    realised past fixed by key and only the events revealed so far applied."""
     state = state or SolveState()
+    delays = dict(getattr(draw, "delays", {}) or {})
+    overruns = dict(getattr(draw, "overruns", {}) or {})
+    shares = draw_shares(draw)
+    events = list(getattr(draw, "events", None) or [])
+    args = (solver, time_limit_s, mip_gap, state)
+    if not spec.is_lp:
+        return _rebuild_stage(project, spec, delays, overruns, shares, None, *args, events=events)[0]
+    net0 = build_network(project)
+    reveal = reveal_years(net0, spec.committed(), delays, shares)
+    reveal.update(event_reveal_years(events, net0.years))
+    if not reveal:
+        return _rebuild_stage(project, spec, delays, overruns, shares, None, *args, events=events)[0]
+    result, path = _rebuild_stage(project, spec, {}, {}, {}, None, *args)
+    if path is None:
+        return _no_nominal(result)
+    for r in sorted(set(reveal.values())):
+        known = {f for f, y in reveal.items() if y <= r}
+        result, path = _rebuild_stage(project, spec, {f: d for f, d in delays.items() if f in known}, overruns,
+                                      {k: v for k, v in shares.items() if k[0] in known}, (r, path), *args,
+                                      events=[e for k, e in enumerate(events) if ("event", k) in known])
+        if path is None:
+            break
+    return result
+
+
+def event_reveal_years(events, years) -> dict[tuple[str, int], int]:
+    """("event", k) -> the first year of catalogue event k (revealed at its start), within the horizon."""
+    first, last = years[0], years[-1]
+    return {("event", k): max(first, e.first_year) for k, e in enumerate(events) if e.first_year <= last}
+
+
+def _no_nominal(result: PlanResult) -> PlanResult:
+    return PlanResult(result.status if not result.has_plan else Status.ERROR,
+                      "the plan's own operations (every event as forecast) could not be solved: " + result.message,
+                      result.solver)
+
+
+def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, fix, solver, time_limit_s, mip_gap,
+                   state, events=()) -> tuple[PlanResult, dict | None]:
+    """One solve of the rebuilt model with these events applied; ``fix`` = (r, {var key: value}):
+    operations of years < r fixed at those values. Returns (verified result, point by key or None)."""
+    from types import SimpleNamespace as _NS
+
+    state = state or SolveState()
+    availability: dict[str, dict[int, float]] = {}
+    for (fid, y), v in shares.items():
+        availability.setdefault(fid, {})[y] = v
+    draw = _NS(delays=delays, overruns=overruns, availability=availability)
     sampled = apply_delays_and_overruns(project, draw.delays, draw.overruns)
     built = build_network_and_model(sampled, relax_integers=spec.is_lp, capacity_shares=draw_shares(draw),
                                     defense_weight=spec.defense_weight)
     net, lp, idx = built.network, built.lp, built.index
+    soften_commitments(lp, net)
     committed = spec.committed()
     commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
     delay_of = {f.id: int(draw.delays.get(f.id, 0)) for f in project.facilities}
@@ -193,7 +257,66 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
         for i, fam in enumerate(lp.row_family):
             if fam in ("budget_year", "budget_total"):
                 lp.row_lo[i], lp.row_hi[i] = -INF, INF
-    return _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state)
+    if events:
+        lb, ub, lo, hi = (np.asarray(a, dtype=float).copy() for a in (lp.var_lb, lp.var_ub, lp.row_lo, lp.row_hi))
+        EventIndex(lp, net).apply(events, lb, ub, lo, hi)
+        lp.var_lb, lp.var_ub, lp.row_lo, lp.row_hi = lb.tolist(), ub.tolist(), lo.tolist(), hi.tolist()
+        net = surged_network(net, events)
+    bounds = (list(lp.var_lb), list(lp.var_ub))
+    if fix is not None:
+        r, path = fix
+        years = column_years(lp)
+        for j, key in enumerate(lp.var_keys):
+            if 0 <= years[j] < r and key in path:
+                v = min(max(path[key], lp.var_lb[j]), lp.var_ub[j])
+                lp.var_lb[j] = lp.var_ub[j] = v
+    result, x, program = _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state, bounds)
+    point = dict(zip(program.var_keys, map(float, x))) if (x is not None and result.has_plan) else None
+    return result, point
+
+
+def column_years(lp: LinearProgram) -> np.ndarray:
+    """The year of each column (its key's one whole-number element); -1 for investment decisions
+    (``add``, ``build``: fixed by the plan, never by a reveal) and keys without a year."""
+    out = np.full(lp.n_vars, -1, dtype=np.int64)
+    for j, key in enumerate(lp.var_keys):
+        if key[0] in ("add", "build"):
+            continue
+        for part in key[1:]:
+            if isinstance(part, (int, np.integer)) and not isinstance(part, bool):
+                out[j] = int(part)
+                break
+    return out
+
+
+def reveal_years(net: Network, committed: dict[tuple[str, int], float], delays: dict[str, int],
+                 shares: dict[tuple[str, int], float]) -> dict[str, int]:
+    """Facility id -> the year its event is revealed: the first year its capacity in this sample
+    differs from the forecast (a delayed facility: its scheduled existing capacity, or the online
+    year of a committed decision of one of its options, whichever comes first; a ramp-up share or
+    outage below 1: the first such year with capacity). Facilities whose event changes nothing
+    inside the horizon are absent. An event is known in full (its duration too) once revealed."""
+    start, end = net.years[0], net.years[-1]
+    out: dict[str, int] = {}
+    for fid, d in delays.items():
+        f = net.facilities.get(fid)
+        if not d or f is None:
+            continue
+        years = []
+        g = _delayed_facility(f, int(d), start)
+        if g is not f:
+            years += [y for y in net.years if existing_capacity_tpy(g, y) != net.existing_capacity[(fid, y)]]
+        for o in f.options:
+            for (oid, z), t in committed.items():
+                online = z + o.lead_time_years
+                if oid == o.id and t > 0 and online <= end:
+                    years.append(max(start, online))
+        if years:
+            out[fid] = min(years)
+    for (fid, y), v in shares.items():
+        if abs(v - 1.0) > 1e-12 and net.existing_capacity.get((fid, y), 0.0) > 0:
+            out[fid] = min(out.get(fid, y), y)
+    return out
 
 
 def shortfall_stages(lp: LinearProgram, net: Network) -> list[Objective]:
@@ -214,12 +337,14 @@ def sample_objectives(lp: LinearProgram, net: Network) -> list[Objective]:
     return shortfall_stages(lp, net) + [cost_objective(lp)]
 
 
-def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state) -> PlanResult:
+def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state, bounds=None):
     """Solve once with the weighted cost; the shortfall stages are certified at 0 or solved
-    (planner.pipeline.lexicographic, ``initial`` = the weighted point), then verify."""
+    (planner.pipeline.lexicographic, ``initial`` = the weighted point), then verify. ``bounds``:
+    the sample's column bounds without a stage's fixings (the point is verified against them).
+    Returns (result, point or None, the program solved)."""
     first = solve_lp(lp, solver, time_limit_s, mip_gap, state)
     if first.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or first.x is None:
-        return point_result(lp, idx, net, first, None, solver)
+        return point_result(lp, idx, net, first, None, solver), None, lp
     objectives = sample_objectives(lp, net)
     lex = solve_lexicographic(lp, objectives, solver, time_limit_s, mip_gap, state, initial=first,
                               initial_stage=len(objectives) - 1)
@@ -228,7 +353,12 @@ def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state)
     if duals is not None and len(duals) < lex.program.n_rows:  # hold rows added after that solve: no price
         duals = np.concatenate([duals, np.zeros(lex.program.n_rows - len(duals))])
     raw = RawSolution(lex.status, lex.x, None, None, first.seconds + lex.seconds, 0.0, lex.message)
-    return point_result(lex.program, idx, net, raw, duals, solver)
+    program = lex.program
+    if bounds is not None:
+        program = copy.copy(program)
+        program.var_lb, program.var_ub = list(bounds[0]), list(bounds[1])
+    result = point_result(program, idx, net, raw, duals, solver)
+    return result, (raw.x if result.has_plan else None), program
 
 
 def draw_shares(draw) -> dict[tuple[str, int], float]:
@@ -275,6 +405,7 @@ class SampleModel:
         self.time_limit_s, self.mip_gap = time_limit_s, mip_gap
         built = build_network_and_model(project, relax_integers=spec.is_lp, defense_weight=spec.defense_weight)
         net, lp, idx = built.network, built.lp, built.index
+        soften_commitments(lp, net)  # a future that cannot honour a commitment reports the breach
         # one hold row per priority level (free until a sample holds that level's shortfall); none
         # without a solver (the robust plan's stacked copies solve one weighted program)
         self.levels: list[tuple[Objective, np.ndarray, int]] = []
@@ -284,6 +415,8 @@ class SampleModel:
         self.hold_rows = np.array([r for *_, r in self.levels], dtype=np.int64)
         self.n_stage_solves = 0  # shortfall or cost stages solved beyond the first weighted solve
         self.n_rebuilt = 0  # samples re-solved from scratch after the warm point failed verification
+        self.n_reveal_solves = 0  # re-plans at reveal years (one per distinct reveal year of a sample)
+        self.n_reveal_skipped = 0  # reveal years whose events the realised path already meets (no LP)
         self.net, self.lp, self.idx = net, lp, idx
         self.committed = spec.committed()
         self.commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
@@ -303,6 +436,8 @@ class SampleModel:
                 keep = 1.0 - idx.option_salvage[(o.id, y)]
                 build_capex = net.discount[y] * o.fixed_capex_musd * keep
                 self.decisions.append((f, o, y, ja, jb, build_capex))
+        self.events_index = EventIndex(lp, net)  # catalogue events' columns and rows
+        self.col_year = column_years(lp)  # operations' years (fixed before a reveal year); -1 investments
         self.dec_cols = np.array([c for *_, ja, jb, _ in self.decisions for c in (ja, jb) if c >= 0], dtype=np.int64)
 
         # capacity rows of facilities a delay can move (not operating) or with ramp-up risk
@@ -427,11 +562,13 @@ class SampleModel:
         coeffs = [(i, j, v * float(overruns.get(fid, 1.0))) for i, j, v, fid in self.budget_coeffs]
         return lb, ub, cost, hi, constant, existing, coeffs
 
-    def views(self, lb, ub, cost, hi, constant, existing, coeffs, overruns):
-        """LinearProgram / ModelIndex / Network views of this sample (for verification and extraction)."""
+    def views(self, lb, ub, cost, hi, constant, existing, coeffs, overruns, lo=None, events=()):
+        """LinearProgram / ModelIndex / Network views of this sample (for verification and extraction);
+        ``lo``: row lower bounds when events changed some (else the model's), ``events``: the
+        sample's catalogue events (a demand surge changes the network's demand)."""
         lp = copy.copy(self.lp)  # numpy arrays where LinearProgram keeps lists: same values, no conversion
         lp.var_lb, lp.var_ub, lp.var_cost = lb, ub, cost
-        lp.row_hi, lp.row_lo = hi, self.base_lo
+        lp.row_hi, lp.row_lo = hi, (self.base_lo if lo is None else lo)
         lp.constant = constant
         lp.coo_row, lp.coo_col, lp.coo_val = self._coo
         if coeffs:
@@ -453,18 +590,117 @@ class SampleModel:
                 if existing[(f.id, y)] > 0:
                     fixed_by_year[y] = fixed_by_year.get(y, 0.0) + f.fixed_opex_musd_per_yr
         idx.existing_fixed_opex_by_year = fixed_by_year
-        net = replace(self.net, existing_capacity=existing)
+        net = surged_network(replace(self.net, existing_capacity=existing), events)
         return lp, idx, net
 
     def solve(self, delays: dict[str, int], overruns: dict[str, float], state: SolveState | None = None,
-              from_base: bool = True, shares: dict[tuple[str, int], float] | None = None) -> PlanResult:
-        """Apply one sample in place, re-solve warm, verify and extract.
+              from_base: bool = True, shares: dict[tuple[str, int], float] | None = None,
+              events: list | None = None) -> PlanResult:
+        """Evaluate one sample: apply it in place, re-solve warm, verify and extract.
+
+        No foresight for a committed plan (``spec.is_lp``): each event is revealed at the start of
+        its first year (:func:`reveal_years`). Until the first reveal year the sample runs the
+        plan's own operations (:meth:`nominal_x`: the plan solved with every event as forecast);
+        at each distinct reveal year r it re-plans years >= r with years < r fixed at the realised
+        path and only the events revealed by r applied (the others as forecast): one warm LP per
+        reveal year. With recourse or foresight specs the sample is solved once, knowing it all.
 
         ``from_base``: start from the undelayed model's basis (LP) or point (MIP); otherwise from
         the basis left by the previous solve (faster: ~320 instead of ~1,600 simplex iterations on
         the real sample, but then the answer can depend on that previous sample where the optimum is
         degenerate -- callers chain samples in fixed groups, see risk_worker.CHUNK)."""
-        lb, ub, cost, hi, constant, existing, coeffs = self.sample_data(delays, overruns, shares)
+        shares = shares or {}
+        events = list(events or [])
+        reveal = reveal_years(self.net, self.committed, delays, shares) if self.spec.is_lp else {}
+        if self.spec.is_lp:
+            reveal.update(event_reveal_years(events, self.net.years))
+        if not reveal:
+            raw, data, extra = self._solve_stage(delays, overruns, shares, state, from_base, None, events)
+            return self._finish(raw, data, extra, delays, overruns, shares, state)
+        path = self.nominal_x(state)
+        if path is None:
+            return _no_nominal(self._nominal_result)
+        first = True
+        raw = replace(self._nominal_raw, x=path)
+        for r in sorted(set(reveal.values())):
+            known = {f for f, y in reveal.items() if y <= r}
+            stage = ({f: d for f, d in delays.items() if f in known}, overruns,
+                     {k: v for k, v in shares.items() if k[0] in known},
+                     [e for k, e in enumerate(events) if ("event", k) in known])
+            prepared = self._stage_data(*stage)
+            data, lo = prepared[0], prepared[1]
+            extra = (lo, stage[3])
+            if self._path_fits(path, data, lo):
+                # the realised path still meets every bound with these events: the events only tighten
+                # what the last re-plan optimised over, so the path stays optimal (no LP needed)
+                self.n_reveal_skipped += 1
+                continue
+            raw, data, extra = self._solve_stage(stage[0], overruns, stage[2], state, from_base and first, (r, path),
+                                                 stage[3], prepared)
+            first = False
+            self.n_reveal_solves += 1
+            if raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None:
+                break
+            path = raw.x
+        return self._finish(raw, data, extra, delays, overruns, shares, state, events)
+
+    def _stage_data(self, delays, overruns, shares, events):
+        """(sample data, row lower bounds, (event columns, event rows)) of a stage: the sample's
+        bounds with these delays, shares and catalogue events applied."""
+        data = self.sample_data(delays, overruns, shares)
+        lb, ub, cost, hi, constant, existing, coeffs = data
+        lo = self.base_lo.copy()
+        ev = self.events_index.apply(events, lb, ub, lo, hi) if events else ([], [])
+        return data, lo, ev
+
+    def _path_fits(self, x: np.ndarray, data, lo: np.ndarray) -> bool:
+        """Does point x meet the stage's column and row bounds (tolerance 1e-7 x max(1, |bound|))?
+        Only for committed plans (an LP; budget rows free), where revealing an event never widens
+        the feasible set: a fitting path is the stage's lexicographic optimum."""
+        lb, ub, cost, hi, constant, existing, coeffs = data
+        if coeffs:
+            return False
+        tol = 1e-7
+        with np.errstate(invalid="ignore"):
+            if np.any(x < lb - tol * np.maximum(1.0, np.abs(np.where(np.isfinite(lb), lb, 0.0)))):
+                return False
+            if np.any(x > ub + tol * np.maximum(1.0, np.abs(np.where(np.isfinite(ub), ub, 0.0)))):
+                return False
+        r, c, v = self._coo
+        act = np.bincount(r, weights=v * x[c], minlength=self.lp.n_rows)
+        fin_hi = np.where(np.isfinite(hi), hi, 0.0)
+        fin_lo = np.where(np.isfinite(lo), lo, 0.0)
+        if np.any(act > hi + tol * np.maximum(1.0, np.abs(fin_hi))):
+            return False
+        return not np.any(act < lo - tol * np.maximum(1.0, np.abs(fin_lo)))
+
+    def nominal_x(self, state: SolveState | None = None) -> np.ndarray | None:
+        """The plan's own operations: the committed plan solved (defense first, then cost) with every
+        event as forecast; computed once per model. None when it has no verified point."""
+        if not hasattr(self, "_nominal_x"):
+            raw, data, extra = self._solve_stage({}, {}, {}, state, True, None, [])
+            rebuilt = self.n_rebuilt
+            self._nominal_raw = raw
+            self._nominal_result = self._finish(raw, data, extra, {}, {}, {}, state)
+            self._nominal_x = None
+            if self._nominal_result.has_plan and self.n_rebuilt == rebuilt:
+                self._nominal_x = np.asarray(raw.x, dtype=float).copy()
+            elif self._nominal_result.has_plan:  # the warm point failed verification: the fresh model's point
+                _, point = _rebuild_stage(self.project, self.spec, {}, {}, {}, None, "highs", self.time_limit_s,
+                                          self.mip_gap, state)
+                if point is not None:
+                    self._nominal_x = np.array([point.get(k, 0.0) for k in self.lp.var_keys], dtype=float)
+                self._nominal_raw = replace(raw, row_duals=None)  # the refused warm point's duals are not used
+        return self._nominal_x
+
+    def _solve_stage(self, delays, overruns, shares, state, from_base, fix, events=(), prepared=None):
+        """One warm lexicographic solve with these events applied; ``fix`` = (r, path): columns of
+        years < r (operations, not investments) fixed at the path's values; ``prepared``: the
+        stage's :meth:`_stage_data` when already computed. Returns (raw, data, (row lower bounds,
+        catalogue events applied))."""
+        data, lo, (ev_cols, ev_rows) = prepared or self._stage_data(delays, overruns, shares, events)
+        lb, ub, cost, hi, constant, existing, coeffs = data
+        ev_cols, ev_rows = np.asarray(ev_cols, dtype=np.int64), np.asarray(ev_rows, dtype=np.int64)
         h = self.highs
         cols = self.dec_cols
         h.set_col_bounds(cols, lb[cols], ub[cols])
@@ -474,6 +710,14 @@ class SampleModel:
         h.set_offset(constant)
         if coeffs:
             h.set_coeffs([c[0] for c in coeffs], [c[1] for c in coeffs], [c[2] for c in coeffs])
+        h.set_col_bounds(ev_cols, lb[ev_cols], ub[ev_cols])
+        h.set_row_bounds(ev_rows, lo[ev_rows], hi[ev_rows])
+        fixed = None
+        if fix is not None:
+            r, path = fix
+            fixed = np.flatnonzero((self.col_year >= 0) & (self.col_year < r))
+            v = np.clip(path[fixed], self.base_lb[fixed], self.base_ub[fixed])
+            h.set_col_bounds(fixed, v, v)
         if not from_base:
             pass
         elif self.base_basis is not None:
@@ -483,21 +727,36 @@ class SampleModel:
         raw = h.solve(self.time_limit_s, state, self.mip_gap)
         if raw.status in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) and raw.x is not None:
             raw = self._lexicographic(raw, cost, constant, hi, state)
-        lp, idx, net = self.views(lb, ub, cost, hi, constant, existing, coeffs, overruns)
+        if fixed is not None and fixed.size:
+            h.set_col_bounds(fixed, self.base_lb[fixed], self.base_ub[fixed])
+        h.set_col_bounds(ev_cols, self.base_lb[ev_cols], self.base_ub[ev_cols])
+        h.set_row_bounds(ev_rows, self.base_lo[ev_rows], self.base_hi[ev_rows])
+        return raw, data, (lo, list(events))
+
+    def _finish(self, raw, data, extra, delays, overruns, shares, state, events=()) -> PlanResult:
+        """Verify and extract a sample's final point against the sample's own data (all its
+        events, no stage fixings); a warm point that fails verification is re-solved from scratch."""
+        lb, ub, cost, hi, constant, existing, coeffs = data
+        lo, applied = extra
+        h = self.highs
+        lp, idx, net = self.views(lb, ub, cost, hi, constant, existing, coeffs, overruns, lo, applied)
         unmet = raw.x is not None and any(
             raw.x[j] > 1e-6 for j, key in self._unmet_cols())
         duals = raw.row_duals if (unmet and not h.is_mip) else None  # bottlenecks are read only when demand is unmet
         result = point_result(lp, idx, net, raw, duals, "highs")
-        if result.status is Status.ERROR and result.checks and not (state and state.cancel_requested):
+        no_point = raw.status is RawStatus.OPTIMAL and raw.x is None
+        if result.status is Status.ERROR and (result.checks or no_point) and not (state and state.cancel_requested):
             # The warm point failed verification: solver noise that can build up over hundreds of warm
             # re-solves on one Highs (seen once in 256 real-sample samples: a 2.4e-6 balance violation
-            # after 243 samples). Re-solve this sample from scratch (the reference path: a fresh model,
-            # so the answer does not depend on what this worker solved before).
+            # after 243 samples). Or HiGHS said "Optimal" from a warm basis without a feasible point
+            # (seen once in 80 real-sample samples under the catalogue). Re-solve this sample from
+            # scratch (the reference path: a fresh model, so the answer does not depend on what this
+            # worker solved before).
             self.n_rebuilt += 1
             availability: dict[str, dict[int, float]] = {}
             for (fid, y), v in (shares or {}).items():
                 availability.setdefault(fid, {})[y] = v
-            draw = SimpleNamespace(delays=delays, overruns=overruns, availability=availability)
+            draw = SimpleNamespace(delays=delays, overruns=overruns, availability=availability, events=list(events))
             result = rebuild_and_solve(self.project, self.spec, draw, "highs", self.time_limit_s, state, self.mip_gap)
         return result
 

@@ -6,7 +6,7 @@ Given K sampled futures (delays and overruns drawn from ``settings.risk``), one 
   for options with a build decision, B[o,z] in {0, 1};
 * **second stage**, one copy of the whole model per future k (operations, deliveries, unmet,
   stocks), with that future's capacities, decision-year bounds and capex costs exactly as plan
-  evaluation applies them (:class:`planner.pipeline.plan_eval.SampleModel`);
+  evaluation applies them (:class:`planner.analysis.plan_eval.SampleModel`);
 * **linking** (the plan-evaluation semantics of a committed decision): in future k, where option
   o's facility is d_k years late, ``add_k[o, z + d_k] = X[o,z]`` and ``build_k[o, z + d_k] = B[o,z]``;
   a decision pushed past the last decision year never arrives in that future (and is not paid there).
@@ -41,7 +41,7 @@ import numpy as np
 from models.project import Project
 
 from planner.model.lp import INF, LinearProgram
-from planner.pipeline.plan_eval import EvalSpec, SampleModel, _first_decision_year, draw_shares
+from planner.analysis.plan_eval import EvalSpec, SampleModel, _first_decision_year, draw_shares
 from planner.progress import SolveState
 from planner.solvers.backends import RawStatus, solve_lp
 
@@ -61,9 +61,14 @@ class SaaResult:
 
 def solve_saa(project: Project, draws: list, *, target: float | None = None, target_year: int | None = None,
               time_limit_s: float = 600.0, mip_gap: float = 1e-4, state: SolveState | None = None,
-              algorithm: str = "auto") -> SaaResult:
-    """Solve the SAA program over ``draws`` (SampleDraw objects: delays, overruns) for ``project``
-    (scenario already applied)."""
+              algorithm: str = "auto", weights: list[float] | None = None,
+              secure: dict[int, list[int]] | None = None) -> SaaResult:
+    """Solve the SAA program over ``draws`` (SampleDraw objects: delays, overruns, shares and
+    catalogue events) for ``project`` (scenario already applied).
+
+    ``weights``: each future's weight in the objective (default 1/K each). ``secure``: future index
+    -> years in which that future's defense demand must be met in full (unmet[d, y] = 0 for every
+    defense demand d: the N-1-secure contingencies of planner.analysis.robust)."""
     state = state or SolveState()
     t0 = time.perf_counter()
     base = SampleModel(project, EvalSpec(mode="foresight"), warm=False)
@@ -100,11 +105,20 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
             return SaaResult("cancelled", "cancelled while building")
         s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns, draw_shares(draw))
         s_hi[base.budget_rows] = INF  # budgets bind the shared decisions once (below), not each future's payments
+        events = list(getattr(draw, "events", None) or [])
+        s_lo = base.base_lo.copy()
+        if events:
+            base.events_index.apply(events, s_lb, s_ub, s_lo, s_hi)
+        for y in (secure or {}).get(k, []):
+            for d in net.demands:
+                if d.segment == "defense" and lp0.has_var(("unmet", d.id, y)):
+                    s_ub[lp0.var(("unmet", d.id, y))] = 0.0
+        w = weights[k] if weights is not None else 1.0 / K
         off = k * n
-        lb[off:off + n], ub[off:off + n], cost[off:off + n] = s_lb, s_ub, s_cost / K
+        lb[off:off + n], ub[off:off + n], cost[off:off + n] = s_lb, s_ub, s_cost * w
         integer[off:off + n] = False  # build_k equals the shared binary B
-        constant += s_const / K
-        lo_parts.append(base.base_lo)
+        constant += s_const * w
+        lo_parts.append(s_lo)
         hi_parts.append(s_hi)
         rows.append(r0 + k * m)
         cols.append(c0 + off)
@@ -121,7 +135,7 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
             link_rows.append((off + ja, K * n + first_index[("X", o.id, z)]))
             if jb >= 0:
                 link_rows.append((off + jb, K * n + first_index[("B", o.id, z)]))
-        per_future.append((s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs, draw.overruns))
+        per_future.append((s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs, draw.overruns, s_lo, events))
     for i, (key, l, u, is_int) in enumerate(first):
         lb[K * n + i], ub[K * n + i], integer[K * n + i] = l, u, is_int
     # a first-stage decision that maps into no future at all is worthless: X = 0 there by cost 0;
@@ -213,6 +227,9 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
         out.message = raw.message or raw.status.value
         if raw.status is RawStatus.INFEASIBLE and indicator:
             out.message = f"no plan meets the target P >= {target:.0%} in {year} on these {K} futures"
+        elif raw.status is RawStatus.INFEASIBLE and secure:
+            out.message = ("no plan among the options offered keeps defense demand whole under every critical "
+                           "outage in its years (choose fewer elements, or offer a hedge that covers them)")
         return out
     x = raw.x
     # verify every future's part with the ordinary checks

@@ -1,0 +1,58 @@
+"""Summary lines for outside buyers and calibration (used by format_summary, ``mine2magnet solve``)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from planner.result import PlanResult
+
+
+def cost_lines(result: PlanResult) -> list[str]:
+    """Gross cost, revenue from outside buyers and net cost, each on its own line ($M, discounted)."""
+    if result.revenue_musd is None or result.net_cost_musd is None:
+        return []
+    return [f"Revenue from outside buyers (discounted): {_musd(result.revenue_musd)}",
+            f"Net cost (total cost - revenue): {_musd(result.net_cost_musd)}"]
+
+
+def _musd(v: float) -> str:
+    """$M with the sign before the dollar: -$9.0M."""
+    return f"-${-v:,.1f}M" if v < 0 else f"${v:,.1f}M"
+
+
+def sales_lines(result: PlanResult, table) -> list[str]:
+    """Sales per market and facility (t and $M summed over the years) and reserved shortfalls."""
+    if not result.sales and not result.sales_shortfall:
+        return []
+    groups: dict[tuple[str, str], list] = defaultdict(lambda: [9999, 0, 0.0, 0.0])
+    for s in result.sales:
+        g = groups[(s.market, s.facility)]
+        g[0], g[1] = min(g[0], s.year), max(g[1], s.year)
+        g[2] += s.tonnes
+        g[3] += s.revenue_musd
+    rows = [[m, f, f"{y0}-{y1}" if y1 > y0 else str(y0), f"{t:,.1f}", f"{c:,.1f}"]
+            for (m, f), (y0, y1, t, c) in sorted(groups.items())]
+    out = ["Sales to outside buyers (sums over years; $M of each year, undiscounted):",
+           table(["market", "facility", "years", "tonnes", "revenue $M"], rows)]
+    for s in result.sales_shortfall:
+        out.append(f"  reserved volume short: {s.market} {s.year}: {s.short_t:,.1f} t of {s.reserved_t:,.1f} t")
+    return out
+
+
+def calibration_lines(result: PlanResult, table) -> list[str]:
+    """The calibration table: reported output against the plan's first year (25 % tolerance)."""
+    if not result.calibration:
+        return []
+    rows = [[c.facility, c.material, f"{c.reported_year} {c.basis}", f"{c.reported_t:,.0f}", f"{c.plan_year}",
+             f"{c.planned_t:,.0f}", "-" if c.difference is None else f"{100 * c.difference:+.1f} %", c.status]
+            for c in result.calibration]
+    n_ok = sum(c.status != "off" for c in result.calibration)
+    out = [f"Calibration to reported output ({n_ok} of {len(result.calibration)} within 25 % or explained):",
+           table(["facility", "material", "reported", "t", "plan", "t", "difference", "status"], rows)]
+    for c in result.calibration:
+        if c.status != "within" and c.reason:
+            out.append(f"  {c.facility}: {c.reason}")
+    return out
+
+
+__all__ = ["calibration_lines", "cost_lines", "sales_lines"]

@@ -1,0 +1,170 @@
+"""Stress tab: the N-1 stress test (planner.analysis.stress) with its ranked table.
+
+Each facility that makes something in the chosen years under the plan, and each country, is taken
+out; the plan's investments stay fixed and operations are re-planned defense first. The table is
+ranked by defense shortfall beyond the baseline; single points of failure are marked. The run is
+on a background thread (TaskPanelMixin) with progress and a Cancel that stops the worker pool.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.document.names import base_scenario_name
+from ui.document.snapshot import ProjectSnapshot
+from ui.runtime.background import TaskPanelMixin
+
+CRITICAL = QColor("#fde2e1")
+COLUMNS = ["Element", "Kind", "Single point of failure", "Defense shortfall beyond baseline (t)", "By product and year",
+           "P(outage in the years)", "Status"]
+
+
+def _default_run(project, years, workers, scenario, state):
+    from planner.analysis.stress import run_stress
+    from planner.pipeline.solve import SolveOptions
+
+    return run_stress(project, years=years, workers=workers, options=SolveOptions(scenario=scenario), state=state)
+
+
+class StressPanel(TaskPanelMixin, QWidget):
+    """Years, workers, Run / Cancel, and the ranking."""
+
+    def __init__(self, document: Any, parent: QWidget | None = None,
+                 run_fn: Callable[..., Any] | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._run_fn = run_fn or _default_run
+        self._task = None
+        self.report: Any = None
+        s = document.project.settings
+        self.scenario_combo = QComboBox()
+        self.first_spin, self.last_spin = QSpinBox(), QSpinBox()
+        for spin, value in ((self.first_spin, s.compliance_start_year), (self.last_spin, s.compliance_start_year + 1)):
+            spin.setRange(s.start_year, s.end_year)
+            spin.setValue(min(max(value, s.start_year), s.end_year))
+        self.workers_spin = QSpinBox()
+        self.workers_spin.setRange(1, 64)
+        self.workers_spin.setValue(2)
+        self.run_button = QPushButton("Run stress test")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.progress_bar = QProgressBar()
+        self.progress_bar.setRange(0, 1000)
+        self.status_label = QLabel("Takes each facility and each country out for the chosen years, keeps the "
+                                   "plan's investments and re-plans operations defense first.")
+        self.status_label.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        # two short rows: the panel sits in the Risk tab and must not widen the window
+        self.scenario_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.scenario_combo.setMinimumContentsLength(12)
+        grid = QGridLayout()
+        grid.addWidget(_label_for("Around", self.scenario_combo), 0, 0)
+        grid.addWidget(self.scenario_combo, 0, 1, 1, 5)
+        for col, (label, w) in enumerate((("From", self.first_spin), ("to", self.last_spin),
+                                          ("Workers", self.workers_spin))):
+            grid.addWidget(_label_for(label, w), 1, 2 * col)
+            grid.addWidget(w, 1, 2 * col + 1)
+        self.first_spin.setAccessibleName("First year out")
+        self.last_spin.setAccessibleName("Last year out")
+        grid.addWidget(self.run_button, 1, 6)
+        grid.addWidget(self.cancel_button, 1, 7)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(self.progress_bar)
+        layout.addWidget(self.status_label)
+        layout.addWidget(self.table, 1)
+        self.run_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.refresh_scenarios()
+        for sig in ("project_replaced", "inputs_changed"):
+            signal = getattr(document, sig, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(self.refresh_scenarios)
+
+    def refresh_scenarios(self, *_: Any) -> None:
+        """List the base case and the document's scenarios, keeping the current choice if it still exists."""
+        current = self.scenario_combo.currentData()
+        self.scenario_combo.blockSignals(True)
+        self.scenario_combo.clear()
+        self.scenario_combo.addItem(base_scenario_name(self.document.project), None)
+        for sc in getattr(self.document.project, "scenarios", []):
+            if sc.id != "base":
+                self.scenario_combo.addItem(sc.name or sc.id, sc.id)
+        self.scenario_combo.setCurrentIndex(max(0, self.scenario_combo.findData(current)))
+        self.scenario_combo.blockSignals(False)
+
+    def years(self) -> list[int]:
+        a, b = self.first_spin.value(), self.last_spin.value()
+        return list(range(min(a, b), max(a, b) + 1))
+
+    def start(self) -> None:
+        if self._task is not None:
+            return
+        snapshot = ProjectSnapshot(self.document.project)
+        years, workers, scenario = self.years(), self.workers_spin.value(), self.scenario_combo.currentData()
+        fn = lambda state: self._run_fn(snapshot.project(), years, workers, scenario, state)  # noqa: E731
+        span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
+        self._launch(fn, self.show_report, self._on_failed, f"Stress test of {span} on {workers} worker(s)…")
+
+    def _on_failed(self, text: str) -> None:
+        self.status_label.setText("The stress test failed: " + text.splitlines()[0])
+
+    def show_report(self, rep: Any) -> None:
+        """Fill the ranking from a planner.analysis.stress.StressReport; critical rows shaded."""
+        self.report = rep
+        spof = rep.single_points_of_failure
+        yrs = f"{rep.years[0]}-{rep.years[-1]}" if len(rep.years) > 1 else str(rep.years[0])
+        self.status_label.setText(
+            f"{rep.n_screened} elements in {rep.seconds:.1f} s: "
+            + (f"{len(spof)} single points of failure in {yrs}." if spof else f"no single point of failure in {yrs}.")
+            + (" Cancelled: the table shows the elements finished." if rep.cancelled else ""))
+        self.table.setRowCount(len(rep.elements))
+        for r, e in enumerate(rep.elements):
+            parts = "; ".join(f"{p} " + ", ".join(f"{y}: {v:,.1f}" for y, v in sorted(by.items()))
+                              for p, by in sorted(e.extra_t.items()))
+            cells = [e.id, e.kind, "yes" if e.single_point_of_failure else "no", f"{e.total_extra_t:,.1f}", parts or "—",
+                     "—" if e.probability is None else f"{100 * e.probability:.1f} %", e.status]
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if c == 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                if e.single_point_of_failure:
+                    item.setBackground(CRITICAL)
+                self.table.setItem(r, c, item)
+
+    def critical_facilities(self) -> list[str]:
+        """Facility ids of the single points of failure of the last run (for marking elsewhere)."""
+        if self.report is None:
+            return []
+        return [e.facilities[0] for e in self.report.single_points_of_failure if e.kind == "facility"]
+
+
+__all__ = ["StressPanel"]
+
+
+def _label_for(text: str, widget: QWidget) -> QLabel:
+    """A label whose buddy is ``widget``: a screen reader names the input by it (ui.widgets.accessible)."""
+    label = QLabel(text)
+    label.setBuddy(widget)
+    return label

@@ -143,6 +143,7 @@ def test_kpi_cards_never_leave_a_card_alone_and_never_clip(qtbot, solved, width)
     for project, result, n in ((p, r, 5), (small_project(), hand_result(), 4)):
         d.set_result(project, result)
         d.finish_pending()
+        d.tabs.setCurrentIndex(1)  # the Overview: a new plan opens on the Decision tab, where the cards step aside
         qtbot.wait(10)
         grid = d.kpi_grid
         rows = grid.rows()

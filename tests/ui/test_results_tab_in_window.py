@@ -73,9 +73,11 @@ def test_overview_charts_are_never_cut_off(window, qtbot):
     window.tabs.setCurrentWidget(dash)
     turns.flush()
     dash.finish_pending()
+    assert dash.tabs.currentWidget() is dash.decision_view  # a new plan opens on its brief
+    dash.tabs.setCurrentIndex(1)
     qtbot.wait(30)
-    scroll = dash.tabs.widget(0)
-    assert isinstance(scroll, QScrollArea)
+    scroll = dash.tabs.widget(1)
+    assert isinstance(scroll, QScrollArea) and dash.tabs.tabText(1) == "Overview"
     content = scroll.widget()
     # 900 px of window leave less than two rows of 240 px charts: the page scrolls instead of
     # cutting the charts' year axes off (the cards were 174 px high around 240 px views)

@@ -28,11 +28,11 @@ SOLVERS = ["highs", "highs-ipm", "highs-simplex", "cbc"]
 
 def run_one(size: str, solver: str, mip: bool, time_limit: float) -> dict:
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-    from planner.solvers.backends import solve_lp
     from planner.model.build import BuildOptions, create_model
     from planner.model.network import build_network
-    from planner.progress import SolveState
     from planner.model.synthetic import synthetic_project
+    from planner.progress import SolveState
+    from planner.solvers.backends import solve_lp
 
     n, y = (int(v) for v in size.split("x"))
     project = synthetic_project(n, y, seed=7)

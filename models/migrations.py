@@ -27,7 +27,8 @@ import math
 from typing import Any, Callable
 
 from .project import SCHEMA_VERSION
-from .validation import Problem, describe_value as _describe
+from .validation import Problem
+from .validation import describe_value as _describe
 
 MAX_RAMP_YEARS = 20  # as Facility.ramp_up_shares
 

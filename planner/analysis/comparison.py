@@ -14,11 +14,10 @@ differs, or a total size that differs by more than ``max(size_abs_tol_tpy, size_
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from models.project import Project
-
 from planner.analysis.shortfall_value import contract_shortfall_t, net_cost, result_rank_key, shortfall_value_musd
 from planner.result import PlanResult
 

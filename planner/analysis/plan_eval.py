@@ -63,17 +63,16 @@ from models.delays import YEAR_MAX, delay_facility, first_decision_year
 from models.project import Project
 from models.schedules import existing_capacity_tpy, qualified_from_year
 from models.vocab import Status as FacilityStatus
-
 from planner.analysis.commitments import add_breach_rows, soften_commitments
 from planner.analysis.event_effects import EventIndex, surged_network
 from planner.model.build import ModelIndex
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import Network, build_network
-from planner.pipeline.extract import fill_plan
-from planner.pipeline.lexicographic import HOLD_FAMILY, Objective, solve_lexicographic
 from planner.pipeline.build_sequence import DEFENSE_FIRST_WEIGHT, build_network_and_model
-from planner.pipeline.stages import cost_objective, shortfall_objectives
+from planner.pipeline.extract import fill_plan
 from planner.pipeline.labels import trace_labels
+from planner.pipeline.lexicographic import HOLD_FAMILY, Objective, solve_lexicographic
+from planner.pipeline.stages import cost_objective, shortfall_objectives
 from planner.pipeline.verify import check_labels, verify_point
 from planner.progress import SolveState
 from planner.result import PlanResult, Status

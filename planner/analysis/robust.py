@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from models.project import Project
-
 from planner.analysis.risk import RiskRunError, apply_run_scenario, run_risk
 from planner.analysis.risk_report import RiskReport
 from planner.analysis.risk_sampling import draw_sample

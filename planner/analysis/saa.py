@@ -39,9 +39,8 @@ from typing import Any
 import numpy as np
 
 from models.project import Project
-
-from planner.model.lp import INF, LinearProgram
 from planner.analysis.plan_eval import EvalSpec, SampleModel, _first_decision_year, draw_shares
+from planner.model.lp import INF, LinearProgram
 from planner.progress import SolveState
 from planner.solvers.backends import RawStatus, solve_lp
 

@@ -23,7 +23,6 @@ above a dearer one without.
 from __future__ import annotations
 
 from models.project import Project
-
 from planner.result import PlanResult
 
 VOLL_PRICE_MULTIPLE = 10.0

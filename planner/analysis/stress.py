@@ -29,7 +29,6 @@ from typing import Any
 
 from models.io import parse_project_text, project_to_json
 from models.project import Project
-
 from planner.analysis.risk import RiskRunError, apply_run_scenario, default_workers
 from planner.analysis.risk_events import Event
 from planner.progress import SolveState

@@ -15,11 +15,9 @@ import argparse
 import sys
 
 from models.io import atomic_write_bytes
-
-from planner.cli.cluster import add_cluster_arguments
 from planner.analysis.risk import RiskRunError
 from planner.analysis.robust import run_robust
-from planner.reports.text import robust_lines
+from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -30,9 +28,10 @@ from planner.cli.common import (
     probability_option,
     whole_number_option,
 )
-from planner.pipeline.solve import SolveOptions
 from planner.cli.csv_output import add_csv_argument, robust_csv
+from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
+from planner.reports.text import robust_lines
 
 
 def cmd_robust(args: argparse.Namespace) -> int:

@@ -14,14 +14,13 @@ import re
 import sys
 
 from models.io import atomic_write_bytes
-
 from planner.analysis.risk import RiskRunError
 from planner.analysis.stress import run_stress
-from planner.reports.text import stress_lines
 from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_or_exit, seconds_option, whole_number_option
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
+from planner.reports.text import stress_lines
 
 
 def parse_years(text: str) -> list[int]:

@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.vocab import Segment
-
 from planner.model.levers import define_lever_constraints, define_lever_variables
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import CLEAN, COVERED, Commodity, Network, market_years

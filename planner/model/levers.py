@@ -22,7 +22,6 @@ through the volume rows here and the government budget rows.
 from __future__ import annotations
 
 from models.vocab import Segment
-
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network, market_years
 

@@ -7,7 +7,6 @@ from collections import defaultdict
 import numpy as np
 
 from models.schedules import qualification_lag, qualified_from_year, ramp_share
-
 from planner.model.build import MUSD, ModelIndex
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.model.lp import LinearProgram
-from planner.progress import SolveState
 from planner.pipeline.verify import worst_violation
+from planner.progress import SolveState
 from planner.solvers.backends import RawSolution, RawStatus, solve_lp
 
 HOLD_FAMILY = "objective_hold"

@@ -16,10 +16,9 @@ import traceback
 from typing import Any
 
 from models import Project
-
+from planner.pipeline.solve import SolveOptions, solve_project
 from planner.progress import SolveState
 from planner.result import PlanResult, Status
-from planner.pipeline.solve import SolveOptions, solve_project
 
 POLL_SECONDS = 0.05
 NICE_INCREMENT = 5

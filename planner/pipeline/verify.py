@@ -27,9 +27,9 @@ import numpy as np
 
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
-from planner.pipeline.verify_supply import check_finite_stocks, check_qualification
-from planner.pipeline.verify_levers import check_levers, licence_binds
 from planner.pipeline.labels import REAL_INPUT_TOL
+from planner.pipeline.verify_levers import check_levers, licence_binds
+from planner.pipeline.verify_supply import check_finite_stocks, check_qualification
 from planner.result import Check
 
 TOLERANCE = 1e-6

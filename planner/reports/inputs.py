@@ -15,7 +15,6 @@ from models.covered import is_covered_market
 from models.project import Project, Source
 from models.schedules import platform_demand_t, qualification_lag, qualified_from_year
 from models.vocab import Element, stage_label
-
 from planner.reports.cells import Col, SheetWriter
 from planner.reports.data import capacity_basis, material_label
 

@@ -10,11 +10,11 @@ evaluation, not perfect foresight). Written atomically like the plan workbook.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from typing import Any
 from planner.reports.cells import safe_text
 from planner.reports.xlsx import ReportWriteError, _save
 

@@ -15,14 +15,15 @@ import os
 import tempfile
 import threading
 import time
+
 import numpy as np
 
 from models.wording import count
 from planner.model.lp import LinearProgram
 from planner.progress import SolveState
 from planner.solvers.pulp_bridge import (
-    available_pulp_solvers,
     BuildDeadline,
+    available_pulp_solvers,
     honest_status,
     match_pulp_solver,
     pulp_solver_names,

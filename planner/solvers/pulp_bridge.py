@@ -33,7 +33,6 @@ from typing import Callable, Iterable
 import numpy as np
 
 from models.io import atomic_write_bytes
-
 from planner.model.lp import INF, LinearProgram
 from planner.progress import SolveState
 from planner.solvers.raw import RawSolution, RawStatus

@@ -3,10 +3,8 @@ that cannot be real are refused (or warned about) with their location."""
 
 from __future__ import annotations
 
-import pytest
-
 from models import validate_project
-from models.project import Demand, Facility, Project, Route
+from models.project import Demand, Facility, Project
 from models.validation import errors
 
 from .conftest import write_json

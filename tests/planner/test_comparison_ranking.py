@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from planner.analysis.comparison import compare
-from planner.reports.text import comparison_table
 from planner.analysis.shortfall_value import VOLL_PRICE_MULTIPLE, shortfall_value_musd, value_of_lost_supply
+from planner.reports.text import comparison_table
 from planner.result import DemandRow, PlanResult, Status
 
 from .helpers import mini_chain

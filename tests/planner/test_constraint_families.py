@@ -2,8 +2,7 @@
 
 import pytest
 
-from models.project import Facility, Market, Route, Demand
-from planner.result import Status
+from models.project import Demand, Facility, Market, Route
 from planner.pipeline.solve import SolveOptions, solve_project
 
 from .helpers import flow, mini_chain, option, produced, teaching, unmet

@@ -6,9 +6,9 @@ import pytest
 
 from planner.analysis.plan_eval import EvalSpec, SampleModel, rebuild_and_solve
 from planner.analysis.risk import run_risk
-from planner.reports.text import risk_summary_lines as summary_lines
 from planner.analysis.risk_sampling import SampleDraw, draw_sample
 from planner.pipeline.solve import SolveOptions, solve_project
+from planner.reports.text import risk_summary_lines as summary_lines
 
 from .resilience_fixtures import committed_stockpile_project
 

@@ -13,7 +13,6 @@ from planner.model.network import build_network
 from planner.pipeline.solve import SolveOptions, solve_project
 from planner.pipeline.verify import check_labels
 from planner.solvers.backends import available_solvers
-
 from tests.planner.helpers import mini_chain
 
 SOLVERS = available_solvers()
@@ -91,8 +90,8 @@ def test_origin_trace_relabels_a_fabricated_covered_chain_without_changing_quant
     every row satisfied and every quantity (clean + covered per variable pair) unchanged."""
     from planner.pipeline.labels import trace_labels
     from planner.pipeline.verify import check_rows
-    from planner.solvers.backends import solve_lp
     from planner.progress import SolveState
+    from planner.solvers.backends import solve_lp
 
     net = build_network(apply_scenario(allied_chain(), None))
     lp, _ = create_model(net)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from models import apply_scenario, load_project
+from planner.analysis.plan_eval import EvalSpec, SampleModel, draw_shares, plan_decisions, rebuild_and_solve
 from planner.analysis.risk import run_risk
 from planner.analysis.risk_report import value_of_information
 from planner.analysis.risk_sampling import SampleDraw, draw_sample
-from planner.analysis.plan_eval import EvalSpec, SampleModel, draw_shares, plan_decisions, rebuild_and_solve
 from planner.pipeline.solve import SolveOptions, solve_project
 
 from .helpers import REAL

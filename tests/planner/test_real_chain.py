@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.result import Status
 from planner.pipeline.solve import SolveOptions, solve_project
+from planner.result import Status
 
 from .helpers import REAL
 

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from models.io import save_project
 from planner.analysis.risk_sampling import SampleDraw
 from planner.analysis.robust import hedge_items, run_robust
-from planner.reports.text import robust_lines
-from planner.cli.main import main as cli_main
 from planner.analysis.saa import solve_saa
+from planner.cli.main import main as cli_main
+from planner.reports.text import robust_lines
 
 from .risk_fixtures import two_futures_project
 
@@ -114,7 +114,7 @@ def _two_hedges_project():
     45,000 $) in both futures + 60 $M capex + magnet opex 25,000 $/t: on time 200 + 200 t = 10 $M, late
     150 + 200 t = 8.75 $M + 2,500 $M penalty -> (79 + 2,577.75) / 2 = 1,328.375 $M.
     Without the budget both hedges are built (the late future needs 200 t beyond mag)."""
-    from models import ExpansionOption, Facility, Route
+    from models import ExpansionOption, Route
 
     p = two_futures_project()
     for d in p.demands:

@@ -7,12 +7,12 @@ import json
 import pytest
 
 from models import save_project
-from planner.progress import SolveState
-from planner.result import Investment, PlanResult, Status
 from planner.analysis.comparison import compare
-from planner.reports.text import comparison_table
 from planner.analysis.scenarios import solve_scenarios
 from planner.pipeline.solve import SolveOptions
+from planner.progress import SolveState
+from planner.reports.text import comparison_table
+from planner.result import Investment, PlanResult, Status
 
 from .risk_fixtures import teaching_project
 

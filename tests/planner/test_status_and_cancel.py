@@ -7,16 +7,16 @@ import numpy as np
 import psutil
 import pytest
 
-from planner.solvers import backends
-from planner.solvers.backends import RawSolution, RawStatus
 from planner.model.build import create_model
 from planner.model.network import build_network
-from planner.progress import SolveState
-from planner.result import Status
+from planner.model.synthetic import synthetic_project
 from planner.pipeline.runner import solve_in_subprocess
 from planner.pipeline.solve import SolveOptions, solve_project
-from planner.model.synthetic import synthetic_project
 from planner.pipeline.verify import verify_point
+from planner.progress import SolveState
+from planner.result import Status
+from planner.solvers import backends
+from planner.solvers.backends import RawSolution, RawStatus
 
 from .helpers import teaching
 

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from planner.analysis.stress import run_stress
-from planner.reports.text import stress_lines
 from planner.cli.main import main as cli_main
 from planner.pipeline.solve import SolveOptions
+from planner.reports.text import stress_lines
 
 from .resilience_fixtures import sole_and_dual_project
 

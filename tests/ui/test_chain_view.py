@@ -8,11 +8,11 @@ from PySide6.QtCore import QEvent
 from models.vocab import Element, Stage
 from planner.result import Flow, Investment, PlanResult, Status
 from tests.ui.demo_project import demo_project
+from ui.document.document import Document
+from ui.editors.connect_dialog import ConnectDialog
+from ui.editors.inspector import Inspector
 from ui.views.chain_view import ChainView, FacilityNode, RouteEdge
 from ui.views.palette import country_colour
-from ui.editors.connect_dialog import ConnectDialog
-from ui.document.document import Document
-from ui.editors.inspector import Inspector
 
 
 @pytest.fixture

@@ -469,7 +469,7 @@ class SampleModel:
         self.budget_coeffs: list[tuple[int, int, float, str]] = []  # row, col, base coefficient, facility
         if self.budget_rows.size:
             fac_of_col = {}
-            for f, o, y, ja, jb, _ in self.decisions:
+            for f, _o, _y, ja, jb, _ in self.decisions:
                 fac_of_col[ja] = f.id
                 if jb >= 0:
                     fac_of_col[jb] = f.id

@@ -78,7 +78,7 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     # first-stage columns: one per (option, nominal year) add, and build where the model has one
     first: list[tuple] = []  # (key, lb, ub, integer)
     first_index: dict[tuple, int] = {}
-    for f, o, y, ja, jb, _ in base.decisions:
+    for _f, o, y, _ja, jb, _ in base.decisions:
         first_index[("X", o.id, y)] = len(first)
         first.append((("X", o.id, y), 0.0, float(o.max_add_tpy), False))
         if jb >= 0:
@@ -135,8 +135,8 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
             if jb >= 0:
                 link_rows.append((off + jb, K * n + first_index[("B", o.id, z)]))
         per_future.append((s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs, draw.overruns, s_lo, events))
-    for i, (key, l, u, is_int) in enumerate(first):
-        lb[K * n + i], ub[K * n + i], integer[K * n + i] = l, u, is_int
+    for i, (_key, low, up, is_int) in enumerate(first):
+        lb[K * n + i], ub[K * n + i], integer[K * n + i] = low, up, is_int
     # a first-stage decision that maps into no future at all is worthless: X = 0 there by cost 0;
     # give first-stage columns a tiny cost so such idle decisions are not reported
     cost[K * n:K * n + n_first] = 1e-9
@@ -155,7 +155,7 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     # settings.budget_*: the rows of the base model with add/build replaced by the shared X/B, nominal
     # capex (no overrun) in the nominal decision year: the budget limits what is decided, as in a plan
     first_of_col: dict[int, int] = {}
-    for f, o, y, ja, jb, _ in base.decisions:
+    for _f, o, y, ja, jb, _ in base.decisions:
         first_of_col[ja] = K * n + first_index[("X", o.id, y)]
         if jb >= 0:
             first_of_col[jb] = K * n + first_index[("B", o.id, y)]

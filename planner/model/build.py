@@ -184,7 +184,7 @@ def define_option_variables(lp: LinearProgram, net: Network, idx: ModelIndex, re
     Cost of add: d_y x capex_musd_per_tpy x (1 - salvage); of build: d_y x fixed_capex_musd x
     (1 - salvage) + fixed_opex_musd_per_yr x sum_{t >= y + lead} d_t.
     """
-    for f, o in net.options:
+    for _f, o in net.options:
         for y in net.decision_years(o):
             online = y + o.lead_time_years
             keep = 1.0 - _salvage_share(net, online)

@@ -92,7 +92,7 @@ def offtake_taken_terms(lp: LinearProgram, net: Network, o, y: int) -> dict[int,
             if lp.has_var(key):
                 terms[lp.var(key)] = 1.0
     if seg is None:
-        for r, commodities, _ in net.route_commodities:
+        for r, _commodities, _ in net.route_commodities:
             if r.from_id != f or r.material.value != mat:
                 continue
             for k in (CLEAN, COVERED):

@@ -382,7 +382,7 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
         x = np.array([v.varValue if v.varValue is not None else 0.0 for v in xs], dtype=float)
         if not lp.is_mip:
             duals = np.zeros(lp.n_rows)
-            for c, i, kind in constraints:
+            for c, i, _kind in constraints:
                 pi = c.pi if c.pi is not None else 0.0
                 duals[i] += pi
     return RawSolution(

@@ -44,8 +44,10 @@ from .vocab import Element, Material, Segment, Stage, Status
 __all__ = [
     "SCHEMA_VERSION", "CapexOverride", "DelayOverride", "Demand", "DemandOverride", "Element",
     "ExpansionOption", "Facility", "FacilityFilter", "GovStockpile", "Grant", "ImportLicence", "Levers", "Loan",
-    "CandidateFloor", "GuaranteedOfftake", "Offtake", "PolicyMode", "PolicyOverride", "PriceFloor", "Market", "MarketCapOverride", "Material",
-    "Platform", "Problem", "Project", "ProjectFileError", "ReportedOutput", "Route", "SalesMarket", "SalesOverride", "Scenario", "Segment", "Settings",
+    "CandidateFloor", "GuaranteedOfftake", "Offtake", "PolicyMode", "PolicyOverride", "PriceFloor", "Market",
+    "MarketCapOverride", "Material",
+    "Platform", "Problem", "Project", "ProjectFileError", "ReportedOutput", "Route", "SalesMarket", "SalesOverride",
+    "Scenario", "Segment", "Settings",
     "SettingsOverride", "Source", "Stage", "Status", "apply_scenario", "load_project",
     "parse_project_text", "project_to_json", "save_project", "validate_project",
 ]

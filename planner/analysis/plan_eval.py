@@ -30,10 +30,10 @@ Semantics (docs/resilience.md, "When a sample learns"; docs/user_guide.md, "What
   :func:`rebuild_and_solve`): unmet tonnes of priority 1 (defense) minimised first, then each further
   priority level with the earlier ones held, then cost (the lowest level, commercial by default,
   is priced at the unmet penalty in the cost stage: :func:`shortfall_stages`). The sample is first
-  solved once with the defense penalty weighted (DEFENSE_FIRST_WEIGHT); a shortfall stage whose value there is 0 is certified
-  without a solve, otherwise it is solved (warm) and its value held by a row; only when the weighted
-  point gives back more than a stage's tolerance is the cost stage re-solved under the holds. The
-  verifier's priority check then applies to every sample.
+  solved once with the defense penalty weighted (DEFENSE_FIRST_WEIGHT); a shortfall stage whose
+  value there is 0 is certified without a solve, otherwise it is solved (warm) and its value held
+  by a row; only when the weighted point gives back more than a stage's tolerance is the cost stage
+  re-solved under the holds. The verifier's priority check then applies to every sample.
 * Budget rows: with every decision fixed they constrain nothing and are dropped (a committed plan's
   overrun is paid, not refused); with recourse they keep the sampled capex coefficients.
 
@@ -111,7 +111,8 @@ class EvalSpec:
 
 def plan_decisions(result: PlanResult) -> list[list[Any]]:
     """The plan's decisions [[option, decided year, added t/yr]] (only builds with t/yr > 0)."""
-    return [[inv.option, int(inv.decided_year), float(inv.added_tpy)] for inv in result.investments if inv.added_tpy > 0]
+    return [[inv.option, int(inv.decided_year), float(inv.added_tpy)] for inv in result.investments
+            if inv.added_tpy > 0]
 
 
 def _first_decision_year(net: Network, o, delay: int) -> int:
@@ -165,7 +166,8 @@ def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolut
     failed = [c for c in checks if not c.passed]
     if failed:
         return PlanResult(Status.ERROR, "the sample's point fails verification: "
-                          + "; ".join(f"{c.name} {c.max_violation:.3g} {c.detail}" for c in failed), solver, checks=checks)
+                          + "; ".join(f"{c.name} {c.max_violation:.3g} {c.detail}" for c in failed), solver,
+                          checks=checks)
     status = Status.OPTIMAL if raw.status is RawStatus.OPTIMAL else Status.TIME_LIMIT_FEASIBLE
     result = PlanResult(status, "", solver, objective=lp.objective_value(raw.x), checks=checks,
                         solve_seconds=raw.seconds)
@@ -464,7 +466,8 @@ class SampleModel:
             for f in self.delayable if f.fixed_opex_musd_per_yr > 0
             for y in net.years if net.existing_capacity[(f.id, y)] > 0)
         # budget rows and their coefficients
-        self.budget_rows = np.array([i for i, fam in enumerate(lp.row_family) if fam in ("budget_year", "budget_total")],
+        self.budget_rows = np.array([i for i, fam in enumerate(lp.row_family)
+                                     if fam in ("budget_year", "budget_total")],
                                     dtype=np.int64)
         self.budget_coeffs: list[tuple[int, int, float, str]] = []  # row, col, base coefficient, facility
         if self.budget_rows.size:

@@ -369,7 +369,8 @@ def _cached_project(project_json: str) -> Project:
 _dask_local = threading.local()  # a SampleModel per worker thread (a HiGHS object is not shared)
 
 
-def dask_sample(bounds: tuple[int, int], project_json: str, options: Any, seed: int, spec: Any = None) -> list[dict[str, Any]]:
+def dask_sample(bounds: tuple[int, int], project_json: str, options: Any, seed: int,
+                spec: Any = None) -> list[dict[str, Any]]:
     """Dask task: one sample; the project text is parsed once per worker process and cached, and so
     is the plan-evaluation model (one per worker process, keyed by project and spec)."""
     limit_solver_threads()

@@ -102,7 +102,8 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     for k, draw in enumerate(draws):
         if state.cancel_requested:
             return SaaResult("cancelled", "cancelled while building")
-        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns, draw_shares(draw))
+        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns,
+                                                                               draw_shares(draw))
         s_hi[base.budget_rows] = INF  # budgets bind the shared decisions once (below), not each future's payments
         events = list(getattr(draw, "events", None) or [])
         s_lo = base.base_lo.copy()
@@ -202,7 +203,8 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     lp.var_keys = [("k", k, *key) for k in range(K) for key in lp0.var_keys] + [f[0] for f in first] \
         + ([("m", k) for k in range(K)] if indicator else [])
     lp.var_lb, lp.var_ub, lp.var_cost, lp.var_int = lb.tolist(), ub.tolist(), cost.tolist(), integer.tolist()
-    lp.row_keys = [("k", k, *key) for k in range(K) for key in lp0.row_keys] + [("link", i) for i in range(len(link_rows))] \
+    lp.row_keys = [("k", k, *key) for k in range(K) for key in lp0.row_keys] \
+        + [("link", i) for i in range(len(link_rows))] \
         + [("budget",) + tuple(lp0.row_keys[i]) for i in budget_terms] \
         + [("target", i) for i in range(n_rows - K * m - len(link_rows) - n_budget)]
     lp.row_family = list(lp0.row_family) * K + ["link"] * len(link_rows) + [lp0.row_family[i] for i in budget_terms] \

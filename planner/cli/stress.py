@@ -97,11 +97,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stress", help="N-1 stress test: each facility and country out, defense shortfall ranked")
     p.add_argument("project")
     p.add_argument("--scenario", metavar="NAME", help="stress the plan of this scenario instead of the base")
-    p.add_argument("--years", type=parse_years, metavar="Y[-Y]", help="stressed years (default: the compliance year and the two after)")
-    p.add_argument("--plan", metavar="RESULT_JSON", help="stress this plan (solve --json output) instead of the scenario's optimal plan")
-    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K", help="worker processes (default: all cores)")
+    p.add_argument("--years", type=parse_years, metavar="Y[-Y]",
+                   help="stressed years (default: the compliance year and the two after)")
+    p.add_argument("--plan", metavar="RESULT_JSON",
+                   help="stress this plan (solve --json output) instead of the scenario's optimal plan")
+    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K",
+                   help="worker processes (default: all cores)")
     add_cluster_arguments(p)
-    p.add_argument("--time-limit", type=seconds_option, metavar="S", help="seconds per solve (default: the project's setting)")
+    p.add_argument("--time-limit", type=seconds_option, metavar="S",
+                   help="seconds per solve (default: the project's setting)")
     p.add_argument("--json", metavar="OUT", help="write the ranking (every element) as JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the ranking as a workbook here")
     p.set_defaults(func=cmd_stress)

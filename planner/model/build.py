@@ -191,7 +191,8 @@ def define_option_variables(lp: LinearProgram, net: Network, idx: ModelIndex, re
             idx.option_capex[(o.id, y)] = (o.capex_musd_per_tpy, o.fixed_capex_musd)
             idx.option_salvage[(o.id, y)] = 1.0 - keep
             committed = min(o.committed_tpy_by_year.get(y, 0.0), o.max_add_tpy)  # lower bound (InvestOverride)
-            lp.add_var(("add", o.id, y), lb=committed, ub=o.max_add_tpy, cost=net.discount[y] * o.capex_musd_per_tpy * keep)
+            lp.add_var(("add", o.id, y), lb=committed, ub=o.max_add_tpy,
+                       cost=net.discount[y] * o.capex_musd_per_tpy * keep)
             if o.has_build_decision or o.fixed_opex_musd_per_yr > 0:
                 opex = o.fixed_opex_musd_per_yr * sum(net.discount[t] for t in net.years if t >= online)
                 lp.add_var(
@@ -402,7 +403,8 @@ def define_fixed_costs(lp: LinearProgram, net: Network, idx: ModelIndex) -> None
             continue
         for y in net.years:
             if net.existing_capacity[(f.id, y)] > 0:
-                idx.existing_fixed_opex_by_year[y] = idx.existing_fixed_opex_by_year.get(y, 0.0) + f.fixed_opex_musd_per_yr
+                idx.existing_fixed_opex_by_year[y] = (idx.existing_fixed_opex_by_year.get(y, 0.0)
+                                                      + f.fixed_opex_musd_per_yr)
                 lp.constant += net.discount[y] * f.fixed_opex_musd_per_yr
 
 

@@ -48,7 +48,8 @@ def define_stockpile_variables(lp: LinearProgram, net: Network, idx) -> None:
                 continue
             for y in net.years:
                 ub = s.max_buy_tpy if s.max_buy_tpy is not None else float("inf")
-                j = lp.add_var(("sbuy", s.id, fid, y), ub=ub, cost=net.discount[y] * STOCKPILE_HANDLING_USD_PER_T * MUSD)
+                j = lp.add_var(("sbuy", s.id, fid, y), ub=ub,
+                               cost=net.discount[y] * STOCKPILE_HANDLING_USD_PER_T * MUSD)
                 idx.extra_balance_terms.append((fid, (mat, ""), y, CLEAN, j, -1.0))
         for y in net.years:
             lp.add_var(("slevel", s.id, y), ub=s.capacity_t, cost=net.discount[y] * s.holding_usd_per_t_yr * MUSD)

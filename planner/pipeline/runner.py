@@ -59,7 +59,8 @@ def _kill_tree(proc: mp.process.BaseProcess) -> None:
     proc.join(timeout=2)
 
 
-def solve_in_subprocess(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
+def solve_in_subprocess(project: Project, options: SolveOptions | None = None,
+                        state: SolveState | None = None) -> PlanResult:
     """Same contract as :func:`planner.pipeline.solve.solve_project`, run in a killable child process."""
     options = options or SolveOptions()
     state = state or SolveState()

@@ -161,7 +161,8 @@ def test_class8_a_name_that_is_another_scenarios_id_is_refused(tmp_path):
     code, out, err = run_cli(["validate", str(path)])
     assert code == 2
     assert err.splitlines() == [
-        f"{path}: scenarios[0].name: the name 's1' is the id of scenarios[1]: --scenario s1 would pick that one; rename it",
+        f"{path}: scenarios[0].name: the name 's1' is the id of scenarios[1]: --scenario s1 would pick that one; "
+        f"rename it",
         f"{path}: scenarios[2].name: the name 'base' is taken by the base project; rename it",
     ]
 

@@ -50,7 +50,8 @@ def test_run_risk_counts_the_breach_and_the_late_futures_in_the_probability():
     assert [s.index for s in rep.samples if s.breaches] == late
     assert all(s.breaches == [["dla", "stockpile", 2027, pytest.approx(50.0)]] for s in rep.samples if s.breaches)
     (b,) = rep.breaches
-    assert (b["contract"], b["year"], b["samples"], b["mean_tonnes_short"]) == ("dla", 2027, len(late), pytest.approx(50.0))
+    assert (b["contract"], b["year"], b["samples"], b["mean_tonnes_short"]) == (
+        "dla", 2027, len(late), pytest.approx(50.0))
     text = "\n".join(summary_lines(rep))
     assert "stockpile dla 2027" in text and "50.0 t short" in text
 

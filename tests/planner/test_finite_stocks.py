@@ -127,5 +127,6 @@ def test_cli_summary_and_workbook_show_the_remaining_stock(tmp_path):
     assert first["Initial stock (t)"] == pytest.approx(300)
     inputs = wb["Inputs - Facilities"]
     headers = [c.value for c in inputs[2]]
-    pile = next(dict(zip(headers, [c.value for c in row])) for row in inputs.iter_rows(min_row=3) if row[0].value == "pile")
+    pile = next(dict(zip(headers, [c.value for c in row])) for row in inputs.iter_rows(min_row=3)
+                if row[0].value == "pile")
     assert pile["Finite stock (t)"] == pytest.approx(300) and pile["Max draw (t/yr)"] == pytest.approx(120)

@@ -25,7 +25,8 @@ def allied_chain():
     SolveOptions(lexicographic=False), labels all 150 t commercial covered with HiGHS and CBC.)"""
     p = mini_chain(years=(2027, 2027), magnet_capacity=400.0)
     p.markets = []
-    p.demands.append(Demand(id="commercial", product="ndfeb_magnet", segment="commercial", tonnes_by_year={2027: 150.0}))
+    p.demands.append(Demand(id="commercial", product="ndfeb_magnet", segment="commercial",
+                            tonnes_by_year={2027: 150.0}))
     return p
 
 
@@ -40,7 +41,8 @@ def mixed_chain():
     """
     p = mini_chain(years=(2027, 2027), magnet_capacity=600.0)
     p.markets = [Market(id="cn_metal", material="ndpr_metal", origin_country="CN", price_usd_per_t=50_000)]
-    p.demands.append(Demand(id="commercial", product="ndfeb_magnet", segment="commercial", tonnes_by_year={2027: 500.0}))
+    p.demands.append(Demand(id="commercial", product="ndfeb_magnet", segment="commercial",
+                            tonnes_by_year={2027: 500.0}))
     return p
 
 

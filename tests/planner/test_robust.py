@@ -90,7 +90,8 @@ def test_cli_robust_prints_the_comparison_and_writes_json_and_xlsx(tmp_path, cap
 def test_cli_robust_bad_input_exits_2(tmp_path, capsys):
     path = tmp_path / "two.m2m.json"
     save_project(two_futures_project(), path)
-    for bad in (["-n", "-1"], ["-n", "2", "--target", "1.5"], ["-n", "2", "--target", "nan"], ["-n", "2", "--seed", "-1"],
+    for bad in (["-n", "-1"], ["-n", "2", "--target", "1.5"], ["-n", "2", "--target", "nan"],
+                ["-n", "2", "--seed", "-1"],
                 ["-n", "2", "--eval", "1e9"]):  # refused by the option parser, before loading the project
         with pytest.raises(SystemExit) as e:
             cli_main(["robust", str(path), *bad])

@@ -169,7 +169,8 @@ def test_result_json_has_the_stable_keys():
     assert set(d["cost_breakdown_musd"]) == {"capex", "opex", "transport", "purchases", "government", "industry"}
     assert set(d["investments"][0]) == {"facility", "option", "decided_year", "online_year", "added_tpy", "capex_musd",
                                         "defense_qualified_year"}
-    assert d["stock_remaining"] == [] and d["qualification"] == [] and d["levers"] == []  # no finite stock, no qualification lag
+    # no finite stock, no qualification lag
+    assert d["stock_remaining"] == [] and d["qualification"] == [] and d["levers"] == []
     assert {"from", "to", "material", "year", "class", "tonnes"} <= set(d["flows"][0])
     assert {"demand_id", "product", "segment", "year", "demand", "delivered", "unmet"} <= set(d["demand"][0])
 

@@ -129,7 +129,8 @@ def test_place_existing_facility_moves_marker(qtbot, panel, doc):
     kmp = doc.project.facility("kmp")
     panel.view.place(kmp, 37.456, 126.705)  # Incheon instead of Ochang
     assert (kmp.lat, kmp.lon) == (37.46, 126.7)
-    qtbot.waitUntil(lambda: panel.view.markers["kmp"].pos().x() == pytest.approx(project_point(37.46, 126.7, panel.view.lon0).x()))
+    qtbot.waitUntil(lambda: panel.view.markers["kmp"].pos().x()
+                    == pytest.approx(project_point(37.46, 126.7, panel.view.lon0).x()))
     doc.undo_stack.undo()
     assert (kmp.lat, kmp.lon) == (36.64, 127.49)
 

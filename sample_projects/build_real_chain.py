@@ -1128,7 +1128,7 @@ def risk_catalogue():
             source="assumed: one site, two electrolysis cells, the only Sm metal maker in the chain (~27 % over "
                    "2026-2028)")],
         export_stops=[ExportStop(country=c, annual_probability=0.01, duration=one_or_two, source=assumed)
-                      for c in ("AU", "BR", "CA", "DE", "EE", "FR", "GB", "JP", "KR", "MY")],
+                      for c in ("AU", "BR", "CA", "DE", "EE", "FR", "GB", "KR", "MY")],
         licence_regime=LicenceRegime(
             from_year=2027, source=LICENCE_SOURCE,
             states=[

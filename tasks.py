@@ -2,12 +2,13 @@
 """Set everything up and run the app or the tests, with nothing but Python 3.11.
 
     python3.11 tasks.py run [PROJECT]   # venv + packages, then the desktop app on the real sample chain
-    python3.11 tasks.py test [ARGS]     # venv + packages, then the test suite (timing tests serially last) and the layer check
+    python3.11 tasks.py test [ARGS]     # venv + packages, then the test suite (timing tests serially last)
+                                        # and the layer check
 
 The virtual environment lives in ``.venv`` and is (re)installed when pyproject.toml changes.
 On Linux, Qt needs a few system libraries (EGL, GL, xkbcommon, fontconfig, D-Bus and the xcb
-libraries of its X11 plugin: xcb-cursor, xcb-icccm, xcb-keysyms, ...); when one is missing and this runs as root with apt-get, they are installed, otherwise the command to install
-them is printed.
+libraries of its X11 plugin: xcb-cursor, xcb-icccm, xcb-keysyms, ...); when one is missing and this
+runs as root with apt-get, they are installed, otherwise the command to install them is printed.
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ def main() -> int:
     print(f"real sample, {project.settings.start_year}-{project.settings.end_year}, limit {args.limit:g} s")
     for solver in args.solvers.split(","):
         retried: list[str] = []
-        state = SolveState(on_log=lambda m: retried.append(m) if "without presolve" in m else None)
+        state = SolveState(on_log=lambda m, out=retried: out.append(m) if "without presolve" in m else None)
         t0 = time.perf_counter()
         r = solve_project(project, SolveOptions(solver=solver, time_limit_s=args.limit), state)
         print(f"{solver:<6}{time.perf_counter() - t0:8.1f} s  {r.status.value}: {r.message[:160]}")

@@ -38,18 +38,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from models import load_project  # noqa: E402
+from models import (
+    apply_scenario,  # noqa: E402
+    load_project,  # noqa: E402
+)
 from planner.analysis import risk
-from planner.progress import SolveState  # noqa: E402
+from planner.analysis.plan_eval import EvalSpec, plan_decisions  # noqa: E402
 from planner.analysis.risk import default_workers, run_risk  # noqa: E402
 from planner.pipeline.solve import SolveOptions, solve_project  # noqa: E402
-from planner.analysis.plan_eval import EvalSpec, plan_decisions  # noqa: E402
-from models import apply_scenario  # noqa: E402
+from planner.progress import SolveState  # noqa: E402
 
 DEFAULT_PROJECT = Path(__file__).resolve().parents[1] / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"
 
 
-def _run(project, n: int, seed: int, workers: int, time_limit: float, force_pool: bool, mode: str, plan) -> tuple[float, list]:
+def _run(project, n: int, seed: int, workers: int, time_limit: float, force_pool: bool, mode: str,
+         plan) -> tuple[float, list]:
     """Wall seconds and per-sample summaries of one configuration (model building included)."""
     options = SolveOptions(time_limit_s=time_limit)
     t0 = time.perf_counter()
@@ -84,9 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         base = solve_project(project, SolveOptions(time_limit_s=args.time_limit))
         plan = plan_decisions(base)
-        print(f"plan to evaluate: {base.status.value}, {len(plan)} decisions, solved in {time.perf_counter() - t:.1f} s (not timed below)")
+        print(f"plan to evaluate: {base.status.value}, {len(plan)} decisions, solved in "
+              f"{time.perf_counter() - t:.1f} s (not timed below)")
     cores = default_workers()
-    configs = [(w, False) for w in (sorted({int(w) for w in args.workers.split(",")}) if args.workers else sorted({1, 2, cores}))]
+    configs = [(w, False)
+               for w in (sorted({int(w) for w in args.workers.split(",")}) if args.workers else sorted({1, 2, cores}))]
     if args.pool_1:
         configs.insert(1, (1, True))
     print(f"project: {project.name} ({len(project.facilities)} facilities), n = {args.n}, seed = {args.seed}, "

@@ -28,11 +28,11 @@ SOLVERS = ["highs", "highs-ipm", "highs-simplex", "cbc"]
 
 def run_one(size: str, solver: str, mip: bool, time_limit: float) -> dict:
     sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
-    from planner.solvers.backends import solve_lp
     from planner.model.build import BuildOptions, create_model
     from planner.model.network import build_network
-    from planner.progress import SolveState
     from planner.model.synthetic import synthetic_project
+    from planner.progress import SolveState
+    from planner.solvers.backends import solve_lp
 
     n, y = (int(v) for v in size.split("x"))
     project = synthetic_project(n, y, seed=7)
@@ -59,7 +59,8 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one[0], args.one[1], args.mip, args.time_limit)))
         return
-    header = f"{'size':>8} {'solver':>13} {'vars':>9} {'rows':>9} {'build s':>8} {'handoff s':>9} {'solver s':>9} {'RSS MB':>7} {'overhead':>8}  status"
+    header = (f"{'size':>8} {'solver':>13} {'vars':>9} {'rows':>9} {'build s':>8} {'handoff s':>9} {'solver s':>9} "
+              f"{'RSS MB':>7} {'overhead':>8}  status")
     print(header)
     print("-" * len(header))
     for size in args.sizes:
@@ -69,11 +70,13 @@ def main() -> None:
                 cmd.append("--mip")
             proc = subprocess.run(cmd, capture_output=True, text=True)
             if proc.returncode != 0:
-                print(f"{size:>8} {solver:>13}  failed: {proc.stderr.strip().splitlines()[-1] if proc.stderr else proc.returncode}")
+                print(f"{size:>8} {solver:>13}  failed: "
+                      f"{proc.stderr.strip().splitlines()[-1] if proc.stderr else proc.returncode}")
                 continue
             r = json.loads(proc.stdout.strip().splitlines()[-1])
             overhead = (r["build_s"] + r["handoff_s"]) / max(r["solve_s"], 1e-9)
-            print(f"{r['size']:>8} {r['solver']:>13} {r['vars']:>9,} {r['rows']:>9,} {r['build_s']:>8.2f} {r['handoff_s']:>9.2f} "
+            print(f"{r['size']:>8} {r['solver']:>13} {r['vars']:>9,} {r['rows']:>9,} {r['build_s']:>8.2f} "
+                  f"{r['handoff_s']:>9.2f} "
                   f"{r['solve_s']:>9.2f} {r['peak_rss_mb']:>7.0f} {overhead:>7.0%}  {r['status']}", flush=True)
 
 

@@ -44,7 +44,8 @@ def main() -> None:
             wall = time.perf_counter() - t0
             walls[kind].append(wall)
             print(f"run {run + 1} {kind:6s}: {r.status.value:10s} wall {wall:6.2f} s  solver {r.solve_seconds:6.2f} s"
-                  f"  build {r.build_seconds:5.2f} s  net cost ${(r.net_cost_musd if hasattr(r, 'net_cost_musd') else r.total_cost_musd) or 0:,.1f}M"
+                  f"  build {r.build_seconds:5.2f} s  net cost "
+                  f"${(r.net_cost_musd if hasattr(r, 'net_cost_musd') else r.total_cost_musd) or 0:,.1f}M"
                   f"  unmet {r.unmet_total():,.1f} t", flush=True)
     single, staged = statistics.median(walls["single"]), statistics.median(walls["staged"])
     print(f"median wall: single {single:.2f} s, staged {staged:.2f} s, ratio staged/single {staged / single:.2f}")

@@ -22,9 +22,9 @@ from models import load_project  # noqa: E402
 from planner.analysis.plan_eval import plan_decisions  # noqa: E402
 from planner.analysis.risk import apply_run_scenario  # noqa: E402
 from planner.analysis.stress import run_stress  # noqa: E402
-from planner.reports.text import stress_lines  # noqa: E402
 from planner.cli.stress import parse_years  # noqa: E402
 from planner.pipeline.solve import SolveOptions, solve_project  # noqa: E402
+from planner.reports.text import stress_lines  # noqa: E402
 
 DEFAULT_PROJECT = Path(__file__).resolve().parents[1] / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"
 

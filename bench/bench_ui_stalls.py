@@ -234,7 +234,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append((name, wall, worst, p99, over))
         gc_ms, gc_gen, gc_n = gc_meter.take()
         print(f"{name:<48} {wall:8.2f} s   longest stall {worst:7.1f} ms   p99 {p99:6.1f} ms   "
-              f"stalls > {STALL_MS:.0f} ms: {over}   longest GC {gc_ms:5.1f} ms (gen {gc_gen}, {gc_n} runs)", flush=True)
+              f"stalls > {STALL_MS:.0f} ms: {over}   longest GC {gc_ms:5.1f} ms (gen {gc_gen}, {gc_n} runs)",
+              flush=True)
         if gil is not None:
             print(f"    longest wait of a 1 ms sleeper thread: {gil.take():.1f} ms")
         if sampler is not None:

@@ -32,8 +32,8 @@ def main() -> int:
         cwd=ROOT, env=env,
     )
     seconds = time.perf_counter() - t0
-    print(f"fuzz: {args.examples} examples per strategy (4 validate strategies; solve at 1/4, scenarios+risk at 1/15), {seconds:.0f} s, "
-          f"{'all passed' if proc.returncode == 0 else 'FAILED'}")
+    print(f"fuzz: {args.examples} examples per strategy (4 validate strategies; solve at 1/4, scenarios+risk at 1/15), "
+          f"{seconds:.0f} s, {'all passed' if proc.returncode == 0 else 'FAILED'}")
     return proc.returncode
 
 

@@ -26,7 +26,8 @@ from models.io import ProjectFileError, parse_project_text
 from models.project import Project
 from planner.reports.tables import B, Int, N, S, TableSpec, Y, frame
 
-FACILITIES = TableSpec("facilities", "Facilities: the scalar fields (recipes, options and sources stay in the project).", (
+FACILITIES = TableSpec("facilities",
+                       "Facilities: the scalar fields (recipes, options and sources stay in the project).", (
     S("id"), S("name"), S("operator"), S("country", "ISO 3166 alpha-2"), S("region"),
     N("lat", "degrees", "", True), N("lon", "degrees", "", True), S("stage"), S("status"),
     N("capacity_tpy", "t/yr", "existing capacity (stage's activity unit)"),
@@ -63,7 +64,8 @@ class InputTableError(ValueError):
     def __init__(self, problems: list[str]):
         self.problems = problems
         more = f"\n  ... and {len(problems) - 30} more" if len(problems) > 30 else ""
-        super().__init__(f"{len(problems)} problem(s) in the tables:\n" + "\n".join(f"  {p}" for p in problems[:30]) + more)
+        super().__init__(f"{len(problems)} problem(s) in the tables:\n"
+                         + "\n".join(f"  {p}" for p in problems[:30]) + more)
 
 
 def _value(obj: Any, attr: str) -> Any:
@@ -125,7 +127,8 @@ def _objects(name: str, df: pd.DataFrame, originals: list[dict[str, Any]]) -> li
     return out
 
 
-def _demands(df: pd.DataFrame, originals: list[dict[str, Any]], problems: list[str]) -> tuple[list[dict[str, Any]], list[list[Any]]]:
+def _demands(df: pd.DataFrame, originals: list[dict[str, Any]],
+             problems: list[str]) -> tuple[list[dict[str, Any]], list[list[Any]]]:
     """Demand objects from the long table, and for each the row labels it came from."""
     by_id = {o["id"]: o for o in originals}
     order: list[str] = []
@@ -145,7 +148,8 @@ def _demands(df: pd.DataFrame, originals: list[dict[str, Any]], problems: list[s
             differ = [lab for lab, c in rows if c[attr] != first[attr]]
             if differ:
                 problems.append(f"demand rows {_rows_text([lab for lab, _ in rows])} ({key}) {attr}: differs between "
-                                f"the rows of one demand (row {differ[0]} has {rows[[lab for lab, _ in rows].index(differ[0])][1][attr]!r}, "
+                                f"the rows of one demand (row {differ[0]} has "
+                                f"{rows[[lab for lab, _ in rows].index(differ[0])][1][attr]!r}, "
                                 f"row {rows[0][0]} {first[attr]!r})")
         tonnes: dict[str, Any] = {}
         for lab, c in rows:

@@ -132,7 +132,8 @@ class ScenarioSet:
     def to_csv(self, folder: str | os.PathLike[str]) -> list[Path]:
         name = self.project.name if self.project is not None else "mine2magnet scenarios"
         return write_csv_package(folder, self._tables, self._specs, name=f"{name} scenarios",
-                                 description=f"mine2magnet: base and every scenario of {name!r}, stacked by scenario_id.")
+                                 description=f"mine2magnet: base and every scenario of {name!r}, "
+                                             "stacked by scenario_id.")
 
 
 class _ReportTables:

@@ -81,8 +81,8 @@ def stamp_for(obj: object) -> DiskStamp | None:
 
 def changed_since_load(obj: object, path: str | os.PathLike[str], max_bytes: int) -> bool:
     """True when ``obj`` was loaded from ``path`` (the same resolved file) and the file now holds
-    other bytes (a file deleted since is not a change: saving restores it). Same size and mtime: unchanged without reading it; otherwise the
-    SHA-256 decides."""
+    other bytes (a file deleted since is not a change: saving restores it). Same size and mtime:
+    unchanged without reading it; otherwise the SHA-256 decides."""
     stamp = stamp_for(obj)
     if stamp is None or stamp.path != os.path.realpath(path):
         return False

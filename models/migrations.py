@@ -27,7 +27,8 @@ import math
 from typing import Any, Callable
 
 from .project import SCHEMA_VERSION
-from .validation import Problem, describe_value as _describe
+from .validation import Problem
+from .validation import describe_value as _describe
 
 MAX_RAMP_YEARS = 20  # as Facility.ramp_up_shares
 
@@ -122,7 +123,8 @@ def _v1_facility(f: dict[str, Any], where: str, problems: list[Problem]) -> None
     first, final_year, final = steps[0][0], steps[-1][0], steps[-1][1]
     if final_year - first > MAX_RAMP_YEARS:
         problems.append(Problem(f"{where}.capacity_schedule",
-                                f"the steps span {final_year - first} years; a ramp-up may last at most {MAX_RAMP_YEARS}"))
+                                f"the steps span {final_year - first} years; a ramp-up may last at most "
+                                f"{MAX_RAMP_YEARS}"))
         return
     by_year = dict(steps)
     shares, last = [], 0.0
@@ -146,7 +148,8 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(demands, list):
         for i, d in enumerate(demands):
             if isinstance(d, dict) and "tonnes" in d and "tonnes_by_year" in d:
-                problems.append(Problem(f"demands[{i}].tonnes", "give either tonnes (version 1) or tonnes_by_year, not both"))
+                problems.append(Problem(f"demands[{i}].tonnes",
+                                        "give either tonnes (version 1) or tonnes_by_year, not both"))
             elif isinstance(d, dict) and "tonnes" in d:
                 rows = _rows(d.pop("tonnes"), f"demands[{i}].tonnes", ("year", "t"), problems)
                 d["tonnes_by_year"] = {str(year): t for year, t, _ in rows}
@@ -154,7 +157,8 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(settings, dict) and "deminimis" in settings:
         value = settings.pop("deminimis")
         if "de_minimis_share" in settings:
-            problems.append(Problem("settings.deminimis", "give either deminimis (version 1) or de_minimis_share, not both"))
+            problems.append(Problem("settings.deminimis",
+                                    "give either deminimis (version 1) or de_minimis_share, not both"))
         elif isinstance(value, bool) or not isinstance(value, (int, float)):
             problems.append(Problem("settings.deminimis", f"must be a number, not {_describe(value)}"))
         elif not (math.isfinite(value) and 0 <= value <= 1):

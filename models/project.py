@@ -323,7 +323,8 @@ class SalesMarket(_Model):
         return self
 
     def active(self, year: int) -> bool:
-        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+        return ((self.first_year is None or year >= self.first_year)
+                and (self.last_year is None or year <= self.last_year))
 
     def price(self, year: int) -> float:
         """$/t in ``year``: the nearest earlier year listed (the first one before it)."""
@@ -429,12 +430,16 @@ class Platform(_Model):
     @property
     def ndfeb_magnet_kg_per_unit(self) -> float:
         """kg of NdFeB magnet per unit (converted from RE content when that is the basis)."""
-        return self.ndfeb_kg_per_unit / self.ndfeb_re_share if self.ndfeb_kg_basis == "rare_earth" else self.ndfeb_kg_per_unit
+        if self.ndfeb_kg_basis == "rare_earth":
+            return self.ndfeb_kg_per_unit / self.ndfeb_re_share
+        return self.ndfeb_kg_per_unit
 
     @property
     def smco_magnet_kg_per_unit(self) -> float:
         """kg of SmCo magnet per unit (converted from RE content when that is the basis)."""
-        return self.smco_kg_per_unit / self.smco_re_share if self.smco_kg_basis == "rare_earth" else self.smco_kg_per_unit
+        if self.smco_kg_basis == "rare_earth":
+            return self.smco_kg_per_unit / self.smco_re_share
+        return self.smco_kg_per_unit
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
 

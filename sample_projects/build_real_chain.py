@@ -36,6 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from models import (  # noqa: E402
+    CandidateFloor,
     CapexOverride,
     DelayOverride,
     Demand,
@@ -45,6 +46,7 @@ from models import (  # noqa: E402
     FacilityFilter,
     GovStockpile,
     Grant,
+    GuaranteedOfftake,
     ImportLicence,
     Levers,
     Loan,
@@ -55,13 +57,11 @@ from models import (  # noqa: E402
     PolicyMode,
     PolicyOverride,
     PriceFloor,
+    Project,
     ReportedOutput,
+    Route,
     SalesMarket,
     SalesOverride,
-    CandidateFloor,
-    GuaranteedOfftake,
-    Project,
-    Route,
     Scenario,
     Segment,
     Settings,
@@ -1097,7 +1097,14 @@ def risk_catalogue():
     with a plant in the chain (assumed), China's licence regime from 2027 (states sourced,
     probabilities assumed), defense demand surges (assumed). Window 2026-2028."""
     from models.risk_catalogue import (
-        DemandSurge, Duration, ExportStop, FacilityOutage, LicenceRegime, LicenceState, MarketCap, OutageRate,
+        DemandSurge,
+        Duration,
+        ExportStop,
+        FacilityOutage,
+        LicenceRegime,
+        LicenceState,
+        MarketCap,
+        OutageRate,
         RiskCatalogue,
     )
 

@@ -56,7 +56,8 @@ def test_every_relative_link_resolves(doc):
 
 def test_the_link_check_finds_a_broken_link(tmp_path):
     doc = tmp_path / "x.md"
-    doc.write_text("# Title\n\n[ok](x.md#title) [gone](missing.md) ![img](docs/none.png)\n```\n[code](nowhere.md)\n```\n")
+    doc.write_text("# Title\n\n[ok](x.md#title) [gone](missing.md) "
+                   "![img](docs/none.png)\n```\n[code](nowhere.md)\n```\n")
     assert _links(doc) == ["x.md#title", "missing.md", "docs/none.png"]
     assert _anchors(doc) == {"title"}
 

@@ -7,18 +7,18 @@ the clean share of deliveries in the compliance year per product, status, revenu
 and net cost, the shortfall valued at the value of lost supply (planner.analysis.shortfall_value,
 never the solver penalty) and cost including it, and a rank: defense shortfall first, then commercial
 shortfall, then net cost, so a cheaper plan with a shortfall never ranks above a dearer one without
--- and the investments that differ: an option built in one scenario and not in another, or built with a first decision year that
-differs, or a total size that differs by more than ``max(size_abs_tol_tpy, size_rel_tol x larger)``.
+-- and the investments that differ: an option built in one scenario and not in another, or built
+with a first decision year that differs, or a total size that differs by more than
+``max(size_abs_tol_tpy, size_rel_tol x larger)``.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from models.project import Project
-
 from planner.analysis.shortfall_value import contract_shortfall_t, net_cost, result_rank_key, shortfall_value_musd
 from planner.result import PlanResult
 

@@ -94,7 +94,8 @@ def surged_network(net: Network, events) -> Network:
     demands = []
     for d in net.demands:
         if d.segment == "defense" and any((d.product, y) in factors for y in d.tonnes_by_year):
-            d = replace(d, tonnes_by_year={y: t * factors.get((d.product, y), 1.0) for y, t in d.tonnes_by_year.items()})
+            d = replace(d,
+                        tonnes_by_year={y: t * factors.get((d.product, y), 1.0) for y, t in d.tonnes_by_year.items()})
         demands.append(d)
     return replace(net, demands=demands)
 

@@ -30,10 +30,10 @@ Semantics (docs/resilience.md, "When a sample learns"; docs/user_guide.md, "What
   :func:`rebuild_and_solve`): unmet tonnes of priority 1 (defense) minimised first, then each further
   priority level with the earlier ones held, then cost (the lowest level, commercial by default,
   is priced at the unmet penalty in the cost stage: :func:`shortfall_stages`). The sample is first
-  solved once with the defense penalty weighted (DEFENSE_FIRST_WEIGHT); a shortfall stage whose value there is 0 is certified
-  without a solve, otherwise it is solved (warm) and its value held by a row; only when the weighted
-  point gives back more than a stage's tolerance is the cost stage re-solved under the holds. The
-  verifier's priority check then applies to every sample.
+  solved once with the defense penalty weighted (DEFENSE_FIRST_WEIGHT); a shortfall stage whose
+  value there is 0 is certified without a solve, otherwise it is solved (warm) and its value held
+  by a row; only when the weighted point gives back more than a stage's tolerance is the cost stage
+  re-solved under the holds. The verifier's priority check then applies to every sample.
 * Budget rows: with every decision fixed they constrain nothing and are dropped (a committed plan's
   overrun is paid, not refused); with recourse they keep the sampled capex coefficients.
 
@@ -63,17 +63,16 @@ from models.delays import YEAR_MAX, delay_facility, first_decision_year
 from models.project import Project
 from models.schedules import existing_capacity_tpy, qualified_from_year
 from models.vocab import Status as FacilityStatus
-
 from planner.analysis.commitments import add_breach_rows, soften_commitments
 from planner.analysis.event_effects import EventIndex, surged_network
 from planner.model.build import ModelIndex
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import Network, build_network
-from planner.pipeline.extract import fill_plan
-from planner.pipeline.lexicographic import HOLD_FAMILY, Objective, solve_lexicographic
 from planner.pipeline.build_sequence import DEFENSE_FIRST_WEIGHT, build_network_and_model
-from planner.pipeline.stages import cost_objective, shortfall_objectives
+from planner.pipeline.extract import fill_plan
 from planner.pipeline.labels import trace_labels
+from planner.pipeline.lexicographic import HOLD_FAMILY, Objective, solve_lexicographic
+from planner.pipeline.stages import cost_objective, shortfall_objectives
 from planner.pipeline.verify import check_labels, verify_point
 from planner.progress import SolveState
 from planner.result import PlanResult, Status
@@ -112,7 +111,8 @@ class EvalSpec:
 
 def plan_decisions(result: PlanResult) -> list[list[Any]]:
     """The plan's decisions [[option, decided year, added t/yr]] (only builds with t/yr > 0)."""
-    return [[inv.option, int(inv.decided_year), float(inv.added_tpy)] for inv in result.investments if inv.added_tpy > 0]
+    return [[inv.option, int(inv.decided_year), float(inv.added_tpy)] for inv in result.investments
+            if inv.added_tpy > 0]
 
 
 def _first_decision_year(net: Network, o, delay: int) -> int:
@@ -166,7 +166,8 @@ def point_result(lp: LinearProgram, idx: ModelIndex, net: Network, raw: RawSolut
     failed = [c for c in checks if not c.passed]
     if failed:
         return PlanResult(Status.ERROR, "the sample's point fails verification: "
-                          + "; ".join(f"{c.name} {c.max_violation:.3g} {c.detail}" for c in failed), solver, checks=checks)
+                          + "; ".join(f"{c.name} {c.max_violation:.3g} {c.detail}" for c in failed), solver,
+                          checks=checks)
     status = Status.OPTIMAL if raw.status is RawStatus.OPTIMAL else Status.TIME_LIMIT_FEASIBLE
     result = PlanResult(status, "", solver, objective=lp.objective_value(raw.x), checks=checks,
                         solve_seconds=raw.seconds)
@@ -465,12 +466,13 @@ class SampleModel:
             for f in self.delayable if f.fixed_opex_musd_per_yr > 0
             for y in net.years if net.existing_capacity[(f.id, y)] > 0)
         # budget rows and their coefficients
-        self.budget_rows = np.array([i for i, fam in enumerate(lp.row_family) if fam in ("budget_year", "budget_total")],
+        self.budget_rows = np.array([i for i, fam in enumerate(lp.row_family)
+                                     if fam in ("budget_year", "budget_total")],
                                     dtype=np.int64)
         self.budget_coeffs: list[tuple[int, int, float, str]] = []  # row, col, base coefficient, facility
         if self.budget_rows.size:
             fac_of_col = {}
-            for f, o, y, ja, jb, _ in self.decisions:
+            for f, _o, _y, ja, jb, _ in self.decisions:
                 fac_of_col[ja] = f.id
                 if jb >= 0:
                     fac_of_col[jb] = f.id

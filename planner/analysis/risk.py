@@ -32,11 +32,10 @@ from typing import Any
 
 from models.io import project_to_json
 from models.project import Project
-
-from planner.progress import SolveState
-from planner.result import Status
 from planner.analysis.risk_report import RiskReport, aggregate
 from planner.analysis.risk_worker import SampleSummary, chunks, dask_sample, init_worker, pool_sample, solve_sample
+from planner.progress import SolveState
+from planner.result import Status
 
 __all__ = ["RiskRunError", "RiskReport", "run_risk", "default_workers"]
 

@@ -119,8 +119,8 @@ def potential_events(project: Project) -> list[Potential]:
         if entry.group:
             g = groups.get(entry.group)
             if g is None:
-                g = groups[entry.group] = Potential(f"group:{entry.group}", [], entry.annual_probability, entry.duration,
-                                                    entry.source)
+                g = groups[entry.group] = Potential(f"group:{entry.group}", [], entry.annual_probability,
+                                                    entry.duration, entry.source)
                 out.append(g)
             g.members.append((kind, (key, entry)))
         else:

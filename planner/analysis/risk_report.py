@@ -120,7 +120,7 @@ class RiskReport:
     def mode_label(self) -> str:
         if self.mode == "plan":
             if self.later == "plan":
-                return (f"evaluating the committed plan without foresight (every investment fixed; each sample "
+                return ("evaluating the committed plan without foresight (every investment fixed; each sample "
                         "runs the plan's own operations until an event is revealed in its first year, then "
                         "re-plans operations knowing only the events revealed so far)")
             return (f"evaluating the committed plan (decisions up to {self.commit_year} fixed, later decisions "

@@ -33,7 +33,6 @@ import numpy as np
 from models.delays import delay_facility
 from models.project import Facility, Project
 from models.vocab import Status
-
 from planner.analysis.risk_events import draw_events, triangular_quantile
 
 

@@ -17,9 +17,8 @@ from typing import Any
 from models.io import parse_project_text
 from models.project import Project
 from models.vocab import Segment
-
-from planner.result import PlanResult, Status
 from planner.analysis.risk_sampling import apply_draw, draw_sample
+from planner.result import PlanResult, Status
 
 #: Relative tolerance when deciding that a demand was met: shortfall <= MET_TOL x max(1, demand).
 MET_TOL = 1e-6
@@ -217,7 +216,11 @@ def solve_sample(project: Project, options: Any, seed: int, index: int, state: A
     """
     from dataclasses import replace
 
-    from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, resolve_solver, solve_project  # imported here: the sampling pieces work without a solver
+    from planner.pipeline.solve import (  # imported here: the sampling pieces work without a solver
+        DEFENSE_FIRST_WEIGHT,
+        resolve_solver,
+        solve_project,
+    )
 
     t0, c0 = time.perf_counter(), time.process_time()
     from planner.analysis.plan_eval import draw_shares
@@ -366,7 +369,8 @@ def _cached_project(project_json: str) -> Project:
 _dask_local = threading.local()  # a SampleModel per worker thread (a HiGHS object is not shared)
 
 
-def dask_sample(bounds: tuple[int, int], project_json: str, options: Any, seed: int, spec: Any = None) -> list[dict[str, Any]]:
+def dask_sample(bounds: tuple[int, int], project_json: str, options: Any, seed: int,
+                spec: Any = None) -> list[dict[str, Any]]:
     """Dask task: one sample; the project text is parsed once per worker process and cached, and so
     is the plan-evaluation model (one per worker process, keyed by project and spec)."""
     limit_solver_threads()

@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from models.project import Project
-
 from planner.analysis.risk import RiskRunError, apply_run_scenario, run_risk
 from planner.analysis.risk_report import RiskReport
 from planner.analysis.risk_sampling import draw_sample
@@ -95,7 +94,8 @@ class RobustReport:
                 d[key] = full
         d["points_bought"] = {p: self.points_bought(p) for p in (self.robust_eval.p_met if self.robust_eval else {})}
         d["points_bought"]["all"] = self.points_bought()
-        d["mean_unmet_t"] = {"deterministic": mean_unmet_t(self.deterministic_eval), "robust": mean_unmet_t(self.robust_eval)}
+        d["mean_unmet_t"] = {"deterministic": mean_unmet_t(self.deterministic_eval),
+                             "robust": mean_unmet_t(self.robust_eval)}
         return d
 
     def to_json(self) -> str:

@@ -39,9 +39,8 @@ from typing import Any
 import numpy as np
 
 from models.project import Project
-
-from planner.model.lp import INF, LinearProgram
 from planner.analysis.plan_eval import EvalSpec, SampleModel, _first_decision_year, draw_shares
+from planner.model.lp import INF, LinearProgram
 from planner.progress import SolveState
 from planner.solvers.backends import RawStatus, solve_lp
 
@@ -79,7 +78,7 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     # first-stage columns: one per (option, nominal year) add, and build where the model has one
     first: list[tuple] = []  # (key, lb, ub, integer)
     first_index: dict[tuple, int] = {}
-    for f, o, y, ja, jb, _ in base.decisions:
+    for _f, o, y, _ja, jb, _ in base.decisions:
         first_index[("X", o.id, y)] = len(first)
         first.append((("X", o.id, y), 0.0, float(o.max_add_tpy), False))
         if jb >= 0:
@@ -103,7 +102,8 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     for k, draw in enumerate(draws):
         if state.cancel_requested:
             return SaaResult("cancelled", "cancelled while building")
-        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns, draw_shares(draw))
+        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns,
+                                                                               draw_shares(draw))
         s_hi[base.budget_rows] = INF  # budgets bind the shared decisions once (below), not each future's payments
         events = list(getattr(draw, "events", None) or [])
         s_lo = base.base_lo.copy()
@@ -136,8 +136,8 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
             if jb >= 0:
                 link_rows.append((off + jb, K * n + first_index[("B", o.id, z)]))
         per_future.append((s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs, draw.overruns, s_lo, events))
-    for i, (key, l, u, is_int) in enumerate(first):
-        lb[K * n + i], ub[K * n + i], integer[K * n + i] = l, u, is_int
+    for i, (_key, low, up, is_int) in enumerate(first):
+        lb[K * n + i], ub[K * n + i], integer[K * n + i] = low, up, is_int
     # a first-stage decision that maps into no future at all is worthless: X = 0 there by cost 0;
     # give first-stage columns a tiny cost so such idle decisions are not reported
     cost[K * n:K * n + n_first] = 1e-9
@@ -156,7 +156,7 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     # settings.budget_*: the rows of the base model with add/build replaced by the shared X/B, nominal
     # capex (no overrun) in the nominal decision year: the budget limits what is decided, as in a plan
     first_of_col: dict[int, int] = {}
-    for f, o, y, ja, jb, _ in base.decisions:
+    for _f, o, y, ja, jb, _ in base.decisions:
         first_of_col[ja] = K * n + first_index[("X", o.id, y)]
         if jb >= 0:
             first_of_col[jb] = K * n + first_index[("B", o.id, y)]
@@ -203,7 +203,8 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     lp.var_keys = [("k", k, *key) for k in range(K) for key in lp0.var_keys] + [f[0] for f in first] \
         + ([("m", k) for k in range(K)] if indicator else [])
     lp.var_lb, lp.var_ub, lp.var_cost, lp.var_int = lb.tolist(), ub.tolist(), cost.tolist(), integer.tolist()
-    lp.row_keys = [("k", k, *key) for k in range(K) for key in lp0.row_keys] + [("link", i) for i in range(len(link_rows))] \
+    lp.row_keys = [("k", k, *key) for k in range(K) for key in lp0.row_keys] \
+        + [("link", i) for i in range(len(link_rows))] \
         + [("budget",) + tuple(lp0.row_keys[i]) for i in budget_terms] \
         + [("target", i) for i in range(n_rows - K * m - len(link_rows) - n_budget)]
     lp.row_family = list(lp0.row_family) * K + ["link"] * len(link_rows) + [lp0.row_family[i] for i in budget_terms] \

@@ -23,7 +23,6 @@ above a dearer one without.
 from __future__ import annotations
 
 from models.project import Project
-
 from planner.result import PlanResult
 
 VOLL_PRICE_MULTIPLE = 10.0
@@ -105,5 +104,5 @@ def result_rank_key(result: PlanResult) -> tuple:
     return rank_key(seg["defense"], seg["commercial"], net_cost(result), result.has_plan, contract_shortfall_t(result))
 
 
-__all__ = ["SHORTFALL_RANK_TOL_T", "VOLL_PRICE_MULTIPLE", "contract_shortfall_t", "net_cost", "rank_key", "result_rank_key",
-           "shortfall_value_musd", "value_of_lost_supply", "voll_source"]
+__all__ = ["SHORTFALL_RANK_TOL_T", "VOLL_PRICE_MULTIPLE", "contract_shortfall_t", "net_cost", "rank_key",
+           "result_rank_key", "shortfall_value_musd", "value_of_lost_supply", "voll_source"]

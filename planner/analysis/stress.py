@@ -29,7 +29,6 @@ from typing import Any
 
 from models.io import parse_project_text, project_to_json
 from models.project import Project
-
 from planner.analysis.risk import RiskRunError, apply_run_scenario, default_workers
 from planner.analysis.risk_events import Event
 from planner.progress import SolveState
@@ -90,7 +89,8 @@ class StressReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "project": self.project, "scenario": self.scenario, "years": self.years, "plan": self.plan,
-            "baseline_shortfall_t": {p: {str(y): v for y, v in by.items()} for p, by in self.baseline_shortfall_t.items()},
+            "baseline_shortfall_t": {p: {str(y): v for y, v in by.items()}
+                                     for p, by in self.baseline_shortfall_t.items()},
             "defense_demand_t": {p: {str(y): v for y, v in by.items()} for p, by in self.defense_demand_t.items()},
             "n_screened": self.n_screened, "n_failed": self.n_failed, "workers": self.workers,
             "scheduler": self.scheduler, "seconds": self.seconds, "plan_seconds": self.plan_seconds,
@@ -221,7 +221,8 @@ def run_stress(project: Project, *, years: list[int] | None = None, plan: list[l
     project, options, scenario = apply_run_scenario(project, options)
     s = project.settings
     if years is None:
-        years = [y for y in range(s.compliance_start_year, s.compliance_start_year + 3) if s.start_year <= y <= s.end_year]
+        years = [y for y in range(s.compliance_start_year, s.compliance_start_year + 3)
+                 if s.start_year <= y <= s.end_year]
     years = sorted(set(int(y) for y in years))
     if not years or years[0] < s.start_year or years[-1] > s.end_year or years != list(range(years[0], years[-1] + 1)):
         raise RiskRunError(f"the stressed years must be consecutive within {s.start_year}-{s.end_year} (got {years})")

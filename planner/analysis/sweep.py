@@ -148,7 +148,8 @@ def sweep_points(project: Project, inputs: list[SweepInput], grid: bool = False)
     its values with the other inputs nominal. A grid: every combination, first input slowest.
     A one-at-a-time point lists only the input it changes."""
     if grid:
-        return [dict(zip((i.name for i in inputs), combo)) for combo in itertools.product(*(i.values() for i in inputs))]
+        return [dict(zip((i.name for i in inputs), combo))
+                for combo in itertools.product(*(i.values() for i in inputs))]
     points: list[dict[str, float]] = [{}]
     for inp in inputs:
         points += [{inp.name: v} for v in inp.values()]
@@ -219,7 +220,8 @@ def _dask_point(task: tuple[int, dict[str, float]], project_json: str, options: 
 
 
 def _error_point(index: int, values: dict[str, float], exc: BaseException) -> PointResult:
-    return PointResult(index=index, values=dict(values), status=Status.ERROR.value, message=f"{type(exc).__name__}: {exc}")
+    return PointResult(index=index, values=dict(values), status=Status.ERROR.value,
+                       message=f"{type(exc).__name__}: {exc}")
 
 
 def run_sweep(project: Project, inputs: list[SweepInput], *, grid: bool = False, workers: int | None = None,
@@ -371,8 +373,8 @@ def tornado(report: SweepReport) -> list[TornadoRow]:
     for inp in report.inputs:
         pts = sorted((p for p in report.points if set(p.values) == {inp.name}), key=lambda p: p.values[inp.name])
         ok = [p for p in pts if p.ok]
-        row = TornadoRow(input=inp.name, unit=inp.unit, nominal=report.nominals.get(inp.name), low=inp.low, high=inp.high,
-                         n_points=len(pts), n_failed=len(pts) - len(ok))
+        row = TornadoRow(input=inp.name, unit=inp.unit, nominal=report.nominals.get(inp.name), low=inp.low,
+                         high=inp.high, n_points=len(pts), n_failed=len(pts) - len(ok))
         if ok:
             lo, hi = ok[0], ok[-1]
             x_lo, x_hi = lo.values[inp.name], hi.values[inp.name]

@@ -121,12 +121,14 @@ def check_input(project: Project, inp: SweepInput) -> None:
     _unit, takes_target, optional = KINDS[inp.kind]
     target = inp.target
     if target is None and takes_target and not optional:
-        raise SweepInputError(f"{inp.name!r}: name the facility, e.g. {inp.kind}:{project.facilities[0].id if project.facilities else 'ID'}")
+        raise SweepInputError(f"{inp.name!r}: name the facility, e.g. "
+                              f"{inp.kind}:{project.facilities[0].id if project.facilities else 'ID'}")
     if target is not None and not takes_target:
         raise SweepInputError(f"{inp.name!r}: {inp.kind} takes no ':' target")
     if target is not None:
         if inp.kind == "price" and target not in {m.id for m in project.markets}:
-            raise SweepInputError(f"{inp.name!r}: no market {target!r} (markets: {', '.join(m.id for m in project.markets) or 'none'})")
+            raise SweepInputError(f"{inp.name!r}: no market {target!r} (markets: "
+                                  f"{', '.join(m.id for m in project.markets) or 'none'})")
         if inp.kind == "demand" and target not in {s.value for s in Segment}:
             raise SweepInputError(f"{inp.name!r}: the segment must be defense or commercial")
         if inp.kind in ("delay", "capacity") and target not in {f.id for f in project.facilities}:

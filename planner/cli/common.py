@@ -97,7 +97,8 @@ def seconds_option(text: str) -> float:
     except ValueError:
         value = math.nan
     if not (math.isfinite(value) and 0 < value <= MAX_TIME_LIMIT_S):
-        raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0 and <= {MAX_TIME_LIMIT_S} (got {_shown(text)})")
+        raise argparse.ArgumentTypeError(f"must be a finite number of seconds > 0 and <= {MAX_TIME_LIMIT_S} (got "
+                                         f"{_shown(text)})")
     return value
 
 
@@ -132,7 +133,8 @@ def add_solver_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--solver", default="auto", metavar="NAME",
                    help="auto (default: HiGHS if installed, else CBC), highs, cbc, or any solver PuLP finds here "
                         "(e.g. GLPK_CMD or glpk, SCIP_CMD, GUROBI, CPLEX_CMD); `mine2magnet solvers` lists them")
-    p.add_argument("--time-limit", type=seconds_option, metavar="S", help="seconds per solve (default: the project's setting)")
+    p.add_argument("--time-limit", type=seconds_option, metavar="S",
+                   help="seconds per solve (default: the project's setting)")
     p.add_argument("--relax", action="store_true", help="solve the LP relaxation (no yes/no build decisions)")
 
 

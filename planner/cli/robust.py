@@ -15,11 +15,9 @@ import argparse
 import sys
 
 from models.io import atomic_write_bytes
-
-from planner.cli.cluster import add_cluster_arguments
 from planner.analysis.risk import RiskRunError
 from planner.analysis.robust import run_robust
-from planner.reports.text import robust_lines
+from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_FAILED,
@@ -30,9 +28,10 @@ from planner.cli.common import (
     probability_option,
     whole_number_option,
 )
-from planner.pipeline.solve import SolveOptions
 from planner.cli.csv_output import add_csv_argument, robust_csv
+from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
+from planner.reports.text import robust_lines
 
 
 def cmd_robust(args: argparse.Namespace) -> int:
@@ -95,18 +94,24 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-n", type=whole_number_option(0, 1_000), required=True, metavar="K",
                    help="sampled futures the plan must hold up in (0 with --n1-secure: the forecast future alone)")
     p.add_argument("--scenario", metavar="NAME", help="plan around this scenario instead of the base")
-    p.add_argument("--target", type=probability_option, metavar="P", help="require P(all defense demand met in --year) >= P on the K futures")
-    p.add_argument("--year", type=whole_number_option(1900, 2200), metavar="Y", help="target year (default: the compliance start year)")
-    p.add_argument("--eval", type=whole_number_option(1, 1_000_000), default=200, metavar="N", help="fresh futures for the out-of-sample comparison (default 200)")
-    p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S", help="planning futures use seed S, evaluation S + 1")
-    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="W", help="worker processes for the evaluation (default: all cores)")
+    p.add_argument("--target", type=probability_option, metavar="P",
+                   help="require P(all defense demand met in --year) >= P on the K futures")
+    p.add_argument("--year", type=whole_number_option(1900, 2200), metavar="Y",
+                   help="target year (default: the compliance start year)")
+    p.add_argument("--eval", type=whole_number_option(1, 1_000_000), default=200, metavar="N",
+                   help="fresh futures for the out-of-sample comparison (default 200)")
+    p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S",
+                   help="planning futures use seed S, evaluation S + 1")
+    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="W",
+                   help="worker processes for the evaluation (default: all cores)")
     add_cluster_arguments(p)
     from planner.cli.stress import parse_years
 
     p.add_argument("--n1-secure", type=parse_years, metavar="Y[-Y]",
                    help="N-1 secure: defense demand met in these years with any one critical element out "
                         "(the deterministic plan's single points of failure, from the stress test)")
-    p.add_argument("--n1-elements", metavar="IDS", help="with --n1-secure: exactly these elements, e.g. facility:lcm,country:GB")
+    p.add_argument("--n1-elements", metavar="IDS",
+                   help="with --n1-secure: exactly these elements, e.g. facility:lcm,country:GB")
     p.add_argument("--n1-countries", action="store_true", help="with --n1-secure: countries count as elements too")
     p.add_argument("--n1-outage", type=parse_years, metavar="Y[-Y]",
                    help="with --n1-secure: the years each element is out (default: the secured years), e.g. out "

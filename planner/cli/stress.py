@@ -14,14 +14,13 @@ import re
 import sys
 
 from models.io import atomic_write_bytes
-
 from planner.analysis.risk import RiskRunError
 from planner.analysis.stress import run_stress
-from planner.reports.text import stress_lines
 from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_or_exit, seconds_option, whole_number_option
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
+from planner.reports.text import stress_lines
 
 
 def parse_years(text: str) -> list[int]:
@@ -98,11 +97,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("stress", help="N-1 stress test: each facility and country out, defense shortfall ranked")
     p.add_argument("project")
     p.add_argument("--scenario", metavar="NAME", help="stress the plan of this scenario instead of the base")
-    p.add_argument("--years", type=parse_years, metavar="Y[-Y]", help="stressed years (default: the compliance year and the two after)")
-    p.add_argument("--plan", metavar="RESULT_JSON", help="stress this plan (solve --json output) instead of the scenario's optimal plan")
-    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K", help="worker processes (default: all cores)")
+    p.add_argument("--years", type=parse_years, metavar="Y[-Y]",
+                   help="stressed years (default: the compliance year and the two after)")
+    p.add_argument("--plan", metavar="RESULT_JSON",
+                   help="stress this plan (solve --json output) instead of the scenario's optimal plan")
+    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K",
+                   help="worker processes (default: all cores)")
     add_cluster_arguments(p)
-    p.add_argument("--time-limit", type=seconds_option, metavar="S", help="seconds per solve (default: the project's setting)")
+    p.add_argument("--time-limit", type=seconds_option, metavar="S",
+                   help="seconds per solve (default: the project's setting)")
     p.add_argument("--json", metavar="OUT", help="write the ranking (every element) as JSON here")
     p.add_argument("--xlsx", metavar="OUT", help="write the ranking as a workbook here")
     p.set_defaults(func=cmd_stress)

@@ -45,7 +45,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     bad = check_solver_arguments(args, project)
     if bad is not None:
         return bad
-    options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
+    options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit,
+                           relax_integers=args.relax)
     last = {"shown": -1}
 
     def on_progress(fraction: float, message: str) -> None:
@@ -99,8 +100,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--vary", type=_vary, action="append", required=True, metavar="NAME=LOW:HIGH[:STEPS]",
                    help="an input and its range (STEPS values, default 3); repeat for more inputs. Names: "
                         + ", ".join(names_help()))
-    p.add_argument("--grid", action="store_true", help="every combination of the inputs' values (default: one at a time)")
-    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K", help="worker processes (default: all cores)")
+    p.add_argument("--grid", action="store_true",
+                   help="every combination of the inputs' values (default: one at a time)")
+    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K",
+                   help="worker processes (default: all cores)")
     add_cluster_arguments(p)
     p.add_argument("--scenario", metavar="NAME", help="sweep around this scenario instead of the base")
     add_solver_arguments(p)

@@ -1,1 +1,1 @@
-"""The optimisation model as data: the network (index sets), the constraint families (build.py) and the solver-neutral LinearProgram arrays; synthetic chains for benchmarks."""
+"""The model as data: network (index sets), constraint families (build.py), LinearProgram arrays, synthetic chains."""

@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from models.vocab import Segment
-
 from planner.model.levers import define_lever_constraints, define_lever_variables
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import CLEAN, COVERED, Commodity, Network, market_years
@@ -185,14 +184,15 @@ def define_option_variables(lp: LinearProgram, net: Network, idx: ModelIndex, re
     Cost of add: d_y x capex_musd_per_tpy x (1 - salvage); of build: d_y x fixed_capex_musd x
     (1 - salvage) + fixed_opex_musd_per_yr x sum_{t >= y + lead} d_t.
     """
-    for f, o in net.options:
+    for _f, o in net.options:
         for y in net.decision_years(o):
             online = y + o.lead_time_years
             keep = 1.0 - _salvage_share(net, online)
             idx.option_capex[(o.id, y)] = (o.capex_musd_per_tpy, o.fixed_capex_musd)
             idx.option_salvage[(o.id, y)] = 1.0 - keep
             committed = min(o.committed_tpy_by_year.get(y, 0.0), o.max_add_tpy)  # lower bound (InvestOverride)
-            lp.add_var(("add", o.id, y), lb=committed, ub=o.max_add_tpy, cost=net.discount[y] * o.capex_musd_per_tpy * keep)
+            lp.add_var(("add", o.id, y), lb=committed, ub=o.max_add_tpy,
+                       cost=net.discount[y] * o.capex_musd_per_tpy * keep)
             if o.has_build_decision or o.fixed_opex_musd_per_yr > 0:
                 opex = o.fixed_opex_musd_per_yr * sum(net.discount[t] for t in net.years if t >= online)
                 lp.add_var(
@@ -403,7 +403,8 @@ def define_fixed_costs(lp: LinearProgram, net: Network, idx: ModelIndex) -> None
             continue
         for y in net.years:
             if net.existing_capacity[(f.id, y)] > 0:
-                idx.existing_fixed_opex_by_year[y] = idx.existing_fixed_opex_by_year.get(y, 0.0) + f.fixed_opex_musd_per_yr
+                idx.existing_fixed_opex_by_year[y] = (idx.existing_fixed_opex_by_year.get(y, 0.0)
+                                                      + f.fixed_opex_musd_per_yr)
                 lp.constant += net.discount[y] * f.fixed_opex_musd_per_yr
 
 

@@ -22,7 +22,6 @@ through the volume rows here and the government budget rows.
 from __future__ import annotations
 
 from models.vocab import Segment
-
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network, market_years
 
@@ -49,7 +48,8 @@ def define_stockpile_variables(lp: LinearProgram, net: Network, idx) -> None:
                 continue
             for y in net.years:
                 ub = s.max_buy_tpy if s.max_buy_tpy is not None else float("inf")
-                j = lp.add_var(("sbuy", s.id, fid, y), ub=ub, cost=net.discount[y] * STOCKPILE_HANDLING_USD_PER_T * MUSD)
+                j = lp.add_var(("sbuy", s.id, fid, y), ub=ub,
+                               cost=net.discount[y] * STOCKPILE_HANDLING_USD_PER_T * MUSD)
                 idx.extra_balance_terms.append((fid, (mat, ""), y, CLEAN, j, -1.0))
         for y in net.years:
             lp.add_var(("slevel", s.id, y), ub=s.capacity_t, cost=net.discount[y] * s.holding_usd_per_t_yr * MUSD)
@@ -93,7 +93,7 @@ def offtake_taken_terms(lp: LinearProgram, net: Network, o, y: int) -> dict[int,
             if lp.has_var(key):
                 terms[lp.var(key)] = 1.0
     if seg is None:
-        for r, commodities, _ in net.route_commodities:
+        for r, _commodities, _ in net.route_commodities:
             if r.from_id != f or r.material.value != mat:
                 continue
             for k in (CLEAN, COVERED):

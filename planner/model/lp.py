@@ -12,8 +12,8 @@ and duals are written back by name and tests look variables and rows up by key.
 from __future__ import annotations
 
 import math
-from itertools import repeat
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Hashable, Iterable
 
 import numpy as np

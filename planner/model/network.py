@@ -60,7 +60,8 @@ class Process:
     last_year: int | None = None  # Facility.element_online_year (a circuit that starts later)
 
     def runs_in(self, year: int) -> bool:
-        return (self.first_year is None or year >= self.first_year) and (self.last_year is None or year <= self.last_year)
+        return ((self.first_year is None or year >= self.first_year)
+                and (self.last_year is None or year <= self.last_year))
 
 
 @dataclass
@@ -201,7 +202,8 @@ def build_processes(project: Project) -> list[Process]:
                         (OXIDE_OF[e].value, ""): assay.get(e, 0.0) * rec
                         for e, rec in f.element_recovery.items()
                         if assay.get(e, 0.0) * rec > 0
-                        and (e not in f.element_online_year or (first is not None and f.element_online_year[e] <= first))
+                        and (e not in f.element_online_year
+                             or (first is not None and f.element_online_year[e] <= first))
                     }
                     if outputs:
                         pid = f"{f.id}|{m}" if first is None else f"{f.id}|{m}@{first}"
@@ -254,8 +256,8 @@ def demand_specs(project: Project) -> list[DemandSpec]:
             if kg > 0:
                 tonnes = {y: u * kg / 1000.0 for y, u in pl.units_by_year.items() if u > 0}
                 if tonnes:
-                    specs.append(DemandSpec(f"platform:{pl.id}:{product.value}", product.value, Segment.DEFENSE.value, tonnes,
-                                            DEFAULT_PRIORITY[Segment.DEFENSE]))
+                    specs.append(DemandSpec(f"platform:{pl.id}:{product.value}", product.value, Segment.DEFENSE.value,
+                                            tonnes, DEFAULT_PRIORITY[Segment.DEFENSE]))
     return specs
 
 
@@ -331,7 +333,8 @@ def recycled_offtakes(net: Network) -> list[Offtake]:
     """Offtakes with recycled_feed whose facility is not itself a recycling facility (whose whole
     output is recycled, so the condition holds by itself); see planner.model.recycled."""
     return [o for o in net.levers.offtakes
-            if o.recycled_feed and o.facility_id in net.facilities and net.facilities[o.facility_id].stage is not Stage.RECYCLING]
+            if o.recycled_feed and o.facility_id in net.facilities
+            and net.facilities[o.facility_id].stage is not Stage.RECYCLING]
 
 
 def key_input(net: Network, fid: str, mat: str) -> tuple[str, float] | None:
@@ -377,7 +380,8 @@ def tracked_routes(net: Network) -> dict[tuple[str, str], list[Route]]:
 
 
 def market_years(m: Market, years: list[int]) -> list[int]:
-    return [y for y in years if (m.first_year is None or y >= m.first_year) and (m.last_year is None or y <= m.last_year)]
+    return [y for y in years
+            if (m.first_year is None or y >= m.first_year) and (m.last_year is None or y <= m.last_year)]
 
 
 __all__ = [

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from models.schedules import qualification_lag, qualified_from_year, ramp_share
 from models.vocab import Segment
-
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
 

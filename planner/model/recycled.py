@@ -23,7 +23,6 @@ magnet): at most 100 x 0.26 x 0.857 / 0.34 = 65.5 t/yr of magnets count as recyc
 from __future__ import annotations
 
 from models.vocab import Stage
-
 from planner.model.levers import offtake_taken_terms
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network, key_input

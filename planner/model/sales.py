@@ -25,7 +25,6 @@ levers' transfers (price floors, grants, loans, offtake payments) stay out of it
 from __future__ import annotations
 
 from models.project import SalesMarket
-
 from planner.model.levers import production_terms
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network

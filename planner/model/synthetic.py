@@ -100,7 +100,8 @@ def synthetic_project(n_facilities: int, n_years: int, seed: int = 0, routes_per
         p.markets.append(Market(id=f"cn_{mat.value}", material=mat, origin_country="CN", price_usd_per_t=price,
                                 cap_tpy=round(50 * max(1.0, n_facilities / 40))))
     p.markets.append(Market(id="world_cobalt", material=Material.COBALT, origin_country="AU", price_usd_per_t=33_000))
-    p.markets.append(Market(id="us_scrap", material=Material.NDFEB_SCRAP, origin_country="US", price_usd_per_t=15_000, cap_tpy=2_000))
+    p.markets.append(Market(id="us_scrap", material=Material.NDFEB_SCRAP, origin_country="US", price_usd_per_t=15_000,
+                            cap_tpy=2_000))
     scale = max(1.0, n_facilities / 40)
     years = p.settings.years
     for product, segment, base in [(Material.NDFEB_MAGNET, "defense", 300), (Material.SMCO_MAGNET, "defense", 60),

@@ -1,1 +1,1 @@
-"""One solve from project to checked plan: build, solve, verify the point, extract the plan; the killable child-process runner."""
+"""One solve from project to checked plan: build, solve, verify, extract; the killable child-process runner."""

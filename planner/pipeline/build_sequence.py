@@ -15,7 +15,6 @@ from models import Project, apply_scenario
 from models.scenarios import ScenarioError
 from models.validation import applied_project_problems
 from models.wording import count
-
 from planner.model.build import BuildOptions, ModelIndex, create_model
 from planner.model.lp import LinearProgram
 from planner.model.network import Network, build_network

@@ -15,7 +15,6 @@ tonnes. Pure: reads the result's production rows, no solver.
 from __future__ import annotations
 
 from models.project import Project
-
 from planner.result import CalibrationRow, PlanResult
 
 CALIBRATION_TOLERANCE = 0.25

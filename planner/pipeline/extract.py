@@ -7,7 +7,6 @@ from collections import defaultdict
 import numpy as np
 
 from models.schedules import qualification_lag, qualified_from_year, ramp_share
-
 from planner.model.build import MUSD, ModelIndex
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
@@ -40,7 +39,8 @@ def _r(v: float, nd: int = 6) -> float:
     return round(float(v), nd) + 0.0
 
 
-def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Network, x: np.ndarray, duals: np.ndarray | None) -> None:
+def fill_plan(result: PlanResult, lp: LinearProgram, idx: ModelIndex, net: Network, x: np.ndarray,
+              duals: np.ndarray | None) -> None:
     """Populate every plan table of ``result`` from the point ``x``."""
     values = {key: float(x[j]) for j, key in enumerate(lp.var_keys) if abs(x[j]) > EPS}
     processes = {p.id: p for p in net.processes}

@@ -85,7 +85,8 @@ def trace_labels(lp: LinearProgram, x: np.ndarray, net: Network) -> tuple[np.nda
                     ok = False
                     break
                 down = None
-                target = flows_out.get(j) or (stocks.get(j) and (stocks[j][0], stocks[j][1], stocks[j][2], stocks[j][3] + 1))
+                target = flows_out.get(j) or (stocks.get(j) and (stocks[j][0], stocks[j][1], stocks[j][2],
+                                                                 stocks[j][3] + 1))
                 if target is not None and target[3] in net.discount:
                     g, mat, src, yy = target
                     dkey = ("down", g, mat, src, yy)

@@ -38,8 +38,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.model.lp import LinearProgram
-from planner.progress import SolveState
 from planner.pipeline.verify import worst_violation
+from planner.progress import SolveState
 from planner.solvers.backends import RawSolution, RawStatus, solve_lp
 
 HOLD_FAMILY = "objective_hold"
@@ -291,7 +291,8 @@ def solve_lexicographic(
     for k, obj in enumerate(objectives):
         c = obj.dense(n)
         program = with_objective(work, c, obj.constant)
-        value = float(np.multiply(c, x).sum() + obj.constant) if x is not None else None  # not c @ x: see lp.objective_value
+        # not c @ x: see lp.objective_value
+        value = float(np.multiply(c, x).sum() + obj.constant) if x is not None else None
         certified = (
             x is not None and obj.lower_bound is not None and value <= obj.lower_bound + obj.tolerance(obj.lower_bound)
         ) or (all_certified and k == initial_stage)
@@ -385,10 +386,12 @@ def solve_lexicographic(
             if obj.min_gain > 0 and previous is not None:
                 before = float(np.multiply(c, previous).sum() + obj.constant)
                 if before - value < obj.min_gain:
-                    state.log(f"stage {obj.name!r} gains {before - value:.3g} < {obj.min_gain:g}: keeping the previous point")
+                    state.log(f"stage {obj.name!r} gains {before - value:.3g} < {obj.min_gain:g}: "
+                              "keeping the previous point")
                     x, value = previous, before
         else:
-            state.log(f"lexicographic stage {k + 1}/{len(objectives)}: {obj.name} = {value:.6g} (certified, not re-solved)")
+            state.log(f"lexicographic stage {k + 1}/{len(objectives)}: {obj.name} = {value:.6g} "
+                      "(certified, not re-solved)")
         hold = _hold(work, obj, c, value, tolerances) if k < len(objectives) - 1 else None
         result.stages.append(StageResult(obj.name, value, hold, not certified, raw, program))
     result.x = x

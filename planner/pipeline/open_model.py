@@ -20,7 +20,6 @@ import os
 from pathlib import Path
 
 from models import Project
-
 from planner.pipeline.build_sequence import BuiltModel, ModelBuildError, build_model
 from planner.solvers.pulp_bridge import PulpModel, to_pulp_problem, write_model
 

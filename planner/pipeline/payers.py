@@ -54,7 +54,8 @@ def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[Leve
                 continue
             taken = _value(offtake_taken_terms(lp, net, o, y), x)
             if taken > EPS:
-                rows.append(LeverRow("offtake", o.id, o.facility_id, y, _r(taken), _r(o.price_usd_per_t * taken * MUSD), o.buyer))
+                rows.append(LeverRow("offtake", o.id, o.facility_id, y, _r(taken), _r(o.price_usd_per_t * taken * MUSD),
+                                     o.buyer))
             short = values.get(("otshort", o.id, y), 0.0)
             if short > EPS:
                 rows.append(LeverRow("offtake_shortfall", o.id, o.facility_id, y, _r(short), 0.0, o.buyer))
@@ -65,7 +66,8 @@ def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[Leve
                 continue
             sold = _value(sold_terms(lp, net, pf.facility_id, pf.material.value, y), x)
             if sold > EPS:
-                rows.append(LeverRow("price_floor", pf.id, pf.facility_id, y, _r(sold), _r(top * sold * MUSD), "government"))
+                rows.append(LeverRow("price_floor", pf.id, pf.facility_id, y, _r(sold), _r(top * sold * MUSD),
+                                     "government"))
     option_of = {o.id: (f, o) for f, o in net.options}
     capex_of: dict[str, tuple[int, float, float]] = {}  # option -> (decided year, capex $M, added t/yr)
     for (oid, y), (per_tpy, fixed) in idx.option_capex.items():
@@ -88,7 +90,8 @@ def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[Leve
         rows.append(LeverRow("policy_grant", oid, option_of[oid][0].id, y, _r(add), _r(amount), "government"))
     pol = lv.policy
     if pol.enabled:  # candidate levers the optimizer chose (planner.model.policy)
-        for kind, var, items in (("policy_floor", "pfq", pol.candidate_floors), ("policy_offtake", "goq", pol.candidate_offtakes)):
+        for kind, var, items in (("policy_floor", "pfq", pol.candidate_floors),
+                                 ("policy_offtake", "goq", pol.candidate_offtakes)):
             for c in items:
                 for y in net.years:
                     key = (var, c.id, y)
@@ -118,7 +121,8 @@ def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[Leve
             elif key[0] == "srel":
                 rows.append(LeverRow("stockpile_release", s.id, s.id, key[3], _r(v), 0.0, "government"))
             elif key[0] == "slevel":
-                rows.append(LeverRow("stockpile_holding", s.id, s.id, key[2], _r(v), _r(s.holding_usd_per_t_yr * v * MUSD), "government"))
+                rows.append(LeverRow("stockpile_holding", s.id, s.id, key[2], _r(v),
+                                     _r(s.holding_usd_per_t_yr * v * MUSD), "government"))
     rows.sort(key=lambda r: (r.kind, r.lever_id, r.year, r.facility))
     return rows
 

@@ -35,7 +35,9 @@ REL_TOL = 1e-9
 def _years_text(years: range) -> str:
     if not years:
         return "it has no decision year in this horizon"
-    return f"its decision years are {years[0]}-{years[-1]}" if len(years) > 1 else f"its only decision year is {years[0]}"
+    if len(years) > 1:
+        return f"its decision years are {years[0]}-{years[-1]}"
+    return f"its only decision year is {years[0]}"
 
 
 def _is_number(v: Any) -> bool:
@@ -71,11 +73,13 @@ def plan_problems(data: Any, project: Project) -> tuple[list[list[Any]], list[Pr
     for i, row in enumerate(rows):
         loc = f"investments[{i}]"
         if not isinstance(row, dict):
-            problems.append(Problem(loc, f"must be an object with option, decided_year and added_tpy, not {describe_value(row)}"))
+            problems.append(Problem(loc, f"must be an object with option, decided_year and added_tpy, not "
+                                         f"{describe_value(row)}"))
             continue
         bad = False
         for key, ok, words in (("option", lambda v: isinstance(v, str), "text"),
-                               ("decided_year", lambda v: isinstance(v, int) and not isinstance(v, bool), "a whole number"),
+                               ("decided_year", lambda v: isinstance(v, int) and not isinstance(v, bool),
+                                "a whole number"),
                                ("added_tpy", _is_number, "a number")):
             if key not in row:
                 problems.append(Problem(f"{loc}.{key}", "required field is missing"))
@@ -95,14 +99,16 @@ def plan_problems(data: Any, project: Project) -> tuple[list[list[Any]], list[Pr
             continue
         allowed = option_decision_years(project, oid)
         if year not in allowed:
-            problems.append(Problem(f"{loc}.decided_year", f"option {oid!r} cannot be decided in {year}: {_years_text(allowed)}"))
+            problems.append(Problem(f"{loc}.decided_year",
+                                    f"option {oid!r} cannot be decided in {year}: {_years_text(allowed)}"))
             continue
         if tpy == 0:
             continue
         totals[oid] = totals.get(oid, 0.0) + tpy
         if totals[oid] > o.max_add_tpy * (1 + REL_TOL) + ABS_TOL_TPY:
-            problems.append(Problem(f"{loc}.added_tpy", f"the plan adds {totals[oid]:,.12g} t/yr to option {oid!r}, more "
-                                                        f"than its maximum of {o.max_add_tpy:,.12g} t/yr"))
+            problems.append(Problem(f"{loc}.added_tpy",
+                                    f"the plan adds {totals[oid]:,.12g} t/yr to option {oid!r}, more "
+                                    f"than its maximum of {o.max_add_tpy:,.12g} t/yr"))
             continue
         if o.has_build_decision:
             if tpy < o.min_add_tpy * (1 - REL_TOL) - ABS_TOL_TPY:
@@ -111,8 +117,9 @@ def plan_problems(data: Any, project: Project) -> tuple[list[list[Any]], list[Pr
                 continue
             built_years.setdefault(oid, []).append(year)
             if len(set(built_years[oid])) > 1:
-                problems.append(Problem(f"{loc}.decided_year", f"option {oid!r} is built once (a yes/no build decision), "
-                                                               f"but the plan builds it in {min(built_years[oid])} and {year}"))
+                problems.append(Problem(f"{loc}.decided_year",
+                                        f"option {oid!r} is built once (a yes/no build decision), "
+                                        f"but the plan builds it in {min(built_years[oid])} and {year}"))
                 continue
         decisions.append([oid, year, tpy])
     return decisions, problems

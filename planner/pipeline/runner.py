@@ -16,10 +16,9 @@ import traceback
 from typing import Any
 
 from models import Project
-
+from planner.pipeline.solve import SolveOptions, solve_project
 from planner.progress import SolveState
 from planner.result import PlanResult, Status
-from planner.pipeline.solve import SolveOptions, solve_project
 
 POLL_SECONDS = 0.05
 NICE_INCREMENT = 5
@@ -60,7 +59,8 @@ def _kill_tree(proc: mp.process.BaseProcess) -> None:
     proc.join(timeout=2)
 
 
-def solve_in_subprocess(project: Project, options: SolveOptions | None = None, state: SolveState | None = None) -> PlanResult:
+def solve_in_subprocess(project: Project, options: SolveOptions | None = None,
+                        state: SolveState | None = None) -> PlanResult:
     """Same contract as :func:`planner.pipeline.solve.solve_project`, run in a killable child process."""
     options = options or SolveOptions()
     state = state or SolveState()

@@ -27,9 +27,9 @@ import numpy as np
 
 from planner.model.lp import LinearProgram
 from planner.model.network import CLEAN, COVERED, Network
-from planner.pipeline.verify_supply import check_finite_stocks, check_qualification
-from planner.pipeline.verify_levers import check_levers, licence_binds
 from planner.pipeline.labels import REAL_INPUT_TOL
+from planner.pipeline.verify_levers import check_levers, licence_binds
+from planner.pipeline.verify_supply import check_finite_stocks, check_qualification
 from planner.result import Check
 
 TOLERANCE = 1e-6
@@ -72,7 +72,8 @@ def check_bounds(lp: LinearProgram, x: np.ndarray) -> Check:
     v = max(worst, frac)
     detail = ""
     if v > TOLERANCE:
-        j = int(np.argmax(viol)) if worst >= frac else int(np.flatnonzero(ints)[np.argmax(np.abs(x[ints] - np.round(x[ints])))])
+        j = (int(np.argmax(viol)) if worst >= frac
+             else int(np.flatnonzero(ints)[np.argmax(np.abs(x[ints] - np.round(x[ints])))]))
         detail = f"worst variable {lp.var_keys[j]} = {x[j]:.6g}"
     return Check("bounds_and_integrality", v <= TOLERANCE, v, detail)
 
@@ -99,7 +100,8 @@ def check_rows(lp: LinearProgram, x: np.ndarray) -> list[Check]:
 
 def check_compliance(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
     """Defense demand from the compliance year (or licence year) receives no covered tonne; covered
-    facilities and markets supply no clean tonne; an outside buyer requiring clean gets none covered. Measured in tonnes (the worst offending amount)."""
+    facilities and markets supply no clean tonne; an outside buyer requiring clean gets none covered.
+    Measured in tonnes (the worst offending amount)."""
     comp = net.defense_clean_from  # the compliance year, or a scenario's licence year when earlier
     defense = {d.id for d in net.demands if d.segment == "defense"}
     clean_buyers = {m.id for m in net.sales_markets if m.compliance == "clean"}
@@ -167,7 +169,8 @@ def check_priority(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
                             moved += value(("del", fid, lo.id, y, k))
                     if moved > 0.0 and lp.has_row("qualification", fid, product, y) and hi.segment == "defense":
                         # only qualified output may go to defense: what is left of it after defense deliveries
-                        moved = min(moved, max(0.0, lp.row_hi[lp.row("qualification", fid, product, y)] - qual_activity(fid, product, y)))
+                        moved = min(moved, max(0.0, lp.row_hi[lp.row("qualification", fid, product, y)]
+                                               - qual_activity(fid, product, y)))
                     movable += moved
                 for m in net.markets:
                     if lp.has_var(("buyd", m.id, hi.id, y)) and not licence_binds(lp, x, net, m, hi.segment, y):

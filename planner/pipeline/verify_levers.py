@@ -43,7 +43,8 @@ def check_levers(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
             if not o.active(y):
                 continue
             t = taken[y] + val.get(("otshort", o.id, y), 0.0)
-            report(o.minimum(y) - t, o.minimum(y), f"offtake {o.id} {y}: taken + shortfall {t:.6g} < min {o.minimum(y):g}")
+            report(o.minimum(y) - t, o.minimum(y),
+                   f"offtake {o.id} {y}: taken + shortfall {t:.6g} < min {o.minimum(y):g}")
             if o.max_tpy is not None:
                 report(taken[y] - o.max_tpy, o.max_tpy, f"offtake {o.id} {y}: taken {taken[y]:.6g} > max {o.max_tpy:g}")
 
@@ -157,7 +158,8 @@ def _check_policy(val: dict, net: Network, report, demand_seg: dict, route: dict
                 t = made[(fid, mat, y)]
                 report(t - cover[(fid, y)], cover[(fid, y)],
                        f"viability {fid} {y}: makes {t:.6g} t {mat} > {cover[(fid, y)]:.6g} t covered by levers")
-            report(other_act[(fid, mat or "", y)], 0.0, f"viability {fid} {y}: non-viable facility runs uncovered processes")
+            report(other_act[(fid, mat or "", y)], 0.0,
+                   f"viability {fid} {y}: non-viable facility runs uncovered processes")
 
 
 def _check_recycled(val: dict, net: Network, report, demand_seg: dict, route: dict) -> None:
@@ -172,7 +174,8 @@ def _check_recycled(val: dict, net: Network, report, demand_seg: dict, route: di
         elif key[0] == "rflow":
             rpart[(key[1], key[2])] += v
     for (rid, y), v in rpart.items():
-        report(v - flow[(rid, y)], flow[(rid, y)], f"recycled part of route {rid} {y}: {v:.6g} t > flow {flow[(rid, y)]:.6g}")
+        report(v - flow[(rid, y)], flow[(rid, y)],
+               f"recycled part of route {rid} {y}: {v:.6g} t > flow {flow[(rid, y)]:.6g}")
     tracked = net.tracked_routes
     out_of: dict[tuple[str, str], list] = defaultdict(list)
     for (_fid, mat), routes in tracked.items():
@@ -194,14 +197,16 @@ def _check_recycled(val: dict, net: Network, report, demand_seg: dict, route: di
         for y in net.years:
             if not o.active(y):
                 continue
-            same = [p for p in net.recycled_offtakes if p.facility_id == o.facility_id and p.material == o.material and p.active(y)]
+            same = [p for p in net.recycled_offtakes
+                    if p.facility_id == o.facility_id and p.material == o.material and p.active(y)]
             total = sum(_taken(val, net, p.facility_id, p.material.value, p.segment.value if p.segment else None,
                                demand_seg, route)[y] for p in same) if len(same) > 1 else taken[y]
             rec = sum(rpart[(r.id, y)] for r in tracked.get((o.facility_id, k[0]), [])) / k[1] if k else 0.0
             report(total - rec, rec, f"offtake {o.id} {y}: {total:.6g} t taken > {rec:.6g} t made from recycled feed")
 
 
-def _taken(val: dict, net: Network, fid: str, mat: str, seg: str | None, demand_seg: dict, route: dict) -> dict[int, float]:
+def _taken(val: dict, net: Network, fid: str, mat: str, seg: str | None, demand_seg: dict,
+           route: dict) -> dict[int, float]:
     """taken[y] of a contract on (fid, mat) for buyers of ``seg`` (None: any, + route shipments),
     + stockpile sales of the material (segment None or defense) + sales to outside buyers (segment
     None), from del / flow / sbuy / sell values."""

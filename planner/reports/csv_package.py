@@ -119,7 +119,8 @@ def package_name(text: str) -> str:
 
 
 def write_csv_package(folder: str | os.PathLike[str], tables: Mapping[str, pd.DataFrame],
-                      specs: Mapping[str, TableSpec], *, name: str, title: str = "", description: str = "") -> list[Path]:
+                      specs: Mapping[str, TableSpec], *, name: str, title: str = "",
+                      description: str = "") -> list[Path]:
     """Write every table as ``<name>.csv`` and the ``datapackage.json`` into ``folder`` (created
     if missing; existing files of the same names are replaced). Returns the paths written.
     Raises CsvPackageError when the folder or a file cannot be written."""
@@ -136,7 +137,8 @@ def write_csv_package(folder: str | os.PathLike[str], tables: Mapping[str, pd.Da
             written.append(path)
         desc = descriptor(specs, name=package_name(name), title=title or name, description=description)
         path = target / DESCRIPTOR
-        atomic_write_bytes(path, (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"), keep_backup=False)
+        atomic_write_bytes(path, (json.dumps(desc, indent=2, ensure_ascii=False) + "\n").encode("utf-8"),
+                           keep_backup=False)
         written.append(path)
     except OSError as e:
         raise CsvPackageError(f"cannot write {getattr(e, 'filename', None) or target}: {e.strerror or e}") from None

@@ -15,7 +15,6 @@ from models.covered import is_covered_market
 from models.project import Project, Source
 from models.schedules import platform_demand_t, qualification_lag, qualified_from_year
 from models.vocab import Element, stage_label
-
 from planner.reports.cells import Col, SheetWriter
 from planner.reports.data import capacity_basis, material_label
 
@@ -79,7 +78,8 @@ def add_options(wb: Workbook, project: Project) -> None:
     w = _sheet(wb, "Inputs - Options", "Expansion options the optimizer may build. Capex = capex per t/yr x t/yr added "
                                        "+ fixed capex; output starts lead time years after the decision.")
     cols = [Col("Facility id"), Col("Facility"), Col("Stage"), Col("Option id"), Col("Option"),
-            Col("Max added (t/yr)", "tpy"), Col("Min added if built (t/yr)", "tpy"), Col("Capex ($M per t/yr)", "musd_per_tpy"),
+            Col("Max added (t/yr)", "tpy"), Col("Min added if built (t/yr)", "tpy"),
+            Col("Capex ($M per t/yr)", "musd_per_tpy"),
             Col("Fixed capex ($M)", "musd"), Col("Fixed opex ($M/yr)", "musd"), Col("Lead time (years)", "int"),
             Col("Earliest decision (year)", "year"), Col("Ramp-up shares"), Col("Sources (count)", "int"), Col("Notes")]
     rows = [(f.id, f.name, stage_label(f.stage.value), o.id, o.name, o.max_add_tpy, o.min_add_tpy, o.capex_musd_per_tpy,
@@ -97,8 +97,8 @@ def add_routes(wb: Workbook, project: Project) -> None:
     names = {f.id: f.name for f in project.facilities}
     cols = [Col("Id"), Col("From id"), Col("From"), Col("To id"), Col("To"), Col("Material"),
             Col("Transport ($/t)", "usd_per_t"), Col("Capacity (t/yr)", "tpy")]
-    rows = [(r.id, r.from_id, names.get(r.from_id, ""), r.to_id, names.get(r.to_id, ""), material_label(r.material.value),
-             r.transport_usd_per_t, r.capacity_tpy) for r in project.routes]
+    rows = [(r.id, r.from_id, names.get(r.from_id, ""), r.to_id, names.get(r.to_id, ""),
+             material_label(r.material.value), r.transport_usd_per_t, r.capacity_tpy) for r in project.routes]
     w.table(HEADER_ROW, 1, cols, rows)
     w.finish()
 
@@ -107,9 +107,10 @@ def add_markets(wb: Workbook, project: Project) -> None:
     covered = set(project.settings.covered_countries)
     w = _sheet(wb, "Inputs - Markets", "Import markets: buy a material at a landed price, up to a cap per year "
                                        "(blank = unlimited). Covered-origin supply is never clean.")
-    cols = [Col("Id"), Col("Name"), Col("Material"), Col("Origin"), Col("Covered origin"), Col("Price ($/t)", "usd_per_t"),
-            Col("Cap (t/yr)", "tpy"), Col("First (year)", "year"), Col("Last (year)", "year"), Col("Sources (count)", "int"),
-            Col("Notes")]
+    cols = [Col("Id"), Col("Name"), Col("Material"), Col("Origin"), Col("Covered origin"),
+            Col("Price ($/t)", "usd_per_t"),
+            Col("Cap (t/yr)", "tpy"), Col("First (year)", "year"), Col("Last (year)", "year"),
+            Col("Sources (count)", "int"), Col("Notes")]
     rows = [(m.id, m.name, material_label(m.material.value), m.origin_country, is_covered_market(m, covered),
              m.price_usd_per_t, m.cap_tpy, m.first_year, m.last_year, len(m.sources), m.notes) for m in project.markets]
     w.table(HEADER_ROW, 1, cols, rows)
@@ -136,13 +137,15 @@ def add_platforms(wb: Workbook, project: Project) -> None:
                                          "figure stated as rare-earth content is converted: magnet kg = RE kg / RE "
                                          "share; magnet t = units x magnet kg per unit / 1000.")
     cols = [Col("Platform id"), Col("Name"), Col("Year", "year"), Col("Units built", "general"),
-            Col("NdFeB per unit (kg, as stated)", "kg"), Col("NdFeB figure is"), Col("NdFeB RE share (t RE per t magnet)", "share"),
-            Col("NdFeB magnet per unit (kg)", "kg"),
-            Col("SmCo per unit (kg, as stated)", "kg"), Col("SmCo figure is"), Col("SmCo RE share (t RE per t magnet)", "share"),
+            Col("NdFeB per unit (kg, as stated)", "kg"), Col("NdFeB figure is"),
+            Col("NdFeB RE share (t RE per t magnet)", "share"), Col("NdFeB magnet per unit (kg)", "kg"),
+            Col("SmCo per unit (kg, as stated)", "kg"), Col("SmCo figure is"),
+            Col("SmCo RE share (t RE per t magnet)", "share"),
             Col("SmCo magnet per unit (kg)", "kg"), Col("NdFeB magnet (t)", "t"), Col("SmCo magnet (t)", "t")]
     basis = {"magnet": "magnet mass", "rare_earth": "rare-earth content"}
-    rows = [(p.id, p.name, y, u, p.ndfeb_kg_per_unit, basis[p.ndfeb_kg_basis], p.ndfeb_re_share, p.ndfeb_magnet_kg_per_unit,
-             p.smco_kg_per_unit, basis[p.smco_kg_basis], p.smco_re_share, p.smco_magnet_kg_per_unit,
+    rows = [(p.id, p.name, y, u, p.ndfeb_kg_per_unit, basis[p.ndfeb_kg_basis], p.ndfeb_re_share,
+             p.ndfeb_magnet_kg_per_unit, p.smco_kg_per_unit, basis[p.smco_kg_basis], p.smco_re_share,
+             p.smco_magnet_kg_per_unit,
              u * p.ndfeb_magnet_kg_per_unit / 1000.0, u * p.smco_magnet_kg_per_unit / 1000.0)
             for p in project.platforms for y, u in sorted(p.units_by_year.items())]
     w.table(HEADER_ROW, 1, cols, rows)
@@ -150,7 +153,8 @@ def add_platforms(wb: Workbook, project: Project) -> None:
 
 
 def add_scenarios(wb: Workbook, project: Project) -> None:
-    w = _sheet(wb, "Inputs - Scenarios", "Scenarios stored in the project: named overrides applied to the base project.")
+    w = _sheet(wb, "Inputs - Scenarios",
+               "Scenarios stored in the project: named overrides applied to the base project.")
     cols = [Col("Id"), Col("Name"), Col("Description", max_width=60), Col("Overrides", max_width=80)]
     rows = []
     for s in project.scenarios:

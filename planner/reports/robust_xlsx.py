@@ -10,11 +10,11 @@ evaluation, not perfect foresight). Written atomically like the plan workbook.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from typing import Any
 from planner.reports.cells import safe_text
 from planner.reports.xlsx import ReportWriteError, _save
 
@@ -47,7 +47,8 @@ def build_robust_workbook(rep: Any) -> Workbook:
                "committed (a delayed facility's decisions arrive as late as it does), operations re-solved. "
                "Not perfect foresight."])
     if rep.target is not None:
-        ws.append([f"Target: P(all defense demand met in {rep.target_year}) >= {rep.target:.0%} on the planning futures."])
+        ws.append([f"Target: P(all defense demand met in {rep.target_year}) >= {rep.target:.0%} on the "
+                   "planning futures."])
     ws.append([f"Status: {rep.status}. {rep.message}"])
     ws.append([])
     d, r = rep.deterministic_eval, rep.robust_eval
@@ -61,8 +62,8 @@ def build_robust_workbook(rep: Any) -> Workbook:
                     c.number_format = "0.0%"
         if d.cost_musd and r.cost_musd:
             for k in ("p10", "p50", "p90", "mean"):
-                ws.append([f"Cost $M discounted, {k.upper() if k != 'mean' else 'mean'}", d.cost_musd[k], r.cost_musd[k],
-                           r.cost_musd[k] - d.cost_musd[k]])
+                ws.append([f"Cost $M discounted, {k.upper() if k != 'mean' else 'mean'}", d.cost_musd[k],
+                           r.cost_musd[k], r.cost_musd[k] - d.cost_musd[k]])
                 for c in ws[ws.max_row][1:4]:
                     c.number_format = "#,##0.0"
         ws.append(["Failed samples", d.n_failed, r.n_failed, None])

@@ -23,7 +23,8 @@ def sweep_lines(report: Any) -> list[str]:
     if base is not None:
         if base.ok:
             cov = "n/a" if base.defense_coverage is None else f"{base.defense_coverage:.1%}"
-            lines.append(f"Base point: cost {base.total_cost_musd:,.2f} $M, government {base.government_cost_musd:,.2f} $M, "
+            lines.append(f"Base point: cost {base.total_cost_musd:,.2f} $M, government "
+                         f"{base.government_cost_musd:,.2f} $M, "
                          f"{y} defense coverage {cov}")
         else:
             lines.append(f"Base point: {base.status}: {base.message}")
@@ -36,11 +37,13 @@ def sweep_lines(report: Any) -> list[str]:
                   f"cov {y} low", f"cov {y} high", "failed"]]
         for r in rows:
             table.append([r.input, f"{r.low:g}", f"{r.high:g}", _f(r.cost_delta_low_musd), _f(r.cost_delta_high_musd),
-                          _f(r.cost_slope_musd_per_unit), _f(r.government_delta_low_musd), _f(r.government_delta_high_musd),
+                          _f(r.cost_slope_musd_per_unit), _f(r.government_delta_low_musd),
+                          _f(r.government_delta_high_musd),
                           _f(r.coverage_delta_low, "+.1%"), _f(r.coverage_delta_high, "+.1%"), str(r.n_failed)])
         widths = [max(len(row[k]) for row in table) for k in range(len(table[0]))]
         for j, row in enumerate(table):
-            lines.append("  " + "  ".join(c.ljust(w) if k == 0 else c.rjust(w) for k, (c, w) in enumerate(zip(row, widths))))
+            lines.append("  " + "  ".join(c.ljust(w) if k == 0 else c.rjust(w)
+                                          for k, (c, w) in enumerate(zip(row, widths))))
             if j == 0:
                 lines.append("  " + "  ".join("-" * w for w in widths))
     elif report.grid:

@@ -76,8 +76,8 @@ def build_sweep_workbook(report: Any) -> Workbook:
     if base is not None and base.ok:
         cov = "n/a" if base.defense_coverage is None else f"{base.defense_coverage:.1%}"
         w.note(2, f"Base point: total cost {base.total_cost_musd:,.2f} $M (discounted), government "
-                  f"{base.government_cost_musd:,.2f} $M, {report.target_year} defense coverage {cov}. Changes below are "
-                  "from the base, at each input's lowest and highest value with a plan.")
+                  f"{base.government_cost_musd:,.2f} $M, {report.target_year} defense coverage {cov}. "
+                  "Changes below are from the base, at each input's lowest and highest value with a plan.")
     else:
         w.note(2, "No base point with a plan: no tornado." if not report.grid else
                "A grid sweep: every point is on the Points sheet (a tornado needs one input at a time).")

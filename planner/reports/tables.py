@@ -127,7 +127,8 @@ def typed(spec: TableSpec, df: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- plan result tables
-SUMMARY = TableSpec("summary", "One row: status and the headline figures of the plan (costs discounted to the base year).", (
+SUMMARY = TableSpec("summary",
+                    "One row: status and the headline figures of the plan (costs discounted to the base year).", (
     S("scenario"), S("status", "optimal, time_limit_feasible, time_limit, infeasible, unbounded, cancelled, error"),
     S("solver"), S("message", "plain-language status"),
     N("total_cost_musd", "$M", "capex + opex + transport + purchases, discounted, without the unmet penalty", True),
@@ -180,13 +181,16 @@ STOCKS = TableSpec("stocks", "Year-end stock a facility keeps of one of its outp
     S("facility"), Y(), S("material"), S("class"), N("stock_t", "t"),
 ))
 
-STOCK_REMAINING = TableSpec("stock_remaining", "Finite stocks (stockpiles, tailings): tonnes drawn and left at year-end.", (
+STOCK_REMAINING = TableSpec("stock_remaining",
+                            "Finite stocks (stockpiles, tailings): tonnes drawn and left at year-end.", (
     S("facility"), Y(), N("drawn_t", "t"), N("remaining_t", "t"),
 ))
 
-MARGINAL_COSTS = TableSpec("marginal_costs", "Cost of one more tonne of a product for a segment in a year (money of that year).", (
+MARGINAL_COSTS = TableSpec("marginal_costs",
+                           "Cost of one more tonne of a product for a segment in a year (money of that year).", (
     S("product"), S("segment"), Y(),
-    N("marginal_cost_usd_per_t", "$/t", "empty where the demand is unmet: the dual is then the unmet penalty, a setting, not a price", True),
+    N("marginal_cost_usd_per_t", "$/t",
+      "empty where the demand is unmet: the dual is then the unmet penalty, a setting, not a price", True),
     B("no_supply", "demand unmet: no compliant supply reachable"), S("note", nullable=True),
 ))
 
@@ -196,7 +200,8 @@ BOTTLENECKS = TableSpec("bottlenecks", "Binding capacities and what one more t/y
 ))
 
 COMPLIANCE = TableSpec("compliance", "Clean share of deliveries per product and year.", (
-    S("product"), Y(), N("clean_share", "share 0-1"), B("defense_covered_origin", "any defense tonne of covered origin"),
+    S("product"), Y(), N("clean_share", "share 0-1"),
+    B("defense_covered_origin", "any defense tonne of covered origin"),
 ))
 
 CAPACITY = TableSpec("capacity", "Capacity (existing + added, with ramp-up) and activity used per facility and year.", (
@@ -214,7 +219,8 @@ QUALIFICATION = TableSpec("qualification", "Facilities that supply defense after
 ))
 
 CHECKS = TableSpec("checks", "Post-solve verification: a plan with a failed check is never shown.", (
-    S("name"), B("passed"), N("max_violation", "", "largest violation found (units of the check)"), S("detail", nullable=True),
+    S("name"), B("passed"), N("max_violation", "", "largest violation found (units of the check)"),
+    S("detail", nullable=True),
 ))
 
 PLAN_TABLES: tuple[TableSpec, ...] = (
@@ -314,7 +320,8 @@ RISK_SUMMARY = TableSpec("risk_summary", "One row: what the Monte Carlo run did 
     N("plan_cost_musd", "$M", "deterministic cost of the evaluated plan", True), N("seconds", "s"),
 ))
 
-RISK_P_MET = TableSpec("risk_p_met", "Probability that defense demand is met, per product (\"all\": every product) and year.", (
+RISK_P_MET = TableSpec("risk_p_met",
+                       "Probability that defense demand is met, per product (\"all\": every product) and year.", (
     S("product"), Y(), N("p_met", "share 0-1"), N("mean_shortfall_t", "t", "", True),
 ))
 
@@ -353,7 +360,8 @@ def risk_tables(report: Any) -> dict[str, pd.DataFrame]:
                for s in sorted(report.samples, key=lambda s: s.index)]
     drivers = [(d.facility, d.n_on_time, d.n_delayed, d.p_met_on_time, d.p_met_delayed, d.impact, d.impact_se,
                 d.cost_delta_musd) for d in report.drivers]
-    invs = [(i.facility, i.option, i.share, i.count, i.mean_added_tpy, i.median_decided_year) for i in report.investments]
+    invs = [(i.facility, i.option, i.share, i.count, i.mean_added_tpy, i.median_decided_year)
+            for i in report.investments]
     rows = (summary, p_met, samples, drivers, invs)
     return {spec.name: frame(spec, r) for spec, r in zip(RISK_TABLES, rows)}
 
@@ -362,7 +370,8 @@ def risk_tables(report: Any) -> dict[str, pd.DataFrame]:
 ROBUST_SUMMARY = TableSpec("robust_summary", "One row: the robust plan against the deterministic plan.", (
     S("project"), S("scenario"), S("status"), S("message", nullable=True), Int("k", "", "planning futures"),
     Int("n_eval", "", "out-of-sample evaluation futures"), Y("target_year"),
-    N("deterministic_cost_musd", "$M", "", True), N("hedge_capex_musd", "$M", "robust - deterministic capex, undiscounted"),
+    N("deterministic_cost_musd", "$M", "", True),
+    N("hedge_capex_musd", "$M", "robust - deterministic capex, undiscounted"),
     N("p_met_deterministic", "share 0-1", "out of sample, target year, all products", True),
     N("p_met_robust", "share 0-1", "", True), N("points_bought", "share 0-1", "robust - deterministic", True),
     N("seconds", "s"),
@@ -404,7 +413,8 @@ def spec_of(name: str) -> TableSpec:
 
 
 # ---------------------------------------------------------------------------- sweep tables
-TORNADO = TableSpec("sweep_tornado", "Per input: the change of each figure from the base point at the input's lowest and "
+TORNADO = TableSpec("sweep_tornado",
+                    "Per input: the change of each figure from the base point at the input's lowest and "
                     "highest value, the slope per unit of the input and the swing (max - min over its points and the "
                     "base); largest cost swing first.", (
     S("input"), S("unit", "unit of the input's value (factor, years, $M, t/yr)"),

@@ -2,7 +2,8 @@
 
 Pure functions from a result to lines of text, no solver: ``format_summary`` (``mine2magnet
 solve``), ``comparison_table`` (``scenarios``), ``risk_summary_lines`` (``risk``) and
-``robust_lines`` (``robust``) and ``stress_lines`` (``stress``). Costs in $M (discounted unless a line says otherwise), tonnes in t.
+``robust_lines`` (``robust``) and ``stress_lines`` (``stress``). Costs in $M (discounted unless a line
+says otherwise), tonnes in t.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths))
     out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.rjust(w) if c[:1].isdigit() or c[:1] == "-" else c.ljust(w) for c, w in zip(r, widths)) for r in rows]
+    out += ["  ".join(c.rjust(w) if c[:1].isdigit() or c[:1] == "-" else c.ljust(w) for c, w in zip(r, widths))
+            for r in rows]
     return "\n".join(out)
 
 
@@ -78,7 +80,8 @@ def format_summary(result: PlanResult) -> str:
     )
     lines += markets_text.cost_lines(result)
     seg = result.unmet_by_segment()
-    lines.append(f"Unmet demand over the horizon: defense {seg['defense']:,.1f} t, commercial {seg['commercial']:,.1f} t "
+    lines.append(f"Unmet demand over the horizon: defense {seg['defense']:,.1f} t, "
+                 f"commercial {seg['commercial']:,.1f} t "
                  "(defense is served first: priority 1 before commercial 2)")
     if "government" in b:
         lines.append(f"Who pays (discounted): government ${b['government']:,.1f}M, industry ${b['industry']:,.1f}M")
@@ -94,7 +97,8 @@ def format_summary(result: PlanResult) -> str:
              f"{i.added_tpy:,.0f}", f"{i.capex_musd:,.1f}"]
             for i in sorted(result.investments, key=lambda i: (i.decided_year, i.facility))
         ]
-        lines.append(_table(["facility", "option", "decided", "online", "defense from", "added t/yr", "capex $M"], rows))
+        lines.append(_table(["facility", "option", "decided", "online", "defense from", "added t/yr", "capex $M"],
+                            rows))
     else:
         lines.append("  none")
     lines.append("")
@@ -109,7 +113,8 @@ def format_summary(result: PlanResult) -> str:
         lines.append("")
         lines.append("Defense qualification (years from first output until defense may buy):")
         for q in result.qualification:
-            since = f"existing capacity qualified from {q.qualified_from}" if q.qualified_from else "no existing capacity"
+            since = (f"existing capacity qualified from {q.qualified_from}" if q.qualified_from
+                     else "no existing capacity")
             first = f"first defense delivery {q.first_defense_year}" if q.first_defense_year else "no defense delivery"
             lines.append(f"  {q.facility} ({q.product}): lag {q.lag_years} yr, {since}; {first}")
     if result.stock_remaining:
@@ -161,7 +166,8 @@ def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = Non
     ids = cmp.ids
     rows: list[tuple[str, list[str]]] = [
         ("status", [s.status for s in cmp.scenarios]),
-        ("rank (defense, commercial, contract short; cost)", [str(s.rank) if s.has_plan else "-" for s in cmp.scenarios]),
+        ("rank (defense, commercial, contract short; cost)",
+         [str(s.rank) if s.has_plan else "-" for s in cmp.scenarios]),
         ("total cost, $M (disc.)", [_fmt(s.total_cost_musd) for s in cmp.scenarios]),
         ("  of which capex, $M", [_fmt(s.capex_musd) for s in cmp.scenarios]),
         ("revenue from outside buyers, $M", [_fmt(s.revenue_musd) for s in cmp.scenarios]),
@@ -169,13 +175,15 @@ def comparison_table(cmp: ScenarioComparison, names: dict[str, str] | None = Non
         ("lost supply at value of lost supply, $M", [_fmt(s.shortfall_value_musd) for s in cmp.scenarios]),
         ("cost incl. lost supply, $M", [_fmt(s.cost_incl_shortfall_musd) for s in cmp.scenarios]),
         ("unmet demand, t (all years)", [_fmt(s.unmet_total_t) if s.has_plan else "-" for s in cmp.scenarios]),
-        ("  of which defense, t", [_fmt(s.unmet_by_segment_t.get("defense")) if s.has_plan else "-" for s in cmp.scenarios]),
+        ("  of which defense, t",
+         [_fmt(s.unmet_by_segment_t.get("defense")) if s.has_plan else "-" for s in cmp.scenarios]),
         ("  of which commercial, t", [_fmt(s.unmet_by_segment_t.get("commercial")) if s.has_plan else "-"
                                       for s in cmp.scenarios]),
         ("contracted volume short (offtakes, reserved sales), t", [_fmt(s.contract_shortfall_t) if s.has_plan else "-"
                                                                   for s in cmp.scenarios]),
     ]
-    products = sorted({p for s in cmp.scenarios for p in s.compliant_share} | {p for s in cmp.scenarios for p in s.unmet_t})
+    products = sorted({p for s in cmp.scenarios for p in s.compliant_share}
+                      | {p for s in cmp.scenarios for p in s.unmet_t})
     for p in products:
         rows.append((f"{p}: clean share {cmp.year}", [
             f"{s.compliant_share[p]:.1%}" if p in s.compliant_share else "-" for s in cmp.scenarios
@@ -267,7 +275,8 @@ def risk_summary_lines(report: RiskReport, top: int = 8) -> list[str]:
                 pw, po = e["p_met_with"], e["p_met_without"]
                 shares = ", ".join(f"{p} {v:.0%}" for p, v in e["share_of_short_samples"].items() if v > 0)
                 lines.append(f"  {e['event']:<34} in {e['samples']:>4} samples: "
-                             + (f"{pw:6.1%} vs {po:6.1%}" if pw is not None and po is not None else "   (in every sample)")
+                             + (f"{pw:6.1%} vs {po:6.1%}" if pw is not None and po is not None
+                                else "   (in every sample)")
                              + (f"   short samples with it: {shares}" if shares else ""))
         if report.breaches:
             lines.append("")
@@ -286,7 +295,8 @@ def risk_summary_lines(report: RiskReport, top: int = 8) -> list[str]:
                 lines.append(f"  mean cost saved by hindsight: {voi['mean_cost_musd']:,.1f} $M")
         if report.drivers:
             lines.append("")
-            lines.append(f"Projects that drive {y} compliance (P(met) on time vs delayed; cost change excludes the unmet penalty):")
+            lines.append(f"Projects that drive {y} compliance (P(met) on time vs delayed; cost change excludes the "
+                         f"unmet penalty):")
             for d in report.drivers[:top]:
                 cost = f", cost {d.cost_delta_musd:+,.1f} $M" if d.cost_delta_musd is not None else ""
                 lines.append(f"  {d.facility:<28} {d.p_met_on_time:6.1%} vs {d.p_met_delayed:6.1%}"
@@ -332,7 +342,8 @@ def robust_lines(rep: RobustReport) -> list[str]:
         lines.append(f"No robust plan: {rep.message}")
         return lines
     lines.append("")
-    lines.append(f"Deterministic plan (cost {rep.deterministic_cost_musd:,.1f} $M if all on time): {_fmt_plan(rep.deterministic_plan)}")
+    lines.append(f"Deterministic plan (cost {rep.deterministic_cost_musd:,.1f} $M if all on time): "
+                 f"{_fmt_plan(rep.deterministic_plan)}")
     lines.append(f"Robust plan: {_fmt_plan(rep.robust_plan)}")
     d, r = rep.deterministic_eval, rep.robust_eval
     if d is None or r is None:

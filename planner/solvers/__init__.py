@@ -1,1 +1,1 @@
-"""Solver hand-offs: HiGHS from whole arrays, CBC and every other PuLP solver through a PuLP problem built from the same arrays; MPS/LP export."""
+"""Solver hand-offs: HiGHS from whole arrays, CBC and the other PuLP solvers via PuLP from the same; MPS/LP export."""

@@ -15,14 +15,15 @@ import os
 import tempfile
 import threading
 import time
+
 import numpy as np
 
 from models.wording import count
 from planner.model.lp import LinearProgram
 from planner.progress import SolveState
 from planner.solvers.pulp_bridge import (
-    available_pulp_solvers,
     BuildDeadline,
+    available_pulp_solvers,
     honest_status,
     match_pulp_solver,
     pulp_solver_names,
@@ -144,7 +145,8 @@ def solve_highs(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: S
     state.cancel_hooks.append(hook)
     try:
         if state.cancel_requested:
-            return RawSolution(RawStatus.CANCELLED, seconds=0.0, handoff_seconds=handoff, message="cancelled before solving")
+            return RawSolution(RawStatus.CANCELLED, seconds=0.0, handoff_seconds=handoff,
+                               message="cancelled before solving")
         t1 = time.perf_counter()
         h.run()
         if (not lp.is_mip and h.getModelStatus() == highspy.HighsModelStatus.kSolveError
@@ -186,7 +188,8 @@ def highs_model(lp: LinearProgram):
     model.a_matrix_.index_ = a["row"][order].astype(np.int32)
     model.a_matrix_.value_ = a["val"][order]
     if lp.is_mip:
-        model.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in a["int"]]
+        model.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                              for i in a["int"]]
     return model
 
 
@@ -278,7 +281,8 @@ def _tail(path: str, stop: threading.Event, state: SolveState, sink: list[str]) 
         stop.wait(0.1)
 
 
-def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState, presolve: bool = True) -> RawSolution:
+def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: SolveState,
+              presolve: bool = True) -> RawSolution:
     """Solve with PuLP's bundled CBC within a wall-clock limit of ``time_limit_s`` for the whole
     call: building the PuLP problem and PuLP's MPS hand-off count against it.
 
@@ -355,7 +359,8 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
                 status = RawStatus.NO_SOLUTION
             else:
                 status = RawStatus.ERROR
-            return RawSolution(status, seconds=time.perf_counter() - t1, handoff_seconds=build_seconds, message=str(e), log=log)
+            return RawSolution(status, seconds=time.perf_counter() - t1, handoff_seconds=build_seconds, message=str(e),
+                               log=log)
     finally:
         timer.cancel()
         seconds = time.perf_counter() - t1
@@ -381,7 +386,7 @@ def solve_cbc(lp: LinearProgram, time_limit_s: float, mip_gap: float, state: Sol
         x = np.array([v.varValue if v.varValue is not None else 0.0 for v in xs], dtype=float)
         if not lp.is_mip:
             duals = np.zeros(lp.n_rows)
-            for c, i, kind in constraints:
+            for c, i, _kind in constraints:
                 pi = c.pi if c.pi is not None else 0.0
                 duals[i] += pi
     return RawSolution(
@@ -417,7 +422,8 @@ def solve_lp(lp: LinearProgram, solver: str, time_limit_s: float, mip_gap: float
         return solve_cbc(lp, time_limit_s, mip_gap, state, presolve)
     pulp_name = match_pulp_solver(solver, available_pulp_solvers())
     if pulp_name is None:
-        raise ValueError(f"unknown or unavailable solver {solver!r} (available: {', '.join(n for n, _, ok in solver_catalogue() if ok)})")
+        raise ValueError(f"unknown or unavailable solver {solver!r} (available: "
+                         f"{', '.join(n for n, _, ok in solver_catalogue() if ok)})")
     return solve_with_pulp(lp, pulp_name, time_limit_s, mip_gap, state)
 
 

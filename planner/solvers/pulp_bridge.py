@@ -33,7 +33,6 @@ from typing import Callable, Iterable
 import numpy as np
 
 from models.io import atomic_write_bytes
-
 from planner.model.lp import INF, LinearProgram
 from planner.progress import SolveState
 from planner.solvers.raw import RawSolution, RawStatus
@@ -140,13 +139,16 @@ def to_pulp_problem(lp: LinearProgram, name: str = "mine2magnet", readable: bool
         check_time(i)
         lo, hi, rname = lp.row_lo[i], lp.row_hi[i], row_names[i]
         if lo == hi:
-            constraints.append((pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintEQ, rname, lo), i, "eq"))
+            constraints.append((pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintEQ, rname, lo), i,
+                                "eq"))
             continue
         if hi != INF:
-            constraints.append((pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rname, hi), i, "le"))
+            constraints.append((pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rname, hi), i,
+                                "le"))
         if lo != -INF:
             lo_name = rname if hi == INF else f"{rname}.lo"
-            constraints.append((pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintGE, lo_name, lo), i, "ge"))
+            constraints.append((pulp.LpConstraint(pulp.LpAffineExpression(terms), pulp.LpConstraintGE, lo_name, lo), i,
+                                "ge"))
     for c, _, _ in constraints:
         prob.addConstraint(c)
     return PulpModel(prob, xs, constraints)

@@ -34,8 +34,8 @@ class WarmHighs:
     ``crossover=False`` the duals are the interior point's, not a vertex's).
     """
 
-    def __init__(self, lp: LinearProgram, *, algorithm: str = "simplex", crossover: bool = True, threads: int | None = None,
-                 interruptible: bool = False) -> None:
+    def __init__(self, lp: LinearProgram, *, algorithm: str = "simplex", crossover: bool = True,
+                 threads: int | None = None, interruptible: bool = False) -> None:
         t0 = time.perf_counter()
         self.is_mip = lp.is_mip
         self.h = _new_highs()

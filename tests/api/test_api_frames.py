@@ -41,7 +41,8 @@ def test_teaching_investments_frame(plan):
 
 def test_teaching_flows_frame_equals_hand_table(plan):
     f = plan.flows
-    pivot = f.pivot_table(index=["from_id", "to_id", "class"], columns="year", values="flow_t", aggfunc="sum", fill_value=0.0)
+    pivot = f.pivot_table(index=["from_id", "to_id", "class"], columns="year", values="flow_t", aggfunc="sum",
+                          fill_value=0.0)
     # docs/teaching_chain.md section 5, the flow table (t per year 2026..2029)
     hand = {
         ("t_cn_magnet", "t_commercial", "covered"): [300, 300, 300, 300],

@@ -53,7 +53,8 @@ def test_safe_cell(text, written):
 
 def test_user_text_round_trips_through_csv(tmp_path):
     spec = TableSpec("notes", "user text", (S("name"), S("note", nullable=True), Y(), N("value_t", "t", nullable=True)))
-    df = frame(spec, [("=cmd|' /C calc'!A0", "+risky", 2027, 1.5), ("'already", None, 2028, None), ("", "-5", 2029, 0.1)])
+    df = frame(spec,
+               [("=cmd|' /C calc'!A0", "+risky", 2027, 1.5), ("'already", None, 2028, None), ("", "-5", 2029, 0.1)])
     write_csv_package(tmp_path, {"notes": df}, {"notes": spec}, name="notes")
     raw = (tmp_path / "notes.csv").read_text(encoding="utf-8")
     assert "\n'=cmd" in raw and ",'+risky," in raw and "\n=" not in raw

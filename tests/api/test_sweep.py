@@ -76,8 +76,10 @@ def test_same_report_on_one_and_two_workers(report):
 def test_points_one_at_a_time_and_grid():
     p = teaching()
     inputs = [SweepInput("capex", 0.8, 1.2, 3), SweepInput("demand", 1.0, 2.0, 2)]
-    assert sweep_points(p, inputs) == [{}, {"capex": 0.8}, {"capex": 1.0}, {"capex": 1.2}, {"demand": 1.0}, {"demand": 2.0}]
-    assert len(sweep_points(p, inputs, grid=True)) == 6 and sweep_points(p, inputs, grid=True)[1] == {"capex": 0.8, "demand": 2.0}
+    assert sweep_points(p, inputs) == [{}, {"capex": 0.8}, {"capex": 1.0}, {"capex": 1.2}, {"demand": 1.0},
+                                       {"demand": 2.0}]
+    assert len(sweep_points(p, inputs, grid=True)) == 6
+    assert sweep_points(p, inputs, grid=True)[1] == {"capex": 0.8, "demand": 2.0}
 
 
 @pytest.mark.parametrize("text, message", [

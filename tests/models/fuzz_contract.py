@@ -131,8 +131,12 @@ def mutate(doc: dict, path: tuple, action: str, value) -> dict:
 
 _TEACHING_PATHS = _paths(TEACHING_DOC)
 
-json_scalars = st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30)
-json_values = st.recursive(json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4), max_leaves=25)
+json_scalars = (st.none() | st.booleans() | st.integers(-(2**70), 2**70)
+                | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30))
+json_values = st.recursive(json_scalars,
+                           lambda inner: (st.lists(inner, max_size=4)
+                                          | st.dictionaries(st.text(max_size=12), inner, max_size=4)),
+                           max_leaves=25)
 
 @st.composite
 def _mutated_documents(draw):
@@ -170,7 +174,8 @@ def _v1_doc():
 def mutated_v1_documents(draw):
     doc = _v1_doc()
     path = draw(st.sampled_from(_paths(doc)))
-    return mutate(doc, path, draw(st.sampled_from(["replace", "delete", "add"])), draw(st.sampled_from(NASTY) | json_scalars))
+    return mutate(doc, path, draw(st.sampled_from(["replace", "delete", "add"])),
+                  draw(st.sampled_from(NASTY) | json_scalars))
 
 
 @st.composite
@@ -181,10 +186,12 @@ def mutated_bytes(draw):
     if kind == "truncate":
         return raw[: draw(st.integers(0, len(raw)))]
     if kind == "encode":
-        return json.dumps(TEACHING_DOC).encode(draw(st.sampled_from(["utf-16-le", "utf-16-be", "utf-32-le", "utf-16", "latin-1", "utf-8-sig"])))
+        encodings = ["utf-16-le", "utf-16-be", "utf-32-le", "utf-16", "latin-1", "utf-8-sig"]
+        return json.dumps(TEACHING_DOC).encode(draw(st.sampled_from(encodings)))
     at = draw(st.integers(0, len(raw)))
     length = draw(st.integers(0, 8))
-    return raw[:at] + draw(st.binary(max_size=8) | st.sampled_from([b"\xff", b"\x00", b",", b"}", b"\"", b"\\u", b"NaN", b"9" * 5000])) + raw[at + length:]
+    junk = st.sampled_from([b"\xff", b"\x00", b",", b"}", b"\"", b"\\u", b"NaN", b"9" * 5000])
+    return raw[:at] + draw(st.binary(max_size=8) | junk) + raw[at + length:]
 
 
 # ------------------------------------------------------------ scenario overrides and lever sections
@@ -218,14 +225,17 @@ def _override(draw, wild: bool = True):
     if kind == "capex":
         return {"kind": kind, "where": where, "factor": draw(number)}
     if kind == "settings":
-        field = draw(st.sampled_from(["budget_musd_per_year", "de_minimis_share", "discount_rate", "compliance_start_year"]))
-        tame = {"compliance_start_year": [2026, 2027, 2029], "budget_musd_per_year": [0, 1, 100]}.get(field, [0, 0.05, 0.5])
+        field = draw(st.sampled_from(["budget_musd_per_year", "de_minimis_share", "discount_rate",
+                                      "compliance_start_year"]))
+        tame = {"compliance_start_year": [2026, 2027, 2029],
+                "budget_musd_per_year": [0, 1, 100]}.get(field, [0, 0.05, 0.5])
         return {"kind": kind, field: draw(_numbers(wild, tame))}
     if kind == "policy":
         return {"kind": kind, "government_budget_musd_per_year": draw(number),
                 "drop_lever_ids": draw(st.lists(st.sampled_from(["o1", "nope"] if wild else ["o1"]), max_size=1))}
     if kind == "invest":
-        return {"kind": kind, "option_id": draw(st.sampled_from(["t_magnet_build", "nope"] if wild else ["t_magnet_build"])),
+        return {"kind": kind,
+                "option_id": draw(st.sampled_from(["t_magnet_build", "nope"] if wild else ["t_magnet_build"])),
                 "year": draw(_numbers(wild, [2026, 2027, 2028, 2029])), "added_tpy": draw(_numbers(wild, [0, 10, 100]))}
     return {"kind": kind}
 
@@ -245,8 +255,8 @@ def _levers(draw, wild: bool = True):
         out["grants"] = [{"id": "g1", "option_id": draw(st.sampled_from(["t_magnet_build", "nope"])),
                           "share": draw(_numbers(wild, [0, 0.5])), "amount_musd": draw(_numbers(wild, [0, 1]))}]
     if draw(st.booleans()):
-        out["price_floors"] = [{"id": "f1", "facility_id": "t_metal", "material": "ndpr_metal", "floor_usd_per_t": draw(number),
-                                "benchmark_usd_per_t_by_year": {"2027": draw(number)}}]
+        out["price_floors"] = [{"id": "f1", "facility_id": "t_metal", "material": "ndpr_metal",
+                                "floor_usd_per_t": draw(number), "benchmark_usd_per_t_by_year": {"2027": draw(number)}}]
     if draw(st.booleans()):
         out["stockpiles"] = [{"id": "s1", "material": "ndfeb_magnet", "capacity_t": draw(_numbers(wild, [100, 1000])),
                               "initial_t": draw(_numbers(wild, [0, 50]))}]
@@ -264,10 +274,12 @@ def scenario_and_lever_documents(draw):
     doc = copy.deepcopy(TEACHING_DOC)
     wild = draw(st.booleans())
     n = draw(st.integers(1, 3))
-    doc["scenarios"] = [{"id": f"s{k}", "name": draw(st.sampled_from(["", "s0", "base", f"name{k}"] if wild else ["", f"name{k}"])),
+    doc["scenarios"] = [{"id": f"s{k}",
+                         "name": draw(st.sampled_from(["", "s0", "base", f"name{k}"] if wild else ["", f"name{k}"])),
                          "overrides": draw(st.lists(_override(wild), min_size=1, max_size=3))} for k in range(n)]
     if draw(st.booleans()):
         doc["levers"] = draw(_levers(wild))
     if draw(st.booleans()):  # a facility a delay can push past its closure year
-        doc["facilities"][3].update(capacity_tpy=50.0, online_year=2027, closure_year=draw(st.sampled_from([2028, 2029, 2031])))
+        doc["facilities"][3].update(capacity_tpy=50.0, online_year=2027,
+                                    closure_year=draw(st.sampled_from([2028, 2029, 2031])))
     return doc

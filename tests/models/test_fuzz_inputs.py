@@ -16,7 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from .fuzz_contract import (
-    check_solve, check_validate, mutated_bytes, mutated_documents, mutated_v1_documents, random_documents,
+    check_solve,
+    check_validate,
+    mutated_bytes,
+    mutated_documents,
+    mutated_v1_documents,
+    random_documents,
     scenario_and_lever_documents,
 )
 

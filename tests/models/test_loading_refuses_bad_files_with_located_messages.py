@@ -47,14 +47,22 @@ _DELETE = object()
 
 V1_CASES = [
     # (change, expected problem text)
-    ({"facilities__0__capacity_schedule": 5}, "facilities[0].capacity_schedule: must be a list of {year, capacity_tpy} steps"),
-    ({"facilities__0__capacity_schedule__0__year": _DELETE}, "facilities[0].capacity_schedule[0].year: required field is missing"),
-    ({"facilities__0__capacity_schedule__0__year": "2029"}, "facilities[0].capacity_schedule[0].year: must be a whole year, not the text '2029'"),
-    ({"facilities__0__capacity_schedule__0__capacity_tpy": None}, "facilities[0].capacity_schedule[0].capacity_tpy: must be a number, not null"),
-    ({"facilities__0__capacity_schedule__0__capacity_tpy": "1000"}, "facilities[0].capacity_schedule[0].capacity_tpy: must be a number, not the text '1000'"),
-    ({"facilities__0__capacity_schedule__0__capacity_tpy": -5}, "facilities[0].capacity_schedule[0].capacity_tpy: must be >= 0"),
-    ({"facilities__0__capacity_schedule__1": 7}, "facilities[0].capacity_schedule[1]: must be an object {year, capacity_tpy}"),
-    ({"facilities__0__capacity_schedule__0__year": 10**12}, "facilities[0].capacity_schedule[0].year: must be between 1900 and 2200"),
+    ({"facilities__0__capacity_schedule": 5},
+     "facilities[0].capacity_schedule: must be a list of {year, capacity_tpy} steps"),
+    ({"facilities__0__capacity_schedule__0__year": _DELETE},
+     "facilities[0].capacity_schedule[0].year: required field is missing"),
+    ({"facilities__0__capacity_schedule__0__year": "2029"},
+     "facilities[0].capacity_schedule[0].year: must be a whole year, not the text '2029'"),
+    ({"facilities__0__capacity_schedule__0__capacity_tpy": None},
+     "facilities[0].capacity_schedule[0].capacity_tpy: must be a number, not null"),
+    ({"facilities__0__capacity_schedule__0__capacity_tpy": "1000"},
+     "facilities[0].capacity_schedule[0].capacity_tpy: must be a number, not the text '1000'"),
+    ({"facilities__0__capacity_schedule__0__capacity_tpy": -5},
+     "facilities[0].capacity_schedule[0].capacity_tpy: must be >= 0"),
+    ({"facilities__0__capacity_schedule__1": 7},
+     "facilities[0].capacity_schedule[1]: must be an object {year, capacity_tpy}"),
+    ({"facilities__0__capacity_schedule__0__year": 10**12},
+     "facilities[0].capacity_schedule[0].year: must be between 1900 and 2200"),
     ({"demands__0__tonnes": 12}, "demands[0].tonnes: must be a list of {year, t} entries"),
     ({"demands__0__tonnes__0__t": _DELETE}, "demands[0].tonnes[0].t: required field is missing"),
     ({"demands__0__tonnes__1__year": None}, "demands[0].tonnes[1].year: must be a whole year, not null"),
@@ -143,7 +151,8 @@ def test_value_count_is_bounded_before_parsing(tmp_path, monkeypatch):
     monkeypatch.setattr(io, "MAX_JSON_VALUES", 1000)
     path = tmp_path / "many.m2m.json"
     path.write_text('{"schema_version": 3, "notes": [' + ",".join(["0"] * 2000) + "]}")
-    assert problems_of(path) == ["the file holds about 2,002 values (numbers, texts, lists, objects); the limit is 1,000"]  # 2000 commas, one { and one [
+    assert problems_of(path) == ["the file holds about 2,002 values (numbers, texts, lists, objects); the limit is "
+                                 "1,000"]  # 2000 commas, one { and one [
 
 
 # ----------------------------------------------------------------- strict types
@@ -208,10 +217,13 @@ def test_huge_integer_is_located(tmp_path):
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ('{"schema_version": 3, "name": "a\nb"}', "line 1 column 33: not valid JSON: a line break inside text must be written as \\n"),
-        ('{"schema_version": 3, "name": "abc', "line 1 column 31: not valid JSON: the text starting here is never closed with '\"'"),
+        ('{"schema_version": 3, "name": "a\nb"}',
+         "line 1 column 33: not valid JSON: a line break inside text must be written as \\n"),
+        ('{"schema_version": 3, "name": "abc',
+         "line 1 column 31: not valid JSON: the text starting here is never closed with '\"'"),
         ('{"schema_version": 3, "name": "a\\qb"}', "line 1 column 33: not valid JSON: invalid escape '\\q' in text"),
-        ('{"schema_version": 3,}', "line 1 column 22: not valid JSON: expected a field name in double quotes (a trailing comma?)"),
+        ('{"schema_version": 3,}',
+         "line 1 column 22: not valid JSON: expected a field name in double quotes (a trailing comma?)"),
         ('{"schema_version": 3} x', "line 1 column 23: not valid JSON: unexpected text after the end of the document"),
     ],
 )

@@ -61,7 +61,8 @@ def test_the_labels_read_as_words_with_units_where_not_plain_tonnes():
     assert material_label("concentrate", with_unit=True) == "Concentrate (t TREO)"
     assert material_label("ndfeb_magnet", with_unit=True) == "NdFeB magnet"  # plain t: no unit added
     assert stage_label(Stage.MAGNET_NDFEB) == "NdFeB magnet making"
-    assert vocab_label("magnet_smco") == "SmCo magnet making" and vocab_label("under_construction") == "under construction"
+    assert vocab_label("magnet_smco") == "SmCo magnet making"
+    assert vocab_label("under_construction") == "under construction"
     assert set(MATERIAL_LABELS) == set(Material) and set(STAGE_LABELS) == set(Stage)
 
 
@@ -73,7 +74,8 @@ def test_no_second_label_dict_or_typed_label_outside_models_vocab():
         rel = path.relative_to(ROOT)
         for node in ast.walk(tree):
             if isinstance(node, ast.Dict):
-                labelled = [k for k, v in zip(node.keys, node.values) if k is not None and _is_vocab_key(k) and _is_text(v)]
+                labelled = [k for k, v in zip(node.keys, node.values)
+                            if k is not None and _is_vocab_key(k) and _is_text(v)]
                 if len(labelled) >= 3:
                     found.append(f"{rel}:{node.lineno}: a dict of {len(labelled)} material/stage labels")
             elif isinstance(node, ast.Constant) and node.value in DISTINCT_LABELS:
@@ -97,8 +99,10 @@ def test_the_covered_countries_are_listed_once():
 
 def _writes_the_rule(node: ast.AST) -> bool:
     """``x.country in covered...`` / ``m.origin_country in covered...`` or a test of chinese_technology."""
-    if isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute) and node.left.attr in ("country", "origin_country"):
-        return any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops) and "covered" in ast.unparse(node.comparators[0])
+    if (isinstance(node, ast.Compare) and isinstance(node.left, ast.Attribute)
+            and node.left.attr in ("country", "origin_country")):
+        return (any(isinstance(op, (ast.In, ast.NotIn)) for op in node.ops)
+                and "covered" in ast.unparse(node.comparators[0]))
     return False
 
 

@@ -3,10 +3,8 @@ that cannot be real are refused (or warned about) with their location."""
 
 from __future__ import annotations
 
-import pytest
-
 from models import validate_project
-from models.project import Demand, Facility, Project, Route
+from models.project import Demand, Facility, Project
 from models.validation import errors
 
 from .conftest import write_json
@@ -35,7 +33,8 @@ def test_a_recycler_doubling_ndpr_metal_is_refused_with_its_location():
                  _recycler({"ndpr_metal": 1.0}, {"ndpr_metal": 2.0}))
     got = _located(p)
     assert "facilities[1].recipe_outputs" in got
-    assert got["facilities[1].recipe_outputs"].startswith("creates ndpr: 2 t of element out per t of activity from 1 t in")
+    assert got["facilities[1].recipe_outputs"].startswith("creates ndpr: 2 t of element out per t of activity "
+                                                          "from 1 t in")
 
 
 def test_metal_to_oxide_times_one_and_a_half_is_refused():
@@ -48,7 +47,8 @@ def test_oxide_from_nothing_is_refused_but_scrap_collection_and_magnets_are_not(
     got = _located(_project(_recycler({}, {"dy_oxide": 0.1}, "a"),
                             _recycler({}, {"ndfeb_scrap": 1.0}, "b"),  # collection point: a scrap source
                             _recycler({"ndfeb_scrap": 1.0}, {"ndfeb_magnet": 0.97}, "c")))  # magnets are sinks
-    assert list(got) == ["facilities[0].recipe_outputs"] and got["facilities[0].recipe_outputs"].startswith("creates dy")
+    assert list(got) == ["facilities[0].recipe_outputs"]
+    assert got["facilities[0].recipe_outputs"].startswith("creates dy")
 
 
 def test_default_and_sample_recipes_conserve_element_mass():
@@ -67,7 +67,8 @@ def test_scrap_from_a_little_metal_is_refused():
 
 def test_numbers_that_cannot_be_real_are_refused_with_their_location():
     p = Project(name="huge")
-    p.facilities = [Facility(id="mag", name="Magnets", stage="magnet_ndfeb", country="US", capacity_tpy=1e20).with_default_recipe()]
+    p.facilities = [Facility(id="mag", name="Magnets", stage="magnet_ndfeb", country="US",
+                             capacity_tpy=1e20).with_default_recipe()]
     p.demands = [Demand(id="d", product="ndfeb_magnet", tonnes_by_year={2027: 1e20})]
     got = _located(p)
     assert got["facilities[0].capacity_tpy"] == "1e+20 t/yr cannot be real (at most 1e+09 t/yr)"

@@ -48,7 +48,7 @@ def test_eneabba_is_a_finite_stockpile_and_the_refinery_makes_about_750_t_dy_tb(
 def test_heavy_circuits_start_at_their_stated_dates_and_new_facilities_exist(real):
     for fid in ("mp_sep", "white_mesa"):
         f = real.facility(fid)
-        assert {e: y for e, y in f.element_online_year.items()} == {Element.DY: 2027, Element.TB: 2027, Element.SM: 2027}
+        assert dict(f.element_online_year.items()) == {Element.DY: 2027, Element.TB: 2027, Element.SM: 2027}
     marion = real.facility("reelement_marion")
     assert marion.capacity_tpy == pytest.approx(3157.9, abs=0.1)  # 3,000 t products / 0.95
     assert any("ASSUMED" in s.supports and s.confidence == "derived" for s in marion.sources)

@@ -188,9 +188,11 @@ def test_demand_and_platforms(real):
 
 def test_settings_and_scenarios(real):
     s = real.settings
-    assert (s.start_year, s.end_year, s.base_year, s.discount_rate, s.compliance_start_year) == (2026, 2035, 2026, 0.08, 2027)
+    assert (s.start_year, s.end_year, s.base_year, s.discount_rate, s.compliance_start_year) == (
+        2026, 2035, 2026, 0.08, 2027)
     assert s.covered_countries == ["CN", "RU", "KP", "IR"]
-    assert [sc.id for sc in real.scenarios] == ["base", "china_cut", "delays", "demand_surge", "capex_overrun", "policy"]
+    assert [sc.id for sc in real.scenarios] == [
+        "base", "china_cut", "delays", "demand_surge", "capex_overrun", "policy"]
     assert real.scenario("base").overrides == []
 
 

@@ -116,7 +116,8 @@ def test_invest_override_outside_the_decision_years_is_refused_with_its_location
                              options=[ExpansionOption(id="x", max_add_tpy=50, capex_musd_per_tpy=0.1, lead_time_years=2,
                                                       earliest_decision_year=2027)])]
     p.scenarios = [Scenario(id="ok", name="ok", overrides=[InvestOverride(option_id="x", year=2028, added_tpy=5)]),
-                   Scenario(id="early", name="early", overrides=[InvestOverride(option_id="x", year=2026, added_tpy=5)]),
+                   Scenario(id="early", name="early",
+                            overrides=[InvestOverride(option_id="x", year=2026, added_tpy=5)]),
                    Scenario(id="late", name="late", overrides=[InvestOverride(option_id="x", year=2029, added_tpy=5)]),
                    Scenario(id="delayed", name="delayed", overrides=[
                        DelayOverride(where=FacilityFilter(ids=["mag"]), years=1),

@@ -123,8 +123,8 @@ def test_class1_one_delay_rule_for_scenarios_samples_and_plan_evaluation():
     """The same delays applied by a scenario, a Monte Carlo draw and plan evaluation's rebuild
     path give the same facilities (online year, capacity, options' first decision years)."""
     from models.project import DelayOverride, FacilityFilter, Scenario
-    from planner.analysis.risk_sampling import SampleDraw, apply_draw
     from planner.analysis.plan_eval import apply_delays_and_overruns
+    from planner.analysis.risk_sampling import SampleDraw, apply_draw
 
     p = load_project(REAL)
     p.facility("yangibana").closure_year = 2029  # 2028 + 2 = 2030 >= 2029: never runs
@@ -161,7 +161,8 @@ def test_class8_a_name_that_is_another_scenarios_id_is_refused(tmp_path):
     code, out, err = run_cli(["validate", str(path)])
     assert code == 2
     assert err.splitlines() == [
-        f"{path}: scenarios[0].name: the name 's1' is the id of scenarios[1]: --scenario s1 would pick that one; rename it",
+        f"{path}: scenarios[0].name: the name 's1' is the id of scenarios[1]: --scenario s1 would pick that one; "
+        f"rename it",
         f"{path}: scenarios[2].name: the name 'base' is taken by the base project; rename it",
     ]
 

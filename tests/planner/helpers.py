@@ -23,7 +23,8 @@ def flow(result: PlanResult, src: str, dst: str, year: int, klass: str | None = 
 
 
 def produced(result: PlanResult, facility: str, material: str, year: int) -> float:
-    return sum(p.tonnes for p in result.production if p.facility == facility and p.material == material and p.year == year)
+    return sum(p.tonnes for p in result.production
+               if p.facility == facility and p.material == material and p.year == year)
 
 
 def unmet(result: PlanResult, demand_id: str, year: int) -> float:
@@ -43,17 +44,19 @@ def mini_chain(years=(2026, 2029), magnet_capacity=0.0, magnet_option=None) -> P
         Facility(id="mine", name="Mine", stage="mine", country="AU", capacity_tpy=1000, assay={"ndpr": 0.25}),
         Facility(id="sep", name="Separation", stage="separation", country="US", capacity_tpy=1000,
                  element_recovery={"ndpr": 0.8}),
-        Facility(id="metal", name="Metal", stage="metal", country="US", capacity_tpy=100, element_recovery={"ndpr": 1.0}),
+        Facility(id="metal", name="Metal", stage="metal", country="US", capacity_tpy=100,
+                 element_recovery={"ndpr": 1.0}),
         Facility(id="mag", name="Magnets", stage="magnet_ndfeb", country="US", capacity_tpy=magnet_capacity,
-                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0}, variable_opex_usd_per_t=25000,
-                 options=[magnet_option] if magnet_option else []),
+                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                 variable_opex_usd_per_t=25000, options=[magnet_option] if magnet_option else []),
     ]
     p.routes = [
         Route(id="r_conc", from_id="mine", to_id="sep", material="concentrate", transport_usd_per_t=0),
         Route(id="r_oxide", from_id="sep", to_id="metal", material="ndpr_oxide", transport_usd_per_t=0),
         Route(id="r_metal", from_id="metal", to_id="mag", material="ndpr_metal", transport_usd_per_t=0),
     ]
-    p.markets = [Market(id="cn_magnet", material="ndfeb_magnet", origin_country="CN", price_usd_per_t=45000, cap_tpy=1000)]
+    p.markets = [Market(id="cn_magnet", material="ndfeb_magnet", origin_country="CN", price_usd_per_t=45000,
+                        cap_tpy=1000)]
     p.demands = [Demand(id="defense", product="ndfeb_magnet", segment="defense",
                         tonnes_by_year={y: 100.0 for y in range(years[0], years[1] + 1)})]
     return p

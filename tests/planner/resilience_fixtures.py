@@ -126,9 +126,11 @@ def sole_and_dual_project() -> Project:
     _settings(p)
     p.facilities = [
         Facility(id="mag_us", name="NdFeB US", stage="magnet_ndfeb", country="US", capacity_tpy=150,
-                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0}, variable_opex_usd_per_t=1000),
+                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                 variable_opex_usd_per_t=1000),
         Facility(id="mag_ca", name="NdFeB CA", stage="magnet_ndfeb", country="CA", capacity_tpy=150,
-                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0}, variable_opex_usd_per_t=2000),
+                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                 variable_opex_usd_per_t=2000),
         Facility(id="smco_us", name="SmCo US", stage="magnet_smco", country="US", capacity_tpy=50,
                  recipe_inputs={"sm_metal": 0.36}, recipe_outputs={"smco_magnet": 1.0}),
     ]

@@ -54,7 +54,8 @@ def teaching_project() -> Project:
         Route(id="r3", from_id="metal_us", to_id="magnet_us", material="ndpr_metal", transport_usd_per_t=100),
     ]
     markets = [
-        Market(id="cn_magnets", name="China NdFeB", material="ndfeb_magnet", origin_country="CN", price_usd_per_t=80_000),
+        Market(id="cn_magnets", name="China NdFeB", material="ndfeb_magnet", origin_country="CN",
+               price_usd_per_t=80_000),
         Market(id="jp_metal", name="Japan NdPr metal", material="ndpr_metal", origin_country="JP",
                price_usd_per_t=120_000, cap_tpy=30),
     ]
@@ -64,7 +65,8 @@ def teaching_project() -> Project:
         Demand(id="com_ndfeb", product="ndfeb_magnet", segment="commercial", tonnes_by_year={y: 100.0 for y in years}),
     ]
     scenarios = [
-        Scenario(id="china_cut", name="No Chinese supply", overrides=[MarketCapOverride(origin_countries=["CN"], factor=0)]),
+        Scenario(id="china_cut", name="No Chinese supply",
+                 overrides=[MarketCapOverride(origin_countries=["CN"], factor=0)]),
         Scenario(id="sep_late", name="Separation 2 years late",
                  overrides=[DelayOverride(where=FacilityFilter(ids=["sep_us"]), years=2)]),
         Scenario(id="demand_x2", name="Defense demand x2", overrides=[DemandOverride(segment="defense", factor=2)]),
@@ -109,12 +111,14 @@ def two_futures_project() -> Project:
         Facility(id="mine", name="Mine", stage="mine", country="AU", capacity_tpy=1000, assay={"ndpr": 0.25}),
         Facility(id="sep", name="Separation", stage="separation", country="US", capacity_tpy=1000,
                  element_recovery={"ndpr": 0.8}),
-        Facility(id="metal", name="Metal", stage="metal", country="US", capacity_tpy=100, element_recovery={"ndpr": 1.0}),
-        Facility(id="mag", name="Magnets (under construction)", stage="magnet_ndfeb", country="US", status="construction",
-                 capacity_tpy=100, online_year=2027, recipe_inputs={"ndpr_metal": 0.34},
+        Facility(id="metal", name="Metal", stage="metal", country="US", capacity_tpy=100,
+                 element_recovery={"ndpr": 1.0}),
+        Facility(id="mag", name="Magnets (under construction)", stage="magnet_ndfeb", country="US",
+                 status="construction", capacity_tpy=100, online_year=2027, recipe_inputs={"ndpr_metal": 0.34},
                  recipe_outputs={"ndfeb_magnet": 1.0}, variable_opex_usd_per_t=25000),
         Facility(id="mag2", name="Magnets (hedge site)", stage="magnet_ndfeb", country="US", capacity_tpy=0,
-                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0}, variable_opex_usd_per_t=25000,
+                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                 variable_opex_usd_per_t=25000,
                  options=[ExpansionOption(id="hedge", max_add_tpy=100, capex_musd_per_tpy=0.5, lead_time_years=1,
                                           earliest_decision_year=2026)]),
     ]
@@ -124,7 +128,8 @@ def two_futures_project() -> Project:
         Route(id="r_metal", from_id="metal", to_id="mag", material="ndpr_metal", transport_usd_per_t=0),
         Route(id="r_metal2", from_id="metal", to_id="mag2", material="ndpr_metal", transport_usd_per_t=0),
     ]
-    p.markets = [Market(id="cn_magnet", material="ndfeb_magnet", origin_country="CN", price_usd_per_t=45000, cap_tpy=1000)]
+    p.markets = [Market(id="cn_magnet", material="ndfeb_magnet", origin_country="CN", price_usd_per_t=45000,
+                        cap_tpy=1000)]
     p.demands = [Demand(id="defense", product="ndfeb_magnet", segment="defense",
                         tonnes_by_year={y: 100.0 for y in (2026, 2027, 2028)})]
     return p

@@ -14,9 +14,9 @@ from __future__ import annotations
 import pytest
 
 from models.project import AvailabilityDistribution
+from planner.analysis.plan_eval import EvalSpec, SampleModel, plan_decisions, rebuild_and_solve
 from planner.analysis.risk import run_risk
 from planner.analysis.risk_sampling import SampleDraw, draw_sample, triangular_quantile
-from planner.analysis.plan_eval import EvalSpec, SampleModel, plan_decisions, rebuild_and_solve
 from planner.analysis.saa import solve_saa
 from planner.pipeline.solve import solve_project
 

@@ -15,7 +15,8 @@ def test_heavy_circuit_produces_dy_only_from_its_start_year():
     s = p.settings
     s.start_year, s.end_year, s.base_year, s.discount_rate = 2026, 2028, 2026, 0.0
     p.facilities = [
-        Facility(id="mine", name="Mine", stage="mine", country="AU", capacity_tpy=1000, assay={"ndpr": 0.2, "dy": 0.05}),
+        Facility(id="mine", name="Mine", stage="mine", country="AU", capacity_tpy=1000,
+                 assay={"ndpr": 0.2, "dy": 0.05}),
         Facility(id="sep", name="Sep", stage="separation", country="US", capacity_tpy=1000,
                  element_recovery={"ndpr": 1.0, "dy": 1.0}, element_online_year={"dy": 2027}),
     ]

@@ -9,7 +9,6 @@ from models.project import Demand, Market
 from planner.pipeline.solve import SolveOptions, solve_project
 from planner.progress import SolveState
 from planner.solvers.backends import available_solvers
-
 from tests.planner.helpers import mini_chain
 
 SOLVERS = available_solvers()

@@ -61,7 +61,8 @@ RISK_OPTIONS = [
     (["-n", "5", "--workers", "0"], "--workers: must be a whole number from 1 to 1024 (got '0')"),
     (["-n", "5", "--workers", "nan"], "--workers: must be a whole number from 1 to 1024 (got 'nan')"),
     (["-n", "5", "--seed", "-1"], "--seed: must be a whole number from 0 to 18446744073709551615 (got '-1')"),
-    (["-n", "5", "--seed", "9" * 5000], "--seed: must be a whole number from 0 to 18446744073709551615 (got '999999999999...')"),
+    (["-n", "5", "--seed", "9" * 5000],
+     "--seed: must be a whole number from 0 to 18446744073709551615 (got '999999999999...')"),
 ]
 
 
@@ -115,7 +116,8 @@ def test_outputs_are_written_when_stdout_is_a_closed_pipe(tmp_path):
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "planner.cli", "solve", str(TEACHING), "--json", str(out_json), "--xlsx", str(out_xlsx)],
+            [sys.executable, "-m", "planner.cli", "solve", str(TEACHING), "--json", str(out_json), "--xlsx",
+             str(out_xlsx)],
             cwd=ROOT, stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=300, env=env,
         )
     finally:
@@ -139,7 +141,8 @@ def test_time_limited_point_that_fails_verification_is_time_limit(monkeypatch):
     monkeypatch.setattr(lexicographic, "solve_lp", stopped_early)  # the priority stages stop early too
     result = solve_project(project, SolveOptions(relax_integers=True, time_limit_s=5))
     assert result.status is Status.TIME_LIMIT
-    assert result.message.startswith("The time limit (5 s) ran out before the solver reached a plan that passes verification")
+    assert result.message.startswith("The time limit (5 s) ran out before the solver reached a plan that passes "
+                                     "verification")
     assert not result.has_plan
 
 

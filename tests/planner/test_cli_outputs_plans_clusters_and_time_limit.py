@@ -144,9 +144,11 @@ def test_class6_every_row_is_checked_against_the_project(project, tmp_path, no_r
         [],
     ])
     assert _risk_plan_errors(project, plan, capsys) == [
-        "investments[0].added_tpy: the plan adds 1,000,000 t/yr to option 't_magnet_build', more than its maximum of 150 t/yr",
+        "investments[0].added_tpy: the plan adds 1,000,000 t/yr to option 't_magnet_build', more than its maximum of "
+        "150 t/yr",
         "investments[1].added_tpy: must be a finite number >= 0, not -5.0",
-        "investments[2].decided_year: option 't_magnet_build' cannot be decided in 2031: its decision years are 2026-2028",
+        "investments[2].decided_year: option 't_magnet_build' cannot be decided in 2031: its decision years are "
+        "2026-2028",
         "investments[3].option: unknown expansion option 'nope' (not in the project)",
         "investments[4].decided_year: must be a whole number, not true",
         "investments[5].added_tpy: must be a number, not the text '100'",
@@ -206,8 +208,8 @@ def test_class11_plain_tcp_to_another_machine_is_refused(project, command, no_ri
     """Refused before any connection is tried (nothing is sent to that address)."""
     code, out, err = run([command[0], str(project), *command[1:], "--scheduler", "tcp://10.0.0.5:8786"], capsys)
     assert code == 2
-    assert err.strip() == ("mine2magnet: --scheduler tcp://10.0.0.5:8786: plain tcp:// to another machine would send the "
-                           "whole project and receive pickled results unencrypted; use tls:// with Dask's security "
+    assert err.strip() == ("mine2magnet: --scheduler tcp://10.0.0.5:8786: plain tcp:// to another machine would send "
+                           "the whole project and receive pickled results unencrypted; use tls:// with Dask's security "
                            "settings, or say --insecure if this network is trusted")
 
 
@@ -256,8 +258,8 @@ def test_class11_a_tls_scheduler_runs_with_dasks_security_settings(tmp_path, cap
 
     _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1",
              "-subj", "/CN=m2m-test-ca", cwd=tmp_path)
-    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr", "-subj", "/CN=localhost",
-             cwd=tmp_path)
+    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "node.key", "-out", "node.csr", "-subj",
+             "/CN=localhost", cwd=tmp_path)
     (tmp_path / "san.ext").write_text("subjectAltName=DNS:localhost,IP:127.0.0.1\n")
     _openssl("x509", "-req", "-in", "node.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out",
              "node.pem", "-days", "1", "-extfile", "san.ext", cwd=tmp_path)
@@ -368,7 +370,8 @@ def test_class6_a_plan_written_by_hand_needs_rows_not_a_status(project, tmp_path
     plan = tmp_path / "hand.json"
     plan.write_text('{"investments": [{"option": "t_magnet_build", "decided_year": 2026, "added_tpy": 900}]}')
     assert _risk_plan_errors(project, plan, capsys) == [
-        "investments[0].added_tpy: the plan adds 900 t/yr to option 't_magnet_build', more than its maximum of 150 t/yr"]
+        "investments[0].added_tpy: the plan adds 900 t/yr to option 't_magnet_build', "
+        "more than its maximum of 150 t/yr"]
     plan.write_text('{"status": "optimal"}')
     assert _risk_plan_errors(project, plan, capsys) == [
         "investments: required field is missing: not a result JSON (write one with solve --json)"]

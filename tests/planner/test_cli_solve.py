@@ -12,7 +12,8 @@ from .helpers import ROOT, TEACHING
 
 
 def run_cli(*args):
-    proc = subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    proc = subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
     return proc.returncode, proc.stdout, proc.stderr
 
 
@@ -38,7 +39,8 @@ def test_solver_choice(solver, capsys):
 
 def test_bad_project_file_exits_2_without_traceback(tmp_path):
     bad = tmp_path / "bad.json"
-    bad.write_text('{"schema_version": 2, "facilities": [{"id": "a", "name": "x", "stage": "mine", "capacity_tpy": -5}]}')
+    bad.write_text('{"schema_version": 2, "facilities": [{"id": "a", "name": "x", "stage": "mine", "capacity_tpy": '
+                   '-5}]}')
     code, stdout, stderr = run_cli("solve", str(bad))
     assert code == 2
     assert "facilities[0].capacity_tpy: must be >= 0" in stderr

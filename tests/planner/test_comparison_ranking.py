@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from planner.analysis.comparison import compare
-from planner.reports.text import comparison_table
 from planner.analysis.shortfall_value import VOLL_PRICE_MULTIPLE, shortfall_value_musd, value_of_lost_supply
+from planner.reports.text import comparison_table
 from planner.result import DemandRow, PlanResult, Status
 
 from .helpers import mini_chain
@@ -29,7 +29,8 @@ def test_a_cheaper_plan_with_a_shortfall_ranks_below_a_dearer_one_without():
     $450,000/t. Discount rate 0, so the cheap plan's 10 t are worth 10 x 450,000 = $4.5M: cost incl.
     lost supply 100 + 4.5 = $104.5M."""
     project = mini_chain()
-    results = {"cheap": plan("base", 100.0, 10.0), "dear": plan("base", 150.0, 0.0), "mid": plan("base", 120.0, 0.0, 10.0)}
+    results = {"cheap": plan("base", 100.0, 10.0), "dear": plan("base", 150.0, 0.0),
+               "mid": plan("base", 120.0, 0.0, 10.0)}
     cmp = compare(results, project=project)
     assert cmp.ranking == ["dear", "mid", "cheap"]
     assert {s.scenario: s.rank for s in cmp.scenarios} == {"dear": 1, "mid": 2, "cheap": 3}

@@ -2,8 +2,7 @@
 
 import pytest
 
-from models.project import Facility, Market, Route, Demand
-from planner.result import Status
+from models.project import Demand, Facility, Market, Route
 from planner.pipeline.solve import SolveOptions, solve_project
 
 from .helpers import flow, mini_chain, option, produced, teaching, unmet
@@ -115,7 +114,8 @@ def _de_minimis_chain(share):
     mag = p.facility("mag")
     mag.recipe_inputs = {"ndpr_metal": 0.3}
     p.facility("metal").capacity_tpy = 27
-    p.markets.append(Market(id="cn_metal", material="ndpr_metal", origin_country="CN", price_usd_per_t=1000, cap_tpy=1000))
+    p.markets.append(Market(id="cn_metal", material="ndpr_metal", origin_country="CN", price_usd_per_t=1000,
+                            cap_tpy=1000))
     return p
 
 
@@ -161,7 +161,8 @@ def test_smco_magnet_consumes_sm_and_co_per_recipe():
     """Sm2Co17 recipe 0.294 t Sm + 0.588 t Co per t magnet: 10 t magnets -> 2.94 t Sm, 5.88 t Co."""
     p = mini_chain()
     p.facilities += [
-        Facility(id="sm_metal", name="Sm metal", stage="metal", country="GB", capacity_tpy=100, element_recovery={"sm": 1.0}),
+        Facility(id="sm_metal", name="Sm metal", stage="metal", country="GB", capacity_tpy=100,
+                 element_recovery={"sm": 1.0}),
         Facility(id="cobalt", name="Cobalt", stage="cobalt", country="CA", capacity_tpy=100),
         Facility(id="smco", name="SmCo", stage="magnet_smco", country="US", capacity_tpy=50),
     ]

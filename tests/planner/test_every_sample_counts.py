@@ -6,9 +6,9 @@ import pytest
 
 from planner.analysis.plan_eval import EvalSpec, SampleModel, rebuild_and_solve
 from planner.analysis.risk import run_risk
-from planner.reports.text import risk_summary_lines as summary_lines
 from planner.analysis.risk_sampling import SampleDraw, draw_sample
 from planner.pipeline.solve import SolveOptions, solve_project
+from planner.reports.text import risk_summary_lines as summary_lines
 
 from .resilience_fixtures import committed_stockpile_project
 
@@ -50,7 +50,8 @@ def test_run_risk_counts_the_breach_and_the_late_futures_in_the_probability():
     assert [s.index for s in rep.samples if s.breaches] == late
     assert all(s.breaches == [["dla", "stockpile", 2027, pytest.approx(50.0)]] for s in rep.samples if s.breaches)
     (b,) = rep.breaches
-    assert (b["contract"], b["year"], b["samples"], b["mean_tonnes_short"]) == ("dla", 2027, len(late), pytest.approx(50.0))
+    assert (b["contract"], b["year"], b["samples"], b["mean_tonnes_short"]) == (
+        "dla", 2027, len(late), pytest.approx(50.0))
     text = "\n".join(summary_lines(rep))
     assert "stockpile dla 2027" in text and "50.0 t short" in text
 

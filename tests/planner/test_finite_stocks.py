@@ -79,10 +79,11 @@ def test_holding_cost_is_charged_on_the_remaining_stock():
 
 def test_verifier_catches_an_overdrawn_stock():
     """The independent check recomputes draws from the point: drawing 400 t from a 300 t stock fails."""
+    import numpy as np
+
     from planner.model.build import create_model
     from planner.model.network import build_network
     from planner.pipeline.verify_supply import check_finite_stocks
-    import numpy as np
 
     net = build_network(stockpile_chain())
     lp, _ = create_model(net)
@@ -126,5 +127,6 @@ def test_cli_summary_and_workbook_show_the_remaining_stock(tmp_path):
     assert first["Initial stock (t)"] == pytest.approx(300)
     inputs = wb["Inputs - Facilities"]
     headers = [c.value for c in inputs[2]]
-    pile = next(dict(zip(headers, [c.value for c in row])) for row in inputs.iter_rows(min_row=3) if row[0].value == "pile")
+    pile = next(dict(zip(headers, [c.value for c in row])) for row in inputs.iter_rows(min_row=3)
+                if row[0].value == "pile")
     assert pile["Finite stock (t)"] == pytest.approx(300) and pile["Max draw (t/yr)"] == pytest.approx(120)

@@ -13,7 +13,6 @@ from planner.model.network import build_network
 from planner.pipeline.solve import SolveOptions, solve_project
 from planner.pipeline.verify import check_labels
 from planner.solvers.backends import available_solvers
-
 from tests.planner.helpers import mini_chain
 
 SOLVERS = available_solvers()
@@ -26,7 +25,8 @@ def allied_chain():
     SolveOptions(lexicographic=False), labels all 150 t commercial covered with HiGHS and CBC.)"""
     p = mini_chain(years=(2027, 2027), magnet_capacity=400.0)
     p.markets = []
-    p.demands.append(Demand(id="commercial", product="ndfeb_magnet", segment="commercial", tonnes_by_year={2027: 150.0}))
+    p.demands.append(Demand(id="commercial", product="ndfeb_magnet", segment="commercial",
+                            tonnes_by_year={2027: 150.0}))
     return p
 
 
@@ -41,7 +41,8 @@ def mixed_chain():
     """
     p = mini_chain(years=(2027, 2027), magnet_capacity=600.0)
     p.markets = [Market(id="cn_metal", material="ndpr_metal", origin_country="CN", price_usd_per_t=50_000)]
-    p.demands.append(Demand(id="commercial", product="ndfeb_magnet", segment="commercial", tonnes_by_year={2027: 500.0}))
+    p.demands.append(Demand(id="commercial", product="ndfeb_magnet", segment="commercial",
+                            tonnes_by_year={2027: 500.0}))
     return p
 
 
@@ -91,8 +92,8 @@ def test_origin_trace_relabels_a_fabricated_covered_chain_without_changing_quant
     every row satisfied and every quantity (clean + covered per variable pair) unchanged."""
     from planner.pipeline.labels import trace_labels
     from planner.pipeline.verify import check_rows
-    from planner.solvers.backends import solve_lp
     from planner.progress import SolveState
+    from planner.solvers.backends import solve_lp
 
     net = build_network(apply_scenario(allied_chain(), None))
     lp, _ = create_model(net)

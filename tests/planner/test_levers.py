@@ -336,7 +336,8 @@ def test_policy_non_viable_plant_runs_only_for_the_floor_tonnage_the_defense_nee
     assert [produced(r, "mag", "ndfeb_magnet", y) for y in range(2026, 2030)] == [
         pytest.approx(0, abs=1e-4), pytest.approx(100), pytest.approx(100), pytest.approx(100)]
     rows = [(x.kind, x.year, x.tonnes, x.cost_musd, x.payer) for x in r.levers if x.kind == "policy_floor"]
-    assert rows == [("policy_floor", y, pytest.approx(100), pytest.approx(1.5), "government") for y in (2027, 2028, 2029)]
+    assert rows == [("policy_floor", y, pytest.approx(100), pytest.approx(1.5), "government")
+                    for y in (2027, 2028, 2029)]
     assert r.cost_breakdown_musd["government"] == pytest.approx(4.5)
     assert r.total_cost_musd == pytest.approx(26.4)
     assert sum(unmet(r, "defense", y) for y in range(2026, 2030)) == pytest.approx(0, abs=1e-6)
@@ -410,7 +411,8 @@ def test_candidate_levers_change_nothing_without_policy_mode():
     t = teaching()
     lp0, _ = create_model(build_network(t))
     fid = t.facilities[0].id
-    mat = next(iter(sorted(m.value for m in __import__("models.validation", fromlist=["producible"]).producible(t.facilities[-1]))))
+    producible = __import__("models.validation", fromlist=["producible"]).producible
+    mat = next(iter(sorted(m.value for m in producible(t.facilities[-1]))))
     t.levers.policy.facility_margins_usd_per_t = {fid: -1.0}
     t.levers.policy.candidate_floors = [CandidateFloor(id="cf", facility_id=t.facilities[-1].id, material=mat,
                                                        floor_usd_per_t=1e5, benchmark_usd_per_t_by_year={2026: 1.0})]
@@ -430,8 +432,8 @@ def test_bad_policy_candidates_get_located_messages():
         CandidateFloor(id="a", facility_id="nowhere", material="ndfeb_magnet", floor_usd_per_t=1,
                        benchmark_usd_per_t_by_year={2026: 0}),
         CandidateFloor(id="b", facility_id="sep", material="ndpr_oxide", floor_usd_per_t=1)]
-    p.levers.policy.candidate_offtakes = [GuaranteedOfftake(id="c", facility_id="sep", material="ndpr_metal", price_usd_per_t=1,
-                                                            benchmark_usd_per_t_by_year={2026: 0})]
+    p.levers.policy.candidate_offtakes = [GuaranteedOfftake(id="c", facility_id="sep", material="ndpr_metal",
+                                                            price_usd_per_t=1, benchmark_usd_per_t_by_year={2026: 0})]
     msgs = {str(e) for e in errors(validate_project(p))}
     assert "levers.policy.facility_margins_usd_per_t.ghost: unknown facility 'ghost'" in msgs
     assert "levers.policy.candidate_floors[0].facility_id: unknown facility 'nowhere'" in msgs
@@ -498,7 +500,8 @@ def test_recycled_feed_offtake_counts_only_magnets_made_from_recycled_feed(solve
     r = solve(recycled_chain(True), solver)
     short = {x.year: x.tonnes for x in r.levers if x.kind == "offtake_shortfall"}
     assert short == {y: pytest.approx(15.0, abs=1e-4) for y in range(2026, 2030)}
-    assert {x.year: x.tonnes for x in r.levers if x.kind == "offtake"} == {y: pytest.approx(65.0, abs=1e-4) for y in range(2026, 2030)}
+    assert {x.year: x.tonnes for x in r.levers if x.kind == "offtake"} == {
+        y: pytest.approx(65.0, abs=1e-4) for y in range(2026, 2030)}
     assert produced(r, "rec", "ndpr_oxide", 2027) == pytest.approx(26.0)
 
 

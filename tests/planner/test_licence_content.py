@@ -21,7 +21,8 @@ def samarium_through_uk() -> Project:
     s.start_year, s.end_year, s.base_year, s.compliance_start_year = 2026, 2028, 2026, 2028
     s.discount_rate, s.asset_life_years = 0.0, 1
     p.facilities = [
-        Facility(id="lcm", name="UK metal", stage="metal", country="GB", capacity_tpy=100, element_recovery={"sm": 1.0}),
+        Facility(id="lcm", name="UK metal", stage="metal", country="GB", capacity_tpy=100,
+                 element_recovery={"sm": 1.0}),
         Facility(id="smco", name="US SmCo", stage="magnet_smco", country="US", capacity_tpy=100),
     ]
     p.facilities = [f.with_default_recipe() for f in p.facilities]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from planner.analysis.robust import run_robust
-from planner.reports.text import robust_lines
 from planner.analysis.stress import run_stress
 from planner.pipeline.solve import SolveOptions
+from planner.reports.text import robust_lines
 
 from .resilience_fixtures import n1_hedge_project
 

@@ -120,7 +120,8 @@ def test_honest_status_reads_sol_status_and_the_clock(sol_status, seconds, expec
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    return subprocess.run([sys.executable, "-m", "planner.cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=300)
 
 
 def test_cli_solvers_version_and_an_unavailable_solver():
@@ -137,7 +138,8 @@ def test_cli_solvers_version_and_an_unavailable_solver():
 
 def test_cli_writes_mps_and_lp_before_solving(tmp_path):
     mps, lp = tmp_path / "m.mps", tmp_path / "m.lp"
-    out = _cli("solve", str(ROOT / "sample_projects" / "teaching_chain.m2m.json"), "--write-mps", str(mps), "--write-lp", str(lp))
+    out = _cli("solve", str(ROOT / "sample_projects" / "teaching_chain.m2m.json"), "--write-mps", str(mps),
+               "--write-lp", str(lp))
     assert out.returncode == 0, out.stderr
     assert _highs_optimum(mps) == pytest.approx(TEACHING_OPTIMUM_MUSD, abs=1e-6)
     assert _highs_optimum(lp) == pytest.approx(TEACHING_OPTIMUM_MUSD, abs=1e-6)

@@ -6,10 +6,9 @@ from __future__ import annotations
 import pytest
 
 from models.project import Demand, Facility
-from planner.reports.text import format_summary
 from planner.pipeline.solve import SolveOptions, solve_project
+from planner.reports.text import format_summary
 from planner.solvers.backends import available_solvers
-
 from tests.planner.test_priority import short_chain
 
 SOLVERS = available_solvers()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from models import apply_scenario, load_project
+from planner.analysis.plan_eval import EvalSpec, SampleModel, draw_shares, plan_decisions, rebuild_and_solve
 from planner.analysis.risk import run_risk
 from planner.analysis.risk_report import value_of_information
 from planner.analysis.risk_sampling import SampleDraw, draw_sample
-from planner.analysis.plan_eval import EvalSpec, SampleModel, draw_shares, plan_decisions, rebuild_and_solve
 from planner.pipeline.solve import SolveOptions, solve_project
 
 from .helpers import REAL
@@ -50,7 +50,8 @@ def test_a_committed_decision_arrives_as_late_as_its_facility():
     spec = EvalSpec(decisions=[["hedge", 2026, 100.0]])
     model = SampleModel(p, spec)
     r = model.solve({"mag": 1, "mag2": 1}, {})
-    assert [(i.option, i.decided_year, i.online_year, i.added_tpy) for i in r.investments] == [("hedge", 2027, 2028, 100.0)]
+    assert [(i.option, i.decided_year, i.online_year, i.added_tpy) for i in r.investments] == [
+        ("hedge", 2027, 2028, 100.0)]
     assert _unmet(r, 2027) == pytest.approx(100.0)
     r = model.solve({"mag": 1}, {"mag2": 1.2})  # on time, 20 % overrun: capex 60 $M
     assert _unmet(r, 2027) == pytest.approx(0.0, abs=1e-6)

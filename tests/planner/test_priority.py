@@ -12,7 +12,6 @@ from planner.pipeline.solve import SolveOptions, solve_project
 from planner.pipeline.verify import check_priority
 from planner.progress import SolveState
 from planner.solvers.backends import available_solvers
-
 from tests.planner.helpers import mini_chain
 
 SOLVERS = available_solvers()
@@ -114,8 +113,7 @@ def test_outputs_say_whose_demand_is_unmet():
     """Short chain (defense 0 t unmet, commercial 50 t): JSON, CLI summary and scenario comparison
     give the two figures separately."""
     from planner.analysis.comparison import compare
-    from planner.reports.text import comparison_table
-    from planner.reports.text import format_summary
+    from planner.reports.text import comparison_table, format_summary
 
     r = solve_project(short_chain(False), SolveOptions(solver=SOLVERS[0]))
     assert r.to_dict()["unmet_by_segment_t"] == pytest.approx({"defense": 0.0, "commercial": 50.0}, abs=2e-6)

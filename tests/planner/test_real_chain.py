@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from planner.result import Status
 from planner.pipeline.solve import SolveOptions, solve_project
+from planner.result import Status
 
 from .helpers import REAL
 
@@ -35,7 +35,8 @@ def test_cost_matches_the_stored_summary(result):
 
 def test_investments_match_the_stored_summary(result):
     got = {(i.facility, i.option, i.decided_year, i.online_year): i.added_tpy for i in result.investments}
-    want = {(i["facility"], i["option"], i["decided_year"], i["online_year"]): i["added_tpy"] for i in EXPECTED["investments"]}
+    want = {(i["facility"], i["option"], i["decided_year"], i["online_year"]): i["added_tpy"]
+            for i in EXPECTED["investments"]}
     assert got.keys() == want.keys()
     for k, v in want.items():
         assert got[k] == pytest.approx(v, rel=1e-2)

@@ -14,10 +14,10 @@ import planner.pipeline.solve
 from models import load_project
 from models.project import DelayDistribution, OverrunDistribution
 from models.vocab import Status as FacilityStatus
-from planner.progress import SolveState
-from planner.result import PlanResult, Status
 from planner.analysis.risk import RiskRunError, run_risk
 from planner.pipeline.solve import SolveOptions, solve_project
+from planner.progress import SolveState
+from planner.result import PlanResult, Status
 
 from .risk_fixtures import teaching_project
 

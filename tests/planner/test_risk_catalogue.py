@@ -8,9 +8,9 @@ import pytest
 
 from models.io import ProjectFileError, parse_project_text, project_to_json
 from planner.analysis.risk import run_risk
-from planner.reports.text import risk_summary_lines as summary_lines
 from planner.analysis.risk_events import draw_events, stratum, window_probability
 from planner.pipeline.solve import SolveOptions
+from planner.reports.text import risk_summary_lines as summary_lines
 
 from .resilience_fixtures import catalogue_project
 

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from planner.result import Bottleneck, DemandRow, Investment, PlanResult, Status
 from planner.analysis.risk_report import aggregate
 from planner.analysis.risk_worker import SampleSummary, summarise
+from planner.result import Bottleneck, DemandRow, Investment, PlanResult, Status
 
 
 def _sample(i, cost, short2027=0.0, short2028=0.0, delays=None, inv=(), bn=(), status="optimal"):

@@ -9,7 +9,7 @@ import pytest
 from models import ExpansionOption, Facility
 from models.project import DelayDistribution, OverrunDistribution
 from models.vocab import Status
-from planner.analysis.risk_sampling import apply_draw, draw_sample, SampleDraw
+from planner.analysis.risk_sampling import SampleDraw, apply_draw, draw_sample
 
 from .risk_fixtures import teaching_project
 

@@ -10,9 +10,9 @@ from openpyxl import load_workbook
 from models.io import save_project
 from planner.analysis.risk_sampling import SampleDraw
 from planner.analysis.robust import hedge_items, run_robust
-from planner.reports.text import robust_lines
-from planner.cli.main import main as cli_main
 from planner.analysis.saa import solve_saa
+from planner.cli.main import main as cli_main
+from planner.reports.text import robust_lines
 
 from .risk_fixtures import two_futures_project
 
@@ -90,7 +90,8 @@ def test_cli_robust_prints_the_comparison_and_writes_json_and_xlsx(tmp_path, cap
 def test_cli_robust_bad_input_exits_2(tmp_path, capsys):
     path = tmp_path / "two.m2m.json"
     save_project(two_futures_project(), path)
-    for bad in (["-n", "-1"], ["-n", "2", "--target", "1.5"], ["-n", "2", "--target", "nan"], ["-n", "2", "--seed", "-1"],
+    for bad in (["-n", "-1"], ["-n", "2", "--target", "1.5"], ["-n", "2", "--target", "nan"],
+                ["-n", "2", "--seed", "-1"],
                 ["-n", "2", "--eval", "1e9"]):  # refused by the option parser, before loading the project
         with pytest.raises(SystemExit) as e:
             cli_main(["robust", str(path), *bad])
@@ -114,7 +115,7 @@ def _two_hedges_project():
     45,000 $) in both futures + 60 $M capex + magnet opex 25,000 $/t: on time 200 + 200 t = 10 $M, late
     150 + 200 t = 8.75 $M + 2,500 $M penalty -> (79 + 2,577.75) / 2 = 1,328.375 $M.
     Without the budget both hedges are built (the late future needs 200 t beyond mag)."""
-    from models import ExpansionOption, Facility, Route
+    from models import ExpansionOption, Route
 
     p = two_futures_project()
     for d in p.demands:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import pytest
 
 from models import Demand, Facility, Market, Project
-from planner.analysis.risk import run_risk
 from planner.analysis.plan_eval import EvalSpec, SampleModel, rebuild_and_solve
+from planner.analysis.risk import run_risk
 from planner.analysis.risk_sampling import SampleDraw
 from planner.pipeline.solve import DEFENSE_FIRST_WEIGHT, SolveOptions, solve_project
 

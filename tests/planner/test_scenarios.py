@@ -7,12 +7,12 @@ import json
 import pytest
 
 from models import save_project
-from planner.progress import SolveState
-from planner.result import Investment, PlanResult, Status
 from planner.analysis.comparison import compare
-from planner.reports.text import comparison_table
 from planner.analysis.scenarios import solve_scenarios
 from planner.pipeline.solve import SolveOptions
+from planner.progress import SolveState
+from planner.reports.text import comparison_table
+from planner.result import Investment, PlanResult, Status
 
 from .risk_fixtures import teaching_project
 
@@ -89,14 +89,16 @@ def test_compare_reports_the_figures_and_the_investments_that_differ(results):
 
 
 def _result(sid, invs):
-    r = PlanResult(Status.OPTIMAL, "ok", "highs", sid, objective=1.0, total_cost_musd=1.0, cost_breakdown_musd={"capex": 0.5})
+    r = PlanResult(Status.OPTIMAL, "ok", "highs", sid, objective=1.0, total_cost_musd=1.0,
+                   cost_breakdown_musd={"capex": 0.5})
     r.investments = [Investment(f, o, y, y + 2, a, 1.0) for f, o, y, a in invs]
     return r
 
 
 def test_compare_size_tolerance_and_split_builds():
     res = {
-        "base": _result("base", [("f", "a", 2026, 100.0), ("f", "b", 2026, 100.0), ("f", "c", 2027, 40.0), ("f", "c", 2026, 60.0)]),
+        "base": _result("base", [("f", "a", 2026, 100.0), ("f", "b", 2026, 100.0), ("f", "c", 2027, 40.0),
+                                 ("f", "c", 2026, 60.0)]),
         "s1": _result("s1", [("f", "a", 2026, 100.4), ("f", "b", 2026, 110.0), ("f", "c", 2026, 100.0)]),
         "broken": PlanResult(Status.INFEASIBLE, "no plan", "highs", "broken"),
     }

@@ -7,16 +7,16 @@ import numpy as np
 import psutil
 import pytest
 
-from planner.solvers import backends
-from planner.solvers.backends import RawSolution, RawStatus
 from planner.model.build import create_model
 from planner.model.network import build_network
-from planner.progress import SolveState
-from planner.result import Status
+from planner.model.synthetic import synthetic_project
 from planner.pipeline.runner import solve_in_subprocess
 from planner.pipeline.solve import SolveOptions, solve_project
-from planner.model.synthetic import synthetic_project
 from planner.pipeline.verify import verify_point
+from planner.progress import SolveState
+from planner.result import Status
+from planner.solvers import backends
+from planner.solvers.backends import RawSolution, RawStatus
 
 from .helpers import teaching
 
@@ -169,7 +169,8 @@ def test_result_json_has_the_stable_keys():
     assert set(d["cost_breakdown_musd"]) == {"capex", "opex", "transport", "purchases", "government", "industry"}
     assert set(d["investments"][0]) == {"facility", "option", "decided_year", "online_year", "added_tpy", "capex_musd",
                                         "defense_qualified_year"}
-    assert d["stock_remaining"] == [] and d["qualification"] == [] and d["levers"] == []  # no finite stock, no qualification lag
+    # no finite stock, no qualification lag
+    assert d["stock_remaining"] == [] and d["qualification"] == [] and d["levers"] == []
     assert {"from", "to", "material", "year", "class", "tonnes"} <= set(d["flows"][0])
     assert {"demand_id", "product", "segment", "year", "demand", "delivered", "unmet"} <= set(d["demand"][0])
 

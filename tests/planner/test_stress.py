@@ -7,9 +7,9 @@ import json
 import pytest
 
 from planner.analysis.stress import run_stress
-from planner.reports.text import stress_lines
 from planner.cli.main import main as cli_main
 from planner.pipeline.solve import SolveOptions
+from planner.reports.text import stress_lines
 
 from .resilience_fixtures import sole_and_dual_project
 
@@ -26,7 +26,8 @@ def test_the_sole_supplier_is_named_with_the_hand_figure():
     by_id = {e.id: e for e in rep.elements}
     assert set(by_id) == {"facility:mag_us", "facility:smco_us", "country:US", "country:AU"}
     assert [(e.id, e.total_extra_t) for e in rep.single_points_of_failure] == [
-        ("country:AU", pytest.approx(130.0)), ("country:US", pytest.approx(30.0)), ("facility:smco_us", pytest.approx(30.0))]
+        ("country:AU", pytest.approx(130.0)), ("country:US", pytest.approx(30.0)),
+        ("facility:smco_us", pytest.approx(30.0))]
     assert by_id["facility:smco_us"].extra_t == {"smco_magnet": {2027: pytest.approx(30.0)}}
     assert by_id["country:AU"].extra_t == {"ndfeb_magnet": {2027: pytest.approx(100.0)},
                                            "smco_magnet": {2027: pytest.approx(30.0)}}
@@ -38,7 +39,8 @@ def test_the_sole_supplier_is_named_with_the_hand_figure():
 def test_two_workers_give_the_same_ranking():
     one = run_stress(sole_and_dual_project(), years=[2027, 2028], workers=1, options=OPTIONS)
     two = run_stress(sole_and_dual_project(), years=[2027, 2028], workers=2, options=OPTIONS)
-    assert [(e.id, round(e.total_extra_t, 6)) for e in one.elements] == [(e.id, round(e.total_extra_t, 6)) for e in two.elements]
+    assert [(e.id, round(e.total_extra_t, 6)) for e in one.elements] == [
+        (e.id, round(e.total_extra_t, 6)) for e in two.elements]
     assert one.single_points_of_failure[0].total_extra_t == pytest.approx(260.0)  # AU: 130 t in each of 2 years
 
 

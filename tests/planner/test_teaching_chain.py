@@ -2,8 +2,8 @@
 
 import pytest
 
-from planner.result import Status
 from planner.pipeline.solve import SolveOptions, solve_project
+from planner.result import Status
 
 from .helpers import flow, teaching
 

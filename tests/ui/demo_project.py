@@ -8,6 +8,7 @@ sample_projects/ carry the sourced figures.
 from __future__ import annotations
 
 from models.project import (
+    CapexOverride,
     DelayOverride,
     Demand,
     ExpansionOption,
@@ -19,7 +20,6 @@ from models.project import (
     Project,
     Route,
     Scenario,
-    CapexOverride,
     Settings,
 )
 from models.vocab import Element, Material, Segment, Stage, Status

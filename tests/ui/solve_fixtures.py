@@ -46,17 +46,20 @@ from planner.result import (
 def _chain(prefix: str, project_years: list[int], big: bool = False) -> tuple[list[Facility], list[Route]]:
     mine = Facility(
         id=f"{prefix}mine", name=f"{prefix.upper()}Mount Weld (mine)", country="AU", lat=-28.86, lon=122.55,
-        stage=Stage.MINE, capacity_tpy=12_000, assay={Element.NDPR: 0.25, Element.DY: 0.01, Element.TB: 0.002, Element.SM: 0.01},
+        stage=Stage.MINE, capacity_tpy=12_000,
+        assay={Element.NDPR: 0.25, Element.DY: 0.01, Element.TB: 0.002, Element.SM: 0.01},
         variable_opex_usd_per_t=1_500,
-        options=[ExpansionOption(id=f"{prefix}mine_x", name="Mine expansion", max_add_tpy=8_000, capex_musd_per_tpy=0.02,
-                                 fixed_capex_musd=40 if big else 0, lead_time_years=2)],
+        options=[ExpansionOption(id=f"{prefix}mine_x", name="Mine expansion", max_add_tpy=8_000,
+                                 capex_musd_per_tpy=0.02, fixed_capex_musd=40 if big else 0, lead_time_years=2)],
     )
     sep = Facility(
         id=f"{prefix}sep", name=f"{prefix.upper()}Seadrift separation", country="US", lat=28.4, lon=-96.7,
         stage=Stage.SEPARATION, capacity_tpy=0, online_year=None, variable_opex_usd_per_t=3_000,
         element_recovery={Element.NDPR: 0.95, Element.DY: 0.9, Element.TB: 0.9, Element.SM: 0.9},
-        options=[ExpansionOption(id=f"{prefix}sep_build", name="Separation plant", max_add_tpy=10_000, capex_musd_per_tpy=0.05,
-                                 fixed_capex_musd=60 if big else 0, min_add_tpy=2_000 if big else 0, lead_time_years=1)],
+        options=[ExpansionOption(id=f"{prefix}sep_build", name="Separation plant", max_add_tpy=10_000,
+                                 capex_musd_per_tpy=0.05,
+                                 fixed_capex_musd=60 if big else 0, min_add_tpy=2_000 if big else 0,
+                                 lead_time_years=1)],
     )
     metal = Facility(
         id=f"{prefix}metal", name=f"{prefix.upper()}Metal plant", country="US", lat=32.7, lon=-97.3, stage=Stage.METAL,
@@ -147,7 +150,8 @@ def hand_result() -> PlanResult:
         demand.append(DemandRow("com_ndfeb", "ndfeb_magnet", "commercial", y, 1500, 1500, 1200, 0.0))
         demand.append(DemandRow("platform:f35:ndfeb_magnet", "ndfeb_magnet", "defense", y, 60, 60, 60, 0.0))
         smco_unmet = 20.0 if y <= 2027 else 0.0
-        demand.append(DemandRow("def_smco", "smco_magnet", "defense", y, 60, 60 - smco_unmet, 60 - smco_unmet, smco_unmet))
+        demand.append(DemandRow("def_smco", "smco_magnet", "defense", y, 60, 60 - smco_unmet, 60 - smco_unmet,
+                                smco_unmet))
         delivered = d_def - unmet + 1500 + 60
         clean = d_def - unmet + 1200 + 60
         compliance.append(ComplianceRow("ndfeb_magnet", y, clean / delivered, False))
@@ -169,7 +173,8 @@ def hand_result() -> PlanResult:
         Flow("mine", "sep", "concentrate", 2030, "clean", 12_000, "mine"),
         Flow("ndfeb", "def_ndfeb", "ndfeb_magnet", 2030, "clean", 1_000),
     ]
-    costs = [CostRow(y, 120.0 if y == 2026 else (40.0 if y == 2027 else 0.0), 30.0 + y - 2026, 2.5, 18.0) for y in years]
+    costs = [CostRow(y, 120.0 if y == 2026 else (40.0 if y == 2027 else 0.0), 30.0 + y - 2026, 2.5, 18.0)
+             for y in years]
     return PlanResult(
         status=Status.OPTIMAL,
         message="Optimal plan found; all checks passed.",

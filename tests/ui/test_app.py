@@ -29,7 +29,8 @@ def test_run_app_opens_the_project(tmp_path, monkeypatch, qtbot):
     save_project(demo_project(), path)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     rec = install_dialogs(monkeypatch)
-    assert _start(qtbot, str(path)) == [(str(path.resolve()), 25, "demo.m2m.json[*] - US and allied mine-to-magnet (UI demo) - mine2magnet")]
+    assert _start(qtbot, str(path)) == [(str(path.resolve()), 25,
+                                         "demo.m2m.json[*] - US and allied mine-to-magnet (UI demo) - mine2magnet")]
     assert rec.boxes == []
 
 

@@ -8,11 +8,11 @@ from PySide6.QtCore import QEvent
 from models.vocab import Element, Stage
 from planner.result import Flow, Investment, PlanResult, Status
 from tests.ui.demo_project import demo_project
+from ui.document.document import Document
+from ui.editors.connect_dialog import ConnectDialog
+from ui.editors.inspector import Inspector
 from ui.views.chain_view import ChainView, FacilityNode, RouteEdge
 from ui.views.palette import country_colour
-from ui.editors.connect_dialog import ConnectDialog
-from ui.document.document import Document
-from ui.editors.inspector import Inspector
 
 
 @pytest.fixture
@@ -333,7 +333,8 @@ def test_drag_a_node_keeps_its_place_undoably_and_adding_a_node_moves_no_other(q
         qtbot.mouseMove(view.viewport(), grab + QPoint(0, 20 * k))
     qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=grab + QPoint(0, 100))
     moved = view.nodes["noveon"].pos()
-    assert moved.y() > start.y() + 50 and doc.project.chain_layout["noveon"] == (round(moved.x(), 1), round(moved.y(), 1))
+    assert moved.y() > start.y() + 50
+    assert doc.project.chain_layout["noveon"] == (round(moved.x(), 1), round(moved.y(), 1))
     edge = next(e for e in view.edges if e.route.to_id == "noveon")
     assert edge.path().pointAtPercent(1.0).y() == pytest.approx(moved.y() + 58 / 2, abs=1)  # the arrow follows
     view.rebuild()  # kept across redraws (and saved with the project)
@@ -344,7 +345,8 @@ def test_drag_a_node_keeps_its_place_undoably_and_adding_a_node_moves_no_other(q
     f = view.add_facility(Stage.METAL)
     view.rebuild()
     assert {fid: view.nodes[fid].pos() for fid in before} == before
-    col = [n.pos().y() for fid, n in view.nodes.items() if n.facility.stage in (Stage.METAL, Stage.COBALT) and fid != f.id]
+    col = [n.pos().y() for fid, n in view.nodes.items()
+           if n.facility.stage in (Stage.METAL, Stage.COBALT) and fid != f.id]
     assert view.nodes[f.id].pos().y() > max(col)
 
 
@@ -441,6 +443,7 @@ def test_a_big_project_is_drawn_in_slices_and_ends_complete(qtbot, doc):
     assert len(view.edges) == len(sample.routes) == 495
     assert len(view.layered_edges()) == 495  # nothing selected or labelled: all drawn by layers
     # a rebuild meanwhile replaces the slices with one complete drawing
-    doc.set_project(load_project(Path(__file__).resolve().parents[2] / "sample_projects" / "us_allied_mine_to_magnet.m2m.json"))
+    doc.set_project(load_project(Path(__file__).resolve().parents[2] / "sample_projects"
+                                 / "us_allied_mine_to_magnet.m2m.json"))
     view.rebuild()
     assert not view.is_building and len(view.edges) == 495

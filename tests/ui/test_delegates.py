@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyleOptionViewItem
 
 from tests.ui.demo_project import demo_project
-from ui.editors.delegates import FieldDelegate
 from ui.document.document import Document
+from ui.editors.delegates import FieldDelegate
 from ui.editors.table_models import ListTableModel, facility_columns, route_columns
 from ui.editors.table_views import ListEditor
 

@@ -10,7 +10,8 @@ from tests.ui.helpers import close_window
 from tests.ui.solve_fixtures import small_project
 from ui.shell.main_window import MainWindow
 
-LONG = "Mountain Pass rare earth separation and refining complex, phase two expansion with heavy rare earth circuit " * 2
+LONG = ("Mountain Pass rare earth separation and refining complex, phase two expansion with heavy rare earth "
+        "circuit ") * 2
 
 
 def test_long_names_wrap_and_every_tab_keeps_the_window_layout(qtbot):

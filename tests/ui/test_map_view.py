@@ -129,7 +129,8 @@ def test_place_existing_facility_moves_marker(qtbot, panel, doc):
     kmp = doc.project.facility("kmp")
     panel.view.place(kmp, 37.456, 126.705)  # Incheon instead of Ochang
     assert (kmp.lat, kmp.lon) == (37.46, 126.7)
-    qtbot.waitUntil(lambda: panel.view.markers["kmp"].pos().x() == pytest.approx(project_point(37.46, 126.7, panel.view.lon0).x()))
+    qtbot.waitUntil(lambda: panel.view.markers["kmp"].pos().x()
+                    == pytest.approx(project_point(37.46, 126.7, panel.view.lon0).x()))
     doc.undo_stack.undo()
     assert (kmp.lat, kmp.lon) == (36.64, 127.49)
 
@@ -422,8 +423,8 @@ def test_a_flow_between_facilities_at_one_place_is_a_loop_between_their_markers(
     By hand: offsets (0, -10) and (0, 10) px, midpoint at the place, so the bulge goes across the
     chord: control point 10 + 14 = 24 px to the side; the curve's middle is half-way, 12 px."""
     from models.vocab import Material
-    from ui.views.palette import MATERIAL_COLOURS
     from ui.views.map_view import SITE_LOOP_PX, SiteFlow, site_loop_path
+    from ui.views.palette import MATERIAL_COLOURS
 
     path = site_loop_path(QPointF(0, -10), QPointF(0, 10))
     mid = path.pointAtPercent(0.5)
@@ -463,8 +464,8 @@ def test_the_flow_legend_names_the_materials_of_the_arcs_drawn(qtbot, panel, doc
     """Arc colours had no key on the map. In 2030 the test plan moves NdPr metal (KMP -> Noveon)
     and NdPr oxide (Lynas -> KMP): the legend lists those two, in the chain's material order
     (oxide before metal), each in its arc's colour; filtered to oxide, only oxide; no plan, none."""
-    from ui.views.palette import MATERIAL_COLOURS
     from models.vocab import Material
+    from ui.views.palette import MATERIAL_COLOURS
 
     view = panel.view
     doc.set_result(_result())

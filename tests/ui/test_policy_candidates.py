@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QComboBox, QDialog, QStyleOptionViewItem
 from models import load_project, save_project
 from models.project import PolicyOverride
 from tests.planner.helpers import REAL
-from ui.editors.delegates import FieldDelegate
 from ui.document.document import Document
+from ui.editors.delegates import FieldDelegate
 from ui.editors.levers_tab import LeversTab
 from ui.editors.scenario_editor import OverrideDialog, ScenarioOverridesPanel, override_summary
 
@@ -282,8 +282,8 @@ def test_clicking_a_candidate_problem_opens_its_cell_and_names_it(qtbot):
     field ('... (candidate price floor): facility id'); a click opens the Candidate floors table
     on that cell, tinted. A facility margin for a facility that is gone is named in words."""
     from tests.ui.helpers import close_window
-    from ui.shell.main_window import MainWindow
     from ui.editors.table_models import PROBLEM_BRUSH
+    from ui.shell.main_window import MainWindow
 
     w = MainWindow(load_project(REAL), None)
     qtbot.addWidget(w, before_close_func=lambda win: win.doc.undo_stack.setClean())

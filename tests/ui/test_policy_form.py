@@ -50,7 +50,8 @@ def test_bad_policy_values_are_refused_in_plain_words(qapp):
     before = pol.model_dump()
     n = doc.undo_stack.count()
     _type(page.policy_form, "hurdle_rate", "0")  # the annuity factor needs h > 0
-    assert "Hurdle rate (0-1) must be greater than 0. 0 was not stored; it stays 0.1." == page.policy_form.error_text("hurdle_rate")
+    assert page.policy_form.error_text("hurdle_rate") == (
+        "Hurdle rate (0-1) must be greater than 0. 0 was not stored; it stays 0.1.")
     _type(page.policy_form, "utilisation", "1.5")
     assert "Utilisation (0-1) must be at most 1" in page.policy_form.error_text("utilisation")
     assert "it stays 0.8" in page.policy_form.error_text("utilisation")

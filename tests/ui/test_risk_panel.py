@@ -193,7 +193,8 @@ def test_p_met_lines_equal_to_another_are_dashed_and_say_so(qapp):
     assert lines[0].pen().style() == Qt.PenStyle.SolidLine and lines[1].pen().style() == Qt.PenStyle.DashLine
     assert "(=" in lines[1].name() and lines[0].name() in lines[1].name()
     # different lines stay solid
-    chart = p_met_chart({"ndfeb_magnet": dict(same), "smco_magnet": {2027: 1.0, 2028: 0.9, 2029: 0.5}}, dict(same), 2027)
+    chart = p_met_chart({"ndfeb_magnet": dict(same), "smco_magnet": {2027: 1.0, 2028: 0.9, 2029: 0.5}},
+                        dict(same), 2027)
     lines = [s for s in chart.series() if type(s).__name__ == "QLineSeries"]
     assert all(s.pen().style() == Qt.PenStyle.SolidLine for s in lines[:2]) and "(=" not in lines[1].name()
 

@@ -17,7 +17,8 @@ def _project() -> Project:
 
 def _result() -> PlanResult:
     r = PlanResult(Status.OPTIMAL, "ok", "highs", total_cost_musd=12.0, revenue_musd=21.0, net_cost_musd=-9.0)
-    r.sales = [SaleRow("jp", "sep", 2026, "clean", 150.0, 70_000.0, 10.5), SaleRow("jp", "sep", 2027, "clean", 150.0, 70_000.0, 10.5)]
+    r.sales = [SaleRow("jp", "sep", 2026, "clean", 150.0, 70_000.0, 10.5),
+               SaleRow("jp", "sep", 2027, "clean", 150.0, 70_000.0, 10.5)]
     r.sales_shortfall = [SalesShortfall("jp", 2027, 40.0, 12.5)]
     r.calibration = [CalibrationRow("sep", "Separation plant", "ndpr_oxide", 2025, 130.0, "actual", 2026, 150.0,
                                     20 / 130, "within", "", "https://example.org"),

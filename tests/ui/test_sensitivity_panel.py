@@ -37,7 +37,8 @@ def _only(panel, *names):
 
 def test_sweep_fills_the_tornado_with_hand_worked_slopes(qtbot, panel):
     _only(panel, "capex", "price")
-    row = next(r for r in range(panel.inputs_table.rowCount()) if panel.inputs_table.item(r, COL_INPUT).text() == "capex")
+    row = next(r for r in range(panel.inputs_table.rowCount())
+               if panel.inputs_table.item(r, COL_INPUT).text() == "capex")
     panel.inputs_table.item(row, COL_LOW).setText("0.5")
     panel.inputs_table.item(row, COL_HIGH).setText("1.5")
     panel.inputs_table.item(row, COL_STEPS).setText("2")

@@ -19,9 +19,11 @@ def doc(qapp):
 
 def test_plain_refusal_words():
     labels = {"capacity_tpy": "Capacity (t/yr)", "end_year": "Last year", "start_year": "First year"}
-    assert plain_refusal("capacity_tpy: must be >= 0", "Capacity (t/yr)", labels) == "Capacity (t/yr) cannot be negative"
+    assert (plain_refusal("capacity_tpy: must be >= 0", "Capacity (t/yr)", labels)
+            == "Capacity (t/yr) cannot be negative")
     assert plain_refusal("lat: must be <= 90", "Latitude (deg)") == "Latitude (deg) must be at most 90"
-    assert plain_refusal("end_year must be >= start_year", "Last year", labels) == "Last year must be at least First year"
+    assert (plain_refusal("end_year must be >= start_year", "Last year", labels)
+            == "Last year must be at least First year")
     assert plain_refusal("online_year: Input should be a valid integer, got a number with a fractional part",
                          "Online year") == "Online year must be a whole number"
 

@@ -2,8 +2,8 @@
 
 A command changes the domain objects (pydantic models) in place and tells its document (any
 object with the :class:`EditTarget` hooks; in the app, :class:`ui.document.document.Document`) so views
-refresh. Commands never import the document: the dependency goes one way, document -> commands. Compound edits (delete a facility
-and its routes) are QUndoStack macros of these commands.
+refresh. Commands never import the document: the dependency goes one way, document -> commands.
+Compound edits (delete a facility and its routes) are QUndoStack macros of these commands.
 
 Values are validated *before* a command is pushed (see ``Document.set_field``), so
 ``redo``/``undo`` only ever assign values that the model already accepted.

@@ -11,8 +11,10 @@ _PYDANTIC_PLAIN = (
     (re.compile(r"^Input should be a valid (number|integer)\b.*", re.I),
      lambda m: "must be a number" if m.group(1).lower() == "number" else "must be a whole number"),
     (re.compile(r"^Input should be (.*)$", re.I), lambda m: f"must be {m.group(1)}"),
-    (re.compile(r"^String should have at most (\d+) characters?$", re.I), lambda m: f"is too long (at most {m.group(1)} characters)"),
-    (re.compile(r"^String should have at least (\d+) characters?$", re.I), lambda m: f"must have at least {count(int(m.group(1)), 'character')}"),
+    (re.compile(r"^String should have at most (\d+) characters?$", re.I),
+     lambda m: f"is too long (at most {m.group(1)} characters)"),
+    (re.compile(r"^String should have at least (\d+) characters?$", re.I),
+     lambda m: f"must have at least {count(int(m.group(1)), 'character')}"),
 )
 
 

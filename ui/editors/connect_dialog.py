@@ -8,7 +8,6 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 from models.project import Facility, Route
 from models.validation import consumable, producible
 from models.vocab import Material
-
 from ui.document.document import Document, unique_id
 from ui.document.fields import label_of, parse_float
 

@@ -9,7 +9,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from models.countries import COUNTRIES
-
 from ui.document.fields import country_label, enum_value, label_of
 from ui.editors.table_models import ListTableModel
 

@@ -14,10 +14,10 @@ from typing import Any, Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from ui.editors.delegates import choice_combo, country_combo
 from ui.document.document import Document
 from ui.document.fields import FieldSpec, enum_value, fmt_number
 from ui.document.plain import plain_refusal
+from ui.editors.delegates import choice_combo, country_combo
 from ui.widgets.accessible import set_name
 
 

@@ -17,7 +17,6 @@ from models.project import Facility
 from models.schedules import qualification_lag
 from models.validation import consumable, producible
 from models.vocab import CAPACITY_BASIS, RECIPE_STAGES, Material, Stage
-
 from ui.document.document import Document
 from ui.document.fields import FieldSpec, country_label, fmt_number, label_of
 from ui.editors.forms import BoundForm

@@ -28,12 +28,11 @@ from models.project import (
     Project,
 )
 from models.vocab import DEMAND_PRODUCTS, Material, Segment
-
 from ui.document.document import Document, unique_id
 from ui.document.fields import FieldSpec, enum_value
-from ui.document.plain import plain_refusal
 from ui.document.locations import parse_location
 from ui.document.names import facility_name
+from ui.document.plain import plain_refusal
 from ui.editors.policy_form import PolicyDesignPage
 from ui.editors.table_models import ListTableModel
 from ui.editors.table_views import ListEditor

@@ -21,9 +21,8 @@ from PySide6.QtWidgets import (
 )
 
 from models.project import Source
-
-from ui.widgets.accessible import set_name
 from ui.document.document import Document
+from ui.widgets.accessible import set_name
 
 CONFIDENCE = ["high", "medium", "low", "derived"]
 COLUMNS = [("url", "URL"), ("supports", "Supports (which figure, and how derived)"), ("confidence", "Confidence")]

@@ -142,7 +142,8 @@ class SensitivityPanel(TaskPanelMixin, QWidget):
         self.workers_spin = QSpinBox()
         self.workers_spin.setRange(1, max(64, default_workers()))
         self.workers_spin.setValue(default_workers())
-        self.workers_spin.setToolTip("Worker processes (1 = run in this process); the answer is the same for any number")
+        self.workers_spin.setToolTip("Worker processes (1 = run in this process); "
+                                     "the answer is the same for any number")
         self.time_spin = QDoubleSpinBox()
         self.time_spin.setRange(1, 86_400)
         self.time_spin.setDecimals(0)
@@ -274,7 +275,8 @@ class SensitivityPanel(TaskPanelMixin, QWidget):
         if any(self.inputs_table.item(r, COL_INPUT).text() == name for r in range(self.inputs_table.rowCount())):
             return
         cap = self.document.project.facility(fid).capacity_tpy
-        self.add_input(name, f"existing capacity of {self.facility_combo.currentText()} (t/yr)", 0.5 * cap, 1.5 * cap, 3)
+        self.add_input(name, f"existing capacity of {self.facility_combo.currentText()} (t/yr)",
+                       0.5 * cap, 1.5 * cap, 3)
 
     def refresh_project(self, *_: Any) -> None:
         """Scenario and facility lists from the document's project (current choices kept)."""
@@ -351,7 +353,8 @@ class SensitivityPanel(TaskPanelMixin, QWidget):
         rows = report.tornado()
         failed = [p for p in report.points if not p.ok]
         if report.cancelled:
-            text = f"Cancelled after {len(report.points)} of {report.n_requested} points; the tornado uses the finished points."
+            text = (f"Cancelled after {len(report.points)} of {report.n_requested} points; "
+                    "the tornado uses the finished points.")
         else:
             text = f"{len(report.points)} points in {report.seconds:.1f} s"
         base = report.base

@@ -25,10 +25,10 @@ from typing import Callable
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from models import Project
-from ui.document.snapshot import ProjectSnapshot
-from planner.progress import SolveState
 from planner.pipeline.runner import solve_in_subprocess  # imported up front: a first Solve click stays instant
+from planner.progress import SolveState
 from planner.result import PlanResult, Status
+from ui.document.snapshot import ProjectSnapshot
 
 #: ``solve_fn(project, options, state) -> PlanResult``; blocks the calling (worker) thread.
 SolveFunction = Callable[[Project, object, SolveState], PlanResult]

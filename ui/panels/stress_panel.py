@@ -143,8 +143,8 @@ class StressPanel(TaskPanelMixin, QWidget):
         for r, e in enumerate(rep.elements):
             parts = "; ".join(f"{p} " + ", ".join(f"{y}: {v:,.1f}" for y, v in sorted(by.items()))
                               for p, by in sorted(e.extra_t.items()))
-            cells = [e.id, e.kind, "yes" if e.single_point_of_failure else "no", f"{e.total_extra_t:,.1f}", parts or "—",
-                     "—" if e.probability is None else f"{100 * e.probability:.1f} %", e.status]
+            cells = [e.id, e.kind, "yes" if e.single_point_of_failure else "no", f"{e.total_extra_t:,.1f}",
+                     parts or "—", "—" if e.probability is None else f"{100 * e.probability:.1f} %", e.status]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if c == 3:

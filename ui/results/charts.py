@@ -177,7 +177,8 @@ def marginal_chart(series_data: dict[tuple[str, str], list[tuple[int, float]]], 
     title = "Marginal cost of one more tonne ($/t)"
     if unpriced:
         shown = ", ".join(unpriced[:4]) + (f" and {len(unpriced) - 4} more" if len(unpriced) > 4 else "")
-        title += f"<br><span style='font-weight:normal; color:#b3261e'>not priced (no compliant supply to spare): {shown}</span>"
+        title += (f"<br><span style='font-weight:normal; color:#b3261e'>not priced (no compliant supply to spare): "
+                  f"{shown}</span>")
     chart = _base_chart(title)
     values = [v for pts in series_data.values() for _, v in pts]
     use_log = bool(values) and min(values) > 0 and max(values) / min(values) > 50

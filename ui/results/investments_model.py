@@ -11,6 +11,8 @@ from models.vocab import stage_label
 from planner.result import Investment
 
 Index = QModelIndex | QPersistentModelIndex
+#: The invalid (root) index, the default parent: one shared value rather than a call in each default.
+_ROOT = QModelIndex()
 
 #: (header, tooltip) per column.
 COLUMNS = (
@@ -51,10 +53,10 @@ class InvestmentsTableModel(QAbstractTableModel):
     def investment(self, row: int) -> Investment:
         return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent: Index = _ROOT) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(COLUMNS)
 
     def _raw(self, inv: Investment, col: int) -> Any:
@@ -104,5 +106,6 @@ class InvestmentsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return COLUMNS[section][1]
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int((Qt.AlignmentFlag.AlignRight if section in NUMERIC else Qt.AlignmentFlag.AlignLeft) | Qt.AlignmentFlag.AlignVCenter)
+            side = Qt.AlignmentFlag.AlignRight if section in NUMERIC else Qt.AlignmentFlag.AlignLeft
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
         return None

@@ -172,7 +172,8 @@ def product_card_text(k: ProductKpi) -> tuple[str, str, str, str]:
     detail: the clean share of all deliveries (ComplianceRow) and unmet t of total demand.
     """
     if k.demand_t <= 1e-9:
-        return f"{short_label(k.product)} {k.year}", "no demand", f"No {material_label(k.product)} demand in {k.year}.", NEUTRAL
+        return (f"{short_label(k.product)} {k.year}", "no demand",
+                f"No {material_label(k.product)} demand in {k.year}.", NEUTRAL)
     if k.defense_demand_t > 1e-9:
         title = f"{short_label(k.product)} {k.year} · defense compliant"
         share = k.defense_clean_share
@@ -206,10 +207,12 @@ def cost_cards_text(k: Kpis) -> list[tuple[str, str, str, str]]:
         parts.append(f"<span style='color:{BAD}; font-weight:600'>{text}</span>" if u > 1e-6 else text)
     unmet = "<br>".join(parts)
     if k.revenue_musd is not None and k.net_cost_musd is not None:  # outside buyers: net cost beside the gross
-        unmet = f"Net of outside sales {format_musd(k.net_cost_musd)} (revenue {format_musd(k.revenue_musd)})<br>{unmet}"
+        unmet = (f"Net of outside sales {format_musd(k.net_cost_musd)} (revenue {format_musd(k.revenue_musd)})"
+                 f"<br>{unmet}")
     plural = "s" if k.n_investments != 1 else ""
     return [
-        ("Total cost (discounted)", format_musd(k.total_cost_musd), f"Excl. the unmet-demand penalty<br>{unmet}", NEUTRAL),
+        ("Total cost (discounted)", format_musd(k.total_cost_musd), f"Excl. the unmet-demand penalty<br>{unmet}",
+         NEUTRAL),
         ("Capex (discounted)", format_musd(k.capex_musd),
          f"Net of end-of-horizon salvage<br>{k.n_investments} investment{plural},"
          f"<br>${k.capex_committed_musd:,.1f} M undiscounted", NEUTRAL),  # short lines: 5 cards fit one row sooner

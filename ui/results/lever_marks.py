@@ -86,7 +86,8 @@ class LeverPoint:
         words = KIND_WORDS.get(self.kind, self.kind)
         money = "subsidy" if self.kind == "loan" else "paid"
         where = f"{facility_label}" + (f" (option {self.option})" if self.option else "")
-        return f"{self.name} ({words}, id {self.lever_id}) for {where}: {self.year}, government {money} ${self.cost_musd:,.2f} M"
+        return (f"{self.name} ({words}, id {self.lever_id}) for {where}: {self.year}, "
+                f"government {money} ${self.cost_musd:,.2f} M")
 
 
 @dataclass
@@ -138,7 +139,9 @@ def lever_marks(project: Project, result: PlanResult) -> LeverMarks:
 
     for o in lv.offtakes:
         mins = sorted({o.minimum(y) for y in years if o.active(y)})
-        detail = (f"min {mins[0]:,.0f} t/yr" if len(mins) == 1 else f"min {mins[0]:,.0f}-{mins[-1]:,.0f} t/yr") if mins else ""
+        detail = ""
+        if mins:
+            detail = f"min {mins[0]:,.0f} t/yr" if len(mins) == 1 else f"min {mins[0]:,.0f}-{mins[-1]:,.0f} t/yr"
         detail += f" at ${o.price_usd_per_t:,.0f}/t, paid by {o.buyer}"
         band("offtake", o, o.facility_id, detail, o.buyer)
     for pf in lv.price_floors:
@@ -163,7 +166,8 @@ def lever_marks(project: Project, result: PlanResult) -> LeverMarks:
         for r in result.levers:
             if r.lever_id != s.id:
                 continue
-            target = {"stockpile_buy": m.buys, "stockpile_release": m.releases, "stockpile_holding": m.level}.get(r.kind)
+            target = {"stockpile_buy": m.buys, "stockpile_release": m.releases,
+                      "stockpile_holding": m.level}.get(r.kind)
             if target is not None:
                 target[r.year] = target.get(r.year, 0.0) + r.tonnes
         out.stockpiles.append(m)

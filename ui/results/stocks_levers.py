@@ -9,11 +9,19 @@ Facility and lever names are shown, ids in tooltips (as everywhere in the result
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models.project import Project
-from ui.results.text_width import widest_text_px
 from planner.result import PlanResult
+from ui.results.text_width import widest_text_px
 
 STOCK_HEADERS = ["Stock", "Year", "Drawn (t)", "Left at year-end (t)"]
 LEVER_HEADERS = ["Kind", "Lever", "Facility", "Year", "Tonnes", "$M (that year)", "Payer"]

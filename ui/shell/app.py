@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
-from ui.shell import dialogs
 from ui.runtime import main_thread_gc
+from ui.shell import dialogs
 
 if TYPE_CHECKING:
     from ui.shell.main_window import MainWindow

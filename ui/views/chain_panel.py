@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from models.vocab import Material, Stage
-
 from ui.document.document import Document
 from ui.document.fields import label_of
 from ui.runtime import turns

@@ -177,14 +177,17 @@ def _json_message(e: json.JSONDecodeError) -> str:
     msg = e.msg
     if msg.startswith("Invalid control character"):
         ch = e.doc[e.pos] if e.pos < len(e.doc) else ""
-        names = {"\n": "a line break inside text must be written as \\n", "\r": "a line break inside text must be written as \\n",
+        names = {"\n": "a line break inside text must be written as \\n",
+                 "\r": "a line break inside text must be written as \\n",
                  "\t": "a tab inside text must be written as \\t"}
-        return names.get(ch, f"a control character (code {ord(ch) if ch else 0}) inside text must be written as \\u{ord(ch) if ch else 0:04x}")
+        return names.get(ch, f"a control character (code {ord(ch) if ch else 0}) inside text "
+                             f"must be written as \\u{ord(ch) if ch else 0:04x}")
     if msg.startswith("Invalid \\escape"):
         return f"invalid escape {e.doc[e.pos:e.pos + 2]!r} in text".replace("\\\\", "\\")
     table = {
         "Expecting value": "expected a value (a number, text in double quotes, true, false, null, an object or a list)",
-        "Expecting property name enclosed in double quotes": "expected a field name in double quotes (a trailing comma?)",
+        "Expecting property name enclosed in double quotes":
+            "expected a field name in double quotes (a trailing comma?)",
         "Expecting ',' delimiter": "expected ',' between items, or a closing bracket",
         "Expecting ':' delimiter": "expected ':' after the field name",
         "Unterminated string starting at": "the text starting here is never closed with '\"'",
@@ -228,7 +231,8 @@ def parse_json_document(text: str, where: str = "<text>") -> Any:
         data = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys,
                           parse_int=_parse_int, parse_float=_parse_float)
     except json.JSONDecodeError as e:
-        raise ProjectFileError(where, [Problem(f"line {e.lineno} column {e.colno}", f"not valid JSON: {_json_message(e)}")]) from None
+        raise ProjectFileError(where, [Problem(f"line {e.lineno} column {e.colno}",
+                                               f"not valid JSON: {_json_message(e)}")]) from None
     except RecursionError:
         raise ProjectFileError(where, [Problem("", f"nesting deeper than {MAX_NESTING} levels")]) from None
     except _BadNumber as e:
@@ -300,7 +304,8 @@ def _read_bounded(path: str | os.PathLike[str], what: str = "project file", stat
         if not stat.S_ISREG(st.st_mode):
             raise ProjectFileError(path, [Problem("", _NOT_REGULAR.format(what=what))])
         if st.st_size > MAX_FILE_BYTES:
-            raise ProjectFileError(path, [Problem("", f"file is {_size_text(st.st_size)}; the limit is {_size_text(MAX_FILE_BYTES)}")])
+            raise ProjectFileError(path, [Problem("", f"file is {_size_text(st.st_size)}; "
+                                                      f"the limit is {_size_text(MAX_FILE_BYTES)}")])
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -310,7 +315,8 @@ def _read_bounded(path: str | os.PathLike[str], what: str = "project file", stat
             chunks.append(chunk)
             total += len(chunk)
             if total > MAX_FILE_BYTES:
-                raise ProjectFileError(path, [Problem("", f"file is larger than the limit of {_size_text(MAX_FILE_BYTES)}")])
+                raise ProjectFileError(path, [Problem("", f"file is larger than the limit of "
+                                                          f"{_size_text(MAX_FILE_BYTES)}")])
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -344,19 +350,22 @@ def decode_project_bytes(raw: bytes, where: str = "<bytes>") -> str:
                 return raw.decode(codec)
             except UnicodeDecodeError as e:
                 name = codec.upper()
-                raise ProjectFileError(where, [Problem(f"byte {e.start}", f"not valid {name} text; save the file as UTF-8")]) from None
+                raise ProjectFileError(where, [Problem(f"byte {e.start}",
+                                                       f"not valid {name} text; save the file as UTF-8")]) from None
     if raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8):]
     wide = _utf16_without_bom(raw)  # JSON never holds a NUL byte, so this cannot misfire on UTF-8
     if wide:
-        raise ProjectFileError(where, [Problem("", f"the file is {wide} text without a byte-order mark; save it as UTF-8")])
+        raise ProjectFileError(where, [Problem("", f"the file is {wide} text without a byte-order mark; "
+                                                   "save it as UTF-8")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line_start = raw.rfind(b"\n", 0, e.start) + 1
         line = raw.count(b"\n", 0, e.start) + 1
         column = len(raw[line_start:e.start].decode("utf-8", errors="replace")) + 1
-        raise ProjectFileError(where, [Problem(f"line {line} column {column}", f"not UTF-8 text (byte {e.start}); save the file as UTF-8")]) from None
+        raise ProjectFileError(where, [Problem(f"line {line} column {column}",
+                                               f"not UTF-8 text (byte {e.start}); save the file as UTF-8")]) from None
 
 
 def load_project(path: str | os.PathLike[str], check_consistency: bool = True) -> Project:

@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 
+from .delays import DelayError, delay_facility
 from .project import (
     CapexOverride,
     DelayOverride,
     DemandOverride,
     MarketCapOverride,
-    Project,
-    Scenario,
     PolicyOverride,
+    Project,
     SalesOverride,
+    Scenario,
     SettingsOverride,
 )
-from .delays import DelayError, delay_facility
 from .vocab import Material, Segment
 
 BASE_SCENARIO_ID = "base"
@@ -79,7 +79,8 @@ def _apply_capex(p: Project, o: CapexOverride) -> None:
 
 
 def _apply_settings(p: Project, o: SettingsOverride) -> None:
-    for field in ("budget_musd_per_year", "budget_total_musd", "de_minimis_share", "compliance_start_year", "discount_rate"):
+    for field in ("budget_musd_per_year", "budget_total_musd", "de_minimis_share", "compliance_start_year",
+                  "discount_rate"):
         value = getattr(o, field)
         if value is not None:
             setattr(p.settings, field, value)
@@ -188,7 +189,8 @@ def apply_scenario(project: Project, scenario: Scenario | str | None) -> Project
         try:
             _APPLY[override.kind](copy, override)
         except (ValidationError, DelayError, OverflowError) as e:
-            raise ScenarioError(f"{prefix}.overrides[{j}]", f"scenario {scenario.id!r}: {_override_problem(e)}") from None
+            raise ScenarioError(f"{prefix}.overrides[{j}]",
+                                f"scenario {scenario.id!r}: {_override_problem(e)}") from None
     for stored in copy.scenarios:  # the copy is this scenario's project: its own base adds nothing more
         if stored.id == BASE_SCENARIO_ID:  # (a solve of the copy with no scenario must not apply it again)
             stored.overrides = []

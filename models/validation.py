@@ -15,9 +15,9 @@ from typing import Iterable
 
 from pydantic import ValidationError
 
-from .project import Project
 from .delays import delayed_online_year
 from .magnitudes import limit_text, platform_magnet_tonnes, unreal_numbers
+from .project import Project
 from .scenarios import BASE_SCENARIO_ID, ScenarioError, apply_scenario
 from .vocab import (
     DEMAND_PRODUCTS,
@@ -264,7 +264,8 @@ def check_years(p: Project) -> list[Problem]:
         for j, o in enumerate(f.options):
             if o.earliest_decision_year is not None and o.earliest_decision_year > hi:
                 problems.append(
-                    Problem(f"facilities[{i}].options[{j}].earliest_decision_year", f"after the horizon end {hi}", "warning")
+                    Problem(f"facilities[{i}].options[{j}].earliest_decision_year", f"after the horizon end {hi}",
+                            "warning")
                 )
     if not lo <= s.base_year <= hi:
         problems.append(Problem("settings.base_year", f"must lie in the horizon {lo}-{hi}"))
@@ -294,14 +295,16 @@ def option_decision_years(p: Project, option_id: str) -> range:
     for f in p.facilities:
         for o in f.options:
             if o.id == option_id:
-                return range(max(s.start_year, o.earliest_decision_year or s.start_year), s.end_year - o.lead_time_years + 1)
+                return range(max(s.start_year, o.earliest_decision_year or s.start_year),
+                             s.end_year - o.lead_time_years + 1)
     return range(0)
 
 
 def _years_text(years: range) -> str:
     if not years:
         return "it has no decision year in this horizon (its lead time ends after the last year)"
-    return f"its decision years are {years[0]}-{years[-1]}" if len(years) > 1 else f"its only decision year is {years[0]}"
+    return (f"its decision years are {years[0]}-{years[-1]}" if len(years) > 1
+            else f"its only decision year is {years[0]}")
 
 
 def check_scenarios(p: Project) -> list[Problem]:
@@ -348,7 +351,8 @@ def scenario_problems(p: Project, i: int) -> list[Problem]:
         if getattr(o, "kind", None) != "invest":
             continue
         if o.option_id not in max_add:
-            problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id", f"unknown expansion option {o.option_id!r}"))
+            problems.append(Problem(f"scenarios[{i}].overrides[{j}].option_id",
+                                    f"unknown expansion option {o.option_id!r}"))
             continue
         top = max_add[o.option_id]
         if o.added_tpy > top:
@@ -449,8 +453,9 @@ def _check_policy_candidates(p: Project) -> list[Problem]:
             target = _contract_target_problems(loc, x, facilities)
             problems += target
             if not target and material_of.setdefault(x.facility_id, x.material.value) != x.material.value:
-                problems.append(Problem(f"{loc}.material", f"the candidate levers on {x.facility_id!r} must all name one "
-                                                           f"material ({material_of[x.facility_id]})"))
+                problems.append(Problem(f"{loc}.material",
+                                        f"the candidate levers on {x.facility_id!r} must all name one "
+                                        f"material ({material_of[x.facility_id]})"))
             if not x.benchmark_usd_per_t_by_year:
                 problems.append(Problem(f"{loc}.benchmark_usd_per_t_by_year", "give at least one benchmark year"))
             if getattr(x, "segment", None) is not None and x.material not in DEMAND_PRODUCTS:
@@ -483,16 +488,19 @@ def check_levers(p: Project) -> list[Problem]:
             problems.append(Problem(f"levers.offtakes[{i}].segment", "a segment applies only to demand products"))
     for i, pf in enumerate(lv.price_floors):
         if not pf.benchmark_usd_per_t_by_year:
-            problems.append(Problem(f"levers.price_floors[{i}].benchmark_usd_per_t_by_year", "give at least one benchmark year"))
+            problems.append(Problem(f"levers.price_floors[{i}].benchmark_usd_per_t_by_year",
+                                    "give at least one benchmark year"))
     for i, g in enumerate(lv.grants):
         o = options.get(g.option_id)
         if o is None:
             problems.append(Problem(f"levers.grants[{i}].option_id", f"unknown option {g.option_id!r}"))
         elif g.amount_musd > 0 and not o.has_build_decision:
             problems.append(Problem(f"levers.grants[{i}].amount_musd",
-                                    "a fixed amount needs an option with a yes/no build decision (fixed capex or minimum size)"))
+                                    "a fixed amount needs an option with a yes/no build decision "
+                                    "(fixed capex or minimum size)"))
         elif g.amount_musd > o.fixed_capex_musd > 0:
-            problems.append(Problem(f"levers.grants[{i}].amount_musd", f"exceeds the option's fixed capex {o.fixed_capex_musd:g}"))
+            problems.append(Problem(f"levers.grants[{i}].amount_musd",
+                                    f"exceeds the option's fixed capex {o.fixed_capex_musd:g}"))
         if g.share == 0 and g.amount_musd == 0:
             problems.append(Problem(f"levers.grants[{i}]", "grant has neither a share nor an amount", "warning"))
     for i, ln in enumerate(lv.loans):
@@ -508,12 +516,15 @@ def check_levers(p: Project) -> list[Problem]:
     problems += _check_policy_candidates(p)
     for i, s in enumerate(lv.stockpiles):
         if s.material in SOURCED_MATERIALS:
-            problems.append(Problem(f"levers.stockpiles[{i}].material", "a stockpile holds materials without a source assay"))
+            problems.append(Problem(f"levers.stockpiles[{i}].material",
+                                    "a stockpile holds materials without a source assay"))
         for y in s.committed_t_by_year:
             if not lo <= y <= hi:
-                problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year.{y}", f"year outside the horizon {lo}-{hi}"))
+                problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year.{y}",
+                                        f"year outside the horizon {lo}-{hi}"))
         if s.max_buy_tpy is not None and any(t > s.max_buy_tpy for t in s.committed_t_by_year.values()):
-            problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year", "a committed purchase exceeds the most it may buy per year (max buy, t/yr)"))
+            problems.append(Problem(f"levers.stockpiles[{i}].committed_t_by_year",
+                                    "a committed purchase exceeds the most it may buy per year (max buy, t/yr)"))
     return problems
 
 
@@ -645,8 +656,8 @@ def check_magnitudes(p: Project) -> list[Problem]:
     for i, f in enumerate(p.facilities):
         if f.online_year is not None and f.online_year > s.end_year + FAR_YEARS:
             problems.append(Problem(f"facilities[{i}].online_year",
-                                    f"{f.online_year} is more than {FAR_YEARS} years after the horizon end {s.end_year}: "
-                                    "the facility never contributes", "warning"))
+                                    f"{f.online_year} is more than {FAR_YEARS} years after the horizon end "
+                                    f"{s.end_year}: the facility never contributes", "warning"))
     return problems
 
 
@@ -660,7 +671,8 @@ def check_risk_catalogue(p: Project) -> list[Problem]:
     ids = {f.id for f in p.facilities}
     for i, o in enumerate(cat.facility_outages):
         if o.facility_id not in ids:
-            problems.append(Problem(f"{where}.facility_outages[{i}].facility_id", f"unknown facility {o.facility_id!r}"))
+            problems.append(Problem(f"{where}.facility_outages[{i}].facility_id",
+                                    f"unknown facility {o.facility_id!r}"))
     countries = {f.country for f in p.facilities} | {m.origin_country for m in p.markets}
     for i, e in enumerate(cat.export_stops):
         if e.country not in countries:

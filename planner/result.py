@@ -161,8 +161,9 @@ class LeverRow:
     """One contract or lever in one year (undiscounted money of that year).
 
     kind: offtake, offtake_shortfall, price_floor, grant, loan, stockpile_buy, stockpile_release,
-    stockpile_holding, policy_grant, policy_floor, policy_offtake. ``cost_musd`` is what ``payer`` pays on this line: a transfer to industry
-    for every kind except stockpile_holding (a real cost); see docs/model.md, "Contracts and policy levers".
+    stockpile_holding, policy_grant, policy_floor, policy_offtake. ``cost_musd`` is what ``payer`` pays on this
+    line: a transfer to industry for every kind except stockpile_holding (a real cost); see docs/model.md,
+    "Contracts and policy levers".
     """
 
     kind: str
@@ -351,7 +352,8 @@ class PlanResult:
             "status", "message", "solver", "scenario", "objective", "total_cost_musd", "revenue_musd", "net_cost_musd",
             "cost_breakdown_musd",
             "investments", "production", "flows", "demand", "marginal_costs", "compliance", "bottlenecks",
-            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "sales", "sales_shortfall", "calibration", "checks", "limiting", "relaxations", "solve_seconds", "build_seconds",
+            "capacity", "costs_by_year", "stocks", "stock_remaining", "qualification", "levers", "sales",
+            "sales_shortfall", "calibration", "checks", "limiting", "relaxations", "solve_seconds", "build_seconds",
             "n_variables", "n_constraints",
         ]
         out = {k: d[k] for k in order}

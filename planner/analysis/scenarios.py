@@ -8,12 +8,11 @@ project's scenarios in file order). A scenario stored with id "base" *is* the ba
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from typing import Any, Callable
 
-from models.wording import count
 from models.project import Project
 from models.scenarios import BASE_SCENARIO_ID
-
+from models.wording import count
 from planner.progress import SolveState
 from planner.result import PlanResult
 

@@ -19,8 +19,9 @@ from planner.cli import solvers as cli_solvers
 from planner.cli import stress as cli_stress
 from planner.cli import sweep as cli_sweep
 from planner.cli.cluster import insecure_warning, scheduler_problem
-from planner.cli.paths import output_path_problem
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, Parser, load_or_exit, pipe_safe_output
+from planner.cli.paths import output_path_problem
+
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Exit 0 when valid; exit 2 with one line per problem otherwise. Warnings go to stderr."""

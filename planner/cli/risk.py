@@ -14,18 +14,23 @@ from __future__ import annotations
 import argparse
 import sys
 
-from models.wording import count
 from models.io import atomic_write_bytes
-
+from models.wording import count
+from planner.analysis.risk import RiskRunError, run_risk
+from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import (
-    EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit, whole_number_option,
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    add_solver_arguments,
+    check_solver_arguments,
+    load_or_exit,
+    whole_number_option,
 )
 from planner.cli.csv_output import add_csv_argument, risk_csv
-from planner.cli.cluster import add_cluster_arguments
-from planner.progress import SolveState
-from planner.analysis.risk import RiskRunError, run_risk
-from planner.reports.text import risk_summary_lines
 from planner.pipeline.solve import SolveOptions
+from planner.progress import SolveState
+from planner.reports.text import risk_summary_lines
 
 
 def _progress_printer(n: int):
@@ -51,7 +56,8 @@ def cmd_risk(args: argparse.Namespace) -> int:
     bad = check_solver_arguments(args, project)
     if bad is not None:
         return bad
-    options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax)
+    options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit,
+                           relax_integers=args.relax)
     plan = None
     if args.plan:
         from models.io import ProjectFileError
@@ -103,12 +109,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("risk", help="Monte Carlo over commissioning delays and capex overruns")
     p.add_argument("project")
     p.add_argument("-n", type=whole_number_option(1, 1_000_000), required=True, metavar="N", help="number of samples")
-    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K", help="worker processes (default: all cores)")
+    p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K",
+                   help="worker processes (default: all cores)")
     add_cluster_arguments(p)
-    p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S", help="random seed (default 0)")
+    p.add_argument("--seed", type=whole_number_option(0, 2**64 - 1), default=0, metavar="S",
+                   help="random seed (default 0)")
     p.add_argument("--scenario", metavar="NAME", help="sample around this scenario instead of the base")
-    p.add_argument("--plan", metavar="RESULT_JSON", help="evaluate this plan (solve --json output) instead of the scenario's optimal plan")
-    p.add_argument("--commit-year", type=int, metavar="Y", help="decisions up to this year are committed (default: first year)")
+    p.add_argument("--plan", metavar="RESULT_JSON",
+                   help="evaluate this plan (solve --json output) instead of the scenario's optimal plan")
+    p.add_argument("--commit-year", type=int, metavar="Y",
+                   help="decisions up to this year are committed (default: first year)")
     p.add_argument("--reoptimise-later", action="store_true",
                    help="re-decide investments after the commit year per sample (default: they follow the plan)")
     p.add_argument("--foresight", action="store_true",

@@ -11,17 +11,23 @@ import argparse
 import json
 import sys
 
-from models.wording import count
 from models.io import atomic_write_bytes
-
-from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
-from planner.cli.csv_output import add_csv_argument, scenarios_csv
-from planner.progress import SolveState
+from models.wording import count
 from planner.analysis.comparison import compare
-from planner.reports.text import comparison_table
 from planner.analysis.scenarios import solve_scenarios
+from planner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    add_solver_arguments,
+    check_solver_arguments,
+    load_or_exit,
+)
+from planner.cli.csv_output import add_csv_argument, scenarios_csv
 from planner.pipeline.build_sequence import is_input_error
 from planner.pipeline.solve import SolveOptions
+from planner.progress import SolveState
+from planner.reports.text import comparison_table
 
 
 def _progress_printer():
@@ -65,7 +71,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
             "results": {sid: r.to_dict() for sid, r in results.items()},
         }
         try:
-            atomic_write_bytes(args.json, (json.dumps(data, indent=2, allow_nan=False) + "\n").encode("utf-8"), keep_backup=False)
+            atomic_write_bytes(args.json, (json.dumps(data, indent=2, allow_nan=False) + "\n").encode("utf-8"),
+                               keep_backup=False)
             print(f"wrote {args.json}")
         except OSError as e:
             print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
@@ -75,7 +82,8 @@ def cmd_scenarios(args: argparse.Namespace) -> int:
         try:
             from planner.reports.xlsx import ReportWriteError, write_scenarios_workbook
         except ImportError as e:
-            print(f"mine2magnet: cannot write {args.xlsx}: the Excel scenario report is not available ({e})", file=sys.stderr)
+            print(f"mine2magnet: cannot write {args.xlsx}: the Excel scenario report is not available ({e})",
+                  file=sys.stderr)
             return max(code, EXIT_FAILED)
         try:
             write_scenarios_workbook(args.xlsx, project, results)

@@ -7,9 +7,15 @@ import argparse
 import sys
 
 from models.io import atomic_write_bytes
-
+from planner.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_FAILED,
+    EXIT_OK,
+    add_solver_arguments,
+    check_solver_arguments,
+    load_or_exit,
+)
 from planner.cli.csv_output import add_csv_argument, plan_csv
-from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, add_solver_arguments, check_solver_arguments, load_or_exit
 from planner.pipeline.build_sequence import BuiltModel, is_input_error
 from planner.pipeline.solve import SolveOptions, solve_project
 from planner.reports.text import format_summary
@@ -78,8 +84,8 @@ def cmd_solve(args: argparse.Namespace) -> int:
     bad = check_solver_arguments(args, project)
     if bad is not None:
         return bad
-    options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit, relax_integers=args.relax,
-                           explain_infeasible=True)
+    options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit,
+                           relax_integers=args.relax, explain_infeasible=True)
     written = write_model_files(args, project, options)
     if isinstance(written, int):
         return written

@@ -218,7 +218,8 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
                 checks=checks,
                 **base,
             )
-        what = "stopped at the time limit and its point" if raw.status is RawStatus.FEASIBLE else "returned a point that"
+        what = ("stopped at the time limit and its point" if raw.status is RawStatus.FEASIBLE
+                else "returned a point that")
         return PlanResult(
             Status.ERROR,
             f"The solver {what} fails verification ({', '.join(c.name for c in failed)}; "
@@ -242,13 +243,15 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
         else:
             state.progress(0.85, "fixing build decisions and re-solving the LP for marginal costs")
             remaining = deadline - time.perf_counter()  # no marginal costs when the limit is used up
-            fixed = solve_lp(fix_integers(cost_program, cost_raw.x), solver, remaining, gap, state) if remaining > 0.05 else None
+            fixed = (solve_lp(fix_integers(cost_program, cost_raw.x), solver, remaining, gap, state)
+                     if remaining > 0.05 else None)
             duals = fixed.row_duals if fixed is not None and fixed.status is RawStatus.OPTIMAL else None
 
     state.progress(0.92, "extracting the plan")
     if raw.status is RawStatus.OPTIMAL and lp.n_vars == 0:
         status = Status.OPTIMAL
-        message = "Nothing to plan: the project leaves the model nothing to decide (no demand to meet, nothing to produce or buy)."
+        message = ("Nothing to plan: the project leaves the model nothing to decide "
+                   "(no demand to meet, nothing to produce or buy).")
     elif raw.status is RawStatus.OPTIMAL:
         status, message = Status.OPTIMAL, "Optimal plan found and verified."
     else:

@@ -10,8 +10,8 @@ It guarantees:
   totals are computed in Python.
 * **A file that always opens.** Characters that XML cannot hold (control characters other than
   tab, line feed and carriage return) are replaced by U+FFFD; a carriage return (alone or in CR LF)
-  is stored as a line feed, since every XML reader, Excel's included, turns a raw CR into LF anyway; text is cut at Excel's
-  32,767-character cell limit; non-finite numbers are written as the text ``n/a``; booleans as
+  is stored as a line feed, since every XML reader, Excel's included, turns a raw CR into LF anyway;
+  text is cut at Excel's 32,767-character cell limit; non-finite numbers are written as the text ``n/a``; booleans as
   ``yes``/``no``; enums as their value; timezone-aware datetimes as UTC text.
 * **Readable tables.** Bold, wrapped, frozen header rows, an autofilter, number formats keyed by
   unit (t, t/yr, $M, $/t, %), column widths sized to the content, a conditional highlight for
@@ -316,7 +316,8 @@ class SheetWriter:
                 letter = get_column_letter(left + j)
                 self.ws.conditional_formatting.add(
                     f"{letter}{top + 1}:{letter}{last_data}",
-                    CellIsRule(operator="greaterThan", formula=[repr(UNMET_HIGHLIGHT_T)], fill=WARN_FILL, font=WARN_FONT),
+                    CellIsRule(operator="greaterThan", formula=[repr(UNMET_HIGHLIGHT_T)], fill=WARN_FILL,
+                               font=WARN_FONT),
                 )
         if filter_and_freeze:
             self.ws.auto_filter.ref = f"{get_column_letter(left)}{top}:{right}{max(last_data, top + 1)}"

@@ -17,9 +17,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from models.project import Project
-
+from planner.analysis.comparison import compare
 from planner.reports.cells import NOTE_FONT, UNMET_HIGHLIGHT_T, WARN_FILL, Col, SheetWriter
-from planner.reports.figures import capex_committed_musd, unmet_by_product_year
 from planner.reports.data import (
     STATUS_LABELS,
     Lookup,
@@ -27,8 +26,8 @@ from planner.reports.data import (
     compliant_supply,
     material_label,
 )
+from planner.reports.figures import capex_committed_musd, unmet_by_product_year
 from planner.result import PlanResult
-from planner.analysis.comparison import compare
 
 
 def _scenario_name(project: Project, sid: str) -> str:
@@ -121,7 +120,8 @@ def add_comparison(wb: Workbook, project: Project, results: dict[str, PlanResult
             vals = [unmet[n].get((p, y), 0.0) if planned[n] else None for n in names]
             if any(v is not None and v > UNMET_HIGHLIGHT_T for v in vals):
                 unmet_rows.append((f"{material_label(p)} {y}", *vals))
-    row = w.table(row + 1, 1, [Col("Product and year")] + [Col(f"{n} (t)", "t", highlight_positive=True) for n in names],
+    row = w.table(row + 1, 1,
+                  [Col("Product and year")] + [Col(f"{n} (t)", "t", highlight_positive=True) for n in names],
                   unmet_rows, filter_and_freeze=False)
 
     row += 2

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from models.project import Project
-
 from planner.reports.data import Lookup, scenario_project
 from planner.result import PlanResult
 

@@ -14,7 +14,6 @@ from openpyxl import Workbook
 
 from models.vocab import STAGE_UNITS, stage_label
 from models.wording import count as plural
-
 from planner.reports.cells import Col, SheetWriter
 from planner.reports.charts import CHART_ROWS, COLOURS, column_chart
 from planner.reports.context import ReportContext
@@ -121,12 +120,13 @@ def add_investments(wb: Workbook, ctx: ReportContext) -> None:
                                         "decision year; capacity is in each stage's unit (see 'Capacity unit').")
     cols = [Col("Facility"), Col("Facility id"), Col("Operator"), Col("Country"), Col("Stage"), Col("Option"),
             Col("Option id"), Col("Decided (year)", "year"), Col("Online (year)", "year"),
-            Col("Defense-qualified from (year)", "year"), Col("Capacity added (t/yr)", "tpy"), Col("Capacity unit", max_width=34), Col("Capex ($M)", "musd")]
+            Col("Defense-qualified from (year)", "year"), Col("Capacity added (t/yr)", "tpy"),
+            Col("Capacity unit", max_width=34), Col("Capex ($M)", "musd")]
     rows = []
     for i in sorted(ctx.result.investments, key=lambda i: (i.decided_year, i.facility, i.option)):
         name, operator, country, stage = ctx.lookup.facility_fields(i.facility)
-        rows.append((name, i.facility, operator, country, stage_label(stage), ctx.lookup.option_name(i.facility, i.option),
-                     i.option, i.decided_year, i.online_year,
+        rows.append((name, i.facility, operator, country, stage_label(stage),
+                     ctx.lookup.option_name(i.facility, i.option), i.option, i.decided_year, i.online_year,
                      i.defense_qualified_year,  # blank for an upstream plant: no defense date (lag not carried down)
                      i.added_tpy, capacity_basis(stage), i.capex_musd))
     total_capex = capex_committed_musd(ctx.result)
@@ -140,8 +140,9 @@ def add_supply(wb: Workbook, ctx: ReportContext) -> None:
     w = _table_sheet(wb, "Supply vs demand", "Summed over demands and platforms. Clean = no covered-country "
                                              "processing; defense demand must be clean from "
                                              f"{ctx.settings.compliance_start_year}. Unmet > 0 is highlighted.")
-    cols = [Col("Product"), Col("Segment"), Col("Year", "year"), Col("Demand (t)", "t"), Col("Delivered clean (t)", "t"),
-            Col("Delivered other origin (t)", "t"), Col("Unmet (t)", "t", highlight_positive=True),
+    cols = [Col("Product"), Col("Segment"), Col("Year", "year"), Col("Demand (t)", "t"),
+            Col("Delivered clean (t)", "t"), Col("Delivered other origin (t)", "t"),
+            Col("Unmet (t)", "t", highlight_positive=True),
             Col("Demand met (%)", "share"), Col("Clean share of delivered (%)", "share")]
     rows = [(material_label(s.product), s.segment, s.year, s.demand, s.clean, s.other, s.unmet, s.met_share,
              s.clean_share) for s in supply_by_segment(ctx.result)]
@@ -182,7 +183,8 @@ def add_capacity(wb: Workbook, ctx: ReportContext) -> None:
 
 def add_production(wb: Workbook, ctx: ReportContext) -> None:
     """'Production': tonnes of each material each facility produces each year."""
-    w = _table_sheet(wb, "Production", "Output per facility, material and year (t; concentrate and carbonate in t TREO).")
+    w = _table_sheet(wb, "Production",
+                     "Output per facility, material and year (t; concentrate and carbonate in t TREO).")
     cols = [Col("Facility"), Col("Facility id"), Col("Stage"), Col("Year", "year"), Col("Material"),
             Col("Production (t)", "t")]
     rows = []
@@ -305,9 +307,9 @@ def add_levers(wb: Workbook, ctx: ReportContext) -> None:
     gov, ind = b.get("government"), b.get("industry")
     split = (f" Discounted totals: government ${gov:,.1f}M, industry ${ind:,.1f}M (their sum is the total cost)."
              if gov is not None and ind is not None else "")
-    w = _table_sheet(wb, "Levers", "Contracts and levers per year ($M of that year, undiscounted). Transfers move money "
-                                   "between payers and leave the total cost unchanged; stockpile holding is a real "
-                                   "cost." + split)
+    w = _table_sheet(wb, "Levers", "Contracts and levers per year ($M of that year, undiscounted). Transfers move "
+                                   "money between payers and leave the total cost unchanged; stockpile holding is a "
+                                   "real cost." + split)
     cols = [Col("Kind"), Col("What it means", max_width=50), Col("Lever id"), Col("Facility or stockpile"),
             Col("Facility id"), Col("Year", "year"), Col("Tonnes (t)", "t"), Col("Cost ($M)", "musd"), Col("Payer"),
             Col("Lever", max_width=50)]
@@ -340,12 +342,15 @@ def add_bottlenecks(wb: Workbook, ctx: ReportContext) -> None:
                                         "largest first; capacities that limit a product short that year have no "
                                         "figure (their shadow price is the unmet penalty, a setting).")
     cols = [Col("Facility"), Col("Facility id"), Col("Stage"), Col("Year", "year"),
-            Col("Value of 1 t/yr more ($/t)", "usd_per_t"), Col("Capacity unit", max_width=34), Col("Note", max_width=40)]
+            Col("Value of 1 t/yr more ($/t)", "usd_per_t"), Col("Capacity unit", max_width=34),
+            Col("Note", max_width=40)]
     rows = []
-    for b in sorted(ctx.result.bottlenecks, key=lambda b: (b.penalty_bound, -abs(b.shadow_usd_per_t), b.facility, b.year)):
+    for b in sorted(ctx.result.bottlenecks,
+                    key=lambda b: (b.penalty_bound, -abs(b.shadow_usd_per_t), b.facility, b.year)):
         name, _op, _c, stage = ctx.lookup.facility_fields(b.facility)
         rows.append((name, b.facility, stage_label(stage), b.year, None if b.penalty_bound else b.shadow_usd_per_t,
-                     capacity_basis(stage), "limits unmet supply (no compliant supply reachable)" if b.penalty_bound else ""))
+                     capacity_basis(stage),
+                     "limits unmet supply (no compliant supply reachable)" if b.penalty_bound else ""))
     w.table(HEADER_ROW, 1, cols, rows)
     w.finish()
 

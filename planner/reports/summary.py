@@ -63,8 +63,10 @@ def assumptions(ctx: ReportContext) -> list[tuple[str, Any, str]]:
         ("Discount rate (%/yr)", s.discount_rate, "share"),
         ("Base year for discounting", s.base_year, "year"),
         ("Planning horizon", f"{s.start_year}-{s.end_year}", "text"),
-        ("Capex budget per decision year ($M)", s.budget_musd_per_year if s.budget_musd_per_year is not None else "none", "musd"),
-        ("Capex budget over the horizon ($M)", s.budget_total_musd if s.budget_total_musd is not None else "none", "musd"),
+        ("Capex budget per decision year ($M)",
+         s.budget_musd_per_year if s.budget_musd_per_year is not None else "none", "musd"),
+        ("Capex budget over the horizon ($M)",
+         s.budget_total_musd if s.budget_total_musd is not None else "none", "musd"),
         ("Government budget (levers; undiscounted)", government_budget_note(ctx.project, ctx.result.scenario or "base"),
          "text"),
         ("Penalty per unmet tonne ($/t)", s.unmet_penalty_usd_per_t, "usd_per_t"),
@@ -125,8 +127,9 @@ def add_summary(wb: Workbook, ctx: ReportContext, guide: Sequence[tuple[str, str
 
     row += 2
     w.section(row, f"Compliant supply from {s.compliance_start_year} (defense demand must be met with clean material)")
-    cols = [Col("Product"), Col("Year", "year"), Col("Defense demand (t)", "t"), Col("Clean supply to defense (t)", "t"),
-            Col("Defense demand met compliantly (%)", "share"), Col("All demand (t)", "t"),
+    cols = [Col("Product"), Col("Year", "year"), Col("Defense demand (t)", "t"),
+            Col("Clean supply to defense (t)", "t"), Col("Defense demand met compliantly (%)", "share"),
+            Col("All demand (t)", "t"),
             Col("Clean delivered, all segments (t)", "t"), Col("Unmet, all segments (t)", "t", highlight_positive=True)]
     rows = [(material_label(c.product), c.year, c.defense_demand, c.defense_clean, c.defense_met_share, c.all_demand,
              c.all_clean, c.unmet) for c in compliant_supply(r, s.compliance_start_year)]
@@ -139,7 +142,8 @@ def add_summary(wb: Workbook, ctx: ReportContext, guide: Sequence[tuple[str, str
     w.put(row + 1, 2, unmet_total, "t", font=WARN_FONT if unmet_total > 1e-6 else Font(bold=True),
                  fill=WARN_FILL if unmet_total > 1e-6 else GOOD_FILL)
     seg = r.unmet_by_segment()
-    for k, (label, key) in enumerate((("  of which defense (t)", "defense"), ("  of which commercial (t)", "commercial"))):
+    for k, (label, key) in enumerate((("  of which defense (t)", "defense"),
+                                      ("  of which commercial (t)", "commercial"))):
         w.put(row + 2 + k, 1, label)
         w.put(row + 2 + k, 2, seg[key], "t", font=WARN_FONT if seg[key] > 1e-6 else None)
     w.put(row + 4, 1, "Defense demand is served first (priority 1), then commercial (priority 2); "

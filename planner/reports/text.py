@@ -12,8 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from planner.analysis.comparison import ScenarioComparison
-from planner.reports import figures
-from planner.reports import markets_text
+from planner.reports import figures, markets_text
 from planner.result import PlanResult
 
 # A RiskReport (planner.analysis.risk_report) and a RobustReport (planner.analysis.robust) are read

@@ -34,7 +34,6 @@ from openpyxl import Workbook
 
 from models.io import atomic_write_bytes
 from models.project import Project
-
 from planner.reports.brief import build_brief
 from planner.reports.brief_sheet import GUIDE_TEXT as BRIEF_TEXT
 from planner.reports.brief_sheet import SHEET_NAME as BRIEF_SHEET
@@ -179,7 +178,8 @@ def _save(wb: Workbook, path: str | os.PathLike[str], write: Callable[..., None]
         raise ReportWriteError(path, "a folder exists at that path")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
-        raise ReportWriteError(path, "the folder does not exist" if not folder.exists() else "part of the path is not a folder")
+        raise ReportWriteError(path, "the folder does not exist" if not folder.exists()
+                               else "part of the path is not a folder")
     buffer = io.BytesIO()
     wb.save(buffer)
     try:

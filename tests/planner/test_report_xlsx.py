@@ -7,8 +7,8 @@ compared exactly with ``xl(expected) = float("%.16g" % expected)``.
 from __future__ import annotations
 
 import errno
-import os
 import math
+import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -66,8 +66,9 @@ def make_project() -> Project:
         facilities=[
             Facility(id="mine-au", name="+cmd", operator="@x", country="AU", stage="mine", capacity_tpy=1000,
                      assay={"ndpr": 0.25, "dy": 0.005},
-                     sources=[Source(url="https://example.com/lynas", supports="capacity 1000 t TREO", confidence="high"),
-                               Source(url="=cmd|' /C calc'!A0", supports="-2", confidence="low")]),
+                     sources=[Source(url="https://example.com/lynas", supports="capacity 1000 t TREO",
+                                     confidence="high"),
+                              Source(url="=cmd|' /C calc'!A0", supports="-2", confidence="low")]),
             Facility(id="sep-us", name="=1+1", operator="-2", country="US", stage="separation", capacity_tpy=500,
                      options=[ExpansionOption(id="exp-a", name="Phase 2", max_add_tpy=1000, capex_musd_per_tpy=0.05,
                                               lead_time_years=1)]),
@@ -99,7 +100,8 @@ def make_result(scenario: str = "base", mag_add: float = 150.0) -> PlanResult:
         cost_breakdown_musd={"capex": 40.25, "opex": 12.0, "transport": 0.1 + 0.2, "purchases": 9.95},
         investments=[Investment("mag-us", "exp1", 2026, 2028, mag_add, mag_add * 0.1),
                      Investment("sep-us", "exp-a", 2027, 2028, 200.0, 10.0)],
-        production=[Production("mine-au", 2026, "concentrate", 800.0), Production("mag-us", 2027, "ndfeb_magnet", 100.0)],
+        production=[Production("mine-au", 2026, "concentrate", 800.0),
+                    Production("mag-us", 2027, "ndfeb_magnet", 100.0)],
         flows=[Flow("mine-au", "sep-us", "concentrate", 2026, "clean", 800.0, "mine-au"),
                Flow("cn-mag", "def-ndfeb", "ndfeb_magnet", 2026, "covered", 60.0),
                Flow("mag-us", "platform:f35:ndfeb_magnet", "ndfeb_magnet", 2027, "clean", 1.0)],
@@ -113,7 +115,8 @@ def make_result(scenario: str = "base", mag_add: float = 150.0) -> PlanResult:
         marginal_costs=[MarginalCost("ndfeb_magnet", "defense", 2027, 5_000_000.0),
                         MarginalCost("ndfeb_magnet", "commercial", 2027, 80_000.0)],
         bottlenecks=[Bottleneck("mag-us", 2027, 4_629_629.6)],
-        compliance=[ComplianceRow("ndfeb_magnet", 2026, 0.4, True), ComplianceRow("ndfeb_magnet", 2027, 151 / 201, False),
+        compliance=[ComplianceRow("ndfeb_magnet", 2026, 0.4, True),
+                    ComplianceRow("ndfeb_magnet", 2027, 151 / 201, False),
                     ComplianceRow("ndfeb_magnet", 2028, 1.0, False)],
         capacity=[CapacityRow("mag-us", 2026, 50.0, 40.0), CapacityRow("mag-us", 2027, 100.0, 100.0),
                   CapacityRow("mag-us", 2028, 100.0 + mag_add, 300.0),
@@ -164,8 +167,9 @@ def find_row(ws, label: str, col: int = 1) -> int:
 
 # ---------------------------------------------------------------------------- sheet set
 def test_sheet_set_and_order(book, result):
-    expected = ["Decision brief", "Summary", "Charts", "Investments", "Supply vs demand", "Demand detail", "Capacity", "Production",
-                "Flows", "Stocks", "Finite stocks", "Costs", "Levers", "Sales", "Calibration", "Marginal costs", "Bottlenecks",
+    expected = ["Decision brief", "Summary", "Charts", "Investments", "Supply vs demand", "Demand detail", "Capacity",
+                "Production", "Flows", "Stocks", "Finite stocks", "Costs", "Levers", "Sales", "Calibration",
+                "Marginal costs", "Bottlenecks",
                 "Inputs - Facilities", "Inputs - Options",
                 "Inputs - Routes", "Inputs - Markets", "Inputs - Demand", "Inputs - Platforms", "Inputs - Scenarios",
                 "Sources"]
@@ -253,8 +257,10 @@ def test_capacity_production_flows_equal_result(book, result):
     assert sorted((r["Facility id"], r["Year"], r["Production (t)"]) for r in prod) == [
         ("mag-us", 2027, 100.0), ("mine-au", 2026, 800.0)]
     flows = table(book["Flows"])
-    assert sorted((r["From id"], r["To id"], r["Year"], r["Class"], r["Tonnes (t)"], r["Source mine"]) for r in flows) == [
-        ("cn-mag", "def-ndfeb", 2026, "covered", 60.0, None), ("mag-us", "platform:f35:ndfeb_magnet", 2027, "clean", 1.0, None),
+    assert sorted((r["From id"], r["To id"], r["Year"], r["Class"], r["Tonnes (t)"], r["Source mine"])
+                  for r in flows) == [
+        ("cn-mag", "def-ndfeb", 2026, "covered", 60.0, None),
+        ("mag-us", "platform:f35:ndfeb_magnet", 2027, "clean", 1.0, None),
         ("mine-au", "sep-us", 2026, "clean", 800.0, "mine-au")]
     named = {r["To id"]: r["To"] for r in flows}
     assert named["platform:f35:ndfeb_magnet"] == "F-35 (NdFeB magnet)" and named["sep-us"] == "=1+1"
@@ -281,14 +287,16 @@ def test_unmet_demand_is_highlighted(book):
         ranges = {str(cf.sqref): [r for r in cf.rules] for cf in ws.conditional_formatting}
         rng = next(k for k in ranges if k.startswith(f"{letter}3:"))
         rule = ranges[rng][0]
-        assert rule.type == "cellIs" and rule.operator == "greaterThan" and float(rule.formula[0]) == pytest.approx(1e-6)
+        assert (rule.type == "cellIs" and rule.operator == "greaterThan"
+                and float(rule.formula[0]) == pytest.approx(1e-6))
 
 
 def test_costs_by_year_and_totals(book, result):
     rows = table(book["Costs"])
     data, total = rows[:-1], rows[-1]
     assert [(r["Year"], r["Capex ($M)"], r["Opex ($M)"], r["Transport ($M)"], r["Purchases ($M)"]) for r in data] == [
-        (c.year, xl(c.capex_musd), xl(c.opex_musd), xl(c.transport_musd), xl(c.purchases_musd)) for c in result.costs_by_year]
+        (c.year, xl(c.capex_musd), xl(c.opex_musd), xl(c.transport_musd), xl(c.purchases_musd))
+        for c in result.costs_by_year]
     assert data[0]["Total ($M)"] == xl(15.0 + 1.25 + 0.1 + 4.8)
     assert data[1]["Discount factor"] == xl(1 / 1.08)
     assert total["Year"] == "Total"
@@ -302,7 +310,8 @@ def test_marginal_costs_and_bottlenecks(book):
     assert {(r["Segment"], r["Year"]): r["Marginal cost ($/t)"] for r in mc} == {
         ("commercial", 2027): 80_000.0, ("defense", 2027): 5_000_000.0}
     bn = table(book["Bottlenecks"])
-    assert [(r["Facility id"], r["Year"], r["Value of 1 t/yr more ($/t)"]) for r in bn] == [("mag-us", 2027, 4_629_629.6)]
+    assert [(r["Facility id"], r["Year"], r["Value of 1 t/yr more ($/t)"]) for r in bn] == [
+        ("mag-us", 2027, 4_629_629.6)]
     assert book["Marginal costs"]["D3"].number_format == "#,##0"
 
 
@@ -671,7 +680,8 @@ def test_plan_with_no_rows_and_unknown_ids(tmp_path, project):
     assert wb.sheetnames == list(sheet_names(empty))
     assert table(wb["Flows"])[0]["From id"] == "(none)"
     inv = table(wb["Investments"])
-    assert (inv[0]["Facility"], inv[0]["Facility id"], inv[0]["Stage"], inv[0]["Option"]) == ("ghost", "ghost", "unknown", "opt")
+    assert (inv[0]["Facility"], inv[0]["Facility id"], inv[0]["Stage"], inv[0]["Option"]) == (
+        "ghost", "ghost", "unknown", "opt")
     ws = wb["Summary"]
     assert ws.cell(row=find_row(ws, "Capex, net of end-of-horizon salvage ($M)"), column=2).value is None
     note = ws.cell(row=find_row(ws, "Note"), column=2).value

@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from openpyxl.chart import BarChart
 
 from models import DemandOverride, Scenario, load_project
-from planner.reports.data import capacity_by_stage, supply_by_product
-from planner.reports.xlsx import sheet_names, write_plan_workbook, write_scenarios_workbook
 from planner.analysis.scenarios import solve_scenarios
 from planner.pipeline.solve import SolveOptions, solve_project
+from planner.reports.data import capacity_by_stage, supply_by_product
+from planner.reports.xlsx import sheet_names, write_plan_workbook, write_scenarios_workbook
 
 from .test_report_xlsx import find_row, table, xl
 
@@ -57,7 +57,8 @@ def test_teaching_chain_summary_equals_result(teaching, teaching_book):
     value = lambda label: ws.cell(row=find_row(ws, label), column=2).value  # noqa: E731
     assert value("Total cost ($M)") == xl(result.total_cost_musd)
     assert value("Total cost ($M)") == pytest.approx(84.8471, abs=1e-6)  # docs/teaching_chain.md
-    for label, key in (("Capex, net of end-of-horizon salvage ($M)", "capex"), ("Opex, fixed and variable ($M)", "opex"),
+    for label, key in (("Capex, net of end-of-horizon salvage ($M)", "capex"),
+                       ("Opex, fixed and variable ($M)", "opex"),
                        ("Transport ($M)", "transport"), ("Purchases from markets ($M)", "purchases")):
         assert value(label) == xl(result.cost_breakdown_musd[key])
     assert value("Objective incl. unmet-demand penalty ($M)") == xl(result.objective)
@@ -69,9 +70,10 @@ def test_teaching_chain_tables_equal_result(teaching, teaching_book):
     _project, result = teaching
     _path, wb = teaching_book
     inv = table(wb["Investments"])[:-1]
-    assert sorted((r["Facility id"], r["Option id"], r["Decided (year)"], r["Online (year)"], r["Capacity added (t/yr)"],
-                   r["Capex ($M)"]) for r in inv) == sorted(
-        (i.facility, i.option, i.decided_year, i.online_year, xl(i.added_tpy), xl(i.capex_musd)) for i in result.investments)
+    assert sorted((r["Facility id"], r["Option id"], r["Decided (year)"], r["Online (year)"],
+                   r["Capacity added (t/yr)"], r["Capex ($M)"]) for r in inv) == sorted(
+        (i.facility, i.option, i.decided_year, i.online_year, xl(i.added_tpy), xl(i.capex_musd))
+        for i in result.investments)
     assert table(wb["Investments"])[-1]["Capex ($M)"] == xl(math.fsum(i.capex_musd for i in result.investments))
 
     cap = {(r["Facility id"], r["Year"]): (r["Capacity (t/yr)"], r["Activity (t)"]) for r in table(wb["Capacity"])}
@@ -84,8 +86,8 @@ def test_teaching_chain_tables_equal_result(teaching, teaching_book):
                     for r in table(wb["Flows"]))
     assert flows == Counter((f.from_id, f.to_id, f.year, f.klass, xl(f.tonnes), f.source or None) for f in result.flows)
 
-    detail = Counter((r["Demand id"], r["Year"], r["Demand (t)"], r["Delivered (t)"], r["Delivered clean (t)"], r["Unmet (t)"])
-                     for r in table(wb["Demand detail"]))
+    detail = Counter((r["Demand id"], r["Year"], r["Demand (t)"], r["Delivered (t)"], r["Delivered clean (t)"],
+                      r["Unmet (t)"]) for r in table(wb["Demand detail"]))
     assert detail == Counter((d.demand_id, d.year, xl(d.demand), xl(d.delivered), xl(d.delivered_clean), xl(d.unmet))
                              for d in result.demand)
 
@@ -163,7 +165,8 @@ def test_real_chain_workbook(tmp_path):
     assert ws.cell(row=find_row(ws, "Total cost ($M)"), column=2).value == xl(result.total_cost_musd)
     assert len(table(wb["Flows"])) == len(result.flows)
     assert len(table(wb["Capacity"])) == len(result.capacity)
-    n_sources = len(project.sources) + sum(len(f.sources) + sum(len(o.sources) for o in f.options) for f in project.facilities) \
+    n_sources = len(project.sources) \
+        + sum(len(f.sources) + sum(len(o.sources) for o in f.options) for f in project.facilities) \
         + sum(len(m.sources) for m in project.markets) + sum(len(d.sources) for d in project.demands) \
         + sum(len(p.sources) for p in project.platforms)
     lv = project.levers

@@ -125,7 +125,7 @@ def test_buildout_rows(dash):
 
 def test_sankey_links_and_band_widths_are_proportional_to_tonnes():
     nodes, links = sankey_data(small_project(), hand_result(), 2027)
-    by = {(l.source, l.target, l.klass): l for l in links}
+    by = {(link.source, link.target, link.klass): link for link in links}
     assert by[("metal", "ndfeb", "clean")].tonnes == pytest.approx(745)  # 700 NdPr + 45 Dy metal
     assert by[("metal", "ndfeb", "clean")].materials == {"ndpr_metal": 700, "dy_metal": 45}
     assert by[("cn_magnets", "com_ndfeb", "covered")].tonnes == 300
@@ -158,7 +158,7 @@ def test_sankey_year_change_emits_year_changed(dash, qtbot):
     with qtbot.waitSignal(dash.year_changed, timeout=1000) as blocker:
         dash.set_flow_year(2030)
     assert blocker.args == [2030]
-    assert {l.source for l in dash.sankey.links} == {"mine", "ndfeb"}
+    assert {link.source for link in dash.sankey.links} == {"mine", "ndfeb"}
     dash.tabs.setCurrentIndex(2)
     dash.show()
     qtbot.waitExposed(dash)
@@ -239,7 +239,8 @@ def test_excel_export_calls_the_report_writer(qtbot, dash, tmp_path, monkeypatch
 
     calls = []
     monkeypatch.setattr(dashboard_mod, "export_xlsx_in_process",
-                        lambda path, text, result, unsaved_edits=False: calls.append((path, text, result, unsaved_edits)))
+                        lambda path, text, result, unsaved_edits=False:
+                        calls.append((path, text, result, unsaved_edits)))
     out = str(tmp_path / "plan.xlsx")
     dash._ask_path = lambda *a: out
     dash.export_xlsx_button.click()
@@ -253,8 +254,9 @@ def test_excel_export_calls_the_report_writer(qtbot, dash, tmp_path, monkeypatch
 
 
 def test_excel_export_failure_is_reported_clearly(qtbot, dash, tmp_path, monkeypatch):
-    import ui.results.dashboard as dashboard_mod
     from PySide6.QtWidgets import QMessageBox
+
+    import ui.results.dashboard as dashboard_mod
 
     out = str(tmp_path / "plan.xlsx")
 
@@ -572,7 +574,8 @@ def test_stocks_and_levers_tab_lists_the_plans_finite_stocks_and_lever_lines(qtb
     name = project.facilities[0].name
     assert rows == [[name, "2026", "120.0", "180.0"], [name, "2027", "180.0", "0.0"]]
     assert tab.stocks.item(0, 0).toolTip() == fid
-    assert [tab.levers.item(0, c).text() for c in range(7)] == ["grant", "half_grant", name, "2026", "0.0", "3.50", "government"]
+    assert [tab.levers.item(0, c).text() for c in range(7)] == [
+        "grant", "half_grant", name, "2026", "0.0", "3.50", "government"]
     d.set_result(project, hand_result())
     d.finish_pending()
     assert tab.stocks.rowCount() == 0 and tab.levers.rowCount() == 0
@@ -608,7 +611,8 @@ def test_the_export_status_never_widens_the_window(qtbot):
     d.finish_pending()
     qtbot.wait(50)  # the charts' layout settles
     before = (d.minimumSizeHint(), d.sizeHint())
-    long_path = "Saved /home/planner/Documents/Procurement 2027/" + "plans of the defense supply chain/" * 4 + "plan.xlsx"
+    long_path = ("Saved /home/planner/Documents/Procurement 2027/" + "plans of the defense supply chain/" * 4
+                 + "plan.xlsx")
     d.export_status.setText(long_path)
     qtbot.wait(10)
     assert (d.minimumSizeHint(), d.sizeHint()) == before

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import gc
 import json
 import os
+import re
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,14 +14,14 @@ import pytest
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 from models import load_project
-from planner.result import Status
 from planner.pipeline.solve import SolveOptions, solve_project
+from planner.result import Status
 from tests.ui.solve_fixtures import large_project, small_project
+from ui.panels.solve_panel import SolvePanel, phase_of, status_summary
+from ui.panels.solve_worker import active_solves
 from ui.results.dashboard import ResultsDashboard
 from ui.results.kpi_cards import cost_cards_text, product_card_text
 from ui.results.summary import compute_kpis
-from ui.panels.solve_panel import SolvePanel, phase_of, status_summary
-from ui.panels.solve_worker import active_solves
 
 TEACHING = Path(__file__).resolve().parents[2] / "sample_projects" / "teaching_chain.m2m.json"
 
@@ -276,7 +275,8 @@ def test_works_with_a_bare_document_and_lists_scenarios(qtbot, no_thread_left):
 def test_status_summary_is_plain_words():
     from planner.result import PlanResult
 
-    r = PlanResult(Status.INFEASIBLE, "Demand cannot be met within the budget.", "cbc", build_seconds=0.5, solve_seconds=1.0)
+    r = PlanResult(Status.INFEASIBLE, "Demand cannot be met within the budget.", "cbc", build_seconds=0.5,
+                   solve_seconds=1.0)
     assert status_summary(r) == "Demand cannot be met within the budget."  # the time is the phase line's
     ok = PlanResult(Status.OPTIMAL, "", "cbc", total_cost_musd=1234.56)
     assert status_summary(ok) == "Optimal plan found. Total cost $1,234.6\u00a0M (discounted)."

@@ -13,10 +13,10 @@ from tests.ui.demo_project import demo_project
 from tests.ui.helpers import close_window
 from ui.document.document import Document
 from ui.document.locations import Step, parse_location, target_of
-from ui.shell.main_window import MainWindow
 from ui.editors.scenario_editor import OverrideDialog, ScenarioOverridesPanel, override_summary, overrides_summary
 from ui.editors.settings_panel import SettingsPanel
 from ui.panels.validation_panel import ValidationPanel
+from ui.shell.main_window import MainWindow
 
 
 @pytest.fixture
@@ -54,7 +54,8 @@ def test_panel_refreshes_debounced_after_a_change(qtbot):
     locations = [p.location for p in panel.problems]
     assert locations == ["routes[4].to_id", "routes[5].to_id"]
     assert panel.tree.topLevelItemCount() == 2
-    # where, in words: the route's ends by name (an unknown end by its id), then the field; the raw location in the tooltip
+    # where, in words: the route's ends by name (an unknown end by its id), then the field;
+    # the raw location in the tooltip
     src = doc.project.facility(doc.project.routes[4].from_id).name
     assert panel.tree.topLevelItem(0).text(1) == f"{src} \u2192 no-such-plant (route): to id"
     assert panel.tree.topLevelItem(0).toolTip(1) == "routes[4].to_id"
@@ -241,8 +242,10 @@ def test_clicking_a_lever_problem_selects_and_tints_its_cell(window, qtbot):
 
     doc = window.doc
     lv = doc.project.levers
-    doc.insert_item(lv, "offtakes", Offtake(id="ot1", name="Magnet offtake", facility_id="mt-weld", material="ndfeb_magnet"))
-    doc.insert_item(lv, "offtakes", Offtake(id="ot2", name="Second offtake", facility_id="mt-weld", material="ndfeb_magnet"))
+    doc.insert_item(lv, "offtakes", Offtake(id="ot1", name="Magnet offtake", facility_id="mt-weld",
+                                            material="ndfeb_magnet"))
+    doc.insert_item(lv, "offtakes", Offtake(id="ot2", name="Second offtake", facility_id="mt-weld",
+                                            material="ndfeb_magnet"))
     window.validation.refresh()
     baseline = [p.location for p in window.validation.problems]
     assert doc.set_field(lv.offtakes[1], "facility_id", "nowhere") is None

@@ -33,9 +33,8 @@ from PySide6.QtGui import QUndoStack
 
 from models import Facility, Project
 from models.validation import problems_from_validation_error
-
-from ui.document.new_ids import follow_stage
 from ui.document.commands import InsertItemCommand, RemoveItemCommand, SetFieldCommand
+from ui.document.new_ids import follow_stage
 
 
 def validation_message(err: ValidationError, field: str | None = None) -> str:
@@ -301,7 +300,8 @@ class Document(QObject):
                 where = getattr(o, "where", None)
                 if where is not None and old in where.ids:
                     ids = [new if i == old else i for i in where.ids]
-                    self.undo_stack.push(SetFieldCommand(self, where, "ids", list(where.ids), ids, "Rename in scenario"))
+                    self.undo_stack.push(SetFieldCommand(self, where, "ids", list(where.ids), ids,
+                                                         "Rename in scenario"))
 
     def _on_clean_changed(self, clean: bool) -> None:
         self.modified_changed.emit(not clean)

@@ -32,15 +32,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.wording import count
 from models.project import Project
 from models.scenarios import government_budget_note
-
-from ui.widgets.accessible import set_name
+from models.wording import count
 from ui.document.document import Document
 from ui.document.fields import FieldSpec, fmt_number, parse_float
-from ui.editors.forms import BoundForm, plain_refusal
 from ui.document.names import facility_name, investment_name
+from ui.editors.forms import BoundForm, plain_refusal
+from ui.widgets.accessible import set_name
 
 Choices = Callable[[Project], list[tuple[str, str]]]  # project -> [(id, name shown)]
 
@@ -84,7 +83,8 @@ def policy_specs() -> list[FieldSpec]:
                   tooltip="on: the optimizer decides which non-viable options the government funds; objective = "
                           "defense shortfall, then cost to government, then total cost"),
         FieldSpec("hurdle_rate", "Hurdle rate (0-1)", "float",
-                  tooltip="industry's required return: the annuity factor AF = (1 - (1 + h)^-L) / h over the asset life"),
+                  tooltip="industry's required return: the annuity factor AF = (1 - (1 + h)^-L) / h "
+                          "over the asset life"),
         FieldSpec("utilisation", "Utilisation (0-1)", "float",
                   tooltip="share of capacity industry expects to run when it judges an option's viability"),
     ]
@@ -340,7 +340,8 @@ class PolicyDesignPage(QWidget):
             "'Candidate offtakes'); an existing plant with a negative operating margin runs only for covered tonnes. "
             "An option is "
             "viable for industry when margin x utilisation x capacity x AF(hurdle rate, asset life) covers its capex; "
-            "the government pays exactly the gap of a non-viable option it builds, within its budget. The budget caps the "
+            "the government pays exactly the gap of a non-viable option it builds, within its budget. "
+            "The budget caps the "
             "government's spend on grants, price-floor top-ups and stockpile buys and holding in every plan, policy "
             "mode or not (loan subsidies are reported, not capped). A scenario can switch the mode and the budget "
             "(Scenarios tab, 'Policy mode').")

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from models.project import FacilityFilter, Override, Project, Scenario
-
 from ui.document.document import Document, validation_message
 from ui.document.fields import fmt_number, label_of, parse_float, parse_int, parse_list
 
@@ -80,9 +79,11 @@ def override_summary(o: Any) -> str:
         return "settings: " + (", ".join(parts) or "no change")
     if o.kind == "policy":
         budget = [f"{fmt_number(v)} $M{unit}" for v, unit in ((o.government_budget_musd_per_year, "/yr"),
-                                                             (o.government_budget_total_musd, " in total")) if v is not None]
+                                                             (o.government_budget_total_musd, " in total"))
+                  if v is not None]
         dropped = f"{len(o.drop_lever_ids)} input contract{'s' if len(o.drop_lever_ids) != 1 else ''} dropped"
-        return ("policy mode on" if o.enabled else "policy mode off") + (": government budget " + ", ".join(budget) if budget else "") \
+        return ("policy mode on" if o.enabled else "policy mode off") \
+            + (": government budget " + ", ".join(budget) if budget else "") \
             + (f"; {dropped}" if o.drop_lever_ids else "")
     return o.kind
 

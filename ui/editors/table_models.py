@@ -18,7 +18,6 @@ from PySide6.QtGui import QBrush, QColor
 from models.geo import great_circle_km
 from models.project import Project
 from models.vocab import DEMAND_PRODUCTS, MARKET_MATERIALS, Material, Segment, Stage, Status
-
 from ui.document.document import Document
 from ui.document.fields import FieldSpec, fmt_number, year_column
 from ui.document.plain import plain_refusal
@@ -243,7 +242,8 @@ def facility_columns(project: Project) -> list[FieldSpec]:
                   placeholder="online"),
         FieldSpec("closure_year", "Closure\nyear", "opt_int", tooltip="first year without output; empty = never",
                   placeholder="never"),
-        FieldSpec("variable_opex_usd_per_t", "Var. opex\n($/t)", "float", tooltip="variable operating cost per t of activity"),
+        FieldSpec("variable_opex_usd_per_t", "Var. opex\n($/t)", "float",
+                  tooltip="variable operating cost per t of activity"),
         FieldSpec("fixed_opex_musd_per_yr", "Fixed opex\n($M/yr)", "float"),
         FieldSpec("chinese_technology", "Chinese\ntech", "bool",
                   tooltip="built with Chinese process technology: its output counts as covered"),

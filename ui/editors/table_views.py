@@ -25,13 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models.wording import count
 from models.project import Demand, ExpansionOption, Facility, Market, Platform, Scenario
 from models.vocab import Material, Stage
-
-from ui.editors.delegates import FieldDelegate
+from models.wording import count
 from ui.document.document import Document, unique_id
 from ui.document.fields import label_of
+from ui.editors.delegates import FieldDelegate
 from ui.editors.scenario_editor import ScenarioOverridesPanel
 from ui.editors.table_models import (
     ListTableModel,

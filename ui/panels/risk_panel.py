@@ -41,6 +41,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -50,7 +51,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QSpinBox,
-    QDoubleSpinBox,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -61,12 +61,11 @@ from PySide6.QtWidgets import (
 
 from models.vocab import material_label
 from models.wording import count
-
-from ui.widgets.elided_label import ElidedLabel
-from ui.runtime.background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
-from ui.widgets.name_combo import NameCombo
 from ui.document.names import base_scenario_name, option_name
 from ui.document.snapshot import ProjectSnapshot
+from ui.runtime.background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
+from ui.widgets.elided_label import ElidedLabel
+from ui.widgets.name_combo import NameCombo
 
 GOOD, WARN, BAD, NEUTRAL, MUTED = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733", "#5b6570"
 BAR_COLOUR = QColor(38, 120, 178)
@@ -222,7 +221,8 @@ def cost_histogram_chart(costs: list[float], percentiles: dict[str, float], empt
     chart.addSeries(series)
     x = QBarCategoryAxis()
     step = max(1, math.ceil(len(counts) / 8))
-    x.append([(_fmt_money((edges[i] + edges[i + 1]) / 2) if i % step == 0 else " " * (i + 1)) for i in range(len(counts))])
+    x.append([(_fmt_money((edges[i] + edges[i + 1]) / 2) if i % step == 0 else " " * (i + 1))
+              for i in range(len(counts))])
     x.setTitleText("total cost ($M, bin centre)")
     y = QValueAxis()
     tick = _count_step(max(counts))  # whole samples: a tick at 2.5 was labelled "2"
@@ -430,7 +430,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
         rows = [QHBoxLayout(), QHBoxLayout()]
         for row, label, w in ((0, "Around", self.scenario_combo), (0, "Mode", self.mode_combo),
                               (0, "Futures (Plan for this risk)", self.robust_k_spin),
-                              (1, "Samples", self.n_spin), (1, "Seed", self.seed_spin), (1, "Workers", self.workers_spin),
+                              (1, "Samples", self.n_spin), (1, "Seed", self.seed_spin),
+                              (1, "Workers", self.workers_spin),
                               (1, "Time limit / sample", self.time_spin)):
             box = QFormLayout()
             box.setContentsMargins(0, 0, 0, 0)
@@ -560,7 +561,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
         if self._task is not None:
             return
         snapshot = ProjectSnapshot(self.document.project)
-        k, n, seed, workers = self.robust_k_spin.value(), self.n_spin.value(), self.seed_spin.value(), self.workers_spin.value()
+        k, n, seed, workers = (self.robust_k_spin.value(), self.n_spin.value(), self.seed_spin.value(),
+                               self.workers_spin.value())
         from planner.pipeline.solve import SolveOptions
 
         options = SolveOptions(scenario=self.scenario_combo.currentData(), time_limit_s=self.time_spin.value())
@@ -640,7 +642,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
                 self.card_driver.set(f"Project that matters most for {y}", "—", "no delay changed the outcome")
         failed_colour = BAD if report.n_failed else GOOD
         self.card_failed.set("Samples with a plan", f"{report.n_ok} / {report.n_completed}",
-                             (f"{report.n_failed} without a plan, counted as not met" if report.n_failed else "none failed")
+                             (f"{report.n_failed} without a plan, counted as not met" if report.n_failed
+                              else "none failed")
                              + (" · cancelled" if report.cancelled else ""), failed_colour)
 
         self.cost_view.setChart(cost_histogram_chart(report.costs(), report.cost_musd))
@@ -648,16 +651,19 @@ class RiskPanel(TaskPanelMixin, QWidget):
 
         self.tabs.setTabText(0, f"Projects that drive {y}")
         _fill(self.drivers_table, [
-            [self._name(d.facility), _pct(d.p_met_on_time), _pct(d.p_met_delayed), f"{100 * d.impact:+.0f} ± {100 * d.impact_se:.0f} pts",
+            [self._name(d.facility), _pct(d.p_met_on_time), _pct(d.p_met_delayed),
+             f"{100 * d.impact:+.0f} ± {100 * d.impact_se:.0f} pts",
              f"{d.n_delayed} samples", "—" if d.cost_delta_musd is None else f"{d.cost_delta_musd:+,.1f}"]
             for d in report.drivers
         ])
         _fill(self.investments_table, [
-            [self._name(i.facility), self._option(i.facility, i.option), _pct(i.share), f"{i.mean_added_tpy:,.0f}", f"{i.median_decided_year:.0f}"]
+            [self._name(i.facility), self._option(i.facility, i.option), _pct(i.share), f"{i.mean_added_tpy:,.0f}",
+             f"{i.median_decided_year:.0f}"]
             for i in report.investments
         ])
         # no $ column: in years with unmet demand the shadow price is the unmet penalty, not a price
-        _fill(self.bottlenecks_table, [[self._name(b.facility), _pct(b.share), str(b.count)] for b in report.bottlenecks])
+        _fill(self.bottlenecks_table,
+              [[self._name(b.facility), _pct(b.share), str(b.count)] for b in report.bottlenecks])
         _fill(self.failures_table, [[str(f.index), f.status, f.message] for f in report.failures])
         self.tabs.setTabText(3, f"Samples without a plan ({report.n_failed})")
         impacts = getattr(report, "event_impacts", []) or []
@@ -693,8 +699,9 @@ class RiskPanel(TaskPanelMixin, QWidget):
             self.show_report(rep.robust_eval)  # cards and charts: the robust plan on the fresh futures
         y = rep.target_year
         pts = rep.points_bought()
-        self.status_label.setText(f"Robust plan over {rep.k} futures found in {rep.seconds:.0f} s; both plans evaluated "
-                                  f"on the same {rep.n_eval} fresh futures (every decision committed).")
+        self.status_label.setText(f"Robust plan over {rep.k} futures found in {rep.seconds:.0f} s; "
+                                  f"both plans evaluated on the same {rep.n_eval} fresh futures "
+                                  "(every decision committed).")
         self.robust_label.setText(
             f"Robust plan over {rep.k} sampled futures ({rep.saa_variables:,} variables). Hedge capex "
             f"{rep.hedge_capex_musd:+,.1f} $M; it buys {100 * (pts or 0):+.1f} points of P(all defense met {y}).")

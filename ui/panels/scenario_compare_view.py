@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from models.wording import count
-from ui.runtime.background import BackgroundTask, TaskPanelMixin
 from ui.document.names import investment_name, scenario_name
-from ui.panels.risk_panel import MUTED, product_label
 from ui.document.snapshot import ProjectSnapshot
+from ui.panels.risk_panel import MUTED, product_label
+from ui.runtime.background import BackgroundTask, TaskPanelMixin
 
 DIFF_TINT = QColor(255, 244, 214)
 BAD_TEXT = QColor(179, 38, 30)
@@ -226,18 +226,22 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
             [getattr(s, "rank", 0) or None if s.has_plan else None for s in cmp.scenarios],
             lambda v: "—" if v is None else str(v), compare_to_base=False)
         if any(getattr(s, "revenue_musd", None) for s in cmp.scenarios):
-            add("Net cost, after outside sales ($M)", [getattr(s, "net_cost_musd", None) for s in cmp.scenarios], _money)
+            add("Net cost, after outside sales ($M)", [getattr(s, "net_cost_musd", None) for s in cmp.scenarios],
+                _money)
         add("Lost supply at value of lost supply ($M)",
             [getattr(s, "shortfall_value_musd", None) for s in cmp.scenarios], _money, lambda v: v > 1e-6)
-        add("Cost incl. lost supply ($M)", [getattr(s, "cost_incl_shortfall_musd", None) for s in cmp.scenarios], _money)
+        add("Cost incl. lost supply ($M)", [getattr(s, "cost_incl_shortfall_musd", None) for s in cmp.scenarios],
+            _money)
         add("Contracted volume short (t)", [getattr(s, "contract_shortfall_t", None) if s.has_plan else None
                                             for s in cmp.scenarios], _money, lambda v: v > 1e-6)
         add("Unmet demand, all years (t)", [s.unmet_total_t if s.has_plan else None for s in cmp.scenarios],
             _money, lambda v: v > 1e-6)
         for seg in ("defense", "commercial"):
-            add(f"  of which {seg} (t)", [s.unmet_by_segment_t.get(seg, 0.0) if s.has_plan else None for s in cmp.scenarios],
+            add(f"  of which {seg} (t)",
+                [s.unmet_by_segment_t.get(seg, 0.0) if s.has_plan else None for s in cmp.scenarios],
                 _money, lambda v: v > 1e-6)
-        products = sorted({p for s in cmp.scenarios for p in s.compliant_share} | {p for s in cmp.scenarios for p in s.unmet_t})
+        products = sorted({p for s in cmp.scenarios for p in s.compliant_share}
+                          | {p for s in cmp.scenarios for p in s.unmet_t})
         for p in products:
             add(f"{product_label(p)}: clean share {cmp.year}", [s.compliant_share.get(p) for s in cmp.scenarios],
                 lambda v: "—" if v is None else f"{100 * v:.0f} %")

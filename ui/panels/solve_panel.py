@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.result import PlanResult, Status
 from planner.pipeline.solve import SolveOptions
-from ui.widgets.name_combo import NameCombo
+from planner.result import PlanResult, Status
 from ui.document.names import BASE_ID, base_scenario_name
 from ui.panels.solve_worker import BackgroundSolve, SolveFunction
+from ui.widgets.name_combo import NameCombo
 
 #: Solver choices shown to the user: (label, value passed to SolveOptions.solver).
 SOLVER_CHOICES = (
@@ -308,7 +308,8 @@ class SolvePanel(QWidget):
         project = self.document.project
         base = next((sc for sc in project.scenarios if sc.id == BASE_ID), None)
         # one entry, one name for the base case (the project's "base" scenario when it has one)
-        self.scenario_combo.addItem(base_scenario_name(project), BASE_ID if base is not None and base.overrides else None)
+        self.scenario_combo.addItem(base_scenario_name(project),
+                                    BASE_ID if base is not None and base.overrides else None)
         if base is not None and base.description:
             self.scenario_combo.setItemData(0, base.description, Qt.ItemDataRole.ToolTipRole)
         for sc in project.scenarios:
@@ -316,7 +317,8 @@ class SolvePanel(QWidget):
                 continue
             self.scenario_combo.addItem(sc.name or sc.id, sc.id)
             if sc.description:
-                self.scenario_combo.setItemData(self.scenario_combo.count() - 1, sc.description, Qt.ItemDataRole.ToolTipRole)
+                self.scenario_combo.setItemData(self.scenario_combo.count() - 1, sc.description,
+                                                Qt.ItemDataRole.ToolTipRole)
         index = self.scenario_combo.findData(keep) if keep is not None else 0
         self.scenario_combo.setCurrentIndex(max(0, index))
         self.scenario_combo.blockSignals(False)
@@ -426,7 +428,8 @@ class SolvePanel(QWidget):
         self.log_view.clear()
         scenario = self.scenario_combo.currentText()
         self.log_view.appendPlainText(
-            f"Solving {scenario!s} with {self.solver_combo.currentText()}, time limit {self.time_limit_spin.value():.0f} s"
+            f"Solving {scenario!s} with {self.solver_combo.currentText()}, "
+            f"time limit {self.time_limit_spin.value():.0f} s"
         )
         self._phase, self._phase_detail = "Starting", ""
         self.status_label.setText(f"Solving {scenario}…")
@@ -490,7 +493,8 @@ class SolvePanel(QWidget):
             self._retired.append(solve)
         self._set_running(False)
         elapsed = time.monotonic() - solve.started_at if solve.started_at is not None else 0.0
-        self.phase_label.setText(f"Finished after {elapsed:.1f} s" if result.status is not Status.CANCELLED else "Cancelled")
+        self.phase_label.setText(f"Finished after {elapsed:.1f} s" if result.status is not Status.CANCELLED
+                                 else "Cancelled")
         self.phase_detail_label.clear()
         colour = _STATUS_COLOURS.get(result.status, "")
         self.status_label.setStyleSheet(f"color: {colour};" if colour else "")

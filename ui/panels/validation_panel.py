@@ -13,9 +13,8 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from models.wording import count
 from models.validation import Problem, validate_project
-
+from models.wording import count
 from ui.document.document import Document
 
 DEBOUNCE_MS = 250

@@ -8,8 +8,8 @@ label "+added t/yr · $capex M". The planned total capacity (existing + online a
 
 Contracts and levers (:mod:`ui.results.lever_marks`) are drawn in their own colours: an offtake or
 price floor as an outlined band over its active years under its producer (filled where the plan
-took tonnes under the offtake / the government paid a top-up), a grant, policy grant or loan as a diamond at its year (on the
-investment it funds, else on the facility row), and a "Government stockpiles" group with each
+took tonnes under the offtake / the government paid a top-up), a grant, policy grant or loan as a diamond at its year
+(on the investment it funds, else on the facility row), and a "Government stockpiles" group with each
 stockpile's year-end level, buys (up triangles) and releases (down triangles). Tooltips name them.
 """
 
@@ -126,7 +126,7 @@ class BuildoutTimeline(QWidget):
         p.setFont(self._bold)
         p.setPen(QColor(80, 80, 80))
         top = 30
-        for i, y in enumerate(self.years):
+        for y in self.years:
             r = QRectF(x_of(y), 6, col_w, 20)
             p.drawText(r, Qt.AlignmentFlag.AlignCenter, str(y))
         p.drawText(QRectF(x1 + 8, 6, right_w, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
@@ -151,7 +151,8 @@ class BuildoutTimeline(QWidget):
                 p.fillRect(QRectF(0, y, self.width(), self.GROUP_H), QColor(236, 239, 243))
                 p.setFont(self._bold)
                 p.setPen(QColor(70, 80, 92))
-                p.drawText(QRectF(6, y, label_w, self.GROUP_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, row.stage)
+                p.drawText(QRectF(6, y, label_w, self.GROUP_H),
+                           Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, row.stage)
                 p.setFont(self._font)
                 y += self.GROUP_H
             h = row_h
@@ -160,7 +161,8 @@ class BuildoutTimeline(QWidget):
             # facility name + stage
             p.setPen(QColor(25, 25, 25))
             name = fm.elidedText(row.name, Qt.TextElideMode.ElideRight, label_w - 12)
-            p.drawText(QRectF(6, y, label_w - 10, self.ROW_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
+            p.drawText(QRectF(6, y, label_w - 10, self.ROW_H),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, name)
             self._hits.append((QRectF(0, y, label_w, self.ROW_H), f"{row.name} ({row.stage})"))
             # existing capacity
             peak = max(row.existing_tpy.values(), default=0.0)
@@ -191,14 +193,16 @@ class BuildoutTimeline(QWidget):
                 tw = fm.horizontalAdvance(text) + 8
                 p.setPen(QColor("white") if bar.width() >= tw and inv.online_year <= last else QColor(20, 60, 100))
                 if bar.width() >= tw and inv.online_year <= last:
-                    p.drawText(bar.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text)
+                    p.drawText(bar.adjusted(4, 0, 0, 0), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                               text)
                 else:  # not enough room inside: write it left of the decision dot
                     tr = QRectF(d.x() - 8 - tw, sy, tw, self.SUB_H)
                     if tr.left() < x0:
                         tr = QRectF(x0 + 2, sy, tw, self.SUB_H)
                     p.drawText(tr, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight, text)
                 p.setPen(QColor(90, 90, 90))
-                p.drawText(QRectF(16, sy, label_w - 20, self.SUB_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+                p.drawText(QRectF(16, sy, label_w - 20, self.SUB_H),
+                           Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                            fm.elidedText(f"↳ {inv.option}", Qt.TextElideMode.ElideRight, label_w - 24))
                 self._hits.append((
                     QRectF(x_of(inv.decided_year), sy, x_of(last + 1) - x_of(inv.decided_year), self.SUB_H),
@@ -221,8 +225,8 @@ class BuildoutTimeline(QWidget):
                 self._paint_point(p, pt, row, centre)
             total = row.capacity_tpy.get(last, row.existing_tpy.get(last, 0.0))
             p.setPen(QColor(40, 40, 40))
-            p.drawText(QRectF(x1 + 8, y, right_w - 8, self.ROW_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                       f"{total:,.0f} t/yr")
+            p.drawText(QRectF(x1 + 8, y, right_w - 8, self.ROW_H),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, f"{total:,.0f} t/yr")
             y += h
         if self.marks.stockpiles:
             self._paint_stockpiles(p, fm, y, x_of, col_w, label_w)
@@ -276,10 +280,12 @@ class BuildoutTimeline(QWidget):
         y += self.GROUP_H
         for s in self.marks.stockpiles:
             p.setPen(QColor(25, 25, 25))
-            p.drawText(QRectF(6, y, label_w - 10, self.ROW_H), Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
+            p.drawText(QRectF(6, y, label_w - 10, self.ROW_H),
+                       Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
                        fm.elidedText(s.name, Qt.TextElideMode.ElideRight, label_w - 12))
             self._hits.append((QRectF(0, y, label_w, self.ROW_H),
-                               f"{s.name} (government stockpile of {s.material}, id {s.stockpile}), capacity {s.capacity_t:,.0f} t"))
+                               f"{s.name} (government stockpile of {s.material}, id {s.stockpile}), "
+                               f"capacity {s.capacity_t:,.0f} t"))
             peak = max([s.capacity_t, *s.level.values()]) or 1.0
             for yr in self.years:
                 level, buy, rel = s.level.get(yr, 0.0), s.buys.get(yr, 0.0), s.releases.get(yr, 0.0)
@@ -294,15 +300,17 @@ class BuildoutTimeline(QWidget):
                 if rel > 0:
                     self._triangle(p, QPointF(cx + 7, cy), up=False, colour=RELEASE)
                 if level > 0 or buy > 0 or rel > 0:
-                    self._hits.append((cell, f"{s.name} in {yr}: bought {buy:,.1f} t, released {rel:,.1f} t to defense, "
-                                             f"{level:,.1f} t held at year-end"))
+                    self._hits.append((cell, f"{s.name} in {yr}: bought {buy:,.1f} t, "
+                                             f"released {rel:,.1f} t to defense, {level:,.1f} t held at year-end"))
             y += self.ROW_H
 
     @staticmethod
     def _triangle(p: QPainter, c: QPointF, up: bool, colour: QColor) -> None:
         r = 5.5
-        pts = ([QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y() + r * 0.8), QPointF(c.x() - r, c.y() + r * 0.8)] if up
-               else [QPointF(c.x(), c.y() + r), QPointF(c.x() + r, c.y() - r * 0.8), QPointF(c.x() - r, c.y() - r * 0.8)])
+        pts = ([QPointF(c.x(), c.y() - r), QPointF(c.x() + r, c.y() + r * 0.8),
+                QPointF(c.x() - r, c.y() + r * 0.8)] if up
+               else [QPointF(c.x(), c.y() + r), QPointF(c.x() + r, c.y() - r * 0.8),
+                     QPointF(c.x() - r, c.y() - r * 0.8)])
         p.setPen(QPen(QColor("white"), 1))
         p.setBrush(colour)
         p.drawPolygon(QPolygonF(pts))

@@ -19,7 +19,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Iterator
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QRect, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -44,26 +44,26 @@ from planner.result import PlanResult, Status
 from ui.results import charts
 from ui.results.buildout import BuildoutTimeline
 from ui.results.decision_view import DecisionView
-from ui.runtime import turns
-from ui.runtime.background import BackgroundTask
-from ui.widgets.elided_label import ElidedLabel
 from ui.results.export import ExportError, export_json, export_xlsx, export_xlsx_in_process
 from ui.results.investments_model import SORT_ROLE, InvestmentsTableModel
 from ui.results.kpi_cards import KpiCard, KpiGrid, cost_cards_text, government_card_text, product_card_text
 from ui.results.markets_calibration import SalesAndCalibration
 from ui.results.sankey import UNMET_COLOUR, SankeyWidget
 from ui.results.stocks_levers import StocksAndLevers
-from ui.results.text_width import widest_text_px
 from ui.results.summary import (
     Kpis,
     compute_kpis,
     costs_by_year,
     kpi_year,
     marginal_cost_series,
-    unpriced_marginals,
     material_label,
     supply_vs_demand,
+    unpriced_marginals,
 )
+from ui.results.text_width import widest_text_px
+from ui.runtime import turns
+from ui.runtime.background import BackgroundTask
+from ui.widgets.elided_label import ElidedLabel
 
 STALE_INPUTS = "Out of date: the inputs changed after this plan was solved. Solve again to update it."
 STALE_NO_PLAN = "Out of date: the last solve found no plan (see above); this is the plan found before it."
@@ -280,7 +280,8 @@ class ResultsDashboard(QWidget):
         # it (a refit of ~240 rows whenever the panel's height changed, e.g. during an export)
         self.investments_table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         hh = self.investments_table.horizontalHeader()
-        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # sized per result and on resize (fit_investment_columns)
+        # sized per result and on resize (fit_investment_columns)
+        hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
         self.investments_table.viewport().installEventFilter(self)
         self.investments_table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
@@ -671,7 +672,8 @@ class ResultsDashboard(QWidget):
         for card, pk in zip((self.ndfeb_card, self.smco_card), self.kpis.products):
             card.set(*product_card_text(pk))
         self.gov_card.set(*government_card_text(result))
-        self.kpi_grid.set_shown(self.gov_card, bool(result.levers) or bool(result.cost_breakdown_musd.get("government")))
+        self.kpi_grid.set_shown(self.gov_card,
+                                bool(result.levers) or bool(result.cost_breakdown_musd.get("government")))
         self.kpi_grid.relayout()
         self.pages.setCurrentIndex(1)
         self.tabs.setCurrentWidget(self.decision_view)  # a new plan opens on its decision brief
@@ -695,7 +697,9 @@ class ResultsDashboard(QWidget):
         yield
 
         cost_rows = costs_by_year(result)
-        self._set_chart(self.cost_view, charts.cost_chart(cost_rows) if cost_rows else charts.message_chart("No cost by year in this result"),
+        self._set_chart(self.cost_view,
+                        charts.cost_chart(cost_rows) if cost_rows
+                        else charts.message_chart("No cost by year in this result"),
                         new_plan=True)
         yield
         mc = marginal_cost_series(result)
@@ -898,7 +902,8 @@ class ResultsDashboard(QWidget):
 
     def _export_thread_finished(self) -> None:
         self._export_task = None
-        self.export_xlsx_button.setEnabled(self.result is not None and self.result.has_plan and self.project is not None)
+        self.export_xlsx_button.setEnabled(self.result is not None and self.result.has_plan
+                                           and self.project is not None)
 
     def wait_export(self, ms: int = 60_000) -> bool:
         """Block until a running export (workbook or brief) has finished (on close and in tests)."""

@@ -34,7 +34,8 @@ def export_json(path: str | os.PathLike[str], result: PlanResult) -> None:
         raise ExportError(f"Cannot write {path}: {e.strerror or e}") from e
 
 
-def export_xlsx(path: str | os.PathLike[str], project: Project, result: PlanResult, unsaved_edits: bool = False) -> None:
+def export_xlsx(path: str | os.PathLike[str], project: Project, result: PlanResult,
+                unsaved_edits: bool = False) -> None:
     """Write the plan workbook with ``planner.reports.xlsx.write_plan_workbook`` (``unsaved_edits``:
     the project shown has edits not yet saved to its file, which the workbook then says)."""
     try:
@@ -63,7 +64,8 @@ def _xlsx_child(path: str, project_text: str, result_data: dict[str, Any], log: 
     except ExportError as e:
         out.put(("error", str(e)))
     except BaseException:  # report, never hang the parent
-        out.put(("error", "The Excel workbook could not be written: " + traceback.format_exc().strip().splitlines()[-1]))
+        out.put(("error", "The Excel workbook could not be written: "
+                 + traceback.format_exc().strip().splitlines()[-1]))
 
 
 def export_xlsx_in_process(path: str | os.PathLike[str], project_text: str, result: PlanResult,
@@ -77,7 +79,8 @@ def export_xlsx_in_process(path: str | os.PathLike[str], project_text: str, resu
     """
     ctx = mp.get_context("spawn")
     out: "mp.Queue[tuple]" = ctx.Queue()
-    proc = ctx.Process(target=_xlsx_child, args=(os.fspath(path), project_text, result.to_dict(), result.log, out, unsaved_edits),
+    proc = ctx.Process(target=_xlsx_child,
+                       args=(os.fspath(path), project_text, result.to_dict(), result.log, out, unsaved_edits),
                        daemon=True)
     proc.start()
     try:

@@ -14,7 +14,7 @@ Three layers, each testable on its own:
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
@@ -24,8 +24,8 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from models.covered import is_covered_facility, is_covered_market
 from models.project import Project
 from models.vocab import RECIPE_STAGES, Stage
-from planner.result import PlanResult
 from planner.reports.figures import FlowLink, demand_by_id, flow_links
+from planner.result import PlanResult
 from ui.results.summary import display_names, material_label
 
 #: Column titles, left to right.
@@ -110,8 +110,8 @@ def _push_sources_left(nodes: dict[str, SankeyNode], links: list[SankeyLink]) ->
     moves one column left of it (or the target one right when the source is in column 0)."""
     for _ in range(len(COLUMNS)):
         moved = False
-        for l in links:
-            src, dst = nodes[l.source], nodes[l.target]
+        for link in links:
+            src, dst = nodes[link.source], nodes[link.target]
             if src.column >= dst.column:
                 if dst.column > 0:
                     src.column = dst.column - 1
@@ -199,14 +199,14 @@ def _order_columns(nodes: list[SankeyNode], links: list[SankeyLink]) -> dict[int
     for n in nodes:
         cols[n.column].append(n)
     incoming: dict[str, list[SankeyLink]] = defaultdict(list)
-    for l in links:
-        incoming[l.target].append(l)
+    for link in links:
+        incoming[link.target].append(link)
     position: dict[str, float] = {}
     for c in sorted(cols):
         members = cols[c]
 
         def bary(n: SankeyNode) -> tuple[float, float]:
-            ins = [(position[l.source], l.tonnes) for l in incoming[n.id] if l.source in position]
+            ins = [(position[link.source], link.tonnes) for link in incoming[n.id] if link.source in position]
             total = sum(t for _, t in ins)
             if total <= 0:
                 return (1e9, -n.size)
@@ -293,24 +293,25 @@ def layout_sankey(
     # bands: stacked at each node in the order of the other end's position
     out_links: dict[str, list[SankeyLink]] = defaultdict(list)
     in_links: dict[str, list[SankeyLink]] = defaultdict(list)
-    for l in links:
-        out_links[l.source].append(l)
-        in_links[l.target].append(l)
+    for link in links:
+        out_links[link.source].append(link)
+        in_links[link.target].append(link)
     y_out: dict[int, float] = {}
     y_in: dict[int, float] = {}
     for node_id, ls in out_links.items():
         y = boxes[node_id].rect.top()
-        for l in sorted(ls, key=lambda l: (boxes[l.target].rect.top(), l.klass)):
-            y_out[id(l)] = y
-            y += k * l.tonnes
+        for link in sorted(ls, key=lambda link: (boxes[link.target].rect.top(), link.klass)):
+            y_out[id(link)] = y
+            y += k * link.tonnes
     for node_id, ls in in_links.items():
         y = boxes[node_id].rect.top()
-        for l in sorted(ls, key=lambda l: (boxes[l.source].rect.top(), l.klass)):
-            y_in[id(l)] = y
-            y += k * l.tonnes
+        for link in sorted(ls, key=lambda link: (boxes[link.source].rect.top(), link.klass)):
+            y_in[id(link)] = y
+            y += k * link.tonnes
     geoms = [
-        LinkGeom(l, boxes[l.source].rect.right(), y_out[id(l)], boxes[l.target].rect.left(), y_in[id(l)], k * l.tonnes)
-        for l in links
+        LinkGeom(link, boxes[link.source].rect.right(), y_out[id(link)], boxes[link.target].rect.left(),
+                 y_in[id(link)], k * link.tonnes)
+        for link in links
     ]
     return SankeyLayout(k, boxes, geoms, [(c, xs[c]) for c in used], min_height)
 
@@ -468,7 +469,8 @@ class SankeyWidget(QWidget):
             if n.kind == "demand" and n.unmet_t > 1e-9 and n.size > 0:
                 delivered_h = box.rect.height() * (n.inflow / n.size)
                 p.drawRect(QRectF(box.rect.left(), box.rect.top(), box.rect.width(), delivered_h))
-                unmet = QRectF(box.rect.left(), box.rect.top() + delivered_h, box.rect.width(), box.rect.height() - delivered_h)
+                unmet = QRectF(box.rect.left(), box.rect.top() + delivered_h, box.rect.width(),
+                               box.rect.height() - delivered_h)
                 p.setBrush(QBrush(UNMET_COLOUR, UNMET_PATTERN))
                 p.setPen(QPen(UNMET_COLOUR, 1))
                 p.drawRect(unmet)

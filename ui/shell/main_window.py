@@ -23,51 +23,58 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
-    QLineEdit,
-    QPlainTextEdit,
-    QTextEdit,
     QDockWidget,
     QFileDialog,
     QInputDialog,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QTabWidget,
+    QTextEdit,
     QWidget,
 )
 
 from models.disk_stamp import FileChangedError
-from models.wording import count
 from models.io import ProjectFileError, load_project, save_project
-from models.validation import Problem, validate_project
 from models.project import Project
-
-from ui.shell import dialogs, recovery, run_menu
-from ui.shell.undo_buttons import fixed_undo_redo_actions
-from ui.runtime import turns
-from ui.runtime.background import BackgroundTask
-from ui.views.chain_panel import ChainPanel
-from ui.views.chain_view import ChainView
-from ui.editors.connect_dialog import ConnectDialog
+from models.validation import Problem, validate_project
+from models.wording import count
+from planner.reports.plan_file import KeptPlan, PlanFileError, read_plan, write_plan
 from ui.document.document import Document
-from ui.editors.inspector import Inspector
 from ui.document.locations import target_of
 from ui.document.names import connect_text
-from ui.views.map_projection import central_meridian_of
-from ui.views.map_view import MapPanel, MapView
-from ui.editors.settings_panel import SettingsPanel
+from ui.editors.connect_dialog import ConnectDialog
+from ui.editors.inspector import Inspector
 from ui.editors.levers_tab import LeversTab
-from ui.editors.table_views import FacilitiesTab, ListEditor, ScenariosTab, demand_editor, markets_editor, platforms_editor, routes_editor
+from ui.editors.settings_panel import SettingsPanel
+from ui.editors.table_views import (
+    FacilitiesTab,
+    ListEditor,
+    ScenariosTab,
+    demand_editor,
+    markets_editor,
+    platforms_editor,
+    routes_editor,
+)
 from ui.panels.risk_panel import RiskPanel
-from ui.panels.sensitivity_panel import SensitivityPanel
 from ui.panels.scenario_compare_view import ScenarioCompareView
+from ui.panels.sensitivity_panel import SensitivityPanel
 from ui.panels.solve_panel import SolvePanel
 from ui.panels.validation_panel import ValidationPanel
 from ui.results.dashboard import ResultsDashboard
+from ui.runtime import turns
+from ui.runtime.background import BackgroundTask
 from ui.runtime.heap import freeze_heap, freeze_heap_later
 from ui.runtime.warm_up import warm_up_workbook_writer
+from ui.shell import dialogs, recovery, run_menu
+from ui.shell.undo_buttons import fixed_undo_redo_actions
+from ui.views.chain_panel import ChainPanel
+from ui.views.chain_view import ChainView
+from ui.views.map_projection import central_meridian_of
+from ui.views.map_view import MapPanel, MapView
 from ui.widgets import accessible
-from planner.reports.plan_file import KeptPlan, PlanFileError, read_plan, write_plan
 
 FILE_FILTER = "mine2magnet projects (*.m2m.json *.json);;All files (*)"
 
@@ -99,8 +106,10 @@ class MainWindow(QMainWindow):
         self.map_panel = MapPanel(self.doc)
         self.map_view: MapView = self.map_panel.view
         # one flow year for the chain and the map
-        self.chain_panel.year_combo.currentIndexChanged.connect(lambda _i: self.map_panel.set_year(self.chain_panel.year()))
-        self.map_panel.year_combo.currentIndexChanged.connect(lambda _i: self.chain_panel.set_year(self.map_panel.year()))
+        self.chain_panel.year_combo.currentIndexChanged.connect(
+            lambda _i: self.map_panel.set_year(self.chain_panel.year()))
+        self.map_panel.year_combo.currentIndexChanged.connect(
+            lambda _i: self.chain_panel.set_year(self.map_panel.year()))
         self.facilities_tab = FacilitiesTab(self.doc)
         self.routes_editor = routes_editor(self.doc, self._new_route)
         self.markets_editor = markets_editor(self.doc)
@@ -143,7 +152,8 @@ class MainWindow(QMainWindow):
         self._install_solve_and_results()
 
         for w in (self.facilities_tab, self.routes_editor, self.markets_editor, self.demand_editor,
-                  self.platforms_editor, self.scenarios_tab, self.levers_tab, self.settings_panel, self.chain_view, self.map_view):
+                  self.platforms_editor, self.scenarios_tab, self.levers_tab, self.settings_panel, self.chain_view,
+                  self.map_view):
             w.message.connect(self.show_message)
         self.inspector.message.connect(self.show_message)
         self.doc.edit_rejected.connect(lambda m: self.show_message(f"Refused: {m}"))
@@ -236,7 +246,8 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.validation_dock], [150], Qt.Orientation.Vertical)
         # sensitivity sweeps: a floating window (View > Sensitivity), not a fourteenth tab -- the
         # thirteen tabs already fill the 1,004 px a 1400 px window leaves beside the docks
-        self.sensitivity_dock = self._dock("Sensitivity", self.sensitivity_panel, Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.sensitivity_dock = self._dock("Sensitivity", self.sensitivity_panel,
+                                           Qt.DockWidgetArea.BottomDockWidgetArea)
         self.sensitivity_dock.setFloating(True)
         self.sensitivity_dock.resize(1150, 720)
         self.sensitivity_dock.hide()
@@ -365,7 +376,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addActions([self.act_validate, self.act_fit])
         m = mb.addMenu("&View")
-        for dock in (self.inspector_dock, self.validation_dock, self.solve_dock, getattr(self, "sensitivity_dock", None)):
+        for dock in (self.inspector_dock, self.validation_dock, self.solve_dock,
+                     getattr(self, "sensitivity_dock", None)):
             if dock is not None:
                 m.addAction(dock.toggleViewAction())
         self.run_menu = run_menu.RunMenu(self)
@@ -531,7 +543,8 @@ class MainWindow(QMainWindow):
     def _open_failed(self, path: str, e: ProjectFileError) -> bool:
         dialogs.exec_dialog(dialogs.problems_box(
             self, "Cannot open project",
-            f"<b>{Path(path).name}</b> cannot be opened: {count(len(e.problems), 'problem')} {'was' if len(e.problems) == 1 else 'were'} found.",
+            f"<b>{Path(path).name}</b> cannot be opened: {count(len(e.problems), 'problem')} "
+            f"{'was' if len(e.problems) == 1 else 'were'} found.",
             e.problems))
         self.show_message(f"Could not open {path}")
         return False
@@ -565,7 +578,8 @@ class MainWindow(QMainWindow):
         errors = [p for p in self.validation.problems if p.severity == "error"]
         if errors:
             self.validation_dock.show()
-            self.show_message(f"Opened {Path(path).name}: {count(len(errors), 'problem')} to fix, see Validation", 15000)
+            self.show_message(f"Opened {Path(path).name}: {count(len(errors), 'problem')} to fix, see Validation",
+                              15000)
         else:
             self.show_message(f"Opened {Path(path).name}")
         if self.kept_plan_problem:
@@ -852,10 +866,11 @@ class MainWindow(QMainWindow):
         self.validation.stop()
         if self._open_task is not None:
             self._open_task.wait()  # a file being read: let the worker thread end
-        self.results_dashboard.wait_export()
-        self.wait_plan_kept()  # and a plan being kept beside the project  # let a workbook being written finish (never a half-written file)
+        self.results_dashboard.wait_export()  # let a workbook being written finish (never a half-written file)
+        self.wait_plan_kept()  # and a plan being kept beside the project
         self.solve_panel.shutdown()  # cancels a running solve and waits for its thread
-        for panel in (self.compare_view, self.risk_panel, self.sensitivity_panel):  # cancel a running run, join its thread
+        # cancel a running run, join its thread
+        for panel in (self.compare_view, self.risk_panel, self.sensitivity_panel):
             if panel.is_running():
                 panel.cancel()
                 panel.wait(30_000)

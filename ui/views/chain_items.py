@@ -15,7 +15,6 @@ from PySide6.QtGui import (
     QFontMetrics,
     QPainter,
     QPainterPath,
-    QPainterPathStroker,
     QPen,
     QPolygonF,
 )
@@ -29,14 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from models.covered import CHINESE_TECHNOLOGY
-from models.wording import count
 from models.project import Facility, Route
 from models.vocab import Stage, Status
-
+from models.wording import count
 from ui.document.fields import country_label, fmt_number, label_of
 from ui.views.chain_layout import NODE_H, NODE_W
 from ui.views.palette import INVEST_COLOUR, MATERIAL_COLOURS, STATUS_PEN, country_colour
-
 
 #: arrows at least this wide (px, i.e. flows of >= ~10 % of the year's largest) carry a tonnes label
 LABEL_MIN_WIDTH = 1.0 + 11.0 * math.sqrt(0.10)

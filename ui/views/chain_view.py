@@ -46,15 +46,23 @@ from PySide6.QtWidgets import (
 from models.covered import covered_reasons
 from models.project import ExpansionOption, Facility, Route
 from models.vocab import Material, Stage, Status
-
-from ui.editors.connect_dialog import ConnectDialog, connectable_materials
 from ui.document.document import Document, unique_id
-from ui.runtime import turns
 from ui.document.fields import country_label, fmt_number, label_of
 from ui.document.names import connect_text, route_text
+from ui.editors.connect_dialog import ConnectDialog, connectable_materials
+from ui.runtime import turns
 from ui.views.chain_items import FacilityNode, RouteEdge
 from ui.views.chain_layout import (
-    COL_SPACE, COLUMN_OF, COLUMNS, LAYOUT_VIEW, NODE_W, ROW_GAP, SUB_GAP, TOP, column_slots, rows_per_column,
+    COL_SPACE,
+    COLUMN_OF,
+    COLUMNS,
+    LAYOUT_VIEW,
+    NODE_W,
+    ROW_GAP,
+    SUB_GAP,
+    TOP,
+    column_slots,
+    rows_per_column,
 )
 from ui.views.palette import INVEST_COLOUR, MATERIAL_COLOURS, STATUS_PEN, country_colour, exec_menu
 

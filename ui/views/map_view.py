@@ -65,13 +65,12 @@ from PySide6.QtWidgets import (
 from models.covered import is_covered_facility
 from models.project import Facility
 from models.vocab import Material, Stage, Status, stage_label
-
-from ui.widgets.year_combo import fill_year_combo
-from ui.views.map_projection import DEG, arc_path, central_meridian_of, project_point, unproject
-from ui.views.palette import MATERIAL_COLOURS, country_colour, exec_menu
-from ui.runtime import turns
 from ui.document.document import Document, unique_id
 from ui.document.fields import country_label, fmt_number, label_of
+from ui.runtime import turns
+from ui.views.map_projection import DEG, arc_path, central_meridian_of, project_point, unproject
+from ui.views.palette import MATERIAL_COLOURS, country_colour, exec_menu
+from ui.widgets.year_combo import fill_year_combo
 
 BASEMAP = Path(__file__).resolve().parents[1] / "resources" / "world_110m.json"
 MARKER_R = 7.0  # px
@@ -764,7 +763,8 @@ class MapView(QGraphicsView):
         with self.doc.macro(f"Place {facility.name or facility.id} at {lat:.2f}, {lon:.2f}"):
             self.doc.set_field(facility, "lat", lat)
             self.doc.set_field(facility, "lon", lon)
-        self.message.emit(f"Placed {facility.name or facility.id} at {lat:.2f}\u00b0, {lon:.2f}\u00b0 (Undo moves it back)")
+        self.message.emit(f"Placed {facility.name or facility.id} at {lat:.2f}\u00b0, {lon:.2f}\u00b0 "
+                          "(Undo moves it back)")
 
     def add_facility_at(self, stage: Stage, lat: float, lon: float) -> Facility:
         """A new planned facility of ``stage`` at the point (one undoable step); selects it."""

@@ -113,12 +113,13 @@ NO_TESTS_COLLECTED = 5
 
 
 def run_tests(args: list[str], env: dict[str, str]) -> int:
-    """Two steps, then the layer check; non-zero when any of them fails.
+    """Two steps, then the layer check and the lint; non-zero when any of them fails.
 
     1. every test except the timing-sensitive ones (``-m "not timing"``): safe beside other load;
     2. the ``timing`` tests (cancel within a second, no GUI stall, time limits) alone and one after
        another, so a busy machine cannot fail them at random.
-    ``args`` (paths, -x, -k ...) go to both steps."""
+    ``args`` (paths, -x, -k ...) go to both steps. The layer check (``lint-imports``) and the lint
+    (``ruff check .``, rules in pyproject.toml's [tool.ruff]) always cover the whole tree."""
     pytest = [str(PY), "-m", "pytest", "-q"]
     first = subprocess.call([*pytest, "-m", "not timing", *args], cwd=ROOT, env=env)
     print("+ timing-sensitive tests, serially", flush=True)
@@ -127,10 +128,11 @@ def run_tests(args: list[str], env: dict[str, str]) -> int:
         # one step had nothing to run in this selection: only when both are empty is that a failure
         first, second = (0 if c == NO_TESTS_COLLECTED else c for c in (first, second))
     lint = subprocess.call([str(BIN / "lint-imports")], cwd=ROOT)
-    for name, code in (("tests", first), ("timing tests", second), ("layer check", lint)):
+    style = subprocess.call([str(BIN / "ruff"), "check", "."], cwd=ROOT)
+    for name, code in (("tests", first), ("timing tests", second), ("layer check", lint), ("ruff check", style)):
         if code:
             print(f"tasks.py test: {name} failed (exit {code})", file=sys.stderr)
-    return first or second or lint
+    return first or second or lint or style
 
 
 if __name__ == "__main__":

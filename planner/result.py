@@ -31,6 +31,10 @@ class Status(str, Enum):
         return self in (Status.OPTIMAL, Status.TIME_LIMIT_FEASIBLE)
 
 
+#: what the plan's views show for an investment without a defense date (defense_qualified_year None)
+NO_DEFENSE_DATE = "- (upstream)"
+
+
 @dataclass
 class Investment:
     facility: str

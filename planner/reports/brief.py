@@ -46,7 +46,7 @@ from models.scenarios import government_budget_note, government_budget_overrides
 from models.wording import count as plural
 from planner.reports import figures
 from planner.reports.data import STATUS_LABELS, Lookup, lever_display_name, material_label
-from planner.result import PlanResult
+from planner.result import NO_DEFENSE_DATE, PlanResult
 
 #: the brief lists at most this many investments (the largest by capex; one page, and a view that
 #: draws in one event-loop turn: 240 rows took 430 ms to lay out); the workbook's Investments sheet has all
@@ -243,7 +243,9 @@ def _fund_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefTa
             payer = f"government ${gov:,.1f}M, industry ${max(0.0, i.capex_musd - gov):,.1f}M"
         else:
             payer = "industry"
-        qualified = i.defense_qualified_year if i.defense_qualified_year is not None else i.online_year
+        # an upstream plant's lag is not carried down the chain: it has no defense date (as in the
+        # plan's other views), never its online year shown as one
+        qualified = i.defense_qualified_year if i.defense_qualified_year is not None else NO_DEFENSE_DATE
         rows.append((lookup.name(i.facility) or i.facility, lookup.option_name(i.facility, i.option),
                      i.decided_year, i.online_year, qualified, i.added_tpy, i.capex_musd, payer))
     total = figures.capex_committed_musd(result)

@@ -569,3 +569,45 @@ def demand_by_id(result: PlanResult, year: int) -> dict[str, tuple[float, float]
             acc[0].append(r.demand)
             acc[1].append(r.unmet)
     return {k: (math.fsum(d), math.fsum(u)) for k, (d, u) in out.items()}
+
+
+# ----------------------------------------------------------------------------- sales, calibration, segments
+@dataclass
+class SalesTotal:
+    """Sales of one facility to one outside buyer over the horizon: first and last year sold, tonnes (t)
+    and revenue ($M of each year, undiscounted) summed over the years."""
+
+    market: str
+    facility: str
+    first_year: int
+    last_year: int
+    tonnes: float
+    revenue_musd: float
+
+
+def sales_by_market_facility(result: PlanResult) -> list[SalesTotal]:
+    """Per (market, facility), sorted: tonnes = sum of SaleRow.tonnes, revenue = sum of SaleRow.revenue_musd
+    (plain left-to-right sums in result order), first/last year = min/max SaleRow.year."""
+    groups: dict[tuple[str, str], list] = defaultdict(list)
+    for s in result.sales:
+        groups[(s.market, s.facility)].append(s)
+    return [SalesTotal(m, f, min(s.year for s in rows), max(s.year for s in rows),
+                       sum(s.tonnes for s in rows), sum(s.revenue_musd for s in rows))
+            for (m, f), rows in sorted(groups.items())]
+
+
+def calibration_not_off(result: PlanResult) -> int:
+    """Number of CalibrationRows whose status is not "off" (within 25 % of the reported output, or explained)."""
+    return sum(1 for c in result.calibration if c.status != "off")
+
+
+def demand_by_product_segment_year(result: PlanResult) -> dict[tuple[str, str, int], tuple[float, float, float, float]]:
+    """(product, segment, year) -> (demand, delivered, delivered_clean, unmet) t summed over demand ids, sorted.
+
+    Plain left-to-right sums in result order, unclamped (the analyst tables keep the solver's rounding);
+    :func:`supply_by_segment` is the shown, fsum-and-clamped version of the same totals."""
+    rows: dict[tuple[str, str, int], list] = defaultdict(list)
+    for d in result.demand:
+        rows[(d.product, d.segment, d.year)].append(d)
+    return {k: (sum(d.demand for d in v), sum(d.delivered for d in v), sum(d.delivered_clean for d in v),
+                sum(d.unmet for d in v)) for k, v in sorted(rows.items())}

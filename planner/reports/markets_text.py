@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+from planner.reports.figures import calibration_not_off, sales_by_market_facility
 from planner.result import PlanResult
 
 
@@ -24,14 +23,9 @@ def sales_lines(result: PlanResult, table) -> list[str]:
     """Sales per market and facility (t and $M summed over the years) and reserved shortfalls."""
     if not result.sales and not result.sales_shortfall:
         return []
-    groups: dict[tuple[str, str], list] = defaultdict(lambda: [9999, 0, 0.0, 0.0])
-    for s in result.sales:
-        g = groups[(s.market, s.facility)]
-        g[0], g[1] = min(g[0], s.year), max(g[1], s.year)
-        g[2] += s.tonnes
-        g[3] += s.revenue_musd
-    rows = [[m, f, f"{y0}-{y1}" if y1 > y0 else str(y0), f"{t:,.1f}", f"{c:,.1f}"]
-            for (m, f), (y0, y1, t, c) in sorted(groups.items())]
+    rows = [[g.market, g.facility, f"{g.first_year}-{g.last_year}" if g.last_year > g.first_year
+             else str(g.first_year), f"{g.tonnes:,.1f}", f"{g.revenue_musd:,.1f}"]
+            for g in sales_by_market_facility(result)]
     out = ["Sales to outside buyers (sums over years; $M of each year, undiscounted):",
            table(["market", "facility", "years", "tonnes", "revenue $M"], rows)]
     for s in result.sales_shortfall:
@@ -46,7 +40,7 @@ def calibration_lines(result: PlanResult, table) -> list[str]:
     rows = [[c.facility, c.material, f"{c.reported_year} {c.basis}", f"{c.reported_t:,.0f}", f"{c.plan_year}",
              f"{c.planned_t:,.0f}", "-" if c.difference is None else f"{100 * c.difference:+.1f} %", c.status]
             for c in result.calibration]
-    n_ok = sum(c.status != "off" for c in result.calibration)
+    n_ok = calibration_not_off(result)
     out = [f"Calibration to reported output ({n_ok} of {len(result.calibration)} within 25 % or explained):",
            table(["facility", "material", "reported", "t", "plan", "t", "difference", "status"], rows)]
     for c in result.calibration:

@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
 
+from planner.reports.figures import demand_by_product_segment_year
 from planner.result import PlanResult
 
 KINDS = ("string", "integer", "year", "number", "boolean")
@@ -239,14 +240,8 @@ def _summary_row(r: PlanResult) -> tuple:
 
 
 def _by_segment_rows(r: PlanResult) -> list[tuple]:
-    acc: dict[tuple[str, str, int], list[float]] = {}
-    for d in r.demand:
-        a = acc.setdefault((d.product, d.segment, d.year), [0.0, 0.0, 0.0, 0.0])
-        a[0] += d.demand
-        a[1] += d.delivered
-        a[2] += d.delivered_clean
-        a[3] += d.unmet
-    return [(p, s, y, *a, (a[1] / a[0]) if a[0] > 0 else None) for (p, s, y), a in sorted(acc.items())]
+    acc = demand_by_product_segment_year(r)
+    return [(p, s, y, *a, (a[1] / a[0]) if a[0] > 0 else None) for (p, s, y), a in acc.items()]
 
 
 _ROWS: dict[str, Callable[[PlanResult], Iterable[tuple]]] = {

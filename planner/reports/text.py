@@ -13,7 +13,7 @@ from typing import Any
 
 from planner.analysis.comparison import ScenarioComparison
 from planner.reports import figures, markets_text
-from planner.result import PlanResult
+from planner.result import NO_DEFENSE_DATE, PlanResult
 
 # A RiskReport (planner.analysis.risk_report) and a RobustReport (planner.analysis.robust) are read
 # by attribute: importing those modules would reach the solvers (contract: the reports never do).
@@ -92,7 +92,7 @@ def format_summary(result: PlanResult) -> str:
     if result.investments:
         rows = [
             [i.facility, i.option, str(i.decided_year), str(i.online_year),
-             str(i.defense_qualified_year) if i.defense_qualified_year is not None else "- (upstream)",
+             str(i.defense_qualified_year) if i.defense_qualified_year is not None else NO_DEFENSE_DATE,
              f"{i.added_tpy:,.0f}", f"{i.capex_musd:,.1f}"]
             for i in sorted(result.investments, key=lambda i: (i.decided_year, i.facility))
         ]

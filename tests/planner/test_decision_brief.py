@@ -20,6 +20,7 @@ from tests.planner.test_report_xlsx import SOLVED_AT, make_project, make_result
 
 def plan() -> PlanResult:
     r = make_result()
+    r.investments[0].defense_qualified_year = 2028  # what extraction gives the magnet plant (no lag)
     r.levers = [LeverRow("grant", "g1", "mag-us", 2026, 150.0, 6.0, "government"),
                 LeverRow("price_floor", "pf1", "mag-us", 2027, 100.0, 2.5, "government"),
                 LeverRow("price_floor", "pf1", "mag-us", 2028, 300.0, 3.0, "government")]
@@ -34,14 +35,16 @@ STRESS = [
 
 
 def test_what_to_fund_rows_with_years_capex_and_payer():
-    """Investments by decision year. US Magnets 'Line 2': decided 2026, online 2028 (no qualification
-    lag given: defense from 2028), 150 t/yr x $0.1M = $15.0M, of which the $6.0M grant is the
-    government's and 15.0 - 6.0 = $9.0M industry's. '=1+1' 'Phase 2': 2027, 2028, 200 t/yr, $10.0M, industry."""
+    """Investments by decision year. US Magnets 'Line 2': decided 2026, online 2028, defense from 2028
+    (no qualification lag), 150 t/yr x $0.1M = $15.0M, of which the $6.0M grant is the government's
+    and 15.0 - 6.0 = $9.0M industry's. '=1+1' 'Phase 2' (a separation plant): 2027, 2028, 200 t/yr,
+    $10.0M, industry; upstream, so no defense date (its lag is not carried down the chain) -- never
+    its online year shown as one."""
     b = build_brief(make_project(), plan(), solved_at=SOLVED_AT)
     fund = b.section("What to fund")
     assert fund.rows == (
         ("US Magnets", "Line 2", 2026, 2028, 2028, 150.0, 15.0, "government $6.0M, industry $9.0M"),
-        ("=1+1", "Phase 2", 2027, 2028, 2028, 200.0, 10.0, "industry"),
+        ("=1+1", "Phase 2", 2027, 2028, "- (upstream)", 200.0, 10.0, "industry"),
     )
     assert fund.notes == ("2 investments, capex $25.0M in money of each decision year (undiscounted).",)
 

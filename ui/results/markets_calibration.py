@@ -9,12 +9,11 @@ Two read-only tables filled from a PlanResult:
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QLabel, QTableWidget, QVBoxLayout, QWidget
 
 from models.project import Project
+from planner.reports.figures import calibration_not_off, sales_by_market_facility
 from planner.result import PlanResult
 from ui.results.stocks_levers import _fit_columns, _item, _table
 from ui.results.summary import material_label
@@ -28,16 +27,11 @@ def sales_rows(project: Project | None, result: PlanResult) -> list[tuple[list[s
     """(cells, tooltips) per buyer and facility: years sold, tonnes and revenue summed."""
     names = {f.id: f.name for f in project.facilities} if project is not None else {}
     buyers = {m.id: m.name or m.id for m in project.sales_markets} if project is not None else {}
-    groups: dict[tuple[str, str], list] = defaultdict(lambda: [9999, 0, 0.0, 0.0])
-    for s in result.sales:
-        g = groups[(s.market, s.facility)]
-        g[0], g[1] = min(g[0], s.year), max(g[1], s.year)
-        g[2] += s.tonnes
-        g[3] += s.revenue_musd
     out = []
-    for (m, f), (y0, y1, t, c) in sorted(groups.items()):
-        out.append(([buyers.get(m, m), names.get(f, f), f"{y0}-{y1}" if y1 > y0 else str(y0), f"{t:,.1f}", f"{c:,.1f}"],
-                    [m, f, "", "", ""]))
+    for g in sales_by_market_facility(result):
+        m, f, y0, y1 = g.market, g.facility, g.first_year, g.last_year
+        out.append(([buyers.get(m, m), names.get(f, f), f"{y0}-{y1}" if y1 > y0 else str(y0), f"{g.tonnes:,.1f}",
+                     f"{g.revenue_musd:,.1f}"], [m, f, "", "", ""]))
     for s in result.sales_shortfall:
         out.append(([buyers.get(s.market, s.market), "reserved volume not sold", str(s.year), f"-{s.short_t:,.1f}", ""],
                     [s.market, f"{s.short_t:,.1f} t of {s.reserved_t:,.1f} t contracted", "", "", ""]))
@@ -84,7 +78,7 @@ class SalesAndCalibration(QWidget):
                 self.calibration.setItem(i, col, _item(text, tips[col], number=col in (3, 5, 6)))
             self.calibration.item(i, 7).setForeground(QColor(STATUS_COLOURS.get(c.status, "#000000")))
         _fit_columns(self.calibration, texts, stretch=0)
-        ok = sum(c.status != "off" for c in cal)
+        ok = calibration_not_off(result) if result is not None else 0
         self.calibration_label.setText(
             f"<b>Calibration to reported output</b>: {ok} of {len(cal)} facilities within 25 % of the plan's first "
             "year or explained (hover a status for the reason)" if cal

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from models.io import atomic_write_bytes
 from planner.analysis.risk import RiskRunError
 from planner.analysis.robust import run_robust
 from planner.cli.cluster import add_cluster_arguments
@@ -29,6 +28,7 @@ from planner.cli.common import (
     whole_number_option,
 )
 from planner.cli.csv_output import add_csv_argument, robust_csv
+from planner.cli.outputs import write_json, write_workbook
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 from planner.reports.text import robust_lines
@@ -69,22 +69,13 @@ def cmd_robust(args: argparse.Namespace) -> int:
     ok = rep.has_plan and rep.robust_eval is not None and rep.deterministic_eval is not None \
         and rep.robust_eval.n_failed == 0 and rep.deterministic_eval.n_failed == 0
     code = EXIT_OK if ok else EXIT_FAILED
-    if args.json:
-        try:
-            atomic_write_bytes(args.json, rep.to_json().encode("utf-8"), keep_backup=False)
-            print(f"wrote {args.json}")
-        except OSError as e:
-            print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
-            code = EXIT_FAILED
-    if args.xlsx:
-        from planner.reports.robust_xlsx import ReportWriteError, write_robust_workbook
 
-        try:
-            write_robust_workbook(rep, args.xlsx)
-            print(f"wrote {args.xlsx}")
-        except ReportWriteError as e:
-            print(f"mine2magnet: {e}", file=sys.stderr)
-            code = EXIT_FAILED
+    def workbook() -> None:
+        from planner.reports.robust_xlsx import write_robust_workbook
+
+        write_robust_workbook(rep, args.xlsx)
+
+    code = max(code, write_json(args.json, rep.to_json()), write_workbook(args.xlsx, workbook))
     return max(code, robust_csv(args.csv, rep))
 
 

@@ -13,11 +13,11 @@ import argparse
 import re
 import sys
 
-from models.io import atomic_write_bytes
 from planner.analysis.risk import RiskRunError
 from planner.analysis.stress import run_stress
 from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_or_exit, seconds_option, whole_number_option
+from planner.cli.outputs import write_json, write_workbook
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 from planner.reports.text import stress_lines
@@ -74,23 +74,13 @@ def cmd_stress(args: argparse.Namespace) -> int:
     print(f"\n{rep.n_screened} elements in {rep.seconds - rep.plan_seconds:.1f} s ({where})"
           + (f" after {rep.plan_seconds:.1f} s solving the plan" if rep.plan_seconds else ""))
     code = EXIT_OK if (rep.n_failed == 0 and not rep.cancelled) else EXIT_FAILED
-    if args.json:
-        try:
-            atomic_write_bytes(args.json, rep.to_json().encode("utf-8"), keep_backup=False)
-            print(f"wrote {args.json}")
-        except OSError as e:
-            print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
-            code = EXIT_FAILED
-    if args.xlsx:
-        from planner.reports.stress_xlsx import ReportWriteError, write_stress_workbook
 
-        try:
-            write_stress_workbook(rep, args.xlsx)
-            print(f"wrote {args.xlsx}")
-        except ReportWriteError as e:
-            print(f"mine2magnet: {e}", file=sys.stderr)
-            code = EXIT_FAILED
-    return code
+    def workbook() -> None:
+        from planner.reports.stress_xlsx import write_stress_workbook
+
+        write_stress_workbook(rep, args.xlsx)
+
+    return max(code, write_json(args.json, rep.to_json()), write_workbook(args.xlsx, workbook))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from models.io import atomic_write_bytes
 from planner.analysis.risk import RiskRunError
 from planner.analysis.sweep import run_sweep
 from planner.analysis.sweep_inputs import SweepInputError, names_help, parse_vary
@@ -28,6 +27,7 @@ from planner.cli.common import (
     whole_number_option,
 )
 from planner.cli.csv_output import add_csv_argument, write_csv
+from planner.cli.outputs import write_json, write_workbook
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 from planner.reports.sweep_text import sweep_lines
@@ -69,28 +69,20 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     where = f"scheduler {args.scheduler}" if args.scheduler else f"{report.workers} worker(s)"
     print(f"\n{len(report.points)} points in {report.seconds:.1f} s ({where})")
     code = EXIT_OK if report.n_failed == 0 and not report.cancelled else EXIT_FAILED
-    if args.json:
-        try:
-            atomic_write_bytes(args.json, report.to_json().encode("utf-8"), keep_backup=False)
-            print(f"wrote {args.json}")
-        except OSError as e:
-            print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
-            code = EXIT_FAILED
+    code = max(code, write_json(args.json, report.to_json()))
     if args.csv:
         from planner.reports.tables import sweep_tables
 
         tables, specs = sweep_tables(report)
         code = max(code, write_csv(args.csv, tables, specs, name=f"{project.name} sweep",
                                    description=f"mine2magnet sensitivity sweep of {project.name!r}."))
-    if args.xlsx:
-        from planner.reports.sweep_xlsx import ReportWriteError, write_sweep_workbook
 
-        try:
-            write_sweep_workbook(args.xlsx, report)
-            print(f"wrote {args.xlsx}")
-        except ReportWriteError as e:
-            print(f"mine2magnet: {e}", file=sys.stderr)
-            code = EXIT_FAILED
+    def workbook() -> None:
+        from planner.reports.sweep_xlsx import write_sweep_workbook
+
+        write_sweep_workbook(args.xlsx, report)
+
+    code = max(code, write_workbook(args.xlsx, workbook))
     return code
 
 

@@ -1,0 +1,38 @@
+"""One way to write a command's report files: --json and --xlsx of stress, robust and sweep."""
+
+from __future__ import annotations
+
+import json
+
+from planner.cli.common import EXIT_FAILED, EXIT_OK
+from planner.cli.outputs import write_json, write_workbook
+from planner.reports.xlsx import ReportWriteError
+
+
+def test_json_is_written_and_said(tmp_path, capsys):
+    path = tmp_path / "report.json"
+    assert write_json(path, json.dumps({"a": 1})) == EXIT_OK
+    assert json.loads(path.read_text(encoding="utf-8")) == {"a": 1}
+    assert capsys.readouterr().out == f"wrote {path}\n"
+
+
+def test_json_that_cannot_be_written_fails_the_command_with_the_reason(tmp_path, capsys):
+    path = tmp_path / "no such folder" / "report.json"
+    assert write_json(path, "{}") == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert err.startswith(f"mine2magnet: cannot write {path}: ") and "No such file" in err
+    assert not path.exists()
+
+
+def test_nothing_asked_nothing_written(capsys):
+    assert write_json(None, "{}") == EXIT_OK
+    assert write_workbook(None, lambda: 1 / 0) == EXIT_OK  # the writer is not even called
+    assert capsys.readouterr() == ("", "")
+
+
+def test_a_workbook_error_is_told_in_its_own_words(tmp_path, capsys):
+    def refuse() -> None:
+        raise ReportWriteError("plan.xlsx", "it is open in another program")
+
+    assert write_workbook(tmp_path / "plan.xlsx", refuse) == EXIT_FAILED
+    assert capsys.readouterr().err == "mine2magnet: cannot write workbook plan.xlsx: it is open in another program\n"

@@ -24,7 +24,7 @@ io.atomic_write_bytes(sys.argv[1], b"new", keep_backup=True)
 """
 
 
-def test_class12_temp_file_of_a_killed_backup_write_is_cleaned_on_the_next_save(tmp_path):
+def test_temp_file_of_a_killed_backup_write_is_cleaned_on_the_next_save(tmp_path):
     path = tmp_path / "plan.m2m.json"
     path.write_bytes(TEACHING.read_bytes())
     proc = subprocess.run([sys.executable, "-c", _KILLED_BACKUP_WRITE, str(path)], cwd=ROOT, timeout=60)
@@ -36,7 +36,7 @@ def test_class12_temp_file_of_a_killed_backup_write_is_cleaned_on_the_next_save(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.m2m.json", "plan.m2m.json.bak"]
 
 
-def test_class12_version_1_file_with_an_old_and_a_new_field_is_refused(tmp_path):
+def test_version_1_file_with_an_old_and_a_new_field_is_refused(tmp_path):
     """capacity_schedule (v1) next to capacity_tpy (v2) used to overwrite capacity_tpy silently;
     tonnes (v1) next to tonnes_by_year likewise."""
     doc = copy.deepcopy(V1_DOCUMENT)
@@ -52,7 +52,7 @@ def test_class12_version_1_file_with_an_old_and_a_new_field_is_refused(tmp_path)
     ]
 
 
-def test_class12_invest_override_above_the_options_maximum_is_refused(tmp_path):
+def test_invest_override_above_the_options_maximum_is_refused(tmp_path):
     """t_magnet_build adds at most 150 t/yr; an invest override of 400 t/yr was cut to 150 unseen."""
     doc = copy.deepcopy(TEACHING_DOC)
     doc["scenarios"] = [{"id": "big", "overrides": [{"kind": "invest", "option_id": "t_magnet_build", "year": 2026,
@@ -80,7 +80,7 @@ save_project(p, sys.argv[1])
 """
 
 
-def test_class5_a_save_over_a_file_changed_since_load_is_refused(tmp_path):
+def test_a_save_over_a_file_changed_since_load_is_refused(tmp_path):
     """Process A loads, process B loads, edits and saves; A's save would drop B's edit: refused with
     a clear message (FileChangedError, an OSError), the file keeps B's edit; overwrite=True saves."""
     import pytest
@@ -106,7 +106,7 @@ def test_class5_a_save_over_a_file_changed_since_load_is_refused(tmp_path):
     assert load_project(path).notes == "and again"
 
 
-def test_class5_same_bytes_with_a_new_mtime_or_another_file_is_not_a_change(tmp_path):
+def test_same_bytes_with_a_new_mtime_or_another_file_is_not_a_change(tmp_path):
     import os
 
     path = tmp_path / "p.m2m.json"

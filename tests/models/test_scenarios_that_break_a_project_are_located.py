@@ -36,7 +36,7 @@ LATE = {"id": "late", "name": "Magnet plant late", "overrides": [{"kind": "delay
 
 
 # ------------------------------------------------------------------ class 1
-def test_class1_delay_past_closure_means_the_plant_never_runs(tmp_path):
+def test_delay_past_closure_means_the_plant_never_runs(tmp_path):
     """Magnet plant planned, 50 t/yr from 2027, closing 2029; a 3-year delay moves it to 2030 >= 2029:
     it never runs in that scenario (capacity 0), validate says so as a located warning, and every
     command that applies the scenario runs without a traceback."""
@@ -59,7 +59,7 @@ def test_class1_delay_past_closure_means_the_plant_never_runs(tmp_path):
     assert (tmp_path / "m.mps").stat().st_size > 0
 
 
-def test_class1_real_sample_with_a_closure_year_solves_under_delays():
+def test_real_sample_with_a_closure_year_solves_under_delays():
     """The issue's example: yangibana (construction, online 2028) closes in 2029; the +2-year
     scenario moves it to 2030 >= 2029, so it never runs instead of raising."""
     p = load_project(REAL)
@@ -70,7 +70,7 @@ def test_class1_real_sample_with_a_closure_year_solves_under_delays():
     assert p.facility("yangibana").capacity_tpy > 0  # the base is untouched
 
 
-def test_class1_a_factor_that_overflows_is_a_located_error(tmp_path):
+def test_a_factor_that_overflows_is_a_located_error(tmp_path):
     """Demand x 1e308 of 100 t is infinity: refused at the override, by validate (exit 2) and by
     every command; in memory apply_scenario raises ScenarioError and solve_project reports it."""
     surge = {"id": "surge", "overrides": [{"kind": "demand", "factor": 1e308}]}
@@ -92,7 +92,7 @@ def test_class1_a_factor_that_overflows_is_a_located_error(tmp_path):
     assert result.status.value == "error" and "scenarios[0].overrides[0]" in result.message
 
 
-def test_class1_a_factor_that_makes_numbers_unreal_is_located_at_the_scenario(tmp_path):
+def test_a_factor_that_makes_numbers_unreal_is_located_at_the_scenario(tmp_path):
     """Demand x 1e10 of 100 t = 1e12 t >= the 1e9 t limit of check_magnitudes: finite, but refused."""
     surge = {"id": "surge", "overrides": [{"kind": "demand", "segment": "defense", "factor": 1e10}]}
     path = _write(tmp_path, _doc_with([surge]))
@@ -102,7 +102,7 @@ def test_class1_a_factor_that_makes_numbers_unreal_is_located_at_the_scenario(tm
                                    "1e+12 t cannot be real (at most 1e+09 t)")
 
 
-def test_class1_delay_past_the_supported_years():
+def test_delay_past_the_supported_years():
     """Online 2190 + 15 = 2205 > 2200: never runs. An option's first decision year 2190 + 15 = 2205
     is stored as 2200 while 2200 > end year - lead time (2035 - 1); with end year 2200 and no lead
     time that would let it be decided in 2200, so the delay is refused, located."""
@@ -119,7 +119,7 @@ def test_class1_delay_past_the_supported_years():
                             "year to 2205, past the last supported year 2200")
 
 
-def test_class1_one_delay_rule_for_scenarios_samples_and_plan_evaluation():
+def test_one_delay_rule_for_scenarios_samples_and_plan_evaluation():
     """The same delays applied by a scenario, a Monte Carlo draw and plan evaluation's rebuild
     path give the same facilities (online year, capacity, options' first decision years)."""
     from models.project import DelayOverride, FacilityFilter, Scenario
@@ -145,7 +145,7 @@ def test_class1_one_delay_rule_for_scenarios_samples_and_plan_evaluation():
 
 
 # ------------------------------------------------------------------ class 8
-def test_class8_ids_are_looked_up_before_names():
+def test_ids_are_looked_up_before_names():
     """Scenario 'a' is named 's1' and listed first; the one whose id is 's1' is found by 's1'."""
     from models.project import Project, Scenario
 
@@ -154,7 +154,7 @@ def test_class8_ids_are_looked_up_before_names():
     assert p.scenario("other").id == "s1"  # names still work when no id matches
 
 
-def test_class8_a_name_that_is_another_scenarios_id_is_refused(tmp_path):
+def test_a_name_that_is_another_scenarios_id_is_refused(tmp_path):
     scenarios = [{"id": "a", "name": "s1", "overrides": []}, {"id": "s1", "overrides": []},
                  {"id": "b", "name": "base", "overrides": []}]
     path = _write(tmp_path, _doc_with(scenarios))
@@ -167,7 +167,7 @@ def test_class8_a_name_that_is_another_scenarios_id_is_refused(tmp_path):
     ]
 
 
-def test_class8_a_stored_base_scenario_is_the_base_for_plain_solve_too(tmp_path):
+def test_a_stored_base_scenario_is_the_base_for_plain_solve_too(tmp_path):
     """A stored scenario with id 'base' halving demand: plain solve and --scenario base both apply
     it (100 t defense a year -> 50 t)."""
     base = {"id": "base", "overrides": [{"kind": "demand", "factor": 0.5}]}
@@ -208,7 +208,7 @@ LEVER_CASES = [
 
 
 @pytest.mark.parametrize("where,fields,message", LEVER_CASES, ids=[m.split(":")[0] for *_, m in LEVER_CASES])
-def test_class7_numbers_that_pass_the_schema_but_cannot_be_real(tmp_path, where, fields, message):
+def test_numbers_that_pass_the_schema_but_cannot_be_real(tmp_path, where, fields, message):
     """Each used to pass validate and end in a JSON writer's ValueError, 'solver failed: Unknown' or
     'infeasible'; now validate and solve refuse it, located, exit 2."""
     doc = _doc_with([])
@@ -229,7 +229,7 @@ def test_class7_numbers_that_pass_the_schema_but_cannot_be_real(tmp_path, where,
         assert err.splitlines() == [f"{path}: {message}"]
 
 
-def test_class7_a_failed_result_with_an_infinite_violation_writes_its_json():
+def test_a_failed_result_with_an_infinite_violation_writes_its_json():
     """A check failed by an infinite violation (and an overflowed objective) used to make to_json
     raise 'Out of range float values are not JSON compliant'; they are written as null."""
     import math
@@ -245,7 +245,7 @@ def test_class7_a_failed_result_with_an_infinite_violation_writes_its_json():
 
 
 # ------------------------------------------------------------------ class 2
-def test_class2_country_codes_in_scenario_filters_are_normalised(tmp_path):
+def test_country_codes_in_scenario_filters_are_normalised(tmp_path):
     """A China cut written with 'cn' cuts the CN market (it used to cut nothing); ' au ' in a
     facility filter matches the AU mine."""
     cut = {"id": "cut", "overrides": [{"kind": "market_cap", "origin_countries": ["cn"], "factor": 0},
@@ -258,7 +258,7 @@ def test_class2_country_codes_in_scenario_filters_are_normalised(tmp_path):
     assert p.scenarios[0].overrides[1].where.countries == ["AU"]
 
 
-def test_class2_unknown_country_codes_in_scenario_filters_are_refused(tmp_path):
+def test_unknown_country_codes_in_scenario_filters_are_refused(tmp_path):
     bad = {"id": "bad", "overrides": [{"kind": "market_cap", "origin_countries": ["CN", "XX"], "factor": 0},
                                       {"kind": "capex", "where": {"countries": ["Chinaa"]}, "factor": 2}]}
     path = _write(tmp_path, _doc_with([bad]))
@@ -270,7 +270,7 @@ def test_class2_unknown_country_codes_in_scenario_filters_are_refused(tmp_path):
     ]
 
 
-def test_class8_a_scenario_copy_is_not_given_the_stored_base_again(tmp_path):
+def test_a_scenario_copy_is_not_given_the_stored_base_again(tmp_path):
     """Stored base halves demand (100 -> 50 t), scenario 'up' doubles it (100 -> 200 t). The copy
     for 'up' holds 200 t; solving that copy with no scenario (as risk and robust do) keeps 200 t,
     not 100 (the base applied on top), also after a JSON round trip (a cluster worker)."""
@@ -286,7 +286,7 @@ def test_class8_a_scenario_copy_is_not_given_the_stored_base_again(tmp_path):
     assert apply_scenario(again, None).demands[0].tonnes_by_year[2026] == 200.0
 
 
-def test_class1_a_scenario_project_is_not_checked_with_its_scenarios_applied_on_top(tmp_path):
+def test_a_scenario_project_is_not_checked_with_its_scenarios_applied_on_top(tmp_path):
     """Demand x 1e5 (100 t -> 1e7 t, real enough) used to be refused by solve --scenario because the
     check applied the stored scenarios again to the applied copy (1e7 x 1e5 = 1e12 t)."""
     big = {"id": "big", "overrides": [{"kind": "demand", "segment": "defense", "factor": 1e5}]}

@@ -34,7 +34,7 @@ def project(tmp_path):
 
 # ------------------------------------------------------------------ class 4
 @pytest.mark.parametrize("option", ["--json", "--xlsx", "--write-mps", "--write-lp"])
-def test_class4_solve_refuses_to_write_over_its_project(project, option, capsys):
+def test_solve_refuses_to_write_over_its_project(project, option, capsys):
     before = project.read_bytes()
     code, out, err = run(["solve", str(project), option, str(project)], capsys)
     assert code == 2
@@ -44,7 +44,7 @@ def test_class4_solve_refuses_to_write_over_its_project(project, option, capsys)
     assert sorted(p.name for p in project.parent.iterdir()) == ["chain.m2m.json"]  # no .bak, no temp file
 
 
-def test_class4_a_symlink_or_hard_link_to_the_project_is_the_project(project, capsys):
+def test_a_symlink_or_hard_link_to_the_project_is_the_project(project, capsys):
     link = project.parent / "out.json"
     link.symlink_to(project)
     hard = project.parent / "hard.json"
@@ -59,7 +59,7 @@ def test_class4_a_symlink_or_hard_link_to_the_project_is_the_project(project, ca
     assert project.read_bytes() == before
 
 
-def test_class4_risk_refuses_to_write_over_its_plan(project, tmp_path, capsys):
+def test_risk_refuses_to_write_over_its_plan(project, tmp_path, capsys):
     plan = tmp_path / "plan.json"
     plan.write_text('{"status": "optimal", "investments": []}', encoding="utf-8")
     code, out, err = run(["risk", str(project), "-n", "2", "--plan", str(plan), "--json", str(plan)], capsys)
@@ -68,7 +68,7 @@ def test_class4_risk_refuses_to_write_over_its_plan(project, tmp_path, capsys):
     assert plan.read_text(encoding="utf-8") == '{"status": "optimal", "investments": []}'
 
 
-def test_class4_two_outputs_on_one_file_are_refused(project, tmp_path, capsys):
+def test_two_outputs_on_one_file_are_refused(project, tmp_path, capsys):
     out_path = tmp_path / "out"
     code, out, err = run(["solve", str(project), "--json", str(out_path), "--xlsx", str(out_path)], capsys)
     assert code == 2
@@ -78,7 +78,7 @@ def test_class4_two_outputs_on_one_file_are_refused(project, tmp_path, capsys):
 
 # ------------------------------------------------------------------ class 12 (output names)
 @pytest.mark.parametrize("command", [["solve"], ["scenarios"], ["risk", "-n", "2"]])
-def test_class12_an_empty_output_name_is_refused(project, command, capsys):
+def test_an_empty_output_name_is_refused(project, command, capsys):
     code, out, err = run([command[0], str(project), *command[1:], "--json", ""], capsys)
     assert code == 2
     assert err.strip() == "mine2magnet: --json: no file name given"
@@ -111,7 +111,7 @@ def _risk_plan_errors(project, plan, capsys) -> list[str]:
     return [line[len(f"{plan}: "):] for line in err.splitlines()]
 
 
-def test_class6_a_fifo_or_device_is_refused_without_hanging(project, tmp_path, no_risk_run, capsys):
+def test_a_fifo_or_device_is_refused_without_hanging(project, tmp_path, no_risk_run, capsys):
     fifo = tmp_path / "plan.fifo"
     os.mkfifo(fifo)
     expected = ["is not a regular file (a device, pipe or socket); choose a result JSON (written by solve --json)"]
@@ -119,7 +119,7 @@ def test_class6_a_fifo_or_device_is_refused_without_hanging(project, tmp_path, n
     assert _risk_plan_errors(project, "/dev/zero", capsys) == expected
 
 
-def test_class6_deep_nesting_and_nan_are_refused_like_in_a_project(project, tmp_path, no_risk_run, capsys):
+def test_deep_nesting_and_nan_are_refused_like_in_a_project(project, tmp_path, no_risk_run, capsys):
     deep = tmp_path / "deep.json"
     deep.write_text('{"status": "optimal", "investments": ' + "[" * 100 + "]" * 100 + "}", encoding="utf-8")
     assert _risk_plan_errors(project, deep, capsys) == ["nesting deeper than 32 levels"]
@@ -130,7 +130,7 @@ def test_class6_deep_nesting_and_nan_are_refused_like_in_a_project(project, tmp_
                                                        "(numbers must be finite)"]
 
 
-def test_class6_every_row_is_checked_against_the_project(project, tmp_path, no_risk_run, capsys):
+def test_every_row_is_checked_against_the_project(project, tmp_path, no_risk_run, capsys):
     """t_magnet_build: at most 150 t/yr, decided 2026-2028 (horizon end 2029 - 1 year lead time),
     built once (it has a fixed capex, a yes/no decision)."""
     plan = _plan(tmp_path, [
@@ -163,14 +163,14 @@ def test_class6_every_row_is_checked_against_the_project(project, tmp_path, no_r
 
 
 @pytest.mark.parametrize("status", ["infeasible", "error", "time_limit"])
-def test_class6_the_result_of_a_failed_solve_is_not_an_empty_plan(project, tmp_path, no_risk_run, status, capsys):
+def test_the_result_of_a_failed_solve_is_not_an_empty_plan(project, tmp_path, no_risk_run, status, capsys):
     plan = _plan(tmp_path, [], status=status)
     assert _risk_plan_errors(project, plan, capsys) == [
         f"status: the result has no plan (status {status!r}): its solve found none, so there is nothing to "
         "evaluate; solve until it finds a plan"]
 
 
-def test_class6_a_plan_written_by_solve_is_evaluated_as_given(project, tmp_path, capsys):
+def test_a_plan_written_by_solve_is_evaluated_as_given(project, tmp_path, capsys):
     """solve --json builds 100 t/yr in 2026; risk --plan evaluates exactly that decision."""
     import planner.cli.risk as cli_risk
 
@@ -204,7 +204,7 @@ def no_risk_or_robust(monkeypatch):
 
 
 @pytest.mark.parametrize("command", [["risk", "-n", "2"], ["robust", "-n", "2"]])
-def test_class11_plain_tcp_to_another_machine_is_refused(project, command, no_risk_or_robust, capsys):
+def test_plain_tcp_to_another_machine_is_refused(project, command, no_risk_or_robust, capsys):
     """Refused before any connection is tried (nothing is sent to that address)."""
     code, out, err = run([command[0], str(project), *command[1:], "--scheduler", "tcp://10.0.0.5:8786"], capsys)
     assert code == 2
@@ -213,7 +213,7 @@ def test_class11_plain_tcp_to_another_machine_is_refused(project, command, no_ri
                            "settings, or say --insecure if this network is trusted")
 
 
-def test_class11_which_addresses_pass(monkeypatch):
+def test_which_addresses_pass(monkeypatch):
     """Pure checks (no connection): local plain TCP passes, remote plain TCP only with --insecure,
     tls:// only with Dask's TLS settings, other schemes never."""
     import dask.config
@@ -234,7 +234,7 @@ def test_class11_which_addresses_pass(monkeypatch):
         assert scheduler_problem("tls://10.0.0.5:8786") is None
 
 
-def test_class12_inproc_scheduler_is_refused_at_once(project, no_risk_or_robust, capsys):
+def test_inproc_scheduler_is_refused_at_once(project, no_risk_or_robust, capsys):
     """risk --scheduler inproc://x used to wait 30 s and print a traceback."""
     code, out, err = run(["risk", str(project), "-n", "2", "--scheduler", "inproc://x"], capsys)
     assert code == 2
@@ -250,7 +250,7 @@ def _openssl(*args, cwd):
 
 @pytest.mark.timeout(240)
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make test certificates")
-def test_class11_a_tls_scheduler_runs_with_dasks_security_settings(tmp_path, capsys):
+def test_a_tls_scheduler_runs_with_dasks_security_settings(tmp_path, capsys):
     """A local Dask cluster that accepts TLS only (require_encryption), certificates from a test CA;
     the client side gets them through Dask's configuration alone, as a user would set them."""
     distributed = pytest.importorskip("distributed")
@@ -280,13 +280,13 @@ def test_class11_a_tls_scheduler_runs_with_dasks_security_settings(tmp_path, cap
 
 
 # ------------------------------------------------------------------ class 12 (the rest)
-def test_class12_an_empty_scenario_name_is_bad_input(project, capsys):
+def test_an_empty_scenario_name_is_bad_input(project, capsys):
     code, out, err = run(["solve", str(project), "--scenario", ""], capsys)
     assert code == 2
     assert err.strip() == "mine2magnet: --scenario: no scenario name given (leave the option out for the base)"
 
 
-def test_class12_a_failed_sample_is_not_reported_as_optimal():
+def test_a_failed_sample_is_not_reported_as_optimal():
     """A solver that says 'Optimal' but returns no point: the sample failed, and its message says
     why instead of 'sample not solved: Optimal'."""
     from planner.analysis.plan_eval import point_result
@@ -301,7 +301,7 @@ def test_class12_a_failed_sample_is_not_reported_as_optimal():
 
 
 # ------------------------------------------------------------------ class 10: one limit for all stages
-def test_class10_the_stages_share_the_limit(monkeypatch):
+def test_the_stages_share_the_limit(monkeypatch):
     """Three stages, a 0.3 s limit, and a solver that uses all the time it is given: stage 1 gets
     the 0.3 s; the next stages get what is left (0 here), and none is started with less than
     MIN_STAGE_SECONDS. Before, every stage got at least 1 s (0.3 + 1 + 1 = 2.3 s in all)."""
@@ -334,7 +334,7 @@ def test_class10_the_stages_share_the_limit(monkeypatch):
 
 
 # ------------------------------------------------------------------ class 9: a point HiGHS calls optimal
-def test_class9_a_stage_point_off_its_rows_is_solved_again_without_presolve(monkeypatch):
+def test_a_stage_point_off_its_rows_is_solved_again_without_presolve(monkeypatch):
     """One LP stage: x0 - x1 = 0 (a mass balance: made = shipped). HiGHS with presolve returns
     x = (0, 2e-6): 'optimal' but off the row by 2e-6 / (1 + 2e-6) = 2e-6 (scaled as the verifier
     does), more than its 1e-6 (the real sample over 60 years: 1.585e-6 t on a dy_oxide balance).
@@ -365,7 +365,7 @@ def test_class9_a_stage_point_off_its_rows_is_solved_again_without_presolve(monk
     assert "stage 'least_activity': the solver's point misses a row by 2e-06; solving it again without presolve" in logs
 
 
-def test_class6_a_plan_written_by_hand_needs_rows_not_a_status(project, tmp_path, no_risk_run, capsys):
+def test_a_plan_written_by_hand_needs_rows_not_a_status(project, tmp_path, no_risk_run, capsys):
     """No status: a hand-written plan, its rows checked all the same; no investments: not a result."""
     plan = tmp_path / "hand.json"
     plan.write_text('{"investments": [{"option": "t_magnet_build", "decided_year": 2026, "added_tpy": 900}]}')

@@ -1,4 +1,4 @@
-"""Issue 25, class 3: control characters in any text that reaches a workbook (project name,
+"""Control characters in any text that reaches a workbook (project name,
 facility names, source URLs, scenario names) give a file that opens; the tests reopen it with
 openpyxl and parse every XML part of the .xlsx as Excel would."""
 
@@ -41,7 +41,7 @@ def _reopen(xlsx):
 
 
 @pytest.mark.parametrize("where", ["name", "url", "facility", "scenario"])
-def test_class3_control_characters_give_a_workbook_that_opens(tmp_path, where):
+def test_control_characters_give_a_workbook_that_opens(tmp_path, where):
     path = _hostile_project(tmp_path, where)
     for command in ("solve", "scenarios"):
         xlsx = tmp_path / f"{command}.xlsx"
@@ -51,7 +51,7 @@ def test_class3_control_characters_give_a_workbook_that_opens(tmp_path, where):
         assert "Summary" in wb.sheetnames or "Scenario comparison" in wb.sheetnames
 
 
-def test_class3_the_title_and_the_link_keep_their_meaning(tmp_path):
+def test_the_title_and_the_link_keep_their_meaning(tmp_path):
     """Illegal characters become U+FFFD in text; in a link target they are percent-encoded."""
     path = _hostile_project(tmp_path, "name")
     xlsx = tmp_path / "plan.xlsx"

@@ -1,4 +1,4 @@
-"""Issue 25, class 5 in the app: two windows load one file; the second save asks Overwrite /
+"""Lost updates in the app: two windows load one file; the second save asks Overwrite /
 Reload / Cancel instead of silently dropping the first window's edit."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def _capacity(path: Path) -> float:
     return load_project(path).facilities[0].capacity_tpy
 
 
-def test_class5_second_window_is_asked_and_cancel_keeps_the_first_edit(two_windows, project_file, monkeypatch):
+def test_second_window_is_asked_and_cancel_keeps_the_first_edit(two_windows, project_file, monkeypatch):
     first, second = two_windows
     _set_capacity(first, "111")
     assert first.save()
@@ -58,7 +58,7 @@ def test_class5_second_window_is_asked_and_cancel_keeps_the_first_edit(two_windo
     assert second.isWindowModified()  # nothing of the second window's edit is lost either
 
 
-def test_class5_overwrite_saves_the_second_windows_edit(two_windows, project_file, monkeypatch):
+def test_overwrite_saves_the_second_windows_edit(two_windows, project_file, monkeypatch):
     first, second = two_windows
     _set_capacity(first, "111")
     assert first.save()
@@ -68,7 +68,7 @@ def test_class5_overwrite_saves_the_second_windows_edit(two_windows, project_fil
     assert _capacity(project_file) == 222 and not second.isWindowModified()
 
 
-def test_class5_reload_shows_the_file_as_it_is_now(two_windows, project_file, monkeypatch):
+def test_reload_shows_the_file_as_it_is_now(two_windows, project_file, monkeypatch):
     first, second = two_windows
     _set_capacity(first, "111")
     assert first.save()

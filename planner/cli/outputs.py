@@ -1,4 +1,5 @@
-"""Writing a command's report files (--json, --xlsx): one message and one exit code for each.
+"""What a long command tells its user: progress lines on stderr, and its report files (--json,
+--xlsx), with one message and one exit code for each.
 
 Each function prints ``wrote PATH`` on success and returns ``EXIT_OK``; on failure it prints
 ``mine2magnet: ...`` to stderr and returns ``EXIT_FAILED``, so a command ends with
@@ -43,3 +44,17 @@ def write_workbook(path: str | Path | None, write: Callable[[], object]) -> int:
         return EXIT_FAILED
     print(f"wrote {path}")
     return EXIT_OK
+
+
+def stepped_progress(steps: int) -> Callable[[float, str], None]:
+    """A SolveState ``on_progress`` callback that prints the message to stderr (indented, flushed)
+    each time the fraction done reaches another ``1 / steps``: at most ``steps + 1`` lines."""
+    last = [-1]
+
+    def on_progress(fraction: float, message: str) -> None:
+        step = int(fraction * steps)
+        if step != last[0]:
+            last[0] = step
+            print(f"  {message}", file=sys.stderr, flush=True)
+
+    return on_progress

@@ -17,7 +17,7 @@ from planner.analysis.risk import RiskRunError
 from planner.analysis.stress import run_stress
 from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_or_exit, seconds_option, whole_number_option
-from planner.cli.outputs import write_json, write_workbook
+from planner.cli.outputs import stepped_progress, write_json, write_workbook
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 from planner.reports.text import stress_lines
@@ -50,15 +50,7 @@ def cmd_stress(args: argparse.Namespace) -> int:
             for p in problems:
                 print(f"{getattr(e, 'path', args.plan)}: {p}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    last = {"n": -1}
-
-    def on_progress(fraction: float, message: str) -> None:
-        step = int(fraction * 10)
-        if step != last["n"]:
-            last["n"] = step
-            print(f"  {message}", file=sys.stderr, flush=True)
-
-    state = SolveState(on_progress=on_progress)
+    state = SolveState(on_progress=stepped_progress(10))
     options = SolveOptions(scenario=args.scenario, solver="highs", time_limit_s=args.time_limit)
     try:
         rep = run_stress(project, years=args.years, plan=plan, workers=args.workers, scheduler=args.scheduler,

@@ -27,7 +27,7 @@ from planner.cli.common import (
     whole_number_option,
 )
 from planner.cli.csv_output import add_csv_argument, write_csv
-from planner.cli.outputs import write_json, write_workbook
+from planner.cli.outputs import stepped_progress, write_json, write_workbook
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 from planner.reports.sweep_text import sweep_lines
@@ -47,15 +47,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return bad
     options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit,
                            relax_integers=args.relax)
-    last = {"shown": -1}
-
-    def on_progress(fraction: float, message: str) -> None:
-        step = int(fraction * 20)
-        if step != last["shown"]:
-            last["shown"] = step
-            print(f"  {message}", file=sys.stderr, flush=True)
-
-    state = SolveState(on_progress=on_progress)
+    state = SolveState(on_progress=stepped_progress(20))
     try:
         report = run_sweep(project, args.vary, grid=args.grid, workers=args.workers, scheduler=args.scheduler,
                            options=options, state=state)

@@ -36,3 +36,13 @@ def test_a_workbook_error_is_told_in_its_own_words(tmp_path, capsys):
 
     assert write_workbook(tmp_path / "plan.xlsx", refuse) == EXIT_FAILED
     assert capsys.readouterr().err == "mine2magnet: cannot write workbook plan.xlsx: it is open in another program\n"
+
+
+def test_stepped_progress_prints_once_per_step(capsys):
+    """Steps of 1/4: 0.0 (step 0), 0.1 (still 0), 0.25 (1), 0.3 (1), 0.6 (2), 1.0 (4) -> 4 lines."""
+    from planner.cli.outputs import stepped_progress
+
+    on_progress = stepped_progress(4)
+    for fraction in (0.0, 0.1, 0.25, 0.3, 0.6, 1.0):
+        on_progress(fraction, f"{fraction:.2f} done")
+    assert capsys.readouterr().err == "  0.00 done\n  0.25 done\n  0.60 done\n  1.00 done\n"

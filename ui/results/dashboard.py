@@ -193,7 +193,8 @@ class ResultsDashboard(QWidget):
         # a fixed width, the text shortened with "..." (whole in the tooltip): a status that widened
         # with "Writing the workbook..." / "Saved <path>" re-laid out the window, docks and every
         # chart when an export started and when it ended (~60 and ~27 ms turns)
-        self.export_status = ElidedLabel()
+        # shortened in the middle: "Saved /home/…/plan_base_plan.xlsx" keeps the file's name
+        self.export_status = ElidedLabel(elide=Qt.TextElideMode.ElideMiddle)
         self.export_status.setFixedWidth(EXPORT_STATUS_WIDTH)
         self.export_status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.export_status.setStyleSheet("color: #5b6570;")
@@ -216,8 +217,8 @@ class ResultsDashboard(QWidget):
         titles.addWidget(self.title_label)
         titles.addWidget(self.subtitle_label)
         head.addLayout(titles, 1)
+        head.addWidget(self.export_progress)  # left of the status: "Saved ..." stays beside the buttons
         head.addWidget(self.export_status)
-        head.addWidget(self.export_progress)
         head.addWidget(self.export_xlsx_button)
         head.addWidget(self.export_json_button)
 

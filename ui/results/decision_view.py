@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -52,8 +52,9 @@ class DecisionView(QWidget):
         self.export_button = QPushButton("Export brief (PDF)…")
         self.export_button.setToolTip("Write this brief as a one-page PDF")
         self.export_button.clicked.connect(self._export_clicked)
-        self.status = ElidedLabel()
+        self.status = ElidedLabel(elide=Qt.TextElideMode.ElideMiddle)  # the file's name stays in view
         self.status.setFixedWidth(STATUS_WIDTH)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.status.setStyleSheet("color: #5b6570;")
         head = QHBoxLayout()
         head.addWidget(QLabel("What to fund, by when, who pays, and what could break it."), 1)

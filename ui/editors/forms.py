@@ -19,6 +19,7 @@ from ui.document.fields import FieldSpec, enum_value, fmt_number
 from ui.document.plain import plain_refusal
 from ui.editors.delegates import choice_combo, country_combo
 from ui.widgets.accessible import set_name
+from ui.widgets.wrapped_label import WrappedLabel
 
 
 class BoundForm(QWidget):
@@ -53,8 +54,7 @@ class BoundForm(QWidget):
             row_layout.setContentsMargins(0, 0, 0, 0)
             row_layout.setSpacing(2)
             row_layout.addWidget(w)
-            inline = QLabel()
-            inline.setWordWrap(True)
+            inline = WrappedLabel()  # never clipped: its minimum height follows its wrapped text
             inline.setStyleSheet("color: #b00020;")
             inline.hide()
             row_layout.addWidget(inline)

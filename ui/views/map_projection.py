@@ -135,3 +135,106 @@ def arc_path(lat1: float, lon1: float, lat2: float, lon2: float, lon0: float = 0
         else:
             path.lineTo(p)
     return path
+
+
+# ------------------------------------------------------------------ land rings at the seam
+#: longitudes closer than this (degrees) to a seam meridian count as on it
+ON_SEAM_DEG = 1e-6
+
+
+def _on_meridian(lon: float, meridian: float) -> bool:
+    return abs(wrap_lon(lon - meridian)) < ON_SEAM_DEG
+
+
+def split_at_seam(ring: list[tuple[float, float]], seam: float = 180.0) -> list[list[tuple[float, float]]]:
+    """A closed land ring of (lon, lat) degrees cut where it crosses the meridian ``seam``, so that
+    no edge runs across the world: each part lies within [seam - 360, seam] and is closed along
+    the seam (its closing edge runs up or down the seam meridian).
+
+    The ring's longitudes are made continuous (``unwrapped_lons``); an edge from unwrapped u_a to
+    u_b that passes a copy of the seam s = seam + 360 k is cut there, at the latitude
+    lat_a + (s - u_a) / (u_b - u_a) x (lat_b - lat_a); each piece is moved by a whole number of
+    turns into [seam - 360, seam]. The piece that runs over the ring's start is joined up. A ring
+    that goes once around a pole (Antarctica's in Natural Earth: its longitudes jump from 180 to
+    -180) is closed along that pole's edge of the map (lat 90 or -90). A ring that does not
+    cross the seam comes back as it is, moved into [seam - 360, seam].
+    """
+    if len(ring) < 3:
+        return []
+    lats = [lat for _lon, lat in ring]
+    u = unwrapped_lons([(lat, lon) for lon, lat in ring])
+    # the closing edge, last -> first, made continuous too: a ring around a pole ends one turn away
+    u_close = u[-1] + wrap_lon(ring[0][0] - u[-1])
+    turns_round = round((u_close - u[0]) / 360.0)
+    points = list(zip(u, lats)) + [(u_close, lats[0])]
+
+    def copy_of(lon_u: float) -> int:  # which copy of the map [seam - 360 + 360 k, seam + 360 k] holds it
+        return math.ceil((lon_u - seam) / 360.0 - 1e-12)
+
+    pieces: list[list[tuple[float, float]]] = [[points[0]]]
+    for (ua, la), (ub, lb) in zip(points, points[1:]):
+        lo, hi = min(ua, ub), max(ua, ub)
+        k_first = math.floor((lo - seam) / 360.0) + 1
+        seams = [seam + 360.0 * k for k in range(k_first, math.ceil((hi - seam) / 360.0))]
+        for s in (seams if ub >= ua else reversed(seams)):
+            if not lo < s < hi:
+                continue
+            lat = la + (s - ua) / (ub - ua) * (lb - la)
+            pieces[-1].append((s, lat))
+            pieces.append([(s, lat)])
+        pieces[-1].append((ub, lb))
+    if turns_round == 0:
+        pieces[-1].pop()  # the closing point repeats the first
+        if len(pieces) > 1:  # the last piece runs on into the first: one piece
+            pieces[0] = pieces.pop() + pieces[0]
+    else:  # around a pole: one chain from a seam crossing to the same crossing a turn on
+        chain = [p for piece in pieces[1:] for p in piece] + [p for p in pieces[0]][1:]
+        if len(pieces) == 1:
+            chain = pieces[0]
+        pole = 90.0 if sum(lats) > 0 else -90.0
+        chain = chain + [(chain[-1][0], pole), (chain[0][0], pole)]
+        lo_u = min(x for x, _ in chain)
+        return [_without_repeats([(x - lo_u + seam - 360.0, y) for x, y in chain])]
+
+    out = []
+    for piece in pieces:
+        inner = [x for x, _ in piece if not any(abs(x - (seam + 360.0 * k)) < ON_SEAM_DEG for k in (-2, -1, 0, 1, 2))]
+        ref = sorted(inner)[len(inner) // 2] if inner else piece[0][0]
+        shift = 360.0 * copy_of(ref)
+        part = _without_repeats([(x - shift, y) for x, y in piece])
+        if len(part) >= 3:
+            out.append(part)
+    return out
+
+
+def _without_repeats(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
+    return out[:-1] if len(out) > 1 and out[-1] == out[0] else out
+
+
+def coast_lines(part: list[tuple[float, float]], seam: float = 180.0) -> list[list[tuple[float, float]]]:
+    """The outline of a closed land part as open polylines, without its edges along the seam
+    meridian (where ``split_at_seam`` or the data itself cut land in two: Natural Earth cuts
+    Chukotka and Fiji at 180 degrees) or along a pole's edge: cuts, not coasts, so they are not
+    stroked, and two halves of one land meet without a line between them."""
+    if len(part) < 2:
+        return []
+    closed = part + [part[0]]
+    lines: list[list[tuple[float, float]]] = []
+    current: list[tuple[float, float]] = []
+    for a, b in zip(closed, closed[1:]):
+        cut = (_on_meridian(a[0], seam) and _on_meridian(b[0], seam)) or (abs(a[1]) >= 90.0 and abs(b[1]) >= 90.0)
+        if cut:
+            if len(current) >= 2:
+                lines.append(current)
+            current = []
+            continue
+        if not current:
+            current = [a]
+        current.append(b)
+    if len(current) >= 2:
+        lines.append(current)
+    # the ring's start is not a corner: a line running through it is one line
+    if len(lines) > 1 and lines[-1][-1] == lines[0][0]:
+        lines[0] = lines.pop() + lines[0][1:]
+    return lines

@@ -4,7 +4,11 @@ Basemap: Natural Earth 1:110m countries (public domain), simplified once into
 ``ui/resources/world_110m.json`` by ``ui/resources/make_basemap.py``; no network at run time.
 
 Projection: plate carree (equirectangular), scene x = lon x ``DEG``, scene y = -lat x ``DEG``
-(``ui.views.map_projection``: the projection, the central meridian and the great circles).
+(``ui.views.map_projection``: the projection, the central meridian and the great circles). The map
+ends at ``SOUTH_EDGE_LAT`` (60 S): Antarctica, with no facility and in this projection a band across
+the whole width, is left out. Land is cut at the data's 180th meridian (``split_at_seam``) and its
+outline leaves out the cut edges (``coast_lines``), so the Pacific-centred map of an Australia - US
+chain shows no line down Chukotka or Fiji.
 Markers and arcs are drawn in pixels (they keep their size while zooming): the marker shape
 says the stage, the fill the country (same colours as the chain
 view), a thick red outline covered output (covered country or Chinese process technology),
@@ -68,7 +72,15 @@ from models.vocab import Material, Stage, Status, stage_label
 from ui.document.document import Document, unique_id
 from ui.document.fields import country_label, fmt_number, label_of
 from ui.runtime import turns
-from ui.views.map_projection import DEG, arc_path, central_meridian_of, project_point, unproject
+from ui.views.map_projection import (
+    DEG,
+    arc_path,
+    central_meridian_of,
+    coast_lines,
+    project_point,
+    split_at_seam,
+    unproject,
+)
 from ui.views.palette import MATERIAL_COLOURS, country_colour, exec_menu
 from ui.widgets.year_combo import fill_year_combo
 
@@ -83,6 +95,11 @@ LEADER_PEN = QPen(QColor(60, 60, 60, 140), 1)  # from a spread marker to its tru
 SELECTED_PEN, HOVER_PEN = QPen(SELECT_COLOUR, 2.5), QPen(SELECT_COLOUR, 1.5)
 
 
+#: the map's southern edge (degrees): land wholly south of it (Antarctica) is left out, the
+#: graticule stops there and "Whole world" shows down to it
+SOUTH_EDGE_LAT = -60.0
+#: the map's northern edge (degrees): the northernmost land (Greenland) reaches 83.6 N
+NORTH_EDGE_LAT = 90.0
 #: width (degrees of longitude) of the bands the basemap's land is cut into (see MapView._add_basemap)
 LAND_BAND_DEG = 30.0
 #: degrees around an arc that its pen may cover: half the widest arc (5 px) at 2 px per degree,
@@ -139,6 +156,22 @@ def load_basemap() -> list[list[tuple[float, float]]]:
         for flat in country["rings"]:
             rings.append(list(zip(flat[0::2], flat[1::2])))
     return rings
+
+
+Ring = list[tuple[float, float]]
+
+
+def land_parts(rings: list[Ring]) -> list[tuple[Ring, list[Ring]]]:
+    """The land the map draws: (part to fill, its coast lines) for each ring north of
+    ``SOUTH_EDGE_LAT``, cut at the 180th meridian (``split_at_seam``), with the cut edges left out of
+    the coast lines (``coast_lines``)."""
+    out = []
+    for ring in rings:
+        if max(lat for _lon, lat in ring) < SOUTH_EDGE_LAT:
+            continue
+        for part in split_at_seam(ring, 180.0):
+            out.append((part, coast_lines(part, 180.0)))
+    return out
 
 
 class MarkerItem(QGraphicsItem):
@@ -254,19 +287,23 @@ class LandItem(LinePathItem):
     An antialiased fill of the coasts cost ~24 ms per paint of the world at 1,000 px, an aliased
     one ~1.3 ms; the antialiased coast line (0.7 px, drawn over the fill's edge) hides the steps,
     so the two look the same even at 3x (bench: ``bench/bench_ui_stalls.py``, map step).
+    ``outline``: the coast and border lines, without the edges where land was cut at the seam.
     """
 
+    def __init__(self, path: QPainterPath, outline: QPainterPath, margin: float):
+        super().__init__(path, margin)
+        self.outline = outline
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        path = self.path()
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self.brush())
-        painter.drawPath(path)
+        painter.drawPath(self.path())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(self.pen())
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawPath(path)
+        painter.drawPath(self.outline)
         painter.restore()
 
 
@@ -499,11 +536,13 @@ class MapView(QGraphicsView):
         -lon0 they cover the map whatever its central meridian, and an arc that runs past the
         seam still has the coasts under it."""
         scene = self.scene()
+        # the scene keeps the whole globe's height: a view fitted to the facilities (Australia's
+        # at 35-40 S and a margin) is never pushed up by the scene's edge under the legend
         scene.setSceneRect(QRectF(-360 * DEG, -90 * DEG, 720 * DEG, 180 * DEG))
         grid = QPainterPath()
         for lon in range(-540, 541, 30):
-            grid.moveTo(QPointF(lon * DEG, 90 * DEG))
-            grid.lineTo(QPointF(lon * DEG, -90 * DEG))
+            grid.moveTo(QPointF(lon * DEG, -SOUTH_EDGE_LAT * DEG))
+            grid.lineTo(QPointF(lon * DEG, -NORTH_EDGE_LAT * DEG))
         for lat in range(-60, 61, 30):
             grid.moveTo(QPointF(-540 * DEG, -lat * DEG))
             grid.lineTo(QPointF(540 * DEG, -lat * DEG))
@@ -516,19 +555,22 @@ class MapView(QGraphicsView):
         # the land as one item per LAND_BAND_DEG band of longitude (a ring goes to the band of its
         # west edge), so a repaint only runs through the coasts near the part on screen: one
         # path of all three copies (29,000 points) cost ~22 ms per repaint, a third of it visible
-        bands: dict[int, QPainterPath] = {}
-        for ring in load_basemap():
-            west = min(lon for lon, _lat in ring)
+        bands: dict[int, tuple[QPainterPath, QPainterPath]] = {}
+        for part, lines in land_parts(load_basemap()):
+            west = min(lon for lon, _lat in part)
             for shift in (-360.0, 0.0, 360.0):
-                band = bands.setdefault(math.floor((west + shift) / LAND_BAND_DEG), QPainterPath())
+                band, outline = bands.setdefault(math.floor((west + shift) / LAND_BAND_DEG),
+                                                 (QPainterPath(), QPainterPath()))
                 band.setFillRule(Qt.FillRule.WindingFill)
-                band.addPolygon(QPolygonF([QPointF((lon + shift) * DEG, -lat * DEG) for lon, lat in ring]))
+                band.addPolygon(QPolygonF([QPointF((lon + shift) * DEG, -lat * DEG) for lon, lat in part]))
                 band.closeSubpath()
+                for line in lines:
+                    outline.addPolygon(QPolygonF([QPointF((lon + shift) * DEG, -lat * DEG) for lon, lat in line]))
         pen = QPen(BORDER, 0.7)
         pen.setCosmetic(True)
         self.land_items = []
-        for _band, path in sorted(bands.items()):
-            item = LandItem(path, LINE_MARGIN_DEG * DEG)
+        for _band, (path, outline) in sorted(bands.items()):
+            item = LandItem(path, outline, LINE_MARGIN_DEG * DEG)
             item.setPen(pen)
             item.setBrush(QBrush(LAND))
             scene.addItem(item)
@@ -851,7 +893,9 @@ class MapView(QGraphicsView):
         self._label_main_facilities()  # which names overlap depends on the zoom
 
     def fit_world(self) -> None:
-        self.fitInView(QRectF(-180 * DEG, -85 * DEG, 360 * DEG, 170 * DEG), Qt.AspectRatioMode.KeepAspectRatio)
+        top = min(85.0, NORTH_EDGE_LAT)
+        self.fitInView(QRectF(-180 * DEG, -top * DEG, 360 * DEG, (top - SOUTH_EDGE_LAT) * DEG),
+                       Qt.AspectRatioMode.KeepAspectRatio)
         self._fitted = True
 
     def showEvent(self, event: Any) -> None:

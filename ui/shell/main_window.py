@@ -14,6 +14,7 @@ panel are tabs after the editing tabs.
 from __future__ import annotations
 
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -77,6 +78,8 @@ from ui.views.map_view import MapPanel, MapView
 from ui.widgets import accessible
 
 FILE_FILTER = "mine2magnet projects (*.m2m.json *.json);;All files (*)"
+#: s a solved plan waits at most for the window's work after a solve before it is kept beside the project
+KEEP_PLAN_WAIT_S = 2.0
 
 
 def read_kept_plan(path: str) -> Any:
@@ -196,6 +199,7 @@ class MainWindow(QMainWindow):
 
         self._open_task: BackgroundTask | None = None
         self._plan_tasks: set[BackgroundTask] = set()  # plans being kept beside the project file
+        self._plan_keep_pending = False  # a plan to keep once the window's work after a solve is done
         self.kept_plan_problem = ""  # why the plan beside the last opened file was not shown
         # the long-lived heap (Qt wrappers, the project, the plan) leaves the garbage collector's
         # scans: a full collection triggered by a worker (openpyxl writing the workbook makes
@@ -276,6 +280,20 @@ class MainWindow(QMainWindow):
         status = getattr(getattr(result, "status", None), "value", "")
         self.show_message(f"Solve finished: {status}. {getattr(result, 'message', '')}")
         if self.doc.path and not self.doc.is_modified() and self.doc.result is result:
+            self._keep_plan_when_idle(time.monotonic() + KEEP_PLAN_WAIT_S)
+
+    def _keep_plan_when_idle(self, deadline: float) -> None:
+        """Keep the plan once the GUI work the new plan started (the dashboard's charts, the
+        chain's and the map's flows: jobs of ui.runtime.turns) is done, or at ``deadline``. The
+        writer's Python work (PlanResult.to_dict and the JSON, ~35 ms on the real sample) on a
+        thread beside that work shared the interpreter lock with it: 26 ms of the GUI thread's
+        work took 81 ms (bench/bench_ui_stalls.py, solve step)."""
+        self._plan_keep_pending = True
+        if len(turns.queue()) and time.monotonic() < deadline:
+            turns.post(partial(self._keep_plan_when_idle, deadline), (id(self), "keep plan"), owner=self)
+            return
+        self._plan_keep_pending = False
+        if self.doc.path and not self.doc.is_modified() and self.doc.result is not None:
             self.keep_plan()
 
     def export_brief(self) -> None:
@@ -309,10 +327,11 @@ class MainWindow(QMainWindow):
         """Until plans being written are on disk (on close and in tests), handling events meanwhile:
         the task's thread is told to quit through the GUI thread's event loop."""
         deadline = time.monotonic() + ms / 1000.0
-        while any(not t.is_finished() for t in list(self._plan_tasks)) and time.monotonic() < deadline:
+        while ((self._plan_keep_pending or any(not t.is_finished() for t in list(self._plan_tasks)))
+               and time.monotonic() < deadline):
             QApplication.processEvents()
             time.sleep(0.005)
-        return all(t.is_finished() for t in list(self._plan_tasks))
+        return not self._plan_keep_pending and all(t.is_finished() for t in list(self._plan_tasks))
 
     # -------------------------------------------------------------- actions
     def _action(self, text: str, slot: Callable, shortcut: Any = None, tip: str = "") -> QAction:
@@ -561,7 +580,11 @@ class MainWindow(QMainWindow):
         self.kept_plan_problem = kept if isinstance(kept, str) else ""  # said with the "Opened" message
         if kept is not None and not isinstance(kept, str):
             self.solve_panel.restore_choices(kept.solver, kept.scenario)
-            self.doc.restore_result(kept.result, kept.inputs_digest)
+            if list_later:  # File > Open: the kept plan on a turn of its own, not in the project
+                # swap's (the sample: 45-53 ms of the GUI thread in one turn, bench/bench_ui_stalls.py)
+                turns.post(partial(self._restore_kept_plan, project, kept), (id(self), "kept plan"), owner=self)
+            else:
+                self._restore_kept_plan(project, kept)
         if list_later:
             revision = self.doc.revision
             turns.post(lambda: self._list_opened_problems(path, problems if self.doc.revision == revision else None),
@@ -570,6 +593,10 @@ class MainWindow(QMainWindow):
             return True
         self._list_opened_problems(path, problems)
         return True
+
+    def _restore_kept_plan(self, project: Project, kept: Any) -> None:
+        if self.doc.project is project:  # not when another project was opened meanwhile
+            self.doc.restore_result(kept.result, kept.inputs_digest)
 
     def _list_opened_problems(self, path: str, problems: list | None) -> None:
         """List the opened project's problems (once, now: not again after the debounce) and say

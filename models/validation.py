@@ -19,6 +19,7 @@ from .delays import delayed_online_year
 from .magnitudes import limit_text, platform_magnet_tonnes, unreal_numbers
 from .project import Project
 from .scenarios import BASE_SCENARIO_ID, ScenarioError, apply_scenario
+from .slips import can_slip
 from .vocab import (
     DEMAND_PRODUCTS,
     METAL_OF,
@@ -684,6 +685,29 @@ def check_risk_catalogue(p: Project) -> list[Problem]:
         if sg.product.value not in {getattr(x, "value", x) for x in products}:
             problems.append(Problem(f"{where}.demand_surges[{i}].product",
                                     f"no defense demand of {sg.product.value} to surge", "warning"))
+    problems.extend(_check_slips(p, where))
+    return problems
+
+
+def _check_slips(p: Project, where: str) -> list[Problem]:
+    """facility_slips name known facilities (error); a slip with a probability that can change
+    nothing in the horizon (no new circuit, no ramp left, qualified already) is a warning
+    (models.slips; probability 0 is how an entry switches its stage's default off)."""
+    facilities = {f.id: f for f in p.facilities}
+    problems: list[Problem] = []
+    for i, fs in enumerate(p.settings.risk.catalogue.facility_slips):
+        f = facilities.get(fs.facility_id)
+        if f is None:
+            problems.append(Problem(f"{where}.facility_slips[{i}].facility_id", f"unknown facility {fs.facility_id!r}"))
+            continue
+        for kind in ("circuit", "ramp_up", "qualification"):
+            entry = getattr(fs, kind)
+            if entry is not None and entry.probability > 0 and not can_slip(f, kind, p.settings):
+                why = {"circuit": "no circuit (element_online_year) starts in the horizon",
+                       "ramp_up": "no ramp-up (online_year, ramp_up_shares) left in the horizon",
+                       "qualification": "it is not due to qualify in the horizon"}[kind]
+                problems.append(Problem(f"{where}.facility_slips[{i}].{kind}",
+                                        f"facility {f.id!r} has nothing to slip: {why}", "warning"))
     return problems
 
 

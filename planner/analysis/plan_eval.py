@@ -62,12 +62,15 @@ import numpy as np
 from models.delays import YEAR_MAX, delay_facility, first_decision_year
 from models.project import Project
 from models.schedules import existing_capacity_tpy, qualified_from_year
+from models.slips import CIRCUIT, RAMP_UP, apply_slips, circuit_source_year
 from models.vocab import Status as FacilityStatus
 from planner.analysis.commitments import add_breach_rows, soften_commitments
 from planner.analysis.event_effects import EventIndex, surged_network
+from planner.analysis.risk_events import potential_events, slip_amounts
 from planner.model.build import ModelIndex
 from planner.model.lp import INF, LinearProgram
 from planner.model.network import Network, build_network
+from planner.model.qualification import define_qualification_constraints
 from planner.pipeline.build_sequence import DEFENSE_FIRST_WEIGHT, build_network_and_model
 from planner.pipeline.extract import fill_plan
 from planner.pipeline.labels import trace_labels
@@ -235,6 +238,9 @@ def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, f
         availability.setdefault(fid, {})[y] = v
     draw = _NS(delays=delays, overruns=overruns, availability=availability)
     sampled = apply_delays_and_overruns(project, draw.delays, draw.overruns)
+    for i, f in enumerate(sampled.facilities):  # slips after delays (models.slips): the same rules as the warm path
+        if f.id in (slips := slip_amounts(events)):
+            sampled.facilities[i] = apply_slips(f, slips[f.id], sampled.settings)
     built = build_network_and_model(sampled, relax_integers=spec.is_lp, capacity_shares=draw_shares(draw),
                                     defense_weight=spec.defense_weight)
     net, lp, idx = built.network, built.lp, built.index
@@ -267,13 +273,34 @@ def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, f
     if fix is not None:
         r, path = fix
         years = column_years(lp)
+        fixed = np.zeros(lp.n_vars, dtype=bool)
         for j, key in enumerate(lp.var_keys):
             if 0 <= years[j] < r and key in path:
                 v = min(max(path[key], lp.var_lb[j]), lp.var_ub[j])
                 lp.var_lb[j] = lp.var_ub[j] = v
+                fixed[j] = True
+            elif spec.is_lp and key[0] in ("add", "build"):
+                fixed[j] = True
+        settled = settled_rows(np.asarray(lp.coo_row), np.asarray(lp.coo_col), lp.n_rows, fixed)
+        bounds = (*bounds, list(lp.row_lo), list(lp.row_hi))
+        lp.row_lo, lp.row_hi = list(lp.row_lo), list(lp.row_hi)
+        for i in settled:
+            lp.row_lo[i], lp.row_hi[i] = -INF, INF
     result, x, program = _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state, bounds)
     point = dict(zip(program.var_keys, map(float, x))) if (x is not None and result.has_plan) else None
     return result, point
+
+
+def settled_rows(coo_row: np.ndarray, coo_col: np.ndarray, n_rows: int, fixed: np.ndarray) -> np.ndarray:
+    """Rows every column of which is fixed (``fixed``: the realised past of a re-plan and, for a
+    committed plan, the investment decisions). The realised path met them when it was solved; a
+    re-plan cannot change them, so it leaves them free (and verifies the final point against them):
+    fixed at floating-point values, an equality such as a past year's balance can miss by 1e-9
+    relative, which HiGHS reported as an infeasible future (seen on the real sample with the
+    catalogue, depending on which optimal path an earlier stage had picked)."""
+    free = np.bincount(coo_row, weights=(~fixed[coo_col]).astype(float), minlength=n_rows)
+    nnz = np.bincount(coo_row, minlength=n_rows)
+    return np.flatnonzero((free == 0) & (nnz > 0))
 
 
 def column_years(lp: LinearProgram) -> np.ndarray:
@@ -358,6 +385,10 @@ def _lexicographic_reference(lp, idx, net, solver, time_limit_s, mip_gap, state,
     if bounds is not None:
         program = copy.copy(program)
         program.var_lb, program.var_ub = list(bounds[0]), list(bounds[1])
+        if len(bounds) == 4:  # rows freed as settled (settled_rows): verified with their own bounds
+            n = len(bounds[2])
+            program.row_lo = list(bounds[2]) + list(program.row_lo[n:])
+            program.row_hi = list(bounds[3]) + list(program.row_hi[n:])
     result = point_result(program, idx, net, raw, duals, solver)
     return result, (raw.x if result.has_plan else None), program
 
@@ -407,6 +438,16 @@ class SampleModel:
         built = build_network_and_model(project, relax_integers=spec.is_lp, defense_weight=spec.defense_weight)
         net, lp, idx = built.network, built.lp, built.index
         soften_commitments(lp, net)  # a future that cannot honour a commitment reports the breach
+        # the catalogue's slips (models.slips): which facilities can slip how; a qualification slip
+        # needs the facility's qualification rows even where every lag is 0 (they bind nothing then)
+        self.slippable: dict[str, set[str]] = {}
+        for pot in potential_events(project):
+            for kind, (fid, _entry) in pot.members:
+                if kind.endswith("_slip"):
+                    self.slippable.setdefault(fid, set()).add(kind[:-len("_slip")])
+        qual_slips = frozenset(f for f, kinds in self.slippable.items() if "qualification" in kinds)
+        if qual_slips:
+            define_qualification_constraints(lp, net, always=qual_slips)
         # one hold row per priority level (free until a sample holds that level's shortfall); none
         # without a solver (the robust plan's stacked copies solve one weighted program)
         self.levels: list[tuple[Objective, np.ndarray, int]] = []
@@ -444,7 +485,20 @@ class SampleModel:
         # capacity rows of facilities a delay can move (not operating) or with ramp-up risk
         self.delayable = [f for f in project.facilities if f.status is not FacilityStatus.OPERATING]
         ids = {f.id for f in self.delayable}
-        adjustable = self.delayable + [f for f in project.facilities if f.availability_risk and f.id not in ids]
+        # facilities whose schedule a sample can move: delayable, or with a ramp-up or qualification slip
+        self.moveable = self.delayable + [f for f in project.facilities if f.id not in ids and (
+            self.slippable.get(f.id, set()) - {CIRCUIT})]
+        ids = {f.id for f in self.moveable}
+        adjustable = self.moveable + [f for f in project.facilities if f.availability_risk and f.id not in ids]
+        # circuit slips: (activity column, its process, year) of each slippable separation plant
+        self.circuit_cols: dict[str, list[tuple[int, Any, int]]] = {}
+        for fid, kinds in self.slippable.items():
+            if CIRCUIT in kinds:
+                for p in net.processes_of.get(fid, []):
+                    for j, key in enumerate(lp.var_keys):
+                        if key[0] == "act" and key[1] == p.id:
+                            self.circuit_cols.setdefault(fid, []).append((j, p, key[2]))
+        self.slip_cols = np.array(sorted(j for cols in self.circuit_cols.values() for j, _, _ in cols), dtype=np.int64)
         self.cap_rows: list[tuple[Any, int, int]] = []  # (facility, year, row)
         for f in adjustable:
             for y in net.years:
@@ -463,7 +517,7 @@ class SampleModel:
         # objective constant without the fixed opex of delayable facilities (added back per sample)
         self.const_fixed = lp.constant - sum(
             net.discount[y] * f.fixed_opex_musd_per_yr
-            for f in self.delayable if f.fixed_opex_musd_per_yr > 0
+            for f in self.moveable if f.fixed_opex_musd_per_yr > 0
             for y in net.years if net.existing_capacity[(f.id, y)] > 0)
         # budget rows and their coefficients
         self.budget_rows = np.array([i for i, fam in enumerate(lp.row_family)
@@ -505,9 +559,16 @@ class SampleModel:
 
     # ------------------------------------------------------------------ a sample's changes
     def sample_data(self, delays: dict[str, int], overruns: dict[str, float],
-                    shares: dict[tuple[str, int], float] | None = None):
+                    shares: dict[tuple[str, int], float] | None = None,
+                    slips: dict[str, dict[str, int]] | None = None):
         """(lb, ub, cost over dec_cols), (cap row hi), objective constant, budget coefficients.
-        ``shares``: (facility, year) -> available share of the scheduled existing capacity."""
+        ``shares``: (facility, year) -> available share of the scheduled existing capacity;
+        ``slips``: facility -> slip kind -> extra years (risk_events.slip_amounts), applied after
+        the delay by the rules of models.slips: a ramp-up or qualification slip moves the
+        facility's schedule like a delay does (capacity and qualification rows); a circuit slip of
+        d years lets each of the plant's processes run in year y where it ran in year
+        models.slips.circuit_source_year(y, d) (activity column bounds)."""
+        slips = slips or {}
         spec, net = self.spec, self.net
         lb = self.base_lb.copy()
         ub = self.base_ub.copy()
@@ -535,9 +596,11 @@ class SampleModel:
         existing = dict(net.existing_capacity)
         constant = self.const_fixed
         moved: dict[str, Any] = {}
-        for f in self.delayable:
+        for f in self.moveable:
             d = int(delays.get(f.id, 0))
             g = _delayed_facility(f, d, self.start) if d else f
+            if slips.get(f.id):
+                g = apply_slips(g, slips[f.id], self.project.settings)
             moved[f.id] = g
             for y in net.years:
                 c = existing_capacity_tpy(g, y) if g is not f else net.existing_capacity[(f.id, y)]
@@ -561,6 +624,11 @@ class SampleModel:
                     hi[i] = 0.0
                 elif base_existing > 0:
                     hi[i] = self.base_hi[i] * existing[(fid, y)] / base_existing
+        for fid, cols in self.circuit_cols.items():
+            extra = int(slips.get(fid, {}).get(CIRCUIT, 0))
+            if extra:
+                for j, proc, y in cols:
+                    ub[j] = INF if proc.runs_in(circuit_source_year(y, extra, self.start)) else 0.0
         coeffs = [(i, j, v * float(overruns.get(fid, 1.0))) for i, j, v, fid in self.budget_coeffs]
         return lb, ub, cost, hi, constant, existing, coeffs
 
@@ -618,7 +686,7 @@ class SampleModel:
             reveal.update(event_reveal_years(events, self.net.years))
         if not reveal:
             raw, data, extra = self._solve_stage(delays, overruns, shares, state, from_base, None, events)
-            return self._finish(raw, data, extra, delays, overruns, shares, state)
+            return self._finish(raw, data, extra, delays, overruns, shares, state, events)
         path = self.nominal_x(state)
         if path is None:
             return _no_nominal(self._nominal_result)
@@ -632,7 +700,11 @@ class SampleModel:
             prepared = self._stage_data(*stage)
             data, lo = prepared[0], prepared[1]
             extra = (lo, stage[3])
-            if self._path_fits(path, data, lo):
+            # a circuit or ramp-up slip revealed now can also widen a bound (the plant's earlier phase
+            # runs longer): then the path is not known to be optimal and the stage is re-planned
+            widens = any(events[k].slip_kind in (CIRCUIT, RAMP_UP) for k in range(len(events))
+                         if reveal.get(("event", k)) == r)
+            if not widens and self._path_fits(path, data, lo):
                 # the realised path still meets every bound with these events: the events only tighten
                 # what the last re-plan optimised over, so the path stays optimal (no LP needed)
                 self.n_reveal_skipped += 1
@@ -649,7 +721,7 @@ class SampleModel:
     def _stage_data(self, delays, overruns, shares, events):
         """(sample data, row lower bounds, (event columns, event rows)) of a stage: the sample's
         bounds with these delays, shares and catalogue events applied."""
-        data = self.sample_data(delays, overruns, shares)
+        data = self.sample_data(delays, overruns, shares, slip_amounts(events))
         lb, ub, cost, hi, constant, existing, coeffs = data
         lo = self.base_lo.copy()
         ev = self.events_index.apply(events, lb, ub, lo, hi) if events else ([], [])
@@ -707,6 +779,8 @@ class SampleModel:
         cols = self.dec_cols
         h.set_col_bounds(cols, lb[cols], ub[cols])
         h.set_col_costs(cols, cost[cols])
+        if self.slip_cols.size:  # circuit slips: this stage's activity bounds of the slippable plants
+            h.set_col_bounds(self.slip_cols, lb[self.slip_cols], ub[self.slip_cols])
         rows = self.adjusted_rows
         h.set_row_bounds(rows, self.base_lo[rows], hi[rows])
         h.set_offset(constant)
@@ -715,11 +789,14 @@ class SampleModel:
         h.set_col_bounds(ev_cols, lb[ev_cols], ub[ev_cols])
         h.set_row_bounds(ev_rows, lo[ev_rows], hi[ev_rows])
         fixed = None
+        settled = np.empty(0, dtype=np.int64)
         if fix is not None:
             r, path = fix
             fixed = np.flatnonzero((self.col_year >= 0) & (self.col_year < r))
-            v = np.clip(path[fixed], self.base_lb[fixed], self.base_ub[fixed])
+            v = np.clip(path[fixed], lb[fixed], ub[fixed])  # the stage's bounds (a slipped circuit's too)
             h.set_col_bounds(fixed, v, v)
+            settled = self._settled(r)
+            h.set_row_bounds(settled, np.full(settled.size, -INF), np.full(settled.size, INF))
         if not from_base:
             pass
         elif self.base_basis is not None:
@@ -731,9 +808,21 @@ class SampleModel:
             raw = self._lexicographic(raw, cost, constant, hi, state)
         if fixed is not None and fixed.size:
             h.set_col_bounds(fixed, self.base_lb[fixed], self.base_ub[fixed])
+        h.set_row_bounds(settled, self.base_lo[settled], self.base_hi[settled])  # the sample's own: pushed per stage
         h.set_col_bounds(ev_cols, self.base_lb[ev_cols], self.base_ub[ev_cols])
         h.set_row_bounds(ev_rows, self.base_lo[ev_rows], self.base_hi[ev_rows])
         return raw, data, (lo, list(events))
+
+    def _settled(self, r: int) -> np.ndarray:
+        """Rows a re-plan from year r leaves free (:func:`settled_rows`: every column in a year
+        before r, or a decision of the committed plan); cached per r."""
+        cache = self.__dict__.setdefault("_settled_cache", {})
+        if r not in cache:
+            fixed = (self.col_year >= 0) & (self.col_year < r)
+            if self.spec.is_lp:
+                fixed[self.dec_cols] = True
+            cache[r] = settled_rows(self._coo[0], self._coo[1], self.lp.n_rows, fixed)
+        return cache[r]
 
     def _finish(self, raw, data, extra, delays, overruns, shares, state, events=()) -> PlanResult:
         """Verify and extract a sample's final point against the sample's own data (all its

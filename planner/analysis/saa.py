@@ -40,6 +40,7 @@ import numpy as np
 
 from models.project import Project
 from planner.analysis.plan_eval import EvalSpec, SampleModel, _first_decision_year, draw_shares
+from planner.analysis.risk_events import slip_amounts
 from planner.model.lp import INF, LinearProgram
 from planner.progress import SolveState
 from planner.solvers.backends import RawStatus, solve_lp
@@ -102,8 +103,8 @@ def solve_saa(project: Project, draws: list, *, target: float | None = None, tar
     for k, draw in enumerate(draws):
         if state.cancel_requested:
             return SaaResult("cancelled", "cancelled while building")
-        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(draw.delays, draw.overruns,
-                                                                               draw_shares(draw))
+        s_lb, s_ub, s_cost, s_hi, s_const, existing, coeffs = base.sample_data(
+            draw.delays, draw.overruns, draw_shares(draw), slip_amounts(getattr(draw, "events", None) or []))
         s_hi[base.budget_rows] = INF  # budgets bind the shared decisions once (below), not each future's payments
         events = list(getattr(draw, "events", None) or [])
         s_lo = base.base_lo.copy()

@@ -14,15 +14,18 @@ A slip of ``d`` extra years (d >= 0), horizon ``start``..``end``:
   the horizon when it is mid-ramp, so the past is not rewritten):
   ``ramp_up_shares[:k + 1] + [ramp_up_shares[k]] * d + ramp_up_shares[k + 1:]``. A facility without
   an online year, or whose ramp ended before the horizon, has nothing to slip.
-* **qualification**: the facility's existing capacity is accepted by defense buyers ``d`` years
-  later: ``qualification_years = qualification_lag(f) + d``; its expansion options keep the lag they
-  had (an option without its own lag gets the facility's old lag written in), so only the existing
-  capacity's qualification moves. Commercial buyers still take the output at once.
+* **qualification**: the facility's output is accepted by defense buyers ``d`` years later: its
+  existing capacity's ``qualification_years = qualification_lag(f) + d`` and each expansion
+  option's lag + d (the capacity it adds qualifies d years after it was due). Commercial buyers
+  still take the output at once.
 
 Reveal (no foresight): a slip is known at the start of the year the slipped thing was due
 (:func:`slip_window`): the first new circuit's online year, the first year the slipped ramp's
 capacity differs from the schedule, the year the facility was due to qualify -- each on the
-facility as the sample's commissioning delay left it (models.delays).
+facility as the sample's commissioning delay left it (models.delays). A plant whose only capacity
+is its options is due when the first addition can qualify ((earliest decision year or start) +
+lead time + lag); planner.analysis.plan_eval reveals it when the committed plan's first addition
+was due (:func:`qualification_due`).
 """
 
 from __future__ import annotations
@@ -77,13 +80,30 @@ def slip_ramp(f: Facility, extra: int, start: int) -> Facility:
 
 
 def slip_qualification(f: Facility, extra: int, settings: Settings) -> Facility:
-    """A copy of ``f`` whose existing capacity qualifies ``extra`` years later (options keep their lag)."""
+    """A copy of ``f`` whose existing capacity and options qualify ``extra`` years later."""
     if not extra:
         return f
-    lag = qualification_lag(f, settings)
-    options = [o if o.qualification_years is not None else o.model_copy(update={"qualification_years": lag})
+    options = [o.model_copy(update={"qualification_years": qualification_lag(f, settings, o) + extra})
                for o in f.options]
-    return f.model_copy(update={"qualification_years": min(20, lag + extra), "options": options})
+    return f.model_copy(update={"qualification_years": qualification_lag(f, settings) + extra, "options": options})
+
+
+def qualification_due(f: Facility, settings: Settings, additions: list[tuple[str, int]] | None = None) -> int | None:
+    """The first year in the horizon the facility's output was due to qualify: its existing
+    capacity's (online_year + lag) and, for each addition ``(option, decided year)`` (a plan's;
+    without them: each option's earliest possible one), decided year + lead time + the option's
+    lag. None when nothing is due in the horizon (or it was qualified before it)."""
+    start, end = settings.start_year, settings.end_year
+    due = []
+    q = qualified_from_year(f, settings)
+    if f.online_year is not None and q is not None:
+        due.append(q)
+    by_id = {o.id: o for o in f.options}
+    pairs = [(by_id[oid], z) for oid, z in additions if oid in by_id] if additions is not None else [
+        (o, o.earliest_decision_year or start) for o in f.options]
+    due += [z + o.lead_time_years + qualification_lag(f, settings, o) for o, z in pairs]
+    due = [y for y in due if start <= y <= end]
+    return min(due) if due else None
 
 
 def apply_slips(f: Facility, slips: dict[str, int], settings: Settings) -> Facility:
@@ -102,8 +122,7 @@ def can_slip(f: Facility, kind: str, settings: Settings) -> bool:
     if kind == RAMP_UP:
         k = ramp_stall_index(f, start)
         return k is not None and f.online_year + k + 1 <= end
-    q = qualified_from_year(f, settings)
-    return f.online_year is not None and q is not None and start <= q <= end
+    return qualification_due(f, settings) is not None
 
 
 def slip_window(f: Facility, kind: str, extra: int, settings: Settings, delay: int = 0) -> tuple[int, int] | None:
@@ -120,11 +139,9 @@ def slip_window(f: Facility, kind: str, extra: int, settings: Settings, delay: i
         h = slip_ramp(g, extra, start)
         changed = [y for y in range(start, end + 1) if existing_capacity_tpy(h, y) != existing_capacity_tpy(g, y)]
         return (changed[0], changed[-1]) if changed else None
-    q = qualified_from_year(g, settings)
-    if g.online_year is None or q is None or not start <= q <= end:
-        return None
-    return q, min(end, q + extra - 1)
+    q = qualification_due(g, settings)
+    return None if q is None else (q, min(end, q + extra - 1))
 
 
 __all__ = ["CIRCUIT", "QUALIFICATION", "RAMP_UP", "apply_slips", "can_slip", "circuit_source_year", "new_circuits",
-           "ramp_stall_index", "slip_circuits", "slip_qualification", "slip_ramp", "slip_window"]
+           "qualification_due", "ramp_stall_index", "slip_circuits", "slip_qualification", "slip_ramp", "slip_window"]

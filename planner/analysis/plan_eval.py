@@ -61,8 +61,8 @@ import numpy as np
 
 from models.delays import YEAR_MAX, delay_facility, first_decision_year
 from models.project import Project
-from models.schedules import existing_capacity_tpy, qualified_from_year
-from models.slips import CIRCUIT, RAMP_UP, apply_slips, circuit_source_year
+from models.schedules import existing_capacity_tpy, qualification_lag, qualified_from_year
+from models.slips import CIRCUIT, QUALIFICATION, RAMP_UP, apply_slips, circuit_source_year, qualification_due
 from models.vocab import Status as FacilityStatus
 from planner.analysis.commitments import add_breach_rows, soften_commitments
 from planner.analysis.event_effects import EventIndex, surged_network
@@ -199,6 +199,7 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
     net0 = build_network(project)
     reveal = reveal_years(net0, spec.committed(), delays, shares)
     reveal.update(event_reveal_years(events, net0.years))
+    qualification_reveals(net0, spec.committed(), delays, events, reveal)
     if not reveal:
         return _rebuild_stage(project, spec, delays, overruns, shares, None, *args, events=events)[0]
     result, path = _rebuild_stage(project, spec, {}, {}, {}, None, *args)
@@ -218,6 +219,26 @@ def event_reveal_years(events, years) -> dict[tuple[str, int], int]:
     """("event", k) -> the first year of catalogue event k (revealed at its start), within the horizon."""
     first, last = years[0], years[-1]
     return {("event", k): max(first, e.first_year) for k, e in enumerate(events) if e.first_year <= last}
+
+
+def qualification_reveals(net: Network, committed: dict[tuple[str, int], float], delays: dict[str, int], events,
+                          reveal: dict) -> None:
+    """Qualification slips are revealed when the slipped output was due to qualify under the
+    committed plan (models.slips.qualification_due): the facility's existing capacity (as its
+    delay left it), or the first committed addition (decided year + delay + lead + lag). A slip
+    of nothing due in the horizon changes nothing and is not revealed (in place on ``reveal``)."""
+    start = net.years[0]
+    for k, e in enumerate(events):
+        if e.slip_kind != QUALIFICATION or e.slipped not in net.facilities:
+            continue
+        f = net.facilities[e.slipped]
+        d = int(delays.get(f.id, 0))
+        g = _delayed_facility(f, d, start) if d else f
+        due = qualification_due(g, net.settings, [(oid, z + d) for (oid, z), t in committed.items() if t > 0])
+        if due is None:
+            reveal.pop(("event", k), None)
+        else:
+            reveal[("event", k)] = due
 
 
 def _no_nominal(result: PlanResult) -> PlanResult:
@@ -511,6 +532,21 @@ class SampleModel:
         for i, key in enumerate(lp.row_keys):
             if key[0] == "qualification" and key[1] in adjustable_ids:
                 self.qual_rows.setdefault((key[1], key[3]), []).append(i)
+        # a qualification slip also moves the qualification of the facility's additions: per row,
+        # its option terms (column, coefficient -out x share, option, decided year)
+        option_of_col = {ja: (o, y) for f, o, y, ja, _jb, _ in self.decisions}
+        qual_slipped = {fid for fid, kinds in self.slippable.items() if QUALIFICATION in kinds}
+        self.qual_option_terms: dict[str, list[tuple[int, int, list]]] = {}
+        if qual_slipped:
+            terms_of: dict[int, list] = {}
+            wanted = {i: (key[1], key[3]) for i, key in enumerate(lp.row_keys)
+                      if key[0] == "qualification" and key[1] in qual_slipped}
+            for i, j, v in zip(lp.coo_row, lp.coo_col, lp.coo_val):
+                if i in wanted and j in option_of_col:
+                    terms_of.setdefault(i, []).append((j, v, *option_of_col[j]))
+            for i, terms in terms_of.items():
+                fid, y = wanted[i]
+                self.qual_option_terms.setdefault(fid, []).append((i, y, terms))
         self.adjusted_rows = np.array(sorted({i for *_, i in self.cap_rows} | {i for rows in self.qual_rows.values()
                                                                                for i in rows}), dtype=np.int64)
         self.cap_row_idx = np.array([i for *_, i in self.cap_rows], dtype=np.int64)
@@ -624,6 +660,22 @@ class SampleModel:
                     hi[i] = 0.0
                 elif base_existing > 0:
                     hi[i] = self.base_hi[i] * existing[(fid, y)] / base_existing
+        # a qualification slip of d years: an addition's output counts for defense d years later.
+        # The addition's term leaves the row in those years; with the addition fixed (a committed
+        # plan) that is the row bound lowered by its output: hi += coef x add (coef = -out x share).
+        # A free addition (the robust plan's first stage) keeps its term (solve() routes recourse
+        # samples with such a slip to the reference path).
+        for fid, terms_by_row in self.qual_option_terms.items():
+            d = int(slips.get(fid, {}).get(QUALIFICATION, 0))
+            if not d:
+                continue
+            f = self.net.facilities[fid]
+            for i, y, terms in terms_by_row:
+                for j, coef, o, yd in terms:
+                    lag_o = qualification_lag(f, self.project.settings, o)
+                    since = y - (yd + o.lead_time_years)
+                    if lag_o <= since < lag_o + d and lb[j] == ub[j]:
+                        hi[i] += coef * lb[j]
         for fid, cols in self.circuit_cols.items():
             extra = int(slips.get(fid, {}).get(CIRCUIT, 0))
             if extra:
@@ -684,6 +736,16 @@ class SampleModel:
         reveal = reveal_years(self.net, self.committed, delays, shares) if self.spec.is_lp else {}
         if self.spec.is_lp:
             reveal.update(event_reveal_years(events, self.net.years))
+            qualification_reveals(self.net, self.committed, delays, events, reveal)
+        elif any(e.slip_kind == QUALIFICATION and self.qual_option_terms.get(e.slipped) for e in events):
+            # free additions: their qualification slip changes matrix coefficients, which the warm
+            # model does not; this sample is solved by the reference path
+            availability: dict[str, dict[int, float]] = {}
+            for (fid, y), v in shares.items():
+                availability.setdefault(fid, {})[y] = v
+            draw = SimpleNamespace(delays=delays, overruns=overruns, availability=availability, events=events)
+            self.n_rebuilt += 1
+            return rebuild_and_solve(self.project, self.spec, draw, "highs", self.time_limit_s, state, self.mip_gap)
         if not reveal:
             raw, data, extra = self._solve_stage(delays, overruns, shares, state, from_base, None, events)
             return self._finish(raw, data, extra, delays, overruns, shares, state, events)
@@ -915,4 +977,4 @@ class SampleModel:
 
 
 __all__ = ["EvalSpec", "LATER", "MODES", "SampleModel", "apply_delays_and_overruns", "decision_bounds", "draw_shares",
-           "plan_decisions", "point_result", "rebuild_and_solve"]
+           "plan_decisions", "point_result", "qualification_reveals", "rebuild_and_solve", "settled_rows"]

@@ -102,3 +102,25 @@ def ramp_project(probability: float = 0.5) -> Project:
     p.settings.risk.catalogue = RiskCatalogue(
         stratify_below=1.0, facility_slips=[FacilitySlips(facility_id="mag", ramp_up=_slip(probability, [1]))])
     return p
+
+
+def option_qualification_project(probability: float = 1.0) -> Project:
+    """A concept magnet plant whose only capacity is an expansion option, with a qualification slip.
+
+    ``mag`` (US, concept, no existing capacity) may add up to 300 t/yr of NdFeB (lead time 1 year,
+    from 2026; 0.34 t of Japanese NdPr metal per t; qualification lag 0). Defense NdFeB 100 t and
+    commercial 200 t in 2027 and 2028. The plan adds 300 t/yr decided 2026, online and qualified
+    2027. A 1-year qualification slip (``probability``) moves the addition's qualification to 2028
+    (due 2027: decided 2026 + lead 1 + lag 0): 2027 defense gets nothing (100 t short) while
+    commercial takes its 200 t; 2028 as planned.
+    """
+    from models.project import ExpansionOption
+
+    p = qualification_project(probability)
+    p.facilities = [
+        Facility(id="mag", name="Magnets", stage="magnet_ndfeb", country="US", status="concept", capacity_tpy=0,
+                 recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0},
+                 options=[ExpansionOption(id="mag_build", max_add_tpy=300, capex_musd_per_tpy=0.01,
+                                          lead_time_years=1, earliest_decision_year=2026)]),
+    ]
+    return p

@@ -18,7 +18,7 @@ from planner.analysis.risk_sampling import draw_sample
 from planner.pipeline.solve import SolveOptions
 from planner.reports.text import risk_summary_lines
 
-from .slip_fixtures import circuit_project, qualification_project, ramp_project
+from .slip_fixtures import circuit_project, option_qualification_project, qualification_project, ramp_project
 
 OPTIONS = SolveOptions(time_limit_s=30)
 
@@ -191,3 +191,36 @@ def test_bad_slip_entries_get_located_errors():
     with pytest.raises(ProjectFileError) as err:
         parse_project_text(json.dumps(data), "x.json")
     assert "settings.risk.catalogue" in str(err.value) and "mixes slips with other events" in str(err.value)
+
+
+def test_a_qualification_slip_moves_an_addition_s_qualification_too():
+    """option_qualification_project: the plan adds 300 t/yr decided 2026 (online 2027, lag 0). The
+    slip is revealed in 2027, the year the addition was due to qualify under the plan: defense
+    2027 gets 0 of 100 t, commercial takes its 200 t; 2028 as planned. The warm model lowers the
+    qualification row by the fixed addition's output (300 t) and agrees with the rebuilt model, in
+    which the option's lag is 1; P(defense met 2027) = 0, 2028 = 1."""
+    from planner.analysis.plan_eval import plan_decisions
+    from planner.pipeline.solve import solve_project
+
+    p = option_qualification_project(1.0)
+    plan = solve_project(p, OPTIONS)
+    decisions = plan_decisions(plan)
+    assert decisions == [["mag_build", 2026, pytest.approx(300.0)]]
+    d = draw_sample(p, 1, 0)
+    (ev,) = d.events
+    assert (ev.id, ev.first_year) == ("qualification_slip:mag", 2027)
+    spec = EvalSpec(decisions=decisions)
+    warm = SampleModel(p, spec).solve(d.delays, d.overruns, events=d.events)
+    ref = rebuild_and_solve(p, spec, d)
+    assert _rows(warm) == _rows(ref)
+    assert {(r.demand_id, r.year): r.delivered for r in warm.demand} == pytest.approx(
+        {("defense", 2027): 0.0, ("commercial", 2027): 200.0, ("defense", 2028): 100.0, ("commercial", 2028): 200.0})
+    rep = run_risk(p, 2, seed=1, workers=1, options=OPTIONS)
+    assert rep.p_met["ndfeb_magnet"] == {2027: 0.0, 2028: 1.0} and rep.n_failed == 0
+    # with free additions (perfect foresight) the warm model cannot move the term: the reference path
+    hindsight = SampleModel(p, EvalSpec(mode="foresight"))
+    free = hindsight.solve(d.delays, d.overruns, events=d.events)
+    assert hindsight.n_rebuilt == 1
+    assert _rows(free) == _rows(rebuild_and_solve(p, EvalSpec(mode="foresight"), d))
+    assert {(r.demand_id, r.year): r.unmet for r in free.demand if r.demand_id == "defense"} == pytest.approx(
+        {("defense", 2027): 100.0, ("defense", 2028): 0.0})

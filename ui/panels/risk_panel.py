@@ -504,6 +504,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
         body.setChildrenCollapsible(False)
+        self.tabs.currentChanged.connect(self._stress_page_room)
 
         lay = QVBoxLayout(self)
         lay.addLayout(form)
@@ -677,6 +678,15 @@ class RiskPanel(TaskPanelMixin, QWidget):
         ])
         self.tabs.setTabText(4, f"Events behind {y} shortfalls ({len(impacts)})")
 
+
+    def _stress_page_room(self, _index: int) -> None:
+        """The stress page (ranking over the likelihood-impact matrix) gets at least 70 % of the split."""
+        if self.tabs.currentWidget() is not self.stress_panel:
+            return
+        sizes = self.body.sizes()
+        if sum(sizes) and sizes[1] < 0.7 * sum(sizes):
+            top = int(0.3 * sum(sizes))
+            self.body.setSizes([top, sum(sizes) - top])
 
     # ----------------------------------------------------------------- robust plan
     def show_robust(self, rep: Any) -> None:

@@ -4,6 +4,11 @@ Each facility that makes something in the chosen years under the plan, and each 
 out; the plan's investments stay fixed and operations are re-planned defense first. The table is
 ranked by defense shortfall beyond the baseline; single points of failure are marked. The run is
 on a background thread (TaskPanelMixin) with progress and a Cancel that stops the worker pool.
+
+Under the ranking: the likelihood-versus-impact matrix (``ui.panels.risk_matrix``; elements with a
+catalogue probability) and the elements without one. A shown report also marks its facility single
+points of failure on the chain view and the map (``ui.document.stress_marks``: plain data; cleared
+when the project changes or a new plan is solved).
 """
 
 from __future__ import annotations
@@ -21,14 +26,18 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from planner.reports.stress_marks import facility_marks, risk_matrix, year_span
 from ui.document.names import base_scenario_name
 from ui.document.snapshot import ProjectSnapshot
+from ui.document.stress_marks import stress_marks_of
+from ui.panels.risk_matrix import RiskMatrixView, UnratedList
 from ui.runtime.background import TaskPanelMixin
 
 CRITICAL = QColor("#fde2e1")
@@ -75,6 +84,12 @@ class StressPanel(TaskPanelMixin, QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.matrix_view = RiskMatrixView()
+        self.unrated = UnratedList()
+        self._run_digest: str | None = None
+        self.marks = stress_marks_of(document)  # None for a stand-in document (tests)
+        if self.marks is not None:
+            self.marks.changed.connect(self._marks_changed)
         # two short rows: the panel sits in the Risk tab and must not widen the window
         self.scenario_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.scenario_combo.setMinimumContentsLength(12)
@@ -93,7 +108,19 @@ class StressPanel(TaskPanelMixin, QWidget):
         layout.addLayout(grid)
         layout.addWidget(self.progress_bar)
         layout.addWidget(self.status_label)
-        layout.addWidget(self.table, 1)
+        # the ranking beside the matrix: the page sits under the Risk tab's charts, where width is
+        # plentiful and height is not; the elements without a probability under the matrix
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.addWidget(self.matrix_view, 1)
+        side_layout.addWidget(self.unrated)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.table)
+        split.addWidget(side)
+        split.setChildrenCollapsible(False)
+        split.setSizes([430, 570])  # in proportion: the ranking's first four columns, the matrix the rest
+        layout.addWidget(split, 1)
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)
         self.refresh_scenarios()
@@ -122,6 +149,8 @@ class StressPanel(TaskPanelMixin, QWidget):
         if self._task is not None:
             return
         snapshot = ProjectSnapshot(self.document.project)
+        digest = getattr(self.document, "input_digest", None)
+        self._run_digest = digest() if callable(digest) else None  # the marks are of these inputs
         years, workers, scenario = self.years(), self.workers_spin.value(), self.scenario_combo.currentData()
         fn = lambda state: self._run_fn(snapshot.project(), years, workers, scenario, state)  # noqa: E731
         span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
@@ -152,6 +181,20 @@ class StressPanel(TaskPanelMixin, QWidget):
                 if e.single_point_of_failure:
                     item.setBackground(CRITICAL)
                 self.table.setItem(r, c, item)
+        matrix = risk_matrix(rep)
+        self.matrix_view.set_matrix(matrix)
+        self.unrated.set_points(matrix.unrated)
+        if self.marks is not None:
+            self.marks.set_marks(facility_marks(rep), self._run_digest,
+                                 f"stress test of {rep.scenario}, each element out in {year_span(rep.years)}")
+            self._run_digest = None
+
+    def _marks_changed(self) -> None:
+        """The marks on the chain and the map went stale: say so under the ranking."""
+        if self.report is not None and self.marks is not None and not self.marks.marks and self.marks.cleared_reason:
+            text = self.status_label.text().split(" Out of date:")[0]
+            self.status_label.setText(f"{text} Out of date: {self.marks.cleared_reason}; the marks on the chain "
+                                      "and the map were cleared (run again).")
 
     def critical_facilities(self) -> list[str]:
         """Facility ids of the single points of failure of the last run (for marking elsewhere)."""

@@ -119,7 +119,7 @@ class StressPanel(TaskPanelMixin, QWidget):
         split.addWidget(self.table)
         split.addWidget(side)
         split.setChildrenCollapsible(False)
-        split.setSizes([430, 570])  # in proportion: the ranking's first four columns, the matrix the rest
+        split.setSizes([470, 530])  # in proportion: the ranking's first four columns, the matrix the rest
         layout.addWidget(split, 1)
         self.run_button.clicked.connect(self.start)
         self.cancel_button.clicked.connect(self.cancel)

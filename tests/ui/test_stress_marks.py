@@ -98,3 +98,42 @@ def test_a_new_plan_clears_the_marks(stressed):
     assert chain.marked_facilities() == {"smco_us": MARK}
     doc.set_project(rated_sole_and_dual_project())
     assert ChainView(doc).marked_facilities() == {}
+
+
+def test_an_edit_during_the_run_leaves_no_marks(stressed):
+    """The marks belong to the inputs the test started from: a report of other inputs marks nothing."""
+    doc, chain, _world, panel = stressed
+    panel._run_digest = "inputs of another revision"
+    panel.show_report(panel.report)
+    assert chain.marked_facilities() == {}
+    assert "Out of date: the project changed while the stress test ran" in panel.status_label.text()
+
+
+def test_the_main_window_marks_its_chain_and_map_and_gives_the_page_room(qtbot):
+    """The Risk tab's stress page and the window's chain and map share the document's marks; showing
+    the page gives the Risk tab's lower half at least 70 % of its split."""
+    from planner.analysis.stress import run_stress
+    from planner.pipeline.solve import SolveOptions
+    from tests.ui.helpers import close_window
+    from ui.shell.main_window import MainWindow
+
+    p = rated_sole_and_dual_project()
+    for f, (lat, lon) in zip(p.facilities, ((35.0, -80.0), (45.0, -75.0), (40.0, -100.0))):
+        f.lat, f.lon = lat, lon
+    w = MainWindow(p)
+    qtbot.addWidget(w)
+    w.resize(1400, 1400)
+    w.show()
+    rep = run_stress(w.doc.project, years=[2027, 2028], workers=1, options=SolveOptions(time_limit_s=30))
+    page = w.risk_panel.stress_panel
+    page.show_report(rep)
+    assert w.chain_view.marked_facilities() == {"smco_us": MARK}
+    assert w.map_view.marked_facilities() == {"smco_us": MARK}
+    w.tabs.setCurrentWidget(w.risk_panel)
+    w.risk_panel.tabs.setCurrentIndex(0)
+    w.risk_panel.body.setSizes([600, 200])
+    w.risk_panel.tabs.setCurrentWidget(page)
+    top, bottom = w.risk_panel.body.sizes()
+    assert bottom >= 0.69 * (top + bottom) or top == w.risk_panel.body.widget(0).minimumSizeHint().height()
+    assert bottom > 600  # the window is 1,400 px tall: the page is not squeezed under the charts
+    close_window(w)

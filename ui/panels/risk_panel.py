@@ -358,6 +358,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
     CANCELLING_TEXT = "Cancelling: stopping the worker processes…"
 
     report_ready = Signal(object)  # RiskReport
+    catalogue_requested = Signal()  # "Edit the risk catalogue": the main window shows Settings' page
 
     def __init__(self, document: Any, parent: QWidget | None = None, run_fn: Callable | None = None,
                  robust_fn: Callable | None = None) -> None:
@@ -419,8 +420,12 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p %")
         self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status and "
-                                   "the events of the project's risk catalogue (settings.risk in the project file), "
+                                   "the events of the project's risk catalogue (Settings, Risk catalogue page), "
                                    "then runs the plan without foresight: an event is known from its first year on.")
+        self.catalogue_button = QPushButton("Edit the risk catalogue…")
+        self.catalogue_button.setToolTip("Outages, export stops, China's licence regime, demand surges, delays and "
+                                         "overruns: the Risk catalogue page of Settings (every edit undoable)")
+        self.catalogue_button.clicked.connect(self.catalogue_requested)
         self.status_label.setStyleSheet(f"color: {MUTED};")
         self.status_label.setWordWrap(True)
 
@@ -440,6 +445,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         for row in rows:
             row.addStretch(1)
             form.addLayout(row)
+        rows[0].addWidget(self.catalogue_button)
         rows[1].addWidget(self.run_button)
         rows[1].addWidget(self.robust_button)
         rows[1].addWidget(self.cancel_button)

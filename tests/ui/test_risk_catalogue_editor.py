@@ -242,3 +242,34 @@ def test_parse_distribution():
     assert parse_distribution("2") == {"years": [2], "probabilities": [1.0]}
     with pytest.raises(ValueError, match="twice"):
         parse_distribution("1: 0.5, 1: 0.5")
+
+
+def test_the_risk_tab_opens_the_page_and_problems_point_into_it(qtbot):
+    """In the main window on the real sample: the Risk tab's button shows Settings > Risk
+    catalogue; a validation location inside the catalogue selects its row and column; every
+    input of the page has an accessible name there too."""
+    from tests.ui.helpers import close_window
+    from ui.shell.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w, before_close_func=lambda win: win.doc.undo_stack.setClean())
+    assert w.open_path(str(SAMPLE), ask=False)
+    try:
+        page = w.settings_panel.risk_catalogue
+        qtbot.mouseClick(w.risk_panel.catalogue_button, Qt.MouseButton.LeftButton)
+        assert w.tabs.currentWidget() is w.settings_panel
+        assert w.settings_panel.pages.currentWidget() is page
+        w.reveal_location("settings.risk.catalogue.export_stops[2].country")
+        table = page.tables["export_stops"]
+        assert page.tabs.currentWidget() is table
+        assert (table.view.currentIndex().row(), table.view.currentIndex().column()) == (2, 0)
+        assert table.model.item(2).country == "CA"
+        w.reveal_location("settings.risk.catalogue.outage_by_stage.metal.source")
+        stages = page.tables["outage_by_stage"]
+        assert stages.model.data(stages.model.index(stages.view.currentIndex().row(), 0)) == "Metal making"
+        assert stages.view.currentIndex().column() == stages.model.column_of("source")
+        w.settings_panel.focus_field("discount_rate")  # the form page comes back for a settings field
+        assert w.settings_panel.pages.currentIndex() == 0
+        assert [x for x in inputs_under(page) if not x.accessibleName().strip()] == []
+    finally:
+        close_window(w)

@@ -51,6 +51,7 @@ from models.wording import count
 from ui.document.catalogue_check import field_refusal, insert_refusal, remove_refusal
 from ui.document.document import Document, unique_id
 from ui.document.fields import FieldSpec, country_label, fmt_number, parse_float, parse_int, parse_list
+from ui.document.locations import parse_location
 from ui.document.names import facility_name
 from ui.editors.catalogue_tables import CatalogueTable, CatalogueTableModel, is_assumed
 from ui.editors.forms import BoundForm
@@ -317,7 +318,7 @@ class RiskCatalogueEditor(QWidget):
 
         def state_columns(_p: Project) -> list[FieldSpec]:
             return [FieldSpec("id", "Id", width=110, extra={"word": "id"}),
-                    FieldSpec("name", "Name", width=250, extra={"word": "name"}),
+                    FieldSpec("name", "Name", width=190, extra={"word": "name"}),
                     FieldSpec("probability", "Probability\n(0-1)", "float", width=90, extra={"word": "probability"},
                               tooltip="the share of futures in this state; the states' probabilities add up to 1 "
                                       "(change two at once under State probabilities)"),
@@ -399,8 +400,9 @@ class RiskCatalogueEditor(QWidget):
         page = QSplitter(Qt.Orientation.Horizontal)
         page.addWidget(left)
         page.addWidget(right)
-        page.setStretchFactor(0, 2)
-        page.setStretchFactor(1, 3)
+        page.setStretchFactor(0, 1)
+        page.setStretchFactor(1, 2)
+        page.setSizes([330, 660])
         page.setChildrenCollapsible(False)
         self.licence_page = page
         self.tabs.addTab(page, "Licence regime")
@@ -446,6 +448,47 @@ class RiskCatalogueEditor(QWidget):
             self.doc, model, "Delays and overruns by project status",
             "drawn for every project not yet operating, with or without a catalogue")
         self.tabs.addTab(self.tables["statuses"], "Delays and overruns")
+
+    # ------------------------------------------------------------ navigation
+    def reveal(self, location: str) -> bool:
+        """Show what a problem location such as ``settings.risk.catalogue.facility_outages[0].facility_id``
+        or ``settings.risk.delay_years.planned`` points at: its page, and its row and column selected."""
+        steps = parse_location(location)
+        names = [s.name for s in steps]
+        if names[:2] != ["settings", "risk"]:
+            return False
+        if len(steps) > 2 and steps[2].name in ("delay_years", "capex_overrun"):
+            self.tabs.setCurrentWidget(self.tables["statuses"])
+            return True
+        if len(steps) < 4 or steps[2].name != "catalogue":
+            self.window_form.setFocus()
+            return True
+        head = steps[3]
+        if head.name == "licence_regime":
+            self.tabs.setCurrentWidget(self.licence_page)
+            if len(steps) > 4 and steps[4].name == "states" and steps[4].index is not None:
+                self._select(self.tables["states"], steps[4].index, steps[5].name if len(steps) > 5 else "")
+            return True
+        table = self.tables.get(head.name)
+        if table is None:
+            return False
+        self.tabs.setCurrentWidget(table)
+        if head.name == "outage_by_stage" and len(steps) > 4:
+            keys = [s.value for s in self.catalogue().outage_by_stage] if self.catalogue() else []
+            row = keys.index(steps[4].name) if steps[4].name in keys else -1
+            return self._select(table, row, steps[5].name if len(steps) > 5 else "")
+        if head.index is not None:
+            return self._select(table, head.index, steps[4].name if len(steps) > 4 else "")
+        return True
+
+    @staticmethod
+    def _select(table: CatalogueTable, row: int, attr: str) -> bool:
+        if not 0 <= row < table.model.rowCount():
+            return False
+        column = max(0, table.model.column_of(attr)) if attr else 0
+        table.view.setCurrentIndex(table.model.index(row, column))
+        table.view.setFocus()
+        return True
 
     # ------------------------------------------------------------ refresh
     def refresh(self, *_: Any) -> None:
@@ -496,12 +539,15 @@ class RiskCatalogueEditor(QWidget):
         for i, f in enumerate(facs):
             self.facility_chooser.setItemData(i, f"id {f.id}", Qt.ItemDataRole.ToolTipRole)
         have_c = {e.country for e in cat.export_stops} if cat is not None else set()
-        own = sorted({f.country for f in self.project.facilities} - have_c, key=lambda c: COUNTRIES.get(c, c))
+        mine = {f.country for f in self.project.facilities} | {m.origin_country for m in self.project.markets}
+        own = sorted(mine - have_c, key=lambda c: COUNTRIES.get(c, c))  # the project's countries first
         rest = sorted(set(COUNTRIES) - have_c - set(own), key=lambda c: COUNTRIES[c])
         self._fill(self.country_chooser, [(country_label(c), c) for c in own + rest])
-        for combo, what in ((self.stage_chooser, "stage"), (self.facility_chooser, "facility"),
-                            (self.country_chooser, "country")):
+        for combo, what, table in ((self.stage_chooser, "stage", "outage_by_stage"),
+                                   (self.facility_chooser, "facility", "facility_outages"),
+                                   (self.country_chooser, "country", "export_stops")):
             combo.setEnabled(combo.count() > 0)
+            self.tables[table].add_button.setEnabled(combo.count() > 0)
             combo.setToolTip(f"the {what} of the row Add creates" if combo.count() else f"every {what} has a row")
 
     def _retitle(self) -> None:

@@ -445,7 +445,6 @@ class RiskPanel(TaskPanelMixin, QWidget):
         for row in rows:
             row.addStretch(1)
             form.addLayout(row)
-        rows[0].addWidget(self.catalogue_button)
         rows[1].addWidget(self.run_button)
         rows[1].addWidget(self.robust_button)
         rows[1].addWidget(self.cancel_button)
@@ -514,7 +513,10 @@ class RiskPanel(TaskPanelMixin, QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.progress_bar)
-        lay.addWidget(self.status_label)
+        status_row = QHBoxLayout()  # the button beside the wrapping text: the tab gets no wider for it
+        status_row.addWidget(self.status_label, 1)
+        status_row.addWidget(self.catalogue_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(status_row)
         lay.addLayout(cards)
         lay.addWidget(body, 1)
 

@@ -752,6 +752,11 @@ class MainWindow(QMainWindow):
             if not self.levers_tab.reveal(location):
                 self.show_message(f"{location}: not found (the project changed since the check)")
             return
+        if location.startswith("settings.risk"):  # the Settings tab's Risk catalogue page
+            self.show_risk_catalogue()
+            if not self.settings_panel.risk_catalogue.reveal(location):
+                self.show_message(f"{location}: not found (the project changed since the check)")
+            return
         t = target_of(location)
         project = self.doc.project
         if t.list_name is None:

@@ -23,6 +23,7 @@ def editor(qtbot):
     doc = Document(load_project(SAMPLE), str(SAMPLE))
     w = RiskCatalogueEditor(doc)
     qtbot.addWidget(w)
+    w.show()  # hidden, the page refreshes its choosers and titles only when next shown
     return w
 
 
@@ -215,7 +216,7 @@ def test_create_and_remove_the_catalogue_undoably(qtbot):
     doc.project.settings.risk.catalogue = None
     w = RiskCatalogueEditor(doc)
     qtbot.addWidget(w)
-    w.refresh()
+    w.show()
     assert "No risk catalogue" in w.summary.text() and not w.tables["export_stops"].isEnabled()
     w.create_catalogue()
     assert doc.project.settings.risk.catalogue is not None and w.tables["export_stops"].isEnabled()
@@ -273,3 +274,30 @@ def test_the_risk_tab_opens_the_page_and_problems_point_into_it(qtbot):
         assert [x for x in inputs_under(page) if not x.accessibleName().strip()] == []
     finally:
         close_window(w)
+
+
+def test_a_hidden_page_catches_up_when_shown(qtbot):
+    doc = Document(load_project(SAMPLE))
+    w = RiskCatalogueEditor(doc)
+    qtbot.addWidget(w)
+    doc.set_field(doc.project.settings.risk, "catalogue", None, "Remove the risk catalogue")
+    assert "21 entries" in w.summary.text()  # hidden: not refreshed yet
+    w.show()
+    assert "No risk catalogue" in w.summary.text()
+
+
+def test_renaming_or_deleting_a_facility_keeps_the_catalogue_consistent(editor):
+    """LCM renamed to lcm_uk: its outage row follows (one undo step); LCM deleted: its outage row
+    goes with it; Undo brings both back."""
+    doc = editor.doc
+    cat = doc.project.settings.risk.catalogue
+    lcm = doc.project.facility("lcm")
+    assert doc.set_field(lcm, "id", "lcm_uk") is None
+    assert [o.facility_id for o in cat.facility_outages] == ["lcm_uk"]
+    doc.undo_stack.undo()
+    assert [o.facility_id for o in cat.facility_outages] == ["lcm"]
+    doc.remove_facility(lcm)
+    assert cat.facility_outages == [] and editor.tables["facility_outages"].model.rowCount() == 0
+    doc.undo_stack.undo()
+    assert [o.facility_id for o in cat.facility_outages] == ["lcm"]
+    assert editor.tables["facility_outages"].model.rowCount() == 1

@@ -89,9 +89,16 @@ class CatalogueTableModel(ListTableModel):
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ForegroundRole and index.isValid() and self.columns[index.column()].attr == "source":
-            if is_assumed(self.columns[index.column()].value(self.item(index.row()))):
-                return ASSUMED_BRUSH
+        if not index.isValid() or index.row() >= self.rowCount():
+            return None
+        spec = self.columns[index.column()]
+        if role == Qt.ItemDataRole.ForegroundRole and spec.attr == "source" and is_assumed(spec.value(self.item(
+                index.row()))):
+            return ASSUMED_BRUSH
+        if role == Qt.ItemDataRole.ToolTipRole and spec.kind in ("text", "custom") and (index.row(), index.column()) \
+                not in self._errors:  # long text (a source, a state's caps) in full
+            text = spec.display(self.item(index.row()))
+            return "\n".join(t for t in (text, spec.tooltip) if t) or None
         return super().data(index, role)
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:

@@ -301,3 +301,32 @@ def test_renaming_or_deleting_a_facility_keeps_the_catalogue_consistent(editor):
     doc.undo_stack.undo()
     assert [o.facility_id for o in cat.facility_outages] == ["lcm"]
     assert editor.tables["facility_outages"].model.rowCount() == 1
+
+
+def test_cells_are_edited_with_the_pickers_of_their_kind(editor):
+    """The Facility cell opens a picker of facility names (ids in the item tooltips); picking one
+    stores its id. The Material cell of a cap offers "(none)" = every material."""
+    from PySide6.QtWidgets import QComboBox, QStyleOptionViewItem
+
+    table = editor.tables["facility_outages"]
+    index = table.model.index(lcm_row(editor), 0)
+    delegate = table.view.itemDelegate()
+    combo = delegate.createEditor(table.view.viewport(), QStyleOptionViewItem(), index)
+    assert isinstance(combo, QComboBox)
+    delegate.setEditorData(combo, index)
+    assert combo.currentText() == "Less Common Metals (Ellesmere Port)" and combo.currentData() == "lcm"
+    other = next(f for f in editor.doc.project.facilities if f.id != "lcm")
+    combo.setCurrentIndex(combo.findData(other.id))
+    delegate.setModelData(combo, table.model, index)
+    assert table.model.item(index.row()).facility_id == other.id
+    assert table.model.data(index) == other.name
+
+    states, caps = editor.tables["states"], editor.tables["caps"]
+    states.view.setCurrentIndex(states.model.index(1, 0))  # case_by_case: first cap Sm oxide from CN
+    m_index = caps.model.index(0, caps.model.column_of("material"))
+    combo = caps.view.itemDelegate().createEditor(caps.view.viewport(), QStyleOptionViewItem(), m_index)
+    assert combo.itemText(0) == "(none)"
+    combo.setCurrentIndex(0)
+    caps.view.itemDelegate().setModelData(combo, caps.model, m_index)
+    assert editor.doc.project.settings.risk.catalogue.licence_regime.states[1].caps[0].material is None
+    assert caps.model.data(m_index) == "every material"

@@ -353,7 +353,7 @@ class RiskCatalogueEditor(QWidget):
                 p = given.get(s.id, s.probability)
                 if not 0 <= p <= 1:
                     raise ValueError(f"the probability of {s.id} must be between 0 and 1")
-                out.append(s.model_copy(update={"probability": p}))
+                out.append(s.model_copy(update={"probability": p}, deep=True))  # own caps lists
             return out
 
         self.regime_form = BoundForm(self.doc, [

@@ -5,6 +5,7 @@ is solved. Hand chain: tests/planner/test_stress_matrix.rated_sole_and_dual_proj
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 
 from planner.result import PlanResult, Status
 from tests.planner.test_stress_matrix import rated_sole_and_dual_project
@@ -137,3 +138,16 @@ def test_the_main_window_marks_its_chain_and_map_and_gives_the_page_room(qtbot):
     assert bottom >= 0.69 * (top + bottom) or top == w.risk_panel.body.widget(0).minimumSizeHint().height()
     assert bottom > 600  # the window is 1,400 px tall: the page is not squeezed under the charts
     close_window(w)
+
+
+def test_a_click_on_a_dot_or_a_row_selects_the_facility_everywhere(qtbot, stressed):
+    doc, chain, world, panel = stressed
+    view = panel.matrix_view
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=view.position_of("facility:smco_us").toPoint())
+    assert doc.current_facility is not None and doc.current_facility.id == "smco_us"
+    assert chain.nodes["smco_us"].isSelected() and world.markers["smco_us"].selected
+    row = next(r for r in range(panel.table.rowCount()) if panel.table.item(r, 0).text() == "facility:mag_us")
+    panel.table.cellClicked.emit(row, 1)
+    assert doc.current_facility.id == "mag_us"
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=view.position_of("country:AU").toPoint())
+    assert doc.current_facility.id == "mag_us"  # a country is no one facility: the selection stays

@@ -8,7 +8,8 @@ range (0 .. a round maximum above the largest point): green where both are low, 
 are high; it orders the eye, it is not a threshold. Single points of failure are large red dots,
 the other elements small grey ones. Elements at one spot (same pixel) share one dot, labelled with
 their count. Names are placed beside their dot where they do not cover another label (single points
-of failure first, by impact); every dot has a tooltip with its name, probability and shortfall.
+of failure first, by impact); every dot has a tooltip with its name, probability and shortfall,
+and a click on a facility's dot selects that facility everywhere (chain, map, inspector).
 
 The dashboard's bar and line charts use QtCharts; this one is QPainter (like the Sankey diagram)
 because QtCharts cannot place non-overlapping point labels or draw a heat grid under a scatter.
@@ -19,7 +20,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import QLabel, QToolTip, QWidget
 
@@ -64,7 +65,10 @@ def _decimals(step: float) -> int:
 
 
 class RiskMatrixView(QWidget):
-    """The scatter (module docstring). ``set_matrix(matrix)``; ``groups`` after a paint: the dots drawn."""
+    """The scatter (module docstring). ``set_matrix(matrix)``; ``groups``: the dots drawn. A click on a
+    dot emits ``element_clicked(id)`` (a facility of the dot first)."""
+
+    element_clicked = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -230,6 +234,15 @@ class RiskMatrixView(QWidget):
         if len(members) > 12:
             lines.append(f"... and {len(members) - 12} more")
         return "<br>".join(lines)
+
+    def mousePressEvent(self, event: Any) -> None:
+        members = self.group_at(event.position())
+        if members and event.button() == Qt.MouseButton.LeftButton:
+            first = next((m for m in members if m.kind == "facility"), members[0])
+            self.element_clicked.emit(first.id)
+            event.accept()
+            return
+        super().mousePressEvent(event)
 
     def event(self, e: QEvent) -> bool:
         if e.type() == QEvent.Type.ToolTip:

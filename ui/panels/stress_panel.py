@@ -85,6 +85,7 @@ class StressPanel(TaskPanelMixin, QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.matrix_view = RiskMatrixView()
+        self.matrix_view.element_clicked.connect(self.select_element)
         self.unrated = UnratedList()
         self._run_digest: str | None = None
         self.marks = stress_marks_of(document)  # None for a stand-in document (tests)
@@ -122,6 +123,7 @@ class StressPanel(TaskPanelMixin, QWidget):
         split.setSizes([470, 530])  # in proportion: the ranking's first four columns, the matrix the rest
         layout.addWidget(split, 1)
         self.run_button.clicked.connect(self.start)
+        self.table.cellClicked.connect(lambda row, _col: self.select_element(self.table.item(row, 0).text()))
         self.cancel_button.clicked.connect(self.cancel)
         self.refresh_scenarios()
         for sig in ("project_replaced", "inputs_changed"):
@@ -188,6 +190,16 @@ class StressPanel(TaskPanelMixin, QWidget):
             self.marks.set_marks(facility_marks(rep), self._run_digest,
                                  f"stress test of {rep.scenario}, each element out in {year_span(rep.years)}")
             self._run_digest = None
+
+    def select_element(self, element_id: str) -> None:
+        """A facility's row or dot clicked: select it everywhere (chain view, map, inspector)."""
+        kind, _, fid = element_id.partition(":")
+        select = getattr(self.document, "set_current_facility", None)
+        if kind != "facility" or select is None:
+            return
+        f = next((f for f in self.document.project.facilities if f.id == fid), None)
+        if f is not None:
+            select(f)
 
     def _marks_changed(self) -> None:
         """The marks on the chain and the map went stale: say so under the ranking."""

@@ -151,3 +151,27 @@ def test_a_click_on_a_dot_or_a_row_selects_the_facility_everywhere(qtbot, stress
     assert doc.current_facility.id == "mag_us"
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=view.position_of("country:AU").toPoint())
     assert doc.current_facility.id == "mag_us"  # a country is no one facility: the selection stays
+
+
+def test_the_page_exports_the_workbook_with_the_matrix(qtbot, stressed, tmp_path):
+    """Written on a worker thread and read back: the Risk matrix sheet has the hand rows; a path in a
+    missing folder gives a plain message, not a traceback."""
+    from openpyxl import load_workbook
+
+    _doc, _chain, _world, panel = stressed
+    assert panel.export_button.isEnabled()
+    path = tmp_path / "stress.xlsx"
+    with qtbot.waitSignal(panel.exported, timeout=30_000) as sig:
+        panel.export_xlsx(str(path))
+    assert sig.args == [str(path), ""]
+    ws = load_workbook(path)["Risk matrix"]
+    rows = {r[0]: r for r in ws.iter_rows(min_row=5, max_col=5, values_only=True) if r[0]}
+    assert rows["facility:smco_us"][3] == pytest.approx(0.19) and rows["facility:smco_us"][4] == pytest.approx(60.0)
+    assert rows["country:US"][3] == "no probability in catalogue"
+    assert "Stress workbook written to" in panel.status_label.text()
+    qtbot.waitUntil(lambda: panel.export_button.isEnabled(), timeout=5_000)
+    bad = tmp_path / "no such folder" / "stress.xlsx"
+    with qtbot.waitSignal(panel.exported, timeout=30_000) as sig:
+        panel.export_xlsx(str(bad))
+    assert sig.args[1] and "folder does not exist" in sig.args[1]
+    assert "Stress workbook not written" in panel.status_label.text() and not bad.exists()

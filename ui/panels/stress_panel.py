@@ -8,18 +8,21 @@ on a background thread (TaskPanelMixin) with progress and a Cancel that stops th
 Under the ranking: the likelihood-versus-impact matrix (``ui.panels.risk_matrix``; elements with a
 catalogue probability) and the elements without one. A shown report also marks its facility single
 points of failure on the chain view and the map (``ui.document.stress_marks``: plain data; cleared
-when the project changes or a new plan is solved).
+when the project changes or a new plan is solved). "Export workbook…" writes the shown report as
+the stress workbook (planner.reports.stress_xlsx: ranking, shortfall by year, risk matrix) on a
+worker thread.
 """
 
 from __future__ import annotations
 
 from typing import Any, Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -38,7 +41,7 @@ from ui.document.names import base_scenario_name
 from ui.document.snapshot import ProjectSnapshot
 from ui.document.stress_marks import stress_marks_of
 from ui.panels.risk_matrix import RiskMatrixView, UnratedList
-from ui.runtime.background import TaskPanelMixin
+from ui.runtime.background import BackgroundTask, TaskPanelMixin
 
 CRITICAL = QColor("#fde2e1")
 COLUMNS = ["Element", "Kind", "Single point of failure", "Defense shortfall beyond baseline (t)", "By product and year",
@@ -54,6 +57,8 @@ def _default_run(project, years, workers, scenario, state):
 
 class StressPanel(TaskPanelMixin, QWidget):
     """Years, workers, Run / Cancel, and the ranking."""
+
+    exported = Signal(str, str)  # path, error ("" when written)
 
     def __init__(self, document: Any, parent: QWidget | None = None,
                  run_fn: Callable[..., Any] | None = None) -> None:
@@ -74,6 +79,11 @@ class StressPanel(TaskPanelMixin, QWidget):
         self.run_button = QPushButton("Run stress test")
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setEnabled(False)
+        self.export_button = QPushButton("Export workbook…")
+        self.export_button.setToolTip("Write the ranking, the shortfall by year and the risk matrix to an Excel "
+                                      "workbook")
+        self.export_button.setEnabled(False)
+        self._export_task: BackgroundTask | None = None
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
         self.status_label = QLabel("Takes each facility and each country out for the chosen years, keeps the "
@@ -97,6 +107,7 @@ class StressPanel(TaskPanelMixin, QWidget):
         grid = QGridLayout()
         grid.addWidget(_label_for("Around", self.scenario_combo), 0, 0)
         grid.addWidget(self.scenario_combo, 0, 1, 1, 5)
+        grid.addWidget(self.export_button, 0, 6, 1, 2)
         for col, (label, w) in enumerate((("From", self.first_spin), ("to", self.last_spin),
                                           ("Workers", self.workers_spin))):
             grid.addWidget(_label_for(label, w), 1, 2 * col)
@@ -123,6 +134,7 @@ class StressPanel(TaskPanelMixin, QWidget):
         split.setSizes([470, 530])  # in proportion: the ranking's first four columns, the matrix the rest
         layout.addWidget(split, 1)
         self.run_button.clicked.connect(self.start)
+        self.export_button.clicked.connect(self.ask_and_export)
         self.table.cellClicked.connect(lambda row, _col: self.select_element(self.table.item(row, 0).text()))
         self.cancel_button.clicked.connect(self.cancel)
         self.refresh_scenarios()
@@ -183,6 +195,7 @@ class StressPanel(TaskPanelMixin, QWidget):
                 if e.single_point_of_failure:
                     item.setBackground(CRITICAL)
                 self.table.setItem(r, c, item)
+        self.export_button.setEnabled(True)
         matrix = risk_matrix(rep)
         self.matrix_view.set_matrix(matrix)
         self.unrated.set_points(matrix.unrated)
@@ -190,6 +203,51 @@ class StressPanel(TaskPanelMixin, QWidget):
             self.marks.set_marks(facility_marks(rep), self._run_digest,
                                  f"stress test of {rep.scenario}, each element out in {year_span(rep.years)}")
             self._run_digest = None
+
+    def ask_and_export(self) -> None:
+        if self.report is None:
+            return
+        safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in f"{self.report.project}_{self.report.scenario}")
+        path, _ = QFileDialog.getSaveFileName(self, "Export stress workbook", f"{safe}_stress.xlsx",
+                                              "Excel workbook (*.xlsx)")
+        if path:
+            self.export_xlsx(path)
+
+    def export_xlsx(self, path: str) -> None:
+        """Write the shown report to ``path`` on a worker thread; ``exported(path, error)`` when done."""
+        if self.report is None or self._export_task is not None:
+            return
+        from planner.reports.stress_xlsx import ReportWriteError, write_stress_workbook
+
+        rep = self.report
+
+        def work(_state: Any) -> str:
+            try:
+                write_stress_workbook(rep, path)
+            except (ReportWriteError, OSError) as e:
+                return str(e)
+            return ""
+
+        def done(error: str) -> None:
+            self.status_label.setText(f"Stress workbook not written: {error}" if error
+                                      else f"Stress workbook written to {path}")
+            self.exported.emit(path, error)
+
+        self._export_task = BackgroundTask(work, self)
+        self._export_task.result_ready.connect(done)
+        self._export_task.failed.connect(lambda text: done(text.splitlines()[0] if text else "failed"))
+        self._export_task.thread_finished.connect(self._export_finished)
+        self.export_button.setEnabled(False)
+        self._export_task.start()
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        if self._export_task is not None:  # a workbook being written: let it finish (a second or so)
+            self._export_task.wait()
+        super().closeEvent(event)
+
+    def _export_finished(self) -> None:
+        self._export_task = None
+        self.export_button.setEnabled(self.report is not None)
 
     def select_element(self, element_id: str) -> None:
         """A facility's row or dot clicked: select it everywhere (chain view, map, inspector)."""

@@ -47,6 +47,8 @@ def test_the_sole_supplier_is_marked_on_the_chain_and_the_map(stressed):
     assert MARK in chain.nodes["smco_us"].toolTip()
     assert "single point of failure" not in chain.nodes["mag_us"].toolTip()
     assert all(item.isVisible() for item in chain._spof_legend)
+    assert chain._spof_legend[-1].text() == ("single point of failure (stress test of the base case, 2027-2028: "
+                                            "out alone, defense short)")
     assert world.marked_facilities() == {"smco_us": MARK}
     assert MARK in world.markers["smco_us"].toolTip()
     assert "single point of failure" not in world.markers["mag_us"].toolTip()

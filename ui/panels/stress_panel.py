@@ -200,8 +200,10 @@ class StressPanel(TaskPanelMixin, QWidget):
         self.matrix_view.set_matrix(matrix)
         self.unrated.set_points(matrix.unrated)
         if self.marks is not None:
+            names = {sc.id: sc.name or sc.id for sc in getattr(self.document.project, "scenarios", [])}
+            around = names.get(rep.scenario, rep.scenario) if rep.scenario != "base" else "the base case"
             self.marks.set_marks(facility_marks(rep), self._run_digest,
-                                 f"stress test of {rep.scenario}, each element out in {year_span(rep.years)}")
+                                 f"stress test of {around}, {year_span(rep.years)}")
             self._run_digest = None
 
     def ask_and_export(self) -> None:

@@ -70,6 +70,11 @@ from ui.views.chain_layout import (
 from ui.views.palette import INVEST_COLOUR, MATERIAL_COLOURS, STATUS_PEN, country_colour, exec_menu
 
 
+def spof_legend_text(title: str) -> str:
+    """E.g. "single point of failure (stress test of China cut-off, 2026-2028: out alone, defense short)"."""
+    return f"single point of failure ({title or 'stress test'}: out alone, defense short)"
+
+
 class _SpofLegendBadge(QGraphicsRectItem):
     """The legend's single-point-of-failure badge (the nodes' amber triangle)."""
 
@@ -420,17 +425,7 @@ class ChainView(QGraphicsView):
         glow = QGraphicsRectItem(x + 8, y2 + 1, 14, 14)
         glow.setPen(QPen(INVEST_COLOUR, 3))
         scene.addItem(glow)
-        x += 28 + text("new investment in the plan", x + 28, y2) + 16
-        # single points of failure: shown while the stress test's marks are (apply_stress_marks)
-        badge_item = _SpofLegendBadge(x + 15, y2 + 8)
-        scene.addItem(badge_item)
-        label = QGraphicsSimpleTextItem("single point of failure (stress test: out alone, defense short)")
-        label.setFont(small)
-        label.setBrush(QBrush(QColor("#333333")))
-        label.setPos(x + 30, y2)
-        scene.addItem(label)
-        self._spof_legend = [badge_item, label]
-        self._show_spof_legend()
+        text("new investment in the plan", x + 28, y2)
         # materials: the arrow colours (only those the routes carry)
         present = {r.material for r in project.routes}
         used = [m for m in Material if m in present]
@@ -447,6 +442,23 @@ class ChainView(QGraphicsView):
             line.setPen(QPen(QColor(MATERIAL_COLOURS[m]), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             scene.addItem(line)
             x += 30 + text(label_of(m), x + 30, y3) + 14
+        # single points of failure, a row of their own: shown while the stress test's marks are
+        y4 = y3 + 24
+        head = QGraphicsSimpleTextItem("Stress test:")
+        head.setFont(bold)
+        head.setBrush(QBrush(QColor("#333333")))
+        head.setPos(0, y4)
+        scene.addItem(head)
+        x = head.boundingRect().width() + 10
+        badge_item = _SpofLegendBadge(x + 9, y4 + 8)
+        scene.addItem(badge_item)
+        label = QGraphicsSimpleTextItem(spof_legend_text(""))
+        label.setFont(small)
+        label.setBrush(QBrush(QColor("#333333")))
+        label.setPos(x + 24, y4)
+        scene.addItem(label)
+        self._spof_legend = [head, badge_item, label]
+        self._show_spof_legend()
 
     # ---------------------------------------------------- stress test marks
     def apply_stress_marks(self) -> None:
@@ -456,9 +468,12 @@ class ChainView(QGraphicsView):
         self._show_spof_legend()
 
     def _show_spof_legend(self) -> None:
+        """The legend entry while marks are shown, naming their test ("stress test of china_cut, ...")."""
         on = self.stress_marks is not None and bool(self.stress_marks.marks)
         for item in self._spof_legend:
             item.setVisible(on)
+        if on:
+            self._spof_legend[-1].setText(spof_legend_text(self.stress_marks.title))
 
     def marked_facilities(self) -> dict[str, str]:
         """Facility id -> the mark its node carries (single points of failure of the last stress test)."""

@@ -928,7 +928,8 @@ class MapView(QGraphicsView):
         if any(m.risk_mark for m in self.markers.values()):
             ring = QPainterPath()
             ring.addEllipse(QPointF(0, 0), 5.5, 5.5)
-            entries.append((ring, "single point of failure (stress test)", QPen(SPOF_COLOUR, 3.2),
+            title = self.stress_marks.title if self.stress_marks is not None else ""
+            entries.append((ring, f"single point of failure ({title or 'stress test'})", QPen(SPOF_COLOUR, 3.2),
                             QBrush(Qt.BrushStyle.NoBrush)))
         row_h = 17
         width = 24 + max(fm.horizontalAdvance(t) for _s, t, _p, _b in entries) + 10

@@ -5,7 +5,7 @@ out; the plan's investments stay fixed and operations are re-planned defense fir
 ranked by defense shortfall beyond the baseline; single points of failure are marked. The run is
 on a background thread (TaskPanelMixin) with progress and a Cancel that stops the worker pool.
 
-Under the ranking: the likelihood-versus-impact matrix (``ui.panels.risk_matrix``; elements with a
+Beside the ranking: the likelihood-versus-impact matrix (``ui.panels.risk_matrix``; elements with a
 catalogue probability) and the elements without one. A shown report also marks its facility single
 points of failure on the chain view and the map (``ui.document.stress_marks``: plain data; cleared
 when the project changes or a new plan is solved). "Export workbook…" writes the shown report as

@@ -98,7 +98,8 @@ class RiskMatrix:
         return year_span(self.years)
 
 
-def _label(e: Any) -> str:
+def element_label(e: Any) -> str:
+    """A stress element in words: the facility's name, or "GB (country)"."""
     return f"{e.name} (country)" if e.kind == "country" else str(e.name or e.id)
 
 
@@ -120,7 +121,7 @@ def risk_matrix(rep: Any) -> RiskMatrix:
     total = sum(v for by in demand.values() for y, v in by.items() if y in rep.years)
     out = RiskMatrix(list(rep.years))
     for e in rep.elements:
-        pt = MatrixPoint(e.id, _label(e), e.kind, e.probability, float(e.total_extra_t),
+        pt = MatrixPoint(e.id, element_label(e), e.kind, e.probability, float(e.total_extra_t),
                          float(e.total_extra_t) / total if total > 0 else 0.0, bool(e.single_point_of_failure),
                          _detail(e, demand))
         (out.unrated if e.probability is None else out.points).append(pt)

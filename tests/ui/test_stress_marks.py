@@ -148,7 +148,7 @@ def test_a_click_on_a_dot_or_a_row_selects_the_facility_everywhere(qtbot, stress
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=view.position_of("facility:smco_us").toPoint())
     assert doc.current_facility is not None and doc.current_facility.id == "smco_us"
     assert chain.nodes["smco_us"].isSelected() and world.markers["smco_us"].selected
-    row = next(r for r in range(panel.table.rowCount()) if panel.table.item(r, 0).text() == "facility:mag_us")
+    row = next(r for r in range(panel.table.rowCount()) if panel.table.item(r, 0).text() == "NdFeB US")
     panel.table.cellClicked.emit(row, 1)
     assert doc.current_facility.id == "mag_us"
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=view.position_of("country:AU").toPoint())

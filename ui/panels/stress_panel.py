@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from planner.reports.stress_marks import facility_marks, risk_matrix, year_span
+from planner.reports.stress_marks import element_label, facility_marks, risk_matrix, year_span
 from ui.document.names import base_scenario_name
 from ui.document.snapshot import ProjectSnapshot
 from ui.document.stress_marks import stress_marks_of
@@ -135,7 +135,8 @@ class StressPanel(TaskPanelMixin, QWidget):
         layout.addWidget(split, 1)
         self.run_button.clicked.connect(self.start)
         self.export_button.clicked.connect(self.ask_and_export)
-        self.table.cellClicked.connect(lambda row, _col: self.select_element(self.table.item(row, 0).text()))
+        self.table.cellClicked.connect(lambda row, _col: self.select_element(
+            self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
         self.cancel_button.clicked.connect(self.cancel)
         self.refresh_scenarios()
         for sig in ("project_replaced", "inputs_changed"):
@@ -186,10 +187,13 @@ class StressPanel(TaskPanelMixin, QWidget):
         for r, e in enumerate(rep.elements):
             parts = "; ".join(f"{p} " + ", ".join(f"{y}: {v:,.1f}" for y, v in sorted(by.items()))
                               for p, by in sorted(e.extra_t.items()))
-            cells = [e.id, e.kind, "yes" if e.single_point_of_failure else "no", f"{e.total_extra_t:,.1f}",
+            cells = [element_label(e), e.kind, "yes" if e.single_point_of_failure else "no", f"{e.total_extra_t:,.1f}",
                      parts or "—", "—" if e.probability is None else f"{100 * e.probability:.1f} %", e.status]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
+                if c == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, e.id)
+                    item.setToolTip(e.id)
                 if c == 3:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if e.single_point_of_failure:

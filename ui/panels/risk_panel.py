@@ -726,6 +726,15 @@ class RiskPanel(TaskPanelMixin, QWidget):
         rows: list[list[Any]] = []
         d, r = rep.deterministic_eval, rep.robust_eval
         if d is not None and r is not None:
+            from planner.analysis.plan_ranking import robust_ranking
+
+            rank = {st.plan: st.rank for st in robust_ranking(rep)}  # shortfalls first, then net cost
+            rows.append(["Rank (defense, commercial, contract shortfall, then net cost)",
+                         str(rank.get("deterministic", "—")), str(rank.get("robust", "—")), ""])
+            for seg in ("defense", "commercial"):
+                a = d.mean_unmet_by_segment_t.get(seg, 0.0)
+                b = r.mean_unmet_by_segment_t.get(seg, 0.0)
+                rows.append([f"{seg.capitalize()} shortfall, mean t", f"{a:,.1f}", f"{b:,.1f}", f"{b - a:+,.1f}"])
             for p in sorted(set(d.p_met) | set(r.p_met)):
                 for yy in sorted(set(d.p_met.get(p, {})) & set(r.p_met.get(p, {})))[:4]:
                     if yy < y:

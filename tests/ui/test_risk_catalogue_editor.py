@@ -281,7 +281,7 @@ def test_a_hidden_page_catches_up_when_shown(qtbot):
     w = RiskCatalogueEditor(doc)
     qtbot.addWidget(w)
     doc.set_field(doc.project.settings.risk, "catalogue", None, "Remove the risk catalogue")
-    assert "21 entries" in w.summary.text()  # hidden: not refreshed yet
+    assert "37 entries" in w.summary.text()  # hidden: not refreshed yet (21 events + 16 slips)
     w.show()
     assert "No risk catalogue" in w.summary.text()
 

@@ -2,7 +2,8 @@
 
 Pages: outages by stage, per-facility outages (facilities picked and shown by name), export stops
 by country, China's licence regime (its states and, for the state selected, its market caps),
-defense demand surges, and the commissioning delays and capex overruns by project status
+defense demand surges, slips (of new circuits, ramp-ups and qualification: stage defaults and
+facilities' own, one row per slip), and the commissioning delays and capex overruns by project status
 (``settings.risk.delay_years`` / ``capex_overrun``). Above them, the window the events may start in
 and the stratification threshold. What each entry does in a run: models.risk_catalogue and
 docs/resilience.md section 3.
@@ -36,16 +37,21 @@ from PySide6.QtWidgets import (
 from models.countries import COUNTRIES
 from models.project import Project
 from models.risk_catalogue import (
+    SLIP_KINDS,
     DemandSurge,
     Duration,
     ExportStop,
     FacilityOutage,
+    FacilitySlips,
     LicenceRegime,
     LicenceState,
     MarketCap,
     OutageRate,
     RiskCatalogue,
+    Slip,
+    SlipRates,
 )
+from models.slips import can_slip
 from models.vocab import DEMAND_PRODUCTS, Material, Stage, Status, material_label, stage_label
 from models.wording import count
 from ui.document.catalogue_check import field_refusal, insert_refusal, remove_refusal
@@ -59,6 +65,7 @@ from ui.editors.forms import BoundForm
 PRODUCTS = sorted(DEMAND_PRODUCTS, key=list(Material).index)
 DURATION_HINT = "years: probability pairs, e.g. 1: 0.7, 2: 0.3 (the probabilities must add up to 1)"
 SOURCE_HINT = 'a citation, or the word "assumed" (required; amber when assumed)'
+SLIP_LABEL = {"circuit": "new circuit", "ramp_up": "ramp-up", "qualification": "qualification"}
 
 
 # ----------------------------------------------------------------- durations as text
@@ -179,6 +186,7 @@ class RiskCatalogueEditor(QWidget):
         self._build_export_table()
         self._build_licence_page()
         self._build_surge_table()
+        self._build_slip_table()
         self._build_status_table()
         for table in self.tables.values():
             table.message.connect(self.message)
@@ -306,6 +314,120 @@ class RiskCatalogueEditor(QWidget):
             add=self.add_surge, remove=self._remover("demand_surges", name), chooser=self.product_chooser,
             chooser_label="Product")
         self.tabs.addTab(self.tables["demand_surges"], "Demand surges")
+
+    def slip_place(self, slip: Any) -> tuple[Any, str, str] | None:
+        """(its SlipRates or FacilitySlips, kind, what it applies to) of a slip row (by identity)."""
+        cat = self.catalogue()
+        if cat is None:
+            return None
+        for stage, rates in cat.slips_by_stage.items():
+            for kind in SLIP_KINDS:
+                if getattr(rates, kind) is slip:
+                    return rates, kind, f"{stage_label(stage.value)} (every plant)"
+        for fs in cat.facility_slips:
+            for kind in SLIP_KINDS:
+                if getattr(fs, kind) is slip:
+                    return fs, kind, facility_name(self.project, fs.facility_id)
+        return None
+
+    def _slip_rows(self) -> list:
+        """Stage defaults (in stage order), then facilities' own slips, each kind a row."""
+        cat = self.catalogue()
+        if cat is None:
+            return []
+        owners = [cat.slips_by_stage[st] for st in Stage if st in cat.slips_by_stage] + list(cat.facility_slips)
+        return [getattr(o, k) for o in owners for k in SLIP_KINDS if getattr(o, k) is not None]
+
+    def _build_slip_table(self) -> None:
+        def name(slip: Any) -> str:
+            place = self.slip_place(slip)
+            return f"{place[2]} {SLIP_LABEL[place[1]]} slip" if place else "slip"
+
+        def applies_to(slip: Any) -> str:
+            place = self.slip_place(slip)
+            return place[2] if place else ""
+
+        def kind_of(slip: Any) -> str:
+            place = self.slip_place(slip)
+            return SLIP_LABEL[place[1]] if place else ""
+
+        def columns(_p: Project) -> list[FieldSpec]:
+            return [FieldSpec("applies_to", "Applies to", "custom", readonly=True, width=230, parse_as="text",
+                              get=applies_to, tooltip="a stage's default, or a facility's own (which overrides it)"),
+                    FieldSpec("kind", "Slip of", "custom", readonly=True, width=100, parse_as="text",
+                              get=kind_of,
+                              tooltip="new circuit: element_online_year; ramp-up: extra years at the ramp share; "
+                                      "qualification: extra years before defense buyers accept the output"),
+                    FieldSpec("probability", "Probability\n(once per future, 0-1)", "float", width=125,
+                              tooltip="the chance that it slips at all in a future", extra={"word": "probability"}),
+                    FieldSpec("extra_years", "Extra years\n(years: probability)", "custom", width=150,
+                              parse_as="text", get=lambda o: fmt_distribution(o.extra_years),
+                              to_field=lambda o, t: parse_distribution(t), extra={"word": "extra years"},
+                              tooltip=f"how late when it slips: {DURATION_HINT}; 0 years allowed"),
+                    *rate_columns()[2:]]
+
+        model = self._model(self._slip_rows, columns, name)
+        self.slip_chooser = QComboBox()
+        self.slip_chooser.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.slip_chooser.setMinimumContentsLength(30)
+        self.tables["slips"] = CatalogueTable(
+            self.doc, model, "Slips", "once per future, a new circuit, a ramp-up or a qualification comes late",
+            add=self.add_slip, remove=self.remove_slip, chooser=self.slip_chooser, chooser_label="Slip")
+        self.tabs.addTab(self.tables["slips"], "Slips")
+
+    def _slip_choices(self) -> list[tuple[str, str]]:
+        """(text, "stage:STAGE:KIND" or "facility:ID:KIND") of the slips not in the catalogue yet;
+        facilities only where the slip can change something in the horizon."""
+        cat = self.catalogue()
+        if cat is None:
+            return []
+        out = []
+        for st in Stage:
+            rates = cat.slips_by_stage.get(st)
+            for kind in SLIP_KINDS:
+                if (kind != "circuit" or st is Stage.SEPARATION) and (rates is None or getattr(rates, kind) is None):
+                    out.append((f"{stage_label(st.value)} (every plant): {SLIP_LABEL[kind]}",
+                                f"stage:{st.value}:{kind}"))
+        own = {fs.facility_id: fs for fs in cat.facility_slips}
+        for f in sorted(self.project.facilities, key=lambda f: (f.name or f.id).lower()):
+            for kind in SLIP_KINDS:
+                if (f.id not in own or getattr(own[f.id], kind) is None) and can_slip(f, kind, self.project.settings):
+                    out.append((f"{f.name or f.id}: {SLIP_LABEL[kind]}", f"facility:{f.id}:{kind}"))
+        return out
+
+    def add_slip(self, choice: Any) -> str | None:
+        """A slip row with probability 0 and source "assumed" for the stage or facility chosen."""
+        cat = self.catalogue()
+        if cat is None or not choice:
+            return None
+        scope, key, kind = str(choice).split(":")
+        slip = Slip(probability=0.0, source="assumed")
+        if scope == "stage":
+            stage = Stage(key)
+            rates = dict(cat.slips_by_stage)
+            old = rates.get(stage)
+            rates[stage] = old.model_copy(update={kind: slip}) if old is not None else SlipRates(**{kind: slip})
+            return self._set(cat, "slips_by_stage", rates, f"Add {stage_label(key)} {SLIP_LABEL[kind]} slip")
+        label = f"Add {facility_name(self.project, key)} {SLIP_LABEL[kind]} slip"
+        entry = next((fs for fs in cat.facility_slips if fs.facility_id == key), None)
+        if entry is not None:
+            return self._set(entry, kind, slip, label)
+        return self._insert(cat, "facility_slips", FacilitySlips(facility_id=key, **{kind: slip}), label)
+
+    def remove_slip(self, slip: Any) -> str | None:
+        """Remove one slip row: its kind leaves the stage's or facility's entry (the entry goes
+        when nothing is left in it)."""
+        cat, place = self.catalogue(), self.slip_place(slip)
+        if cat is None or place is None:
+            return None
+        owner, kind, _ = place
+        label = f"Remove {place[2]} {SLIP_LABEL[kind]} slip"
+        left = [k for k in SLIP_KINDS if k != kind and getattr(owner, k) is not None]
+        if isinstance(owner, FacilitySlips):
+            return self._set(owner, kind, None, label) if left else self._remove(cat, "facility_slips", owner, label)
+        rates = {st: (r.model_copy(update={kind: None}) if r is owner else r) for st, r in cat.slips_by_stage.items()
+                 if r is not owner or left}
+        return self._set(cat, "slips_by_stage", rates, label)
 
     def _build_licence_page(self) -> None:
         def state_name(s: Any) -> str:
@@ -468,6 +590,8 @@ class RiskCatalogueEditor(QWidget):
             if len(steps) > 4 and steps[4].name == "states" and steps[4].index is not None:
                 self._select(self.tables["states"], steps[4].index, steps[5].name if len(steps) > 5 else "")
             return True
+        if head.name in ("slips_by_stage", "facility_slips"):
+            return self._reveal_slip(steps)
         table = self.tables.get(head.name)
         if table is None:
             return False
@@ -479,6 +603,25 @@ class RiskCatalogueEditor(QWidget):
         if head.index is not None:
             return self._select(table, head.index, steps[4].name if len(steps) > 4 else "")
         return True
+
+    def _reveal_slip(self, steps: list) -> bool:
+        """``slips_by_stage.STAGE.KIND.field`` or ``facility_slips[i].KIND.field``: the Slips row."""
+        cat, table = self.catalogue(), self.tables["slips"]
+        self.tabs.setCurrentWidget(table)
+        if cat is None:
+            return True
+        head, rest = steps[3], steps[4:]
+        owner = None
+        if head.name == "facility_slips" and head.index is not None and head.index < len(cat.facility_slips):
+            owner = cat.facility_slips[head.index]
+        elif head.name == "slips_by_stage" and rest:
+            owner = next((r for st, r in cat.slips_by_stage.items() if st.value == rest[0].name), None)
+            rest = rest[1:]
+        slip = getattr(owner, rest[0].name, None) if owner is not None and rest and rest[0].name in SLIP_KINDS \
+            else None
+        rows = table.model.items()
+        row = next((i for i, x in enumerate(rows) if x is slip), -1)
+        return self._select(table, row, rest[1].name if len(rest) > 1 else "") if row >= 0 else True
 
     @staticmethod
     def _select(table: CatalogueTable, row: int, attr: str) -> bool:
@@ -510,7 +653,7 @@ class RiskCatalogueEditor(QWidget):
         has = cat is not None
         self.create_button.setVisible(not has)
         self.drop_button.setVisible(has)
-        for key in ("outage_by_stage", "facility_outages", "export_stops", "demand_surges"):
+        for key in ("outage_by_stage", "facility_outages", "export_stops", "demand_surges", "slips"):
             self.tables[key].setEnabled(has)
         self.licence_page.setEnabled(has)
         regime = self.regime()
@@ -556,9 +699,11 @@ class RiskCatalogueEditor(QWidget):
         own = sorted(mine - have_c, key=lambda c: COUNTRIES.get(c, c))  # the project's countries first
         rest = sorted(set(COUNTRIES) - have_c - set(own), key=lambda c: COUNTRIES[c])
         self._fill(self.country_chooser, [(country_label(c), c) for c in own + rest])
+        self._fill(self.slip_chooser, self._slip_choices())
         for combo, what, table in ((self.stage_chooser, "stage", "outage_by_stage"),
                                    (self.facility_chooser, "facility", "facility_outages"),
-                                   (self.country_chooser, "country", "export_stops")):
+                                   (self.country_chooser, "country", "export_stops"),
+                                   (self.slip_chooser, "slip", "slips")):
             combo.setEnabled(combo.count() > 0)
             self.tables[table].add_button.setEnabled(combo.count() > 0)
             combo.setToolTip(f"the {what} of the row Add creates" if combo.count() else f"every {what} has a row")
@@ -569,7 +714,7 @@ class RiskCatalogueEditor(QWidget):
         states = len(cat.licence_regime.states) if cat is not None and cat.licence_regime else 0
         titles = [f"Outages by stage ({n('outage_by_stage')})", f"Facility outages ({n('facility_outages')})",
                   f"Export stops ({n('export_stops')})", f"Licence regime ({count(states, 'state')})",
-                  f"Demand surges ({n('demand_surges')})", "Delays and overruns"]
+                  f"Demand surges ({n('demand_surges')})", f"Slips ({len(self._slip_rows())})", "Delays and overruns"]
         for i, t in enumerate(titles):
             self.tabs.setTabText(i, t)
 
@@ -578,11 +723,12 @@ class RiskCatalogueEditor(QWidget):
         cat = self.catalogue()
         if cat is None:
             return ("No risk catalogue: a risk run draws commissioning delays and capex overruns only "
-                    "(Delays and overruns). Create one to add outages, export stops, China's licence regime and "
-                    "demand surges.")
+                    "(Delays and overruns). Create one to add outages, export stops, China's licence regime, "
+                    "demand surges and slips.")
         settings = self.project.settings
         first, last = cat.first_year or settings.start_year, cat.last_year or settings.end_year
-        entries = [*cat.outage_by_stage.values(), *cat.facility_outages, *cat.export_stops, *cat.demand_surges]
+        entries = [*cat.outage_by_stage.values(), *cat.facility_outages, *cat.export_stops, *cat.demand_surges,
+                   *self._slip_rows()]
         if cat.licence_regime is not None:
             entries.append(cat.licence_regime)
         assumed = sum(is_assumed(e.source) for e in entries)

@@ -224,3 +224,30 @@ def test_a_qualification_slip_moves_an_addition_s_qualification_too():
     assert _rows(free) == _rows(rebuild_and_solve(p, EvalSpec(mode="foresight"), d))
     assert {(r.demand_id, r.year): r.unmet for r in free.demand if r.demand_id == "defense"} == pytest.approx(
         {("defense", 2027): 100.0, ("defense", 2028): 0.0})
+
+
+def test_a_slip_is_revealed_on_the_delayed_schedule_and_leaves_other_draws_alone():
+    """ramp_project's plant under construction: undelayed, its stall shows in 2028 (event
+    2028-2028); delayed a year (online 2028, 50 % share in 2028 either way) the stall would show in
+    2029, after the horizon: no event, nothing for the sample to learn. Adding a qualification slip
+    (probability 0.5, drawn in some of 8 futures) to a catalogue leaves the outages drawn for the
+    same seeds as they were (slips are drawn after every other event)."""
+    from .resilience_fixtures import catalogue_project
+
+    p = ramp_project(1.0)
+    p.facilities[0] = p.facilities[0].model_copy(update={"status": Status.CONSTRUCTION})
+    (ev,), _ = draw_events(p, 1, 0)
+    assert (ev.first_year, ev.last_year) == (2028, 2028)
+    assert draw_events(p, 1, 0, delays={"mag": 1}) == ([], 1.0)
+    plain = catalogue_project(0.25)
+    with_slip = catalogue_project(0.25)
+    with_slip.settings.risk.catalogue = with_slip.settings.risk.catalogue.model_copy(update={
+        "facility_slips": qualification_project(0.5).settings.risk.catalogue.facility_slips})
+    for p in (plain, with_slip):  # the plant is due to qualify in 2027, inside the window (2027)
+        p.facilities[0] = p.facilities[0].model_copy(update={"online_year": 2027})
+    slipped = 0
+    for i in range(8):
+        events = draw_events(with_slip, 5, i)[0]
+        assert [e for e in events if e.kind == "outage"] == draw_events(plain, 5, i)[0]
+        slipped += any(e.kind == "qualification_slip" for e in events)
+    assert 0 < slipped < 8

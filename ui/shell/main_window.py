@@ -68,7 +68,7 @@ from ui.runtime import turns
 from ui.runtime.background import BackgroundTask
 from ui.runtime.heap import freeze_heap, freeze_heap_later
 from ui.runtime.warm_up import warm_up_workbook_writer
-from ui.shell import dialogs, recovery, run_menu
+from ui.shell import dialogs, recovery, repair_mode, run_menu
 from ui.shell.undo_buttons import fixed_undo_redo_actions
 from ui.views.chain_panel import ChainPanel
 from ui.views.chain_view import ChainView
@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        repair_mode.install(self)  # Open for repair: Solve and exports wait for the last stand-in
         self.counts = QLabel()
         self.problem_count = QLabel()
         self.statusBar().addPermanentWidget(self.problem_count)
@@ -423,7 +424,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         path = self.doc.path
         name = Path(path).name if path else "Untitled"
-        self.setWindowTitle(f"{name}[*] - {self.doc.project.name} - mine2magnet")
+        self.setWindowTitle(f"{name}{repair_mode.title_suffix(self)}[*] - {self.doc.project.name} - mine2magnet")
         self.setWindowModified(self.doc.is_modified())
 
     def _update_counts(self) -> None:
@@ -541,11 +542,15 @@ class MainWindow(QMainWindow):
         self._open_task = None
 
     def _open_failed(self, path: str, e: ProjectFileError) -> bool:
+        if e.repairable:  # JSON of the right shape with bad values: offer Open for repair
+            opened = repair_mode.offer(self, path, e)
+            if opened is not None:
+                return opened
         dialogs.exec_dialog(dialogs.problems_box(
             self, "Cannot open project",
             f"<b>{Path(path).name}</b> cannot be opened: {count(len(e.problems), 'problem')} "
             f"{'was' if len(e.problems) == 1 else 'were'} found.",
-            e.problems))
+            e.lines))
         self.show_message(f"Could not open {path}")
         return False
 
@@ -606,7 +611,10 @@ class MainWindow(QMainWindow):
 
     def save_to(self, path: str) -> bool:
         """Save atomically (models.io); on failure the old file is intact and a message says why.
-        When the file changed on disk since it was opened, asks: Overwrite, Reload or Cancel."""
+        When the file changed on disk since it was opened, asks: Overwrite, Reload or Cancel.
+        A file opened for repair is not saved over while stand-ins remain (ui.shell.repair_mode)."""
+        if not repair_mode.may_save(self, path):
+            return False
         try:
             try:
                 save_project(self.doc.project, path)
@@ -624,6 +632,7 @@ class MainWindow(QMainWindow):
                                                   str(e.strerror or e)))
             return False
         self.doc.mark_saved(str(Path(path).resolve()))
+        repair_mode.saved(self)
         self.keep_plan()
         self.autosaver.discard()
         self._autosaved_revision = self.doc.revision

@@ -6,8 +6,9 @@ strict loading stops at the first bad values, each bad value gets a safe stand-i
 of the project can be shown and edited:
 
 - a bad field value, or a missing required field: the field's default (a capacity of -5 becomes
-  0, a discount rate of 2 becomes 0.08); a required field without a default gets the lowest value
-  its range allows ("" for text, the first stage for a stage, ``repaired-1`` for an id);
+  0, a discount rate of 2 becomes 0.08); a required field without a default gets a plain value
+  (a number: 0, or the nearest bound of its range; "" for text; the first stage for a stage;
+  ``repaired-1`` for an id);
 - a bad entry of a list or table of plain values (a ramp-up share of 1.5, the tonnes of one year):
   the whole field's default (list) or the entry left out (table by year or key);
 - an unknown field: left out;
@@ -33,6 +34,7 @@ from typing import Any, Union
 
 from pydantic import BaseModel, ValidationError
 
+from .disk_stamp import remember
 from .io import ProjectFileError, parse_json_document, read_text_file
 from .migrations import MigrationError, migrate
 from .problem_names import load_message
@@ -99,6 +101,21 @@ def _holds_models(t: Any) -> bool:
     return False
 
 
+def _arm(t: Any, value: Any) -> Any:
+    """The model of a tagged union (``Override``) that ``value`` names by its ``kind``; ``t`` itself
+    when it is no union, None when no arm matches."""
+    if _is_model(t):
+        return t
+    if typing.get_origin(t) not in (Union, types.UnionType) or not isinstance(value, dict):
+        return None
+    for arm in typing.get_args(t):
+        arm = _unwrap(arm)
+        kind = arm.model_fields.get("kind") if _is_model(arm) else None
+        if kind is not None and kind.default == value.get("kind"):
+            return arm
+    return None
+
+
 def _bounds(finfo: Any) -> tuple[float | None, float | None]:
     lo = hi = None
     for m in getattr(finfo, "metadata", []):
@@ -108,7 +125,7 @@ def _bounds(finfo: Any) -> tuple[float | None, float | None]:
 
 
 def _required_standin(finfo: Any, inner: Any, name: str, counter: list[int]) -> Any:
-    """A value for a required field without a default: the lowest its type and range allow."""
+    """A value for a required field without a default: 0 (or the nearest bound), "", the first choice."""
     from enum import Enum
 
     if isinstance(inner, type) and issubclass(inner, Enum):
@@ -118,8 +135,10 @@ def _required_standin(finfo: Any, inner: Any, name: str, counter: list[int]) -> 
     if inner is bool:
         return False
     if inner in (int, float):
-        lo, _hi = _bounds(finfo)
-        return inner(lo) if lo is not None else inner(0)
+        lo, hi = _bounds(finfo)  # zero when the range allows it, else the nearest bound
+        if lo is not None and lo > 0:
+            return inner(lo)
+        return inner(hi) if hi is not None and hi < 0 else inner(0)
     if inner is str:
         if name == "id" or name.endswith("_id"):
             counter[0] += 1
@@ -183,6 +202,7 @@ def _fix(data: dict, loc: list, err: dict, done: set, counter: list[int]) -> Rep
             if not isinstance(items, list) or not 0 <= rest[0] < len(items):
                 raise _Refused
             if _holds_models(item):
+                item = _arm(item, items[rest[0]])  # a scenario override: the model of its kind
                 if not _is_model(item) or len(rest) == 1 and err["type"] in ("model_type", "dict_type"):
                     raise _Refused  # a facility that is no object, an override of an unknown kind
                 node, cls, path = items[rest[0]], item, [*path, part, rest[0]]
@@ -300,10 +320,13 @@ def repair_project_text(text: str, where: str = "<text>") -> tuple[Project, list
 
 def repair_project_file(path: str | os.PathLike[str]) -> tuple[Project, list[Repair]]:
     """``repair_project_text`` of a file read as ``models.io.load_project`` reads it (size limit,
-    regular files only, UTF-8 or UTF-16/32 with a BOM). The project is not tied to the file: a Save
-    that would replace it is the user's choice (the app asks for a file name)."""
-    text = read_text_file(path)
-    return repair_project_text(text, os.fspath(path))
+    regular files only, UTF-8 or UTF-16/32 with a BOM). The file's stamp is remembered, as by
+    ``load_project``: a later save over it refuses to overwrite a change made meanwhile."""
+    stamps: list = []
+    text = read_text_file(path, stamp_out=stamps)
+    project, repairs = repair_project_text(text, os.fspath(path))
+    remember(project, stamps[0])
+    return project, repairs
 
 
 def owner_of(project: Project, path: tuple) -> Any:

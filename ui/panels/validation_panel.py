@@ -91,9 +91,13 @@ class ValidationPanel(QWidget):
         self.tree.clear()
         red, amber = QBrush(QColor("#b00020")), QBrush(QColor("#8a5a00"))
         for k, p in enumerate(self.problems):
-            item = QTreeWidgetItem([p.severity, self._where(p.location), p.message])
+            repaired = k < len(repairs)
+            item = QTreeWidgetItem(["bad value" if repaired else p.severity, self._where(p.location), p.message])
             item.setData(0, Qt.ItemDataRole.UserRole, p.location)
-            item.setData(0, _REPAIR_ROLE, k < len(repairs))  # a bad value of the file, held as a stand-in
+            item.setData(0, _REPAIR_ROLE, repaired)  # a bad value of the file, held as a stand-in
+            if repaired:
+                item.setToolTip(0, "The file has a value that is not valid; a stand-in is shown until you fix it "
+                                   "(Undo brings it back) or keep the stand-in")
             item.setForeground(0, red if p.severity == "error" else amber)
             item.setToolTip(1, p.location)
             item.setToolTip(2, p.message)
@@ -105,7 +109,11 @@ class ValidationPanel(QWidget):
         else:
             text = f"<b style='color:#b00020'>{count(n_err, 'error')}</b>" if n_err else "no errors"
             text += f", {count(n_warn, 'warning')}" if n_warn else ""
-            self.summary.setText(text + (" \u00b7 errors block solving" if n_err else "")
+            if repairs:
+                text += (f" \u00b7 <b>opened for repair</b>: {count(len(repairs), 'bad value')} from the file "
+                         "shown with a stand-in; solve and export wait until "
+                         f"{'it is' if len(repairs) == 1 else 'they are'} fixed")
+            self.summary.setText(text + (" \u00b7 errors block solving" if n_err and not repairs else "")
                                  + " \u00b7 click a problem to go there")
         self._update_keep_button()
         self.problems_changed.emit(self.problems)

@@ -154,6 +154,19 @@ def _joined(who: str, label: str, message: str) -> str:
     return f"{who}, {label}: {message}" if who else f"{label}: {message}"
 
 
+#: a field name inside a message (closure_year, max_add_tpy): not a quoted id, not part of a path
+_FIELD_IN_TEXT = re.compile(r"(?<![\w.\['\-])([a-z]+(?:_[a-z0-9]+)+)(?![\w.\['\-])")
+
+
+def labels_in_text(message: str) -> str:
+    """Field names in a message as their labels: 'closure_year must be after online_year' ->
+    'closure year must be after online year'; quoted ids ('mine_x') and paths stay, and so does a
+    message about a version-1 file's own fields ('give either tonnes (version 1) or tonnes_by_year')."""
+    if "version 1" in message:
+        return message
+    return _FIELD_IN_TEXT.sub(lambda m: field_words(m.group(1)), message)
+
+
 def load_message(location: str, message: str, source: Any = None, found: Any = None, has_found: bool = False) -> str:
     """A located problem as one line, by the thing's name and the field's label:
     ``Facility 'Mountain Pass mine & concentrator' (facilities[0]): capacity (t/yr) must be >= 0,
@@ -161,6 +174,7 @@ def load_message(location: str, message: str, source: Any = None, found: Any = N
     ``found`` is added unless the message already quotes the value."""
     shown = found_text(found) if has_found else ""
     tail = f", found {shown}" if shown and shown not in message and str(found) not in message else ""
+    message = labels_in_text(message)
     if not location:
         return message + tail
     kind, name, head, rest = (subject(location, source) if source is not None else ("", "", "", location))
@@ -179,5 +193,5 @@ def _plain(location: str) -> bool:
     return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", location))
 
 
-__all__ = ["FIELD_LABELS", "KIND_OF", "field_words", "found_text", "load_message", "object_name", "subject",
-           "where_words"]
+__all__ = ["FIELD_LABELS", "KIND_OF", "field_words", "found_text", "labels_in_text", "load_message", "object_name",
+           "subject", "where_words"]

@@ -5,6 +5,7 @@ values with stand-ins."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,23 @@ def test_cancel_opens_nothing_and_a_structurally_wrong_file_is_refused(window, t
     box = rec.boxes[-1]
     assert "Open for repair" not in box["info"] and "facilities must be a list, not an object" in box["info"]
     assert window.doc.project is before
+
+
+def test_file_open_in_the_background_prepares_the_stand_ins_on_the_worker(window, tmp_path, good_data, monkeypatch,
+                                                                          qtbot):
+    """File > Open reads on a worker thread; a file with bad values is read with stand-ins there too,
+    so the GUI thread only shows the box and swaps the project in."""
+    import ui.shell.repair_mode as repair_mode
+
+    good_data["markets"][0]["price_usd_per_t"] = -3
+    bad = _write(tmp_path, good_data)
+    install_dialogs(monkeypatch, SB.Open)
+    reads: list[str] = []
+    real = repair_mode.repair_project_file
+    monkeypatch.setattr(repair_mode, "repair_project_file",
+                        lambda p: reads.append(threading.current_thread().name) or real(p))
+    assert window.open_path(str(bad), ask=False, background=True)
+    qtbot.waitUntil(lambda: not window.is_opening, timeout=10_000)
+    assert len(reads) == 1 and reads[0] != threading.main_thread().name
+    assert "(repair)" in window.windowTitle()
+    assert [p.location for p in _open_problems(window)] == ["markets[0].price_usd_per_t"]

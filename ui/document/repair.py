@@ -19,7 +19,7 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from models.problem_names import load_message
+from models.problem_names import labels_in_text, load_message
 from models.repair import MISSING, Repair, owner_of
 from models.validation import Problem, format_loc
 
@@ -120,7 +120,7 @@ class RepairSession:
         out = []
         for t, loc in self.open_items(project):
             r = t.repair
-            out.append(Problem(loc, f"{r.message}: the file has {r.found_shown}; "
+            out.append(Problem(loc, f"{labels_in_text(r.message)}: the file has {r.found_shown}; "
                                     f"{r.standin_text} until you fix it (or keep it)"))
         return out
 

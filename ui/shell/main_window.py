@@ -505,7 +505,7 @@ class MainWindow(QMainWindow):
             try:
                 project = load_project(path, check_consistency=False)
             except ProjectFileError as e:
-                return e
+                return repair_mode.prepare(path, e)  # bad values: the stand-ins, read here too
             problems = validate_project(project)
             kept = read_kept_plan(path)  # the last plan beside the file (planner.reports.plan_file)
             try:  # the map's seam, here rather than on the GUI thread (pure arithmetic, remembered)
@@ -533,6 +533,8 @@ class MainWindow(QMainWindow):
         QGuiApplication.restoreOverrideCursor()
         if isinstance(out, ProjectFileError):
             self._open_failed(path, out)
+        elif isinstance(out, repair_mode.Prepared):
+            self._open_failed(path, out.error, out)
         else:
             project, problems, kept = out
             self._opened(path, project, problems, list_later=True, kept=kept)
@@ -541,9 +543,9 @@ class MainWindow(QMainWindow):
     def _open_thread_finished(self) -> None:
         self._open_task = None
 
-    def _open_failed(self, path: str, e: ProjectFileError) -> bool:
+    def _open_failed(self, path: str, e: ProjectFileError, prepared: Any = None) -> bool:
         if e.repairable:  # JSON of the right shape with bad values: offer Open for repair
-            opened = repair_mode.offer(self, path, e)
+            opened = repair_mode.offer(self, path, e, prepared)
             if opened is not None:
                 return opened
         dialogs.exec_dialog(dialogs.problems_box(

@@ -17,6 +17,7 @@ fixed, Save writes the file atomically (a ``.bak`` of the old one kept) and repa
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +32,39 @@ from ui.shell import dialogs
 _TIP_KEY = "repair_saved_tooltip"
 
 
-def offer(window: Any, path: str, error: ProjectFileError) -> bool | None:
-    """The "Cannot open" box of a file whose values failed: Open for repair or Cancel. True when the
-    project was opened for repair, False when cancelled, None when the file cannot be repaired
-    (its structure is wrong: the caller shows the plain refusal)."""
-    name = Path(path).name
+@dataclass
+class Prepared:
+    """A file that failed strict loading, read again with stand-ins on the open's worker thread."""
+
+    error: ProjectFileError
+    project: Any
+    repairs: list
+
+
+def prepare(path: str, error: ProjectFileError) -> ProjectFileError | Prepared:
+    """On a worker thread (no widgets): the file read with stand-ins when ``error`` is repairable
+    and the file's structure allows it; else ``error`` itself."""
+    if not error.repairable:
+        return error
     try:
         project, repairs = repair_project_file(path)
     except ProjectFileError:
-        return None
+        error.repairable = False  # its structure is wrong: the plain refusal, without a second read
+        return error
+    return Prepared(error, project, repairs)
+
+
+def offer(window: Any, path: str, error: ProjectFileError, prepared: Prepared | None = None) -> bool | None:
+    """The "Cannot open" box of a file whose values failed: Open for repair or Cancel. True when the
+    project was opened for repair, False when cancelled, None when the file cannot be repaired
+    (its structure is wrong: the caller shows the plain refusal). ``prepared``: the file already
+    read with stand-ins (File > Open reads it on a worker thread)."""
+    name = Path(path).name
+    if prepared is None:
+        prepared = prepare(path, error)
+        if not isinstance(prepared, Prepared):
+            return None
+    project, repairs = prepared.project, prepared.repairs
     answer = dialogs.exec_dialog(dialogs.repair_box(window, name, error.lines))
     if answer != QMessageBox.StandardButton.Open:
         window.show_message(f"Could not open {path}")

@@ -33,7 +33,7 @@ FIELD_LABELS = {"lat": "latitude (deg)", "lon": "longitude (deg)", "from_id": "f
                 "stock_max_draw_tpy": "max draw (t/yr)", "capex_musd_reported": "reported capex ($M)",
                 "element_online_year": "circuit start (year by element)",
                 "qualification_years": "qualification (years)", "tonnes_by_year": "tonnes",
-                "units_by_year": "units", "[key]": "year or key"}
+                "units_by_year": "units", "committed_tpy_by_year": "committed (t/yr)", "[key]": "year or key"}
 
 _UNITS = (("_musd_per_tpy", " ($M per t/yr)"), ("_musd_per_yr", " ($M/yr)"), ("_usd_per_t_yr", " ($/t/yr)"),
           ("_usd_per_t_km", " ($/t-km)"), ("_usd_per_t", " ($/t)"), ("_musd", " ($M)"), ("_tpy", " (t/yr)"),
@@ -181,16 +181,16 @@ def load_message(location: str, message: str, source: Any = None, found: Any = N
     if kind == "settings":
         return _joined("Settings", field_words(rest) if rest else "", message) + tail
     if head:
-        who = f"{kind.capitalize()} {name!r} ({head})" if name else f"{kind.capitalize()} {head}"
+        who = f"{kind.capitalize()} {name!r} ({head})" if name else f"{kind.capitalize()} ({head})"
         return _joined(who, field_words(rest) if rest else "", message) + tail
     if _plain(location):  # a top-level field (schema_version): its label
-        return _joined("", field_words(location), message) + tail
+        return f"{field_words(location)}: {message}{tail}"
     return f"{location}: {message}{tail}"
 
 
 def _plain(location: str) -> bool:
-    """A location that is one field name (``schema_version``)."""
-    return bool(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", location))
+    """A location that is one plain field name (``schema_version``; not a stray key such as ``x1``)."""
+    return bool(re.fullmatch(r"[a-z]+(?:_[a-z]+)*", location))
 
 
 __all__ = ["FIELD_LABELS", "KIND_OF", "field_words", "found_text", "labels_in_text", "load_message", "object_name",

@@ -98,8 +98,8 @@ def test_missing_required_field_gets_a_plain_value_and_missing_is_recorded():
 
 
 @pytest.mark.parametrize("mutate, said", [
-    (lambda d: d.__setitem__("facilities", {"not": "a list"}), "facilities must be a list, not an object"),
-    (lambda d: d["facilities"].__setitem__(0, 5), "must be an object, not the number 5"),
+    (lambda d: d.__setitem__("facilities", {"not": "a list"}), "facilities: must be a list, not an object"),
+    (lambda d: d["facilities"].__setitem__(0, 5), "Facility (facilities[0]): must be an object, not the number 5"),
     (lambda d: d.__setitem__("settings", [1]), "Settings: must be an object, not a list"),
 ], ids=["facilities-not-a-list", "facility-not-an-object", "settings-not-an-object"])
 def test_structurally_wrong_files_are_refused_not_repaired(mutate, said):

@@ -171,7 +171,7 @@ def test_cancel_opens_nothing_and_a_structurally_wrong_file_is_refused(window, t
     wrong = _write(tmp_path, good_data, "wrong.m2m.json")
     assert window.open_path(str(wrong), ask=False) is False
     box = rec.boxes[-1]
-    assert "Open for repair" not in box["info"] and "facilities must be a list, not an object" in box["info"]
+    assert "Open for repair" not in box["info"] and "facilities: must be a list, not an object" in box["info"]
     assert window.doc.project is before
 
 

@@ -68,6 +68,11 @@ def test_negative_capacity_opens_for_repair_and_a_fix_in_the_table_enables_solve
     solve = window.solve_panel.solve_button
     assert not solve.isEnabled() and "opened for repair" in solve.toolTip()
     assert not window.run_menu.act_solve.isEnabled()
+    for held in (window.compare_view.run_button, window.risk_panel.run_button, window.sensitivity_panel.run_button,
+                 window.results_dashboard.export_xlsx_button, window.results_dashboard.decision_view.export_button):
+        assert not held.isEnabled() and "opened for repair and 1 value still holds a stand-in" in held.toolTip()
+    assert not window.act_export_brief.isEnabled()
+    compare_tip = window.compare_view.run_button.property("repair_saved_tooltip")
 
     # "go to": the facility's capacity cell is selected in the Facilities tab
     window.validation.select_problem(0)
@@ -83,6 +88,8 @@ def test_negative_capacity_opens_for_repair_and_a_fix_in_the_table_enables_solve
     assert _open_problems(window) == []
     assert solve.isEnabled() and "opened for repair" not in solve.toolTip()
     assert window.run_menu.act_solve.isEnabled()
+    assert window.compare_view.run_button.isEnabled() and window.compare_view.run_button.toolTip() == compare_tip
+    assert not window.results_dashboard.export_xlsx_button.isEnabled()  # no plan yet: nothing to export
 
     # undo brings the problem back and disables Solve again
     window.doc.undo_stack.undo()

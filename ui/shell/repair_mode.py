@@ -8,7 +8,8 @@ name and the field's label, with the value the file has; clicking one selects it
 
 While any stand-in remains (ui.document.repair.RepairSession):
 - the window title says "(repair)";
-- Solve, Compare, Risk and the exports are disabled, their tooltips saying why;
+- Solve, Compare, Risk, the N-1 stress test, sensitivity sweeps and the exports are disabled,
+  their tooltips saying why;
 - Save to the file that was opened is refused (its bad values are never overwritten by stand-ins
   without the user deciding); Save As to another file is allowed and leaves the original as it was.
 Each fix is an ordinary undoable edit (or "Keep the stand-in", also undoable). Once every value is
@@ -121,18 +122,29 @@ def saved(window: Any) -> None:
     gate(window)
 
 
+def _task_panels(window: Any) -> list:
+    """The panels that solve (compare, risk, N-1 stress, sensitivity): each has ``run_button``."""
+    risk = getattr(window, "risk_panel", None)
+    panels = [getattr(window, "compare_view", None), risk, getattr(risk, "stress_panel", None),
+              getattr(window, "sensitivity_panel", None)]
+    return [p for p in panels if p is not None and getattr(p, "run_button", None) is not None]
+
+
 def _gated(window: Any) -> list:
-    return [w for w in (window.solve_panel.solve_button, window.compare_view.run_button, window.risk_panel.run_button,
-                        window.results_dashboard.export_xlsx_button, window.results_dashboard.export_json_button,
-                        window.results_dashboard.decision_view.export_button) if w is not None]
+    dash = window.results_dashboard
+    buttons = [window.solve_panel.solve_button, *(p.run_button for p in _task_panels(window)),
+               dash.export_xlsx_button, dash.export_json_button, dash.decision_view.export_button]
+    return [w for w in buttons if w is not None]
 
 
 def gate(window: Any) -> None:
-    """Disable Solve, Compare, Risk and the exports (tooltip: why) while stand-ins remain; give them
-    back when none does."""
+    """Disable Solve, Compare, Risk, stress, sensitivity and the exports (tooltip: why) while
+    stand-ins remain; give them back when none does (a run button as its panel says: idle = on;
+    the exports stay as the plan leaves them: there is none after an Open for repair)."""
     n = open_count(window)
     why = (f"Disabled: the project was opened for repair and {count(n, 'value')} still "
            f"{'holds a stand-in' if n == 1 else 'hold stand-ins'} (see Validation)")
+    runs = {id(p.run_button): p for p in _task_panels(window)}
     for w in _gated(window):
         saved_tip = w.property(_TIP_KEY)
         if n:
@@ -145,9 +157,8 @@ def gate(window: Any) -> None:
             w.setProperty(_TIP_KEY, None)
             if w is window.solve_panel.solve_button:
                 w.setEnabled(not window.solve_panel.is_running)
-            elif w in (window.compare_view.run_button, window.risk_panel.run_button):
-                panel = window.compare_view if w is window.compare_view.run_button else window.risk_panel
-                w.setEnabled(not panel.is_running())
+            elif id(w) in runs:
+                w.setEnabled(not runs[id(w)].is_running())
     window.act_export_brief.setEnabled(n == 0)
     window.act_export_brief.setToolTip(why if n else "Write the plan's one-page decision brief as a PDF")
     window._update_title()

@@ -200,3 +200,23 @@ def test_file_open_in_the_background_prepares_the_stand_ins_on_the_worker(window
     assert len(reads) == 1 and reads[0] != threading.main_thread().name
     assert "(repair)" in window.windowTitle()
     assert [p.location for p in _open_problems(window)] == ["markets[0].price_usd_per_t"]
+
+
+def test_a_problem_follows_its_facility_when_rows_move_and_leaves_with_it(window, tmp_path, good_data, monkeypatch):
+    """Problems follow objects, not row numbers: deleting a facility above the bad one moves its
+    location up; deleting the bad facility itself closes the problem; undo brings both back."""
+    good_data["facilities"][3]["capacity_tpy"] = -5
+    bad = _write(tmp_path, good_data)
+    install_dialogs(monkeypatch, SB.Open)
+    assert window.open_path(str(bad), ask=False)
+    doc = window.doc
+    target = doc.project.facilities[3]
+    doc.remove_facility(doc.project.facilities[0])  # a row above it (and its routes), one undo step
+    assert [p.location for p in _open_problems(window)] == ["facilities[2].capacity_tpy"]
+    doc.remove_facility(target)
+    assert _open_problems(window) == [] and window.solve_panel.solve_button.isEnabled()
+    doc.undo_stack.undo()
+    assert [p.location for p in _open_problems(window)] == ["facilities[2].capacity_tpy"]
+    assert not window.solve_panel.solve_button.isEnabled()
+    doc.undo_stack.undo()
+    assert [p.location for p in _open_problems(window)] == ["facilities[3].capacity_tpy"]

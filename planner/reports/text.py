@@ -361,6 +361,13 @@ def robust_lines(rep: RobustReport) -> list[str]:
     for yy in years:
         lines.append(f"  {'all products ' + str(yy):<34}{d.p_met_all.get(yy, 0):>14.1%}{r.p_met_all.get(yy, 0):>10.1%}"
                      f"{(r.p_met_all.get(yy, 0) - d.p_met_all.get(yy, 0)) * 100:>+9.1f}")
+    lines.append(f"  {'expected defense shortfall (t)':<34}{'deterministic':>14}{'robust':>10}{'change':>9}")
+    for p in sorted(set(d.mean_shortfall_t) | set(r.mean_shortfall_t)):
+        for yy in years:
+            sd, sr = d.mean_shortfall_t.get(p, {}).get(yy), r.mean_shortfall_t.get(p, {}).get(yy)
+            if sd is None or sr is None:
+                continue
+            lines.append(f"  {p + ' ' + str(yy):<34}{sd:>14,.1f}{sr:>10,.1f}{sr - sd:>+9.1f}")
     if d.cost_musd and r.cost_musd:
         lines.append(f"  {'cost $M (discounted) P10':<34}{d.cost_musd['p10']:>14,.1f}{r.cost_musd['p10']:>10,.1f}")
         lines.append(f"  {'cost $M P50':<34}{d.cost_musd['p50']:>14,.1f}{r.cost_musd['p50']:>10,.1f}")
@@ -372,14 +379,23 @@ def robust_lines(rep: RobustReport) -> list[str]:
         lines.append(f"  {'unmet demand, all segments (t, mean)':<34}{ud:>14,.1f}{ur:>10,.1f}")
     lines.append(f"  failed samples: deterministic {d.n_failed}, robust {r.n_failed}")
     lines.append("")
-    if rep.hedge:
+    if rep.hedge or rep.stock_hedge:
         pts = rep.points_bought()
         lines.append(f"The hedge (capex {rep.hedge_capex_musd:+,.1f} $M undiscounted at planned prices; buys "
                      f"{(pts or 0) * 100:+.1f} points of P(all defense met {y})):")
         for h in rep.hedge:
             fmt = lambda rows: ", ".join(f"{yy} {t:,.0f}" for yy, t in rows) or "-"  # noqa: E731
             lines.append(f"  {h.facility + ' / ' + h.option:<44} {h.kind:<16} deterministic [{fmt(h.deterministic)}]"
-                         f" -> robust [{fmt(h.robust)}] t/yr, capex {h.capex_delta_musd:+,.1f} $M")
+                         f" -> robust [{fmt(h.robust)}] t/yr, capex {h.capex_delta_musd:+,.1f} $M, paid by {h.payer}")
+        for sh in rep.stock_hedge:
+            lines.append(f"  {'stock ' + sh.stockpile + ' (' + sh.material + ')':<44} {'held end ' + str(sh.year):<16} "
+                         f"deterministic {sh.deterministic_t:,.1f} t -> robust {sh.robust_t:,.1f} t "
+                         f"(+{sh.extra_t:,.1f} t): "
+                         f"purchase {sh.purchase_musd:,.1f} $M and holding {sh.holding_musd_per_yr:,.2f} $M/yr, "
+                         f"paid by the {sh.payer}")
+        if rep.stock_hedge:
+            lines.append("  (stock is part of the plan's own operations: every future follows it until an event is "
+                         "revealed; making it costs the chain's operating cost, in the mean cost above)")
     else:
         lines.append("The robust plan is the deterministic plan: no hedge is worth its cost on these futures.")
     if rep.n1:

@@ -1,0 +1,70 @@
+"""A hedge that cannot slip: stock the robust plan builds in 2026 and every future follows until its
+event is revealed (planner.analysis.saa non-anticipativity, EvalSpec.stock_floors)."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.analysis.risk import run_risk
+from planner.analysis.robust import run_robust
+from planner.pipeline.solve import SolveOptions
+from planner.reports.text import robust_lines
+
+from .resilience_fixtures import stock_hedge_project
+
+OPTIONS = SolveOptions(time_limit_s=30)
+
+
+def test_the_robust_plan_buys_the_stock_the_hand_calculation_says_and_lifts_p_met_to_100():
+    """stock_hedge_project's docstring: the deterministic plan holds no stock, P(defense met 2027)
+    = 75 % out of sample (mean 2027 shortfall 25 t); over 4 sampled futures (one with the outage)
+    the robust plan holds X = 100 t in ``dla`` at the end of 2026 -- the government pays 5 $M
+    for it, holding 0.1 $M a year -- and out of sample P = 100 %, shortfall 0."""
+    rep = run_robust(stock_hedge_project(), 4, n_eval=8, seed=0, workers=1, options=OPTIONS)
+    assert rep.has_plan, rep.message
+    assert rep.deterministic_plan == [] and rep.robust_plan == []
+    assert rep.robust_stock == [["dla", 2026, pytest.approx(100.0, abs=1e-5)]]
+    (h,) = rep.stock_hedge
+    assert (h.stockpile, h.year, h.payer) == ("dla", 2026, "government")
+    assert h.deterministic_t == pytest.approx(0.0, abs=1e-6) and h.extra_t == pytest.approx(100.0, abs=1e-5)
+    assert h.purchase_musd == pytest.approx(5.0, abs=1e-5)
+    assert h.holding_musd_per_yr == pytest.approx(0.1, abs=1e-6)
+    d, r = rep.deterministic_eval, rep.robust_eval
+    assert d.n_failed == 0 and r.n_failed == 0
+    assert d.p_met["ndfeb_magnet"][2027] == pytest.approx(0.75)
+    assert d.mean_shortfall_t["ndfeb_magnet"][2027] == pytest.approx(25.0, abs=1e-5)
+    assert r.p_met["ndfeb_magnet"][2027] == pytest.approx(1.0)
+    assert r.mean_shortfall_t["ndfeb_magnet"][2027] == pytest.approx(0.0, abs=1e-5)
+    assert r.stock_floors == rep.robust_stock
+    text = "\n".join(robust_lines(rep))
+    assert "dla" in text and "government" in text
+
+
+def test_the_n1_secure_plan_for_a_2027_outage_is_stock_bought_in_2026():
+    """N-1 secure in 2027 with ``mag`` out in 2027 alone (-n 0): the contingency shares 2026 with the
+    forecast, so the hedge is the same 100 t held at the end of 2026, no investment."""
+    rep = run_robust(stock_hedge_project(), 0, n_eval=4, workers=1, options=OPTIONS, n1_years=[2027])
+    assert rep.has_plan, rep.message
+    assert rep.n1["critical"] == ["facility:mag"]
+    assert rep.n1["deterministic_extra_t"] == {"facility:mag": pytest.approx(100.0)}
+    assert rep.robust_plan == [] and rep.robust_stock == [["dla", 2026, pytest.approx(100.0, abs=1e-5)]]
+    assert rep.n1["robust_extra_t"] == {"facility:mag": pytest.approx(0.0, abs=1e-5)}
+
+
+def test_evaluation_follows_a_stock_build_until_the_event_is_revealed():
+    """The deterministic plan with 100 t held at the end of 2026 by hand: every future runs it in
+    2026 (the outage is revealed in 2027), so P(defense met 2027) = 100 %; a floor of 60 t leaves
+    the outage futures 40 t short: P = 75 %, mean shortfall 0.25 x 40 = 10 t."""
+    p = stock_hedge_project()
+    full = run_risk(p, 8, seed=0, workers=1, options=OPTIONS, plan=[], stock_floors=[["dla", 2026, 100.0]])
+    assert full.p_met["ndfeb_magnet"][2027] == pytest.approx(1.0)
+    part = run_risk(p, 8, seed=0, workers=1, options=OPTIONS, plan=[], stock_floors=[["dla", 2026, 60.0]])
+    assert part.p_met["ndfeb_magnet"][2027] == pytest.approx(0.75)
+    assert part.mean_shortfall_t["ndfeb_magnet"][2027] == pytest.approx(10.0, abs=1e-5)
+
+
+def test_a_stock_floor_on_an_unknown_stockpile_is_refused_with_its_place():
+    from planner.analysis.risk import RiskRunError
+
+    with pytest.raises(RiskRunError, match=r"stock_floors\[0\]"):
+        run_risk(stock_hedge_project(), 2, workers=1, options=OPTIONS, plan=[], stock_floors=[["nds", 2026, 1.0]])

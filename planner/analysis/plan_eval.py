@@ -34,6 +34,10 @@ Semantics (docs/resilience.md, "When a sample learns"; docs/user_guide.md, "What
   value there is 0 is certified without a solve, otherwise it is solved (warm) and its value held
   by a row; only when the weighted point gives back more than a stage's tolerance is the cost stage
   re-solved under the holds. The verifier's priority check then applies to every sample.
+* A plan's **stock build** (``EvalSpec.stock_floors``, a robust plan's hedge: stockpile s holds at
+  least F t at the end of year y) is part of the plan and a soft commitment in every stage
+  (planner.analysis.commitments.add_stock_floor_rows): held unless defense demand needs the tonnes
+  (defense is served first) or they cannot be made; a breach is reported in tonnes.
 * Budget rows: with every decision fixed they constrain nothing and are dropped (a committed plan's
   overrun is paid, not refused); with recourse they keep the sampled capex coefficients.
 
@@ -63,7 +67,7 @@ from models.delays import YEAR_MAX, delay_facility, first_decision_year
 from models.project import Project
 from models.schedules import existing_capacity_tpy, qualified_from_year
 from models.vocab import Status as FacilityStatus
-from planner.analysis.commitments import add_breach_rows, soften_commitments
+from planner.analysis.commitments import add_breach_rows, add_stock_floor_rows, soften_commitments
 from planner.analysis.event_effects import EventIndex, surged_network
 from planner.model.build import ModelIndex
 from planner.model.lp import INF, LinearProgram
@@ -92,8 +96,8 @@ class EvalSpec:
     later: str = "plan"
     defense_weight: float = DEFENSE_FIRST_WEIGHT
     #: the plan's stock build: [[government stockpile id, year, t]] -- the stockpile holds at least t
-    #: at the end of that year in the plan's own operations (:meth:`SampleModel.nominal_x`), which a
-    #: sample follows until its first event is revealed; a re-plan after a reveal is free to draw it
+    #: at the end of that year; a soft commitment in every sample and re-plan, defense served first
+    #: (planner.analysis.commitments.add_stock_floor_rows)
     stock_floors: list[list[Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -117,19 +121,6 @@ def plan_decisions(result: PlanResult) -> list[list[Any]]:
     """The plan's decisions [[option, decided year, added t/yr]] (only builds with t/yr > 0)."""
     return [[inv.option, int(inv.decided_year), float(inv.added_tpy)] for inv in result.investments
             if inv.added_tpy > 0]
-
-
-def floor_columns(lp: LinearProgram, floors: list[list[Any]]) -> tuple[np.ndarray, np.ndarray]:
-    """(slevel columns, tonnes) of a plan's stock floors ([[stockpile, year, t]]); a floor on a
-    stockpile or year the model does not have is an error (ValueError naming it)."""
-    cols, tonnes = [], []
-    for sid, y, t in floors:
-        key = ("slevel", str(sid), int(y))
-        if not lp.has_var(key):
-            raise ValueError(f"stock floor {sid!r} {y}: the model has no government stockpile {sid!r} in {y}")
-        cols.append(lp.var(key))
-        tonnes.append(float(t))
-    return np.asarray(cols, dtype=np.int64), np.asarray(tonnes, dtype=float)
 
 
 def _first_decision_year(net: Network, o, delay: int) -> int:
@@ -213,9 +204,9 @@ def rebuild_and_solve(project: Project, spec: EvalSpec, draw, solver: str = "hig
     net0 = build_network(project)
     reveal = reveal_years(net0, spec.committed(), delays, shares)
     reveal.update(event_reveal_years(events, net0.years))
-    if not reveal:  # nothing revealed: the sample runs the plan's own operations (its stock build too)
-        return _rebuild_stage(project, spec, delays, overruns, shares, None, *args, events=events, floors=True)[0]
-    result, path = _rebuild_stage(project, spec, {}, {}, {}, None, *args, floors=True)
+    if not reveal:
+        return _rebuild_stage(project, spec, delays, overruns, shares, None, *args, events=events)[0]
+    result, path = _rebuild_stage(project, spec, {}, {}, {}, None, *args)
     if path is None:
         return _no_nominal(result)
     for r in sorted(set(reveal.values())):
@@ -241,10 +232,9 @@ def _no_nominal(result: PlanResult) -> PlanResult:
 
 
 def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, fix, solver, time_limit_s, mip_gap,
-                   state, events=(), floors: bool = False) -> tuple[PlanResult, dict | None]:
+                   state, events=()) -> tuple[PlanResult, dict | None]:
     """One solve of the rebuilt model with these events applied; ``fix`` = (r, {var key: value}):
-    operations of years < r fixed at those values; ``floors``: the plan's stock floors hold (the
-    plan's own operations, before any reveal). Returns (verified result, point by key or None)."""
+    operations of years < r fixed at those values. Returns (verified result, point by key or None)."""
     from types import SimpleNamespace as _NS
 
     state = state or SolveState()
@@ -257,6 +247,7 @@ def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, f
                                     defense_weight=spec.defense_weight)
     net, lp, idx = built.network, built.lp, built.index
     soften_commitments(lp, net)
+    add_stock_floor_rows(lp, net, spec.stock_floors if spec.is_lp else [])
     committed = spec.committed()
     commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
     delay_of = {f.id: int(draw.delays.get(f.id, 0)) for f in project.facilities}
@@ -281,10 +272,6 @@ def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, f
         EventIndex(lp, net).apply(events, lb, ub, lo, hi)
         lp.var_lb, lp.var_ub, lp.row_lo, lp.row_hi = lb.tolist(), ub.tolist(), lo.tolist(), hi.tolist()
         net = surged_network(net, events)
-    if floors and spec.stock_floors:
-        fcols, ft = floor_columns(lp, spec.stock_floors)
-        for j, t in zip(fcols.tolist(), ft.tolist()):
-            lp.var_lb[j] = max(lp.var_lb[j], t)
     bounds = (list(lp.var_lb), list(lp.var_ub))
     if fix is not None:
         r, path = fix
@@ -429,6 +416,7 @@ class SampleModel:
         built = build_network_and_model(project, relax_integers=spec.is_lp, defense_weight=spec.defense_weight)
         net, lp, idx = built.network, built.lp, built.index
         soften_commitments(lp, net)  # a future that cannot honour a commitment reports the breach
+        add_stock_floor_rows(lp, net, spec.stock_floors if spec.is_lp else [])  # the plan's stock build, soft
         # one hold row per priority level (free until a sample holds that level's shortfall); none
         # without a solver (the robust plan's stacked copies solve one weighted program)
         self.levels: list[tuple[Objective, np.ndarray, int]] = []
@@ -461,8 +449,6 @@ class SampleModel:
                 self.decisions.append((f, o, y, ja, jb, build_capex))
         self.events_index = EventIndex(lp, net)  # catalogue events' columns and rows
         self.col_year = column_years(lp)  # operations' years (fixed before a reveal year); -1 investments
-        # the plan's stock build (spec.stock_floors): lower bounds on slevel in its own operations only
-        self.floor_cols, self.floor_t = floor_columns(lp, spec.stock_floors if spec.is_lp else [])
         self.dec_cols = np.array([c for *_, ja, jb, _ in self.decisions for c in (ja, jb) if c >= 0], dtype=np.int64)
 
         # capacity rows of facilities a delay can move (not operating) or with ramp-up risk
@@ -640,9 +626,8 @@ class SampleModel:
         reveal = reveal_years(self.net, self.committed, delays, shares) if self.spec.is_lp else {}
         if self.spec.is_lp:
             reveal.update(event_reveal_years(events, self.net.years))
-        if not reveal:  # nothing revealed: the plan's own operations (its stock build too)
-            raw, data, extra = self._solve_stage(delays, overruns, shares, state, from_base, None, events,
-                                                 floors=self.spec.is_lp)
+        if not reveal:
+            raw, data, extra = self._solve_stage(delays, overruns, shares, state, from_base, None, events)
             return self._finish(raw, data, extra, delays, overruns, shares, state)
         path = self.nominal_x(state)
         if path is None:
@@ -705,7 +690,7 @@ class SampleModel:
         """The plan's own operations: the committed plan solved (defense first, then cost) with every
         event as forecast; computed once per model. None when it has no verified point."""
         if not hasattr(self, "_nominal_x"):
-            raw, data, extra = self._solve_stage({}, {}, {}, state, True, None, [], floors=True)
+            raw, data, extra = self._solve_stage({}, {}, {}, state, True, None, [])
             rebuilt = self.n_rebuilt
             self._nominal_raw = raw
             self._nominal_result = self._finish(raw, data, extra, {}, {}, {}, state)
@@ -714,19 +699,17 @@ class SampleModel:
                 self._nominal_x = np.asarray(raw.x, dtype=float).copy()
             elif self._nominal_result.has_plan:  # the warm point failed verification: the fresh model's point
                 _, point = _rebuild_stage(self.project, self.spec, {}, {}, {}, None, "highs", self.time_limit_s,
-                                          self.mip_gap, state, floors=True)
+                                          self.mip_gap, state)
                 if point is not None:
                     self._nominal_x = np.array([point.get(k, 0.0) for k in self.lp.var_keys], dtype=float)
                 self._nominal_raw = replace(raw, row_duals=None)  # the refused warm point's duals are not used
         return self._nominal_x
 
-    def _solve_stage(self, delays, overruns, shares, state, from_base, fix, events=(), prepared=None,
-                     floors: bool = False):
+    def _solve_stage(self, delays, overruns, shares, state, from_base, fix, events=(), prepared=None):
         """One warm lexicographic solve with these events applied; ``fix`` = (r, path): columns of
         years < r (operations, not investments) fixed at the path's values; ``prepared``: the
-        stage's :meth:`_stage_data` when already computed; ``floors``: the plan's stock floors hold
-        (slevel >= t: the plan's own operations). Returns (raw, data, (row lower bounds, catalogue
-        events applied))."""
+        stage's :meth:`_stage_data` when already computed. Returns (raw, data, (row lower bounds,
+        catalogue events applied))."""
         data, lo, (ev_cols, ev_rows) = prepared or self._stage_data(delays, overruns, shares, events)
         lb, ub, cost, hi, constant, existing, coeffs = data
         ev_cols, ev_rows = np.asarray(ev_cols, dtype=np.int64), np.asarray(ev_rows, dtype=np.int64)
@@ -747,9 +730,6 @@ class SampleModel:
             fixed = np.flatnonzero((self.col_year >= 0) & (self.col_year < r))
             v = np.clip(path[fixed], self.base_lb[fixed], self.base_ub[fixed])
             h.set_col_bounds(fixed, v, v)
-        fcols = self.floor_cols if floors else self.floor_cols[:0]
-        if fcols.size:
-            h.set_col_bounds(fcols, np.maximum(lb[fcols], self.floor_t), ub[fcols])
         if not from_base:
             pass
         elif self.base_basis is not None:
@@ -761,8 +741,6 @@ class SampleModel:
             raw = self._lexicographic(raw, cost, constant, hi, state)
         if fixed is not None and fixed.size:
             h.set_col_bounds(fixed, self.base_lb[fixed], self.base_ub[fixed])
-        if fcols.size:
-            h.set_col_bounds(fcols, self.base_lb[fcols], self.base_ub[fcols])
         h.set_col_bounds(ev_cols, self.base_lb[ev_cols], self.base_ub[ev_cols])
         h.set_row_bounds(ev_rows, self.base_lo[ev_rows], self.base_hi[ev_rows])
         return raw, data, (lo, list(events))
@@ -858,4 +836,4 @@ class SampleModel:
 
 
 __all__ = ["EvalSpec", "LATER", "MODES", "SampleModel", "apply_delays_and_overruns", "decision_bounds", "draw_shares",
-           "floor_columns", "plan_decisions", "point_result", "rebuild_and_solve"]
+           "plan_decisions", "point_result", "rebuild_and_solve"]

@@ -68,3 +68,37 @@ def test_a_stock_floor_on_an_unknown_stockpile_is_refused_with_its_place():
 
     with pytest.raises(RiskRunError, match=r"stock_floors\[0\]"):
         run_risk(stock_hedge_project(), 2, workers=1, options=OPTIONS, plan=[], stock_floors=[["nds", 2026, 1.0]])
+
+
+def test_a_stock_build_survives_an_unrelated_reveal_in_its_own_year():
+    """The plant's 2026 availability drawn in [90 %, 100 %] of 250 t/yr (225-250 t, enough for
+    100 t of demand and 100 t of stock) is revealed at the start of 2026 in every sample, before the
+    stock is built; the re-plan keeps the plan's stock build (a soft commitment), so the 2027
+    outage futures still find 100 t in store: P(defense met 2027) = 100 %, no breach."""
+    from models.project import AvailabilityDistribution
+
+    p = stock_hedge_project()
+    p.facilities[0].capacity_tpy = 250
+    p.facilities[0].availability_risk = {2026: AvailabilityDistribution(low=0.9, mode=0.95, high=1.0)}
+    rep = run_risk(p, 8, seed=0, workers=1, options=OPTIONS, plan=[], stock_floors=[["dla", 2026, 100.0]])
+    assert rep.n_failed == 0 and rep.p_met["ndfeb_magnet"][2027] == pytest.approx(1.0)
+    assert rep.breaches == []
+
+
+def test_the_workbook_lists_the_stock_hedge_with_its_payer(tmp_path):
+    """The robust workbook's "Stock hedge" sheet: dla, held at the end of 2026, 0 -> 100 t, the
+    government pays 5 $M for it and 0.1 $M a year to hold it."""
+    from openpyxl import load_workbook
+
+    from planner.reports.robust_xlsx import write_robust_workbook
+
+    rep = run_robust(stock_hedge_project(), 0, n_eval=2, workers=1, options=OPTIONS, n1_years=[2027])
+    write_robust_workbook(rep, tmp_path / "r.xlsx")
+    wb = load_workbook(tmp_path / "r.xlsx")
+    rows = [[c.value for c in r] for r in wb["Stock hedge"].iter_rows(min_row=2)]
+    assert len(rows) == 1
+    sid, material, year, det, rob, extra, purchase, holding, payer = rows[0]
+    assert (sid, material, year, payer) == ("dla", "ndfeb_magnet", 2026, "government")
+    assert (det, rob, extra) == (pytest.approx(0.0, abs=1e-6), pytest.approx(100.0, abs=1e-5),
+                                 pytest.approx(100.0, abs=1e-5))
+    assert purchase == pytest.approx(5.0, abs=1e-5) and holding == pytest.approx(0.1, abs=1e-6)

@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from models.io import atomic_write_bytes
-from models.wording import count
-from planner.analysis.risk import RiskRunError, run_risk
+from planner.analysis.risk import run_risk
 from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import (
     EXIT_BAD_INPUT,
@@ -28,6 +26,7 @@ from planner.cli.common import (
     whole_number_option,
 )
 from planner.cli.csv_output import add_csv_argument, risk_csv
+from planner.cli.outputs import run_analysis, where_ran, write_json
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 from planner.reports.text import risk_summary_lines
@@ -73,7 +72,8 @@ def cmd_risk(args: argparse.Namespace) -> int:
     mode = "foresight" if args.foresight else "plan"
     state = SolveState(on_progress=_progress_printer(args.n))
     common = dict(seed=args.seed, workers=args.workers, scheduler=args.scheduler, options=options)
-    try:
+
+    def run():
         report = run_risk(project, args.n, state=state, mode=mode, plan=plan, commit_year=args.commit_year,
                           later="reoptimise" if args.reoptimise_later else "plan", **common)
         if args.value_of_information and mode == "plan" and not state.cancel_requested:
@@ -82,27 +82,19 @@ def cmd_risk(args: argparse.Namespace) -> int:
             print("  perfect-foresight pass on the same samples ...", file=sys.stderr, flush=True)
             hindsight = run_risk(project, args.n, state=state, mode="foresight", **common)
             report.value_of_information = value_of_information(report, hindsight)
-    except RiskRunError as e:
-        print(f"mine2magnet: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        state.request_cancel()
-        raise
+        return report
+
+    report, code = run_analysis(state, run)
+    if report is None:
+        return code
     print("\n".join(risk_summary_lines(report)))
     sampling = report.seconds - report.plan_seconds
     plan_note = f" after {report.plan_seconds:.1f} s solving the plan" if report.plan_seconds else ""
     print(f"\n{report.n_completed} samples in {sampling:.1f} s{plan_note} "
           f"({report.n_completed / max(sampling, 1e-9):.2f} samples/s, "
-          + (f"scheduler {args.scheduler})" if args.scheduler else f"{count(report.workers, 'worker')})"))
+          f"{where_ran(args.scheduler, report.workers)})")
     code = EXIT_OK if (report.n_failed == 0 and not report.cancelled and report.n_ok > 0) else EXIT_FAILED
-    if args.json:
-        try:
-            atomic_write_bytes(args.json, report.to_json().encode("utf-8"), keep_backup=False)
-            print(f"wrote {args.json}")
-        except OSError as e:
-            print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
-            code = EXIT_FAILED
-    return max(code, risk_csv(args.csv, report))
+    return max(code, write_json(args.json, report.to_json()), risk_csv(args.csv, report))
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -207,7 +207,8 @@ class Document(QObject):
 
         Returns None on success (also when the value is unchanged: nothing is pushed), or the
         message of the refused value; a refused value is not stored and nothing is pushed.
-        Renaming a facility id also renames it in routes and scenario filters (one macro).
+        Renaming a facility id also renames it in routes, scenario filters and the risk catalogue's
+        facility outages (one macro).
         """
         probe = obj.model_copy()
         try:
@@ -256,7 +257,8 @@ class Document(QObject):
                                 f"Add facility {facility.name or facility.id}")
 
     def remove_facility(self, facility: Facility) -> None:
-        """Delete a facility and every route from or to it, as one undoable step."""
+        """Delete a facility, every route from or to it and its outage rate in the risk catalogue, as one
+        undoable step."""
         p = self._project
         index = next(i for i, f in enumerate(p.facilities) if f is facility)
         with self.macro(f"Delete facility {facility.name or facility.id}"):
@@ -264,6 +266,11 @@ class Document(QObject):
                 r = p.routes[i]
                 if facility.id in (r.from_id, r.to_id):
                     self.undo_stack.push(RemoveItemCommand(self, p, "routes", i, f"Delete route {r.id}"))
+            cat = p.settings.risk.catalogue  # its own outage rate goes with it (a dangling id is an error)
+            for i in range(len(cat.facility_outages) - 1 if cat is not None else -1, -1, -1):
+                if cat.facility_outages[i].facility_id == facility.id:
+                    self.undo_stack.push(RemoveItemCommand(self, cat, "facility_outages", i,
+                                                           "Delete its outage in the risk catalogue"))
             if self._current_facility is facility:
                 self.set_current_facility(None)
             self.undo_stack.push(RemoveItemCommand(self, p, "facilities", index, f"Delete facility {facility.id}"))
@@ -295,6 +302,10 @@ class Document(QObject):
             for end in ("from_id", "to_id"):
                 if getattr(r, end) == old:
                     self.undo_stack.push(SetFieldCommand(self, r, end, old, new, f"Rename in route {r.id}"))
+        cat = p.settings.risk.catalogue
+        for outage in cat.facility_outages if cat is not None else []:
+            if outage.facility_id == old:
+                self.undo_stack.push(SetFieldCommand(self, outage, "facility_id", old, new, "Rename in risk catalogue"))
         for s in p.scenarios:
             for o in s.overrides:
                 where = getattr(o, "where", None)

@@ -358,6 +358,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
     CANCELLING_TEXT = "Cancelling: stopping the worker processes…"
 
     report_ready = Signal(object)  # RiskReport
+    catalogue_requested = Signal()  # "Edit the risk catalogue": the main window shows Settings' page
 
     def __init__(self, document: Any, parent: QWidget | None = None, run_fn: Callable | None = None,
                  robust_fn: Callable | None = None) -> None:
@@ -419,8 +420,12 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p %")
         self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status and "
-                                   "the events of the project's risk catalogue (settings.risk in the project file), "
+                                   "the events of the project's risk catalogue (Settings, Risk catalogue page), "
                                    "then runs the plan without foresight: an event is known from its first year on.")
+        self.catalogue_button = QPushButton("Edit the risk catalogue…")
+        self.catalogue_button.setToolTip("Outages, export stops, China's licence regime, demand surges, delays and "
+                                         "overruns: the Risk catalogue page of Settings (every edit undoable)")
+        self.catalogue_button.clicked.connect(self.catalogue_requested)
         self.status_label.setStyleSheet(f"color: {MUTED};")
         self.status_label.setWordWrap(True)
 
@@ -508,7 +513,10 @@ class RiskPanel(TaskPanelMixin, QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.progress_bar)
-        lay.addWidget(self.status_label)
+        status_row = QHBoxLayout()  # the button beside the wrapping text: the tab gets no wider for it
+        status_row.addWidget(self.status_label, 1)
+        status_row.addWidget(self.catalogue_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(status_row)
         lay.addLayout(cards)
         lay.addWidget(body, 1)
 

@@ -234,6 +234,7 @@ class MainWindow(QMainWindow):
         # 1,042 px and hid the Risk tab behind scroll arrows)
         self.compare_view = ScenarioCompareView(self.doc, self)
         self.risk_panel = RiskPanel(self.doc, self)
+        self.risk_panel.catalogue_requested.connect(self.show_risk_catalogue)
         self.sensitivity_panel = SensitivityPanel(self.doc, self)
         self.analysis_panels: list[QWidget] = [self.compare_view, self.risk_panel]
         for panel, title, tip in (
@@ -739,11 +740,21 @@ class MainWindow(QMainWindow):
         self.inspector_dock.raise_()
 
     # ---------------------------------------------------------- navigation
+    def show_risk_catalogue(self) -> None:
+        """The Settings tab's Risk catalogue page (from the Risk tab's "Edit the risk catalogue")."""
+        self.tabs.setCurrentWidget(self.settings_panel)
+        self.settings_panel.show_catalogue()
+
     def reveal_location(self, location: str) -> None:
         """Select what a problem location points at: a table cell, a node, a settings field."""
         if location.startswith("levers"):  # contracts and levers: their own tab
             self.tabs.setCurrentWidget(self.levers_tab)
             if not self.levers_tab.reveal(location):
+                self.show_message(f"{location}: not found (the project changed since the check)")
+            return
+        if location.startswith("settings.risk"):  # the Settings tab's Risk catalogue page
+            self.show_risk_catalogue()
+            if not self.settings_panel.risk_catalogue.reveal(location):
                 self.show_message(f"{location}: not found (the project changed since the check)")
             return
         t = target_of(location)

@@ -152,6 +152,9 @@ def run_risk(
         for i, row in enumerate(plan):
             if len(row) != 3 or row[0] not in known:
                 raise RiskRunError(f"plan[{i}]: {row!r} is not [known option id, decided year, added t/yr]")
+        if stock_floors and later != "plan":
+            raise RiskRunError("a stock build is part of a committed plan whose later decisions follow the plan "
+                               "(not with reoptimised later decisions)")
         stockpiles = {sp.id for sp in project.levers.stockpiles}
         for i, row in enumerate(stock_floors or []):
             if len(row) != 3 or row[0] not in stockpiles or not (s.start_year <= int(row[1]) <= s.end_year) \

@@ -240,6 +240,9 @@ def risk_summary_lines(report: RiskReport, top: int = 8) -> list[str]:
         cost = f" (deterministic cost {report.plan_cost_musd:,.1f} $M)" if report.plan_cost_musd is not None else ""
         lines.append(f"Plan evaluated{cost}: " + ", ".join(f"{o} {y} {t:,.0f} t/yr" for o, y, t in report.plan[:12])
                      + (f" ... and {len(report.plan) - 12} more" if len(report.plan) > 12 else ""))
+    if report.mode == "plan" and getattr(report, "stock_floors", None):
+        lines.append("Stock build held by the plan's own operations (a soft commitment, defense first): "
+                     + ", ".join(f"{sid} {t:,.1f} t at the end of {y}" for sid, y, t in report.stock_floors))
     if report.n_completed == 0:
         lines.append("No sample finished; nothing to aggregate.")
     else:

@@ -102,3 +102,28 @@ def test_the_workbook_lists_the_stock_hedge_with_its_payer(tmp_path):
     assert (det, rob, extra) == (pytest.approx(0.0, abs=1e-6), pytest.approx(100.0, abs=1e-5),
                                  pytest.approx(100.0, abs=1e-5))
     assert purchase == pytest.approx(5.0, abs=1e-5) and holding == pytest.approx(0.1, abs=1e-6)
+
+
+def test_cli_risk_evaluates_a_plan_with_its_stock_build(tmp_path, capsys):
+    """``risk`` of the deterministic plan (no investment) with ``--stock-build dla:2026:100``: the hand
+    figure P(defense met 2027) = 100 % instead of 75 %; a malformed or unknown stock build is bad
+    input (exit 2) with its text in the message."""
+    import json
+
+    from models.io import save_project
+    from planner.cli.main import main as cli_main
+
+    path = tmp_path / "stock.m2m.json"
+    save_project(stock_hedge_project(), path)
+    out = tmp_path / "risk.json"
+    code = cli_main(["risk", str(path), "-n", "4", "--workers", "1", "--stock-build", "dla:2026:100",
+                     "--json", str(out)])
+    text = capsys.readouterr().out
+    assert code == 0, text
+    assert "Stock build held by the plan's own operations" in text and "dla 100.0 t at the end of 2026" in text
+    data = json.loads(out.read_text())
+    assert data["stock_floors"] == [["dla", 2026, 100.0]] and data["p_met"]["ndfeb_magnet"]["2027"] == 1.0
+    for bad, words in (("dla:2026", "expected STOCKPILE:YEAR:TONNES"), ("dla:2026:-1", "expected STOCKPILE"),
+                       ("nds:2026:5", "stock_floors[0]")):
+        assert cli_main(["risk", str(path), "-n", "2", "--workers", "1", "--stock-build", bad]) == 2
+        assert words in capsys.readouterr().err

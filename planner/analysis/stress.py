@@ -68,6 +68,7 @@ class StressReport:
     scenario: str
     years: list[int]
     plan: list[list[Any]] = field(default_factory=list)
+    stock_floors: list[list[Any]] = field(default_factory=list)  # the plan's stock build [[stockpile, year, t]]
     baseline_shortfall_t: dict[str, dict[int, float]] = field(default_factory=dict)
     defense_demand_t: dict[str, dict[int, float]] = field(default_factory=dict)
     elements: list[StressElement] = field(default_factory=list)  # ranked, worst first
@@ -242,7 +243,13 @@ def run_stress(project: Project, *, years: list[int] | None = None, plan: list[l
         plan = plan_decisions(base)
         rep.plan_seconds = time.perf_counter() - t0
     rep.plan = [list(r) for r in plan]
-    spec = EvalSpec(decisions=rep.plan, stock_floors=[list(r) for r in stock_floors or []])
+    piles = {sp.id for sp in project.levers.stockpiles}
+    for i, row in enumerate(stock_floors or []):
+        if len(row) != 3 or row[0] not in piles or not (s.start_year <= int(row[1]) <= s.end_year) or row[2] < 0:
+            raise RiskRunError(f"stock_floors[{i}]: {row!r} is not [known stockpile id, year in the horizon, "
+                               "tonnes >= 0]")
+    rep.stock_floors = [list(r) for r in stock_floors or []]
+    spec = EvalSpec(decisions=rep.plan, stock_floors=rep.stock_floors)
     model = _model(project, spec, options)
     baseline = _evaluate(model, project, None, years)
     if baseline["status"] not in ("optimal", "time_limit_feasible"):

@@ -45,6 +45,30 @@ def _progress_printer(n: int):
     return on_progress
 
 
+def parse_stock_builds(texts: list[str] | None) -> list[list] | None:
+    """``--stock-build STOCKPILE:YEAR:T`` values as [[stockpile, year, t]]; None (after printing
+    what is wrong) when one is malformed."""
+    floors = []
+    for text in texts or []:
+        parts = text.split(":")
+        try:
+            sid, year, tonnes = parts[0], int(parts[1]), float(parts[2])
+            if len(parts) != 3 or not sid or not (0 <= tonnes < float("inf")):
+                raise ValueError
+        except (ValueError, IndexError):
+            print(f"mine2magnet: --stock-build {text!r}: expected STOCKPILE:YEAR:TONNES, e.g. dla_smco:2026:103.3 "
+                  "(tonnes >= 0)", file=sys.stderr)
+            return None
+        floors.append([sid, year, tonnes])
+    return floors
+
+
+def add_stock_build_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stock-build", action="append", metavar="STOCKPILE:YEAR:T",
+                   help="the plan also holds T tonnes in this government stockpile at the end of YEAR (a robust "
+                        "plan's stock build, held by the plan's own operations; repeatable)")
+
+
 def cmd_risk(args: argparse.Namespace) -> int:
 
     project = load_or_exit(args.project)
@@ -70,18 +94,9 @@ def cmd_risk(args: argparse.Namespace) -> int:
                 print(f"{e.path}: {p}", file=sys.stderr)
             return EXIT_BAD_INPUT
     mode = "foresight" if args.foresight else "plan"
-    floors = []
-    for text in args.stock_build or []:
-        parts = text.split(":")
-        try:
-            sid, year, tonnes = parts[0], int(parts[1]), float(parts[2])
-            if len(parts) != 3 or not sid or not (tonnes >= 0) or tonnes == float("inf"):
-                raise ValueError
-        except (ValueError, IndexError):
-            print(f"mine2magnet: --stock-build {text!r}: expected STOCKPILE:YEAR:TONNES, e.g. dla_smco:2026:103.3 "
-                  "(tonnes >= 0)", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        floors.append([sid, year, tonnes])
+    floors = parse_stock_builds(args.stock_build)
+    if floors is None:
+        return EXIT_BAD_INPUT
     if floors and mode != "plan":
         print("mine2magnet: --stock-build is part of a committed plan: not with --foresight", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -130,9 +145,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="re-decide investments after the commit year per sample (default: they follow the plan)")
     p.add_argument("--foresight", action="store_true",
                    help="PERFECT FORESIGHT: re-plan every sample with hindsight of its delays (the old behaviour)")
-    p.add_argument("--stock-build", action="append", metavar="STOCKPILE:YEAR:T",
-                   help="the plan also holds T tonnes in this government stockpile at the end of YEAR (a robust "
-                        "plan's stock build, held by the plan's own operations; repeatable)")
+    add_stock_build_argument(p)
     p.add_argument("--value-of-information", action="store_true",
                    help="also run perfect foresight on the same samples and report the difference")
     add_solver_arguments(p)

@@ -430,6 +430,9 @@ def stress_lines(rep: StressReport, top: int = 15) -> list[str]:
              f"investments fixed, operations re-planned defense first from {rep.years[0]} (no foresight)",
              f"{rep.n_screened} elements screened (facilities making something in {yrs} under the plan, and countries)"
              + (" -- CANCELLED" if rep.cancelled else "")]
+    if getattr(rep, "stock_floors", None):
+        lines.append("Stock build held by the plan's own operations: "
+                     + ", ".join(f"{sid} {t:,.1f} t at the end of {y}" for sid, y, t in rep.stock_floors))
     base_in = {p: sum(v for y, v in by.items() if y in rep.years) for p, by in rep.baseline_shortfall_t.items()}
     if any(v > STRESS_TOL for v in base_in.values()):
         lines.append("Baseline (nothing out) is already short: "

@@ -127,3 +127,29 @@ def test_cli_risk_evaluates_a_plan_with_its_stock_build(tmp_path, capsys):
                        ("nds:2026:5", "stock_floors[0]")):
         assert cli_main(["risk", str(path), "-n", "2", "--workers", "1", "--stock-build", bad]) == 2
         assert words in capsys.readouterr().err
+
+
+def test_cli_stress_with_the_stock_build_no_longer_names_the_plant(tmp_path, capsys):
+    """``stress --years 2027``: the deterministic plan's sole plant, its country (US) and the metal's
+    origin (JP) out in 2027 each leave 100 t short; with ``--stock-build dla:2026:100`` the 2026
+    stock covers 2027 and none of them is a single point of failure."""
+    from models.io import save_project
+    from planner.cli.main import main as cli_main
+
+    path = tmp_path / "stock.m2m.json"
+    save_project(stock_hedge_project(), path)
+    out = tmp_path / "s.json"
+    assert cli_main(["stress", str(path), "--years", "2027", "--workers", "1", "--json", str(out)]) == 0
+    import json
+
+    before = json.loads(out.read_text())
+    assert sorted(e["id"] for e in before["elements"] if e["total_extra_t"] > 1e-6) == [
+        "country:JP", "country:US", "facility:mag"]
+    capsys.readouterr()
+    assert cli_main(["stress", str(path), "--years", "2027", "--workers", "1", "--stock-build", "dla:2026:100",
+                     "--json", str(out)]) == 0
+    assert "Stock build held by the plan's own operations: dla 100.0 t at the end of 2026" in capsys.readouterr().out
+    after = json.loads(out.read_text())
+    assert [e["id"] for e in after["elements"] if e["total_extra_t"] > 1e-6] == []
+    assert cli_main(["stress", str(path), "--years", "2027", "--workers", "1", "--stock-build", "nds:2026:1"]) == 2
+    assert "stock_floors[0]" in capsys.readouterr().err

@@ -191,6 +191,11 @@ def value_of_information(plan: RiskReport, foresight: RiskReport) -> dict[str, A
                                          for y in plan.p_met_all if y in foresight.p_met_all}}
     if plan.cost_musd and foresight.cost_musd:
         out["mean_cost_musd"] = plan.cost_musd["mean"] - foresight.cost_musd["mean"]
+    from planner.analysis.plan_ranking import RANK_RULE, rank_plans
+
+    # the two ranked (planner.analysis.plan_ranking): the cost saved is never shown without the shortfalls
+    out["ranking"] = {"rule": RANK_RULE, "plans": [s.to_dict() for s in rank_plans([("committed plan", plan),
+                                                                                    ("hindsight", foresight)])]}
     return out
 
 

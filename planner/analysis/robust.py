@@ -123,6 +123,9 @@ class RobustReport:
         d["points_bought"]["all"] = self.points_bought()
         d["mean_unmet_t"] = {"deterministic": mean_unmet_t(self.deterministic_eval),
                              "robust": mean_unmet_t(self.robust_eval)}
+        from planner.analysis.plan_ranking import RANK_RULE, robust_ranking
+
+        d["ranking"] = {"rule": RANK_RULE, "plans": [s.to_dict() for s in robust_ranking(self)]}
         return d
 
     def to_json(self) -> str:

@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from planner.analysis.comparison import ScenarioComparison
+from planner.analysis.plan_ranking import RANK_RULE, PlanStanding, ranking_lines, robust_ranking
 from planner.reports import figures, markets_text
 from planner.result import NO_DEFENSE_DATE, PlanResult
 
@@ -295,6 +296,10 @@ def risk_summary_lines(report: RiskReport, top: int = 8) -> list[str]:
                 lines.append("  P(all defense met) +  " + "  ".join(f"{yy}: {v:+.0%}" for yy, v in sorted(pm.items())))
             if "mean_cost_musd" in voi:
                 lines.append(f"  mean cost saved by hindsight: {voi['mean_cost_musd']:,.1f} $M")
+            ranked = (voi.get("ranking") or {}).get("plans")
+            if ranked:
+                lines.append(f"  ranked by {RANK_RULE} (means over the samples):")
+                lines += ranking_lines([PlanStanding(**s) for s in ranked], indent="    ")
         if report.drivers:
             lines.append("")
             lines.append(f"Projects that drive {y} compliance (P(met) on time vs delayed; cost change excludes the "
@@ -353,6 +358,8 @@ def robust_lines(rep: RobustReport) -> list[str]:
         return lines
     lines.append("")
     lines.append(f"Out of sample ({rep.n_eval} futures, every decision committed, operations re-solved):")
+    lines.append(f"  ranked by {RANK_RULE} (means over the futures):")
+    lines += ranking_lines(robust_ranking(rep), indent="    ")
     lines.append(f"  {'P(defense met)':<34}{'deterministic':>14}{'robust':>10}{'points':>9}")
     years = sorted(yy for yy in r.p_met_all if yy >= y)[:4]
     for p in sorted(set(d.p_met) | set(r.p_met)):
@@ -371,6 +378,9 @@ def robust_lines(rep: RobustReport) -> list[str]:
             if sd is None or sr is None:
                 continue
             lines.append(f"  {p + ' ' + str(yy):<34}{sd:>14,.1f}{sr:>10,.1f}{sr - sd:>+9.1f}")
+    for seg in ("defense", "commercial"):  # beside the cost: a cheaper plan never without its shortfall
+        sd, sr = d.mean_unmet_by_segment_t.get(seg, 0.0), r.mean_unmet_by_segment_t.get(seg, 0.0)
+        lines.append(f"  {seg + ' shortfall t (mean)':<34}{sd:>14,.1f}{sr:>10,.1f}")
     if d.cost_musd and r.cost_musd:
         lines.append(f"  {'cost $M (discounted) P10':<34}{d.cost_musd['p10']:>14,.1f}{r.cost_musd['p10']:>10,.1f}")
         lines.append(f"  {'cost $M P50':<34}{d.cost_musd['p50']:>14,.1f}{r.cost_musd['p50']:>10,.1f}")

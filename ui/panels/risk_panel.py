@@ -509,6 +509,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
         body.setChildrenCollapsible(False)
+        self.tabs.currentChanged.connect(self._stress_page_room)
 
         lay = QVBoxLayout(self)
         lay.addLayout(form)
@@ -686,6 +687,15 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.tabs.setTabText(4, f"Events behind {y} shortfalls ({len(impacts)})")
 
 
+    def _stress_page_room(self, _index: int) -> None:
+        """The stress page (ranking over the likelihood-impact matrix) gets at least 70 % of the split."""
+        if self.tabs.currentWidget() is not self.stress_panel:
+            return
+        sizes = self.body.sizes()
+        if sum(sizes) and sizes[1] < 0.7 * sum(sizes):
+            top = int(0.3 * sum(sizes))
+            self.body.setSizes([top, sum(sizes) - top])
+
     # ----------------------------------------------------------------- robust plan
     def show_robust(self, rep: Any) -> None:
         """Fill the "Robust plan" tab: both plans side by side out of sample, and the hedge."""
@@ -719,6 +729,15 @@ class RiskPanel(TaskPanelMixin, QWidget):
         rows: list[list[Any]] = []
         d, r = rep.deterministic_eval, rep.robust_eval
         if d is not None and r is not None:
+            from planner.analysis.plan_ranking import robust_ranking
+
+            rank = {st.plan: st.rank for st in robust_ranking(rep)}  # shortfalls first, then net cost
+            rows.append(["Rank (defense, commercial, contract shortfall, then net cost)",
+                         str(rank.get("deterministic", "—")), str(rank.get("robust", "—")), ""])
+            for seg in ("defense", "commercial"):
+                a = d.mean_unmet_by_segment_t.get(seg, 0.0)
+                b = r.mean_unmet_by_segment_t.get(seg, 0.0)
+                rows.append([f"{seg.capitalize()} shortfall, mean t", f"{a:,.1f}", f"{b:,.1f}", f"{b - a:+,.1f}"])
             for p in sorted(set(d.p_met) | set(r.p_met)):
                 for yy in sorted(set(d.p_met.get(p, {})) & set(r.p_met.get(p, {})))[:4]:
                     if yy < y:

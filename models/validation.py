@@ -11,6 +11,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Iterable
 
 from pydantic import ValidationError
@@ -40,9 +41,20 @@ class Problem:
     location: str
     message: str
     severity: str = "error"  # "error" blocks solving; "warning" does not
+    #: the offending value as read (a schema problem of a file: ``found -5``), when ``has_found``
+    found: object = dc_field(default=None, compare=False, repr=False)
+    has_found: bool = dc_field(default=False, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
+
+    def named(self, source: object = None) -> str:
+        """The problem by the thing's name and the field's label (models.problem_names):
+        ``Facility 'Mountain Pass' (facilities[0]): capacity (t/yr) must be >= 0, found -5``;
+        ``source`` is the Project (or a file's raw JSON data) the location points into."""
+        from .problem_names import load_message
+
+        return load_message(self.location, self.message, source, self.found, self.has_found)
 
 
 def format_loc(loc: Iterable[object]) -> str:
@@ -89,9 +101,14 @@ def problems_from_validation_error(err: ValidationError, prefix: str = "") -> li
             msg = "required field is missing"
         elif e["type"] in _TYPE_WORDS:
             msg = f"must be {_TYPE_WORDS[e['type']]}, not {describe_value(e.get('input'))}"
+        elif e["type"] == "enum" and "expected" in e.get("ctx", {}):
+            msg = f"must be one of {e['ctx']['expected']}"
         elif e["type"] == "string_pattern_mismatch":
             msg = "must be an id of letters, digits, '_', '.' or '-' (max 64, not starting with a symbol)"
-        problems.append(Problem(location, msg))
+        value = e.get("input")
+        shown = (e["type"] not in _TYPE_WORDS and e["type"] not in ("missing", "extra_forbidden")
+                 and "input" in e and not isinstance(value, (dict, list)))
+        problems.append(Problem(location, msg, found=value if shown else None, has_found=shown))
     return problems
 
 

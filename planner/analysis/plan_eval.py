@@ -34,6 +34,10 @@ Semantics (docs/resilience.md, "When a sample learns"; docs/user_guide.md, "What
   value there is 0 is certified without a solve, otherwise it is solved (warm) and its value held
   by a row; only when the weighted point gives back more than a stage's tolerance is the cost stage
   re-solved under the holds. The verifier's priority check then applies to every sample.
+* A plan's **stock build** (``EvalSpec.stock_floors``, a robust plan's hedge: stockpile s holds at
+  least F t at the end of year y) is part of the plan and a soft commitment in every stage
+  (planner.analysis.commitments.add_stock_floor_rows): held unless defense demand needs the tonnes
+  (defense is served first) or they cannot be made; a breach is reported in tonnes.
 * Budget rows: with every decision fixed they constrain nothing and are dropped (a committed plan's
   overrun is paid, not refused); with recourse they keep the sampled capex coefficients.
 
@@ -64,7 +68,7 @@ from models.project import Project
 from models.schedules import existing_capacity_tpy, qualification_lag, qualified_from_year
 from models.slips import CIRCUIT, QUALIFICATION, RAMP_UP, apply_slips, circuit_source_year, qualification_due
 from models.vocab import Status as FacilityStatus
-from planner.analysis.commitments import add_breach_rows, soften_commitments
+from planner.analysis.commitments import add_breach_rows, add_stock_floor_rows, soften_commitments
 from planner.analysis.event_effects import EventIndex, surged_network
 from planner.analysis.risk_events import potential_events, slip_amounts
 from planner.model.build import ModelIndex
@@ -94,6 +98,10 @@ class EvalSpec:
     commit_year: int | None = None  # None: the first year of the horizon
     later: str = "plan"
     defense_weight: float = DEFENSE_FIRST_WEIGHT
+    #: the plan's stock build: [[government stockpile id, year, t]] -- the stockpile holds at least t
+    #: at the end of that year; a soft commitment in every sample and re-plan, defense served first
+    #: (planner.analysis.commitments.add_stock_floor_rows)
+    stock_floors: list[list[Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -266,6 +274,7 @@ def _rebuild_stage(project: Project, spec: EvalSpec, delays, overruns, shares, f
                                     defense_weight=spec.defense_weight)
     net, lp, idx = built.network, built.lp, built.index
     soften_commitments(lp, net)
+    add_stock_floor_rows(lp, net, spec.stock_floors if spec.is_lp else [])
     committed = spec.committed()
     commit_year = spec.commit_year if spec.commit_year is not None else net.years[0]
     delay_of = {f.id: int(draw.delays.get(f.id, 0)) for f in project.facilities}
@@ -459,6 +468,7 @@ class SampleModel:
         built = build_network_and_model(project, relax_integers=spec.is_lp, defense_weight=spec.defense_weight)
         net, lp, idx = built.network, built.lp, built.index
         soften_commitments(lp, net)  # a future that cannot honour a commitment reports the breach
+        add_stock_floor_rows(lp, net, spec.stock_floors if spec.is_lp else [])  # the plan's stock build, soft
         # the catalogue's slips (models.slips): which facilities can slip how; a qualification slip
         # needs the facility's qualification rows even where every lag is 0 (they bind nothing then)
         self.slippable: dict[str, set[str]] = {}

@@ -110,6 +110,8 @@ class RiskReport:
     commit_year: int | None = None  # plan mode: decisions decided up to this year are fixed
     later: str | None = None  # plan mode: later decisions "plan" (follow the plan) or "reoptimise"
     plan: list[list[Any]] = field(default_factory=list)  # [option, decided year, added t/yr]
+    #: the plan's stock build held in its own operations: [stockpile id, year, t at year-end]
+    stock_floors: list[list[Any]] = field(default_factory=list)
     plan_cost_musd: float | None = None  # deterministic cost of the evaluated plan (when solved here)
     plan_seconds: float = 0.0  # part of ``seconds`` spent solving that plan before sampling
     #: value of information (when a perfect-foresight run on the same samples was made):

@@ -4,7 +4,9 @@
 
 Plans against delay risk: the robust (two-stage SAA) investment plan over K sampled futures, and
 the deterministic plan, both evaluated out of sample on the same N fresh futures; prints P(defense
-met) side by side, cost P10/P50/P90 and the hedge. Exit codes: 0 a robust plan was found and
+met) and the expected defense shortfall per product and year side by side, cost P10/P50/P90 and the
+hedge: investments (capex, payer) and the stock build the plan holds in a government stockpile
+before any event is revealed (tonnes, purchase and holding cost, payer). Exit codes: 0 a robust plan was found and
 evaluated; 1 no robust plan (infeasible target, time limit), failed evaluation samples, interrupted,
 or a failed write; 2 bad input.
 """

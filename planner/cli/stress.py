@@ -51,9 +51,14 @@ def cmd_stress(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     state = SolveState(on_progress=stepped_progress(10))
     options = SolveOptions(scenario=args.scenario, solver="highs", time_limit_s=args.time_limit)
+    from planner.cli.risk import parse_stock_builds
+
+    floors = parse_stock_builds(args.stock_build)
+    if floors is None:
+        return EXIT_BAD_INPUT
     rep, code = run_analysis(state, lambda: run_stress(
         project, years=args.years, plan=plan, workers=args.workers, scheduler=args.scheduler, options=options,
-        state=state))
+        state=state, stock_floors=floors))
     if rep is None:
         return code
     print("\n".join(stress_lines(rep)))
@@ -78,6 +83,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="stressed years (default: the compliance year and the two after)")
     p.add_argument("--plan", metavar="RESULT_JSON",
                    help="stress this plan (solve --json output) instead of the scenario's optimal plan")
+    from planner.cli.risk import add_stock_build_argument
+
+    add_stock_build_argument(p)
     p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K",
                    help="worker processes (default: all cores)")
     add_cluster_arguments(p)

@@ -74,6 +74,12 @@ def build_robust_workbook(rep: Any) -> Workbook:
                 ws.append([f"P(defense {p} met) {y}", a, b, b - a])
                 for c in ws[ws.max_row][1:4]:
                     c.number_format = "0.0%"
+        for p in sorted(set(d.mean_shortfall_t) | set(r.mean_shortfall_t)):
+            for y in sorted(set(d.mean_shortfall_t.get(p, {})) & set(r.mean_shortfall_t.get(p, {}))):
+                a, b = d.mean_shortfall_t[p][y], r.mean_shortfall_t[p][y]
+                ws.append([f"Expected defense {p} shortfall {y}, t", a, b, b - a])
+                for c in ws[ws.max_row][1:4]:
+                    c.number_format = "#,##0.0"
         for seg in ("defense", "commercial"):  # beside the cost rows
             a, b = d.mean_unmet_by_segment_t.get(seg, 0.0), r.mean_unmet_by_segment_t.get(seg, 0.0)
             ws.append([f"{seg.capitalize()} shortfall t, mean over the horizon", a, b, b - a])
@@ -92,13 +98,23 @@ def build_robust_workbook(rep: Any) -> Workbook:
         ws.column_dimensions[col].width = 20
 
     hs = wb.create_sheet("Hedge")
-    _rows(hs, [["Facility", "Option", "Change", "Deterministic (year: t/yr)", "Robust (year: t/yr)", "Capex delta $M"]],
-          bold_first=True)
+    _rows(hs, [["Facility", "Option", "Change", "Deterministic (year: t/yr)", "Robust (year: t/yr)", "Capex delta $M",
+                "Paid by"]], bold_first=True)
     for h in rep.hedge:
         fmt = lambda rows: "; ".join(f"{y}: {t:,.0f}" for y, t in rows)  # noqa: E731
-        hs.append([_text(h.facility), _text(h.option), h.kind, fmt(h.deterministic), fmt(h.robust), h.capex_delta_musd])
-    for col, w in zip("ABCDEF", (24, 28, 16, 30, 30, 16)):
+        hs.append([_text(h.facility), _text(h.option), h.kind, fmt(h.deterministic), fmt(h.robust), h.capex_delta_musd,
+                   h.payer])
+    for col, w in zip("ABCDEFG", (24, 28, 16, 30, 30, 16, 40)):
         hs.column_dimensions[col].width = w
+    if getattr(rep, "stock_hedge", None):
+        ss = wb.create_sheet("Stock hedge")
+        _rows(ss, [["Stockpile", "Material", "Held at end of", "Deterministic t", "Robust t", "Extra t",
+                    "Purchase $M (undiscounted)", "Holding $M per year", "Paid by"]], bold_first=True)
+        for sh in rep.stock_hedge:
+            ss.append([_text(sh.stockpile), sh.material, sh.year, sh.deterministic_t, sh.robust_t, sh.extra_t,
+                       sh.purchase_musd, sh.holding_musd_per_yr, sh.payer])
+        for col, w in zip("ABCDEFGHI", (20, 16, 14, 16, 12, 12, 24, 20, 14)):
+            ss.column_dimensions[col].width = w
 
     ps = wb.create_sheet("Plans")
     _rows(ps, [["Plan", "Option", "Decided year", "Added t/yr"]], bold_first=True)

@@ -167,16 +167,20 @@ def test_bad_slip_entries_get_located_errors():
         "years": [1, 2], "probabilities": [0.5, 0.6]}}}}
     with pytest.raises(ProjectFileError) as err:
         parse_project_text(json.dumps(data), "x.json")
-    text = str(err.value)
-    assert "settings.risk.catalogue.facility_slips[0].circuit.extra_years.years[0]: must be >= 0" in text
-    assert "settings.risk.catalogue.facility_slips[0].circuit.source: every catalogue entry needs a source" in text
-    assert "settings.risk.catalogue.slips_by_stage.separation.ramp_up.extra_years: probabilities must add up" in text
+    found = {pr.location: pr.message for pr in err.value.problems}
+    assert "must be >= 0" in found["settings.risk.catalogue.facility_slips[0].circuit.extra_years.years[0]"]
+    assert "needs a source" in found["settings.risk.catalogue.facility_slips[0].circuit.source"]
+    assert "add up to 1" in found["settings.risk.catalogue.slips_by_stage.separation.ramp_up.extra_years"]
+    # said by the fields' labels, with the value found
+    assert ("Settings: risk, catalogue, facility slip 1, circuit, extra years, year 1 must be >= 0, found -1"
+            in err.value.lines)
 
     data = json.loads(project_to_json(circuit_project()))
     data["settings"]["risk"]["catalogue"]["facility_slips"][0]["facility_id"] = "nope"
     with pytest.raises(ProjectFileError) as err:
         parse_project_text(json.dumps(data), "x.json")
-    assert "settings.risk.catalogue.facility_slips[0].facility_id: unknown facility 'nope'" in str(err.value)
+    found = {pr.location: pr.message for pr in err.value.problems}
+    assert found["settings.risk.catalogue.facility_slips[0].facility_id"] == "unknown facility 'nope'"
 
     p = circuit_project()
     p.settings.risk.catalogue.facility_slips[0].facility_id = "mine"
@@ -190,7 +194,8 @@ def test_bad_slip_entries_get_located_errors():
     cat["outage_by_stage"] = {"mine": {"annual_probability": 0.1, "source": "assumed", "group": "g"}}
     with pytest.raises(ProjectFileError) as err:
         parse_project_text(json.dumps(data), "x.json")
-    assert "settings.risk.catalogue" in str(err.value) and "mixes slips with other events" in str(err.value)
+    (pr,) = err.value.problems
+    assert pr.location == "settings.risk.catalogue" and "mixes slips with other events" in pr.message
 
 
 def test_a_qualification_slip_moves_an_addition_s_qualification_too():

@@ -82,6 +82,8 @@ class Document(QObject):
         self._result_digest: str | None = None
         self._digests: dict[int, str] = {}  # revision -> digest of the inputs (computed on demand)
         self._current_facility: Facility | None = None
+        #: a ui.document.repair.RepairSession while a file opened for repair has stand-in values
+        self.repair: Any = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
@@ -110,6 +112,7 @@ class Document(QObject):
         """
         self.set_current_facility(None)
         self._project = project
+        self.repair = None  # the caller sets a new session after an "Open for repair"
         self.undo_stack.clear()
         if modified:
             self.undo_stack.resetClean()

@@ -481,7 +481,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.tabs.addTab(self.events_table, "Events behind 2027 shortfalls")
         self.robust_table = _table(["Measure", "Optimal (deterministic) plan", "Robust plan", "Difference"])
         self.hedge_table = _table(["Facility", "Option", "Change", "Deterministic (year: t/yr)", "Robust (year: t/yr)",
-                                   "Capex delta ($M)"])
+                                   "Capex delta ($M)", "Paid by"])
         self.robust_label = QLabel("Plan for this risk: the investments that hold up across sampled futures.")
         self.robust_label.setWordWrap(True)
         robust_page = QWidget()
@@ -722,7 +722,10 @@ class RiskPanel(TaskPanelMixin, QWidget):
                                   "(every decision committed).")
         self.robust_label.setText(
             f"Robust plan over {rep.k} sampled futures ({rep.saa_variables:,} variables). Hedge capex "
-            f"{rep.hedge_capex_musd:+,.1f} $M; it buys {100 * (pts or 0):+.1f} points of P(all defense met {y}).")
+            f"{rep.hedge_capex_musd:+,.1f} $M"
+            + "".join(f", stock build {sh.extra_t:,.1f} t in {sh.stockpile} by the end of {sh.year} ({sh.payer} pays "
+                      f"{sh.purchase_musd:,.1f} $M)" for sh in getattr(rep, "stock_hedge", []))
+            + f"; it buys {100 * (pts or 0):+.1f} points of P(all defense met {y}).")
         rows: list[list[Any]] = []
         d, r = rep.deterministic_eval, rep.robust_eval
         if d is not None and r is not None:
@@ -741,15 +744,26 @@ class RiskPanel(TaskPanelMixin, QWidget):
                         continue
                     a, b = d.p_met[p][yy], r.p_met[p][yy]
                     rows.append([f"P({product_label(p)} met) {yy}", _pct(a), _pct(b), f"{100 * (b - a):+.1f} pts"])
+            for p in sorted(set(d.mean_shortfall_t) | set(r.mean_shortfall_t)):
+                for yy in sorted(set(d.mean_shortfall_t.get(p, {})) & set(r.mean_shortfall_t.get(p, {})))[:4]:
+                    if yy < y:
+                        continue
+                    a, b = d.mean_shortfall_t[p][yy], r.mean_shortfall_t[p][yy]
+                    rows.append([f"Expected {product_label(p)} shortfall {yy} (t)", f"{a:,.1f}", f"{b:,.1f}",
+                                 f"{b - a:+,.1f}"])
             if d.cost_musd and r.cost_musd:
                 for key in ("p10", "p50", "p90", "mean"):
                     rows.append([f"Cost {key.upper() if key != 'mean' else 'mean'} ($M)", f"{d.cost_musd[key]:,.1f}",
                                  f"{r.cost_musd[key]:,.1f}", f"{r.cost_musd[key] - d.cost_musd[key]:+,.1f}"])
         _fill(self.robust_table, rows)
         fmt = lambda rows_: "; ".join(f"{yy}: {t:,.0f}" for yy, t in rows_) or "—"  # noqa: E731
+        stock = [[f"Stockpile {sh.stockpile}", f"{sh.material} held at the end of {sh.year}", "stock build",
+                  f"{sh.deterministic_t:,.1f} t", f"{sh.robust_t:,.1f} t",
+                  f"purchase {sh.purchase_musd:,.1f}; holding {sh.holding_musd_per_yr:,.2f}/yr", sh.payer]
+                 for sh in getattr(rep, "stock_hedge", [])]
         _fill(self.hedge_table, [[self._name(h.facility), self._option(h.facility, h.option), h.kind,
                                   fmt(h.deterministic), fmt(h.robust),
-                                  f"{h.capex_delta_musd:+,.1f}"] for h in rep.hedge])
+                                  f"{h.capex_delta_musd:+,.1f}", h.payer] for h in rep.hedge] + stock)
         self.apply_robust_button.setEnabled(bool(rep.robust_plan) and hasattr(self.document, "insert_item"))
 
     def apply_robust(self) -> None:

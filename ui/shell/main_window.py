@@ -68,7 +68,7 @@ from ui.runtime import turns
 from ui.runtime.background import BackgroundTask
 from ui.runtime.heap import freeze_heap, freeze_heap_later
 from ui.runtime.warm_up import warm_up_workbook_writer
-from ui.shell import dialogs, recovery, run_menu
+from ui.shell import dialogs, recovery, repair_mode, run_menu
 from ui.shell.undo_buttons import fixed_undo_redo_actions
 from ui.views.chain_panel import ChainPanel
 from ui.views.chain_view import ChainView
@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        repair_mode.install(self)  # Open for repair: Solve and exports wait for the last stand-in
         self.counts = QLabel()
         self.problem_count = QLabel()
         self.statusBar().addPermanentWidget(self.problem_count)
@@ -424,7 +425,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         path = self.doc.path
         name = Path(path).name if path else "Untitled"
-        self.setWindowTitle(f"{name}[*] - {self.doc.project.name} - mine2magnet")
+        self.setWindowTitle(f"{name}{repair_mode.title_suffix(self)}[*] - {self.doc.project.name} - mine2magnet")
         self.setWindowModified(self.doc.is_modified())
 
     def _update_counts(self) -> None:
@@ -505,7 +506,7 @@ class MainWindow(QMainWindow):
             try:
                 project = load_project(path, check_consistency=False)
             except ProjectFileError as e:
-                return e
+                return repair_mode.prepare(path, e)  # bad values: the stand-ins, read here too
             problems = validate_project(project)
             kept = read_kept_plan(path)  # the last plan beside the file (planner.reports.plan_file)
             try:  # the map's seam, here rather than on the GUI thread (pure arithmetic, remembered)
@@ -533,6 +534,8 @@ class MainWindow(QMainWindow):
         QGuiApplication.restoreOverrideCursor()
         if isinstance(out, ProjectFileError):
             self._open_failed(path, out)
+        elif isinstance(out, repair_mode.Prepared):
+            self._open_failed(path, out.error, out)
         else:
             project, problems, kept = out
             self._opened(path, project, problems, list_later=True, kept=kept)
@@ -541,12 +544,16 @@ class MainWindow(QMainWindow):
     def _open_thread_finished(self) -> None:
         self._open_task = None
 
-    def _open_failed(self, path: str, e: ProjectFileError) -> bool:
+    def _open_failed(self, path: str, e: ProjectFileError, prepared: Any = None) -> bool:
+        if e.repairable:  # JSON of the right shape with bad values: offer Open for repair
+            opened = repair_mode.offer(self, path, e, prepared)
+            if opened is not None:
+                return opened
         dialogs.exec_dialog(dialogs.problems_box(
             self, "Cannot open project",
             f"<b>{Path(path).name}</b> cannot be opened: {count(len(e.problems), 'problem')} "
             f"{'was' if len(e.problems) == 1 else 'were'} found.",
-            e.problems))
+            e.lines))
         self.show_message(f"Could not open {path}")
         return False
 
@@ -607,7 +614,10 @@ class MainWindow(QMainWindow):
 
     def save_to(self, path: str) -> bool:
         """Save atomically (models.io); on failure the old file is intact and a message says why.
-        When the file changed on disk since it was opened, asks: Overwrite, Reload or Cancel."""
+        When the file changed on disk since it was opened, asks: Overwrite, Reload or Cancel.
+        A file opened for repair is not saved over while stand-ins remain (ui.shell.repair_mode)."""
+        if not repair_mode.may_save(self, path):
+            return False
         try:
             try:
                 save_project(self.doc.project, path)
@@ -625,6 +635,7 @@ class MainWindow(QMainWindow):
                                                   str(e.strerror or e)))
             return False
         self.doc.mark_saved(str(Path(path).resolve()))
+        repair_mode.saved(self)
         self.keep_plan()
         self.autosaver.discard()
         self._autosaved_revision = self.doc.revision

@@ -1,5 +1,5 @@
-"""A re-plan from year r leaves rows whose every column is fixed (the realised past) free: a past
-balance fixed at floating-point values must not make the future infeasible."""
+"""Rows whose every column is fixed (the realised past) must not make a re-plan infeasible when the
+past, fixed at floating-point values, misses one of its own balances by a hair."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ def test_settled_rows_by_hand():
 def test_a_past_that_misses_its_balance_by_1e_8_still_re_plans():
     """catalogue_project's plan makes 100 t of magnets in 2026 from 34 t of metal. The realised
     2026 is that path with the magnet plant's activity 1e-8 relative high (1e-6 t): every 2026
-    column is fixed, so the 2026 balance rows cannot close exactly. The re-plan from 2027 is
-    optimal (those rows are settled, left free) and 2027-2028 are met."""
+    column is fixed, so the 2026 balance rows cannot close exactly: the warm re-plan from 2027 is
+    said infeasible, solved again with those settled rows free, and is optimal with 2027-2028 met."""
     m = SampleModel(catalogue_project(0.0), EvalSpec(decisions=[]))
     path = m.nominal_x().copy()
     j = next(j for j, k in enumerate(m.lp.var_keys) if k[0] == "act" and k[2] == 2026 and path[j] > 1)
@@ -31,5 +31,8 @@ def test_a_past_that_misses_its_balance_by_1e_8_still_re_plans():
     assert m._settled(2027).size > 0
     raw, data, _ = m._solve_stage({}, {}, {}, None, True, (2027, path))
     assert raw.status is RawStatus.OPTIMAL
+    assert m.n_settled_retries == 1  # said infeasible with the past's rows held, optimal with them free
+    raw, _, _ = m._solve_stage({}, {}, {}, None, True, (2027, m.nominal_x()))
+    assert raw.status is RawStatus.OPTIMAL and m.n_settled_retries == 1  # an exact past needs no retry
     unmet = [raw.x[i] for i, k in enumerate(m.lp.var_keys) if k[0] == "unmet" and k[2] >= 2027]
     assert max(unmet) < 1e-6

@@ -220,3 +220,46 @@ def test_a_problem_follows_its_facility_when_rows_move_and_leaves_with_it(window
     assert not window.solve_panel.solve_button.isEnabled()
     doc.undo_stack.undo()
     assert [p.location for p in _open_problems(window)] == ["facilities[3].capacity_tpy"]
+
+
+def test_an_autosave_in_repair_mode_comes_back_without_the_path_it_could_overwrite(window, qtbot, tmp_path,
+                                                                                     good_data, monkeypatch):
+    """A crash while stand-ins remain: the recovered project has no path, so a Save asks for a name
+    and the file opened for repair keeps its own values (it still says -5)."""
+    from ui.shell import recovery
+
+    good_data["facilities"][3]["capacity_tpy"] = -5
+    bad = _write(tmp_path, good_data)
+    install_dialogs(monkeypatch, SB.Open)
+    assert window.open_path(str(bad), ask=False) is True
+    model = window.facilities_tab.facilities.model
+    model.setData(model.index(1, model.column_of("capacity_tpy")), "17000")  # an edit; the stand-in stays
+    written = window.autosave_now()
+    assert written is not None
+    meta = json.loads(written.with_name(written.name.replace(".m2m.json", ".meta.json")).read_text())
+    assert meta["original"] is None and meta["repairing"] == str(bad.resolve())
+
+    crashed = recovery.Autosaver(pid=999_999_999).write(window.doc.project, window.doc.path, str(bad.resolve()))
+    window.autosaver.discard()
+    second = MainWindow()
+    qtbot.addWidget(second, before_close_func=lambda w: w.doc.undo_stack.setClean())
+    rec = install_dialogs(monkeypatch, SB.Yes)
+    assert second.offer_recovery() is True
+    assert "opened for repair" in rec.boxes[0]["info"] and "bad.m2m.json" in rec.boxes[0]["info"]
+    assert second.doc.path is None  # Save asks for a name
+    assert second.doc.project.facilities[1].capacity_tpy == 17000
+    assert json.loads(bad.read_text())["facilities"][3]["capacity_tpy"] == -5
+    assert not crashed.path.exists()
+    close_window(second)
+
+
+def test_an_autosave_after_the_last_fix_keeps_its_path(window, tmp_path, good_data, monkeypatch):
+    good_data["facilities"][3]["capacity_tpy"] = -5
+    bad = _write(tmp_path, good_data)
+    install_dialogs(monkeypatch, SB.Open)
+    assert window.open_path(str(bad), ask=False) is True
+    model = window.facilities_tab.facilities.model
+    model.setData(model.index(3, model.column_of("capacity_tpy")), "250")  # the fix
+    written = window.autosave_now()
+    meta = json.loads(written.with_name(written.name.replace(".m2m.json", ".meta.json")).read_text())
+    assert meta["original"] == str(bad.resolve()) and meta["repairing"] is None

@@ -61,11 +61,17 @@ def unsaved_box(parent: QWidget | None, name: str) -> QMessageBox:
     return box
 
 
-def recovery_box(parent: QWidget | None, original: str | None, when: str, count: int) -> QMessageBox:
+def recovery_box(parent: QWidget | None, original: str | None, when: str, count: int,
+                 repairing: str | None = None) -> QMessageBox:
+    """Recover / Discard / Ignore an autosave. ``repairing``: it holds stand-ins of a file opened for
+    repair, so it comes back as a new project (the file keeps its own values until saved over)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle("Recover unsaved work")
     name = escape(original) if original else "an unsaved new project"
+    if repairing:
+        name = (f"{escape(repairing)}</b> (opened for repair; its stand-in values come back as a new, "
+                f"unsaved project, so saving asks for a name)<b>")
     box.setText("mine2magnet did not close normally last time.")
     extra = f" ({plural_count(count - 1, 'older autosave')} will be kept)" if count > 1 else ""
     box.setInformativeText(f"Unsaved changes to <b>{name}</b> were autosaved at {escape(when)}{extra}.<br>"

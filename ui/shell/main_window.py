@@ -651,7 +651,8 @@ class MainWindow(QMainWindow):
         if not self.doc.is_modified() or self.doc.revision == self._autosaved_revision:
             return None
         try:
-            rf = self.autosaver.write(self.doc.project, self.doc.path)
+            repairing = self.doc.repair.original_path if repair_mode.open_count(self) else None
+            rf = self.autosaver.write(self.doc.project, self.doc.path, repairing)
         except OSError as e:
             self.show_message(f"Autosave failed: {e}")
             return None
@@ -665,7 +666,7 @@ class MainWindow(QMainWindow):
             return False
         rf = pending[0]
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(rf.saved_at))
-        answer = dialogs.exec_dialog(dialogs.recovery_box(self, rf.original, when, len(pending)))
+        answer = dialogs.exec_dialog(dialogs.recovery_box(self, rf.original, when, len(pending), rf.repairing))
         if answer == QMessageBox.StandardButton.Discard:
             rf.discard()
             return False

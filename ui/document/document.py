@@ -307,10 +307,9 @@ class Document(QObject):
             for end in ("from_id", "to_id"):
                 if getattr(r, end) == old:
                     self.undo_stack.push(SetFieldCommand(self, r, end, old, new, f"Rename in route {r.id}"))
-        cat = p.settings.risk.catalogue
-        for entry in [*cat.facility_outages, *cat.facility_slips] if cat is not None else []:
-            if entry.facility_id == old:
-                self.undo_stack.push(SetFieldCommand(self, entry, "facility_id", old, new, "Rename in risk catalogue"))
+        for obj, field, before, after in _facility_id_fields(p, old, new):
+            self.undo_stack.push(SetFieldCommand(self, obj, field, before, after,
+                                                 "Rename its references"))
         for s in p.scenarios:
             for o in s.overrides:
                 where = getattr(o, "where", None)
@@ -344,3 +343,31 @@ class Document(QObject):
     def _touch(self) -> None:
         self._revision += 1
         self.inputs_changed.emit(self._revision)
+
+
+def _facility_id_fields(root: Any, old: str, new: str) -> list[tuple[BaseModel, str, Any, Any]]:
+    """Every field below ``root`` that names facility ``old`` by id, as (object, field, value, value
+    with ``new``): a ``facility_id`` equal to ``old`` (contracts, price floors, loans, guaranteed
+    offtakes, reported output, the risk catalogue's outages and slips) or a ``facility_ids`` list
+    holding it (sales markets and their scenario overrides), or a ``facility_*`` table keyed by it
+    (the policy's facility margins). Facilities themselves are not entered."""
+    found: list[tuple[BaseModel, str, Any, Any]] = []
+    stack: list[Any] = [root]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, (list, tuple)):
+            stack.extend(obj)
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif isinstance(obj, BaseModel) and not isinstance(obj, Facility):
+            for name in type(obj).model_fields:
+                value = getattr(obj, name)
+                if name == "facility_id" and value == old:
+                    found.append((obj, name, value, new))
+                elif name == "facility_ids" and isinstance(value, list) and old in value:
+                    found.append((obj, name, list(value), [new if v == old else v for v in value]))
+                elif name.startswith("facility_") and isinstance(value, dict) and old in value:  # keyed by id
+                    found.append((obj, name, dict(value), {new if k == old else k: v for k, v in value.items()}))
+                elif isinstance(value, (BaseModel, list, tuple, dict)):
+                    stack.append(value)
+    return found

@@ -36,12 +36,21 @@ MAX_NESTING = 32
 
 
 class ProjectFileError(Exception):
-    """A project file could not be read. ``problems`` lists every located problem."""
+    """A project file could not be read. ``problems`` lists every located problem; ``lines`` says
+    each by the thing's name and the field's label (``Problem.named``), read from ``source`` (the
+    file's JSON data or the project the problems were found in; None for a file that is not JSON).
+    ``repairable``: the file parsed and only values failed (models.repair can open it)."""
 
-    def __init__(self, path: str | os.PathLike[str], problems: list[Problem]):
+    def __init__(self, path: str | os.PathLike[str], problems: list[Problem], source: Any = None,
+                 repairable: bool = False):
         self.path = str(path)
         self.problems = problems
-        lines = "\n".join(f"  {p}" for p in problems[:50])
+        self.repairable = repairable
+        try:
+            self.lines = [p.named(source) for p in problems]
+        except Exception:  # naming is a courtesy: never hide the problems behind a naming bug
+            self.lines = [str(p) for p in problems]
+        lines = "\n".join(f"  {line}" for line in self.lines[:50])
         more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"{self.path}: {count(len(problems), 'problem')}\n{lines}{more}")
 
@@ -270,17 +279,17 @@ def parse_project_text(text: str, where: str = "<text>", check_consistency: bool
     try:
         data = migrate(data)
     except MigrationError as e:
-        raise ProjectFileError(where, e.problems) from None
+        raise ProjectFileError(where, e.problems, data) from None
     except ValueError as e:
         raise ProjectFileError(where, [Problem("schema_version", str(e))]) from None
     try:
         # strict validation of the (migrated) JSON: no "1000" or true where a number goes
         project = Project.model_validate_json(json.dumps(data, allow_nan=False), strict=True)
     except ValidationError as e:
-        raise ProjectFileError(where, problems_from_validation_error(e)) from None
+        raise ProjectFileError(where, problems_from_validation_error(e), data, repairable=True) from None
     errors = [p for p in validate_project(project) if p.severity == "error"] if check_consistency else []
     if errors:
-        raise ProjectFileError(where, errors)
+        raise ProjectFileError(where, errors, project)
     return project
 
 

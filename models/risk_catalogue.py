@@ -11,7 +11,12 @@
 * China's licence regime (``licence_regime``): a few states with probabilities, each a set of
   market caps by origin country and material (t/yr), from a year on;
 * defense demand surges (``demand_surges``): with a yearly probability, defense demand of a
-  product is multiplied by a triangular (low, mode, high) factor for the duration.
+  product is multiplied by a triangular (low, mode, high) factor for the duration;
+* slips (``slips_by_stage`` defaults, ``facility_slips`` per-facility overrides), once per future
+  with a probability, by a number of extra years drawn from ``extra_years``: a facility's new
+  circuits (``element_online_year`` from the horizon's first year on) start later, its ramp-up
+  stalls at a share for extra years, or its existing capacity qualifies for defense later. The
+  rules are models.slips'; a slip is revealed in the year the slipped thing was due.
 
 Events in the same ``group`` (and the facilities and markets of one country's export stop) are
 drawn together: the group's first event decides whether the group happens and when; all its
@@ -161,6 +166,52 @@ class DemandSurge(_Event):
         return self
 
 
+class ExtraYears(_Model):
+    """Extra years of a slip: P(extra = years[i]) = probabilities[i] (whole years >= 0)."""
+
+    years: list[Annotated[int, Field(ge=0, le=20)]] = Field(default_factory=lambda: [1])
+    probabilities: list[Probability] = Field(default_factory=lambda: [1.0])
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> "ExtraYears":
+        if len(self.years) != len(self.probabilities) or not self.years:
+            raise ValueError("years and probabilities must be non-empty and of equal length")
+        if abs(sum(self.probabilities) - 1.0) > 1e-6:
+            raise ValueError("probabilities must add up to 1")
+        return self
+
+
+class Slip(_Event):
+    """Once per future: with ``probability`` the thing slips, by ``extra_years`` (a distribution)."""
+
+    probability: Probability
+    extra_years: ExtraYears = Field(default_factory=ExtraYears)
+
+
+#: the kinds of slip (SlipRates' fields) and their event kinds (planner.analysis.risk_events)
+SLIP_KINDS = ("circuit", "ramp_up", "qualification")
+
+
+class SlipRates(_Model):
+    """Slips of one stage's (or one facility's) projects; None: no slip of that kind.
+
+    * ``circuit``: every new circuit of the facility (``element_online_year`` >= the horizon's
+      first year) starts the extra years later (separation plants);
+    * ``ramp_up``: the ramp-up stalls for the extra years at its share (models.slips.slip_ramp);
+    * ``qualification``: the existing capacity is qualified for defense the extra years later
+      (its expansion options keep their own lags)."""
+
+    circuit: Slip | None = None
+    ramp_up: Slip | None = None
+    qualification: Slip | None = None
+
+
+class FacilitySlips(SlipRates):
+    """A facility's own slips: each kind given here overrides its stage's default."""
+
+    facility_id: Id
+
+
 class RiskCatalogue(_Model):
     """The catalogue (module docstring). Events may start in ``first_year``..``last_year``."""
 
@@ -171,6 +222,8 @@ class RiskCatalogue(_Model):
     export_stops: list[ExportStop] = Field(default_factory=list, max_length=100)
     licence_regime: LicenceRegime | None = None
     demand_surges: list[DemandSurge] = Field(default_factory=list, max_length=50)
+    slips_by_stage: dict[Stage, SlipRates] = Field(default_factory=dict)
+    facility_slips: list[FacilitySlips] = Field(default_factory=list, max_length=500)
     #: stratify events whose probability over the window is below this (each appears in its share)
     stratify_below: Share = 0.5
     notes: Text = ""
@@ -182,8 +235,18 @@ class RiskCatalogue(_Model):
         ids = [f.facility_id for f in self.facility_outages]
         if len(set(ids)) != len(ids):
             raise ValueError("a facility may have one outage override")
+        ids = [f.facility_id for f in self.facility_slips]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a facility may have one entry in facility_slips")
+        slip_groups = {s.group for rates in [*self.slips_by_stage.values(), *self.facility_slips]
+                       for s in (rates.circuit, rates.ramp_up, rates.qualification) if s is not None and s.group}
+        other_groups = {e.group for e in [*self.outage_by_stage.values(), *self.facility_outages, *self.export_stops,
+                                          *self.demand_surges] if e.group}
+        if slip_groups & other_groups:
+            raise ValueError(f"group {sorted(slip_groups & other_groups)[0]!r} mixes slips with other events: a slip "
+                             "happens once per future, the others start in a drawn year; give them separate groups")
         return self
 
 
-__all__ = ["DemandSurge", "Duration", "ExportStop", "FacilityOutage", "LicenceRegime", "LicenceState", "MarketCap",
-           "OutageRate", "RiskCatalogue"]
+__all__ = ["DemandSurge", "Duration", "ExportStop", "ExtraYears", "FacilityOutage", "FacilitySlips", "LicenceRegime",
+           "LicenceState", "MarketCap", "OutageRate", "RiskCatalogue", "SLIP_KINDS", "Slip", "SlipRates"]

@@ -11,6 +11,7 @@ import json
 import re
 from collections import Counter
 from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Iterable
 
 from pydantic import ValidationError
@@ -19,6 +20,7 @@ from .delays import delayed_online_year
 from .magnitudes import limit_text, platform_magnet_tonnes, unreal_numbers
 from .project import Project
 from .scenarios import BASE_SCENARIO_ID, ScenarioError, apply_scenario
+from .slips import can_slip
 from .vocab import (
     DEMAND_PRODUCTS,
     METAL_OF,
@@ -39,9 +41,20 @@ class Problem:
     location: str
     message: str
     severity: str = "error"  # "error" blocks solving; "warning" does not
+    #: the offending value as read (a schema problem of a file: ``found -5``), when ``has_found``
+    found: object = dc_field(default=None, compare=False, repr=False)
+    has_found: bool = dc_field(default=False, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}" if self.location else self.message
+
+    def named(self, source: object = None) -> str:
+        """The problem by the thing's name and the field's label (models.problem_names):
+        ``Facility 'Mountain Pass' (facilities[0]): capacity (t/yr) must be >= 0, found -5``;
+        ``source`` is the Project (or a file's raw JSON data) the location points into."""
+        from .problem_names import load_message
+
+        return load_message(self.location, self.message, source, self.found, self.has_found)
 
 
 def format_loc(loc: Iterable[object]) -> str:
@@ -88,9 +101,14 @@ def problems_from_validation_error(err: ValidationError, prefix: str = "") -> li
             msg = "required field is missing"
         elif e["type"] in _TYPE_WORDS:
             msg = f"must be {_TYPE_WORDS[e['type']]}, not {describe_value(e.get('input'))}"
+        elif e["type"] == "enum" and "expected" in e.get("ctx", {}):
+            msg = f"must be one of {e['ctx']['expected']}"
         elif e["type"] == "string_pattern_mismatch":
             msg = "must be an id of letters, digits, '_', '.' or '-' (max 64, not starting with a symbol)"
-        problems.append(Problem(location, msg))
+        value = e.get("input")
+        shown = (e["type"] not in _TYPE_WORDS and e["type"] not in ("missing", "extra_forbidden")
+                 and "input" in e and not isinstance(value, (dict, list)))
+        problems.append(Problem(location, msg, found=value if shown else None, has_found=shown))
     return problems
 
 
@@ -684,6 +702,29 @@ def check_risk_catalogue(p: Project) -> list[Problem]:
         if sg.product.value not in {getattr(x, "value", x) for x in products}:
             problems.append(Problem(f"{where}.demand_surges[{i}].product",
                                     f"no defense demand of {sg.product.value} to surge", "warning"))
+    problems.extend(_check_slips(p, where))
+    return problems
+
+
+def _check_slips(p: Project, where: str) -> list[Problem]:
+    """facility_slips name known facilities (error); a slip with a probability that can change
+    nothing in the horizon (no new circuit, no ramp left, qualified already) is a warning
+    (models.slips; probability 0 is how an entry switches its stage's default off)."""
+    facilities = {f.id: f for f in p.facilities}
+    problems: list[Problem] = []
+    for i, fs in enumerate(p.settings.risk.catalogue.facility_slips):
+        f = facilities.get(fs.facility_id)
+        if f is None:
+            problems.append(Problem(f"{where}.facility_slips[{i}].facility_id", f"unknown facility {fs.facility_id!r}"))
+            continue
+        for kind in ("circuit", "ramp_up", "qualification"):
+            entry = getattr(fs, kind)
+            if entry is not None and entry.probability > 0 and not can_slip(f, kind, p.settings):
+                why = {"circuit": "no circuit (element_online_year) starts in the horizon",
+                       "ramp_up": "no ramp-up (online_year, ramp_up_shares) left in the horizon",
+                       "qualification": "it is not due to qualify in the horizon"}[kind]
+                problems.append(Problem(f"{where}.facility_slips[{i}].{kind}",
+                                        f"facility {f.id!r} has nothing to slip: {why}", "warning"))
     return problems
 
 

@@ -1095,22 +1095,54 @@ LICENCE_SOURCE = ("domain_report.md 3b: MOFCOM No. 18 (Apr 2025: Sm, Gd, Tb, Dy,
 def risk_catalogue():
     """Outages per stage (assumed), LCM's own rate (assumed), export stops of the allied countries
     with a plant in the chain (assumed), China's licence regime from 2027 (states sourced,
-    probabilities assumed), defense demand surges (assumed). Window 2026-2028."""
+    probabilities assumed), defense demand surges (assumed), slips of new circuits, ramp-ups and
+    magnet qualification (due dates sourced where a source gives them, probabilities and lengths
+    assumed). Window 2026-2028."""
     from models.risk_catalogue import (
         DemandSurge,
         Duration,
         ExportStop,
+        ExtraYears,
         FacilityOutage,
+        FacilitySlips,
         LicenceRegime,
         LicenceState,
         MarketCap,
         OutageRate,
         RiskCatalogue,
+        Slip,
+        SlipRates,
     )
 
     one_or_two = Duration(years=[1, 2], probabilities=[0.7, 0.3])
+    late, a_year = ExtraYears(years=[1, 2], probabilities=[0.7, 0.3]), ExtraYears(years=[1], probabilities=[1.0])
     assumed = "assumed"
     heavy = [Material.SM_OXIDE, Material.SM_METAL, Material.DY_OXIDE, Material.TB_OXIDE, Material.SMCO_MAGNET]
+    own = [
+        FacilitySlips(facility_id="mp_sep", circuit=Slip(
+            probability=0.25, extra_years=a_year,
+            source="https://www.stocktitan.net/sec-filings/MP/10-q-mp-materials-corp-de-quarterly-earnings-report-"
+                   "16dafd0f3557.html: heavy circuit under construction, commissioning mid-2026, Dy/Tb output "
+                   "late 2026 (due 2027 in the model); probability and length of a slip assumed")),
+        FacilitySlips(facility_id="white_mesa", circuit=Slip(
+            probability=0.5, extra_years=late,
+            source="https://crweworld.com/article/news-provided-by-pr-newswire/3700873/ (facilities.csv): the "
+                   "heavy circuit is a pilot (first kg of Dy Aug 2025, ~29 kg by Dec 2025) against a Q4 2026 "
+                   "commercial target (due 2027 in the model); probability and length of a slip assumed")),
+        FacilitySlips(facility_id="mp_ind_mag", qualification=Slip(
+            probability=0.3, extra_years=a_year,
+            source="https://fortworthinc.com/news/mp-materials-restores-u-s-rare-earth-magnet-production-in-fo/ "
+                   "(facilities.csv): first magnets on commercial equipment Q4 2025, automotive PPAP underway "
+                   "(defense-qualified from 2027 in the model: 2025 + the 2-year lag); probability assumed")),
+    ]
+    # plants whose slow ramp is already drawn as availability_risk (RAMP_RISK) get no ramp-up slip on top
+    no_ramp = Slip(probability=0.0, source="assumed: its slow ramp is drawn as availability_risk (RAMP_RISK), "
+                                           "not again as a slip")
+    by_id = {f.facility_id: f for f in own}
+    for fid in sorted(RAMP_RISK):
+        by_id[fid] = (by_id[fid].model_copy(update={"ramp_up": no_ramp}) if fid in by_id
+                      else FacilitySlips(facility_id=fid, ramp_up=no_ramp))
+    slips = list(by_id.values())
     return RiskCatalogue(
         first_year=2026, last_year=2028,
         outage_by_stage={
@@ -1145,6 +1177,20 @@ def risk_catalogue():
             DemandSurge(id="smco_surge", product=Material.SMCO_MAGNET, annual_probability=0.05, duration=one_or_two,
                         low=1.1, mode=1.3, high=1.8, source=assumed),
         ],
+        # slips (models.slips): a new circuit, a ramp-up or a magnet line's defense qualification due in
+        # 2026-2028 comes 1-2 years late. Stage defaults assumed; the heavy circuits due 2027 at MP and
+        # White Mesa and MP's magnet qualification cite what their due dates rest on (``own`` above).
+        slips_by_stage={
+            S.SEPARATION: SlipRates(circuit=Slip(probability=0.3, extra_years=late, source=assumed),
+                                    ramp_up=Slip(probability=0.3, extra_years=late, source=assumed)),
+            S.METAL: SlipRates(ramp_up=Slip(probability=0.3, extra_years=late, source=assumed)),
+            S.MAGNET_NDFEB: SlipRates(ramp_up=Slip(probability=0.3, extra_years=late, source=assumed),
+                                      qualification=Slip(probability=0.2, extra_years=a_year, source=assumed)),
+            S.MAGNET_SMCO: SlipRates(ramp_up=Slip(probability=0.3, extra_years=late, source=assumed),
+                                     qualification=Slip(probability=0.2, extra_years=a_year, source=assumed)),
+            S.RECYCLING: SlipRates(ramp_up=Slip(probability=0.3, extra_years=late, source=assumed)),
+        },
+        facility_slips=slips,
         notes="Every rate is an assumption for illustration except where a source is cited; edit them per study.",
     )
 

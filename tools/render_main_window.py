@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("png")
     parser.add_argument("--select", help="facility id to select")
     parser.add_argument("--tab", default="0", help="index or title of the central tab to show (e.g. Map)")
-    parser.add_argument("--inner", help="title of the Contracts and levers tab's inner tab (e.g. Policy design)")
+    parser.add_argument("--inner", help="title of the inner tab of the tab shown: Contracts and levers (e.g. Policy "
+                                        "design) or Settings (Risk catalogue)")
+    parser.add_argument("--page", help="Settings > Risk catalogue: the start of a page's title (e.g. Licence regime)")
     parser.add_argument("--no-solve", action="store_true")
     args = parser.parse_args(argv)
 
@@ -42,8 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     window.tabs.setCurrentIndex(int(args.tab) if args.tab.isdigit() else titles.index(args.tab))
     if args.inner:
-        inner = window.levers_tab.tabs
+        inner = window.settings_panel.pages if window.tabs.currentWidget() is window.settings_panel \
+            else window.levers_tab.tabs
         inner.setCurrentIndex([inner.tabText(i) for i in range(inner.count())].index(args.inner))
+    if args.page:
+        pages = window.settings_panel.risk_catalogue.tabs
+        pages.setCurrentIndex(next(i for i in range(pages.count()) if pages.tabText(i).startswith(args.page)))
     for _ in range(10):
         app.processEvents()
     window.chain_view.fit()

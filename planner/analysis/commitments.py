@@ -11,6 +11,16 @@ future with no answer at all. In a sample each committed purchase row gets a bre
 so a breach is priced like unmet demand (a setting, never shown as a price) and reported in
 tonnes per contract and year. Take-or-pay offtakes are already soft in every model (otshort, the
 same penalty); both are reported as breaches (:func:`commitment_breaches`).
+
+**A plan's stock build** (a robust plan's hedge, planner.analysis.plan_eval.EvalSpec.stock_floors:
+stockpile s holds at least F[s,y] t at the end of year y) is a commitment of the same kind, soft in
+every sample and every re-plan:
+
+    slevel[s,y] + sfloor_breach[s,y] >= F[s,y],   cost of sfloor_breach[s,y] = d_y x unmet penalty x 1e-6
+
+Samples serve defense first (the shortfall stages come before cost), so the floor never takes a
+tonne from defense demand: a future that has to draw the stock for defense breaches the floor
+instead, and one that cannot make the tonnes (the sole producer is down) reports the breach.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ from planner.result import LeverRow, PlanResult, Status
 MUSD = 1e-6
 BREACH_KIND = "stockpile_commit_breach"  # LeverRow.kind of a sample's breached stockpile commitment
 BREACH_EPS_T = 1e-6
+FLOOR_BREACH_KIND = "stock_build_breach"  # a sample held less than the plan's stock build (a soft floor)
 
 
 def soften_commitments(lp: LinearProgram, net: Network) -> list[int]:
@@ -42,12 +53,29 @@ def soften_commitments(lp: LinearProgram, net: Network) -> list[int]:
     return cols
 
 
+def add_stock_floor_rows(lp: LinearProgram, net: Network, floors: list[list]) -> list[int]:
+    """One ``stock_floor`` row per [stockpile, year, t] of a plan's stock build, with its breach
+    column (module docstring); returns the breach columns. ValueError naming a floor the model
+    has no stockpile level for."""
+    pen = net.settings.unmet_penalty_usd_per_t
+    cols = []
+    for sid, y, t in floors:
+        key = ("slevel", str(sid), int(y))
+        if not lp.has_var(key):
+            raise ValueError(f"stock build {sid!r} {y}: the model has no government stockpile {sid!r} in {y}")
+        j = lp.add_var(("sfloor_breach", str(sid), int(y)), cost=net.discount[int(y)] * pen * MUSD)
+        lp.add_row("stock_floor", (str(sid), int(y)), {lp.var(key): 1.0, j: 1.0}, lo=float(t))
+        cols.append(j)
+    return cols
+
+
 def add_breach_rows(result: PlanResult, lp: LinearProgram, x: np.ndarray) -> None:
     """List each breached stockpile commitment of point x in ``result.levers`` (tonnes, no cost line:
     the penalty is a setting, not money anyone pays)."""
     for j, key in enumerate(lp.var_keys):
-        if key[0] == "sbreach" and x[j] > BREACH_EPS_T:
-            result.levers.append(LeverRow(BREACH_KIND, key[1], key[1], int(key[2]), round(float(x[j]), 6), 0.0,
+        if key[0] in ("sbreach", "sfloor_breach") and x[j] > BREACH_EPS_T:
+            kind = BREACH_KIND if key[0] == "sbreach" else FLOOR_BREACH_KIND
+            result.levers.append(LeverRow(kind, key[1], key[1], int(key[2]), round(float(x[j]), 6), 0.0,
                                           "government"))
 
 
@@ -60,6 +88,8 @@ def commitment_breaches(result: PlanResult) -> list[list]:
             out.append([r.lever_id, "offtake", int(r.year), float(r.tonnes)])
         elif r.kind == BREACH_KIND and r.tonnes > BREACH_EPS_T:
             out.append([r.lever_id, "stockpile", int(r.year), float(r.tonnes)])
+        elif r.kind == FLOOR_BREACH_KIND and r.tonnes > BREACH_EPS_T:
+            out.append([r.lever_id, "stock build", int(r.year), float(r.tonnes)])
     return sorted(out)
 
 
@@ -91,4 +121,5 @@ def plain_reason(status: str, message: str) -> str:
     return f"{head}: {detail}"
 
 
-__all__ = ["BREACH_KIND", "add_breach_rows", "commitment_breaches", "plain_reason", "soften_commitments"]
+__all__ = ["BREACH_KIND", "FLOOR_BREACH_KIND", "add_breach_rows", "add_stock_floor_rows", "commitment_breaches",
+           "plain_reason", "soften_commitments"]

@@ -88,6 +88,7 @@ def run_risk(
     plan: list[list[Any]] | None = None,
     commit_year: int | None = None,
     later: str = "plan",
+    stock_floors: list[list[Any]] | None = None,
 ) -> RiskReport:
     """Run ``n`` Monte Carlo samples and return the aggregated :class:`RiskReport`.
 
@@ -100,6 +101,9 @@ def run_risk(
     here first); decisions up to ``commit_year`` (default: first year) are fixed, later ones follow
     the plan (``later="plan"``) or are re-optimised per sample (``later="reoptimise"``).
     ``mode="foresight"`` re-plans every sample with hindsight of its delays (perfect foresight).
+    ``stock_floors`` (plan mode): the plan's stock build, [[stockpile id, year, t held at year-end]],
+    held by the plan's own operations that every sample follows until an event is revealed
+    (planner.analysis.plan_eval.EvalSpec.stock_floors).
     """
     if n < 1:
         raise RiskRunError(f"the number of samples must be >= 1 (got {n})")
@@ -148,7 +152,17 @@ def run_risk(
         for i, row in enumerate(plan):
             if len(row) != 3 or row[0] not in known:
                 raise RiskRunError(f"plan[{i}]: {row!r} is not [known option id, decided year, added t/yr]")
-        spec = EvalSpec(mode="plan", decisions=[list(r) for r in plan], commit_year=commit_year, later=later)
+        if stock_floors and later != "plan":
+            raise RiskRunError("a stock build is part of a committed plan whose later decisions follow the plan "
+                               "(not with reoptimised later decisions)")
+        stockpiles = {sp.id for sp in project.levers.stockpiles}
+        for i, row in enumerate(stock_floors or []):
+            if len(row) != 3 or row[0] not in stockpiles or not (s.start_year <= int(row[1]) <= s.end_year) \
+                    or float(row[2]) < 0:
+                raise RiskRunError(f"stock_floors[{i}]: {row!r} is not [known stockpile id, year in the horizon, "
+                                   "tonnes >= 0]")
+        spec = EvalSpec(mode="plan", decisions=[list(r) for r in plan], commit_year=commit_year, later=later,
+                        stock_floors=[list(r) for r in stock_floors or []])
     n_workers = min(workers or default_workers(), n)
     progress = _Progress(n, state)
     state.progress(0.0, f"0/{n} samples")
@@ -174,6 +188,7 @@ def run_risk(
         report.commit_year = spec.commit_year if spec.commit_year is not None else project.settings.start_year
         report.later = spec.later
         report.plan = [list(r) for r in spec.decisions]
+        report.stock_floors = [list(r) for r in spec.stock_floors]
         report.plan_cost_musd = base_cost
         report.plan_seconds = plan_seconds
     if not cancelled:

@@ -18,6 +18,15 @@ Each sample carries the weight (likelihood ratio) prod_e w_e with w_e = q K when
 (1 - q) / (1 - 1/K) when not; weighted shares are unbiased estimates of the true probabilities.
 With q >= stratify_below the event is a plain Bernoulli(q) draw (w_e = 1).
 
+Slips (catalogue ``slips_by_stage`` / ``facility_slips``, models.slips): after the surges, for each
+facility in project order and each kind (circuit, ramp-up, qualification) whose slip would change
+something in the horizon, due in the catalogue's window (on the undelayed schedule), and, for
+qualification, whose product a defense demand takes, one
+potential event that happens once per future with q = its probability (stratified like the
+others when q < stratify_below), by extra years drawn from its distribution. Its first year is
+the year the slipped thing was due on the facility as the sample's delay left it (so a sample
+learns it then, not before), its last year the last one it changes.
+
 Licence regime: the state is chosen by a Weyl sequence u_i = frac(offset + i x 0.6180339887)
 (offset drawn once per run): state s covers its probability's share of [0, 1), so every n
 consecutive samples hold each state in its share to within 1/n; weight 1.
@@ -34,8 +43,10 @@ from typing import Any
 
 import numpy as np
 
-from models.project import Project
-from models.vocab import Status
+from models.project import Facility, Project
+from models.risk_catalogue import SLIP_KINDS
+from models.slips import can_slip, slip_window
+from models.vocab import METAL_OF, OXIDE_OF, RECIPE_STAGES, Stage, Status
 
 MAX_STRATUM = 20  # a rare event appears in at least 1 future of every 20
 _GOLDEN = 0.6180339887498949
@@ -46,13 +57,20 @@ class Event:
     """One drawn event: what is out or changed, from which year to which (inclusive)."""
 
     id: str
-    kind: str  # outage | export_stop | licence | surge
+    kind: str  # outage | export_stop | licence | surge | circuit_slip | ramp_up_slip | qualification_slip
     first_year: int
     last_year: int
     facilities: list[str] = field(default_factory=list)  # make nothing in those years
     markets: dict[str, float] = field(default_factory=dict)  # market id -> cap t/yr in those years
     demand_factor: dict[str, float] = field(default_factory=dict)  # product -> defense demand multiplier
     source: str = ""
+    slipped: str = ""  # a slip's facility (its rule: models.slips)
+    extra_years: int = 0  # a slip's extra years
+
+    @property
+    def slip_kind(self) -> str | None:
+        """circuit | ramp_up | qualification for a slip, else None."""
+        return self.kind[:-len("_slip")] if self.kind.endswith("_slip") else None
 
     def to_row(self) -> list[Any]:
         return [self.id, self.kind, self.first_year, self.last_year]
@@ -74,6 +92,7 @@ class Potential:
     p_year: float
     duration: Any
     source: str
+    once: bool = False  # a slip: happens once per future with probability p_year (no start year drawn)
 
 
 def triangular_quantile(u: float, low: float, mode: float, high: float) -> float:
@@ -113,18 +132,70 @@ def potential_events(project: Project) -> list[Potential]:
     for surge in cat.demand_surges:
         if surge.annual_probability > 0:
             raw.append((f"surge:{surge.id}", "surge", (surge.id, surge)))
+    raw.extend(_potential_slips(project))
     out: list[Potential] = []
     groups: dict[str, Potential] = {}
     for eid, kind, (key, entry) in raw:
+        once = kind.endswith("_slip")
+        p, dist = (entry.probability, entry.extra_years) if once else (entry.annual_probability, entry.duration)
         if entry.group:
             g = groups.get(entry.group)
             if g is None:
-                g = groups[entry.group] = Potential(f"group:{entry.group}", [], entry.annual_probability,
-                                                    entry.duration, entry.source)
+                g = groups[entry.group] = Potential(f"group:{entry.group}", [], p, dist, entry.source, once)
                 out.append(g)
             g.members.append((kind, (key, entry)))
         else:
-            out.append(Potential(eid, [(kind, (key, entry))], entry.annual_probability, entry.duration, entry.source))
+            out.append(Potential(eid, [(kind, (key, entry))], p, dist, entry.source, once))
+    return out
+
+
+def _defense_products(project: Project) -> set[str]:
+    out = {d.product.value for d in project.demands if d.segment.value == "defense"}
+    return out | ({"ndfeb_magnet", "smco_magnet"} if project.platforms else set())
+
+
+def _makes(f: Facility) -> set[str]:
+    """Materials the facility can make (its recipe outputs, oxides or metals of its elements)."""
+    if f.stage in RECIPE_STAGES:
+        return {m.value for m, v in f.recipe_outputs.items() if v > 0}
+    if f.stage is Stage.SEPARATION:
+        return {OXIDE_OF[e].value for e in f.element_recovery}
+    if f.stage is Stage.METAL:
+        return {METAL_OF[e].value for e in f.element_recovery}
+    return set()
+
+
+def _potential_slips(project: Project) -> list[tuple[str, str, Any]]:
+    """(id, kind, (facility id, Slip)) of every slip that can change something (module docstring)."""
+    cat = project.settings.risk.catalogue
+    own = {o.facility_id: o for o in cat.facility_slips}
+    defense = _defense_products(project)
+    first, last = _window(project)
+    out = []
+    for f in project.facilities:
+        for kind in SLIP_KINDS:
+            entry = getattr(own[f.id], kind) if f.id in own else None
+            if entry is None and f.stage in cat.slips_by_stage:
+                entry = getattr(cat.slips_by_stage[f.stage], kind)
+            if entry is None or entry.probability <= 0 or not can_slip(f, kind, project.settings):
+                continue
+            due = slip_window(f, kind, 1, project.settings)
+            if due is None or not first <= due[0] <= last:
+                continue  # due outside the catalogue's window (on the undelayed schedule)
+            if kind == "qualification" and not _makes(f) & defense:
+                continue  # only deliveries to defense wait for qualification
+            out.append((f"{kind}_slip:{f.id}", f"{kind}_slip", (f.id, entry)))
+    return out
+
+
+def slip_amounts(events) -> dict[str, dict[str, int]]:
+    """facility -> slip kind -> extra years of the slip events among ``events``."""
+    out: dict[str, dict[str, int]] = {}
+    for e in events:
+        kind = e.slip_kind
+        if kind and e.extra_years > 0:
+            by = out.setdefault(e.slipped, {})
+            by[kind] = by.get(kind, 0) + int(e.extra_years)
     return out
 
 
@@ -145,20 +216,20 @@ def _position(seed: int, k: int, number: int, block: int) -> int:
     return int(np.random.default_rng([int(seed), 104729, int(number), int(block)]).integers(k))
 
 
-def draw_events(project: Project, seed: int, index: int) -> tuple[list[Event], float]:
-    """Sample ``index``'s catalogue events and its weight (module docstring)."""
+def draw_events(project: Project, seed: int, index: int,
+                delays: dict[str, int] | None = None) -> tuple[list[Event], float]:
+    """Sample ``index``'s catalogue events and its weight (module docstring). ``delays``: the
+    sample's commissioning delays (a slip is revealed on the delayed facility's schedule)."""
     cat = project.settings.risk.catalogue
     if cat is None:
         return [], 1.0
     first, last = _window(project)
-    if last < first:
-        return [], 1.0
-    years = last - first + 1
+    years = max(0, last - first + 1)
     rng = np.random.default_rng([int(seed), int(index), 31337])
     weight = 1.0
     events: list[Event] = []
     for number, pot in enumerate(potential_events(project)):
-        q = window_probability(pot.p_year, years)
+        q = pot.p_year if pot.once else window_probability(pot.p_year, years)
         k = stratum(q, cat.stratify_below)
         u = float(rng.random())  # drawn always, so later events' numbers do not depend on this one
         if k:
@@ -168,6 +239,13 @@ def draw_events(project: Project, seed: int, index: int) -> tuple[list[Event], f
             happens = u < q
         v_start, v_dur = float(rng.random()), float(rng.random())
         if not happens:
+            continue
+        if pot.once:
+            extra = _duration(pot.duration, v_dur)
+            for kind, (key, entry) in pot.members:
+                ev = _slip_event(project, kind, key, entry, extra, (delays or {}).get(key, 0))
+                if ev is not None:
+                    events.append(ev)
             continue
         start = _start_year(pot.p_year, first, last, v_start)
         dur = _duration(pot.duration, v_dur)
@@ -211,6 +289,16 @@ def _event(project: Project, kind: str, key: str, entry, start: int, end: int, r
     return Event(f"surge:{key}", kind, start, end, demand_factor={entry.product.value: factor}, source=entry.source)
 
 
+def _slip_event(project: Project, kind: str, fid: str, entry, extra: int, delay: int) -> Event | None:
+    """The slip of ``extra`` years of facility ``fid``, revealed when the slipped thing was due
+    (models.slips.slip_window); None when it changes nothing in the horizon."""
+    f = next(f for f in project.facilities if f.id == fid)
+    window = slip_window(f, kind[:-len("_slip")], extra, project.settings, int(delay))
+    if window is None:
+        return None
+    return Event(f"{kind}:{fid}", kind, window[0], window[1], source=entry.source, slipped=fid, extra_years=int(extra))
+
+
 def _licence(project: Project, regime, seed: int, index: int) -> list[Event]:
     offset = float(np.random.default_rng([int(seed), 104729, 999983]).random())
     u = (offset + index * _GOLDEN) % 1.0
@@ -231,4 +319,5 @@ def _licence(project: Project, regime, seed: int, index: int) -> list[Event]:
                   project.settings.end_year, markets=caps, source=regime.source)]
 
 
-__all__ = ["Event", "MAX_STRATUM", "Potential", "draw_events", "potential_events", "stratum", "window_probability"]
+__all__ = ["Event", "MAX_STRATUM", "Potential", "draw_events", "potential_events", "slip_amounts", "stratum",
+           "window_probability"]

@@ -110,6 +110,8 @@ class RiskReport:
     commit_year: int | None = None  # plan mode: decisions decided up to this year are fixed
     later: str | None = None  # plan mode: later decisions "plan" (follow the plan) or "reoptimise"
     plan: list[list[Any]] = field(default_factory=list)  # [option, decided year, added t/yr]
+    #: the plan's stock build held in its own operations: [stockpile id, year, t at year-end]
+    stock_floors: list[list[Any]] = field(default_factory=list)
     plan_cost_musd: float | None = None  # deterministic cost of the evaluated plan (when solved here)
     plan_seconds: float = 0.0  # part of ``seconds`` spent solving that plan before sampling
     #: value of information (when a perfect-foresight run on the same samples was made):
@@ -189,6 +191,11 @@ def value_of_information(plan: RiskReport, foresight: RiskReport) -> dict[str, A
                                          for y in plan.p_met_all if y in foresight.p_met_all}}
     if plan.cost_musd and foresight.cost_musd:
         out["mean_cost_musd"] = plan.cost_musd["mean"] - foresight.cost_musd["mean"]
+    from planner.analysis.plan_ranking import RANK_RULE, rank_plans
+
+    # the two ranked (planner.analysis.plan_ranking): the cost saved is never shown without the shortfalls
+    out["ranking"] = {"rule": RANK_RULE, "plans": [s.to_dict() for s in rank_plans([("committed plan", plan),
+                                                                                    ("hindsight", foresight)])]}
     return out
 
 

@@ -20,8 +20,9 @@ order; for each facility first its delay (when it gets one), then its overrun (w
   facility moves all its years together (a slow ramp is slow in every year). The sample's existing
   capacity of f in y is the schedule's x share (capacity rows and qualification caps alike).
 * Catalogue events (``settings.risk.catalogue``): outages, export stops, licence states, demand
-  surges, with their stratification weight (planner.analysis.risk_events), from a stream of their
-  own, so a project without a catalogue draws exactly as before.
+  surges, slips (revealed on the schedule the sample's delays left), with their stratification
+  weight (planner.analysis.risk_events), from a stream of their own, so a project without a
+  catalogue draws exactly as before.
 """
 
 from __future__ import annotations
@@ -84,7 +85,7 @@ def draw_sample(project: Project, seed: int, index: int) -> SampleDraw:
             draw.availability[f.id] = {int(y): triangular_quantile(u, a.low, a.mode, a.high)
                                        for y, a in sorted(f.availability_risk.items())}
     if risk.catalogue is not None:  # its own random stream: the draws above are unchanged by it
-        draw.events, draw.weight = draw_events(project, seed, index)
+        draw.events, draw.weight = draw_events(project, seed, index, draw.delays)
     return draw
 
 

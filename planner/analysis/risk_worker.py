@@ -40,6 +40,8 @@ class SampleSummary:
     status: str
     message: str = ""
     total_cost_musd: float | None = None
+    net_cost_musd: float | None = None  # cost - outside sales revenue (= total cost without outside buyers)
+    contract_shortfall_t: float = 0.0  # take-or-pay offtakes and reserved sales left short (shortfall_value)
     objective: float | None = None
     capex_musd: float | None = None
     defense_demand_t: dict[str, dict[int, float]] = field(default_factory=dict)
@@ -119,6 +121,7 @@ def summarise(index: int, result: PlanResult, compliance_year: int,
     whole defense demand of ``demand`` (nominal_demand) and every segment's demand is unmet, so it
     counts in every probability as not met; its message is the plain-language reason."""
     from planner.analysis.commitments import commitment_breaches, plain_reason
+    from planner.analysis.shortfall_value import contract_shortfall_t, net_cost
 
     s = SampleSummary(index=index, status=result.status.value, message=result.message)
     if not result.has_plan:
@@ -127,6 +130,8 @@ def summarise(index: int, result: PlanResult, compliance_year: int,
         return s
     s.breaches = commitment_breaches(result)
     s.total_cost_musd = result.total_cost_musd
+    s.net_cost_musd = net_cost(result)
+    s.contract_shortfall_t = contract_shortfall_t(result)
     s.objective = result.objective
     s.capex_musd = result.cost_breakdown_musd.get("capex")
     unmet_years: set[int] = set()

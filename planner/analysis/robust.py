@@ -27,7 +27,7 @@ from planner.analysis.risk_report import RiskReport
 from planner.analysis.risk_sampling import draw_sample
 from planner.progress import SolveState
 
-__all__ = ["HedgeItem", "RobustReport", "mean_unmet_t", "run_robust"]
+__all__ = ["HedgeItem", "RobustReport", "StockHedge", "mean_unmet_t", "run_robust", "stock_hedge"]
 
 
 @dataclass
@@ -38,6 +38,30 @@ class HedgeItem:
     deterministic: list[list[Any]]  # [[decided year, t/yr], ...]
     robust: list[list[Any]]
     capex_delta_musd: float  # robust - deterministic, undiscounted $M at the planned (not overrun) prices
+    #: who pays capex_delta_musd: "industry" (the builder), or the government's part by the project's
+    #: grants on the option (share x capex + amount per build) and industry the rest
+    payer: str = "industry"
+
+
+@dataclass
+class StockHedge:
+    """Stock the robust plan holds at a year-end beyond the deterministic plan's own operations.
+
+    extra_t = robust level - deterministic level (t at the end of ``year``). The government buys
+    it (payer "government", the stockpile's owner): purchase_musd = purchase_price x extra_t x 1e-6
+    (a transfer to the producers, undiscounted $M), holding_musd_per_yr = holding x extra_t x 1e-6
+    (a real cost, per year held); making the tonnes costs the chain's operating cost (in the
+    evaluated plans' cost)."""
+
+    stockpile: str
+    material: str
+    year: int
+    deterministic_t: float
+    robust_t: float
+    extra_t: float
+    purchase_musd: float
+    holding_musd_per_yr: float
+    payer: str = "government"
 
 
 @dataclass
@@ -63,6 +87,9 @@ class RobustReport:
     in_sample_p_met: float | None = None
     hedge: list[HedgeItem] = field(default_factory=list)
     hedge_capex_musd: float = 0.0
+    #: the robust plan's stock build, held in its own operations: [[stockpile, year, t at year-end]]
+    robust_stock: list[list[Any]] = field(default_factory=list)
+    stock_hedge: list[StockHedge] = field(default_factory=list)
     deterministic_eval: RiskReport | None = None
     robust_eval: RiskReport | None = None
     #: N-1 security (when asked): {"years", "critical": [element ids], "deterministic_extra_t": {id: t},
@@ -96,6 +123,9 @@ class RobustReport:
         d["points_bought"]["all"] = self.points_bought()
         d["mean_unmet_t"] = {"deterministic": mean_unmet_t(self.deterministic_eval),
                              "robust": mean_unmet_t(self.robust_eval)}
+        from planner.analysis.plan_ranking import RANK_RULE, robust_ranking
+
+        d["ranking"] = {"rule": RANK_RULE, "plans": [s.to_dict() for s in robust_ranking(self)]}
         return d
 
     def to_json(self) -> str:
@@ -142,8 +172,44 @@ def hedge_items(project: Project, det: list[list[Any]], rob: list[list[Any]]) ->
                 kind = "later"
             else:
                 continue
-        items.append(HedgeItem(fac[oid], oid, kind, d, r, round(cr.get(oid, 0.0) - cd.get(oid, 0.0), 6)))
+        delta = round(cr.get(oid, 0.0) - cd.get(oid, 0.0), 6)
+        items.append(HedgeItem(fac[oid], oid, kind, d, r, delta, _payer(project, oid, delta, len(r) > len(d))))
     return items
+
+
+def _payer(project: Project, oid: str, capex_musd: float, new_build: bool) -> str:
+    """Who pays ``capex_musd`` of option ``oid``: the government's part by the project's grants on it
+    (share x capex, plus the fixed amount when the hedge is a new build), industry the rest."""
+    if capex_musd <= 0:
+        return "industry"
+    gov = 0.0
+    names = []
+    for g in project.levers.grants:
+        if g.option_id == oid:
+            gov += g.share * capex_musd + (g.amount_musd if new_build else 0.0)
+            names.append(g.id)
+    gov = min(gov, capex_musd)
+    if gov <= 1e-9:
+        return "industry"
+    return f"government {gov:,.1f} $M (grant {', '.join(names)}), industry {capex_musd - gov:,.1f} $M"
+
+
+def stock_hedge(project: Project, deterministic_levels: dict[tuple[str, int], float],
+                robust_stock: list[list[Any]]) -> list[StockHedge]:
+    """The robust plan's stock beyond the deterministic plan's own year-end levels (StockHedge)."""
+    piles = {sp.id: sp for sp in project.levers.stockpiles}
+    out = []
+    for sid, y, t in robust_stock:
+        d = deterministic_levels.get((sid, int(y)), 0.0)
+        extra = float(t) - d
+        if extra <= 1e-3:
+            continue
+        sp = piles[sid]
+        out.append(StockHedge(sid, str(getattr(sp.material, "value", sp.material)), int(y), round(d, 6),
+                              round(float(t), 6), round(extra, 6),
+                              round(sp.purchase_price_usd_per_t * extra * 1e-6, 6),
+                              round(sp.holding_usd_per_t_yr * extra * 1e-6, 6)))
+    return out
 
 
 #: objective weight of an N-1 contingency's operations copy: it constrains the plan (defense whole),
@@ -214,7 +280,10 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     # k = 0 (N-1 only): the forecast future alone carries the cost -- the least-cost plan plus its hedge
     draws = [draw_sample(project, seed, i) for i in range(k)] if k else [SampleDraw(index=0)]
     k_cost = len(draws)
-    weights, secure, critical = None, None, []
+    # each sampled future at its stratification weight (the catalogue's rare events carry their true
+    # probability, planner.analysis.risk_events), normalised to 1
+    total_w = sum(d.weight for d in draws)
+    weights, secure, critical = [d.weight / total_w for d in draws], None, []
     if n1_years:
         if target is not None:
             raise RiskRunError("choose either a target probability or an N-1-secure plan, not both")
@@ -227,7 +296,7 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
 
         for j, e in enumerate(critical):
             draws.append(SampleDraw(index=k_cost + j, events=[element_event(e, outage)]))
-        weights = [1.0 / k_cost] * k_cost + [CONTINGENCY_WEIGHT] * len(critical)
+        weights = weights + [CONTINGENCY_WEIGHT] * len(critical)
         secure = {k_cost + j: list(n1_years) for j in range(len(critical))}
     sub = SolveState()
     state.cancel_hooks.append(sub.request_cancel)
@@ -247,15 +316,19 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
     rep.in_sample_p_met = sum(saa.in_sample_met) / len(saa.in_sample_met) if saa.in_sample_met else None
     rep.hedge = hedge_items(project, rep.deterministic_plan, rep.robust_plan)
     rep.hedge_capex_musd = round(sum(h.capex_delta_musd for h in rep.hedge), 6)
+    rep.robust_stock = [list(r) for r in saa.stock_floors]
+    det_levels = {(r.lever_id, int(r.year)): float(r.tonnes) for r in det.levers if r.kind == "stockpile_holding"}
+    rep.stock_hedge = stock_hedge(project, det_levels, rep.robust_stock)
     if critical:
         from planner.analysis.stress import run_stress
 
         again = run_stress(project, years=rep.n1["outage_years"], plan=rep.robust_plan, workers=1, options=options,
-                           elements=[_copy_element(e) for e in critical])
+                           elements=[_copy_element(e) for e in critical], stock_floors=rep.robust_stock)
         rep.n1["robust_extra_t"] = {e.id: _extra_in(e, n1_years) for e in again.elements}
 
-    for label, plan, attr, lo, hi in (("deterministic", rep.deterministic_plan, "deterministic_eval", 0.4, 0.7),
-                                      ("robust", rep.robust_plan, "robust_eval", 0.7, 1.0)):
+    for label, plan, floors, attr, lo, hi in (
+            ("deterministic", rep.deterministic_plan, [], "deterministic_eval", 0.4, 0.7),
+            ("robust", rep.robust_plan, rep.robust_stock, "robust_eval", 0.7, 1.0)):
         if state.cancel_requested:
             rep.message += " Cancelled during the out-of-sample evaluation."
             break
@@ -264,7 +337,8 @@ def run_robust(project: Project, k: int, *, target: float | None = None, year: i
         state.cancel_hooks.append(ev_state.request_cancel)
         try:
             report = run_risk(project, n_eval, seed=seed + 1, workers=workers, scheduler=scheduler,
-                              options=replace(options, time_limit_s=time_limit), state=ev_state, mode="plan", plan=plan)
+                              options=replace(options, time_limit_s=time_limit), state=ev_state, mode="plan", plan=plan,
+                              stock_floors=floors)
         finally:
             state.cancel_hooks.remove(ev_state.request_cancel)
         setattr(rep, attr, report)

@@ -68,6 +68,7 @@ class StressReport:
     scenario: str
     years: list[int]
     plan: list[list[Any]] = field(default_factory=list)
+    stock_floors: list[list[Any]] = field(default_factory=list)  # the plan's stock build [[stockpile, year, t]]
     baseline_shortfall_t: dict[str, dict[int, float]] = field(default_factory=dict)
     defense_demand_t: dict[str, dict[int, float]] = field(default_factory=dict)
     elements: list[StressElement] = field(default_factory=list)  # ranked, worst first
@@ -208,10 +209,13 @@ def _dask_task(element: dict[str, Any], years: list[int], project_json: str, spe
 # ------------------------------------------------------------------------------------------ run
 def run_stress(project: Project, *, years: list[int] | None = None, plan: list[list[Any]] | None = None,
                workers: int | None = None, scheduler: str | None = None, options: Any = None,
-               state: SolveState | None = None, elements: list[StressElement] | None = None) -> StressReport:
+               state: SolveState | None = None, elements: list[StressElement] | None = None,
+               stock_floors: list[list[Any]] | None = None) -> StressReport:
     """Screen every element (module docstring). ``plan``: [[option, decided year, t/yr]]; None: the
-    scenario's optimal plan, solved first. ``years``: the stressed years (default: the compliance
-    year and the two after it, within the horizon). RiskRunError for bad arguments."""
+    scenario's optimal plan, solved first. ``stock_floors``: the plan's stock build
+    ([[stockpile, year, t]], EvalSpec.stock_floors), held in its own operations. ``years``: the
+    stressed years (default: the compliance year and the two after it, within the horizon).
+    RiskRunError for bad arguments."""
     from planner.analysis.plan_eval import EvalSpec, plan_decisions
     from planner.pipeline.solve import SolveOptions, solve_project
 
@@ -239,7 +243,13 @@ def run_stress(project: Project, *, years: list[int] | None = None, plan: list[l
         plan = plan_decisions(base)
         rep.plan_seconds = time.perf_counter() - t0
     rep.plan = [list(r) for r in plan]
-    spec = EvalSpec(decisions=rep.plan)
+    piles = {sp.id for sp in project.levers.stockpiles}
+    for i, row in enumerate(stock_floors or []):
+        if len(row) != 3 or row[0] not in piles or not (s.start_year <= int(row[1]) <= s.end_year) or row[2] < 0:
+            raise RiskRunError(f"stock_floors[{i}]: {row!r} is not [known stockpile id, year in the horizon, "
+                               "tonnes >= 0]")
+    rep.stock_floors = [list(r) for r in stock_floors or []]
+    spec = EvalSpec(decisions=rep.plan, stock_floors=rep.stock_floors)
     model = _model(project, spec, options)
     baseline = _evaluate(model, project, None, years)
     if baseline["status"] not in ("optimal", "time_limit_feasible"):

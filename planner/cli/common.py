@@ -78,8 +78,8 @@ def load_or_exit(path: str):
     try:
         return load_project(path)
     except ProjectFileError as e:
-        for p in e.problems:
-            print(f"{e.path}: {p}", file=sys.stderr)
+        for line in e.lines:  # by the thing's name and the field's label (models.problem_names)
+            print(f"{e.path}: {line}", file=sys.stderr)
         raise SystemExit(EXIT_BAD_INPUT) from None
 
 

@@ -30,7 +30,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     warnings = [p for p in validate_project(project) if p.severity == "warning"]
     for w in warnings:
-        print(f"{args.project}: warning: {w}", file=sys.stderr)
+        print(f"{args.project}: warning: {w.named(project)}", file=sys.stderr)
     print(f"{args.project}: valid ({len(project.facilities)} facilities, {len(project.routes)} routes, "
           f"{len(project.markets)} markets, {len(project.demands)} demands, {len(project.platforms)} platforms, "
           f"{len(project.scenarios)} scenarios)")

@@ -12,9 +12,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from models.io import atomic_write_bytes
-from planner.cli.common import EXIT_FAILED, EXIT_OK
+from models.wording import count
+from planner.analysis.risk import RiskRunError
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
+from planner.progress import SolveState
+
+T = TypeVar("T")
 
 
 def write_json(path: str | Path | None, text: str) -> int:
@@ -44,6 +50,26 @@ def write_workbook(path: str | Path | None, write: Callable[[], object]) -> int:
         return EXIT_FAILED
     print(f"wrote {path}")
     return EXIT_OK
+
+
+def run_analysis(state: SolveState, run: Callable[[], T]) -> tuple[T | None, int]:
+    """``run()`` (a risk, robust, stress or sweep run bound to its arguments) as a command runs it:
+    ``(report, EXIT_OK)``; a RiskRunError (bad input found while running: an unknown scenario, a plan
+    that does not fit) told as ``mine2magnet: ...`` and ``(None, EXIT_BAD_INPUT)``; Ctrl+C asks the
+    workers to stop (``state.request_cancel()``) before the interrupt goes on."""
+    try:
+        return run(), EXIT_OK
+    except RiskRunError as e:
+        print(f"mine2magnet: {e}", file=sys.stderr)
+        return None, EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        state.request_cancel()
+        raise
+
+
+def where_ran(scheduler: str | None, workers: int) -> str:
+    """Where the runs went, for the closing line: ``scheduler tls://...`` or ``2 workers``."""
+    return f"scheduler {scheduler}" if scheduler else count(workers, "worker")
 
 
 def stepped_progress(steps: int) -> Callable[[float, str], None]:

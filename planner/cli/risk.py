@@ -1,6 +1,6 @@
 """``mine2magnet risk PROJECT -n N [--workers K] [--scheduler ADDRESS] [--seed S] [--json OUT]
 [--plan RESULT_JSON] [--commit-year Y] [--reoptimise-later] [--foresight] [--value-of-information]
-[--scenario NAME] [--time-limit S] [--solver ...]``.
+[--scenario NAME] [--stock-build STOCKPILE:YEAR:T ...] [--time-limit S] [--solver ...]``.
 
 Prints the probability that compliant defense demand is met in the compliance year (2027) and
 later, cost percentiles, and the projects that drive the answer. Exit codes (docs/command_line.md):
@@ -14,9 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from models.io import atomic_write_bytes
-from models.wording import count
-from planner.analysis.risk import RiskRunError, run_risk
+from planner.analysis.risk import run_risk
 from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import (
     EXIT_BAD_INPUT,
@@ -28,6 +26,7 @@ from planner.cli.common import (
     whole_number_option,
 )
 from planner.cli.csv_output import add_csv_argument, risk_csv
+from planner.cli.outputs import run_analysis, where_ran, write_json
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 from planner.reports.text import risk_summary_lines
@@ -44,6 +43,30 @@ def _progress_printer(n: int):
             print(f"  {message}", file=sys.stderr, flush=True)
 
     return on_progress
+
+
+def parse_stock_builds(texts: list[str] | None) -> list[list] | None:
+    """``--stock-build STOCKPILE:YEAR:T`` values as [[stockpile, year, t]]; None (after printing
+    what is wrong) when one is malformed."""
+    floors = []
+    for text in texts or []:
+        parts = text.split(":")
+        try:
+            sid, year, tonnes = parts[0], int(parts[1]), float(parts[2])
+            if len(parts) != 3 or not sid or not (0 <= tonnes < float("inf")):
+                raise ValueError
+        except (ValueError, IndexError):
+            print(f"mine2magnet: --stock-build {text!r}: expected STOCKPILE:YEAR:TONNES, e.g. dla_smco:2026:103.3 "
+                  "(tonnes >= 0)", file=sys.stderr)
+            return None
+        floors.append([sid, year, tonnes])
+    return floors
+
+
+def add_stock_build_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stock-build", action="append", metavar="STOCKPILE:YEAR:T",
+                   help="the plan also holds T tonnes in this government stockpile at the end of YEAR (a robust "
+                        "plan's stock build, held by the plan's own operations; repeatable)")
 
 
 def cmd_risk(args: argparse.Namespace) -> int:
@@ -71,38 +94,37 @@ def cmd_risk(args: argparse.Namespace) -> int:
                 print(f"{e.path}: {p}", file=sys.stderr)
             return EXIT_BAD_INPUT
     mode = "foresight" if args.foresight else "plan"
+    floors = parse_stock_builds(args.stock_build)
+    if floors is None:
+        return EXIT_BAD_INPUT
+    if floors and mode != "plan":
+        print("mine2magnet: --stock-build is part of a committed plan: not with --foresight", file=sys.stderr)
+        return EXIT_BAD_INPUT
     state = SolveState(on_progress=_progress_printer(args.n))
     common = dict(seed=args.seed, workers=args.workers, scheduler=args.scheduler, options=options)
-    try:
+
+    def run():
         report = run_risk(project, args.n, state=state, mode=mode, plan=plan, commit_year=args.commit_year,
-                          later="reoptimise" if args.reoptimise_later else "plan", **common)
+                          later="reoptimise" if args.reoptimise_later else "plan", stock_floors=floors, **common)
         if args.value_of_information and mode == "plan" and not state.cancel_requested:
             from planner.analysis.risk_report import value_of_information
 
             print("  perfect-foresight pass on the same samples ...", file=sys.stderr, flush=True)
             hindsight = run_risk(project, args.n, state=state, mode="foresight", **common)
             report.value_of_information = value_of_information(report, hindsight)
-    except RiskRunError as e:
-        print(f"mine2magnet: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        state.request_cancel()
-        raise
+        return report
+
+    report, code = run_analysis(state, run)
+    if report is None:
+        return code
     print("\n".join(risk_summary_lines(report)))
     sampling = report.seconds - report.plan_seconds
     plan_note = f" after {report.plan_seconds:.1f} s solving the plan" if report.plan_seconds else ""
     print(f"\n{report.n_completed} samples in {sampling:.1f} s{plan_note} "
           f"({report.n_completed / max(sampling, 1e-9):.2f} samples/s, "
-          + (f"scheduler {args.scheduler})" if args.scheduler else f"{count(report.workers, 'worker')})"))
+          f"{where_ran(args.scheduler, report.workers)})")
     code = EXIT_OK if (report.n_failed == 0 and not report.cancelled and report.n_ok > 0) else EXIT_FAILED
-    if args.json:
-        try:
-            atomic_write_bytes(args.json, report.to_json().encode("utf-8"), keep_backup=False)
-            print(f"wrote {args.json}")
-        except OSError as e:
-            print(f"mine2magnet: cannot write {args.json}: {e.strerror or e}", file=sys.stderr)
-            code = EXIT_FAILED
-    return max(code, risk_csv(args.csv, report))
+    return max(code, write_json(args.json, report.to_json()), risk_csv(args.csv, report))
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -123,6 +145,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="re-decide investments after the commit year per sample (default: they follow the plan)")
     p.add_argument("--foresight", action="store_true",
                    help="PERFECT FORESIGHT: re-plan every sample with hindsight of its delays (the old behaviour)")
+    add_stock_build_argument(p)
     p.add_argument("--value-of-information", action="store_true",
                    help="also run perfect foresight on the same samples and report the difference")
     add_solver_arguments(p)

@@ -4,7 +4,9 @@
 
 Plans against delay risk: the robust (two-stage SAA) investment plan over K sampled futures, and
 the deterministic plan, both evaluated out of sample on the same N fresh futures; prints P(defense
-met) side by side, cost P10/P50/P90 and the hedge. Exit codes: 0 a robust plan was found and
+met) and the expected defense shortfall per product and year side by side, cost P10/P50/P90 and the
+hedge: investments (capex, payer) and the stock build the plan holds in a government stockpile
+before any event is revealed (tonnes, purchase and holding cost, payer). Exit codes: 0 a robust plan was found and
 evaluated; 1 no robust plan (infeasible target, time limit), failed evaluation samples, interrupted,
 or a failed write; 2 bad input.
 """
@@ -14,7 +16,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from planner.analysis.risk import RiskRunError
 from planner.analysis.robust import run_robust
 from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import (
@@ -28,7 +29,7 @@ from planner.cli.common import (
     whole_number_option,
 )
 from planner.cli.csv_output import add_csv_argument, robust_csv
-from planner.cli.outputs import write_json, write_workbook
+from planner.cli.outputs import run_analysis, write_json, write_workbook
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 from planner.reports.text import robust_lines
@@ -52,18 +53,13 @@ def cmd_robust(args: argparse.Namespace) -> int:
 
     state = SolveState(on_progress=on_progress)
     options = SolveOptions(scenario=args.scenario, solver="highs", time_limit_s=args.time_limit)
-    try:
-        elements = [e.strip() for e in args.n1_elements.split(",") if e.strip()] if args.n1_elements else None
-        rep = run_robust(project, args.n, target=args.target, year=args.year, n_eval=args.eval, seed=args.seed,
-                         workers=args.workers, scheduler=args.scheduler, options=options, state=state,
-                         n1_years=args.n1_secure, n1_elements=elements, n1_countries=args.n1_countries,
-                         n1_outage_years=args.n1_outage)
-    except RiskRunError as e:
-        print(f"mine2magnet: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        state.request_cancel()
-        raise
+    elements = [e.strip() for e in args.n1_elements.split(",") if e.strip()] if args.n1_elements else None
+    rep, code = run_analysis(state, lambda: run_robust(
+        project, args.n, target=args.target, year=args.year, n_eval=args.eval, seed=args.seed,
+        workers=args.workers, scheduler=args.scheduler, options=options, state=state, n1_years=args.n1_secure,
+        n1_elements=elements, n1_countries=args.n1_countries, n1_outage_years=args.n1_outage))
+    if rep is None:
+        return code
     print("\n".join(robust_lines(rep)))
     print(f"\n{rep.seconds:.1f} s in total")
     ok = rep.has_plan and rep.robust_eval is not None and rep.deterministic_eval is not None \

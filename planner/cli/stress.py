@@ -13,11 +13,10 @@ import argparse
 import re
 import sys
 
-from planner.analysis.risk import RiskRunError
 from planner.analysis.stress import run_stress
 from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK, load_or_exit, seconds_option, whole_number_option
-from planner.cli.outputs import stepped_progress, write_json, write_workbook
+from planner.cli.outputs import run_analysis, stepped_progress, where_ran, write_json, write_workbook
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 from planner.reports.text import stress_lines
@@ -52,18 +51,19 @@ def cmd_stress(args: argparse.Namespace) -> int:
             return EXIT_BAD_INPUT
     state = SolveState(on_progress=stepped_progress(10))
     options = SolveOptions(scenario=args.scenario, solver="highs", time_limit_s=args.time_limit)
-    try:
-        rep = run_stress(project, years=args.years, plan=plan, workers=args.workers, scheduler=args.scheduler,
-                         options=options, state=state)
-    except RiskRunError as e:
-        print(f"mine2magnet: {e}", file=sys.stderr)
+    from planner.cli.risk import parse_stock_builds
+
+    floors = parse_stock_builds(args.stock_build)
+    if floors is None:
         return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        state.request_cancel()
-        raise
+    rep, code = run_analysis(state, lambda: run_stress(
+        project, years=args.years, plan=plan, workers=args.workers, scheduler=args.scheduler, options=options,
+        state=state, stock_floors=floors))
+    if rep is None:
+        return code
     print("\n".join(stress_lines(rep)))
-    where = f"scheduler {rep.scheduler}" if rep.scheduler else f"{rep.workers} worker(s)"
-    print(f"\n{rep.n_screened} elements in {rep.seconds - rep.plan_seconds:.1f} s ({where})"
+    print(f"\n{rep.n_screened} elements in {rep.seconds - rep.plan_seconds:.1f} s "
+          f"({where_ran(rep.scheduler, rep.workers)})"
           + (f" after {rep.plan_seconds:.1f} s solving the plan" if rep.plan_seconds else ""))
     code = EXIT_OK if (rep.n_failed == 0 and not rep.cancelled) else EXIT_FAILED
 
@@ -83,6 +83,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="stressed years (default: the compliance year and the two after)")
     p.add_argument("--plan", metavar="RESULT_JSON",
                    help="stress this plan (solve --json output) instead of the scenario's optimal plan")
+    from planner.cli.risk import add_stock_build_argument
+
+    add_stock_build_argument(p)
     p.add_argument("--workers", type=whole_number_option(1, 1024), metavar="K",
                    help="worker processes (default: all cores)")
     add_cluster_arguments(p)

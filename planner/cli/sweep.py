@@ -11,14 +11,11 @@ scenario, bad range, unreachable scheduler).
 from __future__ import annotations
 
 import argparse
-import sys
 
-from planner.analysis.risk import RiskRunError
 from planner.analysis.sweep import run_sweep
 from planner.analysis.sweep_inputs import SweepInputError, names_help, parse_vary
 from planner.cli.cluster import add_cluster_arguments
 from planner.cli.common import (
-    EXIT_BAD_INPUT,
     EXIT_FAILED,
     EXIT_OK,
     add_solver_arguments,
@@ -27,7 +24,7 @@ from planner.cli.common import (
     whole_number_option,
 )
 from planner.cli.csv_output import add_csv_argument, write_csv
-from planner.cli.outputs import stepped_progress, write_json, write_workbook
+from planner.cli.outputs import run_analysis, stepped_progress, where_ran, write_json, write_workbook
 from planner.pipeline.solve import SolveOptions
 from planner.progress import SolveState
 from planner.reports.sweep_text import sweep_lines
@@ -48,18 +45,13 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     options = SolveOptions(scenario=args.scenario, solver=args.solver, time_limit_s=args.time_limit,
                            relax_integers=args.relax)
     state = SolveState(on_progress=stepped_progress(20))
-    try:
-        report = run_sweep(project, args.vary, grid=args.grid, workers=args.workers, scheduler=args.scheduler,
-                           options=options, state=state)
-    except RiskRunError as e:
-        print(f"mine2magnet: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        state.request_cancel()
-        raise
+    report, code = run_analysis(state, lambda: run_sweep(
+        project, args.vary, grid=args.grid, workers=args.workers, scheduler=args.scheduler, options=options,
+        state=state))
+    if report is None:
+        return code
     print("\n".join(sweep_lines(report)))
-    where = f"scheduler {args.scheduler}" if args.scheduler else f"{report.workers} worker(s)"
-    print(f"\n{len(report.points)} points in {report.seconds:.1f} s ({where})")
+    print(f"\n{len(report.points)} points in {report.seconds:.1f} s ({where_ran(args.scheduler, report.workers)})")
     code = EXIT_OK if report.n_failed == 0 and not report.cancelled else EXIT_FAILED
     code = max(code, write_json(args.json, report.to_json()))
     if args.csv:

@@ -43,8 +43,10 @@ def output_per_activity(net: Network, fid: str, product: str) -> float:
     return max((p.outputs.get((product, ""), 0.0) for p in net.processes_of.get(fid, [])), default=0.0)
 
 
-def define_qualification_constraints(lp: LinearProgram, net: Network) -> None:
-    """Defense deliveries of f in y <= out(f,P) x qualified capacity(f,y) (see module docstring)."""
+def define_qualification_constraints(lp: LinearProgram, net: Network, always: frozenset[str] = frozenset()) -> None:
+    """Defense deliveries of f in y <= out(f,P) x qualified capacity(f,y) (see module docstring).
+    ``always``: facilities that get the rows even when every lag is 0 (then they bind nothing
+    until a sample's qualification slip moves q(f): planner.analysis.plan_eval)."""
     s = net.settings
     options_of: dict[str, list] = {}
     for f, o in net.options:
@@ -52,8 +54,10 @@ def define_qualification_constraints(lp: LinearProgram, net: Network) -> None:
     for (fid, product), demand_ids in sorted(defense_suppliers(net).items()):
         f = net.facilities[fid]
         lags = [qualification_lag(f, s)] + [qualification_lag(f, s, o) for o in options_of.get(fid, [])]
-        if not any(lags):
+        if not any(lags) and fid not in always:
             continue
+        if any(lp.has_row("qualification", fid, product, y) for y in net.years):
+            continue  # added already (``always`` after the model was built)
         out = output_per_activity(net, fid, product)
         q_from = qualified_from_year(f, s)
         for y in net.years:

@@ -38,9 +38,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from planner.model.lp import LinearProgram
+from planner.pipeline.optimal_face import restrict_to_face
 from planner.pipeline.verify import worst_violation
 from planner.progress import SolveState
-from planner.solvers.backends import RawSolution, RawStatus, solve_lp
+from planner.solvers.backends import IPM_NO_CROSSOVER_COLUMNS, RawSolution, RawStatus, solve_lp
 
 HOLD_FAMILY = "objective_hold"
 FIX_FAMILY = "objective_fix"
@@ -90,6 +91,12 @@ class Objective:
     # e.g. the cost hold's $1); the previous point meets these rows; infeasible -> the stage is
     # skipped (never loosened)
     tight_holds: bool = False
+    # solve on the optimal face of the previous stage (planner.pipeline.optimal_face): its columns with
+    # a non-zero reduced cost fixed at their bound and its priced rows made equalities, from that
+    # stage's LP duals (its LP with integers fixed is solved for them when it was a MILP or certified:
+    # LexResult.face, which the caller can reuse for marginal costs); the hold rows stay. The full
+    # program is solved instead when the duals do not certify the point or the face LP fails
+    on_face: bool = False
 
     def dense(self, n: int) -> np.ndarray:
         if isinstance(self.cost, np.ndarray):
@@ -114,6 +121,15 @@ class StageResult:
 
 
 @dataclass
+class FaceSource:
+    """The LP whose optimal face an ``on_face`` stage is solved on (planner.pipeline.optimal_face)."""
+
+    stage: str  # the stage whose face it is (the one before the ``on_face`` stage)
+    program: LinearProgram  # that stage's program (objective and holds), integers fixed at its point
+    raw: RawSolution  # its optimal point and row duals
+
+
+@dataclass
 class LexResult:
     status: RawStatus  # OPTIMAL when every stage is; else the first non-optimal stage's status
     x: np.ndarray | None  # the last stage's point (satisfies every hold row)
@@ -123,6 +139,7 @@ class LexResult:
     handoff_seconds: float = 0.0
     message: str = ""
     log: list[str] = field(default_factory=list)
+    face: FaceSource | None = None  # the last face LP solved for an ``on_face`` stage
 
     def stage(self, name: str) -> StageResult:
         for s in self.stages:
@@ -264,6 +281,66 @@ def _retry_without_presolve(program: LinearProgram, raw: RawSolution, solver: st
     return again if worst_violation(program, tidy_point(program, again.x)) < missed else raw
 
 
+def _face_source(lp: LinearProgram, objectives: list[Objective], result: "LexResult", x: np.ndarray,
+                 initial: RawSolution | None, initial_stage: int | None, solver: str, deadline: float,
+                 mip_gap: float, state: SolveState) -> FaceSource | None:
+    """The last stage's LP with an optimal vertex and row duals, for the next stage's face: its own
+    solve when it was an LP; else its program with integers fixed at its point, solved here (for a
+    stage certified by the ``initial`` point: ``lp`` with that stage's objective, as the caller's
+    marginal costs use it). None when that stage has no value (skipped) or the LP is too large for a
+    vertex (HiGHS's interior point without crossover) or is not solved to optimality."""
+    k = len(result.stages) - 1
+    prev = result.stages[k]
+    if prev.value is None or (solver.startswith("highs") and lp.n_vars > IPM_NO_CROSSOVER_COLUMNS):
+        return None
+    if prev.solved and prev.raw is not None:
+        program, at = prev.program, prev.raw
+    elif k == initial_stage and initial is not None:
+        program, at = with_objective(lp, objectives[k].dense(lp.n_vars), objectives[k].constant), initial
+    else:
+        program, at = prev.program, None
+    if not program.is_mip and at is not None:
+        ok = at.status is RawStatus.OPTIMAL and at.x is not None and at.row_duals is not None
+        return FaceSource(prev.name, program, at) if ok else None
+    fixed = fix_integers(program, at.x if at is not None and at.x is not None else x)
+    remaining = deadline - time.perf_counter()
+    if remaining < MIN_STAGE_SECONDS:
+        return None
+    raw = solve_lp(fixed, solver, remaining, mip_gap, state)
+    result.seconds += raw.seconds
+    result.handoff_seconds += raw.handoff_seconds
+    result.log.extend(raw.log)
+    if raw.status is not RawStatus.OPTIMAL or raw.x is None or raw.row_duals is None:
+        state.log(f"stage {prev.name!r} with integers fixed: {raw.message or raw.status.value}; no face")
+        return None
+    return FaceSource(prev.name, fixed, raw)
+
+
+def _solve_on_face(program: LinearProgram, obj: Objective, face: FaceSource | None, solver: str, deadline: float,
+                   mip_gap: float, state: SolveState, result: "LexResult") -> tuple[RawSolution, LinearProgram] | None:
+    """``obj``'s stage solved on ``face``'s optimal face (``program`` restricted by
+    planner.pipeline.optimal_face.restrict_to_face, with the simplex for HiGHS: presolve leaves a
+    small LP); None when the duals do not certify the face or that LP has no optimum (the caller
+    then solves ``program`` itself)."""
+    if face is None:
+        return None
+    restricted = restrict_to_face(program, face.program, face.raw.x, face.raw.row_duals)
+    if restricted is None:
+        state.log(f"stage {obj.name!r}: the duals of {face.stage!r} do not certify its point; solving the full program")
+        return None
+    state.log(f"stage {obj.name!r} on the optimal face of {face.stage!r}: {restricted.n_fixed_columns:,} columns "
+              f"fixed, {restricted.n_tight_rows:,} rows tight")
+    raw = _solve_stage(restricted.program, "highs-simplex" if solver.startswith("highs") else solver,
+                       deadline - time.perf_counter(), mip_gap, state, True)
+    result.seconds += raw.seconds
+    result.handoff_seconds += raw.handoff_seconds
+    result.log.extend(raw.log)
+    if raw.status is not RawStatus.OPTIMAL or raw.x is None:
+        state.log(f"stage {obj.name!r} on the face: {raw.message or raw.status.value}; solving the full program")
+        return None
+    return raw, restricted.program
+
+
 def solve_lexicographic(
     lp: LinearProgram,
     objectives: list[Objective],
@@ -338,6 +415,16 @@ def solve_lexicographic(
                               + "; solving again with them")
                     raw = None
                     remaining = deadline - time.perf_counter()
+            solved_program = program  # the program the stage's point comes from
+            if raw is None and obj.on_face and x is not None and result.stages:
+                if result.face is None or result.face.stage != result.stages[-1].name:
+                    result.face = _face_source(lp, objectives, result, x, initial, initial_stage, solver, deadline,
+                                               mip_gap, state)
+                on_face = _solve_on_face(program, obj, result.face, stage_solver, deadline, mip_gap, state, result)
+                if on_face is not None:
+                    raw, solved_program = on_face
+                    stage_solver = "highs-simplex" if stage_solver.startswith("highs") else stage_solver
+                remaining = deadline - time.perf_counter()
             if raw is None:
                 raw = _solve_stage(program, stage_solver, remaining, mip_gap, state, presolve)
                 result.seconds += raw.seconds
@@ -361,7 +448,7 @@ def solve_lexicographic(
                 result.seconds += raw.seconds
                 result.handoff_seconds += raw.handoff_seconds
                 result.log.extend(raw.log)
-            raw = _retry_without_presolve(program, raw, stage_solver, deadline, mip_gap, state, obj.name, result)
+            raw = _retry_without_presolve(solved_program, raw, stage_solver, deadline, mip_gap, state, obj.name, result)
             if (raw.status not in (RawStatus.OPTIMAL, RawStatus.FEASIBLE) or raw.x is None) and obj.optional \
                     and x is not None and raw.status is not RawStatus.CANCELLED:
                 state.log(f"optional stage {obj.name!r} not solved ({raw.message}); keeping the previous point")
@@ -401,5 +488,5 @@ def solve_lexicographic(
     return result
 
 
-__all__ = ["HOLD_FAMILY", "LexResult", "Objective", "StageResult", "fix_integers", "solve_lexicographic", "tidy_point",
-           "with_objective", "without_family", "worst_violation"]
+__all__ = ["HOLD_FAMILY", "FaceSource", "LexResult", "Objective", "StageResult", "fix_integers", "solve_lexicographic",
+           "tidy_point", "with_objective", "without_family", "worst_violation"]

@@ -240,6 +240,10 @@ def solve_project(project: Project, options: SolveOptions | None = None, state: 
             duals = None
         elif not cost_program.is_mip:
             duals = cost_raw.row_duals
+        elif lex is not None and lex.face is not None and lex.face.stage == COST_STAGE:
+            # the covered-deliveries stage already solved this LP for the cost stage's optimal face
+            # (planner.pipeline.lexicographic._face_source: the same program and solver)
+            duals = lex.face.raw.row_duals
         else:
             state.progress(0.85, "fixing build decisions and re-solving the LP for marginal costs")
             remaining = deadline - time.perf_counter()  # no marginal costs when the limit is used up

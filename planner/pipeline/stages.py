@@ -105,7 +105,7 @@ def clean_delivery_objective(lp: LinearProgram, net: Network) -> Objective:
              if (key[0] == "del" and key[4] == COVERED) or (key[0] == "buyd" and net.market_covered[key[1]])}
     return Objective(CLEAN_DELIVERY_STAGE, terms, rel_tol=1e-7, abs_tol=1e-6, fix_integers=True,
                      skip_if_zero=terms, optional=True, min_gain=CLEAN_DELIVERY_MIN_GAIN_T,
-                     tight_holds=True)
+                     tight_holds=True, on_face=True)
 
 
 def parsimony_objective(lp: LinearProgram, net: Network | None = None) -> Objective:

@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import pandas as pd
 
+from planner.analysis.plan_ranking import robust_ranking
 from planner.reports.figures import demand_by_product_segment_year
 from planner.result import PlanResult
 
@@ -381,7 +382,17 @@ ROBUST_HEDGE = TableSpec("robust_hedge", "What the robust plan does differently 
     N("capex_delta_musd", "$M", "robust - deterministic, undiscounted"),
 ))
 
-ROBUST_TABLES = (ROBUST_SUMMARY, ROBUST_PLANS, ROBUST_HEDGE)
+ROBUST_RANKING = TableSpec("robust_ranking",
+                           "Both plans ranked out of sample, best first: defense shortfall, then commercial, then "
+                           "contract shortfall, then net cost (means over the evaluation futures).", (
+    Int("rank", "", "1 = best"), S("plan", "deterministic or robust"),
+    N("mean_defense_shortfall_t", "t", "over the horizon; a future without a plan counts its demand short"),
+    N("mean_commercial_shortfall_t", "t"), N("mean_contract_shortfall_t", "t", "offtakes and reserved sales short"),
+    N("mean_net_cost_musd", "$M", "discounted, cost - outside sales revenue, futures with a plan", True),
+    Int("failed_samples", "", "futures without a plan"),
+))
+
+ROBUST_TABLES = (ROBUST_SUMMARY, ROBUST_PLANS, ROBUST_HEDGE, ROBUST_RANKING)
 
 
 def robust_tables(rep: Any) -> dict[str, pd.DataFrame]:
@@ -395,8 +406,10 @@ def robust_tables(rep: Any) -> dict[str, pd.DataFrame]:
                 rep.hedge_capex_musd, p(rep.deterministic_eval), p(rep.robust_eval), rep.points_bought(), rep.seconds)]
     plans = [("deterministic", *row) for row in rep.deterministic_plan] + [("robust", *row) for row in rep.robust_plan]
     hedge = [(h.facility, h.option, h.kind, h.capex_delta_musd) for h in rep.hedge]
+    ranking = [(st.rank, st.plan, st.mean_defense_shortfall_t, st.mean_commercial_shortfall_t,
+                st.mean_contract_shortfall_t, st.mean_net_cost_musd, st.failed_samples) for st in robust_ranking(rep)]
     return {ROBUST_SUMMARY.name: frame(ROBUST_SUMMARY, summary), ROBUST_PLANS.name: frame(ROBUST_PLANS, plans),
-            ROBUST_HEDGE.name: frame(ROBUST_HEDGE, hedge)}
+            ROBUST_HEDGE.name: frame(ROBUST_HEDGE, hedge), ROBUST_RANKING.name: frame(ROBUST_RANKING, ranking)}
 
 
 def spec_of(name: str) -> TableSpec:

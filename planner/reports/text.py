@@ -12,6 +12,7 @@ from collections import defaultdict
 from typing import Any
 
 from planner.analysis.comparison import ScenarioComparison
+from planner.analysis.plan_ranking import RANK_RULE, PlanStanding, ranking_lines, robust_ranking
 from planner.reports import figures, markets_text
 from planner.result import NO_DEFENSE_DATE, PlanResult
 
@@ -240,6 +241,9 @@ def risk_summary_lines(report: RiskReport, top: int = 8) -> list[str]:
         cost = f" (deterministic cost {report.plan_cost_musd:,.1f} $M)" if report.plan_cost_musd is not None else ""
         lines.append(f"Plan evaluated{cost}: " + ", ".join(f"{o} {y} {t:,.0f} t/yr" for o, y, t in report.plan[:12])
                      + (f" ... and {len(report.plan) - 12} more" if len(report.plan) > 12 else ""))
+    if report.mode == "plan" and getattr(report, "stock_floors", None):
+        lines.append("Stock build held by the plan's own operations (a soft commitment, defense first): "
+                     + ", ".join(f"{sid} {t:,.1f} t at the end of {y}" for sid, y, t in report.stock_floors))
     if report.n_completed == 0:
         lines.append("No sample finished; nothing to aggregate.")
     else:
@@ -292,6 +296,10 @@ def risk_summary_lines(report: RiskReport, top: int = 8) -> list[str]:
                 lines.append("  P(all defense met) +  " + "  ".join(f"{yy}: {v:+.0%}" for yy, v in sorted(pm.items())))
             if "mean_cost_musd" in voi:
                 lines.append(f"  mean cost saved by hindsight: {voi['mean_cost_musd']:,.1f} $M")
+            ranked = (voi.get("ranking") or {}).get("plans")
+            if ranked:
+                lines.append(f"  ranked by {RANK_RULE} (means over the samples):")
+                lines += ranking_lines([PlanStanding(**s) for s in ranked], indent="    ")
         if report.drivers:
             lines.append("")
             lines.append(f"Projects that drive {y} compliance (P(met) on time vs delayed; cost change excludes the "
@@ -350,6 +358,8 @@ def robust_lines(rep: RobustReport) -> list[str]:
         return lines
     lines.append("")
     lines.append(f"Out of sample ({rep.n_eval} futures, every decision committed, operations re-solved):")
+    lines.append(f"  ranked by {RANK_RULE} (means over the futures):")
+    lines += ranking_lines(robust_ranking(rep), indent="    ")
     lines.append(f"  {'P(defense met)':<34}{'deterministic':>14}{'robust':>10}{'points':>9}")
     years = sorted(yy for yy in r.p_met_all if yy >= y)[:4]
     for p in sorted(set(d.p_met) | set(r.p_met)):
@@ -361,6 +371,16 @@ def robust_lines(rep: RobustReport) -> list[str]:
     for yy in years:
         lines.append(f"  {'all products ' + str(yy):<34}{d.p_met_all.get(yy, 0):>14.1%}{r.p_met_all.get(yy, 0):>10.1%}"
                      f"{(r.p_met_all.get(yy, 0) - d.p_met_all.get(yy, 0)) * 100:>+9.1f}")
+    lines.append(f"  {'expected defense shortfall (t)':<34}{'deterministic':>14}{'robust':>10}{'change':>9}")
+    for p in sorted(set(d.mean_shortfall_t) | set(r.mean_shortfall_t)):
+        for yy in years:
+            sd, sr = d.mean_shortfall_t.get(p, {}).get(yy), r.mean_shortfall_t.get(p, {}).get(yy)
+            if sd is None or sr is None:
+                continue
+            lines.append(f"  {p + ' ' + str(yy):<34}{sd:>14,.1f}{sr:>10,.1f}{sr - sd:>+9.1f}")
+    for seg in ("defense", "commercial"):  # beside the cost: a cheaper plan never without its shortfall
+        sd, sr = d.mean_unmet_by_segment_t.get(seg, 0.0), r.mean_unmet_by_segment_t.get(seg, 0.0)
+        lines.append(f"  {seg + ' shortfall t (mean)':<34}{sd:>14,.1f}{sr:>10,.1f}")
     if d.cost_musd and r.cost_musd:
         lines.append(f"  {'cost $M (discounted) P10':<34}{d.cost_musd['p10']:>14,.1f}{r.cost_musd['p10']:>10,.1f}")
         lines.append(f"  {'cost $M P50':<34}{d.cost_musd['p50']:>14,.1f}{r.cost_musd['p50']:>10,.1f}")
@@ -372,14 +392,23 @@ def robust_lines(rep: RobustReport) -> list[str]:
         lines.append(f"  {'unmet demand, all segments (t, mean)':<34}{ud:>14,.1f}{ur:>10,.1f}")
     lines.append(f"  failed samples: deterministic {d.n_failed}, robust {r.n_failed}")
     lines.append("")
-    if rep.hedge:
+    if rep.hedge or rep.stock_hedge:
         pts = rep.points_bought()
         lines.append(f"The hedge (capex {rep.hedge_capex_musd:+,.1f} $M undiscounted at planned prices; buys "
                      f"{(pts or 0) * 100:+.1f} points of P(all defense met {y})):")
         for h in rep.hedge:
             fmt = lambda rows: ", ".join(f"{yy} {t:,.0f}" for yy, t in rows) or "-"  # noqa: E731
             lines.append(f"  {h.facility + ' / ' + h.option:<44} {h.kind:<16} deterministic [{fmt(h.deterministic)}]"
-                         f" -> robust [{fmt(h.robust)}] t/yr, capex {h.capex_delta_musd:+,.1f} $M")
+                         f" -> robust [{fmt(h.robust)}] t/yr, capex {h.capex_delta_musd:+,.1f} $M, paid by {h.payer}")
+        for sh in rep.stock_hedge:
+            lines.append(f"  {'stock ' + sh.stockpile + ' (' + sh.material + ')':<44} {'held end ' + str(sh.year):<16} "
+                         f"deterministic {sh.deterministic_t:,.1f} t -> robust {sh.robust_t:,.1f} t "
+                         f"(+{sh.extra_t:,.1f} t): "
+                         f"purchase {sh.purchase_musd:,.1f} $M and holding {sh.holding_musd_per_yr:,.2f} $M/yr, "
+                         f"paid by the {sh.payer}")
+        if rep.stock_hedge:
+            lines.append("  (stock is part of the plan's own operations: every future follows it until an event is "
+                         "revealed; making it costs the chain's operating cost, in the mean cost above)")
     else:
         lines.append("The robust plan is the deterministic plan: no hedge is worth its cost on these futures.")
     if rep.n1:
@@ -411,6 +440,9 @@ def stress_lines(rep: StressReport, top: int = 15) -> list[str]:
              f"investments fixed, operations re-planned defense first from {rep.years[0]} (no foresight)",
              f"{rep.n_screened} elements screened (facilities making something in {yrs} under the plan, and countries)"
              + (" -- CANCELLED" if rep.cancelled else "")]
+    if getattr(rep, "stock_floors", None):
+        lines.append("Stock build held by the plan's own operations: "
+                     + ", ".join(f"{sid} {t:,.1f} t at the end of {y}" for sid, y, t in rep.stock_floors))
     base_in = {p: sum(v for y, v in by.items() if y in rep.years) for p, by in rep.baseline_shortfall_t.items()}
     if any(v > STRESS_TOL for v in base_in.values()):
         lines.append("Baseline (nothing out) is already short: "

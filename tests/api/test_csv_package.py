@@ -101,5 +101,7 @@ def test_risk_and_robust_csv_on_the_command_line(tmp_path):
     robust_dir = tmp_path / "robust"
     main(["robust", str(TEACHING), "-n", "2", "--eval", "2", "--workers", "1", "--csv", str(robust_dir)])
     rob = read_csv_package(robust_dir)
-    assert set(rob) == {"robust_summary", "robust_plans", "robust_hedge"}
+    assert set(rob) == {"robust_summary", "robust_plans", "robust_hedge", "robust_ranking"}
+    assert sorted(rob["robust_ranking"]["plan"]) == ["deterministic", "robust"]
+    assert rob["robust_ranking"]["rank"].tolist() == [1, 2]
     assert set(rob["robust_plans"]["plan"]) <= {"deterministic", "robust"} and len(rob["robust_plans"]) >= 2

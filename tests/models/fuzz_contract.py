@@ -36,6 +36,11 @@ WHOLE_FILE = (
 
 _SEGMENT = r'(?:[A-Za-z0-9_][\w\-]*|\[\d+\]|\["(?:[^"\\]|\\.)*"\]|\.\[key\])'
 _LOCATED = re.compile(rf"^(line \d+ column \d+|byte \d+|{_SEGMENT}(?:\.?{_SEGMENT})*): \S")
+# a problem by the thing's name and the field's label (models.problem_names): "Facility 'Mountain
+# Pass' (facilities[0]): ...", a top-level field by its label: "schema version: must be a whole number",
+# a setting: "Settings, risk, delay years, construction: probabilities must add up to 1"
+_NAMED = re.compile(rf"^([A-Z][a-z]+(?: [a-z]+)* (?:(?:'.*'|\".*\") )?\((?:{_SEGMENT}(?:\.?{_SEGMENT})*)\)[:,] \S"
+                    r"|[a-z][a-z ]*(?: \([^)]*\))?: \S|Settings(?:, [^:]+)?: \S)")
 
 
 class Hang(Exception):
@@ -85,7 +90,8 @@ def check_validate(path: Path, seconds: int = 20) -> int:
             problem = line[len(f"{path}: "):]
             if problem.startswith("warning: "):
                 continue
-            assert _LOCATED.match(problem) or problem.startswith(WHOLE_FILE), f"problem without a location: {problem!r}"
+            assert _LOCATED.match(problem) or _NAMED.match(problem) or problem.startswith(WHOLE_FILE), \
+                f"problem without a location: {problem!r}"
             assert "set_int_max_str_digits" not in problem and not problem.endswith(" at"), problem
     return code
 

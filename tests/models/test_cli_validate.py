@@ -38,9 +38,10 @@ def broken(tmp_path, teaching_doc) -> Path:
     return write_json(tmp_path / "broken.m2m.json", teaching_doc)
 
 
+# by the thing's name and the field's label, the raw location in brackets, the value as found
 EXPECTED_BROKEN = [
-    "facilities[3].capacity_tpy: must be >= 0",
-    "markets[0].origin_country: unknown ISO 3166 alpha-2 country code 'XX'",
+    "Facility 'Teaching NdFeB magnet plant (Texas)' (facilities[3]): capacity (t/yr) must be >= 0, found -1",
+    "Market 'China NdFeB magnets' (markets[0]), origin country: unknown ISO 3166 alpha-2 country code 'XX'",
 ]
 
 

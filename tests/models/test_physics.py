@@ -94,4 +94,4 @@ def test_cli_validate_exits_2_on_an_element_creating_recipe(tmp_path, teaching_d
     path = write_json(tmp_path / "bad.m2m.json", teaching_doc)
     assert run_main(["validate", str(path)]) == 2
     err = capsys.readouterr()
-    assert "facilities[3].recipe_outputs: creates ndpr" in err.out + err.err
+    assert "(facilities[3]), recipe outputs (t per t): creates ndpr" in err.out + err.err

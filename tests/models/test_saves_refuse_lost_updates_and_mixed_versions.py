@@ -47,8 +47,9 @@ def test_version_1_file_with_an_old_and_a_new_field_is_refused(tmp_path):
     code, out, err = run_cli(["validate", str(path)])
     assert code == 2
     assert err.splitlines() == [
-        f"{path}: facilities[0].capacity_schedule: give either capacity_schedule (version 1) or capacity_tpy, not both",
-        f"{path}: demands[0].tonnes: give either tonnes (version 1) or tonnes_by_year, not both",
+        f"{path}: Facility 'Old mine' (facilities[0]), capacity schedule: give either capacity_schedule (version 1) "
+        "or capacity_tpy, not both",
+        f"{path}: Demand 'd' (demands[0]), tonnes: give either tonnes (version 1) or tonnes_by_year, not both",
     ]
 
 
@@ -63,10 +64,10 @@ def test_invest_override_above_the_options_maximum_is_refused(tmp_path):
     code, out, err = run_cli(["validate", str(path)])
     assert code == 2
     assert err.splitlines() == [
-        f"{path}: facilities[3].options[0].committed_tpy_by_year.2027: 200 t/yr is more than the option can add "
-        "(max_add_tpy 150)",
-        f"{path}: scenarios[0].overrides[0].added_tpy: 400 t/yr is more than option 't_magnet_build' can add "
-        "(max_add_tpy 150); it would be cut to 150 unseen",
+        f"{path}: Facility 'Teaching NdFeB magnet plant (Texas)' (facilities[3]), option 1, committed (t/yr), 2027: "
+        "200 t/yr is more than the option can add (max add (t/yr) 150)",
+        f"{path}: Scenario 'big' (scenarios[0]), override 1, added (t/yr): 400 t/yr is more than option "
+        "'t_magnet_build' can add (max add (t/yr) 150); it would be cut to 150 unseen",
     ]
 
 

@@ -43,7 +43,8 @@ def test_delay_past_closure_means_the_plant_never_runs(tmp_path):
     path = _write(tmp_path, _doc_with([LATE], capacity_tpy=50.0, online_year=2027, closure_year=2029))
     code, out, err = run_cli(["validate", str(path)])
     assert code == 0, err
-    assert (f"{path}: warning: scenarios[0].overrides[0]: scenario 'late' delays 't_magnet' by 3 years, "
+    assert (f"{path}: warning: Scenario 'Magnet plant late' (scenarios[0]), override 1: scenario 'late' delays "
+            "'t_magnet' by 3 years, "
             "to or past its closure year 2029: it never runs in this scenario") in err.splitlines()
     late = apply_scenario(load_project(path), "late")
     plant = late.facility("t_magnet")
@@ -77,7 +78,8 @@ def test_a_factor_that_overflows_is_a_located_error(tmp_path):
     path = _write(tmp_path, _doc_with([surge]))
     code, out, err = run_cli(["validate", str(path)])
     assert code == 2
-    assert err.splitlines() == [f"{path}: scenarios[0].overrides[0]: scenario 'surge': it makes the value inf "
+    assert err.splitlines() == [f"{path}: Scenario 'surge' (scenarios[0]), override 1: scenario 'surge': it makes "
+                                "the value inf "
                                 "that is not a finite number (a factor too large?)"]
     for argv in (["solve", str(path), "--scenario", "surge"], ["risk", str(path), "-n", "2", "--workers", "1"]):
         code, out, err = run_cli(argv)
@@ -98,7 +100,8 @@ def test_a_factor_that_makes_numbers_unreal_is_located_at_the_scenario(tmp_path)
     path = _write(tmp_path, _doc_with([surge]))
     code, out, err = run_cli(["validate", str(path)])
     assert code == 2
-    assert err.splitlines()[0] == (f"{path}: scenarios[0]: scenario 'surge' makes demands[0].tonnes_by_year.2026 "
+    assert err.splitlines()[0] == (f"{path}: Scenario 'surge' (scenarios[0]): scenario 'surge' makes "
+                                   "demands[0].tonnes_by_year.2026 "
                                    "1e+12 t cannot be real (at most 1e+09 t)")
 
 
@@ -161,9 +164,9 @@ def test_a_name_that_is_another_scenarios_id_is_refused(tmp_path):
     code, out, err = run_cli(["validate", str(path)])
     assert code == 2
     assert err.splitlines() == [
-        f"{path}: scenarios[0].name: the name 's1' is the id of scenarios[1]: --scenario s1 would pick that one; "
-        f"rename it",
-        f"{path}: scenarios[2].name: the name 'base' is taken by the base project; rename it",
+        f"{path}: Scenario 's1' (scenarios[0]), name: the name 's1' is the id of scenarios[1]: --scenario s1 would "
+        "pick that one; rename it",
+        f"{path}: Scenario 'base' (scenarios[2]), name: the name 'base' is taken by the base project; rename it",
     ]
 
 
@@ -207,6 +210,22 @@ LEVER_CASES = [
 ]
 
 
+#: what the command line says for each location: the thing by its name, the field by its label
+NAMED = {
+    "levers.offtakes[0].price_usd_per_t": "Offtake 'o1' (levers.offtakes[0]), price ($/t)",
+    "levers.loans[0].amount_musd": "Loan 'l1' (levers.loans[0]), amount ($M)",
+    "levers.stockpiles[0].capacity_t": "Government stockpile 's1' (levers.stockpiles[0]), capacity (t)",
+    "facilities[3].options[0].capex_musd_per_tpy":
+        "Facility 'Teaching NdFeB magnet plant (Texas)' (facilities[3]), option 1, capex ($M per t/yr)",
+    "facilities[3].options[0].fixed_opex_musd_per_yr":
+        "Facility 'Teaching NdFeB magnet plant (Texas)' (facilities[3]), option 1, fixed opex ($M/yr)",
+    "settings.transport_usd_per_t_km": "Settings, transport ($/t-km)",
+    "facilities[0].stock_initial_t":
+        "Facility 'Teaching mine (Western Australia)' (facilities[0]), finite stock (t TREO)",
+    "platforms[0].units_by_year.2027": "Platform 'jet' (platforms[0]), units, 2027",
+}
+
+
 @pytest.mark.parametrize("where,fields,message", LEVER_CASES, ids=[m.split(":")[0] for *_, m in LEVER_CASES])
 def test_numbers_that_pass_the_schema_but_cannot_be_real(tmp_path, where, fields, message):
     """Each used to pass validate and end in a JSON writer's ValueError, 'solver failed: Unknown' or
@@ -226,7 +245,8 @@ def test_numbers_that_pass_the_schema_but_cannot_be_real(tmp_path, where, fields
     for command in ("validate", "solve"):
         code, out, err = run_cli([command, str(path)])
         assert code == 2, err
-        assert err.splitlines() == [f"{path}: {message}"]
+        location, rest = message.split(": ", 1)
+        assert err.splitlines() == [f"{path}: {NAMED.get(location, location)}: {rest}"]
 
 
 def test_a_failed_result_with_an_infinite_violation_writes_its_json():
@@ -265,8 +285,10 @@ def test_unknown_country_codes_in_scenario_filters_are_refused(tmp_path):
     code, out, err = run_cli(["validate", str(path)])
     assert code == 2
     assert err.splitlines() == [
-        f"{path}: scenarios[0].overrides[0].origin_countries[1]: unknown ISO 3166 alpha-2 country code 'XX'",
-        f"{path}: scenarios[0].overrides[1].where.countries[0]: unknown ISO 3166 alpha-2 country code 'Chinaa'",
+        f"{path}: Scenario 'bad' (scenarios[0]), override 1, origin country 2: unknown ISO 3166 alpha-2 country "
+        "code 'XX'",
+        f"{path}: Scenario 'bad' (scenarios[0]), override 2, where, country 1: unknown ISO 3166 alpha-2 country code "
+        "'Chinaa'",
     ]
 
 

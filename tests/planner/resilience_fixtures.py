@@ -162,3 +162,46 @@ def n1_hedge_project() -> Project:
                                  options=[ExpansionOption(id="smco_ca_x", max_add_tpy=50, capex_musd_per_tpy=0.2,
                                                           lead_time_years=1, earliest_decision_year=2026)]))
     return p
+
+
+def stock_hedge_project() -> Project:
+    """A sole magnet plant with a catalogued 2027 outage, and a government stockpile that can hedge it.
+
+    A Japanese NdPr metal market (100,000 $/t, 1,000 t/yr) feeds ``mag`` (US, operating, 200 t/yr
+    of NdFeB from 0.34 t metal each). Defense NdFeB demand 100 t/yr in 2026-2028. Government
+    stockpile ``dla`` of NdFeB: 200 t capacity, empty, holding 1,000 $/t a year, purchase price
+    50,000 $/t. The catalogue's window is 2027 alone: ``mag`` is out for all of 2027 with
+    q = p = 0.25 (stratified: exactly one future in every 4, each of weight 1). Discount rate 0.
+
+    Deterministic plan: no stock (holding only costs), so a future with the outage learns it at
+    the start of 2027 with nothing in store: 2027 short 100 t; P(defense met 2027) = 1 - 0.25 = 75 %,
+    mean 2027 shortfall 0.25 x 100 = 25 t.
+
+    A plan that knows the outage is in 1 of 4 futures but not which: in 2026 the plant makes
+    100 t for 2026's demand and 100 t more into ``dla`` (capacity 200 t/yr, room 200 t), i.e.
+    X = 100 t held at the end of 2026, the whole of 2027's demand. In a future without the outage
+    the stock is released in 2027 and the plant makes 100 t less, so the hedge costs the holding,
+    1,000 $/t x 100 t x 1 year = 0.1 $M (plus 1 $/t handling), against 0.25 x 100 t of defense
+    shortfall. The government pays the purchase, 50,000 $/t x 100 t = 5 $M (a transfer to the
+    producer). Every future follows the plan's 2026 operations until its outage is revealed: the
+    stock is there in 2027, P(defense met 2027) = 100 %.
+    """
+    from models.risk_catalogue import OutageRate, RiskCatalogue
+
+    p = Project(name="stock hedge")
+    _settings(p)
+    p.facilities = [
+        Facility(id="mag", name="Magnets", stage="magnet_ndfeb", country="US", status="operating",
+                 capacity_tpy=200, recipe_inputs={"ndpr_metal": 0.34}, recipe_outputs={"ndfeb_magnet": 1.0}),
+    ]
+    p.markets = [Market(id="jp_metal", material="ndpr_metal", origin_country="JP", price_usd_per_t=100_000,
+                        cap_tpy=1000)]
+    p.demands = [Demand(id="defense", product="ndfeb_magnet", segment="defense",
+                        tonnes_by_year={2026: 100.0, 2027: 100.0, 2028: 100.0})]
+    p.levers.stockpiles = [GovStockpile(id="dla", material="ndfeb_magnet", capacity_t=200,
+                                        holding_usd_per_t_yr=1000, purchase_price_usd_per_t=50_000)]
+    p.settings.risk.catalogue = RiskCatalogue(
+        first_year=2027, last_year=2027,
+        outage_by_stage={"magnet_ndfeb": OutageRate(annual_probability=0.25, source="assumed")},
+    )
+    return p

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
-from planner.cli.common import EXIT_FAILED, EXIT_OK
-from planner.cli.outputs import write_json, write_workbook
+import pytest
+
+from planner.analysis.risk import RiskRunError
+from planner.cli.common import EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK
+from planner.cli.outputs import run_analysis, where_ran, write_json, write_workbook
+from planner.progress import SolveState
 from planner.reports.xlsx import ReportWriteError
 
 
@@ -46,3 +50,32 @@ def test_stepped_progress_prints_once_per_step(capsys):
     for fraction in (0.0, 0.1, 0.25, 0.3, 0.6, 1.0):
         on_progress(fraction, f"{fraction:.2f} done")
     assert capsys.readouterr().err == "  0.00 done\n  0.25 done\n  0.60 done\n  1.00 done\n"
+
+
+def test_an_analysis_run_returns_its_report():
+    assert run_analysis(SolveState(), lambda: "report") == ("report", EXIT_OK)
+
+
+def test_bad_input_found_while_running_is_told_and_exits_2(capsys):
+    def run():
+        raise RiskRunError("no scenario 'chna_cut'")
+
+    assert run_analysis(SolveState(), run) == (None, EXIT_BAD_INPUT)
+    assert capsys.readouterr().err == "mine2magnet: no scenario 'chna_cut'\n"
+
+
+def test_ctrl_c_asks_the_workers_to_stop_and_goes_on():
+    state = SolveState()
+
+    def run():
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_analysis(state, run)
+    assert state.cancel_requested
+
+
+def test_where_the_runs_went_is_said_in_words():
+    assert where_ran(None, 1) == "1 worker"
+    assert where_ran(None, 2) == "2 workers"
+    assert where_ran("tls://10.0.0.5:8786", 2) == "scheduler tls://10.0.0.5:8786"

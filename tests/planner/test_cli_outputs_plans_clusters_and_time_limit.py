@@ -11,6 +11,7 @@ import shutil
 import numpy as np
 import pytest
 
+from planner.analysis.risk import RiskRunError
 from planner.cli.main import main
 
 from .helpers import TEACHING
@@ -180,7 +181,7 @@ def test_a_plan_written_by_solve_is_evaluated_as_given(project, tmp_path, capsys
 
     def fake_run_risk(project, n, **kwargs):
         seen["plan"] = kwargs["plan"]
-        raise cli_risk.RiskRunError("stopped by the test after reading the plan")
+        raise RiskRunError("stopped by the test after reading the plan")
 
     import pytest as _pytest
 

@@ -43,7 +43,7 @@ def test_bad_project_file_exits_2_without_traceback(tmp_path):
                    '-5}]}')
     code, stdout, stderr = run_cli("solve", str(bad))
     assert code == 2
-    assert "facilities[0].capacity_tpy: must be >= 0" in stderr
+    assert f"{bad}: Facility 'x' (facilities[0]): capacity (t/yr) must be >= 0, found -5" in stderr.splitlines()
     assert "Traceback" not in stderr + stdout
 
 

@@ -26,9 +26,12 @@ def test_every_entry_needs_a_source_and_errors_are_located():
     data["settings"]["risk"]["catalogue"]["outage_by_stage"]["magnet_ndfeb"]["annual_probability"] = 1.5
     with pytest.raises(ProjectFileError) as err:
         parse_project_text(json.dumps(data), "x.json")
-    text = str(err.value)
-    assert "settings.risk.catalogue.outage_by_stage.magnet_ndfeb.source" in text
-    assert "settings.risk.catalogue.outage_by_stage.magnet_ndfeb.annual_probability" in text
+    locations = [pr.location for pr in err.value.problems]
+    assert "settings.risk.catalogue.outage_by_stage.magnet_ndfeb.source" in locations
+    assert "settings.risk.catalogue.outage_by_stage.magnet_ndfeb.annual_probability" in locations
+    # said by the fields' labels (models.problem_names), with the value found
+    assert ("Settings: risk, catalogue, outage by stage, magnet ndfeb, annual probability must be <= 1, found 1.5"
+            in err.value.lines)
     # a project without a catalogue saves as before (no key)
     q = catalogue_project()
     q.settings.risk.catalogue = None

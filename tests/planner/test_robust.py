@@ -84,7 +84,7 @@ def test_cli_robust_prints_the_comparison_and_writes_json_and_xlsx(tmp_path, cap
     wb = load_workbook(out_xlsx)
     assert wb.sheetnames == ["Robust vs deterministic", "Hedge", "Plans"]
     rows = [[c.value for c in r] for r in wb["Hedge"].iter_rows(min_row=2)]
-    assert rows == [["mag2", "hedge", "added", None, "2026: 100", 50.0]]
+    assert rows == [["mag2", "hedge", "added", None, "2026: 100", 50.0, "industry"]]
 
 
 def test_cli_robust_bad_input_exits_2(tmp_path, capsys):

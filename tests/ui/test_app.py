@@ -45,7 +45,7 @@ def test_run_app_with_a_broken_file_lists_problems_and_starts_empty(tmp_path, mo
     windows = _start(qtbot, str(bad))
     assert len(rec.boxes) == 1
     info = rec.boxes[0]["info"]
-    assert "facilities[2].capacity_tpy" in info and "routes[0].material" in info
+    assert "(facilities[2]): capacity (t/yr) must be a number" in info and "(routes[0]), material" in info
     assert "required field is missing" in info
     assert "Traceback" not in info + rec.boxes[0]["details"]
     assert windows == [(None, 0, "Untitled[*] - Untitled project - mine2magnet")]
@@ -86,7 +86,8 @@ def test_mine2magnet_gui_runs_the_event_loop_and_exits_cleanly(tmp_path):
     bad.write_text(good.read_text().replace('"capacity_tpy": 12000.0', '"capacity_tpy": -12000.0', 1))
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(root),
                XDG_CONFIG_HOME=str(tmp_path / "cfg"), XDG_DATA_HOME=str(tmp_path / "data"))
-    for path, dialog, window in ((good, None, "good.m2m.json[*]"), (bad, "facilities[1].capacity_tpy", "Untitled[*]")):
+    for path, dialog, window in ((good, None, "good.m2m.json[*]"),
+                                 (bad, "(facilities[1]): capacity (t/yr)", "Untitled[*]")):
         done = subprocess.run([sys.executable, "-c", CHILD, "gui", str(path)], capture_output=True, text=True,
                               env=env, timeout=120, cwd=root)
         assert done.returncode == 0, done.stderr[-2000:]

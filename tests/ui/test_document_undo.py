@@ -206,3 +206,35 @@ def test_demand_priority_is_editable_undoable_and_range_checked(qapp):
     assert d.priority == 3
     doc.undo_stack.undo()
     assert d.priority is None and d.effective_priority == (1 if d.segment.value == "defense" else 2)
+
+
+def test_renaming_a_facility_renames_every_reference_to_it_in_one_step(qapp):
+    """The real sample's Mountain Pass separation (mp_sep) is named by an offtake, a price floor, a
+    loan, a policy candidate floor, its reported output and a slip in the risk catalogue; Lynas
+    Malaysia (lamp) by a sales market's sellers. A rename carries all of them (before, the contracts
+    and reported output kept the old id, and validation then refused the project); undo restores."""
+    from models.io import load_project
+    from models.validation import validate_project
+
+    doc = Document(load_project("sample_projects/us_allied_mine_to_magnet.m2m.json"))
+    p = doc.project
+    model = _facility_model(doc)
+
+    def named(fid: str) -> list[str]:
+        lev = p.levers
+        return sorted([type(x).__name__ for x in (*lev.offtakes, *lev.price_floors, *lev.loans,
+                                                   *p.reported_output) if x.facility_id == fid]
+                      + [type(x).__name__ for x in p.settings.risk.catalogue.facility_slips if x.facility_id == fid])
+
+    before = named("mp_sep")
+    assert before == ["FacilitySlips", "Loan", "Offtake", "PriceFloor", "ReportedOutput"]
+    assert model.setData(model.index(model.row_of(p.facility("mp_sep")), model.column_of("id")), "mp-separation")
+    assert named("mp-separation") == before and named("mp_sep") == []
+    assert model.setData(model.index(model.row_of(p.facility("lamp")), model.column_of("id")), "lynas-malaysia")
+    assert any("lynas-malaysia" in m.facility_ids for m in p.sales_markets)
+    assert not any("lamp" in m.facility_ids for m in p.sales_markets)
+    assert [x for x in validate_project(p) if x.severity == "error"] == []
+    assert doc.undo_stack.count() == 2
+    doc.undo_stack.undo()
+    doc.undo_stack.undo()
+    assert named("mp_sep") == before and any("lamp" in m.facility_ids for m in p.sales_markets)

@@ -300,7 +300,7 @@ def test_clicking_a_candidate_problem_opens_its_cell_and_names_it(qtbot):
         locs = [p.location for p in w.validation.problems]
         i = locs.index("levers.policy.candidate_floors[0].facility_id")
         assert w.validation.tree.topLevelItem(i).text(1) == (
-            f"{pol.candidate_floors[0].name} (candidate price floor): facility id")
+            f"{pol.candidate_floors[0].name} (candidate price floor): facility")
         j = locs.index("levers.policy.facility_margins_usd_per_t.gone_plant")
         assert w.validation.tree.topLevelItem(j).text(1) == (
             "Contracts and levers: operating margin by facility, gone_plant (unknown facility)")

@@ -152,7 +152,7 @@ def test_plan_for_this_risk_shows_the_hedge_and_applies_it_as_an_undoable_scenar
     assert w.robust_button.isEnabled() and w.run_button.isEnabled()
     hedge = [[w.hedge_table.item(r, c).text() for c in range(w.hedge_table.columnCount())]
              for r in range(w.hedge_table.rowCount())]
-    assert hedge == [["Magnets (hedge site)", "hedge", "added", "—", "2026: 100", "+50.0"]]  # names; ids in tooltips
+    assert hedge == [["Magnets (hedge site)", "hedge", "added", "—", "2026: 100", "+50.0", "industry"]]  # ids: tooltips
     assert w.hedge_table.item(0, 1).toolTip() == "option id: hedge"  # the option by name (it has none here)
     measures = [w.robust_table.item(r, 0).text() for r in range(w.robust_table.rowCount())]
     assert any("2027" in m for m in measures) and "Cost P50 ($M)" in measures

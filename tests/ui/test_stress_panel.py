@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from PySide6.QtCore import Qt
+
 from tests.planner.resilience_fixtures import sole_and_dual_project
 from ui.panels.stress_panel import CRITICAL, StressPanel
 
@@ -19,10 +21,11 @@ def test_the_stress_tab_ranks_the_sole_supplier_and_marks_it(qtbot):
     panel.run_button.click()
     qtbot.waitUntil(lambda: not panel.is_running(), timeout=60_000)
     rows = [[panel.table.item(r, c).text() for c in range(3)] for r in range(panel.table.rowCount())]
-    assert rows[:3] == [["country:AU", "country", "yes"], ["country:US", "country", "yes"],
-                        ["facility:smco_us", "facility", "yes"]]
+    assert rows[:3] == [["AU (country)", "country", "yes"], ["US (country)", "country", "yes"],
+                        ["SmCo US", "facility", "yes"]]  # names, not ids: the ids are the rows' data
+    assert panel.table.item(2, 0).data(Qt.ItemDataRole.UserRole) == "facility:smco_us"
     assert panel.table.item(0, 3).text() == "130.0"
-    assert ["facility:mag_us", "facility", "no"] in rows
+    assert ["NdFeB US", "facility", "no"] in rows
     assert panel.table.item(2, 0).background().color() == CRITICAL
     assert panel.critical_facilities() == ["smco_us"]
     assert "3 single points of failure in 2027." in panel.status_label.text()

@@ -84,8 +84,9 @@ def test_undo_back_to_the_solved_inputs_clears_the_out_of_date_mark(qtbot, doc):
 
 
 def test_names_not_ids(doc):
+    from models.problem_names import field_words
     from ui.document.names import base_scenario_name, investment_name, investment_text, scenario_name
-    from ui.panels.validation_panel import ValidationPanel, _field_words
+    from ui.panels.validation_panel import ValidationPanel
 
     p = doc.project
     assert investment_text(3068.4, 2026) == "3,068 t/yr \u00b7 online 2026"
@@ -93,7 +94,7 @@ def test_names_not_ids(doc):
     assert scenario_name(p, "delays") == "Projects 2 years late"
     opt = p.facility("mt-weld").options[0]
     assert investment_name(p, "mt-weld", opt.id) == f"Mt Weld mine: {opt.name}"
-    assert _field_words("options[0].max_add_tpy") == "option 1, max add (t/yr)"
+    assert field_words("options[0].max_add_tpy") == "option 1, max add (t/yr)"
     panel = ValidationPanel(doc)
     assert panel._where("facilities[1].capacity_tpy") == "Mt Weld mine (facility): capacity (t/yr)"
     assert panel._where("settings.end_year") == "Settings: end year"

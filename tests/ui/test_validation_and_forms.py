@@ -57,7 +57,7 @@ def test_panel_refreshes_debounced_after_a_change(qtbot):
     # where, in words: the route's ends by name (an unknown end by its id), then the field;
     # the raw location in the tooltip
     src = doc.project.facility(doc.project.routes[4].from_id).name
-    assert panel.tree.topLevelItem(0).text(1) == f"{src} \u2192 no-such-plant (route): to id"
+    assert panel.tree.topLevelItem(0).text(1) == f"{src} \u2192 no-such-plant (route): to facility"
     assert panel.tree.topLevelItem(0).toolTip(1) == "routes[4].to_id"
     assert "2 errors" in panel.summary.text()
     doc.undo_stack.undo()
@@ -253,7 +253,7 @@ def test_clicking_a_lever_problem_selects_and_tints_its_cell(window, qtbot):
     locs = [p.location for p in window.validation.problems]
     (i,) = [k for k, loc in enumerate(locs) if loc == "levers.offtakes[1].facility_id"]
     where = window.validation.tree.topLevelItem(i).text(1)
-    assert where == "Second offtake (offtake): facility id"
+    assert where == "Second offtake (offtake): facility"
     window.validation.select_problem(i)
     editor = window.levers_tab.editors["offtakes"]
     assert window.tabs.currentWidget() is window.levers_tab and window.levers_tab.tabs.currentWidget() is editor

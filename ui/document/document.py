@@ -82,6 +82,8 @@ class Document(QObject):
         self._result_digest: str | None = None
         self._digests: dict[int, str] = {}  # revision -> digest of the inputs (computed on demand)
         self._current_facility: Facility | None = None
+        #: a ui.document.repair.RepairSession while a file opened for repair has stand-in values
+        self.repair: Any = None
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
 
@@ -110,6 +112,7 @@ class Document(QObject):
         """
         self.set_current_facility(None)
         self._project = project
+        self.repair = None  # the caller sets a new session after an "Open for repair"
         self.undo_stack.clear()
         if modified:
             self.undo_stack.resetClean()
@@ -207,7 +210,8 @@ class Document(QObject):
 
         Returns None on success (also when the value is unchanged: nothing is pushed), or the
         message of the refused value; a refused value is not stored and nothing is pushed.
-        Renaming a facility id also renames it in routes and scenario filters (one macro).
+        Renaming a facility id also renames it in routes, scenario filters and the risk catalogue's
+        facility outages (one macro).
         """
         probe = obj.model_copy()
         try:
@@ -256,7 +260,8 @@ class Document(QObject):
                                 f"Add facility {facility.name or facility.id}")
 
     def remove_facility(self, facility: Facility) -> None:
-        """Delete a facility and every route from or to it, as one undoable step."""
+        """Delete a facility, every route from or to it and its outage rate and slips in the risk
+        catalogue, as one undoable step."""
         p = self._project
         index = next(i for i, f in enumerate(p.facilities) if f is facility)
         with self.macro(f"Delete facility {facility.name or facility.id}"):
@@ -264,6 +269,13 @@ class Document(QObject):
                 r = p.routes[i]
                 if facility.id in (r.from_id, r.to_id):
                     self.undo_stack.push(RemoveItemCommand(self, p, "routes", i, f"Delete route {r.id}"))
+            cat = p.settings.risk.catalogue  # its own outage rate goes with it (a dangling id is an error)
+            for attr, what in (("facility_outages", "outage"), ("facility_slips", "slips")):
+                entries = getattr(cat, attr) if cat is not None else []
+                for i in range(len(entries) - 1, -1, -1):
+                    if entries[i].facility_id == facility.id:
+                        self.undo_stack.push(RemoveItemCommand(self, cat, attr, i,
+                                                               f"Delete its {what} in the risk catalogue"))
             if self._current_facility is facility:
                 self.set_current_facility(None)
             self.undo_stack.push(RemoveItemCommand(self, p, "facilities", index, f"Delete facility {facility.id}"))
@@ -295,6 +307,9 @@ class Document(QObject):
             for end in ("from_id", "to_id"):
                 if getattr(r, end) == old:
                     self.undo_stack.push(SetFieldCommand(self, r, end, old, new, f"Rename in route {r.id}"))
+        for obj, field, before, after in _facility_id_fields(p, old, new):
+            self.undo_stack.push(SetFieldCommand(self, obj, field, before, after,
+                                                 "Rename its references"))
         for s in p.scenarios:
             for o in s.overrides:
                 where = getattr(o, "where", None)
@@ -328,3 +343,31 @@ class Document(QObject):
     def _touch(self) -> None:
         self._revision += 1
         self.inputs_changed.emit(self._revision)
+
+
+def _facility_id_fields(root: Any, old: str, new: str) -> list[tuple[BaseModel, str, Any, Any]]:
+    """Every field below ``root`` that names facility ``old`` by id, as (object, field, value, value
+    with ``new``): a ``facility_id`` equal to ``old`` (contracts, price floors, loans, guaranteed
+    offtakes, reported output, the risk catalogue's outages and slips) or a ``facility_ids`` list
+    holding it (sales markets and their scenario overrides), or a ``facility_*`` table keyed by it
+    (the policy's facility margins). Facilities themselves are not entered."""
+    found: list[tuple[BaseModel, str, Any, Any]] = []
+    stack: list[Any] = [root]
+    while stack:
+        obj = stack.pop()
+        if isinstance(obj, (list, tuple)):
+            stack.extend(obj)
+        elif isinstance(obj, dict):
+            stack.extend(obj.values())
+        elif isinstance(obj, BaseModel) and not isinstance(obj, Facility):
+            for name in type(obj).model_fields:
+                value = getattr(obj, name)
+                if name == "facility_id" and value == old:
+                    found.append((obj, name, value, new))
+                elif name == "facility_ids" and isinstance(value, list) and old in value:
+                    found.append((obj, name, list(value), [new if v == old else v for v in value]))
+                elif name.startswith("facility_") and isinstance(value, dict) and old in value:  # keyed by id
+                    found.append((obj, name, dict(value), {new if k == old else k: v for k, v in value.items()}))
+                elif isinstance(value, (BaseModel, list, tuple, dict)):
+                    stack.append(value)
+    return found

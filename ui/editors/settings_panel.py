@@ -1,14 +1,16 @@
-"""Project settings as a form: horizon, discounting, compliance rules, budget, solver limits."""
+"""Project settings: a form (horizon, discounting, compliance rules, budget, solver limits) and, on a
+second page, the risk catalogue (:mod:`ui.editors.risk_catalogue_editor`)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGroupBox, QHBoxLayout, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from models.vocab import Stage
 from ui.document.document import Document
 from ui.document.fields import FieldSpec
 from ui.editors.forms import BoundForm
+from ui.editors.risk_catalogue_editor import RiskCatalogueEditor
 
 
 def project_specs() -> list[FieldSpec]:
@@ -82,9 +84,16 @@ class SettingsPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(inner)
+        self.risk_catalogue = RiskCatalogueEditor(doc)
+        self.risk_catalogue.message.connect(self.message)
+        self.pages = QTabWidget()
+        self.pages.addTab(scroll, "Project and planning")
+        self.pages.addTab(self.risk_catalogue, "Risk catalogue")
+        self.pages.setTabToolTip(1, "The disruptions a risk run draws: outages, export stops, China's licence "
+                                    "regime, demand surges, delays and overruns")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self.pages)
         for form in (self.project_form, self.settings_form):
             form.message.connect(self.message)
         doc.project_replaced.connect(self.reload)
@@ -93,10 +102,15 @@ class SettingsPanel(QWidget):
         self.project_form.reload()
         self.settings_form.reload()
 
+    def show_catalogue(self) -> None:
+        """Show the risk catalogue page (the Risk tab's "Edit the risk catalogue" button)."""
+        self.pages.setCurrentWidget(self.risk_catalogue)
+
     def focus_field(self, attr: str) -> bool:
         for form in (self.settings_form, self.project_form):
             w = form.editors.get(attr)
             if w is not None:
+                self.pages.setCurrentIndex(0)
                 w.setFocus()
                 return True
         return False

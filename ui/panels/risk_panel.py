@@ -358,6 +358,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
     CANCELLING_TEXT = "Cancelling: stopping the worker processes…"
 
     report_ready = Signal(object)  # RiskReport
+    catalogue_requested = Signal()  # "Edit the risk catalogue": the main window shows Settings' page
 
     def __init__(self, document: Any, parent: QWidget | None = None, run_fn: Callable | None = None,
                  robust_fn: Callable | None = None) -> None:
@@ -419,8 +420,12 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.progress_bar.setValue(0)
         self.progress_bar.setFormat("%p %")
         self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status and "
-                                   "the events of the project's risk catalogue (settings.risk in the project file), "
+                                   "the events of the project's risk catalogue (Settings, Risk catalogue page), "
                                    "then runs the plan without foresight: an event is known from its first year on.")
+        self.catalogue_button = QPushButton("Edit the risk catalogue…")
+        self.catalogue_button.setToolTip("Outages, export stops, China's licence regime, demand surges, delays and "
+                                         "overruns: the Risk catalogue page of Settings (every edit undoable)")
+        self.catalogue_button.clicked.connect(self.catalogue_requested)
         self.status_label.setStyleSheet(f"color: {MUTED};")
         self.status_label.setWordWrap(True)
 
@@ -476,7 +481,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.tabs.addTab(self.events_table, "Events behind 2027 shortfalls")
         self.robust_table = _table(["Measure", "Optimal (deterministic) plan", "Robust plan", "Difference"])
         self.hedge_table = _table(["Facility", "Option", "Change", "Deterministic (year: t/yr)", "Robust (year: t/yr)",
-                                   "Capex delta ($M)"])
+                                   "Capex delta ($M)", "Paid by"])
         self.robust_label = QLabel("Plan for this risk: the investments that hold up across sampled futures.")
         self.robust_label.setWordWrap(True)
         robust_page = QWidget()
@@ -504,11 +509,15 @@ class RiskPanel(TaskPanelMixin, QWidget):
         body.setStretchFactor(0, 3)
         body.setStretchFactor(1, 2)
         body.setChildrenCollapsible(False)
+        self.tabs.currentChanged.connect(self._stress_page_room)
 
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.progress_bar)
-        lay.addWidget(self.status_label)
+        status_row = QHBoxLayout()  # the button beside the wrapping text: the tab gets no wider for it
+        status_row.addWidget(self.status_label, 1)
+        status_row.addWidget(self.catalogue_button, 0, Qt.AlignmentFlag.AlignTop)
+        lay.addLayout(status_row)
         lay.addLayout(cards)
         lay.addWidget(body, 1)
 
@@ -678,6 +687,15 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.tabs.setTabText(4, f"Events behind {y} shortfalls ({len(impacts)})")
 
 
+    def _stress_page_room(self, _index: int) -> None:
+        """The stress page (ranking over the likelihood-impact matrix) gets at least 70 % of the split."""
+        if self.tabs.currentWidget() is not self.stress_panel:
+            return
+        sizes = self.body.sizes()
+        if sum(sizes) and sizes[1] < 0.7 * sum(sizes):
+            top = int(0.3 * sum(sizes))
+            self.body.setSizes([top, sum(sizes) - top])
+
     # ----------------------------------------------------------------- robust plan
     def show_robust(self, rep: Any) -> None:
         """Fill the "Robust plan" tab: both plans side by side out of sample, and the hedge."""
@@ -704,25 +722,48 @@ class RiskPanel(TaskPanelMixin, QWidget):
                                   "(every decision committed).")
         self.robust_label.setText(
             f"Robust plan over {rep.k} sampled futures ({rep.saa_variables:,} variables). Hedge capex "
-            f"{rep.hedge_capex_musd:+,.1f} $M; it buys {100 * (pts or 0):+.1f} points of P(all defense met {y}).")
+            f"{rep.hedge_capex_musd:+,.1f} $M"
+            + "".join(f", stock build {sh.extra_t:,.1f} t in {sh.stockpile} by the end of {sh.year} ({sh.payer} pays "
+                      f"{sh.purchase_musd:,.1f} $M)" for sh in getattr(rep, "stock_hedge", []))
+            + f"; it buys {100 * (pts or 0):+.1f} points of P(all defense met {y}).")
         rows: list[list[Any]] = []
         d, r = rep.deterministic_eval, rep.robust_eval
         if d is not None and r is not None:
+            from planner.analysis.plan_ranking import robust_ranking
+
+            rank = {st.plan: st.rank for st in robust_ranking(rep)}  # shortfalls first, then net cost
+            rows.append(["Rank (defense, commercial, contract shortfall, then net cost)",
+                         str(rank.get("deterministic", "—")), str(rank.get("robust", "—")), ""])
+            for seg in ("defense", "commercial"):
+                a = d.mean_unmet_by_segment_t.get(seg, 0.0)
+                b = r.mean_unmet_by_segment_t.get(seg, 0.0)
+                rows.append([f"{seg.capitalize()} shortfall, mean t", f"{a:,.1f}", f"{b:,.1f}", f"{b - a:+,.1f}"])
             for p in sorted(set(d.p_met) | set(r.p_met)):
                 for yy in sorted(set(d.p_met.get(p, {})) & set(r.p_met.get(p, {})))[:4]:
                     if yy < y:
                         continue
                     a, b = d.p_met[p][yy], r.p_met[p][yy]
                     rows.append([f"P({product_label(p)} met) {yy}", _pct(a), _pct(b), f"{100 * (b - a):+.1f} pts"])
+            for p in sorted(set(d.mean_shortfall_t) | set(r.mean_shortfall_t)):
+                for yy in sorted(set(d.mean_shortfall_t.get(p, {})) & set(r.mean_shortfall_t.get(p, {})))[:4]:
+                    if yy < y:
+                        continue
+                    a, b = d.mean_shortfall_t[p][yy], r.mean_shortfall_t[p][yy]
+                    rows.append([f"Expected {product_label(p)} shortfall {yy} (t)", f"{a:,.1f}", f"{b:,.1f}",
+                                 f"{b - a:+,.1f}"])
             if d.cost_musd and r.cost_musd:
                 for key in ("p10", "p50", "p90", "mean"):
                     rows.append([f"Cost {key.upper() if key != 'mean' else 'mean'} ($M)", f"{d.cost_musd[key]:,.1f}",
                                  f"{r.cost_musd[key]:,.1f}", f"{r.cost_musd[key] - d.cost_musd[key]:+,.1f}"])
         _fill(self.robust_table, rows)
         fmt = lambda rows_: "; ".join(f"{yy}: {t:,.0f}" for yy, t in rows_) or "—"  # noqa: E731
+        stock = [[f"Stockpile {sh.stockpile}", f"{sh.material} held at the end of {sh.year}", "stock build",
+                  f"{sh.deterministic_t:,.1f} t", f"{sh.robust_t:,.1f} t",
+                  f"purchase {sh.purchase_musd:,.1f}; holding {sh.holding_musd_per_yr:,.2f}/yr", sh.payer]
+                 for sh in getattr(rep, "stock_hedge", [])]
         _fill(self.hedge_table, [[self._name(h.facility), self._option(h.facility, h.option), h.kind,
                                   fmt(h.deterministic), fmt(h.robust),
-                                  f"{h.capex_delta_musd:+,.1f}"] for h in rep.hedge])
+                                  f"{h.capex_delta_musd:+,.1f}", h.payer] for h in rep.hedge] + stock)
         self.apply_robust_button.setEnabled(bool(rep.robust_plan) and hasattr(self.document, "insert_item"))
 
     def apply_robust(self) -> None:

@@ -11,13 +11,24 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
+from models.problem_names import where_words
 from models.validation import Problem, validate_project
 from models.wording import count
 from ui.document.document import Document
 
 DEBOUNCE_MS = 250
+_REPAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
 class ValidationPanel(QWidget):
@@ -42,9 +53,17 @@ class ValidationPanel(QWidget):
         header.setStretchLastSection(True)
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
+        # a file opened for repair: keep the stand-in of the selected bad value (undoable)
+        self.keep_button = QPushButton("Keep the stand-in")
+        self.keep_button.setToolTip("Accept the value shown instead of the file's bad value (Undo takes it back)")
+        self.keep_button.clicked.connect(self.keep_selected_standin)
+        self.tree.currentItemChanged.connect(lambda *_a: self._update_keep_button())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
-        layout.addWidget(self.summary)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.keep_button)
+        layout.addLayout(top)
         layout.addWidget(self.tree)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -65,12 +84,20 @@ class ValidationPanel(QWidget):
         """Re-run every check now and list the problems (errors first); ``problems``: the checks
         already run on this very project (on a worker thread, when a file was opened)."""
         self._timer.stop()
-        self.problems = validate_project(self.doc.project) if problems is None else list(problems)
+        repair = getattr(self.doc, "repair", None)  # a file opened for repair: its stand-in values first
+        repairs = repair.problems(self.doc.project) if repair is not None else []
+        checked = validate_project(self.doc.project) if problems is None else list(problems)
+        self.problems = repairs + checked
         self.tree.clear()
         red, amber = QBrush(QColor("#b00020")), QBrush(QColor("#8a5a00"))
-        for p in self.problems:
-            item = QTreeWidgetItem([p.severity, self._where(p.location), p.message])
+        for k, p in enumerate(self.problems):
+            repaired = k < len(repairs)
+            item = QTreeWidgetItem(["bad value" if repaired else p.severity, self._where(p.location), p.message])
             item.setData(0, Qt.ItemDataRole.UserRole, p.location)
+            item.setData(0, _REPAIR_ROLE, repaired)  # a bad value of the file, held as a stand-in
+            if repaired:
+                item.setToolTip(0, "The file has a value that is not valid; a stand-in is shown until you fix it "
+                                   "(Undo brings it back) or keep the stand-in")
             item.setForeground(0, red if p.severity == "error" else amber)
             item.setToolTip(1, p.location)
             item.setToolTip(2, p.message)
@@ -82,58 +109,53 @@ class ValidationPanel(QWidget):
         else:
             text = f"<b style='color:#b00020'>{count(n_err, 'error')}</b>" if n_err else "no errors"
             text += f", {count(n_warn, 'warning')}" if n_warn else ""
-            self.summary.setText(text + (" \u00b7 errors block solving" if n_err else "")
+            if repairs:
+                text += (f" \u00b7 <b>opened for repair</b>: {count(len(repairs), 'bad value')} from the file "
+                         "shown with a stand-in; solve and export wait until "
+                         f"{'it is' if len(repairs) == 1 else 'they are'} fixed")
+            self.summary.setText(text + (" \u00b7 errors block solving" if n_err and not repairs else "")
                                  + " \u00b7 click a problem to go there")
+        self._update_keep_button()
         self.problems_changed.emit(self.problems)
 
-    _KIND = {"facilities": "facility", "routes": "route", "markets": "market", "demands": "demand",
-             "platforms": "platform", "scenarios": "scenario"}
+    def _update_keep_button(self) -> None:
+        self.keep_button.setVisible(getattr(self.doc, "repair", None) is not None)
+        item = self.tree.currentItem()
+        self.keep_button.setEnabled(item is not None and bool(item.data(0, _REPAIR_ROLE)))
+
+    def keep_selected_standin(self) -> bool:
+        """Keep the stand-in of the selected bad value of a file opened for repair (one undo step)."""
+        from ui.document.repair import KeepStandInCommand
+
+        item = self.tree.currentItem()
+        repair = getattr(self.doc, "repair", None)
+        if item is None or repair is None or not item.data(0, _REPAIR_ROLE):
+            return False
+        tracked = repair.at(self.doc.project, item.data(0, Qt.ItemDataRole.UserRole))
+        if tracked is None:
+            return False
+        where = self._where(item.data(0, Qt.ItemDataRole.UserRole))
+        self.doc.undo_stack.push(KeepStandInCommand(self.doc, tracked, f"Keep {tracked.repair.standin_text} "
+                                                                       f"for {where}"))
+        self.refresh()
+        return True
 
     def _where(self, location: str) -> str:
-        """Where a problem is, in words: 'facilities[3].capacity_tpy' -> 'Mt Weld mine: capacity (t/yr)'.
+        """Where a problem is, in words: 'facilities[3].capacity_tpy' -> 'Mt Weld mine (facility): capacity (t/yr)'.
 
-        The object's name (its id when unnamed) and the field in words; the raw location is
-        the cell's tooltip.
+        The object's name (its id when unnamed) and the field's label, worded by
+        models.problem_names (as the command line and the "Cannot open" box say it); the raw
+        location is the cell's tooltip.
         """
         from ui.document.locations import parse_location
 
         steps = parse_location(location)
-        if steps and steps[0].index is not None:
-            items = getattr(self.doc.project, steps[0].name, None)
-            if isinstance(items, list) and 0 <= steps[0].index < len(items):
-                obj = items[steps[0].index]
-                name = getattr(obj, "name", "") or getattr(obj, "id", "")
-                if steps[0].name == "routes":  # routes have no name: their ends say what they are
-                    from ui.document.names import facility_name
-
-                    name = (f"{facility_name(self.doc.project, obj.from_id)} \u2192 "
-                            f"{facility_name(self.doc.project, obj.to_id)}")
-                if name:
-                    head = f"{steps[0].name}[{steps[0].index}]"
-                    rest = location[len(head):].lstrip(".")
-                    kind = self._KIND.get(steps[0].name, steps[0].name)
-                    where = f"{name} ({kind})"
-                    return f"{where}: {_field_words(rest)}" if rest else where
-        if len(steps) > 1 and steps[0].name == "levers":  # 'DoD price floor (price floor): floor ($/t)'
-            policy = steps[1].name == "policy" and len(steps) > 2
-            head = steps[2] if policy else steps[1]
-            owner = self.doc.project.levers.policy if policy else self.doc.project.levers
-            items = getattr(owner, head.name, None)
-            if policy and head.index is None and len(steps) > 3 and head.name in _MARGIN_NAMES:
-                # 'Operating margin by facility: MP Materials separation'
-                title, name_of = _MARGIN_NAMES[head.name]
-                return f"Contracts and levers: {title}, {name_of(self.doc.project, steps[3].name)}"
-            if head.index is not None and isinstance(items, list) and 0 <= head.index < len(items):
-                obj = items[head.index]
-                prefix = f"levers.policy.{head.name}[{head.index}]" if policy else f"levers.{head.name}[{head.index}]"
-                rest = location[len(prefix):].lstrip(".")
-                kind = _LEVER_KINDS.get(head.name, head.name)
-                where = f"{getattr(obj, 'name', '') or obj.id} ({kind})"
-                return f"{where}: {_field_words(rest)}" if rest else where
-            return f"Contracts and levers: {_field_words(location[len('levers'):].lstrip('.'))}"
-        if steps and steps[0].name == "settings":
-            return f"Settings: {_field_words(location[len('settings'):].lstrip('.'))}"
-        return _field_words(location)
+        if len(steps) > 3 and steps[0].name == "levers" and steps[1].name == "policy" \
+                and steps[2].index is None and steps[2].name in _MARGIN_NAMES:
+            # 'Contracts and levers: operating margin by facility, MP Materials separation'
+            title, name_of = _MARGIN_NAMES[steps[2].name]
+            return f"Contracts and levers: {title}, {name_of(self.doc.project, steps[3].name)}"
+        return where_words(location, self.doc.project)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         location = item.data(0, Qt.ItemDataRole.UserRole)
@@ -165,11 +187,6 @@ class ValidationPanel(QWidget):
         super().closeEvent(event)
 
 
-_LEVER_KINDS = {"offtakes": "offtake", "price_floors": "price floor", "grants": "grant", "loans": "loan",
-                "import_licences": "import licence", "stockpiles": "government stockpile",
-                "candidate_floors": "candidate price floor", "candidate_offtakes": "candidate guaranteed offtake"}
-
-
 def _option_name(project: Any, option_id: str) -> str:
     from ui.document.names import investment_name
 
@@ -189,28 +206,3 @@ def _facility_name(project: Any, facility_id: str) -> str:
 #: the policy page's {id: margin} tables: title, id -> name
 _MARGIN_NAMES = {"option_margins_usd_per_t": ("operating margin by expansion option", _option_name),
                  "facility_margins_usd_per_t": ("operating margin by facility", _facility_name)}
-
-_UNITS = (("_musd_per_tpy", " ($M per t/yr)"), ("_musd_per_yr", " ($M/yr)"), ("_usd_per_t_yr", " ($/t/yr)"),
-          ("_usd_per_t_km", " ($/t-km)"), ("_usd_per_t", " ($/t)"), ("_musd", " ($M)"), ("_tpy", " (t/yr)"),
-          ("_t", " (t)"), ("_s", " (s)"))
-
-
-def _field_words(path: str) -> str:
-    """'capacity_tpy' -> 'capacity (t/yr)'; 'options[0].max_add_tpy' -> 'option 1, max add (t/yr)'."""
-    import re
-
-    parts = []
-    for step in path.split("."):
-        m = re.fullmatch(r"([A-Za-z_]+)\[(\d+)\]", step)
-        if m:
-            noun = m.group(1)
-            noun = noun[:-3] + "y" if noun.endswith("ies") else noun[:-1] if noun.endswith("s") else noun
-            parts.append(f"{noun.replace('_', ' ')} {int(m.group(2)) + 1}")
-            continue
-        unit = ""
-        for suffix, words in _UNITS:
-            if step.endswith(suffix):
-                step, unit = step[: -len(suffix)], words
-                break
-        parts.append(step.replace("_", " ") + unit)
-    return ", ".join(p for p in parts if p.strip())

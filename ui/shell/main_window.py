@@ -69,7 +69,7 @@ from ui.runtime import turns
 from ui.runtime.background import BackgroundTask
 from ui.runtime.heap import freeze_heap, freeze_heap_later
 from ui.runtime.warm_up import warm_up_workbook_writer
-from ui.shell import dialogs, recovery, run_menu
+from ui.shell import dialogs, recovery, repair_mode, run_menu
 from ui.shell.undo_buttons import fixed_undo_redo_actions
 from ui.views.chain_panel import ChainPanel
 from ui.views.chain_view import ChainView
@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._build_toolbar()
+        repair_mode.install(self)  # Open for repair: Solve and exports wait for the last stand-in
         self.counts = QLabel()
         self.problem_count = QLabel()
         self.statusBar().addPermanentWidget(self.problem_count)
@@ -238,6 +239,7 @@ class MainWindow(QMainWindow):
         # 1,042 px and hid the Risk tab behind scroll arrows)
         self.compare_view = ScenarioCompareView(self.doc, self)
         self.risk_panel = RiskPanel(self.doc, self)
+        self.risk_panel.catalogue_requested.connect(self.show_risk_catalogue)
         self.sensitivity_panel = SensitivityPanel(self.doc, self)
         self.analysis_panels: list[QWidget] = [self.compare_view, self.risk_panel]
         for panel, title, tip in (
@@ -442,7 +444,7 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         path = self.doc.path
         name = Path(path).name if path else "Untitled"
-        self.setWindowTitle(f"{name}[*] - {self.doc.project.name} - mine2magnet")
+        self.setWindowTitle(f"{name}{repair_mode.title_suffix(self)}[*] - {self.doc.project.name} - mine2magnet")
         self.setWindowModified(self.doc.is_modified())
 
     def _update_counts(self) -> None:
@@ -523,7 +525,7 @@ class MainWindow(QMainWindow):
             try:
                 project = load_project(path, check_consistency=False)
             except ProjectFileError as e:
-                return e
+                return repair_mode.prepare(path, e)  # bad values: the stand-ins, read here too
             problems = validate_project(project)
             kept = read_kept_plan(path)  # the last plan beside the file (planner.reports.plan_file)
             try:  # the map's seam, here rather than on the GUI thread (pure arithmetic, remembered)
@@ -551,6 +553,8 @@ class MainWindow(QMainWindow):
         QGuiApplication.restoreOverrideCursor()
         if isinstance(out, ProjectFileError):
             self._open_failed(path, out)
+        elif isinstance(out, repair_mode.Prepared):
+            self._open_failed(path, out.error, out)
         else:
             project, problems, kept = out
             self._opened(path, project, problems, list_later=True, kept=kept)
@@ -559,12 +563,16 @@ class MainWindow(QMainWindow):
     def _open_thread_finished(self) -> None:
         self._open_task = None
 
-    def _open_failed(self, path: str, e: ProjectFileError) -> bool:
+    def _open_failed(self, path: str, e: ProjectFileError, prepared: Any = None) -> bool:
+        if e.repairable:  # JSON of the right shape with bad values: offer Open for repair
+            opened = repair_mode.offer(self, path, e, prepared)
+            if opened is not None:
+                return opened
         dialogs.exec_dialog(dialogs.problems_box(
             self, "Cannot open project",
             f"<b>{Path(path).name}</b> cannot be opened: {count(len(e.problems), 'problem')} "
             f"{'was' if len(e.problems) == 1 else 'were'} found.",
-            e.problems))
+            e.lines))
         self.show_message(f"Could not open {path}")
         return False
 
@@ -633,7 +641,10 @@ class MainWindow(QMainWindow):
 
     def save_to(self, path: str) -> bool:
         """Save atomically (models.io); on failure the old file is intact and a message says why.
-        When the file changed on disk since it was opened, asks: Overwrite, Reload or Cancel."""
+        When the file changed on disk since it was opened, asks: Overwrite, Reload or Cancel.
+        A file opened for repair is not saved over while stand-ins remain (ui.shell.repair_mode)."""
+        if not repair_mode.may_save(self, path):
+            return False
         try:
             try:
                 save_project(self.doc.project, path)
@@ -651,6 +662,7 @@ class MainWindow(QMainWindow):
                                                   str(e.strerror or e)))
             return False
         self.doc.mark_saved(str(Path(path).resolve()))
+        repair_mode.saved(self)
         self.keep_plan()
         self.autosaver.discard()
         self._autosaved_revision = self.doc.revision
@@ -666,7 +678,8 @@ class MainWindow(QMainWindow):
         if not self.doc.is_modified() or self.doc.revision == self._autosaved_revision:
             return None
         try:
-            rf = self.autosaver.write(self.doc.project, self.doc.path)
+            repairing = self.doc.repair.original_path if repair_mode.open_count(self) else None
+            rf = self.autosaver.write(self.doc.project, self.doc.path, repairing)
         except OSError as e:
             self.show_message(f"Autosave failed: {e}")
             return None
@@ -680,7 +693,7 @@ class MainWindow(QMainWindow):
             return False
         rf = pending[0]
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(rf.saved_at))
-        answer = dialogs.exec_dialog(dialogs.recovery_box(self, rf.original, when, len(pending)))
+        answer = dialogs.exec_dialog(dialogs.recovery_box(self, rf.original, when, len(pending), rf.repairing))
         if answer == QMessageBox.StandardButton.Discard:
             rf.discard()
             return False
@@ -766,11 +779,21 @@ class MainWindow(QMainWindow):
         self.inspector_dock.raise_()
 
     # ---------------------------------------------------------- navigation
+    def show_risk_catalogue(self) -> None:
+        """The Settings tab's Risk catalogue page (from the Risk tab's "Edit the risk catalogue")."""
+        self.tabs.setCurrentWidget(self.settings_panel)
+        self.settings_panel.show_catalogue()
+
     def reveal_location(self, location: str) -> None:
         """Select what a problem location points at: a table cell, a node, a settings field."""
         if location.startswith("levers"):  # contracts and levers: their own tab
             self.tabs.setCurrentWidget(self.levers_tab)
             if not self.levers_tab.reveal(location):
+                self.show_message(f"{location}: not found (the project changed since the check)")
+            return
+        if location.startswith("settings.risk"):  # the Settings tab's Risk catalogue page
+            self.show_risk_catalogue()
+            if not self.settings_panel.risk_catalogue.reveal(location):
                 self.show_message(f"{location}: not found (the project changed since the check)")
             return
         t = target_of(location)

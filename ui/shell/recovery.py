@@ -74,6 +74,9 @@ class RecoveryFile:
     original: str | None  # the file the user was editing (None: never saved)
     saved_at: float  # time.time() of the autosave
     pid: int
+    #: the file opened for repair whose stand-ins this autosave holds: it is recovered without a
+    #: path (Save asks for a new name), so the stand-ins never overwrite the file's own values
+    repairing: str | None = None
 
     @property
     def meta_path(self) -> Path:
@@ -100,11 +103,14 @@ class Autosaver:
     def own(self) -> RecoveryFile:
         return RecoveryFile(recovery_dir() / f"autosave-{self.pid}.m2m.json", None, 0.0, self.pid)
 
-    def write(self, project: Project, original: str | None) -> RecoveryFile:
+    def write(self, project: Project, original: str | None, repairing: str | None = None) -> RecoveryFile:
+        """Autosave ``project`` (edited from ``original``). ``repairing``: the file opened for repair
+        while stand-ins remain; then no original is recorded (see RecoveryFile.repairing)."""
         rf = self.own()
-        rf.original, rf.saved_at = original, time.time()
+        rf.original = None if repairing else original
+        rf.saved_at, rf.repairing = time.time(), repairing
         atomic_write_bytes(rf.path, project_to_json(project).encode("utf-8"), keep_backup=False)
-        meta = {"original": original, "saved_at": rf.saved_at, "pid": self.pid}
+        meta = {"original": rf.original, "saved_at": rf.saved_at, "pid": self.pid, "repairing": repairing}
         atomic_write_bytes(rf.meta_path, json.dumps(meta).encode("utf-8"), keep_backup=False)
         return rf
 
@@ -141,7 +147,8 @@ def pending_recoveries(exclude_pid: int | None = None) -> list[RecoveryFile]:
             pid = -1
         if pid == (os.getpid() if exclude_pid is None else exclude_pid) or _pid_alive(pid):
             continue
-        original = meta.get("original")
-        out.append(RecoveryFile(path, str(original) if original else None,
-                                float(meta.get("saved_at") or path.stat().st_mtime), pid))
+        original, repairing = meta.get("original"), meta.get("repairing")
+        out.append(RecoveryFile(path, str(original) if original and not repairing else None,
+                                float(meta.get("saved_at") or path.stat().st_mtime), pid,
+                                str(repairing) if repairing else None))
     return sorted(out, key=lambda r: r.saved_at, reverse=True)

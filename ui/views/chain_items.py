@@ -1,5 +1,5 @@
 """The chain view's drawn items: a facility's node (fill = country, outline = status, badges for
-covered output and new investment, a port to drag a route from) and a route's arrow (colour =
+covered output, new investment and a single point of failure, a port to drag a route from) and a route's arrow (colour =
 material, width and label = the plan's tonnes in the year shown)."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from models.vocab import Stage, Status
 from models.wording import count
 from ui.document.fields import country_label, fmt_number, label_of
 from ui.views.chain_layout import NODE_H, NODE_W
-from ui.views.palette import INVEST_COLOUR, MATERIAL_COLOURS, STATUS_PEN, country_colour
+from ui.views.palette import INVEST_COLOUR, MATERIAL_COLOURS, SPOF_COLOUR, SPOF_EDGE, STATUS_PEN, country_colour
 
 #: arrows at least this wide (px, i.e. flows of >= ~10 % of the year's largest) carry a tonnes label
 LABEL_MIN_WIDTH = 1.0 + 11.0 * math.sqrt(0.10)
@@ -50,6 +50,7 @@ class FacilityNode(QGraphicsRectItem):
         self.covered = bool(reasons)
         self.investment: str = ""  # "+1,000 t/yr from 2029" when the plan invests here
         self.invest_online = False
+        self.risk_mark: str = ""  # "single point of failure: ..." after a stress test (ui.document.stress_marks)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
         self.setAcceptHoverEvents(True)
@@ -84,16 +85,30 @@ class FacilityNode(QGraphicsRectItem):
                          + " and ".join(reasons)
                          + "</span>")
         self._base_tooltip = "<br>".join(lines)
-        self.setToolTip(self._base_tooltip + (f"<br><span style='color:#1b7a3d'><b>Plan invests:</b> "
-                                              f"{self.investment}</span>" if self.investment else ""))
+        self._set_tooltip()
         self.update()
+
+    def _set_tooltip(self) -> None:
+        tip = self._base_tooltip
+        if self.investment:
+            tip += f"<br><span style='color:#1b7a3d'><b>Plan invests:</b> {self.investment}</span>"
+        if self.risk_mark:
+            tip += f"<br><span style='color:#8a4b00'><b>{_esc(self.risk_mark)}</b></span>"
+        self.setToolTip(tip)
 
     def set_investment(self, text: str, online: bool) -> None:
         if (text, online) == (self.investment, self.invest_online):
             return  # unchanged: keep the cached picture (a repaint of a node costs ~1 ms)
         self.investment, self.invest_online = text, online
-        self.setToolTip(self._base_tooltip + (f"<br><span style='color:#1b7a3d'><b>Plan invests:</b> {text}</span>"
-                                              if text else ""))
+        self._set_tooltip()
+        self.update()
+
+    def set_risk_mark(self, text: str) -> None:
+        """Mark (text) or unmark ("") the node as a single point of failure: amber ring, warning badge."""
+        if text == self.risk_mark:
+            return
+        self.risk_mark = text
+        self._set_tooltip()
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -113,6 +128,10 @@ class FacilityNode(QGraphicsRectItem):
         colour = country_colour(f.country)
         faded = f.status is Status.CONCEPT
         rect = QRectF(0, 0, NODE_W, NODE_H)
+        if self.risk_mark:  # outside the investment glow (which reaches 6.5 px out)
+            painter.setPen(QPen(SPOF_COLOUR, 3))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(-6.5, -6.5, 6.5, 6.5), 11, 11)
         if self.investment:
             glow = QPen(INVEST_COLOUR, 5 if self.invest_online else 3,
                         Qt.PenStyle.SolidLine if self.invest_online else Qt.PenStyle.DashLine)
@@ -143,7 +162,7 @@ class FacilityNode(QGraphicsRectItem):
         painter.setFont(name_font)
         painter.setPen(QColor("#111111") if not faded else QColor("#555555"))
         fm = QFontMetrics(name_font)
-        text_w = NODE_W - 24 - (22 if self.covered else 0)
+        text_w = NODE_W - 24 - (22 if self.covered else 0) - (24 if self.risk_mark else 0)
         painter.drawText(QRectF(16, 5, text_w, 20), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          fm.elidedText(f.name or f.id, Qt.TextElideMode.ElideRight, int(text_w)))
         small = QFont()
@@ -181,6 +200,8 @@ class FacilityNode(QGraphicsRectItem):
             painter.setFont(bold)
             painter.drawText(QRectF(NODE_W - 26, 5, 20, 20), Qt.AlignmentFlag.AlignCenter,
                              "CT" if self.reasons == [CHINESE_TECHNOLOGY] else "!")
+        if self.risk_mark:
+            spof_badge(painter, QPointF(NODE_W - 16 - (24 if self.covered else 0), 15), small)
 
     PORT_R = 6.0
 
@@ -385,6 +406,20 @@ class RouteEdge(QGraphicsPathItem):
             painter.drawRoundedRect(box, 3, 3)  # a white plate keeps the label readable over arrows
             painter.setPen(QColor("#1a1a1a"))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+def spof_badge(painter: QPainter, centre: QPointF, font: QFont, size: float = 20.0) -> None:
+    """The single-point-of-failure badge: an amber triangle with a black edge and a "1" (N-1)."""
+    h = size * 0.87
+    tri = QPolygonF([QPointF(centre.x(), centre.y() - h / 2), QPointF(centre.x() + size / 2, centre.y() + h / 2),
+                     QPointF(centre.x() - size / 2, centre.y() + h / 2)])
+    painter.setPen(QPen(SPOF_EDGE, 1.3))
+    painter.setBrush(QBrush(SPOF_COLOUR))
+    painter.drawPolygon(tri)
+    bold = QFont(font)
+    bold.setBold(True)
+    painter.setFont(bold)
+    painter.drawText(QRectF(centre.x() - size / 2, centre.y() - h / 2 + 3, size, h), Qt.AlignmentFlag.AlignCenter, "1")
 
 
 def _esc(s: str) -> str:

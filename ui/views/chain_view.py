@@ -9,7 +9,9 @@ everywhere (``Document.current_facility``). The context menu adds, connects and 
 facilities; all changes are undoable.
 
 ``show_flows(result, year)`` sets arrow widths by the tonnes moved in ``year`` and marks
-facilities with new investments in the plan.
+facilities with new investments in the plan. After a stress test, its single points of failure
+(``ui.document.stress_marks``) carry an amber ring and badge, their tooltip the shortfall, and the
+legend an entry; the marks go when the document clears them.
 """
 
 from __future__ import annotations
@@ -49,9 +51,10 @@ from models.vocab import Material, Stage, Status
 from ui.document.document import Document, unique_id
 from ui.document.fields import country_label, fmt_number, label_of
 from ui.document.names import connect_text, route_text
+from ui.document.stress_marks import stress_marks_of
 from ui.editors.connect_dialog import ConnectDialog, connectable_materials
 from ui.runtime import turns
-from ui.views.chain_items import FacilityNode, RouteEdge
+from ui.views.chain_items import FacilityNode, RouteEdge, spof_badge
 from ui.views.chain_layout import (
     COL_SPACE,
     COLUMN_OF,
@@ -65,6 +68,25 @@ from ui.views.chain_layout import (
     rows_per_column,
 )
 from ui.views.palette import INVEST_COLOUR, MATERIAL_COLOURS, STATUS_PEN, country_colour, exec_menu
+
+
+def spof_legend_text(title: str) -> str:
+    """E.g. "single point of failure (stress test of China cut-off, 2026-2028: out alone, defense short)"."""
+    return f"single point of failure ({title or 'stress test'}: out alone, defense short)"
+
+
+class _SpofLegendBadge(QGraphicsRectItem):
+    """The legend's single-point-of-failure badge (the nodes' amber triangle)."""
+
+    def __init__(self, cx: float, cy: float):
+        super().__init__(cx - 11, cy - 10, 22, 20)
+        self._centre = QPointF(cx, cy)
+
+    def paint(self, painter: QPainter, option: Any, widget: QWidget | None = None) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = QFont()
+        font.setPointSizeF(7.5)
+        spof_badge(painter, self._centre, font, 17.0)
 
 
 class ChainView(QGraphicsView):
@@ -125,6 +147,10 @@ class ChainView(QGraphicsView):
         doc.items_removed.connect(self._list_changed)
         doc.field_changed.connect(self._field_changed)
         doc.current_facility_changed.connect(self._select_facility)
+        self._spof_legend: list[QGraphicsItem] = []
+        self.stress_marks = stress_marks_of(doc)
+        if self.stress_marks is not None:
+            self.stress_marks.changed.connect(self.apply_stress_marks)
         self.rebuild()
 
     # ------------------------------------------------------------ building
@@ -275,6 +301,8 @@ class ChainView(QGraphicsView):
                         continue
                     sub, row = slots[r]
                     node = FacilityNode(f, covered_reasons(f, covered))
+                    if self.stress_marks is not None:
+                        node.risk_mark = self.stress_marks.mark_of(f.id)  # before its first paint
                     if reveal_in_slices:
                         node.setVisible(False)
                     if keep and f.id not in keep:
@@ -414,6 +442,42 @@ class ChainView(QGraphicsView):
             line.setPen(QPen(QColor(MATERIAL_COLOURS[m]), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
             scene.addItem(line)
             x += 30 + text(label_of(m), x + 30, y3) + 14
+        # single points of failure, a row of their own: shown while the stress test's marks are
+        y4 = y3 + 24
+        head = QGraphicsSimpleTextItem("Stress test:")
+        head.setFont(bold)
+        head.setBrush(QBrush(QColor("#333333")))
+        head.setPos(0, y4)
+        scene.addItem(head)
+        x = head.boundingRect().width() + 10
+        badge_item = _SpofLegendBadge(x + 9, y4 + 8)
+        scene.addItem(badge_item)
+        label = QGraphicsSimpleTextItem(spof_legend_text(""))
+        label.setFont(small)
+        label.setBrush(QBrush(QColor("#333333")))
+        label.setPos(x + 24, y4)
+        scene.addItem(label)
+        self._spof_legend = [head, badge_item, label]
+        self._show_spof_legend()
+
+    # ---------------------------------------------------- stress test marks
+    def apply_stress_marks(self) -> None:
+        """Ring and badge on the facilities the last stress test named (tooltip: the shortfall)."""
+        for fid, node in self.nodes.items():
+            node.set_risk_mark(self.stress_marks.mark_of(fid) if self.stress_marks is not None else "")
+        self._show_spof_legend()
+
+    def _show_spof_legend(self) -> None:
+        """The legend entry while marks are shown, naming their test ("stress test of china_cut, ...")."""
+        on = self.stress_marks is not None and bool(self.stress_marks.marks)
+        for item in self._spof_legend:
+            item.setVisible(on)
+        if on:
+            self._spof_legend[-1].setText(spof_legend_text(self.stress_marks.title))
+
+    def marked_facilities(self) -> dict[str, str]:
+        """Facility id -> the mark its node carries (single points of failure of the last stress test)."""
+        return {fid: node.risk_mark for fid, node in self.nodes.items() if node.risk_mark}
 
     # ------------------------------------------------------ layout and filters
     def _apply_layout(self) -> None:

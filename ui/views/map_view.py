@@ -12,7 +12,8 @@ chain shows no line down Chukotka or Fiji.
 Markers and arcs are drawn in pixels (they keep their size while zooming): the marker shape
 says the stage, the fill the country (same colours as the chain
 view), a thick red outline covered output (covered country or Chinese process technology),
-a faded fill a facility not yet built (planned or concept). Facilities at the same place are
+a faded fill a facility not yet built (planned or concept), an amber ring a single point of failure
+of the last stress test (``ui.document.stress_marks``; tooltip: its shortfall). Facilities at the same place are
 spread on a small circle so each stays visible and clickable.
 
 ``show_flows(result, year, material)``: facility-to-facility tonnes of that year (all classes
@@ -71,6 +72,7 @@ from models.project import Facility
 from models.vocab import Material, Stage, Status, stage_label
 from ui.document.document import Document, unique_id
 from ui.document.fields import country_label, fmt_number, label_of
+from ui.document.stress_marks import stress_marks_of
 from ui.runtime import turns
 from ui.views.map_projection import (
     DEG,
@@ -81,7 +83,7 @@ from ui.views.map_projection import (
     split_at_seam,
     unproject,
 )
-from ui.views.palette import MATERIAL_COLOURS, country_colour, exec_menu
+from ui.views.palette import MATERIAL_COLOURS, SPOF_COLOUR, SPOF_EDGE, country_colour, exec_menu
 from ui.widgets.year_combo import fill_year_combo
 
 BASEMAP = Path(__file__).resolve().parents[1] / "resources" / "world_110m.json"
@@ -93,6 +95,8 @@ SELECT_COLOUR = QColor("#0a58ca")
 COVERED_COLOUR = QColor("#d32f2f")
 LEADER_PEN = QPen(QColor(60, 60, 60, 140), 1)  # from a spread marker to its true place
 SELECTED_PEN, HOVER_PEN = QPen(SELECT_COLOUR, 2.5), QPen(SELECT_COLOUR, 1.5)
+SPOF_R = MARKER_R + 8.5  # px: the single-point-of-failure ring (outside the selection ring)
+SPOF_EDGE_PEN, SPOF_PEN = QPen(SPOF_EDGE, 5.4), QPen(SPOF_COLOUR, 3.4)  # a black-edged amber ring
 
 
 #: the map's southern edge (degrees): land wholly south of it (Antarctica) is left out, the
@@ -191,6 +195,7 @@ class MarkerItem(QGraphicsItem):
         self.setPos(project_point(facility.lat or 0.0, facility.lon or 0.0, lon0))
         self._shape = marker_shape(facility.stage)
         self._leader = False
+        self.risk_mark = ""  # "single point of failure: ..." (set_risk_mark)
         fill = country_colour(facility.country)
         if facility.status in (Status.PLANNED, Status.CONCEPT):
             fill.setAlphaF(0.45)
@@ -204,7 +209,19 @@ class MarkerItem(QGraphicsItem):
         if covered:
             lines.append("<span style='color:#b00020'><b>covered output</b></span>")
         lines.append(f"<span style='color:#777'>id {_esc(f.id)}</span>")
-        self.setToolTip("<br>".join(x for x in lines if x))
+        self._base_tooltip = "<br>".join(x for x in lines if x)
+        self.setToolTip(self._base_tooltip)
+
+    def set_risk_mark(self, text: str) -> None:
+        """Ring (and tooltip line) of a single point of failure; "" removes it."""
+        if text == self.risk_mark:
+            return
+        self.prepareGeometryChange()  # the ring reaches beyond the plain marker
+        self.risk_mark = text
+        self.setToolTip(self._base_tooltip + (f"<br><span style='color:#8a4b00'><b>{_esc(text)}</b></span>"
+                                              if text else ""))
+        self.setZValue((12 if self.selected else 10) + (0.5 if text else 0.0))
+        self.update()
 
     def set_offset(self, offset: QPointF) -> None:
         self.prepareGeometryChange()
@@ -214,11 +231,11 @@ class MarkerItem(QGraphicsItem):
     def set_selected(self, selected: bool) -> None:
         if selected != self.selected:
             self.selected = selected
-            self.setZValue(12 if selected else 10)
+            self.setZValue((12 if selected else 10) + (0.5 if self.risk_mark else 0.0))
             self.update()
 
     def boundingRect(self) -> QRectF:
-        r = MARKER_R * 1.2 + 6
+        r = SPOF_R + 3.5 if self.risk_mark else MARKER_R * 1.2 + 6
         return QRectF(self.offset.x() - r, self.offset.y() - r, 2 * r, 2 * r)
 
     def shape(self) -> QPainterPath:
@@ -242,6 +259,11 @@ class MarkerItem(QGraphicsItem):
         if self._leader:  # a thin leader to the true place
             painter.setPen(LEADER_PEN)
             painter.drawLine(QPointF(0, 0), -self.offset)
+        if self.risk_mark:
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for pen in (SPOF_EDGE_PEN, SPOF_PEN):
+                painter.setPen(pen)
+                painter.drawEllipse(QPointF(0, 0), SPOF_R, SPOF_R)
         if self.selected or self._hover:
             painter.setPen(SELECTED_PEN if self.selected else HOVER_PEN)
             painter.setBrush(Qt.BrushStyle.NoBrush)
@@ -528,6 +550,9 @@ class MapView(QGraphicsView):
         doc.items_removed.connect(self._list_changed)
         doc.field_changed.connect(self._field_changed)
         doc.current_facility_changed.connect(self._select)
+        self.stress_marks = stress_marks_of(doc)
+        if self.stress_marks is not None:
+            self.stress_marks.changed.connect(self.apply_stress_marks)
         self.rebuild()
 
     # ------------------------------------------------------------ building
@@ -640,6 +665,8 @@ class MapView(QGraphicsView):
             if f.id in self.markers:
                 continue
             m = MarkerItem(f, is_covered_facility(f, covered), self.lon0)
+            if self.stress_marks is not None:
+                m.set_risk_mark(self.stress_marks.mark_of(f.id))
             scene.addItem(m)
             self.markers[f.id] = m
             groups[(round(f.lat / SAME_PLACE_DEG), round(f.lon / SAME_PLACE_DEG))].append(m)
@@ -656,6 +683,17 @@ class MapView(QGraphicsView):
         self._draw_flows()
         if self.placing is not None and not any(f is self.placing for f in project.facilities):
             self.stop_placing()
+
+    # ---------------------------------------------------- stress test marks
+    def apply_stress_marks(self) -> None:
+        """Rings on the facilities the last stress test named; the legend gets its entry."""
+        for fid, m in self.markers.items():
+            m.set_risk_mark(self.stress_marks.mark_of(fid) if self.stress_marks is not None else "")
+        self.viewport().update()
+
+    def marked_facilities(self) -> dict[str, str]:
+        """Facility id -> the mark its marker carries."""
+        return {fid: m.risk_mark for fid, m in self.markers.items() if m.risk_mark}
 
     # ---------------------------------------------------------------- flows
     def show_flows(self, result: Any, year: int | None, material: str | None = None) -> None:
@@ -931,6 +969,12 @@ class MapView(QGraphicsView):
         faded = QColor("#9e9e9e")
         faded.setAlphaF(0.45)
         entries.append((marker_shape(Stage.MAGNET_NDFEB, 5.5), "planned / concept", plain, QBrush(faded)))
+        if any(m.risk_mark for m in self.markers.values()):
+            ring = QPainterPath()
+            ring.addEllipse(QPointF(0, 0), 5.5, 5.5)
+            title = self.stress_marks.title if self.stress_marks is not None else ""
+            entries.append((ring, f"single point of failure ({title or 'stress test'})", QPen(SPOF_COLOUR, 3.2),
+                            QBrush(Qt.BrushStyle.NoBrush)))
         row_h = 17
         width = 24 + max(fm.horizontalAdvance(t) for _s, t, _p, _b in entries) + 10
         height = row_h * len(entries) + 26

@@ -1,6 +1,7 @@
 """Colours and menu helpers shared by the chain view and the map: a country's fill, a status's
 outline, a material's arrow colour, the green of new investments, the covered-output test that
-draws a facility red, and the context menu's ``exec`` (a module function the tests answer)."""
+draws a facility red, the amber of a single point of failure, and the context menu's ``exec`` (a
+module function the tests answer)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ MATERIAL_COLOURS = {
     Material.NDFEB_SCRAP: "#7f7f7f", Material.NDFEB_MAGNET: "#111111", Material.SMCO_MAGNET: "#ad1457",
 }
 INVEST_COLOUR = QColor("#1b9e4b")
+#: a single point of failure found by the stress test: an amber ring and a black-edged warning badge
+#: (amber is no material's arrow colour, nor the covered red, the investment green or the selection blue)
+SPOF_COLOUR = QColor("#ffb300")
+SPOF_EDGE = QColor("#1f1f1f")
 
 
 def exec_menu(menu: QMenu, pos: Any) -> None:

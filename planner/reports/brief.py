@@ -167,12 +167,57 @@ def _stress_rows(stress: Any) -> list[_Stress]:
 
 def single_points_of_failure(stress: Any) -> dict[tuple[str, int], list[str]]:
     """(product, year) -> contingencies whose outage leaves defense short there (> 1e-6 t), sorted."""
-    out: dict[tuple[str, int], set[str]] = {}
+    return {k: sorted(v) for k, v in spof_tonnes(stress).items()}
+
+
+def spof_tonnes(stress: Any) -> dict[tuple[str, int], dict[str, float]]:
+    """(product, year) -> {contingency: t of defense demand short with it out (> 1e-6 t)}; every
+    stressed product-year is a key (an empty dict: stressed, no single point of failure)."""
+    out: dict[tuple[str, int], dict[str, float]] = {}
     for s in _stress_rows(stress):
-        out.setdefault((s.product, s.year), set())
+        out.setdefault((s.product, s.year), {})
         if s.defense_shortfall_t > SHORT_TOL_T:
-            out[(s.product, s.year)].add(s.contingency)
-    return {k: sorted(v) for k, v in out.items()}
+            out[(s.product, s.year)][s.contingency] = s.defense_shortfall_t
+    return out
+
+
+def stress_rows_plain(stress: Any) -> list[dict[str, Any]]:
+    """The stress result as plain rows (contingency, product, year, defense_shortfall_t): what a
+    child process or a thread is given instead of the whole report (the brief accepts them)."""
+    return [{"contingency": s.contingency, "product": s.product, "year": s.year,
+             "defense_shortfall_t": s.defense_shortfall_t} for s in _stress_rows(stress)]
+
+
+@dataclass(frozen=True)
+class RiskSummary:
+    """The figures of a RiskReport the brief's headline uses (plain, small, picklable).
+
+    ``n_completed`` samples finished, ``n_ok`` of them with a plan; ``p_met_all`` year -> share of
+    the samples WITH a plan meeting every defense demand that year (risk_headline rescales it
+    over every completed sample); ``cost_musd`` p10/p50/p90 ($M); ``mean_unmet_by_segment_t``
+    segment -> mean t short over the horizon; ``scenario`` the run's scenario id."""
+
+    target_year: int
+    n_completed: int
+    n_ok: int
+    p_met_all: dict[int, float]
+    cost_musd: dict[str, float]
+    mean_unmet_by_segment_t: dict[str, float]
+    scenario: str = "base"
+
+    @classmethod
+    def of(cls, report: Any, scenario: str | None = None) -> "RiskSummary":
+        return cls(int(report.target_year), int(report.n_completed), int(report.n_ok),
+                   {int(y): float(v) for y, v in report.p_met_all.items()},
+                   {str(k): float(v) for k, v in report.cost_musd.items() if v is not None},
+                   {str(k): float(v) for k, v in report.mean_unmet_by_segment_t.items()},
+                   scenario or "base")
+
+
+def _short_text(contingencies: Mapping[str, float], lookup: Lookup) -> str:
+    """"SmCo US (30.0 t short)" for each contingency, worst first, names for ids."""
+    ranked = sorted(contingencies.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{lookup.name(c) or c} ({t:,.1f} t short)" for c, t in ranked)
 
 
 def risk_headline(report: Any) -> str:
@@ -295,8 +340,8 @@ def _lever_table(project: Project, result: PlanResult, lookup: Lookup) -> BriefT
 
 
 def _coverage_table(project: Project, result: PlanResult, lookup: Lookup, stress: Iterable[Any] | None,
-                    years: list[int]) -> BriefTable:
-    spof = single_points_of_failure(stress) if stress is not None else None
+                    years: list[int], stress_missing: str = STRESS_NOT_RUN) -> BriefTable:
+    spof = spof_tonnes(stress) if stress is not None else None
     by_product = figures.supply_by_product(result, "defense")
     stockpiles = {x.id: x.material.value for x in project.levers.stockpiles}
     rows = []
@@ -305,18 +350,18 @@ def _coverage_table(project: Project, result: PlanResult, lookup: Lookup, stress
             if s.year not in years or s.demand <= SHORT_TOL_T:
                 continue
             if spof is None:
-                failure = STRESS_NOT_RUN
+                failure = stress_missing
             elif (product, s.year) not in spof:
                 failure = "not stressed"
             else:
-                failure = _names(lookup, spof[(product, s.year)]) or "none"
+                failure = _short_text(spof[(product, s.year)], lookup) or "none"
             direct, upstream = figures.defense_supply_chain(result, product, s.year, stockpile_materials=stockpiles)
             depends = _names(lookup, direct) or "none"
             if upstream:
                 depends += f" (+{len(upstream)} upstream)"
             rows.append((material_label(product), s.year, s.demand, s.delivered, s.clean, s.unmet, depends, failure))
     span = f"{years[0]}-{years[-1]}" if years else "around the compliance year"
-    notes = [] if spof is not None else ["Single points of failure: stress test not run (run the N-1 stress test "
+    notes = [] if spof is not None else [f"Single points of failure: {stress_missing} (run the N-1 stress test "
                                          "to find the facilities whose outage leaves defense short)."]
     return BriefTable(
         f"Defense coverage {span}",
@@ -326,11 +371,14 @@ def _coverage_table(project: Project, result: PlanResult, lookup: Lookup, stress
 
 
 def build_brief(project: Project, result: PlanResult, *, solved_at: datetime | None = None,
-                stress: Iterable[Any] | None = None, risk: Any = None) -> DecisionBrief:
+                stress: Iterable[Any] | None = None, risk: Any = None, stress_missing: str = STRESS_NOT_RUN,
+                risk_missing: str = RISK_NOT_RUN) -> DecisionBrief:
     """The decision brief of ``result`` (solved from ``project``); see the module docstring.
 
     ``stress``: optional N-1 stress rows (shape in the module docstring); ``risk``: optional
-    RiskReport. Without a plan the brief holds the status and why, and no tables."""
+    RiskReport or RiskSummary. ``stress_missing`` / ``risk_missing``: what the brief says without
+    one (e.g. why the last run is out of date). Without a plan the brief holds the status and why,
+    and no tables."""
     lookup = Lookup(project)
     stress_rows = _stress_rows(stress) if stress is not None else None
     scenario = _scenario_text(project, result.scenario)
@@ -361,16 +409,20 @@ def build_brief(project: Project, result: PlanResult, *, solved_at: datetime | N
     capex = figures.capex_committed_musd(result)
     n = len(result.investments)
     headline.append(("To fund", f"{n} investment{'s' if n != 1 else ''}, ${capex:,.1f}M capex (undiscounted)"))
-    headline.append(("Risk", risk_headline(risk) if risk is not None else RISK_NOT_RUN))
+    headline.append(("Risk", risk_headline(risk) if risk is not None else risk_missing))
     if stress_rows is None:
-        headline.append(("Stress test", STRESS_NOT_RUN))
+        headline.append(("Stress test", stress_missing))
     else:
-        spof = single_points_of_failure(stress_rows)
-        critical = sorted({c for v in spof.values() for c in v})
-        headline.append(("Stress test", (f"{len(critical)} single point{'s' if len(critical) != 1 else ''} of failure: "
-                                         + _names(lookup, critical)) if critical else
+        worst: dict[str, float] = {}  # contingency -> its largest product-year shortfall (t)
+        for by in spof_tonnes(stress_rows).values():
+            for c, t in by.items():
+                worst[c] = max(worst.get(c, 0.0), t)
+        n_crit = len(worst)
+        headline.append(("Stress test", (f"{n_crit} single point{'s' if n_crit != 1 else ''} of failure "
+                                         "(the most defense demand short in one product and year): "
+                                         + _short_text(worst, lookup)) if worst else
                          "no single point of failure in the stressed years"))
     sections = (_fund_table(project, result, lookup), _lever_table(project, result, lookup),
-                _coverage_table(project, result, lookup, stress_rows, years))
+                _coverage_table(project, result, lookup, stress_rows, years, stress_missing))
     return DecisionBrief(f"Decision brief: {project.name}", project.name, scenario, when, True, tuple(headline),
                          sections)

@@ -34,7 +34,7 @@ from openpyxl import Workbook
 
 from models.io import atomic_write_bytes
 from models.project import Project
-from planner.reports.brief import build_brief
+from planner.reports.brief import RISK_NOT_RUN, STRESS_NOT_RUN, build_brief
 from planner.reports.brief_sheet import GUIDE_TEXT as BRIEF_TEXT
 from planner.reports.brief_sheet import SHEET_NAME as BRIEF_SHEET
 from planner.reports.brief_sheet import add_brief_sheet
@@ -83,6 +83,8 @@ def build_plan_workbook(
     stress=None,
     risk=None,
     unsaved_edits: bool = False,
+    stress_missing: str = STRESS_NOT_RUN,
+    risk_missing: str = RISK_NOT_RUN,
 ) -> Workbook:
     """The workbook in memory (see the module docstring for its sheets, in order).
 
@@ -90,6 +92,7 @@ def build_plan_workbook(
     scenarios: after the brief and the Summary, or first when ``comparison_first``.
     ``stress`` (N-1 stress rows) and ``risk`` (a RiskReport) feed the brief when given;
     ``unsaved_edits``: the project has edits not saved to its file (the Summary says so).
+    ``stress_missing`` / ``risk_missing``: what the brief says without a stress / risk result.
     """
     solved_at = solved_at or datetime.now(timezone.utc)
     ctx = ReportContext(project=project, result=result, solved_at=solved_at, unsaved_edits=unsaved_edits)
@@ -97,7 +100,8 @@ def build_plan_workbook(
     wb = Workbook()
     wb.remove(wb.active)
     add_summary(wb, ctx, _guide(result, with_comparison))
-    add_brief_sheet(wb, build_brief(project, result, solved_at=solved_at, stress=stress, risk=risk), index=0)
+    add_brief_sheet(wb, build_brief(project, result, solved_at=solved_at, stress=stress, risk=risk,
+                                    stress_missing=stress_missing, risk_missing=risk_missing), index=0)
     if with_comparison:
         add_comparison(wb, project, dict(scenario_results), index=0 if comparison_first else 2)
     if result.has_plan:
@@ -123,6 +127,8 @@ def write_plan_workbook(
     stress=None,
     risk=None,
     unsaved_edits: bool = False,
+    stress_missing: str = STRESS_NOT_RUN,
+    risk_missing: str = RISK_NOT_RUN,
 ) -> None:
     """Write the plan workbook for ``result`` (solved from ``project``) to ``path`` atomically.
 
@@ -131,7 +137,8 @@ def write_plan_workbook(
     Raises ReportWriteError when the file cannot be written.
     """
     wb = build_plan_workbook(project, result, scenario_results=scenario_results, solved_at=solved_at,
-                             stress=stress, risk=risk, unsaved_edits=unsaved_edits)
+                             stress=stress, risk=risk, unsaved_edits=unsaved_edits,
+                             stress_missing=stress_missing, risk_missing=risk_missing)
     _save(wb, path)
 
 

@@ -12,7 +12,14 @@ from types import SimpleNamespace
 import pytest
 from openpyxl import load_workbook
 
-from planner.reports.brief import RISK_NOT_RUN, STRESS_NOT_RUN, build_brief, risk_headline
+from planner.reports.brief import (
+    RISK_NOT_RUN,
+    STRESS_NOT_RUN,
+    RiskSummary,
+    build_brief,
+    risk_headline,
+    stress_rows_plain,
+)
 from planner.reports.xlsx import write_plan_workbook
 from planner.result import LeverRow, PlanResult, Status
 from tests.planner.test_report_xlsx import SOLVED_AT, make_project, make_result
@@ -84,8 +91,9 @@ def test_defense_coverage_2026_to_2028_without_stress():
 def test_single_points_of_failure_from_a_stress_result():
     b = build_brief(make_project(), plan(), solved_at=SOLVED_AT, stress=STRESS)
     cov = b.section("Defense coverage")
-    assert [r[-1] for r in cov.rows] == ["not stressed", "US Magnets", "not stressed"]
-    assert dict(b.headline)["Stress test"] == "1 single point of failure: US Magnets"
+    assert [r[-1] for r in cov.rows] == ["not stressed", "US Magnets (151.0 t short)", "not stressed"]
+    assert dict(b.headline)["Stress test"] == ("1 single point of failure (the most defense demand short in one "
+                                               "product and year): US Magnets (151.0 t short)")
 
 
 def test_risk_headline_counts_failed_samples_as_not_met():
@@ -96,6 +104,23 @@ def test_risk_headline_counts_failed_samples_as_not_met():
     assert risk_headline(report) == ("P(all defense demand met in 2027) = 60% of 10 samples (2 without a plan count "
                                      "as not met); cost P10/P50/P90 $50M / $60M / $70M with mean defense "
                                      "shortfall 12.5 t")
+    # the plain summary the app hands to threads and the workbook's child process: the same line,
+    # and it survives pickling (a spawned process receives it that way)
+    import pickle
+
+    summary = pickle.loads(pickle.dumps(RiskSummary.of(report, "china_cut")))
+    assert summary.scenario == "china_cut" and risk_headline(summary) == risk_headline(report)
+
+
+def test_a_missing_run_is_described_in_the_words_given():
+    """The app says why there is no current run; the coverage rows and the headline carry it."""
+    why = "stress test out of date: the project changed since it ran (run it again)"
+    b = build_brief(make_project(), plan(), solved_at=SOLVED_AT, stress_missing=why, risk_missing="risk analysis x")
+    assert dict(b.headline)["Stress test"] == why and dict(b.headline)["Risk"] == "risk analysis x"
+    assert {r[-1] for r in b.section("Defense coverage").rows} == {why}
+    # plain stress rows give the same brief as the rows they came from
+    assert build_brief(make_project(), plan(), solved_at=SOLVED_AT, stress=stress_rows_plain(STRESS)) == build_brief(
+        make_project(), plan(), solved_at=SOLVED_AT, stress=STRESS)
 
 
 def test_no_plan_brief_says_why_and_has_no_tables():
@@ -120,7 +145,7 @@ def test_brief_is_the_workbooks_first_sheet(tmp_path):
         "US Magnets", "Line 2", 2026, 2028, 2028, 150, 15, "government $6.0M, industry $9.0M"]
     cov = [r for (r, c), v in cells.items() if c == 1 and v == "NdFeB magnet"]
     assert [cells.get((r, 6)) for r in sorted(cov)] == [0, 50, 0]  # short (t), 2026-2028
-    assert [cells.get((r, 8)) for r in sorted(cov)] == ["not stressed", "US Magnets", "not stressed"]
+    assert [cells.get((r, 8)) for r in sorted(cov)] == ["not stressed", "US Magnets (151.0 t short)", "not stressed"]
     # printed: landscape, one page wide, print area over the brief
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
     assert ws.print_area is not None and "$A$1:$H$" in ws.print_area
@@ -159,4 +184,7 @@ def test_an_n1_stress_report_gives_the_single_points_of_failure():
         SimpleNamespace(id="country:AU", name="Australia", extra_t={"ndfeb_magnet": {2027: 0.0, 2028: 0.0}}),
     ])
     b = build_brief(make_project(), plan(), solved_at=SOLVED_AT, stress=report)
-    assert [r[-1] for r in b.section("Defense coverage").rows] == ["not stressed", "US Magnets", "US Magnets"]
+    assert [r[-1] for r in b.section("Defense coverage").rows] == [
+        "not stressed", "US Magnets (151.0 t short)", "US Magnets (300.0 t short)"]
+    # the headline: each single point of failure with its worst product-year, max(151, 300) = 300 t
+    assert dict(b.headline)["Stress test"].endswith(": US Magnets (300.0 t short)")

@@ -36,8 +36,9 @@ def test_pdf_is_one_page_with_the_briefs_text(qapp, tmp_path):
                      "US Magnets Line 2 2026 2028 2028 150.0 15.0 government $6.0M, industry $9.0M",
                      "=1+1 Phase 2 2027 2028 - (upstream) 200.0 10.0 industry",
                      "pf1 Price floor US Magnets government 2027: 2.5; 2028: 3.0 5.5",
-                     "NdFeB magnet 2027 201.0 151.0 151.0 50.0 US Magnets US Magnets",
-                     "1 single point of failure: US Magnets"):
+                     "NdFeB magnet 2027 201.0 151.0 151.0 50.0 US Magnets US Magnets (151.0 t short)",
+                     "1 single point of failure (the most defense demand short in one product and year): "
+                     "US Magnets (151.0 t short)"):
         assert expected in text, expected
 
 

@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
 
 from models.vocab import material_label
 from models.wording import count
+from ui.document.analysis_runs import watch_run
 from ui.document.names import base_scenario_name, option_name
 from ui.document.snapshot import ProjectSnapshot
 from ui.runtime.background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
@@ -561,6 +562,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
             fn = lambda state: _default_run(snapshot.project(), n, seed, workers, options, state, mode=mode)  # noqa: E731
         else:
             fn = lambda state: run_fn(snapshot.project(), n, seed, workers, options, state)  # noqa: E731
+        watch_run(self.document, "risk", options.scenario, self.report_ready)  # for the Decision brief
         self.robust_button.setEnabled(False)
         self._launch(fn, self._on_report, self._on_failed,
                      f"Starting {count(n, 'sample')} on {count(workers, 'worker')}…")

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from planner.reports.stress_marks import element_label, facility_marks, risk_matrix, year_span
+from ui.document.analysis_runs import publish_run
 from ui.document.names import base_scenario_name
 from ui.document.snapshot import ProjectSnapshot
 from ui.document.stress_marks import stress_marks_of
@@ -203,6 +204,7 @@ class StressPanel(TaskPanelMixin, QWidget):
         matrix = risk_matrix(rep)
         self.matrix_view.set_matrix(matrix)
         self.unrated.set_points(matrix.unrated)
+        publish_run(self.document, "stress", rep, self._run_digest, rep.scenario)  # for the Decision brief
         if self.marks is not None:
             names = {sc.id: sc.name or sc.id for sc in getattr(self.document.project, "scenarios", [])}
             around = names.get(rep.scenario, rep.scenario) if rep.scenario != "base" else "the base case"

@@ -140,6 +140,7 @@ class ResultsDashboard(QWidget):
     def _follow(self, doc: Any) -> None:
         """Show ``doc.result`` and follow it: result_changed -> set_result(doc.project, result);
         project_replaced -> clear; inputs_changed -> the out-of-date banner (doc.result_is_stale)."""
+        self.decision_view.follow(doc)  # the brief names the session's current stress and risk runs
         # bound methods (not lambdas): Qt drops the connections when this widget is destroyed
         for name, slot in (
             ("result_changed", self._doc_result_changed),
@@ -820,7 +821,7 @@ class ResultsDashboard(QWidget):
         """Write the plan workbook. Raises ExportError."""
         if self.result is None or self.project is None or not self.result.has_plan:
             raise ExportError("There is no plan to export: solve the project first.")
-        export_xlsx(path, self.project, self.result)
+        export_xlsx(path, self.project, self.result, brief=self.decision_view.brief_inputs())
 
     def _ask_path(self, caption: str, suggested: str, filters: str) -> str:
         path, _ = QFileDialog.getSaveFileName(self, caption, suggested, filters)
@@ -869,10 +870,11 @@ class ResultsDashboard(QWidget):
         snapshot, result = ProjectSnapshot(self.project), self.result  # edits meanwhile do not leak in
         is_modified = getattr(self.document, "is_modified", None)
         unsaved = bool(is_modified()) if callable(is_modified) else False  # the workbook says so
+        brief = self.decision_view.brief_inputs()  # the session's current stress / risk runs, plain data
 
         def work(_state: Any) -> ExportError | None:
             try:  # in a child process: openpyxl on a thread held the GIL long enough to freeze the window
-                export_xlsx_in_process(path, snapshot.text, result, unsaved_edits=unsaved)
+                export_xlsx_in_process(path, snapshot.text, result, unsaved_edits=unsaved, brief=brief)
             except ExportError as e:
                 return e
             return None

@@ -5,6 +5,11 @@ The page shows the same HTML the PDF is drawn from (ui.results.brief_pdf.brief_h
 screen, the PDF and the workbook's first sheet never disagree. The PDF is written on a worker
 thread (BackgroundTask: QTextDocument and QPdfWriter are not widgets), with the brief built on the
 GUI thread first (1 ms on the real sample) so no project object crosses threads.
+
+Given the document (``follow``), the brief carries the latest N-1 stress test and risk run of the
+session when they are current for the plan (same inputs, same scenario:
+ui.document.analysis_runs), and otherwise says "not run for this plan" or "out of date"; it is
+rebuilt when a run finishes or goes out of date.
 """
 
 from __future__ import annotations
@@ -24,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from models.project import Project
-from planner.reports.brief import DecisionBrief, build_brief
+from planner.reports.brief import DecisionBrief, RiskSummary, build_brief, stress_rows_plain
 from planner.result import PlanResult
+from ui.document.analysis_runs import AnalysisRuns, analysis_runs_of
 from ui.results.brief_pdf import BriefWriteError, brief_html, write_brief_pdf
 from ui.runtime.background import BackgroundTask
 from ui.widgets.elided_label import ElidedLabel
@@ -45,6 +51,8 @@ class DecisionView(QWidget):
         self.result: PlanResult | None = None
         self.brief: DecisionBrief | None = None
         self._task: BackgroundTask | None = None
+        self._runs: AnalysisRuns | None = None  # the document's stress and risk runs (follow())
+        self._shown_key: tuple[Any, ...] | None = None
 
         self.browser = QTextBrowser()
         self.browser.setOpenLinks(False)
@@ -69,13 +77,46 @@ class DecisionView(QWidget):
         lay.addWidget(self.browser, 1)
         self.set_result(None, None)
 
+    def follow(self, document: Any) -> None:
+        """Brief the latest stress test and risk run of ``document`` when they are current for its
+        plan (ui.document.analysis_runs), and refresh when a run finishes or goes out of date."""
+        self._runs = analysis_runs_of(document)
+        if self._runs is not None:
+            self._runs.changed.connect(self._runs_changed)
+
+    def brief_inputs(self) -> dict[str, Any]:
+        """build_brief's stress / risk keywords for the shown plan, as plain data (N-1 stress rows,
+        a RiskSummary) that a thread or the workbook's child process can be given."""
+        if self._runs is None:
+            return {}
+        stress, risk = self._runs.status("stress"), self._runs.status("risk")
+        out: dict[str, Any] = {"stress_missing": stress.text, "risk_missing": risk.text}
+        if stress.report is not None:
+            out["stress"] = stress_rows_plain(stress.report)
+        if risk.report is not None:
+            out["risk"] = RiskSummary.of(risk.report, self._runs.runs["risk"].scenario)
+        return out
+
+    def _runs_changed(self) -> None:
+        if self.project is not None and self.result is not None and self._status_key() != self._shown_key:
+            self.set_result(self.project, self.result)
+
+    def _status_key(self) -> tuple[Any, ...]:
+        """What the shown brief took from the runs: rebuilt only when this changes (not per edit)."""
+        if self._runs is None:
+            return ()
+        st = [self._runs.status(k) for k in ("stress", "risk")]
+        return tuple((id(s.report), s.text) for s in st)
+
     def set_result(self, project: Project | None, result: PlanResult | None) -> None:
         self.project, self.result = project, result
         if project is None or result is None:
             self.brief = None
+            self._shown_key = None
             self.browser.setHtml("<p>No result yet. Press Solve to plan the chain.</p>")
         else:
-            self.brief = build_brief(project, result)
+            self._shown_key = self._status_key()
+            self.brief = build_brief(project, result, **self.brief_inputs())
             self.browser.setHtml(brief_html(self.brief))
         self.export_button.setEnabled(self.brief is not None and self.brief.has_plan and self._task is None)
 

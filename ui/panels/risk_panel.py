@@ -13,8 +13,8 @@ re-solves operations under its delays) or "Perfect foresight" (each sample re-pl
 the status line names the mode of the figures shown. "Plan for this risk" runs
 ``planner.analysis.robust.run_robust`` (the robust plan over "Futures" sampled futures, both plans
 evaluated on "Samples" fresh ones) on the same background machinery; the "Robust plan" tab shows both
-plans side by side and the hedge, and "Apply robust investments as a scenario" adds one undoable
-scenario of ``invest`` overrides.
+plans side by side and the hedge, and "Apply robust plan as a scenario" adds one undoable
+scenario of ``invest`` and ``stock_build`` overrides (planner.analysis.robust_scenario).
 
 Shown after a run: headline cards (P(met) in the compliance year, cost P10/P50/P90, failed
 samples), a histogram of total cost, P(defense demand met) by year per product, and tables of
@@ -408,7 +408,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.robust_button = QPushButton("Plan for this risk")
         self.robust_button.setToolTip("Find the robust investment plan over the sampled futures and compare it with "
                                       "the optimal plan on fresh samples (the Samples setting)")
-        self.apply_robust_button = QPushButton("Apply robust investments as a scenario")
+        self.apply_robust_button = QPushButton("Apply robust plan as a scenario")
         self.apply_robust_button.setEnabled(False)
         self.robust_report = None
         self.run_button = QPushButton("Run risk analysis")
@@ -764,30 +764,20 @@ class RiskPanel(TaskPanelMixin, QWidget):
         _fill(self.hedge_table, [[self._name(h.facility), self._option(h.facility, h.option), h.kind,
                                   fmt(h.deterministic), fmt(h.robust),
                                   f"{h.capex_delta_musd:+,.1f}", h.payer] for h in rep.hedge] + stock)
-        self.apply_robust_button.setEnabled(bool(rep.robust_plan) and hasattr(self.document, "insert_item"))
+        from planner.analysis.robust_scenario import has_hedge
+
+        self.apply_robust_button.setEnabled(has_hedge(rep) and hasattr(self.document, "insert_item"))
 
     def apply_robust(self) -> None:
-        """Add a scenario committing the robust plan's investments (one undoable edit)."""
-        rep = self.robust_report
-        if rep is None or not rep.robust_plan or not hasattr(self.document, "insert_item"):
-            return
-        from models.project import InvestOverride, Scenario
+        """Add a scenario committing the robust plan's investments and stock build (one undoable edit)."""
+        from planner.analysis.robust_scenario import has_hedge, robust_scenario
 
-        taken = {sc.id for sc in self.document.project.scenarios}
-        base_id = f"robust_{rep.scenario}"
-        sid, i = base_id, 2
-        while sid in taken:
-            sid, i = f"{base_id}_{i}", i + 1
-        overrides = []
-        base = next((sc for sc in self.document.project.scenarios if sc.id == rep.scenario), None)
-        if base is not None:
-            overrides.extend(o.model_copy(deep=True) for o in base.overrides)
-        overrides.extend(InvestOverride(option_id=o, year=int(yy), added_tpy=float(t)) for o, yy, t in rep.robust_plan)
-        sc = Scenario(id=sid, name=f"Robust plan ({rep.scenario}, {rep.k} futures)",
-                      description="Investments of the robust plan committed (Risk tab, Plan for this risk).",
-                      overrides=overrides)
+        rep = self.robust_report
+        if rep is None or not has_hedge(rep) or not hasattr(self.document, "insert_item"):
+            return
+        sc = robust_scenario(self.document.project, rep)
         self.document.insert_item(self.document.project, "scenarios", sc, text="Apply robust plan as a scenario")
-        self.status_label.setText(f"Added scenario {sid!r} committing the robust investments (Ctrl+Z undoes it).")
+        self.status_label.setText(f"Added scenario {sc.id!r} committing the robust plan's hedge (Ctrl+Z undoes it).")
 
 
 def _default_run(project, n, seed, workers, options, state, mode="plan"):

@@ -127,7 +127,8 @@ def _apply_stock_build(p: Project, o: StockBuildOverride) -> None:
             s.min_level_t_by_year = {**s.min_level_t_by_year,
                                      o.year: max(o.tonnes, s.min_level_t_by_year.get(o.year, 0.0))}
             return
-    raise _UnknownStockpile(f"no government stockpile {o.stockpile_id!r} to hold a stock build")
+    known = ", ".join(s.id for s in p.levers.stockpiles) or "none"
+    raise _UnknownStockpile(f"stock build: unknown government stockpile {o.stockpile_id!r} (known: {known})")
 
 
 def _apply_sales(p: Project, o: SalesOverride) -> None:

@@ -92,7 +92,7 @@ def test_a_stock_build_on_an_unknown_stockpile_or_over_capacity_is_refused_with_
     p.scenarios[0].overrides += [StockBuildOverride(stockpile_id="nds", year=2026, tonnes=1.0),
                                  StockBuildOverride(stockpile_id="dla", year=2040, tonnes=250.0)]
     found = {(x.location, x.severity) for x in validate_project(p)}
-    assert ("scenarios[0].overrides[1].stockpile_id", "error") in found
+    assert ("scenarios[0].overrides[1]", "error") in found  # unknown stockpile: the scenario cannot be applied
     assert ("scenarios[0].overrides[2].year", "error") in found
     assert ("scenarios[0].overrides[2].tonnes", "error") in found
     assert not any(x.location.startswith("scenarios[0].overrides[0]") for x in validate_project(p))
@@ -110,3 +110,29 @@ def test_a_stock_build_override_survives_the_file(tmp_path):
     (o,) = back.scenarios[0].overrides
     assert (o.kind, o.stockpile_id, o.year, o.tonnes) == ("stock_build", "dla", 2026, 42.5)
     assert apply_scenario(back, "hedge").levers.stockpiles[0].min_level_t_by_year == {2026: 42.5, 2027: 10.0}
+
+
+def test_cli_solve_honours_the_stock_build_and_refuses_an_unknown_stockpile(tmp_path, capsys):
+    """``solve --scenario hedge --json``: the plan file lists 100 t held in ``dla`` at the end of
+    2026 (hand figure above); a stock build on a stockpile the project lacks is bad input: exit 2,
+    the place named once, no traceback."""
+    import json
+
+    from planner.cli.main import main as cli_main
+
+    path, out = tmp_path / "p.m2m.json", tmp_path / "plan.json"
+    save_project(_with_build(100.0), path)
+    assert cli_main(["solve", str(path), "--scenario", "hedge", "--json", str(out)]) == 0
+    levers = json.loads(out.read_text())["levers"]
+    held = [(r["lever_id"], r["year"], r["tonnes"]) for r in levers if r["kind"] == "stockpile_holding"]
+    assert held == [("dla", 2026, pytest.approx(100.0, abs=1e-6))]
+    capsys.readouterr()
+    bad = _with_build(100.0)
+    bad.scenarios[0].overrides[0].stockpile_id = "nds"
+    save_project(bad, path, overwrite=True)
+    with pytest.raises(SystemExit) as stop:  # the loader refuses the file (planner.cli.common)
+        cli_main(["solve", str(path), "--scenario", "hedge"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "(scenarios[0]), override 1" in err and "unknown government stockpile 'nds' (known: dla)" in err
+    assert "Traceback" not in err and err.count("'nds'") == 1

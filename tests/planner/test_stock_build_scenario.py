@@ -136,3 +136,32 @@ def test_cli_solve_honours_the_stock_build_and_refuses_an_unknown_stockpile(tmp_
     err = capsys.readouterr().err
     assert "(scenarios[0]), override 1" in err and "unknown government stockpile 'nds' (known: dla)" in err
     assert "Traceback" not in err and err.count("'nds'") == 1
+
+
+def test_the_verifier_checks_the_stock_build():
+    """A point holding 100 t in ``dla`` at the end of 2026 (bought from the plant) passes the lever
+    check of a 100 t stock build; holding 60 t with no shortfall stated fails it, located; 60 t
+    held + 40 t stated short passes again."""
+    import numpy as np
+
+    from planner.model.build import create_model
+    from planner.model.network import build_network
+    from planner.pipeline.verify_levers import check_levers
+
+    net = build_network(apply_scenario(_with_build(100.0), "hedge"))
+    lp, _ = create_model(net)
+    x = np.zeros(lp.n_vars)
+
+    def hold(t: float, short: float = 0.0) -> None:
+        x[lp.var(("sbuy", "dla", "mag", 2026))] = t
+        for y in (2026, 2027, 2028):
+            x[lp.var(("slevel", "dla", y))] = t
+        x[lp.var(("sbuild_short", "dla", 2026))] = short
+
+    hold(100.0)
+    assert check_levers(lp, x, net).passed
+    hold(60.0)
+    c = check_levers(lp, x, net)
+    assert not c.passed and "stockpile dla 2026: level 60 + short 0 < stock build 100" in c.detail
+    hold(60.0, 40.0)
+    assert check_levers(lp, x, net).passed

@@ -34,6 +34,16 @@ def has_hedge(report) -> bool:
     return bool(report.robust_plan) or any(float(t) > 0 for _, _, t in report.robust_stock)
 
 
+def scenario_name(report) -> str:
+    """'Robust plan (china_cut, 20 futures)', 'Robust plan (china_cut, N-1 secure 2027)' (-n 0), or both."""
+    parts = [str(report.scenario)] + ([f"{report.k} futures"] if report.k else [])
+    years = list((getattr(report, "n1", None) or {}).get("years") or [])
+    if years:
+        span = str(years[0]) if len(years) == 1 else f"{min(years)}-{max(years)}"
+        parts.append(f"N-1 secure {span}")
+    return f"Robust plan ({', '.join(parts)})"
+
+
 def robust_scenario(project: Project, report) -> Scenario:
     """A new scenario (not yet stored in ``project``): the overrides of the report's scenario (if
     stored), then one invest override per robust investment and one stock_build override per
@@ -49,12 +59,11 @@ def robust_scenario(project: Project, report) -> Scenario:
                      for s, y, t in report.robust_stock if float(t) > 0)
     parts = (["investments"] if report.robust_plan else []) + (
         ["stock build"] if any(float(t) > 0 for _, _, t in report.robust_stock) else [])
-    return Scenario(id=robust_scenario_id(project, report.scenario),
-                    name=f"Robust plan ({report.scenario}, {report.k} futures)",
+    return Scenario(id=robust_scenario_id(project, report.scenario), name=scenario_name(report),
                     description=f"The robust plan's {' and '.join(parts) or 'hedge'} committed "
                                 "(Risk tab, Plan for this risk).",
                     licence_year=base.licence_year if base is not None else None,
                     overrides=overrides)
 
 
-__all__ = ["has_hedge", "robust_scenario", "robust_scenario_id"]
+__all__ = ["has_hedge", "robust_scenario", "robust_scenario_id", "scenario_name"]

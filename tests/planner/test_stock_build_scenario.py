@@ -74,7 +74,7 @@ def test_the_robust_plan_applied_as_a_scenario_holds_its_stock_at_the_hand_cost(
     rep = run_robust(p, 0, n_eval=2, workers=1, options=OPTIONS, n1_years=[2027])
     assert rep.has_plan and rep.robust_plan == [] and has_hedge(rep)
     sc = robust_scenario(p, rep)
-    assert sc.id == "robust_base"
+    assert (sc.id, sc.name) == ("robust_base", "Robust plan (base, N-1 secure 2027)")
     assert [(o.kind, o.stockpile_id, o.year, o.tonnes) for o in sc.overrides] == [
         ("stock_build", "dla", 2026, pytest.approx(100.0, abs=1e-5))]
     p.scenarios.append(sc)

@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -358,6 +357,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
     CANCELLING_TEXT = "Cancelling: stopping the worker processes…"
 
     report_ready = Signal(object)  # RiskReport
+    FAILED_TEXT = "The risk run failed: "
     catalogue_requested = Signal()  # "Edit the risk catalogue": the main window shows Settings' page
 
     def __init__(self, document: Any, parent: QWidget | None = None, run_fn: Callable | None = None,
@@ -411,23 +411,16 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.apply_robust_button = QPushButton("Apply robust investments as a scenario")
         self.apply_robust_button.setEnabled(False)
         self.robust_report = None
-        self.run_button = QPushButton("Run risk analysis")
-        self.run_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
+        self._make_run_controls("Run risk analysis",
+                                "Each sample draws commissioning delays and capex overruns by project status and "
+                                "the events of the project's risk catalogue (Settings, Risk catalogue page), "
+                                "then runs the plan without foresight: an event is known from its first year on.")
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("%p %")
-        self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status and "
-                                   "the events of the project's risk catalogue (Settings, Risk catalogue page), "
-                                   "then runs the plan without foresight: an event is known from its first year on.")
         self.catalogue_button = QPushButton("Edit the risk catalogue…")
         self.catalogue_button.setToolTip("Outages, export stops, China's licence regime, demand surges, delays and "
                                          "overruns: the Risk catalogue page of Settings (every edit undoable)")
         self.catalogue_button.clicked.connect(self.catalogue_requested)
         self.status_label.setStyleSheet(f"color: {MUTED};")
-        self.status_label.setWordWrap(True)
 
         # two rows: what is run (scenario, mode, planning futures) and how (samples, seed, workers,
         # time limit) with the buttons; on one row the labels were squeezed out at 1400 px
@@ -521,10 +514,8 @@ class RiskPanel(TaskPanelMixin, QWidget):
         lay.addLayout(cards)
         lay.addWidget(body, 1)
 
-        self.run_button.clicked.connect(self.start)
         self.robust_button.clicked.connect(self.start_robust)
         self.apply_robust_button.clicked.connect(self.apply_robust)
-        self.cancel_button.clicked.connect(self.cancel)
 
     # ------------------------------------------------------------------ run / cancel
     def refresh_scenarios(self, *_: Any) -> None:
@@ -561,8 +552,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
             fn = lambda state: _default_run(snapshot.project(), n, seed, workers, options, state, mode=mode)  # noqa: E731
         else:
             fn = lambda state: run_fn(snapshot.project(), n, seed, workers, options, state)  # noqa: E731
-        self.robust_button.setEnabled(False)
-        self._launch(fn, self._on_report, self._on_failed,
+        self._launch(fn, self._on_report, None,
                      f"Starting {count(n, 'sample')} on {count(workers, 'worker')}…")
 
     def start_robust(self) -> None:
@@ -580,17 +570,11 @@ class RiskPanel(TaskPanelMixin, QWidget):
         def fn(state):
             return robust_fn(snapshot.project(), k, n_eval=n, seed=seed, workers=workers, options=options, state=state)
 
-        self.robust_button.setEnabled(False)
-        self._launch(fn, self.show_robust, self._on_failed,
+        self._launch(fn, self.show_robust, None,
                      f"Planning over {k} futures, then evaluating both plans on {n} fresh ones…")
 
-    def _on_thread_finished(self) -> None:
-        super()._on_thread_finished()
-        self.robust_button.setEnabled(True)
-
-    def _on_failed(self, text: str) -> None:
-        self.status_label.setText("The risk run failed: " + text.splitlines()[0])
-        self.status_label.setToolTip(text)
+    def _run_buttons(self) -> list:
+        return [self.run_button, self.robust_button]  # one run at a time: a risk run or a robust plan
 
     def _on_report(self, report: Any) -> None:
         self.show_report(report)

@@ -60,11 +60,11 @@ from PySide6.QtWidgets import (
 
 from models.vocab import material_label
 from models.wording import count
-from ui.document.names import base_scenario_name, option_name
+from ui.document.names import option_name, scenario_choices
 from ui.document.snapshot import ProjectSnapshot
 from ui.runtime.background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
 from ui.widgets.elided_label import ElidedLabel
-from ui.widgets.name_combo import NameCombo
+from ui.widgets.name_combo import NameCombo, refill
 
 GOOD, WARN, BAD, NEUTRAL, MUTED = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733", "#5b6570"
 BAR_COLOUR = QColor(38, 120, 178)
@@ -520,17 +520,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
     # ------------------------------------------------------------------ run / cancel
     def refresh_scenarios(self, *_: Any) -> None:
         """List the base case and the document's scenarios, keeping the current choice if it still exists."""
-        current = self.scenario_combo.currentData()
-        self.scenario_combo.blockSignals(True)
-        self.scenario_combo.clear()
-        self.scenario_combo.addItem(base_scenario_name(self.document.project), None)
-        for sc in getattr(self.document.project, "scenarios", []):
-            if sc.id != "base":
-                self.scenario_combo.addItem(sc.name or sc.id, sc.id)
-        k = self.scenario_combo.findData(current)
-        self.scenario_combo.setCurrentIndex(max(0, k))
-        self.scenario_combo.blockSignals(False)
-        self.scenario_combo.refit()
+        refill(self.scenario_combo, scenario_choices(self.document.project))
 
     def _mark_stale(self, *_: Any) -> None:
         """The project changed: figures on screen describe the project as it was when Run was pressed."""

@@ -40,10 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.document.names import base_scenario_name
+from ui.document.names import scenario_choices
 from ui.document.snapshot import ProjectSnapshot
 from ui.runtime.background import BackgroundTask, TaskPanelMixin
-from ui.widgets.name_combo import NameCombo
+from ui.widgets.name_combo import NameCombo, refill
 
 MUTED = "#5b6570"
 LOW_COLOUR, HIGH_COLOUR = QColor(21, 101, 192), QColor(198, 40, 40)
@@ -271,17 +271,8 @@ class SensitivityPanel(TaskPanelMixin, QWidget):
     def refresh_project(self, *_: Any) -> None:
         """Scenario and facility lists from the document's project (current choices kept)."""
         project = self.document.project
-        for combo, items in ((self.scenario_combo, [(base_scenario_name(project), None)] +
-                              [(sc.name or sc.id, sc.id) for sc in project.scenarios if sc.id != "base"]),
-                             (self.facility_combo, [(f.name or f.id, f.id) for f in project.facilities])):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            for text, data in items:
-                combo.addItem(text, data)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
-            combo.blockSignals(False)
-            combo.refit()
+        refill(self.scenario_combo, scenario_choices(project))
+        refill(self.facility_combo, [(f.name or f.id, f.id) for f in project.facilities])
         if self.report is not None and not self.is_running():
             self.status_label.setText("The project has changed since this sweep: run again for current figures.")
 

@@ -36,11 +36,12 @@ from PySide6.QtWidgets import (
 )
 
 from planner.reports.stress_marks import element_label, facility_marks, risk_matrix, year_span
-from ui.document.names import base_scenario_name
+from ui.document.names import scenario_choices
 from ui.document.snapshot import ProjectSnapshot
 from ui.document.stress_marks import stress_marks_of
 from ui.panels.risk_matrix import RiskMatrixView, UnratedList
 from ui.runtime.background import BackgroundTask, TaskPanelMixin
+from ui.widgets.name_combo import refill
 
 CRITICAL = QColor("#fde2e1")
 COLUMNS = ["Element", "Kind", "Single point of failure", "Defense shortfall beyond baseline (t)", "By product and year",
@@ -140,15 +141,7 @@ class StressPanel(TaskPanelMixin, QWidget):
 
     def refresh_scenarios(self, *_: Any) -> None:
         """List the base case and the document's scenarios, keeping the current choice if it still exists."""
-        current = self.scenario_combo.currentData()
-        self.scenario_combo.blockSignals(True)
-        self.scenario_combo.clear()
-        self.scenario_combo.addItem(base_scenario_name(self.document.project), None)
-        for sc in getattr(self.document.project, "scenarios", []):
-            if sc.id != "base":
-                self.scenario_combo.addItem(sc.name or sc.id, sc.id)
-        self.scenario_combo.setCurrentIndex(max(0, self.scenario_combo.findData(current)))
-        self.scenario_combo.blockSignals(False)
+        refill(self.scenario_combo, scenario_choices(self.document.project))
 
     def years(self) -> list[int]:
         a, b = self.first_spin.value(), self.last_spin.value()

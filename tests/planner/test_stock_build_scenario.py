@@ -165,3 +165,17 @@ def test_the_verifier_checks_the_stock_build():
     assert not c.passed and "stockpile dla 2026: level 60 + short 0 < stock build 100" in c.detail
     hold(60.0, 40.0)
     assert check_levers(lp, x, net).passed
+
+
+def test_risk_of_the_applied_scenario_meets_2027_as_the_robust_plan_does():
+    """``risk`` around the scenario holding 100 t in ``dla`` at the end of 2026: every future keeps
+    the stock build (the scenario's own commitment), so the quarter of futures with the 2027 outage
+    draw it: P(defense NdFeB met 2027) = 100 % (75 % without it, test_stock_hedge.py), no breach."""
+    from planner.analysis.risk import run_risk
+
+    p = _with_build(100.0)
+    rep = run_risk(p, 8, seed=0, workers=1, options=SolveOptions(time_limit_s=30, scenario="hedge"))
+    assert rep.n_failed == 0 and rep.p_met["ndfeb_magnet"][2027] == pytest.approx(1.0)
+    assert rep.breaches == []
+    base = run_risk(p, 8, seed=0, workers=1, options=OPTIONS)
+    assert base.p_met["ndfeb_magnet"][2027] == pytest.approx(0.75)

@@ -128,15 +128,24 @@ def risk(project: Project, n: int, *, seed: int = 0, workers: int | None = None,
 
 def robust(project: Project, k: int, *, n_eval: int = 200, target: float | None = None, year: int | None = None,
            seed: int = 0, workers: int | None = None, scheduler: str | None = None, scenario: str | None = None,
-           solver: str = "auto", time_limit_s: float | None = None) -> RobustRun:
-    """The robust plan over ``k`` sampled futures against the deterministic plan (as ``mine2magnet robust``)."""
+           solver: str = "auto", time_limit_s: float | None = None, n1_years: list[int] | None = None,
+           n1_outage_years: list[int] | None = None, n1_elements: list[str] | None = None,
+           n1_countries: bool = False) -> RobustRun:
+    """The robust plan over ``k`` sampled futures against the deterministic plan (as ``mine2magnet robust``).
+
+    N-1 secure as ``robust --n1-secure/--n1-outage/--n1-elements/--n1-countries``: ``n1_years`` the
+    years defense demand must be whole under any single outage (``k`` may then be 0), ``n1_outage_years``
+    the years each element is out, ``n1_elements`` exactly these elements (``["facility:lcm"]``).
+    The run's ``stock_hedge`` table is the stock the robust plan holds beyond the deterministic plan."""
     from planner.analysis.risk import RiskRunError
     from planner.analysis.robust import run_robust
 
     _check_scenario(project, scenario)
     try:
         report = run_robust(project, k, target=target, year=year, n_eval=n_eval, seed=seed, workers=workers,
-                            scheduler=scheduler, options=_options(scenario, solver, time_limit_s, False))
+                            scheduler=scheduler, options=_options(scenario, solver, time_limit_s, False),
+                            n1_years=n1_years, n1_outage_years=n1_outage_years, n1_elements=n1_elements,
+                            n1_countries=n1_countries)
     except RiskRunError as e:
         raise ValueError(str(e)) from None
     return RobustRun(report)

@@ -174,13 +174,15 @@ class RiskRun(_ReportTables):
 
 class RobustRun(_ReportTables):
     """A robust plan: ``report`` (planner.analysis.robust.RobustReport), tables ``summary``,
-    ``plans``, ``hedge``."""
+    ``plans``, ``hedge`` (investments), ``stock_hedge`` (stock held at a year-end beyond the
+    deterministic plan: ``deterministic_t``, ``robust_t``, ``extra_t``, ``purchase_musd``,
+    ``holding_musd_per_yr``, ``payer``) and ``ranking``."""
 
     def __init__(self, report: Any):
         super().__init__(report, robust_tables(report), {t.name: t for t in ROBUST_TABLES}, f"robust {report.project}")
 
     def __getattr__(self, name: str) -> pd.DataFrame:
-        if name in ("summary", "plans", "hedge"):
+        if name in ("summary", "plans", "hedge", "stock_hedge", "ranking"):
             return self.table(f"robust_{name}")
         raise AttributeError(name)
 

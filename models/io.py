@@ -449,6 +449,9 @@ def project_to_json(project: Project) -> str:
     for sc in data.get("scenarios", []):
         if sc.get("licence_year") is None:
             sc.pop("licence_year", None)
+    for s in data.get("levers", {}).get("stockpiles", []):  # optional stock build; files without stay as they were
+        if not s.get("min_level_t_by_year"):
+            s.pop("min_level_t_by_year", None)
     data = _sort_year_keys(data)
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False, default=_enum_value)
     return text + "\n"

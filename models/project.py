@@ -531,6 +531,17 @@ class InvestOverride(_Model):
     added_tpy: NonNeg
 
 
+class StockBuildOverride(_Model):
+    """A stock build: government stockpile ``stockpile_id`` holds at least ``tonnes`` at the end of
+    ``year`` (its min_level_t_by_year[year] := max(existing, tonnes)); a shortfall is priced like
+    unmet demand (how the Risk tab applies a robust plan's stock hedge as a scenario)."""
+
+    kind: Literal["stock_build"] = "stock_build"
+    stockpile_id: Id
+    year: Year
+    tonnes: NonNeg
+
+
 class SalesOverride(_Model):
     """Change outside demand: multiply the caps and prices (and optionally reserved volumes) of
     matching sales markets (by id, country or material; empty lists match all), e.g. allied buyers
@@ -546,7 +557,7 @@ class SalesOverride(_Model):
 
 Override = Annotated[
     Union[DelayOverride, MarketCapOverride, DemandOverride, CapexOverride, SettingsOverride, PolicyOverride,
-          InvestOverride, SalesOverride],
+          InvestOverride, SalesOverride, StockBuildOverride],
     Field(discriminator="kind"),
 ]
 
@@ -878,6 +889,9 @@ class GovStockpile(_Model):
     purchase_price_usd_per_t: NonNeg = 0.0
     committed_t_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
     max_buy_tpy: NonNeg | None = None
+    #: a stock build: at least this many tonnes held at the end of the year (level[y] >= t), soft:
+    #: a shortfall is priced like unmet demand, so the plan is never infeasible for it
+    min_level_t_by_year: dict[Year, NonNeg] = Field(default_factory=dict)
     sources: list[Source] = Field(default_factory=list)
     notes: Text = ""
 
@@ -885,6 +899,9 @@ class GovStockpile(_Model):
     def _fits(self) -> "GovStockpile":
         if self.initial_t > self.capacity_t:
             raise ValueError("initial_t must be <= capacity_t")
+        over = [y for y, t in self.min_level_t_by_year.items() if t > self.capacity_t]
+        if over:
+            raise ValueError(f"min_level_t_by_year[{over[0]}] must be <= capacity_t")
         return self
 
 

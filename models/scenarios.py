@@ -18,6 +18,7 @@ from .project import (
     SalesOverride,
     Scenario,
     SettingsOverride,
+    StockBuildOverride,
 )
 from .vocab import Material, Segment
 
@@ -114,6 +115,22 @@ def _apply_invest(p: Project, o) -> None:
 
 
 
+class _UnknownStockpile(ValueError):
+    """A stock build names a stockpile the project does not have."""
+
+
+def _apply_stock_build(p: Project, o: StockBuildOverride) -> None:
+    """Stockpile ``stockpile_id``: min_level_t_by_year[year] := max(existing, tonnes) (a floor on its
+    year-end level, t; the model prices a shortfall like unmet demand)."""
+    for s in p.levers.stockpiles:
+        if s.id == o.stockpile_id:
+            s.min_level_t_by_year = {**s.min_level_t_by_year,
+                                     o.year: max(o.tonnes, s.min_level_t_by_year.get(o.year, 0.0))}
+            return
+    known = ", ".join(s.id for s in p.levers.stockpiles) or "none"
+    raise _UnknownStockpile(f"stock build: unknown government stockpile {o.stockpile_id!r} (known: {known})")
+
+
 def _apply_sales(p: Project, o: SalesOverride) -> None:
     """Matching sales markets: cap(y) x cap_factor and price(y) x price_factor for every listed year
     (an unlimited cap stays unlimited)."""
@@ -134,6 +151,7 @@ _APPLY = {
     "demand": _apply_demand,
     "capex": _apply_capex,
     "settings": _apply_settings,
+    "stock_build": _apply_stock_build,
 }
 
 
@@ -188,7 +206,7 @@ def apply_scenario(project: Project, scenario: Scenario | str | None) -> Project
     for j, override in enumerate(scenario.overrides):
         try:
             _APPLY[override.kind](copy, override)
-        except (ValidationError, DelayError, OverflowError) as e:
+        except (ValidationError, DelayError, OverflowError, _UnknownStockpile) as e:
             raise ScenarioError(f"{prefix}.overrides[{j}]",
                                 f"scenario {scenario.id!r}: {_override_problem(e)}") from None
     for stored in copy.scenarios:  # the copy is this scenario's project: its own base adds nothing more

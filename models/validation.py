@@ -137,7 +137,7 @@ def describe_value(value: object) -> str:
     return type(value).__name__
 
 
-_UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings", "policy", "invest"}
+_UNION_TAGS = {"delay", "market_cap", "demand", "capex", "settings", "policy", "invest", "stock_build"}
 
 
 def _strip_union_tags(loc: Iterable[object]) -> list[object]:
@@ -347,6 +347,22 @@ def check_scenarios(p: Project) -> list[Problem]:
     return problems
 
 
+def _stock_build_problems(p: Project, where: str, o) -> list[Problem]:
+    """A stock build names a year of the horizon and no more tonnes than the stockpile can hold (an
+    unknown stockpile is the applied scenario's error, models.scenarios, located at the override)."""
+    stock = next((s for s in p.levers.stockpiles if s.id == o.stockpile_id), None)
+    if stock is None:
+        return []
+    out = []
+    if not p.settings.start_year <= o.year <= p.settings.end_year:
+        out.append(Problem(f"{where}.year", f"{o.year} is outside the planning years "
+                                            f"{p.settings.start_year}-{p.settings.end_year}"))
+    if o.tonnes > stock.capacity_t:
+        out.append(Problem(f"{where}.tonnes", f"{o.tonnes:,.12g} t is more than stockpile {stock.id!r} can hold "
+                                              f"(capacity_t {stock.capacity_t:,.12g})"))
+    return out
+
+
 def scenario_problems(p: Project, i: int) -> list[Problem]:
     """The checks of scenario ``i`` of ``p`` (see check_scenarios), located at it."""
     s = p.scenarios[i]
@@ -366,6 +382,8 @@ def scenario_problems(p: Project, i: int) -> list[Problem]:
                     problems.append(Problem(f"scenarios[{i}].overrides[{j}].drop_lever_ids",
                                             f"unknown contract {lid!r} (offtake, price floor, grant or loan): "
                                             "nothing to drop", "warning"))
+        if getattr(o, "kind", None) == "stock_build":
+            problems += _stock_build_problems(p, f"scenarios[{i}].overrides[{j}]", o)
         if getattr(o, "kind", None) != "invest":
             continue
         if o.option_id not in max_add:

@@ -165,7 +165,8 @@ class LeverRow:
     """One contract or lever in one year (undiscounted money of that year).
 
     kind: offtake, offtake_shortfall, price_floor, grant, loan, stockpile_buy, stockpile_release,
-    stockpile_holding, policy_grant, policy_floor, policy_offtake. ``cost_musd`` is what ``payer`` pays on this
+    stockpile_holding, stock_build_breach (t of a stock build not held, no money), policy_grant, policy_floor,
+    policy_offtake. ``cost_musd`` is what ``payer`` pays on this
     line: a transfer to industry for every kind except stockpile_holding (a real cost); see docs/model.md,
     "Contracts and policy levers".
     """

@@ -8,6 +8,7 @@ Variables (all >= 0):
   sbuy[s,f,y]      clean tonnes government stockpile s buys from producing facility f
   slevel[s,y]      year-end level of stockpile s (ub = capacity_t), cost d_y x holding x 1e-6
   srel[s,d,y]      tonnes released from stockpile s to defense demand d
+  sbuild_short[s,y] tonnes a stock build (min_level_t_by_year) is not held (penalised like unmet demand)
 
 Purchases into a stockpile leave the facility's mass balance (class clean) and releases enter
 the demand row; both are registered in ``ModelIndex.extra_balance_terms`` /
@@ -263,17 +264,35 @@ def define_stockpile_constraints(lp: LinearProgram, net: Network) -> None:
                 lp.add_row("stockpile_commit", (s.id, y), buys_by_year[y], lo=committed)
 
 
+def define_stock_build_constraints(lp: LinearProgram, net: Network) -> None:
+    """A stock build (GovStockpile.min_level_t_by_year, e.g. a robust plan's hedge applied as a
+    scenario): for every stockpile s and planning year y with a floor F[s,y] > 0 (t),
+
+        slevel[s,y] + sbuild_short[s,y] >= F[s,y]                                  (t)
+
+    with sbuild_short[s,y] >= 0 costing d_y x unmet_penalty_usd_per_t x 1e-6 ($M per t), the
+    price of a tonne of unmet demand: a floor the chain cannot fill is reported short, never an
+    infeasible plan (the rule of planner.analysis.commitments.add_stock_floor_rows)."""
+    pen = net.settings.unmet_penalty_usd_per_t
+    for s in net.levers.stockpiles:
+        for y, floor in sorted(s.min_level_t_by_year.items()):
+            if floor <= 0 or not lp.has_var(("slevel", s.id, y)):
+                continue
+            j = lp.add_var(("sbuild_short", s.id, y), cost=net.discount[y] * pen * MUSD)
+            lp.add_row("stock_build", (s.id, y), {lp.var(("slevel", s.id, y)): 1.0, j: 1.0}, lo=float(floor))
+
+
 def government_cost_terms(lp: LinearProgram, net: Network, idx) -> dict[int, float]:
     """Terms of policy mode's second objective (planner.pipeline.stages.government_cost_objective):
     sum_y d_y x gov(y) ($M discounted), gov(y) as in the budget, + the penalised offtake shortfalls
-    (d_y x unmet penalty x otshort): contracts stay binding, so the government cannot save money by
-    letting a take-or-pay commitment go short."""
+    (d_y x unmet penalty x otshort, and likewise sbuild_short): contracts and stock builds stay binding,
+    so the government cannot save money by letting a take-or-pay commitment or a stock build go short."""
     total: dict[int, float] = {}
     for y, terms in government_spend_terms(lp, net, idx).items():
         for j, v in terms.items():
             total[j] = total.get(j, 0.0) + net.discount[y] * v
     for j, key in enumerate(lp.var_keys):
-        if key[0] == "otshort":
+        if key[0] in ("otshort", "sbuild_short"):
             total[j] = total.get(j, 0.0) + lp.var_cost[j]
     return total
 
@@ -353,11 +372,13 @@ def define_lever_constraints(lp: LinearProgram, net: Network, idx) -> None:
     define_offtake_constraints(lp, net)
     define_import_licence_constraints(lp, net)
     define_stockpile_constraints(lp, net)
+    define_stock_build_constraints(lp, net)
     define_government_budget_constraints(lp, net, idx)
 
 
 __all__ = [
     "annuity_factor", "candidate_spend_terms", "government_cost_terms", "policy_gaps", "policy_grant_terms",
-    "define_lever_constraints", "define_lever_variables", "government_spend_terms", "grant_terms",
+    "define_lever_constraints", "define_lever_variables", "define_stock_build_constraints", "government_spend_terms",
+    "grant_terms",
     "offtake_taken_terms", "production_terms", "sold_terms",
 ]

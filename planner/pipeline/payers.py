@@ -47,7 +47,7 @@ def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[Leve
     lv = net.levers
     rows: list[LeverRow] = []
     values = {key: float(x[j]) for j, key in enumerate(lp.var_keys) if key[0] in ("otshort", "sbuy", "slevel", "srel",
-                                                                                   "add", "build")}
+                                                                                   "add", "build", "sbuild_short")}
     for o in lv.offtakes:
         for y in net.years:
             if not o.active(y):
@@ -120,6 +120,8 @@ def lever_rows(lp: LinearProgram, idx: ModelIndex, net: Network, x) -> list[Leve
                 rows.append(LeverRow("stockpile_buy", s.id, key[2], key[3], _r(v), _r(usd * v * MUSD), "government"))
             elif key[0] == "srel":
                 rows.append(LeverRow("stockpile_release", s.id, s.id, key[3], _r(v), 0.0, "government"))
+            elif key[0] == "sbuild_short":  # tonnes of a stock build not held (penalised, no money)
+                rows.append(LeverRow("stock_build_breach", s.id, s.id, key[2], _r(v), 0.0, "government"))
             elif key[0] == "slevel":
                 rows.append(LeverRow("stockpile_holding", s.id, s.id, key[2], _r(v),
                                      _r(s.holding_usd_per_t_yr * v * MUSD), "government"))

@@ -79,6 +79,10 @@ def check_levers(lp: LinearProgram, x: np.ndarray, net: Network) -> Check:
             breach = val.get(("sbreach", s.id, y), 0.0)  # a sample's soft commitment (analysis.commitments)
             report(s.committed_t_by_year.get(y, 0.0) - buys - breach, s.committed_t_by_year.get(y, 0.0),
                    f"stockpile {s.id} {y}: bought {buys:.6g} + breach {breach:.6g} < committed")
+            floor = s.min_level_t_by_year.get(y, 0.0)  # a stock build (model.levers.define_stock_build_constraints)
+            short = val.get(("sbuild_short", s.id, y), 0.0)
+            report(floor - level - short, floor, f"stockpile {s.id} {y}: level {level:.6g} + short {short:.6g} "
+                                                 f"< stock build {floor:.6g}")
             level = stated
         for key, v in val.items():
             if key[0] == "srel" and key[1] == s.id and v > TOLERANCE_T and demand_seg[key[2]][1] != "defense":

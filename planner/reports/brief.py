@@ -72,7 +72,8 @@ LEVER_KIND_NAMES = {
 
 
 #: lever lines that move tonnes, not money: shown in t per year
-TONNES_ONLY = {"offtake_shortfall": " t not taken", "stockpile_release": " t released"}
+TONNES_ONLY = {"offtake_shortfall": " t not taken", "stockpile_release": " t released",
+               "stock_build_breach": " t of the stock build not held"}
 
 
 @dataclass(frozen=True)

@@ -268,6 +268,7 @@ LEVER_KINDS = {
     "stockpile_buy": "Government stockpile purchase (price x t)",
     "stockpile_release": "Government stockpile release to defense demand",
     "stockpile_holding": "Government stockpile year-end level and holding cost",
+    "stock_build_breach": "Stock build shortfall: t of the scenario's stock build not held at year-end",
     "policy_grant": "Policy grant: government pays the viability gap of a built option",
 }
 

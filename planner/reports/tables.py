@@ -382,6 +382,19 @@ ROBUST_HEDGE = TableSpec("robust_hedge", "What the robust plan does differently 
     N("capex_delta_musd", "$M", "robust - deterministic, undiscounted"),
 ))
 
+ROBUST_STOCK_HEDGE = TableSpec(
+    "robust_stock_hedge",
+    "Stock the robust plan holds at a year-end beyond the deterministic plan (its stock build), who pays for it.", (
+        S("stockpile", "government stockpile id"), S("product", "the stockpile's material"),
+        Y("year", "held at the end of this year"),
+        N("deterministic_t", "t", "the deterministic plan's year-end level"),
+        N("robust_t", "t", "the robust plan's year-end level (the stock build)"),
+        N("extra_t", "t", "robust - deterministic"),
+        N("purchase_musd", "$M", "purchase price x extra t, undiscounted (a transfer to producers)"),
+        N("holding_musd_per_yr", "$M/yr", "holding cost x extra t, per year held (a real cost)"),
+        S("payer", "who pays the purchase and the holding (the stockpile's owner)"),
+    ))
+
 ROBUST_RANKING = TableSpec("robust_ranking",
                            "Both plans ranked out of sample, best first: defense shortfall, then commercial, then "
                            "contract shortfall, then net cost (means over the evaluation futures).", (
@@ -392,7 +405,7 @@ ROBUST_RANKING = TableSpec("robust_ranking",
     Int("failed_samples", "", "futures without a plan"),
 ))
 
-ROBUST_TABLES = (ROBUST_SUMMARY, ROBUST_PLANS, ROBUST_HEDGE, ROBUST_RANKING)
+ROBUST_TABLES = (ROBUST_SUMMARY, ROBUST_PLANS, ROBUST_HEDGE, ROBUST_STOCK_HEDGE, ROBUST_RANKING)
 
 
 def robust_tables(rep: Any) -> dict[str, pd.DataFrame]:
@@ -406,10 +419,13 @@ def robust_tables(rep: Any) -> dict[str, pd.DataFrame]:
                 rep.hedge_capex_musd, p(rep.deterministic_eval), p(rep.robust_eval), rep.points_bought(), rep.seconds)]
     plans = [("deterministic", *row) for row in rep.deterministic_plan] + [("robust", *row) for row in rep.robust_plan]
     hedge = [(h.facility, h.option, h.kind, h.capex_delta_musd) for h in rep.hedge]
+    stock = [(h.stockpile, h.material, h.year, h.deterministic_t, h.robust_t, h.extra_t, h.purchase_musd,
+              h.holding_musd_per_yr, h.payer) for h in getattr(rep, "stock_hedge", [])]
     ranking = [(st.rank, st.plan, st.mean_defense_shortfall_t, st.mean_commercial_shortfall_t,
                 st.mean_contract_shortfall_t, st.mean_net_cost_musd, st.failed_samples) for st in robust_ranking(rep)]
     return {ROBUST_SUMMARY.name: frame(ROBUST_SUMMARY, summary), ROBUST_PLANS.name: frame(ROBUST_PLANS, plans),
-            ROBUST_HEDGE.name: frame(ROBUST_HEDGE, hedge), ROBUST_RANKING.name: frame(ROBUST_RANKING, ranking)}
+            ROBUST_HEDGE.name: frame(ROBUST_HEDGE, hedge), ROBUST_STOCK_HEDGE.name: frame(ROBUST_STOCK_HEDGE, stock),
+            ROBUST_RANKING.name: frame(ROBUST_RANKING, ranking)}
 
 
 def spec_of(name: str) -> TableSpec:

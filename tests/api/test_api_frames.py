@@ -153,3 +153,21 @@ def test_scenarios_and_risk_through_the_api():
     assert risk.samples["sample"].tolist() == [0, 1] and risk.summary["n_ok"].iloc[0] == 2
     with pytest.raises(ValueError, match="unknown scenario"):
         m2m.solve(project, "nope")
+
+
+def test_robust_run_exposes_the_stock_hedge_with_units_in_its_columns():
+    """m2m.robust(..., k=0, n1_years=[2027]) on tests/planner/test_stock_hedge.py's chain: the
+    N-1-secure plan holds 100 t in dla at the end of 2026 where the deterministic plan holds none;
+    the government pays 50,000 $/t x 100 t = 5 $M and 1,000 $/t/yr x 100 t = 0.1 $M a year."""
+    from tests.planner.resilience_fixtures import stock_hedge_project
+
+    rob = m2m.robust(stock_hedge_project(), 0, n_eval=2, workers=1, n1_years=[2027], time_limit_s=30)
+    df = rob.stock_hedge
+    assert list(df.columns) == ["stockpile", "product", "year", "deterministic_t", "robust_t", "extra_t",
+                                "purchase_musd", "holding_musd_per_yr", "payer"]
+    assert df[["stockpile", "product", "year", "payer"]].values.tolist() == [
+        ["dla", "ndfeb_magnet", 2026, "government"]]
+    assert df["extra_t"].iloc[0] == pytest.approx(100.0, abs=1e-5)
+    assert df["purchase_musd"].iloc[0] == pytest.approx(5.0, abs=1e-5)
+    assert df["holding_musd_per_yr"].iloc[0] == pytest.approx(0.1, abs=1e-6)
+    assert rob.report.n1["critical"] == ["facility:mag"]

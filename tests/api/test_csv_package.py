@@ -101,7 +101,39 @@ def test_risk_and_robust_csv_on_the_command_line(tmp_path):
     robust_dir = tmp_path / "robust"
     main(["robust", str(TEACHING), "-n", "2", "--eval", "2", "--workers", "1", "--csv", str(robust_dir)])
     rob = read_csv_package(robust_dir)
-    assert set(rob) == {"robust_summary", "robust_plans", "robust_hedge", "robust_ranking"}
+    assert set(rob) == {"robust_summary", "robust_plans", "robust_hedge", "robust_stock_hedge", "robust_ranking"}
+    assert rob["robust_stock_hedge"].empty  # the teaching chain has no government stockpile
     assert sorted(rob["robust_ranking"]["plan"]) == ["deterministic", "robust"]
     assert rob["robust_ranking"]["rank"].tolist() == [1, 2]
     assert set(rob["robust_plans"]["plan"]) <= {"deterministic", "robust"} and len(rob["robust_plans"]) >= 2
+
+
+def test_robust_csv_lists_the_stock_hedge_and_round_trips(tmp_path):
+    """robust -n 0 --n1-secure 2027 --csv on tests/planner/test_stock_hedge.py's chain: one stock
+    hedge row, dla (NdFeB) held at the end of 2026, 0 -> 100 t, the government pays 50,000 $/t x
+    100 t = 5 $M and 1,000 $/t/yr x 100 t = 0.1 $M a year; the CSV and datapackage.json read back
+    equal to the run's own table, and agree with its JSON."""
+    from models.io import save_project
+    from planner.reports.tables import ROBUST_STOCK_HEDGE
+    from tests.planner.resilience_fixtures import stock_hedge_project
+
+    path, out, js = tmp_path / "stock.m2m.json", tmp_path / "csv", tmp_path / "r.json"
+    save_project(stock_hedge_project(), path)
+    assert main(["robust", str(path), "-n", "0", "--n1-secure", "2027", "--eval", "2", "--workers", "1",
+                 "--csv", str(out), "--json", str(js)]) == 0
+    back = read_csv_package(out)["robust_stock_hedge"]
+    assert list(back.columns) == ROBUST_STOCK_HEDGE.names == [
+        "stockpile", "product", "year", "deterministic_t", "robust_t", "extra_t", "purchase_musd",
+        "holding_musd_per_yr", "payer"]
+    (row,) = back.itertuples(index=False)
+    assert (row.stockpile, row.product, row.year, row.payer) == ("dla", "ndfeb_magnet", 2026, "government")
+    assert row.deterministic_t == pytest.approx(0.0, abs=1e-6) and row.robust_t == pytest.approx(100.0, abs=1e-5)
+    assert row.purchase_musd == pytest.approx(5.0, abs=1e-5) and row.holding_musd_per_yr == pytest.approx(0.1, abs=1e-6)
+    data = json.loads(js.read_text())
+    (h,) = data["stock_hedge"]
+    assert (h["robust_t"], h["purchase_musd"]) == (row.robust_t, row.purchase_musd)
+    schema = json.loads((out / "datapackage.json").read_text())
+    res = next(r for r in schema["resources"] if r["name"] == "robust_stock_hedge")
+    fields = {f["name"]: f for f in res["schema"]["fields"]}
+    assert (fields["robust_t"]["unit"], fields["purchase_musd"]["unit"], fields["holding_musd_per_yr"]["unit"]) == (
+        "t", "$M", "$M/yr")

@@ -278,3 +278,55 @@ def test_before_any_run_the_charts_invite_a_run_rather_than_report_a_failure(pan
     from ui.panels.risk_panel import cost_histogram_chart
 
     assert cost_histogram_chart([], {}).title() == "Total cost: no sample with a plan"  # after a run
+
+
+def test_apply_robust_carries_the_stock_build_and_solving_it_holds_the_hand_stock(qtbot):
+    """The N-1-secure plan of tests/planner/test_stock_hedge.py builds no investment, only 100 t held
+    in ``dla`` at the end of 2026: the Apply button is enabled for it, the new scenario states the
+    stock build, and solving it holds 100 t at the end of 2026 at the hand cost 10.3001 $M (10.2 $M
+    of metal + 0.1 $M holding + 100 t x 1 $/t handling); the government's purchase is 5.0001 $M.
+    Ctrl+Z removes the scenario."""
+    from planner.analysis.robust import run_robust
+    from planner.pipeline.solve import SolveOptions, solve_project
+    from tests.planner.resilience_fixtures import stock_hedge_project
+    from ui.document.document import Document
+
+    doc = Document(stock_hedge_project())
+    w = RiskPanel(doc)
+    qtbot.addWidget(w)
+    rep = run_robust(doc.project, 0, n_eval=2, workers=1, options=SolveOptions(time_limit_s=30), n1_years=[2027])
+    assert rep.robust_plan == [] and rep.robust_stock
+    w.show_robust(rep)
+    assert w.apply_robust_button.isEnabled()
+    qtbot.mouseClick(w.apply_robust_button, Qt.MouseButton.LeftButton)
+    sc = doc.project.scenarios[-1]
+    assert sc.id == "robust_base"
+    assert [(o.kind, o.stockpile_id, o.year, round(o.tonnes, 4)) for o in sc.overrides] == [
+        ("stock_build", "dla", 2026, 100.0)]
+    r = solve_project(doc.project, SolveOptions(scenario=sc.id, time_limit_s=30))
+    held = [(x.lever_id, x.year, x.tonnes) for x in r.levers if x.kind == "stockpile_holding"]
+    assert held == [("dla", 2026, pytest.approx(100.0, abs=1e-5))]
+    assert sum(x.cost_musd for x in r.levers if x.kind == "stockpile_buy") == pytest.approx(5.0001, abs=1e-5)
+    assert r.total_cost_musd == pytest.approx(10.3001, abs=1e-5)
+    doc.undo_stack.undo()
+    assert [s.id for s in doc.project.scenarios] == []
+
+
+def test_a_stock_build_override_reads_in_words_and_is_edited_in_its_dialog(qtbot):
+    """The scenario editor names the stock build in one line and edits it like any override; a
+    negative tonnage is refused in the dialog's own words."""
+    from models.project import StockBuildOverride
+    from ui.editors.scenario_editor import OverrideDialog, override_summary
+
+    o = StockBuildOverride(stockpile_id="dla_smco", year=2026, tonnes=103.3)
+    assert override_summary(o) == "stock build: stockpile dla_smco holds at least 103.3 t at the end of 2026"
+    dialog = OverrideDialog("stock_build", o)
+    qtbot.addWidget(dialog)
+    assert [dialog.edits[k].text() for k in ("stockpile_id", "year", "tonnes")] == ["dla_smco", "2026", "103.3"]
+    dialog.edits["tonnes"].setText("120")
+    built = dialog.build()
+    assert isinstance(built, StockBuildOverride) and (built.stockpile_id, built.year, built.tonnes) == (
+        "dla_smco", 2026, 120.0)
+    dialog.edits["tonnes"].setText("-5")
+    with pytest.raises(ValueError):
+        dialog.build()

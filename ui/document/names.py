@@ -19,6 +19,12 @@ def base_scenario_name(project: Any) -> str:
     return BASE_NAME
 
 
+def scenario_choices(project: Any) -> list[tuple[str, str | None]]:
+    """(name, id) for a scenario picker: the base case first (id None), then every other scenario."""
+    return [(base_scenario_name(project), None)] + [
+        (sc.name or sc.id, sc.id) for sc in getattr(project, "scenarios", []) or [] if sc.id != BASE_ID]
+
+
 def scenario_name(project: Any, scenario_id: str | None) -> str:
     """None / "base" -> the base case's name; a scenario id -> its name (the id when unknown)."""
     if not scenario_id or scenario_id == BASE_ID:

@@ -4,7 +4,8 @@ Kinds (models.project): delay (shift online years of matching facilities), marke
 (multiply import caps), demand (multiply demand), capex (multiply option capex), settings
 (replace budget caps, de-minimis share, compliance year, discount rate), policy (policy mode, the
 government budget, and the input contracts the scenario drops so that the optimizer decides them:
-picked by name from a checklist).
+picked by name from a checklist), stock_build (a government stockpile holds at least so many
+tonnes at the end of a year; what applying a robust plan's stock hedge writes).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ KIND_TITLES = {
     "capex": "Scale capex",
     "settings": "Change settings",
     "policy": "Policy mode (government budget)",
+    "stock_build": "Stock build (stockpile held at a year-end)",
 }
 _OVERRIDE_ADAPTER: TypeAdapter = TypeAdapter(Override)
 
@@ -85,6 +87,8 @@ def override_summary(o: Any) -> str:
         return ("policy mode on" if o.enabled else "policy mode off") \
             + (": government budget " + ", ".join(budget) if budget else "") \
             + (f"; {dropped}" if o.drop_lever_ids else "")
+    if o.kind == "stock_build":
+        return f"stock build: stockpile {o.stockpile_id} holds at least {fmt_number(o.tonnes)} t at the end of {o.year}"
     return o.kind
 
 
@@ -143,6 +147,11 @@ class OverrideDialog(QDialog):
              "empty = unchanged"),
             ("government_budget_total_musd", "Government budget total ($M)", lambda t: parse_float(t, True),
              "empty = unchanged"),
+        ],
+        "stock_build": [
+            ("stockpile_id", "Stockpile id", lambda t: str(t).strip(), "a government stockpile's id, e.g. dla_smco"),
+            ("year", "Year", parse_int, "held at the end of this year, e.g. 2026"),
+            ("tonnes", "Tonnes held (t)", parse_float, "at least this many t at that year-end"),
         ],
     }
 

@@ -13,8 +13,8 @@ re-solves operations under its delays) or "Perfect foresight" (each sample re-pl
 the status line names the mode of the figures shown. "Plan for this risk" runs
 ``planner.analysis.robust.run_robust`` (the robust plan over "Futures" sampled futures, both plans
 evaluated on "Samples" fresh ones) on the same background machinery; the "Robust plan" tab shows both
-plans side by side and the hedge, and "Apply robust investments as a scenario" adds one undoable
-scenario of ``invest`` overrides.
+plans side by side and the hedge, and "Apply robust plan as a scenario" adds one undoable
+scenario of ``invest`` and ``stock_build`` overrides (planner.analysis.robust_scenario).
 
 Shown after a run: headline cards (P(met) in the compliance year, cost P10/P50/P90, failed
 samples), a histogram of total cost, P(defense demand met) by year per product, and tables of
@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSizePolicy,
     QSpinBox,
@@ -62,11 +61,11 @@ from PySide6.QtWidgets import (
 from models.vocab import material_label
 from models.wording import count
 from ui.document.analysis_runs import watch_run
-from ui.document.names import base_scenario_name, option_name
+from ui.document.names import option_name, scenario_choices
 from ui.document.snapshot import ProjectSnapshot
 from ui.runtime.background import BackgroundTask, TaskPanelMixin, active_tasks  # noqa: F401 (active_tasks re-exported for tests)
 from ui.widgets.elided_label import ElidedLabel
-from ui.widgets.name_combo import NameCombo
+from ui.widgets.name_combo import NameCombo, refill
 
 GOOD, WARN, BAD, NEUTRAL, MUTED = "#1b7a3d", "#9a6700", "#b3261e", "#1d2733", "#5b6570"
 BAR_COLOUR = QColor(38, 120, 178)
@@ -359,6 +358,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
     CANCELLING_TEXT = "Cancelling: stopping the worker processes…"
 
     report_ready = Signal(object)  # RiskReport
+    FAILED_TEXT = "The risk run failed: "
     catalogue_requested = Signal()  # "Edit the risk catalogue": the main window shows Settings' page
 
     def __init__(self, document: Any, parent: QWidget | None = None, run_fn: Callable | None = None,
@@ -409,26 +409,19 @@ class RiskPanel(TaskPanelMixin, QWidget):
         self.robust_button = QPushButton("Plan for this risk")
         self.robust_button.setToolTip("Find the robust investment plan over the sampled futures and compare it with "
                                       "the optimal plan on fresh samples (the Samples setting)")
-        self.apply_robust_button = QPushButton("Apply robust investments as a scenario")
+        self.apply_robust_button = QPushButton("Apply robust plan as a scenario")
         self.apply_robust_button.setEnabled(False)
         self.robust_report = None
-        self.run_button = QPushButton("Run risk analysis")
-        self.run_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
+        self._make_run_controls("Run risk analysis",
+                                "Each sample draws commissioning delays and capex overruns by project status and "
+                                "the events of the project's risk catalogue (Settings, Risk catalogue page), "
+                                "then runs the plan without foresight: an event is known from its first year on.")
         self.progress_bar.setValue(0)
-        self.progress_bar.setFormat("%p %")
-        self.status_label = QLabel("Each sample draws commissioning delays and capex overruns by project status and "
-                                   "the events of the project's risk catalogue (Settings, Risk catalogue page), "
-                                   "then runs the plan without foresight: an event is known from its first year on.")
         self.catalogue_button = QPushButton("Edit the risk catalogue…")
         self.catalogue_button.setToolTip("Outages, export stops, China's licence regime, demand surges, delays and "
                                          "overruns: the Risk catalogue page of Settings (every edit undoable)")
         self.catalogue_button.clicked.connect(self.catalogue_requested)
         self.status_label.setStyleSheet(f"color: {MUTED};")
-        self.status_label.setWordWrap(True)
 
         # two rows: what is run (scenario, mode, planning futures) and how (samples, seed, workers,
         # time limit) with the buttons; on one row the labels were squeezed out at 1400 px
@@ -522,25 +515,13 @@ class RiskPanel(TaskPanelMixin, QWidget):
         lay.addLayout(cards)
         lay.addWidget(body, 1)
 
-        self.run_button.clicked.connect(self.start)
         self.robust_button.clicked.connect(self.start_robust)
         self.apply_robust_button.clicked.connect(self.apply_robust)
-        self.cancel_button.clicked.connect(self.cancel)
 
     # ------------------------------------------------------------------ run / cancel
     def refresh_scenarios(self, *_: Any) -> None:
         """List the base case and the document's scenarios, keeping the current choice if it still exists."""
-        current = self.scenario_combo.currentData()
-        self.scenario_combo.blockSignals(True)
-        self.scenario_combo.clear()
-        self.scenario_combo.addItem(base_scenario_name(self.document.project), None)
-        for sc in getattr(self.document.project, "scenarios", []):
-            if sc.id != "base":
-                self.scenario_combo.addItem(sc.name or sc.id, sc.id)
-        k = self.scenario_combo.findData(current)
-        self.scenario_combo.setCurrentIndex(max(0, k))
-        self.scenario_combo.blockSignals(False)
-        self.scenario_combo.refit()
+        refill(self.scenario_combo, scenario_choices(self.document.project))
 
     def _mark_stale(self, *_: Any) -> None:
         """The project changed: figures on screen describe the project as it was when Run was pressed."""
@@ -563,8 +544,7 @@ class RiskPanel(TaskPanelMixin, QWidget):
         else:
             fn = lambda state: run_fn(snapshot.project(), n, seed, workers, options, state)  # noqa: E731
         watch_run(self.document, "risk", options.scenario, self.report_ready)  # for the Decision brief
-        self.robust_button.setEnabled(False)
-        self._launch(fn, self._on_report, self._on_failed,
+        self._launch(fn, self._on_report, None,
                      f"Starting {count(n, 'sample')} on {count(workers, 'worker')}…")
 
     def start_robust(self) -> None:
@@ -582,17 +562,11 @@ class RiskPanel(TaskPanelMixin, QWidget):
         def fn(state):
             return robust_fn(snapshot.project(), k, n_eval=n, seed=seed, workers=workers, options=options, state=state)
 
-        self.robust_button.setEnabled(False)
-        self._launch(fn, self.show_robust, self._on_failed,
+        self._launch(fn, self.show_robust, None,
                      f"Planning over {k} futures, then evaluating both plans on {n} fresh ones…")
 
-    def _on_thread_finished(self) -> None:
-        super()._on_thread_finished()
-        self.robust_button.setEnabled(True)
-
-    def _on_failed(self, text: str) -> None:
-        self.status_label.setText("The risk run failed: " + text.splitlines()[0])
-        self.status_label.setToolTip(text)
+    def _run_buttons(self) -> list:
+        return [self.run_button, self.robust_button]  # one run at a time: a risk run or a robust plan
 
     def _on_report(self, report: Any) -> None:
         self.show_report(report)
@@ -766,30 +740,20 @@ class RiskPanel(TaskPanelMixin, QWidget):
         _fill(self.hedge_table, [[self._name(h.facility), self._option(h.facility, h.option), h.kind,
                                   fmt(h.deterministic), fmt(h.robust),
                                   f"{h.capex_delta_musd:+,.1f}", h.payer] for h in rep.hedge] + stock)
-        self.apply_robust_button.setEnabled(bool(rep.robust_plan) and hasattr(self.document, "insert_item"))
+        from planner.analysis.robust_scenario import has_hedge
+
+        self.apply_robust_button.setEnabled(has_hedge(rep) and hasattr(self.document, "insert_item"))
 
     def apply_robust(self) -> None:
-        """Add a scenario committing the robust plan's investments (one undoable edit)."""
-        rep = self.robust_report
-        if rep is None or not rep.robust_plan or not hasattr(self.document, "insert_item"):
-            return
-        from models.project import InvestOverride, Scenario
+        """Add a scenario committing the robust plan's investments and stock build (one undoable edit)."""
+        from planner.analysis.robust_scenario import has_hedge, robust_scenario
 
-        taken = {sc.id for sc in self.document.project.scenarios}
-        base_id = f"robust_{rep.scenario}"
-        sid, i = base_id, 2
-        while sid in taken:
-            sid, i = f"{base_id}_{i}", i + 1
-        overrides = []
-        base = next((sc for sc in self.document.project.scenarios if sc.id == rep.scenario), None)
-        if base is not None:
-            overrides.extend(o.model_copy(deep=True) for o in base.overrides)
-        overrides.extend(InvestOverride(option_id=o, year=int(yy), added_tpy=float(t)) for o, yy, t in rep.robust_plan)
-        sc = Scenario(id=sid, name=f"Robust plan ({rep.scenario}, {rep.k} futures)",
-                      description="Investments of the robust plan committed (Risk tab, Plan for this risk).",
-                      overrides=overrides)
+        rep = self.robust_report
+        if rep is None or not has_hedge(rep) or not hasattr(self.document, "insert_item"):
+            return
+        sc = robust_scenario(self.document.project, rep)
         self.document.insert_item(self.document.project, "scenarios", sc, text="Apply robust plan as a scenario")
-        self.status_label.setText(f"Added scenario {sid!r} committing the robust investments (Ctrl+Z undoes it).")
+        self.status_label.setText(f"Added scenario {sc.id!r} committing the robust plan's hedge (Ctrl+Z undoes it).")
 
 
 def _default_run(project, n, seed, workers, options, state, mode="plan"):

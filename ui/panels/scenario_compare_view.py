@@ -21,9 +21,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
-    QProgressBar,
-    QPushButton,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -85,6 +82,7 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
     """
 
     comparison_ready = Signal(object)  # (results dict, ScenarioComparison)
+    FAILED_TEXT = "Failed: "
 
     def __init__(self, document: Any, parent: QWidget | None = None, solve_fn: Callable | None = None) -> None:
         super().__init__(parent)
@@ -94,16 +92,9 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         self.results: dict | None = None
         self.comparison = None
 
-        self.run_button = QPushButton("Solve all scenarios")
-        self.run_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setFormat("%p %")
-        self.status_label = QLabel("Solves the base project and every scenario with the same solver settings.")
+        self._make_run_controls("Solve all scenarios",
+                                "Solves the base project and every scenario with the same solver settings.")
         self.status_label.setStyleSheet(f"color: {MUTED};")
-        self.status_label.setWordWrap(True)
 
         top = QHBoxLayout()
         top.addWidget(self.progress_bar, 1)
@@ -139,8 +130,6 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
         lay.addWidget(self.status_label)
         lay.addWidget(split, 1)
 
-        self.run_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
         for sig in ("project_replaced", "inputs_changed"):
             signal = getattr(document, sig, None)
             if signal is not None and hasattr(signal, "connect"):
@@ -174,8 +163,7 @@ class ScenarioCompareView(TaskPanelMixin, QWidget):
             results = solve_scenarios(solved, options, state, solve=solve_fn)
             return results, compare(results, year=year, project=solved), state.cancel_requested, solved
 
-        self._launch(work, self._on_done, lambda text: self.status_label.setText("Failed: " + text.splitlines()[0]),
-                     f"Solving base and {count(len(project.scenarios), 'scenario')}…")
+        self._launch(work, self._on_done, None, f"Solving base and {count(len(project.scenarios), 'scenario')}…")
 
     def _on_done(self, payload: tuple) -> None:
         results, cmp, cancelled, self._project = payload

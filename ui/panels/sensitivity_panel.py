@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -41,10 +40,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.document.names import base_scenario_name
+from ui.document.names import scenario_choices
 from ui.document.snapshot import ProjectSnapshot
 from ui.runtime.background import BackgroundTask, TaskPanelMixin
-from ui.widgets.name_combo import NameCombo
+from ui.widgets.name_combo import NameCombo, refill
 
 MUTED = "#5b6570"
 LOW_COLOUR, HIGH_COLOUR = QColor(21, 101, 192), QColor(198, 40, 40)
@@ -128,6 +127,7 @@ class SensitivityPanel(TaskPanelMixin, QWidget):
     by default it calls ``planner.analysis.sweep.run_sweep``."""
 
     CANCELLING_TEXT = "Cancelling: stopping the worker processes…"
+    FAILED_TEXT = "The sweep failed: "
     report_ready = Signal(object)
 
     def __init__(self, document: Any, parent: QWidget | None = None, run_fn: Callable | None = None) -> None:
@@ -158,17 +158,9 @@ class SensitivityPanel(TaskPanelMixin, QWidget):
         self.metric_combo.addItem("Defense coverage", "coverage")
         self.facility_combo = NameCombo("A facility whose existing capacity to vary (50-150 % of its own)")
         self.add_capacity_button = QPushButton("Add capacity of")
-        self.run_button = QPushButton("Run sweep")
-        self.run_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.progress_bar.setFormat("%p %")
-        self.status_label = QLabel("Each ticked input is varied alone from low to high, every point a full solve; "
-                                   "the tornado ranks the inputs by how far they move the figure.")
+        self._make_run_controls("Run sweep", "Each ticked input is varied alone from low to high, every point a "
+                                "full solve; the tornado ranks the inputs by how far they move the figure.")
         self.status_label.setStyleSheet(f"color: {MUTED};")
-        self.status_label.setWordWrap(True)
 
         self.inputs_table = QTableWidget(0, 5)
         self.inputs_table.setHorizontalHeaderLabels(["Vary", "Input", "Low", "High", "Steps"])
@@ -247,8 +239,6 @@ class SensitivityPanel(TaskPanelMixin, QWidget):
             signal = getattr(document, sig, None)
             if signal is not None and hasattr(signal, "connect"):
                 signal.connect(self.refresh_project)
-        self.run_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
         self.add_capacity_button.clicked.connect(self.add_capacity)
         self.metric_combo.currentIndexChanged.connect(self._redraw)
 
@@ -281,17 +271,8 @@ class SensitivityPanel(TaskPanelMixin, QWidget):
     def refresh_project(self, *_: Any) -> None:
         """Scenario and facility lists from the document's project (current choices kept)."""
         project = self.document.project
-        for combo, items in ((self.scenario_combo, [(base_scenario_name(project), None)] +
-                              [(sc.name or sc.id, sc.id) for sc in project.scenarios if sc.id != "base"]),
-                             (self.facility_combo, [(f.name or f.id, f.id) for f in project.facilities])):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            for text, data in items:
-                combo.addItem(text, data)
-            combo.setCurrentIndex(max(0, combo.findData(current)))
-            combo.blockSignals(False)
-            combo.refit()
+        refill(self.scenario_combo, scenario_choices(project))
+        refill(self.facility_combo, [(f.name or f.id, f.id) for f in project.facilities])
         if self.report is not None and not self.is_running():
             self.status_label.setText("The project has changed since this sweep: run again for current figures.")
 
@@ -336,11 +317,7 @@ class SensitivityPanel(TaskPanelMixin, QWidget):
         run_fn = self._run_fn
         n = 1 + sum(len(i.values()) for i in inputs)
         self._launch(lambda state: run_fn(snapshot.project(), inputs, workers, options, state), self._on_report,
-                     self._on_failed, f"Starting {n} points on {workers} worker(s)…")
-
-    def _on_failed(self, text: str) -> None:
-        self.status_label.setText("The sweep failed: " + text.splitlines()[0])
-        self.status_label.setToolTip(text)
+                     None, f"Starting {n} points on {workers} worker(s)…")
 
     def _on_report(self, report: Any) -> None:
         self.show_report(report)

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
     QLabel,
-    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -38,11 +37,12 @@ from PySide6.QtWidgets import (
 
 from planner.reports.stress_marks import element_label, facility_marks, risk_matrix, year_span
 from ui.document.analysis_runs import publish_run
-from ui.document.names import base_scenario_name
+from ui.document.names import scenario_choices
 from ui.document.snapshot import ProjectSnapshot
 from ui.document.stress_marks import stress_marks_of
 from ui.panels.risk_matrix import RiskMatrixView, UnratedList
 from ui.runtime.background import BackgroundTask, TaskPanelMixin
+from ui.widgets.name_combo import refill
 
 CRITICAL = QColor("#fde2e1")
 COLUMNS = ["Element", "Kind", "Single point of failure", "Defense shortfall beyond baseline (t)", "By product and year",
@@ -60,6 +60,7 @@ class StressPanel(TaskPanelMixin, QWidget):
     """Years, workers, Run / Cancel, and the ranking."""
 
     exported = Signal(str, str)  # path, error ("" when written)
+    FAILED_TEXT = "The stress test failed: "
 
     def __init__(self, document: Any, parent: QWidget | None = None,
                  run_fn: Callable[..., Any] | None = None) -> None:
@@ -77,19 +78,15 @@ class StressPanel(TaskPanelMixin, QWidget):
         self.workers_spin = QSpinBox()
         self.workers_spin.setRange(1, 64)
         self.workers_spin.setValue(2)
-        self.run_button = QPushButton("Run stress test")
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.setEnabled(False)
+        self._make_run_controls("Run stress test",
+                                "Takes each facility and each country out for the chosen years, keeps the "
+                                "plan's investments and re-plans operations defense first.",
+                                default=False, percent=False)
         self.export_button = QPushButton("Export workbook…")
         self.export_button.setToolTip("Write the ranking, the shortfall by year and the risk matrix to an Excel "
                                       "workbook")
         self.export_button.setEnabled(False)
         self._export_task: BackgroundTask | None = None
-        self.progress_bar = QProgressBar()
-        self.progress_bar.setRange(0, 1000)
-        self.status_label = QLabel("Takes each facility and each country out for the chosen years, keeps the "
-                                   "plan's investments and re-plans operations defense first.")
-        self.status_label.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -134,11 +131,9 @@ class StressPanel(TaskPanelMixin, QWidget):
         split.setChildrenCollapsible(False)
         split.setSizes([470, 530])  # in proportion: the ranking's first four columns, the matrix the rest
         layout.addWidget(split, 1)
-        self.run_button.clicked.connect(self.start)
         self.export_button.clicked.connect(self.ask_and_export)
         self.table.cellClicked.connect(lambda row, _col: self.select_element(
             self.table.item(row, 0).data(Qt.ItemDataRole.UserRole)))
-        self.cancel_button.clicked.connect(self.cancel)
         self.refresh_scenarios()
         for sig in ("project_replaced", "inputs_changed"):
             signal = getattr(document, sig, None)
@@ -147,15 +142,7 @@ class StressPanel(TaskPanelMixin, QWidget):
 
     def refresh_scenarios(self, *_: Any) -> None:
         """List the base case and the document's scenarios, keeping the current choice if it still exists."""
-        current = self.scenario_combo.currentData()
-        self.scenario_combo.blockSignals(True)
-        self.scenario_combo.clear()
-        self.scenario_combo.addItem(base_scenario_name(self.document.project), None)
-        for sc in getattr(self.document.project, "scenarios", []):
-            if sc.id != "base":
-                self.scenario_combo.addItem(sc.name or sc.id, sc.id)
-        self.scenario_combo.setCurrentIndex(max(0, self.scenario_combo.findData(current)))
-        self.scenario_combo.blockSignals(False)
+        refill(self.scenario_combo, scenario_choices(self.document.project))
 
     def years(self) -> list[int]:
         a, b = self.first_spin.value(), self.last_spin.value()
@@ -170,10 +157,7 @@ class StressPanel(TaskPanelMixin, QWidget):
         years, workers, scenario = self.years(), self.workers_spin.value(), self.scenario_combo.currentData()
         fn = lambda state: self._run_fn(snapshot.project(), years, workers, scenario, state)  # noqa: E731
         span = f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0])
-        self._launch(fn, self.show_report, self._on_failed, f"Stress test of {span} on {workers} worker(s)…")
-
-    def _on_failed(self, text: str) -> None:
-        self.status_label.setText("The stress test failed: " + text.splitlines()[0])
+        self._launch(fn, self.show_report, None, f"Stress test of {span} on {workers} worker(s)…")
 
     def show_report(self, rep: Any) -> None:
         """Fill the ranking from a planner.analysis.stress.StressReport; critical rows shaded."""

@@ -29,7 +29,7 @@ KIND_WORDS = {
     "offtake": "offtake", "offtake_shortfall": "offtake shortfall", "price_floor": "price-floor top-up",
     "grant": "grant", "loan": "loan subsidy", "stockpile_buy": "stockpile purchase",
     "stockpile_release": "stockpile release", "stockpile_holding": "stockpile holding",
-    "policy_grant": "policy grant",
+    "policy_grant": "policy grant", "stock_build_breach": "stock build not held",
 }
 
 

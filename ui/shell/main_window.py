@@ -327,7 +327,8 @@ class MainWindow(QMainWindow):
 
     def wait_plan_kept(self, ms: int = 30_000) -> bool:
         """Until plans being written are on disk (on close and in tests), handling events meanwhile:
-        the task's thread is told to quit through the GUI thread's event loop."""
+        a plan keep waits for the window's queued work (``_plan_keep_pending``) before its thread
+        starts, and the finished task's result is delivered through the GUI thread's event loop."""
         deadline = time.monotonic() + ms / 1000.0
         while ((self._plan_keep_pending or any(not t.is_finished() for t in list(self._plan_tasks)))
                and time.monotonic() < deadline):

@@ -7,15 +7,15 @@ from typing import Any
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from models.vocab import Material, Stage
+from models.vocab import Stage
 from ui.document.document import Document
 from ui.document.fields import label_of
 from ui.runtime import turns
 from ui.views.chain_view import ChainView
-from ui.widgets.year_combo import fill_year_combo
+from ui.views.flow_bar import HorizonYears, material_combo
 
 
-class ChainPanel(QWidget):
+class ChainPanel(HorizonYears, QWidget):
     """The chain view with a small bar: flows of the last plan for a chosen year, fit."""
 
     def __init__(self, doc: Document, parent: QWidget | None = None):
@@ -32,14 +32,9 @@ class ChainPanel(QWidget):
         hint = QLabel("<span style='color:#666'>Drag: move \u00b7 Shift+drag: connect \u00b7 right-click: more</span>")
         hint.setToolTip("Right-click to add or delete; Shift+drag from one node to another (or drag from its "
                         "right-hand port) to connect them; double-click to edit; Ctrl+wheel zooms.")
-        self.material_combo = QComboBox()
-        self.material_combo.setToolTip("Show the routes of one material only")
-        self.material_combo.addItem("All materials", None)
-        for m in Material:
-            self.material_combo.addItem(label_of(m), m.value)
+        self.material_combo = material_combo("Show the routes of one material only")
         self.stage_combo = QComboBox()
         self.stage_combo.setToolTip("Highlight one stage and the routes from and to it")
-        self.material_combo.setAccessibleName("Material shown")
         self.stage_combo.setAccessibleName("Stage highlighted")
         self.stage_combo.addItem("All stages", None)
         for st in Stage:
@@ -62,20 +57,10 @@ class ChainPanel(QWidget):
         layout.addWidget(self.view)
         doc.result_changed.connect(self._result_changed)
         doc.inputs_changed.connect(lambda _rev: self._update_note())
-        doc.project_replaced.connect(self._fill_years)
-        doc.field_changed.connect(self._field_changed)
-        self._fill_years()
+        self._follow_horizon()
 
-    def _field_changed(self, obj: Any, attr: str) -> None:
-        if obj is self.doc.project.settings and attr in ("start_year", "end_year"):
-            self._fill_years()
-
-    def _fill_years(self) -> None:
-        fill_year_combo(self.year_combo, self.doc.project.settings, self.year())
+    def _years_filled(self) -> None:
         self._result_changed(self.doc.result)
-
-    def year(self) -> int | None:
-        return self.year_combo.currentData()
 
     def set_year(self, year: int) -> None:
         """Show the flows of ``year`` (e.g. picked in the results dashboard)."""

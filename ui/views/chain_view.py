@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsPathItem,
     QGraphicsRectItem,
-    QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QMenu,
@@ -51,7 +50,6 @@ from models.vocab import Material, Stage, Status
 from ui.document.document import Document, unique_id
 from ui.document.fields import country_label, fmt_number, label_of
 from ui.document.names import connect_text, route_text
-from ui.document.stress_marks import stress_marks_of
 from ui.editors.connect_dialog import ConnectDialog, connectable_materials
 from ui.runtime import turns
 from ui.views.chain_items import FacilityNode, RouteEdge, spof_badge
@@ -67,6 +65,7 @@ from ui.views.chain_layout import (
     column_slots,
     rows_per_column,
 )
+from ui.views.document_view import follow_document, prepare_scene_view
 from ui.views.palette import INVEST_COLOUR, MATERIAL_COLOURS, STATUS_PEN, country_colour, exec_menu
 
 
@@ -98,14 +97,7 @@ class ChainView(QGraphicsView):
     def __init__(self, doc: Document, parent: QWidget | None = None):
         super().__init__(parent)
         self.doc = doc
-        self.setScene(QGraphicsScene(self))
-        # no BSP index: rebuilding it (on a timer, 2 s after items come or go: the shared route
-        # layers are replaced at every change of selection or flows) took ~14 ms of a later turn;
-        # painting and hit tests over ~600 items cost the same without it
-        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        prepare_scene_view(self)
         self.setBackgroundBrush(QBrush(QColor("#fbfbfa")))
         self.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.nodes: dict[str, FacilityNode] = {}
@@ -142,15 +134,8 @@ class ChainView(QGraphicsView):
         delete_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         delete_action.triggered.connect(self.delete_selected)
         self.addAction(delete_action)
-        doc.project_replaced.connect(self._project_replaced)
-        doc.items_inserted.connect(self._list_changed)
-        doc.items_removed.connect(self._list_changed)
-        doc.field_changed.connect(self._field_changed)
-        doc.current_facility_changed.connect(self._select_facility)
         self._spof_legend: list[QGraphicsItem] = []
-        self.stress_marks = stress_marks_of(doc)
-        if self.stress_marks is not None:
-            self.stress_marks.changed.connect(self.apply_stress_marks)
+        follow_document(self, doc, self._select_facility)
         self.rebuild()
 
     # ------------------------------------------------------------ building

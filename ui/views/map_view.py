@@ -55,7 +55,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QGraphicsItem,
     QGraphicsPathItem,
-    QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
     QHBoxLayout,
@@ -72,8 +71,9 @@ from models.project import Facility
 from models.vocab import Material, Stage, Status, stage_label
 from ui.document.document import Document, unique_id
 from ui.document.fields import country_label, fmt_number, label_of
-from ui.document.stress_marks import stress_marks_of
 from ui.runtime import turns
+from ui.views.document_view import follow_document, prepare_scene_view
+from ui.views.flow_bar import HorizonYears, material_combo
 from ui.views.map_projection import (
     DEG,
     arc_path,
@@ -84,7 +84,6 @@ from ui.views.map_projection import (
     unproject,
 )
 from ui.views.palette import MATERIAL_COLOURS, SPOF_COLOUR, SPOF_EDGE, country_colour, exec_menu
-from ui.widgets.year_combo import fill_year_combo
 
 BASEMAP = Path(__file__).resolve().parents[1] / "resources" / "world_110m.json"
 MARKER_R = 7.0  # px
@@ -516,13 +515,7 @@ class MapView(QGraphicsView):
     def __init__(self, doc: Document, parent: QWidget | None = None):
         super().__init__(parent)
         self.doc = doc
-        self.setScene(QGraphicsScene(self))
-        # no BSP index: its rebuild, 2 s after items come or go, took 14-32 ms of a later turn
-        # (painting and hit tests over ~100 items cost the same without it)
-        self.scene().setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
-        self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
-        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        prepare_scene_view(self)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         self.setBackgroundBrush(QBrush(OCEAN))
         # no scroll bars: the map pans by dragging (scroll bars coming and going would resize and re-fit forever)
@@ -545,14 +538,7 @@ class MapView(QGraphicsView):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.rebuild)
-        doc.project_replaced.connect(self._project_replaced)
-        doc.items_inserted.connect(self._list_changed)
-        doc.items_removed.connect(self._list_changed)
-        doc.field_changed.connect(self._field_changed)
-        doc.current_facility_changed.connect(self._select)
-        self.stress_marks = stress_marks_of(doc)
-        if self.stress_marks is not None:
-            self.stress_marks.changed.connect(self.apply_stress_marks)
+        follow_document(self, doc, self._select)
         self.rebuild()
 
     # ------------------------------------------------------------ building
@@ -1032,7 +1018,7 @@ class MapView(QGraphicsView):
             y += row_h
 
 
-class MapPanel(QWidget):
+class MapPanel(HorizonYears, QWidget):
     """The map with a bar: flow year and material, place the selected facility, fit."""
 
     def __init__(self, doc: Document, parent: QWidget | None = None):
@@ -1041,12 +1027,7 @@ class MapPanel(QWidget):
         self.view = MapView(doc)
         self.year_combo = QComboBox()
         self.year_combo.setToolTip("Arcs show the plan's flows between facilities in this year")
-        self.material_combo = QComboBox()
-        self.material_combo.setToolTip("Show the flows of one material only")
-        self.material_combo.setAccessibleName("Material shown")
-        self.material_combo.addItem("All materials", None)
-        for m in Material:
-            self.material_combo.addItem(label_of(m), m.value)
+        self.material_combo = material_combo("Show the flows of one material only")
         self.place_button = QPushButton("Place on map")
         self.place_button.setCheckable(True)
         self.place_button.setToolTip("Then click the map to set the selected facility's coordinates (Esc cancels)")
@@ -1081,22 +1062,12 @@ class MapPanel(QWidget):
         self.addAction(self.cancel_placing_action)
         self.view.flows_drawn.connect(self._update_note)
         doc.result_changed.connect(lambda _r: self._update_flows())
-        doc.project_replaced.connect(self._fill_years)
         doc.current_facility_changed.connect(lambda _f: self._update_note())
         doc.inputs_changed.connect(lambda _r: self._update_note())
-        doc.field_changed.connect(self._field_changed)
-        self._fill_years()
+        self._follow_horizon()
 
-    def _field_changed(self, obj: Any, attr: str) -> None:
-        if obj is self.doc.project.settings and attr in ("start_year", "end_year"):
-            self._fill_years()
-
-    def _fill_years(self) -> None:
-        fill_year_combo(self.year_combo, self.doc.project.settings, self.year())
+    def _years_filled(self) -> None:
         self._update_flows()
-
-    def year(self) -> int | None:
-        return self.year_combo.currentData()
 
     def set_year(self, year: int | None) -> None:
         if year is None:

@@ -4,10 +4,26 @@ Solve dock (1,140 px) and of the Risk tab, and the window squeezed everything el
 
 from __future__ import annotations
 
+from typing import Any, Iterable
+
 from PySide6.QtWidgets import QComboBox, QStyle, QWidget
 
 NAME_CHARS = 24  # the width of the closed picker: about this many average characters
 POPUP_MAX_PX = 640  # the open list shows names whole up to this width
+
+
+def refill(combo: QComboBox, items: Iterable[tuple[str, Any]]) -> None:
+    """Replace ``combo``'s items with ``(text, data)`` pairs without emitting signals, keeping the
+    current choice (by data) when it is still there, else the first item; a NameCombo is refitted."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for text, data in items:
+        combo.addItem(text, data)
+    combo.setCurrentIndex(max(0, combo.findData(current)))
+    combo.blockSignals(False)
+    if isinstance(combo, NameCombo):
+        combo.refit()
 
 
 class NameCombo(QComboBox):

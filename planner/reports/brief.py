@@ -156,7 +156,8 @@ class _Stress:
 
 def _stress_rows(stress: Any) -> list[_Stress]:
     if hasattr(stress, "elements"):  # an N-1 StressReport (planner.analysis.stress): shortfall beyond its baseline
-        return [_Stress(str(e.name or e.id), str(p), int(y), float(v))
+        return [_Stress(f"country {e.name}" if getattr(e, "kind", "") == "country" else str(e.name or e.id),
+                        str(p), int(y), float(v))
                 for e in stress.elements for p, by_year in e.extra_t.items() for y, v in by_year.items()]
     out = []
     for row in stress:

@@ -37,7 +37,9 @@ def isolated_app_paths(tmp_path, monkeypatch, qapp):
 
 @pytest.fixture(autouse=True)
 def no_blocking_dialogs(monkeypatch):
-    """A message box a test did not expect answers Cancel instead of waiting for a click."""
+    """A message box a test did not expect answers Cancel instead of waiting for a click; a static
+    QMessageBox.warning/critical/information/question a test did not patch fails it (offscreen, such
+    a box would wait for a click forever and hang the run)."""
     from PySide6.QtWidgets import QMessageBox
 
     from ui.shell import dialogs
@@ -47,6 +49,14 @@ def no_blocking_dialogs(monkeypatch):
         return QMessageBox.StandardButton.Cancel
 
     monkeypatch.setattr(dialogs, "exec_dialog", answer)
+
+    def unexpected(kind):
+        def show(parent, title, text, *args, **kwargs):
+            raise AssertionError(f"unexpected modal QMessageBox.{kind}: {title}: {text}")  # a hang, otherwise
+        return staticmethod(show)
+
+    for kind in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, kind, unexpected(kind))
 
 
 @pytest.fixture(autouse=True)

@@ -239,8 +239,8 @@ def test_excel_export_calls_the_report_writer(qtbot, dash, tmp_path, monkeypatch
 
     calls = []
     monkeypatch.setattr(dashboard_mod, "export_xlsx_in_process",
-                        lambda path, text, result, unsaved_edits=False:
-                        calls.append((path, text, result, unsaved_edits)))
+                        lambda path, text, result, unsaved_edits=False, brief=None:
+                        calls.append((path, text, result, unsaved_edits, brief)))
     out = str(tmp_path / "plan.xlsx")
     dash._ask_path = lambda *a: out
     dash.export_xlsx_button.click()
@@ -260,7 +260,7 @@ def test_excel_export_failure_is_reported_clearly(qtbot, dash, tmp_path, monkeyp
 
     out = str(tmp_path / "plan.xlsx")
 
-    def fail(path, text, result, unsaved_edits=False):
+    def fail(path, text, result, unsaved_edits=False, brief=None):
         raise ExportError(f"The Excel workbook could not be written to {path}: the file is open in another program")
 
     monkeypatch.setattr(dashboard_mod, "export_xlsx_in_process", fail)

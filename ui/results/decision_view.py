@@ -98,8 +98,19 @@ class DecisionView(QWidget):
         return out
 
     def _runs_changed(self) -> None:
+        """A run finished or went out of date: rebuild now if the brief is on screen, else when it is
+        next shown, read or exported (a risk run ends on the Risk tab: rebuilding the hidden brief
+        there took ~20 ms of that step's GUI turn)."""
+        if self.isVisible():
+            self._refresh_if_stale()
+
+    def _refresh_if_stale(self) -> None:
         if self.project is not None and self.result is not None and self._status_key() != self._shown_key:
             self.set_result(self.project, self.result)
+
+    def showEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        self._refresh_if_stale()
+        super().showEvent(event)
 
     def _status_key(self) -> tuple[Any, ...]:
         """What the shown brief took from the runs: rebuilt only when this changes (not per edit)."""
@@ -122,6 +133,7 @@ class DecisionView(QWidget):
 
     def text(self) -> str:
         """What the view shows, as plain text (tests, accessibility)."""
+        self._refresh_if_stale()
         return self.browser.toPlainText()
 
     # -------------------------------------------------------------- export
@@ -139,6 +151,7 @@ class DecisionView(QWidget):
 
     def ask_and_export(self) -> None:
         """Ask for a path (File > Export brief... and the button), then write the PDF."""
+        self._refresh_if_stale()
         if self.brief is None or not self.brief.has_plan:
             QMessageBox.information(self, "Export brief", "There is no plan to brief: solve the project first.")
             return
@@ -148,6 +161,7 @@ class DecisionView(QWidget):
 
     def export_pdf(self, path: str) -> None:
         """Write the shown brief to ``path`` on a worker thread; ``exported(path, error)`` when done."""
+        self._refresh_if_stale()
         if self._task is not None or self.brief is None:
             return
         brief = self.brief

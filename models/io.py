@@ -263,6 +263,21 @@ def parse_json_document(text: str, where: str = "<text>") -> Any:
     return data
 
 
+def parse_migrated_document(text: str, where: str = "<text>") -> dict:
+    """The JSON object of a project file, migrated to the current schema version (limits and strict
+    JSON as ``parse_json_document``); ProjectFileError when it is not an object or cannot migrate.
+    Shared by strict loading and the repair reader (models.repair)."""
+    data = parse_json_document(text, where)
+    if not isinstance(data, dict):
+        raise ProjectFileError(where, [Problem("", "the top level must be a JSON object")])
+    try:
+        return migrate(data)
+    except MigrationError as e:
+        raise ProjectFileError(where, e.problems, data) from None
+    except ValueError as e:
+        raise ProjectFileError(where, [Problem("schema_version", str(e))]) from None
+
+
 def parse_project_text(text: str, where: str = "<text>", check_consistency: bool = True) -> Project:
     """Parse and validate project JSON text; raises ProjectFileError with every problem.
 
@@ -273,15 +288,7 @@ def parse_project_text(text: str, where: str = "<text>", check_consistency: bool
     editor can open a work-in-progress file (a route to a deleted facility) and show its
     problems; field-level schema errors are always fatal.
     """
-    data = parse_json_document(text, where)
-    if not isinstance(data, dict):
-        raise ProjectFileError(where, [Problem("", "the top level must be a JSON object")])
-    try:
-        data = migrate(data)
-    except MigrationError as e:
-        raise ProjectFileError(where, e.problems, data) from None
-    except ValueError as e:
-        raise ProjectFileError(where, [Problem("schema_version", str(e))]) from None
+    data = parse_migrated_document(text, where)
     try:
         # strict validation of the (migrated) JSON: no "1000" or true where a number goes
         project = Project.model_validate_json(json.dumps(data, allow_nan=False), strict=True)

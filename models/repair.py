@@ -35,8 +35,7 @@ from typing import Any, Union
 from pydantic import BaseModel, ValidationError
 
 from .disk_stamp import remember
-from .io import ProjectFileError, parse_json_document, read_text_file
-from .migrations import MigrationError, migrate
+from .io import ProjectFileError, parse_migrated_document, read_text_file
 from .problem_names import load_message
 from .project import Project
 from .validation import Problem, _strip_union_tags, format_loc, problems_from_validation_error
@@ -280,15 +279,7 @@ def repair_project_text(text: str, where: str = "<text>") -> tuple[Project, list
     Raises ProjectFileError (with the problems strict loading finds) when the text is not JSON, is
     over a limit, cannot be migrated, or is wrong in its structure. Cross-object problems (a route
     to an unknown facility) are left for ``models.validation.validate_project`` as in any project."""
-    data = parse_json_document(text, where)
-    if not isinstance(data, dict):
-        raise ProjectFileError(where, [Problem("", "the top level must be a JSON object")])
-    try:
-        data = migrate(data)
-    except MigrationError as e:
-        raise ProjectFileError(where, e.problems, data) from None
-    except ValueError as e:
-        raise ProjectFileError(where, [Problem("schema_version", str(e))]) from None
+    data = parse_migrated_document(text, where)
     original = copy.deepcopy(data)  # names for the messages, as the file has them
     repairs: list[Repair] = []
     counter = [0]

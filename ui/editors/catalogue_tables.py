@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -41,6 +40,7 @@ from ui.document.fields import FieldSpec, enum_value
 from ui.document.plain import plain_refusal
 from ui.editors.delegates import FieldDelegate
 from ui.editors.table_models import ListTableModel
+from ui.editors.table_views import fit_columns_to_headers
 from ui.widgets.accessible import set_name
 
 Index = QModelIndex | QPersistentModelIndex
@@ -204,13 +204,7 @@ class CatalogueTable(QWidget):
         self.fit_columns()
 
     def fit_columns(self) -> None:
-        header = self.view.horizontalHeader()
-        fm = self.view.fontMetrics()
-        for c, spec in enumerate(self.model.columns):
-            widest = max(fm.horizontalAdvance(line) for line in spec.header.splitlines())
-            header.resizeSection(c, max(spec.width, widest + 22, 64))
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        fit_columns_to_headers(self.view, self.model.columns)
 
     def show_refusal(self, text: str) -> None:
         self.error.setText(f"Refused: {text}")

@@ -118,13 +118,7 @@ class ListEditor(QWidget):
             self.view.setRowHidden(row, hidden)
 
     def fit_columns(self) -> None:
-        header = self.view.horizontalHeader()
-        fm = self.view.fontMetrics()
-        for c, spec in enumerate(self.model.columns):
-            widest_line = max(fm.horizontalAdvance(line) for line in spec.header.splitlines())
-            header.resizeSection(c, max(spec.width, widest_line + 22, 64))
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        fit_columns_to_headers(self.view, self.model.columns)
 
     def _rejected(self, message: str) -> None:
         self.message.emit(f"Refused: {message}")
@@ -280,3 +274,15 @@ def platforms_editor(doc: Document) -> ListEditor:
 
     return ListEditor(doc, ListTableModel(doc, "platforms", platform_columns), "Defense platforms", make,
                       hint="units built per year x magnet kg per unit = defense demand")
+
+
+def fit_columns_to_headers(view: Any, columns: Any) -> None:
+    """Each column at least its spec's width and its widest header line (+22 px for the sort
+    arrow and margins, never under 64 px); the user may resize; the last column stretches."""
+    header = view.horizontalHeader()
+    fm = view.fontMetrics()
+    for c, spec in enumerate(columns):
+        widest_line = max(fm.horizontalAdvance(line) for line in spec.header.splitlines())
+        header.resizeSection(c, max(spec.width, widest_line + 22, 64))
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
